@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+pub mod db;
+pub mod seed;
+pub mod server;
+
+/// The wall clock, read once per request at the edge and passed inward.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the Leptos UI to wasm32 with Debian's rustc-web (build-std) and writes ui/dist.
+# Usage: scripts/build-ui.sh [--release]   (release is the default; the wasm is always optimised)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=ui/dist
+WASM_TARGET_DIR=$ROOT/target/wasm
+
+# Debian's cargo/rustc 1.96 carry the wasm32 std sources; build std with the crate.
+PATH=/usr/bin:$PATH \
+RUSTC_BOOTSTRAP=1 \
+CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
+CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=3 \
+CARGO_PROFILE_RELEASE_LTO=true \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+CARGO_PROFILE_RELEASE_PANIC=abort \
+  /usr/bin/cargo build --locked -p shimin-ui --target wasm32-unknown-unknown --release
+
+WASM="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/shimin-ui.wasm"
+rm -rf "$OUT.tmp"
+mkdir -p "$OUT.tmp"
+"$HOME/.cargo/bin/wasm-bindgen" --target web --no-typescript --out-dir "$OUT.tmp" --out-name shimin_ui "$WASM"
+cp ui/index.html ui/style.css ui/boot.js "$OUT.tmp/"
+rm -rf "$OUT"
+mv "$OUT.tmp" "$OUT"
+printf 'ui: %s (%s bytes wasm, %s gzipped)\n' "$OUT" \
+  "$(stat -c %s "$OUT/shimin_ui_bg.wasm")" "$(gzip -9c "$OUT/shimin_ui_bg.wasm" | wc -c)"

@@ -1,0 +1,69 @@
+//! The Tauri shell: builds the app, registers the commands, and nothing more. Each command is a
+//! one-line delegation to `shimin_core::app`; the logic and its tests live there.
+
+mod commands;
+
+use tauri::Runtime;
+
+/// Registers Shimin's commands on a builder. Generic over the runtime so tests can use
+/// `tauri::test::mock_builder`.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![commands::app_info, commands::check_id_number])
+}
+
+/// Starts the desktop or mobile app.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = app_builder(tauri::Builder::default()).run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(error) = result {
+        eprintln!("Shimin could not start: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shimin_wire::ipc::{IdNumberCheckView, IdNumberProblem, command};
+    use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+    use tauri::webview::InvokeRequest;
+
+    fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        let app = super::app_builder(mock_builder()).build(mock_context(noop_assets())).expect("app");
+        let webview =
+            tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
+        get_ipc_response(
+            &webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "http://tauri.localhost".parse().expect("url"),
+                body: tauri::ipc::InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<serde_json::Value>().expect("json"))
+    }
+
+    #[test]
+    fn check_id_number_is_wired_with_the_argument_names_the_ui_uses() {
+        let ok =
+            invoke(command::CHECK_ID_NUMBER, serde_json::json!({"request": {"input": "11010519491231002X"}}))
+                .expect("answer");
+        let view: IdNumberCheckView = serde_json::from_value(ok).expect("view");
+        assert!(matches!(view, IdNumberCheckView::Valid { .. }), "{view:?}");
+
+        let bad =
+            invoke(command::CHECK_ID_NUMBER, serde_json::json!({"request": {"input": "110105194912310021"}}))
+                .expect("answer");
+        let view: IdNumberCheckView = serde_json::from_value(bad).expect("view");
+        assert_eq!(view, IdNumberCheckView::Invalid { reason: IdNumberProblem::ChecksumMismatch });
+    }
+
+    #[test]
+    fn app_info_reports_the_core_version() {
+        let info = invoke(command::APP_INFO, serde_json::json!({})).expect("answer");
+        assert_eq!(info["core_version"], shimin_core::VERSION);
+    }
+}

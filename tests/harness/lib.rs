@@ -1,0 +1,192 @@
+//! The end-to-end harness: a virtual display (Xvfb) when there is none, `tauri-driver` with
+//! WebKitWebDriver behind it, and a WebDriver session on the real `shimin-app` window.
+//!
+//! Every E2E test gets its own display and ports, so tests may run in parallel. Screenshots go to
+//! `target/e2e-screens/`.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The app binary to drive: `SHIMIN_APP_BIN`, or the debug build in `target/`.
+pub fn app_binary() -> Result<PathBuf> {
+    let path = std::env::var_os("SHIMIN_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/shimin-app"));
+    if !path.is_file() {
+        bail!("{} is missing: build the app first with `make app` (or run `make test`)", path.display());
+    }
+    Ok(path)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, deadline: Instant, what: &str) -> Result<()> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("{what} did not start listening on port {port}")
+}
+
+fn find_tool(name: &str) -> Result<PathBuf> {
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.push(PathBuf::from("/usr/bin"));
+    dirs.into_iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .with_context(|| format!("`{name}` not found: run `make setup`"))
+}
+
+/// A child process, leader of its own process group, whose whole group is killed when dropped
+/// (tauri-driver's WebKitWebDriver must not outlive it: it would hold the test's output open).
+#[derive(Debug)]
+struct Guard(Child);
+
+impl Guard {
+    fn spawn(mut command: Command) -> std::io::Result<Self> {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0).spawn().map(Guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running app window under WebDriver. Dropping it ends the session's processes.
+#[derive(Debug)]
+pub struct AppSession {
+    /// The WebDriver client.
+    pub client: Client,
+    screens: PathBuf,
+    _driver: Guard,
+    _xvfb: Option<Guard>,
+}
+
+/// Starts Xvfb on a display of its own and returns its guard and name.
+fn start_xvfb() -> Result<(Guard, String)> {
+    let xvfb = find_tool("Xvfb")?;
+    let start = 100 + (std::process::id() % 700);
+    for n in start..start + 100 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let mut command = Command::new(&xvfb);
+        command
+            .args([display.as_str(), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut guard = Guard::spawn(command).context("starting Xvfb")?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if socket.exists() {
+                return Ok((guard, display));
+            }
+            if let Ok(Some(_)) = guard.0.try_wait() {
+                break; // lost a race for this display number: try the next
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    bail!("could not start Xvfb on any display")
+}
+
+impl AppSession {
+    /// Starts the app with extra environment variables (for example the backend's URL or the
+    /// app's data directory) and opens a WebDriver session on its window.
+    pub async fn start(env: &[(&str, &str)]) -> Result<Self> {
+        let app = app_binary()?;
+        let (xvfb, display) = match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() && std::env::var_os("SHIMIN_E2E_OWN_DISPLAY").is_none() => (None, d),
+            _ => {
+                let (g, d) = start_xvfb()?;
+                (Some(g), d)
+            }
+        };
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let logs = workspace_root().join("target/e2e-logs");
+        std::fs::create_dir_all(&logs)?;
+        let log = std::fs::File::create(logs.join(format!("tauri-driver-{port}.log")))?;
+        let mut command = Command::new(find_tool("tauri-driver")?);
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", &find_tool("WebKitWebDriver")?.display().to_string()])
+            .env("DISPLAY", &display)
+            // Software rendering: there is no GPU on CI machines. (Do not set
+            // WEBKIT_DISABLE_DMABUF_RENDERER: WebKitWebDriver's screenshots then never return.)
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .envs(env.iter().copied())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let driver = Guard::spawn(command).context("starting tauri-driver")?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        wait_for_port(port, deadline, "tauri-driver")?;
+        wait_for_port(native_port, deadline, "WebKitWebDriver")?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("creating the WebDriver session")?;
+        let screens = workspace_root().join("target/e2e-screens");
+        std::fs::create_dir_all(&screens)?;
+        Ok(Self { client, screens, _driver: driver, _xvfb: xvfb })
+    }
+
+    /// Waits for an element to appear (10 s at most).
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element matches `{css}`"))
+    }
+
+    /// Saves a screenshot of the whole window as `target/e2e-screens/NAME.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
+            .await
+            .context("the screenshot did not arrive within 20 s")?
+            .context("taking a screenshot")?;
+        let path = self.screens.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Ends the WebDriver session (closing the app).
+    pub async fn close(self) -> Result<()> {
+        self.client.clone().close().await.context("closing the session")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,2 @@
+import init from './shimin_ui.js';
+init();

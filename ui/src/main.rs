@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+
+mod i18n;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
+
+/// On the host the crate only exists so that `i18n` can be unit-tested.
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}

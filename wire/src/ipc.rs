@@ -1,0 +1,96 @@
+//! Types of the Tauri IPC between the UI and the app shell.
+
+use serde::{Deserialize, Serialize};
+
+/// Names of the Tauri commands, shared so the UI and the shell cannot disagree on a spelling.
+pub mod command {
+    /// [`super::AppInfoView`] of the running app.
+    pub const APP_INFO: &str = "app_info";
+    /// Checks an identity number: [`super::CheckIdNumberRequest`] → [`super::IdNumberCheckView`].
+    pub const CHECK_ID_NUMBER: &str = "check_id_number";
+}
+
+/// What the "about" part of the app shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfoView {
+    /// Version of the core crate.
+    pub core_version: String,
+    /// Version of the app shell.
+    pub app_version: String,
+}
+
+/// Arguments of [`command::CHECK_ID_NUMBER`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIdNumberRequest {
+    /// What the user typed.
+    pub input: String,
+}
+
+/// The outcome of checking an identity number, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum IdNumberCheckView {
+    /// A valid number; only its masked form and derived facts come back.
+    Valid {
+        /// The number with its middle hidden.
+        masked: String,
+        /// Birth date, `YYYY-MM-DD`.
+        birth_date: String,
+    },
+    /// Not valid, with the reason.
+    Invalid {
+        /// Why.
+        reason: IdNumberProblem,
+    },
+}
+
+/// Why an identity number was refused; the UI turns it into a sentence in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IdNumberProblem {
+    /// Not 18 characters.
+    WrongLength {
+        /// How many there were.
+        length: usize,
+    },
+    /// A character that is not allowed at that position.
+    InvalidCharacter {
+        /// One-based position.
+        position: usize,
+    },
+    /// Unknown province code.
+    UnknownProvince,
+    /// The birth date inside is not a real date.
+    InvalidBirthDate,
+    /// The check character is wrong.
+    ChecksumMismatch,
+}
+
+/// The error every command can answer with: a code the UI translates, never personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum CommandError {
+    /// The request could not be understood.
+    BadRequest,
+    /// Something failed inside the app; the detail is in the app's log.
+    Internal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_have_a_stable_json_shape() {
+        let v = IdNumberCheckView::Invalid { reason: IdNumberProblem::WrongLength { length: 3 } };
+        assert_eq!(
+            serde_json::to_string(&v).expect("json"),
+            r#"{"status":"invalid","reason":{"kind":"wrong_length","length":3}}"#
+        );
+        let back: IdNumberCheckView = serde_json::from_str(
+            r#"{"status":"valid","masked":"1101**********002X","birth_date":"1949-12-31"}"#,
+        )
+        .expect("parse");
+        assert!(matches!(back, IdNumberCheckView::Valid { .. }));
+    }
+}
