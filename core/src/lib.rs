@@ -1,8 +1,13 @@
 #![doc = include_str!("../README.md")]
 
 pub mod app;
+pub mod base45;
 pub mod clock;
+pub mod cose;
+pub mod crypto;
+pub mod dcc;
 pub mod id_number;
+pub mod qr;
 pub mod sensitive;
 
 pub use id_number::{IdNumber, IdNumberError};
