@@ -24,11 +24,14 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     use shimin_wire::ipc::{IdNumberCheckView, IdNumberProblem, command};
-    use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+    use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
     use tauri::webview::InvokeRequest;
 
     fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
-        let app = super::app_builder(mock_builder()).build(mock_context(noop_assets())).expect("app");
+        // The real configuration, so the real capabilities decide what the window may call.
+        let app = super::app_builder(mock_builder())
+            .build(tauri::generate_context!("../tauri.conf.json"))
+            .expect("app");
         let webview =
             tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
         get_ipc_response(
@@ -37,7 +40,7 @@ mod tests {
                 cmd: cmd.into(),
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
-                url: "http://tauri.localhost".parse().expect("url"),
+                url: "tauri://localhost".parse().expect("url"),
                 body: tauri::ipc::InvokeBody::Json(body),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
