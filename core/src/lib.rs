@@ -9,6 +9,8 @@ pub mod dcc;
 pub mod id_number;
 pub mod qr;
 pub mod sensitive;
+pub mod status_list;
+pub mod trust;
 
 pub use id_number::{IdNumber, IdNumberError};
 
