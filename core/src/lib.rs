@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod base45;
+pub mod cert;
 pub mod clock;
 pub mod cose;
 pub mod crypto;
