@@ -173,6 +173,28 @@ impl AppSession {
             .with_context(|| format!("no element matches `{css}`"))
     }
 
+    /// Waits (10 s at most) until the element matching `css` has a text for which `ready` holds,
+    /// and returns that text. Re-finds the element each time, since the UI replaces elements when
+    /// it re-renders them.
+    pub async fn wait_for_text(&self, css: &str, ready: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if ready(&text) {
+                    return Ok(text);
+                }
+                last = text;
+            }
+            if Instant::now() >= deadline {
+                bail!("`{css}` never showed the expected text; last seen: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a screenshot of the whole window as `target/e2e-screens/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
