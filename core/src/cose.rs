@@ -262,11 +262,27 @@ pub fn sign(
     key_id: &[u8],
     key: &SigningKey,
 ) -> Result<Vec<u8>, CoseError> {
+    sign_with(purpose, payload, key_id, |to_be_signed| {
+        key.sign_raw(to_be_signed).map(|s| s.to_vec()).map_err(CoseError::from)
+    })
+}
+
+/// Signs `payload` for `purpose` like [`sign`], with the ES256 signature made by `sign_es256`
+/// over the `Sig_structure` it is given: for keys held outside this crate (a platform key store).
+///
+/// # Errors
+/// What `sign_es256` returns, and [`CoseError::Encode`] when encoding fails.
+pub fn sign_with(
+    purpose: SigningPurpose,
+    payload: &[u8],
+    key_id: &[u8],
+    sign_es256: impl FnOnce(&[u8]) -> Result<Vec<u8>, CoseError>,
+) -> Result<Vec<u8>, CoseError> {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key_id.to_vec()).build();
     let message = CoseSign1Builder::new()
         .protected(protected)
         .payload(payload.to_vec())
-        .try_create_signature(purpose.label(), |to_be_signed| key.sign_raw(to_be_signed).map(|s| s.to_vec()))?
+        .try_create_signature(purpose.label(), sign_es256)?
         .build();
     coset::TaggedCborSerializable::to_tagged_vec(message).map_err(|_| CoseError::Encode)
 }

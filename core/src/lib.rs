@@ -8,10 +8,12 @@ pub mod cose;
 pub mod crypto;
 pub mod dcc;
 pub mod id_number;
+pub mod present;
 pub mod qr;
 pub mod sensitive;
 pub mod status_list;
 pub mod trust;
+pub mod verifier;
 
 pub use id_number::{IdNumber, IdNumberError};
 

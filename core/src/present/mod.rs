@@ -1,0 +1,42 @@
+//! Showing a certificate as a dynamic QR code: the holder's side of an offline presentation.
+//!
+//! The holder picks what to disclose ([`Preset`]), the device key signs the choice with the
+//! current time, and the result is text for a QR code in alphanumeric mode:
+//!
+//! ```text
+//! SM1:<Base45(zlib(CBOR presentation))>
+//! ```
+//!
+//! # The presentation (CBOR map, integer keys)
+//!
+//! | key | field | CBOR value |
+//! |---|---|---|
+//! | 1 | format version | uint: `1` |
+//! | 2 | issuer certificate | bstr: the issuer's tagged COSE_Sign1, exactly as issued |
+//! | 3 | disclosures | array of `[salt bstr, name tstr, value]`, the very array whose SHA-256 the issuer signed ([`crate::cert::attributes`]) |
+//! | 4 | device signature | bstr: a tagged COSE_Sign1 (ES256) by the holder's device key, made by [`crate::cose::sign_with`] for [`crate::crypto::SigningPurpose::Presentation`], no key id (the key is the one the issuer bound into the certificate) |
+//!
+//! # The device-signed payload (CBOR map, integer keys)
+//!
+//! | key | field | CBOR value |
+//! |---|---|---|
+//! | 1 | issuer payload digest | bstr 32: SHA-256 of the issuer COSE_Sign1's **payload** (the signed CWT claims bytes), not of the whole COSE message |
+//! | 2 | disclosed names | array of tstr, in the order of the disclosures |
+//! | 3 | signed at | int: Unix seconds, the holder's `now` |
+//!
+//! The values of the disclosed attributes are bound by the issuer's digests; the device signature
+//! binds which certificate, which attributes and when. A verifier accepts a signing time within
+//! ±[`crate::verifier::VerifierPolicy::max_clock_skew_secs`] of its own clock, so a screenshot
+//! goes stale; the app draws a fresh code every [`PRESENTATION_REFRESH_SECS`].
+
+mod session;
+mod wire;
+
+pub use session::{
+    DeviceSigner, DeviceSignerError, Init, PRESENTATION_REFRESH_SECS, PresentError, Presentation, Preset,
+    Ready, SignedPresentation, seconds_until_refresh,
+};
+pub use wire::{
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_FORMAT_VERSION, PRESENTATION_PREFIX,
+    PresentationWire, WireError,
+};

@@ -1,0 +1,328 @@
+//! The presentation's wire format: CBOR (by `ciborium`) → zlib → Base45 → `SM1:` text, both ways.
+//! The layout is in the [module documentation](super).
+
+use std::io::Write;
+
+use ciborium::value::Value;
+use flate2::write::ZlibEncoder;
+use flate2::{Compression, Decompress, FlushDecompress};
+
+use crate::base45;
+use crate::cert::{AttributeValue, Disclosure};
+
+/// The text every presentation starts with.
+pub const PRESENTATION_PREFIX: &str = "SM1:";
+/// The presentation format this module writes and reads.
+pub const PRESENTATION_FORMAT_VERSION: u64 = 1;
+/// The most bytes a presentation may inflate to (a QR code holds under 3 KB; this refuses a zlib
+/// bomb long before it costs memory).
+pub const MAX_DECOMPRESSED_LEN: usize = 64 * 1024;
+
+const KEY_VERSION: i64 = 1;
+const KEY_ISSUER_SIGNED: i64 = 2;
+const KEY_DISCLOSURES: i64 = 3;
+const KEY_DEVICE_SIGNATURE: i64 = 4;
+
+const KEY_ISSUER_PAYLOAD_DIGEST: i64 = 1;
+const KEY_DISCLOSED_NAMES: i64 = 2;
+const KEY_SIGNED_AT: i64 = 3;
+
+/// Why presentation text could not be decoded into its parts. Never carries the content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// The text does not start with [`PRESENTATION_PREFIX`].
+    #[error("the text does not start with SM1:")]
+    BadPrefix,
+    /// The text after the prefix is not Base45.
+    #[error("the text is not valid Base45")]
+    BadBase45,
+    /// The bytes are not one complete zlib stream.
+    #[error("the data is not a valid zlib stream")]
+    BadZlib,
+    /// The data inflates to more than the limit.
+    #[error("the data inflates to more than {limit} bytes")]
+    TooLarge {
+        /// The limit that was hit.
+        limit: usize,
+    },
+    /// The inflated bytes are not one CBOR item of the presentation's shape.
+    #[error("the presentation is not well-formed CBOR: {0}")]
+    BadCbor(&'static str),
+    /// The format version is not one this code reads.
+    #[error("unsupported presentation format version {0}")]
+    UnsupportedVersion(u64),
+    /// Encoding failed (it does not, writing to memory).
+    #[error("the presentation could not be encoded")]
+    Encode,
+}
+
+/// A presentation's parts, as carried in the QR code. Nothing here is verified yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentationWire {
+    /// The issuer's tagged COSE_Sign1, as issued.
+    pub issuer_signed: Vec<u8>,
+    /// The disclosed attributes with their salts, in order.
+    pub disclosures: Vec<Disclosure>,
+    /// The device's tagged COSE_Sign1 over a [`DeviceSignedPayload`], if present.
+    pub device_signature: Option<Vec<u8>>,
+}
+
+/// What the holder's device signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSignedPayload {
+    /// SHA-256 of the issuer COSE_Sign1's payload (the signed CWT claims bytes).
+    pub issuer_payload_digest: [u8; 32],
+    /// The names of the disclosed attributes, in the order of the disclosures.
+    pub disclosed_names: Vec<String>,
+    /// When the holder made the presentation, Unix seconds.
+    pub signed_at: i64,
+}
+
+fn int(i: i64) -> Value {
+    Value::Integer(i.into())
+}
+
+fn encode_value(value: &Value) -> Result<Vec<u8>, WireError> {
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(value, &mut out).map_err(|_| WireError::Encode)?;
+    Ok(out)
+}
+
+/// Reads exactly one CBOR item.
+fn decode_value(bytes: &[u8]) -> Result<Value, WireError> {
+    let mut rest = bytes;
+    let value: Value = ciborium::de::from_reader(&mut rest).map_err(|_| WireError::BadCbor("not CBOR"))?;
+    if !rest.is_empty() {
+        return Err(WireError::BadCbor("extra bytes after the CBOR item"));
+    }
+    Ok(value)
+}
+
+/// The entries of a CBOR map with integer keys, refusing duplicate or non-integer keys.
+fn int_map(value: Value, what: &'static str) -> Result<Vec<(i64, Value)>, WireError> {
+    let Value::Map(entries) = value else { return Err(WireError::BadCbor(what)) };
+    let mut out: Vec<(i64, Value)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        let key = k.as_integer().and_then(|i| i64::try_from(i).ok()).ok_or(WireError::BadCbor(what))?;
+        if out.iter().any(|(seen, _)| *seen == key) {
+            return Err(WireError::BadCbor(what));
+        }
+        out.push((key, v));
+    }
+    Ok(out)
+}
+
+fn take(map: &mut Vec<(i64, Value)>, key: i64) -> Option<Value> {
+    let at = map.iter().position(|(k, _)| *k == key)?;
+    Some(map.swap_remove(at).1)
+}
+
+fn bytes_of(value: Option<Value>, what: &'static str) -> Result<Vec<u8>, WireError> {
+    match value {
+        Some(Value::Bytes(b)) => Ok(b),
+        _ => Err(WireError::BadCbor(what)),
+    }
+}
+
+fn disclosure_to_value(d: &Disclosure) -> Value {
+    Value::Array(vec![Value::Bytes(d.salt.clone()), Value::Text(d.name.clone()), d.value.to_cbor()])
+}
+
+fn disclosure_from_value(value: Value) -> Result<Disclosure, WireError> {
+    let bad = WireError::BadCbor("disclosure");
+    let Value::Array(items) = value else { return Err(bad) };
+    let [salt, name, value] = <[Value; 3]>::try_from(items).map_err(|_| bad.clone())?;
+    let (Value::Bytes(salt), Value::Text(name)) = (salt, name) else { return Err(bad) };
+    let value = AttributeValue::from_cbor(&value).map_err(|_| bad)?;
+    Ok(Disclosure { name, value, salt })
+}
+
+impl PresentationWire {
+    /// The CBOR bytes of the presentation.
+    ///
+    /// # Errors
+    /// [`WireError::Encode`] if the encoder fails.
+    pub fn to_cbor(&self) -> Result<Vec<u8>, WireError> {
+        let mut map = vec![
+            (int(KEY_VERSION), Value::Integer(PRESENTATION_FORMAT_VERSION.into())),
+            (int(KEY_ISSUER_SIGNED), Value::Bytes(self.issuer_signed.clone())),
+            (int(KEY_DISCLOSURES), Value::Array(self.disclosures.iter().map(disclosure_to_value).collect())),
+        ];
+        if let Some(device) = &self.device_signature {
+            map.push((int(KEY_DEVICE_SIGNATURE), Value::Bytes(device.clone())));
+        }
+        encode_value(&Value::Map(map))
+    }
+
+    /// Reads a presentation from its CBOR bytes.
+    ///
+    /// # Errors
+    /// [`WireError::BadCbor`] for any shape but the documented one, and
+    /// [`WireError::UnsupportedVersion`].
+    pub fn from_cbor(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut map = int_map(decode_value(bytes)?, "presentation map")?;
+        let version = take(&mut map, KEY_VERSION)
+            .and_then(|v| v.as_integer())
+            .and_then(|i| u64::try_from(i).ok())
+            .ok_or(WireError::BadCbor("format version"))?;
+        if version != PRESENTATION_FORMAT_VERSION {
+            return Err(WireError::UnsupportedVersion(version));
+        }
+        let issuer_signed = bytes_of(take(&mut map, KEY_ISSUER_SIGNED), "issuer certificate")?;
+        let Some(Value::Array(items)) = take(&mut map, KEY_DISCLOSURES) else {
+            return Err(WireError::BadCbor("disclosures"));
+        };
+        let disclosures = items.into_iter().map(disclosure_from_value).collect::<Result<Vec<_>, _>>()?;
+        let device_signature = match take(&mut map, KEY_DEVICE_SIGNATURE) {
+            None => None,
+            some => Some(bytes_of(some, "device signature")?),
+        };
+        if !map.is_empty() {
+            return Err(WireError::BadCbor("unknown field"));
+        }
+        Ok(Self { issuer_signed, disclosures, device_signature })
+    }
+
+    /// The QR text: `SM1:` + Base45(zlib(CBOR)).
+    ///
+    /// # Errors
+    /// [`WireError::Encode`] if an encoder fails.
+    pub fn to_text(&self) -> Result<String, WireError> {
+        let mut zlib = ZlibEncoder::new(Vec::new(), Compression::best());
+        zlib.write_all(&self.to_cbor()?).map_err(|_| WireError::Encode)?;
+        let compressed = zlib.finish().map_err(|_| WireError::Encode)?;
+        Ok(format!("{PRESENTATION_PREFIX}{}", base45::encode(&compressed)))
+    }
+
+    /// Reads the QR text, inflating to at most `max_inflated` bytes.
+    ///
+    /// # Errors
+    /// The first layer that fails: prefix, Base45, zlib (or size), CBOR, version.
+    pub fn from_text(text: &str, max_inflated: usize) -> Result<Self, WireError> {
+        Self::from_cbor(&Self::cbor_from_text(text, max_inflated)?)
+    }
+
+    /// Undoes the text layers only, giving the CBOR bytes (for tools and tests).
+    ///
+    /// # Errors
+    /// [`WireError::BadPrefix`], [`WireError::BadBase45`], [`WireError::BadZlib`] or
+    /// [`WireError::TooLarge`].
+    pub fn cbor_from_text(text: &str, max_inflated: usize) -> Result<Vec<u8>, WireError> {
+        let body = text.strip_prefix(PRESENTATION_PREFIX).ok_or(WireError::BadPrefix)?;
+        let compressed = base45::decode(body).map_err(|_| WireError::BadBase45)?;
+        inflate_capped(&compressed, max_inflated)
+    }
+}
+
+/// Inflates one complete zlib stream, with nothing after it, into at most `limit` bytes.
+fn inflate_capped(compressed: &[u8], limit: usize) -> Result<Vec<u8>, WireError> {
+    let mut inflater = Decompress::new(true);
+    let mut out: Vec<u8> = Vec::with_capacity(compressed.len().saturating_mul(2).min(limit) + 1);
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.len().max(1_024));
+        }
+        let consumed = usize::try_from(inflater.total_in()).map_err(|_| WireError::BadZlib)?;
+        let input = compressed.get(consumed..).ok_or(WireError::BadZlib)?;
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress_vec(input, &mut out, FlushDecompress::None)
+            .map_err(|_| WireError::BadZlib)?;
+        if out.len() > limit {
+            return Err(WireError::TooLarge { limit });
+        }
+        if status == flate2::Status::StreamEnd {
+            break;
+        }
+        if (inflater.total_in(), inflater.total_out()) == before && out.len() < out.capacity() {
+            return Err(WireError::BadZlib);
+        }
+    }
+    if usize::try_from(inflater.total_in()).ok() != Some(compressed.len()) {
+        return Err(WireError::BadZlib);
+    }
+    Ok(out)
+}
+
+impl DeviceSignedPayload {
+    /// The CBOR bytes the device signs.
+    ///
+    /// # Errors
+    /// [`WireError::Encode`] if the encoder fails.
+    pub fn to_cbor(&self) -> Result<Vec<u8>, WireError> {
+        encode_value(&Value::Map(vec![
+            (int(KEY_ISSUER_PAYLOAD_DIGEST), Value::Bytes(self.issuer_payload_digest.to_vec())),
+            (
+                int(KEY_DISCLOSED_NAMES),
+                Value::Array(self.disclosed_names.iter().cloned().map(Value::Text).collect()),
+            ),
+            (int(KEY_SIGNED_AT), int(self.signed_at)),
+        ]))
+    }
+
+    /// Reads a device-signed payload.
+    ///
+    /// # Errors
+    /// [`WireError::BadCbor`] for any shape but the documented one.
+    pub fn from_cbor(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut map = int_map(decode_value(bytes)?, "device payload")?;
+        let digest = bytes_of(take(&mut map, KEY_ISSUER_PAYLOAD_DIGEST), "issuer payload digest")?;
+        let issuer_payload_digest =
+            <[u8; 32]>::try_from(digest).map_err(|_| WireError::BadCbor("issuer payload digest"))?;
+        let Some(Value::Array(names)) = take(&mut map, KEY_DISCLOSED_NAMES) else {
+            return Err(WireError::BadCbor("disclosed names"));
+        };
+        let disclosed_names = names
+            .into_iter()
+            .map(|n| n.into_text().map_err(|_| WireError::BadCbor("disclosed names")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let signed_at = take(&mut map, KEY_SIGNED_AT)
+            .and_then(|v| v.as_integer())
+            .and_then(|i| i64::try_from(i).ok())
+            .ok_or(WireError::BadCbor("signed at"))?;
+        if !map.is_empty() {
+            return Err(WireError::BadCbor("unknown field"));
+        }
+        Ok(Self { issuer_payload_digest, disclosed_names, signed_at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
+        z.write_all(data).expect("write");
+        z.finish().expect("finish")
+    }
+
+    #[test]
+    fn inflation_is_capped_and_streams_must_be_whole() {
+        let data = vec![0u8; 10_000];
+        let packed = zlib(&data);
+        assert_eq!(inflate_capped(&packed, 10_000), Ok(data));
+        assert_eq!(inflate_capped(&packed, 9_999), Err(WireError::TooLarge { limit: 9_999 }));
+        assert_eq!(inflate_capped(&packed[..packed.len() - 1], 10_000), Err(WireError::BadZlib));
+        let mut trailing = packed.clone();
+        trailing.push(0);
+        assert_eq!(inflate_capped(&trailing, 10_000), Err(WireError::BadZlib));
+        assert_eq!(inflate_capped(&[], 10_000), Err(WireError::BadZlib));
+    }
+
+    #[test]
+    fn the_device_payload_is_the_documented_map() {
+        let p = DeviceSignedPayload {
+            issuer_payload_digest: [7; 32],
+            disclosed_names: vec!["a".into()],
+            signed_at: 5,
+        };
+        let bytes = p.to_cbor().expect("encode");
+        // map(3), 1: bstr(32) 7…, 2: [ "a" ], 3: 5
+        let mut expected = vec![0xA3, 0x01, 0x58, 0x20];
+        expected.extend_from_slice(&[7; 32]);
+        expected.extend_from_slice(&[0x02, 0x81, 0x61, b'a', 0x03, 0x05]);
+        assert_eq!(bytes, expected);
+        assert_eq!(DeviceSignedPayload::from_cbor(&bytes), Ok(p));
+    }
+}

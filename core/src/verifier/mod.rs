@@ -1,0 +1,312 @@
+//! Verifying a presentation offline: the text of a QR code (or a picture or camera frame holding
+//! one) in, a reasoned [`Verdict`] out.
+//!
+//! The checks, in order; a failure in the first group stops there, since nothing after it can be
+//! read, while the checks of the second group all run so that the verdict lists every problem:
+//!
+//! 1. QR code → `SM1:` prefix → Base45 → zlib (capped at
+//!    [`VerifierPolicy::max_decompressed_len`]) → CBOR → issuer COSE_Sign1 → key id on the
+//!    trust list → issuer signature → certificate payload.
+//! 2. issuer holds the key; key allowed for the type and valid at the certificate's `iat`;
+//!    validity at `now`; status list (revoked / suspended, or amber when not checkable or stale);
+//!    every disclosed attribute against its digest; device signature by the certificate's device
+//!    key, over this certificate and these attributes, within ±[`VerifierPolicy::max_clock_skew_secs`]
+//!    of `now`.
+//!
+//! The trust list and status lists come from caches; their age is in the verdict and a stale one
+//! makes it amber. Nothing here reads a clock, does I/O, or panics on any input.
+
+mod verdict;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::cert::{CertificatePayload, Disclosure};
+use crate::cose::{CoseError, CwtClaims, Sign1};
+use crate::crypto::{self, SigningPurpose};
+use crate::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, WireError};
+use crate::qr::{self, Effort, Frame};
+use crate::status_list::{Status, StatusListError, VerifiedStatusList};
+use crate::trust::{CachedCopy, IssuerEntry, IssuerRejection, VerifiedTrustList};
+
+pub use verdict::{AttributeView, CertificateView, ListAge, Outcome, Reason, Severity, ValueView, Verdict};
+
+/// What the verifier tolerates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifierPolicy {
+    /// How far the device's signing time may be from the verifier's `now`, either way, in seconds.
+    pub max_clock_skew_secs: u64,
+    /// The most bytes a presentation may inflate to.
+    pub max_decompressed_len: usize,
+}
+
+impl Default for VerifierPolicy {
+    /// ±90 s, and [`MAX_DECOMPRESSED_LEN`].
+    fn default() -> Self {
+        Self { max_clock_skew_secs: 90, max_decompressed_len: MAX_DECOMPRESSED_LEN }
+    }
+}
+
+/// Where the verifier finds cached status lists, by URI. The lists must have been verified with
+/// keys the app trusts before they were cached.
+pub trait StatusListSource {
+    /// The cached list published at `uri`, if there is one.
+    fn status_list(&self, uri: &str) -> Option<&CachedCopy<VerifiedStatusList>>;
+}
+
+/// No status lists at all: every verdict says revocation was not checkable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoStatusLists;
+
+impl StatusListSource for NoStatusLists {
+    fn status_list(&self, _uri: &str) -> Option<&CachedCopy<VerifiedStatusList>> {
+        None
+    }
+}
+
+impl StatusListSource for HashMap<String, CachedCopy<VerifiedStatusList>> {
+    fn status_list(&self, uri: &str) -> Option<&CachedCopy<VerifiedStatusList>> {
+        self.get(uri)
+    }
+}
+
+impl StatusListSource for [CachedCopy<VerifiedStatusList>] {
+    fn status_list(&self, uri: &str) -> Option<&CachedCopy<VerifiedStatusList>> {
+        self.iter().find(|c| c.list().claims().uri == uri)
+    }
+}
+
+impl StatusListSource for Vec<CachedCopy<VerifiedStatusList>> {
+    fn status_list(&self, uri: &str) -> Option<&CachedCopy<VerifiedStatusList>> {
+        self.as_slice().status_list(uri)
+    }
+}
+
+/// An offline verifier: a cached trust list, cached status lists and a policy.
+#[derive(Debug)]
+pub struct Verifier<'a, S: ?Sized> {
+    trust: &'a CachedCopy<VerifiedTrustList>,
+    status_lists: &'a S,
+    policy: VerifierPolicy,
+}
+
+/// The findings so far.
+struct Findings {
+    reasons: Vec<Reason>,
+    certificate: Option<CertificateView>,
+    attributes: Vec<AttributeView>,
+    device_signed_at: Option<i64>,
+    status_list: Option<ListAge>,
+}
+
+impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
+    /// A verifier trusting `trust` (a verified list and when it was fetched; wrap a list fetched
+    /// just now with `CachedCopy::new(list, now)`), looking up status lists in `status_lists`.
+    pub fn new(
+        trust: &'a CachedCopy<VerifiedTrustList>,
+        status_lists: &'a S,
+        policy: VerifierPolicy,
+    ) -> Self {
+        Self { trust, status_lists, policy }
+    }
+
+    /// Verifies presentation `text` at `now` (Unix seconds).
+    pub fn verify_text(&self, text: &str, now: i64) -> Verdict {
+        let mut f = Findings {
+            reasons: Vec::new(),
+            certificate: None,
+            attributes: Vec::new(),
+            device_signed_at: None,
+            status_list: None,
+        };
+        let trust_age = self.trust.freshness(now);
+        if trust_age.stale {
+            f.reasons.push(Reason::TrustListStale { age_seconds: trust_age.age_seconds });
+        }
+        if let Err(reason) = self.check(text, now, &mut f) {
+            f.reasons.push(reason);
+        }
+        Verdict {
+            outcome: Verdict::outcome_of(&f.reasons),
+            certificate: f.certificate,
+            attributes: f.attributes,
+            device_signed_at: f.device_signed_at,
+            trust_list: trust_age.into(),
+            status_list: f.status_list,
+            reasons: f.reasons,
+        }
+    }
+
+    /// Verifies the presentation in a PNG or JPEG picture at `now`.
+    pub fn verify_image(&self, image: &[u8], now: i64) -> Verdict {
+        match qr::decode_image(image) {
+            Ok(text) => self.verify_text(&text, now),
+            Err(_) => self.no_code(now),
+        }
+    }
+
+    /// Verifies the presentation in a camera frame at `now`.
+    pub fn verify_frame(&self, frame: &Frame<'_>, effort: Effort, now: i64) -> Verdict {
+        match qr::decode_frame(frame, effort) {
+            Ok(text) => self.verify_text(&text, now),
+            Err(_) => self.no_code(now),
+        }
+    }
+
+    fn no_code(&self, now: i64) -> Verdict {
+        let reasons = vec![Reason::NoQrCode];
+        Verdict {
+            outcome: Verdict::outcome_of(&reasons),
+            certificate: None,
+            attributes: Vec::new(),
+            device_signed_at: None,
+            trust_list: self.trust.freshness(now).into(),
+            status_list: None,
+            reasons,
+        }
+    }
+
+    /// The checks; `Err` is a finding after which nothing more can be read.
+    fn check(&self, text: &str, now: i64, f: &mut Findings) -> Result<(), Reason> {
+        let wire =
+            PresentationWire::from_text(text, self.policy.max_decompressed_len).map_err(wire_reason)?;
+        let message = Sign1::decode(&wire.issuer_signed).map_err(|_| Reason::BadCoseStructure)?;
+        let key_id = message.key_id().ok_or(Reason::UnknownKeyId)?;
+        let entry = self.trust.list().entry(key_id).ok_or(Reason::UnknownKeyId)?;
+        let payload_bytes = message
+            .verify_with_key(SigningPurpose::Certificate.label(), entry.public_key())
+            .map_err(|e| match e {
+                CoseError::Malformed(_) => Reason::BadCoseStructure,
+                _ => Reason::BadIssuerSignature,
+            })?;
+        let claims = CwtClaims::from_slice(payload_bytes).map_err(|_| Reason::BadCertificatePayload)?;
+        let payload = CertificatePayload::from_claims(&claims).map_err(|_| Reason::BadCertificatePayload)?;
+        f.certificate = Some(certificate_view(&payload, entry));
+
+        self.check_issuer(entry, &payload, f);
+        if now < payload.not_before || now < payload.issued_at {
+            f.reasons.push(Reason::NotYetValid { not_before: payload.not_before.max(payload.issued_at) });
+        }
+        if let Some(expired_at) = payload.expires_at.filter(|exp| now >= *exp) {
+            f.reasons.push(Reason::Expired { expired_at });
+        }
+        self.check_status(&payload, now, f);
+        check_disclosures(&payload, &wire.disclosures, f);
+        self.check_device(&wire, &payload, payload_bytes, now, f);
+        Ok(())
+    }
+
+    fn check_issuer(&self, entry: &IssuerEntry, payload: &CertificatePayload, f: &mut Findings) {
+        if payload.issuer().as_str() != entry.department().code() {
+            f.reasons.push(Reason::IssuerMismatch);
+        }
+        match entry.check(payload.certificate_type.code_str(), payload.issued_at) {
+            Ok(()) => {}
+            Err(IssuerRejection::UnknownKeyId) => f.reasons.push(Reason::UnknownKeyId),
+            Err(IssuerRejection::TypeNotAllowed) => f.reasons.push(Reason::TypeNotAllowed),
+            Err(_) => f.reasons.push(Reason::IssuerKeyOutsideValidity),
+        }
+    }
+
+    fn check_status(&self, payload: &CertificatePayload, now: i64, f: &mut Findings) {
+        let Some(copy) = self.status_lists.status_list(&payload.status.uri) else {
+            f.reasons.push(Reason::StatusListMissing);
+            return;
+        };
+        let age = copy.freshness(now);
+        f.status_list = Some(age.into());
+        if age.stale {
+            f.reasons.push(Reason::StatusListStale { age_seconds: age.age_seconds });
+        }
+        let list_age_seconds = age.age_seconds;
+        let Ok(index) = usize::try_from(payload.status.index) else {
+            f.reasons.push(Reason::StatusIndexOutOfRange);
+            return;
+        };
+        match copy.list().status_for(&payload.status.uri, index) {
+            Ok(Status::Valid) => {}
+            Ok(Status::Invalid) => f.reasons.push(Reason::Revoked { list_age_seconds }),
+            Ok(Status::Suspended) => f.reasons.push(Reason::Suspended { list_age_seconds }),
+            Ok(Status::Other(value)) => f.reasons.push(Reason::UnknownStatus { value, list_age_seconds }),
+            Err(StatusListError::IndexOutOfRange { .. }) => f.reasons.push(Reason::StatusIndexOutOfRange),
+            Err(_) => f.reasons.push(Reason::StatusListMissing),
+        }
+    }
+
+    fn check_device(
+        &self,
+        wire: &PresentationWire,
+        payload: &CertificatePayload,
+        issuer_payload: &[u8],
+        now: i64,
+        f: &mut Findings,
+    ) {
+        let Some(device) = &wire.device_signature else {
+            f.reasons.push(Reason::DeviceSignatureMissing);
+            return;
+        };
+        let signed = Sign1::decode(device)
+            .ok()
+            .and_then(|m| {
+                m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key)
+                    .ok()
+                    .map(DeviceSignedPayload::from_cbor)
+            })
+            .and_then(Result::ok);
+        let Some(signed) = signed else {
+            f.reasons.push(Reason::DeviceSignatureBad);
+            return;
+        };
+        f.device_signed_at = Some(signed.signed_at);
+        let names_match = signed.disclosed_names.iter().eq(wire.disclosures.iter().map(|d| &d.name));
+        if signed.issuer_payload_digest != crypto::sha256(issuer_payload) || !names_match {
+            f.reasons.push(Reason::DeviceBindingMismatch);
+        }
+        let skew = now.saturating_sub(signed.signed_at);
+        if skew.unsigned_abs() > self.policy.max_clock_skew_secs {
+            f.reasons.push(Reason::ExpiredScreenshot { skew_seconds: skew });
+        }
+    }
+}
+
+fn wire_reason(e: WireError) -> Reason {
+    match e {
+        WireError::BadPrefix => Reason::BadPrefix,
+        WireError::BadBase45 => Reason::BadBase45,
+        WireError::BadZlib => Reason::BadZlib,
+        WireError::TooLarge { limit } => Reason::TooLarge { limit },
+        WireError::UnsupportedVersion(version) => Reason::UnsupportedVersion { version },
+        WireError::BadCbor(_) | WireError::Encode => Reason::BadCbor,
+    }
+}
+
+fn certificate_view(payload: &CertificatePayload, entry: &IssuerEntry) -> CertificateView {
+    CertificateView {
+        type_code: payload.certificate_type.code_str().to_owned(),
+        type_name: payload.certificate_type.name().to_owned(),
+        identifier: payload.id.to_string(),
+        issuer_code: payload.issuer().as_str().to_owned(),
+        issuer_name: entry.department().name().to_owned(),
+        valid_from: payload.not_before,
+        valid_until: payload.expires_at,
+    }
+}
+
+fn check_disclosures(payload: &CertificatePayload, disclosures: &[Disclosure], f: &mut Findings) {
+    let mut seen = HashSet::with_capacity(disclosures.len());
+    for d in disclosures {
+        let attribute = || d.name.clone();
+        if !seen.insert(d.name.as_str()) {
+            f.reasons.push(Reason::DuplicateDisclosure { attribute: attribute() });
+            continue;
+        }
+        let Some(signed) = payload.digest_of(&d.name) else {
+            f.reasons.push(Reason::NotSignedAttribute { attribute: attribute() });
+            continue;
+        };
+        if d.digest().ok().as_ref() != Some(signed) {
+            f.reasons.push(Reason::DigestMismatch { attribute: attribute() });
+            continue;
+        }
+        f.attributes.push(AttributeView { name: d.name.clone(), value: (&d.value).into() });
+    }
+}
