@@ -1,0 +1,96 @@
+//! Signed lists kept for offline verification: the national trust list and issuers' status
+//! lists, persisted as [`CachedCopy::to_bytes`] gives them with the time they were fetched.
+//! Reading one back verifies its signature again, so a tampered cache is refused, not trusted.
+//!
+//! Nothing here is secret, so the readers take a bare [`Connection`] and work on a locked wallet
+//! (a verifier needs them without the holder's PIN).
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use shimin_core::crypto::VerifyingKey;
+use shimin_core::status_list::VerifiedStatusList;
+use shimin_core::trust::{CachedCopy, VerifiedTrustList};
+
+use crate::error::StoreError;
+use crate::wallet::Wallet;
+
+impl Wallet {
+    /// Replaces the cached trust list.
+    ///
+    /// # Errors
+    /// [`StoreError::Encode`] or a database error.
+    pub fn save_trust_list(&mut self, copy: &CachedCopy<VerifiedTrustList>) -> Result<(), StoreError> {
+        let bytes = copy.to_bytes().map_err(|_| StoreError::Encode("trust list"))?;
+        let tx = self.conn.transaction()?;
+        put_trust_list(&tx, &bytes, copy.fetched_at())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the cached copy of the status list published at the list's own URI.
+    ///
+    /// # Errors
+    /// [`StoreError::Encode`] or a database error.
+    pub fn save_status_list(&mut self, copy: &CachedCopy<VerifiedStatusList>) -> Result<(), StoreError> {
+        let bytes = copy.to_bytes().map_err(|_| StoreError::Encode("status list"))?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO status_lists (uri, bytes, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (uri) DO UPDATE SET bytes = excluded.bytes, fetched_at = excluded.fetched_at",
+            params![copy.list().claims().uri, bytes, copy.fetched_at()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn put_trust_list(tx: &Transaction<'_>, bytes: &[u8], fetched_at: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO trust_list (id, bytes, fetched_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, fetched_at = excluded.fetched_at",
+        params![bytes, fetched_at],
+    )?;
+    Ok(())
+}
+
+/// The cached trust list, verified again with the national `root_key`; `None` if none is cached.
+///
+/// # Errors
+/// [`StoreError::CachedList`] when the cached bytes do not verify.
+pub fn load_trust_list(
+    conn: &Connection,
+    root_key: &VerifyingKey,
+) -> Result<Option<CachedCopy<VerifiedTrustList>>, StoreError> {
+    let bytes: Option<Vec<u8>> =
+        conn.query_row("SELECT bytes FROM trust_list WHERE id = 1", [], |r| r.get(0)).optional()?;
+    bytes
+        .map(|b| CachedCopy::from_bytes(&b, root_key).map_err(|_| StoreError::CachedList("trust list")))
+        .transpose()
+}
+
+/// The cached status list published at `uri`, verified again with the issuer's `key`; `None` if
+/// none is cached.
+///
+/// # Errors
+/// [`StoreError::CachedList`] when the cached bytes do not verify.
+pub fn load_status_list(
+    conn: &Connection,
+    uri: &str,
+    key: &VerifyingKey,
+) -> Result<Option<CachedCopy<VerifiedStatusList>>, StoreError> {
+    let bytes: Option<Vec<u8>> =
+        conn.query_row("SELECT bytes FROM status_lists WHERE uri = ?1", [uri], |r| r.get(0)).optional()?;
+    bytes
+        .map(|b| CachedCopy::from_bytes(&b, key).map_err(|_| StoreError::CachedList("status list")))
+        .transpose()
+}
+
+/// The URIs of the cached status lists with when each was fetched, oldest fetch first (the
+/// order to refresh them in).
+///
+/// # Errors
+/// A database error.
+pub fn cached_status_lists(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT uri, fetched_at FROM status_lists ORDER BY fetched_at, uri")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,235 @@
+//! The wallet: creating it, unlocking it with a [`KeyWrapper`], changing the PIN, and the
+//! device's private key. Certificates, the presentation log and cached lists are in their own
+//! modules, as further `impl Wallet` blocks.
+
+use std::fmt;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use shimin_core::crypto::{SigningKey, VerifyingKey};
+
+use crate::error::{KeyError, StoreError};
+use crate::keys::{DataKey, HolderIndexSecret, KeyWrapper, WrappedKey};
+use crate::schema;
+
+/// Associated data of the sealed device private key.
+const DEVICE_KEY_AAD: &[u8] = b"shimin/store/v1/device-key";
+
+/// An unlocked wallet over one SQLite connection, its only writer. Every write runs in one
+/// transaction; `&mut self` on writes keeps them from overlapping. `Debug` shows no key.
+pub struct Wallet {
+    pub(crate) conn: Connection,
+    pub(crate) data_key: DataKey,
+    pub(crate) holder_index: HolderIndexSecret,
+    device_key: SigningKey,
+}
+
+impl fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wallet").finish_non_exhaustive()
+    }
+}
+
+impl Wallet {
+    /// Creates a wallet in `conn` (migrating it first): a random data key wrapped by `wrapper`
+    /// and a new P-256 device key sealed under the data key, at `now` (Unix seconds).
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyInitialised`] when the database already holds a wallet; key,
+    /// crypto and SQLite errors otherwise.
+    pub fn create(mut conn: Connection, wrapper: &dyn KeyWrapper, now: i64) -> Result<Self, StoreError> {
+        schema::upgrade(&mut conn)?;
+        let data_key = DataKey::generate()?;
+        let wrapped = wrapper.wrap(&data_key)?;
+        let device_key = SigningKey::generate_p256()?;
+        let sealed_device_key = data_key.aead().seal(device_key.to_pkcs8().expose(), DEVICE_KEY_AAD)?;
+        let tx = conn.transaction()?;
+        if read_key_material(&tx)?.is_some() {
+            return Err(StoreError::AlreadyInitialised);
+        }
+        insert_key_material(&tx, &wrapped, &sealed_device_key, now)?;
+        tx.commit()?;
+        Ok(Self::assemble(conn, data_key, device_key))
+    }
+
+    /// Unlocks the wallet in `conn` (migrating it first) with `wrapper`.
+    ///
+    /// # Errors
+    /// [`StoreError::Key`] with [`KeyError::WrongPin`] for a wrong PIN (nothing is changed),
+    /// [`StoreError::NotInitialised`] for a database without a wallet,
+    /// [`StoreError::Undecryptable`] when the device key does not open.
+    pub fn open(mut conn: Connection, wrapper: &dyn KeyWrapper) -> Result<Self, StoreError> {
+        schema::upgrade(&mut conn)?;
+        let (wrapped, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
+        let data_key = wrapper.unwrap(&wrapped)?;
+        let pkcs8 = data_key
+            .aead()
+            .open(&sealed_device_key, DEVICE_KEY_AAD)
+            .map_err(|_| StoreError::Undecryptable { table: "key_material" })?;
+        let device_key = SigningKey::from_pkcs8(pkcs8.expose())
+            .map_err(|_| StoreError::CorruptRow { table: "key_material", column: "sealed_device_key" })?;
+        Ok(Self::assemble(conn, data_key, device_key))
+    }
+
+    fn assemble(conn: Connection, data_key: DataKey, device_key: SigningKey) -> Self {
+        let holder_index = data_key.holder_index_secret();
+        Self { conn, data_key, holder_index, device_key }
+    }
+
+    /// Whether `conn` holds a wallet (without migrating or unlocking it).
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] when the database cannot be read.
+    pub fn exists(conn: &Connection) -> Result<bool, StoreError> {
+        if schema::user_version(conn)? == 0 {
+            return Ok(false);
+        }
+        Ok(read_key_material(conn)?.is_some())
+    }
+
+    /// Re-wraps the data key from `current` to `new` in one transaction. Certificates are not
+    /// re-encrypted: they stay sealed under the same data key.
+    ///
+    /// # Errors
+    /// [`KeyError::WrongPin`] when `current` does not open the stored key (nothing changes).
+    pub fn change_pin(
+        &mut self,
+        current: &dyn KeyWrapper,
+        new: &dyn KeyWrapper,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let (wrapped, _) = read_key_material(&tx)?.ok_or(StoreError::NotInitialised)?;
+        let stored = current.unwrap(&wrapped)?;
+        if stored.expose_bytes() != self.data_key.expose_bytes() {
+            return Err(KeyError::WrongPin.into());
+        }
+        let rewrapped = new.wrap(&self.data_key)?;
+        update_wrapped_key(&tx, &rewrapped, now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The device's private key, which the holder binding of every certificate names.
+    pub fn device_key(&self) -> &SigningKey {
+        &self.device_key
+    }
+
+    /// The device's public key, to send to an issuer.
+    pub fn device_public_key(&self) -> VerifyingKey {
+        self.device_key.verifying_key()
+    }
+
+    /// The connection, for reads (e.g. the cached-list readers, which need no key).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Locks the wallet: the keys are dropped and the connection handed back.
+    pub fn lock(self) -> Connection {
+        self.conn
+    }
+}
+
+fn insert_key_material(
+    tx: &Transaction<'_>,
+    wrapped: &WrappedKey,
+    sealed_device_key: &[u8],
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO key_material
+             (id, scheme, salt, iterations, wrapped_data_key, sealed_device_key, created_at, updated_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![wrapped.scheme, wrapped.salt, wrapped.iterations, wrapped.sealed, sealed_device_key, now],
+    )?;
+    Ok(())
+}
+
+fn update_wrapped_key(tx: &Transaction<'_>, wrapped: &WrappedKey, now: i64) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "UPDATE key_material SET scheme = ?1, salt = ?2, iterations = ?3, wrapped_data_key = ?4,
+             updated_at = ?5
+         WHERE id = 1",
+        params![wrapped.scheme, wrapped.salt, wrapped.iterations, wrapped.sealed, now],
+    )?;
+    if changed == 1 { Ok(()) } else { Err(StoreError::NotInitialised) }
+}
+
+/// The wrapped data key and the sealed device key, if the wallet exists.
+fn read_key_material(conn: &Connection) -> Result<Option<(WrappedKey, Vec<u8>)>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT scheme, salt, iterations, wrapped_data_key, sealed_device_key FROM key_material
+             WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, Vec<u8>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((scheme, salt, iterations, sealed, device)) = row else { return Ok(None) };
+    let iterations = u32::try_from(iterations)
+        .map_err(|_| StoreError::CorruptRow { table: "key_material", column: "iterations" })?;
+    Ok(Some((WrappedKey { scheme, salt, iterations, sealed }, device)))
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::keys::PinWrapper;
+
+    fn pin(p: &str) -> PinWrapper {
+        PinWrapper::insecure_low_iterations_for_tests(p, 3).expect("wrapper")
+    }
+
+    #[test]
+    fn a_second_create_is_refused_and_the_first_wallet_survives() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        let first = Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create");
+        let device = first.device_public_key();
+        drop(first);
+        assert!(matches!(
+            Wallet::create(schema::open_file(&path).expect("db"), &pin("2222"), 11),
+            Err(StoreError::AlreadyInitialised)
+        ));
+        let again = Wallet::open(schema::open_file(&path).expect("db"), &pin("1111")).expect("open");
+        assert_eq!(again.device_public_key(), device);
+    }
+
+    #[test]
+    fn a_fresh_database_holds_no_wallet() {
+        let conn = schema::open_in_memory().expect("db");
+        assert!(!Wallet::exists(&conn).expect("exists"));
+        assert!(matches!(Wallet::open(conn, &pin("1")), Err(StoreError::NotInitialised)));
+    }
+
+    #[test]
+    fn a_corrupt_iteration_count_is_a_typed_error() {
+        let wallet = Wallet::create(schema::open_in_memory().expect("db"), &pin("1"), 1).expect("create");
+        let conn = wallet.lock();
+        conn.execute("UPDATE key_material SET iterations = 5000000000", []).expect("corrupt");
+        assert!(matches!(
+            Wallet::open(conn, &pin("1")),
+            Err(StoreError::CorruptRow { table: "key_material", column: "iterations" })
+        ));
+    }
+
+    #[test]
+    fn a_damaged_device_key_is_a_typed_error() {
+        let wallet = Wallet::create(schema::open_in_memory().expect("db"), &pin("1"), 1).expect("create");
+        let conn = wallet.lock();
+        conn.execute("UPDATE key_material SET sealed_device_key = zeroblob(60)", []).expect("corrupt");
+        assert!(matches!(
+            Wallet::open(conn, &pin("1")),
+            Err(StoreError::Undecryptable { table: "key_material" })
+        ));
+    }
+}
