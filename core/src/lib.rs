@@ -14,6 +14,7 @@ pub mod sensitive;
 pub mod status_list;
 pub mod trust;
 pub mod verifier;
+pub mod zlib;
 
 pub use id_number::{IdNumber, IdNumberError};
 

@@ -23,16 +23,13 @@
 //! Decompression is capped at [`MAX_DECOMPRESSED_LEN`] so a zlib bomb is refused, not inflated.
 
 use std::fmt;
-use std::io::Write;
-
-use flate2::write::ZlibEncoder;
-use flate2::{Compression, Decompress, FlushDecompress};
 
 use crate::clock::UnixSeconds;
 use crate::cose::{self, CoseError, Sign1, Value};
 use crate::crypto::{SigningKey, SigningPurpose, VerifyingKey};
 use crate::trust::cbor::{self, MapReader, int, uint};
 use crate::trust::{CacheableList, ListLifetime};
+use crate::zlib::{self, InflateError};
 
 /// The largest decompressed status list accepted: 16 MiB, i.e. 134 million 1-bit statuses.
 pub const MAX_DECOMPRESSED_LEN: usize = 16 * 1024 * 1024;
@@ -282,9 +279,7 @@ impl StatusList {
     /// # Errors
     /// [`StatusListError::Signing`] with [`CoseError::Encode`], which a `Vec` never causes.
     pub fn compress(&self) -> Result<Vec<u8>, StatusListError> {
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
-        encoder.write_all(&self.bytes).map_err(|_| StatusListError::Signing(CoseError::Encode))?;
-        encoder.finish().map_err(|_| StatusListError::Signing(CoseError::Encode))
+        Ok(zlib::deflate(&self.bytes))
     }
 
     /// A list from its zlib-compressed bytes, refusing to inflate past [`MAX_DECOMPRESSED_LEN`].
@@ -292,7 +287,11 @@ impl StatusList {
     /// # Errors
     /// [`StatusListError::CorruptCompression`] or [`StatusListError::TooLarge`].
     pub fn decompress(bits: Bits, lst: &[u8]) -> Result<Self, StatusListError> {
-        Ok(Self { bits, bytes: inflate_capped(lst, MAX_DECOMPRESSED_LEN)? })
+        let bytes = zlib::inflate(lst, MAX_DECOMPRESSED_LEN).map_err(|e| match e {
+            InflateError::Corrupt => StatusListError::CorruptCompression,
+            InflateError::TooLarge { limit } => StatusListError::TooLarge { limit },
+        })?;
+        Ok(Self { bits, bytes })
     }
 
     /// Signs the list as a status list token with `claims`, under `key_id`.
@@ -321,41 +320,6 @@ impl StatusList {
         let payload = cbor::encode(&Value::Map(map)).ok_or(StatusListError::Signing(CoseError::Encode))?;
         cose::sign(SigningPurpose::Revocation, &payload, key_id, key).map_err(StatusListError::Signing)
     }
-}
-
-/// Inflates a zlib stream into at most `limit` bytes. The stream must be complete, with
-/// nothing after it.
-fn inflate_capped(compressed: &[u8], limit: usize) -> Result<Vec<u8>, StatusListError> {
-    let corrupt = StatusListError::CorruptCompression;
-    let mut inflater = Decompress::new(true);
-    let mut out: Vec<u8> = Vec::new();
-    loop {
-        if out.len() == out.capacity() {
-            if out.len() > limit {
-                return Err(StatusListError::TooLarge { limit });
-            }
-            out.reserve_exact(out.len().max(4_096).min(limit + 1 - out.len()));
-        }
-        let consumed = usize::try_from(inflater.total_in()).map_err(|_| corrupt.clone())?;
-        let input = compressed.get(consumed..).ok_or(corrupt.clone())?;
-        let before = (inflater.total_in(), inflater.total_out());
-        let status =
-            inflater.decompress_vec(input, &mut out, FlushDecompress::None).map_err(|_| corrupt.clone())?;
-        if out.len() > limit {
-            return Err(StatusListError::TooLarge { limit });
-        }
-        if status == flate2::Status::StreamEnd {
-            break;
-        }
-        if (inflater.total_in(), inflater.total_out()) == before {
-            // No progress with room to write: the stream is truncated.
-            return Err(corrupt);
-        }
-    }
-    if usize::try_from(inflater.total_in()).ok() != Some(compressed.len()) {
-        return Err(corrupt);
-    }
-    Ok(out)
 }
 
 /// The claims of a status list token besides the list itself.
@@ -504,9 +468,7 @@ mod tests {
     use super::*;
 
     fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
-        encoder.write_all(data).expect("write");
-        encoder.finish().expect("finish")
+        crate::zlib::deflate(data)
     }
 
     #[test]
@@ -558,22 +520,19 @@ mod tests {
 
     #[test]
     fn truncated_padded_and_bomb_streams_are_refused() {
+        let inflate =
+            |bytes: &[u8]| StatusList::decompress(Bits::Eight, bytes).map(|l| l.as_packed().to_vec());
         let good = zlib(&[7; 1_000]);
-        assert_eq!(inflate_capped(&good, 1_000), Ok(vec![7; 1_000]));
-        assert_eq!(inflate_capped(&good, 999), Err(StatusListError::TooLarge { limit: 999 }));
+        assert_eq!(inflate(&good), Ok(vec![7; 1_000]));
         for len in 0..good.len() {
-            assert_eq!(
-                inflate_capped(&good[..len], 1_000),
-                Err(StatusListError::CorruptCompression),
-                "{len}"
-            );
+            assert_eq!(inflate(&good[..len]), Err(StatusListError::CorruptCompression), "{len}");
         }
         let mut trailing = good.clone();
         trailing.push(0);
-        assert_eq!(inflate_capped(&trailing, 1_000), Err(StatusListError::CorruptCompression));
+        assert_eq!(inflate(&trailing), Err(StatusListError::CorruptCompression));
         // Raw deflate without the zlib header is not accepted.
-        assert_eq!(inflate_capped(&good[2..], 1_000), Err(StatusListError::CorruptCompression));
-        assert_eq!(inflate_capped(&[], 1_000), Err(StatusListError::CorruptCompression));
+        assert_eq!(inflate(&good[2..]), Err(StatusListError::CorruptCompression));
+        assert_eq!(inflate(&[]), Err(StatusListError::CorruptCompression));
     }
 
     #[test]

@@ -19,8 +19,6 @@
 
 mod signer;
 
-use std::io::Read;
-
 use crate::base45::{self, Base45Error};
 use crate::cose::{ClaimsTimeError, CoseError, CwtClaims, Sign1, Value};
 
@@ -34,7 +32,7 @@ pub const HCERT_CLAIM: i64 = -260;
 
 /// Largest decompressed size we accept. A QR code holds under 3 KB, so real certificates are far
 /// below this; the limit stops a small "zip bomb" from taking the memory.
-pub const MAX_DECOMPRESSED_LEN: u64 = 256 * 1024;
+pub const MAX_DECOMPRESSED_LEN: usize = 256 * 1024;
 
 /// Why a step of HC1 verification failed. Never carries personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -192,15 +190,10 @@ pub fn b45_decode(text: &str) -> Result<Vec<u8>, DccError> {
 /// # Errors
 /// [`DccError::Decompression`] for a broken or missing zlib stream, [`DccError::TooLarge`].
 pub fn decompress(data: &[u8]) -> Result<Vec<u8>, DccError> {
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(data)
-        .take(MAX_DECOMPRESSED_LEN + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| DccError::Decompression)?;
-    if out.len() as u64 > MAX_DECOMPRESSED_LEN {
-        return Err(DccError::TooLarge);
-    }
-    Ok(out)
+    crate::zlib::inflate(data, MAX_DECOMPRESSED_LEN).map_err(|e| match e {
+        crate::zlib::InflateError::Corrupt => DccError::Decompression,
+        crate::zlib::InflateError::TooLarge { .. } => DccError::TooLarge,
+    })
 }
 
 /// Step 4: decodes the COSE_Sign1 message, its CWT claims and the `hcert` claim.

@@ -1,14 +1,11 @@
 //! The presentation's wire format: CBOR (by `ciborium`) → zlib → Base45 → `SM1:` text, both ways.
 //! The layout is in the [module documentation](super).
 
-use std::io::Write;
-
 use ciborium::value::Value;
-use flate2::write::ZlibEncoder;
-use flate2::{Compression, Decompress, FlushDecompress};
 
 use crate::base45;
 use crate::cert::{AttributeValue, Disclosure};
+use crate::zlib::{self, InflateError};
 
 /// The text every presentation starts with.
 pub const PRESENTATION_PREFIX: &str = "SM1:";
@@ -188,9 +185,7 @@ impl PresentationWire {
     /// # Errors
     /// [`WireError::Encode`] if an encoder fails.
     pub fn to_text(&self) -> Result<String, WireError> {
-        let mut zlib = ZlibEncoder::new(Vec::new(), Compression::best());
-        zlib.write_all(&self.to_cbor()?).map_err(|_| WireError::Encode)?;
-        let compressed = zlib.finish().map_err(|_| WireError::Encode)?;
+        let compressed = zlib::deflate(&self.to_cbor()?);
         Ok(format!("{PRESENTATION_PREFIX}{}", base45::encode(&compressed)))
     }
 
@@ -210,38 +205,11 @@ impl PresentationWire {
     pub fn cbor_from_text(text: &str, max_inflated: usize) -> Result<Vec<u8>, WireError> {
         let body = text.strip_prefix(PRESENTATION_PREFIX).ok_or(WireError::BadPrefix)?;
         let compressed = base45::decode(body).map_err(|_| WireError::BadBase45)?;
-        inflate_capped(&compressed, max_inflated)
+        zlib::inflate(&compressed, max_inflated).map_err(|e| match e {
+            InflateError::Corrupt => WireError::BadZlib,
+            InflateError::TooLarge { limit } => WireError::TooLarge { limit },
+        })
     }
-}
-
-/// Inflates one complete zlib stream, with nothing after it, into at most `limit` bytes.
-fn inflate_capped(compressed: &[u8], limit: usize) -> Result<Vec<u8>, WireError> {
-    let mut inflater = Decompress::new(true);
-    let mut out: Vec<u8> = Vec::with_capacity(compressed.len().saturating_mul(2).min(limit) + 1);
-    loop {
-        if out.len() == out.capacity() {
-            out.reserve(out.len().max(1_024));
-        }
-        let consumed = usize::try_from(inflater.total_in()).map_err(|_| WireError::BadZlib)?;
-        let input = compressed.get(consumed..).ok_or(WireError::BadZlib)?;
-        let before = (inflater.total_in(), inflater.total_out());
-        let status = inflater
-            .decompress_vec(input, &mut out, FlushDecompress::None)
-            .map_err(|_| WireError::BadZlib)?;
-        if out.len() > limit {
-            return Err(WireError::TooLarge { limit });
-        }
-        if status == flate2::Status::StreamEnd {
-            break;
-        }
-        if (inflater.total_in(), inflater.total_out()) == before && out.len() < out.capacity() {
-            return Err(WireError::BadZlib);
-        }
-    }
-    if usize::try_from(inflater.total_in()).ok() != Some(compressed.len()) {
-        return Err(WireError::BadZlib);
-    }
-    Ok(out)
 }
 
 impl DeviceSignedPayload {
@@ -291,23 +259,17 @@ impl DeviceSignedPayload {
 mod tests {
     use super::*;
 
-    fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
-        z.write_all(data).expect("write");
-        z.finish().expect("finish")
-    }
-
     #[test]
     fn inflation_is_capped_and_streams_must_be_whole() {
-        let data = vec![0u8; 10_000];
-        let packed = zlib(&data);
-        assert_eq!(inflate_capped(&packed, 10_000), Ok(data));
-        assert_eq!(inflate_capped(&packed, 9_999), Err(WireError::TooLarge { limit: 9_999 }));
-        assert_eq!(inflate_capped(&packed[..packed.len() - 1], 10_000), Err(WireError::BadZlib));
-        let mut trailing = packed.clone();
-        trailing.push(0);
-        assert_eq!(inflate_capped(&trailing, 10_000), Err(WireError::BadZlib));
-        assert_eq!(inflate_capped(&[], 10_000), Err(WireError::BadZlib));
+        let text = |bytes: &[u8]| format!("{PRESENTATION_PREFIX}{}", base45::encode(bytes));
+        let packed = zlib::deflate(&[0u8; 10_000]);
+        assert_eq!(PresentationWire::cbor_from_text(&text(&packed), 10_000).map(|v| v.len()), Ok(10_000));
+        assert_eq!(
+            PresentationWire::cbor_from_text(&text(&packed), 9_999),
+            Err(WireError::TooLarge { limit: 9_999 })
+        );
+        let truncated = &packed[..packed.len() - 1];
+        assert_eq!(PresentationWire::cbor_from_text(&text(truncated), 10_000), Err(WireError::BadZlib));
     }
 
     #[test]
