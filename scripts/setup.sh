@@ -57,4 +57,13 @@ if ! command -v tauri-driver >/dev/null; then
 else
   say "tauri-driver: present"
 fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install -q cargo-fuzz --locked
+else
+  say "cargo-fuzz: present"
+fi
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "setup: the rustup nightly toolchain is missing (needed by cargo fuzz)" >&2; exit 1
+fi
 say "done"
