@@ -1,12 +1,18 @@
 #![doc = include_str!("../README.md")]
 
-use std::path::PathBuf;
+mod dev_issuer;
+mod holder_copy;
+mod present_verify;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use base64::Engine as _;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
+use shimin_core::cert::CertificateType;
 use shimin_core::dcc::{self, DccReport};
+use shimin_core::present::Preset;
 use shimin_core::qr;
 use shimin_wire::ipc::{CheckIdNumberRequest, IdNumberCheckView};
 
@@ -40,6 +46,144 @@ enum Command {
         #[command(flatten)]
         input: QrInput,
     },
+    /// A development issuer: keys, trust list and status list in one directory.
+    #[command(subcommand)]
+    Issue(IssueCommand),
+    /// Show a certificate as the demo holder: print the `SM1:` text of a signed presentation.
+    Present {
+        /// The development issuer directory (for the demo device key).
+        #[arg(long)]
+        dir: PathBuf,
+        /// The holder's certificate file written by `shimin issue cert`.
+        #[arg(long)]
+        cert: PathBuf,
+        /// What to disclose.
+        #[arg(long, value_enum)]
+        preset: PresetArg,
+        /// The signing time, RFC 3339 (default: now).
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<i64>,
+        /// Also write the QR code as a PNG here.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Verify a presentation offline and print the verdict as JSON (exit 0 valid, 1 invalid, 4 warning).
+    Verify {
+        /// The time to verify at, RFC 3339 (default: now).
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<i64>,
+        /// The signed trust list.
+        #[arg(long)]
+        trust: PathBuf,
+        /// The national root public key (SEC1) the trust list must be signed with.
+        #[arg(long)]
+        root_key: PathBuf,
+        /// A signed status list; repeat for several.
+        #[arg(long)]
+        status: Vec<PathBuf>,
+        /// When the list files were fetched, RFC 3339 (default: each file's modification time).
+        #[arg(long, value_parser = parse_rfc3339)]
+        fetched_at: Option<i64>,
+        #[command(flatten)]
+        input: QrInput,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IssueCommand {
+    /// Create the keys, a signed trust list and an empty signed status list in DIR.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The time the lists are signed at, RFC 3339 (default: now).
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<i64>,
+        /// Replace an issuer already in DIR.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Issue a certificate to the demo holder's device key and write the holder's copy.
+    Cert {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long = "type", value_enum)]
+        certificate_type: TypeArg,
+        /// The holder's ID number (a credit code for a business licence).
+        #[arg(long)]
+        holder_id: String,
+        /// The holder's name (the company's for a business licence).
+        #[arg(long)]
+        name: String,
+        /// The status-list index (default: the next free one).
+        #[arg(long)]
+        index: Option<u64>,
+        /// Where to write the holder's copy.
+        #[arg(long)]
+        out: PathBuf,
+        /// The issue time, RFC 3339 (default: now).
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<i64>,
+    },
+    /// Mark a status-list index revoked and re-sign `status.cbor`.
+    Revoke {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        index: usize,
+        /// The signing time, RFC 3339 (default: now).
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Identity,
+    Age18,
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TypeArg {
+    ResidentIdCard,
+    HouseholdRegister,
+    ResidencePermit,
+    HkMacauTravelPermit,
+    DrivingLicence,
+    MarriageCertificate,
+    BusinessLicence,
+    DegreeCertificate,
+}
+
+impl From<TypeArg> for CertificateType {
+    fn from(t: TypeArg) -> Self {
+        match t {
+            TypeArg::ResidentIdCard => CertificateType::ResidentIdCard,
+            TypeArg::HouseholdRegister => CertificateType::HouseholdRegister,
+            TypeArg::ResidencePermit => CertificateType::ResidencePermit,
+            TypeArg::HkMacauTravelPermit => CertificateType::HkMacauTravelPermit,
+            TypeArg::DrivingLicence => CertificateType::DrivingLicence,
+            TypeArg::MarriageCertificate => CertificateType::MarriageCertificate,
+            TypeArg::BusinessLicence => CertificateType::BusinessLicence,
+            TypeArg::DegreeCertificate => CertificateType::DegreeCertificate,
+        }
+    }
+}
+
+/// The system clock, for commands given no `--at` (the core itself never reads a clock).
+fn now_or(at: Option<i64>) -> Result<i64, Exit> {
+    match at {
+        Some(at) => Ok(at),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+            .ok_or_else(|| Exit(1, "the system clock is before 1970".into())),
+    }
+}
+
+fn listing(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| format!("wrote {}", p.display())).collect::<Vec<_>>().join("\n")
 }
 
 /// Where the QR text comes from: given directly, or read from a photo.
@@ -62,7 +206,7 @@ fn parse_rfc3339(s: &str) -> Result<i64, String> {
 /// Failure that ends the program with a message and an exit code.
 struct Exit(u8, String);
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, Exit> {
+fn read(path: &Path) -> Result<Vec<u8>, Exit> {
     std::fs::read(path).map_err(|e| Exit(3, format!("cannot read {}: {e}", path.display())))
 }
 
@@ -74,17 +218,17 @@ struct DccOutput {
     reasons: Vec<String>,
 }
 
-fn run(command: Command) -> Result<(String, bool), Exit> {
+fn run(command: Command) -> Result<(String, u8), Exit> {
     match command {
         Command::CheckId { number } => {
             let view = shimin_core::app::check_id_number(&CheckIdNumberRequest { input: number });
             let ok = matches!(view, IdNumberCheckView::Valid { .. });
-            Ok((json(&view)?, ok))
+            Ok((json(&view)?, u8::from(!ok)))
         }
         Command::Decode { image } => {
             let text =
                 qr::decode_image(&read(&image)?).map_err(|e| Exit(1, format!("no QR code read: {e}")))?;
-            Ok((text, true))
+            Ok((text, 0))
         }
         Command::VerifyDcc { signer_cert, at, input } => {
             let der = base64::engine::general_purpose::STANDARD
@@ -102,7 +246,7 @@ fn run(command: Command) -> Result<(String, bool), Exit> {
                         let steps = DccReport { picture_decode: Some(false), ..DccReport::default() };
                         let out =
                             DccOutput { steps, valid: false, reasons: vec![format!("picture_decode: {e}")] };
-                        return Ok((json(&out)?, false));
+                        return Ok((json(&out)?, 1));
                     }
                 },
                 (None, None) => return Err(Exit(2, "give --text or an image".into())),
@@ -111,7 +255,54 @@ fn run(command: Command) -> Result<(String, bool), Exit> {
             steps.picture_decode = picture_decode;
             let reasons = failures.iter().map(|(step, e)| format!("{}: {e}", step_name(*step))).collect();
             let valid = steps.is_valid();
-            Ok((json(&DccOutput { steps, valid, reasons })?, valid))
+            Ok((json(&DccOutput { steps, valid, reasons })?, u8::from(!valid)))
+        }
+        Command::Issue(issue) => run_issue(issue),
+        Command::Present { dir, cert, preset, at, png } => {
+            let preset = match preset {
+                PresetArg::Identity => Preset::Identity,
+                PresetArg::Age18 => Preset::AgeOver18,
+                PresetArg::Full => Preset::Full,
+            };
+            let dir = dev_issuer::DevDir::new(dir);
+            let text = present_verify::present(&dir, &cert, &preset, now_or(at)?, png.as_deref())?;
+            Ok((text, 0))
+        }
+        Command::Verify { at, trust, root_key, status, fetched_at, input } => {
+            let req = present_verify::VerifyRequest {
+                trust,
+                root_key,
+                status,
+                fetched_at,
+                text: input.text,
+                image: input.image,
+            };
+            let (verdict, code) = present_verify::verify(&req, now_or(at)?)?;
+            Ok((json(&verdict)?, code))
+        }
+    }
+}
+
+fn run_issue(command: IssueCommand) -> Result<(String, u8), Exit> {
+    match command {
+        IssueCommand::Init { dir, at, force } => {
+            let written = dev_issuer::init(&dev_issuer::DevDir::new(dir), now_or(at)?, force)?;
+            Ok((listing(&written), 0))
+        }
+        IssueCommand::Cert { dir, certificate_type, holder_id, name, index, out, at } => {
+            let req = dev_issuer::CertRequest {
+                certificate_type: certificate_type.into(),
+                holder_id,
+                name,
+                index,
+                out: out.clone(),
+            };
+            let index = dev_issuer::issue_cert(&dev_issuer::DevDir::new(dir), &req, now_or(at)?)?;
+            Ok((format!("wrote {} (status-list index {index})", out.display()), 0))
+        }
+        IssueCommand::Revoke { dir, index, at } => {
+            let path = dev_issuer::revoke(&dev_issuer::DevDir::new(dir), index, now_or(at)?)?;
+            Ok((format!("revoked index {index}; wrote {}", path.display()), 0))
         }
     }
 }
@@ -127,9 +318,9 @@ fn json<T: Serialize>(value: &T) -> Result<String, Exit> {
 
 fn main() -> ExitCode {
     match run(Cli::parse().command) {
-        Ok((out, ok)) => {
+        Ok((out, code)) => {
             println!("{out}");
-            if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            ExitCode::from(code)
         }
         Err(Exit(code, message)) => {
             eprintln!("shimin: {message}");
