@@ -16,6 +16,7 @@
 
 pub mod attributes;
 pub mod credit_code;
+pub mod holder_copy;
 pub mod identifier;
 pub mod issue;
 pub mod kinds;
@@ -25,6 +26,7 @@ pub mod verify;
 
 pub use attributes::{AttributeValue, Attributes, Disclosure};
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use holder_copy::HolderCopyError;
 pub use identifier::{CertificateId, CertificateIdError, Serial, TypeCode};
 pub use issue::{CertificateIssuer, IssueError, IssuedCertificate};
 pub use kinds::{Certificate, CertificateBody, Person};
