@@ -106,8 +106,8 @@ enum IssueCommand {
     Cert {
         #[arg(long)]
         dir: PathBuf,
-        #[arg(long = "type", value_enum)]
-        certificate_type: TypeArg,
+        #[arg(long = "type", value_parser = parse_type)]
+        certificate_type: CertificateType,
         /// The holder's ID number (a credit code for a business licence).
         #[arg(long)]
         holder_id: String,
@@ -143,31 +143,12 @@ enum PresetArg {
     Full,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum TypeArg {
-    ResidentIdCard,
-    HouseholdRegister,
-    ResidencePermit,
-    HkMacauTravelPermit,
-    DrivingLicence,
-    MarriageCertificate,
-    BusinessLicence,
-    DegreeCertificate,
-}
-
-impl From<TypeArg> for CertificateType {
-    fn from(t: TypeArg) -> Self {
-        match t {
-            TypeArg::ResidentIdCard => CertificateType::ResidentIdCard,
-            TypeArg::HouseholdRegister => CertificateType::HouseholdRegister,
-            TypeArg::ResidencePermit => CertificateType::ResidencePermit,
-            TypeArg::HkMacauTravelPermit => CertificateType::HkMacauTravelPermit,
-            TypeArg::DrivingLicence => CertificateType::DrivingLicence,
-            TypeArg::MarriageCertificate => CertificateType::MarriageCertificate,
-            TypeArg::BusinessLicence => CertificateType::BusinessLicence,
-            TypeArg::DegreeCertificate => CertificateType::DegreeCertificate,
-        }
-    }
+/// Parses `--type` by the core's own slugs, so the CLI cannot fall out of step with the model.
+fn parse_type(s: &str) -> Result<CertificateType, String> {
+    CertificateType::from_slug(s).ok_or_else(|| {
+        let known: Vec<&str> = CertificateType::ALL.iter().map(|t| t.slug()).collect();
+        format!("unknown certificate type; one of: {}", known.join(", "))
+    })
 }
 
 /// The system clock, for commands given no `--at` (the core itself never reads a clock).
@@ -290,13 +271,7 @@ fn run_issue(command: IssueCommand) -> Result<(String, u8), Exit> {
             Ok((listing(&written), 0))
         }
         IssueCommand::Cert { dir, certificate_type, holder_id, name, index, out, at } => {
-            let req = dev_issuer::CertRequest {
-                certificate_type: certificate_type.into(),
-                holder_id,
-                name,
-                index,
-                out: out.clone(),
-            };
+            let req = dev_issuer::CertRequest { certificate_type, holder_id, name, index, out: out.clone() };
             let index = dev_issuer::issue_cert(&dev_issuer::DevDir::new(dir), &req, now_or(at)?)?;
             Ok((format!("wrote {} (status-list index {index})", out.display()), 0))
         }

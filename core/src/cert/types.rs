@@ -109,6 +109,25 @@ impl CertificateType {
         }
     }
 
+    /// A short ASCII name for command lines and file names, e.g. `resident-id-card`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            CertificateType::ResidentIdCard => "resident-id-card",
+            CertificateType::HouseholdRegister => "household-register",
+            CertificateType::ResidencePermit => "residence-permit",
+            CertificateType::HkMacauTravelPermit => "hk-macau-travel-permit",
+            CertificateType::DrivingLicence => "driving-licence",
+            CertificateType::MarriageCertificate => "marriage-certificate",
+            CertificateType::BusinessLicence => "business-licence",
+            CertificateType::DegreeCertificate => "degree-certificate",
+        }
+    }
+
+    /// The type with this [`CertificateType::slug`].
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+
     /// The 21-character type code as text.
     pub fn code_str(self) -> &'static str {
         TYPE_CODES.iter().find(|(t, _)| *t == self).map_or("", |(_, c)| c)
@@ -291,6 +310,17 @@ pub struct Metadata {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_type_has_a_unique_ascii_slug_that_maps_back() {
+        let mut seen = std::collections::HashSet::new();
+        for t in CertificateType::ALL {
+            assert!(t.slug().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{t:?}");
+            assert!(seen.insert(t.slug()), "{t:?} shares its slug");
+            assert_eq!(CertificateType::from_slug(t.slug()), Some(t));
+        }
+        assert_eq!(CertificateType::from_slug("Resident-Id-Card"), None);
+    }
 
     #[test]
     fn every_type_has_a_valid_unique_code_that_maps_back() {
