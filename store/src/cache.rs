@@ -14,41 +14,61 @@ use crate::error::StoreError;
 use crate::wallet::Wallet;
 
 impl Wallet {
-    /// Replaces the cached trust list.
+    /// Replaces the cached trust list, unless the cached one is newer (a higher sequence number);
+    /// the same list again only refreshes when it was fetched.
     ///
     /// # Errors
-    /// [`StoreError::Encode`] or a database error.
+    /// [`StoreError::OlderList`], [`StoreError::Encode`] or a database error.
     pub fn save_trust_list(&mut self, copy: &CachedCopy<VerifiedTrustList>) -> Result<(), StoreError> {
         let bytes = copy.to_bytes().map_err(|_| StoreError::Encode("trust list"))?;
         let tx = self.conn.transaction()?;
-        put_trust_list(&tx, &bytes, copy.fetched_at())?;
+        let sequence =
+            i64::try_from(copy.list().info().sequence).map_err(|_| StoreError::Encode("trust list"))?;
+        put_trust_list(&tx, &bytes, copy.fetched_at(), sequence)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Replaces the cached copy of the status list published at the list's own URI.
+    /// Replaces the cached copy of the status list published at the list's own URI, unless the
+    /// cached one was issued later.
     ///
     /// # Errors
-    /// [`StoreError::Encode`] or a database error.
+    /// [`StoreError::OlderList`], [`StoreError::Encode`] or a database error.
     pub fn save_status_list(&mut self, copy: &CachedCopy<VerifiedStatusList>) -> Result<(), StoreError> {
         let bytes = copy.to_bytes().map_err(|_| StoreError::Encode("status list"))?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO status_lists (uri, bytes, fetched_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (uri) DO UPDATE SET bytes = excluded.bytes, fetched_at = excluded.fetched_at",
-            params![copy.list().claims().uri, bytes, copy.fetched_at()],
+        let claims = copy.list().claims();
+        let changed = tx.execute(
+            "INSERT INTO status_lists (uri, bytes, fetched_at, issued_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (uri) DO UPDATE SET
+                 bytes = excluded.bytes, fetched_at = excluded.fetched_at, issued_at = excluded.issued_at
+             WHERE excluded.issued_at >= status_lists.issued_at",
+            params![claims.uri, bytes, copy.fetched_at(), claims.issued_at],
         )?;
+        if changed == 0 {
+            return Err(StoreError::OlderList("status list"));
+        }
         tx.commit()?;
         Ok(())
     }
 }
 
-fn put_trust_list(tx: &Transaction<'_>, bytes: &[u8], fetched_at: i64) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO trust_list (id, bytes, fetched_at) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, fetched_at = excluded.fetched_at",
-        params![bytes, fetched_at],
+fn put_trust_list(
+    tx: &Transaction<'_>,
+    bytes: &[u8],
+    fetched_at: i64,
+    sequence: i64,
+) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "INSERT INTO trust_list (id, bytes, fetched_at, sequence) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET
+             bytes = excluded.bytes, fetched_at = excluded.fetched_at, sequence = excluded.sequence
+         WHERE excluded.sequence >= trust_list.sequence",
+        params![bytes, fetched_at, sequence],
     )?;
+    if changed == 0 {
+        return Err(StoreError::OlderList("trust list"));
+    }
     Ok(())
 }
 

@@ -93,6 +93,10 @@ pub enum StoreError {
     /// A value could not be encoded for storage or export.
     #[error("could not encode {0}")]
     Encode(&'static str),
+    /// A list older than the cached one (a lower trust-list sequence, an earlier status list) was
+    /// offered; the cached one is kept.
+    #[error("the {0} offered is older than the cached one")]
+    OlderList(&'static str),
     /// A cached list did not verify again when read back.
     #[error("the cached {0} does not verify")]
     CachedList(&'static str),

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_wallet", include_str!("../migrations/001_wallet.sql")),
     ("002_presentation_log", include_str!("../migrations/002_presentation_log.sql")),
     ("003_cached_lists", include_str!("../migrations/003_cached_lists.sql")),
+    ("004_list_order", include_str!("../migrations/004_list_order.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.

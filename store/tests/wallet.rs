@@ -585,6 +585,15 @@ fn the_cached_trust_list_is_kept_and_verified_again_when_read() {
     wallet.save_trust_list(&CachedCopy::new(issuer.trust.clone(), NOW - 3600)).expect("save");
     wallet.save_trust_list(&CachedCopy::new(issuer.trust.clone(), NOW)).expect("save again");
 
+    // An older list (sequence 6 < 7), even validly signed by the root, never replaces it.
+    let older_info = TrustListInfo { sequence: 6, ..issuer.trust.info() };
+    let older_bytes = TrustList::sign(issuer.trust.entries(), &issuer.root, older_info).expect("sign older");
+    let older = TrustList::verify(&older_bytes, &issuer.root.verifying_key(), NOW).expect("older list");
+    assert!(matches!(
+        wallet.save_trust_list(&CachedCopy::new(older, NOW + 60)),
+        Err(StoreError::OlderList("trust list"))
+    ));
+
     let conn = wallet.lock(); // a locked wallet can still verify offline
     let cached = cache::load_trust_list(&conn, &issuer.root.verifying_key()).expect("load").expect("cached");
     assert_eq!(cached.fetched_at(), NOW);
@@ -592,4 +601,43 @@ fn the_cached_trust_list_is_kept_and_verified_again_when_read() {
     assert_eq!(cached.freshness(NOW + 120).age_seconds, 120);
     let impostor = SigningKey::generate_p256().expect("key").verifying_key();
     assert!(matches!(cache::load_trust_list(&conn, &impostor), Err(StoreError::CachedList(_))));
+}
+
+#[test]
+fn a_cached_status_list_is_replaced_only_by_a_later_one() {
+    use shimin_core::status_list::{Bits, Status, StatusList, StatusListClaims, VerifiedStatusList};
+    let key = SigningKey::generate_p256().expect("status key");
+    let uri = "https://status.example.invalid/7";
+    let signed_at = |issued_at: i64, revoked: bool| {
+        let mut list = StatusList::new(Bits::Two, 1_024);
+        if revoked {
+            list.set(42, Status::Invalid).expect("revoke");
+        }
+        let claims = StatusListClaims {
+            uri: uri.into(),
+            issued_at,
+            expires_at: Some(NOW + DAY),
+            ttl_seconds: Some(3_600),
+        };
+        let bytes = list.sign(&claims, b"status", &key).expect("sign");
+        VerifiedStatusList::verify(&bytes, &key.verifying_key(), NOW).expect("verify")
+    };
+    let mut wallet =
+        Wallet::create(schema::open_in_memory().expect("db"), &pin("1234"), NOW).expect("create");
+
+    wallet.save_status_list(&CachedCopy::new(signed_at(NOW - 600, true), NOW - 60)).expect("save");
+    // A list issued earlier (one where index 42 was not yet revoked) must not undo the revocation.
+    assert!(matches!(
+        wallet.save_status_list(&CachedCopy::new(signed_at(NOW - 7_200, false), NOW)),
+        Err(StoreError::OlderList("status list"))
+    ));
+    let cached = cache::load_status_list(wallet.connection(), uri, &key.verifying_key())
+        .expect("load")
+        .expect("cached");
+    assert_eq!(cached.fetched_at(), NOW - 60);
+    assert_eq!(cached.list().status_at(42).expect("index"), Status::Invalid);
+    assert_eq!(
+        cache::cached_status_lists(wallet.connection()).expect("uris"),
+        vec![(uri.to_owned(), NOW - 60)]
+    );
 }
