@@ -96,18 +96,24 @@ pub fn upgrade_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> 
     }
 }
 
+/// Every object of the schema as `(type, name, sql)`, sorted: what "this database has the same
+/// schema as that one" compares (a migrated database against a fresh one).
+///
+/// # Errors
+/// A database error.
+pub fn schema_snapshot(conn: &Connection) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
-        let mut stmt =
-            conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").expect("prepare");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows")
+        schema_snapshot(conn).expect("schema")
     }
 
     #[test]

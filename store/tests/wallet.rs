@@ -500,12 +500,7 @@ fn presentations_are_logged_without_values_and_exported_as_json_lines() {
 }
 
 fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
-    let mut stmt =
-        conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").expect("prep");
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
+    schema::schema_snapshot(conn).expect("schema")
 }
 
 #[test]
