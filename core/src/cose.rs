@@ -118,6 +118,38 @@ impl Sign1 {
     /// [`CoseError::Malformed`] when the bytes are not a COSE_Sign1, [`CoseError::UnexpectedTag`]
     /// for any other tag, and [`CoseError::DetachedPayload`] for a `nil` payload.
     pub fn decode(bytes: &[u8]) -> Result<Self, CoseError> {
+        let message = Self::decode_any(bytes)?;
+        if message.inner.payload.is_none() {
+            return Err(CoseError::DetachedPayload);
+        }
+        Ok(message)
+    }
+
+    /// Decodes a COSE_Sign1 message whose payload is detached (`nil`), supplying the `payload`
+    /// the signature covers; the message then verifies like one with the payload embedded.
+    ///
+    /// # Errors
+    /// As [`Sign1::decode`], and [`CoseError::Malformed`] when the message embeds a payload.
+    pub fn decode_detached(bytes: &[u8], payload: Vec<u8>) -> Result<Self, CoseError> {
+        let mut message = Self::decode_any(bytes)?;
+        if message.inner.payload.is_some() {
+            return Err(CoseError::Malformed("expected a detached payload".into()));
+        }
+        // Nothing but the signature covers the bytes of a detached message's own encoding, so
+        // only the one canonical encoding is accepted: no `undefined` for `nil`, no long forms.
+        let canonical = match message.tags.as_slice() {
+            [] => coset::CborSerializable::to_vec(message.inner.clone()),
+            [TAG_COSE_SIGN1] => coset::TaggedCborSerializable::to_tagged_vec(message.inner.clone()),
+            _ => return Err(CoseError::Malformed("unexpected tags on a detached message".into())),
+        };
+        if canonical.ok().as_deref() != Some(bytes) {
+            return Err(CoseError::Malformed("not the canonical encoding".into()));
+        }
+        message.inner.payload = Some(payload);
+        Ok(message)
+    }
+
+    fn decode_any(bytes: &[u8]) -> Result<Self, CoseError> {
         let mut value = read_one_item(bytes).map_err(CoseError::Malformed)?;
         let mut tags = Vec::new();
         while let Value::Tag(tag, inner) = value {
@@ -137,9 +169,6 @@ impl Sign1 {
         // zero-length bstr, even when the message spells the empty map out as `h'A0'`.
         if inner.protected.header.is_empty() {
             inner.protected.original_data = None;
-        }
-        if inner.payload.is_none() {
-            return Err(CoseError::DetachedPayload);
         }
         let critical_ok = inner.protected.header.crit.iter().all(|label| {
             matches!(
@@ -283,6 +312,26 @@ pub fn sign_with(
         .protected(protected)
         .payload(payload.to_vec())
         .try_create_signature(purpose.label(), sign_es256)?
+        .build();
+    coset::TaggedCborSerializable::to_tagged_vec(message).map_err(|_| CoseError::Encode)
+}
+
+/// Signs `payload` for `purpose` like [`sign_with`], but leaves the payload out of the message
+/// (`nil`, RFC 9052 section 4.1): the verifier rebuilds it and reads the message with
+/// [`Sign1::decode_detached`]. For signatures over data the verifier already has.
+///
+/// # Errors
+/// As [`sign_with`].
+pub fn sign_detached_with(
+    purpose: SigningPurpose,
+    payload: &[u8],
+    key_id: &[u8],
+    sign_es256: impl FnOnce(&[u8]) -> Result<Vec<u8>, CoseError>,
+) -> Result<Vec<u8>, CoseError> {
+    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key_id.to_vec()).build();
+    let message = CoseSign1Builder::new()
+        .protected(protected)
+        .try_create_detached_signature(payload, purpose.label(), sign_es256)?
         .build();
     coset::TaggedCborSerializable::to_tagged_vec(message).map_err(|_| CoseError::Encode)
 }

@@ -157,6 +157,37 @@ impl VerifyingKey {
         Self::ec(PublicKeyKind::EcP256, 32, sec1)
     }
 
+    /// A P-256 key from its compressed SEC1 encoding (`0x02`/`0x03` || x, 33 bytes). The `p256`
+    /// crate recovers y, which also proves the point is on the curve; `ring` (which reads only
+    /// uncompressed keys) does everything else.
+    ///
+    /// # Errors
+    /// [`CryptoError::InvalidPublicKey`] for another length or prefix, or an x off the curve.
+    pub fn p256_from_compressed(sec1: &[u8]) -> Result<Self, CryptoError> {
+        use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
+        if sec1.len() != 33 || !matches!(sec1.first(), Some(0x02 | 0x03)) {
+            return Err(CryptoError::InvalidPublicKey);
+        }
+        let point = p256::EncodedPoint::from_bytes(sec1).map_err(|_| CryptoError::InvalidPublicKey)?;
+        let affine: Option<p256::AffinePoint> = p256::AffinePoint::from_encoded_point(&point).into();
+        let affine = affine.ok_or(CryptoError::InvalidPublicKey)?;
+        Self::p256_from_sec1(affine.to_encoded_point(false).as_bytes())
+    }
+
+    /// The compressed SEC1 encoding (33 bytes) of a P-256 key.
+    ///
+    /// # Errors
+    /// [`CryptoError::InvalidPublicKey`] for a key of another kind.
+    pub fn p256_compressed(&self) -> Result<[u8; 33], CryptoError> {
+        if self.kind != PublicKeyKind::EcP256 || self.bytes.len() != 65 {
+            return Err(CryptoError::InvalidPublicKey);
+        }
+        let mut out = [0u8; 33];
+        out[0] = 0x02 | (self.bytes[64] & 1);
+        out[1..].copy_from_slice(&self.bytes[1..33]);
+        Ok(out)
+    }
+
     /// A P-384 key from its uncompressed SEC1 encoding (`0x04 || x || y`, 97 bytes).
     ///
     /// # Errors
@@ -445,6 +476,38 @@ mod tests {
             hex::encode(sha256(b"abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn compressed_p256_keys_round_trip_and_off_curve_points_are_refused() {
+        for _ in 0..8 {
+            let public = SigningKey::generate_p256().expect("keygen").verifying_key();
+            let compressed = public.p256_compressed().expect("compress");
+            assert_eq!(VerifyingKey::p256_from_compressed(&compressed), Ok(public.clone()));
+            let mut other_parity = compressed;
+            other_parity[0] ^= 1;
+            assert_ne!(VerifyingKey::p256_from_compressed(&other_parity), Ok(public));
+        }
+        // About half of all x have no point on the curve: some small x must be refused, and
+        // every one accepted must compress back to itself.
+        let mut refused = 0;
+        for x in 1u8..=20 {
+            let mut candidate = [0u8; 33];
+            candidate[0] = 0x02;
+            candidate[32] = x;
+            match VerifyingKey::p256_from_compressed(&candidate) {
+                Ok(key) => assert_eq!(key.p256_compressed(), Ok(candidate)),
+                Err(e) => {
+                    assert_eq!(e, CryptoError::InvalidPublicKey);
+                    refused += 1;
+                }
+            }
+        }
+        assert!(refused > 0);
+        let mut wrong = [0u8; 33];
+        assert_eq!(VerifyingKey::p256_from_compressed(&wrong[..32]), Err(CryptoError::InvalidPublicKey));
+        wrong[0] = 0x04;
+        assert_eq!(VerifyingKey::p256_from_compressed(&wrong), Err(CryptoError::InvalidPublicKey));
     }
 
     #[test]

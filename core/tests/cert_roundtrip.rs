@@ -12,7 +12,7 @@ use shimin_core::cert::kinds::{
     Ethnicity, HkMacauTravelPermit, HouseholdRegister, MarriageCertificate, Photo, Relation, ResidencePermit,
     ResidentIdCard, VehicleClass,
 };
-use shimin_core::cert::payload::CLAIM_TYPE_CODE;
+use shimin_core::cert::payload::CLAIM_DIGESTS;
 use shimin_core::cert::types::names;
 use shimin_core::cert::{
     AttributeValue, Certificate, CertificateBody, CertificateId, CertificateIdError, CertificateIssuer,
@@ -67,8 +67,14 @@ fn metadata(number: &str) -> Metadata {
     }
 }
 
+/// A flat grey 36 × 44 thumbnail's compact bytes.
+fn photo_bytes() -> Vec<u8> {
+    let img = image::GrayImage::from_pixel(36, 44, image::Luma([0x7f]));
+    shimin_core::photo::Thumbnail::encode(&img, 50).expect("thumbnail").to_bytes()
+}
+
 fn photo() -> Option<Photo> {
-    Photo::new(vec![0x7f; 900])
+    Photo::new(photo_bytes())
 }
 
 fn body_of(t: CertificateType) -> CertificateBody {
@@ -249,18 +255,20 @@ fn type_specific_fields_become_typed_attributes() {
     // 110105 19900315 001 + GB 11643 check digit 7.
     assert_eq!(value(&permit, names::ID_NUMBER), text("110105199003150017"));
     assert_eq!(value(&permit, names::ID_NUMBER_MASKED), text("1101**********0017"));
-    assert_eq!(value(&permit, names::PHOTO), Some(AttributeValue::Bytes(vec![0x7f; 900])));
+    assert_eq!(value(&permit, names::PHOTO), Some(AttributeValue::Bytes(photo_bytes())));
+    assert_eq!(Photo::new(vec![0x7f; 900]), None, "not a thumbnail");
 
     let marriage = f.issue(&certificate_of(CertificateType::MarriageCertificate), ISSUED_AT);
     assert_eq!(value(&marriage, "spouse_name"), text("李四"));
     assert_eq!(value(&marriage, "spouse_sex"), text("2"));
     let licence = f.issue(&certificate_of(CertificateType::BusinessLicence), ISSUED_AT);
     assert_eq!(value(&licence, "registered_capital_yuan"), Some(AttributeValue::Integer(1_000_000)));
-    assert_eq!(value(&licence, names::HOLDER_ID_TYPE), text("001"));
+    assert_eq!(CertificateType::BusinessLicence.holder_attribute(), ("001", "credit_code"));
+    assert_eq!(value(&licence, "credit_code").map(|v| matches!(v, AttributeValue::Text(_))), Some(true));
     assert_eq!(value(&licence, names::AGE_OVER_18), None, "a company has no age");
     let driving = f.issue(&certificate_of(CertificateType::DrivingLicence), ISSUED_AT);
     assert_eq!(value(&driving, "vehicle_classes"), text("C1E"));
-    assert_eq!(value(&driving, names::HOLDER_ID_TYPE), text("111"));
+    assert_eq!(CertificateType::DrivingLicence.holder_attribute(), ("111", names::ID_NUMBER));
 }
 
 #[test]
@@ -278,7 +286,8 @@ fn selective_disclosure_reveals_only_what_is_shown_and_the_payload_holds_no_valu
     assert!(!contains("张三".as_bytes()));
     assert!(!contains(zhang_san().id_number.as_str().as_bytes()));
     assert!(!contains(b"1990-03-15"));
-    assert!(contains(b"birth_date"), "the digests are keyed by attribute name");
+    assert!(!contains(b"birth_date"), "the digests are keyed by attribute code, not name");
+    assert!(verified.payload.digest_of(names::BIRTH_DATE).is_some());
 }
 
 #[test]
@@ -390,7 +399,8 @@ fn validity_is_checked_at_an_explicit_now_to_the_second() {
     let verified = verify_certificate(&issued.signed, &issued.disclosures, f.lookup(), 4_000_000_000)
         .expect("long-term");
     assert_eq!(verified.payload.expires_at, None);
-    assert!(verified.disclosed.get(names::VALID_UNTIL).is_none());
+    let start = verified.payload.not_before;
+    assert_eq!(shimin_core::cert::issue::china_date_of(start), Ok(date(2024, Month::June, 1)));
 }
 
 /// The holder turns 18 on `birthday_of_18`; the certificate is issued at 00:30 China time on
@@ -476,7 +486,7 @@ fn a_signed_payload_with_a_bad_identifier_or_shape_is_refused() {
     let f = Fixture::new();
     let issued = f.issue(&certificate_of(CertificateType::ResidentIdCard), ISSUED_AT);
     let good = verify_certificate(&issued.signed, &[], f.lookup(), ISSUED_AT).expect("verifies");
-    let claims = good.payload.to_claims();
+    let claims = good.payload.to_claims().expect("claims");
     let verify = |bytes: &[u8]| verify_certificate(bytes, &[], f.lookup(), ISSUED_AT);
     assert!(verify(&sign_claims(&f, &claims)).is_ok(), "re-signing the same claims verifies");
 
@@ -492,13 +502,21 @@ fn a_signed_payload_with_a_bad_identifier_or_shape_is_refused() {
         "bad payload: the subject is not a valid certificate identifier: the check character of the identifier is wrong"
     );
 
-    let other_type = claims.clone().with_private_claim(
-        CLAIM_TYPE_CODE,
-        Value::Text(CertificateType::DegreeCertificate.code_str().into()),
+    let unregistered = claims.clone().with_private_claim(
+        CLAIM_DIGESTS,
+        Value::Map(vec![(Value::Integer(999.into()), Value::Bytes(vec![0; 16]))]),
     );
     assert_eq!(
-        reason(verify(&sign_claims(&f, &other_type))).to_string(),
-        "bad payload: the type claim does not match the identifier's type"
+        reason(verify(&sign_claims(&f, &unregistered))).to_string(),
+        "bad payload: an attribute is not in the registry"
+    );
+    let long_digest = claims.clone().with_private_claim(
+        CLAIM_DIGESTS,
+        Value::Map(vec![(Value::Integer(1.into()), Value::Bytes(vec![0; 32]))]),
+    );
+    assert_eq!(
+        reason(verify(&sign_claims(&f, &long_digest))).to_string(),
+        "bad payload: the digests claim has the wrong shape"
     );
     let err = reason(verify(&sign_claims(&f, &claims.clone().with_issuer("91350100M000100Y43"))));
     assert_eq!(err.to_string(), "bad payload: the iss claim does not match the identifier's issuer");

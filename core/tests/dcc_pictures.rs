@@ -124,7 +124,7 @@ fn every_case_prefix_draws_and_reads_back() {
         };
         // B1's PREFIX deliberately holds characters outside Base45 (and so outside the QR
         // alphanumeric set); every other PREFIX is alphanumeric and must be drawn that way.
-        let expected_mode = if is_alphanumeric(prefix) { DataMode::Alphanumeric } else { DataMode::Mixed };
+        let expected_mode = if is_alphanumeric(prefix) { DataMode::Alphanumeric } else { DataMode::Byte };
         if code.mode() != expected_mode {
             failures.push(format!("{}: drawn in {:?} mode", name(&path), code.mode()));
         }

@@ -154,7 +154,7 @@ impl Wallet {
         if payload.device_key != self.device_public_key() {
             return Err(StoreError::WrongDevice);
         }
-        let holder = holder_of(issued).ok_or(StoreError::NoHolder)?;
+        let holder = holder_of(issued, payload.certificate_type).ok_or(StoreError::NoHolder)?;
         let id = payload.id.to_string();
         let plaintext = blob::encode(issued).ok_or(StoreError::Encode("certificate"))?;
         let sealed = self.data_key.aead().seal(&plaintext, &blob_aad(&id))?;
@@ -258,19 +258,13 @@ impl Wallet {
     }
 }
 
-/// The holder's code type and number, from the certificate's own attributes.
-fn holder_of(issued: &IssuedCertificate) -> Option<(&'static str, &str)> {
-    let text = |name: &str| {
-        issued.disclosures.iter().find(|d| d.name == name).and_then(|d| match &d.value {
-            AttributeValue::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-    };
-    match text(names::HOLDER_ID_TYPE)? {
-        "111" => Some(("111", text(names::ID_NUMBER)?)),
-        "001" => Some(("001", text("credit_code")?)),
+/// The holder's code type and number: the attribute the certificate type names for it.
+fn holder_of(issued: &IssuedCertificate, t: CertificateType) -> Option<(&'static str, &str)> {
+    let (code_type, attribute) = t.holder_attribute();
+    issued.disclosures.iter().find(|d| d.name == attribute).and_then(|d| match &d.value {
+        AttributeValue::Text(number) => Some((code_type, number.as_str())),
         _ => None,
-    }
+    })
 }
 
 /// A row as read, before parsing and decryption.

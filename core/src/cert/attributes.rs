@@ -1,9 +1,13 @@
 //! Certificate attributes: an ordered map from name to typed value, and the salted disclosures
 //! whose digests the issuer signs (ISO 18013-5 style selective disclosure).
 //!
-//! The digest of an attribute is `SHA-256(CBOR([salt, name, value]))`: a three-element array of
-//! the salt (byte string), the name (text string) and the value, encoded by `ciborium` (definite
-//! lengths, shortest integer forms). A value is encoded as:
+//! The digest of an attribute is the first [`DIGEST_LEN`] bytes of `SHA-256(CBOR([salt, name,
+//! value]))`: a three-element array of the salt (byte string), the name (text string) and the
+//! value, encoded by `ciborium` (definite lengths, shortest integer forms). SHA-256 truncated to
+//! 128 bits keeps 2^128 second-preimage resistance, which is what binding a disclosed value to the
+//! signed digest needs (the issuer draws the salt, so a holder cannot mount a birthday attack on
+//! its own certificate); it halves what every attribute costs in a presentation QR code (see
+//! `docs/adr/0002-compact-presentation.md`). A value is encoded as:
 //!
 //! | value | CBOR |
 //! |---|---|
@@ -24,7 +28,12 @@ use crate::crypto::{self, CryptoError};
 pub const TAG_FULL_DATE: u64 = 1004;
 
 /// Length of the random salt the issuer draws for each attribute, in bytes.
-pub const SALT_LEN: usize = 32;
+pub const SALT_LEN: usize = 16;
+/// Length of an attribute digest: SHA-256 truncated to its first 16 bytes.
+pub const DIGEST_LEN: usize = 16;
+
+/// The digest the issuer signs for one attribute.
+pub type AttributeDigest = [u8; DIGEST_LEN];
 
 /// The value of one attribute. `Debug` shows the kind, never the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -239,12 +248,15 @@ impl Disclosure {
         Ok(out)
     }
 
-    /// `SHA-256(CBOR([salt, name, value]))`.
+    /// The first [`DIGEST_LEN`] bytes of `SHA-256(CBOR([salt, name, value]))`.
     ///
     /// # Errors
     /// As [`Disclosure::to_be_hashed`].
-    pub fn digest(&self) -> Result<[u8; 32], DisclosureEncodeError> {
-        Ok(crypto::sha256(&self.to_be_hashed()?))
+    pub fn digest(&self) -> Result<AttributeDigest, DisclosureEncodeError> {
+        let full = crypto::sha256(&self.to_be_hashed()?);
+        let mut out = [0u8; DIGEST_LEN];
+        out.copy_from_slice(&full[..DIGEST_LEN]);
+        Ok(out)
     }
 }
 

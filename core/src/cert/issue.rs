@@ -7,6 +7,7 @@ use std::fmt;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::attributes::{Disclosure, DisclosureEncodeError};
+use super::codes;
 use super::credit_code::CreditCode;
 use super::identifier::{CertificateId, CertificateIdError};
 use super::kinds::Certificate;
@@ -33,6 +34,9 @@ pub enum IssueError {
     /// Two fields map to the same attribute name.
     #[error("two fields give the attribute {0}")]
     DuplicateAttribute(String),
+    /// An attribute name has no code in [`crate::cert::codes`].
+    #[error("the attribute {0} is not in the registry")]
+    UnregisteredAttribute(String),
     /// There is no next version to renew into.
     #[error("cannot make the renewed identifier: {0}")]
     Renewal(CertificateIdError),
@@ -148,6 +152,9 @@ impl<'k> CertificateIssuer<'k> {
         let mut disclosures = Vec::with_capacity(attributes.len());
         let mut digests = Vec::with_capacity(attributes.len());
         for (name, value) in attributes.iter() {
+            if codes::code_of(name).is_none() {
+                return Err(IssueError::UnregisteredAttribute(name.to_owned()));
+            }
             let disclosure = Disclosure::with_random_salt(name, value.clone()).map_err(IssueError::Crypto)?;
             digests.push((name.to_owned(), disclosure.digest()?));
             disclosures.push(disclosure);
@@ -168,9 +175,13 @@ impl<'k> CertificateIssuer<'k> {
             device_key: device_key.clone(),
             status: status.clone(),
         };
-        let signed =
-            cose::sign_cwt(SigningPurpose::Certificate, &payload.to_claims(), &self.key_id, self.key)
-                .map_err(IssueError::Sign)?;
+        let signed = cose::sign_cwt(
+            SigningPurpose::Certificate,
+            &payload.to_claims().map_err(|_| IssueError::Encode)?,
+            &self.key_id,
+            self.key,
+        )
+        .map_err(IssueError::Sign)?;
         Ok(IssuedCertificate { signed, disclosures })
     }
 

@@ -80,14 +80,21 @@ impl Ethnicity {
     }
 }
 
-/// A grey photo thumbnail of at most [`MAX_PHOTO_BYTES`]. `Debug` is redacted.
+/// A grey photo thumbnail ([`crate::photo::Thumbnail`] bytes) of at most [`MAX_PHOTO_BYTES`].
+/// `Debug` is redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Photo(Sensitive<Vec<u8>>);
 
 impl Photo {
-    /// The thumbnail, if it is small enough.
+    /// The thumbnail, if the bytes are one and small enough.
     pub fn new(bytes: Vec<u8>) -> Option<Self> {
-        (bytes.len() <= MAX_PHOTO_BYTES).then(|| Self(Sensitive::new(bytes)))
+        let ok = bytes.len() <= MAX_PHOTO_BYTES && crate::photo::Thumbnail::from_bytes(&bytes).is_ok();
+        ok.then(|| Self(Sensitive::new(bytes)))
+    }
+
+    /// The photo of a thumbnail, if it is small enough.
+    pub fn from_thumbnail(thumbnail: &crate::photo::Thumbnail) -> Option<Self> {
+        Self::new(thumbnail.to_bytes())
     }
 
     /// The image bytes.
@@ -455,7 +462,6 @@ impl Certificate {
         let mut a = Builder(Attributes::new());
         let m = &self.metadata;
         a.text(names::CERTIFICATE_NUMBER, m.number.expose())?;
-        a.text(names::HOLDER_ID_TYPE, self.holder_key().code_type())?;
         if let Some(person) = self.body.holder_person() {
             a.person("", person)?;
             a.text(names::ID_NUMBER_MASKED, &person.id_number.masked())?;
@@ -466,10 +472,6 @@ impl Certificate {
         self.body_attributes(&mut a)?;
         a.text(names::ISSUER_NAME, &m.issuer_name)?;
         a.date(names::ISSUE_DATE, m.issue_date)?;
-        a.date(names::VALID_FROM, m.validity.from())?;
-        if let Some(until) = m.validity.until() {
-            a.date(names::VALID_UNTIL, until)?;
-        }
         Ok(a.0)
     }
 

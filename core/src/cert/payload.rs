@@ -3,37 +3,38 @@
 //! | key | claim | CBOR value |
 //! |---|---|---|
 //! | 1 | `iss` | text: the issuer's credit code (equal to the one inside `sub`) |
-//! | 2 | `sub` | text: the certificate identifier, `1.2.156.3005.2.…` |
+//! | 2 | `sub` | text: the certificate identifier, `1.2.156.3005.2.…` (its type code says the certificate type) |
 //! | 4 | `exp` | int: end of the last valid day (absent for a long-term certificate) |
 //! | 5 | `nbf` | int: start of the first valid day |
 //! | 6 | `iat` | int: issue time |
 //! | -70000 | format version | uint: `1` |
-//! | -70001 | type code | text: 21 characters, equal to the one inside `sub` |
-//! | -70002 | digests | map: attribute name (text) → SHA-256 of `[salt, name, value]` (bstr 32) |
-//! | -70003 | holder device key | bstr: P-256 public key, SEC1 uncompressed (65 bytes) |
+//! | -70002 | digests | map: attribute code ([`crate::cert::codes`]) → digest of `[salt, name, value]` (bstr 16, [`crate::cert::attributes`]) |
+//! | -70003 | holder device key | bstr: P-256 public key, SEC1 compressed (33 bytes) |
 //! | -70004 | status | map `{"status_list": {"idx": uint, "uri": text}}` (IETF Token Status List) |
 //! | -70005 | jurisdiction | text: six-digit administrative division code |
 //!
-//! Times are Unix seconds. The private claims sit below -65536, the CWT private-use range. No
-//! attribute value appears in the payload, only digests.
+//! Times are Unix seconds; the validity dates a person reads are `nbf` and `exp` in China Standard
+//! Time. The private claims sit below -65536, the CWT private-use range. No attribute value
+//! appears in the payload, only digests.
 
 use ciborium::value::Value;
 
+use super::attributes::{AttributeDigest, DIGEST_LEN};
+use super::codes;
 use super::credit_code::CreditCode;
-use super::identifier::{CertificateId, CertificateIdError, TypeCode};
+use super::identifier::{CertificateId, CertificateIdError};
 use super::types::{CertificateType, DivisionCode};
 use crate::cose::CwtClaims;
 use crate::crypto::VerifyingKey;
 
 /// Claim key of the format version.
 pub const CLAIM_FORMAT_VERSION: i64 = -70_000;
-/// Claim key of the certificate type code.
-pub const CLAIM_TYPE_CODE: i64 = -70_001;
 /// Claim key of the attribute digests.
 pub const CLAIM_DIGESTS: i64 = -70_002;
 /// Claim key of the holder's device public key.
 pub const CLAIM_DEVICE_KEY: i64 = -70_003;
-/// Claim key of the status-list reference.
+/// Claim key of the status-list reference. (The IETF Token Status List's own `status` key, 65535,
+/// is not yet in the IANA registry `coset` follows, which refuses unregistered positive keys.)
 pub const CLAIM_STATUS: i64 = -70_004;
 /// Claim key of the jurisdiction.
 pub const CLAIM_JURISDICTION: i64 = -70_005;
@@ -72,9 +73,10 @@ pub enum PayloadError {
     /// `iss` differs from the issuer code inside the identifier.
     #[error("the iss claim does not match the identifier's issuer")]
     IssuerMismatch,
-    /// The type claim differs from the type code inside the identifier.
-    #[error("the type claim does not match the identifier's type")]
-    TypeMismatch,
+    /// An attribute code that the registry does not know (reading), or an attribute name it does
+    /// not know (writing).
+    #[error("an attribute is not in the registry")]
+    UnregisteredAttribute,
     /// The type code names no certificate type Shimin knows.
     #[error("unknown certificate type")]
     UnknownType,
@@ -102,7 +104,7 @@ pub struct CertificatePayload {
     /// The jurisdiction.
     pub jurisdiction: DivisionCode,
     /// Attribute name → digest, in the issuer's order.
-    pub digests: Vec<(String, [u8; 32])>,
+    pub digests: Vec<(String, AttributeDigest)>,
     /// The holder's device key (holder binding).
     pub device_key: VerifyingKey,
     /// Where the status is published.
@@ -120,14 +122,23 @@ impl CertificatePayload {
     }
 
     /// The digest signed for attribute `name`.
-    pub fn digest_of(&self, name: &str) -> Option<&[u8; 32]> {
+    pub fn digest_of(&self, name: &str) -> Option<&AttributeDigest> {
         self.digests.iter().find(|(n, _)| n == name).map(|(_, d)| d)
     }
 
     /// The claims set to sign.
-    pub fn to_claims(&self) -> CwtClaims {
-        let digests =
-            self.digests.iter().map(|(n, d)| (text(n), Value::Bytes(d.to_vec()))).collect::<Vec<_>>();
+    ///
+    /// # Errors
+    /// [`PayloadError::UnregisteredAttribute`] when an attribute name has no code.
+    pub fn to_claims(&self) -> Result<CwtClaims, PayloadError> {
+        let digests = self
+            .digests
+            .iter()
+            .map(|(n, d)| {
+                let code = codes::code_of(n).ok_or(PayloadError::UnregisteredAttribute)?;
+                Ok((Value::Integer(code.into()), Value::Bytes(d.to_vec())))
+            })
+            .collect::<Result<Vec<_>, PayloadError>>()?;
         let status = Value::Map(vec![(
             text("status_list"),
             Value::Map(vec![
@@ -143,13 +154,20 @@ impl CertificatePayload {
         if let Some(exp) = self.expires_at {
             claims = claims.with_expires_at(exp);
         }
-        claims
-            .with_private_claim(CLAIM_FORMAT_VERSION, Value::Integer(FORMAT_VERSION.into()))
-            .with_private_claim(CLAIM_TYPE_CODE, text(&self.id.type_code().to_string()))
-            .with_private_claim(CLAIM_DIGESTS, Value::Map(digests))
-            .with_private_claim(CLAIM_DEVICE_KEY, Value::Bytes(self.device_key.as_bytes().to_vec()))
+        Ok(claims
             .with_private_claim(CLAIM_STATUS, status)
-            .with_private_claim(CLAIM_JURISDICTION, text(self.jurisdiction.as_str()))
+            .with_private_claim(CLAIM_FORMAT_VERSION, Value::Integer(FORMAT_VERSION.into()))
+            .with_private_claim(CLAIM_DIGESTS, Value::Map(digests))
+            .with_private_claim(
+                CLAIM_DEVICE_KEY,
+                Value::Bytes(
+                    self.device_key
+                        .p256_compressed()
+                        .map_err(|_| PayloadError::WrongShape("device key"))?
+                        .to_vec(),
+                ),
+            )
+            .with_private_claim(CLAIM_JURISDICTION, text(self.jurisdiction.as_str())))
     }
 
     /// Reads a payload from its claims.
@@ -167,14 +185,8 @@ impl CertificatePayload {
         if claims.issuer().ok_or(Missing("iss"))? != id.issuer().as_str() {
             return Err(PayloadError::IssuerMismatch);
         }
-        let type_text = claims.claim(CLAIM_TYPE_CODE).ok_or(Missing("type"))?;
-        let type_text = type_text.as_text().ok_or(WrongShape("type"))?;
-        let type_code = TypeCode::parse(type_text).map_err(|_| WrongShape("type"))?;
-        if &type_code != id.type_code() {
-            return Err(PayloadError::TypeMismatch);
-        }
         let certificate_type =
-            CertificateType::from_type_code(&type_code).ok_or(PayloadError::UnknownType)?;
+            CertificateType::from_type_code(id.type_code()).ok_or(PayloadError::UnknownType)?;
         let jurisdiction = claims.claim(CLAIM_JURISDICTION).ok_or(Missing("jurisdiction"))?;
         let jurisdiction = jurisdiction
             .as_text()
@@ -183,7 +195,7 @@ impl CertificatePayload {
         let key = claims.claim(CLAIM_DEVICE_KEY).ok_or(Missing("device key"))?;
         let device_key = key
             .as_bytes()
-            .and_then(|b| VerifyingKey::p256_from_sec1(b).ok())
+            .and_then(|b| VerifyingKey::p256_from_compressed(b).ok())
             .ok_or(WrongShape("device key"))?;
         Ok(Self {
             id,
@@ -199,16 +211,21 @@ impl CertificatePayload {
     }
 }
 
-fn read_digests(value: &Value) -> Result<Vec<(String, [u8; 32])>, PayloadError> {
+fn read_digests(value: &Value) -> Result<Vec<(String, AttributeDigest)>, PayloadError> {
     let map = value.as_map().ok_or(PayloadError::WrongShape("digests"))?;
     if map.len() > MAX_DIGESTS {
         return Err(PayloadError::TooManyDigests);
     }
-    let mut out: Vec<(String, [u8; 32])> = Vec::with_capacity(map.len());
-    for (name, digest) in map {
-        let name = name.as_text().ok_or(PayloadError::WrongShape("digests"))?;
-        let digest: [u8; 32] = digest
+    let mut out: Vec<(String, AttributeDigest)> = Vec::with_capacity(map.len());
+    for (code, digest) in map {
+        let code = code
+            .as_integer()
+            .and_then(|c| u16::try_from(c).ok())
+            .ok_or(PayloadError::WrongShape("digests"))?;
+        let name = codes::name_of(code).ok_or(PayloadError::UnregisteredAttribute)?;
+        let digest: AttributeDigest = digest
             .as_bytes()
+            .filter(|b| b.len() == DIGEST_LEN)
             .and_then(|b| b.as_slice().try_into().ok())
             .ok_or(PayloadError::WrongShape("digests"))?;
         if out.iter().any(|(n, _)| n == name) {

@@ -18,12 +18,6 @@ pub mod names {
     pub const ISSUER_NAME: &str = "issuer_name";
     /// The date printed as the issue date.
     pub const ISSUE_DATE: &str = "issue_date";
-    /// First day of validity.
-    pub const VALID_FROM: &str = "valid_from";
-    /// Last day of validity; absent for a long-term (长期) certificate.
-    pub const VALID_UNTIL: &str = "valid_until";
-    /// The holder's code type: `111` (resident ID number) or `001` (credit code).
-    pub const HOLDER_ID_TYPE: &str = "holder_id_type";
     /// The holder's name (a person's or a company's).
     pub const NAME: &str = "name";
     /// The holder's resident ID number.
@@ -142,6 +136,15 @@ impl CertificateType {
     pub fn from_type_code(code: &TypeCode) -> Option<Self> {
         let text = code.to_string();
         TYPE_CODES.iter().find(|(_, c)| *c == text).map(|(t, _)| *t)
+    }
+
+    /// How the holder is identified (the 一号 index): the GB/T 36903 code type (`111` resident ID
+    /// number, `001` credit code) and the attribute that carries the number.
+    pub fn holder_attribute(self) -> (&'static str, &'static str) {
+        match self {
+            CertificateType::BusinessLicence => ("001", "credit_code"),
+            _ => ("111", names::ID_NUMBER),
+        }
     }
 
     /// The attribute that carries the issuer-signed, derived "age ≥ 18" boolean, or `None` for

@@ -13,16 +13,21 @@
 //! |---|---|---|
 //! | 1 | format version | uint: `1` |
 //! | 2 | issuer certificate | bstr: the issuer's tagged COSE_Sign1, exactly as issued |
-//! | 3 | disclosures | array of `[salt bstr, name tstr, value]`, the very array whose SHA-256 the issuer signed ([`crate::cert::attributes`]) |
-//! | 4 | device signature | bstr: a tagged COSE_Sign1 (ES256) by the holder's device key, made by [`crate::cose::sign_with`] for [`crate::crypto::SigningPurpose::Presentation`], no key id (the key is the one the issuer bound into the certificate) |
+//! | 3 | disclosures | array of `[salt bstr, attribute code uint, value]`: the code stands for the name ([`crate::cert::codes`]) in the array whose digest the issuer signed ([`crate::cert::attributes`]) |
+//! | 4 | device signature | bstr: a tagged COSE_Sign1 (ES256) by the holder's device key with a **detached** payload, made by [`crate::cose::sign_detached_with`] for [`crate::crypto::SigningPurpose::Presentation`], no key id (the key is the one the issuer bound into the certificate) |
+//! | 5 | signed at | int: Unix seconds, the holder's `now`; present exactly when 4 is |
 //!
-//! # The device-signed payload (CBOR map, integer keys)
+//! # The device-signed payload (CBOR map, integer keys; detached, rebuilt by the verifier)
 //!
 //! | key | field | CBOR value |
 //! |---|---|---|
 //! | 1 | issuer payload digest | bstr 32: SHA-256 of the issuer COSE_Sign1's **payload** (the signed CWT claims bytes), not of the whole COSE message |
-//! | 2 | disclosed names | array of tstr, in the order of the disclosures |
-//! | 3 | signed at | int: Unix seconds, the holder's `now` |
+//! | 2 | disclosed attributes | array of attribute codes, in the order of the disclosures |
+//! | 3 | signed at | int: field 5 of the presentation |
+//!
+//! The verifier rebuilds this payload from what it received, so a device signature verifies only
+//! for this certificate, these disclosures in this order, and this signing time. Leaving it out
+//! of the QR code saves what it would repeat (`docs/adr/0002-compact-presentation.md`).
 //!
 //! The values of the disclosed attributes are bound by the issuer's digests; the device signature
 //! binds which certificate, which attributes and when. A verifier accepts a signing time within
@@ -37,6 +42,6 @@ pub use session::{
     Ready, SignedPresentation, seconds_until_refresh,
 };
 pub use wire::{
-    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_FORMAT_VERSION, PRESENTATION_PREFIX,
-    PresentationWire, WireError,
+    DeviceSignature, DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_FORMAT_VERSION,
+    PRESENTATION_PREFIX, PresentationWire, WireError,
 };

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::wire::{DeviceSignedPayload, PresentationWire, WireError};
+use super::wire::{DeviceSignature, DeviceSignedPayload, PresentationWire, WireError};
 use crate::cert::types::names;
 use crate::cert::{Disclosure, IssuedCertificate};
 use crate::cose::{self, CoseError, Sign1};
@@ -200,12 +200,13 @@ impl Presentation<Ready> {
             signed_at: now,
         };
         let mut signer_error = None;
-        let device = cose::sign_with(SigningPurpose::Presentation, &payload.to_cbor()?, &[], |tbs| {
-            signer.sign_es256(tbs).map(|s| s.to_vec()).map_err(|e| {
-                signer_error = Some(e);
-                CoseError::Encode
-            })
-        });
+        let device =
+            cose::sign_detached_with(SigningPurpose::Presentation, &payload.to_cbor()?, &[], |tbs| {
+                signer.sign_es256(tbs).map(|s| s.to_vec()).map_err(|e| {
+                    signer_error = Some(e);
+                    CoseError::Encode
+                })
+            });
         let device = match (device, signer_error) {
             (_, Some(e)) => return Err(PresentError::Signer(e)),
             (Err(_), None) => return Err(PresentError::Encode),
@@ -214,7 +215,7 @@ impl Presentation<Ready> {
         let wire = PresentationWire {
             issuer_signed: self.issuer_signed,
             disclosures: self.state.disclosed,
-            device_signature: Some(device),
+            device_signature: Some(DeviceSignature { signed_at: now, cose: device }),
         };
         let text = wire.to_text()?;
         Ok(SignedPresentation { text, signed_at: now, disclosed_names: payload.disclosed_names })

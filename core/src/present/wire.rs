@@ -4,7 +4,7 @@
 use ciborium::value::Value;
 
 use crate::base45;
-use crate::cert::{AttributeValue, Disclosure};
+use crate::cert::{AttributeValue, Disclosure, codes};
 use crate::zlib::{self, InflateError};
 
 /// The text every presentation starts with.
@@ -19,6 +19,7 @@ const KEY_VERSION: i64 = 1;
 const KEY_ISSUER_SIGNED: i64 = 2;
 const KEY_DISCLOSURES: i64 = 3;
 const KEY_DEVICE_SIGNATURE: i64 = 4;
+const KEY_DEVICE_SIGNED_AT: i64 = 5;
 
 const KEY_ISSUER_PAYLOAD_DIGEST: i64 = 1;
 const KEY_DISCLOSED_NAMES: i64 = 2;
@@ -45,6 +46,9 @@ pub enum WireError {
     /// The inflated bytes are not one CBOR item of the presentation's shape.
     #[error("the presentation is not well-formed CBOR: {0}")]
     BadCbor(&'static str),
+    /// A disclosure names an attribute code the registry does not know.
+    #[error("a disclosure names an unknown attribute")]
+    UnknownAttribute,
     /// The format version is not one this code reads.
     #[error("unsupported presentation format version {0}")]
     UnsupportedVersion(u64),
@@ -60,11 +64,22 @@ pub struct PresentationWire {
     pub issuer_signed: Vec<u8>,
     /// The disclosed attributes with their salts, in order.
     pub disclosures: Vec<Disclosure>,
-    /// The device's tagged COSE_Sign1 over a [`DeviceSignedPayload`], if present.
-    pub device_signature: Option<Vec<u8>>,
+    /// The holder device's signature, if present.
+    pub device_signature: Option<DeviceSignature>,
 }
 
-/// What the holder's device signs.
+/// The holder device's signature as carried: when it signed, and a tagged COSE_Sign1 (ES256)
+/// with a detached payload, the [`DeviceSignedPayload`] the verifier rebuilds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSignature {
+    /// When the holder's device signed, Unix seconds.
+    pub signed_at: i64,
+    /// The COSE_Sign1 bytes, payload `nil`.
+    pub cose: Vec<u8>,
+}
+
+/// What the holder's device signs; never carried, rebuilt by the verifier from the issuer
+/// payload, the disclosures and [`DeviceSignature::signed_at`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceSignedPayload {
     /// SHA-256 of the issuer COSE_Sign1's payload (the signed CWT claims bytes).
@@ -121,17 +136,22 @@ fn bytes_of(value: Option<Value>, what: &'static str) -> Result<Vec<u8>, WireErr
     }
 }
 
-fn disclosure_to_value(d: &Disclosure) -> Value {
-    Value::Array(vec![Value::Bytes(d.salt.clone()), Value::Text(d.name.clone()), d.value.to_cbor()])
+fn code_value(name: &str) -> Result<Value, WireError> {
+    codes::code_of(name).map(|c| Value::Integer(c.into())).ok_or(WireError::Encode)
+}
+
+fn disclosure_to_value(d: &Disclosure) -> Result<Value, WireError> {
+    Ok(Value::Array(vec![Value::Bytes(d.salt.clone()), code_value(&d.name)?, d.value.to_cbor()]))
 }
 
 fn disclosure_from_value(value: Value) -> Result<Disclosure, WireError> {
     let bad = WireError::BadCbor("disclosure");
     let Value::Array(items) = value else { return Err(bad) };
-    let [salt, name, value] = <[Value; 3]>::try_from(items).map_err(|_| bad.clone())?;
-    let (Value::Bytes(salt), Value::Text(name)) = (salt, name) else { return Err(bad) };
+    let [salt, code, value] = <[Value; 3]>::try_from(items).map_err(|_| bad.clone())?;
+    let (Value::Bytes(salt), Value::Integer(code)) = (salt, code) else { return Err(bad) };
+    let name = u16::try_from(code).ok().and_then(codes::name_of).ok_or(WireError::UnknownAttribute)?;
     let value = AttributeValue::from_cbor(&value).map_err(|_| bad)?;
-    Ok(Disclosure { name, value, salt })
+    Ok(Disclosure { name: name.to_owned(), value, salt })
 }
 
 impl PresentationWire {
@@ -143,10 +163,14 @@ impl PresentationWire {
         let mut map = vec![
             (int(KEY_VERSION), Value::Integer(PRESENTATION_FORMAT_VERSION.into())),
             (int(KEY_ISSUER_SIGNED), Value::Bytes(self.issuer_signed.clone())),
-            (int(KEY_DISCLOSURES), Value::Array(self.disclosures.iter().map(disclosure_to_value).collect())),
+            (
+                int(KEY_DISCLOSURES),
+                Value::Array(self.disclosures.iter().map(disclosure_to_value).collect::<Result<_, _>>()?),
+            ),
         ];
         if let Some(device) = &self.device_signature {
-            map.push((int(KEY_DEVICE_SIGNATURE), Value::Bytes(device.clone())));
+            map.push((int(KEY_DEVICE_SIGNATURE), Value::Bytes(device.cose.clone())));
+            map.push((int(KEY_DEVICE_SIGNED_AT), int(device.signed_at)));
         }
         encode_value(&Value::Map(map))
     }
@@ -172,7 +196,14 @@ impl PresentationWire {
         let disclosures = items.into_iter().map(disclosure_from_value).collect::<Result<Vec<_>, _>>()?;
         let device_signature = match take(&mut map, KEY_DEVICE_SIGNATURE) {
             None => None,
-            some => Some(bytes_of(some, "device signature")?),
+            some => {
+                let cose = bytes_of(some, "device signature")?;
+                let signed_at = take(&mut map, KEY_DEVICE_SIGNED_AT)
+                    .and_then(|v| v.as_integer())
+                    .and_then(|i| i64::try_from(i).ok())
+                    .ok_or(WireError::BadCbor("device signing time"))?;
+                Some(DeviceSignature { signed_at, cose })
+            }
         };
         if !map.is_empty() {
             return Err(WireError::BadCbor("unknown field"));
@@ -213,45 +244,20 @@ impl PresentationWire {
 }
 
 impl DeviceSignedPayload {
-    /// The CBOR bytes the device signs.
+    /// The CBOR bytes the device signs: a map of the issuer payload digest (1), the disclosed
+    /// attribute codes (2) and the signing time (3).
     ///
     /// # Errors
-    /// [`WireError::Encode`] if the encoder fails.
+    /// [`WireError::Encode`] if a name has no code or the encoder fails.
     pub fn to_cbor(&self) -> Result<Vec<u8>, WireError> {
         encode_value(&Value::Map(vec![
             (int(KEY_ISSUER_PAYLOAD_DIGEST), Value::Bytes(self.issuer_payload_digest.to_vec())),
             (
                 int(KEY_DISCLOSED_NAMES),
-                Value::Array(self.disclosed_names.iter().cloned().map(Value::Text).collect()),
+                Value::Array(self.disclosed_names.iter().map(|n| code_value(n)).collect::<Result<_, _>>()?),
             ),
             (int(KEY_SIGNED_AT), int(self.signed_at)),
         ]))
-    }
-
-    /// Reads a device-signed payload.
-    ///
-    /// # Errors
-    /// [`WireError::BadCbor`] for any shape but the documented one.
-    pub fn from_cbor(bytes: &[u8]) -> Result<Self, WireError> {
-        let mut map = int_map(decode_value(bytes)?, "device payload")?;
-        let digest = bytes_of(take(&mut map, KEY_ISSUER_PAYLOAD_DIGEST), "issuer payload digest")?;
-        let issuer_payload_digest =
-            <[u8; 32]>::try_from(digest).map_err(|_| WireError::BadCbor("issuer payload digest"))?;
-        let Some(Value::Array(names)) = take(&mut map, KEY_DISCLOSED_NAMES) else {
-            return Err(WireError::BadCbor("disclosed names"));
-        };
-        let disclosed_names = names
-            .into_iter()
-            .map(|n| n.into_text().map_err(|_| WireError::BadCbor("disclosed names")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let signed_at = take(&mut map, KEY_SIGNED_AT)
-            .and_then(|v| v.as_integer())
-            .and_then(|i| i64::try_from(i).ok())
-            .ok_or(WireError::BadCbor("signed at"))?;
-        if !map.is_empty() {
-            return Err(WireError::BadCbor("unknown field"));
-        }
-        Ok(Self { issuer_payload_digest, disclosed_names, signed_at })
     }
 }
 
@@ -276,15 +282,16 @@ mod tests {
     fn the_device_payload_is_the_documented_map() {
         let p = DeviceSignedPayload {
             issuer_payload_digest: [7; 32],
-            disclosed_names: vec!["a".into()],
+            disclosed_names: vec![crate::cert::types::names::PHOTO.into()],
             signed_at: 5,
         };
         let bytes = p.to_cbor().expect("encode");
-        // map(3), 1: bstr(32) 7…, 2: [ "a" ], 3: 5
+        // map(3), 1: bstr(32) 7…, 2: [3] (the photo's code), 3: 5
         let mut expected = vec![0xA3, 0x01, 0x58, 0x20];
         expected.extend_from_slice(&[7; 32]);
-        expected.extend_from_slice(&[0x02, 0x81, 0x61, b'a', 0x03, 0x05]);
+        expected.extend_from_slice(&[0x02, 0x81, 0x03, 0x03, 0x05]);
         assert_eq!(bytes, expected);
-        assert_eq!(DeviceSignedPayload::from_cbor(&bytes), Ok(p));
+        let unregistered = DeviceSignedPayload { disclosed_names: vec!["nickname".into()], ..p };
+        assert_eq!(unregistered.to_cbor(), Err(WireError::Encode));
     }
 }

@@ -244,24 +244,24 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             f.reasons.push(Reason::DeviceSignatureMissing);
             return;
         };
-        let signed = Sign1::decode(device)
-            .ok()
-            .and_then(|m| {
-                m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key)
-                    .ok()
-                    .map(DeviceSignedPayload::from_cbor)
-            })
-            .and_then(Result::ok);
-        let Some(signed) = signed else {
+        let expected = DeviceSignedPayload {
+            issuer_payload_digest: crypto::sha256(issuer_payload),
+            disclosed_names: wire.disclosures.iter().map(|d| d.name.clone()).collect(),
+            signed_at: device.signed_at,
+        };
+        let verified = expected.to_cbor().ok().and_then(|payload_bytes| {
+            Sign1::decode_detached(&device.cose, payload_bytes)
+                .and_then(|m| {
+                    m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key).map(|_| ())
+                })
+                .ok()
+        });
+        if verified.is_none() {
             f.reasons.push(Reason::DeviceSignatureBad);
             return;
-        };
-        f.device_signed_at = Some(signed.signed_at);
-        let names_match = signed.disclosed_names.iter().eq(wire.disclosures.iter().map(|d| &d.name));
-        if signed.issuer_payload_digest != crypto::sha256(issuer_payload) || !names_match {
-            f.reasons.push(Reason::DeviceBindingMismatch);
         }
-        let skew = now.saturating_sub(signed.signed_at);
+        f.device_signed_at = Some(device.signed_at);
+        let skew = now.saturating_sub(device.signed_at);
         if skew.unsigned_abs() > self.policy.max_clock_skew_secs {
             f.reasons.push(Reason::ExpiredScreenshot { skew_seconds: skew });
         }
@@ -275,6 +275,7 @@ fn wire_reason(e: WireError) -> Reason {
         WireError::BadZlib => Reason::BadZlib,
         WireError::TooLarge { limit } => Reason::TooLarge { limit },
         WireError::UnsupportedVersion(version) => Reason::UnsupportedVersion { version },
+        WireError::UnknownAttribute => Reason::UnknownAttribute,
         WireError::BadCbor(_) | WireError::Encode => Reason::BadCbor,
     }
 }
@@ -307,6 +308,6 @@ fn check_disclosures(payload: &CertificatePayload, disclosures: &[Disclosure], f
             f.reasons.push(Reason::DigestMismatch { attribute: attribute() });
             continue;
         }
-        f.attributes.push(AttributeView { name: d.name.clone(), value: (&d.value).into() });
+        f.attributes.push(AttributeView::new(&d.name, &d.value));
     }
 }

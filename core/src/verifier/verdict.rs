@@ -56,6 +56,10 @@ pub enum Reason {
     /// The inflated data is not a presentation in CBOR.
     #[error("the presentation is not well-formed CBOR")]
     BadCbor,
+    /// A disclosure names an attribute code this verifier's registry does not have (a newer
+    /// issuer, or a forged code).
+    #[error("the presentation discloses an attribute this verifier does not know")]
+    UnknownAttribute,
     /// The presentation's format version is unknown.
     #[error("unsupported presentation format version {version}")]
     UnsupportedVersion {
@@ -154,12 +158,10 @@ pub enum Reason {
     /// The presentation has no device signature: it does not show that the holder is present.
     #[error("the presentation has no device signature")]
     DeviceSignatureMissing,
-    /// The device signature is malformed or not made by the certificate's device key.
-    #[error("the device signature is not valid")]
+    /// The device signature is malformed, not made by the certificate's device key, or made
+    /// over another certificate, other disclosures or another time.
+    #[error("the device signature is not valid for this certificate and these attributes")]
     DeviceSignatureBad,
-    /// The device signed another certificate or another set of attributes.
-    #[error("the device signature does not cover this certificate and these attributes")]
-    DeviceBindingMismatch,
     /// The device's time is too far from the verifier's: an expired screenshot (or a wrong clock).
     #[error("expired screenshot: signed {skew_seconds} s from the verifier's clock")]
     ExpiredScreenshot {
@@ -224,6 +226,23 @@ pub struct AttributeView {
     pub name: String,
     /// Its value.
     pub value: ValueView,
+}
+
+impl AttributeView {
+    /// The view of a verified attribute. A photo thumbnail ([`crate::photo::Thumbnail`]) is shown
+    /// as the complete JPEG it stands for, so any image viewer can draw it.
+    pub fn new(name: &str, value: &AttributeValue) -> Self {
+        let value = match value {
+            AttributeValue::Bytes(b) if name == crate::cert::types::names::PHOTO => {
+                match crate::photo::Thumbnail::from_bytes(b).and_then(|t| t.to_jpeg()) {
+                    Ok(jpeg) => ValueView::Bytes(jpeg),
+                    Err(_) => ValueView::Bytes(b.clone()),
+                }
+            }
+            other => other.into(),
+        };
+        Self { name: name.to_owned(), value }
+    }
 }
 
 /// What the certificate is, from its verified payload.

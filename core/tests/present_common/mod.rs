@@ -6,7 +6,7 @@
 
 use std::num::NonZeroU8;
 
-use image::{GrayImage, ImageEncoder, Luma};
+use image::{GrayImage, Luma};
 use shimin_core::IdNumber;
 use shimin_core::cert::kinds::{
     BusinessLicence, DegreeCertificate, DegreeLevel, DrivingLicence, Endorsement, EndorsementKind, Entries,
@@ -19,6 +19,7 @@ use shimin_core::cert::{
 };
 use shimin_core::crypto::SigningKey;
 use shimin_core::id_number::check_character;
+use shimin_core::photo::{THUMBNAIL_BUDGET, Thumbnail};
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::sensitive::Sensitive;
 use shimin_core::status_list::{Bits, Status, StatusList, StatusListClaims, VerifiedStatusList};
@@ -68,8 +69,8 @@ pub fn issuer_code() -> CreditCode {
     CreditCode::parse(ISSUER_CODE).expect("issuer code")
 }
 
-/// A 36 × 44 grey "face" (an oval, darker eyes and mouth on a soft gradient) as a JPEG: the kind of
-/// thumbnail the "identity" preset carries.
+/// A 36 × 44 grey "face" (an oval, darker eyes and mouth on a soft gradient) as the compact
+/// thumbnail an issuer signs: the kind of photo the "identity" preset carries.
 pub fn thumbnail() -> Vec<u8> {
     let (w, h) = (36u32, 44u32);
     let img = GrayImage::from_fn(w, h, |x, y| {
@@ -86,10 +87,7 @@ pub fn thumbnail() -> Vec<u8> {
         };
         Luma([v.clamp(0.0, 255.0) as u8])
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 35)
-        .write_image(img.as_raw(), w, h, image::ExtendedColorType::L8)
-        .expect("jpeg");
+    let out = Thumbnail::fit(&img, THUMBNAIL_BUDGET).expect("fits").to_bytes();
     assert!(out.len() <= MAX_PHOTO_BYTES, "thumbnail is {} bytes", out.len());
     out
 }
