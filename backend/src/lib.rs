@@ -1,8 +1,9 @@
 #![doc = include_str!("../README.md")]
 
-pub mod db;
 pub mod seed;
 pub mod server;
+pub mod service;
+pub mod store;
 
 /// The wall clock, read once per request at the edge and passed inward.
 pub fn now() -> i64 {

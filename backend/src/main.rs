@@ -1,10 +1,14 @@
 //! `shimin-backend`: `serve` runs the server, `seed` fills a database with demo data.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use shimin_backend::{db::DatabaseUrl, seed, server};
+use shimin_backend::seed;
+use shimin_backend::server::{self, Limits, TlsFiles};
+use shimin_backend::service::{Backend, Config};
+use shimin_backend::store::DatabaseUrl;
 
 #[derive(Debug, Parser)]
 #[command(name = "shimin-backend", version, about = "Shimin's reference national backend")]
@@ -17,21 +21,34 @@ struct Cli {
 enum Command {
     /// Create and migrate the database if needed, then serve the API until Ctrl-C or SIGTERM.
     Serve {
-        /// `sqlite://PATH` (created if missing).
+        /// `sqlite://PATH` (created if missing) or `postgres://…`.
         #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
         database: DatabaseUrl,
         /// Address to listen on.
         #[arg(long, env = "SHIMIN_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// The URL clients reach the server at (status-list URIs start with it); defaults to
+        /// `http(s)://LISTEN`.
+        #[arg(long, env = "SHIMIN_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// PEM certificate chain: serve HTTPS (rustls). Needs `--tls-key`.
+        #[arg(long, env = "SHIMIN_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for `--tls-cert`.
+        #[arg(long, env = "SHIMIN_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
-    /// Fill the database with demo citizens (idempotent) and print the demo logins.
+    /// Fill the database with demo data (idempotent) and print the demo logins and enrolment codes.
     Seed {
-        /// `sqlite://PATH` (created if missing).
+        /// `sqlite://PATH` (created if missing) or `postgres://…`.
         #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
         database: DatabaseUrl,
         /// How many citizens in all: the named demo citizens first, then generated ones.
         #[arg(long, default_value_t = 5)]
         citizens: u32,
+        /// As for `serve`: status-list URIs in certificates start with it.
+        #[arg(long, env = "SHIMIN_PUBLIC_URL", default_value = "http://127.0.0.1:8787")]
+        public_url: String,
     },
 }
 
@@ -43,16 +60,40 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { database, listen } => {
-            let db = database.open().context("opening the database")?;
+        Command::Serve { database, listen, public_url, tls_cert, tls_key } => {
+            let store = database.open().await.context("opening the database")?;
+            let scheme = if tls_cert.is_some() { "https" } else { "http" };
+            let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{listen}"));
+            let config =
+                Config { public_url: public_url.trim_end_matches('/').to_owned(), ..Config::default() };
+            let backend = Backend::new(store, config).await.context("starting the backend")?;
             let listener =
-                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-            tracing::info!(addr = %listener.local_addr()?, "shimin-backend listening");
-            server::serve(listener, db, server::shutdown_signal()).await?;
+                std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
+            listener.set_nonblocking(true)?;
+            tracing::info!(addr = %listener.local_addr()?, tls = tls_cert.is_some(), "shimin-backend listening");
+            match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    server::serve_tls(
+                        listener,
+                        TlsFiles { cert, key },
+                        backend,
+                        Limits::default(),
+                        server::shutdown_signal(),
+                    )
+                    .await?;
+                }
+                _ => {
+                    let listener = tokio::net::TcpListener::from_std(listener)?;
+                    server::serve(listener, backend, Limits::default(), server::shutdown_signal()).await?;
+                }
+            }
         }
-        Command::Seed { database, citizens } => {
-            let mut db = database.open().context("opening the database")?;
-            let report = seed::seed(&mut db, citizens, shimin_backend::now())?;
+        Command::Seed { database, citizens, public_url } => {
+            let store = database.open().await.context("opening the database")?;
+            let config =
+                Config { public_url: public_url.trim_end_matches('/').to_owned(), ..Config::default() };
+            let backend = Backend::new(store, config).await.context("starting the backend")?;
+            let report = seed::seed(&backend, citizens, shimin_backend::now()).await?;
             println!("{report}");
         }
     }

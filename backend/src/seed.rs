@@ -1,19 +1,22 @@
-//! Demo data: a few named citizens for `make run`, and generated ones for load tests.
+//! Demo data: a few named citizens, a household, a company, two departments with staff and
+//! enrolment codes for `make run`; and a fast generator of citizens for load tests.
 
 use std::fmt;
 
-use rusqlite::{Connection, params};
+use shimin_core::cert::credit_code;
 use shimin_core::id_number::check_character;
+use shimin_wire::backend::StaffRole;
 
-use crate::db::DbError;
+use crate::service::{Backend, ServiceError};
+use crate::store::{CitizenRecord, CompanyRecord, HouseholdRecord};
 
-/// The named demo citizens: (first 17 digits of the identity number, name).
-const DEMO: &[(&str, &str)] = &[
-    ("42010619900307123", "张伟"),
-    ("35010219850611234", "林晓燕"),
-    ("53040219780922345", "李建国"),
-    ("44060420011130456", "陈思敏"),
-    ("11010519491231002", "王秀兰"),
+/// The named demo citizens: (first 17 digits of the identity number, name, address).
+const DEMO: &[(&str, &str, &str)] = &[
+    ("42010619900307123", "张伟", "湖北省武汉市武昌区中南路1号"),
+    ("35010219850611234", "林晓燕", "福建省福州市鼓楼区五四路2号"),
+    ("53040219780922345", "李建国", "云南省玉溪市红塔区珊瑚路3号"),
+    ("44060420011130456", "陈思敏", "广东省佛山市禅城区祖庙路4号"),
+    ("11010519491231002", "王秀兰", "北京市朝阳区某街5号"),
 ];
 
 const SURNAMES: &[&str] =
@@ -21,12 +24,33 @@ const SURNAMES: &[&str] =
 const GIVEN: &[&str] =
     &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明"];
 
+/// Generated citizens per transaction.
+const BATCH: u32 = 10_000;
+
+/// The police department: ID cards, household registers, residence permits.
+pub const POLICE_CODE: &str = "111101050000000017";
+/// The company of the demo data (its legal representative is 林晓燕).
+pub const DEMO_COMPANY: &str = "91350100M000100Y43";
+/// Demo staff: (login, password, department index, role).
+const STAFF: &[(&str, &str, usize, StaffRole)] = &[
+    ("police-issuer", "demo-police-2024", 0, StaffRole::Issuer),
+    ("police-reviewer", "demo-review-2024", 0, StaffRole::Reviewer),
+    ("edu-issuer", "demo-degree-2024", 1, StaffRole::Issuer),
+];
+
+/// The education department's code (computed: a valid GB 32100 check character).
+pub fn education_code() -> String {
+    let first17 = "11350100000000002";
+    credit_code::check_character(first17).map_or_else(|_| String::new(), |c| format!("{first17}{c}"))
+}
+
 /// A full identity number from its first 17 digits.
 fn complete(first17: &str) -> Option<String> {
     check_character(first17).ok().map(|c| format!("{first17}{c}"))
 }
 
-/// The `n`-th generated citizen: a valid identity number and a plausible name, deterministic in `n`.
+/// The `n`-th generated citizen: a valid identity number and a plausible name, deterministic in
+/// `n` and distinct for every `n` below 18,480,000.
 pub fn generated_citizen(n: u32) -> Option<(String, String)> {
     let birth_year = 1950 + n % 55;
     let month = 1 + (n / 55) % 12;
@@ -42,62 +66,139 @@ pub fn generated_citizen(n: u32) -> Option<(String, String)> {
     complete(&first17).map(|id| (id, name))
 }
 
-/// What `seed` did, printed for the person who ran it.
+/// What `seed` did, printed for the person who ran it. Demo data only (fictional people).
 #[derive(Debug)]
 pub struct SeedReport {
-    /// The named demo citizens, with their full identity numbers (demo data, not real people).
-    pub demo: Vec<(String, String)>,
+    /// The named demo citizens: (ID number, name, enrolment code).
+    pub demo: Vec<(String, String, String)>,
+    /// Staff logins: (login, password, department code, role).
+    pub staff: Vec<(String, String, String, StaffRole)>,
     /// Citizens in the registry afterwards.
     pub total: u64,
 }
 
 impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Demo citizens (fictional):")?;
-        for (id, name) in &self.demo {
-            writeln!(f, "  {id}  {name}")?;
+        writeln!(f, "Demo citizens (fictional) and one-time enrolment codes:")?;
+        for (id, name, code) in &self.demo {
+            writeln!(f, "  {id}  {name}  enrolment code {code}")?;
+        }
+        writeln!(f, "Staff logins:")?;
+        for (login, password, dept, role) in &self.staff {
+            writeln!(f, "  {login} / {password}  ({role:?} of {dept})")?;
         }
         write!(f, "Citizens in the registry: {}", self.total)
     }
 }
 
-/// Inserts the demo citizens and generated ones up to `citizens` in all. Running it again adds
-/// nothing that is already there.
+/// Seeds the demo world and generated citizens up to `citizens` in all. Running it again adds
+/// nothing that is already there (it hands out fresh enrolment codes).
 ///
 /// # Errors
-/// When the database refuses a write.
-pub fn seed(conn: &mut Connection, citizens: u32, now: i64) -> Result<SeedReport, DbError> {
-    let tx = conn.transaction()?;
-    let mut demo = Vec::new();
-    {
-        let mut insert =
-            tx.prepare("INSERT OR IGNORE INTO citizen (id_number, name, created_at) VALUES (?1, ?2, ?3)")?;
-        for (first17, name) in DEMO.iter().take(citizens as usize) {
-            if let Some(id) = complete(first17) {
-                insert.execute(params![id, name, now])?;
-                demo.push((id, (*name).to_owned()));
-            }
-        }
-        let extra = citizens.saturating_sub(DEMO.len() as u32);
-        for n in 0..extra {
-            if let Some((id, name)) = generated_citizen(n) {
-                insert.execute(params![id, name, now])?;
-            }
-        }
+/// When the store refuses a write.
+pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedReport, ServiceError> {
+    let store = &backend.store;
+    let education = education_code();
+    backend
+        .put_department(
+            POLICE_CODE,
+            "北京市公安局西城分局",
+            &["resident-id-card", "household-register", "residence-permit"],
+            now,
+        )
+        .await?;
+    backend.put_department(&education, "福建省教育厅", &["degree-certificate"], now).await?;
+    let departments = [POLICE_CODE.to_owned(), education];
+
+    let demo_ids: Vec<(String, &str, &str)> = DEMO
+        .iter()
+        .take(citizens as usize)
+        .filter_map(|(d, n, a)| complete(d).map(|id| (id, *n, *a)))
+        .collect();
+    let household = "110105000001";
+    let records = demo_ids
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name, address))| CitizenRecord {
+            id_number: id.clone(),
+            name: (*name).to_owned(),
+            ethnicity: 1,
+            address: (*address).to_owned(),
+            // 王秀兰 heads the household; 张伟 is registered in it as her son.
+            household_number: matches!(i, 0 | 4).then(|| household.to_owned()),
+            relation: if i == 0 { "20".into() } else { "01".into() },
+            photo: None,
+        })
+        .collect();
+    store.insert_citizens(records).await?;
+    if let Some((head, _, address)) = demo_ids.get(4) {
+        store
+            .put_household(HouseholdRecord {
+                number: household.into(),
+                address: (*address).to_owned(),
+                head_id_number: head.clone(),
+            })
+            .await?;
     }
-    tx.commit()?;
-    let total: u64 = conn.query_row("SELECT count(*) FROM citizen", [], |r| r.get(0))?;
-    Ok(SeedReport { demo, total })
+    if let [zhang, lin, li, ..] = demo_ids.as_slice() {
+        store
+            .put_company(CompanyRecord {
+                credit_code: DEMO_COMPANY.into(),
+                name: "福州某某科技有限公司".into(),
+                legal_representative: lin.0.clone(),
+                supervisor: Some(li.0.clone()),
+                shareholders: vec![lin.0.clone(), zhang.0.clone()],
+            })
+            .await?;
+    }
+
+    let extra = citizens.saturating_sub(DEMO.len() as u32);
+    let mut n = 0;
+    while n < extra {
+        let end = (n + BATCH).min(extra);
+        let batch = (n..end)
+            .filter_map(generated_citizen)
+            .map(|(id, name)| CitizenRecord {
+                id_number: id,
+                name,
+                ethnicity: 1,
+                address: "江苏省南京市玄武区".into(),
+                household_number: None,
+                relation: "01".into(),
+                photo: None,
+            })
+            .collect();
+        store.insert_citizens(batch).await?;
+        n = end;
+    }
+
+    let mut staff = Vec::new();
+    for (login, password, dept, role) in STAFF {
+        let Some(code) = departments.get(*dept) else { continue };
+        match backend.create_staff(login, password, code, *role).await {
+            Ok(_) | Err(ServiceError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+        staff.push(((*login).to_owned(), (*password).to_owned(), code.clone(), *role));
+    }
+    let mut demo = Vec::new();
+    for (id, name, _) in demo_ids {
+        let code = backend.enrolment_code(&id, now).await?.code;
+        demo.push((id, name.to_owned(), code));
+    }
+    let total = store.count_citizens().await?;
+    Ok(SeedReport { demo, staff, total })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use shimin_core::IdNumber;
+    use shimin_core::cert::CreditCode;
 
     #[test]
-    fn every_seeded_identity_number_is_valid() {
-        for (first17, _) in DEMO {
+    fn every_seeded_identity_number_and_code_is_valid() {
+        for (first17, _, _) in DEMO {
             let id = complete(first17).expect("17 digits");
             assert!(IdNumber::parse(&id).is_ok(), "demo citizen has an invalid number");
         }
@@ -105,15 +206,15 @@ mod tests {
             let (id, _) = generated_citizen(n).expect("generated");
             assert!(IdNumber::parse(&id).is_ok(), "generated citizen {n} is invalid");
         }
+        for code in [POLICE_CODE, DEMO_COMPANY, &education_code()] {
+            assert!(CreditCode::parse(code).is_ok(), "{code}");
+        }
     }
 
     #[test]
-    fn seeding_is_idempotent() {
-        let mut conn = Connection::open_in_memory().expect("open");
-        crate::db::migrate(&mut conn).expect("migrate");
-        let first = seed(&mut conn, 50, 0).expect("seed");
-        let second = seed(&mut conn, 50, 0).expect("seed again");
-        assert_eq!(first.total, 50);
-        assert_eq!(second.total, 50);
+    fn generated_citizens_are_distinct() {
+        let ids: std::collections::HashSet<String> =
+            (0..60_000).filter_map(generated_citizen).map(|(id, _)| id).collect();
+        assert_eq!(ids.len(), 60_000);
     }
 }

@@ -1,0 +1,426 @@
+//! The HTTP server: routes, shared state, limits, graceful shutdown and TLS. Handlers are thin:
+//! parse, call one [`Backend`] method, answer.
+
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod ratelimit;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use shimin_wire::backend::{
+    CertificateView, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeRequest,
+    EnrolmentCodeResponse, HealthResponse, IssueCertificateRequest, KeyRotationResponse,
+    RegisterDeviceRequest, RegisterDeviceResponse, RenewCertificateRequest, StaffLoginRequest,
+    StaffLoginResponse, StatusChangeRequest, SyncPullResponse, SyncPushRequest, SyncPushResponse,
+};
+
+use self::error::ApiError;
+use self::extract::{ApiJson, Device, Staff, bearer};
+use self::ratelimit::RateLimiter;
+use crate::now;
+use crate::service::issuance::view_of;
+use crate::service::{Backend, ServiceError};
+
+/// The largest request body accepted, bytes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// Limits of the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Requests in a burst on the rate-limited routes (login, enrolment, device tokens).
+    pub auth_burst: u32,
+    /// Requests a minute after the burst.
+    pub auth_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { auth_burst: 20, auth_per_minute: 30 }
+    }
+}
+
+/// Shared state of the handlers.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The backend.
+    pub backend: Backend,
+    limiter: Arc<RateLimiter>,
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+async fn healthz(State(s): State<AppState>) -> ApiResult<Json<HealthResponse>> {
+    let citizens = s.backend.store.count_citizens().await.map_err(ServiceError::from)?;
+    Ok(Json(HealthResponse { status: "ok".into(), citizens }))
+}
+
+/// Answers a signed document with a strong ETag, `Cache-Control` and 304 on a match.
+fn signed_document(headers: &HeaderMap, bytes: Vec<u8>, etag: &str, max_age: i64) -> Response {
+    let cache = format!("public, max-age={}, must-revalidate", max_age.max(0));
+    let matches = headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag || tag.trim() == "*");
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, bytes).into_response()
+    };
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        headers.insert(ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&cache) {
+        headers.insert(CACHE_CONTROL, v);
+    }
+    if !matches {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/cose"));
+    }
+    response
+}
+
+async fn trust_list(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let doc = s.backend.trust_list(now()).await?;
+    Ok(signed_document(&headers, doc.bytes, &doc.etag, 3_600))
+}
+
+async fn root_key(State(s): State<AppState>) -> Response {
+    let bytes = s.backend.root().verifying_key().as_bytes().to_vec();
+    ([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+}
+
+async fn status_list(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let at = now();
+    let doc = s.backend.status_list(id, at).await?;
+    let max_age = doc.published_at + s.backend.config.status_list_ttl - at;
+    Ok(signed_document(&headers, doc.bytes, &doc.etag, max_age))
+}
+
+fn limited(s: &AppState, addr: SocketAddr) -> ApiResult<()> {
+    if s.limiter.allow(addr.ip(), Instant::now()) {
+        Ok(())
+    } else {
+        Err(ServiceError::TooManyRequests.into())
+    }
+}
+
+async fn staff_login(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<StaffLoginRequest>,
+) -> ApiResult<Json<StaffLoginResponse>> {
+    limited(&s, addr)?;
+    Ok(Json(s.backend.staff_login(&body.login, &body.password, now()).await?))
+}
+
+async fn staff_logout(State(s): State<AppState>, Staff(_): Staff, request: Request) -> ApiResult<StatusCode> {
+    let (parts, _) = request.into_parts();
+    if let Some(token) = bearer(&parts) {
+        s.backend.revoke_token(token, now()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn issue(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(body): ApiJson<IssueCertificateRequest>,
+) -> ApiResult<(StatusCode, Json<CertificateView>)> {
+    Ok((StatusCode::CREATED, Json(s.backend.issue(&staff, body, now()).await?)))
+}
+
+async fn staff_certificate(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CertificateView>> {
+    Ok(Json(s.backend.certificate_for_staff(&staff, id).await?))
+}
+
+async fn change_status(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<StatusChangeRequest>,
+) -> ApiResult<Json<CertificateView>> {
+    Ok(Json(s.backend.change_status(&staff, id, body.action, now()).await?))
+}
+
+async fn renew(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RenewCertificateRequest>,
+) -> ApiResult<(StatusCode, Json<CertificateView>)> {
+    let view =
+        s.backend.renew(&staff, id, body.valid_from.as_deref(), body.valid_until.as_deref(), now()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn enrolment_code(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(body): ApiJson<EnrolmentCodeRequest>,
+) -> ApiResult<(StatusCode, Json<EnrolmentCodeResponse>)> {
+    if staff.role != "issuer" {
+        return Err(ServiceError::Forbidden("only issuer staff may do this").into());
+    }
+    Ok((StatusCode::CREATED, Json(s.backend.enrolment_code(&body.holder_id_number, now()).await?)))
+}
+
+async fn rotate_key(State(s): State<AppState>, Staff(staff): Staff) -> ApiResult<Json<KeyRotationResponse>> {
+    if staff.role != "issuer" {
+        return Err(ServiceError::Forbidden("only issuer staff may do this").into());
+    }
+    let at = now();
+    let key_id = s.backend.rotate_key(&staff.department_code, at).await?;
+    let list = s.backend.trust_list(at).await?;
+    Ok(Json(KeyRotationResponse {
+        key_id,
+        trust_list_sequence: u64::try_from(list.sequence).unwrap_or_default(),
+    }))
+}
+
+async fn register_device(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<RegisterDeviceRequest>,
+) -> ApiResult<(StatusCode, Json<RegisterDeviceResponse>)> {
+    limited(&s, addr)?;
+    let device_id = s.backend.register_device(body, now()).await?;
+    Ok((StatusCode::CREATED, Json(RegisterDeviceResponse { device_id })))
+}
+
+async fn challenge(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ChallengeResponse>> {
+    limited(&s, addr)?;
+    Ok(Json(s.backend.challenge(id, now()).await?))
+}
+
+async fn device_token(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<DeviceTokenRequest>,
+) -> ApiResult<Json<DeviceTokenResponse>> {
+    limited(&s, addr)?;
+    Ok(Json(s.backend.device_token(id, body, now()).await?))
+}
+
+/// Query of `GET /v1/sync/pull`.
+#[derive(Debug, Deserialize)]
+struct PullQuery {
+    cursor: Option<String>,
+}
+
+async fn pull(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Query(q): Query<PullQuery>,
+) -> ApiResult<Json<SyncPullResponse>> {
+    Ok(Json(s.backend.pull(&device, q.cursor.as_deref(), now()).await?))
+}
+
+async fn push(
+    State(s): State<AppState>,
+    Device(device): Device,
+    ApiJson(body): ApiJson<SyncPushRequest>,
+) -> ApiResult<Json<SyncPushResponse>> {
+    Ok(Json(s.backend.push(&device, body, now()).await?))
+}
+
+async fn my_certificates(
+    State(s): State<AppState>,
+    Device(device): Device,
+) -> ApiResult<Json<Vec<CertificateView>>> {
+    let records =
+        s.backend.store.certificates_of(&device.citizen_id_number).await.map_err(ServiceError::from)?;
+    Ok(Json(records.iter().map(view_of).collect::<Result<_, _>>()?))
+}
+
+async fn my_certificate(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CertificateView>> {
+    let record = s.backend.store.certificate(id).await.map_err(ServiceError::from)?;
+    // Another citizen's certificate is "not found": its existence is not disclosed.
+    match record {
+        Some(r) if r.citizen_id_number == device.citizen_id_number => Ok(Json(view_of(&r)?)),
+        _ => Err(ServiceError::NotFound("certificate").into()),
+    }
+}
+
+async fn remove_device(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    s.backend.remove_device(&device, id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn device_logout(State(s): State<AppState>, request: Request) -> ApiResult<StatusCode> {
+    let (parts, _) = request.into_parts();
+    if let Some(token) = bearer(&parts) {
+        s.backend.revoke_token(token, now()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything under `/v1/sync` needs a live device token, matched route or not.
+async fn require_device(State(s): State<AppState>, mut request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let token = bearer(&parts).map(str::to_owned);
+    let device = match token {
+        Some(t) => s.backend.device_for_token(&t, now()).await,
+        None => Err(ServiceError::Unauthorized),
+    };
+    match device {
+        Ok(device) => {
+            parts.extensions.insert(Device(device));
+            request = Request::from_parts(parts, body);
+            next.run(request).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+}
+
+/// The router with every route.
+pub fn router(backend: Backend, limits: Limits) -> Router {
+    let state =
+        AppState { backend, limiter: Arc::new(RateLimiter::new(limits.auth_burst, limits.auth_per_minute)) };
+    let sync = Router::new()
+        .route("/pull", get(pull))
+        .route("/push", post(push))
+        .route("/certificates", get(my_certificates))
+        .route("/certificates/{id}", get(my_certificate))
+        .route("/devices/{id}", delete(remove_device))
+        .route("/logout", post(device_logout))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), require_device));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi::serve))
+        .route("/v1/trust-list", get(trust_list))
+        .route("/v1/root-key", get(root_key))
+        .route("/v1/status-lists/{id}", get(status_list))
+        .route("/v1/staff/login", post(staff_login))
+        .route("/v1/staff/logout", post(staff_logout))
+        .route("/v1/staff/certificates", post(issue))
+        .route("/v1/staff/certificates/{id}", get(staff_certificate))
+        .route("/v1/staff/certificates/{id}/status", post(change_status))
+        .route("/v1/staff/certificates/{id}/renew", post(renew))
+        .route("/v1/staff/enrolment-codes", post(enrolment_code))
+        .route("/v1/staff/key-rotation", post(rotate_key))
+        .route("/v1/devices", post(register_device))
+        .route("/v1/devices/{id}/challenge", post(challenge))
+        .route("/v1/devices/{id}/token", post(device_token))
+        .nest("/v1/sync", sync)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // The method and the route template only: paths and queries are not logged.
+            let route = request
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("unmatched", axum::extract::MatchedPath::as_str)
+                .to_owned();
+            tracing::info_span!("request", method = %request.method(), route)
+        }))
+        .with_state(state)
+}
+
+/// Serves plain HTTP on `listener` until `shutdown` completes, then finishes the requests in
+/// flight.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    backend: Backend,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(backend, limits).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Where TLS material is.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+/// Serves HTTPS (rustls) on `listener` until `shutdown` completes, then lets requests in flight
+/// finish for up to 10 seconds.
+///
+/// # Errors
+/// When the certificate or key cannot be loaded or the listener fails.
+pub async fn serve_tls(
+    listener: std::net::TcpListener,
+    tls: TlsFiles,
+    backend: Backend,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Several crates may bring a rustls provider; pick ring explicitly, once.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let app = router(backend, limits).into_make_service_with_connect_info::<SocketAddr>();
+    axum_server::from_tcp_rustls(listener, config)?.handle(handle).serve(app).await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

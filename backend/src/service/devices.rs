@@ -1,0 +1,306 @@
+//! Staff logins, enrolment codes, device registration, challenge-response device tokens.
+
+use std::num::NonZeroU32;
+
+use shimin_core::cose::Sign1;
+use shimin_core::crypto::{AeadKey, PublicKeyKind, SigningPurpose, VerifyingKey, sha256};
+use shimin_wire::backend::{
+    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceRequest,
+    StaffLoginResponse, StaffRole,
+};
+
+use super::issuance::parse_id_number;
+use super::{Backend, ServiceError, b64, random, unb64};
+use crate::store::{DeviceRecord, StaffRecord, StoreError, TokenRecord, TokenSubject};
+
+/// An enrolment code lives a week.
+const ENROLMENT_TTL: i64 = 7 * 86_400;
+/// A challenge lives two minutes.
+const CHALLENGE_TTL: i64 = 120;
+/// The letters of enrolment codes: no 0/O, 1/I/L.
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Characters in an enrolment code.
+const CODE_LEN: usize = 10;
+
+fn hash_password(password: &str, salt: &[u8], iterations: u32) -> Vec<u8> {
+    let iterations = NonZeroU32::new(iterations).unwrap_or(NonZeroU32::MIN);
+    AeadKey::derive_from_password(password.as_bytes(), salt, iterations).expose_bytes().to_vec()
+}
+
+/// Constant-time comparison of two byte strings.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Normalises an enrolment code as typed (case, spaces, dashes) and hashes it.
+fn code_hash(code: &str) -> Vec<u8> {
+    let normal: String =
+        code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    sha256(normal.as_bytes()).to_vec()
+}
+
+impl Backend {
+    /// Creates a staff account with a PBKDF2-hashed password.
+    ///
+    /// # Errors
+    /// 400 for an empty login or a short password, 404 unknown department, 409 login taken.
+    pub async fn create_staff(
+        &self,
+        login: &str,
+        password: &str,
+        department_code: &str,
+        role: StaffRole,
+    ) -> Result<i64, ServiceError> {
+        if login.trim().is_empty() || login.len() > 64 {
+            return Err(ServiceError::BadInput("login must be 1 to 64 characters"));
+        }
+        if password.chars().count() < 8 {
+            return Err(ServiceError::BadInput("password must have at least 8 characters"));
+        }
+        if self.store.department(department_code).await?.is_none() {
+            return Err(ServiceError::NotFound("department"));
+        }
+        let salt = random::<16>()?.to_vec();
+        let hash = hash_password(password, &salt, self.config.password_iterations);
+        let role = match role {
+            StaffRole::Issuer => "issuer",
+            StaffRole::Reviewer => "reviewer",
+        };
+        self.store
+            .insert_staff(StaffRecord {
+                id: 0,
+                login: login.to_owned(),
+                department_code: department_code.to_owned(),
+                role: role.to_owned(),
+                password_salt: salt,
+                password_hash: hash,
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => ServiceError::Conflict("login taken"),
+                other => other.into(),
+            })
+    }
+
+    async fn new_token(
+        &self,
+        subject: TokenSubject,
+        ttl: i64,
+        now: i64,
+    ) -> Result<(String, i64), ServiceError> {
+        let token = b64(&random::<32>()?);
+        let expires_at = now + ttl;
+        self.store
+            .insert_token(TokenRecord {
+                hash: sha256(token.as_bytes()).to_vec(),
+                subject,
+                expires_at,
+                revoked_at: None,
+            })
+            .await?;
+        Ok((token, expires_at))
+    }
+
+    /// Checks a staff login and hands out a bearer token.
+    ///
+    /// # Errors
+    /// 401 for an unknown login or a wrong password (the same answer for both).
+    pub async fn staff_login(
+        &self,
+        login: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<StaffLoginResponse, ServiceError> {
+        let staff = self.store.staff_by_login(login).await?;
+        // Hash even for an unknown login, so timing does not tell which logins exist.
+        let (salt, expected) = match &staff {
+            Some(s) => (s.password_salt.clone(), s.password_hash.clone()),
+            None => (vec![0; 16], Vec::new()),
+        };
+        let iterations = self.config.password_iterations;
+        let password = password.to_owned();
+        let actual = tokio::task::spawn_blocking(move || hash_password(&password, &salt, iterations))
+            .await
+            .map_err(|_| ServiceError::Signing("password hashing"))?;
+        let Some(staff) = staff.filter(|_| same(&actual, &expected)) else {
+            return Err(ServiceError::Unauthorized);
+        };
+        let (token, expires_at) =
+            self.new_token(TokenSubject::Staff(staff.id), self.config.staff_token_ttl, now).await?;
+        let role = if staff.role == "issuer" { StaffRole::Issuer } else { StaffRole::Reviewer };
+        Ok(StaffLoginResponse { token, expires_at, department_code: staff.department_code, role })
+    }
+
+    async fn live_token(&self, token: &str, now: i64) -> Result<TokenSubject, ServiceError> {
+        let record = self.store.token(&sha256(token.as_bytes())).await?.ok_or(ServiceError::Unauthorized)?;
+        if record.revoked_at.is_some() || record.expires_at <= now {
+            return Err(ServiceError::Unauthorized);
+        }
+        Ok(record.subject)
+    }
+
+    /// The staff member a bearer token stands for.
+    ///
+    /// # Errors
+    /// 401 for anything but a live staff token.
+    pub async fn staff_for_token(&self, token: &str, now: i64) -> Result<StaffRecord, ServiceError> {
+        match self.live_token(token, now).await? {
+            TokenSubject::Staff(id) => self.store.staff(id).await?.ok_or(ServiceError::Unauthorized),
+            TokenSubject::Device(_) => Err(ServiceError::Unauthorized),
+        }
+    }
+
+    /// The device a bearer token stands for.
+    ///
+    /// # Errors
+    /// 401 for anything but a live device token of a device that is not removed.
+    pub async fn device_for_token(&self, token: &str, now: i64) -> Result<DeviceRecord, ServiceError> {
+        match self.live_token(token, now).await? {
+            TokenSubject::Device(id) => {
+                let device = self.store.device(id).await?.ok_or(ServiceError::Unauthorized)?;
+                if device.removed_at.is_some() { Err(ServiceError::Unauthorized) } else { Ok(device) }
+            }
+            TokenSubject::Staff(_) => Err(ServiceError::Unauthorized),
+        }
+    }
+
+    /// Revokes a bearer token (logout).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn revoke_token(&self, token: &str, now: i64) -> Result<(), ServiceError> {
+        self.store.revoke_token(&sha256(token.as_bytes()), now).await?;
+        Ok(())
+    }
+
+    /// A one-time enrolment code for a citizen (the stand-in for identity proofing).
+    ///
+    /// # Errors
+    /// 400 bad ID number, 404 unknown citizen.
+    pub async fn enrolment_code(
+        &self,
+        holder: &str,
+        now: i64,
+    ) -> Result<EnrolmentCodeResponse, ServiceError> {
+        let id = parse_id_number(holder)?;
+        if self.store.citizen(id.as_str()).await?.is_none() {
+            return Err(ServiceError::NotFound("citizen"));
+        }
+        let bytes = random::<CODE_LEN>()?;
+        let code: String =
+            bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect();
+        let expires_at = now + ENROLMENT_TTL;
+        self.store.insert_enrolment_code(code_hash(&code), id.as_str(), expires_at).await?;
+        Ok(EnrolmentCodeResponse { code, expires_at })
+    }
+
+    /// Registers a device key with a one-time enrolment code, and signs it a copy of every
+    /// current certificate.
+    ///
+    /// # Errors
+    /// 400 bad ID number or key, 401 unknown/used/expired code, 409 key already registered.
+    pub async fn register_device(
+        &self,
+        request: RegisterDeviceRequest,
+        now: i64,
+    ) -> Result<i64, ServiceError> {
+        let id = parse_id_number(&request.id_number)?;
+        let public_key = unb64(&request.public_key_b64, "public key is not base64url")?;
+        let key = VerifyingKey::p256_from_sec1(&public_key)
+            .map_err(|_| ServiceError::BadInput("public key is not a P-256 SEC1 point"))?;
+        if key.kind() != PublicKeyKind::EcP256 {
+            return Err(ServiceError::BadInput("public key is not a P-256 SEC1 point"));
+        }
+        if request.label.chars().count() > 64 {
+            return Err(ServiceError::BadInput("label longer than 64 characters"));
+        }
+        let device = DeviceRecord {
+            id: 0,
+            citizen_id_number: id.as_str().to_owned(),
+            public_key: key.as_bytes().to_vec(),
+            label: request.label,
+            created_at: now,
+            removed_at: None,
+        };
+        let device = self
+            .store
+            .enrol_device(code_hash(&request.enrolment_code), device, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => ServiceError::Conflict("device key already registered"),
+                other => other.into(),
+            })?
+            .ok_or(ServiceError::Unauthorized)?;
+        self.sign_copies_for_new_device(&device, now).await?;
+        Ok(device.id)
+    }
+
+    /// A fresh challenge for a device.
+    ///
+    /// # Errors
+    /// 404 for an unknown or removed device.
+    pub async fn challenge(&self, device_id: i64, now: i64) -> Result<ChallengeResponse, ServiceError> {
+        let device = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
+        if device.removed_at.is_some() {
+            return Err(ServiceError::NotFound("device"));
+        }
+        let nonce = random::<32>()?.to_vec();
+        let expires_at = now + CHALLENGE_TTL;
+        self.store.insert_challenge(device_id, nonce.clone(), expires_at).await?;
+        Ok(ChallengeResponse { challenge_b64: b64(&nonce), expires_at })
+    }
+
+    /// Checks the device's signature over a challenge it was given and hands out a token.
+    ///
+    /// # Errors
+    /// 400 malformed, 401 unknown/expired/used challenge or bad signature, 404 unknown device.
+    pub async fn device_token(
+        &self,
+        device_id: i64,
+        request: DeviceTokenRequest,
+        now: i64,
+    ) -> Result<DeviceTokenResponse, ServiceError> {
+        let nonce = unb64(&request.challenge_b64, "challenge is not base64url")?;
+        let signature = unb64(&request.signature_b64, "signature is not base64url")?;
+        let device = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
+        if device.removed_at.is_some() {
+            return Err(ServiceError::NotFound("device"));
+        }
+        // The challenge is spent whatever the outcome.
+        if !self.store.take_challenge(device_id, &nonce, now).await? {
+            return Err(ServiceError::Unauthorized);
+        }
+        let key = VerifyingKey::p256_from_sec1(&device.public_key)
+            .map_err(|_| ServiceError::Signing("device key"))?;
+        let message =
+            Sign1::decode(&signature).map_err(|_| ServiceError::BadInput("signature is not a COSE_Sign1"))?;
+        let payload = message
+            .verify_for(SigningPurpose::DeviceBinding, |_| Some(key))
+            .map_err(|_| ServiceError::Unauthorized)?;
+        if payload != nonce.as_slice() {
+            return Err(ServiceError::Unauthorized);
+        }
+        let (token, expires_at) =
+            self.new_token(TokenSubject::Device(device.id), self.config.device_token_ttl, now).await?;
+        Ok(DeviceTokenResponse { token, expires_at })
+    }
+
+    /// Removes a device (lost phone) and revokes its tokens. A device may remove itself or
+    /// another device of the same citizen.
+    ///
+    /// # Errors
+    /// 404 for a device that is not the citizen's.
+    pub async fn remove_device(
+        &self,
+        caller: &DeviceRecord,
+        device_id: i64,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let target = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
+        if target.citizen_id_number != caller.citizen_id_number {
+            return Err(ServiceError::NotFound("device"));
+        }
+        self.store.remove_device(device_id, now).await?;
+        Ok(())
+    }
+}

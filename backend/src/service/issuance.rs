@@ -1,0 +1,537 @@
+//! Issuance: a staff member of a department issues, renews, revokes, suspends and reinstates
+//! certificates; every device of the holder gets its own signed copy (the certificate binds the
+//! device key), and the status list is re-signed on every change.
+
+use shimin_core::IdNumber;
+use shimin_core::cert::issue::{china_date_of, china_midnight};
+use shimin_core::cert::kinds::{
+    DegreeCertificate, DegreeLevel, Ethnicity, HouseholdRegister, Photo, Relation, ResidencePermit,
+    ResidentIdCard,
+};
+use shimin_core::cert::{
+    Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
+    CreditCode, DivisionCode, Metadata, Person, Serial, StatusReference, Validity,
+};
+use shimin_core::crypto::VerifyingKey;
+use shimin_core::photo::Thumbnail;
+use shimin_core::sensitive::Sensitive;
+use shimin_wire::backend::{
+    CertificateFields, CertificateStatusView, CertificateView, IssueCertificateRequest, StatusAction,
+};
+use time::Date;
+use time::macros::format_description;
+
+use super::{Backend, ServiceError};
+use crate::store::{
+    CertificateRecord, CitizenRecord, DepartmentRecord, DeviceRecord, EventKind, NewCertificate, NewEvent,
+    StaffRecord, StoredStatus,
+};
+
+/// Parses `YYYY-MM-DD`.
+///
+/// # Errors
+/// [`ServiceError::BadInput`].
+pub fn parse_date(text: &str) -> Result<Date, ServiceError> {
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| ServiceError::BadInput("invalid date"))
+}
+
+fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Parses a resident ID number from a request.
+///
+/// # Errors
+/// [`ServiceError::BadInput`] when the number or its check digit is wrong.
+pub fn parse_id_number(text: &str) -> Result<IdNumber, ServiceError> {
+    IdNumber::parse(text).map_err(|_| ServiceError::BadInput("invalid resident ID number"))
+}
+
+fn slug_of(fields: &CertificateFields) -> &'static str {
+    match fields {
+        CertificateFields::ResidentIdCard => CertificateType::ResidentIdCard.slug(),
+        CertificateFields::HouseholdRegister => CertificateType::HouseholdRegister.slug(),
+        CertificateFields::ResidencePermit { .. } => CertificateType::ResidencePermit.slug(),
+        CertificateFields::DegreeCertificate { .. } => CertificateType::DegreeCertificate.slug(),
+    }
+}
+
+fn relation_of(code: &str) -> Relation {
+    match code {
+        "01" => Relation::Head,
+        "10" => Relation::Spouse,
+        "20" => Relation::Son,
+        "30" => Relation::Daughter,
+        "50" => Relation::Parent,
+        _ => Relation::Other,
+    }
+}
+
+fn status_view(s: StoredStatus) -> CertificateStatusView {
+    match s {
+        StoredStatus::Valid => CertificateStatusView::Valid,
+        StoredStatus::Revoked => CertificateStatusView::Revoked,
+        StoredStatus::Suspended => CertificateStatusView::Suspended,
+    }
+}
+
+/// Everything a certificate is built from, checked.
+struct Draft {
+    certificate_type: CertificateType,
+    citizen: CitizenRecord,
+    department: DepartmentRecord,
+    validity: Validity,
+    fields: CertificateFields,
+    head_name: Option<String>,
+    household: Option<crate::store::HouseholdRecord>,
+}
+
+impl Draft {
+    /// The domain certificate with number `serial`, issued at `issued_at`.
+    fn build(&self, serial: i64, issued_at: i64) -> Result<Certificate, ServiceError> {
+        let id_number = parse_id_number(&self.citizen.id_number)?;
+        let person = Person::new(self.citizen.name.clone(), id_number);
+        let issuer_code =
+            CreditCode::parse(&self.department.code).map_err(|_| ServiceError::Signing("department code"))?;
+        let jurisdiction = DivisionCode::parse(issuer_code.division_code())
+            .map_err(|_| ServiceError::Unprocessable("the department's code has no valid division"))?;
+        let ethnicity = || {
+            Ethnicity::from_code(self.citizen.ethnicity)
+                .ok_or(ServiceError::Unprocessable("registry ethnicity code"))
+        };
+        // The registry keeps the full photo (for the face match); certificates carry the compact
+        // grey thumbnail made from it. A registry photo that is not an image gives no thumbnail.
+        let photo = self
+            .citizen
+            .photo
+            .as_deref()
+            .and_then(|bytes| Thumbnail::from_image_bytes(bytes).ok())
+            .and_then(|t| Photo::from_thumbnail(&t));
+        let body = match &self.fields {
+            CertificateFields::ResidentIdCard => CertificateBody::ResidentIdCard(ResidentIdCard {
+                person,
+                ethnicity: ethnicity()?,
+                address: Sensitive::new(self.citizen.address.clone()),
+                photo,
+            }),
+            CertificateFields::HouseholdRegister => {
+                let household = self
+                    .household
+                    .as_ref()
+                    .ok_or(ServiceError::Unprocessable("the citizen has no registered household"))?;
+                CertificateBody::HouseholdRegister(HouseholdRegister {
+                    household_number: Sensitive::new(household.number.clone()),
+                    head_of_household: Sensitive::new(self.head_name.clone().unwrap_or_default()),
+                    address: Sensitive::new(household.address.clone()),
+                    member: person,
+                    relation: relation_of(&self.citizen.relation),
+                    ethnicity: ethnicity()?,
+                    birthplace: Sensitive::new(self.citizen.address.clone()),
+                })
+            }
+            CertificateFields::ResidencePermit { residence_address } => {
+                CertificateBody::ResidencePermit(ResidencePermit {
+                    person,
+                    residence_address: Sensitive::new(residence_address.clone()),
+                    photo,
+                })
+            }
+            CertificateFields::DegreeCertificate { level, discipline, major, university, conferral_date } => {
+                let level = match level.as_str() {
+                    "bachelor" => DegreeLevel::Bachelor,
+                    "master" => DegreeLevel::Master,
+                    "doctor" => DegreeLevel::Doctor,
+                    _ => {
+                        return Err(ServiceError::BadInput(
+                            "degree level must be bachelor, master or doctor",
+                        ));
+                    }
+                };
+                CertificateBody::DegreeCertificate(DegreeCertificate {
+                    person,
+                    level,
+                    discipline: discipline.clone(),
+                    major: major.clone(),
+                    university: university.clone(),
+                    conferral_date: parse_date(conferral_date)?,
+                })
+            }
+        };
+        let certificate = Certificate {
+            metadata: Metadata {
+                number: Sensitive::new(format!("{serial:012}")),
+                issuer_name: self.department.name.clone(),
+                issuer_code,
+                issue_date: china_date_of(issued_at)
+                    .map_err(|_| ServiceError::BadInput("time out of range"))?,
+                validity: self.validity,
+                jurisdiction,
+                status: CertificateStatus::Valid,
+            },
+            body,
+        };
+        // Catches duplicate attributes and dates the calendar cannot hold before anything is stored.
+        certificate
+            .attributes(china_date_of(issued_at).map_err(|_| ServiceError::BadInput("time out of range"))?)
+            .map_err(|_| ServiceError::Unprocessable("the certificate's attributes clash"))?;
+        Ok(certificate)
+    }
+}
+
+/// The record as staff and holders see it.
+///
+/// # Errors
+/// [`ServiceError::Signing`] when the stored record does not make an identifier.
+pub fn view_of(record: &CertificateRecord) -> Result<CertificateView, ServiceError> {
+    Ok(CertificateView {
+        id: record.id,
+        certificate_id: certificate_id_of(record)?.to_string(),
+        certificate_type: record.type_slug.clone(),
+        version: record.version,
+        status: status_view(record.status),
+        status_list_id: record.status_list_id,
+        status_index: u64::try_from(record.status_index).unwrap_or_default(),
+        valid_from: record.valid_from.clone(),
+        valid_until: record.valid_until.clone(),
+        issued_at: record.issued_at,
+    })
+}
+
+/// The GB/T 36904 identifier of a stored certificate.
+///
+/// # Errors
+/// [`ServiceError::Signing`] for a record that does not make one.
+pub fn certificate_id_of(record: &CertificateRecord) -> Result<CertificateId, ServiceError> {
+    let t = CertificateType::from_slug(&record.type_slug).ok_or(ServiceError::Signing("stored type"))?;
+    let issuer =
+        CreditCode::parse(&record.department_code).map_err(|_| ServiceError::Signing("stored issuer"))?;
+    let serial =
+        Serial::parse(&format!("{:012}", record.serial)).map_err(|_| ServiceError::Signing("serial"))?;
+    CertificateId::new(t.type_code(), issuer, serial, record.version)
+        .map_err(|_| ServiceError::Signing("identifier"))
+}
+
+fn require_issuer(staff: &StaffRecord) -> Result<(), ServiceError> {
+    if staff.role == "issuer" {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only issuer staff may do this"))
+    }
+}
+
+impl Backend {
+    async fn draft(
+        &self,
+        staff: &StaffRecord,
+        holder: &str,
+        fields: CertificateFields,
+        valid_from: Date,
+        valid_until: Option<Date>,
+    ) -> Result<Draft, ServiceError> {
+        let department = self
+            .store
+            .department(&staff.department_code)
+            .await?
+            .ok_or(ServiceError::Forbidden("no department"))?;
+        let slug = slug_of(&fields);
+        if !department.allowed_types.iter().any(|t| t == slug) {
+            return Err(ServiceError::Forbidden("the department may not issue this certificate type"));
+        }
+        let certificate_type =
+            CertificateType::from_slug(slug).ok_or(ServiceError::BadInput("certificate type"))?;
+        let validity = Validity::new(valid_from, valid_until)
+            .map_err(|_| ServiceError::BadInput("validity ends before it starts"))?;
+        let citizen = self.store.citizen(holder).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        let household = match &citizen.household_number {
+            Some(n) => self.store.household(n).await?,
+            None => None,
+        };
+        let head_name = match &household {
+            Some(h) => self.store.citizen(&h.head_id_number).await?.map(|c| c.name),
+            None => None,
+        };
+        Ok(Draft { certificate_type, citizen, department, validity, fields, head_name, household })
+    }
+
+    /// Issues a certificate of the staff member's department to a citizen, and a signed copy to
+    /// each of the citizen's devices.
+    ///
+    /// # Errors
+    /// 400 for bad input, 403 for a type the department may not issue or a reviewer, 404 for an
+    /// unknown citizen, 422 when the registry lacks what the type needs.
+    pub async fn issue(
+        &self,
+        staff: &StaffRecord,
+        request: IssueCertificateRequest,
+        now: i64,
+    ) -> Result<CertificateView, ServiceError> {
+        require_issuer(staff)?;
+        let holder = parse_id_number(&request.holder_id_number)?;
+        let valid_from = parse_date(&request.valid_from)?;
+        let valid_until = request.valid_until.as_deref().map(parse_date).transpose()?;
+        let draft = self.draft(staff, holder.as_str(), request.fields, valid_from, valid_until).await?;
+        draft.build(0, now)?;
+        self.store_and_sign(&draft, None, now).await
+    }
+
+    async fn store_and_sign(
+        &self,
+        draft: &Draft,
+        previous: Option<&CertificateRecord>,
+        now: i64,
+    ) -> Result<CertificateView, ServiceError> {
+        let expires_at = match draft.validity.until() {
+            Some(last) => Some(
+                china_midnight(last.next_day().ok_or(ServiceError::BadInput("date out of range"))?)
+                    .map_err(|_| ServiceError::BadInput("date out of range"))?,
+            ),
+            None => None,
+        };
+        let fields_json =
+            serde_json::to_string(&draft.fields).map_err(|_| ServiceError::Signing("fields encoding"))?;
+        let version = match previous {
+            Some(p) => p
+                .version
+                .checked_add(1)
+                .filter(|v| *v <= 999)
+                .ok_or(ServiceError::Conflict("no version left"))?,
+            None => 0,
+        };
+        let record = self
+            .store
+            .insert_certificate(NewCertificate {
+                citizen_id_number: draft.citizen.id_number.clone(),
+                department_code: draft.department.code.clone(),
+                type_slug: draft.certificate_type.slug().to_owned(),
+                serial: previous.map(|p| p.serial),
+                version,
+                valid_from: format_date(draft.validity.from()),
+                valid_until: draft.validity.until().map(format_date),
+                expires_at,
+                fields_json,
+                issued_at: now,
+                replaces: previous.map(|p| p.id),
+                status_list_capacity: self.config.status_list_capacity,
+            })
+            .await?;
+        for device in self.store.active_devices(&draft.citizen.id_number).await? {
+            self.sign_copy(draft, &record, &device, now).await?;
+        }
+        self.store
+            .append_event(NewEvent {
+                citizen_id_number: draft.citizen.id_number.clone(),
+                device_id: None,
+                kind: EventKind::Notification,
+                certificate_id: Some(record.id),
+                status: None,
+                message: Some(format!("{}已签发", draft.certificate_type.name())),
+                created_at: now,
+            })
+            .await?;
+        self.publish_status_list(record.status_list_id, now).await?;
+        if let Some(p) = previous.filter(|p| p.status_list_id != record.status_list_id) {
+            self.publish_status_list(p.status_list_id, now).await?;
+        }
+        view_of(&record)
+    }
+
+    async fn sign_copy(
+        &self,
+        draft: &Draft,
+        record: &CertificateRecord,
+        device: &DeviceRecord,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let certificate = draft.build(record.serial, record.issued_at)?;
+        let id = certificate_id_of(record)?;
+        let (key_id, key) = self.current_key(&record.department_code).await?;
+        let code = CreditCode::parse(&record.department_code).map_err(|_| ServiceError::Signing("issuer"))?;
+        let issuer = CertificateIssuer::new(&key, key_id.as_bytes().to_vec(), code);
+        let device_key = VerifyingKey::p256_from_sec1(&device.public_key)
+            .map_err(|_| ServiceError::Signing("device key"))?;
+        let status = StatusReference {
+            uri: self.status_list_uri(record.status_list_id),
+            index: u64::try_from(record.status_index).map_err(|_| ServiceError::Signing("index"))?,
+        };
+        let issued = issuer
+            .issue(&certificate, &id, &device_key, &status, now)
+            .map_err(|_| ServiceError::Signing("certificate"))?;
+        let copy = issued.to_holder_copy().ok_or(ServiceError::Signing("holder copy"))?;
+        self.store
+            .put_copy(
+                record.id,
+                device.id,
+                copy,
+                NewEvent {
+                    citizen_id_number: record.citizen_id_number.clone(),
+                    device_id: Some(device.id),
+                    kind: EventKind::CertificateCopy,
+                    certificate_id: Some(record.id),
+                    status: None,
+                    message: None,
+                    created_at: now,
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Signs a copy of every current certificate of the device's owner for a newly registered
+    /// device.
+    ///
+    /// # Errors
+    /// When the store fails or signing does.
+    pub async fn sign_copies_for_new_device(
+        &self,
+        device: &DeviceRecord,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        for record in self.store.certificates_of(&device.citizen_id_number).await? {
+            if record.replaced_by.is_some() || record.status == StoredStatus::Revoked {
+                continue;
+            }
+            let draft = self.redraft(&record).await?;
+            self.sign_copy(&draft, &record, device, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the draft of a stored certificate from the registry and its stored fields.
+    async fn redraft(&self, record: &CertificateRecord) -> Result<Draft, ServiceError> {
+        let fields: CertificateFields =
+            serde_json::from_str(&record.fields_json).map_err(|_| ServiceError::Signing("stored fields"))?;
+        let department = self
+            .store
+            .department(&record.department_code)
+            .await?
+            .ok_or(ServiceError::Signing("stored department"))?;
+        let staff = StaffRecord {
+            id: 0,
+            login: String::new(),
+            department_code: department.code.clone(),
+            role: "issuer".into(),
+            password_salt: Vec::new(),
+            password_hash: Vec::new(),
+        };
+        let valid_from = parse_date(&record.valid_from)?;
+        let valid_until = record.valid_until.as_deref().map(parse_date).transpose()?;
+        self.draft(&staff, &record.citizen_id_number, fields, valid_from, valid_until).await
+    }
+
+    /// A certificate of the staff member's department.
+    async fn own_certificate(&self, staff: &StaffRecord, id: i64) -> Result<CertificateRecord, ServiceError> {
+        let record = self.store.certificate(id).await?.ok_or(ServiceError::NotFound("certificate"))?;
+        if record.department_code != staff.department_code {
+            return Err(ServiceError::Forbidden("the certificate belongs to another department"));
+        }
+        Ok(record)
+    }
+
+    /// A certificate record, for staff of its department.
+    ///
+    /// # Errors
+    /// 404 unknown, 403 another department's.
+    pub async fn certificate_for_staff(
+        &self,
+        staff: &StaffRecord,
+        id: i64,
+    ) -> Result<CertificateView, ServiceError> {
+        view_of(&self.own_certificate(staff, id).await?)
+    }
+
+    /// Revokes, suspends or reinstates; re-signs the status list; tells the holder's devices.
+    ///
+    /// # Errors
+    /// 403 another department's or a reviewer; 409 for a change that does not apply.
+    pub async fn change_status(
+        &self,
+        staff: &StaffRecord,
+        id: i64,
+        action: StatusAction,
+        now: i64,
+    ) -> Result<CertificateView, ServiceError> {
+        require_issuer(staff)?;
+        let record = self.own_certificate(staff, id).await?;
+        let new = match (record.status, action) {
+            (StoredStatus::Revoked, _) => return Err(ServiceError::Conflict("the certificate is revoked")),
+            (_, StatusAction::Revoke) => StoredStatus::Revoked,
+            (StoredStatus::Valid, StatusAction::Suspend) => StoredStatus::Suspended,
+            (StoredStatus::Suspended, StatusAction::Reinstate) => StoredStatus::Valid,
+            _ => return Err(ServiceError::Conflict("the certificate is already in that state")),
+        };
+        let type_name = CertificateType::from_slug(&record.type_slug).map_or("证照", CertificateType::name);
+        let message = match new {
+            StoredStatus::Revoked => format!("您的{type_name}已被吊销"),
+            StoredStatus::Suspended => format!("您的{type_name}已被暂停使用"),
+            StoredStatus::Valid => format!("您的{type_name}已恢复有效"),
+        };
+        let event = |kind, status, message| NewEvent {
+            citizen_id_number: record.citizen_id_number.clone(),
+            device_id: None,
+            kind,
+            certificate_id: Some(record.id),
+            status,
+            message,
+            created_at: now,
+        };
+        self.store
+            .set_status(
+                record.id,
+                new,
+                vec![
+                    event(EventKind::StatusChange, Some(new.value()), None),
+                    event(EventKind::Notification, None, Some(message)),
+                ],
+            )
+            .await?;
+        self.publish_status_list(record.status_list_id, now).await?;
+        let updated = self.store.certificate(id).await?.ok_or(ServiceError::NotFound("certificate"))?;
+        view_of(&updated)
+    }
+
+    /// Renews: the next version, same serial, optionally new validity; the old version is
+    /// revoked in the same transaction.
+    ///
+    /// # Errors
+    /// As [`Backend::issue`], and 409 for a revoked or already renewed certificate.
+    pub async fn renew(
+        &self,
+        staff: &StaffRecord,
+        id: i64,
+        valid_from: Option<&str>,
+        valid_until: Option<&str>,
+        now: i64,
+    ) -> Result<CertificateView, ServiceError> {
+        require_issuer(staff)?;
+        let record = self.own_certificate(staff, id).await?;
+        if record.replaced_by.is_some() || record.status == StoredStatus::Revoked {
+            return Err(ServiceError::Conflict("the certificate was renewed or revoked"));
+        }
+        let mut draft = self.redraft(&record).await?;
+        let from = match valid_from {
+            Some(f) => parse_date(f)?,
+            None => draft.validity.from(),
+        };
+        let until = match valid_until {
+            Some(u) => Some(parse_date(u)?),
+            None => draft.validity.until(),
+        };
+        draft.validity = Validity::new(from, until)
+            .map_err(|_| ServiceError::BadInput("validity ends before it starts"))?;
+        draft.build(record.serial, now)?;
+        let view = self.store_and_sign(&draft, Some(&record), now).await?;
+        self.store
+            .append_event(NewEvent {
+                citizen_id_number: record.citizen_id_number.clone(),
+                device_id: None,
+                kind: EventKind::StatusChange,
+                certificate_id: Some(record.id),
+                status: Some(StoredStatus::Revoked.value()),
+                message: None,
+                created_at: now,
+            })
+            .await?;
+        Ok(view)
+    }
+}

@@ -1,0 +1,131 @@
+//! What the backend does, independent of HTTP: registry look-ups, keys and trust list, issuance
+//! and status, devices and tokens, sync. HTTP handlers parse, call one function here, and
+//! convert the result to a view. `now` is always a parameter.
+
+pub mod devices;
+pub mod issuance;
+pub mod keys;
+pub mod sync;
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use shimin_core::crypto::SigningKey;
+
+use crate::store::{Store, StoreError};
+
+/// Why an operation was refused or failed. The `&'static str` texts are fixed phrases: no
+/// personal data ever goes into them.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The request is malformed (400).
+    #[error("bad request: {0}")]
+    BadInput(&'static str),
+    /// The request is well-formed but cannot be done (422).
+    #[error("cannot be processed: {0}")]
+    Unprocessable(&'static str),
+    /// No valid credentials (401).
+    #[error("authentication required")]
+    Unauthorized,
+    /// Authenticated but not allowed (403).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Nothing there, or nothing the caller may see (404).
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// It clashes with what exists (409).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// Too many attempts (429).
+    #[error("too many requests")]
+    TooManyRequests,
+    /// The storage failed (500, or 409 for a unique-key clash).
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    /// A key, a signature or a certificate could not be made (500).
+    #[error("signing failed: {0}")]
+    Signing(&'static str),
+}
+
+/// Settings of the service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The URL the backend is reached at, without a trailing slash; status-list URIs start with it.
+    pub public_url: String,
+    /// Lifetime of a device token, seconds.
+    pub device_token_ttl: i64,
+    /// Lifetime of a staff token, seconds.
+    pub staff_token_ttl: i64,
+    /// Status list `ttl`, seconds; a list older than this is re-signed when fetched.
+    pub status_list_ttl: i64,
+    /// Entries per status list.
+    pub status_list_capacity: i64,
+    /// PBKDF2 iterations for staff passwords.
+    pub password_iterations: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8787".into(),
+            device_token_ttl: 15 * 60,
+            staff_token_ttl: 8 * 3_600,
+            status_list_ttl: 300,
+            status_list_capacity: 100_000,
+            password_iterations: 100_000,
+        }
+    }
+}
+
+/// The backend: storage, the national root key and settings.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    /// The storage.
+    pub store: Arc<dyn Store>,
+    root: Arc<SigningKey>,
+    /// Settings.
+    pub config: Config,
+    /// Serialises re-signing of published documents so that an older list never overwrites a
+    /// newer one.
+    publish_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Backend {
+    /// The backend over `store`, creating the national root key on first start.
+    ///
+    /// # Errors
+    /// When the store fails or the stored root key is unreadable.
+    pub async fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, ServiceError> {
+        let fresh = SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
+        let stored = store.setting_or_insert("root-key", fresh.to_pkcs8().expose().clone()).await?;
+        let root = SigningKey::from_pkcs8(&stored).map_err(|_| ServiceError::Signing("stored root key"))?;
+        Ok(Self { store, root: Arc::new(root), config, publish_lock: Arc::new(tokio::sync::Mutex::new(())) })
+    }
+
+    /// The national root key (signs the trust list).
+    pub fn root(&self) -> &SigningKey {
+        &self.root
+    }
+}
+
+/// Base64url without padding.
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes base64url without padding.
+///
+/// # Errors
+/// [`ServiceError::BadInput`] naming `what`.
+pub fn unb64(text: &str, what: &'static str) -> Result<Vec<u8>, ServiceError> {
+    URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).map_err(|_| ServiceError::BadInput(what))
+}
+
+/// `N` random bytes.
+///
+/// # Errors
+/// [`ServiceError::Signing`] when no randomness is available.
+pub fn random<const N: usize>() -> Result<[u8; N], ServiceError> {
+    shimin_core::crypto::random_bytes::<N>().map_err(|_| ServiceError::Signing("no randomness"))
+}

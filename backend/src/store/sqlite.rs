@@ -1,0 +1,916 @@
+//! [`Store`] on SQLite: one connection (one writer, WAL), used from the blocking pool.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::{
+    CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord, EventKind, EventRecord,
+    HouseholdRecord, IssuerKeyRecord, NewCertificate, NewEvent, OutboxRecord, PublishedDoc, StaffRecord,
+    StatusListRecord, Store, StoreError, StoredStatus, TokenRecord, TokenSubject,
+};
+
+/// Migrations in order; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/001_citizens.sql"),
+    include_str!("../../migrations/sqlite/002_registry.sql"),
+    include_str!("../../migrations/sqlite/003_issuers.sql"),
+    include_str!("../../migrations/sqlite/004_certificates.sql"),
+    include_str!("../../migrations/sqlite/005_devices_sync.sql"),
+];
+
+/// Runs the migrations that have not run yet, one transaction each.
+///
+/// # Errors
+/// When a migration fails; the database stays at the last one that succeeded.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The number of migrations.
+pub fn migration_count() -> usize {
+    MIGRATIONS.len()
+}
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating) and migrates the file at `path`.
+    ///
+    /// # Errors
+    /// When the file cannot be created or migrated.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        Self::from_connection(Connection::open(path)?)
+    }
+
+    /// An in-memory database, for tests.
+    ///
+    /// # Errors
+    /// When migrating fails.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::from_connection(Connection::open_in_memory()?)
+    }
+
+    fn from_connection(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| StoreError::Task)?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| StoreError::Task)?
+    }
+
+    /// Runs `f` in one immediate transaction.
+    async fn tx<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+}
+
+fn conflict(e: rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Conflict
+        }
+        other => StoreError::Sqlite(other),
+    }
+}
+
+fn citizen_row(r: &Row<'_>) -> rusqlite::Result<(CitizenRecord, i64)> {
+    Ok((
+        CitizenRecord {
+            id_number: r.get(0)?,
+            name: r.get(1)?,
+            ethnicity: 0,
+            address: r.get(3)?,
+            household_number: r.get(4)?,
+            relation: r.get(5)?,
+            photo: r.get(6)?,
+        },
+        r.get(2)?,
+    ))
+}
+
+fn key_row(r: &Row<'_>) -> rusqlite::Result<IssuerKeyRecord> {
+    Ok(IssuerKeyRecord {
+        key_id: r.get(0)?,
+        department_code: r.get(1)?,
+        pkcs8: r.get(2)?,
+        public_key: r.get(3)?,
+        valid_from: r.get(4)?,
+        valid_to: r.get(5)?,
+        retired_at: r.get(6)?,
+    })
+}
+
+fn staff_row(r: &Row<'_>) -> rusqlite::Result<StaffRecord> {
+    Ok(StaffRecord {
+        id: r.get(0)?,
+        login: r.get(1)?,
+        department_code: r.get(2)?,
+        role: r.get(3)?,
+        password_salt: r.get(4)?,
+        password_hash: r.get(5)?,
+    })
+}
+
+const CERT_COLUMNS: &str = "id, citizen_id_number, department_code, type_slug, serial, version, status_list_id, \
+     status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at, replaced_by";
+
+type RawCert = (CertificateRecord, i64, i64);
+
+fn cert_row(r: &Row<'_>) -> rusqlite::Result<RawCert> {
+    Ok((
+        CertificateRecord {
+            id: r.get(0)?,
+            citizen_id_number: r.get(1)?,
+            department_code: r.get(2)?,
+            type_slug: r.get(3)?,
+            serial: r.get(4)?,
+            version: 0,
+            status_list_id: r.get(6)?,
+            status_index: r.get(7)?,
+            status: StoredStatus::Valid,
+            valid_from: r.get(9)?,
+            valid_until: r.get(10)?,
+            expires_at: r.get(11)?,
+            fields_json: r.get(12)?,
+            issued_at: r.get(13)?,
+            replaced_by: r.get(14)?,
+        },
+        r.get(5)?,
+        r.get(8)?,
+    ))
+}
+
+fn finish_cert((mut c, version, status): RawCert) -> Result<CertificateRecord, StoreError> {
+    c.version = u16::try_from(version).map_err(|_| StoreError::Corrupt("version"))?;
+    c.status = StoredStatus::from_value(status)?;
+    Ok(c)
+}
+
+fn device_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
+    Ok(DeviceRecord {
+        id: r.get(0)?,
+        citizen_id_number: r.get(1)?,
+        public_key: r.get(2)?,
+        label: r.get(3)?,
+        created_at: r.get(4)?,
+        removed_at: r.get(5)?,
+    })
+}
+
+fn insert_event(tx: &Connection, e: &NewEvent) -> Result<i64, StoreError> {
+    tx.execute(
+        "INSERT INTO event (citizen_id_number, device_id, kind, certificate_id, status, message, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            e.citizen_id_number,
+            e.device_id,
+            e.kind.as_str(),
+            e.certificate_id,
+            e.status,
+            e.message,
+            e.created_at
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn get_cert(conn: &Connection, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
+    conn.query_row(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = ?1"), [id], cert_row)
+        .optional()?
+        .map(finish_cert)
+        .transpose()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_citizens(&self, citizens: Vec<CitizenRecord>) -> Result<u64, StoreError> {
+        self.tx(move |tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO citizen \
+                 (id_number, name, created_at, ethnicity, address, household_number, relation, photo) \
+                 VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut added = 0u64;
+            for c in &citizens {
+                added += insert.execute(params![
+                    c.id_number,
+                    c.name,
+                    c.ethnicity,
+                    c.address,
+                    c.household_number,
+                    c.relation,
+                    c.photo
+                ])? as u64;
+            }
+            Ok(added)
+        })
+        .await
+    }
+
+    async fn citizen(&self, id_number: &str) -> Result<Option<CitizenRecord>, StoreError> {
+        let id = id_number.to_owned();
+        self.run(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT id_number, name, ethnicity, address, household_number, relation, photo \
+                     FROM citizen WHERE id_number = ?1",
+                    [id],
+                    citizen_row,
+                )
+                .optional()?;
+            row.map(|(mut rec, ethnicity)| {
+                rec.ethnicity = u8::try_from(ethnicity).map_err(|_| StoreError::Corrupt("ethnicity"))?;
+                Ok(rec)
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn count_citizens(&self) -> Result<u64, StoreError> {
+        self.run(|c| Ok(c.query_row("SELECT count(*) FROM citizen", [], |r| r.get::<_, u64>(0))?)).await
+    }
+
+    async fn put_household(&self, h: HouseholdRecord) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO household (number, address, head_id_number) VALUES (?1, ?2, ?3)",
+                params![h.number, h.address, h.head_id_number],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn household(&self, number: &str) -> Result<Option<HouseholdRecord>, StoreError> {
+        let number = number.to_owned();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT number, address, head_id_number FROM household WHERE number = ?1",
+                [number],
+                |r| Ok(HouseholdRecord { number: r.get(0)?, address: r.get(1)?, head_id_number: r.get(2)? }),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn put_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("DELETE FROM company_shareholder WHERE credit_code = ?1", [&co.credit_code])?;
+            tx.execute(
+                "INSERT OR REPLACE INTO company (credit_code, name, legal_representative, supervisor) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![co.credit_code, co.name, co.legal_representative, co.supervisor],
+            )?;
+            for s in &co.shareholders {
+                tx.execute(
+                    "INSERT OR IGNORE INTO company_shareholder (credit_code, id_number) VALUES (?1, ?2)",
+                    params![co.credit_code, s],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError> {
+        let code = credit_code.to_owned();
+        self.run(move |c| {
+            let Some(mut co) = c
+                .query_row(
+                    "SELECT credit_code, name, legal_representative, supervisor FROM company WHERE credit_code = ?1",
+                    [&code],
+                    |r| {
+                        Ok(CompanyRecord {
+                            credit_code: r.get(0)?,
+                            name: r.get(1)?,
+                            legal_representative: r.get(2)?,
+                            supervisor: r.get(3)?,
+                            shareholders: Vec::new(),
+                        })
+                    },
+                )
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let mut stmt = c.prepare(
+                "SELECT id_number FROM company_shareholder WHERE credit_code = ?1 ORDER BY id_number",
+            )?;
+            co.shareholders = stmt.query_map([&code], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Ok(Some(co))
+        })
+        .await
+    }
+
+    async fn put_department(&self, d: DepartmentRecord) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO department (code, name, allowed_types) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, allowed_types = excluded.allowed_types",
+                params![d.code, d.name, d.allowed_types.join(",")],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn department(&self, code: &str) -> Result<Option<DepartmentRecord>, StoreError> {
+        let code = code.to_owned();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT code, name, allowed_types FROM department WHERE code = ?1",
+                [code],
+                dept_row,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn departments(&self) -> Result<Vec<DepartmentRecord>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare("SELECT code, name, allowed_types FROM department ORDER BY code")?;
+            Ok(stmt.query_map([], dept_row)?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn add_issuer_key(&self, k: IssuerKeyRecord) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO issuer_key \
+                 (key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at, seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
+                params![
+                    k.key_id,
+                    k.department_code,
+                    k.pkcs8,
+                    k.public_key,
+                    k.valid_from,
+                    k.valid_to,
+                    k.retired_at
+                ],
+            )
+            .map_err(conflict)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retire_issuer_keys(&self, department_code: &str, at: i64) -> Result<u64, StoreError> {
+        let code = department_code.to_owned();
+        self.tx(move |tx| {
+            Ok(tx.execute(
+                "UPDATE issuer_key SET retired_at = ?2 WHERE department_code = ?1 AND retired_at IS NULL",
+                params![code, at],
+            )? as u64)
+        })
+        .await
+    }
+
+    async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError> {
+        self.run(|c| {
+            let mut stmt = c.prepare(
+                "SELECT key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at \
+                 FROM issuer_key ORDER BY seq",
+            )?;
+            Ok(stmt.query_map([], key_row)?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn setting_or_insert(&self, name: &str, value: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        let name = name.to_owned();
+        self.tx(move |tx| {
+            tx.execute("INSERT OR IGNORE INTO setting (name, value) VALUES (?1, ?2)", params![name, value])?;
+            Ok(tx.query_row("SELECT value FROM setting WHERE name = ?1", [name], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn publish(&self, d: PublishedDoc) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO published (name, bytes, etag, sequence, published_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![d.name, d.bytes, d.etag, d.sequence, d.published_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError> {
+        let name = name.to_owned();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT name, bytes, etag, sequence, published_at FROM published WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(PublishedDoc {
+                        name: r.get(0)?,
+                        bytes: r.get(1)?,
+                        etag: r.get(2)?,
+                        sequence: r.get(3)?,
+                        published_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn insert_staff(&self, s: StaffRecord) -> Result<i64, StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO staff (login, department_code, role, password_salt, password_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.login, s.department_code, s.role, s.password_salt, s.password_hash],
+            )
+            .map_err(conflict)?;
+            Ok(tx.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn staff_by_login(&self, login: &str) -> Result<Option<StaffRecord>, StoreError> {
+        let login = login.to_owned();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT id, login, department_code, role, password_salt, password_hash FROM staff WHERE login = ?1",
+                [login],
+                staff_row,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT id, login, department_code, role, password_salt, password_hash FROM staff WHERE id = ?1",
+                [id],
+                staff_row,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {
+        let (kind, subject) = match t.subject {
+            TokenSubject::Staff(id) => ("staff", id),
+            TokenSubject::Device(id) => ("device", id),
+        };
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO token (hash, kind, subject, expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![t.hash, kind, subject, t.expires_at, t.revoked_at],
+            )
+            .map_err(conflict)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+        let hash = hash.to_vec();
+        self.run(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT hash, kind, subject, expires_at, revoked_at FROM token WHERE hash = ?1",
+                    [hash],
+                    |r| {
+                        Ok((
+                            r.get::<_, Vec<u8>>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, Option<i64>>(4)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            row.map(|(hash, kind, subject, expires_at, revoked_at)| {
+                let subject = match kind.as_str() {
+                    "staff" => TokenSubject::Staff(subject),
+                    "device" => TokenSubject::Device(subject),
+                    _ => return Err(StoreError::Corrupt("token kind")),
+                };
+                Ok(TokenRecord { hash, subject, expires_at, revoked_at })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, hash: &[u8], at: i64) -> Result<bool, StoreError> {
+        let hash = hash.to_vec();
+        self.tx(move |tx| {
+            Ok(tx.execute(
+                "UPDATE token SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
+                params![hash, at],
+            )? > 0)
+        })
+        .await
+    }
+
+    async fn insert_certificate(&self, n: NewCertificate) -> Result<CertificateRecord, StoreError> {
+        self.tx(move |tx| {
+            let current: Option<(i64, i64, i64)> = tx
+                .query_row(
+                    "SELECT id, capacity, next_index FROM status_list WHERE department_code = ?1 \
+                     ORDER BY id DESC LIMIT 1",
+                    [&n.department_code],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (list_id, index) = match current {
+                Some((id, capacity, next)) if next < capacity => (id, next),
+                _ => {
+                    tx.execute(
+                        "INSERT INTO status_list (department_code, capacity, next_index) VALUES (?1, ?2, 0)",
+                        params![n.department_code, n.status_list_capacity],
+                    )?;
+                    (tx.last_insert_rowid(), 0)
+                }
+            };
+            tx.execute("UPDATE status_list SET next_index = ?2 WHERE id = ?1", params![list_id, index + 1])?;
+            tx.execute(
+                "INSERT INTO certificate (citizen_id_number, department_code, type_slug, serial, version, \
+                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at) \
+                 VALUES (?1, ?2, ?3, coalesce(?4, 0), ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    n.citizen_id_number,
+                    n.department_code,
+                    n.type_slug,
+                    n.serial,
+                    n.version,
+                    list_id,
+                    index,
+                    n.valid_from,
+                    n.valid_until,
+                    n.expires_at,
+                    n.fields_json,
+                    n.issued_at
+                ],
+            )
+            .map_err(conflict)?;
+            let id = tx.last_insert_rowid();
+            if n.serial.is_none() {
+                tx.execute("UPDATE certificate SET serial = id WHERE id = ?1", [id])?;
+            }
+            if let Some(old) = n.replaces {
+                tx.execute("UPDATE certificate SET status = 1, replaced_by = ?2 WHERE id = ?1", params![old, id])?;
+            }
+            get_cert(tx, id)?.ok_or(StoreError::Corrupt("inserted certificate"))
+        })
+        .await
+    }
+
+    async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
+        self.run(move |c| get_cert(c, id)).await
+    }
+
+    async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.run(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = ?1 ORDER BY id DESC"
+            ))?;
+            let rows: Vec<RawCert> = stmt.query_map([id], cert_row)?.collect::<Result<_, _>>()?;
+            rows.into_iter().map(finish_cert).collect()
+        })
+        .await
+    }
+
+    async fn set_status(
+        &self,
+        id: i64,
+        status: StoredStatus,
+        events: Vec<NewEvent>,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("UPDATE certificate SET status = ?2 WHERE id = ?1", params![id, status.value()])?;
+            for e in &events {
+                insert_event(tx, e)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError> {
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT id, department_code, capacity FROM status_list WHERE id = ?1",
+                [id],
+                |r| Ok(StatusListRecord { id: r.get(0)?, department_code: r.get(1)?, capacity: r.get(2)? }),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT status_index, status FROM certificate WHERE status_list_id = ?1 AND status <> 0 \
+                 ORDER BY status_index",
+            )?;
+            Ok(stmt.query_map([list_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn put_copy(
+        &self,
+        certificate_id: i64,
+        device_id: i64,
+        holder_copy: Vec<u8>,
+        event: NewEvent,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES (?1, ?2, ?3)",
+                params![certificate_id, device_id, holder_copy],
+            )?;
+            insert_event(tx, &event)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn insert_enrolment_code(
+        &self,
+        hash: Vec<u8>,
+        citizen_id_number: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES (?1, ?2, ?3)",
+                params![hash, id, expires_at],
+            )
+            .map_err(conflict)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn enrol_device(
+        &self,
+        code_hash: Vec<u8>,
+        device: DeviceRecord,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError> {
+        self.tx(move |tx| {
+            let used = tx.execute(
+                "UPDATE enrolment_code SET used_at = ?3 WHERE hash = ?1 AND citizen_id_number = ?2 \
+                 AND used_at IS NULL AND expires_at > ?3",
+                params![code_hash, device.citizen_id_number, now],
+            )?;
+            if used == 0 {
+                return Ok(None);
+            }
+            tx.execute(
+                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![device.citizen_id_number, device.public_key, device.label, device.created_at],
+            )
+            .map_err(conflict)?;
+            Ok(Some(DeviceRecord { id: tx.last_insert_rowid(), ..device }))
+        })
+        .await
+    }
+
+    async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device WHERE id = ?1",
+                [id],
+                device_row,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn active_devices(&self, citizen_id_number: &str) -> Result<Vec<DeviceRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device \
+                 WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY id",
+            )?;
+            Ok(stmt.query_map([id], device_row)?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn remove_device(&self, id: i64, at: i64) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("UPDATE device SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", params![id, at])?;
+            tx.execute(
+                "UPDATE token SET revoked_at = ?2 WHERE kind = 'device' AND subject = ?1 AND revoked_at IS NULL",
+                params![id, at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn insert_challenge(
+        &self,
+        device_id: i64,
+        nonce: Vec<u8>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO challenge (nonce, device_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![nonce, device_id, expires_at],
+            )
+            .map_err(conflict)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_challenge(&self, device_id: i64, nonce: &[u8], now: i64) -> Result<bool, StoreError> {
+        let nonce = nonce.to_vec();
+        self.tx(move |tx| {
+            let expires: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM challenge WHERE nonce = ?1 AND device_id = ?2 RETURNING expires_at",
+                    params![nonce, device_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute("DELETE FROM challenge WHERE expires_at <= ?1", [now])?;
+            Ok(expires.is_some_and(|e| e > now))
+        })
+        .await
+    }
+
+    async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError> {
+        self.tx(move |tx| insert_event(tx, &event)).await
+    }
+
+    async fn events(
+        &self,
+        citizen_id_number: &str,
+        device_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT e.seq, e.kind, e.certificate_id, cc.holder_copy, e.status, e.message, e.created_at \
+                 FROM event e LEFT JOIN certificate_copy cc \
+                   ON e.kind = 'certificate-copy' AND cc.certificate_id = e.certificate_id AND cc.device_id = ?2 \
+                 WHERE e.citizen_id_number = ?1 AND (e.device_id IS NULL OR e.device_id = ?2) AND e.seq > ?3 \
+                 ORDER BY e.seq LIMIT ?4",
+            )?;
+            let rows = stmt
+                .query_map(params![id, device_id, after, limit], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(seq, kind, certificate_id, holder_copy, status, message, created_at)| {
+                    Ok(EventRecord {
+                        seq,
+                        kind: EventKind::parse(&kind)?,
+                        certificate_id,
+                        holder_copy,
+                        status,
+                        message,
+                        created_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn push_outbox(
+        &self,
+        device_id: i64,
+        idempotency_key: &str,
+        kind: &str,
+        payload: &str,
+        now: i64,
+    ) -> Result<OutboxRecord, StoreError> {
+        let (key, kind, payload) = (idempotency_key.to_owned(), kind.to_owned(), payload.to_owned());
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO outbox (device_id, idempotency_key, kind, payload, received_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, idempotency_key) DO NOTHING",
+                params![device_id, key, kind, payload, now],
+            )?;
+            Ok(tx.query_row(
+                "SELECT id, device_id, idempotency_key, kind, payload, received_at FROM outbox \
+                 WHERE device_id = ?1 AND idempotency_key = ?2",
+                params![device_id, key],
+                |r| {
+                    Ok(OutboxRecord {
+                        id: r.get(0)?,
+                        device_id: r.get(1)?,
+                        idempotency_key: r.get(2)?,
+                        kind: r.get(3)?,
+                        payload: r.get(4)?,
+                        received_at: r.get(5)?,
+                    })
+                },
+            )?)
+        })
+        .await
+    }
+
+    async fn count_outbox(&self, device_id: i64) -> Result<u64, StoreError> {
+        self.run(move |c| {
+            Ok(c.query_row("SELECT count(*) FROM outbox WHERE device_id = ?1", [device_id], |r| r.get(0))?)
+        })
+        .await
+    }
+}
+
+fn dept_row(r: &Row<'_>) -> rusqlite::Result<DepartmentRecord> {
+    let types: String = r.get(2)?;
+    Ok(DepartmentRecord {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        allowed_types: types.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("first");
+        migrate(&mut conn).expect("second");
+        let v: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("pragma");
+        assert_eq!(v, MIGRATIONS.len());
+    }
+}

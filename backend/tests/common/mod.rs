@@ -1,0 +1,230 @@
+//! What the backend's integration tests share: a real PostgreSQL started from Debian's
+//! packages, a real server on a loopback port, and a device that signs challenges.
+
+#![allow(clippy::expect_used, clippy::panic, dead_code)] // Test code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use shimin_backend::server::{self, Limits};
+use shimin_backend::service::{Backend, Config};
+use shimin_backend::store::Store;
+use shimin_core::cose;
+use shimin_core::crypto::{SigningKey, SigningPurpose};
+
+/// Where Debian's PostgreSQL 15 server binaries are.
+pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh temporary directory, removed by the caller.
+pub fn temp_dir(what: &str) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("shimin-backend-{what}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// A real PostgreSQL server in a temporary directory on a free loopback port, stopped (and its
+/// directory removed) when dropped, also when a test fails.
+pub struct Postgres {
+    dir: PathBuf,
+    data: PathBuf,
+    as_postgres_user: bool,
+    /// The connection URL.
+    pub url: String,
+}
+
+impl Postgres {
+    fn command(&self, program: &str) -> Command {
+        command_as(self.as_postgres_user, &Path::new(PG_BIN).join(program))
+    }
+
+    /// Creates a cluster and starts it. Fails (never skips) when the binaries are missing.
+    pub fn start() -> Self {
+        let bin = Path::new(PG_BIN);
+        for tool in ["initdb", "pg_ctl", "postgres"] {
+            assert!(
+                bin.join(tool).exists(),
+                "PostgreSQL 15 server binaries are missing ({PG_BIN}/{tool}): install Debian's `postgresql-15` \
+                 package (scripts/setup.sh does) — this test needs a real PostgreSQL"
+            );
+        }
+        let as_postgres_user = running_as_root();
+        let dir = temp_dir("pg");
+        let data = dir.join("data");
+        if as_postgres_user {
+            // PostgreSQL refuses to run as root: the cluster belongs to the `postgres` user.
+            let status =
+                Command::new("chown").arg("postgres:postgres").arg(&dir).status().expect("run chown");
+            assert!(status.success(), "chown of the temporary PostgreSQL directory failed");
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut pg = Self { dir: dir.clone(), data: data.clone(), as_postgres_user, url: String::new() };
+        let out = pg
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "shimin", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            .output()
+            .expect("run initdb");
+        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off",
+            dir.display()
+        );
+        let out = pg
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .args(["-o", &options, "-w", "-t", "60", "start"])
+            .output()
+            .expect("run pg_ctl start");
+        let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+        assert!(out.status.success(), "pg_ctl start failed: {}\n{log}", String::from_utf8_lossy(&out.stderr));
+        pg.url = format!("postgres://shimin@127.0.0.1:{port}/postgres");
+        pg
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ =
+            self.command("pg_ctl").arg("-D").arg(&self.data).args(["-m", "immediate", "-w", "stop"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn command_as(as_postgres_user: bool, program: &Path) -> Command {
+    if as_postgres_user {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+/// Settings that keep tests quick: cheap password hashing.
+pub fn test_config(public_url: &str) -> Config {
+    Config { public_url: public_url.to_owned(), password_iterations: 1_000, ..Config::default() }
+}
+
+/// A real server on 127.0.0.1:0, stopped gracefully when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The backend behind it (for seeding and checking the store directly).
+    pub backend: Backend,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    dir: Option<PathBuf>,
+}
+
+impl TestServer {
+    /// A server on a fresh SQLite file.
+    pub async fn sqlite() -> Self {
+        Self::sqlite_with(Limits::default()).await
+    }
+
+    /// A server on a fresh SQLite file with these limits.
+    pub async fn sqlite_with(limits: Limits) -> Self {
+        let dir = temp_dir("http");
+        let url = format!("sqlite://{}", dir.join("backend.db").display());
+        let store =
+            url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
+        let mut server = Self::start(store, limits).await;
+        server.dir = Some(dir);
+        server
+    }
+
+    /// A server on `store`.
+    pub async fn start(store: Arc<dyn Store>, limits: Limits) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let backend = Backend::new(store, test_config(&base)).await.expect("backend");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, backend.clone(), limits, async {
+            let _ = stopped.await;
+        }));
+        Self { base, backend, stop: Some(stop), task: Some(task), dir: None }
+    }
+
+    /// The URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the server and waits for a graceful shutdown.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("join").expect("graceful shutdown");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A citizen's phone: its device key.
+pub struct Phone {
+    /// The device key.
+    pub key: SigningKey,
+}
+
+impl Phone {
+    /// A new phone with a fresh key.
+    pub fn new() -> Self {
+        Self { key: SigningKey::generate_p256().expect("key") }
+    }
+
+    /// The public key as the API takes it.
+    pub fn public_key_b64(&self) -> String {
+        b64(self.key.verifying_key().as_bytes())
+    }
+
+    /// Signs a challenge as the API expects.
+    pub fn sign(&self, challenge: &[u8]) -> Vec<u8> {
+        cose::sign(SigningPurpose::DeviceBinding, challenge, b"device", &self.key).expect("sign")
+    }
+}
+
+/// Base64url without padding.
+pub fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes base64url without padding.
+pub fn unb64(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).expect("base64url")
+}

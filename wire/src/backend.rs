@@ -1,0 +1,351 @@
+//! The bodies of the reference backend's HTTP API, shared by the server and the app's sync
+//! client. Byte strings travel as base64url without padding (`*_b64` fields).
+
+use serde::{Deserialize, Serialize};
+
+/// Every 4xx/5xx answer of the backend. Never carries personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    /// A stable machine-readable code, e.g. `bad_request`, `unauthorized`, `forbidden`.
+    pub error: String,
+    /// A short English explanation for developers.
+    pub message: String,
+}
+
+/// `POST /v1/staff/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLoginRequest {
+    /// The staff member's login.
+    pub login: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A staff member's role within their department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffRole {
+    /// Issues, renews, revokes, suspends and reinstates certificates; hands out enrolment codes.
+    Issuer,
+    /// Reads and reviews; cannot issue.
+    Reviewer,
+}
+
+/// Answer to a successful staff login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLoginResponse {
+    /// The bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    /// When the token stops working (Unix seconds).
+    pub expires_at: i64,
+    /// The department the staff member acts for (its credit code).
+    pub department_code: String,
+    /// The staff member's role.
+    pub role: StaffRole,
+}
+
+/// The type-specific part of an issuance. Everything else about the holder (name, ID number,
+/// photo, address, household) comes from the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum CertificateFields {
+    /// 居民身份证, from the registry entry.
+    ResidentIdCard,
+    /// 居民户口簿, the holder's page of their registered household.
+    HouseholdRegister,
+    /// 居住证.
+    ResidencePermit {
+        /// Address of residence in the issuing city.
+        residence_address: String,
+    },
+    /// 学位证书.
+    DegreeCertificate {
+        /// `bachelor`, `master` or `doctor`.
+        level: String,
+        /// Discipline (学科门类).
+        discipline: String,
+        /// Major (专业).
+        major: String,
+        /// The conferring university.
+        university: String,
+        /// Conferral date, `YYYY-MM-DD`.
+        conferral_date: String,
+    },
+}
+
+/// `POST /v1/staff/certificates`: issue a certificate of the staff member's department.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueCertificateRequest {
+    /// The holder's resident ID number.
+    pub holder_id_number: String,
+    /// First valid day, `YYYY-MM-DD`.
+    pub valid_from: String,
+    /// Last valid day, `YYYY-MM-DD`; absent for long-term (长期).
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// What kind of certificate, with its own fields.
+    pub fields: CertificateFields,
+}
+
+/// A certificate's status as the backend keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertificateStatusView {
+    /// In force.
+    Valid,
+    /// Revoked for good (also: replaced by a renewal).
+    Revoked,
+    /// Suspended; may be reinstated.
+    Suspended,
+}
+
+/// A certificate as staff and the holder see its record (no attributes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    /// The backend's number for the record, used in staff URLs.
+    pub id: i64,
+    /// The GB/T 36904 identifier `1.2.156.3005.2.…`.
+    pub certificate_id: String,
+    /// The type's slug, e.g. `resident-id-card`.
+    pub certificate_type: String,
+    /// Version (0 first, +1 per renewal).
+    pub version: u16,
+    /// Current status.
+    pub status: CertificateStatusView,
+    /// The status list the certificate points to.
+    pub status_list_id: i64,
+    /// Its index in that list.
+    pub status_index: u64,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day, if not long-term.
+    pub valid_until: Option<String>,
+    /// Issue time, Unix seconds.
+    pub issued_at: i64,
+}
+
+/// What staff do to a certificate's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusAction {
+    /// Revoke for good.
+    Revoke,
+    /// Suspend.
+    Suspend,
+    /// Lift a suspension.
+    Reinstate,
+}
+
+/// `POST /v1/staff/certificates/{id}/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChangeRequest {
+    /// The change.
+    pub action: StatusAction,
+}
+
+/// `POST /v1/staff/enrolment-codes`: a one-time code a citizen types into the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentCodeRequest {
+    /// The citizen's resident ID number.
+    pub holder_id_number: String,
+}
+
+/// A fresh one-time enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentCodeResponse {
+    /// The code (shown once).
+    pub code: String,
+    /// When it stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// `POST /v1/devices`: register a device key with an enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterDeviceRequest {
+    /// The citizen's resident ID number.
+    pub id_number: String,
+    /// The one-time enrolment code.
+    pub enrolment_code: String,
+    /// The device's P-256 public key, SEC1 uncompressed, base64url.
+    pub public_key_b64: String,
+    /// A name the citizen gives the device ("my phone").
+    #[serde(default)]
+    pub label: String,
+}
+
+/// A registered device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterDeviceResponse {
+    /// The device's number, used to ask for challenges.
+    pub device_id: i64,
+}
+
+/// `POST /v1/devices/{id}/challenge` answer: what the device must sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    /// Random bytes, base64url; the device signs them as the payload of a COSE_Sign1 with the
+    /// device-binding purpose (`shimin_core::cose::sign(SigningPurpose::DeviceBinding, …)`).
+    pub challenge_b64: String,
+    /// When the challenge expires (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// `POST /v1/devices/{id}/token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceTokenRequest {
+    /// The challenge as received.
+    pub challenge_b64: String,
+    /// The COSE_Sign1 over the challenge made with the device key, base64url.
+    pub signature_b64: String,
+}
+
+/// A short-lived bearer token bound to one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceTokenResponse {
+    /// The bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    /// When it stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// A certificate the device has not seen yet (new or renewed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncCertificate {
+    /// The GB/T 36904 identifier.
+    pub certificate_id: String,
+    /// The type's slug.
+    pub certificate_type: String,
+    /// Version.
+    pub version: u16,
+    /// The holder's copy (`IssuedCertificate::to_holder_copy`), base64url: the signed bytes
+    /// bound to this device's key, with every attribute and its salt.
+    pub holder_copy_b64: String,
+}
+
+/// A status change of one of the citizen's certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatusChange {
+    /// The GB/T 36904 identifier.
+    pub certificate_id: String,
+    /// The new status.
+    pub status: CertificateStatusView,
+    /// When it changed (Unix seconds).
+    pub changed_at: i64,
+}
+
+/// Which trust list is current, so the app fetches `GET /v1/trust-list` only when it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustListVersion {
+    /// The list's sequence number.
+    pub sequence: u64,
+    /// Its strong ETag.
+    pub etag: String,
+}
+
+/// Something the citizen should do soon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// The certificate concerned.
+    pub certificate_id: String,
+    /// The type's slug.
+    pub certificate_type: String,
+    /// When it expires (Unix seconds).
+    pub expires_at: i64,
+    /// Whole days left.
+    pub days_left: i64,
+}
+
+/// A message for the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Increasing number.
+    pub id: i64,
+    /// When it was created (Unix seconds).
+    pub created_at: i64,
+    /// The text.
+    pub message: String,
+}
+
+/// `GET /v1/sync/pull?cursor=…`: what changed since `cursor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPullResponse {
+    /// Opaque: pass it back next time.
+    pub cursor: String,
+    /// More changes wait: pull again at once with the new cursor.
+    pub more: bool,
+    /// New and renewed certificates for this device.
+    pub certificates: Vec<SyncCertificate>,
+    /// Status changes.
+    pub status_changes: Vec<SyncStatusChange>,
+    /// The current trust list.
+    pub trust_list: Option<TrustListVersion>,
+    /// Certificates expiring within 30 days (recomputed on every pull).
+    pub reminders: Vec<Reminder>,
+    /// New notifications.
+    pub notifications: Vec<Notification>,
+}
+
+/// One item of the app's outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// Chosen by the app once per item and kept across retries (e.g. a UUID).
+    pub idempotency_key: String,
+    /// What it is, e.g. `presentation-log`, `feedback`.
+    pub kind: String,
+    /// The item itself, JSON text.
+    pub payload: String,
+}
+
+/// `POST /v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPushRequest {
+    /// The items, oldest first.
+    pub items: Vec<OutboxItem>,
+}
+
+/// The receipt of one outbox item: the same for every retry of the same key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxReceipt {
+    /// The item's key.
+    pub idempotency_key: String,
+    /// The backend's number for the stored item.
+    pub receipt_id: i64,
+    /// When the backend first received it (Unix seconds).
+    pub received_at: i64,
+}
+
+/// Answer to `POST /v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPushResponse {
+    /// One receipt per item, in order.
+    pub receipts: Vec<OutboxReceipt>,
+}
+
+/// `POST /v1/staff/certificates/{id}/renew`: the next version, with new dates if given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewCertificateRequest {
+    /// New first valid day, `YYYY-MM-DD`; the old one if absent.
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    /// New last valid day, `YYYY-MM-DD`; the old one if absent.
+    #[serde(default)]
+    pub valid_until: Option<String>,
+}
+
+/// `POST /v1/staff/key-rotation` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRotationResponse {
+    /// The new key's id on the trust list.
+    pub key_id: String,
+    /// The trust list's new sequence number.
+    pub trust_list_sequence: u64,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    /// `"ok"` when the database answers.
+    pub status: String,
+    /// Citizens in the registry.
+    pub citizens: u64,
+}
