@@ -39,6 +39,13 @@ fn certificates(c: &mut Criterion) {
         b.iter(|| world.verify(black_box(&text), NOW))
     });
 
+    let compressed = public.p256_compressed().expect("compress");
+    c.bench_function("P-256 point decompression (device key)", |b| {
+        b.iter(|| shimin_core::crypto::VerifyingKey::p256_from_compressed(black_box(&compressed)))
+    });
+    let thumbnail = shimin_core::photo::Thumbnail::from_bytes(&common::thumbnail()).expect("thumbnail");
+    c.bench_function("photo thumbnail -> JPEG", |b| b.iter(|| black_box(&thumbnail).to_jpeg()));
+
     c.bench_function("build identity presentation + QR matrix", |b| {
         b.iter(|| {
             let signed = Presentation::new(black_box(&issued))

@@ -12,8 +12,8 @@
 //!
 //! The JPEG is the one the `image` crate's baseline encoder writes: the standard tables of
 //! ITU-T T.81 Annex K, the luminance quantisation table scaled by `quality` with the IJG formula.
-//! [`Thumbnail::to_jpeg`] puts the same headers back (by encoding a blank image of that size and
-//! quality and keeping everything up to the scan), so any viewer shows it. Issuers make
+//! [`Thumbnail::to_jpeg`] puts the same headers back (those of a blank 8 × 8 image at that quality,
+//! with the frame header's size set), so any viewer shows it. Issuers make
 //! thumbnails with [`Thumbnail::from_image_bytes`], which finds the best quality that fits a byte
 //! budget ([`THUMBNAIL_BUDGET`]).
 
@@ -201,10 +201,15 @@ impl Thumbnail {
     /// # Errors
     /// [`PhotoError::Encode`] if the headers cannot be made.
     pub fn to_jpeg(&self) -> Result<Vec<u8>, PhotoError> {
-        let blank = GrayImage::new(u32::from(self.width), u32::from(self.height));
-        let mut out = jpeg(&blank, self.quality)?;
+        // The headers of a one-block image at this quality, with the frame header's height and
+        // width set to ours: the headers depend on nothing else.
+        let mut out = jpeg(&GrayImage::new(8, 8), self.quality)?;
         let start = scan_start(&out).ok_or(PhotoError::Encode)?;
         out.truncate(start);
+        let sof = out.windows(2).position(|m| m == [0xFF, 0xC0]).ok_or(PhotoError::Encode)?;
+        let dims = out.get_mut(sof + 5..sof + 9).ok_or(PhotoError::Encode)?;
+        dims[..2].copy_from_slice(&u16::from(self.height).to_be_bytes());
+        dims[2..].copy_from_slice(&u16::from(self.width).to_be_bytes());
         out.extend_from_slice(&self.scan);
         out.extend_from_slice(&[0xFF, 0xD9]);
         Ok(out)
