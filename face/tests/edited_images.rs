@@ -1,0 +1,109 @@
+#![allow(clippy::expect_used, clippy::panic)]
+//! A synthetic closed-eye frame: the astronaut photograph with both eyes painted shut.
+//!
+//! The eye openings are located from MediaPipe's own mesh of the photo (`golden/mediapipe.json`),
+//! not from ours, and each opening (slightly enlarged) is filled by copying the eyelid skin just
+//! above it, with a dark lash line drawn along the lower lid — what a retoucher would do. It is an
+//! approximation of a closed eye, so the test asks for a clear relative drop of the eye aspect
+//! ratio against the unedited photo, not for a textbook closed-eye value; the control edit of a
+//! patch of the same size on the forehead must leave the ratio unchanged.
+
+mod common;
+
+use common::{ASTRONAUT, analyzer, decode, mediapipe_mesh};
+use image::{Rgb, RgbImage};
+use shimin_face::{FaceFeatures, Rotation};
+
+/// MediaPipe's eye contours: lower lid from outer to inner corner, then the upper lid back.
+const RIGHT_EYE_CONTOUR: [usize; 16] =
+    [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
+const LEFT_EYE_CONTOUR: [usize; 16] =
+    [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
+
+fn inside(poly: &[(f32, f32)], x: f32, y: f32) -> bool {
+    let mut inside = false;
+    for (i, a) in poly.iter().enumerate() {
+        let b = poly[(i + 1) % poly.len()];
+        if (a.1 > y) != (b.1 > y) && x < a.0 + (y - a.1) * (b.0 - a.0) / (b.1 - a.1) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Fills `poly` grown about its centre with pixels copied from `lift` rows above, and draws the
+/// lash line along `lash` (when given).
+fn clone_from_above(
+    img: &mut RgbImage,
+    source: &RgbImage,
+    poly: &[(f32, f32)],
+    lift: u32,
+    lash: Option<&[(f32, f32)]>,
+) {
+    let n = poly.len() as f32;
+    let cx = poly.iter().map(|p| p.0).sum::<f32>() / n;
+    let cy = poly.iter().map(|p| p.1).sum::<f32>() / n;
+    let grown: Vec<(f32, f32)> =
+        poly.iter().map(|p| (cx + (p.0 - cx) * 1.3, cy + (p.1 - cy) * 1.6)).collect();
+    let (w, h) = img.dimensions();
+    for y in lift..h {
+        for x in 0..w {
+            if inside(&grown, x as f32 + 0.5, y as f32 + 0.5) {
+                img.put_pixel(x, y, *source.get_pixel(x, y - lift));
+            }
+        }
+    }
+    for pair in lash.unwrap_or(&[]).windows(2) {
+        let (p, q) = (pair[0], pair[1]);
+        for step in 0..10 {
+            let t = step as f32 / 10.0;
+            let x = (p.0 + (q.0 - p.0) * t) as u32;
+            let y = (p.1 + (q.1 - p.1) * t) as u32;
+            img.put_pixel(x, y, Rgb([60, 40, 35]));
+            img.put_pixel(x, y + 1, Rgb([60, 40, 35]));
+        }
+    }
+}
+
+fn features(image: &RgbImage) -> FaceFeatures {
+    let faces = analyzer().analyze(image, Rotation::None).expect("runs");
+    assert_eq!(faces.len(), 1);
+    faces[0].features
+}
+
+#[test]
+fn painting_the_eyes_shut_lowers_the_eye_aspect_ratio() {
+    let open = decode(ASTRONAUT);
+    let mesh = mediapipe_mesh("astronaut.jpg");
+    let mut closed = open.clone();
+    let mut control = open.clone();
+    for contour in [RIGHT_EYE_CONTOUR, LEFT_EYE_CONTOUR] {
+        let poly: Vec<(f32, f32)> = contour.iter().map(|&i| (mesh[i][0], mesh[i][1])).collect();
+        // The opening's height: upper-lid middle (index 12 of the contour) to lower (index 4).
+        let height = (mesh[contour[4]][1] - mesh[contour[12]][1]).abs();
+        let lift = (1.8 * height).round() as u32;
+        clone_from_above(&mut closed, &open, &poly, lift, Some(&poly[0..9]));
+        // The same edit moved 40 px up, onto the forehead.
+        let moved: Vec<(f32, f32)> = poly.iter().map(|p| (p.0, p.1 - 40.0)).collect();
+        clone_from_above(&mut control, &open, &moved, lift, None);
+    }
+    let (open, closed, control) = (features(&open), features(&closed), features(&control));
+    eprintln!(
+        "EAR open {:.3}/{:.3}, closed {:.3}/{:.3}, control {:.3}/{:.3}",
+        open.right_eye_aspect_ratio,
+        open.left_eye_aspect_ratio,
+        closed.right_eye_aspect_ratio,
+        closed.left_eye_aspect_ratio,
+        control.right_eye_aspect_ratio,
+        control.left_eye_aspect_ratio
+    );
+    for (o, c, k, eye) in [
+        (open.right_eye_aspect_ratio, closed.right_eye_aspect_ratio, control.right_eye_aspect_ratio, "right"),
+        (open.left_eye_aspect_ratio, closed.left_eye_aspect_ratio, control.left_eye_aspect_ratio, "left"),
+    ] {
+        assert!(c < 0.85 * o, "{eye} eye: closed {c} vs open {o}");
+        assert!((k - o).abs() < 0.05 * o, "{eye} eye: control {k} vs open {o}");
+    }
+    // The mouth is untouched.
+    assert!((closed.mouth_aspect_ratio - open.mouth_aspect_ratio).abs() < 0.03);
+}
