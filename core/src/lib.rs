@@ -13,6 +13,7 @@ pub mod present;
 pub mod qr;
 pub mod sensitive;
 pub mod status_list;
+pub mod sync;
 pub mod trust;
 pub mod verifier;
 pub mod zlib;

@@ -104,6 +104,23 @@ pub fn load_status_list(
         .transpose()
 }
 
+/// Every cached status list whose signer is an issuer key on `trust`, verified again with that
+/// key; lists that no longer verify are left out (the verdict then says "not checked").
+///
+/// # Errors
+/// A database error.
+pub fn load_status_lists(
+    conn: &Connection,
+    trust: &shimin_core::trust::VerifiedTrustList,
+) -> Result<Vec<CachedCopy<VerifiedStatusList>>, StoreError> {
+    let mut stmt = conn.prepare("SELECT bytes FROM status_lists ORDER BY uri")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
+        .iter()
+        .filter_map(|bytes| CachedCopy::from_bytes_with(bytes, |signed| trust.status_list_key(signed)).ok())
+        .collect())
+}
+
 /// The URIs of the cached status lists with when each was fetched, oldest fetch first (the
 /// order to refresh them in).
 ///

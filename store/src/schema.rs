@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("002_presentation_log", include_str!("../migrations/002_presentation_log.sql")),
     ("003_cached_lists", include_str!("../migrations/003_cached_lists.sql")),
     ("004_list_order", include_str!("../migrations/004_list_order.sql")),
+    ("005_sync", include_str!("../migrations/005_sync.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.

@@ -175,6 +175,18 @@ impl<T: CacheableList> CachedCopy<T> {
     /// [`CacheError::Malformed`] for bytes of another layout, [`CacheError::List`] when the list
     /// inside does not verify.
     pub fn from_bytes(bytes: &[u8], key: &VerifyingKey) -> Result<Self, CacheError<T::Error>> {
+        Self::from_bytes_with(bytes, |_| Some(key))
+    }
+
+    /// Reads back a persisted copy whose key is found from the signed list itself (e.g. a status
+    /// list's signer, looked up by key id in a trust list).
+    ///
+    /// # Errors
+    /// As [`CachedCopy::from_bytes`], and [`CacheError::Malformed`] when `key_for` finds no key.
+    pub fn from_bytes_with<'k>(
+        bytes: &[u8],
+        key_for: impl FnOnce(&[u8]) -> Option<&'k VerifyingKey>,
+    ) -> Result<Self, CacheError<T::Error>> {
         let items = cbor::decode_one(bytes).and_then(cbor::as_array).ok_or(CacheError::Malformed)?;
         let [version, fetched_at, signed] =
             <[Value; 3]>::try_from(items).map_err(|_| CacheError::Malformed)?;
@@ -183,6 +195,7 @@ impl<T: CacheableList> CachedCopy<T> {
         }
         let fetched_at = cbor::as_i64(fetched_at).ok_or(CacheError::Malformed)?;
         let signed = cbor::as_bytes(signed).ok_or(CacheError::Malformed)?;
+        let key = key_for(&signed).ok_or(CacheError::Malformed)?;
         let list = T::verify_cached(&signed, key).map_err(CacheError::List)?;
         Ok(Self { list, fetched_at })
     }

@@ -444,6 +444,28 @@ impl VerifiedTrustList {
         self.entries.iter().find(|e| e.key_id == key_id)
     }
 
+    /// What [`crate::cert::verify_certificate`] needs to know about `key_id`: the key, its
+    /// department's credit code and the certificate types it may sign (codes Shimin does not
+    /// know are left out). `None` for an unknown key or a department code that is not a valid
+    /// credit code.
+    pub fn key_info(&self, key_id: &[u8]) -> Option<crate::cert::IssuerKeyInfo> {
+        let entry = self.entry(key_id)?;
+        let issuer_code = crate::cert::CreditCode::parse(entry.department().code()).ok()?;
+        let allowed_types = entry
+            .allowed_types()
+            .iter()
+            .filter_map(|code| crate::cert::CertificateType::ALL.into_iter().find(|t| t.code_str() == code))
+            .collect();
+        Some(crate::cert::IssuerKeyInfo { key: entry.public_key().clone(), issuer_code, allowed_types })
+    }
+
+    /// The key that signed the status list `signed` (a COSE_Sign1), found by its key id among
+    /// the issuer keys on this list; the caller then verifies the list with it.
+    pub fn status_list_key(&self, signed: &[u8]) -> Option<&VerifyingKey> {
+        let message = crate::cose::Sign1::decode(signed).ok()?;
+        self.entry(message.key_id()?).map(IssuerEntry::public_key)
+    }
+
     /// The issuer whose key `key_id` may have signed a certificate of type `cert_type_code`
     /// issued at `cert_iat` (the certificate's own `iat`, not the verifier's clock: a retired
     /// key's old certificates stay good).

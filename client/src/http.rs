@@ -1,0 +1,242 @@
+//! The backend's HTTP API as typed calls (reqwest). Bodies are the `shimin_wire::backend` types;
+//! every failure is a [`ClientError`] that says whether trying again may help.
+
+use std::time::Duration;
+
+use base64::Engine;
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH};
+use shimin_core::cose;
+use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
+use shimin_wire::backend::{
+    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, OutboxItem,
+    RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest, SyncPushResponse,
+};
+
+/// The longest signed document (trust or status list) accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why a call failed. Never carries personal data: the server's error code, not its body.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// No connection, a timeout, or the connection broke: try again later.
+    #[error("the backend could not be reached: {0}")]
+    Network(String),
+    /// The server failed (5xx) or is limiting us (429): try again later.
+    #[error("the backend is unavailable (HTTP {status})")]
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The device token is missing, expired or revoked (401): get a new one.
+    #[error("the device is not signed in")]
+    Unauthorized,
+    /// The server refused the request (other 4xx): trying again will not help.
+    #[error("the backend refused the request (HTTP {status}, {code})")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error code, e.g. `bad_enrolment_code`.
+        code: String,
+    },
+    /// The answer is not what the API promises.
+    #[error("the backend's answer is malformed: {0}")]
+    Malformed(&'static str),
+    /// A URL is not one of this backend's.
+    #[error("the URL is not on this backend")]
+    ForeignUrl,
+    /// Signing the challenge failed.
+    #[error("could not sign: {0}")]
+    Sign(String),
+}
+
+impl ClientError {
+    /// Whether the same call may succeed later (network trouble, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ClientError::Network(_) | ClientError::Unavailable { .. })
+    }
+}
+
+fn network(e: reqwest::Error) -> ClientError {
+    // reqwest's message names the URL, never a body.
+    ClientError::Network(e.without_url().to_string())
+}
+
+/// A signed document and its strong ETag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedDocument {
+    /// The COSE_Sign1 bytes.
+    pub bytes: Vec<u8>,
+    /// The ETag the server sent, if any.
+    pub etag: Option<String>,
+}
+
+/// The backend at one base URL.
+#[derive(Debug, Clone)]
+pub struct BackendClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl BackendClient {
+    /// A client for the backend at `base_url` (e.g. `http://127.0.0.1:8787`), with a connect
+    /// timeout of 5 s and a request timeout of 20 s.
+    ///
+    /// # Errors
+    /// [`ClientError::Network`] when the HTTP client cannot be built.
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(network)?;
+        Ok(Self { http, base: base_url.trim_end_matches('/').to_owned() })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn check(response: reqwest::Response) -> Result<reqwest::Response, ClientError> {
+        let status = response.status();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            return Ok(response);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(ClientError::Unauthorized);
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(ClientError::Unavailable { status: status.as_u16() });
+        }
+        let code =
+            response.json::<ErrorResponse>().await.map(|e| e.error).unwrap_or_else(|_| "unknown".into());
+        Err(ClientError::Refused { status: status.as_u16(), code })
+    }
+
+    async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+        Self::check(response).await?.json::<T>().await.map_err(|_| ClientError::Malformed("JSON body"))
+    }
+
+    async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
+        let bytes = Self::check(response).await?.bytes().await.map_err(network)?;
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(ClientError::Malformed("document too large"));
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// `GET /v1/root-key`: the national root key (pinned by the app at enrolment).
+    ///
+    /// # Errors
+    /// [`ClientError`]; [`ClientError::Malformed`] for bytes that are not a P-256 key.
+    pub async fn root_key(&self) -> Result<VerifyingKey, ClientError> {
+        let response = self.http.get(self.url("/v1/root-key")).send().await.map_err(network)?;
+        let bytes = Self::bytes(response).await?;
+        VerifyingKey::p256_from_sec1(&bytes).map_err(|_| ClientError::Malformed("root key"))
+    }
+
+    /// `GET /v1/trust-list`, conditional on `etag`: `None` when it has not changed (304).
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn trust_list(&self, etag: Option<&str>) -> Result<Option<SignedDocument>, ClientError> {
+        self.document(&self.url("/v1/trust-list"), etag).await
+    }
+
+    /// A status list at `uri`, which must be on this backend.
+    ///
+    /// # Errors
+    /// [`ClientError::ForeignUrl`] for a URI elsewhere, and [`ClientError`].
+    pub async fn status_list(&self, uri: &str) -> Result<SignedDocument, ClientError> {
+        if !uri.starts_with(&format!("{}/", self.base)) {
+            return Err(ClientError::ForeignUrl);
+        }
+        self.document(uri, None).await?.ok_or(ClientError::Malformed("304 without If-None-Match"))
+    }
+
+    async fn document(&self, url: &str, etag: Option<&str>) -> Result<Option<SignedDocument>, ClientError> {
+        let mut request = self.http.get(url);
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(network)?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Some(SignedDocument { bytes: Self::bytes(response).await?, etag }))
+    }
+
+    /// `POST /v1/devices`: registers `device_key` for the citizen with a one-time enrolment code.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`] for a wrong or spent code, and [`ClientError`].
+    pub async fn register_device(
+        &self,
+        id_number: &str,
+        enrolment_code: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> Result<i64, ClientError> {
+        let body = RegisterDeviceRequest {
+            id_number: id_number.to_owned(),
+            enrolment_code: enrolment_code.to_owned(),
+            public_key_b64: b64(device_key.as_bytes()),
+            label: label.to_owned(),
+        };
+        let response = self.http.post(self.url("/v1/devices")).json(&body).send().await.map_err(network)?;
+        Ok(Self::json::<RegisterDeviceResponse>(response).await?.device_id)
+    }
+
+    /// A device token: asks for a challenge, signs it with `device_key`, trades it for a token.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn device_token(&self, device_id: i64, device_key: &SigningKey) -> Result<String, ClientError> {
+        let path = format!("/v1/devices/{device_id}/challenge");
+        let response = self.http.post(self.url(&path)).send().await.map_err(network)?;
+        let challenge: ChallengeResponse = Self::json(response).await?;
+        let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(challenge.challenge_b64.as_bytes())
+            .map_err(|_| ClientError::Malformed("challenge"))?;
+        let signature = cose::sign(SigningPurpose::DeviceBinding, &nonce, b"device", device_key)
+            .map_err(|e| ClientError::Sign(e.to_string()))?;
+        let body =
+            DeviceTokenRequest { challenge_b64: challenge.challenge_b64, signature_b64: b64(&signature) };
+        let path = format!("/v1/devices/{device_id}/token");
+        let response = self.http.post(self.url(&path)).json(&body).send().await.map_err(network)?;
+        Ok(Self::json::<DeviceTokenResponse>(response).await?.token)
+    }
+
+    /// `GET /v1/sync/pull` from `cursor`.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn pull(&self, token: &str, cursor: Option<&str>) -> Result<SyncPullResponse, ClientError> {
+        let mut request = self.http.get(self.url("/v1/sync/pull")).bearer_auth(token);
+        if let Some(cursor) = cursor {
+            request = request.query(&[("cursor", cursor)]);
+        }
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `POST /v1/sync/push`.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn push(&self, token: &str, items: Vec<OutboxItem>) -> Result<SyncPushResponse, ClientError> {
+        let request =
+            self.http.post(self.url("/v1/sync/push")).bearer_auth(token).json(&SyncPushRequest { items });
+        Self::json(request.send().await.map_err(network)?).await
+    }
+}
+
+/// Base64url without padding, as the API writes bytes.
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -1,0 +1,364 @@
+//! The app's sync client against the real backend over real HTTP on loopback: issuance → sync →
+//! certificate in the wallet → presentation verifies → revocation → sync → the same presentation
+//! is revoked; and faults: a server stopped and restarted mid-sync, a client killed at random
+//! points of a sync, a push whose answer never arrived — nothing lost, nothing duplicated.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use shimin_backend::seed::{self, SeedReport};
+use shimin_backend::server::{self, Limits};
+use shimin_backend::service::{Backend, Config};
+use shimin_backend::store::DatabaseUrl;
+use shimin_client::{BackendClient, SyncFailure, enrol, sync};
+use shimin_core::present::{Presentation, Preset};
+use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
+use shimin_store::{PinWrapper, Wallet, cache, schema};
+use shimin_wire::backend::OutboxItem;
+
+fn now() -> i64 {
+    shimin_backend::now()
+}
+
+fn temp_dir(what: &str) -> PathBuf {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
+    let dir = std::env::temp_dir().join(format!("shimin-client-{what}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// A real backend on a fixed loopback address and an SQLite file, which can be stopped and
+/// started again on the same address and data.
+struct Server {
+    addr: SocketAddr,
+    db: String,
+    running: Option<(tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)>,
+    backend: Option<Backend>,
+}
+
+impl Server {
+    async fn start_new(dir: &std::path::Path) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let db = format!("sqlite://{}", dir.join("backend.db").display());
+        let mut server = Self { addr, db, running: None, backend: None };
+        server.serve(listener).await;
+        server
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn serve(&mut self, listener: tokio::net::TcpListener) {
+        let store = self.db.parse::<DatabaseUrl>().expect("url").open().await.expect("open");
+        let config = Config { public_url: self.base(), password_iterations: 1_000, ..Config::default() };
+        let backend = Backend::new(store, config).await.expect("backend");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        // Device tokens are rate-limited per IP; every sync takes one, all from 127.0.0.1.
+        let limits = Limits { auth_burst: 100_000, auth_per_minute: 100_000 };
+        let task = tokio::spawn(server::serve(listener, backend.clone(), limits, async {
+            let _ = stopped.await;
+        }));
+        self.backend = Some(backend);
+        self.running = Some((stop, task));
+    }
+
+    async fn stop(&mut self) {
+        if let Some((stop, task)) = self.running.take() {
+            let _ = stop.send(());
+            task.await.expect("join").expect("graceful shutdown");
+        }
+        self.backend = None;
+    }
+
+    async fn restart(&mut self) {
+        self.stop().await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the same address again");
+        self.serve(listener).await;
+    }
+
+    fn backend(&self) -> &Backend {
+        self.backend.as_ref().expect("running")
+    }
+}
+
+/// The seeded demo world, a police staff token, and a citizen's wallet enrolled on a phone.
+struct World {
+    server: Server,
+    http: reqwest::Client,
+    police: String,
+    seed: SeedReport,
+    wallet: Wallet,
+    client: BackendClient,
+    dir: PathBuf,
+}
+
+impl World {
+    async fn new(what: &str) -> Self {
+        let dir = temp_dir(what);
+        let server = Server::start_new(&dir).await;
+        let seed = seed::seed(server.backend(), 5, now()).await.expect("seed");
+        let http = reqwest::Client::new();
+        let login: Value = http
+            .post(format!("{}/v1/staff/login", server.base()))
+            .json(&json!({"login": "police-issuer", "password": "demo-police-2024"}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("token");
+        let police = login["token"].as_str().expect("token").to_owned();
+        let conn = schema::open_file(&dir.join("wallet.db")).expect("wallet db");
+        let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
+        let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
+        let client = BackendClient::new(&server.base()).expect("client");
+        let (id_number, _, code) = &seed.demo[0];
+        enrol(&mut wallet, &client, id_number, code, "test phone").await.expect("enrol");
+        Self { server, http, police, seed, wallet, client, dir }
+    }
+
+    fn holder(&self) -> &str {
+        &self.seed.demo[0].0
+    }
+
+    async fn issue_id_card(&self) -> i64 {
+        let body = json!({
+            "holder_id_number": self.holder(),
+            "valid_from": "2024-06-01",
+            "valid_until": "2044-05-31",
+            "fields": {"type": "resident-id-card"}
+        });
+        let response = self
+            .http
+            .post(format!("{}/v1/staff/certificates", self.server.base()))
+            .bearer_auth(&self.police)
+            .json(&body)
+            .send()
+            .await
+            .expect("issue");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let view: Value = response.json().await.expect("view");
+        view["id"].as_i64().expect("id")
+    }
+
+    async fn change_status(&self, id: i64, action: &str) {
+        let response = self
+            .http
+            .post(format!("{}/v1/staff/certificates/{id}/status", self.server.base()))
+            .bearer_auth(&self.police)
+            .json(&json!({ "action": action }))
+            .send()
+            .await
+            .expect("status");
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+    }
+
+    /// An "identity" presentation of the wallet's first certificate, verified offline with the
+    /// wallet's cached trust and status lists.
+    fn present_and_verify(&self) -> shimin_core::verifier::Verdict {
+        let stored = self.wallet.list().expect("list");
+        let issued = &stored.first().expect("a certificate").issued;
+        let signed = Presentation::new(issued)
+            .expect("new")
+            .disclose(&Preset::Identity)
+            .expect("preset")
+            .sign(self.wallet.device_key(), now())
+            .expect("sign");
+        self.verify(signed.text())
+    }
+
+    fn verify(&self, text: &str) -> shimin_core::verifier::Verdict {
+        let enrolment = self.wallet.enrolment().expect("read").expect("enrolled");
+        let conn = self.wallet.connection();
+        let trust = cache::load_trust_list(conn, &enrolment.root_key).expect("load").expect("a trust list");
+        let lists = cache::load_status_lists(conn, trust.list()).expect("status lists");
+        Verifier::new(&trust, lists.as_slice(), VerifierPolicy::default()).verify_text(text, now())
+    }
+
+    async fn server_outbox_count(&self) -> u64 {
+        let device_id = self.wallet.enrolment().expect("read").expect("enrolled").device_id;
+        self.server.backend().store.count_outbox(device_id).await.expect("count")
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn issuance_reaches_the_wallet_and_revocation_reaches_the_verifier() {
+    let mut w = World::new("flow").await;
+    let nothing = sync(&mut w.wallet, &w.client, now()).await.expect("first sync");
+    assert_eq!((nothing.imported, nothing.refused), (0, 0));
+    assert!(nothing.trust_list_updated, "the first sync stores the trust list");
+    assert!(w.wallet.list().expect("list").is_empty());
+
+    let card = w.issue_id_card().await;
+    let report = sync(&mut w.wallet, &w.client, now()).await.expect("sync");
+    assert_eq!((report.imported, report.refused), (1, 0), "{report:?}");
+    assert_eq!(report.status_lists, 1);
+    let stored = w.wallet.list().expect("list");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].holder_name(), Some(w.seed.demo[0].1.as_str()));
+    assert!(w.wallet.sync_progress().expect("progress").last_sync_at.is_some());
+    assert!(!w.wallet.notifications().expect("notifications").is_empty(), "an issuance notice");
+
+    let before = w.present_and_verify();
+    assert_eq!(before.outcome, Outcome::Valid, "{:?}", before.reasons);
+
+    // A second sync with nothing new changes nothing.
+    let again = sync(&mut w.wallet, &w.client, now()).await.expect("sync again");
+    assert_eq!((again.imported, again.already_had), (0, 0), "{again:?}");
+    assert_eq!(w.wallet.list().expect("list").len(), 1);
+
+    w.change_status(card, "revoke").await;
+    sync(&mut w.wallet, &w.client, now()).await.expect("sync after revocation");
+    let after = w.present_and_verify();
+    assert_eq!(after.outcome, Outcome::Invalid);
+    assert!(after.reasons.iter().any(|r| matches!(r, Reason::Revoked { .. })), "{:?}", after.reasons);
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_network_gone_leaves_the_wallet_as_it_was_and_presentations_still_work() {
+    let mut w = World::new("offline").await;
+    w.issue_id_card().await;
+    sync(&mut w.wallet, &w.client, now()).await.expect("sync");
+    let progress = w.wallet.sync_progress().expect("progress");
+    w.server.stop().await;
+
+    let failure = sync(&mut w.wallet, &w.client, now()).await.expect_err("no server");
+    assert!(failure.is_transient(), "{failure}");
+    assert_eq!(w.wallet.sync_progress().expect("progress"), progress);
+    assert_eq!(w.wallet.list().expect("list").len(), 1);
+    // Offline, the holder still presents and the verifier (offline too) still accepts.
+    assert_eq!(w.present_and_verify().outcome, Outcome::Valid);
+}
+
+#[tokio::test]
+async fn a_client_killed_at_random_points_of_sync_loses_and_duplicates_nothing() {
+    let mut w = World::new("kill-client").await;
+    for _ in 0..3 {
+        w.issue_id_card().await;
+    }
+    for i in 0..4 {
+        w.wallet.queue_outbox("presentation-log", &format!("{{\"n\":{i}}}"), now()).expect("queue");
+    }
+    // Abort the sync future after a pseudo-random delay, again and again: like killing the app
+    // at whatever await point it reached (every write to the wallet is its own transaction).
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..25 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let delay = Duration::from_micros(x % 40_000);
+        let _ = tokio::time::timeout(delay, sync(&mut w.wallet, &w.client, now())).await;
+    }
+    let report = sync(&mut w.wallet, &w.client, now()).await.expect("a full sync at last");
+    assert_eq!(report.refused, 0);
+    // Three certificates were issued, none renewed: the wallet holds exactly those three, each
+    // once, with no second version of any.
+    let stored = w.wallet.list().expect("list");
+    assert_eq!(stored.len(), 3);
+    for c in &stored {
+        assert_eq!(w.wallet.history(&c.id).expect("history").len(), 1);
+    }
+    assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
+    assert_eq!(w.server_outbox_count().await, 4, "every item reached the server exactly once");
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_push_whose_answer_was_lost_is_sent_again_and_recorded_once() {
+    let mut w = World::new("lost-answer").await;
+    for i in 0..3 {
+        w.wallet.queue_outbox("feedback", &format!("{{\"n\":{i}}}"), now()).expect("queue");
+    }
+    // The app sent the batch, the server recorded it, and the app died before reading the answer.
+    let enrolment = w.wallet.enrolment().expect("read").expect("enrolled");
+    let token = w.client.device_token(enrolment.device_id, w.wallet.device_key()).await.expect("token");
+    let items: Vec<OutboxItem> = w
+        .wallet
+        .pending_outbox(100)
+        .expect("pending")
+        .into_iter()
+        .map(|r| OutboxItem { idempotency_key: r.idempotency_key, kind: r.kind, payload: r.payload })
+        .collect();
+    w.client.push(&token, items).await.expect("delivered");
+    assert_eq!(w.server_outbox_count().await, 3);
+    assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 3, "no receipt kept");
+
+    let report = sync(&mut w.wallet, &w.client, now()).await.expect("sync");
+    assert_eq!(report.pushed, 3);
+    assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
+    assert_eq!(w.server_outbox_count().await, 3, "the retry duplicated nothing");
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
+    let mut w = World::new("restart-server").await;
+    w.issue_id_card().await;
+    for i in 0..3 {
+        w.wallet.queue_outbox("presentation-log", &format!("{{\"n\":{i}}}"), now()).expect("queue");
+    }
+    // Stop the server at pseudo-random moments while a sync runs, then start it again on the same
+    // address and database.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..6 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let delay = Duration::from_micros(x % 30_000);
+        let outcome = {
+            let syncing = sync(&mut w.wallet, &w.client, now());
+            tokio::pin!(syncing);
+            tokio::select! {
+                done = &mut syncing => Some(done),
+                () = tokio::time::sleep(delay) => {
+                    w.server.stop().await;
+                    Some(syncing.await)
+                }
+            }
+        };
+        if let Some(Err(e)) = outcome {
+            assert!(e.is_transient() || matches!(e, SyncFailure::Client(_)), "{e}");
+        }
+        w.server.restart().await;
+    }
+    sync(&mut w.wallet, &w.client, now()).await.expect("a full sync at last");
+    assert_eq!(w.wallet.list().expect("list").len(), 1);
+    assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
+    assert_eq!(w.server_outbox_count().await, 3);
+    assert_eq!(w.present_and_verify().outcome, Outcome::Valid);
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
+    let w = World::new("bad-code").await;
+    let conn = schema::open_file(&w.dir.join("other.db")).expect("db");
+    let pin = PinWrapper::insecure_low_iterations_for_tests("135790", 10).expect("pin");
+    let mut other = Wallet::create(conn, &pin, now()).expect("wallet");
+    let (id_number, _, _) = &w.seed.demo[1];
+    let refused = enrol(&mut other, &w.client, id_number, "000000", "phone").await.expect_err("wrong code");
+    assert!(
+        matches!(
+            refused,
+            SyncFailure::Client(
+                shimin_client::ClientError::Refused { .. } | shimin_client::ClientError::Unauthorized
+            )
+        ),
+        "{refused}"
+    );
+    assert!(!refused.is_transient());
+    assert_eq!(other.enrolment().expect("read"), None);
+    assert!(matches!(sync(&mut other, &w.client, now()).await, Err(SyncFailure::NotEnrolled)));
+}

@@ -1,0 +1,244 @@
+//! What the wallet keeps for syncing with the national backend: the enrolment (backend URL,
+//! device id, the national root key pinned at enrolment), the pull cursor, the outbox, and the
+//! reminders and notifications pulled last. The protocol itself is in
+//! [`shimin_core::sync`]; the HTTP is in `shimin-client`.
+
+use rusqlite::{OptionalExtension, params};
+use shimin_core::crypto::VerifyingKey;
+
+use crate::error::StoreError;
+use crate::wallet::Wallet;
+
+/// Where this wallet is enrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// The backend's base URL, e.g. `http://127.0.0.1:8787`.
+    pub backend_url: String,
+    /// The device id the backend gave at registration.
+    pub device_id: i64,
+    /// The national root key, pinned when the device was enrolled; trust lists must verify
+    /// under it.
+    pub root_key: VerifyingKey,
+}
+
+/// A reminder as kept: a certificate expiring soon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderRecord {
+    /// The certificate's identifier.
+    pub certificate_id: String,
+    /// The type's slug.
+    pub certificate_type: String,
+    /// When it expires (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// A notification as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    /// The server's number for it.
+    pub id: i64,
+    /// When it was created (Unix seconds).
+    pub created_at: i64,
+    /// The text.
+    pub message: String,
+}
+
+/// An outbox item waiting for the server's receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRecord {
+    /// The idempotency key it was queued with.
+    pub idempotency_key: String,
+    /// What it is.
+    pub kind: String,
+    /// JSON text.
+    pub payload: String,
+}
+
+/// How far sync has come.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncProgress {
+    /// The cursor to pull from (`None` before the first pull).
+    pub cursor: Option<String>,
+    /// When the last complete sync finished.
+    pub last_sync_at: Option<i64>,
+    /// Items waiting in the outbox.
+    pub pending_outbox: u64,
+}
+
+const TABLE: &str = "sync_state";
+
+impl Wallet {
+    /// Records (or replaces) where this wallet is enrolled; a new enrolment starts pulling from
+    /// the beginning.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn set_enrolment(&mut self, enrolment: &Enrolment) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sync_state (id, backend_url, device_id, root_key, cursor, last_sync_at)
+             VALUES (1, ?1, ?2, ?3, NULL, NULL)
+             ON CONFLICT (id) DO UPDATE SET backend_url = excluded.backend_url,
+                 device_id = excluded.device_id, root_key = excluded.root_key,
+                 cursor = NULL, last_sync_at = NULL",
+            params![enrolment.backend_url, enrolment.device_id, enrolment.root_key.as_bytes()],
+        )?;
+        Ok(())
+    }
+
+    /// Where this wallet is enrolled, if it is.
+    ///
+    /// # Errors
+    /// [`StoreError::CorruptRow`] for a stored key that does not parse.
+    pub fn enrolment(&self) -> Result<Option<Enrolment>, StoreError> {
+        let row: Option<(String, i64, Vec<u8>)> = self
+            .conn
+            .query_row("SELECT backend_url, device_id, root_key FROM sync_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        row.map(|(backend_url, device_id, key)| {
+            let root_key = VerifyingKey::p256_from_sec1(&key)
+                .map_err(|_| StoreError::CorruptRow { table: TABLE, column: "root_key" })?;
+            Ok(Enrolment { backend_url, device_id, root_key })
+        })
+        .transpose()
+    }
+
+    /// The cursor, the last sync time and the outbox's length.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn sync_progress(&self) -> Result<SyncProgress, StoreError> {
+        let (cursor, last_sync_at) = self
+            .conn
+            .query_row("SELECT cursor, last_sync_at FROM sync_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or((None, None));
+        let pending: i64 = self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+        Ok(SyncProgress { cursor, last_sync_at, pending_outbox: u64::try_from(pending).unwrap_or(0) })
+    }
+
+    /// Saves what a pulled page leaves behind, in one transaction: the new cursor, the reminders
+    /// (replacing the old ones) and new notifications. Call it only after the page's certificates
+    /// were imported, so a crash before it pulls the same page again.
+    ///
+    /// # Errors
+    /// [`StoreError::NotInitialised`] when the wallet is not enrolled, or a database error.
+    pub fn finish_page(
+        &mut self,
+        cursor: &str,
+        reminders: &[ReminderRecord],
+        notifications: &[NotificationRecord],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute("UPDATE sync_state SET cursor = ?1 WHERE id = 1", [cursor])?;
+        if changed == 0 {
+            return Err(StoreError::NotInitialised);
+        }
+        tx.execute("DELETE FROM reminders", [])?;
+        for r in reminders {
+            tx.execute(
+                "INSERT INTO reminders (certificate_id, certificate_type, expires_at) VALUES (?1, ?2, ?3)",
+                params![r.certificate_id, r.certificate_type, r.expires_at],
+            )?;
+        }
+        for n in notifications {
+            tx.execute(
+                "INSERT INTO notifications (id, created_at, message) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO NOTHING",
+                params![n.id, n.created_at, n.message],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records that a whole sync round finished at `now`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn finish_sync(&mut self, now: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1", [now])?;
+        Ok(())
+    }
+
+    /// The reminders from the last pull, soonest expiry first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn reminders(&self) -> Result<Vec<ReminderRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT certificate_id, certificate_type, expires_at FROM reminders ORDER BY expires_at",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ReminderRecord {
+                    certificate_id: r.get(0)?,
+                    certificate_type: r.get(1)?,
+                    expires_at: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Every notification received, newest first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT id, created_at, message FROM notifications ORDER BY id DESC")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(NotificationRecord { id: r.get(0)?, created_at: r.get(1)?, message: r.get(2)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Queues an item for the server under a fresh idempotency key, which it keeps until its
+    /// receipt comes back. Returns the key.
+    ///
+    /// # Errors
+    /// [`StoreError::Crypto`] without randomness, or a database error.
+    pub fn queue_outbox(&mut self, kind: &str, payload: &str, now: i64) -> Result<String, StoreError> {
+        let key = shimin_core::sync::new_idempotency_key()?;
+        self.conn.execute(
+            "INSERT INTO outbox (idempotency_key, kind, payload, queued_at) VALUES (?1, ?2, ?3, ?4)",
+            params![key, kind, payload, now],
+        )?;
+        Ok(key)
+    }
+
+    /// Up to `limit` outbox items, oldest first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT idempotency_key, kind, payload FROM outbox ORDER BY queued_at, idempotency_key LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(OutboxRecord { idempotency_key: r.get(0)?, kind: r.get(1)?, payload: r.get(2)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Removes the items whose receipts came back.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn remove_outbox(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for key in keys {
+            tx.execute("DELETE FROM outbox WHERE idempotency_key = ?1", [key])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
