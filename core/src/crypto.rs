@@ -87,16 +87,19 @@ pub enum SigningPurpose {
     Revocation,
     /// A device proving possession of its key when it is bound to an account.
     DeviceBinding,
+    /// A holder's device signing the evidence of a liveness check (key frames, trace, nonce).
+    LivenessEvidence,
 }
 
 impl SigningPurpose {
     /// Every purpose, for exhaustive tests.
-    pub const ALL: [SigningPurpose; 5] = [
+    pub const ALL: [SigningPurpose; 6] = [
         SigningPurpose::Certificate,
         SigningPurpose::Presentation,
         SigningPurpose::TrustList,
         SigningPurpose::Revocation,
         SigningPurpose::DeviceBinding,
+        SigningPurpose::LivenessEvidence,
     ];
 
     /// The byte-string label bound into every signature made for this purpose. Labels are
@@ -108,6 +111,7 @@ impl SigningPurpose {
             SigningPurpose::TrustList => b"shimin/v1/trust-list",
             SigningPurpose::Revocation => b"shimin/v1/revocation",
             SigningPurpose::DeviceBinding => b"shimin/v1/device-binding",
+            SigningPurpose::LivenessEvidence => b"shimin/v1/liveness-evidence",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cose;
 pub mod crypto;
 pub mod dcc;
 pub mod id_number;
+pub mod liveness;
 pub mod photo;
 pub mod present;
 pub mod qr;

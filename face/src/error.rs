@@ -35,6 +35,9 @@ pub enum FaceError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A key frame could not be encoded as JPEG.
+    #[error("the image could not be encoded: {0}")]
+    Encode(String),
     /// A model produced outputs of an unexpected shape (a wrong model file).
     #[error("the {model} model produced {got} values where {expected} were expected")]
     UnexpectedOutput {

@@ -4,13 +4,19 @@ mod detector;
 mod error;
 mod features;
 mod frame;
+mod liveness;
 mod mesh;
+mod source;
 
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};
 pub use error::FaceError;
 pub use features::{CHEEKS, FOREHEAD_CHIN, FaceFeatures, LEFT_EYE, MOUTH_CORNERS, MOUTH_PAIRS, RIGHT_EYE};
 pub use frame::{MAX_IMAGE_SIDE, Rotation};
+pub use liveness::{
+    LivenessObserver, encode_jpeg, face_shape, mouth_width_ratio, rotation_of, upright_image,
+};
 pub use mesh::{DEFAULT_MIN_PRESENCE, FaceMesh, FaceRegion, Landmarks, NUM_LANDMARKS};
+pub use source::ImageSequence;
 
 /// The image type every function here takes: 8-bit RGB, any size.
 pub use image::RgbImage;

@@ -10,60 +10,11 @@
 
 mod common;
 
-use common::{ASTRONAUT, analyzer, decode, mediapipe_mesh};
-use image::{Rgb, RgbImage};
+use common::{
+    ASTRONAUT, LEFT_EYE_CONTOUR, RIGHT_EYE_CONTOUR, analyzer, clone_from_above, decode, mediapipe_mesh,
+};
+use image::RgbImage;
 use shimin_face::{FaceFeatures, Rotation};
-
-/// MediaPipe's eye contours: lower lid from outer to inner corner, then the upper lid back.
-const RIGHT_EYE_CONTOUR: [usize; 16] =
-    [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
-const LEFT_EYE_CONTOUR: [usize; 16] =
-    [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
-
-fn inside(poly: &[(f32, f32)], x: f32, y: f32) -> bool {
-    let mut inside = false;
-    for (i, a) in poly.iter().enumerate() {
-        let b = poly[(i + 1) % poly.len()];
-        if (a.1 > y) != (b.1 > y) && x < a.0 + (y - a.1) * (b.0 - a.0) / (b.1 - a.1) {
-            inside = !inside;
-        }
-    }
-    inside
-}
-
-/// Fills `poly` grown about its centre with pixels copied from `lift` rows above, and draws the
-/// lash line along `lash` (when given).
-fn clone_from_above(
-    img: &mut RgbImage,
-    source: &RgbImage,
-    poly: &[(f32, f32)],
-    lift: u32,
-    lash: Option<&[(f32, f32)]>,
-) {
-    let n = poly.len() as f32;
-    let cx = poly.iter().map(|p| p.0).sum::<f32>() / n;
-    let cy = poly.iter().map(|p| p.1).sum::<f32>() / n;
-    let grown: Vec<(f32, f32)> =
-        poly.iter().map(|p| (cx + (p.0 - cx) * 1.3, cy + (p.1 - cy) * 1.6)).collect();
-    let (w, h) = img.dimensions();
-    for y in lift..h {
-        for x in 0..w {
-            if inside(&grown, x as f32 + 0.5, y as f32 + 0.5) {
-                img.put_pixel(x, y, *source.get_pixel(x, y - lift));
-            }
-        }
-    }
-    for pair in lash.unwrap_or(&[]).windows(2) {
-        let (p, q) = (pair[0], pair[1]);
-        for step in 0..10 {
-            let t = step as f32 / 10.0;
-            let x = (p.0 + (q.0 - p.0) * t) as u32;
-            let y = (p.1 + (q.1 - p.1) * t) as u32;
-            img.put_pixel(x, y, Rgb([60, 40, 35]));
-            img.put_pixel(x, y + 1, Rgb([60, 40, 35]));
-        }
-    }
-}
 
 fn features(image: &RgbImage) -> FaceFeatures {
     let faces = analyzer().analyze(image, Rotation::None).expect("runs");
