@@ -1,12 +1,17 @@
-//! The first end-to-end test: the real window shows the home screen, and a check typed into it
-//! round-trips through a Tauri command into the core.
+//! The first end-to-end test: the real window starts, and an ID-number check typed into the
+//! settings screen round-trips through a Tauri command into the core.
 
 use shimin_tests::AppSession;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_screen_checks_an_id_number_in_the_core() -> anyhow::Result<()> {
-    let app = AppSession::start(&[]).await?;
-    app.wait_for("#home").await?;
+    // A data directory of its own: no wallet, so the app starts on "create your wallet".
+    let data = shimin_tests::workspace_root().join(format!("target/e2e-data/home-{}", std::process::id()));
+    let data_dir = data.display().to_string();
+    let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
+    app.wait_for("#create-wallet").await?;
+    app.wait_for("#tab-settings").await?.click().await?;
+    app.wait_for("#settings").await?;
 
     // The core's version arrives through the `app_info` command.
     app.wait_for_text("#core-version", |t| t.contains(shimin_core::VERSION)).await?;

@@ -1,13 +1,216 @@
 //! The operations the app shell exposes, taking and returning wire types. The Tauri commands are
 //! one-line calls into this module; the conversion from domain types to views happens here.
 
-use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem};
+use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
+use shimin_wire::wallet::{
+    AttributeView, CheckView, ListAgeView, OutcomeView, PresentedCertificateView, PresetView, ReasonView,
+    StatusBadge, ValueView, VerdictView,
+};
+use time::{OffsetDateTime, UtcOffset};
 
+use crate::cert::AttributeValue;
+use crate::cert::types::CHINA_UTC_OFFSET_HOURS;
+use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
+use crate::present::Preset;
+use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
+
+/// A certificate ending within this many days is "expiring soon".
+pub const EXPIRING_SOON_DAYS: i64 = 30;
 
 /// Versions of the running app; `app_version` is the shell's own.
 pub fn app_info(app_version: &str) -> AppInfoView {
-    AppInfoView { core_version: crate::VERSION.to_owned(), app_version: app_version.to_owned() }
+    AppInfoView {
+        core_version: crate::VERSION.to_owned(),
+        app_version: app_version.to_owned(),
+        licences: vec![LicenceView {
+            component: "MediaPipe BlazeFace short-range detector and Face Mesh (mediapipe 0.10.21, \
+                        converted to ONNX)"
+                .to_owned(),
+            licence: "Apache-2.0".to_owned(),
+        }],
+    }
+}
+
+fn china_time(unix_seconds: i64) -> Option<OffsetDateTime> {
+    let offset = UtcOffset::from_hms(CHINA_UTC_OFFSET_HOURS, 0, 0).ok()?;
+    Some(OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?.to_offset(offset))
+}
+
+/// The calendar day (China Standard Time) of a Unix time, `YYYY-MM-DD`; empty if out of range.
+pub fn day_text(unix_seconds: i64) -> String {
+    china_time(unix_seconds)
+        .map_or_else(String::new, |t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+}
+
+/// The last valid day of a validity that ends (exclusively) at `valid_to`.
+pub fn last_day_text(valid_to: i64) -> String {
+    day_text(valid_to.saturating_sub(1))
+}
+
+/// A time as `YYYY-MM-DD HH:MM`, China Standard Time; empty if out of range.
+pub fn time_text(unix_seconds: i64) -> String {
+    china_time(unix_seconds)
+        .map_or_else(String::new, |t| format!("{} {:02}:{:02}", day_text(unix_seconds), t.hour(), t.minute()))
+}
+
+/// Whole calendar days from `now`'s day to the last valid day (0 on the last day, negative after).
+pub fn days_left(valid_to: i64, now: i64) -> Option<i64> {
+    let last = china_time(valid_to.saturating_sub(1))?.date();
+    let today = china_time(now)?.date();
+    Some((last - today).whole_days())
+}
+
+/// The core's preset for the one the UI chose.
+pub fn preset(view: PresetView) -> Preset {
+    match view {
+        PresetView::Identity => Preset::Identity,
+        PresetView::AgeOver18 => Preset::AgeOver18,
+        PresetView::Full => Preset::Full,
+    }
+}
+
+/// The name the presentation log records for a preset.
+pub fn preset_name(view: PresetView) -> &'static str {
+    match view {
+        PresetView::Identity => "identity",
+        PresetView::AgeOver18 => "age_over_18",
+        PresetView::Full => "full",
+    }
+}
+
+/// An attribute as the UI shows it; a photo thumbnail becomes the complete JPEG it stands for.
+pub fn attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
+    value_of(verifier::AttributeView::new(name, value))
+}
+
+fn value_of(a: verifier::AttributeView) -> AttributeView {
+    let is_photo = a.name == crate::cert::types::names::PHOTO;
+    let value = match a.value {
+        verifier::ValueView::Text(text) => ValueView::Text { text },
+        verifier::ValueView::Date(date) => ValueView::Date { date },
+        verifier::ValueView::Bool(value) => ValueView::Bool { value },
+        verifier::ValueView::Integer(value) => ValueView::Integer { value },
+        verifier::ValueView::Bytes(bytes) if is_photo && bytes.starts_with(&[0xFF, 0xD8]) => {
+            ValueView::Jpeg { bytes }
+        }
+        verifier::ValueView::Bytes(bytes) => ValueView::Bytes { len: bytes.len() },
+    };
+    AttributeView { name: a.name, value }
+}
+
+/// The UI's reason for a verifier's finding.
+pub fn reason_view(reason: &Reason) -> ReasonView {
+    match reason {
+        Reason::NoQrCode => ReasonView::NoQrCode,
+        Reason::BadPrefix => ReasonView::NotAShiminCode,
+        Reason::BadBase45
+        | Reason::BadZlib
+        | Reason::TooLarge { .. }
+        | Reason::BadCbor
+        | Reason::UnknownAttribute
+        | Reason::UnsupportedVersion { .. }
+        | Reason::BadCoseStructure
+        | Reason::BadCertificatePayload => ReasonView::Malformed,
+        Reason::UnknownKeyId => ReasonView::UnknownIssuer,
+        Reason::BadIssuerSignature => ReasonView::BadIssuerSignature,
+        Reason::IssuerMismatch | Reason::TypeNotAllowed | Reason::IssuerKeyOutsideValidity => {
+            ReasonView::IssuerNotAllowed
+        }
+        Reason::NotYetValid { not_before } => ReasonView::NotYetValid { from: day_text(*not_before) },
+        Reason::Expired { expired_at } => ReasonView::Expired { on: day_text(*expired_at) },
+        Reason::Revoked { list_age_seconds } => ReasonView::Revoked { list_age_seconds: *list_age_seconds },
+        Reason::Suspended { list_age_seconds } | Reason::UnknownStatus { list_age_seconds, .. } => {
+            ReasonView::Suspended { list_age_seconds: *list_age_seconds }
+        }
+        Reason::StatusListMissing | Reason::StatusIndexOutOfRange => ReasonView::StatusNotCheckable,
+        Reason::StatusListStale { age_seconds } => ReasonView::StatusListStale { age_seconds: *age_seconds },
+        Reason::TrustListStale { age_seconds } => ReasonView::TrustListStale { age_seconds: *age_seconds },
+        Reason::DigestMismatch { attribute }
+        | Reason::NotSignedAttribute { attribute }
+        | Reason::DuplicateDisclosure { attribute } => {
+            ReasonView::AttributeTampered { attribute: attribute.clone() }
+        }
+        Reason::DeviceSignatureMissing => ReasonView::DeviceSignatureMissing,
+        Reason::DeviceSignatureBad => ReasonView::DeviceSignatureBad,
+        Reason::ExpiredScreenshot { skew_seconds } => {
+            ReasonView::ExpiredScreenshot { skew_seconds: *skew_seconds }
+        }
+    }
+}
+
+fn list_age_view(age: ListAge) -> ListAgeView {
+    ListAgeView { age_seconds: age.age_seconds, refresh_due: age.refresh_due, stale: age.stale }
+}
+
+/// Outcome, reasons and list ages of a verdict.
+pub fn check_view(verdict: &Verdict) -> CheckView {
+    CheckView {
+        outcome: match verdict.outcome {
+            Outcome::Valid => OutcomeView::Valid,
+            Outcome::Warning => OutcomeView::Warning,
+            Outcome::Invalid => OutcomeView::Invalid,
+        },
+        reasons: verdict.reasons.iter().map(reason_view).collect(),
+        trust_list: Some(list_age_view(verdict.trust_list)),
+        status_list: verdict.status_list.map(list_age_view),
+    }
+}
+
+/// The check when no trust list is cached: amber, nothing could be checked.
+pub fn unchecked_view() -> CheckView {
+    CheckView {
+        outcome: OutcomeView::Warning,
+        reasons: vec![ReasonView::NoTrustList],
+        trust_list: None,
+        status_list: None,
+    }
+}
+
+/// The verifier's verdict as the verify screen shows it.
+pub fn verdict_view(verdict: &Verdict) -> VerdictView {
+    VerdictView {
+        check: check_view(verdict),
+        certificate: verdict.certificate.as_ref().map(|c| PresentedCertificateView {
+            type_slug: TypeCode::parse(&c.type_code)
+                .ok()
+                .and_then(|code| CertificateType::from_type_code(&code))
+                .map(|t| t.slug().to_owned())
+                .unwrap_or_default(),
+            type_name: c.type_name.clone(),
+            identifier: c.identifier.clone(),
+            issuer_name: c.issuer_name.clone(),
+            valid_from: day_text(c.valid_from),
+            valid_until: c.valid_until.map(last_day_text),
+        }),
+        attributes: verdict.attributes.iter().cloned().map(value_of).collect(),
+        signed_at: verdict.device_signed_at.map(time_text),
+    }
+}
+
+/// The badge of a certificate in the wallet: the wallet's own check of it (`None` when no trust
+/// list is cached) decides, then the dates.
+pub fn badge(check: Option<&Verdict>, valid_to: Option<i64>, now: i64) -> StatusBadge {
+    let left = valid_to.and_then(|to| days_left(to, now));
+    let expired = valid_to.is_some_and(|to| now >= to);
+    let Some(verdict) = check else {
+        return if expired { StatusBadge::Expired } else { StatusBadge::UnverifiedOffline };
+    };
+    let has = |f: fn(&Reason) -> bool| verdict.reasons.iter().any(f);
+    if has(|r| matches!(r, Reason::Revoked { .. })) {
+        StatusBadge::Revoked
+    } else if has(|r| matches!(r, Reason::Suspended { .. } | Reason::UnknownStatus { .. })) {
+        StatusBadge::Suspended
+    } else if expired || has(|r| matches!(r, Reason::Expired { .. })) {
+        StatusBadge::Expired
+    } else {
+        match verdict.outcome {
+            Outcome::Invalid => StatusBadge::Invalid,
+            Outcome::Warning => StatusBadge::UnverifiedOffline,
+            Outcome::Valid if left.is_some_and(|d| d <= EXPIRING_SOON_DAYS) => StatusBadge::ExpiringSoon,
+            Outcome::Valid => StatusBadge::Valid,
+        }
+    }
 }
 
 /// Checks an identity number. Only the masked number and the birth date come back.
@@ -40,6 +243,37 @@ mod tests {
         assert_eq!(
             view,
             IdNumberCheckView::Valid { masked: "1101**********002X".into(), birth_date: "1949-12-31".into() }
+        );
+    }
+
+    #[test]
+    fn days_and_times_are_china_standard_time() {
+        // 2024-05-31 16:00 UTC is 2024-06-01 00:00 in Beijing.
+        assert_eq!(day_text(1_717_171_200), "2024-06-01");
+        assert_eq!(time_text(1_717_171_200 + 3_660), "2024-06-01 01:01");
+        assert_eq!(last_day_text(1_717_171_200), "2024-05-31");
+        assert_eq!(days_left(1_717_171_200 + 86_400, 1_717_171_200), Some(0));
+        assert_eq!(days_left(1_717_171_200 + 31 * 86_400, 1_717_171_200), Some(30));
+    }
+
+    #[test]
+    fn without_a_trust_list_the_badge_follows_the_dates() {
+        let now = 1_717_171_200;
+        assert_eq!(badge(None, Some(now + 86_400), now), StatusBadge::UnverifiedOffline);
+        assert_eq!(badge(None, Some(now), now), StatusBadge::Expired);
+        assert_eq!(badge(None, None, now), StatusBadge::UnverifiedOffline);
+    }
+
+    #[test]
+    fn verifier_reasons_map_to_few_ui_reasons() {
+        assert_eq!(reason_view(&Reason::BadZlib), ReasonView::Malformed);
+        assert_eq!(
+            reason_view(&Reason::UnknownStatus { value: 3, list_age_seconds: 5 }),
+            ReasonView::Suspended { list_age_seconds: 5 }
+        );
+        assert_eq!(
+            reason_view(&Reason::Expired { expired_at: 1_717_171_200 }),
+            ReasonView::Expired { on: "2024-06-01".into() }
         );
     }
 

@@ -1,6 +1,14 @@
 //! Tauri commands: typed arguments in, typed views out, one line each.
 
-use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView};
+use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::wallet::{
+    CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
+    ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, VerdictView, VerifyImageRequest,
+    WalletStatusView,
+};
+use tauri::State;
+
+use crate::wallet::WalletState;
 
 /// Versions of the running app.
 #[tauri::command]
@@ -12,4 +20,78 @@ pub fn app_info() -> AppInfoView {
 #[tauri::command]
 pub fn check_id_number(request: CheckIdNumberRequest) -> IdNumberCheckView {
     shimin_core::app::check_id_number(&request)
+}
+
+/// Whether a wallet exists and is open.
+#[tauri::command]
+pub async fn wallet_status(state: State<'_, WalletState>) -> Result<WalletStatusView, CommandError> {
+    state.status().map_err(Into::into)
+}
+
+/// Creates the wallet with a six-digit PIN and opens it.
+#[tauri::command]
+pub async fn create_wallet(state: State<'_, WalletState>, request: PinRequest) -> Result<(), CommandError> {
+    state.create(&request.pin).map_err(Into::into)
+}
+
+/// Opens the wallet with its PIN.
+#[tauri::command]
+pub async fn unlock_wallet(state: State<'_, WalletState>, request: PinRequest) -> Result<(), CommandError> {
+    state.unlock(&request.pin).map_err(Into::into)
+}
+
+/// Closes the wallet.
+#[tauri::command]
+pub async fn lock_wallet(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.lock().map_err(Into::into)
+}
+
+/// The current certificates, soonest expiry first.
+#[tauri::command]
+pub async fn list_certificates(
+    state: State<'_, WalletState>,
+    request: ListCertificatesRequest,
+) -> Result<Vec<CertificateCardView>, CommandError> {
+    state.certificates(&request.query).map_err(Into::into)
+}
+
+/// One certificate in full.
+#[tauri::command]
+pub async fn certificate_detail(
+    state: State<'_, WalletState>,
+    request: CertificateRequest,
+) -> Result<CertificateDetailView, CommandError> {
+    state.certificate(&request.id).map_err(Into::into)
+}
+
+/// A fresh presentation QR code.
+#[tauri::command]
+pub async fn present_certificate(
+    state: State<'_, WalletState>,
+    request: PresentRequest,
+) -> Result<PresentationView, CommandError> {
+    state.present(&request).map_err(Into::into)
+}
+
+/// Verifies a picture of a presentation QR code.
+#[tauri::command]
+pub async fn verify_image(
+    state: State<'_, WalletState>,
+    request: VerifyImageRequest,
+) -> Result<VerdictView, CommandError> {
+    state.verify_image(&request.image).map_err(Into::into)
+}
+
+/// The presentation log, newest first.
+#[tauri::command]
+pub async fn presentation_history(
+    state: State<'_, WalletState>,
+) -> Result<Vec<HistoryEntryView>, CommandError> {
+    state.history().map_err(Into::into)
+}
+
+/// Exports the presentation log as JSON Lines.
+#[tauri::command]
+pub async fn export_history(state: State<'_, WalletState>) -> Result<ExportView, CommandError> {
+    state.export_history().map_err(Into::into)
 }

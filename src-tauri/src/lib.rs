@@ -1,14 +1,35 @@
 //! The Tauri shell: builds the app, registers the commands, and nothing more. Each command is a
-//! one-line delegation to `shimin_core::app`; the logic and its tests live there.
+//! one-line delegation to `shimin_core::app` or to [`wallet`], which supplies the platform (the
+//! database file, the clock) to the core and the store.
 
 mod commands;
+pub mod wallet;
 
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 
-/// Registers Shimin's commands on a builder. Generic over the runtime so tests can use
+/// Registers Shimin's commands and state on a builder. Generic over the runtime so tests can use
 /// `tauri::test::mock_builder`.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![commands::app_info, commands::check_id_number])
+    builder
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::check_id_number,
+            commands::wallet_status,
+            commands::create_wallet,
+            commands::unlock_wallet,
+            commands::lock_wallet,
+            commands::list_certificates,
+            commands::certificate_detail,
+            commands::present_certificate,
+            commands::verify_image,
+            commands::presentation_history,
+            commands::export_history,
+        ])
 }
 
 /// Starts the desktop or mobile app.
@@ -32,6 +53,10 @@ mod tests {
         let app = super::app_builder(mock_builder())
             .build(tauri::generate_context!("../tauri.conf.json"))
             .expect("app");
+        // The mock runtime does not run `setup`; give the commands a wallet in a directory of
+        // their own (these tests never create one there).
+        let dir = std::env::temp_dir().join(format!("shimin-app-ipc-{}", std::process::id()));
+        tauri::Manager::manage(&app, super::wallet::WalletState::in_dir(dir, None));
         let webview =
             tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
         get_ipc_response(
@@ -62,6 +87,18 @@ mod tests {
                 .expect("answer");
         let view: IdNumberCheckView = serde_json::from_value(bad).expect("view");
         assert_eq!(view, IdNumberCheckView::Invalid { reason: IdNumberProblem::ChecksumMismatch });
+    }
+
+    #[test]
+    fn wallet_commands_are_wired_and_answer_typed_errors() {
+        let status = invoke(command::WALLET_STATUS, serde_json::json!({})).expect("answer");
+        assert_eq!(status["unlocked"], false, "{status}");
+        let locked = invoke(command::LIST_CERTIFICATES, serde_json::json!({"request": {"query": ""}}))
+            .expect_err("a new app starts locked");
+        assert_eq!(locked, serde_json::json!({"code": "locked"}));
+        let bad = invoke(command::CREATE_WALLET, serde_json::json!({"request": {"pin": "12"}}))
+            .expect_err("a two-digit PIN is refused");
+        assert_eq!(bad, serde_json::json!({"code": "invalid_pin"}));
     }
 
     #[test]

@@ -72,6 +72,30 @@ fn put_trust_list(
     Ok(())
 }
 
+/// The national root key pinned when this wallet was enrolled with a backend, if it was. Not a
+/// secret: readable without the PIN, for the verifier.
+///
+/// # Errors
+/// [`StoreError::CorruptRow`] for stored bytes that are not a P-256 key, or a database error.
+pub fn pinned_root_key(conn: &Connection) -> Result<Option<VerifyingKey>, StoreError> {
+    let has_table: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(None);
+    }
+    let bytes: Option<Vec<u8>> =
+        conn.query_row("SELECT root_key FROM sync_state WHERE id = 1", [], |r| r.get(0)).optional()?;
+    bytes
+        .map(|b| {
+            VerifyingKey::p256_from_sec1(&b)
+                .map_err(|_| StoreError::CorruptRow { table: "sync_state", column: "root_key" })
+        })
+        .transpose()
+}
+
 /// The cached trust list, verified again with the national `root_key`; `None` if none is cached.
 ///
 /// # Errors

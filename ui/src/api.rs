@@ -4,6 +4,11 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{self, AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::wallet::{
+    CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
+    ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView, VerdictView,
+    VerifyImageRequest, WalletStatusView,
+};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -39,6 +44,10 @@ struct WithRequest<'a, T> {
     request: &'a T,
 }
 
+async fn with_request<A: Serialize, R: DeserializeOwned>(cmd: &str, request: &A) -> Result<R, ApiError> {
+    call(cmd, &WithRequest { request }).await
+}
+
 /// Versions of the running app.
 pub async fn app_info() -> Result<AppInfoView, ApiError> {
     call(ipc::command::APP_INFO, &NoArgs {}).await
@@ -46,5 +55,55 @@ pub async fn app_info() -> Result<AppInfoView, ApiError> {
 
 /// Checks an identity number in the core.
 pub async fn check_id_number(input: String) -> Result<IdNumberCheckView, ApiError> {
-    call(ipc::command::CHECK_ID_NUMBER, &WithRequest { request: &CheckIdNumberRequest { input } }).await
+    with_request(ipc::command::CHECK_ID_NUMBER, &CheckIdNumberRequest { input }).await
+}
+
+/// Whether a wallet exists and is open.
+pub async fn wallet_status() -> Result<WalletStatusView, ApiError> {
+    call(ipc::command::WALLET_STATUS, &NoArgs {}).await
+}
+
+/// Creates the wallet with `pin` and opens it.
+pub async fn create_wallet(pin: String) -> Result<(), ApiError> {
+    with_request(ipc::command::CREATE_WALLET, &PinRequest { pin }).await
+}
+
+/// Opens the wallet with `pin`.
+pub async fn unlock_wallet(pin: String) -> Result<(), ApiError> {
+    with_request(ipc::command::UNLOCK_WALLET, &PinRequest { pin }).await
+}
+
+/// Closes the wallet.
+pub async fn lock_wallet() -> Result<(), ApiError> {
+    call(ipc::command::LOCK_WALLET, &NoArgs {}).await
+}
+
+/// The current certificates matching `query`, soonest expiry first.
+pub async fn list_certificates(query: String) -> Result<Vec<CertificateCardView>, ApiError> {
+    with_request(ipc::command::LIST_CERTIFICATES, &ListCertificatesRequest { query }).await
+}
+
+/// One certificate in full.
+pub async fn certificate_detail(id: String) -> Result<CertificateDetailView, ApiError> {
+    with_request(ipc::command::CERTIFICATE_DETAIL, &CertificateRequest { id }).await
+}
+
+/// A fresh presentation QR code of certificate `id`.
+pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<PresentationView, ApiError> {
+    with_request(ipc::command::PRESENT_CERTIFICATE, &PresentRequest { id, preset, refresh }).await
+}
+
+/// Verifies a picture of a presentation QR code.
+pub async fn verify_image(image: Vec<u8>) -> Result<VerdictView, ApiError> {
+    with_request(ipc::command::VERIFY_IMAGE, &VerifyImageRequest { image }).await
+}
+
+/// The presentation log, newest first.
+pub async fn presentation_history() -> Result<Vec<HistoryEntryView>, ApiError> {
+    call(ipc::command::PRESENTATION_HISTORY, &NoArgs {}).await
+}
+
+/// Exports the presentation log.
+pub async fn export_history() -> Result<ExportView, ApiError> {
+    call(ipc::command::EXPORT_HISTORY, &NoArgs {}).await
 }

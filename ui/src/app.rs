@@ -1,28 +1,104 @@
-//! The root component: language context and the current page.
+//! The root component: language and navigation context, the current page and the tab bar.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shimin_wire::wallet::WalletStatusView;
 
+use crate::api;
+use crate::components::tab_bar::TabBar;
 use crate::i18n::Lang;
-use crate::pages::home::Home;
+use crate::pages::{detail, history, present, settings, unlock, verify, wallet};
 
-/// The language the user chose, shared with every component.
+/// The screens. Detail and present belong to the wallet tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The certificates.
+    Wallet,
+    /// One certificate, by identifier.
+    Detail(String),
+    /// Presenting one certificate, by identifier.
+    Present(String),
+    /// Verifying someone else's code.
+    Verify,
+    /// The presentation log.
+    History,
+    /// Language and about.
+    Settings,
+}
+
+/// What every component can reach: the language, the route and the wallet's state.
 #[derive(Debug, Clone, Copy)]
-pub struct LangContext(pub RwSignal<Lang>);
+pub struct AppContext {
+    /// The language the user chose.
+    pub lang: RwSignal<Lang>,
+    /// The current screen.
+    pub route: RwSignal<Route>,
+    /// Whether a wallet exists and is open; `None` until the app answered.
+    pub wallet: RwSignal<Option<WalletStatusView>>,
+}
+
+/// Re-reads whether a wallet exists and is open.
+pub fn refresh_wallet_status(wallet: RwSignal<Option<WalletStatusView>>) {
+    spawn_local(async move {
+        if let Ok(status) = api::wallet_status().await {
+            wallet.set(Some(status));
+        }
+    });
+}
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    // The language is not kept between runs yet: webview storage is shared by every data
+    // directory, so it belongs in the app's settings once there is a settings store.
     let lang = RwSignal::new(Lang::default());
-    provide_context(LangContext(lang));
+    let ctx = AppContext { lang, route: RwSignal::new(Route::Wallet), wallet: RwSignal::new(None) };
+    provide_context(ctx);
+    refresh_wallet_status(ctx.wallet);
     Effect::new(move |_| {
+        let l = lang.get();
         if let Some(el) = document().document_element() {
-            let _ = el.set_attribute("lang", lang.get().tag());
+            let _ = el.set_attribute("lang", l.tag());
         }
     });
-    view! { <Home/> }
+    let unlocked = move || ctx.wallet.get().is_some_and(|w| w.unlocked);
+    let page = move || {
+        let route = ctx.route.get();
+        let needs_wallet =
+            matches!(route, Route::Wallet | Route::Detail(_) | Route::Present(_) | Route::History);
+        if needs_wallet && !unlocked() {
+            return match ctx.wallet.get() {
+                Some(status) => view! { <unlock::Unlock exists=status.exists/> }.into_any(),
+                None => ().into_any(),
+            };
+        }
+        match route {
+            Route::Wallet => view! { <wallet::Wallet/> }.into_any(),
+            Route::Detail(id) => view! { <detail::Detail id=id/> }.into_any(),
+            Route::Present(id) => view! { <present::Present id=id/> }.into_any(),
+            Route::Verify => view! { <verify::Verify/> }.into_any(),
+            Route::History => view! { <history::History/> }.into_any(),
+            Route::Settings => view! { <settings::Settings/> }.into_any(),
+        }
+    };
+    view! {
+        <div class="shell">
+            <div class="page">{page}</div>
+            <TabBar/>
+        </div>
+    }
+}
+
+/// The app context, for components.
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().unwrap_or_else(|| AppContext {
+        lang: RwSignal::new(Lang::default()),
+        route: RwSignal::new(Route::Wallet),
+        wallet: RwSignal::new(None),
+    })
 }
 
 /// The current language, for components.
 pub fn use_lang() -> RwSignal<Lang> {
-    use_context::<LangContext>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(Lang::default()))
+    use_app().lang
 }

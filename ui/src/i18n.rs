@@ -1,6 +1,7 @@
 //! Every string the user reads, in 简体中文 (default), 繁體中文 and English.
 //!
 //! Components never hold text of their own: they ask [`t`] for a [`Key`] in the current [`Lang`].
+//! The table below is the one place each text is written, once per language.
 
 /// The languages the app speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,6 +30,12 @@ impl Lang {
         }
     }
 
+    /// The language with this tag.
+    #[allow(dead_code)]
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.tag() == tag)
+    }
+
     /// The language's name in itself, for the picker.
     #[allow(dead_code)]
     pub fn native_name(self) -> &'static str {
@@ -38,107 +45,223 @@ impl Lang {
             Lang::En => "English",
         }
     }
+
+    fn index(self) -> usize {
+        match self {
+            Lang::ZhHans => 0,
+            Lang::ZhHant => 1,
+            Lang::En => 2,
+        }
+    }
 }
 
-/// A string the UI shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)]
-pub enum Key {
-    AppName,
-    Tagline,
-    IdCheckTitle,
-    IdCheckLabel,
-    IdCheckPlaceholder,
-    IdCheckButton,
-    IdValid,
-    IdBirthDate,
-    IdWrongLength,
-    IdInvalidCharacter,
-    IdUnknownProvince,
-    IdInvalidBirthDate,
-    IdChecksumMismatch,
-    ErrorInternal,
-    AboutCore,
-    Language,
+/// Declares [`Key`] with its texts in the three languages, in [`Lang::ALL`] order.
+macro_rules! texts {
+    ($($key:ident: $hans:literal, $hant:literal, $en:literal;)*) => {
+        /// A string the UI shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub enum Key { $($key,)* }
+
+        impl Key {
+            /// Every key, so a test can prove each one is translated.
+            #[allow(dead_code)]
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+
+            fn texts(self) -> [&'static str; 3] {
+                match self { $(Key::$key => [$hans, $hant, $en],)* }
+            }
+        }
+    };
 }
 
-impl Key {
-    /// Every key, so a test can prove each one is translated.
-    #[allow(dead_code)]
-    pub const ALL: [Key; 16] = [
-        Key::AppName,
-        Key::Tagline,
-        Key::IdCheckTitle,
-        Key::IdCheckLabel,
-        Key::IdCheckPlaceholder,
-        Key::IdCheckButton,
-        Key::IdValid,
-        Key::IdBirthDate,
-        Key::IdWrongLength,
-        Key::IdInvalidCharacter,
-        Key::IdUnknownProvince,
-        Key::IdInvalidBirthDate,
-        Key::IdChecksumMismatch,
-        Key::ErrorInternal,
-        Key::AboutCore,
-        Key::Language,
-    ];
+texts! {
+    AppName: "市民通", "市民通", "Shimin";
+    Tagline: "让数据多跑路，群众少跑腿", "讓數據多跑路，群眾少跑腿", "Let the data run, not the people";
+    IdCheckTitle: "核验身份证号", "核驗身分證號", "Check an ID number";
+    IdCheckLabel: "公民身份号码", "公民身分號碼", "Citizen ID number";
+    IdCheckPlaceholder: "18 位号码", "18 位號碼", "18 characters";
+    IdCheckButton: "核验", "核驗", "Check";
+    IdValid: "号码有效", "號碼有效", "Valid number";
+    IdBirthDate: "出生日期", "出生日期", "Date of birth";
+    IdWrongLength: "号码应为 18 位，当前为 {} 位", "號碼應為 18 位，目前為 {} 位", "The number has 18 characters; this one has {}";
+    IdInvalidCharacter: "第 {} 位字符无效", "第 {} 位字元無效", "Character {} is not allowed there";
+    IdUnknownProvince: "前两位不是有效的省级行政区划代码", "前兩位不是有效的省級行政區劃代碼", "The first two digits are not a province code";
+    IdInvalidBirthDate: "号码中的出生日期不存在", "號碼中的出生日期不存在", "The birth date inside the number does not exist";
+    IdChecksumMismatch: "校验码不正确，请检查是否输错", "校驗碼不正確，請檢查是否輸錯", "The check character is wrong; please check for a typo";
+    ErrorInternal: "出现内部错误，请重试", "發生內部錯誤，請重試", "Something went wrong inside the app; please try again";
+    AboutCore: "核心版本", "核心版本", "Core version";
+    Language: "语言", "語言", "Language";
+    NavLabel: "主导航", "主導覽", "Main navigation";
+    TabWallet: "卡包", "卡包", "Wallet";
+    TabVerify: "核验", "核驗", "Verify";
+    TabHistory: "记录", "記錄", "History";
+    TabSettings: "设置", "設定", "Settings";
+    UnlockTitle: "解锁卡包", "解鎖卡包", "Unlock your wallet";
+    UnlockIntro: "输入 6 位数字 PIN 以查看本机保存的电子证照", "輸入 6 位數字 PIN 以查看本機保存的電子證照", "Enter your 6-digit PIN to open the e-certificates kept on this device";
+    CreateTitle: "创建卡包", "建立卡包", "Create your wallet";
+    CreateIntro: "设置 6 位数字 PIN。证照在本机加密保存，只有输入 PIN 才能打开", "設定 6 位數字 PIN。證照在本機加密保存，只有輸入 PIN 才能開啟", "Choose a 6-digit PIN. Your certificates are encrypted on this device and open only with it";
+    PinLabel: "PIN（6 位数字）", "PIN（6 位數字）", "PIN (6 digits)";
+    PinConfirmLabel: "再次输入 PIN", "再次輸入 PIN", "Enter the PIN again";
+    UnlockButton: "解锁", "解鎖", "Unlock";
+    CreateButton: "创建卡包", "建立卡包", "Create wallet";
+    PinNotSixDigits: "PIN 须为 6 位数字", "PIN 須為 6 位數字", "The PIN must be 6 digits";
+    PinsDiffer: "两次输入的 PIN 不一致", "兩次輸入的 PIN 不一致", "The two PINs are not the same";
+    WrongPin: "PIN 不正确，请重试。卡包中的数据没有变化", "PIN 不正確，請重試。卡包中的資料沒有變化", "Wrong PIN; please try again. Nothing in your wallet has changed";
+    Working: "正在处理…", "處理中…", "Working…";
+    LockButton: "锁定卡包", "鎖定卡包", "Lock wallet";
+    WalletTitle: "我的证照", "我的證照", "My certificates";
+    SearchLabel: "搜索证照", "搜尋證照", "Search certificates";
+    SearchPlaceholder: "证照类型、姓名或地址", "證照類型、姓名或地址", "Type, name or address";
+    NoCertificates: "卡包中还没有证照", "卡包中還沒有證照", "There are no certificates in your wallet yet";
+    NoMatches: "没有匹配的证照", "沒有符合的證照", "No certificate matches";
+    ValidUntil: "有效期至 {}", "有效期至 {}", "Valid until {}";
+    LongTerm: "长期有效", "長期有效", "No expiry";
+    DaysLeft: "还剩 {} 天", "尚餘 {} 天", "{} days left";
+    BadgeValid: "有效", "有效", "Valid";
+    BadgeExpiringSoon: "即将到期", "即將到期", "Expiring soon";
+    BadgeExpired: "已过期", "已過期", "Expired";
+    BadgeRevoked: "已吊销", "已撤銷", "Revoked";
+    BadgeSuspended: "已暂停", "已暫停", "Suspended";
+    BadgeUnverified: "未核验（离线）", "未核驗（離線）", "Unverified (offline)";
+    BadgeInvalid: "无效", "無效", "Invalid";
+    TypeResidentIdCard: "居民身份证", "居民身分證", "Resident ID card";
+    TypeHouseholdRegister: "居民户口簿", "居民戶口簿", "Household register";
+    TypeResidencePermit: "居住证", "居住證", "Residence permit";
+    TypeHkMacauTravelPermit: "往来港澳通行证", "往來港澳通行證", "Travel permit to Hong Kong and Macau";
+    TypeDrivingLicence: "机动车驾驶证", "機動車駕駛證", "Driving licence";
+    TypeMarriageCertificate: "结婚证", "結婚證", "Marriage certificate";
+    TypeBusinessLicence: "营业执照", "營業執照", "Business licence";
+    TypeDegreeCertificate: "学位证书", "學位證書", "Degree certificate";
+    Back: "返回", "返回", "Back";
+    DetailFields: "证照信息", "證照資訊", "Details";
+    DetailIssuer: "签发机关", "簽發機關", "Issuer";
+    IssuerCode: "机关代码", "機關代碼", "Issuer code";
+    Identifier: "证照标识", "證照標識", "Identifier";
+    Verification: "核验状态", "核驗狀態", "Verification";
+    VersionHistory: "版本记录", "版本記錄", "Versions";
+    VersionLabel: "第 {} 版", "第 {} 版", "Version {}";
+    CurrentVersion: "当前版本", "目前版本", "current";
+    ImportedAt: "存入时间 {}", "存入時間 {}", "Added {}";
+    PresentButton: "出示证照", "出示證照", "Present";
+    ValidFrom: "有效期自", "有效期自", "Valid from";
+    ValidUntilLabel: "有效期至", "有效期至", "Valid until";
+    Validity: "有效期", "有效期", "Validity";
+    CertType: "证照类型", "證照類型", "Type";
+    Yes: "是", "是", "Yes";
+    No: "否", "否", "No";
+    Male: "男", "男", "Male";
+    Female: "女", "女", "Female";
+    OutcomeValid: "真实有效", "真實有效", "Genuine and valid";
+    OutcomeWarning: "未能完全核验", "未能完全核驗", "Could not be fully checked";
+    OutcomeInvalid: "无效", "無效", "Not valid";
+    TrustListAge: "信任列表 {}前更新", "信任列表 {}前更新", "Trust list updated {} ago";
+    StatusListAge: "状态列表 {}前更新", "狀態列表 {}前更新", "Status list updated {} ago";
+    ListStale: "（已过期）", "（已過期）", "(expired)";
+    AgeSeconds: "{} 秒", "{} 秒", "{} s";
+    AgeMinutes: "{} 分钟", "{} 分鐘", "{} min";
+    AgeHours: "{} 小时", "{} 小時", "{} h";
+    AgeDays: "{} 天", "{} 天", "{} d";
+    ReasonNoQrCode: "图片中没有可识别的二维码", "圖片中沒有可辨識的二維碼", "No QR code could be read in the picture";
+    ReasonNotAShiminCode: "这不是市民通出示码", "這不是市民通出示碼", "This is not a Shimin presentation code";
+    ReasonMalformed: "二维码内容已损坏或格式不受支持", "二維碼內容已損壞或格式不受支援", "The code is damaged or in a format this app does not support";
+    ReasonUnknownIssuer: "签发机关不在信任列表中", "簽發機關不在信任列表中", "The issuer is not on the trust list";
+    ReasonBadIssuerSignature: "签发机关的签名无效：证照可能被伪造或篡改", "簽發機關的簽章無效：證照可能被偽造或竄改", "The issuer's signature is not valid: forged or altered";
+    ReasonIssuerNotAllowed: "该机关无权签发此类证照", "該機關無權簽發此類證照", "This issuer may not issue this kind of certificate";
+    ReasonNotYetValid: "证照尚未生效（自 {} 起）", "證照尚未生效（自 {} 起）", "Not valid yet (from {})";
+    ReasonExpired: "证照已于 {} 过期", "證照已於 {} 過期", "Expired on {}";
+    ReasonRevoked: "证照已被签发机关吊销（状态列表 {}前更新）", "證照已被簽發機關撤銷（狀態列表 {}前更新）", "Revoked by the issuer (status list updated {} ago)";
+    ReasonSuspended: "证照已被暂停使用（状态列表 {}前更新）", "證照已被暫停使用（狀態列表 {}前更新）", "Suspended by the issuer (status list updated {} ago)";
+    ReasonStatusNotCheckable: "离线状态下无法确认是否被吊销", "離線狀態下無法確認是否被撤銷", "Revocation cannot be checked offline";
+    ReasonStatusListStale: "状态列表已过期（{}前更新），请联网更新", "狀態列表已過期（{}前更新），請連網更新", "The status list is out of date ({} old); go online to update it";
+    ReasonTrustListStale: "信任列表已过期（{}前更新），请联网更新", "信任列表已過期（{}前更新），請連網更新", "The trust list is out of date ({} old); go online to update it";
+    ReasonNoTrustList: "本机没有信任列表，无法离线核验", "本機沒有信任列表，無法離線核驗", "There is no trust list on this device, so nothing can be checked offline";
+    ReasonAttributeTampered: "「{}」与签发机关签名的内容不符", "「{}」與簽發機關簽章的內容不符", "\"{}\" does not match what the issuer signed";
+    ReasonDeviceSignatureMissing: "缺少持有人设备签名，不能证明由本人出示", "缺少持有人裝置簽章，不能證明由本人出示", "No holder device signature: it does not show the holder is present";
+    ReasonDeviceSignatureBad: "持有人设备签名无效", "持有人裝置簽章無效", "The holder's device signature is not valid";
+    ReasonExpiredScreenshot: "出示码已过时（{} 秒前生成），可能是截图", "出示碼已過時（{} 秒前產生），可能是截圖", "The code is out of date (made {} s ago): it may be a screenshot";
+    PresentTitle: "出示证照", "出示證照", "Present a certificate";
+    PresetLegend: "出示哪些信息", "出示哪些資訊", "What to show";
+    PresetIdentity: "身份：姓名、部分隐藏的身份号码、照片", "身分：姓名、部分隱藏的身分號碼、照片", "Identity: name, masked ID number, photo";
+    PresetAge: "仅证明年满 18 周岁", "僅證明年滿 18 週歲", "Only that I am 18 or over";
+    PresetFull: "全部信息", "全部資訊", "Everything";
+    PresetIdentityShort: "身份", "身分", "Identity";
+    PresetAgeShort: "年满 18 周岁", "年滿 18 週歲", "Age 18+";
+    PresetFullShort: "全部信息", "全部資訊", "Everything";
+    QrAlt: "出示二维码，供核验方扫描", "出示二維碼，供核驗方掃描", "Presentation QR code for the verifier to scan";
+    RefreshIn: "{} 秒后自动刷新", "{} 秒後自動重新整理", "New code in {} s";
+    Disclosed: "本次出示", "本次出示", "Shown";
+    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图无效", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖無效", "Let the verifier scan this code. It changes every 30 s; screenshots do not work";
+    VerifyTitle: "核验他人证照", "核驗他人證照", "Verify a certificate";
+    VerifyHint: "打开一张含有市民通出示码的图片，离线核验真伪、有效期和吊销状态", "開啟一張含有市民通出示碼的圖片，離線核驗真偽、有效期和撤銷狀態", "Open a picture of a Shimin code to check offline that it is genuine, in date and not revoked";
+    VerifyChoose: "选择图片", "選擇圖片", "Choose a picture";
+    SignedAt: "出示时间 {}", "出示時間 {}", "Shown at {}";
+    DisclosedData: "出示的信息", "出示的資訊", "Information shown";
+    Reasons: "原因", "原因", "Why";
+    HistoryTitle: "出示记录", "出示記錄", "Presentation history";
+    HistoryEmpty: "还没有出示记录", "還沒有出示記錄", "You have not presented anything yet";
+    ExportButton: "导出记录（JSON Lines）", "匯出記錄（JSON Lines）", "Export (JSON Lines)";
+    Exported: "已导出 {} 条记录：{}", "已匯出 {} 筆記錄：{}", "Exported {} entries to {}";
+    SettingsTitle: "设置", "設定", "Settings";
+    About: "关于", "關於", "About";
+    AppVersion: "应用版本", "應用程式版本", "App version";
+    Licences: "模型与数据许可", "模型與資料授權", "Models and data licences";
+    ErrorLocked: "卡包已锁定，请先解锁", "卡包已鎖定，請先解鎖", "The wallet is locked; unlock it first";
+    ErrorNotFound: "找不到该证照", "找不到該證照", "Certificate not found";
+    ErrorStorage: "无法读取本机数据", "無法讀取本機資料", "The data on this device could not be read";
+    ErrorNoWallet: "本机还没有卡包", "本機還沒有卡包", "There is no wallet on this device";
+    ErrorWalletExists: "本机已有卡包", "本機已有卡包", "This device already has a wallet";
+    ErrorPresetNotApplicable: "该证照不支持此出示方式", "該證照不支援此出示方式", "This certificate cannot be shown this way";
+    AttrCertificateNumber: "证照编号", "證照編號", "Certificate number";
+    AttrIssuerName: "签发机关", "簽發機關", "Issued by";
+    AttrIssueDate: "签发日期", "簽發日期", "Issue date";
+    AttrName: "姓名", "姓名", "Name";
+    AttrIdNumber: "公民身份号码", "公民身分號碼", "Citizen ID number";
+    AttrIdNumberMasked: "身份号码（部分隐藏）", "身分號碼（部分隱藏）", "ID number (masked)";
+    AttrSex: "性别", "性別", "Sex";
+    AttrBirthDate: "出生日期", "出生日期", "Date of birth";
+    AttrAgeOver18: "年满 18 周岁", "年滿 18 週歲", "Aged 18 or over";
+    AttrEthnicity: "民族", "民族", "Ethnic group";
+    AttrAddress: "住址", "住址", "Address";
+    AttrPhoto: "照片", "照片", "Photo";
+    AttrNamePinyin: "姓名拼音", "姓名拼音", "Name in pinyin";
+    AttrResidenceAddress: "居住地址", "居住地址", "Residence address";
+    AttrHouseholdNumber: "户号", "戶號", "Household number";
+    AttrHeadOfHousehold: "户主姓名", "戶主姓名", "Head of household";
+    AttrRelationToHead: "与户主关系", "與戶主關係", "Relation to head of household";
+    AttrBirthplace: "出生地", "出生地", "Place of birth";
+    AttrNationality: "国籍", "國籍", "Nationality";
+    AttrVehicleClasses: "准驾车型", "準駕車型", "Vehicle classes";
+    AttrFirstIssueDate: "初次领证日期", "初次領證日期", "First issued";
+    AttrFileNumber: "档案编号", "檔案編號", "File number";
+    AttrHkEndorsementKind: "香港签注类别", "香港簽注類別", "Hong Kong endorsement type";
+    AttrHkEndorsementEntries: "香港签注次数", "香港簽注次數", "Hong Kong endorsement entries";
+    AttrHkEndorsementValidUntil: "香港签注有效期至", "香港簽注有效期至", "Hong Kong endorsement valid until";
+    AttrMacauEndorsementKind: "澳门签注类别", "澳門簽注類別", "Macau endorsement type";
+    AttrMacauEndorsementEntries: "澳门签注次数", "澳門簽注次數", "Macau endorsement entries";
+    AttrMacauEndorsementValidUntil: "澳门签注有效期至", "澳門簽注有效期至", "Macau endorsement valid until";
+    AttrSpouseName: "配偶姓名", "配偶姓名", "Spouse's name";
+    AttrSpouseIdNumber: "配偶身份号码", "配偶身分號碼", "Spouse's ID number";
+    AttrSpouseSex: "配偶性别", "配偶性別", "Spouse's sex";
+    AttrSpouseBirthDate: "配偶出生日期", "配偶出生日期", "Spouse's date of birth";
+    AttrRegistrationDate: "登记日期", "登記日期", "Registration date";
+    AttrCreditCode: "统一社会信用代码", "統一社會信用代碼", "Unified social credit code";
+    AttrCompanyKind: "类型", "類型", "Company type";
+    AttrLegalRepresentative: "法定代表人", "法定代表人", "Legal representative";
+    AttrRegisteredCapitalYuan: "注册资本（元）", "註冊資本（元）", "Registered capital (yuan)";
+    AttrEstablished: "成立日期", "成立日期", "Established";
+    AttrBusinessTermUntil: "营业期限至", "營業期限至", "Business term until";
+    AttrBusinessScope: "经营范围", "經營範圍", "Business scope";
+    AttrDegreeLevel: "学位", "學位", "Degree";
+    AttrDiscipline: "学科门类", "學科門類", "Discipline";
+    AttrMajor: "专业", "專業", "Major";
+    AttrUniversity: "授予单位", "授予單位", "Awarded by";
+    AttrConferralDate: "授予日期", "授予日期", "Conferred on";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].
 pub fn t(lang: Lang, key: Key) -> &'static str {
-    use Key::*;
-    use Lang::*;
-    match (key, lang) {
-        (AppName, ZhHans) => "市民通",
-        (AppName, ZhHant) => "市民通",
-        (AppName, En) => "Shimin",
-        (Tagline, ZhHans) => "让数据多跑路，群众少跑腿",
-        (Tagline, ZhHant) => "讓數據多跑路，群眾少跑腿",
-        (Tagline, En) => "Let the data run, not the people",
-        (IdCheckTitle, ZhHans) => "核验身份证号",
-        (IdCheckTitle, ZhHant) => "核驗身分證號",
-        (IdCheckTitle, En) => "Check an ID number",
-        (IdCheckLabel, ZhHans) => "公民身份号码",
-        (IdCheckLabel, ZhHant) => "公民身分號碼",
-        (IdCheckLabel, En) => "Citizen ID number",
-        (IdCheckPlaceholder, ZhHans) => "18 位号码",
-        (IdCheckPlaceholder, ZhHant) => "18 位號碼",
-        (IdCheckPlaceholder, En) => "18 characters",
-        (IdCheckButton, ZhHans) => "核验",
-        (IdCheckButton, ZhHant) => "核驗",
-        (IdCheckButton, En) => "Check",
-        (IdValid, ZhHans) => "号码有效",
-        (IdValid, ZhHant) => "號碼有效",
-        (IdValid, En) => "Valid number",
-        (IdBirthDate, ZhHans) => "出生日期",
-        (IdBirthDate, ZhHant) => "出生日期",
-        (IdBirthDate, En) => "Date of birth",
-        (IdWrongLength, ZhHans) => "号码应为 18 位，当前为 {} 位",
-        (IdWrongLength, ZhHant) => "號碼應為 18 位，目前為 {} 位",
-        (IdWrongLength, En) => "The number has 18 characters; this one has {}",
-        (IdInvalidCharacter, ZhHans) => "第 {} 位字符无效",
-        (IdInvalidCharacter, ZhHant) => "第 {} 位字元無效",
-        (IdInvalidCharacter, En) => "Character {} is not allowed there",
-        (IdUnknownProvince, ZhHans) => "前两位不是有效的省级行政区划代码",
-        (IdUnknownProvince, ZhHant) => "前兩位不是有效的省級行政區劃代碼",
-        (IdUnknownProvince, En) => "The first two digits are not a province code",
-        (IdInvalidBirthDate, ZhHans) => "号码中的出生日期不存在",
-        (IdInvalidBirthDate, ZhHant) => "號碼中的出生日期不存在",
-        (IdInvalidBirthDate, En) => "The birth date inside the number does not exist",
-        (IdChecksumMismatch, ZhHans) => "校验码不正确，请检查是否输错",
-        (IdChecksumMismatch, ZhHant) => "校驗碼不正確，請檢查是否輸錯",
-        (IdChecksumMismatch, En) => "The check character is wrong; please check for a typo",
-        (ErrorInternal, ZhHans) => "出现内部错误，请重试",
-        (ErrorInternal, ZhHant) => "發生內部錯誤，請重試",
-        (ErrorInternal, En) => "Something went wrong inside the app; please try again",
-        (AboutCore, ZhHans) => "核心版本",
-        (AboutCore, ZhHant) => "核心版本",
-        (AboutCore, En) => "Core version",
-        (Language, ZhHans) => "语言",
-        (Language, ZhHant) => "語言",
-        (Language, En) => "Language",
-    }
+    key.texts()[lang.index()]
 }
 
 /// [`t`] with each `{}` replaced, in order, by one of `args`.
@@ -156,24 +279,114 @@ pub fn tf(lang: Lang, key: Key, args: &[&str]) -> String {
     out
 }
 
+/// The label of the attribute `name` (as the core names it), if the UI knows it.
+#[allow(dead_code)]
+pub fn attribute_key(name: &str) -> Option<Key> {
+    Some(match name {
+        "certificate_number" => Key::AttrCertificateNumber,
+        "issuer_name" => Key::AttrIssuerName,
+        "issue_date" => Key::AttrIssueDate,
+        "name" => Key::AttrName,
+        "id_number" => Key::AttrIdNumber,
+        "id_number_masked" => Key::AttrIdNumberMasked,
+        "sex" => Key::AttrSex,
+        "birth_date" => Key::AttrBirthDate,
+        "age_over_18" => Key::AttrAgeOver18,
+        "ethnicity" => Key::AttrEthnicity,
+        "address" => Key::AttrAddress,
+        "photo" => Key::AttrPhoto,
+        "name_pinyin" => Key::AttrNamePinyin,
+        "residence_address" => Key::AttrResidenceAddress,
+        "household_number" => Key::AttrHouseholdNumber,
+        "head_of_household" => Key::AttrHeadOfHousehold,
+        "relation_to_head" => Key::AttrRelationToHead,
+        "birthplace" => Key::AttrBirthplace,
+        "nationality" => Key::AttrNationality,
+        "vehicle_classes" => Key::AttrVehicleClasses,
+        "first_issue_date" => Key::AttrFirstIssueDate,
+        "file_number" => Key::AttrFileNumber,
+        "hk_endorsement_kind" => Key::AttrHkEndorsementKind,
+        "hk_endorsement_entries" => Key::AttrHkEndorsementEntries,
+        "hk_endorsement_valid_until" => Key::AttrHkEndorsementValidUntil,
+        "macau_endorsement_kind" => Key::AttrMacauEndorsementKind,
+        "macau_endorsement_entries" => Key::AttrMacauEndorsementEntries,
+        "macau_endorsement_valid_until" => Key::AttrMacauEndorsementValidUntil,
+        "spouse_name" => Key::AttrSpouseName,
+        "spouse_id_number" => Key::AttrSpouseIdNumber,
+        "spouse_sex" => Key::AttrSpouseSex,
+        "spouse_birth_date" => Key::AttrSpouseBirthDate,
+        "registration_date" => Key::AttrRegistrationDate,
+        "credit_code" => Key::AttrCreditCode,
+        "company_kind" => Key::AttrCompanyKind,
+        "legal_representative" => Key::AttrLegalRepresentative,
+        "registered_capital_yuan" => Key::AttrRegisteredCapitalYuan,
+        "established" => Key::AttrEstablished,
+        "business_term_until" => Key::AttrBusinessTermUntil,
+        "business_scope" => Key::AttrBusinessScope,
+        "degree_level" => Key::AttrDegreeLevel,
+        "discipline" => Key::AttrDiscipline,
+        "major" => Key::AttrMajor,
+        "university" => Key::AttrUniversity,
+        "conferral_date" => Key::AttrConferralDate,
+        _ => return None,
+    })
+}
+
+/// The label of an attribute in `lang`, or its code name when the UI does not know it.
+#[allow(dead_code)]
+pub fn attribute_label(lang: Lang, name: &str) -> String {
+    attribute_key(name).map_or_else(|| name.to_owned(), |k| t(lang, k).to_owned())
+}
+
+/// The name of a certificate type, by the core's slug.
+#[allow(dead_code)]
+pub fn type_key(slug: &str) -> Option<Key> {
+    Some(match slug {
+        "resident-id-card" => Key::TypeResidentIdCard,
+        "household-register" => Key::TypeHouseholdRegister,
+        "residence-permit" => Key::TypeResidencePermit,
+        "hk-macau-travel-permit" => Key::TypeHkMacauTravelPermit,
+        "driving-licence" => Key::TypeDrivingLicence,
+        "marriage-certificate" => Key::TypeMarriageCertificate,
+        "business-licence" => Key::TypeBusinessLicence,
+        "degree-certificate" => Key::TypeDegreeCertificate,
+        _ => return None,
+    })
+}
+
+/// An age in seconds as the largest whole unit: "3 小时", "5 min".
+#[allow(dead_code)]
+pub fn age_text(lang: Lang, seconds: u64) -> String {
+    let (n, key) = match seconds {
+        0..60 => (seconds, Key::AgeSeconds),
+        60..3_600 => (seconds / 60, Key::AgeMinutes),
+        3_600..86_400 => (seconds / 3_600, Key::AgeHours),
+        _ => (seconds / 86_400, Key::AgeDays),
+    };
+    tf(lang, key, &[&n.to_string()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_key_is_translated_into_every_language() {
-        for key in Key::ALL {
+        for &key in Key::ALL {
             for lang in Lang::ALL {
                 assert!(!t(lang, key).trim().is_empty(), "{key:?} in {lang:?}");
             }
             // English must not fall back to Chinese by copy-paste.
-            assert!(t(Lang::En, key).is_ascii(), "{key:?} in English is not English");
+            assert!(
+                t(Lang::En, key).chars().all(|c| c.is_ascii() || c == '…'),
+                "{key:?} in English is not English"
+            );
         }
     }
 
     #[test]
     fn placeholders_agree_across_languages() {
-        for key in Key::ALL {
+        for &key in Key::ALL {
             let n = t(Lang::ZhHans, key).matches("{}").count();
             for lang in Lang::ALL {
                 assert_eq!(t(lang, key).matches("{}").count(), n, "{key:?} in {lang:?}");
@@ -184,5 +397,14 @@ mod tests {
     #[test]
     fn tf_fills_placeholders_in_order() {
         assert_eq!(tf(Lang::En, Key::IdWrongLength, &["3"]), "The number has 18 characters; this one has 3");
+    }
+
+    #[test]
+    fn attribute_and_type_labels_resolve() {
+        assert_eq!(attribute_label(Lang::En, "id_number_masked"), "ID number (masked)");
+        assert_eq!(attribute_label(Lang::ZhHans, "hk_endorsement_valid_until"), "香港签注有效期至");
+        assert_eq!(attribute_label(Lang::En, "unknown_thing"), "unknown_thing");
+        assert_eq!(type_key("driving-licence"), Some(Key::TypeDrivingLicence));
+        assert_eq!(age_text(Lang::En, 3_700), "1 h");
     }
 }

@@ -8,6 +8,29 @@ pub mod command {
     pub const APP_INFO: &str = "app_info";
     /// Checks an identity number: [`super::CheckIdNumberRequest`] → [`super::IdNumberCheckView`].
     pub const CHECK_ID_NUMBER: &str = "check_id_number";
+    /// Whether a wallet exists and is open: → [`crate::wallet::WalletStatusView`].
+    pub const WALLET_STATUS: &str = "wallet_status";
+    /// Creates the wallet with a PIN: [`crate::wallet::PinRequest`] → `()`.
+    pub const CREATE_WALLET: &str = "create_wallet";
+    /// Opens the wallet with its PIN: [`crate::wallet::PinRequest`] → `()`.
+    pub const UNLOCK_WALLET: &str = "unlock_wallet";
+    /// Closes the wallet, dropping its keys from memory: → `()`.
+    pub const LOCK_WALLET: &str = "lock_wallet";
+    /// The current certificates, soonest expiry first:
+    /// [`crate::wallet::ListCertificatesRequest`] → `Vec<`[`crate::wallet::CertificateCardView`]`>`.
+    pub const LIST_CERTIFICATES: &str = "list_certificates";
+    /// One certificate: [`crate::wallet::CertificateRequest`] → [`crate::wallet::CertificateDetailView`].
+    pub const CERTIFICATE_DETAIL: &str = "certificate_detail";
+    /// Signs a presentation and logs it: [`crate::wallet::PresentRequest`] →
+    /// [`crate::wallet::PresentationView`].
+    pub const PRESENT_CERTIFICATE: &str = "present_certificate";
+    /// Verifies a picture of a presentation QR code with the cached lists:
+    /// [`crate::wallet::VerifyImageRequest`] → [`crate::wallet::VerdictView`].
+    pub const VERIFY_IMAGE: &str = "verify_image";
+    /// The presentation log, newest first: → `Vec<`[`crate::wallet::HistoryEntryView`]`>`.
+    pub const PRESENTATION_HISTORY: &str = "presentation_history";
+    /// Writes the presentation log as JSON Lines: → [`crate::wallet::ExportView`].
+    pub const EXPORT_HISTORY: &str = "export_history";
 }
 
 /// What the "about" part of the app shows.
@@ -17,6 +40,17 @@ pub struct AppInfoView {
     pub core_version: String,
     /// Version of the app shell.
     pub app_version: String,
+    /// Third-party models and data the app ships, with their licences.
+    pub licences: Vec<LicenceView>,
+}
+
+/// A third-party component the app ships and its licence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceView {
+    /// What it is (a proper name, not translated).
+    pub component: String,
+    /// SPDX licence identifier.
+    pub licence: String,
 }
 
 /// Arguments of [`command::CHECK_ID_NUMBER`].
@@ -74,6 +108,22 @@ pub enum CommandError {
     BadRequest,
     /// Something failed inside the app; the detail is in the app's log.
     Internal,
+    /// A PIN must be exactly six digits.
+    InvalidPin,
+    /// The PIN does not open the wallet; nothing was changed.
+    WrongPin,
+    /// There is no wallet yet: create one first.
+    NoWallet,
+    /// A wallet already exists on this device.
+    WalletExists,
+    /// The wallet is locked: unlock it first.
+    Locked,
+    /// No certificate has this identifier.
+    NotFound,
+    /// The preset needs an attribute this certificate does not have.
+    PresetNotApplicable,
+    /// The wallet's data could not be read or written (damaged, or the disk failed).
+    Storage,
 }
 
 #[cfg(test)]

@@ -1,3 +1,10 @@
 //! One module per screen.
 
-pub mod home;
+pub mod detail;
+pub mod history;
+pub mod id_check;
+pub mod present;
+pub mod settings;
+pub mod unlock;
+pub mod verify;
+pub mod wallet;

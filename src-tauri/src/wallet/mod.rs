@@ -1,0 +1,258 @@
+//! The wallet behind the screens: where it lives, opening it with the PIN, and every operation
+//! the wallet, present, verify and history screens ask for. The Tauri commands call these one
+//! line each; the rules themselves are in `shimin-core` (verification, presentation, badges) and
+//! `shimin-store` (encryption, log, cached lists).
+//!
+//! The database is `wallet.db` in the app's data directory (`SHIMIN_DATA_DIR` overrides it), and
+//! the national root public key the cached trust list must be signed with is pinned next to it
+//! as `root.pub` (SEC1).
+
+mod certificates;
+mod error;
+mod history;
+mod lists;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::Connection;
+use shimin_core::app;
+use shimin_store::{PinWrapper, Wallet, schema};
+use shimin_wire::wallet::{
+    CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, PresentRequest,
+    PresentationView, VerdictView, WalletStatusView,
+};
+
+pub use error::AppError;
+use lists::CachedLists;
+
+/// The environment variable that moves the data directory (tests, portable installs).
+pub const DATA_DIR_ENV: &str = "SHIMIN_DATA_DIR";
+/// The wallet's database file in the data directory.
+pub const DATABASE_FILE: &str = "wallet.db";
+/// The pinned national root public key (SEC1) in the data directory.
+pub const ROOT_KEY_FILE: &str = "root.pub";
+/// A PIN is this many digits.
+pub const PIN_DIGITS: usize = 6;
+
+/// The app's wallet: its files and, once unlocked, the open wallet. Managed by Tauri.
+#[derive(Debug)]
+pub struct WalletState {
+    data_dir: PathBuf,
+    export_dir: PathBuf,
+    wallet: Mutex<Option<Wallet>>,
+}
+
+/// The system clock, Unix seconds.
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A PIN wrapper for `pin`, which must be exactly [`PIN_DIGITS`] ASCII digits.
+fn pin_wrapper(pin: &str) -> Result<PinWrapper, AppError> {
+    if pin.len() != PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::InvalidPin);
+    }
+    PinWrapper::new(pin).map_err(|_| AppError::InvalidPin)
+}
+
+impl WalletState {
+    /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
+    /// directory). Exports go to `downloads` when the data directory is the platform's.
+    pub fn new(default_data_dir: PathBuf, downloads: Option<PathBuf>) -> Self {
+        match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            Some(dir) => Self::in_dir(PathBuf::from(dir), None),
+            None => Self::in_dir(default_data_dir, downloads),
+        }
+    }
+
+    /// The wallet in `data_dir`; exports go to `export_dir`, else to `data_dir/exports`.
+    pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
+        let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
+        Self { data_dir, export_dir, wallet: Mutex::new(None) }
+    }
+
+    fn database(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
+
+    fn root_key(&self) -> PathBuf {
+        self.data_dir.join(ROOT_KEY_FILE)
+    }
+
+    fn connect(&self) -> Result<Connection, AppError> {
+        std::fs::create_dir_all(&self.data_dir)?;
+        Ok(schema::open_file(&self.database())?)
+    }
+
+    fn guard(&self) -> Result<MutexGuard<'_, Option<Wallet>>, AppError> {
+        self.wallet.lock().map_err(|_| AppError::Internal("the wallet lock is poisoned"))
+    }
+
+    /// Runs `f` on the open wallet with the cached lists.
+    fn with_open<T>(
+        &self,
+        f: impl FnOnce(&mut Wallet, &CachedLists) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut guard = self.guard()?;
+        let wallet = guard.as_mut().ok_or(AppError::Locked)?;
+        let lists = CachedLists::load(wallet.connection(), &self.root_key())?;
+        f(wallet, &lists)
+    }
+
+    /// Whether a wallet exists and is open.
+    ///
+    /// # Errors
+    /// [`AppError::Store`] when the database cannot be read.
+    pub fn status(&self) -> Result<WalletStatusView, AppError> {
+        if self.guard()?.is_some() {
+            return Ok(WalletStatusView { exists: true, unlocked: true });
+        }
+        let exists = self.database().is_file() && Wallet::exists(&self.connect()?)?;
+        Ok(WalletStatusView { exists, unlocked: false })
+    }
+
+    /// Creates the wallet with `pin` and keeps it open.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidPin`], [`AppError::WalletExists`], or a storage failure.
+    pub fn create(&self, pin: &str) -> Result<(), AppError> {
+        let wrapper = pin_wrapper(pin)?;
+        let mut guard = self.guard()?;
+        if guard.is_some() {
+            return Err(AppError::WalletExists);
+        }
+        *guard = Some(Wallet::create(self.connect()?, &wrapper, now())?);
+        Ok(())
+    }
+
+    /// Opens the wallet with `pin`. A wrong PIN changes nothing.
+    ///
+    /// # Errors
+    /// [`AppError::WrongPin`], [`AppError::NoWallet`], [`AppError::InvalidPin`].
+    pub fn unlock(&self, pin: &str) -> Result<(), AppError> {
+        let wrapper = pin_wrapper(pin).map_err(|_| AppError::WrongPin)?;
+        if !self.database().is_file() {
+            return Err(AppError::NoWallet);
+        }
+        // The key derivation takes a moment: do it before taking the lock.
+        let wallet = Wallet::open(self.connect()?, &wrapper)?;
+        *self.guard()? = Some(wallet);
+        Ok(())
+    }
+
+    /// Closes the wallet: its keys leave memory.
+    ///
+    /// # Errors
+    /// Only [`AppError::Internal`] for a poisoned lock.
+    pub fn lock(&self) -> Result<(), AppError> {
+        self.guard()?.take();
+        Ok(())
+    }
+
+    /// The current certificates matching `query`, soonest expiry first.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], or a storage failure.
+    pub fn certificates(&self, query: &str) -> Result<Vec<CertificateCardView>, AppError> {
+        self.with_open(|w, lists| certificates::list(w, lists, query, now()))
+    }
+
+    /// One certificate in full.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::NotFound`], [`AppError::BadRequest`].
+    pub fn certificate(&self, id: &str) -> Result<CertificateDetailView, AppError> {
+        self.with_open(|w, lists| certificates::detail(w, lists, id, now()))
+    }
+
+    /// A fresh presentation QR code, logged unless it is a redraw.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::NotFound`], [`AppError::PresetNotApplicable`].
+    pub fn present(&self, request: &PresentRequest) -> Result<PresentationView, AppError> {
+        self.with_open(|w, _| certificates::present(w, request, now()))
+    }
+
+    /// The presentation log, newest first.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], or a storage failure.
+    pub fn history(&self) -> Result<Vec<HistoryEntryView>, AppError> {
+        self.with_open(|w, _| history::entries(w))
+    }
+
+    /// Exports the presentation log as JSON Lines.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::Io`].
+    pub fn export_history(&self) -> Result<ExportView, AppError> {
+        self.with_open(|w, _| history::export(w, &self.export_dir, now()))
+    }
+
+    /// Verifies a picture of someone's presentation QR code with the lists cached on this
+    /// device. Needs no PIN: a verifier's lists are not secret.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
+        let lists = match self.database().is_file() {
+            true => CachedLists::load(&self.connect()?, &self.root_key())?,
+            false => CachedLists::default(),
+        };
+        Ok(verify(&lists, image, now()))
+    }
+
+    /// The data directory, for the about screen and tests.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+fn verify(lists: &CachedLists, image: &[u8], now: i64) -> VerdictView {
+    match lists.verifier() {
+        Some(verifier) => app::verdict_view(&verifier.verify_image(image, now)),
+        None => VerdictView {
+            check: app::unchecked_view(),
+            certificate: None,
+            attributes: Vec::new(),
+            signed_at: None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_is_six_digits() {
+        assert!(pin_wrapper("123456").is_ok());
+        for bad in ["12345", "1234567", "12345a", "", "１２３４５６"] {
+            assert!(matches!(pin_wrapper(bad), Err(AppError::InvalidPin)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn create_lock_unlock_and_a_wrong_pin_changes_nothing() {
+        let dir = std::env::temp_dir().join(format!("shimin-app-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let state = WalletState::in_dir(dir.clone(), None);
+        assert_eq!(state.status().expect("status"), WalletStatusView { exists: false, unlocked: false });
+        assert!(matches!(state.unlock("123456"), Err(AppError::NoWallet)));
+        state.create("246810").expect("create");
+        assert!(matches!(state.create("246810"), Err(AppError::WalletExists)));
+        assert_eq!(state.certificates("").expect("list"), Vec::new());
+        state.lock().expect("lock");
+        assert!(matches!(state.certificates(""), Err(AppError::Locked)));
+        assert_eq!(state.status().expect("status"), WalletStatusView { exists: true, unlocked: false });
+        assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin)));
+        state.unlock("246810").expect("unlock");
+        assert!(state.history().expect("history").is_empty());
+        // Verifying needs no PIN; without a pinned root key nothing can be checked.
+        let verdict = state.verify_image(b"not an image").expect("verdict");
+        assert_eq!(verdict.check, app::unchecked_view());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,6 @@
+//! Pieces shared by several screens.
+
+pub mod attributes;
+pub mod check;
+pub mod status;
+pub mod tab_bar;

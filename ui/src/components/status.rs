@@ -1,0 +1,60 @@
+//! Small shared views: the status badge, a translated command error, and data URLs for images.
+
+use leptos::prelude::*;
+use shimin_wire::ipc::CommandError;
+use shimin_wire::wallet::StatusBadge;
+
+use crate::api::ApiError;
+use crate::app::use_lang;
+use crate::i18n::{Key, Lang, t, type_key};
+
+/// The key and CSS class of a badge.
+pub fn badge_parts(badge: StatusBadge) -> (Key, &'static str) {
+    match badge {
+        StatusBadge::Valid => (Key::BadgeValid, "badge-valid"),
+        StatusBadge::ExpiringSoon => (Key::BadgeExpiringSoon, "badge-soon"),
+        StatusBadge::Expired => (Key::BadgeExpired, "badge-expired"),
+        StatusBadge::Revoked => (Key::BadgeRevoked, "badge-revoked"),
+        StatusBadge::Suspended => (Key::BadgeSuspended, "badge-revoked"),
+        StatusBadge::UnverifiedOffline => (Key::BadgeUnverified, "badge-unverified"),
+        StatusBadge::Invalid => (Key::BadgeInvalid, "badge-revoked"),
+    }
+}
+
+/// A certificate's status badge.
+#[component]
+pub fn Badge(badge: StatusBadge) -> impl IntoView {
+    let lang = use_lang();
+    let (key, class) = badge_parts(badge);
+    view! { <span class=format!("badge {class}")>{move || t(lang.get(), key)}</span> }
+}
+
+/// The translated name of a certificate type, or the printed one for an unknown slug.
+pub fn type_name(lang: Lang, slug: &str, printed: &str) -> String {
+    type_key(slug).map_or_else(|| printed.to_owned(), |k| t(lang, k).to_owned())
+}
+
+/// The sentence for a failed call.
+pub fn error_key(error: &ApiError) -> Key {
+    match error {
+        ApiError::Command(CommandError::WrongPin) => Key::WrongPin,
+        ApiError::Command(CommandError::InvalidPin) => Key::PinNotSixDigits,
+        ApiError::Command(CommandError::Locked) => Key::ErrorLocked,
+        ApiError::Command(CommandError::NotFound) => Key::ErrorNotFound,
+        ApiError::Command(CommandError::Storage) => Key::ErrorStorage,
+        ApiError::Command(CommandError::NoWallet) => Key::ErrorNoWallet,
+        ApiError::Command(CommandError::WalletExists) => Key::ErrorWalletExists,
+        ApiError::Command(CommandError::PresetNotApplicable) => Key::ErrorPresetNotApplicable,
+        ApiError::Command(CommandError::BadRequest | CommandError::Internal) | ApiError::Bridge => {
+            Key::ErrorInternal
+        }
+    }
+}
+
+/// A `data:` URL for `bytes` of type `mime`, base64-encoded by the browser.
+pub fn data_url(mime: &str, bytes: &[u8]) -> String {
+    // `btoa` takes a "binary string": one char per byte.
+    let binary: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let encoded = window().btoa(&binary).unwrap_or_default();
+    format!("data:{mime};base64,{encoded}")
+}

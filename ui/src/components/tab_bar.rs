@@ -1,0 +1,50 @@
+//! The bottom tab bar: wallet, verify, history, settings.
+
+use leptos::prelude::*;
+
+use crate::app::{Route, use_app};
+use crate::i18n::{Key, t};
+
+/// The tab a route belongs to.
+fn tab_of(route: &Route) -> Route {
+    match route {
+        Route::Detail(_) | Route::Present(_) => Route::Wallet,
+        other => other.clone(),
+    }
+}
+
+/// The bottom navigation.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let app = use_app();
+    let tabs = [
+        (Route::Wallet, "tab-wallet", Key::TabWallet, "▤"),
+        (Route::Verify, "tab-verify", Key::TabVerify, "✓"),
+        (Route::History, "tab-history", Key::TabHistory, "◷"),
+        (Route::Settings, "tab-settings", Key::TabSettings, "⚙"),
+    ];
+    view! {
+        <nav class="tab-bar" aria-label=move || t(app.lang.get(), Key::NavLabel)>
+            {tabs
+                .into_iter()
+                .map(|(route, id, key, icon)| {
+                    let target = route.clone();
+                    let current = move || tab_of(&app.route.get()) == route;
+                    view! {
+                        <button
+                            id=id
+                            type="button"
+                            class="tab"
+                            class:active=current.clone()
+                            aria-current=move || if current() { Some("page") } else { None }
+                            on:click=move |_| app.route.set(target.clone())
+                        >
+                            <span class="tab-icon" aria-hidden="true">{icon}</span>
+                            <span class="tab-label">{move || t(app.lang.get(), key)}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

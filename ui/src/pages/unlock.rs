@@ -1,0 +1,96 @@
+//! Opening the wallet with its PIN, or creating it with a new one (entered twice).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::app::{refresh_wallet_status, use_app};
+use crate::components::status::error_key;
+use crate::i18n::{Key, t};
+
+fn six_digits(pin: &str) -> bool {
+    pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The unlock or create screen; `exists` says which.
+#[component]
+pub fn Unlock(exists: bool) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let pin = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Key>);
+    let busy = RwSignal::new(false);
+
+    let submit = move || {
+        let (p, c) = (pin.get_untracked(), confirm.get_untracked());
+        if !six_digits(&p) {
+            error.set(Some(Key::PinNotSixDigits));
+            return;
+        }
+        if !exists && p != c {
+            error.set(Some(Key::PinsDiffer));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let result = if exists { api::unlock_wallet(p).await } else { api::create_wallet(p).await };
+            busy.set(false);
+            match result {
+                Ok(()) => refresh_wallet_status(app.wallet),
+                Err(e) => {
+                    pin.set(String::new());
+                    error.set(Some(error_key(&e)));
+                }
+            }
+        });
+    };
+
+    let (title, intro, button) = if exists {
+        (Key::UnlockTitle, Key::UnlockIntro, Key::UnlockButton)
+    } else {
+        (Key::CreateTitle, Key::CreateIntro, Key::CreateButton)
+    };
+    let pin_input = move |id: &'static str, value: RwSignal<String>| {
+        view! {
+            <input
+                id=id
+                class="pin mono"
+                type="password"
+                inputmode="numeric"
+                pattern="[0-9]*"
+                maxlength="6"
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+    };
+    view! {
+        <main id=if exists { "unlock" } else { "create-wallet" } class="screen">
+            <header class="app-bar">
+                <h1>{move || t(lang.get(), Key::AppName)}</h1>
+                <p class="tagline">{move || t(lang.get(), Key::Tagline)}</p>
+            </header>
+            <section class="card" aria-labelledby="unlock-title">
+                <h2 id="unlock-title">{move || t(lang.get(), title)}</h2>
+                <p class="muted">{move || t(lang.get(), intro)}</p>
+                <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <label for="pin">{move || t(lang.get(), Key::PinLabel)}</label>
+                    {pin_input("pin", pin)}
+                    {(!exists).then(|| view! {
+                        <label for="pin-confirm">{move || t(lang.get(), Key::PinConfirmLabel)}</label>
+                        {pin_input("pin-confirm", confirm)}
+                    })}
+                    <button id="unlock-submit" type="submit" disabled=move || busy.get()>
+                        {move || t(lang.get(), if busy.get() { Key::Working } else { button })}
+                    </button>
+                </form>
+                {move || error.get().map(|k| view! {
+                    <p id="unlock-error" class="result bad" role="alert">{t(lang.get(), k)}</p>
+                })}
+            </section>
+        </main>
+    }
+}

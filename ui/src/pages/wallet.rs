@@ -1,0 +1,94 @@
+//! The wallet: a card per certificate, soonest expiry first, with a search box.
+
+use leptos::prelude::*;
+use shimin_wire::wallet::CertificateCardView;
+
+use crate::api;
+use crate::app::{Route, use_app};
+use crate::components::status::{Badge, error_key, type_name};
+use crate::i18n::{Key, t, tf};
+
+fn card_view(c: CertificateCardView) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let id = c.id.clone();
+    let (slug, printed) = (c.type_slug.clone(), c.type_name.clone());
+    let class = format!("cert-card type-{slug}");
+    let validity = move || {
+        let l = lang.get();
+        match (&c.valid_until, c.days_left) {
+            (Some(until), Some(days)) if (0..=30).contains(&days) => format!(
+                "{} · {}",
+                tf(l, Key::ValidUntil, &[until]),
+                tf(l, Key::DaysLeft, &[&days.to_string()])
+            ),
+            (Some(until), _) => tf(l, Key::ValidUntil, &[until]),
+            (None, _) => t(l, Key::LongTerm).to_owned(),
+        }
+    };
+    view! {
+        <li>
+            <button
+                type="button"
+                class=class
+                data-id=id.clone()
+                on:click=move |_| app.route.set(Route::Detail(id.clone()))
+            >
+                <span class="cert-top">
+                    <span class="cert-type">{move || type_name(lang.get(), &slug, &printed)}</span>
+                    <Badge badge=c.badge/>
+                </span>
+                <span class="cert-holder">{c.holder_name.clone().unwrap_or_default()}</span>
+                <span class="cert-validity">{validity}</span>
+            </button>
+        </li>
+    }
+}
+
+/// The wallet screen.
+#[component]
+pub fn Wallet() -> impl IntoView {
+    let lang = use_app().lang;
+    let query = RwSignal::new(String::new());
+    let cards = LocalResource::new(move || {
+        let q = query.get();
+        async move { api::list_certificates(q).await }
+    });
+    let list = move || {
+        let l = lang.get();
+        cards.get().map(|result| match result {
+            Ok(cards) if cards.is_empty() => {
+                let key = if query.get_untracked().trim().is_empty() {
+                    Key::NoCertificates
+                } else {
+                    Key::NoMatches
+                };
+                view! { <p id="wallet-empty" class="empty">{t(l, key)}</p> }.into_any()
+            }
+            Ok(cards) => view! {
+                <ul id="cards" class="cards">{cards.into_iter().map(card_view).collect_view()}</ul>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="result bad" role="alert">{t(l, error_key(&e))}</p> }.into_any(),
+        })
+    };
+    view! {
+        <main id="wallet" class="screen">
+            <header class="app-bar">
+                <h1>{move || t(lang.get(), Key::WalletTitle)}</h1>
+            </header>
+            <div class="search">
+                <label for="search" class="visually-hidden">{move || t(lang.get(), Key::SearchLabel)}</label>
+                <input
+                    id="search"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=move || t(lang.get(), Key::SearchPlaceholder)
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </div>
+            {list}
+        </main>
+    }
+}

@@ -1,0 +1,399 @@
+//! Types of the wallet screens' IPC: creating and unlocking the wallet, the certificates and their
+//! detail, presenting one as a QR code, verifying someone else's code, and the presentation log.
+//!
+//! Dates travel as `YYYY-MM-DD` (China Standard Time) and times as `YYYY-MM-DD HH:MM`, formatted
+//! by the app; attribute names and reasons travel as codes the UI translates.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether this device has a wallet and whether it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletStatusView {
+    /// A wallet exists in the app's data directory.
+    pub exists: bool,
+    /// It is unlocked in this session.
+    pub unlocked: bool,
+}
+
+/// Arguments of creating or unlocking the wallet. `Debug` hides the PIN.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinRequest {
+    /// Six digits.
+    pub pin: String,
+}
+
+impl fmt::Debug for PinRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PinRequest([redacted])")
+    }
+}
+
+/// Arguments of listing certificates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListCertificatesRequest {
+    /// Text to look for (type name, holder name, any text field); empty lists everything.
+    pub query: String,
+}
+
+/// Arguments naming one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    /// The GB/T 36904 identifier, with its version.
+    pub id: String,
+}
+
+/// The badge on a certificate's card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusBadge {
+    /// Genuine, in date and not revoked, against fresh lists.
+    Valid,
+    /// Valid, but it ends within 30 days.
+    ExpiringSoon,
+    /// Its validity has ended.
+    Expired,
+    /// The issuer revoked it.
+    Revoked,
+    /// The issuer suspended it.
+    Suspended,
+    /// It could not be checked fully: no cached trust or status list, or a stale one.
+    UnverifiedOffline,
+    /// A check failed (signature, issuer, attributes).
+    Invalid,
+}
+
+/// A certificate as its card in the wallet shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateCardView {
+    /// The identifier, with its version.
+    pub id: String,
+    /// The type's slug, e.g. `resident-id-card`; the UI translates it.
+    pub type_slug: String,
+    /// The type's printed name, e.g. 居民身份证, for a slug the UI does not know.
+    pub type_name: String,
+    /// The holder's (or company's) name.
+    pub holder_name: Option<String>,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day; `None` for long-term.
+    pub valid_until: Option<String>,
+    /// Whole days from today to the end of validity (negative once expired).
+    pub days_left: Option<i64>,
+    /// The status badge.
+    pub badge: StatusBadge,
+}
+
+/// A value of an attribute, as the UI shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ValueView {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A date, `YYYY-MM-DD`.
+    Date {
+        /// The date.
+        date: String,
+    },
+    /// A yes/no fact.
+    Bool {
+        /// The fact.
+        value: bool,
+    },
+    /// A whole number.
+    Integer {
+        /// The number.
+        value: i64,
+    },
+    /// A JPEG picture (the photo thumbnail rebuilt as a complete JPEG).
+    Jpeg {
+        /// The JPEG file.
+        bytes: Vec<u8>,
+    },
+    /// Other bytes, shown by their length only.
+    Bytes {
+        /// How many.
+        len: usize,
+    },
+}
+
+impl fmt::Debug for ValueView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ValueView([redacted])")
+    }
+}
+
+/// One attribute: its name (the UI translates it) and value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeView {
+    /// The attribute's name, e.g. `name`, `birth_date`.
+    pub name: String,
+    /// Its value.
+    pub value: ValueView,
+}
+
+/// The overall answer of a verification, as a colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeView {
+    /// Green.
+    Valid,
+    /// Amber: what could be checked passed, something could not be checked.
+    Warning,
+    /// Red.
+    Invalid,
+}
+
+/// One finding of a verification; the UI turns it into a sentence. Never personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ReasonView {
+    /// No QR code could be read in the picture.
+    NoQrCode,
+    /// A QR code, but not a Shimin presentation.
+    NotAShiminCode,
+    /// A Shimin code whose content cannot be read (damaged, too large, unknown version).
+    Malformed,
+    /// The issuer's key is not on the trust list.
+    UnknownIssuer,
+    /// The issuer's signature does not verify: forged or altered.
+    BadIssuerSignature,
+    /// The issuer may not issue this certificate (type, department or key period).
+    IssuerNotAllowed,
+    /// Not valid yet.
+    NotYetValid {
+        /// First valid day.
+        from: String,
+    },
+    /// Expired.
+    Expired {
+        /// The day validity ended.
+        on: String,
+    },
+    /// Revoked by the issuer.
+    Revoked {
+        /// Age of the status list that says so, seconds.
+        list_age_seconds: u64,
+    },
+    /// Suspended by the issuer (or an unknown status, treated alike).
+    Suspended {
+        /// Age of the status list that says so, seconds.
+        list_age_seconds: u64,
+    },
+    /// Revocation could not be checked offline: no cached status list covers it.
+    StatusNotCheckable,
+    /// The cached status list is past its expiry.
+    StatusListStale {
+        /// Its age, seconds.
+        age_seconds: u64,
+    },
+    /// The cached trust list is past its expiry.
+    TrustListStale {
+        /// Its age, seconds.
+        age_seconds: u64,
+    },
+    /// No trust list is cached on this device: nothing can be checked offline.
+    NoTrustList,
+    /// A disclosed attribute does not match what the issuer signed.
+    AttributeTampered {
+        /// The attribute's name.
+        attribute: String,
+    },
+    /// No device signature: it does not show that the holder is present.
+    DeviceSignatureMissing,
+    /// The device signature does not verify.
+    DeviceSignatureBad,
+    /// The code was made too long ago (a screenshot) or the clocks disagree.
+    ExpiredScreenshot {
+        /// `now - signed_at`, seconds.
+        skew_seconds: i64,
+    },
+}
+
+/// How old a cached list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListAgeView {
+    /// Seconds since it was fetched.
+    pub age_seconds: u64,
+    /// Past its refresh time.
+    pub refresh_due: bool,
+    /// Past its expiry.
+    pub stale: bool,
+}
+
+/// The result of checking a certificate or a presentation against the cached lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckView {
+    /// Green, amber or red.
+    pub outcome: OutcomeView,
+    /// Every finding; empty when valid.
+    pub reasons: Vec<ReasonView>,
+    /// The cached trust list's age, if one is cached.
+    pub trust_list: Option<ListAgeView>,
+    /// The cached status list's age, if one covers the certificate.
+    pub status_list: Option<ListAgeView>,
+}
+
+/// One stored version of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// The identifier of this version.
+    pub id: String,
+    /// The version number (0 for the first issue).
+    pub version: u16,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day; `None` for long-term.
+    pub valid_until: Option<String>,
+    /// Whether this is the current version.
+    pub current: bool,
+    /// When it was put in the wallet.
+    pub imported_at: String,
+}
+
+/// Everything about one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateDetailView {
+    /// What the card shows.
+    pub card: CertificateCardView,
+    /// Every attribute, in the issuer's order.
+    pub attributes: Vec<AttributeView>,
+    /// The issuing department's name, from the trust list (or the certificate's own field).
+    pub issuer_name: Option<String>,
+    /// The issuing department's credit code.
+    pub issuer_code: String,
+    /// The check against the cached lists, as a verifier would see it now.
+    pub check: CheckView,
+    /// Every stored version, newest first.
+    pub versions: Vec<VersionView>,
+}
+
+/// What to disclose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresetView {
+    /// Name, masked ID number and photo.
+    Identity,
+    /// Only "age ≥ 18".
+    #[serde(rename = "age_over_18")]
+    AgeOver18,
+    /// Every attribute.
+    Full,
+}
+
+/// Arguments of presenting a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentRequest {
+    /// The certificate.
+    pub id: String,
+    /// What to disclose.
+    pub preset: PresetView,
+    /// A redraw of a code already on screen (every 30 s): not logged again.
+    pub refresh: bool,
+}
+
+/// A signed presentation, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentationView {
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+    /// The QR version (size class), 1–40.
+    pub qr_version: u8,
+    /// Seconds until the code should be redrawn.
+    pub refresh_in_secs: u64,
+    /// The names of the disclosed attributes, in order.
+    pub disclosed: Vec<String>,
+}
+
+/// Arguments of verifying a picture of a presentation QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyImageRequest {
+    /// The PNG or JPEG file.
+    pub image: Vec<u8>,
+}
+
+/// The certificate a presentation is about, once its issuer signature verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentedCertificateView {
+    /// The type's slug.
+    pub type_slug: String,
+    /// The type's printed name.
+    pub type_name: String,
+    /// The identifier.
+    pub identifier: String,
+    /// The issuing department, from the trust list.
+    pub issuer_name: String,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day; `None` for long-term.
+    pub valid_until: Option<String>,
+}
+
+/// The verifier's verdict on a presentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerdictView {
+    /// Outcome, reasons and list ages.
+    pub check: CheckView,
+    /// The certificate, when its issuer signature verified.
+    pub certificate: Option<PresentedCertificateView>,
+    /// The disclosed attributes whose digests matched.
+    pub attributes: Vec<AttributeView>,
+    /// When the holder's device signed it.
+    pub signed_at: Option<String>,
+}
+
+/// One presentation in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntryView {
+    /// When.
+    pub presented_at: String,
+    /// The certificate shown.
+    pub certificate_id: String,
+    /// Its type's slug, if the type is known.
+    pub type_slug: Option<String>,
+    /// The preset, e.g. `identity`.
+    pub preset: String,
+    /// The disclosed attribute names.
+    pub disclosed: Vec<String>,
+}
+
+/// Where the log was exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportView {
+    /// The file written (JSON Lines).
+    pub path: String,
+    /// How many presentations it holds.
+    pub lines: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wallet_views_have_a_stable_json_shape() {
+        let reason = ReasonView::Revoked { list_age_seconds: 60 };
+        assert_eq!(
+            serde_json::to_string(&reason).expect("json"),
+            r#"{"reason":"revoked","list_age_seconds":60}"#
+        );
+        assert_eq!(serde_json::to_string(&StatusBadge::ExpiringSoon).expect("json"), r#""expiring_soon""#);
+        assert_eq!(serde_json::to_string(&PresetView::AgeOver18).expect("json"), r#""age_over_18""#);
+        let value = ValueView::Date { date: "2024-06-01".into() };
+        assert_eq!(serde_json::to_string(&value).expect("json"), r#"{"type":"date","date":"2024-06-01"}"#);
+    }
+
+    #[test]
+    fn debug_hides_pins_and_values() {
+        let printed = format!(
+            "{:?} {:?}",
+            PinRequest { pin: "135790".into() },
+            ValueView::Text { text: "张三".into() }
+        );
+        assert!(!printed.contains("135790") && !printed.contains("张三"), "{printed}");
+    }
+}
