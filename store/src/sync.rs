@@ -242,3 +242,79 @@ impl Wallet {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::keys::PinWrapper;
+    use crate::{cache, schema};
+
+    fn wallet() -> Wallet {
+        let conn = schema::open_in_memory().expect("db");
+        Wallet::create(conn, &PinWrapper::insecure_low_iterations_for_tests("1", 3).expect("pin"), 10)
+            .expect("wallet")
+    }
+
+    fn enrolment(device_id: i64) -> Enrolment {
+        let root_key = shimin_core::crypto::SigningKey::generate_p256().expect("key").verifying_key();
+        Enrolment { backend_url: "http://127.0.0.1:1".into(), device_id, root_key }
+    }
+
+    #[test]
+    fn a_page_needs_an_enrolment_and_a_new_enrolment_starts_from_the_beginning() {
+        let mut w = wallet();
+        assert_eq!(w.enrolment().expect("read"), None);
+        assert!(matches!(w.finish_page("c1", &[], &[]), Err(StoreError::NotInitialised)));
+        assert_eq!(cache::pinned_root_key(w.connection()).expect("read"), None);
+
+        let first = enrolment(7);
+        w.set_enrolment(&first).expect("enrol");
+        assert_eq!(w.enrolment().expect("read"), Some(first.clone()));
+        assert_eq!(cache::pinned_root_key(w.connection()).expect("read"), Some(first.root_key));
+        let reminder = ReminderRecord {
+            certificate_id: "1.2.156".into(),
+            certificate_type: "resident-id-card".into(),
+            expires_at: 99,
+        };
+        let notice = NotificationRecord { id: 3, created_at: 5, message: "签发".into() };
+        w.finish_page("c1", std::slice::from_ref(&reminder), std::slice::from_ref(&notice)).expect("page");
+        // The same notification again (a page pulled twice) is kept once; reminders are replaced.
+        w.finish_page("c2", &[], std::slice::from_ref(&notice)).expect("page again");
+        assert_eq!(w.notifications().expect("read"), vec![notice]);
+        assert!(w.reminders().expect("read").is_empty());
+        assert_eq!(w.sync_progress().expect("read").cursor.as_deref(), Some("c2"));
+        w.finish_sync(42).expect("finish");
+        assert_eq!(w.sync_progress().expect("read").last_sync_at, Some(42));
+
+        w.set_enrolment(&enrolment(8)).expect("enrol again");
+        let progress = w.sync_progress().expect("read");
+        assert_eq!((progress.cursor, progress.last_sync_at), (None, None));
+    }
+
+    #[test]
+    fn outbox_items_keep_their_keys_until_removed() {
+        let mut w = wallet();
+        let a = w.queue_outbox("log", "{\"n\":1}", 1).expect("queue");
+        let b = w.queue_outbox("log", "{\"n\":2}", 2).expect("queue");
+        assert_ne!(a, b);
+        let pending = w.pending_outbox(10).expect("pending");
+        assert_eq!(
+            pending.iter().map(|r| r.idempotency_key.clone()).collect::<Vec<_>>(),
+            [a.clone(), b.clone()]
+        );
+        assert_eq!(w.pending_outbox(10).expect("again"), pending, "reading does not change the keys");
+        w.remove_outbox(std::slice::from_ref(&a)).expect("remove");
+        assert_eq!(w.pending_outbox(10).expect("pending").len(), 1);
+        assert_eq!(w.sync_progress().expect("read").pending_outbox, 1);
+    }
+
+    #[test]
+    fn a_damaged_pinned_root_key_is_a_typed_error() {
+        let mut w = wallet();
+        w.set_enrolment(&enrolment(1)).expect("enrol");
+        w.connection().execute("UPDATE sync_state SET root_key = x'0102'", []).expect("damage");
+        assert!(matches!(w.enrolment(), Err(StoreError::CorruptRow { column: "root_key", .. })));
+        assert!(matches!(cache::pinned_root_key(w.connection()), Err(StoreError::CorruptRow { .. })));
+    }
+}
