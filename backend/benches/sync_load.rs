@@ -122,11 +122,11 @@ fn run(database: &'static str, url: String) -> Figures {
     let client_rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
     let http = reqwest::Client::builder().pool_max_idle_per_host(devices).build().expect("client");
-    let client = shimin_client_free::Client { http: http.clone(), base: base.clone() };
+    let client = shimin_client::BackendClient::new(&base).expect("client");
     let tokens: Vec<String> = client_rt.block_on(async {
         let mut tokens = Vec::with_capacity(devices);
         for (device_id, key) in &registered {
-            tokens.push(client.token(*device_id, key).await);
+            tokens.push(client.device_token(*device_id, key).await.expect("token"));
         }
         tokens
     });
@@ -196,39 +196,6 @@ fn run(database: &'static str, url: String) -> Figures {
         p99_ms: percentile(&all, 99.0),
         max_ms: all.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1_000.0),
         seed_seconds,
-    }
-}
-
-/// Just enough client for the bench's setup: the device-token handshake.
-mod shimin_client_free {
-    use base64::Engine;
-    use shimin_core::cose;
-    use shimin_core::crypto::{SigningKey, SigningPurpose};
-    use shimin_wire::backend::{ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse};
-
-    pub struct Client {
-        pub http: reqwest::Client,
-        pub base: String,
-    }
-
-    impl Client {
-        pub async fn token(&self, device_id: i64, key: &SigningKey) -> String {
-            let url = format!("{}/v1/devices/{device_id}/challenge", self.base);
-            let challenge: ChallengeResponse =
-                self.http.post(url).send().await.expect("challenge").json().await.expect("json");
-            let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(challenge.challenge_b64.as_bytes())
-                .expect("b64");
-            let signature = cose::sign(SigningPurpose::DeviceBinding, &nonce, b"device", key).expect("sign");
-            let body = DeviceTokenRequest {
-                challenge_b64: challenge.challenge_b64,
-                signature_b64: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature),
-            };
-            let url = format!("{}/v1/devices/{device_id}/token", self.base);
-            let token: DeviceTokenResponse =
-                self.http.post(url).json(&body).send().await.expect("token").json().await.expect("json");
-            token.token
-        }
     }
 }
 
