@@ -9,6 +9,7 @@ use tract_onnx::prelude::*;
 
 use crate::error::FaceError;
 use crate::frame::{Border, SquareRegion, check_image, sample_region};
+use crate::model::Model;
 use crate::{BoundingBox, Point2};
 
 const MODEL_BYTES: &[u8] = include_bytes!("../../models/face_detection_short_range.onnx");
@@ -66,7 +67,7 @@ impl Detection {
 /// Loading optimises the graph (tens of milliseconds); make one and reuse it. It is `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct FaceDetector {
-    model: Arc<TypedRunnableModel>,
+    model: Model,
     anchors: Arc<[Anchor]>,
     min_score: f32,
 }
@@ -77,11 +78,7 @@ impl FaceDetector {
     /// # Errors
     /// [`FaceError::Model`] if the embedded model cannot be loaded (a broken build).
     pub fn new() -> Result<Self, FaceError> {
-        let model = tract_onnx::onnx()
-            .model_for_read(&mut &MODEL_BYTES[..])
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(|e| FaceError::model(MODEL_NAME, e))?;
+        let model = Model::load(MODEL_NAME, MODEL_BYTES)?;
         Ok(Self { model, anchors: ssd_anchors().into(), min_score: DEFAULT_MIN_SCORE })
     }
 
@@ -118,23 +115,16 @@ impl FaceDetector {
     }
 
     fn run(&self, input: Vec<f32>) -> Result<(Vec<f32>, Vec<f32>), FaceError> {
-        let tensor = Tensor::from_shape(&[1, INPUT_SIZE, INPUT_SIZE, 3], &input)
-            .map_err(|e| FaceError::model(MODEL_NAME, e))?;
-        let outputs =
-            self.model.run(tvec!(tensor.into_tvalue())).map_err(|e| FaceError::model(MODEL_NAME, e))?;
+        let outputs = self.model.run_nhwc(INPUT_SIZE, &input)?;
         let mut boxes = None;
         let mut scores = None;
-        for out in &outputs {
-            let view = out
-                .try_as_plain_ram()
-                .and_then(|v| v.as_slice::<f32>())
-                .map_err(|e| FaceError::model(MODEL_NAME, e))?;
+        for view in &outputs {
             match view.len() {
-                n if n == NUM_ANCHORS * NUM_COORDS => boxes = Some(view.to_vec()),
-                NUM_ANCHORS => scores = Some(view.to_vec()),
+                n if n == NUM_ANCHORS * NUM_COORDS => boxes = Some(view.clone()),
+                NUM_ANCHORS => scores = Some(view.clone()),
                 got => {
                     return Err(FaceError::UnexpectedOutput {
-                        model: MODEL_NAME,
+                        model: self.model.name(),
                         expected: NUM_ANCHORS,
                         got,
                     });

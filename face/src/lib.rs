@@ -6,6 +6,7 @@ mod features;
 mod frame;
 mod liveness;
 mod mesh;
+mod model;
 mod source;
 
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};

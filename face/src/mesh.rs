@@ -6,11 +6,11 @@
 //! mapped back into the frame.
 
 use image::RgbImage;
-use tract_onnx::prelude::*;
 
 use crate::detector::{Detection, Keypoint};
 use crate::error::FaceError;
 use crate::frame::{Border, SquareRegion, check_image, sample_region};
+use crate::model::Model;
 use crate::{BoundingBox, Point2, Point3};
 
 const MODEL_BYTES: &[u8] = include_bytes!("../../models/face_landmark.onnx");
@@ -167,7 +167,7 @@ impl Landmarks {
 /// The face mesh model, loaded from the model embedded in this crate. `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct FaceMesh {
-    model: Arc<TypedRunnableModel>,
+    model: Model,
 }
 
 impl FaceMesh {
@@ -176,12 +176,7 @@ impl FaceMesh {
     /// # Errors
     /// [`FaceError::Model`] if the embedded model cannot be loaded (a broken build).
     pub fn new() -> Result<Self, FaceError> {
-        let model = tract_onnx::onnx()
-            .model_for_read(&mut &MODEL_BYTES[..])
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(|e| FaceError::model(MODEL_NAME, e))?;
-        Ok(Self { model })
+        Ok(Self { model: Model::load(MODEL_NAME, MODEL_BYTES)? })
     }
 
     /// The mesh of the face `detection` found in `image`.
@@ -202,19 +197,12 @@ impl FaceMesh {
         check_image(image)?;
         let region = region.validated()?;
         let input = sample_region(image, region.square(), INPUT_SIZE, Border::Replicate);
-        let tensor = Tensor::from_shape(&[1, INPUT_SIZE, INPUT_SIZE, 3], &input)
-            .map_err(|e| FaceError::model(MODEL_NAME, e))?;
-        let outputs =
-            self.model.run(tvec!(tensor.into_tvalue())).map_err(|e| FaceError::model(MODEL_NAME, e))?;
+        let outputs = self.model.run_nhwc(INPUT_SIZE, &input)?;
         let mut coords = None;
         let mut flag = None;
-        for out in &outputs {
-            let view = out
-                .try_as_plain_ram()
-                .and_then(|v| v.as_slice::<f32>())
-                .map_err(|e| FaceError::model(MODEL_NAME, e))?;
+        for view in &outputs {
             match view.len() {
-                n if n == NUM_LANDMARKS * 3 => coords = Some(view.to_vec()),
+                n if n == NUM_LANDMARKS * 3 => coords = Some(view.clone()),
                 1 => flag = view.first().copied(),
                 got => {
                     return Err(FaceError::UnexpectedOutput {
