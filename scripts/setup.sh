@@ -23,6 +23,10 @@ APT_PACKAGES=(
   postgresql
   # `make run` on a machine without a display: screenshot of the Xvfb screen, backend health check
   imagemagick curl
+  # shimin-facematch (the backend's 1:1 face match): dlib and the BLAS/LAPACK it links. OpenBLAS
+  # (chosen by Debian's alternatives once installed) runs its ResNet ~8x faster than the reference
+  # BLAS. unzip takes the test photo out of a wheel.
+  libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread unzip
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -66,4 +70,8 @@ fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "setup: the rustup nightly toolchain is missing (needed by cargo fuzz)" >&2; exit 1
 fi
+# --- Files kept out of the repository ----------------------------------------------------------
+# shimin-facematch's dlib models (~31 MB, CC0) and its test photo, sha256-checked, into
+# ~/.cache/shimin; a second run finds them and downloads nothing.
+say "face match models: $(scripts/fetch-face-match-models.sh)"
 say "done"
