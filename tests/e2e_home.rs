@@ -9,7 +9,7 @@ async fn home_screen_checks_an_id_number_in_the_core() -> anyhow::Result<()> {
     let data = shimin_tests::workspace_root().join(format!("target/e2e-data/home-{}", std::process::id()));
     let data_dir = data.display().to_string();
     let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
-    app.wait_for("#create-wallet").await?;
+    app.wait_for("#onboarding").await?;
     app.wait_for("#tab-settings").await?.click().await?;
     app.wait_for("#settings").await?;
 

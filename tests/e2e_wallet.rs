@@ -82,18 +82,11 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
 
     // Present the identity preset; read the code back from the screen and verify it.
     app.wait_for("#present-button").await?.click().await?;
-    let qr = app.wait_for("#present-qr").await?;
+    app.wait_for("#present-qr").await?;
     app.wait_for_text("#present-countdown", |t| t.contains("秒后自动刷新")).await?;
     app.screenshot("wallet-06-present").await?;
-    // WebKitWebDriver's element screenshots come back partly black here, so cut the element out
-    // of a screenshot of the window instead.
-    let (x, y, w, h) = qr.rectangle().await?;
-    let window = image::load_from_memory(&app.client.screenshot().await?)?;
-    let [x, y, w, h] = [x, y, w, h].map(|v| v.round() as u32);
-    let mut png = Vec::new();
-    window.crop_imm(x, y, w, h).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    let png = app.element_png("#present-qr", "wallet-07-present-qr").await?;
     let qr_path = workspace_root().join("target/e2e-screens/wallet-07-present-qr.png");
-    std::fs::write(&qr_path, &png)?;
     let text = shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back");
     let verdict = Verifier::new(&world.trust, &world.status, VerifierPolicy::default())
         .verify_text(&text, wallet_world::now());

@@ -101,10 +101,37 @@ pub async fn enrol(
 /// # Errors
 /// [`SyncFailure`]; [`SyncFailure::is_transient`] says whether to retry with backoff.
 pub async fn sync(wallet: &mut Wallet, client: &BackendClient, now: i64) -> Result<SyncReport, SyncFailure> {
+    sync_with_progress(wallet, client, now, |_| {}).await
+}
+
+/// Where a sync round is, for a progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStep {
+    /// Signing in with the device key.
+    SigningIn,
+    /// Pulling page `n` (from 1).
+    Pulling(u32),
+    /// Refreshing the status lists.
+    StatusLists,
+    /// Pushing the outbox.
+    Pushing,
+}
+
+/// [`sync`], telling `progress` each step as it starts.
+///
+/// # Errors
+/// As [`sync`].
+pub async fn sync_with_progress(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    now: i64,
+    mut progress: impl FnMut(SyncStep),
+) -> Result<SyncReport, SyncFailure> {
     let enrolment = wallet.enrolment()?.ok_or(SyncFailure::NotEnrolled)?;
     if enrolment.backend_url != client.base_url() {
         return Err(SyncFailure::OtherBackend);
     }
+    progress(SyncStep::SigningIn);
     let token = client.device_token(enrolment.device_id, wallet.device_key()).await?;
     let mut report = SyncReport::default();
     let mut trust = cache::load_trust_list(wallet.connection(), &enrolment.root_key)?;
@@ -113,6 +140,7 @@ pub async fn sync(wallet: &mut Wallet, client: &BackendClient, now: i64) -> Resu
         if report.pages >= MAX_PAGES {
             return Err(SyncFailure::TooManyPages);
         }
+        progress(SyncStep::Pulling(report.pages + 1));
         let cursor = wallet.sync_progress()?.cursor;
         let page = PulledPage::parse(client.pull(&token, cursor.as_deref()).await?)?;
         report.pages += 1;
@@ -153,9 +181,11 @@ pub async fn sync(wallet: &mut Wallet, client: &BackendClient, now: i64) -> Resu
         }
     }
 
+    progress(SyncStep::StatusLists);
     if let Some(trust) = trust.as_ref() {
         report.status_lists = refresh_status_lists(wallet, client, trust.list(), now).await?;
     }
+    progress(SyncStep::Pushing);
     report.pushed = push_outbox(wallet, client, &token).await?;
     wallet.finish_sync(now)?;
     Ok(report)

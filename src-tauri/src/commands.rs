@@ -1,6 +1,7 @@
 //! Tauri commands: typed arguments in, typed views out, one line each.
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
     ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, VerdictView, VerifyImageRequest,
@@ -94,4 +95,31 @@ pub async fn presentation_history(
 #[tauri::command]
 pub async fn export_history(state: State<'_, WalletState>) -> Result<ExportView, CommandError> {
     state.export_history().map_err(Into::into)
+}
+
+/// Enrols this device with the backend, then runs the first sync.
+#[tauri::command]
+pub async fn enrol_device(
+    state: State<'_, WalletState>,
+    request: EnrolRequest,
+) -> Result<SyncStatusView, CommandError> {
+    state.enrol(&request.id_number, &request.enrolment_code).await.map_err(Into::into)
+}
+
+/// The sync status line.
+#[tauri::command]
+pub async fn sync_status(state: State<'_, WalletState>) -> Result<SyncStatusView, CommandError> {
+    state.sync_status().map_err(Into::into)
+}
+
+/// Runs a sync round now and answers the status after it.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, WalletState>) -> Result<SyncStatusView, CommandError> {
+    state.sync_now().await.map_err(Into::into)
+}
+
+/// The backend's reminders, soonest first.
+#[tauri::command]
+pub async fn reminders(state: State<'_, WalletState>) -> Result<Vec<ReminderView>, CommandError> {
+    state.reminders().map_err(Into::into)
 }

@@ -14,6 +14,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
+            // Background sync for the life of the app: rounds when the wallet is open and
+            // enrolled, with backoff after failures.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<wallet::WalletState>().background_sync().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -29,6 +35,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::verify_image,
             commands::presentation_history,
             commands::export_history,
+            commands::enrol_device,
+            commands::sync_status,
+            commands::sync_now,
+            commands::reminders,
         ])
 }
 

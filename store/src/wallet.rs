@@ -61,13 +61,21 @@ impl Wallet {
         schema::upgrade(&mut conn)?;
         let (wrapped, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
         let data_key = wrapper.unwrap(&wrapped)?;
-        let pkcs8 = data_key
-            .aead()
-            .open(&sealed_device_key, DEVICE_KEY_AAD)
-            .map_err(|_| StoreError::Undecryptable { table: "key_material" })?;
-        let device_key = SigningKey::from_pkcs8(pkcs8.expose())
-            .map_err(|_| StoreError::CorruptRow { table: "key_material", column: "sealed_device_key" })?;
+        let device_key = unseal_device_key(&data_key, &sealed_device_key)?;
         Ok(Self::assemble(conn, data_key, device_key))
+    }
+
+    /// A second handle on this unlocked wallet over `conn`, another connection to the same
+    /// database file, with the same keys: a background sync writes through it while the screens
+    /// keep reading through this one. SQLite (WAL, busy timeout) orders their transactions.
+    ///
+    /// # Errors
+    /// [`StoreError::NotInitialised`] when `conn` holds no wallet, [`StoreError::Undecryptable`]
+    /// when it holds another wallet than this one.
+    pub fn second_handle(&self, conn: Connection) -> Result<Self, StoreError> {
+        let (_, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
+        let device_key = unseal_device_key(&self.data_key, &sealed_device_key)?;
+        Ok(Self::assemble(conn, self.data_key.clone(), device_key))
     }
 
     fn assemble(conn: Connection, data_key: DataKey, device_key: SigningKey) -> Self {
@@ -128,6 +136,15 @@ impl Wallet {
     pub fn lock(self) -> Connection {
         self.conn
     }
+}
+
+fn unseal_device_key(data_key: &DataKey, sealed: &[u8]) -> Result<SigningKey, StoreError> {
+    let pkcs8 = data_key
+        .aead()
+        .open(sealed, DEVICE_KEY_AAD)
+        .map_err(|_| StoreError::Undecryptable { table: "key_material" })?;
+    SigningKey::from_pkcs8(pkcs8.expose())
+        .map_err(|_| StoreError::CorruptRow { table: "key_material", column: "sealed_device_key" })
 }
 
 fn insert_key_material(
@@ -202,6 +219,32 @@ mod tests {
         ));
         let again = Wallet::open(schema::open_file(&path).expect("db"), &pin("1111")).expect("open");
         assert_eq!(again.device_public_key(), device);
+    }
+
+    #[test]
+    fn a_second_handle_shares_the_keys_and_refuses_another_wallet() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        let mut first =
+            Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create");
+        let mut second = first.second_handle(schema::open_file(&path).expect("db")).expect("second");
+        assert_eq!(second.device_public_key(), first.device_public_key());
+        // What one handle writes under the data key, the other reads.
+        second.queue_outbox("note", "{}", 20).expect("queue");
+        assert_eq!(first.pending_outbox(10).expect("read").len(), 1);
+        first.change_pin(&pin("1111"), &pin("2222"), 30).expect("change");
+        drop(second);
+
+        let other = dir.path().join("other.db");
+        drop(Wallet::create(schema::open_file(&other).expect("db"), &pin("1111"), 10).expect("create"));
+        assert!(matches!(
+            first.second_handle(schema::open_file(&other).expect("db")),
+            Err(StoreError::Undecryptable { .. })
+        ));
+        assert!(matches!(
+            first.second_handle(schema::open_in_memory().expect("db")),
+            Err(StoreError::NotInitialised | StoreError::Sqlite(_))
+        ));
     }
 
     #[test]

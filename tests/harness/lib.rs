@@ -206,6 +206,19 @@ impl AppSession {
         Ok(path)
     }
 
+    /// A PNG of the element matching `css`, cut out of a screenshot of the window (WebKitWebDriver's
+    /// own element screenshots come back partly black here), also saved as
+    /// `target/e2e-screens/NAME.png`.
+    pub async fn element_png(&self, css: &str, name: &str) -> Result<Vec<u8>> {
+        let (x, y, w, h) = self.wait_for(css).await?.rectangle().await?;
+        let window = image::load_from_memory(&self.client.screenshot().await?)?;
+        let [x, y, w, h] = [x, y, w, h].map(|v| v.round().max(0.0) as u32);
+        let mut png = Vec::new();
+        window.crop_imm(x, y, w, h).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+        std::fs::write(self.screens.join(format!("{name}.png")), &png)?;
+        Ok(png)
+    }
+
     /// Ends the WebDriver session (closing the app).
     pub async fn close(self) -> Result<()> {
         self.client.clone().close().await.context("closing the session")?;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{self, AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
     ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView, VerdictView,
@@ -106,4 +107,24 @@ pub async fn presentation_history() -> Result<Vec<HistoryEntryView>, ApiError> {
 /// Exports the presentation log.
 pub async fn export_history() -> Result<ExportView, ApiError> {
     call(ipc::command::EXPORT_HISTORY, &NoArgs {}).await
+}
+
+/// Enrols this device with the backend and runs the first sync.
+pub async fn enrol_device(id_number: String, enrolment_code: String) -> Result<SyncStatusView, ApiError> {
+    with_request(ipc::command::ENROL_DEVICE, &EnrolRequest { id_number, enrolment_code }).await
+}
+
+/// The sync status line.
+pub async fn sync_status() -> Result<SyncStatusView, ApiError> {
+    call(ipc::command::SYNC_STATUS, &NoArgs {}).await
+}
+
+/// Runs a sync round now and answers the status after it.
+pub async fn sync_now() -> Result<SyncStatusView, ApiError> {
+    call(ipc::command::SYNC_NOW, &NoArgs {}).await
+}
+
+/// The backend's reminders, soonest first.
+pub async fn reminders() -> Result<Vec<ReminderView>, ApiError> {
+    call(ipc::command::REMINDERS, &NoArgs {}).await
 }

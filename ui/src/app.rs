@@ -7,7 +7,7 @@ use shimin_wire::wallet::WalletStatusView;
 use crate::api;
 use crate::components::tab_bar::TabBar;
 use crate::i18n::Lang;
-use crate::pages::{detail, history, present, settings, unlock, verify, wallet};
+use crate::pages::{detail, history, onboarding, present, settings, unlock, verify, wallet};
 
 /// The screens. Detail and present belong to the wallet tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub enum Route {
     History,
     /// Language and about.
     Settings,
+    /// Registering this device with the backend.
+    Enrol,
 }
 
 /// What every component can reach: the language, the route and the wallet's state.
@@ -64,11 +66,14 @@ pub fn App() -> impl IntoView {
     let unlocked = move || ctx.wallet.get().is_some_and(|w| w.unlocked);
     let page = move || {
         let route = ctx.route.get();
-        let needs_wallet =
-            matches!(route, Route::Wallet | Route::Detail(_) | Route::Present(_) | Route::History);
+        let needs_wallet = matches!(
+            route,
+            Route::Wallet | Route::Detail(_) | Route::Present(_) | Route::History | Route::Enrol
+        );
         if needs_wallet && !unlocked() {
             return match ctx.wallet.get() {
-                Some(status) => view! { <unlock::Unlock exists=status.exists/> }.into_any(),
+                Some(status) if status.exists => view! { <unlock::Unlock/> }.into_any(),
+                Some(_) => view! { <onboarding::Onboarding/> }.into_any(),
                 None => ().into_any(),
             };
         }
@@ -79,6 +84,7 @@ pub fn App() -> impl IntoView {
             Route::Verify => view! { <verify::Verify/> }.into_any(),
             Route::History => view! { <history::History/> }.into_any(),
             Route::Settings => view! { <settings::Settings/> }.into_any(),
+            Route::Enrol => view! { <onboarding::Enrol/> }.into_any(),
         }
     };
     view! {

@@ -31,6 +31,15 @@ pub mod command {
     pub const PRESENTATION_HISTORY: &str = "presentation_history";
     /// Writes the presentation log as JSON Lines: → [`crate::wallet::ExportView`].
     pub const EXPORT_HISTORY: &str = "export_history";
+    /// Enrols this device with the backend and starts the first sync:
+    /// [`crate::sync::EnrolRequest`] → [`crate::sync::SyncStatusView`].
+    pub const ENROL_DEVICE: &str = "enrol_device";
+    /// The sync status line: → [`crate::sync::SyncStatusView`].
+    pub const SYNC_STATUS: &str = "sync_status";
+    /// Runs a sync round now and waits for it: → [`crate::sync::SyncStatusView`].
+    pub const SYNC_NOW: &str = "sync_now";
+    /// The backend's reminders: → `Vec<`[`crate::sync::ReminderView`]`>`.
+    pub const REMINDERS: &str = "reminders";
 }
 
 /// What the "about" part of the app shows.
@@ -124,6 +133,20 @@ pub enum CommandError {
     PresetNotApplicable,
     /// The wallet's data could not be read or written (damaged, or the disk failed).
     Storage,
+    /// The identity number is not a valid one.
+    InvalidIdNumber,
+    /// No backend is configured, so this device cannot be enrolled or synced.
+    NoBackend,
+    /// This device is not enrolled with the backend yet.
+    NotEnrolled,
+    /// The backend refused the enrolment: a wrong, spent or expired code, or another person's.
+    EnrolmentRefused,
+    /// The backend could not be reached; try again when online.
+    Offline,
+    /// The backend failed or is busy; try again later.
+    ServerUnavailable,
+    /// The backend answered something that does not verify; nothing of it was stored.
+    BadData,
 }
 
 #[cfg(test)]

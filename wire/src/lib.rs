@@ -2,4 +2,5 @@
 
 pub mod backend;
 pub mod ipc;
+pub mod sync;
 pub mod wallet;

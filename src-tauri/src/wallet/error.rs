@@ -5,6 +5,7 @@
 use shimin_core::present::PresentError;
 use shimin_store::{KeyError, StoreError};
 use shimin_wire::ipc::CommandError;
+use shimin_wire::sync::SyncProblemView;
 
 /// Why a wallet operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,21 @@ pub enum AppError {
     /// A file could not be read or written.
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
+    /// The identity number is not a valid one.
+    #[error("invalid identity number")]
+    InvalidIdNumber,
+    /// No backend is configured.
+    #[error("no backend is configured")]
+    NoBackend,
+    /// The device is not enrolled with the backend.
+    #[error("this device is not enrolled")]
+    NotEnrolled,
+    /// The backend refused the enrolment code.
+    #[error("the backend refused the enrolment")]
+    EnrolmentRefused,
+    /// Talking to the backend failed.
+    #[error("backend: {0}")]
+    Backend(shimin_client::SyncFailure),
     /// Something that should not happen (a poisoned lock, a QR code too large).
     #[error("internal: {0}")]
     Internal(&'static str),
@@ -82,6 +98,20 @@ impl From<AppError> for CommandError {
             e @ (AppError::Store(_) | AppError::Io(_)) => {
                 eprintln!("shimin: {e}");
                 CommandError::Storage
+            }
+            AppError::InvalidIdNumber => CommandError::InvalidIdNumber,
+            AppError::NoBackend => CommandError::NoBackend,
+            AppError::NotEnrolled => CommandError::NotEnrolled,
+            AppError::EnrolmentRefused => CommandError::EnrolmentRefused,
+            AppError::Backend(failure) => {
+                eprintln!("shimin: {failure}");
+                match super::sync::problem_of(&failure) {
+                    SyncProblemView::Offline => CommandError::Offline,
+                    SyncProblemView::ServerUnavailable => CommandError::ServerUnavailable,
+                    SyncProblemView::Storage => CommandError::Storage,
+                    SyncProblemView::DeviceRefused => CommandError::EnrolmentRefused,
+                    SyncProblemView::BadData => CommandError::BadData,
+                }
             }
             e @ (AppError::Present(_) | AppError::Internal(_)) => {
                 eprintln!("shimin: {e}");

@@ -11,6 +11,7 @@ mod certificates;
 mod error;
 mod history;
 mod lists;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -26,6 +27,8 @@ use shimin_wire::wallet::{
 
 pub use error::AppError;
 use lists::CachedLists;
+use sync::SyncState;
+pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
 /// The environment variable that moves the data directory (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "SHIMIN_DATA_DIR";
@@ -42,6 +45,7 @@ pub struct WalletState {
     data_dir: PathBuf,
     export_dir: PathBuf,
     wallet: Mutex<Option<Wallet>>,
+    sync: SyncState,
 }
 
 /// The system clock, Unix seconds.
@@ -60,17 +64,27 @@ fn pin_wrapper(pin: &str) -> Result<PinWrapper, AppError> {
 impl WalletState {
     /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
     /// directory). Exports go to `downloads` when the data directory is the platform's.
+    /// The backend comes from `$SHIMIN_BACKEND_URL` (none: the app works offline only).
     pub fn new(default_data_dir: PathBuf, downloads: Option<PathBuf>) -> Self {
-        match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        let state = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
             Some(dir) => Self::in_dir(PathBuf::from(dir), None),
             None => Self::in_dir(default_data_dir, downloads),
-        }
+        };
+        Self { sync: SyncState::from_env(), ..state }
     }
 
-    /// The wallet in `data_dir`; exports go to `export_dir`, else to `data_dir/exports`.
+    /// The wallet in `data_dir`, with no backend; exports go to `export_dir`, else to
+    /// `data_dir/exports`.
     pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
         let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
-        Self { data_dir, export_dir, wallet: Mutex::new(None) }
+        let sync = SyncState::new(None, DEFAULT_SYNC_INTERVAL);
+        Self { data_dir, export_dir, wallet: Mutex::new(None), sync }
+    }
+
+    /// The same wallet, enrolling with and syncing against `backend_url` every `interval`.
+    #[must_use]
+    pub fn with_backend(self, backend_url: &str, interval: std::time::Duration) -> Self {
+        Self { sync: SyncState::new(Some(backend_url.to_owned()), interval), ..self }
     }
 
     fn database(&self) -> PathBuf {
@@ -88,6 +102,18 @@ impl WalletState {
 
     fn guard(&self) -> Result<MutexGuard<'_, Option<Wallet>>, AppError> {
         self.wallet.lock().map_err(|_| AppError::Internal("the wallet lock is poisoned"))
+    }
+
+    /// Runs `f` on the open wallet.
+    fn with_wallet<T>(&self, f: impl FnOnce(&mut Wallet) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut guard = self.guard()?;
+        f(guard.as_mut().ok_or(AppError::Locked)?)
+    }
+
+    /// A second handle on the open wallet over its own connection, for a sync round.
+    fn second_handle(&self) -> Result<Wallet, AppError> {
+        let conn = self.connect()?;
+        self.with_wallet(|w| Ok(w.second_handle(conn)?))
     }
 
     /// Runs `f` on the open wallet with the cached lists.
@@ -139,6 +165,7 @@ impl WalletState {
         // The key derivation takes a moment: do it before taking the lock.
         let wallet = Wallet::open(self.connect()?, &wrapper)?;
         *self.guard()? = Some(wallet);
+        self.sync.request_round();
         Ok(())
     }
 

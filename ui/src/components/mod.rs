@@ -3,4 +3,5 @@
 pub mod attributes;
 pub mod check;
 pub mod status;
+pub mod sync_line;
 pub mod tab_bar;

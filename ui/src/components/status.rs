@@ -45,6 +45,13 @@ pub fn error_key(error: &ApiError) -> Key {
         ApiError::Command(CommandError::NoWallet) => Key::ErrorNoWallet,
         ApiError::Command(CommandError::WalletExists) => Key::ErrorWalletExists,
         ApiError::Command(CommandError::PresetNotApplicable) => Key::ErrorPresetNotApplicable,
+        ApiError::Command(CommandError::InvalidIdNumber) => Key::ErrorInvalidIdNumber,
+        ApiError::Command(CommandError::NoBackend) => Key::ErrorNoBackend,
+        ApiError::Command(CommandError::NotEnrolled) => Key::ErrorNotEnrolled,
+        ApiError::Command(CommandError::EnrolmentRefused) => Key::ErrorEnrolmentRefused,
+        ApiError::Command(CommandError::Offline) => Key::ErrorOffline,
+        ApiError::Command(CommandError::ServerUnavailable) => Key::ErrorServerUnavailable,
+        ApiError::Command(CommandError::BadData) => Key::ErrorBadData,
         ApiError::Command(CommandError::BadRequest | CommandError::Internal) | ApiError::Bridge => {
             Key::ErrorInternal
         }

@@ -8,7 +8,7 @@ use crate::api::{self, ApiError};
 use crate::app::use_lang;
 use crate::i18n::{Key, Lang, t, tf};
 
-fn problem_text(lang: Lang, problem: IdNumberProblem) -> String {
+pub fn problem_text(lang: Lang, problem: IdNumberProblem) -> String {
     match problem {
         IdNumberProblem::WrongLength { length } => tf(lang, Key::IdWrongLength, &[&length.to_string()]),
         IdNumberProblem::InvalidCharacter { position } => {

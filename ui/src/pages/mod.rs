@@ -3,6 +3,7 @@
 pub mod detail;
 pub mod history;
 pub mod id_check;
+pub mod onboarding;
 pub mod present;
 pub mod settings;
 pub mod unlock;

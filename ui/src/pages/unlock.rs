@@ -1,4 +1,4 @@
-//! Opening the wallet with its PIN, or creating it with a new one (entered twice).
+//! Opening the wallet with its PIN. (A new wallet is created in the onboarding.)
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,30 +12,25 @@ fn six_digits(pin: &str) -> bool {
     pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The unlock or create screen; `exists` says which.
+/// The unlock screen.
 #[component]
-pub fn Unlock(exists: bool) -> impl IntoView {
+pub fn Unlock() -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let pin = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
 
     let submit = move || {
-        let (p, c) = (pin.get_untracked(), confirm.get_untracked());
+        let p = pin.get_untracked();
         if !six_digits(&p) {
             error.set(Some(Key::PinNotSixDigits));
-            return;
-        }
-        if !exists && p != c {
-            error.set(Some(Key::PinsDiffer));
             return;
         }
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            let result = if exists { api::unlock_wallet(p).await } else { api::create_wallet(p).await };
+            let result = api::unlock_wallet(p).await;
             busy.set(false);
             match result {
                 Ok(()) => refresh_wallet_status(app.wallet),
@@ -47,11 +42,7 @@ pub fn Unlock(exists: bool) -> impl IntoView {
         });
     };
 
-    let (title, intro, button) = if exists {
-        (Key::UnlockTitle, Key::UnlockIntro, Key::UnlockButton)
-    } else {
-        (Key::CreateTitle, Key::CreateIntro, Key::CreateButton)
-    };
+    let (title, intro, button) = (Key::UnlockTitle, Key::UnlockIntro, Key::UnlockButton);
     let pin_input = move |id: &'static str, value: RwSignal<String>| {
         view! {
             <input
@@ -68,7 +59,7 @@ pub fn Unlock(exists: bool) -> impl IntoView {
         }
     };
     view! {
-        <main id=if exists { "unlock" } else { "create-wallet" } class="screen">
+        <main id="unlock" class="screen">
             <header class="app-bar">
                 <h1>{move || t(lang.get(), Key::AppName)}</h1>
                 <p class="tagline">{move || t(lang.get(), Key::Tagline)}</p>
@@ -79,10 +70,6 @@ pub fn Unlock(exists: bool) -> impl IntoView {
                 <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     <label for="pin">{move || t(lang.get(), Key::PinLabel)}</label>
                     {pin_input("pin", pin)}
-                    {(!exists).then(|| view! {
-                        <label for="pin-confirm">{move || t(lang.get(), Key::PinConfirmLabel)}</label>
-                        {pin_input("pin-confirm", confirm)}
-                    })}
                     <button id="unlock-submit" type="submit" disabled=move || busy.get()>
                         {move || t(lang.get(), if busy.get() { Key::Working } else { button })}
                     </button>

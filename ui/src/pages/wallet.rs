@@ -1,4 +1,5 @@
-//! The wallet: a card per certificate, soonest expiry first, with a search box.
+//! The wallet: the sync line, the backend's reminders, and a card per certificate, soonest
+//! expiry first, with a search box.
 
 use leptos::prelude::*;
 use shimin_wire::wallet::CertificateCardView;
@@ -6,6 +7,7 @@ use shimin_wire::wallet::CertificateCardView;
 use crate::api;
 use crate::app::{Route, use_app};
 use crate::components::status::{Badge, error_key, type_name};
+use crate::components::sync_line::SyncLine;
 use crate::i18n::{Key, t, tf};
 
 fn card_view(c: CertificateCardView) -> impl IntoView {
@@ -50,10 +52,36 @@ fn card_view(c: CertificateCardView) -> impl IntoView {
 pub fn Wallet() -> impl IntoView {
     let lang = use_app().lang;
     let query = RwSignal::new(String::new());
+    // Bumped by the sync line when a round finished: the cards and reminders are read again.
+    let changed = RwSignal::new(0_u64);
     let cards = LocalResource::new(move || {
         let q = query.get();
+        changed.track();
         async move { api::list_certificates(q).await }
     });
+    let reminders = LocalResource::new(move || {
+        changed.track();
+        async move { api::reminders().await.unwrap_or_default() }
+    });
+    let reminder_list = move || {
+        let l = lang.get();
+        let items = reminders.get().unwrap_or_default();
+        (!items.is_empty()).then(|| {
+            let rows = items
+                .into_iter()
+                .map(|r| {
+                    let name = type_name(l, &r.type_slug, &r.type_slug);
+                    view! { <li>{tf(l, Key::ReminderExpires, &[&name, &r.days_left.to_string()])}</li> }
+                })
+                .collect_view();
+            view! {
+                <section id="reminders" class="card reminders" aria-labelledby="reminders-title">
+                    <h2 id="reminders-title">{t(l, Key::RemindersTitle)}</h2>
+                    <ul>{rows}</ul>
+                </section>
+            }
+        })
+    };
     let list = move || {
         let l = lang.get();
         cards.get().map(|result| match result {
@@ -77,6 +105,8 @@ pub fn Wallet() -> impl IntoView {
             <header class="app-bar">
                 <h1>{move || t(lang.get(), Key::WalletTitle)}</h1>
             </header>
+            <SyncLine changed=changed/>
+            {reminder_list}
             <div class="search">
                 <label for="search" class="visually-hidden">{move || t(lang.get(), Key::SearchLabel)}</label>
                 <input

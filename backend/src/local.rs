@@ -1,0 +1,162 @@
+//! The real backend served on a loopback port inside the calling process, over an SQLite file,
+//! with the demo population: what the sync client's, the app's and the end-to-end tests run
+//! against. It can be stopped and started again on the same address and data (a server that
+//! goes away mid-sync), and staff act through the same service calls the HTTP handlers make.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use shimin_wire::backend::{CertificateView, IssueCertificateRequest, StatusAction};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::now;
+use crate::seed::{self, SeedReport};
+use crate::server::{self, Limits};
+use crate::service::{Backend, Config, ServiceError};
+use crate::store::DatabaseUrl;
+
+/// Why the local backend could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalError {
+    /// The loopback port could not be bound.
+    #[error("bind: {0}")]
+    Bind(#[from] std::io::Error),
+    /// The database or the service failed.
+    #[error("backend: {0}")]
+    Service(#[from] ServiceError),
+    /// The database could not be opened.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// A backend running in this process on `127.0.0.1`.
+#[derive(Debug)]
+pub struct LocalBackend {
+    addr: SocketAddr,
+    database: String,
+    backend: Backend,
+    seed: SeedReport,
+    running: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
+}
+
+/// Every device syncs from 127.0.0.1 here: the per-address limits of a public server would
+/// throttle the tests, so they are generous.
+const LOCAL_LIMITS: Limits = Limits { auth_burst: 100_000, auth_per_minute: 100_000 };
+
+impl LocalBackend {
+    /// Starts a backend over `dir/backend.db` on a free loopback port, seeded with `citizens`
+    /// citizens (the named demo citizens first).
+    ///
+    /// # Errors
+    /// [`LocalError`] when the port, the database or the seed fails.
+    pub async fn start(dir: &Path, citizens: u32) -> Result<Self, LocalError> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let database = format!("sqlite://{}", dir.join("backend.db").display());
+        let backend = Self::open(&database, addr).await?;
+        let seed = seed::seed(&backend, citizens, now()).await?;
+        let mut local = Self { addr, database, backend, seed, running: None };
+        local.serve(listener);
+        Ok(local)
+    }
+
+    async fn open(database: &str, addr: SocketAddr) -> Result<Backend, LocalError> {
+        let url = database.parse::<DatabaseUrl>().map_err(|e| LocalError::Database(e.to_string()))?;
+        let store = url.open().await.map_err(|e| LocalError::Database(e.to_string()))?;
+        // Fewer PBKDF2 rounds for staff passwords: these are test logins.
+        let config =
+            Config { public_url: format!("http://{addr}"), password_iterations: 1_000, ..Config::default() };
+        Ok(Backend::new(store, config).await?)
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, self.backend.clone(), LOCAL_LIMITS, async {
+            let _ = stopped.await;
+        }));
+        self.running = Some((stop, task));
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The service, for checks a test makes behind the API's back.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// The demo citizens and staff the seed made, with the citizens' one-time enrolment codes.
+    pub fn seed(&self) -> &SeedReport {
+        &self.seed
+    }
+
+    /// Stops serving (requests in flight finish); the data stays.
+    ///
+    /// # Errors
+    /// The server task's I/O error, if it ended with one.
+    pub async fn stop(&mut self) -> std::io::Result<()> {
+        if let Some((stop, task)) = self.running.take() {
+            let _ = stop.send(());
+            return task.await.map_err(std::io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    /// Starts serving again on the same address and database.
+    ///
+    /// # Errors
+    /// [`LocalError`] when the address or the database cannot be had again.
+    pub async fn restart(&mut self) -> Result<(), LocalError> {
+        self.stop().await?;
+        let listener = TcpListener::bind(self.addr).await?;
+        self.backend = Self::open(&self.database, self.addr).await?;
+        self.serve(listener);
+        Ok(())
+    }
+
+    /// Signs in as the seeded staff member `login` and issues `request`.
+    ///
+    /// # Errors
+    /// As [`Backend::staff_login`] and [`Backend::issue`].
+    pub async fn issue_as(
+        &self,
+        login: &str,
+        request: IssueCertificateRequest,
+    ) -> Result<CertificateView, ServiceError> {
+        let staff = self.staff(login).await?;
+        self.backend.issue(&staff, request, now()).await
+    }
+
+    /// Signs in as the seeded staff member `login` and changes certificate `id`'s status.
+    ///
+    /// # Errors
+    /// As [`Backend::staff_login`] and [`Backend::change_status`].
+    pub async fn change_status_as(
+        &self,
+        login: &str,
+        id: i64,
+        action: StatusAction,
+    ) -> Result<CertificateView, ServiceError> {
+        let staff = self.staff(login).await?;
+        self.backend.change_status(&staff, id, action, now()).await
+    }
+
+    async fn staff(&self, login: &str) -> Result<crate::store::StaffRecord, ServiceError> {
+        let (_, password, _, _) =
+            self.seed.staff.iter().find(|s| s.0 == login).ok_or(ServiceError::Unauthorized)?;
+        let session = self.backend.staff_login(login, password, now()).await?;
+        self.backend.staff_for_token(&session.token, now()).await
+    }
+}
+
+impl Drop for LocalBackend {
+    fn drop(&mut self) {
+        if let Some((stop, _)) = self.running.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A new user against the real backend (started by this test on loopback): onboarding in the real
+//! window (language, the ID number checked live, the one-time enrolment code, a PIN), the device
+//! registered and the first sync bringing the ID card the police issued; the QR code on screen
+//! read back from a screenshot and verified with the project's own verifier and the backend's
+//! lists → valid; the card revoked on the backend → "sync now" → the same code verifies as
+//! revoked; the backend gone → the sync line says offline, and a card still presents a code that
+//! verifies.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use shimin_backend::local::LocalBackend;
+use shimin_client::BackendClient;
+use shimin_core::status_list::VerifiedStatusList;
+use shimin_core::trust::{CachedCopy, TrustList, VerifiedTrustList};
+use shimin_core::verifier::{Outcome, Reason, Verdict, Verifier, VerifierPolicy};
+use shimin_tests::{AppSession, workspace_root};
+use shimin_wire::backend::{CertificateFields, CertificateView, IssueCertificateRequest, StatusAction};
+
+const POLICE: &str = "police-issuer";
+const PIN: &str = "864209";
+
+fn now() -> i64 {
+    shimin_backend::now()
+}
+
+async fn issue_id_card(server: &LocalBackend, holder: &str) -> CertificateView {
+    let request = IssueCertificateRequest {
+        holder_id_number: holder.to_owned(),
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2044-05-31".into()),
+        fields: CertificateFields::ResidentIdCard,
+    };
+    server.issue_as(POLICE, request).await.expect("issued")
+}
+
+/// What a verifier fetches from the backend: the trust list under the national root key, and the
+/// status list the certificate points to.
+struct VerifierLists {
+    trust: CachedCopy<VerifiedTrustList>,
+    status: Vec<CachedCopy<VerifiedStatusList>>,
+}
+
+impl VerifierLists {
+    async fn fetch(base: &str, status_list_id: i64) -> Self {
+        let client = BackendClient::new(base).expect("client");
+        let root = client.root_key().await.expect("root key");
+        let signed = client.trust_list(None).await.expect("trust list").expect("a list");
+        let trust = TrustList::verify(&signed.bytes, &root, now()).expect("the trust list verifies");
+        let uri = format!("{base}/v1/status-lists/{status_list_id}");
+        let signed = client.status_list(&uri).await.expect("status list");
+        let key = trust.status_list_key(&signed.bytes).expect("signed by a listed key");
+        let status = VerifiedStatusList::verify(&signed.bytes, key, now()).expect("the status list verifies");
+        Self { trust: CachedCopy::new(trust, now()), status: vec![CachedCopy::new(status, now())] }
+    }
+
+    fn verify(&self, text: &str) -> Verdict {
+        Verifier::new(&self.trust, &self.status, VerifierPolicy::default()).verify_text(text, now())
+    }
+}
+
+async fn cards(app: &AppSession) -> anyhow::Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
+        texts.push(card.text().await?);
+    }
+    Ok(texts)
+}
+
+/// Waits (15 s at most) until the wallet's cards satisfy `ready`.
+async fn wait_cards(app: &AppSession, ready: impl Fn(&[String]) -> bool) -> anyhow::Result<Vec<String>> {
+    for _ in 0..150 {
+        let now = cards(app).await?;
+        if ready(&now) {
+            return Ok(now);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the cards never became as expected: {:?}", cards(app).await?)
+}
+
+/// Every card's text holds "有效期至" (valid until); a revoked card's badge says "已吊销".
+fn revoked(card: &str) -> bool {
+    card.contains("已吊销")
+}
+
+/// Opens the first card that is not revoked, presents it, and reads the code back.
+async fn present_valid_card(app: &AppSession, screen: &str) -> anyhow::Result<String> {
+    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
+        if !revoked(&card.text().await?) {
+            card.click().await?;
+            break;
+        }
+    }
+    app.wait_for("#present-button").await?.click().await?;
+    app.wait_for_text("#present-countdown", |t| t.contains("秒后自动刷新")).await?;
+    app.screenshot(screen).await?;
+    let png = app.element_png("#present-qr", &format!("{screen}-qr")).await?;
+    Ok(shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
+    let data = workspace_root().join(format!("target/e2e-data/sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let mut server = LocalBackend::start(&data, 5).await?;
+    let (holder, name, code) = server.seed().demo[0].clone();
+    let issued = issue_id_card(&server, &holder).await;
+
+    let app_dir = data.join("app").display().to_string();
+    let base = server.base_url();
+    let app =
+        AppSession::start(&[("SHIMIN_DATA_DIR", app_dir.as_str()), ("SHIMIN_BACKEND_URL", base.as_str())])
+            .await?;
+
+    // Welcome: the language is chosen first, and the screen follows it at once.
+    app.wait_for("#onboarding").await?;
+    app.wait_for("#lang-en").await?.click().await?;
+    app.wait_for_text("#welcome-title", |t| t.contains("Welcome to Shimin")).await?;
+    app.screenshot("sync-01-welcome-en").await?;
+    app.wait_for("#lang-zh-Hans").await?.click().await?;
+    app.wait_for_text("#welcome-title", |t| t.contains("欢迎使用市民通")).await?;
+    app.wait_for("#onboard-start").await?.click().await?;
+
+    // Who you are: the ID number is checked as it is typed.
+    let id_input = app.wait_for("#onboard-id").await?;
+    id_input.send_keys("110105194912310021").await?;
+    let wrong = app.wait_for_text("#onboard-id-result", |t| !t.is_empty()).await?;
+    assert!(wrong.contains("校验码不正确"), "{wrong}");
+    app.screenshot("sync-02-identity-typo").await?;
+    id_input.clear().await?;
+    id_input.send_keys(&holder).await?;
+    app.wait_for_text("#onboard-id-result", |t| t.contains("号码有效")).await?;
+    app.wait_for("#onboard-code").await?.send_keys(&code).await?;
+    app.screenshot("sync-03-identity").await?;
+    app.wait_for("#onboard-next").await?.click().await?;
+
+    // A PIN, twice; then the wallet is created, the device registered and the first sync run.
+    app.wait_for("#pin").await?.send_keys(PIN).await?;
+    app.wait_for("#pin-confirm").await?.send_keys(PIN).await?;
+    app.screenshot("sync-04-pin").await?;
+    app.wait_for("#create-submit").await?.click().await?;
+    app.wait_for("#wallet").await?;
+    let texts = wait_cards(&app, |c| c.len() == 1).await?;
+    assert!(texts[0].contains("居民身份证") && texts[0].contains(&name) && !revoked(&texts[0]), "{texts:?}");
+    let line = app.wait_for_text("#sync-state", |t| t.contains("同步")).await?;
+    assert!(line.contains("刚刚同步"), "{line}");
+    app.screenshot("sync-05-wallet-after-first-sync").await?;
+
+    // Present it; the code on screen verifies with the backend's lists.
+    let text = present_valid_card(&app, "sync-06-present").await?;
+    let lists = VerifierLists::fetch(&base, issued.status_list_id).await;
+    let verdict = lists.verify(&text);
+    assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.reasons);
+
+    // The police revoke it (and issue a new card); "sync now" brings both.
+    server.change_status_as(POLICE, issued.id, StatusAction::Revoke).await?;
+    issue_id_card(&server, &holder).await;
+    app.wait_for("#tab-wallet").await?.click().await?;
+    app.wait_for("#sync-now").await?.click().await?;
+    let texts = wait_cards(&app, |c| c.len() == 2 && c.iter().any(|t| revoked(t))).await?;
+    assert!(texts.iter().any(|t| !revoked(t)), "{texts:?}");
+    app.screenshot("sync-07-revoked-after-sync").await?;
+    // The very code shown before is now refused by a verifier with fresh lists.
+    let fresh = VerifierLists::fetch(&base, issued.status_list_id).await;
+    let verdict = fresh.verify(&text);
+    assert_eq!(verdict.outcome, Outcome::Invalid, "{:?}", verdict.reasons);
+    assert!(verdict.reasons.iter().any(|r| matches!(r, Reason::Revoked { .. })), "{:?}", verdict.reasons);
+
+    // The backend goes away: the sync line says so, and the valid card still presents offline.
+    server.stop().await?;
+    app.wait_for("#sync-now").await?.click().await?;
+    let problem = app.wait_for_text("#sync-problem", |t| !t.is_empty()).await?;
+    assert!(problem.contains("离线") && problem.contains("自动重试"), "{problem}");
+    app.screenshot("sync-08-offline").await?;
+    let offline_text = present_valid_card(&app, "sync-09-present-offline").await?;
+    let verdict = fresh.verify(&offline_text);
+    assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.reasons);
+    assert_ne!(offline_text, text, "a new presentation of the new card");
+
+    app.close().await?;
+    let _ = std::fs::remove_dir_all(&data);
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! First start: choose the language → who you are (ID number checked live, and the one-time
+//! enrolment code until the liveness check takes its place) → a PIN → the wallet is created,
+//! this device registered and the first sync run. A failed registration keeps the wallet and
+//! what was typed, and offers to try again or to register later. Also the "register this
+//! device" screen for a wallet that was not registered.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shimin_wire::ipc::IdNumberCheckView;
+
+use crate::api;
+use crate::app::{Route, refresh_wallet_status, use_app};
+use crate::components::status::error_key;
+use crate::i18n::{Key, Lang, t, tf};
+use crate::pages::id_check::problem_text;
+
+fn six_digits(pin: &str) -> bool {
+    pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The ID number (checked in the core as it is typed) and the enrolment code.
+#[component]
+fn IdentityFields(id_number: RwSignal<String>, code: RwSignal<String>) -> impl IntoView {
+    let lang = use_app().lang;
+    let check = RwSignal::new(None::<IdNumberCheckView>);
+    let on_id = move |ev| {
+        let value = event_target_value(&ev);
+        id_number.set(value.clone());
+        if value.trim().chars().count() < 18 {
+            check.set(None);
+            return;
+        }
+        spawn_local(async move {
+            check.set(api::check_id_number(value).await.ok());
+        });
+    };
+    let result = move || {
+        let l = lang.get();
+        check.get().map(|c| match c {
+            IdNumberCheckView::Valid { masked, .. } => view! {
+                <p id="onboard-id-result" class="result ok" role="status">
+                    {t(l, Key::IdValid)} " · " <span class="mono">{masked}</span>
+                </p>
+            }
+            .into_any(),
+            IdNumberCheckView::Invalid { reason } => view! {
+                <p id="onboard-id-result" class="result bad" role="alert">{problem_text(l, reason)}</p>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <label for="onboard-id">{move || t(lang.get(), Key::IdCheckLabel)}</label>
+        <input
+            id="onboard-id"
+            class="mono"
+            autocomplete="off"
+            maxlength="18"
+            placeholder=move || t(lang.get(), Key::IdCheckPlaceholder)
+            prop:value=move || id_number.get()
+            on:input=on_id
+        />
+        {result}
+        <label for="onboard-code">{move || t(lang.get(), Key::EnrolmentCodeLabel)}</label>
+        <input
+            id="onboard-code"
+            class="mono"
+            autocomplete="one-time-code"
+            maxlength="64"
+            prop:value=move || code.get()
+            on:input=move |ev| code.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// Whether the identity step may go on; the sentence to show otherwise.
+async fn identity_problem(id_number: &str, code: &str) -> Option<String> {
+    let lang = use_app().lang.get_untracked();
+    match api::check_id_number(id_number.trim().to_owned()).await {
+        Ok(IdNumberCheckView::Valid { .. }) => {}
+        Ok(IdNumberCheckView::Invalid { reason }) => return Some(problem_text(lang, reason)),
+        Err(e) => return Some(t(lang, error_key(&e)).to_owned()),
+    }
+    code.trim().is_empty().then(|| t(lang, Key::EnrolmentCodeMissing).to_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Welcome,
+    Identity,
+    Pin,
+    Working(Key),
+    Failed(Key),
+}
+
+/// The first-start flow, shown while no wallet exists.
+#[component]
+pub fn Onboarding() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let step = RwSignal::new(Step::Welcome);
+    let id_number = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let register = RwSignal::new(true);
+    let pin = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+
+    // The wallet status is refreshed only at the end: until then the app keeps showing this.
+    let finish = move || {
+        app.route.set(Route::Wallet);
+        refresh_wallet_status(app.wallet);
+    };
+    let enrol = move || {
+        step.set(Step::Working(Key::OnboardEnrolling));
+        spawn_local(async move {
+            match api::enrol_device(id_number.get_untracked(), code.get_untracked()).await {
+                Ok(_) => finish(),
+                Err(e) => step.set(Step::Failed(error_key(&e))),
+            }
+        });
+    };
+    let identity_next = move || {
+        let (id, c) = (id_number.get_untracked(), code.get_untracked());
+        spawn_local(async move {
+            match identity_problem(&id, &c).await {
+                Some(problem) => error.set(Some(problem)),
+                None => {
+                    error.set(None);
+                    register.set(true);
+                    step.set(Step::Pin);
+                }
+            }
+        });
+    };
+    let create = move || {
+        let l = lang.get_untracked();
+        let (p, c) = (pin.get_untracked(), confirm.get_untracked());
+        if !six_digits(&p) {
+            error.set(Some(t(l, Key::PinNotSixDigits).to_owned()));
+            return;
+        }
+        if p != c {
+            error.set(Some(t(l, Key::PinsDiffer).to_owned()));
+            return;
+        }
+        error.set(None);
+        step.set(Step::Working(Key::OnboardCreating));
+        spawn_local(async move {
+            match api::create_wallet(p).await {
+                Ok(()) if register.get_untracked() => enrol(),
+                Ok(()) => finish(),
+                Err(e) => {
+                    pin.set(String::new());
+                    confirm.set(String::new());
+                    error.set(Some(t(l, error_key(&e)).to_owned()));
+                    step.set(Step::Pin);
+                }
+            }
+        });
+    };
+
+    let pin_input = move |id: &'static str, value: RwSignal<String>| {
+        view! {
+            <input
+                id=id
+                class="pin mono"
+                type="password"
+                inputmode="numeric"
+                pattern="[0-9]*"
+                maxlength="6"
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+    };
+    let error_view =
+        move || error.get().map(|e| view! { <p id="onboard-error" class="result bad" role="alert">{e}</p> });
+    let step_of = move |n: u32| {
+        view! { <p class="muted step-of">{move || tf(lang.get(), Key::OnboardStepOf, &[&n.to_string()])}</p> }
+    };
+
+    let body = move || {
+        let l = lang.get();
+        match step.get() {
+            Step::Welcome => view! {
+                <section class="card" aria-labelledby="welcome-title">
+                    <h2 id="welcome-title">{t(l, Key::OnboardWelcomeTitle)}</h2>
+                    <p class="muted">{t(l, Key::OnboardWelcomeIntro)}</p>
+                    <fieldset class="presets" id="onboard-langs">
+                        <legend>{t(l, Key::Language)}</legend>
+                        {Lang::ALL.into_iter().map(|option| view! {
+                            <label class="choice" for=format!("lang-{}", option.tag())>
+                                <input
+                                    type="radio"
+                                    id=format!("lang-{}", option.tag())
+                                    name="lang"
+                                    prop:checked=move || lang.get() == option
+                                    on:change=move |_| lang.set(option)
+                                />
+                                <span lang=option.tag()>{option.native_name()}</span>
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button id="onboard-start" type="button" class="primary" on:click=move |_| step.set(Step::Identity)>
+                        {t(l, Key::OnboardStart)}
+                    </button>
+                </section>
+            }
+            .into_any(),
+            Step::Identity => view! {
+                <section class="card" aria-labelledby="identity-title">
+                    {step_of(1)}
+                    <h2 id="identity-title">{t(l, Key::OnboardIdentityTitle)}</h2>
+                    <p class="muted">{t(l, Key::OnboardIdentityIntro)}</p>
+                    <form on:submit=move |ev| { ev.prevent_default(); identity_next(); }>
+                        <IdentityFields id_number=id_number code=code/>
+                        {error_view}
+                        <button id="onboard-next" type="submit">{t(l, Key::OnboardNext)}</button>
+                    </form>
+                    <button id="onboard-skip" type="button" class="secondary" on:click=move |_| {
+                        error.set(None);
+                        register.set(false);
+                        step.set(Step::Pin);
+                    }>{t(l, Key::OnboardSkip)}</button>
+                </section>
+            }
+            .into_any(),
+            Step::Pin => view! {
+                <section id="create-wallet" class="card" aria-labelledby="pin-title">
+                    {step_of(2)}
+                    <h2 id="pin-title">{t(l, Key::OnboardPinTitle)}</h2>
+                    <p class="muted">{t(l, Key::CreateIntro)}</p>
+                    <form on:submit=move |ev| { ev.prevent_default(); create(); }>
+                        <label for="pin">{t(l, Key::PinLabel)}</label>
+                        {pin_input("pin", pin)}
+                        <label for="pin-confirm">{t(l, Key::PinConfirmLabel)}</label>
+                        {pin_input("pin-confirm", confirm)}
+                        {error_view}
+                        <button id="create-submit" type="submit">{t(l, Key::CreateButton)}</button>
+                    </form>
+                </section>
+            }
+            .into_any(),
+            Step::Working(key) => view! {
+                <section class="card" aria-live="polite">
+                    {step_of(3)}
+                    <p id="onboard-working" class="working" role="status">
+                        <span class="spinner" aria-hidden="true"></span>{t(l, key)}
+                    </p>
+                </section>
+            }
+            .into_any(),
+            Step::Failed(key) => view! {
+                <section id="onboard-failed" class="card" aria-labelledby="failed-title">
+                    {step_of(3)}
+                    <h2 id="failed-title">{t(l, Key::OnboardFailedTitle)}</h2>
+                    <p id="onboard-failed-reason" class="result bad" role="alert">{t(l, key)}</p>
+                    <p class="muted">{t(l, Key::OnboardFailedIntro)}</p>
+                    {(key != Key::ErrorNoBackend).then(|| view! {
+                        <button id="onboard-retry" type="button" class="primary" on:click=move |_| enrol()>
+                            {t(l, Key::OnboardRetry)}
+                        </button>
+                    })}
+                    <button id="onboard-later" type="button" class="secondary" on:click=move |_| finish()>
+                        {t(l, Key::OnboardLater)}
+                    </button>
+                </section>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <main id="onboarding" class="screen">
+            <header class="app-bar">
+                <h1>{move || t(lang.get(), Key::AppName)}</h1>
+                <p class="tagline">{move || t(lang.get(), Key::Tagline)}</p>
+            </header>
+            {body}
+        </main>
+    }
+}
+
+/// Registering this device later, for a wallet that was created without it.
+#[component]
+pub fn Enrol() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let id_number = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let (id, c) = (id_number.get_untracked(), code.get_untracked());
+        busy.set(true);
+        spawn_local(async move {
+            if let Some(problem) = identity_problem(&id, &c).await {
+                error.set(Some(problem));
+                busy.set(false);
+                return;
+            }
+            let result = api::enrol_device(id, c).await;
+            busy.set(false);
+            match result {
+                Ok(_) => app.route.set(Route::Wallet),
+                Err(e) => error.set(Some(t(lang.get_untracked(), error_key(&e)).to_owned())),
+            }
+        });
+    };
+    view! {
+        <main id="enrol" class="screen">
+            <header class="app-bar with-back">
+                <button type="button" class="back" aria-label=move || t(lang.get(), Key::Back)
+                    on:click=move |_| app.route.set(Route::Wallet)>"‹"</button>
+                <h1>{move || t(lang.get(), Key::EnrolTitle)}</h1>
+            </header>
+            <section class="card">
+                <p class="muted">{move || t(lang.get(), Key::OnboardIdentityIntro)}</p>
+                <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <IdentityFields id_number=id_number code=code/>
+                    {move || error.get().map(|e| view! { <p id="enrol-error" class="result bad" role="alert">{e}</p> })}
+                    <button id="enrol-submit" type="submit" disabled=move || busy.get()>
+                        {move || t(lang.get(), if busy.get() { Key::OnboardEnrolling } else { Key::EnrolButton })}
+                    </button>
+                </form>
+            </section>
+        </main>
+    }
+}

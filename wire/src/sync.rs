@@ -1,0 +1,89 @@
+//! IPC types of the app's link with the national backend: enrolling this device, the sync
+//! status line, "sync now", reminders and notifications.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Arguments of enrolling this device: the citizen's ID number and the one-time code staff gave
+/// them (the liveness check will take the code's place). `Debug` hides both.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The 18-character ID number.
+    pub id_number: String,
+    /// The one-time enrolment code.
+    pub enrolment_code: String,
+}
+
+impl fmt::Debug for EnrolRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EnrolRequest([redacted])")
+    }
+}
+
+/// Which step a sync round is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum SyncStepView {
+    /// Signing in with the device key.
+    SigningIn,
+    /// Pulling changes, page `page` (from 1).
+    Pulling {
+        /// The page being pulled.
+        page: u32,
+    },
+    /// Refreshing the status lists.
+    StatusLists,
+    /// Sending what waits in the outbox.
+    Pushing,
+}
+
+/// Why the last sync round did not finish, as far as the user needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncProblemView {
+    /// The backend could not be reached; the app retries by itself.
+    Offline,
+    /// The backend failed or is busy; the app retries by itself.
+    ServerUnavailable,
+    /// The backend no longer accepts this device (removed, or its token refused).
+    DeviceRefused,
+    /// The backend sent something that does not verify or parse; nothing of it was stored.
+    BadData,
+    /// The wallet's own storage failed.
+    Storage,
+}
+
+/// The sync status line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatusView {
+    /// Whether a backend is configured in this build or environment.
+    pub backend_configured: bool,
+    /// Whether this device is enrolled with the backend.
+    pub enrolled: bool,
+    /// The step of the round running now, if one is.
+    pub running: Option<SyncStepView>,
+    /// When the last complete round finished (Unix seconds).
+    pub last_sync_at: Option<i64>,
+    /// Items waiting to be sent.
+    pub pending_outbox: u64,
+    /// Why the last round failed, if it did (cleared by the next success).
+    pub problem: Option<SyncProblemView>,
+    /// When the app tries again by itself after a failure (Unix seconds).
+    pub next_attempt_at: Option<i64>,
+    /// Certificates the last successful round stored.
+    pub last_imported: u32,
+}
+
+/// A reminder from the backend, e.g. a certificate that expires soon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderView {
+    /// The certificate's identifier.
+    pub certificate_id: String,
+    /// The certificate type's slug; the UI translates it.
+    pub type_slug: String,
+    /// The end of validity (Unix seconds).
+    pub expires_at: i64,
+    /// Whole days from today to the end of validity.
+    pub days_left: i64,
+}
