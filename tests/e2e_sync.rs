@@ -4,7 +4,7 @@
 //! read back from a screenshot and verified with the project's own verifier and the backend's
 //! lists → valid; the card revoked on the backend → "sync now" → the same code verifies as
 //! revoked; the backend gone → the sync line says offline, and a card still presents a code that
-//! verifies.
+//! verifies; a PIN change and removing the device from the settings.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -180,6 +180,27 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     let verdict = fresh.verify(&offline_text);
     assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.reasons);
     assert_ne!(offline_text, text, "a new presentation of the new card");
+
+    // Settings: a new PIN; then the backend is back and the device is removed (a second press
+    // confirms): the backend forgets it and the app starts over.
+    app.wait_for("#tab-settings").await?.click().await?;
+    app.wait_for("#pin-current").await?.send_keys(PIN).await?;
+    app.wait_for("#pin-new").await?.send_keys("975310").await?;
+    app.wait_for("#pin-new-confirm").await?.send_keys("975310").await?;
+    app.click("#change-pin-submit").await?;
+    app.wait_for_text("#change-pin-result", |t| t.contains("PIN 已修改")).await?;
+    app.screenshot("sync-10-settings").await?;
+    server.restart().await?;
+    app.click("#remove-device").await?;
+    app.wait_for_text("#remove-device", |t| t.contains("再按一次")).await?;
+    app.click("#remove-device").await?;
+    app.wait_for("#tab-wallet").await?.click().await?;
+    app.wait_for("#onboarding").await?;
+    assert!(
+        server.backend().store.active_devices(&holder).await?.is_empty(),
+        "the backend forgot the device"
+    );
+    assert!(!data.join("app/wallet.db").exists(), "the wallet is erased");
 
     app.close().await?;
     let _ = std::fs::remove_dir_all(&data);

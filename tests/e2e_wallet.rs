@@ -133,6 +133,11 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot("wallet-11-phone-360x740-en").await?;
     app.close().await?;
+
+    // The language is kept: started again, the app asks for the PIN in English.
+    let again = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
+    again.wait_for_text("#unlock-title", |t| t.contains("Unlock your wallet")).await?;
+    again.close().await?;
     let _ = std::fs::remove_dir_all(&data);
     Ok(())
 }

@@ -236,6 +236,18 @@ impl BackendClient {
     }
 }
 
+impl BackendClient {
+    /// `DELETE /v1/sync/devices/{id}`: unregisters a device of the signed-in citizen (this one,
+    /// or a lost one) and revokes its tokens.
+    ///
+    /// # Errors
+    /// [`ClientError`]; [`ClientError::Refused`] (404) for a device that is not the citizen's.
+    pub async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), ClientError> {
+        let request = self.http.delete(self.url(&format!("/v1/sync/devices/{device_id}"))).bearer_auth(token);
+        Self::check(request.send().await.map_err(network)?).await.map(drop)
+    }
+}
+
 /// Base64url without padding, as the API writes bytes.
 pub(crate) fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -12,4 +12,4 @@ pub mod http;
 pub mod sync;
 
 pub use http::{BackendClient, ClientError, SignedDocument};
-pub use sync::{SyncFailure, SyncReport, SyncStep, enrol, sync, sync_with_progress};
+pub use sync::{SyncFailure, SyncReport, SyncStep, enrol, sync, sync_with_progress, unregister};

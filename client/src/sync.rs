@@ -278,3 +278,16 @@ async fn push_outbox(wallet: &mut Wallet, client: &BackendClient, token: &str) -
         wallet.remove_outbox(&keys)?;
     }
 }
+
+/// Unregisters this wallet's device from the backend it is enrolled with (signing in with the
+/// device key first). The wallet itself is left as it is: erasing it is the caller's step.
+///
+/// # Errors
+/// [`SyncFailure::NotEnrolled`], or [`SyncFailure::Client`] (offline: nothing changed).
+pub async fn unregister(wallet: &mut Wallet) -> Result<(), SyncFailure> {
+    let enrolment = wallet.enrolment()?.ok_or(SyncFailure::NotEnrolled)?;
+    let client = BackendClient::new(&enrolment.backend_url)?;
+    let token = client.device_token(enrolment.device_id, wallet.device_key()).await?;
+    client.remove_device(&token, enrolment.device_id).await?;
+    Ok(())
+}

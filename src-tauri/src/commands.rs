@@ -3,9 +3,9 @@
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
-    ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, VerdictView, VerifyImageRequest,
-    WalletStatusView,
+    CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
+    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, SettingsView,
+    VerdictView, VerifyImageRequest, WalletStatusView,
 };
 use tauri::State;
 
@@ -122,4 +122,31 @@ pub async fn sync_now(state: State<'_, WalletState>) -> Result<SyncStatusView, C
 #[tauri::command]
 pub async fn reminders(state: State<'_, WalletState>) -> Result<Vec<ReminderView>, CommandError> {
     state.reminders().map_err(Into::into)
+}
+
+/// The app's preferences.
+#[tauri::command]
+pub async fn settings(state: State<'_, WalletState>) -> Result<SettingsView, CommandError> {
+    Ok(state.settings())
+}
+
+/// Saves the app's preferences.
+#[tauri::command]
+pub async fn save_settings(state: State<'_, WalletState>, request: SettingsView) -> Result<(), CommandError> {
+    state.save_settings(request).map_err(Into::into)
+}
+
+/// Changes the PIN.
+#[tauri::command]
+pub async fn change_pin(
+    state: State<'_, WalletState>,
+    request: ChangePinRequest,
+) -> Result<(), CommandError> {
+    state.change_pin(&request.current, &request.new).map_err(Into::into)
+}
+
+/// Unregisters this device and erases its wallet.
+#[tauri::command]
+pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.remove_device().await.map_err(Into::into)
 }

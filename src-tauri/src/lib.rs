@@ -39,6 +39,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::sync_status,
             commands::sync_now,
             commands::reminders,
+            commands::settings,
+            commands::save_settings,
+            commands::change_pin,
+            commands::remove_device,
         ])
 }
 

@@ -2,7 +2,7 @@
 //! number refused, nothing recorded), the first sync bringing the certificate the department
 //! issued, a revocation arriving with "sync now", the background loop syncing after unlock, and
 //! the network gone: the status line says offline with a retry time, and the wallet still
-//! presents.
+//! presents; a PIN change; removing the device (refused offline, then unregistered and erased).
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
@@ -108,6 +108,24 @@ async fn enrol_sync_revoke_background_and_offline() {
         .present(&PresentRequest { id: valid.id.clone(), preset: PresetView::Identity, refresh: false })
         .expect("presents offline");
     assert!(shown.disclosed.iter().any(|a| a == "name"), "{:?}", shown.disclosed);
+
+    // A new PIN: the old one no longer opens the wallet; a wrong current PIN changes nothing.
+    assert!(matches!(state.change_pin("000000", "135790"), Err(AppError::WrongPin)));
+    assert!(matches!(state.change_pin(PIN, "12"), Err(AppError::InvalidPin)));
+    state.change_pin(PIN, "135790").expect("change");
+    state.lock().expect("lock");
+    assert!(matches!(state.unlock(PIN), Err(AppError::WrongPin)));
+    state.unlock("135790").expect("the new PIN opens it");
+
+    // Removing the device needs the backend: offline, nothing is erased.
+    assert!(matches!(state.remove_device().await, Err(AppError::Backend(_))));
+    assert_eq!(state.certificates("").expect("cards").len(), 2, "nothing erased");
+    server.restart().await.expect("back");
+    assert_eq!(server.backend().store.active_devices(&holder).await.expect("devices").len(), 1);
+    state.remove_device().await.expect("removed");
+    assert!(server.backend().store.active_devices(&holder).await.expect("devices").is_empty());
+    assert!(!state.status().expect("status").exists, "the wallet is gone from the device");
+    assert!(matches!(state.certificates(""), Err(AppError::Locked)));
     background.abort();
     let _ = std::fs::remove_dir_all(&dir);
 }

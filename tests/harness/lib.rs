@@ -173,6 +173,16 @@ impl AppSession {
             .with_context(|| format!("no element matches `{css}`"))
     }
 
+    /// Waits for the element matching `css`, scrolls it to the middle of the window (clear of
+    /// the fixed tab bar) and clicks it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        let arg = serde_json::to_value(&element)?;
+        self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await?;
+        element.click().await.with_context(|| format!("clicking `{css}`"))?;
+        Ok(())
+    }
+
     /// Waits (10 s at most) until the element matching `css` has a text for which `ready` holds,
     /// and returns that text. Re-finds the element each time, since the UI replaces elements when
     /// it re-renders them.

@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{self, AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, CertificateRequest, ExportView, HistoryEntryView,
-    ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView, VerdictView,
-    VerifyImageRequest, WalletStatusView,
+    CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
+    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView,
+    SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -127,4 +127,24 @@ pub async fn sync_now() -> Result<SyncStatusView, ApiError> {
 /// The backend's reminders, soonest first.
 pub async fn reminders() -> Result<Vec<ReminderView>, ApiError> {
     call(ipc::command::REMINDERS, &NoArgs {}).await
+}
+
+/// The app's preferences.
+pub async fn settings() -> Result<SettingsView, ApiError> {
+    call(ipc::command::SETTINGS, &NoArgs {}).await
+}
+
+/// Saves the app's preferences.
+pub async fn save_settings(view: SettingsView) -> Result<(), ApiError> {
+    with_request(ipc::command::SAVE_SETTINGS, &view).await
+}
+
+/// Changes the PIN.
+pub async fn change_pin(current: String, new: String) -> Result<(), ApiError> {
+    with_request(ipc::command::CHANGE_PIN, &ChangePinRequest { current, new }).await
+}
+
+/// Unregisters this device and erases its wallet.
+pub async fn remove_device() -> Result<(), ApiError> {
+    call(ipc::command::REMOVE_DEVICE, &NoArgs {}).await
 }

@@ -1,8 +1,9 @@
 //! The root component: language and navigation context, the current page and the tab bar.
 
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shimin_wire::wallet::WalletStatusView;
+use shimin_wire::wallet::{SettingsView, WalletStatusView};
 
 use crate::api;
 use crate::components::tab_bar::TabBar;
@@ -37,6 +38,41 @@ pub struct AppContext {
     pub route: RwSignal<Route>,
     /// Whether a wallet exists and is open; `None` until the app answered.
     pub wallet: RwSignal<Option<WalletStatusView>>,
+    /// Minutes without a touch or a key before the wallet locks itself; 0 never.
+    pub auto_lock: RwSignal<u32>,
+}
+
+/// Saves the language and auto-lock choices (they are kept outside the wallet).
+pub fn save_preferences(ctx: AppContext) {
+    let view = SettingsView {
+        language: ctx.lang.get_untracked().tag().to_owned(),
+        auto_lock_minutes: ctx.auto_lock.get_untracked(),
+    };
+    spawn_local(async move {
+        let _ = api::save_settings(view).await;
+    });
+}
+
+/// Locks the wallet after `ctx.auto_lock` minutes without a touch or a key press.
+fn lock_when_idle(ctx: AppContext) {
+    let last_activity = StoredValue::new(js_sys::Date::now());
+    let touched = move || last_activity.set_value(js_sys::Date::now());
+    let _ = window_event_listener(ev::pointerdown, move |_| touched());
+    let _ = window_event_listener(ev::keydown, move |_| touched());
+    let check = move || {
+        let minutes = ctx.auto_lock.get_untracked();
+        let unlocked = ctx.wallet.get_untracked().is_some_and(|w| w.unlocked);
+        let idle_ms = js_sys::Date::now() - last_activity.get_value();
+        if unlocked && minutes > 0 && idle_ms > f64::from(minutes) * 60_000.0 {
+            spawn_local(async move {
+                let _ = api::lock_wallet().await;
+                refresh_wallet_status(ctx.wallet);
+            });
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(check, std::time::Duration::from_secs(5)) {
+        on_cleanup(move || handle.clear());
+    }
 }
 
 /// Re-reads whether a wallet exists and is open.
@@ -51,12 +87,26 @@ pub fn refresh_wallet_status(wallet: RwSignal<Option<WalletStatusView>>) {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    // The language is not kept between runs yet: webview storage is shared by every data
-    // directory, so it belongs in the app's settings once there is a settings store.
     let lang = RwSignal::new(Lang::default());
-    let ctx = AppContext { lang, route: RwSignal::new(Route::Wallet), wallet: RwSignal::new(None) };
+    let ctx = AppContext {
+        lang,
+        route: RwSignal::new(Route::Wallet),
+        wallet: RwSignal::new(None),
+        auto_lock: RwSignal::new(SettingsView::default().auto_lock_minutes),
+    };
     provide_context(ctx);
+    // The preferences come from the app's data directory (not webview storage, which every
+    // data directory shares).
+    spawn_local(async move {
+        if let Ok(saved) = api::settings().await {
+            if let Some(l) = Lang::from_tag(&saved.language) {
+                lang.set(l);
+            }
+            ctx.auto_lock.set(saved.auto_lock_minutes);
+        }
+    });
     refresh_wallet_status(ctx.wallet);
+    lock_when_idle(ctx);
     Effect::new(move |_| {
         let l = lang.get();
         if let Some(el) = document().document_element() {
@@ -101,6 +151,7 @@ pub fn use_app() -> AppContext {
         lang: RwSignal::new(Lang::default()),
         route: RwSignal::new(Route::Wallet),
         wallet: RwSignal::new(None),
+        auto_lock: RwSignal::new(SettingsView::default().auto_lock_minutes),
     })
 }
 

@@ -151,6 +151,18 @@ texts! {
     ErrorOffline: "无法连接国家平台，请检查网络后重试", "無法連線國家平台，請檢查網路後重試", "The national platform cannot be reached; check the network and try again";
     ErrorServerUnavailable: "国家平台暂时不可用，请稍后重试", "國家平台暫時無法使用，請稍後重試", "The national platform is unavailable; please try again later";
     ErrorBadData: "国家平台返回的数据未通过校验，未作任何保存", "國家平台回傳的資料未通過校驗，未作任何儲存", "The national platform's answer did not verify; nothing was stored";
+    AutoLock: "自动锁定", "自動鎖定", "Lock automatically";
+    AutoLockNever: "从不", "永不", "Never";
+    AutoLockMinutes: "{} 分钟无操作后", "{} 分鐘無操作後", "After {} min idle";
+    ChangePinTitle: "修改 PIN", "修改 PIN", "Change PIN";
+    PinCurrentLabel: "当前 PIN", "目前 PIN", "Current PIN";
+    PinNewLabel: "新 PIN（6 位数字）", "新 PIN（6 位數字）", "New PIN (6 digits)";
+    ChangePinButton: "修改 PIN", "修改 PIN", "Change PIN";
+    PinChanged: "PIN 已修改，下次解锁请使用新 PIN", "PIN 已修改，下次解鎖請使用新 PIN", "PIN changed; use the new one next time";
+    RemoveDeviceTitle: "移除本设备", "移除本裝置", "Remove this device";
+    RemoveDeviceIntro: "在国家平台注销本设备，并从本机删除卡包和所有证照。需要联网。", "在國家平台註銷本裝置，並從本機刪除卡包和所有證照。需要連網。", "Unregisters this device from the national platform and erases the wallet and every certificate from it. Needs a connection.";
+    RemoveDeviceButton: "移除本设备", "移除本裝置", "Remove this device";
+    RemoveDeviceConfirm: "再按一次确认：注销并删除", "再按一次確認：註銷並刪除", "Press again to confirm: unregister and erase";
     PinNotSixDigits: "PIN 须为 6 位数字", "PIN 須為 6 位數字", "The PIN must be 6 digits";
     PinsDiffer: "两次输入的 PIN 不一致", "兩次輸入的 PIN 不一致", "The two PINs are not the same";
     WrongPin: "PIN 不正确，请重试。卡包中的数据没有变化", "PIN 不正確，請重試。卡包中的資料沒有變化", "Wrong PIN; please try again. Nothing in your wallet has changed";

@@ -40,6 +40,14 @@ pub mod command {
     pub const SYNC_NOW: &str = "sync_now";
     /// The backend's reminders: → `Vec<`[`crate::sync::ReminderView`]`>`.
     pub const REMINDERS: &str = "reminders";
+    /// The app's preferences: → [`crate::wallet::SettingsView`].
+    pub const SETTINGS: &str = "settings";
+    /// Saves the app's preferences: [`crate::wallet::SettingsView`] → `()`.
+    pub const SAVE_SETTINGS: &str = "save_settings";
+    /// Changes the PIN: [`crate::wallet::ChangePinRequest`] → `()`.
+    pub const CHANGE_PIN: &str = "change_pin";
+    /// Unregisters this device from the backend and erases its wallet: → `()`.
+    pub const REMOVE_DEVICE: &str = "remove_device";
 }
 
 /// What the "about" part of the app shows.

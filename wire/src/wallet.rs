@@ -30,6 +30,36 @@ impl fmt::Debug for PinRequest {
     }
 }
 
+/// Arguments of changing the PIN. `Debug` hides both.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePinRequest {
+    /// The PIN now.
+    pub current: String,
+    /// The new six digits.
+    pub new: String,
+}
+
+impl fmt::Debug for ChangePinRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChangePinRequest([redacted])")
+    }
+}
+
+/// The app's preferences, kept outside the wallet (they apply before it is unlocked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// The language's BCP 47 tag: `zh-Hans`, `zh-Hant` or `en`.
+    pub language: String,
+    /// Lock the wallet after this many minutes without a touch or key; 0 never.
+    pub auto_lock_minutes: u32,
+}
+
+impl Default for SettingsView {
+    fn default() -> Self {
+        Self { language: "zh-Hans".into(), auto_lock_minutes: 5 }
+    }
+}
+
 /// Arguments of listing certificates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListCertificatesRequest {

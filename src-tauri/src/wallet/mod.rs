@@ -11,6 +11,7 @@ mod certificates;
 mod error;
 mod history;
 mod lists;
+mod settings;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use shimin_core::app;
 use shimin_store::{PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, PresentRequest,
-    PresentationView, VerdictView, WalletStatusView,
+    PresentationView, SettingsView, VerdictView, WalletStatusView,
 };
 
 pub use error::AppError;
@@ -176,6 +177,58 @@ impl WalletState {
     pub fn lock(&self) -> Result<(), AppError> {
         self.guard()?.take();
         Ok(())
+    }
+
+    /// Changes the PIN from `current` to `new`. A wrong current PIN changes nothing.
+    ///
+    /// # Errors
+    /// [`AppError::WrongPin`], [`AppError::InvalidPin`] for a new PIN that is not six digits,
+    /// [`AppError::Locked`].
+    pub fn change_pin(&self, current: &str, new: &str) -> Result<(), AppError> {
+        let new = pin_wrapper(new)?;
+        let current = pin_wrapper(current).map_err(|_| AppError::WrongPin)?;
+        self.with_wallet(|w| Ok(w.change_pin(&current, &new, now())?))
+    }
+
+    /// Unregisters this device from the backend (when it is enrolled) and erases the wallet from
+    /// the device: the database and its journal files. Offline, nothing is erased: the backend
+    /// must hear of it first, or the device would stay registered.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::Backend`] when the backend cannot be told,
+    /// [`AppError::Io`] when a file cannot be removed.
+    pub async fn remove_device(&self) -> Result<(), AppError> {
+        let _round = self.sync.round_lock().await;
+        let mut handle = self.second_handle()?;
+        if handle.enrolment()?.is_some() {
+            shimin_client::unregister(&mut handle).await.map_err(AppError::Backend)?;
+        }
+        drop(handle);
+        self.guard()?.take();
+        let database = self.database();
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", database.display()));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.sync.forget();
+        Ok(())
+    }
+
+    /// The app's preferences.
+    pub fn settings(&self) -> SettingsView {
+        settings::load(&self.data_dir)
+    }
+
+    /// Saves the app's preferences.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] for a value the app does not offer, [`AppError::Io`].
+    pub fn save_settings(&self, view: SettingsView) -> Result<(), AppError> {
+        settings::save(&self.data_dir, view)
     }
 
     /// The current certificates matching `query`, soonest expiry first.

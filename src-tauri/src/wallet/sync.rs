@@ -79,6 +79,16 @@ impl SyncState {
         self.tracker.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Waits until no round runs, and keeps others from starting while held.
+    pub(super) async fn round_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.round.lock().await
+    }
+
+    /// Forgets what rounds reported (the wallet they ran on is gone).
+    pub(super) fn forget(&self) {
+        *self.tracker() = Tracker::default();
+    }
+
     /// Asks the background loop for a round as soon as it can.
     pub(super) fn request_round(&self) {
         self.tracker().requested = true;

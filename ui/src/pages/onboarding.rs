@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use shimin_wire::ipc::IdNumberCheckView;
 
 use crate::api;
-use crate::app::{Route, refresh_wallet_status, use_app};
+use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
 use crate::components::status::error_key;
 use crate::i18n::{Key, Lang, t, tf};
 use crate::pages::id_check::problem_text;
@@ -197,7 +197,10 @@ pub fn Onboarding() -> impl IntoView {
                                     id=format!("lang-{}", option.tag())
                                     name="lang"
                                     prop:checked=move || lang.get() == option
-                                    on:change=move |_| lang.set(option)
+                                    on:change=move |_| {
+                                        lang.set(option);
+                                        save_preferences(app);
+                                    }
                                 />
                                 <span lang=option.tag()>{option.native_name()}</span>
                             </label>

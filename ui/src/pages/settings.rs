@@ -1,12 +1,121 @@
-//! Settings: language, locking the wallet, about (versions and licences), and the ID-number check.
+//! Settings: language and auto-lock (kept between runs), locking the wallet, changing the PIN,
+//! removing this device, about (versions and licences), and the ID-number check.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::app::{refresh_wallet_status, use_app};
-use crate::i18n::{Key, Lang, t};
+use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
+use crate::components::status::error_key;
+use crate::i18n::{Key, Lang, t, tf};
 use crate::pages::id_check::IdCheck;
+
+/// The auto-lock choices, in minutes (0: never); the app accepts exactly these.
+const AUTO_LOCK_CHOICES: [u32; 6] = [0, 1, 2, 5, 10, 30];
+
+fn auto_lock_text(lang: Lang, minutes: u32) -> String {
+    match minutes {
+        0 => t(lang, Key::AutoLockNever).to_owned(),
+        m => tf(lang, Key::AutoLockMinutes, &[&m.to_string()]),
+    }
+}
+
+/// Changing the PIN: the current one, the new one twice.
+#[component]
+fn ChangePin() -> impl IntoView {
+    let lang = use_app().lang;
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<(bool, Key)>);
+    let submit = move || {
+        let (c, n, n2) = (current.get_untracked(), new.get_untracked(), confirm.get_untracked());
+        if n != n2 {
+            outcome.set(Some((false, Key::PinsDiffer)));
+            return;
+        }
+        spawn_local(async move {
+            let result = api::change_pin(c, n).await;
+            current.set(String::new());
+            new.set(String::new());
+            confirm.set(String::new());
+            outcome.set(Some(match result {
+                Ok(()) => (true, Key::PinChanged),
+                Err(e) => (false, error_key(&e)),
+            }));
+        });
+    };
+    let field = move |id: &'static str, label: Key, value: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), label)}</label>
+            <input
+                id=id
+                class="pin mono"
+                type="password"
+                inputmode="numeric"
+                maxlength="6"
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="change-pin-title">
+            <h2 id="change-pin-title">{move || t(lang.get(), Key::ChangePinTitle)}</h2>
+            <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                {field("pin-current", Key::PinCurrentLabel, current)}
+                {field("pin-new", Key::PinNewLabel, new)}
+                {field("pin-new-confirm", Key::PinConfirmLabel, confirm)}
+                <button id="change-pin-submit" type="submit">{move || t(lang.get(), Key::ChangePinButton)}</button>
+            </form>
+            {move || outcome.get().map(|(ok, key)| view! {
+                <p id="change-pin-result" class=if ok { "result ok" } else { "result bad" } role="status">{t(lang.get(), key)}</p>
+            })}
+        </section>
+    }
+}
+
+/// Removing this device: a second press confirms; the backend is told, then the wallet erased.
+#[component]
+fn RemoveDevice() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let armed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Key>);
+    let remove = move |_| {
+        if !armed.get_untracked() {
+            armed.set(true);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::remove_device().await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    app.route.set(Route::Wallet);
+                    refresh_wallet_status(app.wallet);
+                }
+                Err(e) => {
+                    armed.set(false);
+                    error.set(Some(error_key(&e)));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card danger" aria-labelledby="remove-title">
+            <h2 id="remove-title">{move || t(lang.get(), Key::RemoveDeviceTitle)}</h2>
+            <p class="muted">{move || t(lang.get(), Key::RemoveDeviceIntro)}</p>
+            <button id="remove-device" type="button" class="danger-button" disabled=move || busy.get() on:click=remove>
+                {move || t(lang.get(), if armed.get() { Key::RemoveDeviceConfirm } else { Key::RemoveDeviceButton })}
+            </button>
+            {move || error.get().map(|k| view! { <p id="remove-error" class="result bad" role="alert">{t(lang.get(), k)}</p> })}
+        </section>
+    }
+}
 
 /// The settings screen.
 #[component]
@@ -51,6 +160,7 @@ pub fn Settings() -> impl IntoView {
                         on:change=move |ev| {
                             if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
                                 lang.set(l);
+                                save_preferences(app);
                             }
                         }
                     >
@@ -60,10 +170,32 @@ pub fn Settings() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <div class="row">
+                    <label for="auto-lock">{move || t(lang.get(), Key::AutoLock)}</label>
+                    <select
+                        id="auto-lock"
+                        on:change=move |ev| {
+                            if let Ok(m) = event_target_value(&ev).parse::<u32>() {
+                                app.auto_lock.set(m);
+                                save_preferences(app);
+                            }
+                        }
+                    >
+                        {AUTO_LOCK_CHOICES
+                            .into_iter()
+                            .map(|m| view! {
+                                <option value=m.to_string() selected=move || app.auto_lock.get() == m>
+                                    {move || auto_lock_text(lang.get(), m)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
                 {move || unlocked().then(|| view! {
                     <button id="lock-wallet" type="button" class="secondary" on:click=lock>{move || t(lang.get(), Key::LockButton)}</button>
                 })}
             </section>
+            {move || unlocked().then(|| view! { <ChangePin/> <RemoveDevice/> })}
             <section class="card" aria-labelledby="about-title">
                 <h2 id="about-title">{move || t(lang.get(), Key::About)}</h2>
                 {about}
