@@ -7,7 +7,7 @@ use shimin_wire::wallet::{
     HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, SettingsView,
     VerdictView, VerifyImageRequest, WalletStatusView,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::wallet::WalletState;
 
@@ -149,4 +149,10 @@ pub async fn change_pin(
 #[tauri::command]
 pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandError> {
     state.remove_device().await.map_err(Into::into)
+}
+
+/// The UI painted its first screen.
+#[tauri::command]
+pub fn ui_painted<R: Runtime>(app: AppHandle<R>) {
+    crate::startup::painted(&app);
 }

@@ -3,6 +3,7 @@
 //! database file, the clock) to the core and the store.
 
 mod commands;
+pub mod startup;
 pub mod wallet;
 
 use tauri::{Manager, Runtime};
@@ -43,12 +44,14 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::save_settings,
             commands::change_pin,
             commands::remove_device,
+            commands::ui_painted,
         ])
 }
 
 /// Starts the desktop or mobile app.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    startup::mark_start();
     let result = app_builder(tauri::Builder::default()).run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {
         eprintln!("Shimin could not start: {error}");

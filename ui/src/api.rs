@@ -148,3 +148,8 @@ pub async fn change_pin(current: String, new: String) -> Result<(), ApiError> {
 pub async fn remove_device() -> Result<(), ApiError> {
     call(ipc::command::REMOVE_DEVICE, &NoArgs {}).await
 }
+
+/// Tells the app the first screen has been painted.
+pub async fn ui_painted() -> Result<(), ApiError> {
+    call(ipc::command::UI_PAINTED, &NoArgs {}).await
+}

@@ -48,6 +48,8 @@ pub mod command {
     pub const CHANGE_PIN: &str = "change_pin";
     /// Unregisters this device from the backend and erases its wallet: → `()`.
     pub const REMOVE_DEVICE: &str = "remove_device";
+    /// The UI painted its first screen: → `()`. (The startup benchmark measures up to here.)
+    pub const UI_PAINTED: &str = "ui_painted";
 }
 
 /// What the "about" part of the app shows.
