@@ -4,8 +4,9 @@
 use std::fmt;
 
 use shimin_core::cert::credit_code;
+use shimin_core::cert::issue::china_date_of;
 use shimin_core::id_number::check_character;
-use shimin_wire::backend::StaffRole;
+use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, StaffRole};
 
 use crate::service::{Backend, ServiceError};
 use crate::store::{CitizenRecord, CompanyRecord, HouseholdRecord};
@@ -190,6 +191,66 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
     Ok(SeedReport { demo, staff, total })
 }
 
+/// Issues the demo citizens' certificates for `make run`, to those who have none yet: an ID card
+/// each, the household register pages of 王秀兰's household, a residence permit for 林晓燕 that
+/// ends in 12 days (so the app shows a reminder), and a degree for 陈思敏. They reach a phone
+/// when it enrols. Returns how many were issued.
+///
+/// # Errors
+/// When the seed's staff are missing or the store refuses a write.
+pub async fn demo_certificates(backend: &Backend, now: i64) -> Result<u32, ServiceError> {
+    let staff = |login: &'static str| async move {
+        backend.store.staff_by_login(login).await?.ok_or(ServiceError::NotFound("demo staff"))
+    };
+    let (police, education) = (staff("police-issuer").await?, staff("edu-issuer").await?);
+    let day = |offset_days: i64| {
+        china_date_of(now + offset_days * 86_400)
+            .map(|d| d.to_string())
+            .map_err(|_| ServiceError::BadInput("time out of range"))
+    };
+    let mut issued = 0;
+    for (i, (first17, _, _)) in DEMO.iter().enumerate() {
+        let Some(id) = complete(first17) else { continue };
+        if !backend.store.certificates_of(&id).await?.is_empty() {
+            continue;
+        }
+        let request = |valid_from: String, valid_until: Option<String>, fields| IssueCertificateRequest {
+            holder_id_number: id.clone(),
+            valid_from,
+            valid_until,
+            fields,
+        };
+        // 王秀兰 (born 1949) holds a long-term card; the others a 20-year one.
+        let until = if i == 4 { None } else { Some("2044-05-31".to_owned()) };
+        let mut batch =
+            vec![(&police, request("2024-06-01".into(), until, CertificateFields::ResidentIdCard))];
+        if matches!(i, 0 | 4) {
+            batch.push((&police, request("2020-01-15".into(), None, CertificateFields::HouseholdRegister)));
+        }
+        if i == 1 {
+            let fields = CertificateFields::ResidencePermit {
+                residence_address: "北京市海淀区中关村大街6号".into(),
+            };
+            batch.push((&police, request(day(-353)?, Some(day(12)?), fields)));
+        }
+        if i == 3 {
+            let fields = CertificateFields::DegreeCertificate {
+                level: "bachelor".into(),
+                discipline: "工学".into(),
+                major: "计算机科学与技术".into(),
+                university: "福州大学".into(),
+                conferral_date: "2023-06-30".into(),
+            };
+            batch.push((&education, request("2023-06-30".into(), None, fields)));
+        }
+        for (staff, request) in batch {
+            backend.issue(staff, request, now).await?;
+            issued += 1;
+        }
+    }
+    Ok(issued)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +270,28 @@ mod tests {
         for code in [POLICE_CODE, DEMO_COMPANY, &education_code()] {
             assert!(CreditCode::parse(code).is_ok(), "{code}");
         }
+    }
+
+    #[tokio::test]
+    async fn demo_certificates_are_issued_once_with_a_permit_about_to_expire() {
+        let dir = std::env::temp_dir().join(format!("shimin-seed-certs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = format!("sqlite://{}", dir.join("b.db").display());
+        let store = url.parse::<crate::store::DatabaseUrl>().expect("url").open().await.expect("open");
+        let config = crate::service::Config { password_iterations: 1_000, ..Default::default() };
+        let backend = Backend::new(store, config).await.expect("backend");
+        let now = crate::now();
+        seed(&backend, 5, now).await.expect("seed");
+        // Five ID cards, two household pages, a residence permit and a degree.
+        assert_eq!(demo_certificates(&backend, now).await.expect("issue"), 9);
+        assert_eq!(demo_certificates(&backend, now).await.expect("again"), 0, "nothing twice");
+        let lin = complete(DEMO[1].0).expect("id");
+        let held = backend.store.certificates_of(&lin).await.expect("read");
+        let permit = held.iter().find(|c| c.type_slug == "residence-permit").expect("a permit");
+        let until = china_date_of(now + 12 * 86_400).expect("date").to_string();
+        assert_eq!(permit.valid_until.as_deref(), Some(until.as_str()));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

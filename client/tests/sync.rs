@@ -4,20 +4,15 @@
 //! points of a sync, a push whose answer never arrived — nothing lost, nothing duplicated.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use shimin_backend::seed::{self, SeedReport};
-use shimin_backend::server::{self, Limits};
-use shimin_backend::service::{Backend, Config};
-use shimin_backend::store::DatabaseUrl;
+use shimin_backend::local::LocalBackend;
 use shimin_client::{BackendClient, SyncFailure, enrol, sync};
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
-use shimin_wire::backend::OutboxItem;
+use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, OutboxItem, StatusAction};
 
 fn now() -> i64 {
     shimin_backend::now()
@@ -30,132 +25,45 @@ fn temp_dir(what: &str) -> PathBuf {
     dir
 }
 
-/// A real backend on a fixed loopback address and an SQLite file, which can be stopped and
-/// started again on the same address and data.
-struct Server {
-    addr: SocketAddr,
-    db: String,
-    running: Option<(tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)>,
-    backend: Option<Backend>,
-}
-
-impl Server {
-    async fn start_new(dir: &std::path::Path) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let db = format!("sqlite://{}", dir.join("backend.db").display());
-        let mut server = Self { addr, db, running: None, backend: None };
-        server.serve(listener).await;
-        server
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn serve(&mut self, listener: tokio::net::TcpListener) {
-        let store = self.db.parse::<DatabaseUrl>().expect("url").open().await.expect("open");
-        let config = Config { public_url: self.base(), password_iterations: 1_000, ..Config::default() };
-        let backend = Backend::new(store, config).await.expect("backend");
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        // Device tokens are rate-limited per IP; every sync takes one, all from 127.0.0.1.
-        let limits = Limits { auth_burst: 100_000, auth_per_minute: 100_000 };
-        let task = tokio::spawn(server::serve(listener, backend.clone(), limits, async {
-            let _ = stopped.await;
-        }));
-        self.backend = Some(backend);
-        self.running = Some((stop, task));
-    }
-
-    async fn stop(&mut self) {
-        if let Some((stop, task)) = self.running.take() {
-            let _ = stop.send(());
-            task.await.expect("join").expect("graceful shutdown");
-        }
-        self.backend = None;
-    }
-
-    async fn restart(&mut self) {
-        self.stop().await;
-        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the same address again");
-        self.serve(listener).await;
-    }
-
-    fn backend(&self) -> &Backend {
-        self.backend.as_ref().expect("running")
-    }
-}
-
-/// The seeded demo world, a police staff token, and a citizen's wallet enrolled on a phone.
+/// The seeded demo world on a real backend, and a citizen's wallet enrolled on a phone.
 struct World {
-    server: Server,
-    http: reqwest::Client,
-    police: String,
-    seed: SeedReport,
+    server: LocalBackend,
     wallet: Wallet,
     client: BackendClient,
     dir: PathBuf,
 }
 
+const POLICE: &str = "police-issuer";
+
 impl World {
     async fn new(what: &str) -> Self {
         let dir = temp_dir(what);
-        let server = Server::start_new(&dir).await;
-        let seed = seed::seed(server.backend(), 5, now()).await.expect("seed");
-        let http = reqwest::Client::new();
-        let login: Value = http
-            .post(format!("{}/v1/staff/login", server.base()))
-            .json(&json!({"login": "police-issuer", "password": "demo-police-2024"}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("token");
-        let police = login["token"].as_str().expect("token").to_owned();
+        let server = LocalBackend::start(&dir, 5).await.expect("backend");
         let conn = schema::open_file(&dir.join("wallet.db")).expect("wallet db");
         let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
-        let client = BackendClient::new(&server.base()).expect("client");
-        let (id_number, _, code) = &seed.demo[0];
+        let client = BackendClient::new(&server.base_url()).expect("client");
+        let (id_number, _, code) = &server.seed().demo[0];
         enrol(&mut wallet, &client, id_number, code, "test phone").await.expect("enrol");
-        Self { server, http, police, seed, wallet, client, dir }
+        Self { server, wallet, client, dir }
     }
 
     fn holder(&self) -> &str {
-        &self.seed.demo[0].0
+        &self.server.seed().demo[0].0
     }
 
     async fn issue_id_card(&self) -> i64 {
-        let body = json!({
-            "holder_id_number": self.holder(),
-            "valid_from": "2024-06-01",
-            "valid_until": "2044-05-31",
-            "fields": {"type": "resident-id-card"}
-        });
-        let response = self
-            .http
-            .post(format!("{}/v1/staff/certificates", self.server.base()))
-            .bearer_auth(&self.police)
-            .json(&body)
-            .send()
-            .await
-            .expect("issue");
-        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-        let view: Value = response.json().await.expect("view");
-        view["id"].as_i64().expect("id")
+        let request = IssueCertificateRequest {
+            holder_id_number: self.holder().to_owned(),
+            valid_from: "2024-06-01".into(),
+            valid_until: Some("2044-05-31".into()),
+            fields: CertificateFields::ResidentIdCard,
+        };
+        self.server.issue_as(POLICE, request).await.expect("issued").id
     }
 
-    async fn change_status(&self, id: i64, action: &str) {
-        let response = self
-            .http
-            .post(format!("{}/v1/staff/certificates/{id}/status", self.server.base()))
-            .bearer_auth(&self.police)
-            .json(&json!({ "action": action }))
-            .send()
-            .await
-            .expect("status");
-        assert_eq!(response.status(), reqwest::StatusCode::OK);
+    async fn change_status(&self, id: i64, action: StatusAction) {
+        self.server.change_status_as(POLICE, id, action).await.expect("status changed");
     }
 
     /// An "identity" presentation of the wallet's first certificate, verified offline with the
@@ -206,7 +114,7 @@ async fn issuance_reaches_the_wallet_and_revocation_reaches_the_verifier() {
     assert_eq!(report.status_lists, 1);
     let stored = w.wallet.list().expect("list");
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].holder_name(), Some(w.seed.demo[0].1.as_str()));
+    assert_eq!(stored[0].holder_name(), Some(w.server.seed().demo[0].1.as_str()));
     assert!(w.wallet.sync_progress().expect("progress").last_sync_at.is_some());
     assert!(!w.wallet.notifications().expect("notifications").is_empty(), "an issuance notice");
 
@@ -218,12 +126,12 @@ async fn issuance_reaches_the_wallet_and_revocation_reaches_the_verifier() {
     assert_eq!((again.imported, again.already_had), (0, 0), "{again:?}");
     assert_eq!(w.wallet.list().expect("list").len(), 1);
 
-    w.change_status(card, "revoke").await;
+    w.change_status(card, StatusAction::Revoke).await;
     sync(&mut w.wallet, &w.client, now()).await.expect("sync after revocation");
     let after = w.present_and_verify();
     assert_eq!(after.outcome, Outcome::Invalid);
     assert!(after.reasons.iter().any(|r| matches!(r, Reason::Revoked { .. })), "{:?}", after.reasons);
-    w.server.stop().await;
+    w.server.stop().await.expect("stopped");
 }
 
 #[tokio::test]
@@ -232,7 +140,7 @@ async fn the_network_gone_leaves_the_wallet_as_it_was_and_presentations_still_wo
     w.issue_id_card().await;
     sync(&mut w.wallet, &w.client, now()).await.expect("sync");
     let progress = w.wallet.sync_progress().expect("progress");
-    w.server.stop().await;
+    w.server.stop().await.expect("stopped");
 
     let failure = sync(&mut w.wallet, &w.client, now()).await.expect_err("no server");
     assert!(failure.is_transient(), "{failure}");
@@ -272,7 +180,7 @@ async fn a_client_killed_at_random_points_of_sync_loses_and_duplicates_nothing()
     }
     assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
     assert_eq!(w.server_outbox_count().await, 4, "every item reached the server exactly once");
-    w.server.stop().await;
+    w.server.stop().await.expect("stopped");
 }
 
 #[tokio::test]
@@ -299,7 +207,7 @@ async fn a_push_whose_answer_was_lost_is_sent_again_and_recorded_once() {
     assert_eq!(report.pushed, 3);
     assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
     assert_eq!(w.server_outbox_count().await, 3, "the retry duplicated nothing");
-    w.server.stop().await;
+    w.server.stop().await.expect("stopped");
 }
 
 #[tokio::test]
@@ -323,7 +231,7 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
             tokio::select! {
                 done = &mut syncing => Some(done),
                 () = tokio::time::sleep(delay) => {
-                    w.server.stop().await;
+                    w.server.stop().await.expect("stopped");
                     Some(syncing.await)
                 }
             }
@@ -331,14 +239,14 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
         if let Some(Err(e)) = outcome {
             assert!(e.is_transient() || matches!(e, SyncFailure::Client(_)), "{e}");
         }
-        w.server.restart().await;
+        w.server.restart().await.expect("restarted");
     }
     sync(&mut w.wallet, &w.client, now()).await.expect("a full sync at last");
     assert_eq!(w.wallet.list().expect("list").len(), 1);
     assert_eq!(w.wallet.sync_progress().expect("progress").pending_outbox, 0);
     assert_eq!(w.server_outbox_count().await, 3);
     assert_eq!(w.present_and_verify().outcome, Outcome::Valid);
-    w.server.stop().await;
+    w.server.stop().await.expect("stopped");
 }
 
 #[tokio::test]
@@ -347,7 +255,7 @@ async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
     let conn = schema::open_file(&w.dir.join("other.db")).expect("db");
     let pin = PinWrapper::insecure_low_iterations_for_tests("135790", 10).expect("pin");
     let mut other = Wallet::create(conn, &pin, now()).expect("wallet");
-    let (id_number, _, _) = &w.seed.demo[1];
+    let (id_number, _, _) = &w.server.seed().demo[1];
     let refused = enrol(&mut other, &w.client, id_number, "000000", "phone").await.expect_err("wrong code");
     assert!(
         matches!(
