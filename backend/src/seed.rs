@@ -1,4 +1,4 @@
-//! Demo data: a few named citizens, a household, a company, two departments with staff and
+//! Demo data: a few named citizens, a household, a company, four departments with staff and
 //! enrolment codes for `make run`; and a fast generator of citizens for load tests.
 
 use std::fmt;
@@ -6,7 +6,7 @@ use std::fmt;
 use shimin_core::cert::credit_code;
 use shimin_core::cert::issue::china_date_of;
 use shimin_core::id_number::check_character;
-use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, StaffRole};
+use shimin_wire::backend::{CertificateFields, EndorsementFields, IssueCertificateRequest, StaffRole};
 
 use crate::service::{Backend, ServiceError};
 use crate::store::{CitizenRecord, CompanyRecord, HouseholdRecord};
@@ -28,7 +28,8 @@ const GIVEN: &[&str] =
 /// Generated citizens per transaction.
 const BATCH: u32 = 10_000;
 
-/// The police department: ID cards, household registers, residence permits.
+/// The police department: ID cards, household registers, residence permits, driving licences
+/// and travel permits.
 pub const POLICE_CODE: &str = "111101050000000017";
 /// The company of the demo data (its legal representative is 林晓燕).
 pub const DEMO_COMPANY: &str = "91350100M000100Y43";
@@ -37,12 +38,29 @@ const STAFF: &[(&str, &str, usize, StaffRole)] = &[
     ("police-issuer", "demo-police-2024", 0, StaffRole::Issuer),
     ("police-reviewer", "demo-review-2024", 0, StaffRole::Reviewer),
     ("edu-issuer", "demo-degree-2024", 1, StaffRole::Issuer),
+    ("civil-issuer", "demo-civil-2024", 2, StaffRole::Issuer),
+    ("market-issuer", "demo-market-2024", 3, StaffRole::Issuer),
 ];
 
-/// The education department's code (computed: a valid GB 32100 check character).
-pub fn education_code() -> String {
-    let first17 = "11350100000000002";
+/// A department's credit code from its first 17 characters (computed: a valid GB 32100 check
+/// character).
+fn department_code(first17: &str) -> String {
     credit_code::check_character(first17).map_or_else(|_| String::new(), |c| format!("{first17}{c}"))
+}
+
+/// The education department's code.
+pub fn education_code() -> String {
+    department_code("11350100000000002")
+}
+
+/// The civil affairs bureau's code (marriages).
+pub fn civil_affairs_code() -> String {
+    department_code("11110102000000003")
+}
+
+/// The market regulation bureau's code (business licences).
+pub fn market_regulation_code() -> String {
+    department_code("11350100000000004")
 }
 
 /// A full identity number from its first 17 digits.
@@ -104,12 +122,22 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
         .put_department(
             POLICE_CODE,
             "北京市公安局西城分局",
-            &["resident-id-card", "household-register", "residence-permit"],
+            &[
+                "resident-id-card",
+                "household-register",
+                "residence-permit",
+                "driving-licence",
+                "hk-macau-travel-permit",
+            ],
             now,
         )
         .await?;
     backend.put_department(&education, "福建省教育厅", &["degree-certificate"], now).await?;
-    let departments = [POLICE_CODE.to_owned(), education];
+    let civil = civil_affairs_code();
+    backend.put_department(&civil, "北京市西城区民政局", &["marriage-certificate"], now).await?;
+    let market = market_regulation_code();
+    backend.put_department(&market, "福州市市场监督管理局", &["business-licence"], now).await?;
+    let departments = [POLICE_CODE.to_owned(), education, civil, market];
 
     let demo_ids: Vec<(String, &str, &str)> = DEMO
         .iter()
@@ -192,9 +220,10 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
 }
 
 /// Issues the demo citizens' certificates for `make run`, to those who have none yet: an ID card
-/// each, the household register pages of 王秀兰's household, a residence permit for 林晓燕 that
-/// ends in 12 days (so the app shows a reminder), and a degree for 陈思敏. They reach a phone
-/// when it enrols. Returns how many were issued.
+/// each, the household register pages of 王秀兰's household, a driving licence for 张伟, a
+/// residence permit for 林晓燕 that ends in 12 days (so the app shows a reminder) and her
+/// company's business licence, a travel permit with a Hong Kong endorsement and a degree for
+/// 陈思敏. They reach a phone when it enrols. Returns how many were issued.
 ///
 /// # Errors
 /// When the seed's staff are missing or the store refuses a write.
@@ -202,7 +231,8 @@ pub async fn demo_certificates(backend: &Backend, now: i64) -> Result<u32, Servi
     let staff = |login: &'static str| async move {
         backend.store.staff_by_login(login).await?.ok_or(ServiceError::NotFound("demo staff"))
     };
-    let (police, education) = (staff("police-issuer").await?, staff("edu-issuer").await?);
+    let (police, education, market) =
+        (staff("police-issuer").await?, staff("edu-issuer").await?, staff("market-issuer").await?);
     let day = |offset_days: i64| {
         china_date_of(now + offset_days * 86_400)
             .map(|d| d.to_string())
@@ -233,7 +263,34 @@ pub async fn demo_certificates(backend: &Backend, now: i64) -> Result<u32, Servi
             };
             batch.push((&police, request(day(-353)?, Some(day(12)?), fields)));
         }
+        if i == 0 {
+            let fields = CertificateFields::DrivingLicence {
+                classes: "C1".into(),
+                first_issue_date: "2012-08-20".into(),
+                file_number: "420100123456".into(),
+            };
+            batch.push((&police, request("2018-08-20".into(), Some("2028-08-20".into()), fields)));
+        }
+        if i == 1 {
+            let fields = CertificateFields::BusinessLicence {
+                credit_code: DEMO_COMPANY.into(),
+                company_kind: "有限责任公司（自然人投资或控股）".into(),
+                registered_capital_yuan: 1_000_000,
+                established: "2019-03-12".into(),
+                business_term_until: None,
+                address: "福建省福州市鼓楼区五四路2号".into(),
+                business_scope: "软件开发；信息技术咨询服务".into(),
+            };
+            batch.push((&market, request("2019-03-12".into(), None, fields)));
+        }
         if i == 3 {
+            let hong_kong = EndorsementFields { kind: "G".into(), entries: 2, valid_until: day(80)? };
+            let fields = CertificateFields::HkMacauTravelPermit {
+                name_pinyin: "CHEN SIMIN".into(),
+                hong_kong: Some(hong_kong),
+                macau: None,
+            };
+            batch.push((&police, request("2021-05-10".into(), Some("2031-05-09".into()), fields)));
             let fields = CertificateFields::DegreeCertificate {
                 level: "bachelor".into(),
                 discipline: "工学".into(),
@@ -267,7 +324,9 @@ mod tests {
             let (id, _) = generated_citizen(n).expect("generated");
             assert!(IdNumber::parse(&id).is_ok(), "generated citizen {n} is invalid");
         }
-        for code in [POLICE_CODE, DEMO_COMPANY, &education_code()] {
+        for code in
+            [POLICE_CODE, DEMO_COMPANY, &education_code(), &civil_affairs_code(), &market_regulation_code()]
+        {
             assert!(CreditCode::parse(code).is_ok(), "{code}");
         }
     }
@@ -283,8 +342,9 @@ mod tests {
         let backend = Backend::new(store, config).await.expect("backend");
         let now = crate::now();
         seed(&backend, 5, now).await.expect("seed");
-        // Five ID cards, two household pages, a residence permit and a degree.
-        assert_eq!(demo_certificates(&backend, now).await.expect("issue"), 9);
+        // Five ID cards, two household pages, a residence permit, a driving licence, a business
+        // licence, a travel permit and a degree.
+        assert_eq!(demo_certificates(&backend, now).await.expect("issue"), 12);
         assert_eq!(demo_certificates(&backend, now).await.expect("again"), 0, "nothing twice");
         let lin = complete(DEMO[1].0).expect("id");
         let held = backend.store.certificates_of(&lin).await.expect("read");

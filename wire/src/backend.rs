@@ -58,6 +58,51 @@ pub enum CertificateFields {
         /// Address of residence in the issuing city.
         residence_address: String,
     },
+    /// 机动车驾驶证.
+    DrivingLicence {
+        /// The classes allowed as printed together, e.g. `C1E`.
+        classes: String,
+        /// The date the driver first got a licence, `YYYY-MM-DD`.
+        first_issue_date: String,
+        /// The file number (档案编号).
+        file_number: String,
+    },
+    /// 往来港澳通行证 with its endorsements.
+    HkMacauTravelPermit {
+        /// The holder's name in pinyin as printed, e.g. `ZHANG WEI`.
+        name_pinyin: String,
+        /// The endorsement for Hong Kong, if any.
+        #[serde(default)]
+        hong_kong: Option<EndorsementFields>,
+        /// The endorsement for Macau, if any.
+        #[serde(default)]
+        macau: Option<EndorsementFields>,
+    },
+    /// 结婚证: each party holds their own copy, issued to them.
+    MarriageCertificate {
+        /// The other party's resident ID number (from the registry: name and number).
+        spouse_id_number: String,
+        /// The registration date, `YYYY-MM-DD`.
+        registration_date: String,
+    },
+    /// 营业执照, issued to the company's legal representative (whose devices receive it).
+    BusinessLicence {
+        /// The company's unified social credit code (from the registry: its name).
+        credit_code: String,
+        /// The kind of company, e.g. 有限责任公司.
+        company_kind: String,
+        /// Registered capital in yuan.
+        registered_capital_yuan: u32,
+        /// Date of establishment, `YYYY-MM-DD`.
+        established: String,
+        /// Last day of the business term, absent for long-term.
+        #[serde(default)]
+        business_term_until: Option<String>,
+        /// Registered address.
+        address: String,
+        /// Business scope.
+        business_scope: String,
+    },
     /// 学位证书.
     DegreeCertificate {
         /// `bachelor`, `master` or `doctor`.
@@ -71,6 +116,18 @@ pub enum CertificateFields {
         /// Conferral date, `YYYY-MM-DD`.
         conferral_date: String,
     },
+}
+
+/// A travel permit's endorsement (签注).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndorsementFields {
+    /// The letter printed on it: `G` individual tourism, `L` group tourism, `T` visiting
+    /// relatives, `S` business, `D` stay, `Q` other.
+    pub kind: String,
+    /// Entries allowed; 0 for multiple (多次).
+    pub entries: u8,
+    /// The last day it may be used, `YYYY-MM-DD`.
+    pub valid_until: String,
 }
 
 /// `POST /v1/staff/certificates`: issue a certificate of the staff member's department.

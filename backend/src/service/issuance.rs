@@ -5,8 +5,9 @@
 use shimin_core::IdNumber;
 use shimin_core::cert::issue::{china_date_of, china_midnight};
 use shimin_core::cert::kinds::{
-    DegreeCertificate, DegreeLevel, Ethnicity, HouseholdRegister, Photo, Relation, ResidencePermit,
-    ResidentIdCard,
+    BusinessLicence, DegreeCertificate, DegreeLevel, DrivingLicence, Endorsement, EndorsementKind, Entries,
+    Ethnicity, HkMacauTravelPermit, HouseholdRegister, MarriageCertificate, Photo, Relation, ResidencePermit,
+    ResidentIdCard, VehicleClass,
 };
 use shimin_core::cert::{
     Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
@@ -16,15 +17,16 @@ use shimin_core::crypto::VerifyingKey;
 use shimin_core::photo::Thumbnail;
 use shimin_core::sensitive::Sensitive;
 use shimin_wire::backend::{
-    CertificateFields, CertificateStatusView, CertificateView, IssueCertificateRequest, StatusAction,
+    CertificateFields, CertificateStatusView, CertificateView, EndorsementFields, IssueCertificateRequest,
+    StatusAction,
 };
 use time::Date;
 use time::macros::format_description;
 
 use super::{Backend, ServiceError};
 use crate::store::{
-    CertificateRecord, CitizenRecord, DepartmentRecord, DeviceRecord, EventKind, NewCertificate, NewEvent,
-    StaffRecord, StoredStatus,
+    CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord, EventKind,
+    NewCertificate, NewEvent, StaffRecord, StoredStatus,
 };
 
 /// Parses `YYYY-MM-DD`.
@@ -54,7 +56,48 @@ fn slug_of(fields: &CertificateFields) -> &'static str {
         CertificateFields::HouseholdRegister => CertificateType::HouseholdRegister.slug(),
         CertificateFields::ResidencePermit { .. } => CertificateType::ResidencePermit.slug(),
         CertificateFields::DegreeCertificate { .. } => CertificateType::DegreeCertificate.slug(),
+        CertificateFields::DrivingLicence { .. } => CertificateType::DrivingLicence.slug(),
+        CertificateFields::HkMacauTravelPermit { .. } => CertificateType::HkMacauTravelPermit.slug(),
+        CertificateFields::MarriageCertificate { .. } => CertificateType::MarriageCertificate.slug(),
+        CertificateFields::BusinessLicence { .. } => CertificateType::BusinessLicence.slug(),
     }
+}
+
+/// The vehicle classes printed together, e.g. `C1E` → C1 and E; each at most once.
+fn vehicle_classes(printed: &str) -> Result<Vec<VehicleClass>, ServiceError> {
+    use VehicleClass::*;
+    // Two-character classes first, so `C1` is not read as `C` + `1`.
+    const ALL: [VehicleClass; 17] = [A1, A2, A3, B1, B2, C1, C2, C3, C4, C5, C6, D, E, F, M, N, P];
+    let bad = || ServiceError::BadInput("vehicle classes must be like C1 or C1E");
+    let mut rest = printed.trim();
+    let mut classes = Vec::new();
+    while !rest.is_empty() {
+        let class = ALL.iter().copied().find(|c| rest.starts_with(c.code().as_str())).ok_or_else(bad)?;
+        if classes.contains(&class) {
+            return Err(bad());
+        }
+        rest = &rest[class.code().len()..];
+        classes.push(class);
+    }
+    if classes.is_empty() { Err(bad()) } else { Ok(classes) }
+}
+
+/// A travel permit endorsement from the request.
+fn endorsement(fields: &EndorsementFields) -> Result<Endorsement, ServiceError> {
+    let kind = match fields.kind.as_str() {
+        "G" => EndorsementKind::IndividualTourism,
+        "L" => EndorsementKind::GroupTourism,
+        "T" => EndorsementKind::VisitingRelatives,
+        "S" => EndorsementKind::Business,
+        "D" => EndorsementKind::Stay,
+        "Q" => EndorsementKind::Other,
+        _ => return Err(ServiceError::BadInput("endorsement kind must be one of G L T S D Q")),
+    };
+    let entries = match std::num::NonZeroU8::new(fields.entries) {
+        Some(n) => Entries::Limited(n),
+        None => Entries::Multiple,
+    };
+    Ok(Endorsement { kind, entries, valid_until: parse_date(&fields.valid_until)? })
 }
 
 fn relation_of(code: &str) -> Relation {
@@ -85,6 +128,10 @@ struct Draft {
     fields: CertificateFields,
     head_name: Option<String>,
     household: Option<crate::store::HouseholdRecord>,
+    /// The other party of a marriage certificate.
+    spouse: Option<CitizenRecord>,
+    /// The company of a business licence.
+    company: Option<CompanyRecord>,
 }
 
 impl Draft {
@@ -135,6 +182,75 @@ impl Draft {
                     person,
                     residence_address: Sensitive::new(residence_address.clone()),
                     photo,
+                })
+            }
+            CertificateFields::DrivingLicence { classes, first_issue_date, file_number } => {
+                if file_number.trim().is_empty() || file_number.len() > 32 {
+                    return Err(ServiceError::BadInput("a file number has 1–32 characters"));
+                }
+                CertificateBody::DrivingLicence(DrivingLicence {
+                    person,
+                    nationality: "CHN".into(),
+                    address: Sensitive::new(self.citizen.address.clone()),
+                    classes: vehicle_classes(classes)?,
+                    first_issue_date: parse_date(first_issue_date)?,
+                    file_number: Sensitive::new(file_number.trim().to_owned()),
+                    photo,
+                })
+            }
+            CertificateFields::HkMacauTravelPermit { name_pinyin, hong_kong, macau } => {
+                let pinyin = name_pinyin.trim();
+                if pinyin.is_empty()
+                    || pinyin.len() > 64
+                    || !pinyin.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
+                {
+                    return Err(ServiceError::BadInput("the pinyin name is capital letters and spaces"));
+                }
+                CertificateBody::HkMacauTravelPermit(HkMacauTravelPermit {
+                    person,
+                    name_pinyin: Sensitive::new(pinyin.to_owned()),
+                    hong_kong: hong_kong.as_ref().map(endorsement).transpose()?,
+                    macau: macau.as_ref().map(endorsement).transpose()?,
+                    photo,
+                })
+            }
+            CertificateFields::MarriageCertificate { registration_date, .. } => {
+                let spouse = self.spouse.as_ref().ok_or(ServiceError::NotFound("spouse"))?;
+                if spouse.id_number == self.citizen.id_number {
+                    return Err(ServiceError::BadInput("the spouse is the holder"));
+                }
+                CertificateBody::MarriageCertificate(MarriageCertificate {
+                    holder: person,
+                    spouse: Person::new(spouse.name.clone(), parse_id_number(&spouse.id_number)?),
+                    registration_date: parse_date(registration_date)?,
+                })
+            }
+            CertificateFields::BusinessLicence {
+                company_kind,
+                registered_capital_yuan,
+                established,
+                business_term_until,
+                address,
+                business_scope,
+                ..
+            } => {
+                let company = self.company.as_ref().ok_or(ServiceError::NotFound("company"))?;
+                if company.legal_representative != self.citizen.id_number {
+                    return Err(ServiceError::Unprocessable(
+                        "a business licence goes to the company's legal representative",
+                    ));
+                }
+                CertificateBody::BusinessLicence(BusinessLicence {
+                    company_name: company.name.clone(),
+                    credit_code: CreditCode::parse(&company.credit_code)
+                        .map_err(|_| ServiceError::Unprocessable("the registry's credit code"))?,
+                    company_kind: company_kind.clone(),
+                    legal_representative: Sensitive::new(self.citizen.name.clone()),
+                    registered_capital_yuan: *registered_capital_yuan,
+                    established: parse_date(established)?,
+                    business_term_until: business_term_until.as_deref().map(parse_date).transpose()?,
+                    address: address.clone(),
+                    business_scope: business_scope.clone(),
                 })
             }
             CertificateFields::DegreeCertificate { level, discipline, major, university, conferral_date } => {
@@ -251,7 +367,32 @@ impl Backend {
             Some(h) => self.store.citizen(&h.head_id_number).await?.map(|c| c.name),
             None => None,
         };
-        Ok(Draft { certificate_type, citizen, department, validity, fields, head_name, household })
+        let spouse = match &fields {
+            CertificateFields::MarriageCertificate { spouse_id_number, .. } => {
+                let id = parse_id_number(spouse_id_number)?;
+                Some(self.store.citizen(id.as_str()).await?.ok_or(ServiceError::NotFound("spouse"))?)
+            }
+            _ => None,
+        };
+        let company = match &fields {
+            CertificateFields::BusinessLicence { credit_code, .. } => {
+                let code = CreditCode::parse(credit_code)
+                    .map_err(|_| ServiceError::BadInput("invalid credit code"))?;
+                Some(self.store.company(code.as_str()).await?.ok_or(ServiceError::NotFound("company"))?)
+            }
+            _ => None,
+        };
+        Ok(Draft {
+            certificate_type,
+            citizen,
+            department,
+            validity,
+            fields,
+            head_name,
+            household,
+            spouse,
+            company,
+        })
     }
 
     /// Issues a certificate of the staff member's department to a citizen, and a signed copy to
