@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod dev_issuer;
+mod face;
 mod holder_copy;
 mod present_verify;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use shimin_core::cert::CertificateType;
 use shimin_core::dcc::{self, DccReport};
+use shimin_core::liveness::Action;
 use shimin_core::present::Preset;
 use shimin_core::qr;
 use shimin_wire::ipc::{CheckIdNumberRequest, IdNumberCheckView};
@@ -86,6 +88,25 @@ enum Command {
         fetched_at: Option<i64>,
         #[command(flatten)]
         input: QrInput,
+    },
+    /// Run the on-device liveness check over a directory of frames and print the result as JSON
+    /// (exit 0 passed, 1 not passed).
+    Liveness {
+        /// The directory of frames (PNG or JPEG), taken in file-name order.
+        #[arg(long)]
+        frames: PathBuf,
+        /// The actions to ask for, in order: 3 or 4 of blink, mouth, shake, nod.
+        #[arg(long, value_delimiter = ',', required = true, value_parser = face::parse_action)]
+        actions: Vec<Action>,
+        /// The frames' rate, for their timestamps.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=240))]
+        fps: u32,
+    },
+    /// Print every face found in a photo (PNG or JPEG): box, score and the 468 mesh landmarks, as
+    /// JSON (exit 1 when there is none).
+    FaceLandmarks {
+        /// The photo.
+        image: PathBuf,
     },
 }
 
@@ -261,6 +282,8 @@ fn run(command: Command) -> Result<(String, u8), Exit> {
             let (verdict, code) = present_verify::verify(&req, now_or(at)?)?;
             Ok((json(&verdict)?, code))
         }
+        Command::Liveness { frames, actions, fps } => face::liveness(&frames, &actions, fps),
+        Command::FaceLandmarks { image } => face::face_landmarks(&image),
     }
 }
 

@@ -8,6 +8,7 @@ mod liveness;
 mod mesh;
 mod model;
 mod source;
+mod tracker;
 
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};
 pub use error::FaceError;
@@ -18,6 +19,10 @@ pub use liveness::{
 };
 pub use mesh::{DEFAULT_MIN_PRESENCE, FaceMesh, FaceRegion, Landmarks, NUM_LANDMARKS};
 pub use source::ImageSequence;
+pub use tracker::{
+    DETECTOR_INTERVAL_FRAMES, FaceTracker, TRACKING_MAX_MOVE, TRACKING_MAX_SCALE, TRACKING_MIN_PRESENCE,
+    Tracked, TrackedFace,
+};
 
 /// The image type every function here takes: 8-bit RGB, any size.
 pub use image::RgbImage;

@@ -9,7 +9,8 @@ use shimin_core::liveness::{
 use crate::error::FaceError;
 use crate::features::{LEFT_EYE, MOUTH_CORNERS, RIGHT_EYE};
 use crate::mesh::Landmarks;
-use crate::{Face, FaceAnalyzer, Point3, Rotation};
+use crate::tracker::FaceTracker;
+use crate::{FaceAnalyzer, Point3, Rotation};
 
 /// Outer eye corners (person's right, left): the unit of every face proportion here.
 const OUTER_EYE_CORNERS: [usize; 2] = [RIGHT_EYE[0], LEFT_EYE[3]];
@@ -88,33 +89,47 @@ pub fn encode_jpeg(frame: &Frame, quality: u8) -> Result<Vec<u8>, FaceError> {
     Ok(out)
 }
 
-/// The face models as a [`FaceObserver`]: each frame goes through the detector and the mesh;
-/// the largest face is the main one.
+/// The face models as a [`FaceObserver`], tracking the face from frame to frame like MediaPipe
+/// ([`FaceTracker`]): most frames run only the mesh on the region the previous frame's mesh
+/// gives; the detector runs on the first frame, when the mesh loses or doubts the face, and at
+/// least every [`crate::DETECTOR_INTERVAL_FRAMES`] frames so that a second face is counted. The
+/// largest face is the main one; `face_count` is the count of the detector's last run.
+///
+/// Feed it the frames of one session in order; [`LivenessObserver::reset`] before another.
 #[derive(Debug, Clone)]
 pub struct LivenessObserver {
-    analyzer: FaceAnalyzer,
+    tracker: FaceTracker,
 }
 
 impl LivenessObserver {
-    /// An observer on `analyzer`.
+    /// An observer on `analyzer`, tracking nothing yet.
     #[must_use]
     pub fn new(analyzer: FaceAnalyzer) -> Self {
-        Self { analyzer }
+        Self { tracker: FaceTracker::new(analyzer) }
+    }
+
+    /// Forgets the tracked face (a new session or camera): the next frame runs the detector.
+    pub fn reset(&mut self) {
+        self.tracker.reset();
+    }
+
+    /// The tracker, e.g. to see whether a face is tracked.
+    #[must_use]
+    pub fn tracker(&self) -> &FaceTracker {
+        &self.tracker
     }
 
     /// What the models see in `frame` (the same as [`FaceObserver::observe`], with this crate's
     /// error).
     ///
     /// # Errors
-    /// As [`FaceAnalyzer::analyze`].
-    pub fn observe_frame(&self, frame: &Frame) -> Result<FaceObservation, FaceError> {
+    /// As [`FaceTracker::track`].
+    pub fn observe_frame(&mut self, frame: &Frame) -> Result<FaceObservation, FaceError> {
         let image = upright_image(frame)?;
-        let faces = self.analyzer.analyze(&image, Rotation::None)?;
-        let area = |f: &Face| f.detection.bbox.width * f.detection.bbox.height;
-        let main = faces.iter().max_by(|a, b| area(a).total_cmp(&area(b)));
+        let tracked = self.tracker.track(&image)?;
         let (w, h) = image.dimensions();
-        let measures = main.map(|face| {
-            let b = face.detection.bbox;
+        let measures = tracked.face.as_ref().map(|face| {
+            let b = face.bbox;
             let f = face.features;
             FaceMeasures {
                 face_box: FaceBox::from_pixels(b.x, b.y, b.width, b.height, w, h),
@@ -130,7 +145,7 @@ impl LivenessObserver {
         });
         let region = measures.as_ref().map(|m| m.face_box);
         Ok(FaceObservation {
-            face_count: u32::try_from(faces.len()).unwrap_or(u32::MAX),
+            face_count: tracked.face_count,
             face: measures,
             brightness: quality::brightness(frame, region.as_ref()),
             sharpness: quality::sharpness(frame, region.as_ref()),

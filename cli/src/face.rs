@@ -1,0 +1,287 @@
+//! `shimin face-landmarks` (the face models on one photo) and `shimin liveness` (the on-device
+//! liveness pipeline over a directory of frames). The logic is the core's session and
+//! `shimin-face`'s models; this module only reads files and prints JSON.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use serde::Serialize;
+use shimin_core::crypto::{self, SigningKey};
+use shimin_core::liveness::{
+    self, Action, Challenge, Evidence, Guidance, KeyFrameKind, MAX_FRAME_SIDE, MAX_TIME_LIMIT_MS,
+    MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
+};
+use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, NUM_LANDMARKS, Rotation, encode_jpeg};
+
+use crate::{Exit, read};
+
+/// JPEG quality of the evidence's key frames.
+const KEY_FRAME_QUALITY: u8 = 90;
+/// The key id the ephemeral evidence key signs with.
+const EPHEMERAL_KEY_ID: &[u8] = b"shimin-cli-ephemeral";
+
+/// Parses one `--actions` item by the core's own names (`blink`, `mouth`, `shake`, `nod`).
+pub fn parse_action(s: &str) -> Result<Action, String> {
+    Action::parse(s.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        format!("unknown action; one of: {}", known.join(", "))
+    })
+}
+
+fn models() -> Result<FaceAnalyzer, Exit> {
+    FaceAnalyzer::new().map_err(|e| Exit(1, format!("the face models cannot be loaded: {e}")))
+}
+
+/// Decodes a PNG or JPEG file into RGB, refusing frames larger than the pipeline accepts.
+fn decode_image(path: &Path) -> Result<image::RgbImage, Exit> {
+    let bytes = read(path)?;
+    let not_an_image = || Exit(3, format!("{} is not a PNG or JPEG image", path.display()));
+    let mut reader =
+        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
+    if !matches!(reader.format(), Some(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
+        return Err(not_an_image());
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_FRAME_SIDE);
+    limits.max_image_height = Some(MAX_FRAME_SIDE);
+    reader.limits(limits);
+    Ok(reader.decode().map_err(|_| not_an_image())?.to_rgb8())
+}
+
+#[derive(Debug, Serialize)]
+struct BoxView {
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+}
+
+#[derive(Debug, Serialize)]
+struct FaceView {
+    /// The detector's box, in pixels.
+    #[serde(rename = "box")]
+    bbox: BoxView,
+    /// The detector's confidence.
+    score: f32,
+    /// The mesh's face-presence score.
+    presence: f32,
+    /// The 468 mesh points `[x, y, z]` in pixels (z relative to the face's centre).
+    landmarks: Vec<[f32; 3]>,
+}
+
+#[derive(Debug, Serialize)]
+struct LandmarksView {
+    width: u32,
+    height: u32,
+    faces: Vec<FaceView>,
+}
+
+/// `shimin face-landmarks IMAGE`: every face in the photo, best detection first. Exit 1 when
+/// there is none (the JSON, with an empty list, is printed all the same).
+pub fn face_landmarks(path: &Path) -> Result<(String, u8), Exit> {
+    let image = decode_image(path)?;
+    let faces = models()?
+        .analyze(&image, Rotation::None)
+        .map_err(|e| Exit(1, format!("the face models failed on {}: {e}", path.display())))?;
+    let faces: Vec<FaceView> = faces
+        .into_iter()
+        .map(|face| {
+            let b = face.detection.bbox;
+            FaceView {
+                bbox: BoxView { x: b.x, y: b.y, width: b.width, height: b.height },
+                score: face.detection.score,
+                presence: face.landmarks.presence(),
+                landmarks: face.landmarks.points().iter().map(|p| [p.x, p.y, p.z]).collect(),
+            }
+        })
+        .filter(|f| f.landmarks.len() == NUM_LANDMARKS)
+        .collect();
+    let code = u8::from(faces.is_empty());
+    let view = LandmarksView { width: image.width(), height: image.height(), faces };
+    Ok((crate::json(&view)?, code))
+}
+
+/// The challenge's time limit for a recording of `frames` frames at `fps`: its length, within
+/// the core's bounds ([`MIN_TIME_LIMIT_MS`]..=[`MAX_TIME_LIMIT_MS`]). A recording that ends
+/// before every action is done therefore fails with `stream_ended`; one longer than the upper
+/// bound fails with `timeout`.
+pub fn time_limit_ms(frames: usize, fps: u32) -> u64 {
+    let frames = u64::try_from(frames).unwrap_or(u64::MAX);
+    frames.saturating_mul(1000).div_ceil(u64::from(fps.max(1))).clamp(MIN_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS)
+}
+
+/// One action the session saw done, in order.
+#[derive(Debug, Serialize)]
+struct DetectedAction {
+    action: &'static str,
+    /// The frame (0-based, in file-name order) on which the action was complete.
+    frame: u64,
+    /// On a pass: the frame kept as the action's key frame (the one that shows it best).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_frame: Option<u64>,
+}
+
+/// What the signed evidence of a passed session holds (not its photos).
+#[derive(Debug, Serialize)]
+struct EvidenceView {
+    /// Size of the COSE_Sign1 bundle.
+    signed_bytes: usize,
+    /// The neutral key frame's index.
+    neutral_frame: u64,
+    /// Entries of the feature trace.
+    trace_frames: usize,
+    /// Whether the bundle verifies with the ephemeral key's public half.
+    signature_verified: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct LivenessView {
+    passed: bool,
+    /// The actions asked for, in order.
+    requested: Vec<&'static str>,
+    /// The actions seen done, in order.
+    actions: Vec<DetectedAction>,
+    /// The failure's stable key (`timeout`, `wrong_action`, `face_lost`, `face_changed`,
+    /// `several_faces`, `stream_ended`, `time_went_back`), `null` on a pass.
+    reason: Option<&'static str>,
+    /// The failure in words.
+    message: Option<String>,
+    /// On a failure: the action that was being waited for.
+    missing_action: Option<&'static str>,
+    /// Whether the session got past the quality gate and calibration.
+    calibrated: bool,
+    /// The last guidance shown before the end (e.g. `blink`, `move_closer`).
+    last_guidance: &'static str,
+    /// Frames in the directory.
+    frames: usize,
+    /// Frames processed until the session finished.
+    frames_used: u64,
+    fps: u32,
+    time_limit_ms: u64,
+    /// On a pass: the signed evidence.
+    evidence: Option<EvidenceView>,
+}
+
+/// `shimin liveness`: runs the session over the frames of `dir` (file-name order, `fps`
+/// timestamps) against a challenge for `actions` with a random nonce; on a pass, signs the
+/// evidence with an ephemeral key. Exit 0 on a pass, 1 otherwise (the JSON says why).
+pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8), Exit> {
+    let mut source =
+        ImageSequence::from_dir(dir, fps).map_err(|e| Exit(3, format!("{}: {e}", dir.display())))?;
+    if source.is_empty() {
+        return Err(Exit(3, format!("{} holds no PNG or JPEG frames", dir.display())));
+    }
+    let frames = source.len();
+    let time_limit_ms = time_limit_ms(frames, fps);
+    let nonce =
+        crypto::random_bytes::<MIN_NONCE_LEN>().map_err(|e| Exit(1, format!("no randomness: {e}")))?;
+    let challenge = Challenge::new(nonce.to_vec(), actions.to_vec(), time_limit_ms)
+        .map_err(|e| Exit(2, format!("--actions: {e}")))?;
+    let mut observer = LivenessObserver::new(models()?);
+    let mut detected: Vec<DetectedAction> = Vec::new();
+    let mut frames_used = 0;
+    let mut last_guidance = Guidance::LookStraight;
+    let step = liveness::run(challenge, &mut source, &mut observer, |status| {
+        frames_used = status.frame_index + 1;
+        while detected.len() < status.progress.done {
+            let Some(action) = actions.get(detected.len()) else { break };
+            detected.push(DetectedAction {
+                action: action.as_str(),
+                frame: status.frame_index,
+                key_frame: None,
+            });
+        }
+        if status.guidance != Guidance::Done {
+            last_guidance = status.guidance;
+        }
+    })
+    .map_err(|e| Exit(3, format!("{}: {e}", dir.display())))?;
+    let calibrated = match &step {
+        Step::Calibrating(_) => false,
+        Step::Acting(_) | Step::Passed(_) => true,
+        Step::Failed(s) => s.trace().iter().any(|e| e.step > 0),
+    };
+    let mut view = LivenessView {
+        passed: false,
+        requested: actions.iter().map(|a| a.as_str()).collect(),
+        actions: Vec::new(),
+        reason: None,
+        message: None,
+        missing_action: None,
+        calibrated,
+        last_guidance: last_guidance.as_str(),
+        frames,
+        frames_used,
+        fps,
+        time_limit_ms,
+        evidence: None,
+    };
+    match step {
+        Step::Passed(passed) => {
+            view.passed = true;
+            let evidence = sign_evidence(passed)?;
+            for key in evidence.1.key_frames().iter().map(|f| f.key) {
+                if let KeyFrameKind::Action(action) = key.kind
+                    && let Some(d) = detected.iter_mut().find(|d| d.action == action.as_str())
+                {
+                    d.key_frame = Some(key.frame_index);
+                }
+            }
+            view.evidence = Some(evidence.0);
+        }
+        other => {
+            let reason = other.failure();
+            view.reason = reason.map(|r| r.as_str());
+            view.message = reason.map(|r| r.to_string());
+            view.missing_action = actions.get(detected.len()).map(|a| a.as_str());
+        }
+    }
+    view.actions = detected;
+    let code = u8::from(!view.passed);
+    Ok((crate::json(&view)?, code))
+}
+
+/// The evidence of `passed`, signed with a fresh P-256 key that is dropped afterwards, and
+/// checked against its public half.
+fn sign_evidence(passed: liveness::Session<liveness::Passed>) -> Result<(EvidenceView, Evidence), Exit> {
+    let evidence = Evidence::from_session(passed, |frame| {
+        encode_jpeg(frame, KEY_FRAME_QUALITY).map_err(|e| e.to_string())
+    })
+    .map_err(|e| Exit(1, format!("cannot make the evidence: {e}")))?;
+    let key = SigningKey::generate_p256().map_err(|e| Exit(1, format!("cannot make a key: {e}")))?;
+    let signed = evidence
+        .sign(&key, EPHEMERAL_KEY_ID)
+        .map_err(|e| Exit(1, format!("cannot sign the evidence: {e}")))?;
+    let signature_verified = Evidence::verify(&signed, &key.verifying_key()).is_ok();
+    let neutral_frame = evidence
+        .key_frames()
+        .iter()
+        .find(|f| f.key.kind == KeyFrameKind::Neutral)
+        .map_or(0, |f| f.key.frame_index);
+    let view = EvidenceView {
+        signed_bytes: signed.len(),
+        neutral_frame,
+        trace_frames: evidence.trace().len(),
+        signature_verified,
+    };
+    Ok((view, evidence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_limit_is_the_recording_within_the_core_bounds() {
+        assert_eq!(time_limit_ms(60, 10), 6_000);
+        assert_eq!(time_limit_ms(61, 30), 2_034.max(MIN_TIME_LIMIT_MS));
+        assert_eq!(time_limit_ms(10_000, 10), MAX_TIME_LIMIT_MS);
+        assert_eq!(time_limit_ms(7, 0), 7_000);
+    }
+
+    #[test]
+    fn actions_parse_by_the_core_names() {
+        assert_eq!(parse_action(" shake"), Ok(Action::ShakeHead));
+        assert!(parse_action("wink").is_err_and(|e| e.contains("blink, mouth, shake, nod")));
+    }
+}
