@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod liveness;
 pub mod local;
 pub mod seed;
 pub mod server;

@@ -5,11 +5,15 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | 1 | format version, `1` |
+//! | 1 | format version, `2` |
 //! | 2 | bstr: the server's nonce |
 //! | 3 | array of action codes, in the challenge's order (1 blink, 2 mouth, 3 shake, 4 nod) |
 //! | 4 | array of key frames `[kind, frame index, timestamp ms, bstr JPEG]`; kind 0 is the neutral frame, otherwise the action code |
-//! | 5 | array of trace entries `[frame index, timestamp ms, step, face count, brightness, sharpness, face]`, `face` = `null` or `[x, y, w, h, EAR left, EAR right, MAR, mouth width, yaw, pitch, roll]` (floats; the box in fractions of the upright frame); step 0 is calibration, k the k-th action |
+//! | 5 | array of trace entries `[frame index, timestamp ms, step, face count, brightness, sharpness, face]`, `face` = `null` or `[x, y, w, h, EAR left, EAR right, MAR, mouth width, yaw, pitch, roll, shape₁ … shape₆]` (floats; the box in fractions of the upright frame; the six face proportions of [`FaceShape`]); step 0 is calibration, k the k-th action |
+//!
+//! Version 2 added the face proportions to the trace, so that the backend's [`super::audit()`] can
+//! replay the session's continuity checks; version 1 is no longer read (no device in the field
+//! wrote it).
 //!
 //! Photos are personal data: nothing here prints them, the trace or the nonce in `Debug`.
 
@@ -19,7 +23,7 @@ use ciborium::value::Value;
 
 use super::actions::Action;
 use super::frame::Frame;
-use super::observation::{FaceBox, FaceObservation};
+use super::observation::{FaceBox, FaceMeasures, FaceObservation, FaceShape, SHAPE_LEN};
 use super::session::{Passed, Session};
 use crate::cose::{self, CoseError, Sign1};
 use crate::crypto::{SigningPurpose, VerifyingKey};
@@ -27,7 +31,7 @@ use crate::present::{DeviceSigner, DeviceSignerError};
 use crate::sensitive::Sensitive;
 
 /// The evidence format this module writes and reads.
-pub const EVIDENCE_FORMAT_VERSION: u64 = 1;
+pub const EVIDENCE_FORMAT_VERSION: u64 = 2;
 /// Largest JPEG accepted per key frame (a 640×480 face photo at quality 90 is 50–150 KB).
 pub const MAX_KEY_FRAME_BYTES: usize = 1024 * 1024;
 /// Largest signed evidence accepted by [`Evidence::verify`].
@@ -84,8 +88,8 @@ pub struct KeyFrame {
     pub timestamp_ms: u64,
 }
 
-/// The measures of the main face in one traced frame (no face shape: the backend recomputes
-/// what it needs from the key frames). `Debug` is redacted, like the rest of the evidence.
+/// The measures of the main face in one traced frame: everything the session measured, so that
+/// the backend can replay it. `Debug` is redacted, like the rest of the evidence.
 #[derive(Clone, Copy, PartialEq)]
 pub struct TracedFace {
     /// Where the face was.
@@ -104,6 +108,25 @@ pub struct TracedFace {
     pub pitch_degrees: f32,
     /// Roll in degrees.
     pub roll_degrees: f32,
+    /// The face's proportions.
+    pub shape: FaceShape,
+}
+
+impl TracedFace {
+    /// The measures as the session saw them.
+    pub fn measures(&self) -> FaceMeasures {
+        FaceMeasures {
+            face_box: self.face_box,
+            left_eye_aspect_ratio: self.left_eye_aspect_ratio,
+            right_eye_aspect_ratio: self.right_eye_aspect_ratio,
+            mouth_aspect_ratio: self.mouth_aspect_ratio,
+            mouth_width_ratio: self.mouth_width_ratio,
+            yaw_degrees: self.yaw_degrees,
+            pitch_degrees: self.pitch_degrees,
+            roll_degrees: self.roll_degrees,
+            shape: self.shape,
+        }
+    }
 }
 
 impl fmt::Debug for TracedFace {
@@ -160,6 +183,7 @@ impl TraceEntry {
                 yaw_degrees: f.yaw_degrees,
                 pitch_degrees: f.pitch_degrees,
                 roll_degrees: f.roll_degrees,
+                shape: f.shape,
             }),
         }
     }
@@ -271,6 +295,18 @@ impl Evidence {
             frames.push(EvidenceFrame { key, jpeg: Sensitive::new(jpeg) });
         }
         Ok(Self { nonce: challenge.nonce().to_vec(), actions: challenge.actions().to_vec(), frames, trace })
+    }
+
+    /// Evidence from its parts, as tests need to build it (a session builds it with
+    /// [`Evidence::from_session`]).
+    #[cfg(test)]
+    pub(crate) fn from_parts(
+        nonce: Vec<u8>,
+        actions: Vec<Action>,
+        frames: Vec<EvidenceFrame>,
+        trace: Vec<TraceEntry>,
+    ) -> Self {
+        Self { nonce, actions, frames, trace }
     }
 
     /// The server's nonce.
@@ -457,6 +493,7 @@ fn trace_to_value(e: &TraceEntry) -> Value {
                 f.roll_degrees,
             ]
             .into_iter()
+            .chain(f.shape.0)
             .map(float)
             .collect(),
         ),
@@ -479,7 +516,10 @@ fn trace_from_value(v: &Value) -> Option<TraceEntry> {
         Value::Null => None,
         Value::Array(values) => {
             let f: Vec<f32> = values.iter().map(as_f32).collect::<Option<_>>()?;
-            let [x, y, w, h, el, er, mar, mw, yaw, pitch, roll] = f.as_slice() else { return None };
+            let [x, y, w, h, el, er, mar, mw, yaw, pitch, roll, shape @ ..] = f.as_slice() else {
+                return None;
+            };
+            let shape: [f32; SHAPE_LEN] = shape.try_into().ok()?;
             Some(TracedFace {
                 face_box: FaceBox { x: *x, y: *y, width: *w, height: *h },
                 left_eye_aspect_ratio: *el,
@@ -489,6 +529,7 @@ fn trace_from_value(v: &Value) -> Option<TraceEntry> {
                 yaw_degrees: *yaw,
                 pitch_degrees: *pitch,
                 roll_degrees: *roll,
+                shape: FaceShape(shape),
             })
         }
         _ => return None,

@@ -5,8 +5,10 @@
 //! challenge [`Session`] runs the quality gate, calibrates on the user's neutral face, detects the
 //! actions in the server's order with guidance and progress, and ends [`Passed`] or [`Failed`]
 //! with a reason. A passed session becomes [`Evidence`] — key frames, feature trace, nonce —
-//! signed by the device key. The backend makes the decision (it re-checks the key frames and
-//! matches the neutral face against the registry photo); nothing here is a verdict on identity.
+//! signed by the device key. The backend makes the decision: [`audit()`] replays the session over
+//! the evidence's trace with the same code the session runs (it does not trust the device's
+//! verdict), then the backend re-checks the key frames' pixels and matches the neutral face
+//! against the registry photo; nothing here is a verdict on identity.
 //!
 //! ```text
 //! FrameSource ─Frame─▶ FaceObserver ─FaceObservation─▶ Session<Calibrating> ─▶ Session<Acting> ─▶ Session<Passed> ─▶ Evidence ─sign─▶ COSE_Sign1
@@ -14,12 +16,14 @@
 //! ```
 
 mod actions;
+pub mod audit;
 mod challenge;
 mod evidence;
 mod frame;
 mod observation;
 pub mod quality;
 mod session;
+mod track;
 
 pub use actions::{
     Action, BLINK_ARM_FRAMES, BLINK_CLOSED_RATIO, BLINK_MAX_CLOSED_MS, BLINK_OPEN_RATIO, Baseline,
@@ -27,6 +31,7 @@ pub use actions::{
     MOUTH_CLOSED_DELTA, MOUTH_MAX_WIDENING, MOUTH_OPEN_DELTA, MOUTH_OPEN_MIN_MS, NEUTRAL_PITCH, NEUTRAL_YAW,
     NOD_MAX_YAW, NOD_PITCH, NOD_RETURN, SHAKE_CENTRE, SHAKE_MAX_PITCH, SHAKE_YAW, SMOOTHING_FRAMES, median,
 };
+pub use audit::{AuditFailure, AuditedEvidence, AuditedKeyFrame, audit};
 pub use challenge::{
     Challenge, ChallengeError, FailureReason, Guidance, MAX_ACTIONS, MAX_NONCE_LEN, MAX_TIME_LIMIT_MS,
     MIN_ACTIONS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Progress,
@@ -41,9 +46,10 @@ pub use frame::{
 pub use observation::{
     FaceBox, FaceMeasures, FaceObservation, FaceObserver, FaceShape, ObserveError, SHAPE_LEN,
 };
-pub use session::{
-    Acting, Calibrating, FACE_JUMP_MAX, FACE_LOST_MAX_MS, FACE_SCALE_JUMP_MAX, Failed, Passed,
-    SEVERAL_FACES_FRAMES, SHAPE_CHANGE_FRAMES, SHAPE_MAX_DIFFERENCE, Session, Step,
+pub use session::{Acting, Calibrating, Failed, Passed, Session, Step};
+pub use track::{
+    FACE_JUMP_MAX, FACE_LOST_MAX_MS, FACE_SCALE_JUMP_MAX, SEVERAL_FACES_FRAMES, SHAPE_CHANGE_FRAMES,
+    SHAPE_MAX_DIFFERENCE,
 };
 
 /// Why [`run`] stopped without an outcome.

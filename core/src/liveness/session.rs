@@ -13,58 +13,32 @@
 
 use std::fmt;
 
-use super::actions::{
-    Action, Baseline, CalibrationIssue, Detectors, MOUTH_CLOSED_DELTA, Relative, Smoother, Stage,
-};
+use super::actions::{Action, Baseline, CalibrationIssue, Stage};
 use super::challenge::{Challenge, FailureReason, Guidance, Progress};
 use super::evidence::{KeyFrame, KeyFrameKind, TraceEntry};
 use super::frame::Frame;
 use super::observation::{FaceBox, FaceMeasures, FaceObservation};
 use super::quality::{self, QualityIssue};
-
-/// How long the face may be missing while acting. A fast turn or a hand passing can lose the mesh
-/// for a few frames; a second is longer than that, and a face that comes back must still pass the
-/// continuity checks.
-pub const FACE_LOST_MAX_MS: u64 = 1_000;
-/// Consecutive frames with more than one face that fail a session while acting (one such frame
-/// is tolerated: a detector's false positive on a single frame).
-pub const SEVERAL_FACES_FRAMES: u32 = 2;
-/// Largest move of the face's centre between two frames in which it was seen, as a fraction of
-/// the face's size: a head turn at 10 fps moves the centre by well under a third of the face; a
-/// different face appearing elsewhere moves it by more than half.
-pub const FACE_JUMP_MAX: f32 = 0.5;
-/// Largest change of the face's size between two frames in which it was seen (ratio): walking
-/// towards the phone changes it by a few percent per frame.
-pub const FACE_SCALE_JUMP_MAX: f32 = 1.5;
-/// Largest difference of the face's proportions from the baseline ([`super::FaceShape::difference`])
-/// on frames that face the camera with a neutral expression. Measured with `shimin-face` on real
-/// photographs: one face shifted or tilted varies by 0.005–0.012, the astronaut and Grace Hopper
-/// differ by only 0.023 — the mesh's proportions barely tell people apart. The limit is set well
-/// above the same-face noise so that it never fails an honest user; it catches a non-face or a
-/// grossly different mesh, not a look-alike. A swap in place must be caught by the backend's face
-/// match of every key frame.
-pub const SHAPE_MAX_DIFFERENCE: f32 = 0.10;
-/// Consecutive comparable frames over [`SHAPE_MAX_DIFFERENCE`] that count as a face change.
-pub const SHAPE_CHANGE_FRAMES: u32 = 3;
+use super::track::{ActionTrack, Tracked, face_jumped};
 
 /// Type state: waiting for a good, still, neutral face to calibrate on.
 #[derive(Debug, Default)]
 pub struct Calibrating {
     window: Vec<FaceMeasures>,
     guidance: Option<Guidance>,
+    /// Where the face was in the last frame that passed the quality gate.
+    last_face: Option<FaceBox>,
 }
 
 /// Type state: calibrated; the user is doing the actions in order.
 #[derive(Debug)]
 pub struct Acting {
-    baseline: Baseline,
-    smoother: Smoother,
-    detectors: Detectors,
+    /// Action detection and continuity (shared with the backend's audit).
+    track: ActionTrack,
     done: Vec<(KeyFrame, Frame)>,
     neutral: (KeyFrame, Frame),
-    /// The frame that shows the current action best so far, and how well.
-    best: Option<(f32, KeyFrame, Frame)>,
-    shape_mismatches: u32,
+    /// The frame that shows the current action best so far.
+    best: Option<(KeyFrame, Frame)>,
     guidance: Guidance,
 }
 
@@ -89,8 +63,6 @@ struct Shared {
     last_ms: u64,
     next_index: u64,
     trace: Vec<TraceEntry>,
-    last_face: Option<(u64, FaceBox)>,
-    several_faces: u32,
 }
 
 impl fmt::Debug for Shared {
@@ -122,18 +94,6 @@ pub enum Step {
     Passed(Session<Passed>),
     /// Done: failed.
     Failed(Session<Failed>),
-}
-
-/// The ratio of the face's pixel size between two boxes, and the centre's move in face sizes.
-fn face_jump(frame: &Frame, a: &FaceBox, b: &FaceBox) -> (f32, f32) {
-    let (w, h) = frame.upright_size();
-    let (w, h) = (w as f32, h as f32);
-    let size = |x: &FaceBox| (x.width * w).max(x.height * h);
-    let (sa, sb) = (size(a), size(b));
-    let scale = if sa > 0.0 && sb > 0.0 { (sa / sb).max(sb / sa) } else { f32::INFINITY };
-    let ((ax, ay), (bx, by)) = (a.center(), b.center());
-    let moved = ((ax - bx) * w).hypot((ay - by) * h) / sb.max(f32::MIN_POSITIVE);
-    (scale, moved)
 }
 
 impl Shared {
@@ -203,15 +163,7 @@ impl Session<Calibrating> {
     /// Starts answering `challenge`.
     pub fn start(challenge: Challenge) -> Self {
         Session {
-            shared: Shared {
-                challenge,
-                started_ms: None,
-                last_ms: 0,
-                next_index: 0,
-                trace: Vec::new(),
-                last_face: None,
-                several_faces: 0,
-            },
+            shared: Shared { challenge, started_ms: None, last_ms: 0, next_index: 0, trace: Vec::new() },
             state: Calibrating::default(),
         }
     }
@@ -239,13 +191,10 @@ impl Session<Calibrating> {
             },
         };
         // Calibration frames must be one continuous face.
-        if let Some((_, last)) = self.shared.last_face {
-            let (scale, moved) = face_jump(&frame, &face.face_box, &last);
-            if scale > FACE_SCALE_JUMP_MAX || moved > FACE_JUMP_MAX {
-                self.state.window.clear();
-            }
+        if self.state.last_face.is_some_and(|last| face_jumped(&last, &face.face_box)) {
+            self.state.window.clear();
         }
-        self.shared.last_face = Some((frame.timestamp_ms(), face.face_box));
+        self.state.last_face = Some(face.face_box);
         self.state.window.push(face);
         if self.state.window.len() > super::actions::CALIBRATION_FRAMES {
             self.state.window.remove(0);
@@ -259,17 +208,15 @@ impl Session<Calibrating> {
                     timestamp_ms: frame.timestamp_ms(),
                 };
                 let first = self.shared.challenge.actions().first().copied();
-                let mut acting = Acting {
-                    baseline,
-                    smoother: Smoother::default(),
-                    detectors: Detectors::default(),
+                let track =
+                    ActionTrack::new(self.shared.challenge.actions(), baseline, &face, frame.timestamp_ms());
+                let acting = Acting {
+                    track,
                     done: Vec::new(),
                     neutral: (key, frame),
                     best: None,
-                    shape_mismatches: 0,
                     guidance: first.map_or(Guidance::Done, action_guidance),
                 };
-                acting.smoother.push(&face, &baseline);
                 Step::Acting(Session { shared: self.shared, state: acting })
             }
             Err(issue) => {
@@ -293,20 +240,10 @@ fn action_guidance(action: Action) -> Guidance {
     }
 }
 
-/// How strongly `r` shows `action` (larger is clearer), to pick its key frame.
-fn strength(action: Action, r: &Relative) -> f32 {
-    match action {
-        Action::Blink => 1.0 - r.left_eye.max(r.right_eye),
-        Action::MouthOpen => r.mouth_opening,
-        Action::ShakeHead => r.yaw.abs(),
-        Action::Nod => r.pitch,
-    }
-}
-
 impl Session<Acting> {
     /// The action being asked for now.
     pub fn current_action(&self) -> Option<Action> {
-        self.shared.challenge.actions().get(self.state.done.len()).copied()
+        self.state.track.current_action()
     }
 
     /// What to show.
@@ -321,98 +258,59 @@ impl Session<Acting> {
 
     /// The calibrated neutral face.
     pub fn baseline(&self) -> &Baseline {
-        &self.state.baseline
+        self.state.track.baseline()
+    }
+
+    fn passed(self) -> Step {
+        Step::Passed(Session {
+            shared: self.shared,
+            state: Passed { neutral: self.state.neutral, done: self.state.done },
+        })
     }
 
     /// Takes one frame and what the model saw in it.
     pub fn push(mut self, frame: Frame, observation: &FaceObservation) -> Step {
-        let step = u8::try_from(self.state.done.len() + 1).unwrap_or(u8::MAX);
+        let step = self.state.track.step();
         let index = match self.shared.record(&frame, observation, step) {
             Ok(index) => index,
             Err(reason) => return Self::fail(self.shared, self.state.done.len(), reason),
         };
         let t = frame.timestamp_ms();
-        if observation.face_count > 1 {
-            self.shared.several_faces += 1;
-            if self.shared.several_faces >= SEVERAL_FACES_FRAMES {
-                return Self::fail(self.shared, self.state.done.len(), FailureReason::SeveralFaces);
+        let expected = self.current_action();
+        let tracked = self.state.track.push(index, t, observation.face_count, observation.usable_face());
+        let (best, completed) = match tracked {
+            Err(failure) => return Self::fail(self.shared, self.state.done.len(), failure.into()),
+            Ok(Tracked::SeveralFaces) => {
+                self.state.guidance = Guidance::OneFaceOnly;
+                return Step::Acting(self);
             }
-            self.state.guidance = Guidance::OneFaceOnly;
-            return Step::Acting(self);
-        }
-        self.shared.several_faces = 0;
-        let Some(face) = observation.usable_face().copied() else {
-            let last_seen = self.shared.last_face.map_or(t, |(at, _)| at);
-            if t.saturating_sub(last_seen) > FACE_LOST_MAX_MS {
-                return Self::fail(self.shared, self.state.done.len(), FailureReason::FaceLost);
+            Ok(Tracked::NoFace) => {
+                self.state.guidance = Guidance::FaceNotFound;
+                return Step::Acting(self);
             }
-            self.state.smoother.clear();
-            self.state.guidance = Guidance::FaceNotFound;
-            return Step::Acting(self);
+            Ok(Tracked::Finished) => return self.passed(),
+            Ok(Tracked::Measured { best, .. }) => (best, false),
+            Ok(Tracked::Completed { best, .. }) => (best, true),
         };
-        if let Some((_, last)) = self.shared.last_face {
-            let (scale, moved) = face_jump(&frame, &face.face_box, &last);
-            if scale > FACE_SCALE_JUMP_MAX || moved > FACE_JUMP_MAX {
-                return Self::fail(self.shared, self.state.done.len(), FailureReason::FaceChanged);
-            }
-        }
-        self.shared.last_face = Some((t, face.face_box));
-        let baseline = self.state.baseline;
-        let r = self.state.smoother.push(&face, &baseline);
-        // Proportions are compared only on frames that look like the calibration frames.
-        let comparable = r.yaw.abs() <= super::actions::NEUTRAL_YAW
-            && r.pitch.abs() <= super::actions::NEUTRAL_PITCH
-            && r.mouth_opening <= MOUTH_CLOSED_DELTA;
-        if comparable {
-            if face.shape.difference(&baseline.shape) > SHAPE_MAX_DIFFERENCE {
-                self.state.shape_mismatches += 1;
-                if self.state.shape_mismatches >= SHAPE_CHANGE_FRAMES {
-                    return Self::fail(self.shared, self.state.done.len(), FailureReason::FaceChanged);
-                }
-            } else {
-                self.state.shape_mismatches = 0;
-            }
-        }
-        let Some(expected) = self.current_action() else {
-            return Step::Passed(Session {
-                shared: self.shared,
-                state: Passed { neutral: self.state.neutral, done: self.state.done },
-            });
-        };
-        let completed = self.state.detectors.update(&r, t);
-        let key = KeyFrame { kind: KeyFrameKind::Action(expected), frame_index: index, timestamp_ms: t };
-        let score = strength(expected, &r);
+        let Some(expected) = expected else { return self.passed() };
         // Keep this frame only if it shows the action better than the one kept so far.
-        if self.state.best.as_ref().is_none_or(|(best, _, _)| score > *best) {
-            self.state.best = Some((score, key, frame));
+        if best {
+            let key = KeyFrame { kind: KeyFrameKind::Action(expected), frame_index: index, timestamp_ms: t };
+            self.state.best = Some((key, frame));
         }
-        if completed.contains(&expected) {
-            // Always filled just above.
-            let Some((_, key, best)) = self.state.best.take() else { return Step::Acting(self) };
-            self.state.done.push((key, best));
-            self.state.detectors.reset();
+        if completed {
+            // Always filled: the first measured frame of a step is its best so far.
+            let Some(best) = self.state.best.take() else { return Step::Acting(self) };
+            self.state.done.push(best);
             return match self.current_action() {
                 Some(next) => {
                     self.state.guidance = action_guidance(next);
                     Step::Acting(self)
                 }
-                None => Step::Passed(Session {
-                    shared: self.shared,
-                    state: Passed { neutral: self.state.neutral, done: self.state.done },
-                }),
+                None => self.passed(),
             };
         }
-        // Blinks are involuntary (every few seconds), so a blink out of turn is never an error;
-        // any other action that is not the expected one and not already done is.
-        let done: Vec<Action> = self.state.done.iter().filter_map(|(k, _)| k.kind.action()).collect();
-        if let Some(got) = completed.into_iter().find(|a| *a != Action::Blink && !done.contains(a)) {
-            return Self::fail(
-                self.shared,
-                self.state.done.len(),
-                FailureReason::WrongAction { expected, got },
-            );
-        }
-        self.state.guidance = match self.state.detectors.stage(expected) {
+        self.state.guidance = match self.state.track.stage(expected) {
             Stage::NeedsNeutral => Guidance::LookStraight,
             Stage::Ready | Stage::InProgress => action_guidance(expected),
             Stage::TurnedLeft => Guidance::TurnRight,

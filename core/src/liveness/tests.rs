@@ -3,10 +3,10 @@
 use super::*;
 use crate::crypto::{SigningKey, SigningPurpose};
 
-const FPS_MS: u64 = 100;
-const BOX: FaceBox = FaceBox { x: 0.35, y: 0.3, width: 0.3, height: 0.4 };
+pub(super) const FPS_MS: u64 = 100;
+pub(super) const BOX: FaceBox = FaceBox { x: 0.35, y: 0.3, width: 0.3, height: 0.4 };
 
-fn face() -> FaceMeasures {
+pub(super) fn face() -> FaceMeasures {
     FaceMeasures {
         face_box: BOX,
         left_eye_aspect_ratio: 0.30,
@@ -20,39 +20,39 @@ fn face() -> FaceMeasures {
     }
 }
 
-fn seen(f: FaceMeasures) -> FaceObservation {
+pub(super) fn seen(f: FaceMeasures) -> FaceObservation {
     FaceObservation { face_count: 1, face: Some(f), brightness: 120.0, sharpness: 200.0 }
 }
 
-fn neutral() -> FaceObservation {
+pub(super) fn neutral() -> FaceObservation {
     seen(face())
 }
 
-fn eyes_closed() -> FaceObservation {
+pub(super) fn eyes_closed() -> FaceObservation {
     seen(FaceMeasures { left_eye_aspect_ratio: 0.08, right_eye_aspect_ratio: 0.07, ..face() })
 }
 
-fn mouth(mar: f32, width: f32) -> FaceObservation {
+pub(super) fn mouth(mar: f32, width: f32) -> FaceObservation {
     seen(FaceMeasures { mouth_aspect_ratio: mar, mouth_width_ratio: width, ..face() })
 }
 
-fn yaw(delta: f32) -> FaceObservation {
+pub(super) fn yaw(delta: f32) -> FaceObservation {
     seen(FaceMeasures { yaw_degrees: face().yaw_degrees + delta, ..face() })
 }
 
-fn pitch(delta: f32) -> FaceObservation {
+pub(super) fn pitch(delta: f32) -> FaceObservation {
     seen(FaceMeasures { pitch_degrees: face().pitch_degrees + delta, ..face() })
 }
 
-fn repeat(o: FaceObservation, n: usize) -> Vec<FaceObservation> {
+pub(super) fn repeat(o: FaceObservation, n: usize) -> Vec<FaceObservation> {
     vec![o; n]
 }
 
-fn calibration() -> Vec<FaceObservation> {
+pub(super) fn calibration() -> Vec<FaceObservation> {
     repeat(neutral(), CALIBRATION_FRAMES)
 }
 
-fn act(action: Action) -> Vec<FaceObservation> {
+pub(super) fn act(action: Action) -> Vec<FaceObservation> {
     let mut v = repeat(neutral(), 2);
     match action {
         Action::Blink => v.extend([eyes_closed(), neutral()]),
@@ -71,16 +71,16 @@ fn act(action: Action) -> Vec<FaceObservation> {
     v
 }
 
-fn frame_at(t: u64) -> Frame {
+pub(super) fn frame_at(t: u64) -> Frame {
     Frame::new(64, 48, vec![90; 64 * 48 * 3], t, FrameRotation::None).expect("frame")
 }
 
-fn challenge(actions: &[Action]) -> Challenge {
+pub(super) fn challenge(actions: &[Action]) -> Challenge {
     Challenge::new(vec![0xA5; 16], actions.to_vec(), 30_000).expect("challenge")
 }
 
 /// Feeds `observations` one per 100 ms; stops early when the session finishes.
-fn drive(actions: &[Action], observations: &[FaceObservation]) -> Step {
+pub(super) fn drive(actions: &[Action], observations: &[FaceObservation]) -> Step {
     let mut step = Step::start(challenge(actions));
     for (i, o) in observations.iter().enumerate() {
         step = step.push(frame_at(i as u64 * FPS_MS), o);
@@ -91,7 +91,7 @@ fn drive(actions: &[Action], observations: &[FaceObservation]) -> Step {
     step
 }
 
-fn script(parts: &[Vec<FaceObservation>]) -> Vec<FaceObservation> {
+pub(super) fn script(parts: &[Vec<FaceObservation>]) -> Vec<FaceObservation> {
     parts.concat()
 }
 
@@ -360,7 +360,7 @@ fn passed_session() -> Session<Passed> {
 }
 
 /// A stand-in encoder for the tests: a JPEG start marker and the frame's timestamp.
-fn fake_jpeg(frame: &Frame) -> Result<Vec<u8>, String> {
+pub(super) fn fake_jpeg(frame: &Frame) -> Result<Vec<u8>, String> {
     let mut out = vec![0xFF, 0xD8, 0xFF, 0xE0];
     out.extend_from_slice(&frame.timestamp_ms().to_be_bytes());
     Ok(out)
