@@ -18,7 +18,8 @@
 //!   the server's ceiling; with a thousand requests always outstanding, latency is queueing.
 //!
 //! The server runs on its own two-thread runtime; the clients on another. Bounded in time and
-//! count, loopback only.
+//! count, loopback only. `LOAD_SQLITE_READERS` sets the SQLite store's read-only connections
+//! (default: one per CPU, at least 2; 0 sends reads to the writer).
 #![allow(clippy::expect_used, clippy::panic, missing_docs)]
 
 #[path = "../tests/common/mod.rs"]
@@ -30,6 +31,7 @@ use std::time::{Duration, Instant};
 use shimin_backend::seed::{self, generated_citizen};
 use shimin_backend::server::{self, Limits};
 use shimin_backend::service::{Backend, Config};
+use shimin_backend::store::sqlite::SqliteOptions;
 use shimin_backend::store::{DatabaseUrl, Store};
 use shimin_core::crypto::SigningKey;
 use shimin_wire::backend::{
@@ -75,8 +77,10 @@ fn run(database: &'static str, url: String) -> Figures {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
     let listener = server_rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut sqlite = SqliteOptions::default();
+    sqlite.readers = env_or("LOAD_SQLITE_READERS", sqlite.readers as u64) as usize;
     let store: Arc<dyn Store> =
-        server_rt.block_on(url.parse::<DatabaseUrl>().expect("url").open()).expect("open");
+        server_rt.block_on(url.parse::<DatabaseUrl>().expect("url").open_with(sqlite)).expect("open");
     let config = Config { public_url: base.clone(), password_iterations: 1_000, ..Config::default() };
     let backend = server_rt.block_on(Backend::new(store, config)).expect("backend");
 

@@ -9,6 +9,7 @@ use shimin_backend::seed;
 use shimin_backend::server::{self, Limits, TlsFiles};
 use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::DatabaseUrl;
+use shimin_backend::store::sqlite::SqliteOptions;
 
 #[derive(Debug, Parser)]
 #[command(name = "shimin-backend", version, about = "Shimin's reference national backend")]
@@ -37,6 +38,10 @@ enum Command {
         /// PEM private key for `--tls-cert`.
         #[arg(long, env = "SHIMIN_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// SQLite only: read-only connections beside the writer (0: reads use the writer);
+        /// defaults to the number of CPUs, at least 2.
+        #[arg(long, env = "SHIMIN_SQLITE_READERS")]
+        sqlite_readers: Option<usize>,
     },
     /// Fill the database with demo data (idempotent) and print the demo logins and enrolment codes.
     Seed {
@@ -60,8 +65,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { database, listen, public_url, tls_cert, tls_key } => {
-            let store = database.open().await.context("opening the database")?;
+        Command::Serve { database, listen, public_url, tls_cert, tls_key, sqlite_readers } => {
+            let mut options = SqliteOptions::default();
+            options.readers = sqlite_readers.unwrap_or(options.readers);
+            let store = database.open_with(options).await.context("opening the database")?;
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{listen}"));
             let config =
@@ -93,8 +100,11 @@ async fn main() -> anyhow::Result<()> {
             let config =
                 Config { public_url: public_url.trim_end_matches('/').to_owned(), ..Config::default() };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
-            let report = seed::seed(&backend, citizens, shimin_backend::now()).await?;
+            let now = shimin_backend::now();
+            let report = seed::seed(&backend, citizens, now).await?;
             println!("{report}");
+            let issued = seed::demo_certificates(&backend, now).await?;
+            println!("Demo certificates issued now: {issued} (they reach a phone when it enrols).");
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! The real server on a loopback port, driven over real HTTP like the app and the staff
-//! console drive it.
+//! console drive it; every test runs twice, on SQLite and on a real PostgreSQL.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -16,8 +16,8 @@ use shimin_core::crypto::VerifyingKey;
 use shimin_core::status_list::{Status, VerifiedStatusList};
 use shimin_core::trust::{TrustList, VerifiedTrustList};
 use shimin_wire::backend::{
-    CertificateView, ChallengeResponse, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceResponse,
-    StaffLoginResponse, SyncPullResponse, SyncPushResponse,
+    CertificateStatusView, CertificateView, ChallengeResponse, DeviceTokenResponse, EnrolmentCodeResponse,
+    RegisterDeviceResponse, StaffLoginResponse, SyncPullResponse, SyncPushResponse,
 };
 
 /// 张伟 and 林晓燕 of the demo data.
@@ -29,6 +29,47 @@ fn id(first17: &str) -> String {
     format!("{first17}{c}")
 }
 
+/// The database a test's server runs on.
+#[derive(Debug, Clone, Copy)]
+enum Db {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh database in the PostgreSQL cluster the tests of this file share.
+    Postgres,
+}
+
+/// Every test below, once on each database: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_databases!(
+    healthz_and_openapi_answer,
+    trust_list_has_a_strong_etag_and_answers_304,
+    issuance_reaches_the_device_and_revocation_reaches_the_status_list,
+    renewal_is_the_next_version_and_near_expiry_gives_a_reminder,
+    sync_needs_a_device_token_bound_to_the_device_key,
+    citizens_see_only_their_own_and_staff_act_only_for_their_department,
+    a_citizens_device_gets_only_that_citizens_certificates,
+    staff_cannot_change_renew_or_read_another_departments_certificates,
+    a_retried_push_is_recorded_once,
+    bad_input_gets_a_clear_4xx,
+    logins_are_rate_limited,
+);
+
 struct World {
     server: TestServer,
     http: Client,
@@ -38,12 +79,15 @@ struct World {
 }
 
 impl World {
-    async fn new() -> Self {
-        Self::with(Limits::default()).await
+    async fn new(db: Db) -> Self {
+        Self::with(db, Limits::default()).await
     }
 
-    async fn with(limits: Limits) -> Self {
-        let server = TestServer::sqlite_with(limits).await;
+    async fn with(db: Db, limits: Limits) -> Self {
+        let server = match db {
+            Db::Sqlite => TestServer::sqlite_with(limits).await,
+            Db::Postgres => TestServer::postgres_with(limits).await,
+        };
         seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
         let http = Client::new();
         let mut world =
@@ -187,9 +231,8 @@ fn verify_copy(copy_b64: &str, trust: &VerifiedTrustList) -> shimin_core::cert::
     .expect("a genuine certificate")
 }
 
-#[tokio::test]
-async fn healthz_and_openapi_answer() {
-    let w = World::new().await;
+async fn healthz_and_openapi_answer(db: Db) {
+    let w = World::new(db).await;
     let health: Value = w.get("/healthz", None).await.json().await.expect("json");
     assert_eq!((health["status"].as_str(), health["citizens"].as_u64()), (Some("ok"), Some(5)));
     let doc: Value = w.get("/openapi.json", None).await.json().await.expect("openapi");
@@ -201,16 +244,16 @@ async fn healthz_and_openapi_answer() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn trust_list_has_a_strong_etag_and_answers_304() {
-    let w = World::new().await;
+async fn trust_list_has_a_strong_etag_and_answers_304(db: Db) {
+    let w = World::new(db).await;
     let first = w.get("/v1/trust-list", None).await;
     assert_eq!(first.status(), StatusCode::OK);
     let etag = first.headers()["etag"].to_str().expect("etag").to_owned();
     assert!(etag.starts_with('"') && !etag.starts_with("W/"), "strong ETag: {etag}");
     assert!(first.headers()["cache-control"].to_str().expect("cache").contains("max-age"));
     let trust = w.trust().await;
-    assert_eq!(trust.entries().len(), 2, "one key per department");
+    let departments = w.server.backend.store.departments().await.expect("departments").len();
+    assert_eq!(trust.entries().len(), departments, "one key per department");
 
     let again =
         w.http.get(w.server.url("/v1/trust-list")).header("if-none-match", &etag).send().await.expect("get");
@@ -228,15 +271,14 @@ async fn trust_list_has_a_strong_etag_and_answers_304() {
     assert_eq!(changed.status(), StatusCode::OK, "the old ETag no longer matches");
     assert_ne!(changed.headers()["etag"].to_str().expect("etag"), etag);
     let trust = w.trust().await;
-    assert_eq!(trust.entries().len(), 3);
+    assert_eq!(trust.entries().len(), departments + 1);
     assert_eq!(trust.entries().iter().filter(|e| e.retirement().is_some()).count(), 1);
     verify_copy(&before.certificates[0].holder_copy_b64, &trust);
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn issuance_reaches_the_device_and_revocation_reaches_the_status_list() {
-    let w = World::new().await;
+async fn issuance_reaches_the_device_and_revocation_reaches_the_status_list(db: Db) {
+    let w = World::new(db).await;
     let (_, _, token) = w.enrol(ZHANG).await;
     let card = w.issue_id_card(ZHANG, "2034-05-31").await;
     assert_eq!(card.certificate_type, "resident-id-card");
@@ -251,7 +293,9 @@ async fn issuance_reaches_the_device_and_revocation_reaches_the_status_list() {
         w.server.url(&format!("/v1/status-lists/{}", card.status_list_id))
     );
     assert!(pulled.notifications.iter().any(|n| n.message.contains("居民身份证")));
-    assert_eq!(pulled.trust_list.as_ref().map(|t| t.sequence), Some(2));
+    // The seed published the trust list once per department it added.
+    let departments = w.server.backend.store.departments().await.expect("departments").len() as u64;
+    assert_eq!(pulled.trust_list.as_ref().map(|t| t.sequence), Some(departments));
     assert_eq!(w.status_of(card.status_list_id, card.status_index).await, Status::Valid);
 
     // Nothing new: the same cursor gives nothing.
@@ -294,9 +338,8 @@ async fn issuance_reaches_the_device_and_revocation_reaches_the_status_list() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn renewal_is_the_next_version_and_near_expiry_gives_a_reminder() {
-    let w = World::new().await;
+async fn renewal_is_the_next_version_and_near_expiry_gives_a_reminder(db: Db) {
+    let w = World::new(db).await;
     let (_, _, token) = w.enrol(ZHANG).await;
     let soon = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
     let until = format!("{:04}-{:02}-{:02}", soon.year(), u8::from(soon.month()), soon.day());
@@ -332,9 +375,8 @@ async fn renewal_is_the_next_version_and_near_expiry_gives_a_reminder() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn sync_needs_a_device_token_bound_to_the_device_key() {
-    let w = World::new().await;
+async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
+    let w = World::new(db).await;
     assert_eq!(w.get("/v1/sync/pull", None).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(w.get("/v1/sync/anything", None).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(w.get("/v1/sync/pull", Some("not-a-token")).await.status(), StatusCode::UNAUTHORIZED);
@@ -408,9 +450,8 @@ async fn sync_needs_a_device_token_bound_to_the_device_key() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn citizens_see_only_their_own_and_staff_act_only_for_their_department() {
-    let w = World::new().await;
+async fn citizens_see_only_their_own_and_staff_act_only_for_their_department(db: Db) {
+    let w = World::new(db).await;
     let (_, _, zhang) = w.enrol(ZHANG).await;
     let (_, lin_device, lin) = w.enrol(LIN).await;
     let lins_card = w.issue_id_card(LIN, "2034-05-31").await;
@@ -474,9 +515,145 @@ async fn citizens_see_only_their_own_and_staff_act_only_for_their_department() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_retried_push_is_recorded_once() {
-    let w = World::new().await;
+async fn a_citizens_device_gets_only_that_citizens_certificates(db: Db) {
+    let w = World::new(db).await;
+    let (zhang_phone, zhang_device, zhang) = w.enrol(ZHANG).await;
+    let (_, lin_device, lin) = w.enrol(LIN).await;
+    let zhangs_card = w.issue_id_card(ZHANG, "2034-05-31").await;
+    let lins_card = w.issue_id_card(LIN, "2034-05-31").await;
+    let degree = json!({"holder_id_number": LIN, "valid_from": "2024-06-01", "fields": {
+        "type": "degree-certificate", "level": "master", "discipline": "理学", "major": "数学",
+        "university": "厦门大学", "conferral_date": "2010-06-30"}});
+    let lins_degree: CertificateView =
+        w.post("/v1/staff/certificates", Some(&w.education), degree).await.json().await.expect("degree");
+    let suspend = json!({"action": "suspend"});
+    let path = format!("/v1/staff/certificates/{}/status", lins_card.id);
+    assert_eq!(w.post(&path, Some(&w.police), suspend).await.status(), StatusCode::OK);
+
+    // The pull: 张伟's certificate and notification, nothing of 林晓燕's.
+    let pulled = w.pull(&zhang, None).await;
+    let ids: Vec<_> = pulled.certificates.iter().map(|c| c.certificate_id.as_str()).collect();
+    assert_eq!(ids, [zhangs_card.certificate_id.as_str()]);
+    assert!(pulled.status_changes.is_empty(), "not 林晓燕's suspension");
+    assert_eq!(pulled.notifications.len(), 1, "only the one about 张伟's card");
+    let theirs = w.pull(&lin, None).await;
+    let mut ids: Vec<_> = theirs.certificates.iter().map(|c| c.certificate_id.clone()).collect();
+    ids.sort();
+    let mut expected = vec![lins_card.certificate_id.clone(), lins_degree.certificate_id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(theirs.status_changes.len(), 1);
+
+    // The lists and the certificates by id: another citizen's is "not found", like a missing one.
+    let mine: Vec<CertificateView> =
+        w.get("/v1/sync/certificates", Some(&zhang)).await.json().await.expect("list");
+    assert_eq!(mine.iter().map(|c| c.id).collect::<Vec<_>>(), [zhangs_card.id]);
+    for other in [lins_card.id, lins_degree.id, lins_degree.id + 1_000] {
+        let response = w.get(&format!("/v1/sync/certificates/{other}"), Some(&zhang)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(!response.text().await.expect("body").contains(LIN), "nothing of hers in the answer");
+    }
+    assert_eq!(
+        w.get(&format!("/v1/sync/certificates/{}", zhangs_card.id), Some(&lin)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // 张伟's key gets no token for 林晓燕's device; a device token opens no staff endpoint.
+    let challenge: ChallengeResponse = w
+        .post(&format!("/v1/devices/{lin_device}/challenge"), None, json!({}))
+        .await
+        .json()
+        .await
+        .expect("challenge");
+    let signed = b64(&zhang_phone.sign(&unb64(&challenge.challenge_b64)));
+    let body = json!({"challenge_b64": challenge.challenge_b64, "signature_b64": signed});
+    assert_eq!(
+        w.post(&format!("/v1/devices/{lin_device}/token"), None, body).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.get(&format!("/v1/staff/certificates/{}", lins_card.id), Some(&zhang)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let revoke = json!({"action": "revoke"});
+    assert_eq!(w.post(&path, Some(&zhang), revoke).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.post("/v1/staff/enrolment-codes", Some(&zhang), json!({"holder_id_number": LIN})).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let removed = w
+        .http
+        .delete(w.server.url(&format!("/v1/sync/devices/{zhang_device}")))
+        .bearer_auth(&lin)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(removed.status(), StatusCode::NOT_FOUND);
+    assert_eq!(w.get("/v1/sync/pull", Some(&zhang)).await.status(), StatusCode::OK, "still enrolled");
+    w.server.shutdown().await;
+}
+
+async fn staff_cannot_change_renew_or_read_another_departments_certificates(db: Db) {
+    let w = World::new(db).await;
+    let card = w.issue_id_card(ZHANG, "2034-05-31").await;
+    let status = format!("/v1/staff/certificates/{}/status", card.id);
+    let renew = format!("/v1/staff/certificates/{}/renew", card.id);
+
+    // Education staff: the police's card is out of reach, whatever the action.
+    for action in ["suspend", "revoke", "reinstate"] {
+        assert_eq!(
+            w.post(&status, Some(&w.education), json!({"action": action})).await.status(),
+            StatusCode::FORBIDDEN,
+            "{action}"
+        );
+    }
+    assert_eq!(
+        w.post(&renew, Some(&w.education), json!({"valid_until": "2044-05-31"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(&format!("/v1/staff/certificates/{}", card.id), Some(&w.education)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Nor may they issue the police's types, whichever.
+    for fields in [json!({"type": "resident-id-card"}), json!({"type": "household-register"})] {
+        let body = json!({"holder_id_number": ZHANG, "valid_from": "2024-06-01", "fields": fields});
+        assert_eq!(
+            w.post("/v1/staff/certificates", Some(&w.education), body).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    // A reviewer of the right department changes nothing either.
+    assert_eq!(
+        w.post(&status, Some(&w.reviewer), json!({"action": "revoke"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.post(&renew, Some(&w.reviewer), json!({"valid_until": "2044-05-31"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // An unknown certificate is 404 for everyone.
+    let unknown = format!("/v1/staff/certificates/{}/status", card.id + 1_000);
+    assert_eq!(
+        w.post(&unknown, Some(&w.education), json!({"action": "revoke"})).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Nothing happened: the card is valid, version 0, and its own department still manages it.
+    assert_eq!(w.status_of(card.status_list_id, card.status_index).await, Status::Valid);
+    let unchanged: CertificateView = w
+        .get(&format!("/v1/staff/certificates/{}", card.id), Some(&w.police))
+        .await
+        .json()
+        .await
+        .expect("view");
+    assert_eq!((unchanged.version, unchanged.status), (0, CertificateStatusView::Valid));
+    assert_eq!(w.post(&status, Some(&w.police), json!({"action": "revoke"})).await.status(), StatusCode::OK);
+    w.server.shutdown().await;
+}
+
+async fn a_retried_push_is_recorded_once(db: Db) {
+    let w = World::new(db).await;
     let (_, device_id, token) = w.enrol(ZHANG).await;
     let body = json!({"items": [
         {"idempotency_key": "9b2f-1", "kind": "feedback", "payload": "{\"rating\":5}"},
@@ -493,9 +670,8 @@ async fn a_retried_push_is_recorded_once() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_clear_4xx() {
-    let w = World::new().await;
+async fn bad_input_gets_a_clear_4xx(db: Db) {
+    let w = World::new(db).await;
     let (_, _, token) = w.enrol(ZHANG).await;
     let raw = |path: &str, body: &'static str| {
         w.http
@@ -561,9 +737,8 @@ async fn bad_input_gets_a_clear_4xx() {
     w.server.shutdown().await;
 }
 
-#[tokio::test]
-async fn logins_are_rate_limited() {
-    let w = World::with(Limits { auth_burst: 4, auth_per_minute: 1 }).await;
+async fn logins_are_rate_limited(db: Db) {
+    let w = World::with(db, Limits { auth_burst: 4, auth_per_minute: 1 }).await;
     // `World::with` spent three tokens on its logins; one is left.
     let wrong = json!({"login": "police-issuer", "password": "wrong-password"});
     assert_eq!(w.post("/v1/staff/login", None, wrong.clone()).await.status(), StatusCode::UNAUTHORIZED);

@@ -3,8 +3,9 @@
 //! The trait speaks in records of the backend's domain, not in SQL, so the service layer never
 //! knows which database it runs on. It is `async` (through `async_trait`, so that it can be used
 //! as `Arc<dyn Store>`): PostgreSQL is natively async (tokio-postgres), and the SQLite
-//! implementation runs its synchronous rusqlite calls on the blocking pool (`spawn_blocking`)
-//! behind one writer connection, so a slow statement never stalls the async workers.
+//! implementation runs its synchronous rusqlite calls on threads of its own, never on the async
+//! workers: writes on one writer connection, pure reads on a few read-only connections (WAL), so
+//! a slow statement never stalls the async workers and readers never queue behind the writer.
 //!
 //! Operations that must be atomic (consume an enrolment code and add a device, allocate a status
 //! index, record an outbox item once) are single trait methods, each one transaction inside.
@@ -90,8 +91,17 @@ impl DatabaseUrl {
     /// # Errors
     /// When it cannot be reached, created or migrated.
     pub async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
+        self.open_with(sqlite::SqliteOptions::default()).await
+    }
+
+    /// As [`DatabaseUrl::open`], with these options for an SQLite database (PostgreSQL ignores
+    /// them).
+    ///
+    /// # Errors
+    /// When it cannot be reached, created or migrated.
+    pub async fn open_with(&self, sqlite: sqlite::SqliteOptions) -> Result<Arc<dyn Store>, StoreError> {
         match self {
-            DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStore::open(path)?)),
+            DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStore::open_with(path, sqlite)?)),
             DatabaseUrl::Postgres(url) => Ok(Arc::new(postgres::PgStore::connect(url).await?)),
         }
     }

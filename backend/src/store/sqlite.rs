@@ -1,10 +1,17 @@
-//! [`Store`] on SQLite: one connection (one writer, WAL), used from the blocking pool.
+//! [`Store`] on SQLite: WAL, one writer connection and a few read-only connections, each on a
+//! thread of its own behind a fair queue (module `pool`), so no rusqlite call ever runs on a
+//! tokio worker.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod pool;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
+
+use self::pool::Connections;
 
 use super::{
     CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord, EventKind, EventRecord,
@@ -41,70 +48,126 @@ pub fn migration_count() -> usize {
     MIGRATIONS.len()
 }
 
-/// The SQLite store.
+/// How an SQLite store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Read-only connections opened beside the one writer; the reads of the [`Store`] trait run
+    /// on them, in parallel with each other and with the writer (WAL). 0 sends reads to the
+    /// writer, and so does an in-memory database, whose connections cannot share it.
+    pub readers: usize,
+    /// How long a statement waits for a lock held by another connection or process before it
+    /// fails with "database is locked".
+    pub busy_timeout: Duration,
+}
+
+impl SqliteOptions {
+    /// The default number of readers: the available parallelism, at least 2.
+    pub fn default_readers() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get()).max(2)
+    }
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self { readers: Self::default_readers(), busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// The SQLite store: one writer connection for every write (and every read-then-write
+/// transaction), and a small pool of read-only connections for the pure reads.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Connections>,
+    /// `None`: reads go to the writer (in-memory database, or no readers asked for).
+    readers: Option<Arc<Connections>>,
 }
 
 impl SqliteStore {
-    /// Opens (creating) and migrates the file at `path`.
+    /// Opens (creating) and migrates the file at `path`, with the default options.
     ///
     /// # Errors
     /// When the file cannot be created or migrated.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// Opens (creating) and migrates the file at `path`, then opens the readers.
+    ///
+    /// # Errors
+    /// When the file cannot be created, migrated or opened again for reading.
+    pub fn open_with(path: &Path, options: SqliteOptions) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        Self::from_connection(Connection::open(path)?)
+        Self::from_writer(Connection::open(path)?, options)
     }
 
-    /// An in-memory database, for tests.
+    /// An in-memory database, for tests. It has no readers: every call runs on its one connection.
     ///
     /// # Errors
     /// When migrating fails.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::from_connection(Connection::open_in_memory()?)
+        Self::from_writer(Connection::open_in_memory()?, SqliteOptions::default())
     }
 
-    fn from_connection(mut conn: Connection) -> Result<Self, StoreError> {
+    /// How many read-only connections serve reads (0: the writer does).
+    pub fn reader_count(&self) -> usize {
+        self.readers.as_ref().map_or(0, |r| r.size())
+    }
+
+    fn from_writer(mut conn: Connection, options: SqliteOptions) -> Result<Self, StoreError> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(options.busy_timeout)?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        // SQLite names the file it opened; an in-memory database has none ("").
+        let file = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+        let readers = match file {
+            Some(file) if options.readers > 0 => {
+                let readers =
+                    (0..options.readers).map(|_| open_reader(&file, options)).collect::<Result<_, _>>()?;
+                Some(Arc::new(Connections::start("reader", readers)?))
+            }
+            _ => None,
+        };
+        Ok(Self { writer: Arc::new(Connections::start("writer", vec![conn])?), readers })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
-    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    /// Runs a pure read on a reader (or on the writer when there are none).
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| StoreError::Task)?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|_| StoreError::Task)?
+        self.readers.as_ref().unwrap_or(&self.writer).run(move |conn| f(conn)).await
     }
 
-    /// Runs `f` in one immediate transaction.
+    /// Runs `f` in one immediate transaction on the writer.
     async fn tx<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
     {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
+        self.writer
+            .run(move |conn| {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+            .await
     }
+}
+
+/// A read-only connection to the (already migrated, WAL) file.
+fn open_reader(file: &Path, options: SqliteOptions) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(options.busy_timeout)?;
+    Ok(conn)
 }
 
 fn conflict(e: rusqlite::Error) -> StoreError {
@@ -218,7 +281,8 @@ fn insert_event(tx: &Connection, e: &NewEvent) -> Result<i64, StoreError> {
 }
 
 fn get_cert(conn: &Connection, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
-    conn.query_row(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = ?1"), [id], cert_row)
+    conn.prepare_cached(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = ?1"))?
+        .query_row([id], cert_row)
         .optional()?
         .map(finish_cert)
         .transpose()
@@ -252,7 +316,7 @@ impl Store for SqliteStore {
 
     async fn citizen(&self, id_number: &str) -> Result<Option<CitizenRecord>, StoreError> {
         let id = id_number.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             let row = c
                 .query_row(
                     "SELECT id_number, name, ethnicity, address, household_number, relation, photo \
@@ -271,7 +335,7 @@ impl Store for SqliteStore {
     }
 
     async fn count_citizens(&self) -> Result<u64, StoreError> {
-        self.run(|c| Ok(c.query_row("SELECT count(*) FROM citizen", [], |r| r.get::<_, u64>(0))?)).await
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM citizen", [], |r| r.get::<_, u64>(0))?)).await
     }
 
     async fn put_household(&self, h: HouseholdRecord) -> Result<(), StoreError> {
@@ -287,7 +351,7 @@ impl Store for SqliteStore {
 
     async fn household(&self, number: &str) -> Result<Option<HouseholdRecord>, StoreError> {
         let number = number.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row(
                 "SELECT number, address, head_id_number FROM household WHERE number = ?1",
                 [number],
@@ -319,7 +383,9 @@ impl Store for SqliteStore {
 
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError> {
         let code = credit_code.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
+            // Two statements, one snapshot.
+            let c = c.unchecked_transaction()?;
             let Some(mut co) = c
                 .query_row(
                     "SELECT credit_code, name, legal_representative, supervisor FROM company WHERE credit_code = ?1",
@@ -342,6 +408,8 @@ impl Store for SqliteStore {
                 "SELECT id_number FROM company_shareholder WHERE credit_code = ?1 ORDER BY id_number",
             )?;
             co.shareholders = stmt.query_map([&code], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            drop(stmt);
+            c.commit()?;
             Ok(Some(co))
         })
         .await
@@ -361,7 +429,7 @@ impl Store for SqliteStore {
 
     async fn department(&self, code: &str) -> Result<Option<DepartmentRecord>, StoreError> {
         let code = code.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row(
                 "SELECT code, name, allowed_types FROM department WHERE code = ?1",
                 [code],
@@ -373,7 +441,7 @@ impl Store for SqliteStore {
     }
 
     async fn departments(&self) -> Result<Vec<DepartmentRecord>, StoreError> {
-        self.run(|c| {
+        self.read(|c| {
             let mut stmt = c.prepare("SELECT code, name, allowed_types FROM department ORDER BY code")?;
             Ok(stmt.query_map([], dept_row)?.collect::<Result<_, _>>()?)
         })
@@ -414,7 +482,7 @@ impl Store for SqliteStore {
     }
 
     async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError> {
-        self.run(|c| {
+        self.read(|c| {
             let mut stmt = c.prepare(
                 "SELECT key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at \
                  FROM issuer_key ORDER BY seq",
@@ -447,20 +515,19 @@ impl Store for SqliteStore {
 
     async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError> {
         let name = name.to_owned();
-        self.run(move |c| {
-            Ok(c.query_row(
+        self.read(move |c| {
+            Ok(c.prepare_cached(
                 "SELECT name, bytes, etag, sequence, published_at FROM published WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok(PublishedDoc {
-                        name: r.get(0)?,
-                        bytes: r.get(1)?,
-                        etag: r.get(2)?,
-                        sequence: r.get(3)?,
-                        published_at: r.get(4)?,
-                    })
-                },
-            )
+            )?
+            .query_row([name], |r| {
+                Ok(PublishedDoc {
+                    name: r.get(0)?,
+                    bytes: r.get(1)?,
+                    etag: r.get(2)?,
+                    sequence: r.get(3)?,
+                    published_at: r.get(4)?,
+                })
+            })
             .optional()?)
         })
         .await
@@ -481,7 +548,7 @@ impl Store for SqliteStore {
 
     async fn staff_by_login(&self, login: &str) -> Result<Option<StaffRecord>, StoreError> {
         let login = login.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row(
                 "SELECT id, login, department_code, role, password_salt, password_hash FROM staff WHERE login = ?1",
                 [login],
@@ -493,7 +560,7 @@ impl Store for SqliteStore {
     }
 
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row(
                 "SELECT id, login, department_code, role, password_salt, password_hash FROM staff WHERE id = ?1",
                 [id],
@@ -522,21 +589,20 @@ impl Store for SqliteStore {
 
     async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
         let hash = hash.to_vec();
-        self.run(move |c| {
+        self.read(move |c| {
             let row = c
-                .query_row(
+                .prepare_cached(
                     "SELECT hash, kind, subject, expires_at, revoked_at FROM token WHERE hash = ?1",
-                    [hash],
-                    |r| {
-                        Ok((
-                            r.get::<_, Vec<u8>>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, i64>(2)?,
-                            r.get::<_, i64>(3)?,
-                            r.get::<_, Option<i64>>(4)?,
-                        ))
-                    },
-                )
+                )?
+                .query_row([hash], |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                    ))
+                })
                 .optional()?;
             row.map(|(hash, kind, subject, expires_at, revoked_at)| {
                 let subject = match kind.as_str() {
@@ -616,13 +682,13 @@ impl Store for SqliteStore {
     }
 
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
-        self.run(move |c| get_cert(c, id)).await
+        self.read(move |c| get_cert(c, id)).await
     }
 
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
         let id = citizen_id_number.to_owned();
-        self.run(move |c| {
-            let mut stmt = c.prepare(&format!(
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
                 "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = ?1 ORDER BY id DESC"
             ))?;
             let rows: Vec<RawCert> = stmt.query_map([id], cert_row)?.collect::<Result<_, _>>()?;
@@ -648,7 +714,7 @@ impl Store for SqliteStore {
     }
 
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError> {
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row(
                 "SELECT id, department_code, capacity FROM status_list WHERE id = ?1",
                 [id],
@@ -660,7 +726,7 @@ impl Store for SqliteStore {
     }
 
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-        self.run(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare(
                 "SELECT status_index, status FROM certificate WHERE status_list_id = ?1 AND status <> 0 \
                  ORDER BY status_index",
@@ -732,12 +798,11 @@ impl Store for SqliteStore {
     }
 
     async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
-        self.run(move |c| {
-            Ok(c.query_row(
+        self.read(move |c| {
+            Ok(c.prepare_cached(
                 "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device WHERE id = ?1",
-                [id],
-                device_row,
-            )
+            )?
+            .query_row([id], device_row)
             .optional()?)
         })
         .await
@@ -745,7 +810,7 @@ impl Store for SqliteStore {
 
     async fn active_devices(&self, citizen_id_number: &str) -> Result<Vec<DeviceRecord>, StoreError> {
         let id = citizen_id_number.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare(
                 "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device \
                  WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY id",
@@ -812,7 +877,7 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
         let id = citizen_id_number.to_owned();
-        self.run(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT e.seq, e.kind, e.certificate_id, cc.holder_copy, e.status, e.message, e.created_at \
                  FROM event e LEFT JOIN certificate_copy cc \
@@ -885,7 +950,7 @@ impl Store for SqliteStore {
     }
 
     async fn count_outbox(&self, device_id: i64) -> Result<u64, StoreError> {
-        self.run(move |c| {
+        self.read(move |c| {
             Ok(c.query_row("SELECT count(*) FROM outbox WHERE device_id = ?1", [device_id], |r| r.get(0))?)
         })
         .await
@@ -903,7 +968,142 @@ fn dept_row(r: &Row<'_>) -> rusqlite::Result<DepartmentRecord> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
+    use crate::store::DatabaseUrl;
+
+    /// A database file in a fresh temporary directory.
+    fn temp_db(what: &str) -> PathBuf {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("shimin-sqlite-{what}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir.join("store.db")
+    }
+
+    fn person(n: u32) -> CitizenRecord {
+        CitizenRecord {
+            id_number: format!("11010519491231{n:04}"),
+            name: "测试".into(),
+            ethnicity: 1,
+            address: "某街1号".into(),
+            household_number: None,
+            relation: "01".into(),
+            photo: None,
+        }
+    }
+
+    fn note(n: u32) -> NewEvent {
+        NewEvent {
+            citizen_id_number: person(n).id_number,
+            device_id: None,
+            kind: EventKind::Notification,
+            certificate_id: None,
+            status: None,
+            message: None,
+            created_at: 1,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reads_run_on_read_only_connections_while_the_writer_is_busy() {
+        let path = temp_db("readers");
+        let store = SqliteStore::open_with(&path, SqliteOptions { readers: 3, ..SqliteOptions::default() })
+            .expect("open");
+        assert_eq!(store.reader_count(), 3);
+        store.insert_citizens(vec![person(1)]).await.expect("insert");
+
+        // Keep the writer busy until told to stop.
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let writer = Arc::clone(&store.writer);
+        let busy =
+            tokio::spawn(
+                async move { writer.run(move |_| released.recv().map_err(|_| StoreError::Task)).await },
+            );
+        let read = tokio::time::timeout(Duration::from_secs(10), store.citizen(&person(1).id_number))
+            .await
+            .expect("a read does not wait for the writer")
+            .expect("read");
+        assert_eq!(read, Some(person(1)));
+        let write = tokio::time::timeout(Duration::from_millis(100), store.append_event(note(1))).await;
+        assert!(write.is_err(), "a write waits for the writer");
+        release.send(()).expect("release");
+        busy.await.expect("join").expect("the busy job");
+        store.append_event(note(2)).await.expect("the writer is free again");
+
+        let readers = store.readers.clone().expect("readers");
+        let refused = readers.run(|c| Ok(c.execute("DELETE FROM citizen", [])?)).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
+                if f.code == rusqlite::ErrorCode::ReadOnly),
+            "readers are read-only: {refused:?}"
+        );
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_sees_every_write_that_finished_before_it() {
+        let path = temp_db("visibility");
+        let store = SqliteStore::open_with(&path, SqliteOptions { readers: 2, ..SqliteOptions::default() })
+            .expect("open");
+        let tasks: Vec<_> = (0..64)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store.insert_citizens(vec![person(n)]).await.expect("insert");
+                    assert_eq!(store.citizen(&person(n).id_number).await.expect("read"), Some(person(n)));
+                    store.append_event(note(n)).await.expect("event");
+                    let events = store.events(&person(n).id_number, 0, 0, 10).await.expect("events");
+                    assert_eq!(events.len(), 1);
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task");
+        }
+        assert_eq!(store.count_citizens().await.expect("count"), 64);
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_gives_its_connection_back() {
+        let path = temp_db("panic");
+        let store = SqliteStore::open_with(&path, SqliteOptions { readers: 1, ..SqliteOptions::default() })
+            .expect("open");
+        let readers = store.readers.clone().expect("readers");
+        let failed = readers.run(|_| -> Result<(), StoreError> { panic!("a bug in a job") }).await;
+        assert!(matches!(failed, Err(StoreError::Task)));
+        assert_eq!(store.count_citizens().await.expect("the one reader still serves"), 0);
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_reads_through_its_writer() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.reader_count(), 0, "other connections would see another, empty database");
+        store.insert_citizens(vec![person(1)]).await.expect("insert");
+        assert_eq!(store.citizen(&person(1).id_number).await.expect("read"), Some(person(1)));
+
+        // The same through the URL the server takes.
+        let store = "sqlite://:memory:".parse::<DatabaseUrl>().expect("url").open().await.expect("open");
+        assert_eq!(store.count_citizens().await.expect("count"), 0);
+        store.insert_citizens(vec![person(1), person(2)]).await.expect("insert");
+        assert_eq!(store.count_citizens().await.expect("count"), 2);
+        assert_eq!(store.citizen(&person(2).id_number).await.expect("read"), Some(person(2)));
+    }
+
+    #[tokio::test]
+    async fn without_readers_the_writer_serves_reads() {
+        let path = temp_db("no-readers");
+        let store = SqliteStore::open_with(&path, SqliteOptions { readers: 0, ..SqliteOptions::default() })
+            .expect("open");
+        assert_eq!(store.reader_count(), 0);
+        store.insert_citizens(vec![person(1)]).await.expect("insert");
+        assert_eq!(store.count_citizens().await.expect("count"), 1);
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
 
     #[test]
     fn migrating_twice_changes_nothing() {

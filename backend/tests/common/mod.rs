@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use shimin_backend::server::{self, Limits};
 use shimin_backend::service::{Backend, Config};
@@ -42,9 +42,13 @@ pub struct Postgres {
     dir: PathBuf,
     data: PathBuf,
     as_postgres_user: bool,
-    /// The connection URL.
+    port: u16,
+    /// The connection URL (of the `postgres` database).
     pub url: String,
 }
+
+/// The cluster the tests of this binary share while any of them runs (see [`Postgres::shared`]).
+static SHARED: Mutex<Weak<Postgres>> = Mutex::new(Weak::new());
 
 impl Postgres {
     fn command(&self, program: &str) -> Command {
@@ -74,7 +78,8 @@ impl Postgres {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let mut pg = Self { dir: dir.clone(), data: data.clone(), as_postgres_user, url: String::new() };
+        let mut pg =
+            Self { dir: dir.clone(), data: data.clone(), as_postgres_user, port, url: String::new() };
         let out = pg
             .command("initdb")
             .arg("-D")
@@ -99,8 +104,38 @@ impl Postgres {
             .expect("run pg_ctl start");
         let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
         assert!(out.status.success(), "pg_ctl start failed: {}\n{log}", String::from_utf8_lossy(&out.stderr));
-        pg.url = format!("postgres://shimin@127.0.0.1:{port}/postgres");
+        pg.url = pg.database_url("postgres");
         pg
+    }
+
+    /// The cluster that the tests running now share, started by the first of them; it stops
+    /// when the last one that holds it drops it. Each test makes its own database in it
+    /// ([`Postgres::create_database`]), so one `initdb` serves many tests.
+    pub fn shared() -> Arc<Self> {
+        let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(pg) = shared.upgrade() {
+            return pg;
+        }
+        let pg = Arc::new(Self::start());
+        *shared = Arc::downgrade(&pg);
+        pg
+    }
+
+    /// The URL of database `name` of this cluster.
+    pub fn database_url(&self, name: &str) -> String {
+        format!("postgres://shimin@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Creates a fresh, empty database and returns its URL.
+    pub async fn create_database(&self) -> String {
+        let name = format!("test_{}", COUNTER.fetch_add(1, Ordering::SeqCst));
+        let (client, connection) =
+            tokio_postgres::connect(&self.url, tokio_postgres::NoTls).await.expect("connect to postgres");
+        let connection = tokio::spawn(connection);
+        client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        drop(client);
+        let _ = connection.await;
+        self.database_url(&name)
     }
 }
 
@@ -136,6 +171,8 @@ pub struct TestServer {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     dir: Option<PathBuf>,
+    /// Kept running as long as the server.
+    postgres: Option<Arc<Postgres>>,
 }
 
 impl TestServer {
@@ -155,6 +192,21 @@ impl TestServer {
         server
     }
 
+    /// A server on a fresh database of the shared PostgreSQL cluster, with these limits.
+    pub async fn postgres_with(limits: Limits) -> Self {
+        let postgres = Postgres::shared();
+        let url = postgres.create_database().await;
+        let store = url
+            .parse::<shimin_backend::store::DatabaseUrl>()
+            .expect("url")
+            .open()
+            .await
+            .expect("connect and migrate");
+        let mut server = Self::start(store, limits).await;
+        server.postgres = Some(postgres);
+        server
+    }
+
     /// A server on `store`.
     pub async fn start(store: Arc<dyn Store>, limits: Limits) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -164,7 +216,7 @@ impl TestServer {
         let task = tokio::spawn(server::serve(listener, backend.clone(), limits, async {
             let _ = stopped.await;
         }));
-        Self { base, backend, stop: Some(stop), task: Some(task), dir: None }
+        Self { base, backend, stop: Some(stop), task: Some(task), dir: None, postgres: None }
     }
 
     /// The URL of `path`.
