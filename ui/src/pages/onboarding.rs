@@ -10,6 +10,7 @@ use shimin_wire::ipc::IdNumberCheckView;
 
 use crate::api;
 use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
+use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::i18n::{Key, Lang, t, tf};
 use crate::pages::id_check::problem_text;
@@ -160,21 +161,6 @@ pub fn Onboarding() -> impl IntoView {
         });
     };
 
-    let pin_input = move |id: &'static str, value: RwSignal<String>| {
-        view! {
-            <input
-                id=id
-                class="pin mono"
-                type="password"
-                inputmode="numeric"
-                pattern="[0-9]*"
-                maxlength="6"
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-    };
     let error_view =
         move || error.get().map(|e| view! { <p id="onboard-error" class="result bad" role="alert">{e}</p> });
     let step_of = move |n: u32| {

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
+use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::i18n::{Key, Lang, t, tf};
 use crate::pages::id_check::IdCheck;
@@ -48,16 +49,7 @@ fn ChangePin() -> impl IntoView {
     let field = move |id: &'static str, label: Key, value: RwSignal<String>| {
         view! {
             <label for=id>{move || t(lang.get(), label)}</label>
-            <input
-                id=id
-                class="pin mono"
-                type="password"
-                inputmode="numeric"
-                maxlength="6"
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
+            {pin_input(id, value)}
         }
     };
     view! {

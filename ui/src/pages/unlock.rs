@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::app::{refresh_wallet_status, use_app};
+use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::i18n::{Key, t};
 
@@ -43,21 +44,6 @@ pub fn Unlock() -> impl IntoView {
     };
 
     let (title, intro, button) = (Key::UnlockTitle, Key::UnlockIntro, Key::UnlockButton);
-    let pin_input = move |id: &'static str, value: RwSignal<String>| {
-        view! {
-            <input
-                id=id
-                class="pin mono"
-                type="password"
-                inputmode="numeric"
-                pattern="[0-9]*"
-                maxlength="6"
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-    };
     view! {
         <main id="unlock" class="screen">
             <header class="app-bar">
