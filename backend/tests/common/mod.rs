@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use shimin_backend::server::{self, Limits};
 use shimin_backend::service::{Backend, Config};
@@ -46,9 +46,6 @@ pub struct Postgres {
     /// The connection URL (of the `postgres` database).
     pub url: String,
 }
-
-/// The cluster the tests of this binary share while any of them runs (see [`Postgres::shared`]).
-static SHARED: Mutex<Weak<Postgres>> = Mutex::new(Weak::new());
 
 impl Postgres {
     fn command(&self, program: &str) -> Command {
@@ -105,19 +102,6 @@ impl Postgres {
         let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
         assert!(out.status.success(), "pg_ctl start failed: {}\n{log}", String::from_utf8_lossy(&out.stderr));
         pg.url = pg.database_url("postgres");
-        pg
-    }
-
-    /// The cluster that the tests running now share, started by the first of them; it stops
-    /// when the last one that holds it drops it. Each test makes its own database in it
-    /// ([`Postgres::create_database`]), so one `initdb` serves many tests.
-    pub fn shared() -> Arc<Self> {
-        let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(pg) = shared.upgrade() {
-            return pg;
-        }
-        let pg = Arc::new(Self::start());
-        *shared = Arc::downgrade(&pg);
         pg
     }
 
@@ -192,9 +176,11 @@ impl TestServer {
         server
     }
 
-    /// A server on a fresh database of the shared PostgreSQL cluster, with these limits.
+    /// A server on a fresh database of its own PostgreSQL cluster, with these limits.
     pub async fn postgres_with(limits: Limits) -> Self {
-        let postgres = Postgres::shared();
+        // A cluster of its own: a cluster shared between tests and stopped by the last one
+        // holding it raced with tests starting meanwhile (connections closed under them).
+        let postgres = Arc::new(Postgres::start());
         let url = postgres.create_database().await;
         let store = url
             .parse::<shimin_backend::store::DatabaseUrl>()
