@@ -123,7 +123,9 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
         Reason::Suspended { list_age_seconds } | Reason::UnknownStatus { list_age_seconds, .. } => {
             ReasonView::Suspended { list_age_seconds: *list_age_seconds }
         }
-        Reason::StatusListMissing | Reason::StatusIndexOutOfRange => ReasonView::StatusNotCheckable,
+        Reason::StatusListMissing | Reason::StatusListWrongIssuer | Reason::StatusIndexOutOfRange => {
+            ReasonView::StatusNotCheckable
+        }
         Reason::StatusListStale { age_seconds } => ReasonView::StatusListStale { age_seconds: *age_seconds },
         Reason::TrustListStale { age_seconds } => ReasonView::TrustListStale { age_seconds: *age_seconds },
         Reason::DigestMismatch { attribute }

@@ -156,7 +156,9 @@ fn the_trust_list_decides_who_may_issue_what_and_when() {
     let world = World::new();
     let text = identity(&world, NOW);
     let with_entries = |entries: &[shimin_core::trust::IssuerEntry]| {
-        let trust = trust_list(&world.root, entries, NOW + DAY);
+        let mut entries = entries.to_vec();
+        entries.push(status_entry(&world.status_key));
+        let trust = trust_list(&world.root, &entries, NOW + DAY);
         Verifier::new(&trust, &world.status_lists, VerifierPolicy::default()).verify_text(&text, NOW)
     };
     let only_driving = issuer_entry(&world.issuer_key, &[CertificateType::DrivingLicence], ISSUED_AT - DAY);
@@ -235,13 +237,39 @@ fn lists_that_cannot_vouch_give_amber_not_silence() {
     assert_eq!(offline.attributes.len(), 3);
     assert_eq!(offline.status_list, None);
 
+    // A status list at the certificate's URI signed by another department's key on the trust
+    // list says nothing about this certificate, nor does one signed by a key not on it.
+    let other_department = shimin_core::trust::IssuerEntry::new(
+        b"edu-key".to_vec(),
+        shimin_core::trust::Department::new("福建省教育厅", education_code()).expect("department"),
+        world.device_key.verifying_key(),
+        shimin_core::trust::KeyValidity { from: ISSUED_AT - DAY, to: NOW + DAY },
+        [CertificateType::DegreeCertificate.code_str()],
+    )
+    .expect("entry");
+    let trust = trust_list(
+        &world.root,
+        &[
+            issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY),
+            status_entry(&world.status_key),
+            other_department,
+        ],
+        NOW + DAY,
+    );
+    for (key, kid) in [(&world.device_key, &b"edu-key"[..]), (&world.device_key, &b"unknown"[..])] {
+        let forged = forged_status_list(key, kid);
+        let v = Verifier::new(&trust, &vec![forged], VerifierPolicy::default()).verify_text(&text, NOW);
+        assert_verdict(&v, Outcome::Warning, &[Reason::StatusListWrongIssuer]);
+        assert_eq!(v.status_list, None, "no age for a list that does not count");
+    }
+
     let stale_status = vec![status_list(&world.status_key, NOW - 1)];
     let v = Verifier::new(&world.trust, &stale_status, VerifierPolicy::default()).verify_text(&text, NOW);
     assert_verdict(&v, Outcome::Warning, &[Reason::StatusListStale { age_seconds: 600 }]);
     assert_eq!(v.status_list.map(|s| s.stale), Some(true));
 
     let entry = issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY);
-    let stale_trust = trust_list(&world.root, &[entry], NOW - 1);
+    let stale_trust = trust_list(&world.root, &[entry, status_entry(&world.status_key)], NOW - 1);
     let v =
         Verifier::new(&stale_trust, &world.status_lists, VerifierPolicy::default()).verify_text(&text, NOW);
     assert_verdict(&v, Outcome::Warning, &[Reason::TrustListStale { age_seconds: 3_600 }]);

@@ -86,8 +86,27 @@ impl Challenge {
     /// # Errors
     /// As [`Challenge::new`], and [`ChallengeError::Random`] without randomness.
     pub fn random(count: usize, time_limit_ms: u64) -> Result<Self, ChallengeError> {
+        Self::random_from(&Action::ALL, count, time_limit_ms)
+    }
+
+    /// A fresh challenge with a random 16-byte nonce and `count` distinct actions of `pool` in a
+    /// random order: a server that leaves out an action (say, head shakes for citizens who
+    /// cannot turn their head) picks from the rest. Repeats in `pool` count once.
+    ///
+    /// # Errors
+    /// As [`Challenge::new`] (too few distinct actions in `pool` for `count` is
+    /// [`ChallengeError::ActionCount`]), and [`ChallengeError::Random`] without randomness.
+    pub fn random_from(pool: &[Action], count: usize, time_limit_ms: u64) -> Result<Self, ChallengeError> {
         let nonce = crypto::random_bytes::<MIN_NONCE_LEN>().map_err(ChallengeError::Random)?.to_vec();
-        let mut actions = Action::ALL.to_vec();
+        let mut actions: Vec<Action> = Vec::with_capacity(pool.len());
+        for a in pool {
+            if !actions.contains(a) {
+                actions.push(*a);
+            }
+        }
+        if actions.len() < count {
+            return Err(ChallengeError::ActionCount(actions.len()));
+        }
         // Fisher–Yates with rejection sampling, so every order is equally likely.
         for i in (1..actions.len()).rev() {
             let bound = i as u32 + 1;
@@ -272,5 +291,19 @@ mod tests {
         let mut sorted = a.actions().to_vec();
         sorted.sort();
         assert_eq!(sorted, Action::ALL.to_vec());
+    }
+
+    #[test]
+    fn random_challenges_from_a_pool_use_only_its_actions_in_every_order() {
+        let pool = [Action::Blink, Action::MouthOpen, Action::Nod, Action::Nod];
+        let mut orders = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let c = Challenge::random_from(&pool, 3, 30_000).expect("random");
+            assert!(c.actions().iter().all(|a| pool.contains(a)), "{:?}", c.actions());
+            orders.insert(c.actions().to_vec());
+        }
+        // 3! orders of three actions; 200 draws miss one with probability < 1e-35.
+        assert_eq!(orders.len(), 6);
+        assert_eq!(Challenge::random_from(&pool, 4, 30_000), Err(ChallengeError::ActionCount(3)));
     }
 }

@@ -212,6 +212,15 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             f.reasons.push(Reason::StatusListMissing);
             return;
         };
+        // Only the certificate's own department speaks for its status: a list signed by another
+        // department's key (or by a key not on the trust list) is as good as none.
+        let signer = Sign1::decode(copy.list().signed_bytes()).ok().and_then(|m| {
+            m.key_id().and_then(|kid| self.trust.list().entry(kid)).map(|e| e.department().code().to_owned())
+        });
+        if signer.as_deref() != Some(payload.issuer().as_str()) {
+            f.reasons.push(Reason::StatusListWrongIssuer);
+            return;
+        }
         let age = copy.freshness(now);
         f.status_list = Some(age.into());
         if age.stale {

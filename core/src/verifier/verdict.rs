@@ -122,6 +122,10 @@ pub enum Reason {
     /// No cached status list for the certificate's list URI: revocation not checkable offline.
     #[error("revocation cannot be checked offline: no cached status list")]
     StatusListMissing,
+    /// The cached status list at the certificate's URI is not signed by a key of the
+    /// certificate's own department on the trust list: it says nothing about this certificate.
+    #[error("revocation cannot be checked: the status list is not signed by the certificate's issuer")]
+    StatusListWrongIssuer,
     /// The cached status list does not reach the certificate's index.
     #[error("revocation cannot be checked: the status list does not cover the certificate")]
     StatusIndexOutOfRange,
@@ -175,6 +179,7 @@ impl Reason {
     pub fn severity(&self) -> Severity {
         match self {
             Reason::StatusListMissing
+            | Reason::StatusListWrongIssuer
             | Reason::StatusIndexOutOfRange
             | Reason::StatusListStale { .. }
             | Reason::TrustListStale { .. } => Severity::Warning,

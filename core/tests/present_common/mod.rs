@@ -220,6 +220,21 @@ pub fn issuer_entry(issuer_key: &SigningKey, types: &[CertificateType], from: i6
     .expect("entry")
 }
 
+/// The Beijing police's second key, which signs its status lists (kid `bj-status`).
+pub fn status_entry(status_key: &SigningKey) -> IssuerEntry {
+    IssuerEntry::new(
+        STATUS_KID.to_vec(),
+        Department::new("北京市公安局西城分局", ISSUER_CODE).expect("department"),
+        status_key.verifying_key(),
+        KeyValidity { from: ISSUED_AT - DAY, to: ISSUED_AT + 3 * 365 * DAY },
+        CertificateType::ALL.iter().map(|t| t.code_str()),
+    )
+    .expect("entry")
+}
+
+/// The key id of the status lists' key.
+pub const STATUS_KID: &[u8] = b"bj-status";
+
 /// A trust list holding `entries`, expiring at `expires_at`, cached at [`TRUST_FETCHED_AT`].
 pub fn trust_list(
     root: &SigningKey,
@@ -246,7 +261,30 @@ pub fn status_list(key: &SigningKey, expires_at: i64) -> CachedCopy<VerifiedStat
         expires_at: Some(expires_at),
         ttl_seconds: Some(3_600),
     };
-    let bytes = list.sign(&claims, b"bj-status", key).expect("sign status list");
+    let bytes = list.sign(&claims, STATUS_KID, key).expect("sign status list");
+    let verified =
+        VerifiedStatusList::verify_ignoring_expiry(&bytes, &key.verifying_key()).expect("verify status");
+    CachedCopy::new(verified, STATUS_FETCHED_AT)
+}
+
+/// The education department's credit code (a valid check character).
+pub fn education_code() -> String {
+    let first17 = "11350100000000002";
+    let check = shimin_core::cert::credit_code::check_character(first17).expect("17 characters");
+    format!("{first17}{check}")
+}
+
+/// A status list at [`STATUS_URI`] in which every certificate is valid, signed by `key` under
+/// `kid`, as a forger (or another department) would publish it.
+pub fn forged_status_list(key: &SigningKey, kid: &[u8]) -> CachedCopy<VerifiedStatusList> {
+    let list = StatusList::new(Bits::Two, STATUS_LEN);
+    let claims = StatusListClaims {
+        uri: STATUS_URI.into(),
+        issued_at: STATUS_FETCHED_AT - 60,
+        expires_at: Some(NOW + DAY),
+        ttl_seconds: Some(3_600),
+    };
+    let bytes = list.sign(&claims, kid, key).expect("sign status list");
     let verified =
         VerifiedStatusList::verify_ignoring_expiry(&bytes, &key.verifying_key()).expect("verify status");
     CachedCopy::new(verified, STATUS_FETCHED_AT)
@@ -256,7 +294,7 @@ impl World {
     pub fn new() -> Self {
         let (root, issuer_key, status_key, device_key) = (key(), key(), key(), key());
         let entry = issuer_entry(&issuer_key, &CertificateType::ALL, ISSUED_AT - DAY);
-        let trust = trust_list(&root, &[entry], NOW + 30 * DAY);
+        let trust = trust_list(&root, &[entry, status_entry(&status_key)], NOW + 30 * DAY);
         let status_lists = vec![status_list(&status_key, NOW + DAY)];
         Self { root, issuer_key, status_key, device_key, trust, status_lists }
     }
