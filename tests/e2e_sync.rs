@@ -1,5 +1,5 @@
 //! A new user against the real backend (started by this test on loopback): onboarding in the real
-//! window (language, the ID number checked live, the one-time enrolment code, a PIN), the device
+//! window (language, the ID number checked live, a one-time enrolment code, a PIN), the device
 //! registered and the first sync bringing the ID card the police issued; the QR code on screen
 //! read back from a screenshot and verified with the project's own verifier and the backend's
 //! lists → valid; the card revoked on the backend → "sync now" → the same code verifies as
@@ -134,6 +134,8 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     id_input.clear().await?;
     id_input.send_keys(&holder).await?;
     app.wait_for_text("#onboard-id-result", |t| t.contains("号码有效")).await?;
+    // The face check is the default way; this citizen uses the code staff gave them.
+    app.click("#method-code").await?;
     app.wait_for("#onboard-code").await?.send_keys(&code).await?;
     app.screenshot("sync-03-identity").await?;
     app.wait_for("#onboard-next").await?.click().await?;

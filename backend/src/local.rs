@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use shimin_wire::backend::{CertificateView, IssueCertificateRequest, StatusAction};
+use shimin_wire::backend::{
+    CaseView, CertificateView, IssueCertificateRequest, OpenCaseRequest, StatusAction,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -36,6 +38,7 @@ pub enum LocalError {
 pub struct LocalBackend {
     addr: SocketAddr,
     database: String,
+    config: Config,
     backend: Backend,
     seed: SeedReport,
     running: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
@@ -52,23 +55,31 @@ impl LocalBackend {
     /// # Errors
     /// [`LocalError`] when the port, the database or the seed fails.
     pub async fn start(dir: &Path, citizens: u32) -> Result<Self, LocalError> {
+        Self::start_with(dir, citizens, Config::default()).await
+    }
+
+    /// [`LocalBackend::start`] with settings of the caller's (the public URL is the loopback
+    /// address, whatever `config` says).
+    ///
+    /// # Errors
+    /// As [`LocalBackend::start`].
+    pub async fn start_with(dir: &Path, citizens: u32, config: Config) -> Result<Self, LocalError> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let database = format!("sqlite://{}", dir.join("backend.db").display());
-        let backend = Self::open(&database, addr).await?;
+        // Fewer PBKDF2 rounds for staff passwords: these are test logins.
+        let config = Config { public_url: format!("http://{addr}"), password_iterations: 1_000, ..config };
+        let backend = Self::open(&database, &config).await?;
         let seed = seed::seed(&backend, citizens, now()).await?;
-        let mut local = Self { addr, database, backend, seed, running: None };
+        let mut local = Self { addr, database, config, backend, seed, running: None };
         local.serve(listener);
         Ok(local)
     }
 
-    async fn open(database: &str, addr: SocketAddr) -> Result<Backend, LocalError> {
+    async fn open(database: &str, config: &Config) -> Result<Backend, LocalError> {
         let url = database.parse::<DatabaseUrl>().map_err(|e| LocalError::Database(e.to_string()))?;
         let store = url.open().await.map_err(|e| LocalError::Database(e.to_string()))?;
-        // Fewer PBKDF2 rounds for staff passwords: these are test logins.
-        let config =
-            Config { public_url: format!("http://{addr}"), password_iterations: 1_000, ..Config::default() };
-        Ok(Backend::new(store, config).await?)
+        Ok(Backend::new(store, config.clone()).await?)
     }
 
     fn serve(&mut self, listener: TcpListener) {
@@ -113,7 +124,7 @@ impl LocalBackend {
     pub async fn restart(&mut self) -> Result<(), LocalError> {
         self.stop().await?;
         let listener = TcpListener::bind(self.addr).await?;
-        self.backend = Self::open(&self.database, self.addr).await?;
+        self.backend = Self::open(&self.database, &self.config).await?;
         self.serve(listener);
         Ok(())
     }
@@ -143,6 +154,37 @@ impl LocalBackend {
     ) -> Result<CertificateView, ServiceError> {
         let staff = self.staff(login).await?;
         self.backend.change_status(&staff, id, action, now()).await
+    }
+
+    /// Puts `photo` (JPEG) in the registry as the citizen's photo, the face the liveness check
+    /// compares with; `false` for an unknown citizen.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn set_registry_photo(&self, id_number: &str, photo: Vec<u8>) -> Result<bool, ServiceError> {
+        Ok(self.backend.store.set_citizen_photo(id_number, Some(photo)).await?)
+    }
+
+    /// Signs in as the seeded staff member `login` and opens a registration case.
+    ///
+    /// # Errors
+    /// As [`Backend::open_case`].
+    pub async fn open_case_as(
+        &self,
+        login: &str,
+        request: OpenCaseRequest,
+    ) -> Result<CaseView, ServiceError> {
+        let staff = self.staff(login).await?;
+        self.backend.open_case(&staff, request, now()).await
+    }
+
+    /// Signs in as the seeded staff member `login` and reads case `id`.
+    ///
+    /// # Errors
+    /// As [`Backend::case_for_staff`].
+    pub async fn case_as(&self, login: &str, id: i64) -> Result<CaseView, ServiceError> {
+        let staff = self.staff(login).await?;
+        self.backend.case_for_staff(&staff, id).await
     }
 
     async fn staff(&self, login: &str) -> Result<crate::store::StaffRecord, ServiceError> {

@@ -10,6 +10,7 @@ use shimin_backend::server::{self, Limits, TlsFiles};
 use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::DatabaseUrl;
 use shimin_backend::store::sqlite::SqliteOptions;
+use shimin_core::liveness::{Action, Challenge};
 
 #[derive(Debug, Parser)]
 #[command(name = "shimin-backend", version, about = "Shimin's reference national backend")]
@@ -42,6 +43,33 @@ enum Command {
         /// defaults to the number of CPUs, at least 2.
         #[arg(long, env = "SHIMIN_SQLITE_READERS")]
         sqlite_readers: Option<usize>,
+        /// The actions liveness challenges draw from, comma-separated (blink, mouth, shake, nod).
+        #[arg(
+            long,
+            env = "SHIMIN_LIVENESS_ACTIONS",
+            value_delimiter = ',',
+            default_value = "blink,mouth,shake,nod"
+        )]
+        liveness_actions: Vec<String>,
+        /// Actions per liveness challenge (3 or 4).
+        #[arg(long, env = "SHIMIN_LIVENESS_ACTION_COUNT", default_value_t = 3)]
+        liveness_action_count: usize,
+        /// Liveness challenges a citizen may be issued in 24 hours.
+        #[arg(long, env = "SHIMIN_LIVENESS_ATTEMPTS_PER_DAY", default_value_t = 5)]
+        liveness_attempts_per_day: i64,
+    },
+    /// Put a citizen's registry photo (JPEG: the face liveness checks compare with), e.g.
+    /// to try enrolment by the face with one's own photo on a demo citizen.
+    RegistryPhoto {
+        /// `sqlite://PATH` or `postgres://…`.
+        #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
+        database: DatabaseUrl,
+        /// The citizen's ID number.
+        #[arg(long)]
+        id_number: String,
+        /// The photo file.
+        #[arg(long)]
+        photo: PathBuf,
     },
     /// Fill the database with demo data (idempotent) and print the demo logins and enrolment codes.
     Seed {
@@ -65,14 +93,38 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { database, listen, public_url, tls_cert, tls_key, sqlite_readers } => {
+        Command::Serve {
+            database,
+            listen,
+            public_url,
+            tls_cert,
+            tls_key,
+            sqlite_readers,
+            liveness_actions,
+            liveness_action_count,
+            liveness_attempts_per_day,
+        } => {
+            let liveness_actions = liveness_actions
+                .iter()
+                .map(|name| {
+                    Action::parse(name.trim()).with_context(|| format!("unknown liveness action {name:?}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            // The same check the server makes for each challenge, made once at start.
+            Challenge::random_from(&liveness_actions, liveness_action_count, 60_000)
+                .context("--liveness-actions must name at least --liveness-action-count (3 or 4) actions")?;
             let mut options = SqliteOptions::default();
             options.readers = sqlite_readers.unwrap_or(options.readers);
             let store = database.open_with(options).await.context("opening the database")?;
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{listen}"));
-            let config =
-                Config { public_url: public_url.trim_end_matches('/').to_owned(), ..Config::default() };
+            let config = Config {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                liveness_actions,
+                liveness_action_count,
+                liveness_attempts_per_day,
+                ..Config::default()
+            };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
             let listener =
                 std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
@@ -105,6 +157,19 @@ async fn main() -> anyhow::Result<()> {
             println!("{report}");
             let issued = seed::demo_certificates(&backend, now).await?;
             println!("Demo certificates issued now: {issued} (they reach a phone when it enrols).");
+        }
+        Command::RegistryPhoto { database, id_number, photo } => {
+            let bytes = std::fs::read(&photo).with_context(|| format!("reading {}", photo.display()))?;
+            let format = image::guess_format(&bytes).context("the photo is not an image")?;
+            anyhow::ensure!(format == image::ImageFormat::Jpeg, "the photo must be a JPEG");
+            let id = shimin_core::IdNumber::parse(id_number.trim())
+                .map_err(|_| anyhow::anyhow!("not a valid resident ID number"))?;
+            let store = database.open().await.context("opening the database")?;
+            anyhow::ensure!(
+                store.set_citizen_photo(id.as_str(), Some(bytes)).await?,
+                "no such citizen in the registry"
+            );
+            println!("Registry photo stored.");
         }
     }
     Ok(())

@@ -8,8 +8,10 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
+use shimin_core::liveness::{Action, Challenge};
 use shimin_wire::backend::{
-    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, OutboxItem,
+    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, IdentityRequestView,
+    LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, OutboxItem,
     RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 
@@ -247,6 +249,130 @@ impl BackendClient {
         Self::check(request.send().await.map_err(network)?).await.map(drop)
     }
 }
+
+/// A liveness challenge from the server, parsed: the check to answer and the session to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessChallenge {
+    /// The check the evidence answers.
+    pub check_id: i64,
+    /// The nonce, actions and time limit for the on-device session.
+    pub challenge: Challenge,
+}
+
+impl LivenessChallenge {
+    /// Parses the server's answer.
+    ///
+    /// # Errors
+    /// [`ClientError::Malformed`] for a nonce, an action or a time limit out of range.
+    pub fn parse(response: LivenessChallengeResponse) -> Result<Self, ClientError> {
+        let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(response.nonce_b64.trim_end_matches('=').as_bytes())
+            .map_err(|_| ClientError::Malformed("liveness nonce"))?;
+        let actions = response
+            .actions
+            .iter()
+            .map(|name| Action::parse(name).ok_or(ClientError::Malformed("liveness action")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let challenge = Challenge::new(nonce, actions, response.time_limit_ms)
+            .map_err(|_| ClientError::Malformed("liveness challenge"))?;
+        Ok(Self { check_id: response.check_id, challenge })
+    }
+}
+
+/// Whether a refusal says the liveness check did not pass (rather than, say, a spent check).
+pub fn is_liveness_failure(error: &ClientError) -> bool {
+    matches!(error, ClientError::Refused { code, .. } if code == "liveness_failed")
+}
+
+impl BackendClient {
+    /// `POST /v1/enrolment/liveness`: a liveness challenge for enrolling `device_key` as a
+    /// device of the citizen.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`]: 404 unknown citizen, 422 no registry photo; 429 is
+    /// [`ClientError::Unavailable`] (attempts used up for today, or rate limited).
+    pub async fn liveness_enrolment_challenge(
+        &self,
+        id_number: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> Result<LivenessChallenge, ClientError> {
+        let body = LivenessEnrolmentRequest {
+            id_number: id_number.to_owned(),
+            public_key_b64: b64(device_key.as_bytes()),
+            label: label.to_owned(),
+        };
+        let response =
+            self.http.post(self.url("/v1/enrolment/liveness")).json(&body).send().await.map_err(network)?;
+        LivenessChallenge::parse(Self::json(response).await?)
+    }
+
+    /// `POST /v1/enrolment/liveness/{check}`: answers an enrolment check with signed evidence;
+    /// the new device's id when it passed.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`] with code `liveness_failed` ([`is_liveness_failure`]) when it did
+    /// not pass, 409 when the check was answered already.
+    pub async fn answer_liveness_enrolment(
+        &self,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> Result<i64, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/enrolment/liveness/{check_id}")))
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .timeout(EVIDENCE_TIMEOUT)
+            .body(signed_evidence);
+        Ok(Self::json::<LivenessEnrolmentResponse>(request.send().await.map_err(network)?).await?.device_id)
+    }
+
+    /// `GET /v1/sync/identity-requests`: the open registration cases naming the citizen.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn identity_requests(&self, token: &str) -> Result<Vec<IdentityRequestView>, ClientError> {
+        let request = self.http.get(self.url("/v1/sync/identity-requests")).bearer_auth(token);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `POST /v1/sync/identity-requests/{case}/liveness`: a liveness challenge to confirm a case.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`]: 404 not the citizen's case, 409 confirmed already, 422 no
+    /// registry photo.
+    pub async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/sync/identity-requests/{case_id}/liveness")))
+            .bearer_auth(token);
+        LivenessChallenge::parse(Self::json(request.send().await.map_err(network)?).await?)
+    }
+
+    /// `POST /v1/sync/liveness-checks/{check}`: answers a case check with signed evidence.
+    ///
+    /// # Errors
+    /// As [`BackendClient::answer_liveness_enrolment`].
+    pub async fn answer_case(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/sync/liveness-checks/{check_id}")))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .timeout(EVIDENCE_TIMEOUT)
+            .body(signed_evidence);
+        Self::check(request.send().await.map_err(network)?).await.map(drop)
+    }
+}
+
+/// How long an evidence upload and its judgement may take: megabytes over a mobile link, then
+/// the server's face models (seconds on first use).
+const EVIDENCE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Base64url without padding, as the API writes bytes.
 pub(crate) fn b64(bytes: &[u8]) -> String {

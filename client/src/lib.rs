@@ -11,5 +11,9 @@
 pub mod http;
 pub mod sync;
 
-pub use http::{BackendClient, ClientError, SignedDocument};
-pub use sync::{SyncFailure, SyncReport, SyncStep, enrol, sync, sync_with_progress, unregister};
+pub use http::{BackendClient, ClientError, LivenessChallenge, SignedDocument, is_liveness_failure};
+pub use sync::{
+    SyncFailure, SyncReport, SyncStep, begin_case_confirmation, begin_liveness_enrolment, enrol,
+    finish_case_confirmation, finish_liveness_enrolment, identity_requests, sync, sync_with_progress,
+    unregister,
+};

@@ -6,15 +6,16 @@ use std::collections::BTreeSet;
 
 use shimin_core::cert::{CertificatePayload, IssuedCertificate, verify_certificate};
 use shimin_core::cose::{CwtClaims, Sign1};
+use shimin_core::liveness::Evidence;
 use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::sync::{PulledPage, SyncError};
 use shimin_core::trust::{CachedCopy, TrustList, VerifiedTrustList};
 use shimin_store::{
     Enrolment, ImportError, ImportOutcome, NotificationRecord, ReminderRecord, StoreError, Wallet, cache,
 };
-use shimin_wire::backend::OutboxItem;
+use shimin_wire::backend::{IdentityRequestView, OutboxItem};
 
-use crate::http::{BackendClient, ClientError};
+use crate::http::{BackendClient, ClientError, LivenessChallenge};
 
 /// How many outbox items one push sends.
 pub const PUSH_BATCH: u32 = 100;
@@ -290,4 +291,97 @@ pub async fn unregister(wallet: &mut Wallet) -> Result<(), SyncFailure> {
     let token = client.device_token(enrolment.device_id, wallet.device_key()).await?;
     client.remove_device(&token, enrolment.device_id).await?;
     Ok(())
+}
+
+/// Signs liveness evidence with the wallet's device key.
+fn sign_evidence(wallet: &Wallet, evidence: &Evidence) -> Result<Vec<u8>, SyncFailure> {
+    evidence
+        .sign(wallet.device_key(), b"device")
+        .map_err(|e| SyncFailure::Client(ClientError::Sign(e.to_string())))
+}
+
+/// Signs in with the device key of an enrolled wallet.
+async fn sign_in(wallet: &mut Wallet, client: &BackendClient) -> Result<String, SyncFailure> {
+    let enrolment = wallet.enrolment()?.ok_or(SyncFailure::NotEnrolled)?;
+    if enrolment.backend_url != client.base_url() {
+        return Err(SyncFailure::OtherBackend);
+    }
+    Ok(client.device_token(enrolment.device_id, wallet.device_key()).await?)
+}
+
+/// First half of enrolment by the face (identity proofing instead of an enrolment code): a
+/// liveness challenge for this wallet's device key. Run the on-device session on it, then call
+/// [`finish_liveness_enrolment`] with its evidence.
+///
+/// # Errors
+/// [`SyncFailure::Client`]: unknown citizen, no registry photo, attempts used up, offline.
+pub async fn begin_liveness_enrolment(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    id_number: &str,
+    label: &str,
+) -> Result<LivenessChallenge, SyncFailure> {
+    Ok(client.liveness_enrolment_challenge(id_number, &wallet.device_public_key(), label).await?)
+}
+
+/// Second half: signs the session's evidence with the device key and sends it; when the
+/// backend's judge passes it, the device is registered, the national root key pinned and the
+/// enrolment recorded in the wallet.
+///
+/// # Errors
+/// [`SyncFailure::Client`] with [`crate::http::is_liveness_failure`] when the check did not pass;
+/// nothing is recorded then.
+pub async fn finish_liveness_enrolment(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    check_id: i64,
+    evidence: &Evidence,
+) -> Result<Enrolment, SyncFailure> {
+    let signed = sign_evidence(wallet, evidence)?;
+    let root_key = client.root_key().await?;
+    let device_id = client.answer_liveness_enrolment(check_id, signed).await?;
+    let enrolment = Enrolment { backend_url: client.base_url().to_owned(), device_id, root_key };
+    wallet.set_enrolment(&enrolment)?;
+    Ok(enrolment)
+}
+
+/// The verification requests for the wallet's citizen: open registration cases naming them.
+///
+/// # Errors
+/// [`SyncFailure`].
+pub async fn identity_requests(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+) -> Result<Vec<IdentityRequestView>, SyncFailure> {
+    let token = sign_in(wallet, client).await?;
+    Ok(client.identity_requests(&token).await?)
+}
+
+/// First half of confirming a registration case: a liveness challenge for it.
+///
+/// # Errors
+/// [`SyncFailure`]: not the citizen's case, confirmed already, offline…
+pub async fn begin_case_confirmation(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    case_id: i64,
+) -> Result<LivenessChallenge, SyncFailure> {
+    let token = sign_in(wallet, client).await?;
+    Ok(client.case_challenge(&token, case_id).await?)
+}
+
+/// Second half: signs the evidence and sends it; `Ok` when the backend's judge passed it and the
+/// citizen's roles in the case are confirmed.
+///
+/// # Errors
+/// As [`finish_liveness_enrolment`].
+pub async fn finish_case_confirmation(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    check_id: i64,
+    evidence: &Evidence,
+) -> Result<(), SyncFailure> {
+    let signed = sign_evidence(wallet, evidence)?;
+    let token = sign_in(wallet, client).await?;
+    Ok(client.answer_case(&token, check_id, signed).await?)
 }

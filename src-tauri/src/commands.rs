@@ -1,6 +1,9 @@
 //! Tauri commands: typed arguments in, typed views out, one line each.
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::liveness::{
+    IdentityRequestView, LivenessFrameRequest, LivenessStartRequest, LivenessStatusView,
+};
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
@@ -155,4 +158,49 @@ pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandE
 #[tauri::command]
 pub fn ui_painted<R: Runtime>(app: AppHandle<R>) {
     crate::startup::painted(&app);
+}
+
+/// Asks the backend for a liveness challenge and starts the check.
+#[tauri::command]
+pub async fn liveness_start(
+    state: State<'_, WalletState>,
+    request: LivenessStartRequest,
+) -> Result<LivenessStatusView, CommandError> {
+    state.liveness_start(request.purpose).await.map_err(Into::into)
+}
+
+/// One camera frame of the running liveness check.
+#[tauri::command]
+pub async fn liveness_frame(
+    state: State<'_, WalletState>,
+    request: LivenessFrameRequest,
+) -> Result<LivenessStatusView, CommandError> {
+    state.liveness_frame(&request).map_err(Into::into)
+}
+
+/// The next recorded frame of the running liveness check.
+#[tauri::command]
+pub async fn liveness_next_frame(state: State<'_, WalletState>) -> Result<LivenessStatusView, CommandError> {
+    state.liveness_next_frame().map_err(Into::into)
+}
+
+/// Sends the captured check to the backend and answers its decision.
+#[tauri::command]
+pub async fn liveness_submit(state: State<'_, WalletState>) -> Result<LivenessStatusView, CommandError> {
+    state.liveness_submit().await.map_err(Into::into)
+}
+
+/// Stops the running liveness check.
+#[tauri::command]
+pub async fn liveness_cancel(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.liveness_cancel();
+    Ok(())
+}
+
+/// The registration cases that ask this citizen to confirm their identity.
+#[tauri::command]
+pub async fn identity_requests(
+    state: State<'_, WalletState>,
+) -> Result<Vec<IdentityRequestView>, CommandError> {
+    state.identity_requests().await.map_err(Into::into)
 }

@@ -45,6 +45,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::change_pin,
             commands::remove_device,
             commands::ui_painted,
+            commands::liveness_start,
+            commands::liveness_frame,
+            commands::liveness_next_frame,
+            commands::liveness_submit,
+            commands::liveness_cancel,
+            commands::identity_requests,
         ])
 }
 

@@ -165,12 +165,18 @@ impl AppSession {
 
     /// Waits for an element to appear (10 s at most).
     pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.wait_for_within(css, Duration::from_secs(10)).await
+    }
+
+    /// Waits for an element to appear, `limit` at most (for steps that take long, like a face
+    /// check judged by the backend).
+    pub async fn wait_for_within(&self, css: &str, limit: Duration) -> Result<fantoccini::elements::Element> {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(limit)
             .for_element(Locator::Css(css))
             .await
-            .with_context(|| format!("no element matches `{css}`"))
+            .with_context(|| format!("no element matches `{css}` within {limit:?}"))
     }
 
     /// Waits for the element matching `css`, scrolls it to the middle of the window (clear of

@@ -4,6 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{self, AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::liveness::{
+    IdentityRequestView, LivenessFrameRequest, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
+};
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
@@ -152,4 +155,34 @@ pub async fn remove_device() -> Result<(), ApiError> {
 /// Tells the app the first screen has been painted.
 pub async fn ui_painted() -> Result<(), ApiError> {
     call(ipc::command::UI_PAINTED, &NoArgs {}).await
+}
+
+/// Asks the backend for a liveness challenge and starts the check.
+pub async fn liveness_start(purpose: LivenessPurposeView) -> Result<LivenessStatusView, ApiError> {
+    with_request(ipc::command::LIVENESS_START, &LivenessStartRequest { purpose }).await
+}
+
+/// Sends one camera frame (JPEG, base64) of the running check.
+pub async fn liveness_frame(jpeg_b64: String, timestamp_ms: u64) -> Result<LivenessStatusView, ApiError> {
+    with_request(ipc::command::LIVENESS_FRAME, &LivenessFrameRequest { jpeg_b64, timestamp_ms }).await
+}
+
+/// Takes the next recorded frame of the running check.
+pub async fn liveness_next_frame() -> Result<LivenessStatusView, ApiError> {
+    call(ipc::command::LIVENESS_NEXT_FRAME, &NoArgs {}).await
+}
+
+/// Sends the captured check to the backend; answers its decision.
+pub async fn liveness_submit() -> Result<LivenessStatusView, ApiError> {
+    call(ipc::command::LIVENESS_SUBMIT, &NoArgs {}).await
+}
+
+/// Stops the running check.
+pub async fn liveness_cancel() -> Result<(), ApiError> {
+    call(ipc::command::LIVENESS_CANCEL, &NoArgs {}).await
+}
+
+/// The registration cases asking this citizen to confirm their identity.
+pub async fn identity_requests() -> Result<Vec<IdentityRequestView>, ApiError> {
+    call(ipc::command::IDENTITY_REQUESTS, &NoArgs {}).await
 }

@@ -8,7 +8,7 @@ use shimin_wire::wallet::{SettingsView, WalletStatusView};
 use crate::api;
 use crate::components::tab_bar::TabBar;
 use crate::i18n::Lang;
-use crate::pages::{detail, history, onboarding, present, settings, unlock, verify, wallet};
+use crate::pages::{detail, history, onboarding, present, requests, settings, unlock, verify, wallet};
 
 /// The screens. Detail and present belong to the wallet tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub enum Route {
     Settings,
     /// Registering this device with the backend.
     Enrol,
+    /// The registrations asking this citizen to confirm their identity.
+    Requests,
 }
 
 /// What every component can reach: the language, the route and the wallet's state.
@@ -118,7 +120,12 @@ pub fn App() -> impl IntoView {
         let route = ctx.route.get();
         let needs_wallet = matches!(
             route,
-            Route::Wallet | Route::Detail(_) | Route::Present(_) | Route::History | Route::Enrol
+            Route::Wallet
+                | Route::Detail(_)
+                | Route::Present(_)
+                | Route::History
+                | Route::Enrol
+                | Route::Requests
         );
         if needs_wallet && !unlocked() {
             return match ctx.wallet.get() {
@@ -135,6 +142,7 @@ pub fn App() -> impl IntoView {
             Route::History => view! { <history::History/> }.into_any(),
             Route::Settings => view! { <settings::Settings/> }.into_any(),
             Route::Enrol => view! { <onboarding::Enrol/> }.into_any(),
+            Route::Requests => view! { <requests::Requests/> }.into_any(),
         }
     };
     view! {

@@ -406,3 +406,121 @@ pub struct HealthResponse {
     /// Citizens in the registry.
     pub citizens: u64,
 }
+
+/// `POST /v1/enrolment/liveness`: a new device asks to prove its holder by a liveness check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivenessEnrolmentRequest {
+    /// The citizen's resident ID number.
+    pub id_number: String,
+    /// The new device's P-256 public key, SEC1 uncompressed, base64url; the evidence must be
+    /// signed with it.
+    pub public_key_b64: String,
+    /// A name the citizen gives the device ("my phone").
+    #[serde(default)]
+    pub label: String,
+}
+
+/// A liveness challenge: do these actions, in this order, within the time limit, and send the
+/// signed evidence to `POST …/liveness-checks/{check_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivenessChallengeResponse {
+    /// The check to answer.
+    pub check_id: i64,
+    /// The one-time nonce, base64url; the evidence carries it.
+    pub nonce_b64: String,
+    /// Action names in order (`blink`, `mouth`, `shake`, `nod`).
+    pub actions: Vec<String>,
+    /// Time limit of the session from its first frame, ms.
+    pub time_limit_ms: u64,
+    /// The last moment the answer is accepted, seconds since the epoch.
+    pub answer_by: i64,
+}
+
+/// A passed enrolment check: the device is registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivenessEnrolmentResponse {
+    /// The new device's id.
+    pub device_id: i64,
+}
+
+/// A party's role in a company registration case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRoleView {
+    /// 法定代表人.
+    LegalRepresentative,
+    /// 股东.
+    Shareholder,
+    /// 监事.
+    Supervisor,
+}
+
+/// A party named in a new case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePartyRequest {
+    /// The party's resident ID number.
+    pub id_number: String,
+    /// The role.
+    pub role: PartyRoleView,
+}
+
+/// `POST /v1/staff/cases`: open a company registration case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCaseRequest {
+    /// The company's name.
+    pub company_name: String,
+    /// The company's unified social credit code, when assigned (GB 32100).
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    /// The parties: exactly one legal representative, at most one supervisor, any shareholders.
+    pub parties: Vec<CasePartyRequest>,
+}
+
+/// A party of a case as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePartyView {
+    /// The party's resident ID number.
+    pub id_number: String,
+    /// The party's name from the registry.
+    pub name: String,
+    /// The role.
+    pub role: PartyRoleView,
+    /// When the party confirmed by a liveness check, seconds since the epoch.
+    pub confirmed_at: Option<i64>,
+}
+
+/// A company registration case as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The case's id.
+    pub id: i64,
+    /// The company's name.
+    pub company_name: String,
+    /// The company's credit code, when assigned.
+    pub credit_code: Option<String>,
+    /// When it was opened.
+    pub created_at: i64,
+    /// The parties and who has confirmed.
+    pub parties: Vec<CasePartyView>,
+    /// Whether every party has confirmed.
+    pub all_confirmed: bool,
+    /// When the registrar proceeded, if it has.
+    pub proceeded_at: Option<i64>,
+}
+
+/// A verification request as the named party's app sees it: a case naming the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityRequestView {
+    /// The case's id.
+    pub case_id: i64,
+    /// The company's name.
+    pub company_name: String,
+    /// The registering department's name.
+    pub department_name: String,
+    /// The citizen's roles in the case.
+    pub roles: Vec<PartyRoleView>,
+    /// When the case was opened.
+    pub created_at: i64,
+    /// When the citizen confirmed, if they have.
+    pub confirmed_at: Option<i64>,
+}

@@ -50,6 +50,18 @@ pub mod command {
     pub const REMOVE_DEVICE: &str = "remove_device";
     /// The UI painted its first screen: → `()`. (The startup benchmark measures up to here.)
     pub const UI_PAINTED: &str = "ui_painted";
+    /// `liveness_start(request: LivenessStartRequest) -> LivenessStatusView`
+    pub const LIVENESS_START: &str = "liveness_start";
+    /// `liveness_frame(request: LivenessFrameRequest) -> LivenessStatusView`
+    pub const LIVENESS_FRAME: &str = "liveness_frame";
+    /// `liveness_next_frame() -> LivenessStatusView` (recorded frames)
+    pub const LIVENESS_NEXT_FRAME: &str = "liveness_next_frame";
+    /// `liveness_submit() -> LivenessStatusView`
+    pub const LIVENESS_SUBMIT: &str = "liveness_submit";
+    /// `liveness_cancel()`
+    pub const LIVENESS_CANCEL: &str = "liveness_cancel";
+    /// `identity_requests() -> Vec<IdentityRequestView>`
+    pub const IDENTITY_REQUESTS: &str = "identity_requests";
 }
 
 /// What the "about" part of the app shows.
@@ -157,6 +169,19 @@ pub enum CommandError {
     ServerUnavailable,
     /// The backend answered something that does not verify; nothing of it was stored.
     BadData,
+    /// The backend's liveness check did not pass (another face, not live, not the registry's
+    /// person): nothing was registered or confirmed.
+    LivenessRejected,
+    /// The registry has no photo of this citizen to compare with: use an enrolment code.
+    NoRegistryPhoto,
+    /// Today's liveness attempts are used up; try again tomorrow or use an enrolment code.
+    TooManyAttempts,
+    /// No liveness check is running (start one first).
+    NoLivenessCheck,
+    /// A camera frame could not be read.
+    BadFrame,
+    /// The request was already answered (e.g. a case confirmed already).
+    AlreadyDone,
 }
 
 #[cfg(test)]

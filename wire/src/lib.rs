@@ -2,5 +2,6 @@
 
 pub mod backend;
 pub mod ipc;
+pub mod liveness;
 pub mod sync;
 pub mod wallet;

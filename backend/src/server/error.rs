@@ -59,6 +59,16 @@ impl From<ServiceError> for ApiError {
                 }
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "storage unavailable, retry later")
             }
+            ServiceError::LivenessFailed => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "liveness_failed",
+                "the liveness check did not pass",
+            ),
+            ServiceError::Unavailable(what) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                format!("{what} unavailable, retry later"),
+            ),
             ServiceError::Signing(what) => {
                 tracing::error!(what, "signing failure");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")

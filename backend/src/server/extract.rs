@@ -60,3 +60,31 @@ impl FromRequestParts<AppState> for Device {
         Ok(Self(state.backend.device_for_token(token, crate::now()).await?))
     }
 }
+
+/// A binary body (signed liveness evidence, COSE): at most the route's body limit, not empty;
+/// refusals answer with [`ApiError`] (400, 413).
+#[derive(Debug)]
+pub struct BinaryBody(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for BinaryBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|rejection| {
+            let status = rejection.status();
+            if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(status, "payload_too_large", "request body too large")
+            } else {
+                ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "the body could not be read",
+                )
+            }
+        })?;
+        if bytes.is_empty() {
+            return Err(ServiceError::BadInput("the body is empty").into());
+        }
+        Ok(Self(bytes.to_vec()))
+    }
+}

@@ -20,21 +20,26 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shimin_wire::backend::{
-    CertificateView, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeRequest,
-    EnrolmentCodeResponse, HealthResponse, IssueCertificateRequest, KeyRotationResponse,
-    RegisterDeviceRequest, RegisterDeviceResponse, RenewCertificateRequest, StaffLoginRequest,
-    StaffLoginResponse, StatusChangeRequest, SyncPullResponse, SyncPushRequest, SyncPushResponse,
+    CaseView, CertificateView, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse,
+    EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
+    IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest,
+    LivenessEnrolmentResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
+    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
+    SyncPushRequest, SyncPushResponse,
 };
 
 use self::error::ApiError;
-use self::extract::{ApiJson, Device, Staff, bearer};
+use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
 use self::ratelimit::RateLimiter;
-use crate::now;
 use crate::service::issuance::view_of;
 use crate::service::{Backend, ServiceError};
+use crate::{now, now_ms};
 
 /// The largest request body accepted, bytes.
 pub const MAX_BODY: usize = 256 * 1024;
+/// The largest body of the liveness evidence routes: signed evidence of up to
+/// `shimin_core::liveness::MAX_EVIDENCE_BYTES`, and a little for the signature around it.
+pub const MAX_EVIDENCE_BODY: usize = shimin_core::liveness::MAX_EVIDENCE_BYTES + 4 * 1024;
 
 /// Limits of the server.
 #[derive(Debug, Clone, Copy)]
@@ -228,6 +233,75 @@ async fn device_token(
     Ok(Json(s.backend.device_token(id, body, now()).await?))
 }
 
+async fn liveness_enrolment(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<LivenessEnrolmentRequest>,
+) -> ApiResult<(StatusCode, Json<LivenessChallengeResponse>)> {
+    limited(&s, addr)?;
+    Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, now_ms()).await?)))
+}
+
+async fn liveness_enrolment_answer(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(check_id): Path<i64>,
+    BinaryBody(evidence): BinaryBody,
+) -> ApiResult<(StatusCode, Json<LivenessEnrolmentResponse>)> {
+    limited(&s, addr)?;
+    let device = s.backend.answer_enrolment(check_id, evidence, now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(LivenessEnrolmentResponse { device_id: device.id })))
+}
+
+async fn open_case(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(body): ApiJson<OpenCaseRequest>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    Ok((StatusCode::CREATED, Json(s.backend.open_case(&staff, body, now()).await?)))
+}
+
+async fn staff_case(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(s.backend.case_for_staff(&staff, id).await?))
+}
+
+async fn proceed_case(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(s.backend.proceed_case(&staff, id, now()).await?))
+}
+
+async fn identity_requests(
+    State(s): State<AppState>,
+    Device(device): Device,
+) -> ApiResult<Json<Vec<IdentityRequestView>>> {
+    Ok(Json(s.backend.identity_requests(&device).await?))
+}
+
+async fn case_challenge(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(case_id): Path<i64>,
+) -> ApiResult<(StatusCode, Json<LivenessChallengeResponse>)> {
+    Ok((StatusCode::CREATED, Json(s.backend.case_challenge(&device, case_id, now_ms()).await?)))
+}
+
+async fn case_answer(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(check_id): Path<i64>,
+    BinaryBody(evidence): BinaryBody,
+) -> ApiResult<StatusCode> {
+    s.backend.answer_case(&device, check_id, evidence, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Query of `GET /v1/sync/pull`.
 #[derive(Debug, Deserialize)]
 struct PullQuery {
@@ -322,6 +396,9 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/certificates/{id}", get(my_certificate))
         .route("/devices/{id}", delete(remove_device))
         .route("/logout", post(device_logout))
+        .route("/identity-requests", get(identity_requests))
+        .route("/identity-requests/{id}/liveness", post(case_challenge))
+        .route("/liveness-checks/{id}", post(case_answer).layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY)))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()
@@ -341,6 +418,14 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/devices", post(register_device))
         .route("/v1/devices/{id}/challenge", post(challenge))
         .route("/v1/devices/{id}/token", post(device_token))
+        .route("/v1/enrolment/liveness", post(liveness_enrolment))
+        .route(
+            "/v1/enrolment/liveness/{id}",
+            post(liveness_enrolment_answer).layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY)),
+        )
+        .route("/v1/staff/cases", post(open_case))
+        .route("/v1/staff/cases/{id}", get(staff_case))
+        .route("/v1/staff/cases/{id}/proceed", post(proceed_case))
         .nest("/v1/sync", sync)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -135,6 +135,59 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "204",
     ),
     (HttpMethod::Post, "/v1/sync/logout", Auth::Device, "Revokes the device token", "204"),
+    (
+        HttpMethod::Post,
+        "/v1/enrolment/liveness",
+        Auth::Public,
+        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 422 without a registry photo, 429 after the \
+         daily attempts; rate limited",
+        "201",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/enrolment/liveness/{id}",
+        Auth::Public,
+        "Signed liveness evidence (COSE_Sign1 by the new device key) -> LivenessEnrolmentResponse; 422 \
+         liveness_failed, 409 answered already; rate limited",
+        "201",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/staff/cases",
+        Auth::Staff,
+        "OpenCaseRequest -> CaseView; the department that registers companies only",
+        "201",
+    ),
+    (HttpMethod::Get, "/v1/staff/cases/{id}", Auth::Staff, "CaseView of the own department", "200"),
+    (
+        HttpMethod::Post,
+        "/v1/staff/cases/{id}/proceed",
+        Auth::Staff,
+        "-> CaseView; 409 until every party has confirmed",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/identity-requests",
+        Auth::Device,
+        "The open cases naming the citizen (IdentityRequestView list)",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/identity-requests/{id}/liveness",
+        Auth::Device,
+        "-> LivenessChallengeResponse to confirm the case; 409 confirmed already",
+        "201",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/liveness-checks/{id}",
+        Auth::Device,
+        "Signed liveness evidence (COSE_Sign1 by the device key) confirms the case; 422 liveness_failed, \
+         409 answered already",
+        "204",
+    ),
 ];
 
 /// The description.

@@ -3,13 +3,14 @@
 use std::num::NonZeroU32;
 
 use shimin_core::cose::Sign1;
-use shimin_core::crypto::{AeadKey, PublicKeyKind, SigningPurpose, VerifyingKey, sha256};
+use shimin_core::crypto::{AeadKey, SigningPurpose, VerifyingKey, sha256};
 use shimin_wire::backend::{
     ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceRequest,
     StaffLoginResponse, StaffRole,
 };
 
 use super::issuance::parse_id_number;
+use super::liveness::{parse_device_key, parse_label};
 use super::{Backend, ServiceError, b64, random, unb64};
 use crate::store::{DeviceRecord, StaffRecord, StoreError, TokenRecord, TokenSubject};
 
@@ -205,15 +206,8 @@ impl Backend {
         now: i64,
     ) -> Result<i64, ServiceError> {
         let id = parse_id_number(&request.id_number)?;
-        let public_key = unb64(&request.public_key_b64, "public key is not base64url")?;
-        let key = VerifyingKey::p256_from_sec1(&public_key)
-            .map_err(|_| ServiceError::BadInput("public key is not a P-256 SEC1 point"))?;
-        if key.kind() != PublicKeyKind::EcP256 {
-            return Err(ServiceError::BadInput("public key is not a P-256 SEC1 point"));
-        }
-        if request.label.chars().count() > 64 {
-            return Err(ServiceError::BadInput("label longer than 64 characters"));
-        }
+        let key = parse_device_key(&request.public_key_b64)?;
+        parse_label(&request.label)?;
         let device = DeviceRecord {
             id: 0,
             citizen_id_number: id.as_str().to_owned(),

@@ -5,6 +5,7 @@
 pub mod devices;
 pub mod issuance;
 pub mod keys;
+pub mod liveness;
 pub mod sync;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use shimin_core::crypto::SigningKey;
+use shimin_core::liveness::Action;
 
 use crate::store::{Store, StoreError};
 
@@ -46,6 +48,12 @@ pub enum ServiceError {
     /// A key, a signature or a certificate could not be made (500).
     #[error("signing failed: {0}")]
     Signing(&'static str),
+    /// The liveness check did not pass (422); why is for the server's log only.
+    #[error("the liveness check did not pass")]
+    LivenessFailed,
+    /// A part of the service is not available now (503), e.g. the liveness judge's models.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
 }
 
 /// Settings of the service.
@@ -63,6 +71,15 @@ pub struct Config {
     pub status_list_capacity: i64,
     /// PBKDF2 iterations for staff passwords.
     pub password_iterations: u32,
+    /// The actions a liveness challenge draws from (all four by default; an operator may leave
+    /// one out).
+    pub liveness_actions: Vec<Action>,
+    /// Actions per liveness challenge (3 or 4), in a random order.
+    pub liveness_action_count: usize,
+    /// Time limit of a liveness session from its first frame, ms.
+    pub liveness_time_limit_ms: u64,
+    /// Liveness challenges a citizen may be issued in 24 hours.
+    pub liveness_attempts_per_day: i64,
 }
 
 impl Default for Config {
@@ -74,6 +91,10 @@ impl Default for Config {
             status_list_ttl: 300,
             status_list_capacity: 100_000,
             password_iterations: 100_000,
+            liveness_actions: Action::ALL.to_vec(),
+            liveness_action_count: 3,
+            liveness_time_limit_ms: 60_000,
+            liveness_attempts_per_day: 5,
         }
     }
 }
@@ -89,6 +110,8 @@ pub struct Backend {
     /// Serialises re-signing of published documents so that an older list never overwrites a
     /// newer one.
     publish_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The liveness judge, loaded on first use.
+    liveness: Arc<liveness::LivenessGate>,
 }
 
 impl Backend {
@@ -100,7 +123,13 @@ impl Backend {
         let fresh = SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
         let stored = store.setting_or_insert("root-key", fresh.to_pkcs8().expose().clone()).await?;
         let root = SigningKey::from_pkcs8(&stored).map_err(|_| ServiceError::Signing("stored root key"))?;
-        Ok(Self { store, root: Arc::new(root), config, publish_lock: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Self {
+            store,
+            root: Arc::new(root),
+            config,
+            publish_lock: Arc::new(tokio::sync::Mutex::new(())),
+            liveness: Arc::new(liveness::LivenessGate::default()),
+        })
     }
 
     /// The national root key (signs the trust list).

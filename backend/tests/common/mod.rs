@@ -141,9 +141,15 @@ fn command_as(as_postgres_user: bool, program: &Path) -> Command {
     }
 }
 
-/// Settings that keep tests quick: cheap password hashing.
+/// Settings that keep tests quick: cheap password hashing. Liveness challenges draw from the
+/// actions the test film can show (`shimin_testkit::film::FILMABLE`: no head shake).
 pub fn test_config(public_url: &str) -> Config {
-    Config { public_url: public_url.to_owned(), password_iterations: 1_000, ..Config::default() }
+    Config {
+        public_url: public_url.to_owned(),
+        password_iterations: 1_000,
+        liveness_actions: shimin_testkit::film::FILMABLE.to_vec(),
+        ..Config::default()
+    }
 }
 
 /// A real server on 127.0.0.1:0, stopped gracefully when dropped.

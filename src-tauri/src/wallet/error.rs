@@ -58,6 +58,24 @@ pub enum AppError {
     /// Talking to the backend failed.
     #[error("backend: {0}")]
     Backend(shimin_client::SyncFailure),
+    /// The backend's liveness check did not pass.
+    #[error("the liveness check did not pass")]
+    LivenessRejected,
+    /// The registry has no photo of the citizen to compare with.
+    #[error("no registry photo")]
+    NoRegistryPhoto,
+    /// Today's liveness attempts are used up.
+    #[error("too many liveness attempts today")]
+    TooManyAttempts,
+    /// No liveness check is running.
+    #[error("no liveness check is running")]
+    NoLivenessCheck,
+    /// A camera frame could not be read.
+    #[error("a camera frame could not be read")]
+    BadFrame,
+    /// It was done already (enrolled, confirmed).
+    #[error("already done")]
+    AlreadyDone,
     /// Something that should not happen (a poisoned lock, a QR code too large).
     #[error("internal: {0}")]
     Internal(&'static str),
@@ -103,6 +121,12 @@ impl From<AppError> for CommandError {
             AppError::NoBackend => CommandError::NoBackend,
             AppError::NotEnrolled => CommandError::NotEnrolled,
             AppError::EnrolmentRefused => CommandError::EnrolmentRefused,
+            AppError::LivenessRejected => CommandError::LivenessRejected,
+            AppError::NoRegistryPhoto => CommandError::NoRegistryPhoto,
+            AppError::TooManyAttempts => CommandError::TooManyAttempts,
+            AppError::NoLivenessCheck => CommandError::NoLivenessCheck,
+            AppError::BadFrame => CommandError::BadFrame,
+            AppError::AlreadyDone => CommandError::AlreadyDone,
             AppError::Backend(failure) => {
                 eprintln!("shimin: {failure}");
                 match super::sync::problem_of(&failure) {

@@ -11,6 +11,7 @@ mod certificates;
 mod error;
 mod history;
 mod lists;
+mod liveness;
 mod settings;
 mod sync;
 
@@ -28,6 +29,7 @@ use shimin_wire::wallet::{
 
 pub use error::AppError;
 use lists::CachedLists;
+pub use liveness::{CAMERA_FPS_ENV, CAMERA_FRAMES_ENV};
 use sync::SyncState;
 pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
@@ -47,6 +49,7 @@ pub struct WalletState {
     export_dir: PathBuf,
     wallet: Mutex<Option<Wallet>>,
     sync: SyncState,
+    liveness: liveness::LivenessState,
 }
 
 /// The system clock, Unix seconds.
@@ -79,7 +82,13 @@ impl WalletState {
     pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
         let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
         let sync = SyncState::new(None, DEFAULT_SYNC_INTERVAL);
-        Self { data_dir, export_dir, wallet: Mutex::new(None), sync }
+        Self {
+            data_dir,
+            export_dir,
+            wallet: Mutex::new(None),
+            sync,
+            liveness: liveness::LivenessState::from_env(),
+        }
     }
 
     /// The same wallet, enrolling with and syncing against `backend_url` every `interval`.

@@ -23,7 +23,7 @@ pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(15 * 60);
 const IDLE_POLL: Duration = Duration::from_secs(30);
 
 /// The label this device registers under, e.g. "Shimin (linux)".
-fn device_label() -> String {
+pub(super) fn device_label() -> String {
     format!("Shimin ({})", std::env::consts::OS)
 }
 
@@ -77,6 +77,11 @@ impl SyncState {
     fn tracker(&self) -> MutexGuard<'_, Tracker> {
         // The tracker holds no invariant a panic could break: take it even if poisoned.
         self.tracker.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The backend this device enrols with, if one is configured.
+    pub(super) fn backend_url(&self) -> Option<&str> {
+        self.backend_url.as_deref()
     }
 
     /// Waits until no round runs, and keeps others from starting while held.
@@ -220,7 +225,7 @@ impl WalletState {
 
     /// One round on a second handle of the open wallet, recorded in the tracker. Skipped when
     /// the wallet is locked or not enrolled.
-    async fn run_round(&self) {
+    pub(super) async fn run_round(&self) {
         let _round = self.sync.round.lock().await;
         {
             let mut tracker = self.sync.tracker();

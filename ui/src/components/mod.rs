@@ -2,6 +2,7 @@
 
 pub mod attributes;
 pub mod check;
+pub mod liveness;
 pub mod pin;
 pub mod status;
 pub mod sync_line;

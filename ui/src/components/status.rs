@@ -52,6 +52,13 @@ pub fn error_key(error: &ApiError) -> Key {
         ApiError::Command(CommandError::Offline) => Key::ErrorOffline,
         ApiError::Command(CommandError::ServerUnavailable) => Key::ErrorServerUnavailable,
         ApiError::Command(CommandError::BadData) => Key::ErrorBadData,
+        ApiError::Command(CommandError::LivenessRejected) => Key::ErrorLivenessRejected,
+        ApiError::Command(CommandError::NoRegistryPhoto) => Key::ErrorNoRegistryPhoto,
+        ApiError::Command(CommandError::TooManyAttempts) => Key::ErrorTooManyAttempts,
+        ApiError::Command(CommandError::AlreadyDone) => Key::ErrorAlreadyDone,
+        ApiError::Command(CommandError::NoLivenessCheck | CommandError::BadFrame) => {
+            Key::LivenessFailedCamera
+        }
         ApiError::Command(CommandError::BadRequest | CommandError::Internal) | ApiError::Bridge => {
             Key::ErrorInternal
         }

@@ -96,7 +96,12 @@ pub fn SyncLine(changed: RwSignal<u64>) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::sync_now().await {
-                Ok(next) => apply(next),
+                Ok(next) => {
+                    apply(next);
+                    // Asked for by the user: what depends on the backend is read again even when
+                    // the round finished within the second of the last one.
+                    changed.update(|n| *n += 1);
+                }
                 Err(e) => error.set(Some(error_key(&e))),
             }
             busy.set(false);

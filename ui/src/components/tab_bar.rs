@@ -8,7 +8,7 @@ use crate::i18n::{Key, t};
 /// The tab a route belongs to.
 fn tab_of(route: &Route) -> Route {
     match route {
-        Route::Detail(_) | Route::Present(_) => Route::Wallet,
+        Route::Detail(_) | Route::Present(_) | Route::Requests => Route::Wallet,
         other => other.clone(),
     }
 }

@@ -5,6 +5,7 @@ pub mod history;
 pub mod id_check;
 pub mod onboarding;
 pub mod present;
+pub mod requests;
 pub mod settings;
 pub mod unlock;
 pub mod verify;

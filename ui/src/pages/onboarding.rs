@@ -1,15 +1,18 @@
-//! First start: choose the language → who you are (ID number checked live, and the one-time
-//! enrolment code until the liveness check takes its place) → a PIN → the wallet is created,
-//! this device registered and the first sync run. A failed registration keeps the wallet and
-//! what was typed, and offers to try again or to register later. Also the "register this
-//! device" screen for a wallet that was not registered.
+//! First start: choose the language → who you are (ID number checked live, and how to prove
+//! it: the face check, or a one-time enrolment code) → a PIN (the wallet, with the device key
+//! the check is signed with, is created) → the face check → this device registered and the
+//! first sync run. A failed registration keeps the wallet and what was typed, and offers to try
+//! again, to use a code instead, or to register later. Also the "register this device" screen
+//! for a wallet that was not registered.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shimin_wire::ipc::IdNumberCheckView;
+use shimin_wire::liveness::LivenessPurposeView;
 
 use crate::api;
 use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
+use crate::components::liveness::LivenessCheck;
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::i18n::{Key, Lang, t, tf};
@@ -19,9 +22,39 @@ fn six_digits(pin: &str) -> bool {
     pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The ID number (checked in the core as it is typed) and the enrolment code.
+/// How the citizen proves who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// The liveness check against the registry photo.
+    Face,
+    /// A one-time enrolment code from staff.
+    Code,
+}
+
+/// The enrolment code field.
+fn code_field(code: RwSignal<String>) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <label for="onboard-code">{move || t(lang.get(), Key::EnrolmentCodeLabel)}</label>
+        <input
+            id="onboard-code"
+            class="mono"
+            autocomplete="one-time-code"
+            maxlength="64"
+            prop:value=move || code.get()
+            on:input=move |ev| code.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// The ID number (checked in the core as it is typed), the way to prove it, and the
+/// enrolment code when that is the way.
 #[component]
-fn IdentityFields(id_number: RwSignal<String>, code: RwSignal<String>) -> impl IntoView {
+fn IdentityFields(
+    id_number: RwSignal<String>,
+    code: RwSignal<String>,
+    method: RwSignal<Method>,
+) -> impl IntoView {
     let lang = use_app().lang;
     let check = RwSignal::new(None::<IdNumberCheckView>);
     let on_id = move |ev| {
@@ -50,6 +83,16 @@ fn IdentityFields(id_number: RwSignal<String>, code: RwSignal<String>) -> impl I
             .into_any(),
         })
     };
+    let choice = move |value: Method, id: &'static str, key: Key| {
+        view! {
+            <label class="choice" for=id>
+                <input type="radio" id=id name="method"
+                    prop:checked=move || method.get() == value
+                    on:change=move |_| method.set(value)/>
+                <span>{move || t(lang.get(), key)}</span>
+            </label>
+        }
+    };
     view! {
         <label for="onboard-id">{move || t(lang.get(), Key::IdCheckLabel)}</label>
         <input
@@ -62,27 +105,25 @@ fn IdentityFields(id_number: RwSignal<String>, code: RwSignal<String>) -> impl I
             on:input=on_id
         />
         {result}
-        <label for="onboard-code">{move || t(lang.get(), Key::EnrolmentCodeLabel)}</label>
-        <input
-            id="onboard-code"
-            class="mono"
-            autocomplete="one-time-code"
-            maxlength="64"
-            prop:value=move || code.get()
-            on:input=move |ev| code.set(event_target_value(&ev))
-        />
+        <fieldset class="presets" id="onboard-method">
+            <legend>{move || t(lang.get(), Key::OnboardMethodLegend)}</legend>
+            {choice(Method::Face, "method-face", Key::OnboardMethodFace)}
+            {choice(Method::Code, "method-code", Key::OnboardMethodCode)}
+        </fieldset>
+        {move || (method.get() == Method::Code).then(|| code_field(code))}
     }
 }
 
-/// Whether the identity step may go on; the sentence to show otherwise.
-async fn identity_problem(id_number: &str, code: &str) -> Option<String> {
+/// Whether the identity step may go on; the sentence to show otherwise. `code` is `None` when
+/// the face check proves the identity.
+async fn identity_problem(id_number: &str, code: Option<&str>) -> Option<String> {
     let lang = use_app().lang.get_untracked();
     match api::check_id_number(id_number.trim().to_owned()).await {
         Ok(IdNumberCheckView::Valid { .. }) => {}
         Ok(IdNumberCheckView::Invalid { reason }) => return Some(problem_text(lang, reason)),
         Err(e) => return Some(t(lang, error_key(&e)).to_owned()),
     }
-    code.trim().is_empty().then(|| t(lang, Key::EnrolmentCodeMissing).to_owned())
+    code.is_some_and(|c| c.trim().is_empty()).then(|| t(lang, Key::EnrolmentCodeMissing).to_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +131,8 @@ enum Step {
     Welcome,
     Identity,
     Pin,
+    Face,
+    Code,
     Working(Key),
     Failed(Key),
 }
@@ -102,6 +145,7 @@ pub fn Onboarding() -> impl IntoView {
     let step = RwSignal::new(Step::Welcome);
     let id_number = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let method = RwSignal::new(Method::Face);
     let register = RwSignal::new(true);
     let pin = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -121,10 +165,16 @@ pub fn Onboarding() -> impl IntoView {
             }
         });
     };
+    // After the wallet exists (its device key signs the check): the face check or the code.
+    let register_device = move || match method.get_untracked() {
+        Method::Face => step.set(Step::Face),
+        Method::Code => enrol(),
+    };
     let identity_next = move || {
         let (id, c) = (id_number.get_untracked(), code.get_untracked());
+        let with_code = method.get_untracked() == Method::Code;
         spawn_local(async move {
-            match identity_problem(&id, &c).await {
+            match identity_problem(&id, with_code.then_some(c.as_str())).await {
                 Some(problem) => error.set(Some(problem)),
                 None => {
                     error.set(None);
@@ -149,7 +199,7 @@ pub fn Onboarding() -> impl IntoView {
         step.set(Step::Working(Key::OnboardCreating));
         spawn_local(async move {
             match api::create_wallet(p).await {
-                Ok(()) if register.get_untracked() => enrol(),
+                Ok(()) if register.get_untracked() => register_device(),
                 Ok(()) => finish(),
                 Err(e) => {
                     pin.set(String::new());
@@ -204,7 +254,7 @@ pub fn Onboarding() -> impl IntoView {
                     <h2 id="identity-title">{t(l, Key::OnboardIdentityTitle)}</h2>
                     <p class="muted">{t(l, Key::OnboardIdentityIntro)}</p>
                     <form on:submit=move |ev| { ev.prevent_default(); identity_next(); }>
-                        <IdentityFields id_number=id_number code=code/>
+                        <IdentityFields id_number=id_number code=code method=method/>
                         {error_view}
                         <button id="onboard-next" type="submit">{t(l, Key::OnboardNext)}</button>
                     </form>
@@ -232,6 +282,48 @@ pub fn Onboarding() -> impl IntoView {
                 </section>
             }
             .into_any(),
+            Step::Face => view! {
+                <section id="onboard-face" class="card" aria-labelledby="face-title">
+                    {step_of(3)}
+                    <h2 id="face-title">{t(l, Key::OnboardFaceTitle)}</h2>
+                    <p class="muted">{t(l, Key::OnboardFaceIntro)}</p>
+                    <LivenessCheck
+                        purpose=LivenessPurposeView::Enrolment { id_number: id_number.get_untracked() }
+                        on_passed=move |()| finish()
+                        alternative=(Key::OnboardUseCode, Callback::new(move |()| {
+                            method.set(Method::Code);
+                            step.set(Step::Code);
+                        }))
+                    />
+                    <button id="onboard-later" type="button" class="secondary" on:click=move |_| finish()>
+                        {t(l, Key::OnboardLater)}
+                    </button>
+                </section>
+            }
+            .into_any(),
+            Step::Code => view! {
+                <section id="onboard-code-step" class="card" aria-labelledby="code-title">
+                    {step_of(3)}
+                    <h2 id="code-title">{t(l, Key::OnboardCodeTitle)}</h2>
+                    <form on:submit=move |ev| {
+                        ev.prevent_default();
+                        if code.get_untracked().trim().is_empty() {
+                            error.set(Some(t(l, Key::EnrolmentCodeMissing).to_owned()));
+                        } else {
+                            error.set(None);
+                            enrol();
+                        }
+                    }>
+                        {code_field(code)}
+                        {error_view}
+                        <button id="onboard-register" type="submit">{t(l, Key::OnboardRegisterButton)}</button>
+                    </form>
+                    <button id="onboard-later" type="button" class="secondary" on:click=move |_| finish()>
+                        {t(l, Key::OnboardLater)}
+                    </button>
+                </section>
+            }
+            .into_any(),
             Step::Working(key) => view! {
                 <section class="card" aria-live="polite">
                     {step_of(3)}
@@ -248,7 +340,7 @@ pub fn Onboarding() -> impl IntoView {
                     <p id="onboard-failed-reason" class="result bad" role="alert">{t(l, key)}</p>
                     <p class="muted">{t(l, Key::OnboardFailedIntro)}</p>
                     {(key != Key::ErrorNoBackend).then(|| view! {
-                        <button id="onboard-retry" type="button" class="primary" on:click=move |_| enrol()>
+                        <button id="onboard-retry" type="button" class="primary" on:click=move |_| register_device()>
                             {t(l, Key::OnboardRetry)}
                         </button>
                     })}
@@ -278,15 +370,24 @@ pub fn Enrol() -> impl IntoView {
     let lang = app.lang;
     let id_number = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let method = RwSignal::new(Method::Face);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let face = RwSignal::new(false);
     let submit = move || {
         let (id, c) = (id_number.get_untracked(), code.get_untracked());
+        let with_code = method.get_untracked() == Method::Code;
         busy.set(true);
         spawn_local(async move {
-            if let Some(problem) = identity_problem(&id, &c).await {
+            if let Some(problem) = identity_problem(&id, with_code.then_some(c.as_str())).await {
                 error.set(Some(problem));
                 busy.set(false);
+                return;
+            }
+            error.set(None);
+            if !with_code {
+                busy.set(false);
+                face.set(true);
                 return;
             }
             let result = api::enrol_device(id, c).await;
@@ -297,6 +398,38 @@ pub fn Enrol() -> impl IntoView {
             }
         });
     };
+    let body = move || {
+        if face.get() {
+            return view! {
+                <section class="card" aria-labelledby="enrol-face-title">
+                    <h2 id="enrol-face-title">{move || t(lang.get(), Key::OnboardFaceTitle)}</h2>
+                    <p class="muted">{move || t(lang.get(), Key::OnboardFaceIntro)}</p>
+                    <LivenessCheck
+                        purpose=LivenessPurposeView::Enrolment { id_number: id_number.get_untracked() }
+                        on_passed=move |()| app.route.set(Route::Wallet)
+                        alternative=(Key::OnboardUseCode, Callback::new(move |()| {
+                            method.set(Method::Code);
+                            face.set(false);
+                        }))
+                    />
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <section class="card">
+                <p class="muted">{move || t(lang.get(), Key::OnboardIdentityIntro)}</p>
+                <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <IdentityFields id_number=id_number code=code method=method/>
+                    {move || error.get().map(|e| view! { <p id="enrol-error" class="result bad" role="alert">{e}</p> })}
+                    <button id="enrol-submit" type="submit" disabled=move || busy.get()>
+                        {move || t(lang.get(), if busy.get() { Key::OnboardEnrolling } else { Key::EnrolButton })}
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any()
+    };
     view! {
         <main id="enrol" class="screen">
             <header class="app-bar with-back">
@@ -304,16 +437,7 @@ pub fn Enrol() -> impl IntoView {
                     on:click=move |_| app.route.set(Route::Wallet)>"‹"</button>
                 <h1>{move || t(lang.get(), Key::EnrolTitle)}</h1>
             </header>
-            <section class="card">
-                <p class="muted">{move || t(lang.get(), Key::OnboardIdentityIntro)}</p>
-                <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    <IdentityFields id_number=id_number code=code/>
-                    {move || error.get().map(|e| view! { <p id="enrol-error" class="result bad" role="alert">{e}</p> })}
-                    <button id="enrol-submit" type="submit" disabled=move || busy.get()>
-                        {move || t(lang.get(), if busy.get() { Key::OnboardEnrolling } else { Key::EnrolButton })}
-                    </button>
-                </form>
-            </section>
+            {body}
         </main>
     }
 }

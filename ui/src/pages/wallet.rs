@@ -50,7 +50,8 @@ fn card_view(c: CertificateCardView) -> impl IntoView {
 /// The wallet screen.
 #[component]
 pub fn Wallet() -> impl IntoView {
-    let lang = use_app().lang;
+    let app = use_app();
+    let lang = app.lang;
     let query = RwSignal::new(String::new());
     // Bumped by the sync line when a round finished: the cards and reminders are read again.
     let changed = RwSignal::new(0_u64);
@@ -63,6 +64,31 @@ pub fn Wallet() -> impl IntoView {
         changed.track();
         async move { api::reminders().await.unwrap_or_default() }
     });
+    // Registrations waiting for this citizen's face check (none when offline or not enrolled).
+    let requests = LocalResource::new(move || {
+        changed.track();
+        async move {
+            api::identity_requests()
+                .await
+                .map(|r| r.iter().filter(|r| r.confirmed_at.is_none()).count())
+                .unwrap_or(0)
+        }
+    });
+    let requests_banner = move || {
+        let l = lang.get();
+        let waiting = requests.get().unwrap_or(0);
+        (waiting > 0).then(|| {
+            view! {
+                <section id="requests-banner" class="card banner" role="status">
+                    <p>{tf(l, Key::RequestsBanner, &[&waiting.to_string()])}</p>
+                    <button id="requests-open" type="button" class="primary"
+                        on:click=move |_| app.route.set(Route::Requests)>
+                        {t(l, Key::RequestsOpen)}
+                    </button>
+                </section>
+            }
+        })
+    };
     let reminder_list = move || {
         let l = lang.get();
         let items = reminders.get().unwrap_or_default();
@@ -106,6 +132,7 @@ pub fn Wallet() -> impl IntoView {
                 <h1>{move || t(lang.get(), Key::WalletTitle)}</h1>
             </header>
             <SyncLine changed=changed/>
+            {requests_banner}
             {reminder_list}
             <div class="search">
                 <label for="search" class="visually-hidden">{move || t(lang.get(), Key::SearchLabel)}</label>

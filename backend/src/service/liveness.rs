@@ -1,0 +1,556 @@
+//! Identity proofing by the face (issue 5): liveness challenges, their one-time answers and the
+//! decision, for two purposes — a new device enrols by proving its holder is the citizen it names
+//! (instead of an enrolment code), and a party of a company registration case confirms it.
+//!
+//! A challenge is a row in `liveness_check`: the citizen, the key that must sign the evidence,
+//! a fresh nonce, actions in a random order and a time limit. Issuing one counts against the
+//! citizen's daily attempts ([`super::Config::liveness_attempts_per_day`]), atomically in the
+//! store. An answer signed by the check's key marks the row answered before it is judged, so a
+//! nonce is judged once: a replayed evidence bundle finds its check answered (409), and evidence
+//! answering another check carries the wrong nonce (fail). An answer not signed by that key is
+//! refused without spending the check. The judge ([`crate::liveness::LivenessJudge`]) runs on
+//! a blocking thread; the citizen learns pass or fail only, the log gets the reason's kind.
+//! Evidence (key frames, trace) lives in memory for the judgement and is never stored or logged.
+
+use std::sync::Arc;
+
+use shimin_core::crypto::{PublicKeyKind, VerifyingKey};
+use shimin_core::liveness::{Action, Challenge, Evidence};
+use shimin_wire::backend::{
+    CasePartyView, CaseView, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest,
+    OpenCaseRequest, PartyRoleView,
+};
+use tokio::sync::{OnceCell, Semaphore};
+
+use super::issuance::parse_id_number;
+use super::{Backend, ServiceError, b64, random, unb64};
+use crate::liveness::{Decision, LivenessAnswer, LivenessJudge, UPLOAD_GRACE_MS};
+use crate::store::{
+    CaseRecord, CompanyRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose,
+    PartyRecord, PartyRole, StaffRecord, StoreError,
+};
+
+/// The window of the daily attempt limit, ms.
+const ATTEMPT_WINDOW_MS: i64 = 86_400_000;
+/// Longest company name accepted, characters.
+const MAX_COMPANY_NAME: usize = 100;
+/// Most parties in one case.
+const MAX_PARTIES: usize = 50;
+/// The certificate type whose department registers companies.
+const REGISTRAR_TYPE: &str = "business-licence";
+
+/// The liveness judge, loaded on first use (the face models and dlib's take a second or two and
+/// need `scripts/fetch-face-match-models.sh`), and a bound on judgements running at once.
+#[derive(Debug)]
+pub struct LivenessGate {
+    judge: OnceCell<Option<Arc<LivenessJudge>>>,
+    running: Semaphore,
+}
+
+impl Default for LivenessGate {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self { judge: OnceCell::new(), running: Semaphore::new(cores) }
+    }
+}
+
+impl LivenessGate {
+    /// The judge, loading it on first use; `None` when its models are missing (logged once).
+    async fn judge(&self) -> Option<Arc<LivenessJudge>> {
+        self.judge
+            .get_or_init(|| async {
+                let loaded = tokio::task::spawn_blocking(LivenessJudge::load_default).await;
+                match loaded {
+                    Ok(Ok(judge)) => Some(Arc::new(judge)),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "liveness judge unavailable: its models do not load");
+                        None
+                    }
+                    Err(_) => {
+                        tracing::error!("liveness judge unavailable: loading it panicked");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+}
+
+/// A P-256 device key from base64url SEC1.
+///
+/// # Errors
+/// 400 when it is not one.
+pub fn parse_device_key(b64_key: &str) -> Result<VerifyingKey, ServiceError> {
+    let bytes = unb64(b64_key, "public key is not base64url")?;
+    let key = VerifyingKey::p256_from_sec1(&bytes)
+        .map_err(|_| ServiceError::BadInput("public key is not a P-256 SEC1 point"))?;
+    if key.kind() != PublicKeyKind::EcP256 {
+        return Err(ServiceError::BadInput("public key is not a P-256 SEC1 point"));
+    }
+    Ok(key)
+}
+
+/// A device label as given: at most 64 characters.
+///
+/// # Errors
+/// 400 when longer.
+pub fn parse_label(label: &str) -> Result<&str, ServiceError> {
+    if label.chars().count() > 64 {
+        return Err(ServiceError::BadInput("label longer than 64 characters"));
+    }
+    Ok(label)
+}
+
+fn role_view(role: PartyRole) -> PartyRoleView {
+    match role {
+        PartyRole::LegalRepresentative => PartyRoleView::LegalRepresentative,
+        PartyRole::Shareholder => PartyRoleView::Shareholder,
+        PartyRole::Supervisor => PartyRoleView::Supervisor,
+    }
+}
+
+fn role_of(view: PartyRoleView) -> PartyRole {
+    match view {
+        PartyRoleView::LegalRepresentative => PartyRole::LegalRepresentative,
+        PartyRoleView::Shareholder => PartyRole::Shareholder,
+        PartyRoleView::Supervisor => PartyRole::Supervisor,
+    }
+}
+
+/// The stored challenge of a check.
+fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> {
+    let actions = check
+        .actions
+        .split(',')
+        .map(|name| Action::parse(name).ok_or(StoreError::Corrupt("liveness check actions")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let time_limit = u64::try_from(check.time_limit_ms).map_err(|_| StoreError::Corrupt("time limit"))?;
+    Ok(Challenge::new(check.nonce.clone(), actions, time_limit)
+        .map_err(|_| StoreError::Corrupt("liveness check challenge"))?)
+}
+
+impl Backend {
+    /// Issues a challenge for `citizen` answered with `device_key`, within the daily limit.
+    async fn issue_liveness_check(
+        &self,
+        citizen: &str,
+        purpose: LivenessPurpose,
+        device_id: Option<i64>,
+        device_key: &VerifyingKey,
+        label: &str,
+        now_ms: i64,
+    ) -> Result<LivenessChallengeResponse, ServiceError> {
+        let config = &self.config;
+        let challenge = Challenge::random_from(
+            &config.liveness_actions,
+            config.liveness_action_count,
+            config.liveness_time_limit_ms,
+        )
+        .map_err(|_| ServiceError::Signing("liveness challenge"))?;
+        // 16 random bytes from the core, and 16 more: a nonce is never reused.
+        let mut nonce = challenge.nonce().to_vec();
+        nonce.extend_from_slice(&random::<16>()?);
+        let challenge = Challenge::new(nonce, challenge.actions().to_vec(), challenge.time_limit_ms())
+            .map_err(|_| ServiceError::Signing("liveness challenge"))?;
+        let names: Vec<&str> = challenge.actions().iter().map(|a| a.as_str()).collect();
+        let time_limit_ms = i64::try_from(challenge.time_limit_ms()).unwrap_or(i64::MAX);
+        let record = LivenessCheckRecord {
+            id: 0,
+            citizen_id_number: citizen.to_owned(),
+            purpose,
+            device_id,
+            device_key: device_key.as_bytes().to_vec(),
+            device_label: label.to_owned(),
+            nonce: challenge.nonce().to_vec(),
+            actions: names.join(","),
+            time_limit_ms,
+            issued_at_ms: now_ms,
+            answered_at: None,
+            passed: None,
+        };
+        let check_id = self
+            .store
+            .insert_liveness_check(record, now_ms - ATTEMPT_WINDOW_MS, config.liveness_attempts_per_day)
+            .await?
+            .ok_or(ServiceError::TooManyRequests)?;
+        let grace = i64::try_from(UPLOAD_GRACE_MS).unwrap_or(0);
+        Ok(LivenessChallengeResponse {
+            check_id,
+            nonce_b64: b64(challenge.nonce()),
+            actions: names.into_iter().map(str::to_owned).collect(),
+            time_limit_ms: challenge.time_limit_ms(),
+            answer_by: (now_ms + time_limit_ms + grace) / 1000,
+        })
+    }
+
+    /// Takes the one answer of check `id` and judges `evidence`; `Ok(check)` when it passed.
+    ///
+    /// Evidence not signed by the check's key is refused without spending the check, so that
+    /// no one but the device holding that key can use up its one answer; otherwise the check is
+    /// marked answered before the judgement, whatever the outcome, and a failure is recorded.
+    async fn judge_answer(
+        &self,
+        id: i64,
+        evidence: Vec<u8>,
+        now_ms: i64,
+        expect: impl FnOnce(&LivenessCheckRecord) -> bool,
+    ) -> Result<LivenessCheckRecord, ServiceError> {
+        let check = self
+            .store
+            .liveness_check(id)
+            .await?
+            .filter(expect)
+            .ok_or(ServiceError::NotFound("liveness check"))?;
+        if check.answered_at.is_some() {
+            return Err(ServiceError::Conflict("this liveness check was answered already"));
+        }
+        let key = VerifyingKey::p256_from_sec1(&check.device_key)
+            .map_err(|_| StoreError::Corrupt("liveness check key"))?;
+        if Evidence::verify(&evidence, &key).is_err() {
+            tracing::info!(
+                check = check.id,
+                "liveness answer refused: not evidence signed by the check's key"
+            );
+            return Err(ServiceError::LivenessFailed);
+        }
+        // The judge before the answer is taken: when its models are missing the check stays open.
+        let judge = self.liveness.judge().await.ok_or(ServiceError::Unavailable("liveness check"))?;
+        let check = self
+            .store
+            .answer_liveness_check(check.id, now_ms / 1000)
+            .await?
+            .ok_or(ServiceError::Conflict("this liveness check was answered already"))?;
+        let challenge = challenge_of(&check)?;
+        let photo = self.store.citizen(&check.citizen_id_number).await?.and_then(|c| c.photo);
+        let issued_at_ms = u64::try_from(check.issued_at_ms).unwrap_or(0);
+        let judged_at = u64::try_from(now_ms).unwrap_or(0);
+        let _running = self.liveness.running.acquire().await.map_err(|_| ServiceError::Signing("judge"))?;
+        let check_id = check.id;
+        let decision = tokio::task::spawn_blocking(move || {
+            let answer = LivenessAnswer {
+                challenge: &challenge,
+                issued_at_ms,
+                signed_evidence: &evidence,
+                device_key: &key,
+                registry_photo: photo.as_deref(),
+            };
+            judge.judge(&answer, judged_at)
+        })
+        .await
+        .map_err(|_| ServiceError::Signing("liveness judge"))?;
+        match decision {
+            Decision::Pass => {
+                tracing::info!(check = check_id, "liveness check passed");
+                Ok(check)
+            }
+            Decision::Fail(reason) => {
+                // The reason names a step, a key frame or a measure, never a value or a person.
+                tracing::info!(check = check_id, %reason, "liveness check failed");
+                self.store.record_liveness_outcome(check_id, LivenessOutcome::Failed).await?;
+                Err(ServiceError::LivenessFailed)
+            }
+        }
+    }
+
+    /// A liveness challenge for enrolling a new device of the citizen named.
+    ///
+    /// # Errors
+    /// 400 bad ID number, key or label; 404 unknown citizen; 422 no registry photo to compare
+    /// with; 429 the citizen's attempts for the day are used up.
+    pub async fn liveness_enrolment_challenge(
+        &self,
+        request: LivenessEnrolmentRequest,
+        now_ms: i64,
+    ) -> Result<LivenessChallengeResponse, ServiceError> {
+        let id = parse_id_number(&request.id_number)?;
+        let key = parse_device_key(&request.public_key_b64)?;
+        let label = parse_label(&request.label)?;
+        let citizen = self.store.citizen(id.as_str()).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        if citizen.photo.is_none() {
+            return Err(ServiceError::Unprocessable(
+                "no registry photo to compare with; use an enrolment code",
+            ));
+        }
+        self.issue_liveness_check(id.as_str(), LivenessPurpose::Enrolment, None, &key, label, now_ms).await
+    }
+
+    /// Judges the evidence answering an enrolment check; on a pass registers the device and
+    /// signs it a copy of every current certificate.
+    ///
+    /// # Errors
+    /// 422 `liveness_failed`; 409 answered already (a replay) or the key is registered; 404 not an
+    /// enrolment check; 503 the judge's models are missing.
+    pub async fn answer_enrolment(
+        &self,
+        check_id: i64,
+        evidence: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<DeviceRecord, ServiceError> {
+        let check = self
+            .judge_answer(check_id, evidence, now_ms, |c| c.purpose == LivenessPurpose::Enrolment)
+            .await?;
+        let now = now_ms / 1000;
+        let device = DeviceRecord {
+            id: 0,
+            citizen_id_number: check.citizen_id_number.clone(),
+            public_key: check.device_key.clone(),
+            label: check.device_label.clone(),
+            created_at: now,
+            removed_at: None,
+        };
+        let device = self
+            .store
+            .record_liveness_outcome(check.id, LivenessOutcome::Enrolled(device))
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => ServiceError::Conflict("device key already registered"),
+                other => other.into(),
+            })?
+            .ok_or(ServiceError::Signing("device registration"))?;
+        self.sign_copies_for_new_device(&device, now).await?;
+        Ok(device)
+    }
+
+    /// The open cases naming the device's citizen: the verification requests their app shows.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn identity_requests(
+        &self,
+        device: &DeviceRecord,
+    ) -> Result<Vec<IdentityRequestView>, ServiceError> {
+        let citizen = &device.citizen_id_number;
+        let mut views = Vec::new();
+        for case in self.store.open_cases_of(citizen).await? {
+            let department = self.store.department(&case.department_code).await?;
+            let mine: Vec<&PartyRecord> = case.parties.iter().filter(|p| &p.id_number == citizen).collect();
+            views.push(IdentityRequestView {
+                case_id: case.id,
+                company_name: case.company_name.clone(),
+                department_name: department.map(|d| d.name).unwrap_or_default(),
+                roles: mine.iter().map(|p| role_view(p.role)).collect(),
+                created_at: case.created_at,
+                confirmed_at: mine.iter().filter_map(|p| p.confirmed_at).min(),
+            });
+        }
+        Ok(views)
+    }
+
+    /// A liveness challenge for the device's citizen to confirm case `case_id`.
+    ///
+    /// # Errors
+    /// 404 a case that does not name the citizen or is closed; 409 confirmed already; 422 no
+    /// registry photo; 429 attempts used up.
+    pub async fn case_challenge(
+        &self,
+        device: &DeviceRecord,
+        case_id: i64,
+        now_ms: i64,
+    ) -> Result<LivenessChallengeResponse, ServiceError> {
+        let citizen = &device.citizen_id_number;
+        let case = self.store.case(case_id).await?.filter(|c| c.proceeded_at.is_none());
+        let Some(case) = case.filter(|c| c.parties.iter().any(|p| &p.id_number == citizen)) else {
+            return Err(ServiceError::NotFound("case"));
+        };
+        if case.parties.iter().filter(|p| &p.id_number == citizen).all(|p| p.confirmed_at.is_some()) {
+            return Err(ServiceError::Conflict("already confirmed"));
+        }
+        let person = self.store.citizen(citizen).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        if person.photo.is_none() {
+            return Err(ServiceError::Unprocessable("no registry photo to compare with"));
+        }
+        let key = VerifyingKey::p256_from_sec1(&device.public_key)
+            .map_err(|_| ServiceError::Signing("device key"))?;
+        self.issue_liveness_check(
+            citizen,
+            LivenessPurpose::Case(case.id),
+            Some(device.id),
+            &key,
+            &device.label,
+            now_ms,
+        )
+        .await
+    }
+
+    /// Judges the evidence answering a case check of this device; on a pass confirms the
+    /// citizen's roles in the case.
+    ///
+    /// # Errors
+    /// As [`Backend::answer_enrolment`]; 404 for another device's check.
+    pub async fn answer_case(
+        &self,
+        device: &DeviceRecord,
+        check_id: i64,
+        evidence: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<(), ServiceError> {
+        let check = self
+            .judge_answer(check_id, evidence, now_ms, |c| {
+                matches!(c.purpose, LivenessPurpose::Case(_)) && c.device_id == Some(device.id)
+            })
+            .await?;
+        let LivenessPurpose::Case(case_id) = check.purpose else {
+            return Err(ServiceError::NotFound("liveness check"));
+        };
+        let outcome = LivenessOutcome::Confirmed {
+            case_id,
+            id_number: check.citizen_id_number.clone(),
+            at: now_ms / 1000,
+        };
+        self.store.record_liveness_outcome(check.id, outcome).await?;
+        Ok(())
+    }
+
+    /// The department's registrar opens a company registration case.
+    ///
+    /// # Errors
+    /// 403 a department that does not register companies; 400 bad name, credit code, ID number
+    /// or parties (exactly one legal representative, at most one supervisor, no one twice in a
+    /// role); 404 a party not in the registry.
+    pub async fn open_case(
+        &self,
+        staff: &StaffRecord,
+        request: OpenCaseRequest,
+        now: i64,
+    ) -> Result<CaseView, ServiceError> {
+        self.registrar(staff).await?;
+        let name = request.company_name.trim();
+        if name.is_empty() || name.chars().count() > MAX_COMPANY_NAME {
+            return Err(ServiceError::BadInput("company name must be 1 to 100 characters"));
+        }
+        let credit_code = match request.credit_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => Some(
+                shimin_core::cert::CreditCode::parse(code)
+                    .map_err(|_| ServiceError::BadInput("invalid credit code"))?
+                    .as_str()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        if request.parties.is_empty() || request.parties.len() > MAX_PARTIES {
+            return Err(ServiceError::BadInput("a case names 1 to 50 parties"));
+        }
+        let mut parties: Vec<PartyRecord> = Vec::with_capacity(request.parties.len());
+        for party in &request.parties {
+            let id = parse_id_number(&party.id_number)?;
+            let role = role_of(party.role);
+            if parties.iter().any(|p| p.id_number == id.as_str() && p.role == role) {
+                return Err(ServiceError::BadInput("a party is named twice in one role"));
+            }
+            if self.store.citizen(id.as_str()).await?.is_none() {
+                return Err(ServiceError::NotFound("party"));
+            }
+            parties.push(PartyRecord { id_number: id.as_str().to_owned(), role, confirmed_at: None });
+        }
+        let count = |role| parties.iter().filter(|p| p.role == role).count();
+        if count(PartyRole::LegalRepresentative) != 1 {
+            return Err(ServiceError::BadInput("a case names exactly one legal representative"));
+        }
+        if count(PartyRole::Supervisor) > 1 {
+            return Err(ServiceError::BadInput("a case names at most one supervisor"));
+        }
+        let case = CaseRecord {
+            id: 0,
+            department_code: staff.department_code.clone(),
+            company_name: name.to_owned(),
+            credit_code,
+            created_by: staff.id,
+            created_at: now,
+            proceeded_at: None,
+            parties,
+        };
+        let id = self.store.insert_case(case).await?;
+        self.case_for_staff(staff, id).await
+    }
+
+    /// A case of the staff member's department.
+    ///
+    /// # Errors
+    /// 404 for another department's case.
+    pub async fn case_for_staff(&self, staff: &StaffRecord, id: i64) -> Result<CaseView, ServiceError> {
+        let case = self
+            .store
+            .case(id)
+            .await?
+            .filter(|c| c.department_code == staff.department_code)
+            .ok_or(ServiceError::NotFound("case"))?;
+        let mut parties = Vec::with_capacity(case.parties.len());
+        for p in &case.parties {
+            let name = self.store.citizen(&p.id_number).await?.map(|c| c.name).unwrap_or_default();
+            parties.push(CasePartyView {
+                id_number: p.id_number.clone(),
+                name,
+                role: role_view(p.role),
+                confirmed_at: p.confirmed_at,
+            });
+        }
+        Ok(CaseView {
+            id: case.id,
+            company_name: case.company_name.clone(),
+            credit_code: case.credit_code.clone(),
+            created_at: case.created_at,
+            all_confirmed: case.all_confirmed(),
+            parties,
+            proceeded_at: case.proceeded_at,
+        })
+    }
+
+    /// The registrar proceeds with a case whose parties have all confirmed; a case with a credit
+    /// code enters the company (legal representative, supervisor, shareholders) in the registry.
+    ///
+    /// # Errors
+    /// 403 a reviewer; 404 another department's case; 409 a party has not confirmed, or the case
+    /// was proceeded with already.
+    pub async fn proceed_case(
+        &self,
+        staff: &StaffRecord,
+        id: i64,
+        now: i64,
+    ) -> Result<CaseView, ServiceError> {
+        if staff.role != "issuer" {
+            return Err(ServiceError::Forbidden("only issuer staff may do this"));
+        }
+        let case = self
+            .store
+            .case(id)
+            .await?
+            .filter(|c| c.department_code == staff.department_code)
+            .ok_or(ServiceError::NotFound("case"))?;
+        if case.proceeded_at.is_some() {
+            return Err(ServiceError::Conflict("the case was proceeded with already"));
+        }
+        if !case.all_confirmed() {
+            return Err(ServiceError::Conflict("not every party has confirmed"));
+        }
+        if let Some(code) = &case.credit_code {
+            let of = |role| case.parties.iter().filter(move |p| p.role == role).map(|p| p.id_number.clone());
+            let legal_representative =
+                of(PartyRole::LegalRepresentative).next().ok_or(StoreError::Corrupt("case parties"))?;
+            self.store
+                .put_company(CompanyRecord {
+                    credit_code: code.clone(),
+                    name: case.company_name.clone(),
+                    legal_representative,
+                    supervisor: of(PartyRole::Supervisor).next(),
+                    shareholders: of(PartyRole::Shareholder).collect(),
+                })
+                .await?;
+        }
+        if !self.store.proceed_case(id, now).await? {
+            return Err(ServiceError::Conflict("the case changed; reload it"));
+        }
+        self.case_for_staff(staff, id).await
+    }
+
+    /// Only the department that registers companies opens cases.
+    async fn registrar(&self, staff: &StaffRecord) -> Result<(), ServiceError> {
+        let department =
+            self.store.department(&staff.department_code).await?.ok_or(ServiceError::Unauthorized)?;
+        if department.allowed_types.iter().any(|t| t == REGISTRAR_TYPE) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("this department does not register companies"))
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Identity proofing by the face over real HTTP, with the real judge on the test film
+//! (`shimin_testkit::film`: Grace Hopper's portrait, edited into blinks, open mouths and nods).
+//! Enrolment of a new device by a liveness check instead of a code, and company registration
+//! cases whose parties confirm with one. Every test runs on SQLite and on a real PostgreSQL.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+mod common;
+
+use common::{Phone, TestServer, b64, unb64};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use shimin_backend::seed;
+use shimin_backend::server::MAX_EVIDENCE_BODY;
+use shimin_client::LivenessChallenge;
+use shimin_core::liveness::Challenge;
+use shimin_testkit::film::{self, key_frame_jpeg, scene};
+use shimin_wire::backend::{
+    CaseView, ChallengeResponse, DeviceTokenResponse, EnrolmentCodeResponse, ErrorResponse,
+    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse, PartyRoleView,
+    RegisterDeviceResponse, StaffLoginResponse, SyncPullResponse,
+};
+
+/// 张伟 and 林晓燕 of the demo data.
+const ZHANG: &str = "420106199003071238";
+const LIN: &str = "350102198506112347";
+
+#[derive(Debug, Clone, Copy)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_databases!(
+    a_new_device_enrols_by_the_face_once,
+    another_face_the_wrong_order_or_garbage_fails_and_registers_nothing,
+    liveness_checks_are_limited_per_citizen_per_day,
+    a_registration_case_proceeds_when_every_party_has_confirmed,
+);
+
+struct World {
+    server: TestServer,
+    http: Client,
+    police: String,
+    market: String,
+    /// The named demo citizens' ID numbers.
+    demo: Vec<String>,
+}
+
+impl World {
+    async fn new(db: Db) -> Self {
+        let server = match db {
+            Db::Sqlite => TestServer::sqlite().await,
+            Db::Postgres => TestServer::postgres_with(shimin_backend::server::Limits::default()).await,
+        };
+        let report = seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+        let demo = report.demo.iter().map(|(id, _, _)| id.clone()).collect();
+        let mut world =
+            Self { server, http: Client::new(), police: String::new(), market: String::new(), demo };
+        world.police = world.login("police-issuer", "demo-police-2024").await;
+        world.market = world.login("market-issuer", "demo-market-2024").await;
+        world
+    }
+
+    async fn login(&self, login: &str, password: &str) -> String {
+        let response =
+            self.post("/v1/staff/login", None, json!({"login": login, "password": password})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<StaffLoginResponse>().await.expect("json").token
+    }
+
+    /// Puts Grace Hopper's (the film's) or the astronaut's registry photo on a citizen.
+    async fn photo(&self, holder: &str, photo: &[u8]) {
+        assert!(
+            self.server.backend.store.set_citizen_photo(holder, Some(photo.to_vec())).await.expect("photo")
+        );
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self.http.post(self.server.url(path)).json(&body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("post")
+    }
+
+    async fn post_bytes(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.server.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .body(body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("post")
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut request = self.http.get(self.server.url(path));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("get")
+    }
+
+    async fn enrolment_challenge(&self, holder: &str, phone: &Phone) -> reqwest::Response {
+        self.post(
+            "/v1/enrolment/liveness",
+            None,
+            json!({"id_number": holder, "public_key_b64": phone.public_key_b64(), "label": "新手机"}),
+        )
+        .await
+    }
+
+    /// Enrols a phone for `holder` with a staff enrolment code and signs it in.
+    async fn enrol_by_code(&self, holder: &str) -> (Phone, i64, String) {
+        let code: EnrolmentCodeResponse = self
+            .post("/v1/staff/enrolment-codes", Some(&self.police), json!({"holder_id_number": holder}))
+            .await
+            .json()
+            .await
+            .expect("code");
+        let phone = Phone::new();
+        let body = json!({"id_number": holder, "enrolment_code": code.code, "public_key_b64": phone.public_key_b64()});
+        let response = self.post("/v1/devices", None, body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let device_id = response.json::<RegisterDeviceResponse>().await.expect("device").device_id;
+        let token = self.token(&phone, device_id).await;
+        (phone, device_id, token)
+    }
+
+    async fn token(&self, phone: &Phone, device_id: i64) -> String {
+        let challenge: ChallengeResponse = self
+            .post(&format!("/v1/devices/{device_id}/challenge"), None, json!({}))
+            .await
+            .json()
+            .await
+            .expect("challenge");
+        let signature = phone.sign(&unb64(&challenge.challenge_b64));
+        let body = json!({"challenge_b64": challenge.challenge_b64, "signature_b64": b64(&signature)});
+        let response = self.post(&format!("/v1/devices/{device_id}/token"), None, body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<DeviceTokenResponse>().await.expect("token").token
+    }
+
+    async fn case(&self, id: i64) -> CaseView {
+        let response = self.get(&format!("/v1/staff/cases/{id}"), Some(&self.market)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("case")
+    }
+}
+
+async fn challenge_of(response: reqwest::Response) -> LivenessChallenge {
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: LivenessChallengeResponse = response.json().await.expect("challenge");
+    LivenessChallenge::parse(body).expect("a well-formed challenge")
+}
+
+/// The film performing `challenge` cooperatively, signed by `phone`.
+fn filmed(challenge: &Challenge, phone: &Phone) -> Vec<u8> {
+    let s = scene();
+    film::evidence(challenge, &s.take(challenge.actions()), key_frame_jpeg)
+        .sign(&phone.key, b"device")
+        .expect("signs")
+}
+
+async fn error_code(response: reqwest::Response) -> (StatusCode, String) {
+    let status = response.status();
+    (status, response.json::<ErrorResponse>().await.map(|e| e.error).unwrap_or_default())
+}
+
+async fn a_new_device_enrols_by_the_face_once(db: Db) {
+    let w = World::new(db).await;
+    w.photo(ZHANG, &scene().registry).await;
+    // A certificate waiting for the new device.
+    let body = json!({"holder_id_number": ZHANG, "valid_from": "2024-06-01", "valid_until": "2044-05-31",
+        "fields": {"type": "resident-id-card"}});
+    assert_eq!(w.post("/v1/staff/certificates", Some(&w.police), body).await.status(), StatusCode::CREATED);
+
+    let phone = Phone::new();
+    let asked = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
+    assert!(asked.challenge.actions().iter().all(|a| film::FILMABLE.contains(a)), "the configured pool");
+    let evidence = filmed(&asked.challenge, &phone);
+    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    let response = w.post_bytes(&path, None, evidence.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+
+    // The device is the citizen's: it signs in with its key and pulls the waiting certificate.
+    let token = w.token(&phone, device_id).await;
+    let pulled: SyncPullResponse = w.get("/v1/sync/pull", Some(&token)).await.json().await.expect("pull");
+    assert_eq!(pulled.certificates.len(), 1);
+
+    // The same evidence again: the nonce was answered.
+    assert_eq!(
+        error_code(w.post_bytes(&path, None, evidence).await).await,
+        (StatusCode::CONFLICT, "conflict".into())
+    );
+    // The same key cannot enrol twice.
+    let again = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
+    let path = format!("/v1/enrolment/liveness/{}", again.check_id);
+    assert_eq!(
+        w.post_bytes(&path, None, filmed(&again.challenge, &phone)).await.status(),
+        StatusCode::CONFLICT
+    );
+}
+
+async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db: Db) {
+    let w = World::new(db).await;
+    // 林晓燕's registry photo is the astronaut: Grace Hopper's face is not hers.
+    w.photo(LIN, &scene().other_registry).await;
+    let phone = Phone::new();
+    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
+    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    let response = w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await;
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error: ErrorResponse = serde_json::from_str(&text).expect("error body");
+    assert_eq!(error.error, "liveness_failed");
+    // Pass or fail only: no reason, no score.
+    for leak in ["registry", "match", "distance", "0."] {
+        assert!(!text.contains(leak), "the answer says more than pass/fail: {text}");
+    }
+    assert!(w.server.backend.store.active_devices(LIN).await.expect("devices").is_empty());
+
+    // The right person, the actions in another order than asked.
+    w.photo(LIN, &scene().registry).await;
+    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
+    let mut reversed = asked.challenge.actions().to_vec();
+    reversed.reverse();
+    let performed =
+        Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
+            .expect("challenge");
+    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    let (status, code) = error_code(w.post_bytes(&path, None, filmed(&performed, &phone)).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "liveness_failed"));
+
+    // Evidence signed by another key does not spend the check; garbage neither; then the
+    // rightful answer passes.
+    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
+    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    let thief = Phone::new();
+    let (status, _) = error_code(w.post_bytes(&path, None, filmed(&asked.challenge, &thief)).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = error_code(w.post_bytes(&path, None, b"\xd2\x84not cose".to_vec()).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(w.post_bytes(&path, None, Vec::new()).await).await.0, StatusCode::BAD_REQUEST);
+    let huge = vec![0u8; MAX_EVIDENCE_BODY + 1];
+    assert_eq!(w.post_bytes(&path, None, huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(w.server.backend.store.active_devices(LIN).await.expect("devices").is_empty());
+    assert_eq!(
+        w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(w.server.backend.store.active_devices(LIN).await.expect("devices").len(), 1);
+
+    // Unknown checks, citizens and keys.
+    let (status, _) = error_code(w.post_bytes("/v1/enrolment/liveness/999999", None, vec![1]).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A valid number that is not in the registry.
+    let unknown = "35010219990101123";
+    let unknown =
+        format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
+    let stranger = json!({"id_number": unknown, "public_key_b64": phone.public_key_b64()});
+    assert_eq!(w.post("/v1/enrolment/liveness", None, stranger).await.status(), StatusCode::NOT_FOUND);
+    let bad_key = json!({"id_number": LIN, "public_key_b64": "AAAA"});
+    assert_eq!(
+        error_code(w.post("/v1/enrolment/liveness", None, bad_key).await).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let bad_id = json!({"id_number": "350102198506112348", "public_key_b64": phone.public_key_b64()});
+    assert_eq!(
+        error_code(w.post("/v1/enrolment/liveness", None, bad_id).await).await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+async fn liveness_checks_are_limited_per_citizen_per_day(db: Db) {
+    let w = World::new(db).await;
+    let phone = Phone::new();
+    // No registry photo: no check is issued (and no attempt spent).
+    let (status, _) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    w.photo(ZHANG, &scene().registry).await;
+    let limit = w.server.backend.config.liveness_attempts_per_day;
+    for _ in 0..limit {
+        challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
+    }
+    let (status, code) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"));
+    // Another citizen is not affected.
+    w.photo(LIN, &scene().registry).await;
+    challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
+}
+
+async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
+    let w = World::new(db).await;
+    let (zhang_phone, _, zhang) = w.enrol_by_code(ZHANG).await;
+    let (lin_phone, _, lin) = w.enrol_by_code(LIN).await;
+    w.photo(ZHANG, &scene().registry).await;
+    w.photo(LIN, &scene().registry).await;
+
+    let code = shimin_core::cert::credit_code::check_character("91350100M00020000")
+        .map(|c| format!("91350100M00020000{c}"))
+        .expect("credit code");
+    let body = json!({"company_name": "福州闽江软件有限公司", "credit_code": code, "parties": [
+        {"id_number": ZHANG, "role": "legal_representative"},
+        {"id_number": ZHANG, "role": "shareholder"},
+        {"id_number": LIN, "role": "shareholder"},
+    ]});
+    // Only the department that registers companies opens cases.
+    assert_eq!(
+        w.post("/v1/staff/cases", Some(&w.police), body.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = w.post("/v1/staff/cases", Some(&w.market), body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case: CaseView = response.json().await.expect("case");
+    assert_eq!(case.parties.len(), 3);
+    assert!(!case.all_confirmed && case.parties.iter().all(|p| p.confirmed_at.is_none()));
+    // Another department does not see it; it cannot proceed yet.
+    assert_eq!(
+        w.get(&format!("/v1/staff/cases/{}", case.id), Some(&w.police)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let proceed = format!("/v1/staff/cases/{}/proceed", case.id);
+    assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
+
+    // Each party's app sees the request, with its own roles.
+    let requests: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&zhang)).await.json().await.expect("requests");
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].case_id, case.id);
+    assert_eq!(requests[0].company_name, "福州闽江软件有限公司");
+    assert_eq!(requests[0].roles, vec![PartyRoleView::LegalRepresentative, PartyRoleView::Shareholder]);
+    assert_eq!(requests[0].confirmed_at, None);
+    assert!(!requests[0].department_name.is_empty());
+    // Without a token, nothing; a citizen who is not a party sees nothing and cannot answer it.
+    assert_eq!(w.get("/v1/sync/identity-requests", None).await.status(), StatusCode::UNAUTHORIZED);
+    let third = w.demo.iter().find(|id| *id != ZHANG && *id != LIN).expect("a third demo citizen");
+    let (_, _, outsider) = w.enrol_by_code(third).await;
+    let none: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&outsider)).await.json().await.expect("requests");
+    assert!(none.is_empty());
+    let ask = format!("/v1/sync/identity-requests/{}/liveness", case.id);
+    assert_eq!(w.post(&ask, Some(&outsider), json!({})).await.status(), StatusCode::NOT_FOUND);
+
+    // 张伟 confirms with the face.
+    let asked = challenge_of(w.post(&ask, Some(&zhang), json!({})).await).await;
+    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
+    // Another device of another citizen cannot answer 张伟's check.
+    let stolen = filmed(&asked.challenge, &lin_phone);
+    assert_eq!(w.post_bytes(&answer, Some(&lin), stolen).await.status(), StatusCode::NOT_FOUND);
+    let response = w.post_bytes(&answer, Some(&zhang), filmed(&asked.challenge, &zhang_phone)).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let seen = w.case(case.id).await;
+    assert!(
+        seen.parties.iter().filter(|p| p.id_number == ZHANG).all(|p| p.confirmed_at.is_some()),
+        "both roles"
+    );
+    assert!(seen.parties.iter().filter(|p| p.id_number == LIN).all(|p| p.confirmed_at.is_none()));
+    assert!(!seen.all_confirmed);
+    assert_eq!(
+        w.post(&ask, Some(&zhang), json!({})).await.status(),
+        StatusCode::CONFLICT,
+        "confirmed already"
+    );
+    assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
+
+    // 林晓燕 fails once (the wrong order), then confirms.
+    let asked = challenge_of(w.post(&ask, Some(&lin), json!({})).await).await;
+    let mut reversed = asked.challenge.actions().to_vec();
+    reversed.reverse();
+    let wrong = Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
+        .expect("c");
+    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
+    assert_eq!(
+        w.post_bytes(&answer, Some(&lin), filmed(&wrong, &lin_phone)).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(
+        w.case(case.id).await.parties.iter().filter(|p| p.id_number == LIN).all(|p| p.confirmed_at.is_none())
+    );
+    let asked = challenge_of(w.post(&ask, Some(&lin), json!({})).await).await;
+    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
+    let response = w.post_bytes(&answer, Some(&lin), filmed(&asked.challenge, &lin_phone)).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    // Everyone has confirmed: the registrar proceeds once and the company is in the registry.
+    assert!(w.case(case.id).await.all_confirmed);
+    let response = w.post(&proceed, Some(&w.market), json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let done: CaseView = response.json().await.expect("case");
+    assert!(done.proceeded_at.is_some());
+    assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
+    let company = w.server.backend.store.company(&code).await.expect("company").expect("registered");
+    assert_eq!(company.legal_representative, ZHANG);
+    assert_eq!(company.shareholders.len(), 2);
+    let open: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&zhang)).await.json().await.expect("requests");
+    assert!(open.is_empty(), "a proceeded case is no longer a request");
+}

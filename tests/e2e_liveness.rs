@@ -1,0 +1,187 @@
+//! Identity proofing by the face in the real window, against the real backend and its real
+//! judge: a new user registers this device with the face check instead of a code (the "camera"
+//! is the recorded test film, `SHIMIN_CAMERA_FRAMES`: Grace Hopper's portrait edited into
+//! blinks, open mouths and nods, whose registry photo the backend holds), the first sync brings
+//! the ID card; then the market regulator opens a company registration naming them, the wallet
+//! shows the identity request, and the face check confirms it, which the registrar sees.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::Locator;
+use shimin_backend::local::LocalBackend;
+use shimin_backend::service::Config;
+use shimin_core::liveness::Action;
+use shimin_testkit::film::{FILMABLE, Shot, scene};
+use shimin_tests::{AppSession, workspace_root};
+use shimin_wire::backend::{
+    CasePartyRequest, CertificateFields, IssueCertificateRequest, OpenCaseRequest, PartyRoleView,
+};
+
+const PIN: &str = "531864";
+/// A face check takes a few seconds on this device, then the backend's judgement.
+const CHECK_TIME: Duration = Duration::from_secs(90);
+
+/// Every order of the film's three actions, each a recording in `dir/<order>/` (the app picks
+/// the one its challenge asks for): symbolic links to the film's four distinct pictures.
+fn write_recordings(dir: &Path) -> anyhow::Result<()> {
+    let s = scene();
+    let shots: [(&Shot, &str); 4] =
+        [(&s.neutral, "neutral"), (&s.closed, "closed"), (&s.open_mouth, "mouth"), (&s.nod, "nod")];
+    let pictures = dir.join("pictures");
+    std::fs::create_dir_all(&pictures)?;
+    for (shot, name) in shots {
+        shot.image.save_with_format(pictures.join(format!("{name}.png")), image::ImageFormat::Png)?;
+    }
+    let [a, b, c] = FILMABLE;
+    let orders: [[Action; 3]; 6] = [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]];
+    for order in orders {
+        let names: Vec<&str> = order.iter().map(|a| a.as_str()).collect();
+        let recording = dir.join(names.join("-"));
+        std::fs::create_dir_all(&recording)?;
+        for (i, shot) in s.take(&order).into_iter().enumerate() {
+            let (_, name) = shots.iter().find(|(s, _)| std::ptr::eq(*s, shot)).expect("one of the four");
+            std::os::unix::fs::symlink(
+                pictures.join(format!("{name}.png")),
+                recording.join(format!("{i:04}.png")),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+async fn cards(app: &AppSession) -> anyhow::Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
+        texts.push(card.text().await?);
+    }
+    Ok(texts)
+}
+
+/// Waits until `done` appears (the check passed); a failure shown instead ends the test with
+/// its text and a screenshot.
+async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + CHECK_TIME;
+    while std::time::Instant::now() < deadline {
+        if app.client.find(Locator::Css(done)).await.is_ok() {
+            return Ok(());
+        }
+        if let Ok(error) = app.client.find(Locator::Css("#liveness-error")).await {
+            let text = error.text().await?;
+            app.screenshot(failed_screen).await?;
+            anyhow::bail!("the face check failed: {text}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.screenshot(failed_screen).await?;
+    anyhow::bail!("`{done}` did not appear within {CHECK_TIME:?}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
+    let data = workspace_root().join(format!("target/e2e-data/liveness-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
+    let server = LocalBackend::start_with(&data, 5, config).await?;
+    let (holder, name, _) = server.seed().demo[0].clone();
+    let partner = server.seed().demo[1].0.clone();
+    assert!(server.set_registry_photo(&holder, scene().registry.clone()).await?);
+    let card = IssueCertificateRequest {
+        holder_id_number: holder.clone(),
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2044-05-31".into()),
+        fields: CertificateFields::ResidentIdCard,
+    };
+    server.issue_as("police-issuer", card).await?;
+    let frames = data.join("frames");
+    write_recordings(&frames)?;
+
+    let app_dir = data.join("app").display().to_string();
+    let (base, frames) = (server.base_url(), frames.display().to_string());
+    let app = AppSession::start(&[
+        ("SHIMIN_DATA_DIR", app_dir.as_str()),
+        ("SHIMIN_BACKEND_URL", base.as_str()),
+        ("SHIMIN_CAMERA_FRAMES", frames.as_str()),
+    ])
+    .await?;
+
+    // Who you are: the ID number, and the face check (the default way).
+    app.wait_for("#onboarding").await?;
+    app.click("#onboard-start").await?;
+    app.wait_for("#onboard-id").await?.send_keys(&holder).await?;
+    app.wait_for_text("#onboard-id-result", |t| t.contains("号码有效")).await?;
+    assert!(
+        app.client.find(Locator::Css("#onboard-code")).await.is_err(),
+        "no code field for the face check"
+    );
+    app.screenshot("face-01-identity").await?;
+    app.click("#onboard-next").await?;
+    app.wait_for("#pin").await?.send_keys(PIN).await?;
+    app.wait_for("#pin-confirm").await?.send_keys(PIN).await?;
+    app.click("#create-submit").await?;
+
+    // The check: guidance, the actions ticked one by one, then the backend's decision.
+    app.wait_for("#onboard-face").await?;
+    app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await?;
+    let guidance = app.wait_for_text("#liveness-guidance", |t| !t.is_empty()).await?;
+    assert!(
+        ["请眨眼", "请张嘴", "请点头", "请抬头回正", "请正对镜头", "正在与公安登记照片比对"]
+            .iter()
+            .any(|g| guidance.contains(g)),
+        "{guidance}"
+    );
+    app.screenshot("face-02-check-in-progress").await?;
+    finish_check(&app, "#wallet", "face-02-failed").await?;
+    let mut texts = Vec::new();
+    for _ in 0..150 {
+        texts = cards(&app).await?;
+        if !texts.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(texts.len() == 1 && texts[0].contains("居民身份证") && texts[0].contains(&name), "{texts:?}");
+    let devices = server.backend().store.active_devices(&holder).await?;
+    assert_eq!(devices.len(), 1, "the face check registered this device");
+    app.screenshot("face-03-wallet").await?;
+
+    // A company registration names them: the wallet shows the request after a sync.
+    let case = server
+        .open_case_as(
+            "market-issuer",
+            OpenCaseRequest {
+                company_name: "福州闽江软件有限公司".into(),
+                credit_code: None,
+                parties: vec![
+                    CasePartyRequest { id_number: holder.clone(), role: PartyRoleView::LegalRepresentative },
+                    CasePartyRequest { id_number: partner.clone(), role: PartyRoleView::Shareholder },
+                ],
+            },
+        )
+        .await?;
+    app.click("#sync-now").await?;
+    let banner = app.wait_for_text("#requests-banner", |t| !t.is_empty()).await?;
+    assert!(banner.contains("1 项身份核验请求"), "{banner}");
+    app.screenshot("face-04-request-banner").await?;
+    app.click("#requests-open").await?;
+    let request = app.wait_for_text("#requests .request", |t| t.contains("福州闽江软件有限公司")).await?;
+    assert!(request.contains("法定代表人") && request.contains("待确认"), "{request}");
+    app.screenshot("face-05-requests").await?;
+    app.click(".request-confirm").await?;
+    app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await?;
+    app.screenshot("face-06-confirming").await?;
+    finish_check(&app, "#request-done", "face-06-failed").await?;
+    app.wait_for_text("#requests .request", |t| t.contains("已确认")).await?;
+    app.screenshot("face-07-confirmed").await?;
+
+    // The registrar sees who has confirmed: this citizen, not yet the partner.
+    let seen = server.case_as("market-issuer", case.id).await?;
+    assert!(seen.parties.iter().filter(|p| p.id_number == holder).all(|p| p.confirmed_at.is_some()));
+    assert!(seen.parties.iter().filter(|p| p.id_number == partner).all(|p| p.confirmed_at.is_none()));
+    assert!(!seen.all_confirmed);
+    app.close().await?;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! The liveness check screen: the camera preview under a face outline, what to do now, the
+//! actions asked for with the ones done ticked, and the outcome. Used to register this device
+//! and to confirm an identity request. The frames come from the webview's camera
+//! (`getUserMedia`, one JPEG at a time over IPC) or, when the app was started with recorded
+//! frames, from those; the app measures them and the backend decides.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shimin_wire::liveness::{CameraSourceView, LivenessPhaseView, LivenessPurposeView, LivenessStatusView};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints,
+};
+
+use crate::api;
+use crate::app::use_app;
+use crate::components::status::error_key;
+use crate::i18n::{Key, Lang, t, tf};
+
+/// Between two frames sent from the camera, ms (about 10 frames a second with the measuring).
+const CAMERA_INTERVAL_MS: i32 = 60;
+/// Between two recorded frames asked for, ms.
+const RECORDED_INTERVAL_MS: i32 = 40;
+/// Camera frames are scaled to at most this width before they are sent.
+const FRAME_WIDTH: u32 = 640;
+
+/// What to tell the user for a guidance key of the core.
+pub fn guidance_key(guidance: &str) -> Key {
+    match guidance {
+        "face_not_found" => Key::GuideFaceNotFound,
+        "one_face_only" => Key::GuideOneFace,
+        "move_closer" => Key::GuideMoveCloser,
+        "move_back" => Key::GuideMoveBack,
+        "center_face" => Key::GuideCenter,
+        "more_light" => Key::GuideMoreLight,
+        "less_light" => Key::GuideLessLight,
+        "hold_still" => Key::GuideHoldStill,
+        "blink" => Key::GuideBlink,
+        "open_mouth" => Key::GuideOpenMouth,
+        "shake_head" => Key::GuideShake,
+        "turn_left" => Key::GuideTurnLeft,
+        "turn_right" => Key::GuideTurnRight,
+        "nod" => Key::GuideNod,
+        "raise_head" => Key::GuideRaiseHead,
+        "done" => Key::GuideDone,
+        _ => Key::GuideLookStraight,
+    }
+}
+
+/// The name of an action of the challenge.
+fn action_key(action: &str) -> Key {
+    match action {
+        "blink" => Key::ActionBlink,
+        "mouth" => Key::ActionMouth,
+        "shake" => Key::ActionShake,
+        _ => Key::ActionNod,
+    }
+}
+
+/// Why a check failed on this device.
+fn failure_key(reason: &str) -> Key {
+    match reason {
+        "timeout" => Key::LivenessFailedTimeout,
+        "wrong_action" => Key::LivenessFailedWrongAction,
+        "face_lost" => Key::LivenessFailedFaceLost,
+        "face_changed" => Key::LivenessFailedFaceChanged,
+        "several_faces" => Key::LivenessFailedSeveralFaces,
+        "stream_ended" => Key::LivenessFailedStreamEnded,
+        _ => Key::LivenessFailedCamera,
+    }
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Opens the front camera into `video`.
+async fn open_camera(video: &HtmlVideoElement) -> Option<MediaStream> {
+    let devices = window().navigator().media_devices().ok()?;
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&JsValue::FALSE);
+    constraints.set_video(&JsValue::TRUE);
+    let promise = devices.get_user_media_with_constraints(&constraints).ok()?;
+    let stream: MediaStream = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    // Inline on phones (not full screen), and silent.
+    let _ = video.set_attribute("playsinline", "");
+    video.set_muted(true);
+    video.set_src_object(Some(&stream));
+    let _ = video.play();
+    Some(stream)
+}
+
+fn stop_camera(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}
+
+/// The video's current picture as a JPEG, base64, at most [`FRAME_WIDTH`] wide.
+fn grab(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<String> {
+    let (w, h) = (video.video_width(), video.video_height());
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let scale = f64::from(FRAME_WIDTH.min(w)) / f64::from(w);
+    let (cw, ch) = ((f64::from(w) * scale) as u32, (f64::from(h) * scale) as u32);
+    canvas.set_width(cw);
+    canvas.set_height(ch);
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, f64::from(cw), f64::from(ch))
+        .ok()?;
+    let url = canvas.to_data_url_with_type("image/jpeg").ok()?;
+    url.split_once(',').map(|(_, data)| data.to_owned())
+}
+
+/// The actions asked for, the ones done ticked.
+fn steps(l: Lang, status: &LivenessStatusView) -> impl IntoView + use<> {
+    let done = status.done;
+    let items = status
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, action)| {
+            let state = if i < done {
+                "done"
+            } else if i == done {
+                "current"
+            } else {
+                "todo"
+            };
+            let mark = if i < done { "✓" } else { "" };
+            view! {
+                <li class=format!("liveness-step {state}") data-action=action.clone()>
+                    <span class="step-mark" aria-hidden="true">{mark}</span>
+                    {t(l, action_key(action))}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ol id="liveness-steps" class="liveness-steps"
+            aria-label=tf(l, Key::LivenessProgress, &[&done.to_string(), &status.actions.len().to_string()])>
+            {items}
+        </ol>
+    }
+}
+
+/// The check. `on_passed` runs when the backend accepted it; `alternative`, when given, is
+/// offered after a failure (e.g. "use an enrolment code instead") with its label.
+#[component]
+pub fn LivenessCheck(
+    purpose: LivenessPurposeView,
+    #[prop(into)] on_passed: Callback<()>,
+    #[prop(optional)] alternative: Option<(Key, Callback<()>)>,
+) -> impl IntoView {
+    let lang = use_app().lang;
+    let purpose = StoredValue::new(purpose);
+    let status = RwSignal::new(None::<LivenessStatusView>);
+    let error = RwSignal::new(None::<Key>);
+    let submitting = RwSignal::new(false);
+    let generation = StoredValue::new(0_u32);
+    let stream = StoredValue::new_local(None::<MediaStream>);
+    let video_ref = NodeRef::<html::Video>::new();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+
+    let release = move || {
+        if let Some(s) = stream.get_value() {
+            stop_camera(&s);
+        }
+        stream.set_value(None);
+    };
+    let run = move || {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let live = move || generation.get_value() == mine;
+        release();
+        status.set(None);
+        error.set(None);
+        submitting.set(false);
+        let purpose = purpose.get_value();
+        spawn_local(async move {
+            let first = match api::liveness_start(purpose).await {
+                Ok(s) => s,
+                Err(e) => {
+                    error.set(Some(error_key(&e)));
+                    return;
+                }
+            };
+            let camera = first.source == CameraSourceView::Camera;
+            status.set(Some(first));
+            if camera {
+                // The <video> exists once the status is shown.
+                sleep_ms(0).await;
+                let Some(video) = video_ref.get_untracked() else { return };
+                match open_camera(&video).await {
+                    Some(s) => stream.set_value(Some(s)),
+                    None => {
+                        error.set(Some(Key::ErrorCameraUnavailable));
+                        return;
+                    }
+                }
+            }
+            let started = js_sys::Date::now();
+            loop {
+                if !live() {
+                    return;
+                }
+                match status.get_untracked().map(|s| s.phase) {
+                    Some(LivenessPhaseView::Capturing) => {}
+                    Some(LivenessPhaseView::Failed { reason }) => {
+                        release();
+                        error.set(Some(failure_key(&reason)));
+                        return;
+                    }
+                    _ => break,
+                }
+                let next = if camera {
+                    let (Some(video), Some(canvas)) = (video_ref.get_untracked(), canvas_ref.get_untracked())
+                    else {
+                        return;
+                    };
+                    match grab(&video, &canvas) {
+                        Some(jpeg) => {
+                            Some(api::liveness_frame(jpeg, (js_sys::Date::now() - started) as u64).await)
+                        }
+                        None => None,
+                    }
+                } else {
+                    Some(api::liveness_next_frame().await)
+                };
+                match next {
+                    Some(Ok(s)) if live() => status.set(Some(s)),
+                    Some(Err(e)) if live() => {
+                        release();
+                        error.set(Some(error_key(&e)));
+                        return;
+                    }
+                    _ => {}
+                }
+                sleep_ms(if camera { CAMERA_INTERVAL_MS } else { RECORDED_INTERVAL_MS }).await;
+            }
+            release();
+            if !live() {
+                return;
+            }
+            submitting.set(true);
+            match api::liveness_submit().await {
+                Ok(s) if live() => {
+                    status.set(Some(s));
+                    on_passed.run(());
+                }
+                Err(e) if live() => {
+                    submitting.set(false);
+                    error.set(Some(error_key(&e)));
+                }
+                _ => {}
+            }
+        });
+    };
+    run();
+    on_cleanup(move || {
+        generation.update_value(|g| *g += 1);
+        release();
+        spawn_local(async {
+            let _ = api::liveness_cancel().await;
+        });
+    });
+
+    let picture = move || {
+        let s = status.get()?;
+        Some(match s.source {
+            CameraSourceView::Camera => view! {
+                <video id="liveness-video" node_ref=video_ref autoplay=true></video>
+            }
+            .into_any(),
+            CameraSourceView::Files => view! {
+                <img id="liveness-preview" alt=""
+                    src=s.preview_jpeg_b64.map(|b| format!("data:image/jpeg;base64,{b}")).unwrap_or_default()/>
+            }
+            .into_any(),
+        })
+    };
+    let guidance = move || {
+        let l = lang.get();
+        if submitting.get() {
+            return view! {
+                <p id="liveness-guidance" class="guidance working" role="status">
+                    <span class="spinner" aria-hidden="true"></span>{t(l, Key::LivenessChecking)}
+                </p>
+            }
+            .into_any();
+        }
+        match status.get() {
+            Some(s) if error.get().is_none() => view! {
+                <p id="liveness-guidance" class="guidance" role="status" aria-live="polite">
+                    {t(l, guidance_key(&s.guidance))}
+                </p>
+            }
+            .into_any(),
+            None if error.get().is_none() => view! {
+                <p id="liveness-guidance" class="guidance working" role="status">
+                    <span class="spinner" aria-hidden="true"></span>{t(l, Key::LivenessStarting)}
+                </p>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }
+    };
+    let failure = move || {
+        let l = lang.get();
+        error.get().map(|key| {
+            view! {
+                <div id="liveness-failed" class="liveness-failed">
+                    <p id="liveness-error" class="result bad" role="alert">{t(l, key)}</p>
+                    <button id="liveness-retry" type="button" class="primary" on:click=move |_| run()>
+                        {t(l, Key::LivenessRetry)}
+                    </button>
+                    {alternative.map(|(label, cb)| view! {
+                        <button id="liveness-alternative" type="button" class="secondary" on:click=move |_| cb.run(())>
+                            {t(l, label)}
+                        </button>
+                    })}
+                </div>
+            }
+        })
+    };
+    view! {
+        <div id="liveness" class="liveness">
+            <div class="camera" aria-hidden="true">
+                {picture}
+                <div class="face-outline"></div>
+            </div>
+            <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
+            {guidance}
+            {move || status.get().map(|s| steps(lang.get(), &s))}
+            {failure}
+            <p class="muted small">{move || t(lang.get(), Key::LivenessPrivacy)}</p>
+        </div>
+    }
+}
