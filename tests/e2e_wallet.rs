@@ -102,6 +102,12 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     assert!(verdict_text.contains("真实有效"), "{verdict_text}");
     app.wait_for_text("#verdict-attributes", |t| t.contains(wallet_world::HOLDER_NAME)).await?;
     app.screenshot("wallet-08-verify").await?;
+    // Scanning with the camera: this machine has none, and the screen says so instead of hanging.
+    app.click("#verify-scan").await?;
+    let no_camera = app.wait_for_text("#verify .result.bad", |t| !t.is_empty()).await?;
+    assert!(no_camera.contains("无法打开摄像头"), "{no_camera}");
+    app.screenshot("wallet-09-scan-without-camera").await?;
+    app.wait_for("#verify-scan").await?;
 
     // The history holds the one presentation (the 30-second redraws are not logged again).
     app.wait_for("#tab-history").await?.click().await?;

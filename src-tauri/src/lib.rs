@@ -2,6 +2,7 @@
 //! one-line delegation to `shimin_core::app` or to [`wallet`], which supplies the platform (the
 //! database file, the clock) to the core and the store.
 
+mod camera;
 mod commands;
 pub mod startup;
 pub mod wallet;
@@ -13,6 +14,9 @@ use tauri::{Manager, Runtime};
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                camera::allow_camera(&window);
+            }
             let data_dir = app.path().app_data_dir()?;
             app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
             // Background sync for the life of the app: rounds when the wallet is open and

@@ -157,6 +157,10 @@ texts! {
     ErrorNoRegistryPhoto: "公安登记中没有您的照片，无法刷脸核验，请改用登记码", "公安登記中沒有您的照片，無法刷臉核驗，請改用登記碼", "The registry has no photo of you to compare with; please use an enrolment code";
     ErrorTooManyAttempts: "今日核验次数已用完，请明天再试或改用登记码", "今日核驗次數已用完，請明天再試或改用登記碼", "Today's checks are used up; try again tomorrow or use an enrolment code";
     ErrorAlreadyDone: "此事项已经完成", "此事項已經完成", "This has been done already";
+    VerifyScan: "用摄像头扫码", "用攝影機掃碼", "Scan with the camera";
+    VerifyCameraUnavailable: "无法打开摄像头，请允许本应用使用摄像头，或选择二维码图片", "無法開啟攝影機，請允許本應用程式使用攝影機，或選擇 QR 碼圖片", "The camera could not be opened; allow this app to use it, or open a picture of the code";
+    VerifyScanStop: "停止扫码", "停止掃碼", "Stop scanning";
+    VerifyScanning: "请将二维码对准取景框…", "請將 QR 碼對準取景框…", "Hold the QR code in view…";
     RequestsTitle: "身份核验请求", "身分核驗請求", "Identity requests";
     RequestsIntro: "以下登记事项需要您本人刷脸确认身份。", "以下登記事項需要您本人刷臉確認身分。", "These registrations ask you to confirm your identity with your face.";
     RequestsEmpty: "没有待处理的身份核验请求", "沒有待處理的身分核驗請求", "No identity requests waiting";
@@ -309,7 +313,7 @@ texts! {
     Disclosed: "本次出示", "本次出示", "Shown";
     PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图无效", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖無效", "Let the verifier scan this code. It changes every 30 s; screenshots do not work";
     VerifyTitle: "核验他人证照", "核驗他人證照", "Verify a certificate";
-    VerifyHint: "打开一张含有市民通出示码的图片，离线核验真伪、有效期和吊销状态", "開啟一張含有市民通出示碼的圖片，離線核驗真偽、有效期和撤銷狀態", "Open a picture of a Shimin code to check offline that it is genuine, in date and not revoked";
+    VerifyHint: "用摄像头扫描市民通出示码，或打开一张含有它的图片，离线核验真伪、有效期和吊销状态", "用攝影機掃描市民通出示碼，或開啟一張含有它的圖片，離線核驗真偽、有效期和撤銷狀態", "Scan a Shimin code with the camera, or open a picture of one, to check offline that it is genuine, in date and not revoked";
     VerifyChoose: "选择图片", "選擇圖片", "Choose a picture";
     SignedAt: "出示时间 {}", "出示時間 {}", "Shown at {}";
     DisclosedData: "出示的信息", "出示的資訊", "Information shown";

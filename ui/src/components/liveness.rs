@@ -8,22 +8,20 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shimin_wire::liveness::{CameraSourceView, LivenessPhaseView, LivenessPurposeView, LivenessStatusView};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints,
-};
+use web_sys::MediaStream;
 
 use crate::api;
 use crate::app::use_app;
+use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
 use crate::components::status::error_key;
 use crate::i18n::{Key, Lang, t, tf};
 
 /// Between two frames sent from the camera, ms (about 10 frames a second with the measuring).
 const CAMERA_INTERVAL_MS: i32 = 60;
-/// Between two recorded frames asked for, ms.
-const RECORDED_INTERVAL_MS: i32 = 40;
 /// Camera frames are scaled to at most this width before they are sent.
 const FRAME_WIDTH: u32 = 640;
+/// Between two recorded frames asked for, ms.
+const RECORDED_INTERVAL_MS: i32 = 40;
 
 /// What to tell the user for a guidance key of the core.
 pub fn guidance_key(guidance: &str) -> Key {
@@ -69,54 +67,6 @@ fn failure_key(reason: &str) -> Key {
         "stream_ended" => Key::LivenessFailedStreamEnded,
         _ => Key::LivenessFailedCamera,
     }
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Opens the front camera into `video`.
-async fn open_camera(video: &HtmlVideoElement) -> Option<MediaStream> {
-    let devices = window().navigator().media_devices().ok()?;
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&JsValue::FALSE);
-    constraints.set_video(&JsValue::TRUE);
-    let promise = devices.get_user_media_with_constraints(&constraints).ok()?;
-    let stream: MediaStream = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-    // Inline on phones (not full screen), and silent.
-    let _ = video.set_attribute("playsinline", "");
-    video.set_muted(true);
-    video.set_src_object(Some(&stream));
-    let _ = video.play();
-    Some(stream)
-}
-
-fn stop_camera(stream: &MediaStream) {
-    for track in stream.get_tracks().iter() {
-        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-            track.stop();
-        }
-    }
-}
-
-/// The video's current picture as a JPEG, base64, at most [`FRAME_WIDTH`] wide.
-fn grab(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<String> {
-    let (w, h) = (video.video_width(), video.video_height());
-    if w == 0 || h == 0 {
-        return None;
-    }
-    let scale = f64::from(FRAME_WIDTH.min(w)) / f64::from(w);
-    let (cw, ch) = ((f64::from(w) * scale) as u32, (f64::from(h) * scale) as u32);
-    canvas.set_width(cw);
-    canvas.set_height(ch);
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, f64::from(cw), f64::from(ch))
-        .ok()?;
-    let url = canvas.to_data_url_with_type("image/jpeg").ok()?;
-    url.split_once(',').map(|(_, data)| data.to_owned())
 }
 
 /// The actions asked for, the ones done ticked.
@@ -198,7 +148,7 @@ pub fn LivenessCheck(
                 // The <video> exists once the status is shown.
                 sleep_ms(0).await;
                 let Some(video) = video_ref.get_untracked() else { return };
-                match open_camera(&video).await {
+                match open_camera(&video, true).await {
                     Some(s) => stream.set_value(Some(s)),
                     None => {
                         error.set(Some(Key::ErrorCameraUnavailable));
@@ -225,7 +175,7 @@ pub fn LivenessCheck(
                     else {
                         return;
                     };
-                    match grab(&video, &canvas) {
+                    match grab(&video, &canvas, FRAME_WIDTH) {
                         Some(jpeg) => {
                             Some(api::liveness_frame(jpeg, (js_sys::Date::now() - started) as u64).await)
                         }

@@ -1,6 +1,7 @@
 //! Pieces shared by several screens.
 
 pub mod attributes;
+pub mod camera;
 pub mod check;
 pub mod liveness;
 pub mod pin;

@@ -1,14 +1,18 @@
-//! The verifier's mode: open a picture of someone's presentation code and see at a glance
-//! whether it is genuine, current and theirs, with what they disclosed and why.
+//! The verifier's mode: scan someone's presentation code with the camera, or open a picture of
+//! it, and see at a glance whether it is genuine, current and theirs, with what they disclosed
+//! and why.
 
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shimin_wire::wallet::VerdictView;
+use shimin_wire::wallet::{ReasonView, VerdictView};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::MediaStream;
 
 use crate::api::{self, ApiError};
 use crate::app::use_app;
 use crate::components::attributes::AttributeList;
+use crate::components::camera::{base64_bytes, grab, open_camera, sleep_ms, stop_camera};
 use crate::components::check::CheckPanel;
 use crate::components::status::{error_key, type_name};
 use crate::i18n::{Key, t, tf};
@@ -54,6 +58,61 @@ pub fn Verify() -> impl IntoView {
     let lang = use_app().lang;
     let verdict = RwSignal::new(None::<Result<VerdictView, ApiError>>);
     let busy = RwSignal::new(false);
+    let scanning = RwSignal::new(false);
+    let camera_error = RwSignal::new(false);
+    let stream = StoredValue::new_local(None::<MediaStream>);
+    let generation = StoredValue::new(0_u32);
+    let video_ref = NodeRef::<html::Video>::new();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let stop = move || {
+        generation.update_value(|g| *g += 1);
+        if let Some(s) = stream.get_value() {
+            stop_camera(&s);
+        }
+        stream.set_value(None);
+        scanning.set(false);
+    };
+    // Scans until a code is read: a picture with no code in it is not a verdict.
+    let scan = move |_| {
+        stop();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        verdict.set(None);
+        camera_error.set(false);
+        scanning.set(true);
+        spawn_local(async move {
+            sleep_ms(0).await;
+            let Some(video) = video_ref.get_untracked() else { return };
+            match open_camera(&video, false).await {
+                Some(s) => stream.set_value(Some(s)),
+                None => {
+                    camera_error.set(true);
+                    stop();
+                    return;
+                }
+            }
+            while generation.get_value() == mine {
+                sleep_ms(300).await;
+                let (Some(video), Some(canvas)) = (video_ref.get_untracked(), canvas_ref.get_untracked())
+                else {
+                    return;
+                };
+                let Some(bytes) = grab(&video, &canvas, 1280).and_then(|b| base64_bytes(&b)) else {
+                    continue;
+                };
+                let result = api::verify_image(bytes).await;
+                if generation.get_value() != mine {
+                    return;
+                }
+                let no_code = matches!(&result, Ok(v) if v.check.reasons == [ReasonView::NoQrCode]);
+                if !no_code {
+                    stop();
+                    verdict.set(Some(result));
+                }
+            }
+        });
+    };
+    on_cleanup(stop);
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
@@ -78,6 +137,29 @@ pub fn Verify() -> impl IntoView {
                     {move || t(lang.get(), if busy.get() { Key::Working } else { Key::VerifyChoose })}
                 </label>
                 <input id="verify-file" class="visually-hidden" type="file" accept="image/png,image/jpeg" on:change=on_file/>
+                {move || if scanning.get() {
+                    view! {
+                        <button id="verify-scan-stop" type="button" class="secondary" on:click=move |_| stop()>
+                            {t(lang.get(), Key::VerifyScanStop)}
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <button id="verify-scan" type="button" class="secondary" on:click=scan>
+                            {t(lang.get(), Key::VerifyScan)}
+                        </button>
+                    }
+                    .into_any()
+                }}
+                {move || camera_error.get().then(|| view! {
+                    <p class="result bad" role="alert">{t(lang.get(), Key::VerifyCameraUnavailable)}</p>
+                })}
+                <div class=move || if scanning.get() { "scanner" } else { "scanner visually-hidden" }>
+                    <video id="verify-video" node_ref=video_ref autoplay=true></video>
+                    <p class="guidance" role="status">{move || t(lang.get(), Key::VerifyScanning)}</p>
+                </div>
+                <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
             </section>
             {move || verdict.get().map(|r| match r {
                 Ok(v) => verdict_view(v).into_any(),
