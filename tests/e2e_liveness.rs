@@ -185,3 +185,38 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     app.close().await?;
     Ok(())
 }
+
+/// A citizen the registry has no photo of: the face check says so in their language and leads
+/// to the enrolment code, with which the device is registered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_registry_photo_the_code_takes_over() -> anyhow::Result<()> {
+    let data = workspace_root().join(format!("target/e2e-data/no-photo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let server = LocalBackend::start(&data, 5).await?;
+    let (holder, _, code) = server.seed().demo[1].clone();
+    let app_dir = data.join("app").display().to_string();
+    let base = server.base_url();
+    let app =
+        AppSession::start(&[("SHIMIN_DATA_DIR", app_dir.as_str()), ("SHIMIN_BACKEND_URL", base.as_str())])
+            .await?;
+    app.wait_for("#onboarding").await?;
+    app.click("#lang-en").await?;
+    app.click("#onboard-start").await?;
+    app.wait_for("#onboard-id").await?.send_keys(&holder).await?;
+    app.wait_for_text("#onboard-id-result", |t| t.contains("Valid number")).await?;
+    app.click("#onboard-next").await?;
+    app.wait_for("#pin").await?.send_keys(PIN).await?;
+    app.wait_for("#pin-confirm").await?.send_keys(PIN).await?;
+    app.click("#create-submit").await?;
+    let error = app.wait_for_text("#liveness-error", |t| !t.is_empty()).await?;
+    assert!(error.contains("no photo of you"), "{error}");
+    app.screenshot("face-08-no-registry-photo-en").await?;
+    app.click("#liveness-alternative").await?;
+    app.wait_for("#onboard-code").await?.send_keys(&code).await?;
+    app.click("#onboard-register").await?;
+    app.wait_for_within("#wallet", Duration::from_secs(30)).await?;
+    assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 1);
+    app.close().await?;
+    Ok(())
+}

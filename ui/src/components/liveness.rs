@@ -268,9 +268,14 @@ pub fn LivenessCheck(
             view! {
                 <div id="liveness-failed" class="liveness-failed">
                     <p id="liveness-error" class="result bad" role="alert">{t(l, key)}</p>
-                    <button id="liveness-retry" type="button" class="primary" on:click=move |_| run()>
-                        {t(l, Key::LivenessRetry)}
-                    </button>
+                    // Trying again cannot help when the registry has no photo, the day's attempts
+                    // are used up or it was done already.
+                    {(!matches!(key, Key::ErrorNoRegistryPhoto | Key::ErrorTooManyAttempts | Key::ErrorAlreadyDone))
+                        .then(|| view! {
+                            <button id="liveness-retry" type="button" class="primary" on:click=move |_| run()>
+                                {t(l, Key::LivenessRetry)}
+                            </button>
+                        })}
                     {alternative.map(|(label, cb)| view! {
                         <button id="liveness-alternative" type="button" class="secondary" on:click=move |_| cb.run(())>
                             {t(l, label)}
@@ -282,10 +287,14 @@ pub fn LivenessCheck(
     };
     view! {
         <div id="liveness" class="liveness">
-            <div class="camera" aria-hidden="true">
-                {picture}
-                <div class="face-outline"></div>
-            </div>
+            // The picture once a check has started (before, or when it could not start, only
+            // the words).
+            {move || status.with(Option::is_some).then(|| view! {
+                <div class="camera" aria-hidden="true">
+                    {picture}
+                    <div class="face-outline"></div>
+                </div>
+            })}
             <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
             {guidance}
             {move || status.get().map(|s| steps(lang.get(), &s))}
