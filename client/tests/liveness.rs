@@ -1,0 +1,66 @@
+//! Enrolment by the face through the client, against the real backend and its real judge, with
+//! the test film (`shimin_testkit::film`) as the camera: a refused check leaves the wallet
+//! unenrolled and the backend without a device; the next, passed check enrols the wallet, whose
+//! first sync brings the citizen's certificate.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use shimin_backend::local::LocalBackend;
+use shimin_backend::service::Config;
+use shimin_client::{
+    BackendClient, SyncFailure, begin_liveness_enrolment, finish_liveness_enrolment, is_liveness_failure,
+    sync,
+};
+use shimin_core::liveness::Challenge;
+use shimin_store::{PinWrapper, Wallet, schema};
+use shimin_testkit::film::{self, FILMABLE, key_frame_jpeg, scene};
+use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
+
+#[tokio::test]
+async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet() {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
+    let dir = std::env::temp_dir().join(format!("shimin-client-liveness-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
+    let server = LocalBackend::start_with(&dir, 5, config).await.expect("backend");
+    let holder = server.seed().demo[0].0.clone();
+    assert!(server.set_registry_photo(&holder, scene().registry.clone()).await.expect("photo"));
+    let card = IssueCertificateRequest {
+        holder_id_number: holder.clone(),
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2044-05-31".into()),
+        fields: CertificateFields::ResidentIdCard,
+    };
+    server.issue_as("police-issuer", card).await.expect("issued");
+
+    let conn = schema::open_file(&dir.join("wallet.db")).expect("wallet db");
+    let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
+    let mut wallet = Wallet::create(conn, &pin, shimin_backend::now()).expect("wallet");
+    let client = BackendClient::new(&server.base_url()).expect("client");
+
+    // The actions in the reverse of the order asked: the backend refuses, nothing is recorded.
+    let asked = begin_liveness_enrolment(&mut wallet, &client, &holder, "phone").await.expect("challenge");
+    let mut reversed = asked.challenge.actions().to_vec();
+    reversed.reverse();
+    let performed =
+        Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
+            .expect("challenge");
+    let evidence = film::evidence(&performed, &scene().take(performed.actions()), key_frame_jpeg);
+    match finish_liveness_enrolment(&mut wallet, &client, asked.check_id, &evidence).await {
+        Err(SyncFailure::Client(e)) => assert!(is_liveness_failure(&e), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(wallet.enrolment().expect("read"), None, "a refused check enrols nothing");
+    assert!(server.backend().store.active_devices(&holder).await.expect("devices").is_empty());
+
+    // Done as asked: enrolled, and the first sync brings the ID card.
+    let asked = begin_liveness_enrolment(&mut wallet, &client, &holder, "phone").await.expect("challenge");
+    let evidence = film::evidence(&asked.challenge, &scene().take(asked.challenge.actions()), key_frame_jpeg);
+    let enrolment =
+        finish_liveness_enrolment(&mut wallet, &client, asked.check_id, &evidence).await.expect("enrolled");
+    assert_eq!(wallet.enrolment().expect("read"), Some(enrolment.clone()));
+    let devices = server.backend().store.active_devices(&holder).await.expect("devices");
+    assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![enrolment.device_id]);
+    let report = sync(&mut wallet, &client, shimin_backend::now()).await.expect("sync");
+    assert_eq!(report.imported, 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
