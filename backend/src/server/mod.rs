@@ -31,7 +31,7 @@ use shimin_wire::backend::{
 use self::error::ApiError;
 use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
 use self::ratelimit::RateLimiter;
-use crate::service::issuance::view_of;
+use crate::service::issuance::{require_issuer, view_of};
 use crate::service::{Backend, ServiceError};
 use crate::{now, now_ms};
 
@@ -185,16 +185,12 @@ async fn enrolment_code(
     Staff(staff): Staff,
     ApiJson(body): ApiJson<EnrolmentCodeRequest>,
 ) -> ApiResult<(StatusCode, Json<EnrolmentCodeResponse>)> {
-    if staff.role != "issuer" {
-        return Err(ServiceError::Forbidden("only issuer staff may do this").into());
-    }
+    require_issuer(&staff)?;
     Ok((StatusCode::CREATED, Json(s.backend.enrolment_code(&body.holder_id_number, now()).await?)))
 }
 
 async fn rotate_key(State(s): State<AppState>, Staff(staff): Staff) -> ApiResult<Json<KeyRotationResponse>> {
-    if staff.role != "issuer" {
-        return Err(ServiceError::Forbidden("only issuer staff may do this").into());
-    }
+    require_issuer(&staff)?;
     let at = now();
     let key_id = s.backend.rotate_key(&staff.department_code, at).await?;
     let list = s.backend.trust_list(at).await?;

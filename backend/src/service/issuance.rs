@@ -328,7 +328,12 @@ pub fn certificate_id_of(record: &CertificateRecord) -> Result<CertificateId, Se
         .map_err(|_| ServiceError::Signing("identifier"))
 }
 
-fn require_issuer(staff: &StaffRecord) -> Result<(), ServiceError> {
+/// Only issuer staff may issue, change statuses, hand out enrolment codes, rotate keys and
+/// proceed with cases; reviewers read.
+///
+/// # Errors
+/// 403 for a reviewer.
+pub fn require_issuer(staff: &StaffRecord) -> Result<(), ServiceError> {
     if staff.role == "issuer" {
         Ok(())
     } else {

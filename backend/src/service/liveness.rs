@@ -22,7 +22,7 @@ use shimin_wire::backend::{
 };
 use tokio::sync::{OnceCell, Semaphore};
 
-use super::issuance::parse_id_number;
+use super::issuance::{parse_id_number, require_issuer};
 use super::{Backend, ServiceError, b64, random, unb64};
 use crate::liveness::{Decision, LivenessAnswer, LivenessJudge, UPLOAD_GRACE_MS};
 use crate::store::{
@@ -469,12 +469,7 @@ impl Backend {
     /// # Errors
     /// 404 for another department's case.
     pub async fn case_for_staff(&self, staff: &StaffRecord, id: i64) -> Result<CaseView, ServiceError> {
-        let case = self
-            .store
-            .case(id)
-            .await?
-            .filter(|c| c.department_code == staff.department_code)
-            .ok_or(ServiceError::NotFound("case"))?;
+        let case = self.department_case(staff, id).await?;
         let mut parties = Vec::with_capacity(case.parties.len());
         for p in &case.parties {
             let name = self.store.citizen(&p.id_number).await?.map(|c| c.name).unwrap_or_default();
@@ -508,15 +503,8 @@ impl Backend {
         id: i64,
         now: i64,
     ) -> Result<CaseView, ServiceError> {
-        if staff.role != "issuer" {
-            return Err(ServiceError::Forbidden("only issuer staff may do this"));
-        }
-        let case = self
-            .store
-            .case(id)
-            .await?
-            .filter(|c| c.department_code == staff.department_code)
-            .ok_or(ServiceError::NotFound("case"))?;
+        require_issuer(staff)?;
+        let case = self.department_case(staff, id).await?;
         if case.proceeded_at.is_some() {
             return Err(ServiceError::Conflict("the case was proceeded with already"));
         }
@@ -541,6 +529,15 @@ impl Backend {
             return Err(ServiceError::Conflict("the case changed; reload it"));
         }
         self.case_for_staff(staff, id).await
+    }
+
+    /// Case `id` if it is the staff member's department's; another department's is "not found".
+    async fn department_case(&self, staff: &StaffRecord, id: i64) -> Result<CaseRecord, ServiceError> {
+        self.store
+            .case(id)
+            .await?
+            .filter(|c| c.department_code == staff.department_code)
+            .ok_or(ServiceError::NotFound("case"))
     }
 
     /// Only the department that registers companies opens cases.
