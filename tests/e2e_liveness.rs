@@ -52,14 +52,6 @@ fn write_recordings(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn cards(app: &AppSession) -> anyhow::Result<Vec<String>> {
-    let mut texts = Vec::new();
-    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
-        texts.push(card.text().await?);
-    }
-    Ok(texts)
-}
-
 /// Waits until `done` appears (the check passed); a failure shown instead ends the test with
 /// its text and a screenshot.
 async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyhow::Result<()> {
@@ -137,7 +129,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     finish_check(&app, "#wallet", "face-02-failed").await?;
     let mut texts = Vec::new();
     for _ in 0..150 {
-        texts = cards(&app).await?;
+        texts = app.texts("#cards .cert-card").await?;
         if !texts.is_empty() {
             break;
         }

@@ -62,11 +62,7 @@ impl VerifierLists {
 }
 
 async fn cards(app: &AppSession) -> anyhow::Result<Vec<String>> {
-    let mut texts = Vec::new();
-    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
-        texts.push(card.text().await?);
-    }
-    Ok(texts)
+    app.texts("#cards .cert-card").await
 }
 
 /// Waits (15 s at most) until the wallet's cards satisfy `ready`.

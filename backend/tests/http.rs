@@ -3,9 +3,10 @@
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
+#[macro_use]
 mod common;
 
-use common::{Phone, TestServer, b64, unb64};
+use common::{Db, Phone, TestServer, b64, unb64};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
@@ -16,8 +17,8 @@ use shimin_core::crypto::VerifyingKey;
 use shimin_core::status_list::{Status, VerifiedStatusList};
 use shimin_core::trust::{TrustList, VerifiedTrustList};
 use shimin_wire::backend::{
-    CertificateStatusView, CertificateView, ChallengeResponse, DeviceTokenResponse, EnrolmentCodeResponse,
-    RegisterDeviceResponse, StaffLoginResponse, SyncPullResponse, SyncPushResponse,
+    CertificateStatusView, CertificateView, ChallengeResponse, EnrolmentCodeResponse, StaffLoginResponse,
+    SyncPullResponse, SyncPushResponse,
 };
 
 /// 张伟 and 林晓燕 of the demo data.
@@ -27,33 +28,6 @@ const LIN: &str = "350102198506112347";
 fn id(first17: &str) -> String {
     let c = shimin_core::id_number::check_character(first17).expect("17 digits");
     format!("{first17}{c}")
-}
-
-/// The database a test's server runs on.
-#[derive(Debug, Clone, Copy)]
-enum Db {
-    /// A fresh SQLite file.
-    Sqlite,
-    /// A fresh database in the PostgreSQL cluster the tests of this file share.
-    Postgres,
-}
-
-/// Every test below, once on each database: `sqlite::NAME` and `postgres::NAME`.
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Db::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Db::Postgres).await;
-            })*
-        }
-    };
 }
 
 on_both_databases!(
@@ -84,10 +58,7 @@ impl World {
     }
 
     async fn with(db: Db, limits: Limits) -> Self {
-        let server = match db {
-            Db::Sqlite => TestServer::sqlite_with(limits).await,
-            Db::Postgres => TestServer::postgres_with(limits).await,
-        };
+        let server = TestServer::on(db, limits).await;
         seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
         let http = Client::new();
         let mut world =
@@ -141,43 +112,11 @@ impl World {
 
     /// Enrols a new phone for `holder` and gets it a device token.
     async fn enrol(&self, holder: &str) -> (Phone, i64, String) {
-        let code: EnrolmentCodeResponse = self
-            .post("/v1/staff/enrolment-codes", Some(&self.police), json!({"holder_id_number": holder}))
-            .await
-            .json()
-            .await
-            .expect("code");
-        let phone = Phone::new();
-        let response = self
-            .post(
-                "/v1/devices",
-                None,
-                json!({"id_number": holder, "enrolment_code": code.code, "public_key_b64": phone.public_key_b64(), "label": "phone"}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let device_id = response.json::<RegisterDeviceResponse>().await.expect("device").device_id;
-        let token = self.token(&phone, device_id).await;
-        (phone, device_id, token)
+        self.server.enrol_by_code(&self.http, &self.police, holder).await
     }
 
     async fn token(&self, phone: &Phone, device_id: i64) -> String {
-        let challenge: ChallengeResponse = self
-            .post(&format!("/v1/devices/{device_id}/challenge"), None, json!({}))
-            .await
-            .json()
-            .await
-            .expect("challenge");
-        let signature = phone.sign(&unb64(&challenge.challenge_b64));
-        let response = self
-            .post(
-                &format!("/v1/devices/{device_id}/token"),
-                None,
-                json!({"challenge_b64": challenge.challenge_b64, "signature_b64": b64(&signature)}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json::<DeviceTokenResponse>().await.expect("token").token
+        self.server.device_token(&self.http, phone, device_id).await
     }
 
     async fn pull(&self, token: &str, cursor: Option<&str>) -> SyncPullResponse {

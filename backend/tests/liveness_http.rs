@@ -5,9 +5,10 @@
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
+#[macro_use]
 mod common;
 
-use common::{Phone, TestServer, b64, unb64};
+use common::{Db, Phone, TestServer};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
@@ -16,37 +17,13 @@ use shimin_client::LivenessChallenge;
 use shimin_core::liveness::Challenge;
 use shimin_testkit::film::{self, key_frame_jpeg, scene};
 use shimin_wire::backend::{
-    CaseView, ChallengeResponse, DeviceTokenResponse, EnrolmentCodeResponse, ErrorResponse,
-    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse, PartyRoleView,
-    RegisterDeviceResponse, StaffLoginResponse, SyncPullResponse,
+    CaseView, ErrorResponse, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse,
+    PartyRoleView, StaffLoginResponse, SyncPullResponse,
 };
 
 /// 张伟 and 林晓燕 of the demo data.
 const ZHANG: &str = "420106199003071238";
 const LIN: &str = "350102198506112347";
-
-#[derive(Debug, Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Db::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Db::Postgres).await;
-            })*
-        }
-    };
-}
 
 on_both_databases!(
     a_new_device_enrols_by_the_face_once,
@@ -66,10 +43,7 @@ struct World {
 
 impl World {
     async fn new(db: Db) -> Self {
-        let server = match db {
-            Db::Sqlite => TestServer::sqlite().await,
-            Db::Postgres => TestServer::postgres_with(shimin_backend::server::Limits::default()).await,
-        };
+        let server = TestServer::on(db, shimin_backend::server::Limits::default()).await;
         let report = seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
         let demo = report.demo.iter().map(|(id, _, _)| id.clone()).collect();
         let mut world =
@@ -132,33 +106,11 @@ impl World {
 
     /// Enrols a phone for `holder` with a staff enrolment code and signs it in.
     async fn enrol_by_code(&self, holder: &str) -> (Phone, i64, String) {
-        let code: EnrolmentCodeResponse = self
-            .post("/v1/staff/enrolment-codes", Some(&self.police), json!({"holder_id_number": holder}))
-            .await
-            .json()
-            .await
-            .expect("code");
-        let phone = Phone::new();
-        let body = json!({"id_number": holder, "enrolment_code": code.code, "public_key_b64": phone.public_key_b64()});
-        let response = self.post("/v1/devices", None, body).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let device_id = response.json::<RegisterDeviceResponse>().await.expect("device").device_id;
-        let token = self.token(&phone, device_id).await;
-        (phone, device_id, token)
+        self.server.enrol_by_code(&self.http, &self.police, holder).await
     }
 
     async fn token(&self, phone: &Phone, device_id: i64) -> String {
-        let challenge: ChallengeResponse = self
-            .post(&format!("/v1/devices/{device_id}/challenge"), None, json!({}))
-            .await
-            .json()
-            .await
-            .expect("challenge");
-        let signature = phone.sign(&unb64(&challenge.challenge_b64));
-        let body = json!({"challenge_b64": challenge.challenge_b64, "signature_b64": b64(&signature)});
-        let response = self.post(&format!("/v1/devices/{device_id}/token"), None, body).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json::<DeviceTokenResponse>().await.expect("token").token
+        self.server.device_token(&self.http, phone, device_id).await
     }
 
     async fn case(&self, id: i64) -> CaseView {

@@ -179,6 +179,15 @@ impl AppSession {
             .with_context(|| format!("no element matches `{css}` within {limit:?}"))
     }
 
+    /// The texts of every element matching `css`, in document order.
+    pub async fn texts(&self, css: &str) -> Result<Vec<String>> {
+        let mut texts = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            texts.push(element.text().await?);
+        }
+        Ok(texts)
+    }
+
     /// Waits for the element matching `css`, scrolls it to the middle of the window (clear of
     /// the fixed tab bar) and clicks it.
     pub async fn click(&self, css: &str) -> Result<()> {

@@ -152,6 +152,35 @@ pub fn test_config(public_url: &str) -> Config {
     }
 }
 
+/// The database a test's server runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh database in a PostgreSQL cluster of the test's own.
+    Postgres,
+}
+
+/// Every test named, once on each database: `sqlite::NAME` and `postgres::NAME`. Each is an
+/// `async fn NAME(db: Db)` beside the macro call, with `Db` in scope there.
+#[allow(unused_macros)]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Db::Postgres).await;
+            })*
+        }
+    };
+}
+
 /// A real server on 127.0.0.1:0, stopped gracefully when dropped.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
@@ -197,6 +226,69 @@ impl TestServer {
         let mut server = Self::start(store, limits).await;
         server.postgres = Some(postgres);
         server
+    }
+
+    /// A server on a fresh database of the kind `db`, with these limits.
+    pub async fn on(db: Db, limits: Limits) -> Self {
+        match db {
+            Db::Sqlite => Self::sqlite_with(limits).await,
+            Db::Postgres => Self::postgres_with(limits).await,
+        }
+    }
+
+    /// Signs `phone` in as device `device_id` (challenge, signature, token) over HTTP.
+    pub async fn device_token(&self, http: &reqwest::Client, phone: &Phone, device_id: i64) -> String {
+        let challenge: serde_json::Value = http
+            .post(self.url(&format!("/v1/devices/{device_id}/challenge")))
+            .send()
+            .await
+            .expect("challenge")
+            .json()
+            .await
+            .expect("challenge json");
+        let challenge = challenge["challenge_b64"].as_str().expect("challenge_b64").to_owned();
+        let signature = phone.sign(&unb64(&challenge));
+        let response = http
+            .post(self.url(&format!("/v1/devices/{device_id}/token")))
+            .json(&serde_json::json!({"challenge_b64": challenge, "signature_b64": b64(&signature)}))
+            .send()
+            .await
+            .expect("token");
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        let body: serde_json::Value = response.json().await.expect("token json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Enrols a new phone for `holder` with an enrolment code from `staff_token` (an issuer's),
+    /// and signs it in: the phone, its device id and its token.
+    pub async fn enrol_by_code(
+        &self,
+        http: &reqwest::Client,
+        staff_token: &str,
+        holder: &str,
+    ) -> (Phone, i64, String) {
+        let code: serde_json::Value = http
+            .post(self.url("/v1/staff/enrolment-codes"))
+            .bearer_auth(staff_token)
+            .json(&serde_json::json!({"holder_id_number": holder}))
+            .send()
+            .await
+            .expect("code")
+            .json()
+            .await
+            .expect("code json");
+        let phone = Phone::new();
+        let response = http
+            .post(self.url("/v1/devices"))
+            .json(&serde_json::json!({"id_number": holder, "enrolment_code": code["code"], "public_key_b64": phone.public_key_b64(), "label": "phone"}))
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let body: serde_json::Value = response.json().await.expect("device json");
+        let device_id = body["device_id"].as_i64().expect("device_id");
+        let token = self.device_token(http, &phone, device_id).await;
+        (phone, device_id, token)
     }
 
     /// A server on `store`.
