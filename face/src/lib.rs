@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod camera;
 mod detector;
 mod error;
 mod features;
@@ -10,6 +11,9 @@ mod model;
 mod source;
 mod tracker;
 
+pub use camera::camera_frame;
+#[cfg(feature = "camera")]
+pub use camera::{NativeCamera, cameras};
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};
 pub use error::FaceError;
 pub use features::{CHEEKS, FOREHEAD_CHIN, FaceFeatures, LEFT_EYE, MOUTH_CORNERS, MOUTH_PAIRS, RIGHT_EYE};
