@@ -7,8 +7,8 @@ use shimin_wire::liveness::{
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
-    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, SettingsView,
-    VerdictView, VerifyImageRequest, WalletStatusView,
+    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, ScanFrameView,
+    SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
 };
 use tauri::{AppHandle, Runtime, State};
 
@@ -203,4 +203,23 @@ pub async fn identity_requests(
     state: State<'_, WalletState>,
 ) -> Result<Vec<IdentityRequestView>, CommandError> {
     state.identity_requests().await.map_err(Into::into)
+}
+
+/// Opens the computer's camera for scanning; false when the webview's camera must be used.
+#[tauri::command]
+pub async fn scan_camera_open(state: State<'_, WalletState>) -> Result<bool, CommandError> {
+    Ok(state.scan_camera_open().await)
+}
+
+/// The next frame of the scanning camera and the verdict on it.
+#[tauri::command]
+pub async fn scan_camera_frame(state: State<'_, WalletState>) -> Result<ScanFrameView, CommandError> {
+    state.scan_camera_frame().map_err(Into::into)
+}
+
+/// Releases the scanning camera.
+#[tauri::command]
+pub async fn scan_camera_close(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.scan_camera_close();
+    Ok(())
 }

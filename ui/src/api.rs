@@ -11,7 +11,7 @@ use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
     HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView,
-    SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
+    ScanFrameView, SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -100,6 +100,21 @@ pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<Pr
 /// Verifies a picture of a presentation QR code.
 pub async fn verify_image(image: Vec<u8>) -> Result<VerdictView, ApiError> {
     with_request(ipc::command::VERIFY_IMAGE, &VerifyImageRequest { image }).await
+}
+
+/// Opens the computer's camera for scanning; false when the webview's camera must be used.
+pub async fn scan_camera_open() -> Result<bool, ApiError> {
+    call(ipc::command::SCAN_CAMERA_OPEN, &NoArgs {}).await
+}
+
+/// The next frame of the scanning camera and the verdict on it.
+pub async fn scan_camera_frame() -> Result<ScanFrameView, ApiError> {
+    call(ipc::command::SCAN_CAMERA_FRAME, &NoArgs {}).await
+}
+
+/// Releases the scanning camera.
+pub async fn scan_camera_close() -> Result<(), ApiError> {
+    call(ipc::command::SCAN_CAMERA_CLOSE, &NoArgs {}).await
 }
 
 /// The presentation log, newest first.

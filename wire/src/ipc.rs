@@ -62,6 +62,13 @@ pub mod command {
     pub const LIVENESS_CANCEL: &str = "liveness_cancel";
     /// `identity_requests() -> Vec<IdentityRequestView>`
     pub const IDENTITY_REQUESTS: &str = "identity_requests";
+    /// `scan_camera_open() -> bool`: opens the computer's camera for scanning (false when the
+    /// app cannot read one itself: the webview's camera is used instead).
+    pub const SCAN_CAMERA_OPEN: &str = "scan_camera_open";
+    /// `scan_camera_frame() -> ScanFrameView`: the next camera frame and its verdict.
+    pub const SCAN_CAMERA_FRAME: &str = "scan_camera_frame";
+    /// `scan_camera_close()`: releases the scanning camera.
+    pub const SCAN_CAMERA_CLOSE: &str = "scan_camera_close";
 }
 
 /// What the "about" part of the app shows.

@@ -51,6 +51,18 @@ pub enum CameraSourceView {
     /// A directory of recorded frames (`SHIMIN_CAMERA_FRAMES`, for demos and tests): the screen
     /// asks for each next one with `liveness_next_frame`.
     Files,
+    /// A camera of this computer, read by the app itself (desktop): the screen asks for each
+    /// next frame with `liveness_next_frame` and shows the preview that comes with it.
+    Native,
+}
+
+impl CameraSourceView {
+    /// The app reads the frames (recorded or from a desktop camera); the screen only asks for
+    /// the next one and shows its preview.
+    #[must_use]
+    pub fn pulled_by_app(self) -> bool {
+        !matches!(self, Self::Camera)
+    }
 }
 
 /// One camera frame from the webview: a JPEG (base64, standard alphabet) and when it was taken.

@@ -346,6 +346,22 @@ pub struct VerifyImageRequest {
     pub image: Vec<u8>,
 }
 
+/// One frame of the computer's camera while scanning: what it shows and what was read in it
+/// (a verdict of "no QR code" while no code is in view). `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanFrameView {
+    /// The frame, JPEG, base64 (standard alphabet).
+    pub preview_jpeg_b64: String,
+    /// The verdict on the frame.
+    pub verdict: VerdictView,
+}
+
+impl fmt::Debug for ScanFrameView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScanFrameView").finish_non_exhaustive()
+    }
+}
+
 /// The certificate a presentation is about, once its issuer signature verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresentedCertificateView {

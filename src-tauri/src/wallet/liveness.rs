@@ -1,5 +1,6 @@
-//! The liveness check on this device (issue 5): the backend's challenge, frames from the
-//! webview's camera (`getUserMedia`, sent over IPC as JPEG) or from a directory of recorded
+//! The liveness check on this device (issue 5): the backend's challenge, frames from a camera of
+//! this computer (desktop, `nokhwa`), from the webview's camera (`getUserMedia`, sent over IPC as
+//! JPEG; phones, and desktops whose camera the app cannot open) or from a directory of recorded
 //! frames (`SHIMIN_CAMERA_FRAMES`, for demos and the end-to-end tests), the real face models
 //! (`shimin-face`) and the core's session state machine, then the signed evidence to the
 //! backend, which decides. Two purposes: enrolling this device instead of with a code, and
@@ -17,13 +18,14 @@ use base64::engine::general_purpose::STANDARD;
 use image::{ImageFormat, ImageReader, Limits};
 use shimin_client::{BackendClient, ClientError, LivenessChallenge, SyncFailure, is_liveness_failure};
 use shimin_core::IdNumber;
-use shimin_core::liveness::{Evidence, Frame, FrameRotation, FrameSource, Step};
+use shimin_core::liveness::{Evidence, Frame, FrameRotation, Step};
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, encode_jpeg};
 use shimin_wire::liveness::{
     CameraSourceView, IdentityRequestView, LivenessFrameRequest, LivenessPhaseView, LivenessPurposeView,
     LivenessStatusView,
 };
 
+use super::scan::PulledFrames;
 use super::{AppError, WalletState};
 
 /// A directory of recorded frames (PNG or JPEG, in file-name order) used instead of the camera.
@@ -57,7 +59,10 @@ struct Capture {
     /// `None` only while a frame is being pushed.
     step: Option<Step>,
     observer: LivenessObserver,
-    files: Option<ImageSequence>,
+    source: CameraSourceView,
+    /// The frames the app reads itself (recorded, or a desktop camera); released as soon as the
+    /// session has ended, so that the camera turns off.
+    pulled: Option<PulledFrames>,
     preview: Option<String>,
     /// Why the frames stopped, when it was not the session's decision.
     camera_failed: bool,
@@ -78,7 +83,7 @@ impl Capture {
             done,
             guidance: guidance.into(),
             phase,
-            source: if self.files.is_some() { CameraSourceView::Files } else { CameraSourceView::Camera },
+            source: self.source,
             preview_jpeg_b64: self.preview.clone(),
         }
     }
@@ -90,8 +95,10 @@ impl Capture {
             self.step = Some(step);
             return;
         }
-        if self.files.is_some() {
+        if self.source.pulled_by_app() {
             self.preview = preview(&frame);
+        }
+        if self.source == CameraSourceView::Files {
             // A recording is a sequence of stills, not a camera stream: each is measured on its
             // own (detector and mesh), as the backend measures key frames, rather than tracked
             // from the one before.
@@ -105,6 +112,35 @@ impl Capture {
                 step
             }
         });
+        if self.camera_failed || self.step.as_ref().is_some_and(|s| s.is_finished()) {
+            self.pulled = None;
+        }
+    }
+
+    /// Reads the next frame the app pulls itself and moves the session on; when they run out,
+    /// an unfinished session fails.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] when the webview sends the frames.
+    fn pull(&mut self) -> Result<(), AppError> {
+        if !self.source.pulled_by_app() {
+            return Err(AppError::BadRequest);
+        }
+        // The session has ended and its source is released: nothing more to read.
+        let Some(source) = self.pulled.as_mut() else { return Ok(()) };
+        match source.next_frame() {
+            Ok(Some(frame)) => self.push(frame),
+            Ok(None) => {
+                self.step = self.step.take().map(Step::end_of_stream);
+                self.pulled = None;
+            }
+            Err(e) => {
+                eprintln!("shimin: camera frames: {e}");
+                self.camera_failed = true;
+                self.pulled = None;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -239,17 +275,21 @@ impl WalletState {
             }
         };
         let observer = LivenessObserver::new(self.liveness.analyzer().await?);
-        let files = match &self.liveness.frames_dir {
+        let (source, pulled): (_, Option<PulledFrames>) = match &self.liveness.frames_dir {
             Some(dir) => {
                 let names: Vec<&str> = challenge.actions().iter().map(|a| a.as_str()).collect();
                 let recording = dir.join(names.join("-"));
                 let dir = if recording.is_dir() { recording } else { dir.clone() };
-                Some(ImageSequence::from_dir(&dir, self.liveness.fps).map_err(|e| {
+                let files = ImageSequence::from_dir(&dir, self.liveness.fps).map_err(|e| {
                     eprintln!("shimin: recorded frames: {e}");
                     AppError::BadFrame
-                })?)
+                })?;
+                (CameraSourceView::Files, Some(Box::new(files)))
             }
-            None => None,
+            None => match super::scan::native_camera().await {
+                Some(camera) => (CameraSourceView::Native, Some(camera)),
+                None => (CameraSourceView::Camera, None),
+            },
         };
         let capture = Capture {
             purpose,
@@ -257,7 +297,8 @@ impl WalletState {
             actions: challenge.actions().iter().map(|a| a.as_str().to_owned()).collect(),
             step: Some(Step::start(challenge)),
             observer,
-            files,
+            source,
+            pulled,
             preview: None,
             camera_failed: false,
         };
@@ -278,23 +319,16 @@ impl WalletState {
         Ok(capture.view())
     }
 
-    /// Takes the next recorded frame; when they run out, an unfinished session fails.
+    /// Takes the next frame the app reads itself (recorded, or the desktop camera); when
+    /// recorded frames run out, an unfinished session fails.
     ///
     /// # Errors
-    /// [`AppError::NoLivenessCheck`]; [`AppError::BadRequest`] when the frames come from the
-    /// camera.
+    /// [`AppError::NoLivenessCheck`]; [`AppError::BadRequest`] when the webview sends the
+    /// frames.
     pub fn liveness_next_frame(&self) -> Result<LivenessStatusView, AppError> {
         let mut guard = self.liveness.capture();
         let capture = guard.as_mut().ok_or(AppError::NoLivenessCheck)?;
-        let next = capture.files.as_mut().ok_or(AppError::BadRequest)?.next_frame();
-        match next {
-            Ok(Some(frame)) => capture.push(frame),
-            Ok(None) => capture.step = capture.step.take().map(Step::end_of_stream),
-            Err(e) => {
-                eprintln!("shimin: recorded frames: {e}");
-                capture.camera_failed = true;
-            }
-        }
+        capture.pull()?;
         Ok(capture.view())
     }
 
@@ -362,5 +396,111 @@ impl WalletState {
         }
         let mut handle = self.second_handle()?;
         shimin_client::identity_requests(&mut handle, &client).await.map_err(AppError::Backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::panic)]
+
+    use std::collections::VecDeque;
+
+    use shimin_core::liveness::{Action, Challenge, FrameSource, FrameSourceError};
+    use shimin_testkit::film::{FRAME_INTERVAL_MS, analyzer, frame, scene};
+
+    use super::*;
+
+    /// A camera in a test: the film's frames one after the other, as a desktop camera hands
+    /// them over, then a failure if `then_fails`.
+    struct FilmCamera {
+        frames: VecDeque<Frame>,
+        then_fails: bool,
+    }
+
+    impl FrameSource for FilmCamera {
+        fn next_frame(&mut self) -> Result<Option<Frame>, FrameSourceError> {
+            match self.frames.pop_front() {
+                Some(frame) => Ok(Some(frame)),
+                None if self.then_fails => Err(FrameSourceError::Unavailable("unplugged".into())),
+                None => Ok(None),
+            }
+        }
+    }
+
+    const ORDER: [Action; 3] = [Action::MouthOpen, Action::Nod, Action::Blink];
+
+    fn capture(source: CameraSourceView, camera: Option<FilmCamera>) -> Capture {
+        let challenge = Challenge::new(vec![7; 16], ORDER.to_vec(), 60_000).expect("a challenge");
+        Capture {
+            purpose: Purpose::Case(1),
+            check_id: 1,
+            actions: ORDER.iter().map(|a| a.as_str().to_owned()).collect(),
+            step: Some(Step::start(challenge)),
+            observer: LivenessObserver::new(analyzer().clone()),
+            source,
+            pulled: camera.map(|c| Box::new(c) as PulledFrames),
+            preview: None,
+            camera_failed: false,
+        }
+    }
+
+    fn film(order: &[Action]) -> VecDeque<Frame> {
+        let shots = scene().take(order);
+        shots.iter().enumerate().map(|(i, s)| frame(&s.image, i as u64 * FRAME_INTERVAL_MS)).collect()
+    }
+
+    /// A desktop camera's frames are tracked from one to the next (not measured afresh like a
+    /// recording's). The film is stills, and its closed-eye still is at the edge of what a
+    /// blink needs (see `shimin_testkit::film`): tracked, it does not count, so this camera shows
+    /// the mouth and the nod, and is then unplugged.
+    #[test]
+    fn a_desktop_camera_moves_the_check_on_shows_a_preview_and_is_released_when_it_fails() {
+        let frames = film(&[Action::MouthOpen, Action::Nod]);
+        let sent = frames.len();
+        let mut capture = capture(CameraSourceView::Native, Some(FilmCamera { frames, then_fails: true }));
+        for _ in 0..sent {
+            capture.pull().expect("the app reads its own camera");
+            assert_eq!(capture.view().phase, LivenessPhaseView::Capturing);
+        }
+        let view = capture.view();
+        assert_eq!(view.done, 2, "the mouth and the nod are seen on tracked camera frames");
+        assert_eq!(view.source, CameraSourceView::Native);
+        let preview =
+            STANDARD.decode(view.preview_jpeg_b64.expect("a preview of the camera")).expect("base64");
+        let shown = image::load_from_memory_with_format(&preview, ImageFormat::Jpeg).expect("a JPEG preview");
+        assert_eq!(shown.width(), PREVIEW_WIDTH);
+        assert!(capture.pulled.is_some(), "the camera stays open while the check runs");
+
+        capture.pull().expect("the unplugged camera is the check's failure, not the call's");
+        assert_eq!(capture.view().phase, LivenessPhaseView::Failed { reason: "camera".into() });
+        assert!(capture.pulled.is_none(), "a failed camera is released");
+        capture.pull().expect("asking again reads nothing");
+        assert_eq!(capture.view().phase, LivenessPhaseView::Failed { reason: "camera".into() });
+    }
+
+    #[test]
+    fn recorded_frames_that_run_out_fail_the_check_and_are_released() {
+        let frames = film(&[Action::MouthOpen]);
+        let count = frames.len();
+        let mut capture = capture(CameraSourceView::Files, Some(FilmCamera { frames, then_fails: false }));
+        for _ in 0..=count {
+            capture.pull().expect("pulls");
+        }
+        let view = capture.view();
+        assert_eq!(view.done, 1);
+        assert!(
+            matches!(&view.phase, LivenessPhaseView::Failed { reason } if reason != "camera"),
+            "the session's own failure: {:?}",
+            view.phase
+        );
+        assert!(capture.pulled.is_none());
+    }
+
+    #[test]
+    fn frames_sent_by_the_webview_cannot_be_pulled() {
+        let mut capture = capture(CameraSourceView::Camera, None);
+        assert!(matches!(capture.pull(), Err(AppError::BadRequest)));
+        assert_eq!(capture.view().source, CameraSourceView::Camera);
+        assert_eq!(capture.view().phase, LivenessPhaseView::Capturing);
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod history;
 mod lists;
 mod liveness;
+mod scan;
 mod settings;
 mod sync;
 
@@ -50,6 +51,7 @@ pub struct WalletState {
     wallet: Mutex<Option<Wallet>>,
     sync: SyncState,
     liveness: liveness::LivenessState,
+    scan: scan::ScanState,
 }
 
 /// The system clock, Unix seconds.
@@ -88,6 +90,7 @@ impl WalletState {
             wallet: Mutex::new(None),
             sync,
             liveness: liveness::LivenessState::from_env(),
+            scan: scan::ScanState::default(),
         }
     }
 

@@ -142,7 +142,7 @@ pub fn LivenessCheck(
                     return;
                 }
             };
-            let camera = first.source == CameraSourceView::Camera;
+            let camera = !first.source.pulled_by_app();
             status.set(Some(first));
             if camera {
                 // The <video> exists once the status is shown.
@@ -229,7 +229,7 @@ pub fn LivenessCheck(
                 <video id="liveness-video" node_ref=video_ref autoplay=true></video>
             }
             .into_any(),
-            CameraSourceView::Files => view! {
+            CameraSourceView::Files | CameraSourceView::Native => view! {
                 <img id="liveness-preview" alt=""
                     src=s.preview_jpeg_b64.map(|b| format!("data:image/jpeg;base64,{b}")).unwrap_or_default()/>
             }

@@ -61,6 +61,10 @@ pub fn Verify() -> impl IntoView {
     let scanning = RwSignal::new(false);
     let camera_error = RwSignal::new(false);
     let stream = StoredValue::new_local(None::<MediaStream>);
+    // Scanning with the computer's own camera (desktop): the app reads it, the screen shows the
+    // frames it sends back.
+    let native = RwSignal::new(false);
+    let preview = RwSignal::new(None::<String>);
     let generation = StoredValue::new(0_u32);
     let video_ref = NodeRef::<html::Video>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -70,6 +74,13 @@ pub fn Verify() -> impl IntoView {
             stop_camera(&s);
         }
         stream.set_value(None);
+        if native.get_untracked() {
+            native.set(false);
+            preview.set(None);
+            spawn_local(async {
+                let _ = api::scan_camera_close().await;
+            });
+        }
         scanning.set(false);
     };
     // Scans until a code is read: a picture with no code in it is not a verdict.
@@ -82,6 +93,36 @@ pub fn Verify() -> impl IntoView {
         scanning.set(true);
         spawn_local(async move {
             sleep_ms(0).await;
+            // The computer's own camera first; the webview's when the app cannot read one.
+            if api::scan_camera_open().await.unwrap_or(false) {
+                if generation.get_value() != mine {
+                    let _ = api::scan_camera_close().await;
+                    return;
+                }
+                native.set(true);
+                while generation.get_value() == mine {
+                    let result = api::scan_camera_frame().await;
+                    if generation.get_value() != mine {
+                        return;
+                    }
+                    match result {
+                        Ok(frame) => {
+                            preview.set(Some(frame.preview_jpeg_b64));
+                            if frame.verdict.check.reasons != [ReasonView::NoQrCode] {
+                                stop();
+                                verdict.set(Some(Ok(frame.verdict)));
+                            }
+                        }
+                        Err(_) => {
+                            stop();
+                            camera_error.set(true);
+                            return;
+                        }
+                    }
+                    sleep_ms(100).await;
+                }
+                return;
+            }
             let Some(video) = video_ref.get_untracked() else { return };
             match open_camera(&video, false).await {
                 Some(s) => stream.set_value(Some(s)),
@@ -156,7 +197,11 @@ pub fn Verify() -> impl IntoView {
                     <p class="result bad" role="alert">{t(lang.get(), Key::VerifyCameraUnavailable)}</p>
                 })}
                 <div class=move || if scanning.get() { "scanner" } else { "scanner visually-hidden" }>
-                    <video id="verify-video" node_ref=video_ref autoplay=true></video>
+                    <video id="verify-video" node_ref=video_ref autoplay=true
+                        class=move || if native.get() { "visually-hidden" } else { "" }></video>
+                    {move || preview.get().map(|b| view! {
+                        <img id="verify-preview" alt="" src=format!("data:image/jpeg;base64,{b}")/>
+                    })}
                     <p class="guidance" role="status">{move || t(lang.get(), Key::VerifyScanning)}</p>
                 </div>
                 <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
