@@ -244,6 +244,29 @@ impl AppSession {
         Ok(png)
     }
 
+    /// The accessibility problems of the screen as it is now (`tests/a11y_audit.js`: controls
+    /// without a name, images without alt, text under WCAG AA contrast, no document language);
+    /// empty when it passes.
+    pub async fn accessibility_problems(&self) -> Result<Vec<String>> {
+        // Parenthesised: the file starts with comments, and `return` before a line break returns.
+        let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
+        let found = self.client.execute(&script, vec![]).await.context("running the accessibility audit")?;
+        serde_json::from_value(found).context("the audit's answer")
+    }
+
+    /// The element that has the keyboard focus, as `tag#id.class…` (empty when nothing has),
+    /// and whether the stylesheets give it a focus indicator (`tests/a11y_focus.js`).
+    pub async fn focused(&self) -> Result<(String, bool)> {
+        let script = format!("return (\n{}\n);", include_str!("../a11y_focus.js"));
+        let found = self.client.execute(&script, vec![]).await?;
+        serde_json::from_value(found).context("the focused element")
+    }
+
+    /// Presses a key (a WebDriver key code such as `\u{E004}` for Tab) on the focused element.
+    pub async fn press(&self, key: &str) -> Result<()> {
+        self.client.active_element().await?.send_keys(key).await.context("pressing a key")
+    }
+
     /// Ends the WebDriver session (closing the app).
     pub async fn close(self) -> Result<()> {
         self.client.clone().close().await.context("closing the session")?;

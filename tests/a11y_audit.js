@@ -1,0 +1,123 @@
+// An accessibility audit of the screen as it is now, run in the app's window by the E2E tests
+// (WebDriver's execute). Returns a list of problems, empty when the screen passes:
+//  - every visible control (button, link, input, select, textarea, role=button/tab) has an
+//    accessible name: aria-labelledby, aria-label, a <label>, its text or an image's alt, title
+//    (a placeholder is not a name);
+//  - every visible image has an alt attribute (empty for decoration);
+//  - every visible text has a contrast ratio against its background of at least 4.5 (3 for large
+//    text: 24 px, or 18.66 px bold), WCAG 2.1 AA; disabled controls are exempt;
+//  - the document says its language.
+// Each problem names the element (tag, id, classes), never its text.
+(() => {
+  const problems = [];
+  const visible = (el) => {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || s.visibility === 'hidden') return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const describe = (el) => {
+    let d = el.tagName.toLowerCase();
+    if (el.id) d += '#' + el.id;
+    if (typeof el.className === 'string' && el.className.trim()) {
+      d += '.' + el.className.trim().split(/\s+/).join('.');
+    }
+    return d;
+  };
+  const textOf = (el) => (el.innerText || el.textContent || '').trim();
+  const accessibleName = (el) => {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const t = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean)
+        .map(textOf).join(' ').trim();
+      if (t) return t;
+    }
+    const aria = (el.getAttribute('aria-label') || '').trim();
+    if (aria) return aria;
+    if (el.labels && el.labels.length) {
+      const t = Array.from(el.labels).map(textOf).join(' ').trim();
+      if (t) return t;
+    }
+    const role = el.getAttribute('role');
+    if (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) || role === 'button' || role === 'tab') {
+      const t = textOf(el);
+      if (t) return t;
+      const img = el.querySelector('img[alt]');
+      if (img && img.alt.trim()) return img.alt.trim();
+    }
+    if (el.tagName === 'INPUT' && ['button', 'submit', 'reset'].includes(el.type) && el.value.trim()) {
+      return el.value.trim();
+    }
+    return (el.getAttribute('title') || '').trim();
+  };
+
+  if (!document.documentElement.lang) problems.push('html has no lang');
+
+  const controls = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=tab]';
+  for (const el of document.querySelectorAll(controls)) {
+    if (!visible(el)) continue;
+    if (!accessibleName(el)) problems.push(`${describe(el)}: no accessible name`);
+  }
+  for (const img of document.querySelectorAll('img')) {
+    if (visible(img) && !img.hasAttribute('alt')) problems.push(`${describe(img)}: no alt`);
+  }
+
+  const parse = (c) => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) return null;
+    const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+  });
+  const luminance = ({ r, g, b }) => {
+    const f = (v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  // The colour behind `el`: its own and its ancestors' backgrounds, composed; null when an image
+  // or gradient is behind it (not measured).
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.backgroundImage && s.backgroundImage !== 'none') return null;
+      const c = parse(s.backgroundColor);
+      if (c && c.a > 0) {
+        layers.push(c);
+        if (c.a >= 1) break;
+      }
+    }
+    let bg = { r: 255, g: 255, b: 255, a: 1 };
+    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+    return bg;
+  };
+  let measured = 0;
+  for (const el of document.querySelectorAll('body *')) {
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own || !visible(el)) continue;
+    if (el.closest(':disabled, [aria-disabled=true]')) continue;
+    const s = getComputedStyle(el);
+    const bg = background(el);
+    const fg = parse(s.color);
+    if (!bg || !fg) continue;
+    const a = luminance(over(fg, bg));
+    const b = luminance(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+    const needed = large ? 3 : 4.5;
+    measured += 1;
+    if (ratio < needed) {
+      problems.push(`${describe(el)}: contrast ${ratio.toFixed(2)} < ${needed} (${s.color} on rgb(${Math.round(bg.r)}, ${Math.round(bg.g)}, ${Math.round(bg.b)}))`);
+    }
+  }
+  if (measured === 0) problems.push('no text measured: the screen is empty or the audit is broken');
+  return problems;
+})()
