@@ -23,12 +23,18 @@ pub fn app_info(app_version: &str) -> AppInfoView {
     AppInfoView {
         core_version: crate::VERSION.to_owned(),
         app_version: app_version.to_owned(),
-        licences: vec![LicenceView {
-            component: "MediaPipe BlazeFace short-range detector and Face Mesh (mediapipe 0.10.21, \
-                        converted to ONNX)"
-                .to_owned(),
-            licence: "Apache-2.0".to_owned(),
-        }],
+        licences: vec![
+            LicenceView {
+                component: "MediaPipe BlazeFace short-range detector and Face Mesh (mediapipe 0.10.21, \
+                            converted to ONNX)"
+                    .to_owned(),
+                licence: "Apache-2.0".to_owned(),
+            },
+            LicenceView {
+                component: "nokhwa 0.10 (desktop cameras)".to_owned(),
+                licence: "Apache-2.0".to_owned(),
+            },
+        ],
     }
 }
 
