@@ -18,7 +18,9 @@ fn expected_len(format: FrameFormat, width: usize, height: usize) -> Option<usiz
     match format {
         FrameFormat::MJPEG => None,
         FrameFormat::YUYV => width.is_multiple_of(2).then(|| pixels * 2),
-        FrameFormat::NV12 => (width.is_multiple_of(2) && height.is_multiple_of(2)).then(|| pixels + pixels / 2),
+        FrameFormat::NV12 => {
+            (width.is_multiple_of(2) && height.is_multiple_of(2)).then(|| pixels + pixels / 2)
+        }
         FrameFormat::GRAY => Some(pixels),
         FrameFormat::RAWRGB | FrameFormat::RAWBGR => Some(pixels * 3),
     }
