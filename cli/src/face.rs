@@ -1,6 +1,6 @@
 //! `shimin face-landmarks` (the face models on one photo) and `shimin liveness` (the on-device
-//! liveness pipeline over a directory of frames). The logic is the core's session and
-//! `shimin-face`'s models; this module only reads files and prints JSON.
+//! liveness pipeline over a directory of frames, or the computer's camera). The logic is the
+//! core's session and `shimin-face`'s models; this module only reads files and prints JSON.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::Serialize;
 use shimin_core::crypto::{self, SigningKey};
 use shimin_core::liveness::{
-    self, Action, Challenge, Evidence, Guidance, KeyFrameKind, MAX_FRAME_SIDE, MAX_TIME_LIMIT_MS,
-    MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
+    self, Action, Challenge, Evidence, FrameRotation, FrameSource, Guidance, KeyFrameKind, MAX_FRAME_SIDE,
+    MAX_TIME_LIMIT_MS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
 };
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, NUM_LANDMARKS, Rotation, encode_jpeg};
 
@@ -17,6 +17,10 @@ use crate::{Exit, read};
 
 /// JPEG quality of the evidence's key frames.
 const KEY_FRAME_QUALITY: u8 = 90;
+/// The time a check with the camera has (the backend gives the app 60 s too).
+const CAMERA_TIME_LIMIT_MS: u64 = 60_000;
+/// The nominal frame rate reported for a camera (its frames carry their own timestamps).
+const CAMERA_FPS: u32 = 30;
 /// The key id the ephemeral evidence key signs with.
 const EPHEMERAL_KEY_ID: &[u8] = b"shimin-cli-ephemeral";
 
@@ -162,8 +166,8 @@ struct LivenessView {
     evidence: Option<EvidenceView>,
 }
 
-/// `shimin liveness`: runs the session over the frames of `dir` (file-name order, `fps`
-/// timestamps) against a challenge for `actions` with a random nonce; on a pass, signs the
+/// `shimin liveness --frames DIR`: runs the session over the frames of `dir` (file-name order,
+/// `fps` timestamps) against a challenge for `actions` with a random nonce; on a pass, signs the
 /// evidence with an ephemeral key. Exit 0 on a pass, 1 otherwise (the JSON says why).
 pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8), Exit> {
     let mut source =
@@ -172,7 +176,31 @@ pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8)
         return Err(Exit(3, format!("{} holds no PNG or JPEG frames", dir.display())));
     }
     let frames = source.len();
-    let time_limit_ms = time_limit_ms(frames, fps);
+    let what = dir.display().to_string();
+    check(&mut source, &what, Some(frames), fps, time_limit_ms(frames, fps), actions, false)
+}
+
+/// `shimin liveness --camera INDEX`: the same check with the computer's camera, in front of it:
+/// the guidance is printed on standard error as it changes, and the check has
+/// [`CAMERA_TIME_LIMIT_MS`]. Exit 3 when the camera cannot be opened or stops.
+pub fn liveness_camera(index: u32, actions: &[Action]) -> Result<(String, u8), Exit> {
+    let mut camera = shimin_face::NativeCamera::open(index, FrameRotation::None)
+        .map_err(|e| Exit(3, format!("camera {index}: {e}")))?;
+    let what = format!("camera {index}");
+    check(&mut camera, &what, None, CAMERA_FPS, CAMERA_TIME_LIMIT_MS, actions, true)
+}
+
+/// Runs the check over `source` (`what` names it in errors); `frames` is how many it holds, when
+/// known.
+fn check(
+    source: &mut dyn FrameSource,
+    what: &str,
+    frames: Option<usize>,
+    fps: u32,
+    time_limit_ms: u64,
+    actions: &[Action],
+    print_guidance: bool,
+) -> Result<(String, u8), Exit> {
     let nonce =
         crypto::random_bytes::<MIN_NONCE_LEN>().map_err(|e| Exit(1, format!("no randomness: {e}")))?;
     let challenge = Challenge::new(nonce.to_vec(), actions.to_vec(), time_limit_ms)
@@ -181,8 +209,11 @@ pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8)
     let mut detected: Vec<DetectedAction> = Vec::new();
     let mut frames_used = 0;
     let mut last_guidance = Guidance::LookStraight;
-    let step = liveness::run(challenge, &mut source, &mut observer, |status| {
+    let step = liveness::run(challenge, source, &mut observer, |status| {
         frames_used = status.frame_index + 1;
+        if print_guidance && status.guidance != last_guidance {
+            eprintln!("{} ({}/{})", status.guidance.as_str(), status.progress.done, actions.len());
+        }
         while detected.len() < status.progress.done {
             let Some(action) = actions.get(detected.len()) else { break };
             detected.push(DetectedAction {
@@ -195,7 +226,7 @@ pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8)
             last_guidance = status.guidance;
         }
     })
-    .map_err(|e| Exit(3, format!("{}: {e}", dir.display())))?;
+    .map_err(|e| Exit(3, format!("{what}: {e}")))?;
     let calibrated = match &step {
         Step::Calibrating(_) => false,
         Step::Acting(_) | Step::Passed(_) => true,
@@ -210,7 +241,7 @@ pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8)
         missing_action: None,
         calibrated,
         last_guidance: last_guidance.as_str(),
-        frames,
+        frames: frames.unwrap_or_else(|| usize::try_from(frames_used).unwrap_or(usize::MAX)),
         frames_used,
         fps,
         time_limit_ms,

@@ -89,12 +89,16 @@ enum Command {
         #[command(flatten)]
         input: QrInput,
     },
-    /// Run the on-device liveness check over a directory of frames and print the result as JSON
-    /// (exit 0 passed, 1 not passed).
+    /// Run the on-device liveness check over a directory of frames, or in front of the computer's
+    /// camera, and print the result as JSON (exit 0 passed, 1 not passed).
     Liveness {
         /// The directory of frames (PNG or JPEG), taken in file-name order.
+        #[arg(long, required_unless_present = "camera", conflicts_with = "camera")]
+        frames: Option<PathBuf>,
+        /// Or the computer's camera with this index (0: the first): the guidance is printed on
+        /// standard error as it changes, and the check has 60 s.
         #[arg(long)]
-        frames: PathBuf,
+        camera: Option<u32>,
         /// The actions to ask for, in order: 3 or 4 of blink, mouth, shake, nod.
         #[arg(long, value_delimiter = ',', required = true, value_parser = face::parse_action)]
         actions: Vec<Action>,
@@ -282,7 +286,11 @@ fn run(command: Command) -> Result<(String, u8), Exit> {
             let (verdict, code) = present_verify::verify(&req, now_or(at)?)?;
             Ok((json(&verdict)?, code))
         }
-        Command::Liveness { frames, actions, fps } => face::liveness(&frames, &actions, fps),
+        Command::Liveness { frames, camera, actions, fps } => match (frames, camera) {
+            (Some(dir), _) => face::liveness(&dir, &actions, fps),
+            (None, Some(index)) => face::liveness_camera(index, &actions),
+            (None, None) => Err(Exit(2, "--frames DIR or --camera INDEX is needed".into())),
+        },
         Command::FaceLandmarks { image } => face::face_landmarks(&image),
     }
 }

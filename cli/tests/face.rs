@@ -166,3 +166,22 @@ fn liveness_refuses_a_bad_action_list() {
         assert!(err.contains(says), "{actions}: {err}");
     }
 }
+
+#[test]
+fn liveness_with_a_camera_that_is_not_there_or_no_input_is_a_clear_error() {
+    // No computer has a 1000th camera.
+    let (code, out, err) = shimin(&["liveness", "--camera", "999", "--actions", "blink,mouth,nod"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.is_empty());
+    assert!(err.contains("camera 999: ") && err.contains("there is no camera"), "{err}");
+
+    // Frames or a camera, not neither and not both.
+    let (code, _, err) = shimin(&["liveness", "--actions", "blink,mouth,nod"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--frames") || err.contains("--camera"), "{err}");
+    let dir = TempDir::new("both");
+    let (code, _, err) =
+        shimin(&["liveness", "--frames", dir.path(), "--camera", "0", "--actions", "blink,mouth,nod"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
