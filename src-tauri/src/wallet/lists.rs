@@ -13,6 +13,9 @@ use shimin_store::{StoredCertificate, cache, schema};
 
 use super::AppError;
 
+/// A verifier over the cached lists.
+pub type ListVerifier<'a> = Verifier<'a, Vec<CachedCopy<VerifiedStatusList>>>;
+
 /// The cached lists, each verified again as it was read.
 #[derive(Debug, Default)]
 pub struct CachedLists {
@@ -63,7 +66,7 @@ impl CachedLists {
     }
 
     /// A verifier over these lists, unless no trust list is cached.
-    pub fn verifier(&self) -> Option<Verifier<'_, Vec<CachedCopy<VerifiedStatusList>>>> {
+    pub fn verifier(&self) -> Option<ListVerifier<'_>> {
         self.trust.as_ref().map(|trust| Verifier::new(trust, &self.status, VerifierPolicy::default()))
     }
 

@@ -25,7 +25,7 @@ use shimin_wire::liveness::{
     LivenessStatusView,
 };
 
-use super::scan::PulledFrames;
+use super::scan::{PulledFrames, preview};
 use super::{AppError, WalletState};
 
 /// A directory of recorded frames (PNG or JPEG, in file-name order) used instead of the camera.
@@ -41,7 +41,7 @@ const MAX_FRAME_B64: usize = 4 * 1024 * 1024;
 const MAX_FRAME_SIDE: u32 = 1920;
 /// Key frames are JPEG at this quality (the backend re-measures them).
 const KEY_FRAME_QUALITY: u8 = 90;
-/// The preview of recorded frames is scaled to this width.
+/// The preview of frames the app reads is scaled to this width.
 const PREVIEW_WIDTH: u32 = 320;
 
 /// What the check is for, parsed.
@@ -96,7 +96,7 @@ impl Capture {
             return;
         }
         if self.source.pulled_by_app() {
-            self.preview = preview(&frame);
+            self.preview = preview(&frame, PREVIEW_WIDTH);
         }
         if self.source == CameraSourceView::Files {
             // A recording is a sequence of stills, not a camera stream: each is measured on its
@@ -112,9 +112,6 @@ impl Capture {
                 step
             }
         });
-        if self.camera_failed || self.step.as_ref().is_some_and(|s| s.is_finished()) {
-            self.pulled = None;
-        }
     }
 
     /// Reads the next frame the app pulls itself and moves the session on; when they run out,
@@ -130,30 +127,18 @@ impl Capture {
         let Some(source) = self.pulled.as_mut() else { return Ok(()) };
         match source.next_frame() {
             Ok(Some(frame)) => self.push(frame),
-            Ok(None) => {
-                self.step = self.step.take().map(Step::end_of_stream);
-                self.pulled = None;
-            }
+            Ok(None) => self.step = self.step.take().map(Step::end_of_stream),
             Err(e) => {
                 eprintln!("shimin: camera frames: {e}");
                 self.camera_failed = true;
-                self.pulled = None;
             }
+        }
+        // Once the session has ended, however it ended, the camera is released.
+        if self.camera_failed || self.step.as_ref().is_none_or(Step::is_finished) {
+            self.pulled = None;
         }
         Ok(())
     }
-}
-
-/// A small JPEG of `frame` for the preview of recorded frames.
-fn preview(frame: &Frame) -> Option<String> {
-    let image = shimin_face::upright_image(frame).ok()?;
-    let height =
-        (u64::from(image.height()) * u64::from(PREVIEW_WIDTH) / u64::from(image.width().max(1))) as u32;
-    let small =
-        image::imageops::resize(&image, PREVIEW_WIDTH, height.max(1), image::imageops::FilterType::Triangle);
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small).ok()?;
-    Some(STANDARD.encode(out))
 }
 
 /// A camera frame from the webview: a JPEG within [`MAX_FRAME_SIDE`].

@@ -289,28 +289,33 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
+        self.verify_with(|verifier, now| verifier.verify_image(image, now))
+    }
+
+    /// The verdict `check` gives with the lists cached on this device at the present time; the
+    /// unchecked verdict without a trust list.
+    fn verify_with(
+        &self,
+        check: impl FnOnce(&lists::ListVerifier<'_>, i64) -> shimin_core::verifier::Verdict,
+    ) -> Result<VerdictView, AppError> {
         let lists = match self.database().is_file() {
             true => CachedLists::load(&self.connect()?, &self.root_key())?,
             false => CachedLists::default(),
         };
-        Ok(verify(&lists, image, now()))
+        Ok(match lists.verifier() {
+            Some(verifier) => app::verdict_view(&check(&verifier, now())),
+            None => VerdictView {
+                check: app::unchecked_view(),
+                certificate: None,
+                attributes: Vec::new(),
+                signed_at: None,
+            },
+        })
     }
 
     /// The data directory, for the about screen and tests.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
-    }
-}
-
-fn verify(lists: &CachedLists, image: &[u8], now: i64) -> VerdictView {
-    match lists.verifier() {
-        Some(verifier) => app::verdict_view(&verifier.verify_image(image, now)),
-        None => VerdictView {
-            check: app::unchecked_view(),
-            certificate: None,
-            attributes: Vec::new(),
-            signed_at: None,
-        },
     }
 }
 

@@ -1,19 +1,22 @@
 //! Scanning presentation codes with the computer's own camera (desktop, `nokhwa`): the screen
-//! asks for one frame at a time and gets the picture to show and the verdict on it. Phones, and
-//! desktops whose camera the app cannot open, scan in the webview instead (`getUserMedia`, then
-//! `verify_image`). Frames are not kept: each is shown, read and dropped.
+//! asks for one frame at a time and gets the picture to show and the verdict on it, read from
+//! the frame's pixels. Phones, and desktops whose camera the app cannot open, scan in the webview
+//! instead (`getUserMedia`, then `verify_image`). Frames are not kept: each is shown, read and
+//! dropped. Also what the liveness check shares with scanning: opening the camera and the
+//! preview of a frame.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use shimin_core::liveness::FrameSource;
+use shimin_core::liveness::{Frame, FrameSource};
+use shimin_core::qr::{self, Effort, PixelFormat};
 use shimin_wire::wallet::ScanFrameView;
 
 use super::{AppError, WalletState};
 
-/// Frames are sent to the screen and read as JPEG at this quality (QR modules stay sharp).
-const SCAN_JPEG_QUALITY: u8 = 85;
+/// The scanner's preview is scaled to this width.
+const SCAN_PREVIEW_WIDTH: u32 = 480;
 
 /// A source of camera frames the app reads itself.
 pub(super) type PulledFrames = Box<dyn FrameSource + Send>;
@@ -39,6 +42,16 @@ pub(super) async fn native_camera() -> Option<PulledFrames> {
 #[cfg(any(target_os = "android", target_os = "ios"))]
 pub(super) async fn native_camera() -> Option<PulledFrames> {
     None
+}
+
+/// A small JPEG of `frame`, upright and `width` pixels wide, base64, for the screen to show.
+pub(super) fn preview(frame: &Frame, width: u32) -> Option<String> {
+    let image = shimin_face::upright_image(frame).ok()?;
+    let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width().max(1))) as u32;
+    let small = image::imageops::resize(&image, width, height.max(1), image::imageops::FilterType::Triangle);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small).ok()?;
+    Some(STANDARD.encode(out))
 }
 
 /// The scanning camera, while the verify screen scans.
@@ -71,6 +84,7 @@ impl WalletState {
     /// Opens the computer's camera for scanning; `false` when the app cannot read one itself
     /// (the screen then uses the webview's camera).
     pub async fn scan_camera_open(&self) -> bool {
+        // A camera still open from an earlier scan is released first: it is the same device.
         self.scan.open(None);
         self.scan.open(native_camera().await)
     }
@@ -91,9 +105,16 @@ impl WalletState {
                 }
             }
         };
-        let jpeg = shimin_face::encode_jpeg(&frame, SCAN_JPEG_QUALITY).map_err(|_| AppError::BadFrame)?;
-        let verdict = self.verify_image(&jpeg)?;
-        Ok(ScanFrameView { preview_jpeg_b64: STANDARD.encode(&jpeg), verdict })
+        let pixels = qr::Frame {
+            width: frame.width(),
+            height: frame.height(),
+            format: PixelFormat::Rgb8,
+            data: frame.rgb(),
+        };
+        // A live feed: the quick attempts only, the next frame is the better retry.
+        let verdict = self.verify_with(|verifier, now| verifier.verify_frame(&pixels, Effort::Quick, now))?;
+        let preview_jpeg_b64 = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
+        Ok(ScanFrameView { preview_jpeg_b64, verdict })
     }
 
     /// Releases the scanning camera.
@@ -139,11 +160,11 @@ mod tests {
             let jpeg = STANDARD.decode(shown.preview_jpeg_b64).expect("base64");
             let picture =
                 image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).expect("a JPEG");
-            assert_eq!(picture.width(), decode(ASTRONAUT).width(), "the frame is shown at its size");
+            assert_eq!(picture.width(), SCAN_PREVIEW_WIDTH, "the frame is shown, scaled for the screen");
             assert_eq!(
                 shown.verdict,
-                state.verify_image(&jpeg).expect("a verdict"),
-                "the verdict is the frame's"
+                state.verify_image(ASTRONAUT).expect("a verdict"),
+                "the verdict is the one on the same picture as a file"
             );
         }
         assert!(matches!(state.scan_camera_frame(), Err(AppError::BadFrame)), "the camera stopped");
