@@ -73,11 +73,7 @@ async fn every_screen_is_named_readable_and_reachable_by_keyboard() -> anyhow::R
     let _ = std::fs::remove_dir_all(&fresh);
 
     // A wallet with three certificates.
-    let data = workspace_root().join(format!("target/e2e-data/a11y-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let _world = wallet_world::prepare(&data);
-    let data_dir = data.display().to_string();
-    let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
+    let (data, _world, app) = wallet_world::open_app("a11y").await?;
     app.wait_for("#unlock").await?;
     audit(&app, "03-unlock").await?;
 

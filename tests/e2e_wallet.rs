@@ -35,11 +35,7 @@ async fn wait_cards(app: &AppSession, n: usize) -> anyhow::Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()> {
-    let data = workspace_root().join(format!("target/e2e-data/wallet-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let world = wallet_world::prepare(&data);
-    let data_dir = data.display().to_string();
-    let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
+    let (data, world, app) = wallet_world::open_app("wallet").await?;
 
     // A wallet exists: the PIN is asked for. A wrong one says so and loses nothing.
     app.wait_for("#unlock").await?;
@@ -141,6 +137,7 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.close().await?;
 
     // The language is kept: started again, the app asks for the PIN in English.
+    let data_dir = data.display().to_string();
     let again = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
     again.wait_for_text("#unlock-title", |t| t.contains("Unlock your wallet")).await?;
     again.close().await?;
