@@ -227,7 +227,7 @@ struct DccOutput {
 fn run(command: Command) -> Result<(String, u8), Exit> {
     match command {
         Command::CheckId { number } => {
-            let view = shimin_core::app::check_id_number(&CheckIdNumberRequest { input: number });
+            let view = shimin_core::views::check_id_number(&CheckIdNumberRequest { input: number });
             let ok = matches!(view, IdNumberCheckView::Valid { .. });
             Ok((json(&view)?, u8::from(!ok)))
         }

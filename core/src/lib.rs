@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-pub mod app;
+pub mod views;
 pub mod base45;
 pub mod cert;
 pub mod clock;

@@ -17,13 +17,13 @@ use crate::wallet::WalletState;
 /// Versions of the running app.
 #[tauri::command]
 pub fn app_info() -> AppInfoView {
-    shimin_core::app::app_info(env!("CARGO_PKG_VERSION"))
+    shimin_core::views::app_info(env!("CARGO_PKG_VERSION"))
 }
 
 /// Checks an identity number as the user types it.
 #[tauri::command]
 pub fn check_id_number(request: CheckIdNumberRequest) -> IdNumberCheckView {
-    shimin_core::app::check_id_number(&request)
+    shimin_core::views::check_id_number(&request)
 }
 
 /// Whether a wallet exists and is open.

@@ -1,5 +1,5 @@
 //! The Tauri shell: builds the app, registers the commands, and nothing more. Each command is a
-//! one-line delegation to `shimin_core::app` or to [`wallet`], which supplies the platform (the
+//! one-line delegation to `shimin_core::views` or to [`wallet`], which supplies the platform (the
 //! database file, the clock) to the core and the store.
 
 mod camera;

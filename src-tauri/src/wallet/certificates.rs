@@ -1,6 +1,6 @@
 //! The certificates of an open wallet: cards, detail with versions and check, and presenting one.
 
-use shimin_core::app;
+use shimin_core::views;
 use shimin_core::cert::types::names;
 use shimin_core::cert::{AttributeValue, CertificateId};
 use shimin_core::present::Presentation;
@@ -26,10 +26,10 @@ fn card(c: &StoredCertificate, check: Option<&Verdict>, now: i64) -> Certificate
         type_slug: c.certificate_type.slug().to_owned(),
         type_name: c.certificate_type.name().to_owned(),
         holder_name: c.holder_name().map(str::to_owned),
-        valid_from: app::day_text(c.valid_from),
-        valid_until: c.valid_to.map(app::last_day_text),
-        days_left: c.valid_to.and_then(|to| app::days_left(to, now)),
-        badge: app::badge(check, c.valid_to, now),
+        valid_from: views::day_text(c.valid_from),
+        valid_until: c.valid_to.map(views::last_day_text),
+        days_left: c.valid_to.and_then(|to| views::days_left(to, now)),
+        badge: views::badge(check, c.valid_to, now),
     }
 }
 
@@ -77,18 +77,18 @@ pub fn detail(
         .map(|v| VersionView {
             id: v.id.to_string(),
             version: v.id.version(),
-            valid_from: app::day_text(v.valid_from),
-            valid_until: v.valid_to.map(app::last_day_text),
+            valid_from: views::day_text(v.valid_from),
+            valid_until: v.valid_to.map(views::last_day_text),
             current: v.current,
-            imported_at: app::time_text(v.imported_at),
+            imported_at: views::time_text(v.imported_at),
         })
         .collect();
     Ok(CertificateDetailView {
         card: card(&c, verdict.as_ref(), now),
-        attributes: c.issued.disclosures.iter().map(|d| app::attribute_view(&d.name, &d.value)).collect(),
+        attributes: c.issued.disclosures.iter().map(|d| views::attribute_view(&d.name, &d.value)).collect(),
         issuer_name: issuer_from_list.or(issuer_printed),
         issuer_code: id.issuer().as_str().to_owned(),
-        check: verdict.as_ref().map_or_else(app::unchecked_view, app::check_view),
+        check: verdict.as_ref().map_or_else(views::unchecked_view, views::check_view),
         versions,
     })
 }
@@ -106,14 +106,14 @@ pub fn present(
     let id = parse_id(&request.id)?;
     let c = wallet.get(&id)?;
     let signed = Presentation::new(&c.issued)?
-        .disclose(&app::preset(request.preset))?
+        .disclose(&views::preset(request.preset))?
         .sign(wallet.device_key(), now)?;
     let qr = signed.to_qr().map_err(|_| AppError::Internal("the presentation does not fit a QR code"))?;
     if !request.refresh {
         wallet.log_presentation(&PresentationRecord {
             presented_at: now,
             certificate_id: id,
-            preset: app::preset_name(request.preset).to_owned(),
+            preset: views::preset_name(request.preset).to_owned(),
             disclosed: signed.disclosed_names().to_vec(),
         })?;
     }

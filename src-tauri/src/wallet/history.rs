@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-use shimin_core::app;
+use shimin_core::views;
 use shimin_core::cert::CertificateType;
 use shimin_store::Wallet;
 use shimin_wire::wallet::{ExportView, HistoryEntryView};
@@ -21,7 +21,7 @@ pub fn entries(wallet: &Wallet) -> Result<Vec<HistoryEntryView>, AppError> {
         .into_iter()
         .rev()
         .map(|r| HistoryEntryView {
-            presented_at: app::time_text(r.presented_at),
+            presented_at: views::time_text(r.presented_at),
             type_slug: CertificateType::from_type_code(r.certificate_id.type_code())
                 .map(|t| t.slug().to_owned()),
             certificate_id: r.certificate_id.to_string(),

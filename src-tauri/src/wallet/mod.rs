@@ -21,7 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
-use shimin_core::app;
+use shimin_core::views;
 use shimin_store::{PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, PresentRequest,
@@ -303,9 +303,9 @@ impl WalletState {
             false => CachedLists::default(),
         };
         Ok(match lists.verifier() {
-            Some(verifier) => app::verdict_view(&check(&verifier, now())),
+            Some(verifier) => views::verdict_view(&check(&verifier, now())),
             None => VerdictView {
-                check: app::unchecked_view(),
+                check: views::unchecked_view(),
                 certificate: None,
                 attributes: Vec::new(),
                 signed_at: None,
@@ -349,7 +349,7 @@ mod tests {
         assert!(state.history().expect("history").is_empty());
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
         let verdict = state.verify_image(b"not an image").expect("verdict");
-        assert_eq!(verdict.check, app::unchecked_view());
+        assert_eq!(verdict.check, views::unchecked_view());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,5 +1,5 @@
-//! The operations the app shell exposes, taking and returning wire types. The Tauri commands are
-//! one-line calls into this module; the conversion from domain types to views happens here.
+//! Domain values as the UI shows them: dates in China Standard Time, verdicts, checks, badges and
+//! attributes mapped to `wire` views, and the small stateless operations the shell exposes.
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
 use shimin_wire::wallet::{
