@@ -3,15 +3,22 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run test setup ui app backend lint fmt clippy unit e2e fuzz clean-ui
+.PHONY: run test setup ui build app backend lint fmt clippy unit e2e fuzz clean-ui
+
+# The one build both commands share: the whole workspace with its test targets, so that cargo
+# resolves every package's features the same way for `make run` and for `make test` (a build of
+# `-p shimin-app` alone, or without the tests' dev-dependencies, would unify features
+# differently and recompile much of the dependency tree). After either command, the other
+# rebuilds nothing that did not change.
+BUILD := $(CARGO) build --workspace --lib --bins --tests --locked
 
 ## make run: install what is missing, build, start the backend with demo data, open the app.
-run: setup ui app backend
+run: setup build
 	scripts/run.sh
 
 ## make test: install what is missing, build, then lint, fuzz the decoders for a bounded time, and
 ## run every test (unit, integration, E2E).
-test: setup ui app lint fuzz
+test: setup build lint fuzz
 	$(CARGO) test --workspace --locked --no-fail-fast
 
 setup:
@@ -20,11 +27,11 @@ setup:
 ui:
 	scripts/build-ui.sh
 
-app: ui
-	$(CARGO) build --locked -p shimin-app
+build: ui
+	$(BUILD)
 
-backend:
-	$(CARGO) build --locked -p shimin-backend
+# The app and the backend are parts of the one build.
+app backend: build
 
 lint: fmt clippy
 
@@ -34,8 +41,8 @@ fmt:
 clippy: ui
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-e2e: setup app
-	$(CARGO) test --locked -p shimin-tests
+e2e: setup build
+	$(CARGO) test --workspace --locked --no-fail-fast --test 'e2e_*'
 
 # Each decoder target runs for a bounded time (FUZZ_SECONDS each); a crash fails the build and
 # leaves the input under fuzz/artifacts/.

@@ -2,18 +2,21 @@
 //! attributes mapped to `wire` views, and the small stateless operations the shell exposes.
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
+use shimin_wire::sync::ReminderView;
 use shimin_wire::wallet::{
-    AttributeView, CheckView, ListAgeView, OutcomeView, PresentedCertificateView, PresetView, ReasonView,
-    StatusBadge, ValueView, VerdictView,
+    AttributeView, CertificateCardView, CertificateDetailView, CheckView, HistoryEntryView, ListAgeView,
+    OutcomeView, PresentedCertificateView, PresetView, ReasonView, StatusBadge, ValueView, VerdictView,
+    VersionView,
 };
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::cert::AttributeValue;
-use crate::cert::types::CHINA_UTC_OFFSET_HOURS;
+use crate::cert::types::{CHINA_UTC_OFFSET_HOURS, names};
 use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
 use crate::present::Preset;
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
+use crate::wallet::{PresentationRecord, ReminderRecord, StoredCertificate};
 
 /// A certificate ending within this many days is "expiring soon".
 pub const EXPIRING_SOON_DAYS: i64 = 30;
@@ -91,7 +94,7 @@ pub fn attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
 }
 
 fn value_of(a: verifier::AttributeView) -> AttributeView {
-    let is_photo = a.name == crate::cert::types::names::PHOTO;
+    let is_photo = a.name == names::PHOTO;
     let value = match a.value {
         verifier::ValueView::Text(text) => ValueView::Text { text },
         verifier::ValueView::Date(date) => ValueView::Date { date },
@@ -218,6 +221,82 @@ pub fn badge(check: Option<&Verdict>, valid_to: Option<i64>, now: i64) -> Status
             Outcome::Valid if left.is_some_and(|d| d <= EXPIRING_SOON_DAYS) => StatusBadge::ExpiringSoon,
             Outcome::Valid => StatusBadge::Valid,
         }
+    }
+}
+
+/// The verify screen's verdict when no trust list is held: nothing could be checked.
+pub fn unchecked_verdict_view() -> VerdictView {
+    VerdictView { check: unchecked_view(), certificate: None, attributes: Vec::new(), signed_at: None }
+}
+
+/// A certificate's card: its type, holder, validity and the badge of `check` (the wallet's own
+/// check against the lists held, `None` without a trust list) at `now`.
+pub fn card_view(c: &StoredCertificate, check: Option<&Verdict>, now: i64) -> CertificateCardView {
+    CertificateCardView {
+        id: c.id.to_string(),
+        type_slug: c.certificate_type.slug().to_owned(),
+        type_name: c.certificate_type.name().to_owned(),
+        holder_name: c.holder_name().map(str::to_owned),
+        valid_from: day_text(c.valid_from),
+        valid_until: c.valid_to.map(last_day_text),
+        days_left: c.valid_to.and_then(|to| days_left(to, now)),
+        badge: badge(check, c.valid_to, now),
+    }
+}
+
+/// A stored version of a certificate, for the detail screen's list of versions.
+pub fn version_view(v: &StoredCertificate) -> VersionView {
+    VersionView {
+        id: v.id.to_string(),
+        version: v.id.version(),
+        valid_from: day_text(v.valid_from),
+        valid_until: v.valid_to.map(last_day_text),
+        current: v.current,
+        imported_at: time_text(v.imported_at),
+    }
+}
+
+/// The detail screen: the card, every attribute, the issuer (named by the trust list, else by
+/// the certificate's own field), the check and the `versions` (newest first).
+pub fn detail_view(
+    c: &StoredCertificate,
+    check: Option<&Verdict>,
+    versions: &[StoredCertificate],
+    now: i64,
+) -> CertificateDetailView {
+    let issuer_from_list = check.and_then(|v| v.certificate.as_ref()).map(|c| c.issuer_name.clone());
+    let issuer_printed = match c.attribute(names::ISSUER_NAME) {
+        Some(AttributeValue::Text(name)) => Some(name.clone()),
+        _ => None,
+    };
+    CertificateDetailView {
+        card: card_view(c, check, now),
+        attributes: c.issued.disclosures.iter().map(|d| attribute_view(&d.name, &d.value)).collect(),
+        issuer_name: issuer_from_list.or(issuer_printed),
+        issuer_code: c.id.issuer().as_str().to_owned(),
+        check: check.map_or_else(unchecked_view, check_view),
+        versions: versions.iter().map(version_view).collect(),
+    }
+}
+
+/// One line of the presentation history.
+pub fn history_entry_view(r: &PresentationRecord) -> HistoryEntryView {
+    HistoryEntryView {
+        presented_at: time_text(r.presented_at),
+        type_slug: CertificateType::from_type_code(r.certificate_id.type_code()).map(|t| t.slug().to_owned()),
+        certificate_id: r.certificate_id.to_string(),
+        preset: r.preset.clone(),
+        disclosed: r.disclosed.clone(),
+    }
+}
+
+/// A reminder as the wallet shows it: whole days from `now` to the expiry.
+pub fn reminder_view(r: &ReminderRecord, now: i64) -> ReminderView {
+    ReminderView {
+        days_left: (r.expires_at - now) / 86_400,
+        certificate_id: r.certificate_id.clone(),
+        type_slug: r.certificate_type.clone(),
+        expires_at: r.expires_at,
     }
 }
 

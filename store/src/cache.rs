@@ -96,6 +96,24 @@ pub fn pinned_root_key(conn: &Connection) -> Result<Option<VerifyingKey>, StoreE
         .transpose()
 }
 
+/// The cached trust list as persisted, unverified; `None` if none is cached.
+///
+/// # Errors
+/// A database error.
+pub fn trust_list_bytes(conn: &Connection) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(conn.query_row("SELECT bytes FROM trust_list WHERE id = 1", [], |r| r.get(0)).optional()?)
+}
+
+/// Every cached status list as persisted, unverified, by URI.
+///
+/// # Errors
+/// A database error.
+pub fn status_list_bytes(conn: &Connection) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut stmt = conn.prepare("SELECT bytes FROM status_lists ORDER BY uri")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// The cached trust list, verified again with the national `root_key`; `None` if none is cached.
 ///
 /// # Errors
@@ -104,9 +122,7 @@ pub fn load_trust_list(
     conn: &Connection,
     root_key: &VerifyingKey,
 ) -> Result<Option<CachedCopy<VerifiedTrustList>>, StoreError> {
-    let bytes: Option<Vec<u8>> =
-        conn.query_row("SELECT bytes FROM trust_list WHERE id = 1", [], |r| r.get(0)).optional()?;
-    bytes
+    trust_list_bytes(conn)?
         .map(|b| CachedCopy::from_bytes(&b, root_key).map_err(|_| StoreError::CachedList("trust list")))
         .transpose()
 }
@@ -137,9 +153,7 @@ pub fn load_status_lists(
     conn: &Connection,
     trust: &shimin_core::trust::VerifiedTrustList,
 ) -> Result<Vec<CachedCopy<VerifiedStatusList>>, StoreError> {
-    let mut stmt = conn.prepare("SELECT bytes FROM status_lists ORDER BY uri")?;
-    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(rows
+    Ok(status_list_bytes(conn)?
         .iter()
         .filter_map(|bytes| CachedCopy::from_bytes_with(bytes, |signed| trust.status_list_key(signed)).ok())
         .collect())

@@ -8,10 +8,10 @@
 //! certificates.
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use shimin_core::cert::types::names;
 use shimin_core::cert::{
-    AttributeValue, CertificateId, CertificateType, HolderId, IssuedCertificate, VerifiedCertificate,
+    AttributeValue, CertificateId, CertificateType, IssuedCertificate, VerifiedCertificate,
 };
+use shimin_core::wallet::{ImportOutcome, Search, StoredCertificate};
 
 use crate::blob;
 use crate::error::{ImportError, StoreError};
@@ -21,75 +21,6 @@ const TABLE: &str = "certificates";
 const COLUMNS: &str = "id, valid_from, valid_to, is_current, imported_at, sealed";
 /// Soonest expiry first; certificates that never expire last.
 const BY_EXPIRY: &str = "ORDER BY valid_to IS NULL, valid_to, id";
-
-/// A certificate as stored, decrypted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCertificate {
-    /// The identifier, with its version.
-    pub id: CertificateId,
-    /// The certificate type.
-    pub certificate_type: CertificateType,
-    /// Start of validity (Unix seconds).
-    pub valid_from: i64,
-    /// End of validity (Unix seconds, exclusive), `None` for no end.
-    pub valid_to: Option<i64>,
-    /// Whether this is the current version (older versions are kept when renewed).
-    pub current: bool,
-    /// When it was imported (Unix seconds).
-    pub imported_at: i64,
-    /// The issuer-signed bytes and every salted attribute.
-    pub issued: IssuedCertificate,
-}
-
-impl StoredCertificate {
-    /// The value of the attribute `name`, if the certificate has it.
-    pub fn attribute(&self, name: &str) -> Option<&AttributeValue> {
-        self.issued.disclosures.iter().find(|d| d.name == name).map(|d| &d.value)
-    }
-
-    /// The holder's name (a person's name, or a company's), if the certificate has one.
-    pub fn holder_name(&self) -> Option<&str> {
-        match self.attribute(names::NAME) {
-            Some(AttributeValue::Text(name)) => Some(name),
-            _ => None,
-        }
-    }
-
-    fn matches_text(&self, needle: &str) -> bool {
-        let needle = needle.to_lowercase();
-        self.certificate_type.name().contains(&needle)
-            || self.issued.disclosures.iter().any(|d| match &d.value {
-                AttributeValue::Text(text) => text.to_lowercase().contains(&needle),
-                _ => false,
-            })
-    }
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportOutcome {
-    /// A certificate the wallet did not have.
-    Added,
-    /// A newer version of a stored certificate; the previous one is kept, no longer current.
-    Renewed {
-        /// The version that was current before.
-        previous_version: u16,
-    },
-    /// This exact version was already stored; nothing changed.
-    AlreadyStored,
-}
-
-/// What to look for among the current certificates; empty fields match everything.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    /// Only this type.
-    pub certificate_type: Option<CertificateType>,
-    /// Only certificates of this holder (ID number or credit code), via the keyed holder index.
-    pub holder: Option<HolderId>,
-    /// Text contained (case-insensitively) in any text attribute — a name, an address — or in
-    /// the type's name.
-    pub text: Option<String>,
-}
 
 /// A row about to be written; built from a verified certificate.
 #[derive(Debug)]

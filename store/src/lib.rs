@@ -9,10 +9,13 @@ mod log;
 pub mod schema;
 mod sync;
 mod wallet;
+mod wallet_store;
 
-pub use certificates::{ImportOutcome, Search, StoredCertificate};
 pub use error::{ImportError, KeyError, StoreError};
 pub use keys::{DataKey, KeyWrapper, PinWrapper, WrappedKey};
-pub use log::PresentationRecord;
-pub use sync::{Enrolment, NotificationRecord, OutboxRecord, ReminderRecord, SyncProgress};
+pub use shimin_core::wallet::{
+    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
+    StoredCertificate, SyncProgress,
+};
 pub use wallet::Wallet;
+pub use wallet_store::CachedLists;

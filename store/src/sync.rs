@@ -5,65 +5,10 @@
 
 use rusqlite::{OptionalExtension, params};
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::wallet::{Enrolment, NotificationRecord, OutboxRecord, ReminderRecord, SyncProgress};
 
 use crate::error::StoreError;
 use crate::wallet::Wallet;
-
-/// Where this wallet is enrolled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enrolment {
-    /// The backend's base URL, e.g. `http://127.0.0.1:8787`.
-    pub backend_url: String,
-    /// The device id the backend gave at registration.
-    pub device_id: i64,
-    /// The national root key, pinned when the device was enrolled; trust lists must verify
-    /// under it.
-    pub root_key: VerifyingKey,
-}
-
-/// A reminder as kept: a certificate expiring soon.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReminderRecord {
-    /// The certificate's identifier.
-    pub certificate_id: String,
-    /// The type's slug.
-    pub certificate_type: String,
-    /// When it expires (Unix seconds).
-    pub expires_at: i64,
-}
-
-/// A notification as kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotificationRecord {
-    /// The server's number for it.
-    pub id: i64,
-    /// When it was created (Unix seconds).
-    pub created_at: i64,
-    /// The text.
-    pub message: String,
-}
-
-/// An outbox item waiting for the server's receipt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxRecord {
-    /// The idempotency key it was queued with.
-    pub idempotency_key: String,
-    /// What it is.
-    pub kind: String,
-    /// JSON text.
-    pub payload: String,
-}
-
-/// How far sync has come.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SyncProgress {
-    /// The cursor to pull from (`None` before the first pull).
-    pub cursor: Option<String>,
-    /// When the last complete sync finished.
-    pub last_sync_at: Option<i64>,
-    /// Items waiting in the outbox.
-    pub pending_outbox: u64,
-}
 
 const TABLE: &str = "sync_state";
 

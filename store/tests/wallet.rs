@@ -485,7 +485,8 @@ fn presentations_are_logged_without_values_and_exported_as_json_lines() {
     assert_eq!(wallet.presentation_log().expect("log"), vec![earlier.clone(), later.clone()]);
 
     let mut out = Vec::new();
-    assert_eq!(wallet.export_presentation_log(&mut out).expect("export"), 2);
+    // The export is the wallet's use case, over this store.
+    assert_eq!(shimin_core::wallet::history::export(&wallet, &mut out).expect("export"), 2);
     let text = String::from_utf8(out).expect("utf-8");
     let lines: Vec<serde_json::Value> =
         text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();

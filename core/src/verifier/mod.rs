@@ -20,9 +20,9 @@ mod verdict;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::cert::{CertificatePayload, Disclosure};
+use crate::cert::{CertificatePayload, Disclosure, IssuedCertificate};
 use crate::cose::{CoseError, CwtClaims, Sign1};
-use crate::crypto::{self, SigningPurpose};
+use crate::crypto::{self, SigningPurpose, VerifyingKey};
 use crate::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, WireError};
 use crate::qr::{self, Effort, Frame};
 use crate::status_list::{Status, StatusListError, VerifiedStatusList};
@@ -111,6 +111,28 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
 
     /// Verifies presentation `text` at `now` (Unix seconds).
     pub fn verify_text(&self, text: &str, now: i64) -> Verdict {
+        self.verdict(now, |f| self.check_text(text, now, f))
+    }
+
+    /// The wallet's own check of a certificate it holds for the device whose public key is
+    /// `device`, at `now`: every check a verifier makes of a presentation disclosing all of its
+    /// attributes — issuer signature and trust, validity, status, each attribute against its
+    /// digest — and, instead of a device signature, that the certificate is bound to `device`
+    /// (otherwise [`Reason::DeviceSignatureBad`]: this device could not present it). Nothing is
+    /// signed: the verdict equals the one a verifier would give to a fresh presentation by this
+    /// device, without the cost of making one.
+    pub fn verify_issued(&self, issued: &IssuedCertificate, device: &VerifyingKey, now: i64) -> Verdict {
+        self.verdict(now, |f| {
+            let (payload, _) = self.check_certificate(&issued.signed, &issued.disclosures, now, f)?;
+            if payload.device_key != *device {
+                f.reasons.push(Reason::DeviceSignatureBad);
+            }
+            Ok(())
+        })
+    }
+
+    /// The verdict of `check` at `now`, with the trust list's age.
+    fn verdict(&self, now: i64, check: impl FnOnce(&mut Findings) -> Result<(), Reason>) -> Verdict {
         let mut f = Findings {
             reasons: Vec::new(),
             certificate: None,
@@ -122,7 +144,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         if trust_age.stale {
             f.reasons.push(Reason::TrustListStale { age_seconds: trust_age.age_seconds });
         }
-        if let Err(reason) = self.check(text, now, &mut f) {
+        if let Err(reason) = check(&mut f) {
             f.reasons.push(reason);
         }
         Verdict {
@@ -165,11 +187,28 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         }
     }
 
-    /// The checks; `Err` is a finding after which nothing more can be read.
-    fn check(&self, text: &str, now: i64, f: &mut Findings) -> Result<(), Reason> {
+    /// The checks of a presentation's text; `Err` is a finding after which nothing more can be
+    /// read.
+    fn check_text(&self, text: &str, now: i64, f: &mut Findings) -> Result<(), Reason> {
         let wire =
             PresentationWire::from_text(text, self.policy.max_decompressed_len).map_err(wire_reason)?;
-        let message = Sign1::decode(&wire.issuer_signed).map_err(|_| Reason::BadCoseStructure)?;
+        let (payload, payload_bytes) =
+            self.check_certificate(&wire.issuer_signed, &wire.disclosures, now, f)?;
+        self.check_device(&wire, &payload, &payload_bytes, now, f);
+        Ok(())
+    }
+
+    /// The checks of an issuer-signed certificate and the attributes shown with it, shared by
+    /// presentations and the wallet's own check; answers the payload and its signed bytes for the
+    /// device binding.
+    fn check_certificate(
+        &self,
+        issuer_signed: &[u8],
+        disclosures: &[Disclosure],
+        now: i64,
+        f: &mut Findings,
+    ) -> Result<(CertificatePayload, Vec<u8>), Reason> {
+        let message = Sign1::decode(issuer_signed).map_err(|_| Reason::BadCoseStructure)?;
         let key_id = message.key_id().ok_or(Reason::UnknownKeyId)?;
         let entry = self.trust.list().entry(key_id).ok_or(Reason::UnknownKeyId)?;
         let payload_bytes = message
@@ -190,9 +229,8 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             f.reasons.push(Reason::Expired { expired_at });
         }
         self.check_status(&payload, now, f);
-        check_disclosures(&payload, &wire.disclosures, f);
-        self.check_device(&wire, &payload, payload_bytes, now, f);
-        Ok(())
+        check_disclosures(&payload, disclosures, f);
+        Ok((payload, payload_bytes.to_vec()))
     }
 
     fn check_issuer(&self, entry: &IssuerEntry, payload: &CertificatePayload, f: &mut Findings) {

@@ -1,10 +1,10 @@
 //! The certificates of an open wallet: cards, detail with versions and check, and presenting one.
 
-use shimin_core::views;
 use shimin_core::cert::types::names;
 use shimin_core::cert::{AttributeValue, CertificateId};
 use shimin_core::present::Presentation;
 use shimin_core::verifier::Verdict;
+use shimin_core::views;
 use shimin_store::{PresentationRecord, Search, StoredCertificate, Wallet};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, PresentRequest, PresentationView, VersionView,

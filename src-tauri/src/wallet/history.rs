@@ -4,8 +4,8 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-use shimin_core::views;
 use shimin_core::cert::CertificateType;
+use shimin_core::views;
 use shimin_store::Wallet;
 use shimin_wire::wallet::{ExportView, HistoryEntryView};
 
@@ -39,6 +39,9 @@ pub fn export(wallet: &Wallet, dir: &Path, now: i64) -> Result<ExportView, AppEr
     std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("shimin-presentations-{now}.jsonl"));
     let mut out = BufWriter::new(File::create(&path)?);
-    let lines = wallet.export_presentation_log(&mut out)?;
+    let lines = shimin_core::wallet::history::export(wallet, &mut out).map_err(|e| match e {
+        shimin_core::wallet::WalletError::Io(io) => AppError::Io(io),
+        _ => AppError::Internal("the presentation log could not be exported"),
+    })?;
     Ok(ExportView { path: path.display().to_string(), lines })
 }

@@ -1,0 +1,166 @@
+//! What the wallet's use cases need from the national backend: the [`Backend`] trait, one method
+//! per API call, implemented over HTTP by `shimin-client` (and by a scripted double in core's
+//! tests), and the [`BackendError`] every call answers with.
+//!
+//! The trait's futures are `Send`, so a use case can run on any task of a multi-threaded runtime
+//! (the app's Tauri commands, the background sync loop).
+
+use std::future::Future;
+
+use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
+use shimin_wire::error::ErrorCode;
+
+use crate::crypto::{SigningKey, VerifyingKey};
+use crate::liveness::Challenge;
+
+/// Why a backend call failed. Never carries personal data: the server's error code, not its
+/// body.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// No connection, a timeout, or the connection broke: try again later.
+    #[error("the backend could not be reached: {0}")]
+    Network(String),
+    /// The server failed (5xx) or is limiting us (429): try again later.
+    #[error("the backend is unavailable (HTTP {status})")]
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error code, when it sent one.
+        code: Option<ErrorCode>,
+    },
+    /// The device token is missing, expired or revoked (401): get a new one.
+    #[error("the device is not signed in")]
+    Unauthorized,
+    /// The server refused the request (other 4xx): trying again will not help.
+    #[error("the backend refused the request (HTTP {status}, {code:?})")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error code.
+        code: ErrorCode,
+    },
+    /// The answer is not what the API promises.
+    #[error("the backend's answer is malformed: {0}")]
+    Malformed(&'static str),
+    /// A URL is not one of this backend's.
+    #[error("the URL is not on this backend")]
+    ForeignUrl,
+    /// Signing the challenge failed.
+    #[error("could not sign: {0}")]
+    Sign(String),
+}
+
+impl BackendError {
+    /// Whether the same call may succeed later (network trouble, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, BackendError::Network(_) | BackendError::Unavailable { .. })
+    }
+
+    /// The server's error code, if it sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            BackendError::Refused { code, .. } => Some(*code),
+            BackendError::Unavailable { code, .. } => *code,
+            _ => None,
+        }
+    }
+}
+
+/// A liveness challenge from the server, parsed: the check to answer and the session to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessChallenge {
+    /// The check the evidence answers.
+    pub check_id: i64,
+    /// The nonce, actions and time limit for the on-device session.
+    pub challenge: Challenge,
+}
+
+/// The national backend's API as the wallet uses it.
+pub trait Backend: Sync {
+    /// The base URL, which an enrolment records.
+    fn base_url(&self) -> &str;
+
+    /// The national root key (pinned by the wallet at enrolment).
+    fn root_key(&self) -> impl Future<Output = Result<VerifyingKey, BackendError>> + Send;
+
+    /// The current signed trust list.
+    fn trust_list(&self) -> impl Future<Output = Result<Vec<u8>, BackendError>> + Send;
+
+    /// The signed status list published at `uri` ([`BackendError::ForeignUrl`] for one that is
+    /// not on this backend).
+    fn status_list(&self, uri: &str) -> impl Future<Output = Result<Vec<u8>, BackendError>> + Send;
+
+    /// Registers `device_key` for the citizen `id_number` with a one-time enrolment code; the
+    /// device's id.
+    fn register_device(
+        &self,
+        id_number: &str,
+        enrolment_code: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> impl Future<Output = Result<i64, BackendError>> + Send;
+
+    /// Signs in as device `device_id` with its key: a bearer token.
+    fn sign_in(
+        &self,
+        device_id: i64,
+        device_key: &SigningKey,
+    ) -> impl Future<Output = Result<String, BackendError>> + Send;
+
+    /// One page of the pull, from `cursor`.
+    fn pull(
+        &self,
+        token: &str,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<SyncPullResponse, BackendError>> + Send;
+
+    /// Pushes outbox items; the receipts of those the server recorded.
+    fn push(
+        &self,
+        token: &str,
+        items: Vec<OutboxItem>,
+    ) -> impl Future<Output = Result<SyncPushResponse, BackendError>> + Send;
+
+    /// Unregisters device `device_id` of the signed-in citizen and revokes its tokens.
+    fn remove_device(
+        &self,
+        token: &str,
+        device_id: i64,
+    ) -> impl Future<Output = Result<(), BackendError>> + Send;
+
+    /// A liveness challenge for enrolling `device_key` as a device of the citizen `id_number`.
+    fn liveness_enrolment_challenge(
+        &self,
+        id_number: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> impl Future<Output = Result<LivenessChallenge, BackendError>> + Send;
+
+    /// Answers an enrolment check with signed evidence; the new device's id when it passed.
+    fn answer_liveness_enrolment(
+        &self,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> impl Future<Output = Result<i64, BackendError>> + Send;
+
+    /// The open registration cases naming the signed-in citizen.
+    fn identity_requests(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<Vec<IdentityRequestView>, BackendError>> + Send;
+
+    /// A liveness challenge to confirm the citizen's part in registration case `case_id`.
+    fn case_challenge(
+        &self,
+        token: &str,
+        case_id: i64,
+    ) -> impl Future<Output = Result<LivenessChallenge, BackendError>> + Send;
+
+    /// Answers a case check with signed evidence.
+    fn answer_case(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> impl Future<Output = Result<(), BackendError>> + Send;
+}

@@ -1,0 +1,93 @@
+//! The certificates of an open wallet: cards, the detail with its versions and check, and
+//! presenting one as a QR code.
+
+use shimin_wire::wallet::{CertificateCardView, CertificateDetailView, PresentRequest, PresentationView};
+
+use super::error::WalletError;
+use super::lists::Lists;
+use super::store::{PresentationRecord, Search, WalletStore};
+use crate::cert::CertificateId;
+use crate::present::Presentation;
+use crate::views;
+
+/// Pixels per module of the SVG QR code before CSS scales it.
+const QR_MODULE_PX: u32 = 4;
+
+fn parse_id(id: &str) -> Result<CertificateId, WalletError> {
+    CertificateId::parse(id).map_err(|_| WalletError::BadRequest)
+}
+
+/// The current certificates matching `query` (all when blank), soonest expiry first, each with
+/// the badge of its check against `lists` at `now`.
+///
+/// # Errors
+/// [`WalletError::Store`] for a damaged wallet.
+pub fn cards<S: WalletStore + ?Sized>(
+    store: &S,
+    lists: &Lists,
+    query: &str,
+    now: i64,
+) -> Result<Vec<CertificateCardView>, WalletError> {
+    let query = query.trim();
+    let found = if query.is_empty() {
+        store.certificates()?
+    } else {
+        store.search(&Search { text: Some(query.to_owned()), ..Search::default() })?
+    };
+    let device = store.device_key().verifying_key();
+    Ok(found
+        .iter()
+        .map(|c| views::card_view(c, lists.check(&c.issued, &device, now).as_ref(), now))
+        .collect())
+}
+
+/// Everything about the certificate `id`: its card, attributes, issuer, check and versions.
+///
+/// # Errors
+/// [`WalletError::BadRequest`] for a malformed identifier, [`WalletError::NotFound`].
+pub fn detail<S: WalletStore + ?Sized>(
+    store: &S,
+    lists: &Lists,
+    id: &str,
+    now: i64,
+) -> Result<CertificateDetailView, WalletError> {
+    let id = parse_id(id)?;
+    let certificate = store.certificate(&id)?;
+    let device = store.device_key().verifying_key();
+    let verdict = lists.check(&certificate.issued, &device, now);
+    let versions = store.versions(&id)?;
+    Ok(views::detail_view(&certificate, verdict.as_ref(), &versions, now))
+}
+
+/// Signs a presentation of the certificate with the device key at `now` and draws its QR code;
+/// logs it unless it is a redraw (`request.refresh`) of a code already shown.
+///
+/// # Errors
+/// [`WalletError::PresetNotApplicable`], [`WalletError::NotFound`], or a signing or storage
+/// failure.
+pub fn present<S: WalletStore + ?Sized>(
+    store: &mut S,
+    request: &PresentRequest,
+    now: i64,
+) -> Result<PresentationView, WalletError> {
+    let id = parse_id(&request.id)?;
+    let certificate = store.certificate(&id)?;
+    let signed = Presentation::new(&certificate.issued)?
+        .disclose(&views::preset(request.preset))?
+        .sign(store.device_key(), now)?;
+    let qr = signed.to_qr().map_err(|_| WalletError::Internal("the presentation does not fit a QR code"))?;
+    if !request.refresh {
+        store.log_presentation(&PresentationRecord {
+            presented_at: now,
+            certificate_id: id,
+            preset: views::preset_name(request.preset).to_owned(),
+            disclosed: signed.disclosed_names().to_vec(),
+        })?;
+    }
+    Ok(PresentationView {
+        qr_svg: qr.to_svg(QR_MODULE_PX),
+        qr_version: qr.version(),
+        refresh_in_secs: signed.seconds_until_refresh(now),
+        disclosed: signed.disclosed_names().to_vec(),
+    })
+}

@@ -1,0 +1,152 @@
+//! The wallet use cases' error, and the small public [`CommandError`] the UI receives. Neither
+//! carries personal data: the store's and the core's errors name tables, steps and attribute
+//! names, never values.
+
+use shimin_wire::ipc::CommandError;
+use shimin_wire::sync::SyncProblemView;
+
+use super::store::StorageError;
+use super::sync::SyncFailure;
+use crate::present::PresentError;
+
+/// Why a wallet use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    /// The request does not parse (e.g. a malformed certificate identifier).
+    #[error("the request could not be understood")]
+    BadRequest,
+    /// A new PIN must be exactly six digits.
+    #[error("a PIN must be six digits")]
+    InvalidPin,
+    /// The PIN does not open the wallet.
+    #[error("wrong PIN")]
+    WrongPin,
+    /// There is no wallet yet.
+    #[error("no wallet on this device")]
+    NoWallet,
+    /// A wallet already exists.
+    #[error("a wallet already exists")]
+    WalletExists,
+    /// The wallet is locked.
+    #[error("the wallet is locked")]
+    Locked,
+    /// No certificate has this identifier.
+    #[error("no such certificate")]
+    NotFound,
+    /// The preset needs an attribute the certificate does not have.
+    #[error("the preset does not apply to this certificate")]
+    PresetNotApplicable,
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(StorageError),
+    /// A presentation could not be made.
+    #[error("presentation: {0}")]
+    Present(PresentError),
+    /// A file could not be read or written.
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The identity number is not a valid one.
+    #[error("invalid identity number")]
+    InvalidIdNumber,
+    /// No backend is configured.
+    #[error("no backend is configured")]
+    NoBackend,
+    /// The device is not enrolled with the backend.
+    #[error("this device is not enrolled")]
+    NotEnrolled,
+    /// The backend refused the enrolment code.
+    #[error("the backend refused the enrolment")]
+    EnrolmentRefused,
+    /// Talking to the backend failed.
+    #[error("backend: {0}")]
+    Backend(SyncFailure),
+    /// The backend's liveness check did not pass.
+    #[error("the liveness check did not pass")]
+    LivenessRejected,
+    /// The registry has no photo of the citizen to compare with.
+    #[error("no registry photo")]
+    NoRegistryPhoto,
+    /// Today's liveness attempts are used up.
+    #[error("too many liveness attempts today")]
+    TooManyAttempts,
+    /// No liveness check is running.
+    #[error("no liveness check is running")]
+    NoLivenessCheck,
+    /// A camera frame could not be read.
+    #[error("a camera frame could not be read")]
+    BadFrame,
+    /// It was done already (enrolled, confirmed).
+    #[error("already done")]
+    AlreadyDone,
+    /// Something that should not happen (a poisoned lock, a QR code too large).
+    #[error("internal: {0}")]
+    Internal(&'static str),
+}
+
+impl From<StorageError> for WalletError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => WalletError::NotFound,
+            StorageError::NotEnrolled => WalletError::NotEnrolled,
+            other => WalletError::Store(other),
+        }
+    }
+}
+
+impl From<PresentError> for WalletError {
+    fn from(e: PresentError) -> Self {
+        match e {
+            PresentError::PresetNotApplicable(_) => WalletError::PresetNotApplicable,
+            other => WalletError::Present(other),
+        }
+    }
+}
+
+impl WalletError {
+    /// The detail worth a line in the app's log when the UI only gets a code: storage, file,
+    /// backend and internal failures. `None` for an answer the user's input explains.
+    pub fn log_line(&self) -> Option<String> {
+        match self {
+            WalletError::Store(_)
+            | WalletError::Io(_)
+            | WalletError::Backend(_)
+            | WalletError::Present(_)
+            | WalletError::Internal(_) => Some(self.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl From<WalletError> for CommandError {
+    fn from(e: WalletError) -> Self {
+        match e {
+            WalletError::BadRequest => CommandError::BadRequest,
+            WalletError::InvalidPin => CommandError::InvalidPin,
+            WalletError::WrongPin => CommandError::WrongPin,
+            WalletError::NoWallet => CommandError::NoWallet,
+            WalletError::WalletExists => CommandError::WalletExists,
+            WalletError::Locked => CommandError::Locked,
+            WalletError::NotFound => CommandError::NotFound,
+            WalletError::PresetNotApplicable => CommandError::PresetNotApplicable,
+            WalletError::Store(_) | WalletError::Io(_) => CommandError::Storage,
+            WalletError::InvalidIdNumber => CommandError::InvalidIdNumber,
+            WalletError::NoBackend => CommandError::NoBackend,
+            WalletError::NotEnrolled => CommandError::NotEnrolled,
+            WalletError::EnrolmentRefused => CommandError::EnrolmentRefused,
+            WalletError::LivenessRejected => CommandError::LivenessRejected,
+            WalletError::NoRegistryPhoto => CommandError::NoRegistryPhoto,
+            WalletError::TooManyAttempts => CommandError::TooManyAttempts,
+            WalletError::NoLivenessCheck => CommandError::NoLivenessCheck,
+            WalletError::BadFrame => CommandError::BadFrame,
+            WalletError::AlreadyDone => CommandError::AlreadyDone,
+            WalletError::Backend(failure) => match failure.problem() {
+                SyncProblemView::Offline => CommandError::Offline,
+                SyncProblemView::ServerUnavailable => CommandError::ServerUnavailable,
+                SyncProblemView::Storage => CommandError::Storage,
+                SyncProblemView::DeviceRefused => CommandError::EnrolmentRefused,
+                SyncProblemView::BadData => CommandError::BadData,
+            },
+            WalletError::Present(_) | WalletError::Internal(_) => CommandError::Internal,
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The liveness check's exchanges with the backend, for its two purposes: enrolling this device
+//! instead of with a one-time code, and confirming the citizen's part in a company registration
+//! case. The capture itself (camera frames, face models, the session) is the platform's and
+//! `shimin-face`'s; here are the rules around it: who may start which check, what is signed with
+//! the device key, what is recorded when the backend passes it, and what each refusal means to
+//! the user.
+
+use shimin_wire::backend::IdentityRequestView;
+use shimin_wire::error::ErrorCode;
+use shimin_wire::liveness::LivenessPurposeView;
+
+use super::backend::{Backend, BackendError, LivenessChallenge};
+use super::error::WalletError;
+use super::store::{Enrolment, WalletStore};
+use super::sync::{SyncFailure, sign_in};
+use crate::IdNumber;
+use crate::liveness::Evidence;
+
+/// What a check is for, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Register this device for the citizen with this ID number.
+    Enrolment(IdNumber),
+    /// Confirm the citizen's part in this registration case.
+    Case(i64),
+}
+
+impl Purpose {
+    /// Parses what the screen asked for.
+    ///
+    /// # Errors
+    /// [`WalletError::InvalidIdNumber`].
+    pub fn parse(view: &LivenessPurposeView) -> Result<Self, WalletError> {
+        Ok(match view {
+            LivenessPurposeView::Enrolment { id_number } => Purpose::Enrolment(
+                IdNumber::parse(id_number.trim()).map_err(|_| WalletError::InvalidIdNumber)?,
+            ),
+            LivenessPurposeView::Case { case_id } => Purpose::Case(*case_id),
+        })
+    }
+
+    /// Whether passing the check enrols this device (and a first sync round should follow).
+    pub fn enrols(&self) -> bool {
+        matches!(self, Purpose::Enrolment(_))
+    }
+}
+
+/// What the user is told when the backend refuses a liveness call.
+pub fn refusal(failure: SyncFailure) -> WalletError {
+    match failure.backend_code() {
+        Some(ErrorCode::LivenessFailed) => WalletError::LivenessRejected,
+        Some(ErrorCode::NoRegistryPhoto) => WalletError::NoRegistryPhoto,
+        Some(ErrorCode::AttemptsExhausted) => WalletError::TooManyAttempts,
+        Some(ErrorCode::AlreadyDone) => WalletError::AlreadyDone,
+        Some(ErrorCode::NotFound) => WalletError::EnrolmentRefused,
+        _ => WalletError::Backend(failure),
+    }
+}
+
+impl SyncFailure {
+    /// The backend's error code, when the backend refused.
+    pub fn backend_code(&self) -> Option<ErrorCode> {
+        match self {
+            SyncFailure::Backend(e) => e.code(),
+            _ => None,
+        }
+    }
+}
+
+/// Asks the backend for a challenge for `purpose`, for the device of the wallet in `store`
+/// (registering under `label` when it enrols).
+///
+/// # Errors
+/// [`WalletError::AlreadyDone`] when the wallet is enrolled already and the check would enrol
+/// it; otherwise the backend's refusal ([`refusal`]).
+pub async fn begin<S: WalletStore + Send + ?Sized, B: Backend>(
+    store: &S,
+    backend: &B,
+    purpose: &Purpose,
+    label: &str,
+) -> Result<LivenessChallenge, WalletError> {
+    match purpose {
+        Purpose::Enrolment(id) => {
+            if store.enrolment()?.is_some() {
+                return Err(WalletError::AlreadyDone);
+            }
+            let device_key = store.device_key().verifying_key();
+            backend
+                .liveness_enrolment_challenge(id.as_str(), &device_key, label)
+                .await
+                .map_err(|e| refusal(e.into()))
+        }
+        Purpose::Case(case_id) => {
+            let (_, token) = sign_in(store, backend).await.map_err(refusal)?;
+            backend.case_challenge(&token, *case_id).await.map_err(|e| refusal(e.into()))
+        }
+    }
+}
+
+/// Signs the evidence of a captured check with the device key and sends it. When the backend's
+/// judge passes an enrolment, the device is registered and the enrolment (with the national root
+/// key) recorded in the wallet; nothing is recorded otherwise.
+///
+/// # Errors
+/// [`WalletError::LivenessRejected`] when the backend said no (start again), other refusals
+/// ([`refusal`]), [`WalletError::Backend`] offline (the check may be sent again).
+pub async fn finish<S: WalletStore + Send + ?Sized, B: Backend>(
+    store: &mut S,
+    backend: &B,
+    purpose: &Purpose,
+    check_id: i64,
+    evidence: &Evidence,
+) -> Result<(), WalletError> {
+    let signed = evidence
+        .sign(store.device_key(), b"device")
+        .map_err(|_| WalletError::Internal("the device key could not sign the evidence"))?;
+    match purpose {
+        Purpose::Enrolment(_) => {
+            let root_key = backend.root_key().await.map_err(|e| refusal(e.into()))?;
+            let device_id =
+                backend.answer_liveness_enrolment(check_id, signed).await.map_err(|e| refusal(e.into()))?;
+            store.set_enrolment(&Enrolment {
+                backend_url: backend.base_url().to_owned(),
+                device_id,
+                root_key,
+            })?;
+        }
+        Purpose::Case(_) => {
+            let (_, token) = sign_in(store, backend).await.map_err(refusal)?;
+            backend.answer_case(&token, check_id, signed).await.map_err(|e| refusal(e.into()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The open registration cases naming the wallet's citizen.
+///
+/// # Errors
+/// [`WalletError::NotEnrolled`], [`WalletError::Backend`].
+pub async fn identity_requests<S: WalletStore + Send + ?Sized, B: Backend>(
+    store: &S,
+    backend: &B,
+) -> Result<Vec<IdentityRequestView>, WalletError> {
+    let (_, token) = sign_in(store, backend).await.map_err(|e| match e {
+        SyncFailure::NotEnrolled => WalletError::NotEnrolled,
+        other => WalletError::Backend(other),
+    })?;
+    backend.identity_requests(&token).await.map_err(|e| WalletError::Backend(BackendError::into(e)))
+}
+
+impl From<BackendError> for WalletError {
+    fn from(e: BackendError) -> Self {
+        WalletError::Backend(SyncFailure::Backend(e))
+    }
+}

@@ -1,0 +1,56 @@
+//! The wallet's use cases: everything the app does with the citizen's certificates, behind two
+//! small traits — [`WalletStore`] for storage and [`Backend`] for the national backend — so each
+//! rule is tested here, without a database file, a network or a window.
+//!
+//! The layering rule: **a use case lives in core; the shell adds locking, the clock and the
+//! platform.** The Tauri shell (`src-tauri/src/wallet/`) holds the open wallet behind a lock,
+//! reads the system clock, opens files, cameras and HTTP clients, and calls these functions one
+//! line each; the command-line tool calls the same ones where it does the same thing.
+//!
+//! | module | use cases |
+//! |---|---|
+//! | [`pin`] | the one PIN rule: six digits; a malformed PIN never opens a wallet |
+//! | [`lists`] | the trust and status lists, verified once and held in memory; the direct check of a held certificate |
+//! | [`certificates`] | cards with badges, search, the detail with versions, presenting one as a QR code |
+//! | [`history`] | the presentation log and its JSON Lines export |
+//! | [`sync`] | enrolment, one sync round, unregistering, the schedule of background rounds, reminders |
+//! | [`liveness`] | the liveness check's exchanges with the backend: challenge, signed evidence, identity requests |
+//! | [`store`], [`backend`] | the two traits and what crosses them |
+
+pub mod backend;
+pub mod certificates;
+mod error;
+pub mod history;
+pub mod lists;
+pub mod liveness;
+// pub mod pin; (after the PIN type lands in wire)
+pub mod store;
+pub mod sync;
+
+pub use backend::{Backend, BackendError, LivenessChallenge};
+pub use error::WalletError;
+pub use lists::{ListProblem, ListVerifier, Lists};
+pub use store::{
+    Enrolment, ImportOutcome, ListStore, NotificationRecord, OutboxRecord, PresentationRecord,
+    ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress, WalletStore,
+};
+pub use sync::{SyncFailure, SyncReport, SyncSchedule, SyncStep};
+
+use shimin_wire::sync::ReminderView;
+
+use crate::views;
+
+/// The backend's reminders for certificates still valid at `now`, soonest expiry first.
+///
+/// # Errors
+/// [`WalletError::Store`].
+pub fn reminders<S: WalletStore + ?Sized>(store: &S, now: i64) -> Result<Vec<ReminderView>, WalletError> {
+    let mut views: Vec<ReminderView> = store
+        .reminders()?
+        .iter()
+        .filter(|r| r.expires_at >= now)
+        .map(|r| views::reminder_view(r, now))
+        .collect();
+    views.sort_by_key(|r| r.expires_at);
+    Ok(views)
+}

@@ -1,0 +1,270 @@
+//! The wallet's use cases over a store in memory: the cards and their badges, the direct check
+//! of a held certificate (the same verdict a verifier gives a fresh presentation, without making
+//! one), the detail, presenting and its log, the export, the lists loaded once, reminders.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+mod present_common;
+mod wallet_common;
+
+use present_common::*;
+use shimin_core::cert::{CertificateType, IssuedCertificate, verify_certificate};
+use shimin_core::present::Preset;
+use shimin_core::verifier::Reason;
+use shimin_core::wallet::{
+    Enrolment, ListProblem, Lists, ReminderRecord, StorageError, WalletError, certificates, history,
+    reminders,
+};
+use shimin_wire::wallet::{OutcomeView, PresentRequest, PresetView, ReasonView, StatusBadge};
+use time::Month;
+use wallet_common::{MemoryStore, copy_of};
+
+/// A wallet holding `issued` (each verified against the world's trust list at issuance).
+fn wallet(world: &World, issued: &[IssuedCertificate]) -> MemoryStore {
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    for i in issued {
+        let verified =
+            verify_certificate(&i.signed, &i.disclosures, |kid| world.trust.list().key_info(kid), ISSUED_AT)
+                .expect("a genuine certificate");
+        store.put(i, verified, ISSUED_AT);
+    }
+    store
+}
+
+fn lists(world: &World) -> Lists {
+    Lists::from_verified(world.trust.clone(), world.status_lists.clone())
+}
+
+#[test]
+fn the_direct_check_gives_the_verdict_a_verifier_gives_a_fresh_presentation() {
+    let world = World::new();
+    let lists = lists(&world);
+    let device = world.device_key.verifying_key();
+    let cases = [
+        ("valid", world.issue(CertificateType::ResidentIdCard), NOW),
+        (
+            "revoked",
+            world.issue_at_index(&certificate_of(CertificateType::DrivingLicence), REVOKED_INDEX),
+            NOW,
+        ),
+        (
+            "suspended",
+            world.issue_at_index(&certificate_of(CertificateType::ResidencePermit), SUSPENDED_INDEX),
+            NOW,
+        ),
+        (
+            "expired",
+            world.issue_at_index(
+                &certificate_until(CertificateType::DegreeCertificate, date(2024, Month::June, 20)),
+                GOOD_INDEX,
+            ),
+            NOW,
+        ),
+        ("status list stale", world.issue(CertificateType::MarriageCertificate), NOW + 2 * DAY),
+    ];
+    for (what, issued, at) in cases {
+        let direct = lists.check(&issued, &device, at).expect("a trust list is held");
+        let presented = world.verify(&world.present(&issued, &Preset::Full, at), at);
+        assert_eq!(direct.outcome, presented.outcome, "{what}");
+        assert_eq!(direct.reasons, presented.reasons, "{what}");
+        assert_eq!(direct.certificate, presented.certificate, "{what}");
+        assert_eq!(direct.attributes, presented.attributes, "{what}");
+        assert_eq!(direct.status_list, presented.status_list, "{what}");
+        assert!(direct.device_signed_at.is_none(), "{what}: the direct check signs nothing");
+    }
+}
+
+#[test]
+fn a_certificate_bound_to_another_device_or_with_a_tampered_attribute_is_invalid() {
+    let world = World::new();
+    let lists = lists(&world);
+    let issued = world.issue(CertificateType::ResidentIdCard);
+    let other_device = key().verifying_key();
+    let verdict = lists.check(&issued, &other_device, NOW).expect("checked");
+    assert!(verdict.reasons.contains(&Reason::DeviceSignatureBad), "{:?}", verdict.reasons);
+
+    let mut tampered = issued.clone();
+    let name = tampered.disclosures.iter_mut().find(|d| d.name == "name").expect("a name");
+    name.value = shimin_core::cert::AttributeValue::Text("李四".into());
+    let verdict = lists.check(&tampered, &world.device_key.verifying_key(), NOW).expect("checked");
+    assert_eq!(verdict.reasons, vec![Reason::DigestMismatch { attribute: "name".into() }]);
+}
+
+#[test]
+fn cards_carry_their_badges_soonest_expiry_first_and_search_finds_by_text() {
+    let world = World::new();
+    let soon = world.issue_at_index(
+        &certificate_until(CertificateType::HkMacauTravelPermit, date(2024, Month::July, 20)),
+        GOOD_INDEX,
+    );
+    let revoked = world.issue_at_index(
+        &certificate_until(CertificateType::DrivingLicence, date(2030, Month::May, 31)),
+        REVOKED_INDEX,
+    );
+    let id_card = world.issue(CertificateType::ResidentIdCard);
+    let store = wallet(&world, &[id_card, revoked, soon]);
+    let lists = lists(&world);
+
+    let cards = certificates::cards(&store, &lists, "  ", NOW).expect("cards");
+    let badges: Vec<(&str, StatusBadge)> = cards.iter().map(|c| (c.type_slug.as_str(), c.badge)).collect();
+    assert_eq!(
+        badges,
+        [
+            ("hk-macau-travel-permit", StatusBadge::ExpiringSoon),
+            ("driving-licence", StatusBadge::Revoked),
+            ("resident-id-card", StatusBadge::Valid),
+        ],
+        "soonest expiry first, each with its own badge"
+    );
+    assert_eq!(cards[2].days_left, Some(3_621));
+    assert_eq!(cards[2].holder_name.as_deref(), Some("张三"));
+
+    let found = certificates::cards(&store, &lists, "驾驶", NOW).expect("search");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].type_slug, "driving-licence");
+    assert!(certificates::cards(&store, &lists, "no such text", NOW).expect("search").is_empty());
+
+    // Without a trust list nothing can be checked: the dates decide.
+    let none = certificates::cards(&store, &Lists::default(), "", NOW).expect("cards");
+    assert!(none.iter().all(|c| c.badge == StatusBadge::UnverifiedOffline), "{none:?}");
+}
+
+#[test]
+fn the_detail_names_the_issuer_from_the_trust_list_and_lists_every_version() {
+    let world = World::new();
+    let issued = world.issue(CertificateType::ResidentIdCard);
+    let store = wallet(&world, std::slice::from_ref(&issued));
+    let id = store.certificates[0].id.to_string();
+
+    let detail = certificates::detail(&store, &lists(&world), &id, NOW).expect("detail");
+    assert_eq!(detail.check.outcome, OutcomeView::Valid);
+    assert_eq!(detail.issuer_name.as_deref(), Some("北京市公安局西城分局"));
+    assert_eq!(detail.issuer_code, ISSUER_CODE);
+    assert_eq!(detail.attributes.len(), issued.disclosures.len());
+    assert_eq!(detail.versions.len(), 1);
+    assert!(detail.versions[0].current);
+
+    let unchecked = certificates::detail(&store, &Lists::default(), &id, NOW).expect("detail");
+    assert_eq!(unchecked.check.reasons, vec![ReasonView::NoTrustList]);
+    assert_eq!(unchecked.issuer_name.as_deref(), Some("北京市公安局西城分局"), "the printed issuer");
+
+    assert!(matches!(
+        certificates::detail(&store, &lists(&world), "not an id", NOW),
+        Err(WalletError::BadRequest)
+    ));
+    let other = id_for(CertificateType::DrivingLicence).to_string();
+    assert!(matches!(certificates::detail(&store, &lists(&world), &other, NOW), Err(WalletError::NotFound)));
+}
+
+#[test]
+fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines() {
+    let world = World::new();
+    let mut store = wallet(&world, &[world.issue(CertificateType::ResidentIdCard)]);
+    let id = store.certificates[0].id.to_string();
+    let request = PresentRequest { id: id.clone(), preset: PresetView::Identity, refresh: false };
+
+    let shown = certificates::present(&mut store, &request, NOW).expect("present");
+    assert!(shown.qr_svg.starts_with("<svg"), "an SVG QR code");
+    assert_eq!(shown.disclosed, ["name", "id_number_masked", "photo"]);
+    assert_eq!(shown.refresh_in_secs, 30);
+    certificates::present(&mut store, &PresentRequest { refresh: true, ..request.clone() }, NOW + 30)
+        .expect("redraw");
+    certificates::present(
+        &mut store,
+        &PresentRequest { id: id.clone(), preset: PresetView::AgeOver18, refresh: false },
+        NOW + 60,
+    )
+    .expect("present");
+    assert_eq!(store.log.len(), 2, "a redraw of a code already shown is not logged again");
+
+    let entries = history::entries(&store).expect("history");
+    assert_eq!(entries.iter().map(|e| e.preset.as_str()).collect::<Vec<_>>(), ["age_over_18", "identity"]);
+    assert_eq!(entries[1].type_slug.as_deref(), Some("resident-id-card"));
+
+    let mut out = Vec::new();
+    assert_eq!(history::export(&store, &mut out).expect("export"), 2);
+    let text = String::from_utf8(out).expect("UTF-8");
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines[0]["presented_at"], NOW);
+    assert_eq!(lines[0]["presented_at_utc"], "2024-07-01T04:00:00Z");
+    assert_eq!(lines[0]["certificate_id"], id);
+    assert_eq!(lines[0]["disclosed"], serde_json::json!(["name", "id_number_masked", "photo"]));
+    assert!(!text.contains("张三") && !text.contains(holder_id().as_str()), "names only, no values");
+    assert_eq!(history::export_file_name(NOW), format!("shimin-presentations-{NOW}.jsonl"));
+
+    // A preset the certificate cannot satisfy, a missing certificate: refused, nothing logged.
+    let mut licence = wallet(&world, &[world.issue(CertificateType::BusinessLicence)]);
+    let business = licence.certificates[0].id.to_string();
+    let identity = PresentRequest { id: business, preset: PresetView::Identity, refresh: false };
+    assert!(matches!(
+        certificates::present(&mut licence, &identity, NOW),
+        Err(WalletError::PresetNotApplicable)
+    ));
+    assert!(licence.log.is_empty());
+    let missing = PresentRequest { id: id_for(CertificateType::DrivingLicence).to_string(), ..request };
+    assert!(matches!(certificates::present(&mut store, &missing, NOW), Err(WalletError::NotFound)));
+}
+
+#[test]
+fn a_store_that_cannot_write_loses_the_log_line_not_the_wallet() {
+    let world = World::new();
+    let mut store = wallet(&world, &[world.issue(CertificateType::ResidentIdCard)]);
+    store.broken = true;
+    let request =
+        PresentRequest { id: store.certificates[0].id.to_string(), preset: PresetView::Full, refresh: false };
+    let failed = certificates::present(&mut store, &request, NOW).expect_err("the log cannot be written");
+    assert!(matches!(failed, WalletError::Store(StorageError::Failed(_))), "{failed:?}");
+    assert!(failed.log_line().is_some(), "a storage failure is worth a log line");
+    assert_eq!(store.certificates.len(), 1);
+}
+
+#[test]
+fn lists_are_verified_when_loaded_and_a_tampered_or_foreign_list_is_left_out() {
+    let world = World::new();
+    let mut store = wallet(&world, &[]);
+    // Nothing pinned, nothing cached: no lists, and the reason.
+    let empty = Lists::load(&store, None).expect("load");
+    assert!(!empty.has_trust_list());
+    assert_eq!(empty.problems(), [ListProblem::NoRootKey]);
+
+    use shimin_core::wallet::WalletStore as _;
+    store.save_trust_list(&world.trust).expect("save");
+    store.save_status_list(&world.status_lists[0]).expect("save");
+    let forged = forged_status_list(&key(), b"forger");
+    store.status_lists.push(("https://elsewhere.invalid/1".into(), forged.to_bytes().expect("bytes"), 0));
+
+    // A verifier-only device pins the root key from a file: the fallback.
+    let loaded = Lists::load(&store, Some(&world.root.verifying_key())).expect("load");
+    assert!(loaded.has_trust_list());
+    assert_eq!(loaded.status_list_count(), 1, "the forger's list is not on the trust list");
+    assert_eq!(loaded.problems(), [ListProblem::StatusListInvalid]);
+
+    // The pinned key wins over a fallback; a trust list that does not verify under it is refused.
+    store.enrolment = Some(Enrolment {
+        backend_url: "https://x.invalid".into(),
+        device_id: 1,
+        root_key: key().verifying_key(),
+    });
+    let impostor = Lists::load(&store, Some(&world.root.verifying_key())).expect("load");
+    assert!(!impostor.has_trust_list());
+    assert_eq!(impostor.problems(), [ListProblem::TrustListInvalid]);
+}
+
+#[test]
+fn reminders_leave_out_what_has_expired_and_come_soonest_first() {
+    let world = World::new();
+    let mut store = wallet(&world, &[]);
+    let reminder = |id: &str, expires_at| ReminderRecord {
+        certificate_id: id.into(),
+        certificate_type: "residence-permit".into(),
+        expires_at,
+    };
+    store.reminders =
+        vec![reminder("b", NOW + 12 * DAY), reminder("gone", NOW - 1), reminder("a", NOW + 3 * DAY)];
+    let shown = reminders(&store, NOW).expect("reminders");
+    assert_eq!(
+        shown.iter().map(|r| (r.certificate_id.as_str(), r.days_left)).collect::<Vec<_>>(),
+        [("a", 3), ("b", 12)]
+    );
+}

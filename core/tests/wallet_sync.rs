@@ -1,0 +1,340 @@
+//! The sync and liveness use cases against a scripted backend and a store in memory: the rules
+//! of a round (a page's cursor saved only after its certificates, a bad certificate refused and
+//! counted, the trust list fetched again only when a page names a newer one, an outbox item kept
+//! until its receipt), enrolment, the schedule of background rounds, and what each liveness
+//! refusal means.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+mod present_common;
+mod wallet_common;
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use present_common::*;
+use shimin_core::cert::CertificateType;
+use shimin_core::liveness::{Action, Challenge};
+use shimin_core::trust::{TrustList, TrustListInfo};
+use shimin_core::wallet::liveness::{self, Purpose};
+use shimin_core::wallet::sync::{self, MAX_PAGES};
+use shimin_core::wallet::{
+    BackendError, Enrolment, LivenessChallenge, SyncFailure, SyncProgress, SyncReport, SyncSchedule,
+    SyncStep, WalletError,
+};
+use shimin_wire::backend::{SyncCertificate, SyncPullResponse, TrustListVersion};
+use shimin_wire::error::ErrorCode;
+use shimin_wire::liveness::LivenessPurposeView;
+use shimin_wire::sync::SyncProblemView;
+use wallet_common::{Call, MemoryStore, ScriptedBackend, block_on, copy_of};
+
+fn signed_trust_list(world: &World, sequence: u64) -> Vec<u8> {
+    let entries = [
+        issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY),
+        status_entry(&world.status_key),
+    ];
+    let info =
+        TrustListInfo { sequence, issued_at: NOW - DAY, next_update: NOW + DAY, expires_at: NOW + 30 * DAY };
+    TrustList::sign(&entries, &world.root, info).expect("sign")
+}
+
+fn page(
+    cursor: &str,
+    more: bool,
+    certificates: &[&shimin_core::cert::IssuedCertificate],
+    sequence: u64,
+) -> SyncPullResponse {
+    SyncPullResponse {
+        cursor: cursor.into(),
+        more,
+        certificates: certificates
+            .iter()
+            .map(|c| SyncCertificate {
+                certificate_id: String::new(),
+                certificate_type: String::new(),
+                version: 0,
+                holder_copy_b64: base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(c.to_holder_copy().expect("holder copy")),
+            })
+            .collect(),
+        status_changes: Vec::new(),
+        trust_list: Some(TrustListVersion { sequence, etag: format!("\"{sequence}\"") }),
+        reminders: Vec::new(),
+        notifications: Vec::new(),
+    }
+}
+
+fn enrolled(world: &World, backend: &ScriptedBackend) -> MemoryStore {
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    store.enrolment = Some(Enrolment {
+        backend_url: backend.base_url.clone(),
+        device_id: 7,
+        root_key: world.root.verifying_key(),
+    });
+    store
+}
+
+fn backend(world: &World) -> ScriptedBackend {
+    let mut backend = ScriptedBackend::new(world.root.verifying_key(), signed_trust_list(world, 1));
+    backend.status_lists =
+        vec![(STATUS_URI.to_owned(), world.status_lists[0].list().signed_bytes().to_vec())];
+    backend
+}
+
+#[test]
+fn a_round_imports_each_page_before_saving_its_cursor_and_counts_what_it_refuses() {
+    let world = World::new();
+    let backend = backend(&world);
+    let card = world.issue(CertificateType::ResidentIdCard);
+    let licence = world.issue(CertificateType::DrivingLicence);
+    // Genuine, but bound to another device: verified, and then not kept by the store.
+    let other = world
+        .issuer()
+        .issue(
+            &certificate_of(CertificateType::DegreeCertificate),
+            &id_for(CertificateType::DegreeCertificate),
+            &key().verifying_key(),
+            &shimin_core::cert::StatusReference { uri: STATUS_URI.into(), index: GOOD_INDEX },
+            ISSUED_AT,
+        )
+        .expect("issue");
+    backend.page(Ok(page("c1", true, &[&card], 1)));
+    backend.page(Ok(page("c2", false, &[&licence, &other, &card], 1)));
+    let mut store = enrolled(&world, &backend);
+    store.queue("k1", "presentation-log", "{}");
+
+    let mut steps = Vec::new();
+    let report = block_on(sync::round(&mut store, &backend, NOW, |s| steps.push(s))).expect("round");
+    assert_eq!(
+        report,
+        SyncReport {
+            pages: 2,
+            imported: 2,
+            already_had: 1,
+            refused: 1,
+            trust_list_updated: true,
+            status_lists: 1,
+            pushed: 1
+        }
+    );
+    assert_eq!(
+        steps,
+        [
+            SyncStep::SigningIn,
+            SyncStep::Pulling(1),
+            SyncStep::Pulling(2),
+            SyncStep::StatusLists,
+            SyncStep::Pushing
+        ]
+    );
+    assert_eq!(store.progress.cursor.as_deref(), Some("c2"));
+    assert_eq!(store.progress.last_sync_at, Some(NOW));
+    assert!(store.outbox.is_empty(), "the item left the outbox with its receipt");
+    assert_eq!(
+        backend.calls(),
+        [
+            Call::SignIn(7),
+            Call::Pull(None),
+            Call::TrustList,
+            Call::Pull(Some("c1".into())),
+            Call::StatusList(STATUS_URI.into()),
+            Call::Push(vec!["k1".into()]),
+        ],
+        "the trust list is fetched once: the second page names the same sequence"
+    );
+}
+
+#[test]
+fn a_round_that_fails_midway_keeps_what_it_applied_and_resumes_from_the_saved_cursor() {
+    let world = World::new();
+    let backend = backend(&world);
+    let card = world.issue(CertificateType::ResidentIdCard);
+    backend.page(Ok(page("c1", true, &[&card], 1)));
+    backend.page(Err(BackendError::Network("the connection broke".into())));
+    let mut store = enrolled(&world, &backend);
+
+    let failure = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect_err("offline");
+    assert!(failure.is_transient());
+    assert_eq!(failure.problem(), SyncProblemView::Offline);
+    assert_eq!(store.certificates.len(), 1, "the first page's certificate stays");
+    assert_eq!(store.progress.cursor.as_deref(), Some("c1"));
+    assert_eq!(store.progress.last_sync_at, None, "the round did not finish");
+
+    // The next round pulls from c1; a page naming a newer trust list has it fetched again.
+    let mut newer = backend;
+    newer.trust_list = signed_trust_list(&world, 2);
+    newer.page(Ok(page("c2", false, &[], 2)));
+    let report = block_on(sync::round(&mut store, &newer, NOW, |_| {})).expect("round");
+    assert!(report.trust_list_updated);
+    assert!(newer.calls().contains(&Call::Pull(Some("c1".into()))));
+    assert_eq!(store.trust_list.as_ref().map(|(_, seq)| *seq), Some(2));
+}
+
+#[test]
+fn a_round_refuses_a_trust_list_not_signed_by_the_pinned_root_and_a_server_that_never_ends() {
+    let world = World::new();
+    let mut backend = backend(&world);
+    let impostor = World { root: key(), ..World::new() };
+    backend.trust_list = signed_trust_list(&impostor, 5);
+    backend.page(Ok(page("c1", false, &[&world.issue(CertificateType::ResidentIdCard)], 5)));
+    let mut store = enrolled(&world, &backend);
+    let failure = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect_err("refused");
+    assert!(matches!(failure, SyncFailure::TrustList), "{failure:?}");
+    assert!(store.certificates.is_empty() && store.trust_list.is_none(), "nothing of it was stored");
+
+    let backend = backend_pages_forever(&world);
+    let mut store = enrolled(&world, &backend);
+    let failure = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect_err("too many");
+    assert!(matches!(failure, SyncFailure::TooManyPages), "{failure:?}");
+    assert_eq!(store.progress.cursor.as_deref(), Some(format!("c{MAX_PAGES}").as_str()));
+}
+
+fn backend_pages_forever(world: &World) -> ScriptedBackend {
+    let backend = backend(world);
+    for n in 1..=MAX_PAGES + 1 {
+        backend.page(Ok(page(&format!("c{n}"), true, &[], 1)));
+    }
+    backend
+}
+
+#[test]
+fn an_outbox_item_stays_until_a_receipt_comes_back() {
+    let world = World::new();
+    let mut backend = backend(&world);
+    backend.acknowledge_pushes = false;
+    backend.page(Ok(page("c1", false, &[], 1)));
+    let mut store = enrolled(&world, &backend);
+    store.queue("k1", "presentation-log", "{}");
+    let failure = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect_err("no receipt");
+    assert_eq!(failure.problem(), SyncProblemView::BadData);
+    assert_eq!(store.outbox.len(), 1);
+}
+
+#[test]
+fn enrolment_records_the_backend_and_a_refused_code_records_nothing() {
+    let world = World::new();
+    let backend = backend(&world);
+    *backend.register.lock().expect("script") =
+        Some(Err(BackendError::Refused { status: 403, code: ErrorCode::Unknown }));
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    let refused = block_on(sync::enrol(&mut store, &backend, holder_id().as_str(), "WRONG", "test"));
+    assert!(matches!(refused, Err(SyncFailure::Backend(BackendError::Refused { .. }))));
+    assert_eq!(store.enrolment, None);
+
+    let enrolment =
+        block_on(sync::enrol(&mut store, &backend, holder_id().as_str(), "GOOD", "test")).expect("enrol");
+    assert_eq!(enrolment.root_key, world.root.verifying_key(), "the national root key is pinned");
+    assert_eq!(store.enrolment, Some(enrolment));
+    assert!(matches!(
+        block_on(sync::round(&mut MemoryStore::new(key()), &backend, NOW, |_| {})),
+        Err(SyncFailure::NotEnrolled)
+    ));
+    let mut elsewhere = ScriptedBackend::new(world.root.verifying_key(), Vec::new());
+    elsewhere.base_url = "https://another.example.invalid".into();
+    assert!(matches!(
+        block_on(sync::round(&mut store, &elsewhere, NOW, |_| {})),
+        Err(SyncFailure::OtherBackend)
+    ));
+}
+
+#[test]
+fn the_schedule_runs_at_once_when_asked_backs_off_after_trouble_and_waits_after_a_refusal() {
+    let interval = Duration::from_secs(900);
+    let synced = SyncProgress { last_sync_at: Some(NOW - 60), ..SyncProgress::default() };
+    let mut schedule = SyncSchedule::default();
+    assert_eq!(schedule.due_in(&SyncProgress::default(), interval, NOW), 0, "never synced: at once");
+    assert_eq!(schedule.due_in(&synced, interval, NOW), 840, "an interval after the last round");
+    schedule.request();
+    assert_eq!(schedule.due_in(&synced, interval, NOW), 0, "asked for: at once");
+
+    schedule.started(NOW);
+    schedule.step(SyncStep::Pulling(1));
+    assert_eq!(
+        schedule.view(true, true, &synced).running,
+        Some(shimin_wire::sync::SyncStepView::Pulling { page: 1 })
+    );
+    let offline = Err(SyncFailure::Backend(BackendError::Network("down".into())));
+    schedule.finished(&offline, NOW, 0.0);
+    let view = schedule.view(true, true, &synced);
+    assert_eq!((view.running, view.problem), (None, Some(SyncProblemView::Offline)));
+    let first_retry = view.next_attempt_at.expect("a retry time") - NOW;
+    assert!(first_retry > 0 && first_retry <= 900, "{first_retry}");
+    schedule.started(NOW + first_retry);
+    schedule.finished(&offline, NOW + first_retry, 0.0);
+    let second_retry =
+        schedule.view(true, true, &synced).next_attempt_at.expect("retry") - (NOW + first_retry);
+    assert!(second_retry > first_retry, "the backoff grows: {first_retry} then {second_retry}");
+
+    let refused = Err(SyncFailure::Backend(BackendError::Unauthorized));
+    schedule.started(NOW + 1_000);
+    schedule.finished(&refused, NOW + 1_000, 0.0);
+    let view = schedule.view(true, true, &synced);
+    assert_eq!((view.problem, view.next_attempt_at), (Some(SyncProblemView::DeviceRefused), None));
+    assert_eq!(
+        schedule.due_in(&synced, interval, NOW + 1_000),
+        900,
+        "a refused device waits an interval after its last attempt, not a backoff"
+    );
+
+    schedule.finished(&Ok(SyncReport { imported: 3, ..SyncReport::default() }), NOW + 2_000, 0.0);
+    let view = schedule.view(true, true, &synced);
+    assert_eq!((view.problem, view.next_attempt_at, view.last_imported), (None, None, 3));
+}
+
+fn challenge() -> LivenessChallenge {
+    LivenessChallenge {
+        check_id: 41,
+        challenge: Challenge::new(vec![9; 16], vec![Action::Blink, Action::MouthOpen, Action::Nod], 60_000)
+            .expect("challenge"),
+    }
+}
+
+#[test]
+fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its_meaning() {
+    let world = World::new();
+    let mut backend = backend(&world);
+    backend.challenge = Some(challenge());
+    let purpose = Purpose::parse(&LivenessPurposeView::Enrolment { id_number: holder_id().as_str().into() })
+        .expect("purpose");
+    assert!(purpose.enrols());
+    assert!(matches!(
+        Purpose::parse(&LivenessPurposeView::Enrolment { id_number: "110105194912310021".into() }),
+        Err(WalletError::InvalidIdNumber)
+    ));
+
+    let store = MemoryStore::new(copy_of(&world.device_key));
+    assert_eq!(block_on(liveness::begin(&store, &backend, &purpose, "test")).expect("begin"), challenge());
+    let enrolled = enrolled(&world, &backend);
+    assert!(matches!(
+        block_on(liveness::begin(&enrolled, &backend, &purpose, "test")),
+        Err(WalletError::AlreadyDone)
+    ));
+
+    let refused = |code| SyncFailure::Backend(BackendError::Refused { status: 422, code });
+    assert!(matches!(liveness::refusal(refused(ErrorCode::LivenessFailed)), WalletError::LivenessRejected));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::NoRegistryPhoto)), WalletError::NoRegistryPhoto));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyDone)), WalletError::AlreadyDone));
+    let busy = SyncFailure::Backend(BackendError::Unavailable {
+        status: 429,
+        code: Some(ErrorCode::AttemptsExhausted),
+    });
+    assert!(matches!(liveness::refusal(busy), WalletError::TooManyAttempts));
+    let offline = SyncFailure::Backend(BackendError::Network("down".into()));
+    assert!(matches!(liveness::refusal(offline), WalletError::Backend(_)));
+}
+
+#[test]
+fn a_case_check_needs_the_device_signed_in() {
+    let world = World::new();
+    let mut backend = backend(&world);
+    backend.challenge = Some(challenge());
+    let store = MemoryStore::new(copy_of(&world.device_key));
+    let case = Purpose::Case(3);
+    assert!(matches!(
+        block_on(liveness::begin(&store, &backend, &case, "test")),
+        Err(WalletError::Backend(SyncFailure::NotEnrolled))
+    ));
+    let store = enrolled(&world, &backend);
+    block_on(liveness::begin(&store, &backend, &case, "test")).expect("begin");
+    assert_eq!(backend.calls(), [Call::SignIn(7), Call::CaseChallenge(3)]);
+}
