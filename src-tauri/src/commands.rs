@@ -1,4 +1,4 @@
-//! Tauri commands: typed arguments in, typed views out, one line each. The two that take a
+//! Tauri commands: typed arguments in, typed views out, one line each. The three that take a
 //! picture take it as the raw body of the invoke ([`tauri::ipc::Request`]), read by
 //! [`raw_body`].
 
