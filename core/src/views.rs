@@ -2,6 +2,7 @@
 //! attributes mapped to `wire` views, and the small stateless operations the shell exposes.
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
+use shimin_wire::liveness::{ActionView, GuidanceView, LivenessFailureView, LivenessPhaseView};
 use shimin_wire::sync::ReminderView;
 use shimin_wire::wallet::{
     AttributeView, CertificateCardView, CertificateDetailView, CheckView, HistoryEntryView, ListAgeView,
@@ -14,6 +15,7 @@ use crate::cert::AttributeValue;
 use crate::cert::types::{CHINA_UTC_OFFSET_HOURS, names};
 use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
+use crate::liveness::{Action, FailureReason, Guidance, Step};
 use crate::present::Preset;
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
 use crate::wallet::{PresentationRecord, ReminderRecord, StoredCertificate};
@@ -320,6 +322,71 @@ impl From<IdNumberError> for IdNumberProblem {
     }
 }
 
+/// The verdict on one frame of a scanning camera: `None` when no code is in the frame (the
+/// scanner keeps looking), else the verdict as [`verdict_view`] shows it.
+pub fn scan_verdict_view(verdict: &Verdict) -> Option<VerdictView> {
+    let no_code = verdict.reasons.iter().any(|r| matches!(r, Reason::NoQrCode));
+    (!no_code).then(|| verdict_view(verdict))
+}
+
+/// An action of a liveness challenge as the steps list shows it.
+pub fn action_view(action: Action) -> ActionView {
+    match action {
+        Action::Blink => ActionView::Blink,
+        Action::MouthOpen => ActionView::MouthOpen,
+        Action::ShakeHead => ActionView::ShakeHead,
+        Action::Nod => ActionView::Nod,
+    }
+}
+
+/// What the liveness screen tells the user now.
+pub fn guidance_view(guidance: Guidance) -> GuidanceView {
+    match guidance {
+        Guidance::FaceNotFound => GuidanceView::FaceNotFound,
+        Guidance::OneFaceOnly => GuidanceView::OneFaceOnly,
+        Guidance::MoveCloser => GuidanceView::MoveCloser,
+        Guidance::MoveBack => GuidanceView::MoveBack,
+        Guidance::CenterFace => GuidanceView::CenterFace,
+        Guidance::MoreLight => GuidanceView::MoreLight,
+        Guidance::LessLight => GuidanceView::LessLight,
+        Guidance::HoldStill => GuidanceView::HoldStill,
+        Guidance::LookStraight => GuidanceView::LookStraight,
+        Guidance::Blink => GuidanceView::Blink,
+        Guidance::OpenMouth => GuidanceView::OpenMouth,
+        Guidance::ShakeHead => GuidanceView::ShakeHead,
+        Guidance::TurnLeft => GuidanceView::TurnLeft,
+        Guidance::TurnRight => GuidanceView::TurnRight,
+        Guidance::Nod => GuidanceView::Nod,
+        Guidance::RaiseHead => GuidanceView::RaiseHead,
+        Guidance::Done => GuidanceView::Done,
+    }
+}
+
+/// Why a liveness session failed, as the screen says it.
+pub fn liveness_failure_view(reason: FailureReason) -> LivenessFailureView {
+    match reason {
+        FailureReason::Timeout => LivenessFailureView::Timeout,
+        FailureReason::WrongAction { .. } => LivenessFailureView::WrongAction,
+        FailureReason::FaceLost => LivenessFailureView::FaceLost,
+        FailureReason::FaceChanged => LivenessFailureView::FaceChanged,
+        FailureReason::SeveralFaces => LivenessFailureView::SeveralFaces,
+        FailureReason::StreamEnded => LivenessFailureView::StreamEnded,
+        FailureReason::TimeWentBack => LivenessFailureView::TimeWentBack,
+    }
+}
+
+/// Where a liveness session is, on this device: every action done is "captured" (the backend
+/// has not decided yet, so not "passed").
+pub fn liveness_phase_view(step: &Step) -> LivenessPhaseView {
+    match step {
+        Step::Passed(_) => LivenessPhaseView::Captured,
+        Step::Failed(session) => {
+            LivenessPhaseView::Failed { reason: liveness_failure_view(session.reason()) }
+        }
+        Step::Calibrating(_) | Step::Acting(_) => LivenessPhaseView::Capturing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +435,55 @@ mod tests {
     fn an_invalid_number_comes_back_with_its_reason() {
         let view = check_id_number(&CheckIdNumberRequest { input: "1234".into() });
         assert_eq!(view, IdNumberCheckView::Invalid { reason: IdNumberProblem::WrongLength { length: 4 } });
+    }
+
+    fn verdict_with(reasons: Vec<Reason>) -> Verdict {
+        Verdict {
+            outcome: Verdict::outcome_of(&reasons),
+            certificate: None,
+            attributes: Vec::new(),
+            device_signed_at: None,
+            trust_list: ListAge { age_seconds: 60, refresh_due: false, stale: false },
+            status_list: None,
+            reasons,
+        }
+    }
+
+    #[test]
+    fn a_scanned_frame_without_a_code_has_no_verdict() {
+        assert_eq!(scan_verdict_view(&verdict_with(vec![Reason::NoQrCode])), None);
+        let expired = verdict_with(vec![Reason::Expired { expired_at: 1_717_171_200 }]);
+        let view = scan_verdict_view(&expired).expect("a code was read: a verdict");
+        assert_eq!(view, verdict_view(&expired));
+        assert_eq!(view.check.reasons, [ReasonView::Expired { on: "2024-06-01".into() }]);
+        assert_eq!(unchecked_verdict_view().check, unchecked_view());
+    }
+
+    #[test]
+    fn liveness_values_map_to_the_views_the_screen_words() {
+        let actions: Vec<ActionView> = Action::ALL.into_iter().map(action_view).collect();
+        assert_eq!(
+            actions,
+            [ActionView::Blink, ActionView::MouthOpen, ActionView::ShakeHead, ActionView::Nod]
+        );
+        assert_eq!(guidance_view(Guidance::RaiseHead), GuidanceView::RaiseHead);
+        assert_eq!(guidance_view(Guidance::CenterFace), GuidanceView::CenterFace);
+        assert_eq!(
+            liveness_failure_view(FailureReason::WrongAction { expected: Action::Nod, got: Action::Blink }),
+            LivenessFailureView::WrongAction
+        );
+        assert_eq!(liveness_failure_view(FailureReason::StreamEnded), LivenessFailureView::StreamEnded);
+        let challenge = crate::liveness::Challenge::new(
+            vec![7; 16],
+            vec![Action::Nod, Action::Blink, Action::MouthOpen],
+            30_000,
+        )
+        .expect("a challenge");
+        let step = Step::start(challenge);
+        assert_eq!(liveness_phase_view(&step), LivenessPhaseView::Capturing);
+        assert_eq!(
+            liveness_phase_view(&step.end_of_stream()),
+            LivenessPhaseView::Failed { reason: LivenessFailureView::StreamEnded }
+        );
     }
 }

@@ -1,18 +1,44 @@
-//! Tauri commands: typed arguments in, typed views out, one line each.
+//! Tauri commands: typed arguments in, typed views out, one line each. The three that take a
+//! picture take it as the raw body of the invoke ([`tauri::ipc::Request`]), read by
+//! [`raw_body`].
 
-use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
-use shimin_wire::liveness::{
-    IdentityRequestView, LivenessFrameRequest, LivenessStartRequest, LivenessStatusView,
+use std::borrow::Cow;
+
+use shimin_wire::ipc::{
+    AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
 };
+use shimin_wire::liveness::{IdentityRequestView, LivenessStartRequest, LivenessStatusView};
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
     HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, ScanFrameView,
-    SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
+    SettingsView, VerdictView, WalletStatusView,
 };
+use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::wallet::WalletState;
+use crate::wallet::{AppError, MAX_FRAME_BYTES, MAX_IMAGE_BYTES, WalletState};
+
+/// The bytes of a raw invoke body of at most `max` bytes; `None` for a larger one or a body
+/// that is not bytes. The UI sends a `Uint8Array`, which Tauri hands over as
+/// [`InvokeBody::Raw`]; where it cannot (Android, or a webview whose custom protocol failed and
+/// fell back to `postMessage`) the same bytes arrive as a JSON array of numbers, read here too.
+fn raw_body<'a>(request: &'a Request<'_>, max: usize) -> Option<Cow<'a, [u8]>> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => (bytes.len() <= max).then_some(Cow::Borrowed(bytes.as_slice())),
+        InvokeBody::Json(serde_json::Value::Array(numbers)) if numbers.len() <= max => numbers
+            .iter()
+            .map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .map(Cow::Owned),
+        InvokeBody::Json(_) => None,
+    }
+}
+
+/// The [`FRAME_TIMESTAMP_HEADER`] of a camera frame's invoke.
+fn frame_timestamp(request: &Request<'_>) -> Option<u64> {
+    request.headers().get(FRAME_TIMESTAMP_HEADER)?.to_str().ok()?.parse().ok()
+}
 
 /// Versions of the running app.
 #[tauri::command]
@@ -77,13 +103,14 @@ pub async fn present_certificate(
     state.present(&request).map_err(Into::into)
 }
 
-/// Verifies a picture of a presentation QR code.
+/// Verifies a picture of a presentation QR code: the PNG or JPEG file is the raw body.
 #[tauri::command]
 pub async fn verify_image(
     state: State<'_, WalletState>,
-    request: VerifyImageRequest,
+    request: Request<'_>,
 ) -> Result<VerdictView, CommandError> {
-    state.verify_image(&request.image).map_err(Into::into)
+    let image = raw_body(&request, MAX_IMAGE_BYTES).ok_or(AppError::BadRequest)?;
+    state.verify_image(&image).map_err(Into::into)
 }
 
 /// The presentation log, newest first.
@@ -169,13 +196,16 @@ pub async fn liveness_start(
     state.liveness_start(request.purpose).await.map_err(Into::into)
 }
 
-/// One camera frame of the running liveness check.
+/// One camera frame of the running liveness check: the JPEG is the raw body, when it was taken
+/// the [`FRAME_TIMESTAMP_HEADER`].
 #[tauri::command]
 pub async fn liveness_frame(
     state: State<'_, WalletState>,
-    request: LivenessFrameRequest,
+    request: Request<'_>,
 ) -> Result<LivenessStatusView, CommandError> {
-    state.liveness_frame(&request).map_err(Into::into)
+    let (jpeg, timestamp_ms) =
+        raw_body(&request, MAX_FRAME_BYTES).zip(frame_timestamp(&request)).ok_or(AppError::BadFrame)?;
+    state.liveness_frame(&jpeg, timestamp_ms).map_err(Into::into)
 }
 
 /// The next recorded frame of the running liveness check.
@@ -215,6 +245,17 @@ pub async fn scan_camera_open(state: State<'_, WalletState>) -> Result<bool, Com
 #[tauri::command]
 pub async fn scan_camera_frame(state: State<'_, WalletState>) -> Result<ScanFrameView, CommandError> {
     state.scan_camera_frame().map_err(Into::into)
+}
+
+/// Reads one frame of the webview's camera while scanning: the JPEG is the raw body; no
+/// verdict while no code is in view.
+#[tauri::command]
+pub async fn scan_image(
+    state: State<'_, WalletState>,
+    request: Request<'_>,
+) -> Result<Option<VerdictView>, CommandError> {
+    let frame = raw_body(&request, MAX_FRAME_BYTES).ok_or(AppError::BadFrame)?;
+    state.scan_image(&frame).map_err(Into::into)
 }
 
 /// Releases the scanning camera.

@@ -58,6 +58,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::scan_camera_open,
             commands::scan_camera_frame,
             commands::scan_camera_close,
+            commands::scan_image,
         ])
 }
 
@@ -74,19 +75,33 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
-    use shimin_wire::ipc::{IdNumberCheckView, IdNumberProblem, command};
+    use std::path::{Path, PathBuf};
+
+    use shimin_wire::ipc::{FRAME_TIMESTAMP_HEADER, IdNumberCheckView, IdNumberProblem, command};
+    use shimin_wire::wallet::{ReasonView, VerdictView};
+    use tauri::ipc::InvokeBody;
     use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
     use tauri::webview::InvokeRequest;
 
-    fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+    /// The directory the commands' wallet lives in (these tests never create one there).
+    fn shared_dir() -> PathBuf {
+        std::env::temp_dir().join(format!("shimin-app-ipc-{}", std::process::id()))
+    }
+
+    /// Invokes `cmd` with `body` and `headers` as the webview would, on an app whose data
+    /// directory is `dir`.
+    fn call(
+        dir: &Path,
+        cmd: &str,
+        body: InvokeBody,
+        headers: tauri::http::HeaderMap,
+    ) -> Result<serde_json::Value, serde_json::Value> {
         // The real configuration, so the real capabilities decide what the window may call.
         let app = super::app_builder(mock_builder())
             .build(tauri::generate_context!("../tauri.conf.json"))
             .expect("app");
-        // The mock runtime does not run `setup`; give the commands a wallet in a directory of
-        // their own (these tests never create one there).
-        let dir = std::env::temp_dir().join(format!("shimin-app-ipc-{}", std::process::id()));
-        tauri::Manager::manage(&app, super::wallet::WalletState::in_dir(dir, None));
+        // The mock runtime does not run `setup`; give the commands a wallet in `dir`.
+        tauri::Manager::manage(&app, super::wallet::WalletState::in_dir(dir.to_owned(), None));
         let webview =
             tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
         get_ipc_response(
@@ -96,12 +111,41 @@ mod tests {
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
                 url: "tauri://localhost".parse().expect("url"),
-                body: tauri::ipc::InvokeBody::Json(body),
-                headers: Default::default(),
+                body,
+                headers,
                 invoke_key: INVOKE_KEY.to_string(),
             },
         )
         .map(|b| b.deserialize::<serde_json::Value>().expect("json"))
+    }
+
+    fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        call(&shared_dir(), cmd, InvokeBody::Json(body), Default::default())
+    }
+
+    /// Invokes `cmd` with `bytes` as the raw body (a `Uint8Array` in the UI) and a frame
+    /// timestamp header, if given.
+    fn invoke_raw(
+        cmd: &str,
+        bytes: Vec<u8>,
+        timestamp_ms: Option<&str>,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let mut headers = tauri::http::HeaderMap::new();
+        if let Some(t) = timestamp_ms {
+            headers.insert(FRAME_TIMESTAMP_HEADER, t.parse().expect("a header value"));
+        }
+        call(&shared_dir(), cmd, InvokeBody::Raw(bytes), headers)
+    }
+
+    /// A small camera frame, as the webview's canvas makes it.
+    fn jpeg() -> Vec<u8> {
+        let picture =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+            .encode_image(&picture)
+            .expect("JPEG");
+        out
     }
 
     #[test]
@@ -135,5 +179,73 @@ mod tests {
     fn app_info_reports_the_core_version() {
         let info = invoke(command::APP_INFO, serde_json::json!({})).expect("answer");
         assert_eq!(info["core_version"], shimin_core::VERSION);
+    }
+
+    /// Pictures cross as raw bytes: the verifier's picture and the liveness check's camera
+    /// frames alike, each answered from what its bytes hold.
+    #[test]
+    fn pictures_and_camera_frames_are_sent_as_raw_bytes() {
+        // A picture to verify: without lists nothing can be checked, and the app says so.
+        let verdict = invoke_raw(command::VERIFY_IMAGE, jpeg(), None).expect("a verdict");
+        let verdict: VerdictView = serde_json::from_value(verdict).expect("view");
+        assert_eq!(verdict.check.reasons, [ReasonView::NoTrustList]);
+        let json = invoke(command::VERIFY_IMAGE, serde_json::json!({"request": {"image": [1, 2, 3]}}))
+            .expect_err("a picture is the body itself, not JSON around it");
+        assert_eq!(json, serde_json::json!({"code": "bad_request"}));
+        // A frame of the webview's scanner: the same, as an answer that may be "no code yet".
+        let scanned = invoke_raw(command::SCAN_IMAGE, jpeg(), None).expect("an answer");
+        let scanned: Option<VerdictView> = serde_json::from_value(scanned).expect("view");
+        assert_eq!(scanned, Some(verdict), "without lists, the unchecked verdict at once");
+
+        // A camera frame is read (a JPEG, with its time) before the check is looked for: a good
+        // one meets "no check is running", anything else is a bad frame.
+        let no_check = serde_json::json!({"code": "no_liveness_check"});
+        let bad_frame = serde_json::json!({"code": "bad_frame"});
+        assert_eq!(invoke_raw(command::LIVENESS_FRAME, jpeg(), Some("40")), Err(no_check.clone()));
+        assert_eq!(invoke_raw(command::LIVENESS_FRAME, jpeg(), None), Err(bad_frame.clone()), "no time");
+        assert_eq!(invoke_raw(command::LIVENESS_FRAME, jpeg(), Some("soon")), Err(bad_frame.clone()));
+        assert_eq!(
+            invoke_raw(command::LIVENESS_FRAME, b"not a JPEG".to_vec(), Some("40")),
+            Err(bad_frame.clone())
+        );
+        let mut oversize = jpeg();
+        oversize.resize(super::wallet::MAX_FRAME_BYTES + 1, 0);
+        assert_eq!(
+            invoke_raw(command::LIVENESS_FRAME, oversize, Some("40")),
+            Err(bad_frame.clone()),
+            "too large"
+        );
+
+        // Where Tauri cannot pass bytes (Android, a `postMessage` fallback) the same bytes
+        // arrive as a JSON array of numbers, and mean the same.
+        let mut headers = tauri::http::HeaderMap::new();
+        headers.insert(FRAME_TIMESTAMP_HEADER, "40".parse().expect("a header value"));
+        let numbers = serde_json::Value::from(jpeg());
+        let answer = call(&shared_dir(), command::LIVENESS_FRAME, InvokeBody::Json(numbers), headers.clone());
+        assert_eq!(answer, Err(no_check));
+        let not_bytes = serde_json::json!([1, 2, 256]);
+        let answer = call(&shared_dir(), command::LIVENESS_FRAME, InvokeBody::Json(not_bytes), headers);
+        assert_eq!(answer, Err(bad_frame));
+    }
+
+    /// Only the languages and auto-lock choices the app offers are saved; anything else is
+    /// refused unread and the saved preferences stay.
+    #[test]
+    fn settings_cross_as_their_json_and_refuse_values_the_app_does_not_offer() {
+        let dir = std::env::temp_dir().join(format!("shimin-app-ipc-settings-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let json = |body| call(&dir, command::SAVE_SETTINGS, InvokeBody::Json(body), Default::default());
+        let english = serde_json::json!({"language": "en", "auto_lock_minutes": 10});
+        json(serde_json::json!({"request": english})).expect("saved");
+        for bad in [
+            serde_json::json!({"language": "fr", "auto_lock_minutes": 5}),
+            serde_json::json!({"language": "en", "auto_lock_minutes": 7}),
+        ] {
+            assert!(json(serde_json::json!({"request": bad})).is_err(), "{bad}");
+        }
+        let saved =
+            call(&dir, command::SETTINGS, InvokeBody::Json(serde_json::json!({})), Default::default());
+        assert_eq!(saved, Ok(english), "a refused save leaves the preferences as they were");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

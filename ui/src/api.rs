@@ -1,17 +1,20 @@
 //! The one typed door from the UI into the app: every Tauri command, with typed arguments,
-//! typed results and a typed error. Pages never call `invoke` themselves.
+//! typed results and a typed error. Pages never call `invoke` themselves. Arguments go as JSON,
+//! except pictures, whose bytes are the invoke's body (see `shimin_wire::ipc`).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shimin_wire::ipc::{self, AppInfoView, CheckIdNumberRequest, CommandError, IdNumberCheckView};
+use shimin_wire::ipc::{
+    self, AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
+};
 use shimin_wire::liveness::{
-    IdentityRequestView, LivenessFrameRequest, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
+    IdentityRequestView, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
 };
 use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
-    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, PresetView,
-    ScanFrameView, SettingsView, VerdictView, VerifyImageRequest, WalletStatusView,
+    HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest, PresentationView, PresetView,
+    ScanFrameView, SettingsView, VerdictView, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -19,6 +22,14 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// `invoke(cmd, payload, { headers })`: a `Uint8Array` payload is sent as the raw body.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
+    async fn tauri_invoke_with_options(
+        cmd: &str,
+        payload: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Why a call into the app failed, as far as the UI needs to know.
@@ -30,14 +41,37 @@ pub enum ApiError {
     Bridge,
 }
 
-async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
-    let args = serde_wasm_bindgen::to_value(args).map_err(|_| ApiError::Bridge)?;
-    match tauri_invoke(cmd, args).await {
+/// The typed answer of an invoke.
+fn answer<R: DeserializeOwned>(result: Result<JsValue, JsValue>) -> Result<R, ApiError> {
+    match result {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| ApiError::Bridge),
         Err(err) => {
             Err(serde_wasm_bindgen::from_value(err).map(ApiError::Command).unwrap_or(ApiError::Bridge))
         }
     }
+}
+
+async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
+    let args = serde_wasm_bindgen::to_value(args).map_err(|_| ApiError::Bridge)?;
+    answer(tauri_invoke(cmd, args).await)
+}
+
+/// Invokes `cmd` with `bytes` as the raw body and `headers` beside it.
+async fn call_raw<R: DeserializeOwned>(
+    cmd: &str,
+    bytes: &[u8],
+    headers: &[(&str, String)],
+) -> Result<R, ApiError> {
+    let header_map = js_sys::Object::new();
+    for (name, value) in headers {
+        js_sys::Reflect::set(&header_map, &JsValue::from_str(name), &JsValue::from_str(value))
+            .map_err(|_| ApiError::Bridge)?;
+    }
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &JsValue::from_str("headers"), &header_map)
+        .map_err(|_| ApiError::Bridge)?;
+    let body = js_sys::Uint8Array::from(bytes);
+    answer(tauri_invoke_with_options(cmd, body.into(), options.into()).await)
 }
 
 #[derive(Serialize)]
@@ -68,13 +102,13 @@ pub async fn wallet_status() -> Result<WalletStatusView, ApiError> {
 }
 
 /// Creates the wallet with `pin` and opens it.
-pub async fn create_wallet(pin: String) -> Result<(), ApiError> {
-    with_request(ipc::command::CREATE_WALLET, &PinRequest { pin }).await
+pub async fn create_wallet(pin: &Pin) -> Result<(), ApiError> {
+    with_request(ipc::command::CREATE_WALLET, &PinRequest::from(pin)).await
 }
 
 /// Opens the wallet with `pin`.
-pub async fn unlock_wallet(pin: String) -> Result<(), ApiError> {
-    with_request(ipc::command::UNLOCK_WALLET, &PinRequest { pin }).await
+pub async fn unlock_wallet(pin: &Pin) -> Result<(), ApiError> {
+    with_request(ipc::command::UNLOCK_WALLET, &PinRequest::from(pin)).await
 }
 
 /// Closes the wallet.
@@ -97,9 +131,9 @@ pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<Pr
     with_request(ipc::command::PRESENT_CERTIFICATE, &PresentRequest { id, preset, refresh }).await
 }
 
-/// Verifies a picture of a presentation QR code.
-pub async fn verify_image(image: Vec<u8>) -> Result<VerdictView, ApiError> {
-    with_request(ipc::command::VERIFY_IMAGE, &VerifyImageRequest { image }).await
+/// Verifies a picture (PNG or JPEG file) of a presentation QR code.
+pub async fn verify_image(image: &[u8]) -> Result<VerdictView, ApiError> {
+    call_raw(ipc::command::VERIFY_IMAGE, image, &[]).await
 }
 
 /// Opens the computer's camera for scanning; false when the webview's camera must be used.
@@ -110,6 +144,12 @@ pub async fn scan_camera_open() -> Result<bool, ApiError> {
 /// The next frame of the scanning camera and the verdict on it.
 pub async fn scan_camera_frame() -> Result<ScanFrameView, ApiError> {
     call(ipc::command::SCAN_CAMERA_FRAME, &NoArgs {}).await
+}
+
+/// The verdict on the code in one frame (a JPEG) of the webview's camera; `None` while no code
+/// is in view.
+pub async fn scan_image(jpeg: &[u8]) -> Result<Option<VerdictView>, ApiError> {
+    call_raw(ipc::command::SCAN_IMAGE, jpeg, &[]).await
 }
 
 /// Releases the scanning camera.
@@ -177,9 +217,9 @@ pub async fn liveness_start(purpose: LivenessPurposeView) -> Result<LivenessStat
     with_request(ipc::command::LIVENESS_START, &LivenessStartRequest { purpose }).await
 }
 
-/// Sends one camera frame (JPEG, base64) of the running check.
-pub async fn liveness_frame(jpeg_b64: String, timestamp_ms: u64) -> Result<LivenessStatusView, ApiError> {
-    with_request(ipc::command::LIVENESS_FRAME, &LivenessFrameRequest { jpeg_b64, timestamp_ms }).await
+/// Sends one camera frame (a JPEG) of the running check, taken `timestamp_ms` after its first.
+pub async fn liveness_frame(jpeg: &[u8], timestamp_ms: u64) -> Result<LivenessStatusView, ApiError> {
+    call_raw(ipc::command::LIVENESS_FRAME, jpeg, &[(FRAME_TIMESTAMP_HEADER, timestamp_ms.to_string())]).await
 }
 
 /// Takes the next recorded frame of the running check.

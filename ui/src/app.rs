@@ -1,71 +1,28 @@
-//! The root component: language and navigation context, the current page and the tab bar.
+//! The root component: provides the context, loads the preferences, locks the wallet when idle,
+//! and shows the current page above the tab bar. It imports the pages; they import only
+//! [`crate::context`] and [`crate::route`].
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shimin_wire::wallet::{SettingsView, WalletStatusView};
 
 use crate::api;
 use crate::components::tab_bar::TabBar;
-use crate::i18n::Lang;
+use crate::context::{AppContext, refresh_wallet_status};
 use crate::pages::{detail, history, onboarding, present, requests, settings, unlock, verify, wallet};
+use crate::route::Route;
 
-/// The screens. Detail and present belong to the wallet tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    /// The certificates.
-    Wallet,
-    /// One certificate, by identifier.
-    Detail(String),
-    /// Presenting one certificate, by identifier.
-    Present(String),
-    /// Verifying someone else's code.
-    Verify,
-    /// The presentation log.
-    History,
-    /// Language and about.
-    Settings,
-    /// Registering this device with the backend.
-    Enrol,
-    /// The registrations asking this citizen to confirm their identity.
-    Requests,
-}
-
-/// What every component can reach: the language, the route and the wallet's state.
-#[derive(Debug, Clone, Copy)]
-pub struct AppContext {
-    /// The language the user chose.
-    pub lang: RwSignal<Lang>,
-    /// The current screen.
-    pub route: RwSignal<Route>,
-    /// Whether a wallet exists and is open; `None` until the app answered.
-    pub wallet: RwSignal<Option<WalletStatusView>>,
-    /// Minutes without a touch or a key before the wallet locks itself; 0 never.
-    pub auto_lock: RwSignal<u32>,
-}
-
-/// Saves the language and auto-lock choices (they are kept outside the wallet).
-pub fn save_preferences(ctx: AppContext) {
-    let view = SettingsView {
-        language: ctx.lang.get_untracked().tag().to_owned(),
-        auto_lock_minutes: ctx.auto_lock.get_untracked(),
-    };
-    spawn_local(async move {
-        let _ = api::save_settings(view).await;
-    });
-}
-
-/// Locks the wallet after `ctx.auto_lock` minutes without a touch or a key press.
+/// Locks the wallet after `ctx.auto_lock` without a touch or a key press.
 fn lock_when_idle(ctx: AppContext) {
     let last_activity = StoredValue::new(js_sys::Date::now());
     let touched = move || last_activity.set_value(js_sys::Date::now());
     let _ = window_event_listener(ev::pointerdown, move |_| touched());
     let _ = window_event_listener(ev::keydown, move |_| touched());
     let check = move || {
-        let minutes = ctx.auto_lock.get_untracked();
+        let Some(minutes) = ctx.auto_lock.get_untracked().minutes() else { return };
         let unlocked = ctx.wallet.get_untracked().is_some_and(|w| w.unlocked);
         let idle_ms = js_sys::Date::now() - last_activity.get_value();
-        if unlocked && minutes > 0 && idle_ms > f64::from(minutes) * 60_000.0 {
+        if unlocked && idle_ms > f64::from(minutes) * 60_000.0 {
             spawn_local(async move {
                 let _ = api::lock_wallet().await;
                 refresh_wallet_status(ctx.wallet);
@@ -77,40 +34,23 @@ fn lock_when_idle(ctx: AppContext) {
     }
 }
 
-/// Re-reads whether a wallet exists and is open.
-pub fn refresh_wallet_status(wallet: RwSignal<Option<WalletStatusView>>) {
-    spawn_local(async move {
-        if let Ok(status) = api::wallet_status().await {
-            wallet.set(Some(status));
-        }
-    });
-}
-
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::default());
-    let ctx = AppContext {
-        lang,
-        route: RwSignal::new(Route::Wallet),
-        wallet: RwSignal::new(None),
-        auto_lock: RwSignal::new(SettingsView::default().auto_lock_minutes),
-    };
+    let ctx = AppContext::default();
     provide_context(ctx);
     // The preferences come from the app's data directory (not webview storage, which every
     // data directory shares).
     spawn_local(async move {
         if let Ok(saved) = api::settings().await {
-            if let Some(l) = Lang::from_tag(&saved.language) {
-                lang.set(l);
-            }
-            ctx.auto_lock.set(saved.auto_lock_minutes);
+            ctx.lang.set(saved.language);
+            ctx.auto_lock.set(saved.auto_lock);
         }
     });
     refresh_wallet_status(ctx.wallet);
     lock_when_idle(ctx);
     Effect::new(move |_| {
-        let l = lang.get();
+        let l = ctx.lang.get();
         if let Some(el) = document().document_element() {
             let _ = el.set_attribute("lang", l.tag());
         }
@@ -118,16 +58,7 @@ pub fn App() -> impl IntoView {
     let unlocked = move || ctx.wallet.get().is_some_and(|w| w.unlocked);
     let page = move || {
         let route = ctx.route.get();
-        let needs_wallet = matches!(
-            route,
-            Route::Wallet
-                | Route::Detail(_)
-                | Route::Present(_)
-                | Route::History
-                | Route::Enrol
-                | Route::Requests
-        );
-        if needs_wallet && !unlocked() {
+        if route.needs_wallet() && !unlocked() {
             return match ctx.wallet.get() {
                 Some(status) if status.exists => view! { <unlock::Unlock/> }.into_any(),
                 Some(_) => view! { <onboarding::Onboarding/> }.into_any(),
@@ -151,19 +82,4 @@ pub fn App() -> impl IntoView {
             <TabBar/>
         </div>
     }
-}
-
-/// The app context, for components.
-pub fn use_app() -> AppContext {
-    use_context::<AppContext>().unwrap_or_else(|| AppContext {
-        lang: RwSignal::new(Lang::default()),
-        route: RwSignal::new(Route::Wallet),
-        wallet: RwSignal::new(None),
-        auto_lock: RwSignal::new(SettingsView::default().auto_lock_minutes),
-    })
-}
-
-/// The current language, for components.
-pub fn use_lang() -> RwSignal<Lang> {
-    use_app().lang
 }

@@ -1,71 +1,39 @@
 //! Every string the user reads, in 简体中文 (default), 繁體中文 and English.
 //!
-//! Components never hold text of their own: they ask [`t`] for a [`Key`] in the current [`Lang`].
+//! Components never hold text of their own: they ask [`t`] for a [`Key`] in the current [`Language`].
 //! The table below is the one place each text is written, once per language.
 
-/// The languages the app speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// 简体中文, the default.
-    #[default]
-    ZhHans,
-    /// 繁體中文.
-    ZhHant,
-    /// English.
-    En,
-}
+use shimin_wire::liveness::{ActionView, GuidanceView, LivenessFailureView};
+pub use shimin_wire::wallet::Language;
 
-impl Lang {
-    /// All languages, in the order the language picker shows them.
-    #[allow(dead_code)]
-    pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
-
-    /// The BCP 47 tag, for the `lang` attribute of the page.
-    #[allow(dead_code)]
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhHans => "zh-Hans",
-            Lang::ZhHant => "zh-Hant",
-            Lang::En => "en",
-        }
-    }
-
-    /// The language with this tag.
-    #[allow(dead_code)]
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.tag() == tag)
-    }
-
-    /// The language's name in itself, for the picker.
-    #[allow(dead_code)]
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::ZhHans => "简体中文",
-            Lang::ZhHant => "繁體中文",
-            Lang::En => "English",
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Lang::ZhHans => 0,
-            Lang::ZhHant => 1,
-            Lang::En => 2,
-        }
+/// The language's name in itself, for the pickers.
+pub fn native_name(lang: Language) -> &'static str {
+    match lang {
+        Language::ZhHans => "简体中文",
+        Language::ZhHant => "繁體中文",
+        Language::En => "English",
     }
 }
 
-/// Declares [`Key`] with its texts in the three languages, in [`Lang::ALL`] order.
+/// Where `lang`'s texts are in each row of the table.
+fn index(lang: Language) -> usize {
+    match lang {
+        Language::ZhHans => 0,
+        Language::ZhHant => 1,
+        Language::En => 2,
+    }
+}
+
+/// Declares [`Key`] with its texts in the three languages, in [`Language::ALL`] order.
 macro_rules! texts {
     ($($key:ident: $hans:literal, $hant:literal, $en:literal;)*) => {
         /// A string the UI shows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[allow(dead_code)]
         pub enum Key { $($key,)* }
 
         impl Key {
             /// Every key, so a test can prove each one is translated.
-            #[allow(dead_code)]
+            #[cfg(test)]
             pub const ALL: &'static [Key] = &[$(Key::$key,)*];
 
             fn texts(self) -> [&'static str; 3] {
@@ -99,7 +67,6 @@ texts! {
     TabSettings: "设置", "設定", "Settings";
     UnlockTitle: "解锁卡包", "解鎖卡包", "Unlock your wallet";
     UnlockIntro: "输入 6 位数字 PIN 以查看本机保存的电子证照", "輸入 6 位數字 PIN 以查看本機保存的電子證照", "Enter your 6-digit PIN to open the e-certificates kept on this device";
-    CreateTitle: "创建卡包", "建立卡包", "Create your wallet";
     CreateIntro: "设置 6 位数字 PIN。证照在本机加密保存，只有输入 PIN 才能打开", "設定 6 位數字 PIN。證照在本機加密保存，只有輸入 PIN 才能開啟", "Choose a 6-digit PIN. Your certificates are encrypted on this device and open only with it";
     PinLabel: "PIN（6 位数字）", "PIN（6 位數字）", "PIN (6 digits)";
     PinConfirmLabel: "再次输入 PIN", "再次輸入 PIN", "Enter the PIN again";
@@ -180,7 +147,6 @@ texts! {
     OnboardPinTitle: "设置 PIN", "設定 PIN", "Choose a PIN";
     OnboardCreating: "正在创建加密卡包…", "正在建立加密卡包…", "Creating your encrypted wallet…";
     OnboardEnrolling: "正在登记本设备…", "正在登記本裝置…", "Registering this device…";
-    OnboardDoneTitle: "设置完成", "設定完成", "All set";
     OnboardRetry: "重试登记", "重試登記", "Try registering again";
     OnboardLater: "稍后再登记", "稍後再登記", "Register later";
     OnboardFailedTitle: "设备登记未完成", "裝置登記未完成", "This device is not registered yet";
@@ -203,7 +169,6 @@ texts! {
     SyncBadData: "收到的数据未通过校验，已丢弃", "收到的資料未通過校驗，已捨棄", "Data received did not verify and was discarded";
     SyncStorageProblem: "本机存储出错", "本機儲存出錯", "This device's storage failed";
     SyncRetryIn: "{} 后自动重试", "{} 後自動重試", "retrying in {}";
-    SyncImported: "新增 {} 个证照", "新增 {} 個證照", "{} new certificates";
     RemindersTitle: "提醒", "提醒", "Reminders";
     ReminderExpires: "{}还有 {} 天到期", "{}還有 {} 天到期", "{} expires in {} days";
     ErrorInvalidIdNumber: "公民身份号码无效", "公民身分號碼無效", "This is not a valid citizen ID number";
@@ -264,7 +229,6 @@ texts! {
     CurrentVersion: "当前版本", "目前版本", "current";
     ImportedAt: "存入时间 {}", "存入時間 {}", "Added {}";
     PresentButton: "出示证照", "出示證照", "Present";
-    ValidFrom: "有效期自", "有效期自", "Valid from";
     ValidUntilLabel: "有效期至", "有效期至", "Valid until";
     Validity: "有效期", "有效期", "Validity";
     CertType: "证照类型", "證照類型", "Type";
@@ -380,13 +344,12 @@ texts! {
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].
-pub fn t(lang: Lang, key: Key) -> &'static str {
-    key.texts()[lang.index()]
+pub fn t(lang: Language, key: Key) -> &'static str {
+    key.texts()[index(lang)]
 }
 
 /// [`t`] with each `{}` replaced, in order, by one of `args`.
-#[allow(dead_code)]
-pub fn tf(lang: Lang, key: Key, args: &[&str]) -> String {
+pub fn tf(lang: Language, key: Key, args: &[&str]) -> String {
     let mut out = String::new();
     let mut rest = t(lang, key);
     let mut args = args.iter();
@@ -399,8 +362,54 @@ pub fn tf(lang: Lang, key: Key, args: &[&str]) -> String {
     out
 }
 
+/// What to tell the user for the liveness check's guidance.
+pub fn guidance_key(guidance: GuidanceView) -> Key {
+    match guidance {
+        GuidanceView::FaceNotFound => Key::GuideFaceNotFound,
+        GuidanceView::OneFaceOnly => Key::GuideOneFace,
+        GuidanceView::MoveCloser => Key::GuideMoveCloser,
+        GuidanceView::MoveBack => Key::GuideMoveBack,
+        GuidanceView::CenterFace => Key::GuideCenter,
+        GuidanceView::MoreLight => Key::GuideMoreLight,
+        GuidanceView::LessLight => Key::GuideLessLight,
+        GuidanceView::HoldStill => Key::GuideHoldStill,
+        GuidanceView::LookStraight => Key::GuideLookStraight,
+        GuidanceView::Blink => Key::GuideBlink,
+        GuidanceView::OpenMouth => Key::GuideOpenMouth,
+        GuidanceView::ShakeHead => Key::GuideShake,
+        GuidanceView::TurnLeft => Key::GuideTurnLeft,
+        GuidanceView::TurnRight => Key::GuideTurnRight,
+        GuidanceView::Nod => Key::GuideNod,
+        GuidanceView::RaiseHead => Key::GuideRaiseHead,
+        GuidanceView::Done => Key::GuideDone,
+    }
+}
+
+/// The name of an action of the liveness challenge.
+pub fn action_key(action: ActionView) -> Key {
+    match action {
+        ActionView::Blink => Key::ActionBlink,
+        ActionView::MouthOpen => Key::ActionMouth,
+        ActionView::ShakeHead => Key::ActionShake,
+        ActionView::Nod => Key::ActionNod,
+    }
+}
+
+/// Why a liveness check failed on this device.
+pub fn failure_key(reason: LivenessFailureView) -> Key {
+    match reason {
+        LivenessFailureView::Timeout => Key::LivenessFailedTimeout,
+        LivenessFailureView::WrongAction => Key::LivenessFailedWrongAction,
+        LivenessFailureView::FaceLost => Key::LivenessFailedFaceLost,
+        LivenessFailureView::FaceChanged => Key::LivenessFailedFaceChanged,
+        LivenessFailureView::SeveralFaces => Key::LivenessFailedSeveralFaces,
+        LivenessFailureView::StreamEnded => Key::LivenessFailedStreamEnded,
+        // A frame out of order is the camera's doing, as is a frame that could not be read.
+        LivenessFailureView::TimeWentBack | LivenessFailureView::Camera => Key::LivenessFailedCamera,
+    }
+}
+
 /// The label of the attribute `name` (as the core names it), if the UI knows it.
-#[allow(dead_code)]
 pub fn attribute_key(name: &str) -> Option<Key> {
     Some(match name {
         "certificate_number" => Key::AttrCertificateNumber,
@@ -453,13 +462,11 @@ pub fn attribute_key(name: &str) -> Option<Key> {
 }
 
 /// The label of an attribute in `lang`, or its code name when the UI does not know it.
-#[allow(dead_code)]
-pub fn attribute_label(lang: Lang, name: &str) -> String {
+pub fn attribute_label(lang: Language, name: &str) -> String {
     attribute_key(name).map_or_else(|| name.to_owned(), |k| t(lang, k).to_owned())
 }
 
 /// The name of a certificate type, by the core's slug.
-#[allow(dead_code)]
 pub fn type_key(slug: &str) -> Option<Key> {
     Some(match slug {
         "resident-id-card" => Key::TypeResidentIdCard,
@@ -475,8 +482,7 @@ pub fn type_key(slug: &str) -> Option<Key> {
 }
 
 /// An age in seconds as the largest whole unit: "3 小时", "5 min".
-#[allow(dead_code)]
-pub fn age_text(lang: Lang, seconds: u64) -> String {
+pub fn age_text(lang: Language, seconds: u64) -> String {
     let (n, key) = match seconds {
         0..60 => (seconds, Key::AgeSeconds),
         60..3_600 => (seconds / 60, Key::AgeMinutes),
@@ -493,12 +499,12 @@ mod tests {
     #[test]
     fn every_key_is_translated_into_every_language() {
         for &key in Key::ALL {
-            for lang in Lang::ALL {
+            for lang in Language::ALL {
                 assert!(!t(lang, key).trim().is_empty(), "{key:?} in {lang:?}");
             }
             // English must not fall back to Chinese by copy-paste.
             assert!(
-                t(Lang::En, key).chars().all(|c| c.is_ascii() || c == '…'),
+                t(Language::En, key).chars().all(|c| c.is_ascii() || c == '…'),
                 "{key:?} in English is not English"
             );
         }
@@ -507,8 +513,8 @@ mod tests {
     #[test]
     fn placeholders_agree_across_languages() {
         for &key in Key::ALL {
-            let n = t(Lang::ZhHans, key).matches("{}").count();
-            for lang in Lang::ALL {
+            let n = t(Language::ZhHans, key).matches("{}").count();
+            for lang in Language::ALL {
                 assert_eq!(t(lang, key).matches("{}").count(), n, "{key:?} in {lang:?}");
             }
         }
@@ -516,15 +522,49 @@ mod tests {
 
     #[test]
     fn tf_fills_placeholders_in_order() {
-        assert_eq!(tf(Lang::En, Key::IdWrongLength, &["3"]), "The number has 18 characters; this one has 3");
+        assert_eq!(
+            tf(Language::En, Key::IdWrongLength, &["3"]),
+            "The number has 18 characters; this one has 3"
+        );
+    }
+
+    #[test]
+    fn each_liveness_guidance_and_failure_has_its_own_words() {
+        use GuidanceView as G;
+        let guidance = [
+            G::FaceNotFound,
+            G::OneFaceOnly,
+            G::MoveCloser,
+            G::MoveBack,
+            G::CenterFace,
+            G::MoreLight,
+            G::LessLight,
+            G::HoldStill,
+            G::LookStraight,
+            G::Blink,
+            G::OpenMouth,
+            G::ShakeHead,
+            G::TurnLeft,
+            G::TurnRight,
+            G::Nod,
+            G::RaiseHead,
+            G::Done,
+        ];
+        let keys: Vec<Key> = guidance.into_iter().map(guidance_key).collect();
+        for (i, key) in keys.iter().enumerate() {
+            assert!(!keys[..i].contains(key), "{:?} is worded like another guidance", guidance[i]);
+        }
+        assert_eq!(failure_key(LivenessFailureView::Timeout), Key::LivenessFailedTimeout);
+        assert_eq!(failure_key(LivenessFailureView::Camera), Key::LivenessFailedCamera);
+        assert_eq!(action_key(ActionView::MouthOpen), Key::ActionMouth);
     }
 
     #[test]
     fn attribute_and_type_labels_resolve() {
-        assert_eq!(attribute_label(Lang::En, "id_number_masked"), "ID number (masked)");
-        assert_eq!(attribute_label(Lang::ZhHans, "hk_endorsement_valid_until"), "香港签注有效期至");
-        assert_eq!(attribute_label(Lang::En, "unknown_thing"), "unknown_thing");
+        assert_eq!(attribute_label(Language::En, "id_number_masked"), "ID number (masked)");
+        assert_eq!(attribute_label(Language::ZhHans, "hk_endorsement_valid_until"), "香港签注有效期至");
+        assert_eq!(attribute_label(Language::En, "unknown_thing"), "unknown_thing");
         assert_eq!(type_key("driving-licence"), Some(Key::TypeDrivingLicence));
-        assert_eq!(age_text(Lang::En, 3_700), "1 h");
+        assert_eq!(age_text(Language::En, 3_700), "1 h");
     }
 }

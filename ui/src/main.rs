@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+// On the host only the tests use the texts; the wasm build reports what no screen uses.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod i18n;
 
 #[cfg(target_arch = "wasm32")]
@@ -9,7 +11,11 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod context;
+#[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod route;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -1,6 +1,23 @@
 //! Types of the Tauri IPC between the UI and the app shell.
+//!
+//! Most commands take and answer JSON of the types here and in the sibling modules. Pictures
+//! are the exception, in both directions one way each:
+//!
+//! | what | how it crosses |
+//! |---|---|
+//! | a camera frame or a picture file, UI → app ([`command::VERIFY_IMAGE`], [`command::SCAN_IMAGE`], [`command::LIVENESS_FRAME`]) | the invoke's body is the file's bytes (Tauri's binary IPC: `invoke(cmd, Uint8Array, { headers })`), its metadata in headers such as [`FRAME_TIMESTAMP_HEADER`] |
+//! | a preview the app shows the UI (the liveness check's, the scanner's) | a [`JpegPreview`] inside the JSON view |
+//!
+//! A frame as JSON would be an array of numbers (four characters a byte) or base64 (four for
+//! three); raw, it is its own size, and the app reads it without a JSON parser.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+/// The header of a [`command::LIVENESS_FRAME`] invoke that says when the frame was taken:
+/// milliseconds since the check's first frame (the video's clock), as decimal digits.
+pub const FRAME_TIMESTAMP_HEADER: &str = "shimin-frame-timestamp-ms";
 
 /// Names of the Tauri commands, shared so the UI and the shell cannot disagree on a spelling.
 pub mod command {
@@ -24,8 +41,8 @@ pub mod command {
     /// Signs a presentation and logs it: [`crate::wallet::PresentRequest`] →
     /// [`crate::wallet::PresentationView`].
     pub const PRESENT_CERTIFICATE: &str = "present_certificate";
-    /// Verifies a picture of a presentation QR code with the cached lists:
-    /// [`crate::wallet::VerifyImageRequest`] → [`crate::wallet::VerdictView`].
+    /// Verifies a picture of a presentation QR code with the cached lists: the PNG or JPEG
+    /// file as the raw body → [`crate::wallet::VerdictView`].
     pub const VERIFY_IMAGE: &str = "verify_image";
     /// The presentation log, newest first: → `Vec<`[`crate::wallet::HistoryEntryView`]`>`.
     pub const PRESENTATION_HISTORY: &str = "presentation_history";
@@ -52,7 +69,9 @@ pub mod command {
     pub const UI_PAINTED: &str = "ui_painted";
     /// `liveness_start(request: LivenessStartRequest) -> LivenessStatusView`
     pub const LIVENESS_START: &str = "liveness_start";
-    /// `liveness_frame(request: LivenessFrameRequest) -> LivenessStatusView`
+    /// One frame of the webview's camera for the running check: the JPEG as the raw body and
+    /// when it was taken in [`super::FRAME_TIMESTAMP_HEADER`] →
+    /// [`crate::liveness::LivenessStatusView`].
     pub const LIVENESS_FRAME: &str = "liveness_frame";
     /// `liveness_next_frame() -> LivenessStatusView` (recorded frames)
     pub const LIVENESS_NEXT_FRAME: &str = "liveness_next_frame";
@@ -65,10 +84,48 @@ pub mod command {
     /// `scan_camera_open() -> bool`: opens the computer's camera for scanning (false when the
     /// app cannot read one itself: the webview's camera is used instead).
     pub const SCAN_CAMERA_OPEN: &str = "scan_camera_open";
-    /// `scan_camera_frame() -> ScanFrameView`: the next camera frame and its verdict.
+    /// `scan_camera_frame() -> ScanFrameView`: the next camera frame and its verdict, if a code
+    /// is in it.
     pub const SCAN_CAMERA_FRAME: &str = "scan_camera_frame";
     /// `scan_camera_close()`: releases the scanning camera.
     pub const SCAN_CAMERA_CLOSE: &str = "scan_camera_close";
+    /// Reads one frame of the webview's camera while scanning: the JPEG as the raw body →
+    /// `Option<`[`crate::wallet::VerdictView`]`>`, `None` while no code is in view.
+    pub const SCAN_IMAGE: &str = "scan_image";
+}
+
+/// A small JPEG picture for the screen to show: a frame of a camera the app reads itself, while
+/// the liveness check or the scanner runs. Base64 (standard alphabet) inside the JSON view, so
+/// that the webview makes a `data:` URL of it without decoding it. `Debug` shows only its size:
+/// it is a picture of a face or of someone's code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct JpegPreview(String);
+
+impl JpegPreview {
+    /// The preview whose JPEG file is `base64` (standard alphabet, with padding).
+    #[must_use]
+    pub fn from_base64(base64: String) -> Self {
+        Self(base64)
+    }
+
+    /// The JPEG file, base64.
+    #[must_use]
+    pub fn base64(&self) -> &str {
+        &self.0
+    }
+
+    /// A `data:` URL of the picture, for an `<img>`.
+    #[must_use]
+    pub fn data_url(&self) -> String {
+        format!("data:image/jpeg;base64,{}", self.0)
+    }
+}
+
+impl fmt::Debug for JpegPreview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JpegPreview").field("base64_len", &self.0.len()).finish()
+    }
 }
 
 /// What the "about" part of the app shows.
@@ -207,5 +264,13 @@ mod tests {
         )
         .expect("parse");
         assert!(matches!(back, IdNumberCheckView::Valid { .. }));
+    }
+
+    #[test]
+    fn a_preview_is_a_json_string_its_debug_hides_the_picture() {
+        let preview = JpegPreview::from_base64("/9j/4AAQ".into());
+        assert_eq!(serde_json::to_string(&preview).expect("json"), r#""/9j/4AAQ""#);
+        assert_eq!(preview.data_url(), "data:image/jpeg;base64,/9j/4AAQ");
+        assert!(!format!("{preview:?}").contains("/9j/"), "{preview:?}");
     }
 }

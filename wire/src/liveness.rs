@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::{IdentityRequestView, PartyRoleView};
+use crate::ipc::JpegPreview;
 
 /// What a liveness check is for.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +47,8 @@ pub struct LivenessStartRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CameraSourceView {
-    /// The webview's camera (`getUserMedia`): the screen sends each frame with `liveness_frame`.
+    /// The webview's camera (`getUserMedia`): the screen sends each frame with `liveness_frame`
+    /// (a JPEG, as the raw body of the invoke).
     Camera,
     /// A directory of recorded frames (`SHIMIN_CAMERA_FRAMES`, for demos and tests): the screen
     /// asks for each next one with `liveness_next_frame`.
@@ -65,23 +67,83 @@ impl CameraSourceView {
     }
 }
 
-/// One camera frame from the webview: a JPEG (base64, standard alphabet) and when it was taken.
-/// `Debug` shows neither.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LivenessFrameRequest {
-    /// The JPEG, base64 (a canvas's `toDataURL` without its `data:` prefix).
-    pub jpeg_b64: String,
-    /// Milliseconds since the check's first frame (the video's clock).
-    pub timestamp_ms: u64,
+/// An action of the challenge, as the steps list names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionView {
+    /// Blink (眨眼).
+    Blink,
+    /// Open the mouth (张嘴).
+    #[serde(rename = "mouth")]
+    MouthOpen,
+    /// Shake the head (摇头).
+    #[serde(rename = "shake")]
+    ShakeHead,
+    /// Nod (点头).
+    Nod,
 }
 
-impl fmt::Debug for LivenessFrameRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LivenessFrameRequest")
-            .field("jpeg_b64_len", &self.jpeg_b64.len())
-            .field("timestamp_ms", &self.timestamp_ms)
-            .finish()
-    }
+/// What to tell the user now; the screen words it in their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuidanceView {
+    /// No face in view: put your face in the frame.
+    FaceNotFound,
+    /// More than one face: only one person in front of the camera.
+    OneFaceOnly,
+    /// The face is too small: come closer.
+    MoveCloser,
+    /// The face is too large: move back.
+    MoveBack,
+    /// The face is off centre.
+    CenterFace,
+    /// Too dark.
+    MoreLight,
+    /// Too bright.
+    LessLight,
+    /// Blurred or moving: hold still.
+    HoldStill,
+    /// Look straight at the camera, eyes open, mouth closed.
+    LookStraight,
+    /// Blink.
+    Blink,
+    /// Open your mouth.
+    OpenMouth,
+    /// Shake your head.
+    ShakeHead,
+    /// Turn your head to your left.
+    TurnLeft,
+    /// Turn your head to your right.
+    TurnRight,
+    /// Nod.
+    Nod,
+    /// Head down: now bring it back up.
+    RaiseHead,
+    /// Finished (passed or failed: see the phase).
+    Done,
+}
+
+/// Why a check failed on this device. The backend's refusal is not one of these but a
+/// [`crate::ipc::CommandError`] of `liveness_submit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LivenessFailureView {
+    /// The time ran out before every action was done.
+    Timeout,
+    /// The actions came in another order than asked.
+    WrongAction,
+    /// The face left the picture for too long.
+    FaceLost,
+    /// The face in the picture changed during the check.
+    FaceChanged,
+    /// Several faces were in the picture.
+    SeveralFaces,
+    /// The frames stopped before the check finished.
+    StreamEnded,
+    /// A frame was older than the one before.
+    TimeWentBack,
+    /// The app could not read the camera's frames (or measure them).
+    Camera,
 }
 
 /// Where the check is.
@@ -94,32 +156,29 @@ pub enum LivenessPhaseView {
     Captured,
     /// The backend accepted the check.
     Passed,
-    /// The check failed; `reason` is a key for the screen's translations: the session's
-    /// (`timeout`, `wrong_action`, `face_lost`, `face_changed`, `several_faces`, `stream_ended`,
-    /// `time_went_back`) or `camera` (the frames could not be read). The backend's refusal is a
-    /// [`crate::ipc::CommandError`] of `liveness_submit`.
+    /// The check failed on this device.
     Failed {
-        /// The reason's key.
-        reason: String,
+        /// Why.
+        reason: LivenessFailureView,
     },
 }
 
 /// What the liveness screen shows.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivenessStatusView {
-    /// The actions asked for, in order (`blink`, `mouth`, `shake`, `nod`).
-    pub actions: Vec<String>,
+    /// The actions asked for, in order.
+    pub actions: Vec<ActionView>,
     /// Actions done.
     pub done: usize,
-    /// What to tell the user now, a key (`look_straight`, `blink`, `move_closer`…).
-    pub guidance: String,
+    /// What to tell the user now.
+    pub guidance: GuidanceView,
     /// Where the check is.
     pub phase: LivenessPhaseView,
     /// Where the frames come from.
     pub source: CameraSourceView,
-    /// The last frame as a small JPEG (base64) for the preview, when the frames come from files
-    /// (the camera's own preview is the webview's video).
-    pub preview_jpeg_b64: Option<String>,
+    /// The last frame, when the app reads the frames itself (the webview's camera is previewed
+    /// by its own video).
+    pub preview: Option<JpegPreview>,
 }
 
 impl fmt::Debug for LivenessStatusView {
@@ -130,7 +189,40 @@ impl fmt::Debug for LivenessStatusView {
             .field("guidance", &self.guidance)
             .field("phase", &self.phase)
             .field("source", &self.source)
-            .field("has_preview", &self.preview_jpeg_b64.is_some())
+            .field("has_preview", &self.preview.is_some())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI matched these spellings as strings before they were enums: they stay the same.
+    #[test]
+    fn liveness_views_keep_their_json_spellings() {
+        let status = LivenessStatusView {
+            actions: vec![ActionView::Blink, ActionView::MouthOpen, ActionView::ShakeHead, ActionView::Nod],
+            done: 1,
+            guidance: GuidanceView::OneFaceOnly,
+            phase: LivenessPhaseView::Failed { reason: LivenessFailureView::TimeWentBack },
+            source: CameraSourceView::Native,
+            preview: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&status).expect("json"),
+            serde_json::json!({
+                "actions": ["blink", "mouth", "shake", "nod"],
+                "done": 1,
+                "guidance": "one_face_only",
+                "phase": {"phase": "failed", "reason": "time_went_back"},
+                "source": "native",
+                "preview": null,
+            })
+        );
+        let camera: LivenessPhaseView =
+            serde_json::from_str(r#"{"phase":"failed","reason":"camera"}"#).expect("parse");
+        assert_eq!(camera, LivenessPhaseView::Failed { reason: LivenessFailureView::Camera });
+        assert!(serde_json::from_str::<GuidanceView>(r#""smile""#).is_err(), "no guidance outside the list");
     }
 }

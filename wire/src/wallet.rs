@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ipc::JpegPreview;
+
 /// Whether this device has a wallet and whether it is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WalletStatusView {
@@ -17,11 +19,66 @@ pub struct WalletStatusView {
     pub unlocked: bool,
 }
 
-/// Arguments of creating or unlocking the wallet. `Debug` hides the PIN.
+/// A PIN is this many digits.
+pub const PIN_DIGITS: usize = 6;
+
+/// A PIN: exactly [`PIN_DIGITS`] ASCII digits, the one rule for every PIN the app takes (the
+/// screens check it before asking the app, the app again before deriving a key). `Debug` hides
+/// it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+/// Why a text is not a PIN. Says nothing of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PinError {
+    /// Not [`PIN_DIGITS`] characters long.
+    #[error("a PIN is {PIN_DIGITS} digits long")]
+    WrongLength,
+    /// A character that is not an ASCII digit (full-width digits included).
+    #[error("a PIN has only the digits 0-9")]
+    NotADigit,
+}
+
+impl Pin {
+    /// The PIN in `text`, which must be exactly [`PIN_DIGITS`] ASCII digits (no spaces).
+    ///
+    /// # Errors
+    /// [`PinError::WrongLength`], [`PinError::NotADigit`].
+    pub fn parse(text: &str) -> Result<Pin, PinError> {
+        if text.chars().count() != PIN_DIGITS {
+            return Err(PinError::WrongLength);
+        }
+        if !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PinError::NotADigit);
+        }
+        Ok(Pin(text.to_owned()))
+    }
+
+    /// The digits.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin([redacted])")
+    }
+}
+
+/// Arguments of creating or unlocking the wallet. `Debug` hides the PIN. The app parses it
+/// into a [`Pin`] (a text that is not one is answered with an error, not refused unread).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinRequest {
     /// Six digits.
     pub pin: String,
+}
+
+impl From<&Pin> for PinRequest {
+    fn from(pin: &Pin) -> Self {
+        Self { pin: pin.as_str().to_owned() }
+    }
 }
 
 impl fmt::Debug for PinRequest {
@@ -45,19 +102,125 @@ impl fmt::Debug for ChangePinRequest {
     }
 }
 
-/// The app's preferences, kept outside the wallet (they apply before it is unlocked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsView {
-    /// The language's BCP 47 tag: `zh-Hans`, `zh-Hant` or `en`.
-    pub language: String,
-    /// Lock the wallet after this many minutes without a touch or key; 0 never.
-    pub auto_lock_minutes: u32,
+/// A value of a preference that the app does not offer (a damaged `settings.json`, or a UI of
+/// another version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a preference value the app does not offer")]
+pub struct UnknownSetting;
+
+/// The languages the app speaks. Crosses as its BCP 47 tag (`zh-Hans`, `zh-Hant`, `en`), which
+/// [`Language::tag`] spells once for the JSON, the files and the page's `lang` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum Language {
+    /// 简体中文, the default.
+    #[default]
+    ZhHans,
+    /// 繁體中文.
+    ZhHant,
+    /// English.
+    En,
 }
 
-impl Default for SettingsView {
-    fn default() -> Self {
-        Self { language: "zh-Hans".into(), auto_lock_minutes: 5 }
+impl Language {
+    /// Every language, in the order the pickers show them.
+    pub const ALL: [Language; 3] = [Language::ZhHans, Language::ZhHant, Language::En];
+
+    /// The BCP 47 tag.
+    #[must_use]
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::ZhHans => "zh-Hans",
+            Language::ZhHant => "zh-Hant",
+            Language::En => "en",
+        }
     }
+}
+
+impl TryFrom<String> for Language {
+    type Error = UnknownSetting;
+
+    fn try_from(tag: String) -> Result<Self, Self::Error> {
+        Language::ALL.into_iter().find(|l| l.tag() == tag).ok_or(UnknownSetting)
+    }
+}
+
+impl From<Language> for &'static str {
+    fn from(language: Language) -> Self {
+        language.tag()
+    }
+}
+
+/// When the open wallet locks itself: after this many minutes without a touch or a key, or
+/// never. Crosses as the JSON number of minutes (0: never), as `settings.json` has always
+/// kept it, so a file written before these were an enum still reads; any other number is
+/// refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub enum AutoLock {
+    /// Never.
+    Never,
+    /// After one minute.
+    OneMinute,
+    /// After two minutes.
+    TwoMinutes,
+    /// After five minutes, the default.
+    #[default]
+    FiveMinutes,
+    /// After ten minutes.
+    TenMinutes,
+    /// After thirty minutes.
+    ThirtyMinutes,
+}
+
+impl AutoLock {
+    /// Every choice, shortest first after "never", as the settings screen lists them.
+    pub const ALL: [AutoLock; 6] = [
+        AutoLock::Never,
+        AutoLock::OneMinute,
+        AutoLock::TwoMinutes,
+        AutoLock::FiveMinutes,
+        AutoLock::TenMinutes,
+        AutoLock::ThirtyMinutes,
+    ];
+
+    /// The minutes without activity before the wallet locks; `None` for never.
+    #[must_use]
+    pub fn minutes(self) -> Option<u32> {
+        match self {
+            AutoLock::Never => None,
+            AutoLock::OneMinute => Some(1),
+            AutoLock::TwoMinutes => Some(2),
+            AutoLock::FiveMinutes => Some(5),
+            AutoLock::TenMinutes => Some(10),
+            AutoLock::ThirtyMinutes => Some(30),
+        }
+    }
+}
+
+impl TryFrom<u32> for AutoLock {
+    type Error = UnknownSetting;
+
+    fn try_from(minutes: u32) -> Result<Self, Self::Error> {
+        AutoLock::ALL.into_iter().find(|a| u32::from(*a) == minutes).ok_or(UnknownSetting)
+    }
+}
+
+impl From<AutoLock> for u32 {
+    fn from(choice: AutoLock) -> Self {
+        choice.minutes().unwrap_or(0)
+    }
+}
+
+/// The app's preferences, kept outside the wallet (they apply before it is unlocked). A value
+/// the app does not offer does not parse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// The language.
+    pub language: Language,
+    /// When the wallet locks itself (its JSON name says the number is minutes).
+    #[serde(rename = "auto_lock_minutes")]
+    pub auto_lock: AutoLock,
 }
 
 /// Arguments of listing certificates.
@@ -339,21 +502,14 @@ pub struct PresentationView {
     pub disclosed: Vec<String>,
 }
 
-/// Arguments of verifying a picture of a presentation QR code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerifyImageRequest {
-    /// The PNG or JPEG file.
-    pub image: Vec<u8>,
-}
-
-/// One frame of the computer's camera while scanning: what it shows and what was read in it
-/// (a verdict of "no QR code" while no code is in view). `Debug` shows neither.
+/// One frame of the computer's camera while scanning: what it shows and, when a code is in
+/// it, the verdict on that code. `Debug` shows neither.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanFrameView {
-    /// The frame, JPEG, base64 (standard alphabet).
-    pub preview_jpeg_b64: String,
-    /// The verdict on the frame.
-    pub verdict: VerdictView,
+    /// The frame, for the screen to show.
+    pub preview: JpegPreview,
+    /// The verdict on the code in the frame; `None` while no code is in view (keep scanning).
+    pub verdict: Option<VerdictView>,
 }
 
 impl fmt::Debug for ScanFrameView {
@@ -436,10 +592,46 @@ mod tests {
     #[test]
     fn debug_hides_pins_and_values() {
         let printed = format!(
-            "{:?} {:?}",
+            "{:?} {:?} {:?}",
             PinRequest { pin: "135790".into() },
-            ValueView::Text { text: "张三".into() }
+            ValueView::Text { text: "张三".into() },
+            Pin::parse("135790").expect("a PIN")
         );
         assert!(!printed.contains("135790") && !printed.contains("张三"), "{printed}");
+    }
+
+    #[test]
+    fn a_pin_is_six_ascii_digits() {
+        assert_eq!(Pin::parse("123456").expect("six digits").as_str(), "123456");
+        assert_eq!(PinRequest::from(&Pin::parse("024680").expect("six digits")).pin, "024680");
+        for short_or_long in ["", "12345", "1234567", " 123456"] {
+            assert_eq!(Pin::parse(short_or_long), Err(PinError::WrongLength), "{short_or_long:?}");
+        }
+        for not_digits in ["12345a", "12 456", "１２３４５６", "-12345"] {
+            assert_eq!(Pin::parse(not_digits), Err(PinError::NotADigit), "{not_digits:?}");
+        }
+    }
+
+    #[test]
+    fn settings_keep_their_json_and_refuse_what_the_app_does_not_offer() {
+        let english = SettingsView { language: Language::En, auto_lock: AutoLock::TenMinutes };
+        let json = serde_json::to_value(english).expect("json");
+        assert_eq!(json, serde_json::json!({"language": "en", "auto_lock_minutes": 10}));
+        assert_eq!(serde_json::from_value::<SettingsView>(json).expect("parse"), english);
+        assert_eq!(
+            serde_json::to_value(SettingsView::default()).expect("json"),
+            serde_json::json!({"language": "zh-Hans", "auto_lock_minutes": 5})
+        );
+        let tags: Vec<&str> = Language::ALL.into_iter().map(Language::tag).collect();
+        assert_eq!(tags, ["zh-Hans", "zh-Hant", "en"]);
+        let minutes: Vec<u32> = AutoLock::ALL.into_iter().map(u32::from).collect();
+        assert_eq!(minutes, [0, 1, 2, 5, 10, 30]);
+        for bad in [
+            serde_json::json!({"language": "fr", "auto_lock_minutes": 5}),
+            serde_json::json!({"language": "en", "auto_lock_minutes": 7}),
+            serde_json::json!({"language": "EN", "auto_lock_minutes": 5}),
+        ] {
+            assert!(serde_json::from_value::<SettingsView>(bad.clone()).is_err(), "{bad}");
+        }
     }
 }

@@ -23,7 +23,7 @@ mod error;
 pub mod history;
 pub mod lists;
 pub mod liveness;
-// pub mod pin; (after the PIN type lands in wire)
+pub mod pin;
 pub mod store;
 pub mod sync;
 

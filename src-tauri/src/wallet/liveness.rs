@@ -1,6 +1,6 @@
 //! The liveness check on this device (issue 5): the backend's challenge, frames from a camera of
-//! this computer (desktop, `nokhwa`), from the webview's camera (`getUserMedia`, sent over IPC as
-//! JPEG; phones, and desktops whose camera the app cannot open) or from a directory of recorded
+//! this computer (desktop, `nokhwa`), from the webview's camera (`getUserMedia`, each frame a
+//! JPEG sent as the raw body of an invoke; phones, and desktops whose camera the app cannot open) or from a directory of recorded
 //! frames (`SHIMIN_CAMERA_FRAMES`, for demos and the end-to-end tests), the real face models
 //! (`shimin-face`) and the core's session state machine, then the signed evidence to the
 //! backend, which decides. Two purposes: enrolling this device instead of with a code, and
@@ -13,16 +13,16 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use image::{ImageFormat, ImageReader, Limits};
 use shimin_client::{BackendClient, ClientError, LivenessChallenge, SyncFailure, is_liveness_failure};
 use shimin_core::IdNumber;
 use shimin_core::liveness::{Evidence, Frame, FrameRotation, Step};
+use shimin_core::views;
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, encode_jpeg};
+use shimin_wire::ipc::JpegPreview;
 use shimin_wire::liveness::{
-    CameraSourceView, IdentityRequestView, LivenessFrameRequest, LivenessPhaseView, LivenessPurposeView,
-    LivenessStatusView,
+    ActionView, CameraSourceView, GuidanceView, IdentityRequestView, LivenessFailureView, LivenessPhaseView,
+    LivenessPurposeView, LivenessStatusView,
 };
 
 use super::scan::{PulledFrames, preview};
@@ -35,8 +35,8 @@ use super::{AppError, WalletState};
 pub const CAMERA_FRAMES_ENV: &str = "SHIMIN_CAMERA_FRAMES";
 /// Frames per second of the recorded frames (default 10).
 pub const CAMERA_FPS_ENV: &str = "SHIMIN_CAMERA_FPS";
-/// The longest camera frame accepted over IPC, base64 characters (a 1080p JPEG is well under).
-const MAX_FRAME_B64: usize = 4 * 1024 * 1024;
+/// The largest camera frame accepted over IPC, bytes of JPEG (a 1080p JPEG is well under).
+pub const MAX_FRAME_BYTES: usize = 3 * 1024 * 1024;
 /// The largest camera frame side decoded.
 const MAX_FRAME_SIDE: u32 = 1920;
 /// Key frames are JPEG at this quality (the backend re-measures them).
@@ -55,7 +55,7 @@ enum Purpose {
 struct Capture {
     purpose: Purpose,
     check_id: i64,
-    actions: Vec<String>,
+    actions: Vec<ActionView>,
     /// `None` only while a frame is being pushed.
     step: Option<Step>,
     observer: LivenessObserver,
@@ -63,7 +63,7 @@ struct Capture {
     /// The frames the app reads itself (recorded, or a desktop camera); released as soon as the
     /// session has ended, so that the camera turns off.
     pulled: Option<PulledFrames>,
-    preview: Option<String>,
+    preview: Option<JpegPreview>,
     /// Why the frames stopped, when it was not the session's decision.
     camera_failed: bool,
 }
@@ -71,20 +71,21 @@ struct Capture {
 impl Capture {
     fn view(&self) -> LivenessStatusView {
         let phase = match &self.step {
-            _ if self.camera_failed => LivenessPhaseView::Failed { reason: "camera".into() },
-            Some(Step::Passed(_)) => LivenessPhaseView::Captured,
-            Some(Step::Failed(s)) => LivenessPhaseView::Failed { reason: s.reason().as_str().into() },
-            _ => LivenessPhaseView::Capturing,
+            _ if self.camera_failed => LivenessPhaseView::Failed { reason: LivenessFailureView::Camera },
+            Some(step) => views::liveness_phase_view(step),
+            None => LivenessPhaseView::Capturing,
         };
-        let (guidance, done) =
-            self.step.as_ref().map_or(("done", 0), |s| (s.guidance().as_str(), s.progress().done));
+        let (guidance, done) = self
+            .step
+            .as_ref()
+            .map_or((GuidanceView::Done, 0), |s| (views::guidance_view(s.guidance()), s.progress().done));
         LivenessStatusView {
             actions: self.actions.clone(),
             done,
-            guidance: guidance.into(),
+            guidance,
             phase,
             source: self.source,
-            preview_jpeg_b64: self.preview.clone(),
+            preview: self.preview.clone(),
         }
     }
 
@@ -141,14 +142,13 @@ impl Capture {
     }
 }
 
-/// A camera frame from the webview: a JPEG within [`MAX_FRAME_SIDE`].
-fn camera_frame(request: &LivenessFrameRequest) -> Result<Frame, AppError> {
-    if request.jpeg_b64.len() > MAX_FRAME_B64 {
+/// A camera frame from the webview taken at `timestamp_ms`: a JPEG of at most
+/// [`MAX_FRAME_BYTES`] within [`MAX_FRAME_SIDE`].
+fn camera_frame(jpeg: &[u8], timestamp_ms: u64) -> Result<Frame, AppError> {
+    if jpeg.len() > MAX_FRAME_BYTES {
         return Err(AppError::BadFrame);
     }
-    let b64 = request.jpeg_b64.rsplit_once(',').map_or(request.jpeg_b64.as_str(), |(_, data)| data);
-    let bytes = STANDARD.decode(b64.trim()).map_err(|_| AppError::BadFrame)?;
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), ImageFormat::Jpeg);
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(jpeg), ImageFormat::Jpeg);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_FRAME_SIDE);
     limits.max_image_height = Some(MAX_FRAME_SIDE);
@@ -156,7 +156,7 @@ fn camera_frame(request: &LivenessFrameRequest) -> Result<Frame, AppError> {
     reader.limits(limits);
     let image = reader.decode().map_err(|_| AppError::BadFrame)?.to_rgb8();
     let (width, height) = image.dimensions();
-    Frame::new(width, height, image.into_raw(), request.timestamp_ms, FrameRotation::None)
+    Frame::new(width, height, image.into_raw(), timestamp_ms, FrameRotation::None)
         .map_err(|_| AppError::BadFrame)
 }
 
@@ -279,7 +279,7 @@ impl WalletState {
         let capture = Capture {
             purpose,
             check_id,
-            actions: challenge.actions().iter().map(|a| a.as_str().to_owned()).collect(),
+            actions: challenge.actions().iter().copied().map(views::action_view).collect(),
             step: Some(Step::start(challenge)),
             observer,
             source,
@@ -292,12 +292,13 @@ impl WalletState {
         Ok(view)
     }
 
-    /// Takes one camera frame from the webview.
+    /// Takes one camera frame from the webview: a JPEG taken `timestamp_ms` after the check's
+    /// first frame.
     ///
     /// # Errors
     /// [`AppError::NoLivenessCheck`], [`AppError::BadFrame`] (the check goes on).
-    pub fn liveness_frame(&self, request: &LivenessFrameRequest) -> Result<LivenessStatusView, AppError> {
-        let frame = camera_frame(request)?;
+    pub fn liveness_frame(&self, jpeg: &[u8], timestamp_ms: u64) -> Result<LivenessStatusView, AppError> {
+        let frame = camera_frame(jpeg, timestamp_ms)?;
         let mut guard = self.liveness.capture();
         let capture = guard.as_mut().ok_or(AppError::NoLivenessCheck)?;
         capture.push(frame);
@@ -390,6 +391,8 @@ mod tests {
 
     use std::collections::VecDeque;
 
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
     use shimin_core::liveness::{Action, Challenge, FrameSource, FrameSourceError};
     use shimin_testkit::film::{FRAME_INTERVAL_MS, analyzer, frame, scene};
 
@@ -419,7 +422,7 @@ mod tests {
         Capture {
             purpose: Purpose::Case(1),
             check_id: 1,
-            actions: ORDER.iter().map(|a| a.as_str().to_owned()).collect(),
+            actions: ORDER.into_iter().map(views::action_view).collect(),
             step: Some(Step::start(challenge)),
             observer: LivenessObserver::new(analyzer().clone()),
             source,
@@ -451,16 +454,17 @@ mod tests {
         assert_eq!(view.done, 2, "the mouth and the nod are seen on tracked camera frames");
         assert_eq!(view.source, CameraSourceView::Native);
         let preview =
-            STANDARD.decode(view.preview_jpeg_b64.expect("a preview of the camera")).expect("base64");
+            STANDARD.decode(view.preview.expect("a preview of the camera").base64()).expect("base64");
         let shown = image::load_from_memory_with_format(&preview, ImageFormat::Jpeg).expect("a JPEG preview");
         assert_eq!(shown.width(), PREVIEW_WIDTH);
         assert!(capture.pulled.is_some(), "the camera stays open while the check runs");
 
         capture.pull().expect("the unplugged camera is the check's failure, not the call's");
-        assert_eq!(capture.view().phase, LivenessPhaseView::Failed { reason: "camera".into() });
+        let camera_failed = LivenessPhaseView::Failed { reason: LivenessFailureView::Camera };
+        assert_eq!(capture.view().phase, camera_failed);
         assert!(capture.pulled.is_none(), "a failed camera is released");
         capture.pull().expect("asking again reads nothing");
-        assert_eq!(capture.view().phase, LivenessPhaseView::Failed { reason: "camera".into() });
+        assert_eq!(capture.view().phase, camera_failed);
     }
 
     #[test]
@@ -474,7 +478,7 @@ mod tests {
         let view = capture.view();
         assert_eq!(view.done, 1);
         assert!(
-            matches!(&view.phase, LivenessPhaseView::Failed { reason } if reason != "camera"),
+            matches!(&view.phase, LivenessPhaseView::Failed { reason } if *reason != LivenessFailureView::Camera),
             "the session's own failure: {:?}",
             view.phase
         );

@@ -24,13 +24,13 @@ use rusqlite::Connection;
 use shimin_core::views;
 use shimin_store::{PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, PresentRequest,
+    CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
     PresentationView, SettingsView, VerdictView, WalletStatusView,
 };
 
 pub use error::AppError;
 use lists::CachedLists;
-pub use liveness::{CAMERA_FPS_ENV, CAMERA_FRAMES_ENV};
+pub use liveness::{CAMERA_FPS_ENV, CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
 use sync::SyncState;
 pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
@@ -40,8 +40,9 @@ pub const DATA_DIR_ENV: &str = "SHIMIN_DATA_DIR";
 pub const DATABASE_FILE: &str = "wallet.db";
 /// The pinned national root public key (SEC1) in the data directory.
 pub const ROOT_KEY_FILE: &str = "root.pub";
-/// A PIN is this many digits.
-pub const PIN_DIGITS: usize = 6;
+/// The largest picture file `verify_image` takes, bytes: far above any photo of a code, so
+/// that only a body no picture needs is refused before it is read.
+pub const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The app's wallet: its files and, once unlocked, the open wallet. Managed by Tauri.
 #[derive(Debug)]
@@ -59,12 +60,10 @@ fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// A PIN wrapper for `pin`, which must be exactly [`PIN_DIGITS`] ASCII digits.
+/// A PIN wrapper for `pin`, which must be a [`Pin`].
 fn pin_wrapper(pin: &str) -> Result<PinWrapper, AppError> {
-    if pin.len() != PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::InvalidPin);
-    }
-    PinWrapper::new(pin).map_err(|_| AppError::InvalidPin)
+    let pin = Pin::parse(pin).map_err(|_| AppError::InvalidPin)?;
+    PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)
 }
 
 impl WalletState {
@@ -235,10 +234,10 @@ impl WalletState {
         settings::load(&self.data_dir)
     }
 
-    /// Saves the app's preferences.
+    /// Saves the app's preferences (a value the app does not offer does not parse into them).
     ///
     /// # Errors
-    /// [`AppError::BadRequest`] for a value the app does not offer, [`AppError::Io`].
+    /// [`AppError::Io`].
     pub fn save_settings(&self, view: SettingsView) -> Result<(), AppError> {
         settings::save(&self.data_dir, view)
     }
@@ -289,28 +288,21 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
-        self.verify_with(|verifier, now| verifier.verify_image(image, now))
+        let verdict = self.verify_with(|verifier, now| verifier.verify_image(image, now))?;
+        Ok(verdict.map_or_else(views::unchecked_verdict_view, |v| views::verdict_view(&v)))
     }
 
-    /// The verdict `check` gives with the lists cached on this device at the present time; the
-    /// unchecked verdict without a trust list.
+    /// The verdict `check` gives with the lists cached on this device at the present time;
+    /// `None` without a trust list (nothing can be checked).
     fn verify_with(
         &self,
         check: impl FnOnce(&lists::ListVerifier<'_>, i64) -> shimin_core::verifier::Verdict,
-    ) -> Result<VerdictView, AppError> {
+    ) -> Result<Option<shimin_core::verifier::Verdict>, AppError> {
         let lists = match self.database().is_file() {
             true => CachedLists::load(&self.connect()?, &self.root_key())?,
             false => CachedLists::default(),
         };
-        Ok(match lists.verifier() {
-            Some(verifier) => views::verdict_view(&check(&verifier, now())),
-            None => VerdictView {
-                check: views::unchecked_view(),
-                certificate: None,
-                attributes: Vec::new(),
-                signed_at: None,
-            },
-        })
+        Ok(lists.verifier().map(|verifier| check(&verifier, now())))
     }
 
     /// The data directory, for the about screen and tests.

@@ -1,7 +1,8 @@
 //! Scanning presentation codes with the computer's own camera (desktop, `nokhwa`): the screen
-//! asks for one frame at a time and gets the picture to show and the verdict on it, read from
-//! the frame's pixels. Phones, and desktops whose camera the app cannot open, scan in the webview
-//! instead (`getUserMedia`, then `verify_image`). Frames are not kept: each is shown, read and
+//! asks for one frame at a time and gets the picture to show and, once a code is in view, the
+//! verdict on it, read from the frame's pixels. Phones, and desktops whose camera the app cannot
+//! open, scan in the webview instead (`getUserMedia`, then `verify_image` with each frame's
+//! JPEG as the raw body). Frames are not kept: each is shown, read and
 //! dropped. Also what the liveness check shares with scanning: opening the camera and the
 //! preview of a frame.
 
@@ -11,7 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use shimin_core::liveness::{Frame, FrameSource};
 use shimin_core::qr::{self, Effort, PixelFormat};
-use shimin_wire::wallet::ScanFrameView;
+use shimin_core::views;
+use shimin_wire::ipc::JpegPreview;
+use shimin_wire::wallet::{ScanFrameView, VerdictView};
 
 use super::{AppError, WalletState};
 
@@ -44,14 +47,14 @@ pub(super) async fn native_camera() -> Option<PulledFrames> {
     None
 }
 
-/// A small JPEG of `frame`, upright and `width` pixels wide, base64, for the screen to show.
-pub(super) fn preview(frame: &Frame, width: u32) -> Option<String> {
+/// A small JPEG of `frame`, upright and `width` pixels wide, for the screen to show.
+pub(super) fn preview(frame: &Frame, width: u32) -> Option<JpegPreview> {
     let image = shimin_face::upright_image(frame).ok()?;
     let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width().max(1))) as u32;
     let small = image::imageops::resize(&image, width, height.max(1), image::imageops::FilterType::Triangle);
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small).ok()?;
-    Some(STANDARD.encode(out))
+    Some(JpegPreview::from_base64(STANDARD.encode(out)))
 }
 
 /// The scanning camera, while the verify screen scans.
@@ -89,7 +92,9 @@ impl WalletState {
         self.scan.open(native_camera().await)
     }
 
-    /// The next frame of the scanning camera and the verdict on it.
+    /// The next frame of the scanning camera and the verdict on the code in it; no verdict
+    /// while no code is in view (without a trust list, the unchecked verdict at once: there is
+    /// nothing to wait for).
     ///
     /// # Errors
     /// [`AppError::BadFrame`] when no camera is open or it stopped (it is then released).
@@ -112,9 +117,25 @@ impl WalletState {
             data: frame.rgb(),
         };
         // A live feed: the quick attempts only, the next frame is the better retry.
-        let verdict = self.verify_with(|verifier, now| verifier.verify_frame(&pixels, Effort::Quick, now))?;
-        let preview_jpeg_b64 = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
-        Ok(ScanFrameView { preview_jpeg_b64, verdict })
+        let verdict =
+            match self.verify_with(|verifier, now| verifier.verify_frame(&pixels, Effort::Quick, now))? {
+                Some(verdict) => views::scan_verdict_view(&verdict),
+                None => Some(views::unchecked_verdict_view()),
+            };
+        let preview = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
+        Ok(ScanFrameView { preview, verdict })
+    }
+
+    /// The verdict on the code in one frame of the webview's camera (a JPEG) while it scans;
+    /// `None` while no code is in view.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn scan_image(&self, jpeg: &[u8]) -> Result<Option<VerdictView>, AppError> {
+        Ok(match self.verify_with(|verifier, now| verifier.verify_image(jpeg, now))? {
+            Some(verdict) => views::scan_verdict_view(&verdict),
+            None => Some(views::unchecked_verdict_view()),
+        })
     }
 
     /// Releases the scanning camera.
@@ -157,13 +178,13 @@ mod tests {
         assert!(state.scan.open(Some(Box::new(StillCamera { frames: 2 }))));
         for _ in 0..2 {
             let shown = state.scan_camera_frame().expect("a frame");
-            let jpeg = STANDARD.decode(shown.preview_jpeg_b64).expect("base64");
+            let jpeg = STANDARD.decode(shown.preview.base64()).expect("base64");
             let picture =
                 image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).expect("a JPEG");
             assert_eq!(picture.width(), SCAN_PREVIEW_WIDTH, "the frame is shown, scaled for the screen");
             assert_eq!(
                 shown.verdict,
-                state.verify_image(ASTRONAUT).expect("a verdict"),
+                Some(state.verify_image(ASTRONAUT).expect("a verdict")),
                 "the verdict is the one on the same picture as a file"
             );
         }

@@ -1,7 +1,8 @@
 //! The app's preferences (language, auto-lock), kept in `settings.json` beside the wallet and not
-//! inside it: they apply before the wallet is unlocked. A missing or damaged file gives the
-//! defaults; a save is written to a temporary file and renamed, so a crash never leaves half a
-//! file.
+//! inside it: they apply before the wallet is unlocked. The values the app offers are the
+//! `wire` enums' (`Language`, `AutoLock`), so a value it does not offer never parses: a missing
+//! or damaged file gives the defaults. A save is written to a temporary file and renamed, so a
+//! crash never leaves half a file.
 
 use std::path::Path;
 
@@ -11,23 +12,13 @@ use super::AppError;
 
 /// The preferences file in the data directory.
 pub const SETTINGS_FILE: &str = "settings.json";
-/// The languages the app speaks.
-const LANGUAGES: [&str; 3] = ["zh-Hans", "zh-Hant", "en"];
-/// The auto-lock choices, in minutes (0: never).
-pub const AUTO_LOCK_CHOICES: [u32; 6] = [0, 1, 2, 5, 10, 30];
-
-/// Checks a preferences value from the UI or the file.
-fn parse(view: SettingsView) -> Option<SettingsView> {
-    (LANGUAGES.contains(&view.language.as_str()) && AUTO_LOCK_CHOICES.contains(&view.auto_lock_minutes))
-        .then_some(view)
-}
 
 /// The preferences in `dir`, or the defaults when there are none or they do not parse.
 pub fn load(dir: &Path) -> SettingsView {
     let Ok(bytes) = std::fs::read(dir.join(SETTINGS_FILE)) else { return SettingsView::default() };
-    match serde_json::from_slice::<SettingsView>(&bytes).ok().and_then(parse) {
-        Some(view) => view,
-        None => {
+    match serde_json::from_slice::<SettingsView>(&bytes) {
+        Ok(view) => view,
+        Err(_) => {
             eprintln!("shimin: {SETTINGS_FILE} is damaged; using the defaults");
             SettingsView::default()
         }
@@ -37,10 +28,8 @@ pub fn load(dir: &Path) -> SettingsView {
 /// Saves `view` in `dir`.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] for a language or auto-lock value the app does not offer,
 /// [`AppError::Io`] when the file cannot be written.
 pub fn save(dir: &Path, view: SettingsView) -> Result<(), AppError> {
-    let view = parse(view).ok_or(AppError::BadRequest)?;
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_vec_pretty(&view).map_err(|_| AppError::Internal("settings JSON"))?;
     let tmp = dir.join(format!("{SETTINGS_FILE}.tmp"));
@@ -51,6 +40,8 @@ pub fn save(dir: &Path, view: SettingsView) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
+    use shimin_wire::wallet::{AutoLock, Language};
+
     use super::*;
 
     #[test]
@@ -58,16 +49,24 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("shimin-settings-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(load(&dir), SettingsView::default());
-        let english = SettingsView { language: "en".into(), auto_lock_minutes: 10 };
-        save(&dir, english.clone()).expect("save");
+        let english = SettingsView { language: Language::En, auto_lock: AutoLock::TenMinutes };
+        save(&dir, english).expect("save");
         assert_eq!(load(&dir), english);
-        for bad in [
-            SettingsView { language: "fr".into(), auto_lock_minutes: 5 },
-            SettingsView { language: "en".into(), auto_lock_minutes: 7 },
-        ] {
-            assert!(matches!(save(&dir, bad), Err(AppError::BadRequest)));
+        // A value the app does not offer cannot be saved: it does not parse into a
+        // `SettingsView` (the IPC refuses it: `lib.rs`'s tests), and a file holding one reads
+        // as the defaults.
+        for bad in
+            [r#"{"language":"fr","auto_lock_minutes":5}"#, r#"{"language":"en","auto_lock_minutes":7}"#]
+        {
+            assert!(serde_json::from_str::<SettingsView>(bad).is_err(), "{bad}");
         }
         assert_eq!(load(&dir), english, "a refused save leaves the file as it was");
+        std::fs::write(dir.join(SETTINGS_FILE), br#"{"language":"fr","auto_lock_minutes":5}"#)
+            .expect("write");
+        assert_eq!(load(&dir), SettingsView::default(), "a language the app does not speak");
+        std::fs::write(dir.join(SETTINGS_FILE), br#"{"language":"en","auto_lock_minutes":7}"#)
+            .expect("write");
+        assert_eq!(load(&dir), SettingsView::default(), "an auto-lock the app does not offer");
         std::fs::write(dir.join(SETTINGS_FILE), b"{not json").expect("damage");
         assert_eq!(load(&dir), SettingsView::default());
         let _ = std::fs::remove_dir_all(&dir);

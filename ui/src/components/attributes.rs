@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use shimin_wire::wallet::{AttributeView, ValueView};
 
-use crate::app::use_lang;
 use crate::components::status::data_url;
-use crate::i18n::{Key, Lang, attribute_label, t};
+use crate::context::use_lang;
+use crate::i18n::{Key, Language, attribute_label, t};
 
-fn value_text(lang: Lang, name: &str, value: &ValueView) -> String {
+fn value_text(lang: Language, name: &str, value: &ValueView) -> String {
     match value {
         ValueView::Text { text } if name == "sex" || name == "spouse_sex" => match text.as_str() {
             "1" => t(lang, Key::Male).to_owned(),

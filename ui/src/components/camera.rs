@@ -1,5 +1,6 @@
 //! The webview's camera (`getUserMedia`): open it into a `<video>`, grab its picture as a JPEG
-//! through a `<canvas>`, stop it. Used by the liveness check and the verifier's scanner.
+//! through a `<canvas>`, stop it. Used by the liveness check and the verifier's scanner, which
+//! both send the JPEG's bytes to the app as they are.
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,6 +36,7 @@ pub async fn open_camera(video: &HtmlVideoElement, front: bool) -> Option<MediaS
     Some(stream)
 }
 
+/// Stops every track of `stream`, so that the camera turns off.
 pub fn stop_camera(stream: &MediaStream) {
     for track in stream.get_tracks().iter() {
         if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
@@ -43,8 +45,8 @@ pub fn stop_camera(stream: &MediaStream) {
     }
 }
 
-/// The video's current picture as a JPEG, base64, at most `max_width` wide.
-pub fn grab(video: &HtmlVideoElement, canvas: &HtmlCanvasElement, max_width: u32) -> Option<String> {
+/// The video's current picture as a JPEG file, at most `max_width` wide.
+pub fn grab(video: &HtmlVideoElement, canvas: &HtmlCanvasElement, max_width: u32) -> Option<Vec<u8>> {
     let (w, h) = (video.video_width(), video.video_height());
     if w == 0 || h == 0 {
         return None;
@@ -57,12 +59,8 @@ pub fn grab(video: &HtmlVideoElement, canvas: &HtmlCanvasElement, max_width: u32
     ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, f64::from(cw), f64::from(ch))
         .ok()?;
     let url = canvas.to_data_url_with_type("image/jpeg").ok()?;
-    url.split_once(',').map(|(_, data)| data.to_owned())
-}
-
-/// The bytes of a base64 text (a grabbed JPEG).
-pub fn base64_bytes(b64: &str) -> Option<Vec<u8>> {
-    let binary = window().atob(b64).ok()?;
+    let (_, base64) = url.split_once(',')?;
     // `atob` gives a "binary string": one char per byte.
+    let binary = window().atob(base64).ok()?;
     binary.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use shimin_wire::wallet::{CheckView, ListAgeView, OutcomeView, ReasonView};
 
-use crate::app::use_lang;
-use crate::i18n::{Key, Lang, age_text, attribute_label, t, tf};
+use crate::context::use_lang;
+use crate::i18n::{Key, Language, age_text, attribute_label, t, tf};
 
 /// A reason as a sentence.
-pub fn reason_text(lang: Lang, reason: &ReasonView) -> String {
+pub fn reason_text(lang: Language, reason: &ReasonView) -> String {
     match reason {
         ReasonView::NoQrCode => t(lang, Key::ReasonNoQrCode).to_owned(),
         ReasonView::NotAShiminCode => t(lang, Key::ReasonNotAShiminCode).to_owned(),
@@ -43,7 +43,7 @@ pub fn reason_text(lang: Lang, reason: &ReasonView) -> String {
     }
 }
 
-fn list_age(lang: Lang, key: Key, age: ListAgeView) -> String {
+fn list_age(lang: Language, key: Key, age: ListAgeView) -> String {
     let mut text = tf(lang, key, &[&age_text(lang, age.age_seconds)]);
     if age.stale {
         text.push_str(t(lang, Key::ListStale));

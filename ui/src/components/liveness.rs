@@ -1,8 +1,8 @@
 //! The liveness check screen: the camera preview under a face outline, what to do now, the
 //! actions asked for with the ones done ticked, and the outcome. Used to register this device
 //! and to confirm an identity request. The frames come from the webview's camera
-//! (`getUserMedia`, one JPEG at a time over IPC) or, when the app was started with recorded
-//! frames, from those; the app measures them and the backend decides.
+//! (`getUserMedia`, one JPEG at a time over IPC, as raw bytes) or from a source the app reads
+//! itself (a desktop camera, recorded frames); the app measures them and the backend decides.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -11,10 +11,10 @@ use shimin_wire::liveness::{CameraSourceView, LivenessPhaseView, LivenessPurpose
 use web_sys::MediaStream;
 
 use crate::api;
-use crate::app::use_app;
 use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
 use crate::components::status::error_key;
-use crate::i18n::{Key, Lang, t, tf};
+use crate::context::use_app;
+use crate::i18n::{Key, Language, action_key, failure_key, guidance_key, t, tf};
 
 /// Between two frames sent from the camera, ms (about 10 frames a second with the measuring).
 const CAMERA_INTERVAL_MS: i32 = 60;
@@ -23,54 +23,8 @@ const FRAME_WIDTH: u32 = 640;
 /// Between two recorded frames asked for, ms.
 const RECORDED_INTERVAL_MS: i32 = 40;
 
-/// What to tell the user for a guidance key of the core.
-pub fn guidance_key(guidance: &str) -> Key {
-    match guidance {
-        "face_not_found" => Key::GuideFaceNotFound,
-        "one_face_only" => Key::GuideOneFace,
-        "move_closer" => Key::GuideMoveCloser,
-        "move_back" => Key::GuideMoveBack,
-        "center_face" => Key::GuideCenter,
-        "more_light" => Key::GuideMoreLight,
-        "less_light" => Key::GuideLessLight,
-        "hold_still" => Key::GuideHoldStill,
-        "blink" => Key::GuideBlink,
-        "open_mouth" => Key::GuideOpenMouth,
-        "shake_head" => Key::GuideShake,
-        "turn_left" => Key::GuideTurnLeft,
-        "turn_right" => Key::GuideTurnRight,
-        "nod" => Key::GuideNod,
-        "raise_head" => Key::GuideRaiseHead,
-        "done" => Key::GuideDone,
-        _ => Key::GuideLookStraight,
-    }
-}
-
-/// The name of an action of the challenge.
-fn action_key(action: &str) -> Key {
-    match action {
-        "blink" => Key::ActionBlink,
-        "mouth" => Key::ActionMouth,
-        "shake" => Key::ActionShake,
-        _ => Key::ActionNod,
-    }
-}
-
-/// Why a check failed on this device.
-fn failure_key(reason: &str) -> Key {
-    match reason {
-        "timeout" => Key::LivenessFailedTimeout,
-        "wrong_action" => Key::LivenessFailedWrongAction,
-        "face_lost" => Key::LivenessFailedFaceLost,
-        "face_changed" => Key::LivenessFailedFaceChanged,
-        "several_faces" => Key::LivenessFailedSeveralFaces,
-        "stream_ended" => Key::LivenessFailedStreamEnded,
-        _ => Key::LivenessFailedCamera,
-    }
-}
-
 /// The actions asked for, the ones done ticked.
-fn steps(l: Lang, status: &LivenessStatusView) -> impl IntoView + use<> {
+fn steps(l: Language, status: &LivenessStatusView) -> impl IntoView + use<> {
     let done = status.done;
     let items = status
         .actions
@@ -86,9 +40,9 @@ fn steps(l: Lang, status: &LivenessStatusView) -> impl IntoView + use<> {
             };
             let mark = if i < done { "✓" } else { "" };
             view! {
-                <li class=format!("liveness-step {state}") data-action=action.clone()>
+                <li class=format!("liveness-step {state}")>
                     <span class="step-mark" aria-hidden="true">{mark}</span>
-                    {t(l, action_key(action))}
+                    {t(l, action_key(*action))}
                 </li>
             }
         })
@@ -165,7 +119,7 @@ pub fn LivenessCheck(
                     Some(LivenessPhaseView::Capturing) => {}
                     Some(LivenessPhaseView::Failed { reason }) => {
                         release();
-                        error.set(Some(failure_key(&reason)));
+                        error.set(Some(failure_key(reason)));
                         return;
                     }
                     _ => break,
@@ -177,7 +131,7 @@ pub fn LivenessCheck(
                     };
                     match grab(&video, &canvas, FRAME_WIDTH) {
                         Some(jpeg) => {
-                            Some(api::liveness_frame(jpeg, (js_sys::Date::now() - started) as u64).await)
+                            Some(api::liveness_frame(&jpeg, (js_sys::Date::now() - started) as u64).await)
                         }
                         None => None,
                     }
@@ -231,7 +185,7 @@ pub fn LivenessCheck(
             .into_any(),
             CameraSourceView::Files | CameraSourceView::Native => view! {
                 <img id="liveness-preview" alt=""
-                    src=s.preview_jpeg_b64.map(|b| format!("data:image/jpeg;base64,{b}")).unwrap_or_default()/>
+                    src=s.preview.map(|p| p.data_url()).unwrap_or_default()/>
             }
             .into_any(),
         })
@@ -249,7 +203,7 @@ pub fn LivenessCheck(
         match status.get() {
             Some(s) if error.get().is_none() => view! {
                 <p id="liveness-guidance" class="guidance" role="status" aria-live="polite">
-                    {t(l, guidance_key(&s.guidance))}
+                    {t(l, guidance_key(s.guidance))}
                 </p>
             }
             .into_any(),

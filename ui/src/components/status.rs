@@ -5,8 +5,8 @@ use shimin_wire::ipc::CommandError;
 use shimin_wire::wallet::StatusBadge;
 
 use crate::api::ApiError;
-use crate::app::use_lang;
-use crate::i18n::{Key, Lang, t, type_key};
+use crate::context::use_lang;
+use crate::i18n::{Key, Language, t, type_key};
 
 /// The key and CSS class of a badge.
 pub fn badge_parts(badge: StatusBadge) -> (Key, &'static str) {
@@ -30,7 +30,7 @@ pub fn Badge(badge: StatusBadge) -> impl IntoView {
 }
 
 /// The translated name of a certificate type, or the printed one for an unknown slug.
-pub fn type_name(lang: Lang, slug: &str, printed: &str) -> String {
+pub fn type_name(lang: Language, slug: &str, printed: &str) -> String {
     type_key(slug).map_or_else(|| printed.to_owned(), |k| t(lang, k).to_owned())
 }
 

@@ -8,16 +8,17 @@ use leptos::task::spawn_local;
 use shimin_wire::sync::{SyncProblemView, SyncStatusView, SyncStepView};
 
 use crate::api;
-use crate::app::{Route, use_app};
 use crate::components::status::error_key;
-use crate::i18n::{Key, Lang, age_text, t, tf};
+use crate::context::use_app;
+use crate::i18n::{Key, Language, age_text, t, tf};
+use crate::route::Route;
 
 /// Unix seconds now, from the webview's clock.
 pub fn unix_now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-fn running_text(lang: Lang, step: SyncStepView) -> String {
+fn running_text(lang: Language, step: SyncStepView) -> String {
     match step {
         SyncStepView::SigningIn => t(lang, Key::SyncRunningSignIn).to_owned(),
         SyncStepView::Pulling { page } => tf(lang, Key::SyncRunningPull, &[&page.to_string()]),
@@ -37,7 +38,7 @@ fn problem_key(problem: SyncProblemView) -> Key {
 }
 
 /// The line's sentences: what happened last, and what is wrong (if anything).
-fn lines(lang: Lang, s: &SyncStatusView, now: i64) -> (String, Option<String>) {
+fn lines(lang: Language, s: &SyncStatusView, now: i64) -> (String, Option<String>) {
     let mut first = match (s.running, s.last_sync_at) {
         (Some(step), _) => running_text(lang, step),
         (None, None) => t(lang, Key::SyncNever).to_owned(),

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::{Route, use_app};
+use crate::context::use_app;
 use crate::i18n::{Key, t};
+use crate::route::Route;
 
 /// The tab a route belongs to.
 fn tab_of(route: &Route) -> Route {

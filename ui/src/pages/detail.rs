@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use shimin_wire::wallet::CertificateDetailView;
 
 use crate::api;
-use crate::app::{Route, use_app};
 use crate::components::attributes::AttributeList;
 use crate::components::check::CheckPanel;
 use crate::components::status::{Badge, error_key, type_name};
+use crate::context::use_app;
 use crate::i18n::{Key, t, tf};
+use crate::route::Route;
 
 fn detail_view(d: CertificateDetailView) -> impl IntoView {
     let app = use_app();

@@ -5,11 +5,11 @@ use leptos::task::spawn_local;
 use shimin_wire::wallet::{ExportView, HistoryEntryView};
 
 use crate::api::{self, ApiError};
-use crate::app::use_app;
 use crate::components::status::{error_key, type_name};
-use crate::i18n::{Key, Lang, attribute_label, t, tf};
+use crate::context::use_app;
+use crate::i18n::{Key, Language, attribute_label, t, tf};
 
-fn preset_text(lang: Lang, preset: &str) -> String {
+fn preset_text(lang: Language, preset: &str) -> String {
     match preset {
         "identity" => t(lang, Key::PresetIdentityShort).to_owned(),
         "age_over_18" => t(lang, Key::PresetAgeShort).to_owned(),

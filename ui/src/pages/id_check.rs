@@ -5,10 +5,10 @@ use leptos::task::spawn_local;
 use shimin_wire::ipc::{IdNumberCheckView, IdNumberProblem};
 
 use crate::api::{self, ApiError};
-use crate::app::use_lang;
-use crate::i18n::{Key, Lang, t, tf};
+use crate::context::use_lang;
+use crate::i18n::{Key, Language, t, tf};
 
-pub fn problem_text(lang: Lang, problem: IdNumberProblem) -> String {
+pub fn problem_text(lang: Language, problem: IdNumberProblem) -> String {
     match problem {
         IdNumberProblem::WrongLength { length } => tf(lang, Key::IdWrongLength, &[&length.to_string()]),
         IdNumberProblem::InvalidCharacter { position } => {

@@ -9,18 +9,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shimin_wire::ipc::IdNumberCheckView;
 use shimin_wire::liveness::LivenessPurposeView;
+use shimin_wire::wallet::Pin;
 
 use crate::api;
-use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
 use crate::components::liveness::LivenessCheck;
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
-use crate::i18n::{Key, Lang, t, tf};
+use crate::context::{refresh_wallet_status, save_preferences, use_app};
+use crate::i18n::{Key, Language, native_name, t, tf};
 use crate::pages::id_check::problem_text;
-
-fn six_digits(pin: &str) -> bool {
-    pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
-}
+use crate::route::Route;
 
 /// How the citizen proves who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,19 +184,19 @@ pub fn Onboarding() -> impl IntoView {
     };
     let create = move || {
         let l = lang.get_untracked();
-        let (p, c) = (pin.get_untracked(), confirm.get_untracked());
-        if !six_digits(&p) {
+        let (typed, again) = (pin.get_untracked(), confirm.get_untracked());
+        let Ok(p) = Pin::parse(&typed) else {
             error.set(Some(t(l, Key::PinNotSixDigits).to_owned()));
             return;
-        }
-        if p != c {
+        };
+        if typed != again {
             error.set(Some(t(l, Key::PinsDiffer).to_owned()));
             return;
         }
         error.set(None);
         step.set(Step::Working(Key::OnboardCreating));
         spawn_local(async move {
-            match api::create_wallet(p).await {
+            match api::create_wallet(&p).await {
                 Ok(()) if register.get_untracked() => register_device(),
                 Ok(()) => finish(),
                 Err(e) => {
@@ -226,7 +224,7 @@ pub fn Onboarding() -> impl IntoView {
                     <p class="muted">{t(l, Key::OnboardWelcomeIntro)}</p>
                     <fieldset class="presets" id="onboard-langs">
                         <legend>{t(l, Key::Language)}</legend>
-                        {Lang::ALL.into_iter().map(|option| view! {
+                        {Language::ALL.into_iter().map(|option| view! {
                             <label class="choice" for=format!("lang-{}", option.tag())>
                                 <input
                                     type="radio"
@@ -238,7 +236,7 @@ pub fn Onboarding() -> impl IntoView {
                                         save_preferences(app);
                                     }
                                 />
-                                <span lang=option.tag()>{option.native_name()}</span>
+                                <span lang=option.tag()>{native_name(option)}</span>
                             </label>
                         }).collect_view()}
                     </fieldset>

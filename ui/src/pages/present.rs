@@ -6,9 +6,10 @@ use leptos::task::spawn_local;
 use shimin_wire::wallet::{PresentationView, PresetView};
 
 use crate::api::{self, ApiError};
-use crate::app::{Route, use_app};
 use crate::components::status::{data_url, error_key};
+use crate::context::use_app;
 use crate::i18n::{Key, attribute_label, t, tf};
+use crate::route::Route;
 
 const PRESETS: [(PresetView, &str, Key); 3] = [
     (PresetView::Identity, "preset-identity", Key::PresetIdentity),

@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use shimin_wire::liveness::{IdentityRequestView, LivenessPurposeView, PartyRoleView};
 
 use crate::api;
-use crate::app::{Route, use_app};
 use crate::components::liveness::LivenessCheck;
 use crate::components::status::error_key;
-use crate::i18n::{Key, Lang, t};
+use crate::context::use_app;
+use crate::i18n::{Key, Language, t};
+use crate::route::Route;
 
 fn role_key(role: PartyRoleView) -> Key {
     match role {
@@ -18,7 +19,7 @@ fn role_key(role: PartyRoleView) -> Key {
     }
 }
 
-fn roles_text(l: Lang, roles: &[PartyRoleView]) -> String {
+fn roles_text(l: Language, roles: &[PartyRoleView]) -> String {
     roles.iter().map(|r| t(l, role_key(*r))).collect::<Vec<_>>().join(" · ")
 }
 

@@ -3,22 +3,28 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shimin_wire::wallet::AutoLock;
+use web_sys::HtmlSelectElement;
 
 use crate::api;
-use crate::app::{Route, refresh_wallet_status, save_preferences, use_app};
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
-use crate::i18n::{Key, Lang, t, tf};
+use crate::context::{refresh_wallet_status, save_preferences, use_app};
+use crate::i18n::{Key, Language, native_name, t, tf};
 use crate::pages::id_check::IdCheck;
+use crate::route::Route;
 
-/// The auto-lock choices, in minutes (0: never); the app accepts exactly these.
-const AUTO_LOCK_CHOICES: [u32; 6] = [0, 1, 2, 5, 10, 30];
-
-fn auto_lock_text(lang: Lang, minutes: u32) -> String {
-    match minutes {
-        0 => t(lang, Key::AutoLockNever).to_owned(),
-        m => tf(lang, Key::AutoLockMinutes, &[&m.to_string()]),
+fn auto_lock_text(lang: Language, choice: AutoLock) -> String {
+    match choice.minutes() {
+        None => t(lang, Key::AutoLockNever).to_owned(),
+        Some(m) => tf(lang, Key::AutoLockMinutes, &[&m.to_string()]),
     }
+}
+
+/// Which of `choices` a `<select>` listing them in order has selected.
+fn chosen<T: Copy>(ev: &leptos::ev::Event, choices: &[T]) -> Option<T> {
+    let index = event_target::<HtmlSelectElement>(ev).selected_index();
+    usize::try_from(index).ok().and_then(|i| choices.get(i)).copied()
 }
 
 /// Changing the PIN: the current one, the new one twice.
@@ -150,15 +156,15 @@ pub fn Settings() -> impl IntoView {
                     <select
                         id="lang-select"
                         on:change=move |ev| {
-                            if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
+                            if let Some(l) = chosen(&ev, &Language::ALL) {
                                 lang.set(l);
                                 save_preferences(app);
                             }
                         }
                     >
-                        {Lang::ALL
+                        {Language::ALL
                             .into_iter()
-                            .map(|l| view! { <option value=l.tag() selected=move || lang.get() == l>{l.native_name()}</option> })
+                            .map(|l| view! { <option value=l.tag() selected=move || lang.get() == l>{native_name(l)}</option> })
                             .collect_view()}
                     </select>
                 </div>
@@ -167,17 +173,17 @@ pub fn Settings() -> impl IntoView {
                     <select
                         id="auto-lock"
                         on:change=move |ev| {
-                            if let Ok(m) = event_target_value(&ev).parse::<u32>() {
-                                app.auto_lock.set(m);
+                            if let Some(choice) = chosen(&ev, &AutoLock::ALL) {
+                                app.auto_lock.set(choice);
                                 save_preferences(app);
                             }
                         }
                     >
-                        {AUTO_LOCK_CHOICES
+                        {AutoLock::ALL
                             .into_iter()
-                            .map(|m| view! {
-                                <option value=m.to_string() selected=move || app.auto_lock.get() == m>
-                                    {move || auto_lock_text(lang.get(), m)}
+                            .map(|choice| view! {
+                                <option value=u32::from(choice).to_string() selected=move || app.auto_lock.get() == choice>
+                                    {move || auto_lock_text(lang.get(), choice)}
                                 </option>
                             })
                             .collect_view()}

@@ -2,16 +2,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shimin_wire::wallet::Pin;
 
 use crate::api;
-use crate::app::{refresh_wallet_status, use_app};
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
+use crate::context::{refresh_wallet_status, use_app};
 use crate::i18n::{Key, t};
-
-fn six_digits(pin: &str) -> bool {
-    pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
-}
 
 /// The unlock screen.
 #[component]
@@ -23,15 +20,14 @@ pub fn Unlock() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let submit = move || {
-        let p = pin.get_untracked();
-        if !six_digits(&p) {
+        let Ok(p) = Pin::parse(&pin.get_untracked()) else {
             error.set(Some(Key::PinNotSixDigits));
             return;
-        }
+        };
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            let result = api::unlock_wallet(p).await;
+            let result = api::unlock_wallet(&p).await;
             busy.set(false);
             match result {
                 Ok(()) => refresh_wallet_status(app.wallet),

@@ -5,16 +5,17 @@
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shimin_wire::wallet::{ReasonView, VerdictView};
+use shimin_wire::ipc::JpegPreview;
+use shimin_wire::wallet::VerdictView;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStream;
 
 use crate::api::{self, ApiError};
-use crate::app::use_app;
 use crate::components::attributes::AttributeList;
-use crate::components::camera::{base64_bytes, grab, open_camera, sleep_ms, stop_camera};
+use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
 use crate::components::check::CheckPanel;
 use crate::components::status::{error_key, type_name};
+use crate::context::use_app;
 use crate::i18n::{Key, t, tf};
 
 async fn read_file(file: web_sys::File) -> Option<Vec<u8>> {
@@ -64,7 +65,7 @@ pub fn Verify() -> impl IntoView {
     // Scanning with the computer's own camera (desktop): the app reads it, the screen shows the
     // frames it sends back.
     let native = RwSignal::new(false);
-    let preview = RwSignal::new(None::<String>);
+    let preview = RwSignal::new(None::<JpegPreview>);
     let generation = StoredValue::new(0_u32);
     let video_ref = NodeRef::<html::Video>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -107,10 +108,10 @@ pub fn Verify() -> impl IntoView {
                     }
                     match result {
                         Ok(frame) => {
-                            preview.set(Some(frame.preview_jpeg_b64));
-                            if frame.verdict.check.reasons != [ReasonView::NoQrCode] {
+                            preview.set(Some(frame.preview));
+                            if let Some(found) = frame.verdict {
                                 stop();
-                                verdict.set(Some(Ok(frame.verdict)));
+                                verdict.set(Some(Ok(found)));
                             }
                         }
                         Err(_) => {
@@ -138,15 +139,13 @@ pub fn Verify() -> impl IntoView {
                 else {
                     return;
                 };
-                let Some(bytes) = grab(&video, &canvas, 1280).and_then(|b| base64_bytes(&b)) else {
-                    continue;
-                };
-                let result = api::verify_image(bytes).await;
+                let Some(jpeg) = grab(&video, &canvas, 1280) else { continue };
+                let result = api::scan_image(&jpeg).await;
                 if generation.get_value() != mine {
                     return;
                 }
-                let no_code = matches!(&result, Ok(v) if v.check.reasons == [ReasonView::NoQrCode]);
-                if !no_code {
+                // No code in this frame: keep scanning.
+                if let Some(result) = result.transpose() {
                     stop();
                     verdict.set(Some(result));
                 }
@@ -160,7 +159,7 @@ pub fn Verify() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             let result = match read_file(file).await {
-                Some(bytes) => api::verify_image(bytes).await,
+                Some(bytes) => api::verify_image(&bytes).await,
                 None => Err(ApiError::Bridge),
             };
             busy.set(false);
@@ -199,8 +198,8 @@ pub fn Verify() -> impl IntoView {
                 <div class=move || if scanning.get() { "scanner" } else { "scanner visually-hidden" }>
                     <video id="verify-video" node_ref=video_ref autoplay=true
                         class=move || if native.get() { "visually-hidden" } else { "" }></video>
-                    {move || preview.get().map(|b| view! {
-                        <img id="verify-preview" alt="" src=format!("data:image/jpeg;base64,{b}")/>
+                    {move || preview.get().map(|p| view! {
+                        <img id="verify-preview" alt="" src=p.data_url()/>
                     })}
                     <p class="guidance" role="status">{move || t(lang.get(), Key::VerifyScanning)}</p>
                 </div>

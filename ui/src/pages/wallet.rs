@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use shimin_wire::wallet::CertificateCardView;
 
 use crate::api;
-use crate::app::{Route, use_app};
 use crate::components::status::{Badge, error_key, type_name};
 use crate::components::sync_line::SyncLine;
+use crate::context::use_app;
 use crate::i18n::{Key, t, tf};
+use crate::route::Route;
 
 fn card_view(c: CertificateCardView) -> impl IntoView {
     let app = use_app();

@@ -1,0 +1,64 @@
+//! What every component can reach: the language, the current screen and the wallet's state, with
+//! the small actions on them that several screens share. The root component provides it; pages
+//! and components use it, so they never import the root.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shimin_wire::wallet::{AutoLock, Language, SettingsView, WalletStatusView};
+
+use crate::api;
+use crate::route::Route;
+
+/// The app's shared state.
+#[derive(Debug, Clone, Copy)]
+pub struct AppContext {
+    /// The language the user chose.
+    pub lang: RwSignal<Language>,
+    /// The current screen.
+    pub route: RwSignal<Route>,
+    /// Whether a wallet exists and is open; `None` until the app answered.
+    pub wallet: RwSignal<Option<WalletStatusView>>,
+    /// When the open wallet locks itself.
+    pub auto_lock: RwSignal<AutoLock>,
+}
+
+impl Default for AppContext {
+    /// A fresh context: the default language and auto-lock, the wallet tab, the wallet's state
+    /// not known yet.
+    fn default() -> Self {
+        let defaults = SettingsView::default();
+        Self {
+            lang: RwSignal::new(defaults.language),
+            route: RwSignal::new(Route::Wallet),
+            wallet: RwSignal::new(None),
+            auto_lock: RwSignal::new(defaults.auto_lock),
+        }
+    }
+}
+
+/// The app context, for components.
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().unwrap_or_default()
+}
+
+/// The current language, for components.
+pub fn use_lang() -> RwSignal<Language> {
+    use_app().lang
+}
+
+/// Saves the language and auto-lock choices (they are kept outside the wallet).
+pub fn save_preferences(ctx: AppContext) {
+    let view = SettingsView { language: ctx.lang.get_untracked(), auto_lock: ctx.auto_lock.get_untracked() };
+    spawn_local(async move {
+        let _ = api::save_settings(view).await;
+    });
+}
+
+/// Re-reads whether a wallet exists and is open.
+pub fn refresh_wallet_status(wallet: RwSignal<Option<WalletStatusView>>) {
+    spawn_local(async move {
+        if let Ok(status) = api::wallet_status().await {
+            wallet.set(Some(status));
+        }
+    });
+}

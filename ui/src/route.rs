@@ -1,0 +1,37 @@
+//! The screens, as one enum: what the root component shows and what pages navigate to.
+
+/// The screens. Detail and present belong to the wallet tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The certificates.
+    Wallet,
+    /// One certificate, by identifier.
+    Detail(String),
+    /// Presenting one certificate, by identifier.
+    Present(String),
+    /// Verifying someone else's code.
+    Verify,
+    /// The presentation log.
+    History,
+    /// Language and about.
+    Settings,
+    /// Registering this device with the backend.
+    Enrol,
+    /// The registrations asking this citizen to confirm their identity.
+    Requests,
+}
+
+impl Route {
+    /// Whether the screen shows the wallet's contents, so that it needs the wallet open.
+    pub fn needs_wallet(&self) -> bool {
+        matches!(
+            self,
+            Route::Wallet
+                | Route::Detail(_)
+                | Route::Present(_)
+                | Route::History
+                | Route::Enrol
+                | Route::Requests
+        )
+    }
+}
