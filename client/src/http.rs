@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
-use shimin_core::liveness::{Action, Challenge};
+use shimin_core::wallet::LivenessChallenge;
 use shimin_wire::backend::{
     ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, IdentityRequestView,
     LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, OutboxItem,
@@ -250,33 +250,12 @@ impl BackendClient {
     }
 }
 
-/// A liveness challenge from the server, parsed: the check to answer and the session to run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LivenessChallenge {
-    /// The check the evidence answers.
-    pub check_id: i64,
-    /// The nonce, actions and time limit for the on-device session.
-    pub challenge: Challenge,
-}
-
-impl LivenessChallenge {
-    /// Parses the server's answer.
-    ///
-    /// # Errors
-    /// [`ClientError::Malformed`] for a nonce, an action or a time limit out of range.
-    pub fn parse(response: LivenessChallengeResponse) -> Result<Self, ClientError> {
-        let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(response.nonce_b64.trim_end_matches('=').as_bytes())
-            .map_err(|_| ClientError::Malformed("liveness nonce"))?;
-        let actions = response
-            .actions
-            .iter()
-            .map(|name| Action::parse(name).ok_or(ClientError::Malformed("liveness action")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let challenge = Challenge::new(nonce, actions, response.time_limit_ms)
-            .map_err(|_| ClientError::Malformed("liveness challenge"))?;
-        Ok(Self { check_id: response.check_id, challenge })
-    }
+/// The server's challenge, parsed by the core.
+fn challenge(response: LivenessChallengeResponse) -> Result<LivenessChallenge, ClientError> {
+    LivenessChallenge::parse(response).map_err(|e| match e {
+        shimin_core::wallet::BackendError::Malformed(what) => ClientError::Malformed(what),
+        _ => ClientError::Malformed("liveness challenge"),
+    })
 }
 
 /// Whether a refusal says the liveness check did not pass (rather than, say, a spent check).
@@ -304,7 +283,7 @@ impl BackendClient {
         };
         let response =
             self.http.post(self.url("/v1/enrolment/liveness")).json(&body).send().await.map_err(network)?;
-        LivenessChallenge::parse(Self::json(response).await?)
+        challenge(Self::json(response).await?)
     }
 
     /// `POST /v1/enrolment/liveness/{check}`: answers an enrolment check with signed evidence;
@@ -346,7 +325,7 @@ impl BackendClient {
             .http
             .post(self.url(&format!("/v1/sync/identity-requests/{case_id}/liveness")))
             .bearer_auth(token);
-        LivenessChallenge::parse(Self::json(request.send().await.map_err(network)?).await?)
+        challenge(Self::json(request.send().await.map_err(network)?).await?)
     }
 
     /// `POST /v1/sync/liveness-checks/{check}`: answers a case check with signed evidence.

@@ -2,18 +2,14 @@
 //!
 //! - [`http`]: every API call the app makes, typed with `shimin_wire::backend`, with errors that
 //!   say whether a retry may help.
-//! - [`sync`]: enrolment of the wallet's device and one sync round into a
-//!   [`shimin_store::Wallet`] — trust list, certificates (verified before they are stored),
-//!   status lists, reminders, notifications and the outbox.
+//! - [`BackendClient`] implements the core's [`shimin_core::wallet::Backend`], so the wallet's
+//!   use cases (enrolment, a sync round, the liveness exchanges — `shimin_core::wallet`) run over
+//!   it.
 //!
 //! Personal data never reaches a log or an error text here.
 
+mod backend;
 pub mod http;
-pub mod sync;
 
-pub use http::{BackendClient, ClientError, LivenessChallenge, SignedDocument, is_liveness_failure};
-pub use sync::{
-    SyncFailure, SyncReport, SyncStep, begin_case_confirmation, begin_liveness_enrolment, enrol,
-    finish_case_confirmation, finish_liveness_enrolment, identity_requests, sync, sync_with_progress,
-    unregister,
-};
+pub use http::{BackendClient, ClientError, SignedDocument, is_liveness_failure};
+pub use shimin_core::wallet::LivenessChallenge;

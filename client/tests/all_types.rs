@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use shimin_backend::local::LocalBackend;
 use shimin_backend::seed;
 use shimin_backend::service::ServiceError;
-use shimin_client::{BackendClient, enrol, sync};
+use shimin_client::BackendClient;
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Verifier, VerifierPolicy};
+use shimin_core::wallet::sync::{enrol, round};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
 
@@ -64,7 +65,7 @@ async fn every_type_reaches_the_wallet_and_verifies() {
         let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
         enrol(&mut wallet, &client, id_number, code, "phone").await.expect("enrol");
-        let report = sync(&mut wallet, &client, now()).await.expect("sync");
+        let report = round(&mut wallet, &client, now(), |_| {}).await.expect("sync");
         assert_eq!(report.refused, 0, "citizen {i}: {report:?}");
 
         let enrolment = wallet.enrolment().expect("read").expect("enrolled");

@@ -6,11 +6,11 @@
 
 use shimin_backend::local::LocalBackend;
 use shimin_backend::service::Config;
-use shimin_client::{
-    BackendClient, SyncFailure, begin_liveness_enrolment, finish_liveness_enrolment, is_liveness_failure,
-    sync,
-};
+use shimin_client::BackendClient;
+use shimin_core::IdNumber;
 use shimin_core::liveness::Challenge;
+use shimin_core::wallet::WalletError;
+use shimin_core::wallet::liveness::{Purpose, begin, finish};
 use shimin_store::{PinWrapper, Wallet, schema};
 use shimin_testkit::film::{self, FILMABLE, key_frame_jpeg, scene};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
@@ -36,31 +36,34 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
     let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
     let mut wallet = Wallet::create(conn, &pin, shimin_backend::now()).expect("wallet");
     let client = BackendClient::new(&server.base_url()).expect("client");
+    let enrolment = Purpose::Enrolment(IdNumber::parse(&holder).expect("an ID number"));
 
     // The actions in the reverse of the order asked: the backend refuses, nothing is recorded.
-    let asked = begin_liveness_enrolment(&mut wallet, &client, &holder, "phone").await.expect("challenge");
+    let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
     let mut reversed = asked.challenge.actions().to_vec();
     reversed.reverse();
     let performed =
         Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
             .expect("challenge");
     let evidence = film::evidence(&performed, &scene().take(performed.actions()), key_frame_jpeg);
-    match finish_liveness_enrolment(&mut wallet, &client, asked.check_id, &evidence).await {
-        Err(SyncFailure::Client(e)) => assert!(is_liveness_failure(&e), "{e}"),
-        other => panic!("expected a refusal, got {other:?}"),
+    match finish(&mut wallet, &client, &enrolment, asked.check_id, &evidence).await {
+        Err(WalletError::LivenessRejected) => {}
+        other => panic!("expected the judge's refusal, got {other:?}"),
     }
     assert_eq!(wallet.enrolment().expect("read"), None, "a refused check enrols nothing");
     assert!(server.backend().store.active_devices(&holder).await.expect("devices").is_empty());
 
     // Done as asked: enrolled, and the first sync brings the ID card.
-    let asked = begin_liveness_enrolment(&mut wallet, &client, &holder, "phone").await.expect("challenge");
+    let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
     let evidence = film::evidence(&asked.challenge, &scene().take(asked.challenge.actions()), key_frame_jpeg);
-    let enrolment =
-        finish_liveness_enrolment(&mut wallet, &client, asked.check_id, &evidence).await.expect("enrolled");
-    assert_eq!(wallet.enrolment().expect("read"), Some(enrolment.clone()));
+    finish(&mut wallet, &client, &enrolment, asked.check_id, &evidence).await.expect("enrolled");
+    let enrolment = wallet.enrolment().expect("read").expect("the enrolment is recorded");
+    assert_eq!(enrolment.backend_url, client.base_url());
     let devices = server.backend().store.active_devices(&holder).await.expect("devices");
     assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![enrolment.device_id]);
-    let report = sync(&mut wallet, &client, shimin_backend::now()).await.expect("sync");
+    let report = shimin_core::wallet::sync::round(&mut wallet, &client, shimin_backend::now(), |_| {})
+        .await
+        .expect("sync");
     assert_eq!(report.imported, 1);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -8,11 +8,22 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use shimin_backend::local::LocalBackend;
-use shimin_client::{BackendClient, SyncFailure, enrol, sync};
+use shimin_client::BackendClient;
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
+use shimin_core::wallet::sync::{enrol, round};
+use shimin_core::wallet::{BackendError, SyncFailure};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, OutboxItem, StatusAction};
+
+/// One sync round, as the app runs it (no progress line).
+async fn sync(
+    wallet: &mut Wallet,
+    client: &BackendClient,
+    now: i64,
+) -> Result<shimin_core::wallet::SyncReport, SyncFailure> {
+    round(wallet, client, now, |_| {}).await
+}
 
 fn now() -> i64 {
     shimin_backend::now()
@@ -237,7 +248,7 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
             }
         };
         if let Some(Err(e)) = outcome {
-            assert!(e.is_transient() || matches!(e, SyncFailure::Client(_)), "{e}");
+            assert!(e.is_transient() || matches!(e, SyncFailure::Backend(_)), "{e}");
         }
         w.server.restart().await.expect("restarted");
     }
@@ -258,12 +269,7 @@ async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
     let (id_number, _, _) = &w.server.seed().demo[1];
     let refused = enrol(&mut other, &w.client, id_number, "000000", "phone").await.expect_err("wrong code");
     assert!(
-        matches!(
-            refused,
-            SyncFailure::Client(
-                shimin_client::ClientError::Refused { .. } | shimin_client::ClientError::Unauthorized
-            )
-        ),
+        matches!(refused, SyncFailure::Backend(BackendError::Refused { .. } | BackendError::Unauthorized)),
         "{refused}"
     );
     assert!(!refused.is_transient());

@@ -302,11 +302,14 @@ fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its
         Err(WalletError::InvalidIdNumber)
     ));
 
-    let store = MemoryStore::new(copy_of(&world.device_key));
-    assert_eq!(block_on(liveness::begin(&store, &backend, &purpose, "test")).expect("begin"), challenge());
-    let enrolled = enrolled(&world, &backend);
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    assert_eq!(
+        block_on(liveness::begin(&mut store, &backend, &purpose, "test")).expect("begin"),
+        challenge()
+    );
+    let mut enrolled = enrolled(&world, &backend);
     assert!(matches!(
-        block_on(liveness::begin(&enrolled, &backend, &purpose, "test")),
+        block_on(liveness::begin(&mut enrolled, &backend, &purpose, "test")),
         Err(WalletError::AlreadyDone)
     ));
 
@@ -328,13 +331,13 @@ fn a_case_check_needs_the_device_signed_in() {
     let world = World::new();
     let mut backend = backend(&world);
     backend.challenge = Some(challenge());
-    let store = MemoryStore::new(copy_of(&world.device_key));
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
     let case = Purpose::Case(3);
     assert!(matches!(
-        block_on(liveness::begin(&store, &backend, &case, "test")),
+        block_on(liveness::begin(&mut store, &backend, &case, "test")),
         Err(WalletError::Backend(SyncFailure::NotEnrolled))
     ));
-    let store = enrolled(&world, &backend);
-    block_on(liveness::begin(&store, &backend, &case, "test")).expect("begin");
+    let mut store = enrolled(&world, &backend);
+    block_on(liveness::begin(&mut store, &backend, &case, "test")).expect("begin");
     assert_eq!(backend.calls(), [Call::SignIn(7), Call::CaseChallenge(3)]);
 }

@@ -40,6 +40,15 @@ fn frame_timestamp(request: &Request<'_>) -> Option<u64> {
     request.headers().get(FRAME_TIMESTAMP_HEADER)?.to_str().ok()?.parse().ok()
 }
 
+/// The public error of a failed command; what the UI cannot be told (a storage or backend
+/// failure's detail, never personal data) goes to the app's log.
+fn fail(e: AppError) -> CommandError {
+    if let Some(line) = e.log_line() {
+        eprintln!("shimin: {line}");
+    }
+    e.into()
+}
+
 /// Versions of the running app.
 #[tauri::command]
 pub fn app_info() -> AppInfoView {
@@ -55,25 +64,25 @@ pub fn check_id_number(request: CheckIdNumberRequest) -> IdNumberCheckView {
 /// Whether a wallet exists and is open.
 #[tauri::command]
 pub async fn wallet_status(state: State<'_, WalletState>) -> Result<WalletStatusView, CommandError> {
-    state.status().map_err(Into::into)
+    state.status().map_err(fail)
 }
 
 /// Creates the wallet with a six-digit PIN and opens it.
 #[tauri::command]
 pub async fn create_wallet(state: State<'_, WalletState>, request: PinRequest) -> Result<(), CommandError> {
-    state.create(&request.pin).map_err(Into::into)
+    state.create(&request.pin).map_err(fail)
 }
 
 /// Opens the wallet with its PIN.
 #[tauri::command]
 pub async fn unlock_wallet(state: State<'_, WalletState>, request: PinRequest) -> Result<(), CommandError> {
-    state.unlock(&request.pin).map_err(Into::into)
+    state.unlock(&request.pin).map_err(fail)
 }
 
 /// Closes the wallet.
 #[tauri::command]
 pub async fn lock_wallet(state: State<'_, WalletState>) -> Result<(), CommandError> {
-    state.lock().map_err(Into::into)
+    state.lock().map_err(fail)
 }
 
 /// The current certificates, soonest expiry first.
@@ -82,7 +91,7 @@ pub async fn list_certificates(
     state: State<'_, WalletState>,
     request: ListCertificatesRequest,
 ) -> Result<Vec<CertificateCardView>, CommandError> {
-    state.certificates(&request.query).map_err(Into::into)
+    state.certificates(&request.query).map_err(fail)
 }
 
 /// One certificate in full.
@@ -91,7 +100,7 @@ pub async fn certificate_detail(
     state: State<'_, WalletState>,
     request: CertificateRequest,
 ) -> Result<CertificateDetailView, CommandError> {
-    state.certificate(&request.id).map_err(Into::into)
+    state.certificate(&request.id).map_err(fail)
 }
 
 /// A fresh presentation QR code.
@@ -100,7 +109,7 @@ pub async fn present_certificate(
     state: State<'_, WalletState>,
     request: PresentRequest,
 ) -> Result<PresentationView, CommandError> {
-    state.present(&request).map_err(Into::into)
+    state.present(&request).map_err(fail)
 }
 
 /// Verifies a picture of a presentation QR code: the PNG or JPEG file is the raw body.
@@ -110,7 +119,7 @@ pub async fn verify_image(
     request: Request<'_>,
 ) -> Result<VerdictView, CommandError> {
     let image = raw_body(&request, MAX_IMAGE_BYTES).ok_or(AppError::BadRequest)?;
-    state.verify_image(&image).map_err(Into::into)
+    state.verify_image(&image).map_err(fail)
 }
 
 /// The presentation log, newest first.
@@ -118,13 +127,13 @@ pub async fn verify_image(
 pub async fn presentation_history(
     state: State<'_, WalletState>,
 ) -> Result<Vec<HistoryEntryView>, CommandError> {
-    state.history().map_err(Into::into)
+    state.history().map_err(fail)
 }
 
 /// Exports the presentation log as JSON Lines.
 #[tauri::command]
 pub async fn export_history(state: State<'_, WalletState>) -> Result<ExportView, CommandError> {
-    state.export_history().map_err(Into::into)
+    state.export_history().map_err(fail)
 }
 
 /// Enrols this device with the backend, then runs the first sync.
@@ -133,25 +142,25 @@ pub async fn enrol_device(
     state: State<'_, WalletState>,
     request: EnrolRequest,
 ) -> Result<SyncStatusView, CommandError> {
-    state.enrol(&request.id_number, &request.enrolment_code).await.map_err(Into::into)
+    state.enrol(&request.id_number, &request.enrolment_code).await.map_err(fail)
 }
 
 /// The sync status line.
 #[tauri::command]
 pub async fn sync_status(state: State<'_, WalletState>) -> Result<SyncStatusView, CommandError> {
-    state.sync_status().map_err(Into::into)
+    state.sync_status().map_err(fail)
 }
 
 /// Runs a sync round now and answers the status after it.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, WalletState>) -> Result<SyncStatusView, CommandError> {
-    state.sync_now().await.map_err(Into::into)
+    state.sync_now().await.map_err(fail)
 }
 
 /// The backend's reminders, soonest first.
 #[tauri::command]
 pub async fn reminders(state: State<'_, WalletState>) -> Result<Vec<ReminderView>, CommandError> {
-    state.reminders().map_err(Into::into)
+    state.reminders().map_err(fail)
 }
 
 /// The app's preferences.
@@ -163,7 +172,7 @@ pub async fn settings(state: State<'_, WalletState>) -> Result<SettingsView, Com
 /// Saves the app's preferences.
 #[tauri::command]
 pub async fn save_settings(state: State<'_, WalletState>, request: SettingsView) -> Result<(), CommandError> {
-    state.save_settings(request).map_err(Into::into)
+    state.save_settings(request).map_err(fail)
 }
 
 /// Changes the PIN.
@@ -172,13 +181,13 @@ pub async fn change_pin(
     state: State<'_, WalletState>,
     request: ChangePinRequest,
 ) -> Result<(), CommandError> {
-    state.change_pin(&request.current, &request.new).map_err(Into::into)
+    state.change_pin(&request.current, &request.new).map_err(fail)
 }
 
 /// Unregisters this device and erases its wallet.
 #[tauri::command]
 pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandError> {
-    state.remove_device().await.map_err(Into::into)
+    state.remove_device().await.map_err(fail)
 }
 
 /// The UI painted its first screen.
@@ -193,7 +202,7 @@ pub async fn liveness_start(
     state: State<'_, WalletState>,
     request: LivenessStartRequest,
 ) -> Result<LivenessStatusView, CommandError> {
-    state.liveness_start(request.purpose).await.map_err(Into::into)
+    state.liveness_start(request.purpose).await.map_err(fail)
 }
 
 /// One camera frame of the running liveness check: the JPEG is the raw body, when it was taken
@@ -205,19 +214,19 @@ pub async fn liveness_frame(
 ) -> Result<LivenessStatusView, CommandError> {
     let (jpeg, timestamp_ms) =
         raw_body(&request, MAX_FRAME_BYTES).zip(frame_timestamp(&request)).ok_or(AppError::BadFrame)?;
-    state.liveness_frame(&jpeg, timestamp_ms).map_err(Into::into)
+    state.liveness_frame(&jpeg, timestamp_ms).map_err(fail)
 }
 
 /// The next recorded frame of the running liveness check.
 #[tauri::command]
 pub async fn liveness_next_frame(state: State<'_, WalletState>) -> Result<LivenessStatusView, CommandError> {
-    state.liveness_next_frame().map_err(Into::into)
+    state.liveness_next_frame().map_err(fail)
 }
 
 /// Sends the captured check to the backend and answers its decision.
 #[tauri::command]
 pub async fn liveness_submit(state: State<'_, WalletState>) -> Result<LivenessStatusView, CommandError> {
-    state.liveness_submit().await.map_err(Into::into)
+    state.liveness_submit().await.map_err(fail)
 }
 
 /// Stops the running liveness check.
@@ -232,7 +241,7 @@ pub async fn liveness_cancel(state: State<'_, WalletState>) -> Result<(), Comman
 pub async fn identity_requests(
     state: State<'_, WalletState>,
 ) -> Result<Vec<IdentityRequestView>, CommandError> {
-    state.identity_requests().await.map_err(Into::into)
+    state.identity_requests().await.map_err(fail)
 }
 
 /// Opens the computer's camera for scanning; false when the webview's camera must be used.
@@ -244,7 +253,7 @@ pub async fn scan_camera_open(state: State<'_, WalletState>) -> Result<bool, Com
 /// The next frame of the scanning camera and the verdict on it.
 #[tauri::command]
 pub async fn scan_camera_frame(state: State<'_, WalletState>) -> Result<ScanFrameView, CommandError> {
-    state.scan_camera_frame().map_err(Into::into)
+    state.scan_camera_frame().map_err(fail)
 }
 
 /// Reads one frame of the webview's camera while scanning: the JPEG is the raw body; no
@@ -255,7 +264,7 @@ pub async fn scan_image(
     request: Request<'_>,
 ) -> Result<Option<VerdictView>, CommandError> {
     let frame = raw_body(&request, MAX_FRAME_BYTES).ok_or(AppError::BadFrame)?;
-    state.scan_image(&frame).map_err(Into::into)
+    state.scan_image(&frame).map_err(fail)
 }
 
 /// Releases the scanning camera.

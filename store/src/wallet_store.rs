@@ -155,3 +155,15 @@ impl WalletStore for Wallet {
         Ok(Wallet::remove_outbox(self, keys)?)
     }
 }
+
+impl From<StoreError> for shimin_core::wallet::WalletError {
+    fn from(e: StoreError) -> Self {
+        use shimin_core::wallet::WalletError;
+        match e {
+            StoreError::Key(crate::KeyError::WrongPin) => WalletError::WrongPin,
+            StoreError::NotInitialised => WalletError::NoWallet,
+            StoreError::AlreadyInitialised => WalletError::WalletExists,
+            other => StorageError::from(other).into(),
+        }
+    }
+}

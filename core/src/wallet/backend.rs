@@ -7,11 +7,14 @@
 
 use std::future::Future;
 
-use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
+use base64::Engine as _;
+use shimin_wire::backend::{
+    IdentityRequestView, LivenessChallengeResponse, OutboxItem, SyncPullResponse, SyncPushResponse,
+};
 use shimin_wire::error::ErrorCode;
 
 use crate::crypto::{SigningKey, VerifyingKey};
-use crate::liveness::Challenge;
+use crate::liveness::{Action, Challenge};
 
 /// Why a backend call failed. Never carries personal data: the server's error code, not its
 /// body.
@@ -73,6 +76,26 @@ pub struct LivenessChallenge {
     pub check_id: i64,
     /// The nonce, actions and time limit for the on-device session.
     pub challenge: Challenge,
+}
+
+impl LivenessChallenge {
+    /// Parses the server's answer.
+    ///
+    /// # Errors
+    /// [`BackendError::Malformed`] for a nonce, an action or a time limit out of range.
+    pub fn parse(response: LivenessChallengeResponse) -> Result<Self, BackendError> {
+        let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(response.nonce_b64.trim_end_matches('=').as_bytes())
+            .map_err(|_| BackendError::Malformed("liveness nonce"))?;
+        let actions = response
+            .actions
+            .iter()
+            .map(|name| Action::parse(name).ok_or(BackendError::Malformed("liveness action")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let challenge = Challenge::new(nonce, actions, response.time_limit_ms)
+            .map_err(|_| BackendError::Malformed("liveness challenge"))?;
+        Ok(Self { check_id: response.check_id, challenge })
+    }
 }
 
 /// The national backend's API as the wallet uses it.

@@ -116,6 +116,20 @@ impl Lists {
         }
     }
 
+    /// The verdict `check` gives on one frame of a scanning camera: `None` while no code is in
+    /// view (the scanner keeps looking); without a trust list the "nothing could be checked"
+    /// verdict at once, since there is nothing to wait for.
+    pub fn scan_verdict_view(
+        &self,
+        now: i64,
+        check: impl FnOnce(&ListVerifier<'_>, i64) -> Verdict,
+    ) -> Option<shimin_wire::wallet::VerdictView> {
+        match self.verifier() {
+            Some(verifier) => views::scan_verdict_view(&check(&verifier, now)),
+            None => Some(views::unchecked_verdict_view()),
+        }
+    }
+
     /// What a verifier holding these lists would say at `now` about `issued`, held by the
     /// device whose public key is `device`, with every attribute shown; `None` without a trust
     /// list. A direct check: nothing is signed.

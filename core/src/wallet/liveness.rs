@@ -74,7 +74,7 @@ impl SyncFailure {
 /// [`WalletError::AlreadyDone`] when the wallet is enrolled already and the check would enrol
 /// it; otherwise the backend's refusal ([`refusal`]).
 pub async fn begin<S: WalletStore + Send + ?Sized, B: Backend>(
-    store: &S,
+    store: &mut S,
     backend: &B,
     purpose: &Purpose,
     label: &str,
@@ -138,14 +138,14 @@ pub async fn finish<S: WalletStore + Send + ?Sized, B: Backend>(
 /// # Errors
 /// [`WalletError::NotEnrolled`], [`WalletError::Backend`].
 pub async fn identity_requests<S: WalletStore + Send + ?Sized, B: Backend>(
-    store: &S,
+    store: &mut S,
     backend: &B,
 ) -> Result<Vec<IdentityRequestView>, WalletError> {
     let (_, token) = sign_in(store, backend).await.map_err(|e| match e {
         SyncFailure::NotEnrolled => WalletError::NotEnrolled,
         other => WalletError::Backend(other),
     })?;
-    backend.identity_requests(&token).await.map_err(|e| WalletError::Backend(BackendError::into(e)))
+    Ok(backend.identity_requests(&token).await?)
 }
 
 impl From<BackendError> for WalletError {

@@ -15,6 +15,7 @@ use shimin_wire::backend::OutboxItem;
 use shimin_wire::sync::{SyncProblemView, SyncStatusView, SyncStepView};
 
 use super::backend::{Backend, BackendError};
+use super::error::WalletError;
 use super::store::{
     Enrolment, ImportOutcome, NotificationRecord, ReminderRecord, StorageError, SyncProgress, WalletStore,
 };
@@ -150,7 +151,7 @@ pub async fn enrol<S: WalletStore + Send + ?Sized, B: Backend>(
 /// # Errors
 /// [`SyncFailure::NotEnrolled`], [`SyncFailure::OtherBackend`], [`SyncFailure::Backend`].
 pub async fn sign_in<S: WalletStore + Send + ?Sized, B: Backend>(
-    store: &S,
+    store: &mut S,
     backend: &B,
 ) -> Result<(Enrolment, String), SyncFailure> {
     let enrolment = store.enrolment()?.ok_or(SyncFailure::NotEnrolled)?;
@@ -344,12 +345,24 @@ async fn push_outbox<S: WalletStore + Send + ?Sized, B: Backend>(
 /// # Errors
 /// [`SyncFailure::NotEnrolled`], or [`SyncFailure::Backend`] (offline: nothing changed).
 pub async fn unregister<S: WalletStore + Send + ?Sized, B: Backend>(
-    store: &S,
+    store: &mut S,
     backend: &B,
 ) -> Result<(), SyncFailure> {
     let (enrolment, token) = sign_in(store, backend).await?;
     backend.remove_device(&token, enrolment.device_id).await?;
     Ok(())
+}
+
+/// What the user is told when enrolment with a one-time code fails: a refused code (wrong,
+/// spent, expired, another person's) is [`WalletError::EnrolmentRefused`]; anything else is the
+/// backend's trouble.
+pub fn enrolment_refusal(failure: SyncFailure) -> WalletError {
+    match failure {
+        SyncFailure::Backend(BackendError::Refused { .. } | BackendError::Unauthorized) => {
+            WalletError::EnrolmentRefused
+        }
+        other => WalletError::Backend(other),
+    }
 }
 
 /// What the app remembers of sync rounds while it runs (the rest is in the wallet), and the

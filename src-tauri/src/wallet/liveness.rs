@@ -1,7 +1,7 @@
 //! The liveness check on this device (issue 5): the backend's challenge, frames from a camera of
 //! this computer (desktop, `nokhwa`), from the webview's camera (`getUserMedia`, each frame a
-//! JPEG sent as the raw body of an invoke; phones, and desktops whose camera the app cannot open) or from a directory of recorded
-//! frames (`SHIMIN_CAMERA_FRAMES`, for demos and the end-to-end tests), the real face models
+//! JPEG sent as the raw body of an invoke; phones, and desktops whose camera the app cannot
+//! open) or from a directory of recorded frames (`SHIMIN_CAMERA_FRAMES`, for demos and the end-to-end tests), the real face models
 //! (`shimin-face`) and the core's session state machine, then the signed evidence to the
 //! backend, which decides. Two purposes: enrolling this device instead of with a code, and
 //! confirming the citizen's part in a company registration case.
@@ -14,10 +14,10 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use image::{ImageFormat, ImageReader, Limits};
-use shimin_client::{BackendClient, ClientError, LivenessChallenge, SyncFailure, is_liveness_failure};
-use shimin_core::IdNumber;
 use shimin_core::liveness::{Evidence, Frame, FrameRotation, Step};
 use shimin_core::views;
+use shimin_core::wallet::LivenessChallenge;
+use shimin_core::wallet::liveness::{self as use_case, Purpose};
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, encode_jpeg};
 use shimin_wire::ipc::JpegPreview;
 use shimin_wire::liveness::{
@@ -25,7 +25,8 @@ use shimin_wire::liveness::{
     LivenessPurposeView, LivenessStatusView,
 };
 
-use super::scan::{PulledFrames, preview};
+use super::camera::{PulledFrames, native_camera, preview};
+use super::sync::device_label;
 use super::{AppError, WalletState};
 
 /// A directory of recorded frames (PNG or JPEG, in file-name order) used instead of the camera.
@@ -43,13 +44,6 @@ const MAX_FRAME_SIDE: u32 = 1920;
 const KEY_FRAME_QUALITY: u8 = 90;
 /// The preview of frames the app reads is scaled to this width.
 const PREVIEW_WIDTH: u32 = 320;
-
-/// What the check is for, parsed.
-#[derive(Clone)]
-enum Purpose {
-    Enrolment(IdNumber),
-    Case(i64),
-}
 
 /// A running check.
 struct Capture {
@@ -203,24 +197,7 @@ impl LivenessState {
     }
 }
 
-/// The app's error for a refused liveness call.
-fn liveness_error(failure: SyncFailure) -> AppError {
-    match &failure {
-        SyncFailure::Client(e) if is_liveness_failure(e) => AppError::LivenessRejected,
-        SyncFailure::Client(ClientError::Refused { status: 422, .. }) => AppError::NoRegistryPhoto,
-        SyncFailure::Client(ClientError::Unavailable { status: 429 }) => AppError::TooManyAttempts,
-        SyncFailure::Client(ClientError::Refused { status: 409, .. }) => AppError::AlreadyDone,
-        SyncFailure::Client(ClientError::Refused { status: 404, .. }) => AppError::EnrolmentRefused,
-        _ => AppError::Backend(failure),
-    }
-}
-
 impl WalletState {
-    fn backend_client(&self) -> Result<BackendClient, AppError> {
-        let url = self.sync.backend_url().ok_or(AppError::NoBackend)?;
-        BackendClient::new(url).map_err(|_| AppError::NoBackend)
-    }
-
     /// Asks the backend for a challenge and starts the check. A check already running is
     /// dropped.
     ///
@@ -229,35 +206,12 @@ impl WalletState {
     /// [`AppError::NoBackend`], [`AppError::NoRegistryPhoto`], [`AppError::TooManyAttempts`],
     /// [`AppError::AlreadyDone`], [`AppError::Backend`] (offline…).
     pub async fn liveness_start(&self, purpose: LivenessPurposeView) -> Result<LivenessStatusView, AppError> {
-        let purpose = match purpose {
-            LivenessPurposeView::Enrolment { id_number } => {
-                Purpose::Enrolment(IdNumber::parse(id_number.trim()).map_err(|_| AppError::InvalidIdNumber)?)
-            }
-            LivenessPurposeView::Case { case_id } => Purpose::Case(case_id),
-        };
+        let purpose = Purpose::parse(&purpose)?;
         *self.liveness.capture() = None;
-        let client = self.backend_client()?;
-        let LivenessChallenge { check_id, challenge } = match &purpose {
-            Purpose::Enrolment(id) => {
-                if self.with_wallet(|w| Ok(w.enrolment()?))?.is_some() {
-                    return Err(AppError::AlreadyDone);
-                }
-                let mut handle = self.second_handle()?;
-                shimin_client::begin_liveness_enrolment(
-                    &mut handle,
-                    &client,
-                    id.as_str(),
-                    &super::sync::device_label(),
-                )
-                .await
-                .map_err(liveness_error)?
-            }
-            Purpose::Case(case_id) => {
-                let mut handle = self.second_handle()?;
-                shimin_client::begin_case_confirmation(&mut handle, &client, *case_id)
-                    .await
-                    .map_err(liveness_error)?
-            }
+        let client = self.sync.client()?;
+        let LivenessChallenge { check_id, challenge } = {
+            let mut handle = self.second_handle()?;
+            use_case::begin(&mut handle, &client, &purpose, &device_label()).await?
         };
         let observer = LivenessObserver::new(self.liveness.analyzer().await?);
         let (source, pulled): (_, Option<PulledFrames>) = match &self.liveness.frames_dir {
@@ -271,7 +225,7 @@ impl WalletState {
                 })?;
                 (CameraSourceView::Files, Some(Box::new(files)))
             }
-            None => match super::scan::native_camera().await {
+            None => match native_camera().await {
                 Some(camera) => (CameraSourceView::Native, Some(camera)),
                 None => (CameraSourceView::Camera, None),
             },
@@ -343,24 +297,18 @@ impl WalletState {
             *guard = None;
             (purpose, check_id, evidence, view)
         };
-        let client = self.backend_client()?;
-        match purpose {
-            Purpose::Enrolment(_) => {
-                {
-                    let _round = self.sync.round_lock().await;
-                    let mut handle = self.second_handle()?;
-                    shimin_client::finish_liveness_enrolment(&mut handle, &client, check_id, &evidence)
-                        .await
-                        .map_err(liveness_error)?;
-                }
-                self.run_round().await;
-            }
-            Purpose::Case(_) => {
-                let mut handle = self.second_handle()?;
-                shimin_client::finish_case_confirmation(&mut handle, &client, check_id, &evidence)
-                    .await
-                    .map_err(liveness_error)?;
-            }
+        let client = self.sync.client()?;
+        {
+            // Passing an enrolment check enrols the wallet: no sync round may run meanwhile.
+            let _round = match purpose.enrols() {
+                true => Some(self.sync.round_lock().await),
+                false => None,
+            };
+            let mut handle = self.second_handle()?;
+            use_case::finish(&mut handle, &client, &purpose, check_id, &evidence).await?;
+        }
+        if purpose.enrols() {
+            self.run_round().await;
         }
         Ok(LivenessStatusView { phase: LivenessPhaseView::Passed, done: view.actions.len(), ..view })
     }
@@ -376,12 +324,9 @@ impl WalletState {
     /// [`AppError::Locked`], [`AppError::NotEnrolled`], [`AppError::NoBackend`],
     /// [`AppError::Backend`].
     pub async fn identity_requests(&self) -> Result<Vec<IdentityRequestView>, AppError> {
-        let client = self.backend_client()?;
-        if self.with_wallet(|w| Ok(w.enrolment()?))?.is_none() {
-            return Err(AppError::NotEnrolled);
-        }
+        let client = self.sync.client()?;
         let mut handle = self.second_handle()?;
-        shimin_client::identity_requests(&mut handle, &client).await.map_err(AppError::Backend)
+        use_case::identity_requests(&mut handle, &client).await
     }
 }
 

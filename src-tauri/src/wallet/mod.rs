@@ -1,36 +1,34 @@
-//! The wallet behind the screens: where it lives, opening it with the PIN, and every operation
-//! the wallet, present, verify and history screens ask for. The Tauri commands call these one
-//! line each; the rules themselves are in `shimin-core` (verification, presentation, badges) and
-//! `shimin-store` (encryption, log, cached lists).
+//! The platform under the wallet's use cases (`shimin_core::wallet`): where the wallet lives,
+//! the locks around the open wallet and the lists held in memory, the system clock, and the
+//! files, cameras and HTTP client. Every rule is in the core; each method here takes what it needs
+//! under the right lock and calls one use case.
 //!
 //! The database is `wallet.db` in the app's data directory (`SHIMIN_DATA_DIR` overrides it), and
-//! the national root public key the cached trust list must be signed with is pinned next to it
-//! as `root.pub` (SEC1).
+//! the national root public key the cached trust list must be signed with is pinned at enrolment,
+//! or next to the database as `root.pub` (SEC1) on a verifier-only device.
 
-mod certificates;
-mod error;
-mod history;
-mod lists;
+mod camera;
 mod liveness;
 mod scan;
 mod settings;
 mod sync;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
-use shimin_core::views;
-use shimin_store::{PinWrapper, Wallet, schema};
+use shimin_core::clock::{Clock, UnixSeconds};
+use shimin_core::crypto::VerifyingKey;
+use shimin_core::wallet::{Lists, certificates, history, pin};
+use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
     PresentationView, SettingsView, VerdictView, WalletStatusView,
 };
 
-pub use error::AppError;
-use lists::CachedLists;
 pub use liveness::{CAMERA_FPS_ENV, CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
+pub use shimin_core::wallet::WalletError as AppError;
 use sync::SyncState;
 pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
@@ -44,25 +42,48 @@ pub const ROOT_KEY_FILE: &str = "root.pub";
 /// that only a body no picture needs is refused before it is read.
 pub const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
 
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> UnixSeconds {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+/// The lists held in memory and how many times they were let go, so that a load that raced a
+/// sync round does not put back lists older than the round's.
+#[derive(Debug, Default)]
+struct HeldLists {
+    lists: Option<Arc<Lists>>,
+    generation: u64,
+}
+
 /// The app's wallet: its files and, once unlocked, the open wallet. Managed by Tauri.
-#[derive(Debug)]
 pub struct WalletState {
     data_dir: PathBuf,
     export_dir: PathBuf,
     wallet: Mutex<Option<Wallet>>,
+    /// The verified trust and status lists, loaded when first needed (and at unlock) and let go
+    /// after each sync round, so that no screen and no camera frame verifies them again.
+    lists: Mutex<HeldLists>,
+    clock: Arc<dyn Clock>,
     sync: SyncState,
     liveness: liveness::LivenessState,
     scan: scan::ScanState,
 }
 
-/// The system clock, Unix seconds.
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+impl std::fmt::Debug for WalletState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalletState").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
 }
 
-/// A PIN wrapper for `pin`, which must be a [`Pin`].
-fn pin_wrapper(pin: &str) -> Result<PinWrapper, AppError> {
-    let pin = Pin::parse(pin).map_err(|_| AppError::InvalidPin)?;
+/// A PIN wrapper (the key derivation) for a PIN the core's rule accepted.
+fn wrapper(pin: &Pin) -> Result<PinWrapper, AppError> {
     PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)
 }
 
@@ -78,16 +99,17 @@ impl WalletState {
         Self { sync: SyncState::from_env(), ..state }
     }
 
-    /// The wallet in `data_dir`, with no backend; exports go to `export_dir`, else to
-    /// `data_dir/exports`.
+    /// The wallet in `data_dir`, with no backend and the system clock; exports go to
+    /// `export_dir`, else to `data_dir/exports`.
     pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
         let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
-        let sync = SyncState::new(None, DEFAULT_SYNC_INTERVAL);
         Self {
             data_dir,
             export_dir,
             wallet: Mutex::new(None),
-            sync,
+            lists: Mutex::new(HeldLists::default()),
+            clock: Arc::new(SystemClock),
+            sync: SyncState::new(None, DEFAULT_SYNC_INTERVAL),
             liveness: liveness::LivenessState::from_env(),
             scan: scan::ScanState::default(),
         }
@@ -99,12 +121,18 @@ impl WalletState {
         Self { sync: SyncState::new(Some(backend_url.to_owned()), interval), ..self }
     }
 
-    fn database(&self) -> PathBuf {
-        self.data_dir.join(DATABASE_FILE)
+    /// The same wallet reading the time from `clock` (tests: a fixed clock).
+    #[must_use]
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
     }
 
-    fn root_key(&self) -> PathBuf {
-        self.data_dir.join(ROOT_KEY_FILE)
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn database(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
     }
 
     fn connect(&self) -> Result<Connection, AppError> {
@@ -128,15 +156,66 @@ impl WalletState {
         self.with_wallet(|w| Ok(w.second_handle(conn)?))
     }
 
-    /// Runs `f` on the open wallet with the cached lists.
-    fn with_open<T>(
-        &self,
-        f: impl FnOnce(&mut Wallet, &CachedLists) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        let mut guard = self.guard()?;
-        let wallet = guard.as_mut().ok_or(AppError::Locked)?;
-        let lists = CachedLists::load(wallet.connection(), &self.root_key())?;
-        f(wallet, &lists)
+    fn held_lists(&self) -> MutexGuard<'_, HeldLists> {
+        // Holds only an `Arc` and a counter: nothing a panic could leave half-done.
+        self.lists.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The verified lists held in memory, loaded (and verified) first if they are not. Never
+    /// called with the wallet's lock held: loading takes it.
+    fn lists(&self) -> Result<Arc<Lists>, AppError> {
+        let generation = {
+            let held = self.held_lists();
+            if let Some(lists) = &held.lists {
+                return Ok(Arc::clone(lists));
+            }
+            held.generation
+        };
+        let loaded = Arc::new(self.load_lists()?);
+        for problem in loaded.problems() {
+            eprintln!("shimin: {problem}");
+        }
+        let mut held = self.held_lists();
+        if held.generation == generation {
+            held.lists = Some(Arc::clone(&loaded));
+        }
+        Ok(loaded)
+    }
+
+    /// Lets go of the lists held: the next check loads the ones stored now (after a sync round,
+    /// a new wallet, a removed one).
+    fn let_go_of_lists(&self) {
+        let mut held = self.held_lists();
+        held.lists = None;
+        held.generation = held.generation.wrapping_add(1);
+    }
+
+    /// Reads the lists from the open wallet, or from the database without its PIN (a verifier
+    /// needs no PIN), trusting the root key pinned at enrolment or else the one in
+    /// [`ROOT_KEY_FILE`].
+    fn load_lists(&self) -> Result<Lists, AppError> {
+        let fallback = self.root_key_file();
+        let guard = self.guard()?;
+        if let Some(wallet) = guard.as_ref() {
+            return Ok(Lists::load(wallet, fallback.as_ref())?);
+        }
+        drop(guard);
+        if !self.database().is_file() {
+            return Ok(Lists::default());
+        }
+        let conn = self.connect()?;
+        if schema::user_version(&conn)? == 0 {
+            return Ok(Lists::default());
+        }
+        Ok(Lists::load(&CachedLists(&conn), fallback.as_ref())?)
+    }
+
+    /// The root key a verifier-only device pins from a file, if there is a readable one.
+    fn root_key_file(&self) -> Option<VerifyingKey> {
+        let bytes = std::fs::read(self.data_dir.join(ROOT_KEY_FILE)).ok()?;
+        VerifyingKey::p256_from_sec1(&bytes)
+            .map_err(|_| eprintln!("shimin: {ROOT_KEY_FILE} is not a P-256 public key; it is not used"))
+            .ok()
     }
 
     /// Whether a wallet exists and is open.
@@ -156,27 +235,31 @@ impl WalletState {
     /// # Errors
     /// [`AppError::InvalidPin`], [`AppError::WalletExists`], or a storage failure.
     pub fn create(&self, pin: &str) -> Result<(), AppError> {
-        let wrapper = pin_wrapper(pin)?;
+        let wrapper = wrapper(&pin::new_pin(pin)?)?;
         let mut guard = self.guard()?;
         if guard.is_some() {
             return Err(AppError::WalletExists);
         }
-        *guard = Some(Wallet::create(self.connect()?, &wrapper, now())?);
+        *guard = Some(Wallet::create(self.connect()?, &wrapper, self.now())?);
+        drop(guard);
+        self.let_go_of_lists();
         Ok(())
     }
 
-    /// Opens the wallet with `pin`. A wrong PIN changes nothing.
+    /// Opens the wallet with `pin` and loads its lists. A wrong PIN changes nothing.
     ///
     /// # Errors
-    /// [`AppError::WrongPin`], [`AppError::NoWallet`], [`AppError::InvalidPin`].
+    /// [`AppError::WrongPin`], [`AppError::NoWallet`].
     pub fn unlock(&self, pin: &str) -> Result<(), AppError> {
-        let wrapper = pin_wrapper(pin).map_err(|_| AppError::WrongPin)?;
+        let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
         if !self.database().is_file() {
             return Err(AppError::NoWallet);
         }
         // The key derivation takes a moment: do it before taking the lock.
         let wallet = Wallet::open(self.connect()?, &wrapper)?;
         *self.guard()? = Some(wallet);
+        self.let_go_of_lists();
+        self.lists()?;
         self.sync.request_round();
         Ok(())
     }
@@ -196,9 +279,10 @@ impl WalletState {
     /// [`AppError::WrongPin`], [`AppError::InvalidPin`] for a new PIN that is not six digits,
     /// [`AppError::Locked`].
     pub fn change_pin(&self, current: &str, new: &str) -> Result<(), AppError> {
-        let new = pin_wrapper(new)?;
-        let current = pin_wrapper(current).map_err(|_| AppError::WrongPin)?;
-        self.with_wallet(|w| Ok(w.change_pin(&current, &new, now())?))
+        let new = wrapper(&pin::new_pin(new)?)?;
+        let current = wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
+        let now = self.now();
+        self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
     }
 
     /// Unregisters this device from the backend (when it is enrolled) and erases the wallet from
@@ -211,9 +295,7 @@ impl WalletState {
     pub async fn remove_device(&self) -> Result<(), AppError> {
         let _round = self.sync.round_lock().await;
         let mut handle = self.second_handle()?;
-        if handle.enrolment()?.is_some() {
-            shimin_client::unregister(&mut handle).await.map_err(AppError::Backend)?;
-        }
+        self.unregister(&mut handle).await?;
         drop(handle);
         self.guard()?.take();
         let database = self.database();
@@ -225,6 +307,7 @@ impl WalletState {
                 Err(e) => return Err(e.into()),
             }
         }
+        self.let_go_of_lists();
         self.sync.forget();
         Ok(())
     }
@@ -247,7 +330,9 @@ impl WalletState {
     /// # Errors
     /// [`AppError::Locked`], or a storage failure.
     pub fn certificates(&self, query: &str) -> Result<Vec<CertificateCardView>, AppError> {
-        self.with_open(|w, lists| certificates::list(w, lists, query, now()))
+        let lists = self.lists()?;
+        let now = self.now();
+        self.with_wallet(|w| certificates::cards(w, &lists, query, now))
     }
 
     /// One certificate in full.
@@ -255,7 +340,9 @@ impl WalletState {
     /// # Errors
     /// [`AppError::Locked`], [`AppError::NotFound`], [`AppError::BadRequest`].
     pub fn certificate(&self, id: &str) -> Result<CertificateDetailView, AppError> {
-        self.with_open(|w, lists| certificates::detail(w, lists, id, now()))
+        let lists = self.lists()?;
+        let now = self.now();
+        self.with_wallet(|w| certificates::detail(w, &lists, id, now))
     }
 
     /// A fresh presentation QR code, logged unless it is a redraw.
@@ -263,7 +350,8 @@ impl WalletState {
     /// # Errors
     /// [`AppError::Locked`], [`AppError::NotFound`], [`AppError::PresetNotApplicable`].
     pub fn present(&self, request: &PresentRequest) -> Result<PresentationView, AppError> {
-        self.with_open(|w, _| certificates::present(w, request, now()))
+        let now = self.now();
+        self.with_wallet(|w| certificates::present(w, request, now))
     }
 
     /// The presentation log, newest first.
@@ -271,38 +359,38 @@ impl WalletState {
     /// # Errors
     /// [`AppError::Locked`], or a storage failure.
     pub fn history(&self) -> Result<Vec<HistoryEntryView>, AppError> {
-        self.with_open(|w, _| history::entries(w))
+        self.with_wallet(|w| history::entries(w))
     }
 
-    /// Exports the presentation log as JSON Lines.
+    /// Exports the presentation log as JSON Lines into a new file of the export directory. A
+    /// failed export leaves no half-written file behind.
     ///
     /// # Errors
     /// [`AppError::Locked`], [`AppError::Io`].
     pub fn export_history(&self) -> Result<ExportView, AppError> {
-        self.with_open(|w, _| history::export(w, &self.export_dir, now()))
+        let now = self.now();
+        std::fs::create_dir_all(&self.export_dir)?;
+        let path = self.export_dir.join(history::export_file_name(now));
+        let written = self.with_wallet(|w| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            history::export(w, &mut out)
+        });
+        match written {
+            Ok(lines) => Ok(ExportView { path: path.display().to_string(), lines }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                Err(e)
+            }
+        }
     }
 
-    /// Verifies a picture of someone's presentation QR code with the lists cached on this
-    /// device. Needs no PIN: a verifier's lists are not secret.
+    /// Verifies a picture of someone's presentation QR code with the lists held on this device.
+    /// Needs no PIN: a verifier's lists are not secret.
     ///
     /// # Errors
     /// A storage failure.
     pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
-        let verdict = self.verify_with(|verifier, now| verifier.verify_image(image, now))?;
-        Ok(verdict.map_or_else(views::unchecked_verdict_view, |v| views::verdict_view(&v)))
-    }
-
-    /// The verdict `check` gives with the lists cached on this device at the present time;
-    /// `None` without a trust list (nothing can be checked).
-    fn verify_with(
-        &self,
-        check: impl FnOnce(&lists::ListVerifier<'_>, i64) -> shimin_core::verifier::Verdict,
-    ) -> Result<Option<shimin_core::verifier::Verdict>, AppError> {
-        let lists = match self.database().is_file() {
-            true => CachedLists::load(&self.connect()?, &self.root_key())?,
-            false => CachedLists::default(),
-        };
-        Ok(lists.verifier().map(|verifier| check(&verifier, now())))
+        Ok(self.lists()?.verdict_view(self.now(), |verifier, now| verifier.verify_image(image, now)))
     }
 
     /// The data directory, for the about screen and tests.
@@ -313,23 +401,17 @@ impl WalletState {
 
 #[cfg(test)]
 mod tests {
+    use shimin_core::views;
+
     use super::*;
 
     #[test]
-    fn a_pin_is_six_digits() {
-        assert!(pin_wrapper("123456").is_ok());
-        for bad in ["12345", "1234567", "12345a", "", "１２３４５６"] {
-            assert!(matches!(pin_wrapper(bad), Err(AppError::InvalidPin)), "{bad}");
-        }
-    }
-
-    #[test]
     fn create_lock_unlock_and_a_wrong_pin_changes_nothing() {
-        let dir = std::env::temp_dir().join(format!("shimin-app-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let state = WalletState::in_dir(dir.clone(), None);
+        let dir = tempfile::tempdir().expect("dir");
+        let state = WalletState::in_dir(dir.path().to_path_buf(), None);
         assert_eq!(state.status().expect("status"), WalletStatusView { exists: false, unlocked: false });
         assert!(matches!(state.unlock("123456"), Err(AppError::NoWallet)));
+        assert!(matches!(state.create("12345a"), Err(AppError::InvalidPin)));
         state.create("246810").expect("create");
         assert!(matches!(state.create("246810"), Err(AppError::WalletExists)));
         assert_eq!(state.certificates("").expect("list"), Vec::new());
@@ -337,11 +419,25 @@ mod tests {
         assert!(matches!(state.certificates(""), Err(AppError::Locked)));
         assert_eq!(state.status().expect("status"), WalletStatusView { exists: true, unlocked: false });
         assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin)));
+        assert!(matches!(state.unlock("24681"), Err(AppError::WrongPin)), "a malformed PIN is a wrong one");
         state.unlock("246810").expect("unlock");
         assert!(state.history().expect("history").is_empty());
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
         let verdict = state.verify_image(b"not an image").expect("verdict");
         assert_eq!(verdict.check, views::unchecked_view());
-        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_export_that_fails_leaves_no_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let exports = dir.path().join("exports");
+        let state = WalletState::in_dir(dir.path().join("data"), Some(exports.clone()));
+        assert!(matches!(state.export_history(), Err(AppError::Locked)));
+        let left: Vec<_> = std::fs::read_dir(&exports).map(|d| d.collect()).unwrap_or_default();
+        assert!(left.is_empty(), "a locked wallet writes no export: {left:?}");
+        state.create("246810").expect("create");
+        let export = state.export_history().expect("export");
+        assert_eq!(export.lines, 0);
+        assert!(Path::new(&export.path).is_file());
     }
 }

@@ -1,61 +1,21 @@
 //! Scanning presentation codes with the computer's own camera (desktop, `nokhwa`): the screen
 //! asks for one frame at a time and gets the picture to show and, once a code is in view, the
-//! verdict on it, read from the frame's pixels. Phones, and desktops whose camera the app cannot
-//! open, scan in the webview instead (`getUserMedia`, then `verify_image` with each frame's
-//! JPEG as the raw body). Frames are not kept: each is shown, read and
-//! dropped. Also what the liveness check shares with scanning: opening the camera and the
-//! preview of a frame.
+//! verdict on it, read from the frame's pixels with the lists held in memory. Phones, and
+//! desktops whose camera the app cannot open, scan in the webview instead (`getUserMedia`, then
+//! `scan_image` with each frame's JPEG as the raw body). Frames are not kept: each is shown, read
+//! and dropped.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use shimin_core::liveness::{Frame, FrameSource};
+use shimin_core::liveness::FrameSource;
 use shimin_core::qr::{self, Effort, PixelFormat};
-use shimin_core::views;
-use shimin_wire::ipc::JpegPreview;
 use shimin_wire::wallet::{ScanFrameView, VerdictView};
 
+use super::camera::{PulledFrames, native_camera, preview};
 use super::{AppError, WalletState};
 
 /// The scanner's preview is scaled to this width.
 const SCAN_PREVIEW_WIDTH: u32 = 480;
-
-/// A source of camera frames the app reads itself.
-pub(super) type PulledFrames = Box<dyn FrameSource + Send>;
-
-/// Opens the first camera of this computer, if it has one the app can open.
-#[cfg(not(any(target_os = "android", target_os = "ios")))]
-pub(super) async fn native_camera() -> Option<PulledFrames> {
-    let opened = tokio::task::spawn_blocking(|| {
-        if shimin_face::cameras().is_empty() {
-            return None;
-        }
-        shimin_face::NativeCamera::open(0, shimin_core::liveness::FrameRotation::None)
-            .map_err(|e| eprintln!("shimin: the camera of this computer: {e}; using the webview's"))
-            .ok()
-    })
-    .await
-    .ok()
-    .flatten()?;
-    Some(Box::new(opened))
-}
-
-/// Phones have no camera the app reads itself: the webview sends the frames.
-#[cfg(any(target_os = "android", target_os = "ios"))]
-pub(super) async fn native_camera() -> Option<PulledFrames> {
-    None
-}
-
-/// A small JPEG of `frame`, upright and `width` pixels wide, for the screen to show.
-pub(super) fn preview(frame: &Frame, width: u32) -> Option<JpegPreview> {
-    let image = shimin_face::upright_image(frame).ok()?;
-    let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width().max(1))) as u32;
-    let small = image::imageops::resize(&image, width, height.max(1), image::imageops::FilterType::Triangle);
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small).ok()?;
-    Some(JpegPreview::from_base64(STANDARD.encode(out)))
-}
 
 /// The scanning camera, while the verify screen scans.
 #[derive(Default)]
@@ -117,11 +77,9 @@ impl WalletState {
             data: frame.rgb(),
         };
         // A live feed: the quick attempts only, the next frame is the better retry.
-        let verdict =
-            match self.verify_with(|verifier, now| verifier.verify_frame(&pixels, Effort::Quick, now))? {
-                Some(verdict) => views::scan_verdict_view(&verdict),
-                None => Some(views::unchecked_verdict_view()),
-            };
+        let verdict = self.lists()?.scan_verdict_view(self.now(), |verifier, now| {
+            verifier.verify_frame(&pixels, Effort::Quick, now)
+        });
         let preview = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
         Ok(ScanFrameView { preview, verdict })
     }
@@ -132,10 +90,13 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn scan_image(&self, jpeg: &[u8]) -> Result<Option<VerdictView>, AppError> {
-        Ok(match self.verify_with(|verifier, now| verifier.verify_image(jpeg, now))? {
-            Some(verdict) => views::scan_verdict_view(&verdict),
-            None => Some(views::unchecked_verdict_view()),
-        })
+        Ok(self.lists()?.scan_verdict_view(self.now(), |verifier, now| verifier.verify_image(jpeg, now)))
+    }
+
+    /// Scans with `frames` (a benchmark's or a test's source) instead of a camera of this
+    /// computer.
+    pub fn scan_with(&self, frames: Box<dyn FrameSource + Send>) {
+        self.scan.open(Some(frames));
     }
 
     /// Releases the scanning camera.
@@ -148,6 +109,8 @@ impl WalletState {
 mod tests {
     #![allow(clippy::expect_used, clippy::panic)]
 
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
     use shimin_core::liveness::{Frame, FrameSourceError};
     use shimin_testkit::film::{ASTRONAUT, decode, frame};
 
@@ -170,9 +133,8 @@ mod tests {
 
     #[test]
     fn scanning_shows_each_frame_and_releases_a_camera_that_stops() {
-        let dir = std::env::temp_dir().join(format!("shimin-scan-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let state = WalletState::in_dir(dir.clone(), None);
+        let dir = tempfile::tempdir().expect("dir");
+        let state = WalletState::in_dir(dir.path().to_path_buf(), None);
         assert!(matches!(state.scan_camera_frame(), Err(AppError::BadFrame)), "no camera is open");
 
         assert!(state.scan.open(Some(Box::new(StillCamera { frames: 2 }))));
@@ -194,6 +156,5 @@ mod tests {
         assert!(state.scan.open(Some(Box::new(StillCamera { frames: 5 }))));
         state.scan_camera_close();
         assert!(state.scan.camera().is_none(), "closing releases the camera");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

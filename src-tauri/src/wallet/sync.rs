@@ -1,17 +1,20 @@
-//! The wallet's link with the national backend: enrolling this device, sync rounds (run on a
-//! second handle of the unlocked wallet, so the screens keep working while one runs), the
-//! status line, and the background loop that syncs on unlock, every interval, and after a
-//! failure with backoff. The protocol itself is in `shimin-client` and `shimin_core::sync`.
+//! The wallet's link with the national backend, as the platform runs it: the HTTP client for the
+//! configured backend, the lock that keeps two rounds from overlapping, rounds on a second handle
+//! of the unlocked wallet (so the screens keep working while one runs), and the background task
+//! that wakes when the core's [`SyncSchedule`] says a round is due. Enrolment, the round itself,
+//! the schedule's rules and the status line are `shimin_core::wallet::sync`.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use shimin_client::{BackendClient, ClientError, SyncFailure, SyncStep};
+use shimin_client::BackendClient;
 use shimin_core::IdNumber;
-use shimin_core::sync::Backoff;
-use shimin_wire::sync::{ReminderView, SyncProblemView, SyncStatusView, SyncStepView};
+use shimin_core::wallet::sync::{self as use_case, SyncSchedule};
+use shimin_core::wallet::{self as core_wallet, SyncFailure};
+use shimin_store::Wallet;
+use shimin_wire::sync::{ReminderView, SyncStatusView};
 
-use super::{AppError, WalletState, now};
+use super::{AppError, WalletState};
 
 /// The environment variable naming the backend this device enrols with.
 pub const BACKEND_URL_ENV: &str = "SHIMIN_BACKEND_URL";
@@ -27,25 +30,12 @@ pub(super) fn device_label() -> String {
     format!("Shimin ({})", std::env::consts::OS)
 }
 
-/// What the app remembers of sync rounds while it runs (the rest is in the wallet).
-#[derive(Debug, Default)]
-struct Tracker {
-    running: Option<SyncStepView>,
-    problem: Option<SyncProblemView>,
-    failures: u32,
-    next_attempt_at: Option<i64>,
-    last_attempt_at: Option<i64>,
-    last_imported: u32,
-    /// A round was asked for (unlocking, "sync now" from elsewhere): run one at once.
-    requested: bool,
-}
-
 /// The sync side of [`WalletState`].
 #[derive(Debug)]
 pub(super) struct SyncState {
     backend_url: Option<String>,
     interval: Duration,
-    tracker: Mutex<Tracker>,
+    schedule: Mutex<SyncSchedule>,
     /// Held for the whole of a round: rounds never overlap.
     round: tokio::sync::Mutex<()>,
     /// Wakes the background loop (after unlocking, enrolling).
@@ -68,20 +58,21 @@ impl SyncState {
         Self {
             backend_url,
             interval,
-            tracker: Mutex::new(Tracker::default()),
+            schedule: Mutex::new(SyncSchedule::default()),
             round: tokio::sync::Mutex::new(()),
             wake: tokio::sync::Notify::new(),
         }
     }
 
-    fn tracker(&self) -> MutexGuard<'_, Tracker> {
-        // The tracker holds no invariant a panic could break: take it even if poisoned.
-        self.tracker.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn schedule(&self) -> MutexGuard<'_, SyncSchedule> {
+        // The schedule holds no invariant a panic could break: take it even if poisoned.
+        self.schedule.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The backend this device enrols with, if one is configured.
-    pub(super) fn backend_url(&self) -> Option<&str> {
-        self.backend_url.as_deref()
+    /// A client for the configured backend.
+    pub(super) fn client(&self) -> Result<BackendClient, AppError> {
+        let url = self.backend_url.as_deref().ok_or(AppError::NoBackend)?;
+        BackendClient::new(url).map_err(|_| AppError::NoBackend)
     }
 
     /// Waits until no round runs, and keeps others from starting while held.
@@ -91,38 +82,13 @@ impl SyncState {
 
     /// Forgets what rounds reported (the wallet they ran on is gone).
     pub(super) fn forget(&self) {
-        *self.tracker() = Tracker::default();
+        *self.schedule() = SyncSchedule::default();
     }
 
     /// Asks the background loop for a round as soon as it can.
     pub(super) fn request_round(&self) {
-        self.tracker().requested = true;
+        self.schedule().request();
         self.wake.notify_one();
-    }
-}
-
-fn step_view(step: SyncStep) -> SyncStepView {
-    match step {
-        SyncStep::SigningIn => SyncStepView::SigningIn,
-        SyncStep::Pulling(page) => SyncStepView::Pulling { page },
-        SyncStep::StatusLists => SyncStepView::StatusLists,
-        SyncStep::Pushing => SyncStepView::Pushing,
-    }
-}
-
-/// What the user is told about a failed round.
-pub(super) fn problem_of(failure: &SyncFailure) -> SyncProblemView {
-    match failure {
-        SyncFailure::Client(ClientError::Network(_)) => SyncProblemView::Offline,
-        SyncFailure::Client(ClientError::Unavailable { .. }) => SyncProblemView::ServerUnavailable,
-        SyncFailure::Client(ClientError::Unauthorized | ClientError::Refused { .. })
-        | SyncFailure::NotEnrolled
-        | SyncFailure::OtherBackend => SyncProblemView::DeviceRefused,
-        SyncFailure::Store(_) => SyncProblemView::Storage,
-        SyncFailure::Client(ClientError::Malformed(_) | ClientError::ForeignUrl | ClientError::Sign(_))
-        | SyncFailure::Page(_)
-        | SyncFailure::TrustList
-        | SyncFailure::TooManyPages => SyncProblemView::BadData,
     }
 }
 
@@ -130,10 +96,6 @@ pub(super) fn problem_of(failure: &SyncFailure) -> SyncProblemView {
 fn jitter() -> f64 {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     f64::from(nanos % 1_000) / 1_000.0
-}
-
-fn secs(d: Duration) -> i64 {
-    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
 impl WalletState {
@@ -149,19 +111,13 @@ impl WalletState {
         if code.is_empty() || code.len() > 64 {
             return Err(AppError::EnrolmentRefused);
         }
-        let url = self.sync.backend_url.as_deref().ok_or(AppError::NoBackend)?;
-        let client = BackendClient::new(url).map_err(|_| AppError::NoBackend)?;
+        let client = self.sync.client()?;
         {
-            let _round = self.sync.round.lock().await;
+            let _round = self.sync.round_lock().await;
             let mut handle = self.second_handle()?;
-            shimin_client::enrol(&mut handle, &client, id.as_str(), code, &device_label()).await.map_err(
-                |e| match e {
-                    SyncFailure::Client(ClientError::Refused { .. } | ClientError::Unauthorized) => {
-                        AppError::EnrolmentRefused
-                    }
-                    other => AppError::Backend(other),
-                },
-            )?;
+            use_case::enrol(&mut handle, &client, id.as_str(), code, &device_label())
+                .await
+                .map_err(use_case::enrolment_refusal)?;
         }
         self.run_round().await;
         self.sync_status()
@@ -187,17 +143,7 @@ impl WalletState {
     pub fn sync_status(&self) -> Result<SyncStatusView, AppError> {
         let (enrolled, progress) =
             self.with_wallet(|w| Ok((w.enrolment()?.is_some(), w.sync_progress()?)))?;
-        let tracker = self.sync.tracker();
-        Ok(SyncStatusView {
-            backend_configured: self.sync.backend_url.is_some(),
-            enrolled,
-            running: tracker.running,
-            last_sync_at: progress.last_sync_at,
-            pending_outbox: progress.pending_outbox,
-            problem: tracker.problem,
-            next_attempt_at: tracker.next_attempt_at,
-            last_imported: tracker.last_imported,
-        })
+        Ok(self.sync.schedule().view(self.sync.backend_url.is_some(), enrolled, &progress))
     }
 
     /// The backend's reminders for certificates still in the wallet, soonest first.
@@ -205,73 +151,46 @@ impl WalletState {
     /// # Errors
     /// [`AppError::Locked`], or a storage failure.
     pub fn reminders(&self) -> Result<Vec<ReminderView>, AppError> {
-        let today = now();
-        self.with_wallet(|w| {
-            let mut views: Vec<ReminderView> = w
-                .reminders()?
-                .into_iter()
-                .filter(|r| r.expires_at >= today)
-                .map(|r| ReminderView {
-                    days_left: (r.expires_at - today) / 86_400,
-                    certificate_id: r.certificate_id,
-                    type_slug: r.certificate_type,
-                    expires_at: r.expires_at,
-                })
-                .collect();
-            views.sort_by_key(|r| r.expires_at);
-            Ok(views)
-        })
+        let now = self.now();
+        self.with_wallet(|w| core_wallet::reminders(w, now))
     }
 
-    /// One round on a second handle of the open wallet, recorded in the tracker. Skipped when
-    /// the wallet is locked or not enrolled.
+    /// Unregisters this device from the backend it enrolled with, when it is enrolled.
+    pub(super) async fn unregister(&self, handle: &mut Wallet) -> Result<(), AppError> {
+        let Some(enrolment) = handle.enrolment()? else { return Ok(()) };
+        let client = BackendClient::new(&enrolment.backend_url)
+            .map_err(|e| AppError::Backend(SyncFailure::Backend(e.into())))?;
+        use_case::unregister(handle, &client).await.map_err(AppError::Backend)
+    }
+
+    /// One round on a second handle of the open wallet, recorded in the schedule; the lists
+    /// held in memory are let go afterwards, so the next check uses what the round stored.
+    /// Skipped when the wallet is locked or not enrolled.
     pub(super) async fn run_round(&self) {
-        let _round = self.sync.round.lock().await;
-        {
-            let mut tracker = self.sync.tracker();
-            tracker.requested = false;
-            tracker.last_attempt_at = Some(now());
-        }
+        let _round = self.sync.round_lock().await;
+        self.sync.schedule().started(self.now());
         let Ok(mut handle) = self.second_handle() else { return };
         let enrolment = match handle.enrolment() {
             Ok(Some(e)) => e,
             Ok(None) => return,
             Err(e) => {
-                self.sync.tracker().problem = Some(problem_of(&SyncFailure::Store(e)));
+                self.sync.schedule().storage_failed(&SyncFailure::Store(e.into()));
                 return;
             }
         };
         // Always the backend the device enrolled with, whatever the environment says now.
         let result = match BackendClient::new(&enrolment.backend_url) {
             Ok(client) => {
-                self.sync.tracker().running = Some(SyncStepView::SigningIn);
-                shimin_client::sync_with_progress(&mut handle, &client, now(), |step| {
-                    self.sync.tracker().running = Some(step_view(step));
-                })
-                .await
+                use_case::round(&mut handle, &client, self.now(), |step| self.sync.schedule().step(step))
+                    .await
             }
-            Err(e) => Err(SyncFailure::Client(e)),
+            Err(e) => Err(SyncFailure::Backend(e.into())),
         };
-        let mut tracker = self.sync.tracker();
-        tracker.running = None;
-        match result {
-            Ok(report) => {
-                *tracker = Tracker {
-                    last_imported: report.imported,
-                    last_attempt_at: tracker.last_attempt_at,
-                    requested: tracker.requested,
-                    ..Tracker::default()
-                };
-            }
-            Err(failure) => {
-                tracker.failures = tracker.failures.saturating_add(1);
-                tracker.problem = Some(problem_of(&failure));
-                tracker.next_attempt_at = failure.is_transient().then(|| {
-                    now().saturating_add(secs(Backoff::default().delay(tracker.failures, jitter())))
-                });
-                eprintln!("shimin: sync round failed: {failure}");
-            }
+        if let Err(failure) = &result {
+            eprintln!("shimin: sync round failed: {failure}");
         }
+        self.sync.schedule().finished(&result, self.now(), jitter());
+        self.let_go_of_lists();
     }
 
     /// When the background loop should run the next round: `Some(0)` now, `Some(s)` in `s`
@@ -279,20 +198,7 @@ impl WalletState {
     fn next_round_in(&self) -> Option<i64> {
         self.sync.backend_url.as_ref()?;
         let progress = self.with_wallet(|w| Ok(w.enrolment()?.map(|_| w.sync_progress()))).ok()??.ok()?;
-        let now = now();
-        let tracker = self.sync.tracker();
-        if tracker.requested {
-            return Some(0);
-        }
-        // After a transient failure, the backoff says when; otherwise an interval after the
-        // last round, whether it succeeded or not (a refused device is not retried at once).
-        let due = tracker.next_attempt_at.unwrap_or_else(|| {
-            match progress.last_sync_at.max(tracker.last_attempt_at) {
-                Some(last) => last.saturating_add(secs(self.sync.interval)),
-                None => now,
-            }
-        });
-        Some((due - now).max(0))
+        Some(self.sync.schedule().due_in(&progress, self.sync.interval, self.now()))
     }
 
     /// The background loop: a round when the wallet is open and enrolled and one is due, then

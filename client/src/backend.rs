@@ -1,0 +1,116 @@
+//! [`BackendClient`] as the wallet's use cases see the backend: the core's
+//! [`shimin_core::wallet::Backend`] trait, each method one HTTP call of [`crate::http`].
+
+use shimin_core::crypto::{SigningKey, VerifyingKey};
+use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
+use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
+
+use serde::Deserialize as _;
+use serde::de::IntoDeserializer as _;
+use shimin_wire::error::ErrorCode;
+
+use crate::http::{BackendClient, ClientError};
+
+/// The server's error code as the typed code; one this build does not know is
+/// [`ErrorCode::Unknown`].
+fn error_code(code: &str) -> ErrorCode {
+    let parsed: Result<ErrorCode, serde::de::value::Error> = ErrorCode::deserialize(code.into_deserializer());
+    parsed.unwrap_or(ErrorCode::Unknown)
+}
+
+impl From<ClientError> for BackendError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Network(detail) => BackendError::Network(detail),
+            ClientError::Unavailable { status } => BackendError::Unavailable { status, code: None },
+            ClientError::Unauthorized => BackendError::Unauthorized,
+            ClientError::Refused { status, code } => {
+                BackendError::Refused { status, code: error_code(&code) }
+            }
+            ClientError::Malformed(what) => BackendError::Malformed(what),
+            ClientError::ForeignUrl => BackendError::ForeignUrl,
+            ClientError::Sign(detail) => BackendError::Sign(detail),
+        }
+    }
+}
+
+impl Backend for BackendClient {
+    fn base_url(&self) -> &str {
+        BackendClient::base_url(self)
+    }
+
+    async fn root_key(&self) -> Result<VerifyingKey, BackendError> {
+        Ok(BackendClient::root_key(self).await?)
+    }
+
+    async fn trust_list(&self) -> Result<Vec<u8>, BackendError> {
+        let document = BackendClient::trust_list(self, None)
+            .await?
+            .ok_or(BackendError::Malformed("304 without a cached list"))?;
+        Ok(document.bytes)
+    }
+
+    async fn status_list(&self, uri: &str) -> Result<Vec<u8>, BackendError> {
+        Ok(BackendClient::status_list(self, uri).await?.bytes)
+    }
+
+    async fn register_device(
+        &self,
+        id_number: &str,
+        enrolment_code: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> Result<i64, BackendError> {
+        Ok(BackendClient::register_device(self, id_number, enrolment_code, device_key, label).await?)
+    }
+
+    async fn sign_in(&self, device_id: i64, device_key: &SigningKey) -> Result<String, BackendError> {
+        Ok(self.device_token(device_id, device_key).await?)
+    }
+
+    async fn pull(&self, token: &str, cursor: Option<&str>) -> Result<SyncPullResponse, BackendError> {
+        Ok(BackendClient::pull(self, token, cursor).await?)
+    }
+
+    async fn push(&self, token: &str, items: Vec<OutboxItem>) -> Result<SyncPushResponse, BackendError> {
+        Ok(BackendClient::push(self, token, items).await?)
+    }
+
+    async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), BackendError> {
+        Ok(BackendClient::remove_device(self, token, device_id).await?)
+    }
+
+    async fn liveness_enrolment_challenge(
+        &self,
+        id_number: &str,
+        device_key: &VerifyingKey,
+        label: &str,
+    ) -> Result<LivenessChallenge, BackendError> {
+        Ok(BackendClient::liveness_enrolment_challenge(self, id_number, device_key, label).await?)
+    }
+
+    async fn answer_liveness_enrolment(
+        &self,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> Result<i64, BackendError> {
+        Ok(BackendClient::answer_liveness_enrolment(self, check_id, signed_evidence).await?)
+    }
+
+    async fn identity_requests(&self, token: &str) -> Result<Vec<IdentityRequestView>, BackendError> {
+        Ok(BackendClient::identity_requests(self, token).await?)
+    }
+
+    async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
+        Ok(BackendClient::case_challenge(self, token, case_id).await?)
+    }
+
+    async fn answer_case(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_evidence: Vec<u8>,
+    ) -> Result<(), BackendError> {
+        Ok(BackendClient::answer_case(self, token, check_id, signed_evidence).await?)
+    }
+}
