@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 
-pub mod views;
 pub mod base45;
 pub mod cert;
 pub mod clock;
@@ -17,6 +16,7 @@ pub mod status_list;
 pub mod sync;
 pub mod trust;
 pub mod verifier;
+pub mod views;
 pub mod zlib;
 
 pub use id_number::{IdNumber, IdNumberError};
