@@ -20,7 +20,8 @@ mod sign1;
 
 pub use coset::cbor::value::Value;
 pub use cwt::{ClaimsTimeError, CwtClaims, sign_cwt};
-pub use sign1::{Sign1, sign, sign_detached_with, sign_with};
+pub use sign1::{Sign1, sign};
+pub(crate) use sign1::{sign_detached_with, sign_with};
 
 use crate::crypto::CryptoError;
 

@@ -6,7 +6,7 @@ use coset::iana;
 use coset::{AsCborValue, CoseSign1, CoseSign1Builder, HeaderBuilder, Label, RegisteredLabelWithPrivate};
 
 use super::{CoseError, TAG_COSE_SIGN1, TAG_CWT, Value, read_one_item};
-use crate::crypto::{SignatureAlgorithm, SigningKey, SigningPurpose, VerifyingKey};
+use crate::crypto::{SignatureAlgorithm, SigningKey, SigningPurpose, ToBeSigned, VerifyingKey};
 
 /// A decoded but not yet verified COSE_Sign1 message. `Debug` shows the headers' shape, not the
 /// payload.
@@ -207,27 +207,31 @@ pub fn sign(
     key_id: &[u8],
     key: &SigningKey,
 ) -> Result<Vec<u8>, CoseError> {
-    sign_with(purpose, payload, key_id, |to_be_signed| {
-        key.sign_raw(to_be_signed).map(|s| s.to_vec()).map_err(CoseError::from)
+    sign_with(purpose, payload, key_id, |tbs| {
+        key.sign_raw(tbs.as_bytes()).map(|s| s.to_vec()).map_err(CoseError::from)
     })
 }
 
 /// Signs `payload` for `purpose` like [`sign`], with the ES256 signature made by `sign_es256`
-/// over the `Sig_structure` it is given: for keys held outside this crate (a platform key store).
+/// over the [`ToBeSigned`] it is given: for keys held outside this crate (a platform key store,
+/// behind [`crate::present::DeviceSigner`]). Crate-private, like the `ToBeSigned` it builds: a
+/// device key signs only what the presentation session and the liveness evidence put together.
 ///
 /// # Errors
 /// What `sign_es256` returns, and [`CoseError::Encode`] when encoding fails.
-pub fn sign_with(
+pub(crate) fn sign_with(
     purpose: SigningPurpose,
     payload: &[u8],
     key_id: &[u8],
-    sign_es256: impl FnOnce(&[u8]) -> Result<Vec<u8>, CoseError>,
+    sign_es256: impl FnOnce(&ToBeSigned) -> Result<Vec<u8>, CoseError>,
 ) -> Result<Vec<u8>, CoseError> {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key_id.to_vec()).build();
     let message = CoseSign1Builder::new()
         .protected(protected)
         .payload(payload.to_vec())
-        .try_create_signature(purpose.label(), sign_es256)?
+        .try_create_signature(purpose.label(), |sig_structure| {
+            sign_es256(&ToBeSigned::new(purpose, sig_structure.to_vec()))
+        })?
         .build();
     coset::TaggedCborSerializable::to_tagged_vec(message).map_err(|_| CoseError::Encode)
 }
@@ -238,16 +242,18 @@ pub fn sign_with(
 ///
 /// # Errors
 /// As [`sign_with`].
-pub fn sign_detached_with(
+pub(crate) fn sign_detached_with(
     purpose: SigningPurpose,
     payload: &[u8],
     key_id: &[u8],
-    sign_es256: impl FnOnce(&[u8]) -> Result<Vec<u8>, CoseError>,
+    sign_es256: impl FnOnce(&ToBeSigned) -> Result<Vec<u8>, CoseError>,
 ) -> Result<Vec<u8>, CoseError> {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key_id.to_vec()).build();
     let message = CoseSign1Builder::new()
         .protected(protected)
-        .try_create_detached_signature(payload, purpose.label(), sign_es256)?
+        .try_create_detached_signature(payload, purpose.label(), |sig_structure| {
+            sign_es256(&ToBeSigned::new(purpose, sig_structure.to_vec()))
+        })?
         .build();
     coset::TaggedCborSerializable::to_tagged_vec(message).map_err(|_| CoseError::Encode)
 }

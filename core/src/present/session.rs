@@ -8,7 +8,7 @@ use super::wire::{DeviceSignature, DeviceSignedPayload, PresentationWire, WireEr
 use crate::cert::types::names;
 use crate::cert::{Disclosure, IssuedCertificate};
 use crate::cose::{self, CoseError, Sign1};
-use crate::crypto::{self, SigningKey, SigningPurpose};
+use crate::crypto::{self, SigningKey, SigningPurpose, ToBeSigned};
 use crate::qr::{self, QrEncodeError, QrMatrix};
 
 /// How often the app draws a fresh presentation code, in seconds.
@@ -32,18 +32,47 @@ pub enum DeviceSignerError {
 
 /// The holder's device key, wherever it lives (a platform key store, or a [`SigningKey`] in
 /// memory). It signs with ES256 (P-256, SHA-256).
+///
+/// It is handed only a [`ToBeSigned`], which only this crate builds (for a presentation or for
+/// liveness evidence, each with its purpose label), so whoever holds a signer can have it sign
+/// nothing else. A key store outside the crate implements it by signing `tbs.as_bytes()`:
+///
+/// ```
+/// use shimin_core::crypto::{SigningKey, ToBeSigned};
+/// use shimin_core::present::{DeviceSigner, DeviceSignerError};
+///
+/// /// A key kept somewhere else; here, for the example, in memory.
+/// struct KeyStore(SigningKey);
+///
+/// impl DeviceSigner for KeyStore {
+///     fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError> {
+///         self.0.sign_es256(tbs)
+///     }
+/// }
+/// ```
+///
+/// Chosen bytes are not accepted, from a key in memory or anywhere else:
+///
+/// ```compile_fail
+/// use shimin_core::crypto::SigningKey;
+/// use shimin_core::present::{DeviceSigner, DeviceSignerError};
+///
+/// fn forge(key: &SigningKey) -> Result<[u8; 64], DeviceSignerError> {
+///     key.sign_es256(b"chosen bytes")
+/// }
+/// ```
 pub trait DeviceSigner {
-    /// Signs `to_be_signed` (a COSE `Sig_structure`, already bound to the presentation purpose),
-    /// giving the 64-byte `r || s`.
+    /// Signs `tbs` (a COSE `Sig_structure` already bound to its purpose) with ES256, giving the
+    /// 64-byte `r || s`.
     ///
     /// # Errors
     /// [`DeviceSignerError`] when the key cannot be used.
-    fn sign_es256(&self, to_be_signed: &[u8]) -> Result<[u8; 64], DeviceSignerError>;
+    fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError>;
 }
 
 impl DeviceSigner for SigningKey {
-    fn sign_es256(&self, to_be_signed: &[u8]) -> Result<[u8; 64], DeviceSignerError> {
-        self.sign_raw(to_be_signed).map_err(|e| DeviceSignerError::KeyStore(e.to_string()))
+    fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError> {
+        self.sign_raw(tbs.as_bytes()).map_err(|e| DeviceSignerError::KeyStore(e.to_string()))
     }
 }
 

@@ -6,7 +6,10 @@
 
 use std::num::NonZeroU8;
 
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use image::{GrayImage, Luma};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use shimin_core::IdNumber;
 use shimin_core::cert::kinds::{
     BusinessLicence, DegreeCertificate, DegreeLevel, DrivingLicence, Endorsement, EndorsementKind, Entries,
@@ -17,7 +20,7 @@ use shimin_core::cert::{
     Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
     CreditCode, DivisionCode, IssuedCertificate, Metadata, Person, Serial, StatusReference, Validity,
 };
-use shimin_core::crypto::SigningKey;
+use shimin_core::crypto::{SigningKey, SigningPurpose};
 use shimin_core::id_number::check_character;
 use shimin_core::photo::{THUMBNAIL_BUDGET, Thumbnail};
 use shimin_core::present::{Presentation, Preset};
@@ -206,6 +209,24 @@ pub struct World {
 
 pub fn key() -> SigningKey {
     SigningKey::generate_p256().expect("key")
+}
+
+/// A device signature as a presentation carries it (a tagged COSE_Sign1 with a detached payload,
+/// ES256, no key id) over `payload` for `purpose`, signed here with `ring` itself: the crate has
+/// a device key sign only what its own sessions build, and the tests need signatures no honest
+/// path of this app makes (for the wrong purpose, or over a choice the app does not offer).
+pub fn device_signature_by_hand(key: &SigningKey, purpose: SigningPurpose, payload: &[u8]) -> Vec<u8> {
+    let rng = SystemRandom::new();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, key.to_pkcs8().expose(), &rng)
+        .expect("the device key");
+    CoseSign1Builder::new()
+        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::ES256).build())
+        .create_detached_signature(payload, purpose.label(), |tbs| {
+            pair.sign(&rng, tbs).expect("sign").as_ref().to_vec()
+        })
+        .build()
+        .to_tagged_vec()
+        .expect("encode")
 }
 
 /// The Beijing police's issuer entry: every type, key valid from a day before issuing.
