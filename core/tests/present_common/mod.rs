@@ -20,10 +20,11 @@ use shimin_core::cert::{
     Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
     CreditCode, DivisionCode, IssuedCertificate, Metadata, Person, Serial, StatusReference, Validity,
 };
-use shimin_core::crypto::{SigningKey, SigningPurpose};
+use shimin_core::cose::Sign1;
+use shimin_core::crypto::{SigningKey, SigningPurpose, sha256};
 use shimin_core::id_number::check_character;
 use shimin_core::photo::{THUMBNAIL_BUDGET, Thumbnail};
-use shimin_core::present::{Presentation, Preset};
+use shimin_core::present::{DeviceSignature, DeviceSignedPayload, Presentation, PresentationWire, Preset};
 use shimin_core::sensitive::Sensitive;
 use shimin_core::status_list::{Bits, Status, StatusList, StatusListClaims, VerifiedStatusList};
 use shimin_core::trust::{
@@ -352,6 +353,33 @@ impl World {
             .expect("sign")
             .text()
             .to_owned()
+    }
+
+    /// The holder presents exactly the attributes `chosen` of `issued`, in that order, at `at`:
+    /// built and signed by hand, as another wallet might, since this app offers only presets.
+    pub fn present_chosen(&self, issued: &IssuedCertificate, chosen: &[&str], at: i64) -> String {
+        let disclosures: Vec<_> = chosen
+            .iter()
+            .map(|name| issued.disclosures.iter().find(|d| d.name == *name).expect("an attribute").clone())
+            .collect();
+        let issuer_payload = Sign1::decode(&issued.signed).expect("cose").unverified_payload().to_vec();
+        let payload = DeviceSignedPayload {
+            issuer_payload_digest: sha256(&issuer_payload),
+            disclosed_names: chosen.iter().map(|name| (*name).to_owned()).collect(),
+            signed_at: at,
+        };
+        let cose = device_signature_by_hand(
+            &self.device_key,
+            SigningPurpose::Presentation,
+            &payload.to_cbor().expect("cbor"),
+        );
+        PresentationWire {
+            issuer_signed: issued.signed.clone(),
+            disclosures,
+            device_signature: Some(DeviceSignature { signed_at: at, cose }),
+        }
+        .to_text()
+        .expect("text")
     }
 
     /// Verifies `text` at `now` with the default policy and our cached lists.
