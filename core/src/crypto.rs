@@ -116,6 +116,65 @@ impl SigningPurpose {
     }
 }
 
+/// What a device key is asked to sign: always a COSE `Sig_structure` that binds the label of its
+/// [`SigningPurpose`], built only inside this crate (by the presentation session and by the
+/// liveness evidence). A signer held outside the crate, such as a platform key store behind
+/// [`crate::present::DeviceSigner`], signs [`ToBeSigned::as_bytes`] and can be handed nothing
+/// else: holding the signer is not the power to sign chosen bytes with the device key.
+///
+/// There is no way to make one from chosen bytes outside the crate:
+///
+/// ```compile_fail
+/// use shimin_core::crypto::{SigningPurpose, ToBeSigned};
+///
+/// let forged = ToBeSigned::new(SigningPurpose::Presentation, b"chosen bytes".to_vec());
+/// ```
+///
+/// ```compile_fail
+/// use shimin_core::crypto::{SigningPurpose, ToBeSigned};
+///
+/// let forged = ToBeSigned { purpose: SigningPurpose::Presentation, bytes: b"chosen bytes".to_vec() };
+/// ```
+///
+/// What a signer outside the crate can do with one is read it:
+///
+/// ```
+/// use shimin_core::crypto::ToBeSigned;
+///
+/// fn what_a_key_store_sees(tbs: &ToBeSigned) -> (&'static [u8], usize) {
+///     (tbs.purpose().label(), tbs.as_bytes().len())
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ToBeSigned {
+    purpose: SigningPurpose,
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for ToBeSigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToBeSigned").field("purpose", &self.purpose).field("len", &self.bytes.len()).finish()
+    }
+}
+
+impl ToBeSigned {
+    /// `sig_structure` (a COSE `Sig_structure` whose `external_aad` is `purpose`'s label), ready
+    /// to be signed. Only [`crate::cose`] builds these, as it builds the structure itself.
+    pub(crate) fn new(purpose: SigningPurpose, sig_structure: Vec<u8>) -> Self {
+        Self { purpose, bytes: sig_structure }
+    }
+
+    /// What the signature will be for, e.g. for a key store to name it when asking the user.
+    pub fn purpose(&self) -> SigningPurpose {
+        self.purpose
+    }
+
+    /// The bytes to sign with ES256.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// A signature algorithm as COSE names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SignatureAlgorithm {
@@ -363,7 +422,13 @@ impl SigningKey {
     }
 
     /// Signs `message`, giving the fixed-size 64-byte `r || s`. The raw primitive: callers must
-    /// bind a [`SigningPurpose`] into `message` themselves.
+    /// bind a [`SigningPurpose`] into `message` themselves, which is why it stays in the crate.
+    ///
+    /// ```compile_fail
+    /// let key = shimin_core::crypto::SigningKey::generate_p256()?;
+    /// let signature = key.sign_raw(b"chosen bytes")?;
+    /// # Ok::<(), shimin_core::crypto::CryptoError>(())
+    /// ```
     pub(crate) fn sign_raw(&self, message: &[u8]) -> Result<[u8; 64], CryptoError> {
         let signature = self.pair.sign(&SystemRandom::new(), message).map_err(|_| CryptoError::Random)?;
         let mut out = [0u8; 64];

@@ -16,9 +16,7 @@ use shimin_core::cert::types::names;
 use shimin_core::cert::{CertificateIssuer, CertificateType};
 use shimin_core::cose::{self, CwtClaims, Value};
 use shimin_core::crypto::SigningPurpose;
-use shimin_core::present::{
-    DeviceSignedPayload, DeviceSigner, MAX_DECOMPRESSED_LEN, PresentationWire, Preset,
-};
+use shimin_core::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, Preset};
 use shimin_core::verifier::{NoStatusLists, Outcome, Reason, Verdict, Verifier, VerifierPolicy};
 use time::Month;
 
@@ -364,20 +362,9 @@ fn the_device_signature_must_be_there_be_right_and_be_fresh() {
         disclosed_names: vec![names::NAME.into(), names::ID_NUMBER_MASKED.into(), names::PHOTO.into()],
         signed_at: NOW,
     };
-    let other_purpose = cose::sign_detached_with(
-        SigningPurpose::DeviceBinding,
-        &payload.to_cbor().expect("cbor"),
-        &[],
-        |tbs| Ok(DeviceSigner::sign_es256(&world.device_key, tbs).expect("sign").to_vec()),
-    )
-    .expect("sign");
-    let right_purpose = cose::sign_detached_with(
-        SigningPurpose::Presentation,
-        &payload.to_cbor().expect("cbor"),
-        &[],
-        |tbs| Ok(DeviceSigner::sign_es256(&world.device_key, tbs).expect("sign").to_vec()),
-    )
-    .expect("sign");
+    let payload = payload.to_cbor().expect("cbor");
+    let other_purpose = device_signature_by_hand(&world.device_key, SigningPurpose::DeviceBinding, &payload);
+    let right_purpose = device_signature_by_hand(&world.device_key, SigningPurpose::Presentation, &payload);
     let resigned = edit_cbor(&good, |m| *field(m, 4) = Value::Bytes(right_purpose));
     assert_verdict(&world.verify(&resigned, NOW), Outcome::Valid, &[]);
     let swapped = edit_cbor(&good, |m| *field(m, 4) = Value::Bytes(other_purpose));

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use super::observation::{FaceMeasures, FaceShape};
+use super::observation::{FaceMeasures, FaceShape, median};
 
 /// One thing the user is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,19 +126,6 @@ pub const NOD_RETURN: f32 = 6.0;
 pub const NOD_MAX_YAW: f32 = 15.0;
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-/// The median of `values` (the mean of the two middle values for an even count); `None` when
-/// empty. NaNs sort last and are never picked from a majority of finite values.
-pub fn median(values: &[f32]) -> Option<f32> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f32::total_cmp);
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => sorted.get(n / 2).copied(),
-        _ => Some((sorted.get(n / 2 - 1).copied()? + sorted.get(n / 2).copied()?) / 2.0),
-    }
-}
 
 /// The user's neutral face: the median of each measure over the calibration frames.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -476,6 +463,7 @@ impl Detectors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::liveness::observation::FaceBox;
 
     fn rel(eye: f32, mouth: f32, widening: f32, yaw: f32, pitch: f32) -> Relative {
         Relative { left_eye: eye, right_eye: eye, mouth_opening: mouth, mouth_widening: widening, yaw, pitch }
@@ -494,14 +482,6 @@ mod tests {
             }
         }
         out
-    }
-
-    #[test]
-    fn median_of_odd_even_and_empty() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[1.0, f32::NAN, 2.0]), Some(2.0));
     }
 
     #[test]
@@ -572,7 +552,7 @@ mod tests {
     #[test]
     fn calibration_needs_still_open_eyes_and_closed_mouth() {
         let face = FaceMeasures {
-            face_box: super::super::FaceBox { x: 0.3, y: 0.3, width: 0.4, height: 0.4 },
+            face_box: FaceBox { x: 0.3, y: 0.3, width: 0.4, height: 0.4 },
             left_eye_aspect_ratio: 0.3,
             right_eye_aspect_ratio: 0.28,
             mouth_aspect_ratio: 0.02,
@@ -597,7 +577,7 @@ mod tests {
     #[test]
     fn smoothing_removes_a_single_frame_spike() {
         let face = FaceMeasures {
-            face_box: super::super::FaceBox { x: 0.3, y: 0.3, width: 0.4, height: 0.4 },
+            face_box: FaceBox { x: 0.3, y: 0.3, width: 0.4, height: 0.4 },
             left_eye_aspect_ratio: 0.3,
             right_eye_aspect_ratio: 0.3,
             mouth_aspect_ratio: 0.02,

@@ -41,8 +41,9 @@ use std::fmt;
 
 use super::actions::{Action, Baseline, CALIBRATION_FRAMES};
 use super::challenge::Challenge;
-use super::evidence::{Evidence, KeyFrameKind, TraceEntry, TracedFace};
+use super::evidence::Evidence;
 use super::observation::FaceMeasures;
+use super::record::{KeyFrameKind, TraceEntry, TracedFace};
 use super::track::{ActionTrack, TrackFailure, Tracked, face_jumped};
 
 /// Why the backend refuses evidence. Carries frame indices and action names, never a measure,

@@ -22,6 +22,7 @@ mod evidence;
 mod frame;
 mod observation;
 pub mod quality;
+mod record;
 mod session;
 mod track;
 
@@ -29,7 +30,7 @@ pub use actions::{
     Action, BLINK_ARM_FRAMES, BLINK_CLOSED_RATIO, BLINK_MAX_CLOSED_MS, BLINK_OPEN_RATIO, Baseline,
     CALIBRATION_FRAMES, CALIBRATION_MAX_MAR, CALIBRATION_MAX_POSE_SPREAD, CALIBRATION_MIN_EAR,
     MOUTH_CLOSED_DELTA, MOUTH_MAX_WIDENING, MOUTH_OPEN_DELTA, MOUTH_OPEN_MIN_MS, NEUTRAL_PITCH, NEUTRAL_YAW,
-    NOD_MAX_YAW, NOD_PITCH, NOD_RETURN, SHAKE_CENTRE, SHAKE_MAX_PITCH, SHAKE_YAW, SMOOTHING_FRAMES, median,
+    NOD_MAX_YAW, NOD_PITCH, NOD_RETURN, SHAKE_CENTRE, SHAKE_MAX_PITCH, SHAKE_YAW, SMOOTHING_FRAMES,
 };
 pub use audit::{AuditFailure, AuditedEvidence, AuditedKeyFrame, audit};
 pub use challenge::{
@@ -37,15 +38,16 @@ pub use challenge::{
     MIN_ACTIONS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Progress,
 };
 pub use evidence::{
-    EVIDENCE_FORMAT_VERSION, Evidence, EvidenceError, EvidenceFrame, KeyFrame, KeyFrameKind,
-    MAX_EVIDENCE_BYTES, MAX_KEY_FRAME_BYTES, MAX_TRACE_LEN, TraceEntry, TracedFace,
+    EVIDENCE_FORMAT_VERSION, Evidence, EvidenceError, EvidenceFrame, MAX_EVIDENCE_BYTES, MAX_KEY_FRAME_BYTES,
+    MAX_TRACE_LEN,
 };
 pub use frame::{
     Frame, FrameError, FrameRotation, FrameSource, FrameSourceError, MAX_FRAME_SIDE, MemoryFrames,
 };
 pub use observation::{
-    FaceBox, FaceMeasures, FaceObservation, FaceObserver, FaceShape, ObserveError, SHAPE_LEN,
+    FaceBox, FaceMeasures, FaceObservation, FaceObserver, FaceShape, ObserveError, SHAPE_LEN, median,
 };
+pub use record::{KeyFrame, KeyFrameKind, TraceEntry, TracedFace};
 pub use session::{Acting, Calibrating, Failed, Passed, Session, Step};
 pub use track::{
     FACE_JUMP_MAX, FACE_LOST_MAX_MS, FACE_SCALE_JUMP_MAX, SEVERAL_FACES_FRAMES, SHAPE_CHANGE_FRAMES,

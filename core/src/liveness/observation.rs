@@ -41,6 +41,19 @@ impl FaceBox {
     }
 }
 
+/// The median of `values` (the mean of the two middle values for an even count); `None` when
+/// empty. NaNs sort last and are never picked from a majority of finite values.
+pub fn median(values: &[f32]) -> Option<f32> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => sorted.get(n / 2).copied(),
+        _ => Some((sorted.get(n / 2 - 1).copied()? + sorted.get(n / 2).copied()?) / 2.0),
+    }
+}
+
 /// How many ratios a [`FaceShape`] holds.
 pub const SHAPE_LEN: usize = 6;
 
@@ -90,7 +103,7 @@ impl FaceShape {
         let mut out = [0.0; SHAPE_LEN];
         for (i, slot) in out.iter_mut().enumerate() {
             let values: Vec<f32> = shapes.iter().map(|s| s.0[i]).collect();
-            *slot = super::actions::median(&values)?;
+            *slot = median(&values)?;
         }
         Some(FaceShape(out))
     }
@@ -190,4 +203,17 @@ pub trait FaceObserver {
     /// # Errors
     /// [`ObserveError`] when the model itself fails.
     fn observe(&mut self, frame: &Frame) -> Result<FaceObservation, ObserveError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[1.0, f32::NAN, 2.0]), Some(2.0));
+    }
 }

@@ -15,10 +15,10 @@ use std::fmt;
 
 use super::actions::{Action, Baseline, CalibrationIssue, Stage};
 use super::challenge::{Challenge, FailureReason, Guidance, Progress};
-use super::evidence::{KeyFrame, KeyFrameKind, TraceEntry};
 use super::frame::Frame;
 use super::observation::{FaceBox, FaceMeasures, FaceObservation};
 use super::quality::{self, QualityIssue};
+use super::record::{KeyFrame, KeyFrameKind, TraceEntry};
 use super::track::{ActionTrack, Tracked, face_jumped};
 
 /// Type state: waiting for a good, still, neutral face to calibrate on.

@@ -14,7 +14,7 @@
 //! | 1 | format version | uint: `1` |
 //! | 2 | issuer certificate | bstr: the issuer's tagged COSE_Sign1, exactly as issued |
 //! | 3 | disclosures | array of `[salt bstr, attribute code uint, value]`: the code stands for the name ([`crate::cert::codes`]) in the array whose digest the issuer signed ([`crate::cert::attributes`]) |
-//! | 4 | device signature | bstr: a tagged COSE_Sign1 (ES256) by the holder's device key with a **detached** payload, made by [`crate::cose::sign_detached_with`] for [`crate::crypto::SigningPurpose::Presentation`], no key id (the key is the one the issuer bound into the certificate) |
+//! | 4 | device signature | bstr: a tagged COSE_Sign1 (ES256) by the holder's device key with a **detached** payload, signed through [`DeviceSigner`] for [`crate::crypto::SigningPurpose::Presentation`], no key id (the key is the one the issuer bound into the certificate) |
 //! | 5 | signed at | int: Unix seconds, the holder's `now`; present exactly when 4 is |
 //!
 //! # The device-signed payload (CBOR map, integer keys; detached, rebuilt by the verifier)

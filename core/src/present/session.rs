@@ -8,7 +8,7 @@ use super::wire::{DeviceSignature, DeviceSignedPayload, PresentationWire, WireEr
 use crate::cert::types::names;
 use crate::cert::{Disclosure, IssuedCertificate};
 use crate::cose::{self, CoseError, Sign1};
-use crate::crypto::{self, SigningKey, SigningPurpose};
+use crate::crypto::{self, SigningKey, SigningPurpose, ToBeSigned};
 use crate::qr::{self, QrEncodeError, QrMatrix};
 
 /// How often the app draws a fresh presentation code, in seconds.
@@ -32,18 +32,47 @@ pub enum DeviceSignerError {
 
 /// The holder's device key, wherever it lives (a platform key store, or a [`SigningKey`] in
 /// memory). It signs with ES256 (P-256, SHA-256).
+///
+/// It is handed only a [`ToBeSigned`], which only this crate builds (for a presentation or for
+/// liveness evidence, each with its purpose label), so whoever holds a signer can have it sign
+/// nothing else. A key store outside the crate implements it by signing `tbs.as_bytes()`:
+///
+/// ```
+/// use shimin_core::crypto::{SigningKey, ToBeSigned};
+/// use shimin_core::present::{DeviceSigner, DeviceSignerError};
+///
+/// /// A key kept somewhere else; here, for the example, in memory.
+/// struct KeyStore(SigningKey);
+///
+/// impl DeviceSigner for KeyStore {
+///     fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError> {
+///         self.0.sign_es256(tbs)
+///     }
+/// }
+/// ```
+///
+/// Chosen bytes are not accepted, from a key in memory or anywhere else:
+///
+/// ```compile_fail
+/// use shimin_core::crypto::SigningKey;
+/// use shimin_core::present::{DeviceSigner, DeviceSignerError};
+///
+/// fn forge(key: &SigningKey) -> Result<[u8; 64], DeviceSignerError> {
+///     key.sign_es256(b"chosen bytes")
+/// }
+/// ```
 pub trait DeviceSigner {
-    /// Signs `to_be_signed` (a COSE `Sig_structure`, already bound to the presentation purpose),
-    /// giving the 64-byte `r || s`.
+    /// Signs `tbs` (a COSE `Sig_structure` already bound to its purpose) with ES256, giving the
+    /// 64-byte `r || s`.
     ///
     /// # Errors
     /// [`DeviceSignerError`] when the key cannot be used.
-    fn sign_es256(&self, to_be_signed: &[u8]) -> Result<[u8; 64], DeviceSignerError>;
+    fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError>;
 }
 
 impl DeviceSigner for SigningKey {
-    fn sign_es256(&self, to_be_signed: &[u8]) -> Result<[u8; 64], DeviceSignerError> {
-        self.sign_raw(to_be_signed).map_err(|e| DeviceSignerError::KeyStore(e.to_string()))
+    fn sign_es256(&self, tbs: &ToBeSigned) -> Result<[u8; 64], DeviceSignerError> {
+        self.sign_raw(tbs.as_bytes()).map_err(|e| DeviceSignerError::KeyStore(e.to_string()))
     }
 }
 
@@ -53,11 +82,9 @@ pub enum PresentError {
     /// The stored certificate is not a COSE_Sign1 we can read.
     #[error("the stored certificate is malformed: {0}")]
     BadCertificate(CoseError),
-    /// A custom disclosure names an attribute the certificate does not have.
-    #[error("the certificate has no attribute {0}")]
-    UnknownAttribute(String),
-    /// A custom disclosure names an attribute twice.
-    #[error("the attribute {0} is asked for twice")]
+    /// The wallet's copy of the certificate holds an attribute twice (an issuer never signs
+    /// such a list, so its presentation could not verify).
+    #[error("the attribute {0} is in the certificate twice")]
     DuplicateAttribute(String),
     /// The preset needs an attribute this certificate type does not have (e.g. "identity" for a
     /// business licence).
@@ -86,8 +113,6 @@ pub enum Preset {
     AgeOver18,
     /// Every attribute.
     Full,
-    /// These attributes, in this order.
-    Custom(Vec<String>),
 }
 
 /// Type state: a certificate is chosen, the disclosures are not.
@@ -134,36 +159,26 @@ impl Presentation<Init> {
         })
     }
 
-    /// The names of every attribute the certificate holds, to offer a custom choice.
-    pub fn attribute_names(&self) -> impl Iterator<Item = &str> {
-        self.all.iter().map(|d| d.name.as_str())
-    }
-
     /// Chooses the disclosures of `preset`.
     ///
     /// # Errors
     /// [`PresentError::PresetNotApplicable`] when the certificate lacks an attribute the preset
-    /// needs; [`PresentError::UnknownAttribute`] or [`PresentError::DuplicateAttribute`] for a
-    /// custom list.
+    /// needs; [`PresentError::DuplicateAttribute`] when the stored copy holds one twice.
     pub fn disclose(self, preset: &Preset) -> Result<Presentation<Ready>, PresentError> {
-        let names: Vec<String> = match preset {
+        let chosen: Vec<&Disclosure> = match preset {
             Preset::Identity => {
                 let mut chosen = vec![self.required(names::NAME)?, self.required(names::ID_NUMBER_MASKED)?];
-                if self.find(names::PHOTO).is_some() {
-                    chosen.push(names::PHOTO.to_owned());
-                }
+                chosen.extend(self.find(names::PHOTO));
                 chosen
             }
             Preset::AgeOver18 => vec![self.required(names::AGE_OVER_18)?],
-            Preset::Full => self.all.iter().map(|d| d.name.clone()).collect(),
-            Preset::Custom(list) => list.clone(),
+            Preset::Full => self.all.iter().collect(),
         };
-        let mut disclosed: Vec<Disclosure> = Vec::with_capacity(names.len());
-        for name in names {
-            if disclosed.iter().any(|d| d.name == name) {
-                return Err(PresentError::DuplicateAttribute(name));
+        let mut disclosed: Vec<Disclosure> = Vec::with_capacity(chosen.len());
+        for found in chosen {
+            if disclosed.iter().any(|d| d.name == found.name) {
+                return Err(PresentError::DuplicateAttribute(found.name.clone()));
             }
-            let found = self.find(&name).ok_or(PresentError::UnknownAttribute(name))?;
             disclosed.push(found.clone());
         }
         Ok(Presentation {
@@ -178,8 +193,8 @@ impl Presentation<Init> {
         self.all.iter().find(|d| d.name == name)
     }
 
-    fn required(&self, name: &'static str) -> Result<String, PresentError> {
-        self.find(name).map(|d| d.name.clone()).ok_or(PresentError::PresetNotApplicable(name))
+    fn required(&self, name: &'static str) -> Result<&Disclosure, PresentError> {
+        self.find(name).ok_or(PresentError::PresetNotApplicable(name))
     }
 }
 

@@ -6,7 +6,10 @@
 
 use std::num::NonZeroU8;
 
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use image::{GrayImage, Luma};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use shimin_core::IdNumber;
 use shimin_core::cert::kinds::{
     BusinessLicence, DegreeCertificate, DegreeLevel, DrivingLicence, Endorsement, EndorsementKind, Entries,
@@ -17,10 +20,11 @@ use shimin_core::cert::{
     Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
     CreditCode, DivisionCode, IssuedCertificate, Metadata, Person, Serial, StatusReference, Validity,
 };
-use shimin_core::crypto::SigningKey;
+use shimin_core::cose::Sign1;
+use shimin_core::crypto::{SigningKey, SigningPurpose, sha256};
 use shimin_core::id_number::check_character;
 use shimin_core::photo::{THUMBNAIL_BUDGET, Thumbnail};
-use shimin_core::present::{Presentation, Preset};
+use shimin_core::present::{DeviceSignature, DeviceSignedPayload, Presentation, PresentationWire, Preset};
 use shimin_core::sensitive::Sensitive;
 use shimin_core::status_list::{Bits, Status, StatusList, StatusListClaims, VerifiedStatusList};
 use shimin_core::trust::{
@@ -208,6 +212,24 @@ pub fn key() -> SigningKey {
     SigningKey::generate_p256().expect("key")
 }
 
+/// A device signature as a presentation carries it (a tagged COSE_Sign1 with a detached payload,
+/// ES256, no key id) over `payload` for `purpose`, signed here with `ring` itself: the crate has
+/// a device key sign only what its own sessions build, and the tests need signatures no honest
+/// path of this app makes (for the wrong purpose, or over a choice the app does not offer).
+pub fn device_signature_by_hand(key: &SigningKey, purpose: SigningPurpose, payload: &[u8]) -> Vec<u8> {
+    let rng = SystemRandom::new();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, key.to_pkcs8().expose(), &rng)
+        .expect("the device key");
+    CoseSign1Builder::new()
+        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::ES256).build())
+        .create_detached_signature(payload, purpose.label(), |tbs| {
+            pair.sign(&rng, tbs).expect("sign").as_ref().to_vec()
+        })
+        .build()
+        .to_tagged_vec()
+        .expect("encode")
+}
+
 /// The Beijing police's issuer entry: every type, key valid from a day before issuing.
 pub fn issuer_entry(issuer_key: &SigningKey, types: &[CertificateType], from: i64) -> IssuerEntry {
     IssuerEntry::new(
@@ -331,6 +353,33 @@ impl World {
             .expect("sign")
             .text()
             .to_owned()
+    }
+
+    /// The holder presents exactly the attributes `chosen` of `issued`, in that order, at `at`:
+    /// built and signed by hand, as another wallet might, since this app offers only presets.
+    pub fn present_chosen(&self, issued: &IssuedCertificate, chosen: &[&str], at: i64) -> String {
+        let disclosures: Vec<_> = chosen
+            .iter()
+            .map(|name| issued.disclosures.iter().find(|d| d.name == *name).expect("an attribute").clone())
+            .collect();
+        let issuer_payload = Sign1::decode(&issued.signed).expect("cose").unverified_payload().to_vec();
+        let payload = DeviceSignedPayload {
+            issuer_payload_digest: sha256(&issuer_payload),
+            disclosed_names: chosen.iter().map(|name| (*name).to_owned()).collect(),
+            signed_at: at,
+        };
+        let cose = device_signature_by_hand(
+            &self.device_key,
+            SigningPurpose::Presentation,
+            &payload.to_cbor().expect("cbor"),
+        );
+        PresentationWire {
+            issuer_signed: issued.signed.clone(),
+            disclosures,
+            device_signature: Some(DeviceSignature { signed_at: at, cose }),
+        }
+        .to_text()
+        .expect("text")
     }
 
     /// Verifies `text` at `now` with the default policy and our cached lists.
