@@ -1,4 +1,4 @@
-//! The `shimin` binary run as a user would run it, on the public test material in `../shared`.
+//! The `shimin` binary run as a user would run it, on the public test material in `tests/data/`.
 #![allow(clippy::expect_used, clippy::panic)] // test code: a failed expectation is the test failing
 
 use std::path::{Path, PathBuf};
@@ -6,9 +6,11 @@ use std::process::Command;
 
 use base64::Engine as _;
 
-fn shared(rel: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata").join(rel);
-    assert!(p.exists(), "test material missing: {} (CI keeps shared/ beside the clone)", p.display());
+/// The path of `relative` under the repository's `tests/data/` (its README says what each set
+/// is). Panics, naming the path, when nothing is there: a test without its data must fail.
+fn test_data(relative: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data").join(relative);
+    assert!(p.exists(), "the test data {} is missing: it is committed under tests/data/", p.display());
     p
 }
 
@@ -20,7 +22,7 @@ fn shimin(args: &[&str]) -> (i32, String) {
 /// Every DCC case file under `dcc/`.
 fn dcc_cases() -> Vec<serde_json::Value> {
     let mut cases = Vec::new();
-    let root = shared("dcc");
+    let root = test_data("dcc");
     for country in std::fs::read_dir(root).expect("dcc dir") {
         let raw = country.expect("entry").path().join("2DCode/raw");
         let Ok(files) = std::fs::read_dir(&raw) else { continue };
@@ -123,7 +125,7 @@ fn verify_dcc_marks_unreached_steps_null() {
 
 #[test]
 fn decode_prints_the_text_of_a_qr_photo() {
-    let dir = shared("qr-photos/qrcode-1");
+    let dir = test_data("qr-photos/qrcode-1");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).expect("photos") {
         let path = entry.expect("entry").path();

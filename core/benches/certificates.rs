@@ -10,6 +10,8 @@
 
 #[path = "../tests/present_common/mod.rs"]
 mod common;
+#[path = "../tests/test_data/mod.rs"]
+mod test_data;
 
 use std::hint::black_box;
 
@@ -73,10 +75,8 @@ fn certificates(c: &mut Criterion) {
     });
 
     // A real photo of a QR code (ZXing's set), brought to a 640×480 grey camera frame.
-    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/testdata/qr-photos/qrcode-1/1.png");
-    let bytes = std::fs::read(&photo)
-        .unwrap_or_else(|e| panic!("{}: {e} (shared/ must sit beside the clone)", photo.display()));
+    let photo = test_data::path("qr-photos/qrcode-1/1.png");
+    let bytes = std::fs::read(&photo).unwrap_or_else(|e| panic!("{}: {e}", photo.display()));
     let frame = image::load_from_memory(&bytes)
         .expect("photo")
         .resize_exact(640, 480, FilterType::Triangle)

@@ -1,4 +1,4 @@
-//! The COSE working group examples (`shared/testdata/cose`) against [`shimin_core::cose`]:
+//! The COSE working group examples (`tests/data/cose`) against [`shimin_core::cose`]:
 //! `sign1-tests/sign-pass-*` must verify, `sign-fail-*` must not, the ECDSA Sign1 examples verify
 //! where we support the algorithm, and the RFC 8392 appendix A.3 CWT verifies with its claims.
 //! Keys come from each file's `input.sign0.key`.
@@ -13,18 +13,10 @@ use serde_json::Value;
 use shimin_core::cose::{CoseError, CwtClaims, Sign1};
 use shimin_core::crypto::VerifyingKey;
 
-/// The folder of the examples, beside the workspace: `<workspace>/../shared/testdata/cose`.
-const COSE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testdata/cose");
+mod test_data;
 
 fn cose_dir() -> PathBuf {
-    let dir = PathBuf::from(COSE_DIR);
-    assert!(
-        dir.is_dir(),
-        "the COSE test vectors are missing: {} does not exist. They live in shared/testdata/cose beside \
-         the workspace; see shared/testdata/README.md.",
-        dir.display()
-    );
-    dir
+    test_data::path("cose")
 }
 
 fn load(path: &Path) -> Value {

@@ -1,4 +1,4 @@
-//! The EU DCC conformance cases (`shared/testdata/dcc/*/2DCode/raw/*.json`), run through
+//! The EU DCC conformance cases (`tests/data/dcc/*/2DCode/raw/*.json`), run through
 //! [`shimin_core::dcc::verify_hc1_explained`].
 //!
 //! Each case gives an HC1 text (`PREFIX`), the signer certificate and a validation clock
@@ -18,8 +18,7 @@ use serde_json::Value;
 use shimin_core::base45;
 use shimin_core::dcc::{self, DccError, DccReport, Step, verify_hc1, verify_hc1_explained};
 
-/// The folder of the test cases, beside the workspace: `<workspace>/../shared/testdata/dcc`.
-const DCC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testdata/dcc");
+mod test_data;
 
 /// The expectations we check, by their key in `EXPECTEDRESULTS`.
 const CHECKED: [(&str, Step); 7] = [
@@ -34,13 +33,7 @@ const CHECKED: [(&str, Step); 7] = [
 
 /// Every `<country>/2DCode/raw/*.json` under the test data folder, sorted.
 fn case_files(root: &Path) -> Vec<PathBuf> {
-    let countries = fs::read_dir(root).unwrap_or_else(|e| {
-        panic!(
-            "the EU DCC test data is missing: cannot read {} ({e}). It lives in shared/testdata/dcc \
-             beside the workspace; see shared/testdata/README.md.",
-            root.display()
-        )
-    });
+    let countries = fs::read_dir(root).unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()));
     let mut files = Vec::new();
     for country in countries.flatten() {
         let raw = country.path().join("2DCode").join("raw");
@@ -124,7 +117,7 @@ fn mismatch(report: &DccReport, failures: &[(Step, DccError)], step: Step, want:
 
 #[test]
 fn every_eu_dcc_case_gives_the_expected_step_results() {
-    let root = PathBuf::from(DCC_DIR);
+    let root = test_data::path("dcc");
     let files = case_files(&root);
     assert!(!files.is_empty(), "no */2DCode/raw/*.json case under {}", root.display());
 
@@ -175,7 +168,7 @@ fn clock_formats_of_the_test_data_parse() {
 
 /// Reads a case's HC1 text, signer certificate and clock.
 fn fixture(relative: &str) -> (String, Vec<u8>, i64) {
-    let path = PathBuf::from(DCC_DIR).join(relative);
+    let path = test_data::path("dcc").join(relative);
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let case: Value = serde_json::from_str(&text).expect("case is JSON");
     let certificate = base64::engine::general_purpose::STANDARD

@@ -14,16 +14,11 @@ use serde_json::Value;
 use shimin_core::qr::encode::is_alphanumeric;
 use shimin_core::qr::{DataMode, decode_image, encode};
 
-const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testdata/dcc");
+mod test_data;
 
 /// Every case file, sorted, with its parsed JSON.
 fn cases() -> Vec<(PathBuf, Value)> {
-    let root = Path::new(CASES);
-    assert!(
-        root.is_dir(),
-        "the DCC test cases are missing at {} — they live in shared/testdata beside the project clone",
-        root.display()
-    );
+    let root = test_data::path("dcc");
     let mut files = Vec::new();
     for country in std::fs::read_dir(root).expect("list dcc/") {
         let raw = country.expect("directory entry").path().join("2DCode/raw");

@@ -13,7 +13,8 @@ use std::time::Instant;
 use image::{DynamicImage, ImageFormat};
 use shimin_core::qr::decode_image;
 
-const PHOTOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testdata/qr-photos");
+mod test_data;
+
 const SETS: [&str; 4] = ["qrcode-1", "qrcode-2", "qrcode-3", "qrcode-6"];
 const REQUIRED_RATE: f64 = 0.97;
 
@@ -24,15 +25,9 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let root = Path::new(PHOTOS);
-    assert!(
-        root.is_dir(),
-        "the QR photo set is missing at {} — it lives in shared/testdata beside the project clone",
-        root.display()
-    );
     let mut cases = Vec::new();
     for set in SETS {
-        let dir = root.join(set);
+        let dir = test_data::path(&format!("qr-photos/{set}"));
         let entries =
             std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
         let mut photos: Vec<PathBuf> = entries

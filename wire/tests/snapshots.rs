@@ -1,0 +1,530 @@
+//! The JSON of every public `wire` type, as snapshots in `snapshots/`: a change of shape (a
+//! renamed field, another tag, a new variant) is a failing test here and a visible diff once the
+//! snapshot is accepted (see the README). Every value must also read back as itself.
+//!
+//! One line per type, in the block of its module: `Type: [values…]`. A struct needs one
+//! representative value; an enum lists every variant that has its own shape (for a plain string
+//! enum, every variant). `every_public_type_has_a_snapshot` fails when a type of `src/` has none.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code: a failed expectation is the test failing.
+
+use std::fmt::Debug;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Snapshots `values` as `<module>__<Type>` and checks that their JSON reads back as them.
+fn snapshot<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, values: Vec<T>) {
+    insta::assert_json_snapshot!(name, values);
+    let json = serde_json::to_string(&values).expect("JSON");
+    let back: Vec<T> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name} does not read back: {e}"));
+    assert!(back == values, "{name} reads back as another value");
+}
+
+/// One test per type: `snapshots! { module { Type: [value, …], … } }`.
+macro_rules! snapshots {
+    ($module:ident { $($ty:ident: [$($value:expr),+ $(,)?],)* }) => {
+        #[allow(non_snake_case)]
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            use shimin_wire::$module::*;
+            $(
+                #[test]
+                fn $ty() {
+                    let values: Vec<$ty> = vec![$($value),+];
+                    snapshot(concat!(stringify!($module), "__", stringify!($ty)), values);
+                }
+            )*
+        }
+    };
+}
+
+/// A certificate identifier (GB/T 36904) as the wire carries it.
+const CERT_ID: &str = "1.2.156.3005.2.11100000000000001M001.111101050000000017.20240601001.000.O";
+/// A resident ID number (a valid check character; nobody's).
+const ID_NUMBER: &str = "11010519491231002X";
+/// 2024-07-01 12:00 China Standard Time.
+const NOW: i64 = 1_719_806_400;
+
+snapshots! { backend {
+    ErrorResponse: [ErrorResponse { error: "unauthorized".into(), message: "the token has expired".into() }],
+    StaffLoginRequest: [StaffLoginRequest { login: "issuer@bj-psb".into(), password: "correct horse".into() }],
+    StaffRole: [StaffRole::Issuer, StaffRole::Reviewer],
+    StaffLoginResponse: [StaffLoginResponse {
+        token: "staff-token".into(),
+        expires_at: NOW + 3_600,
+        department_code: "111101050000000017".into(),
+        role: StaffRole::Issuer,
+    }],
+    CertificateFields: [
+        CertificateFields::ResidentIdCard,
+        CertificateFields::HouseholdRegister,
+        CertificateFields::ResidencePermit { residence_address: "福建省福州市鼓楼区某路2号".into() },
+        CertificateFields::DrivingLicence {
+            classes: "C1E".into(),
+            first_issue_date: "2012-07-20".into(),
+            file_number: "110001234567".into(),
+        },
+        CertificateFields::HkMacauTravelPermit {
+            name_pinyin: "ZHANG SAN".into(),
+            hong_kong: Some(EndorsementFields { kind: "G".into(), entries: 2, valid_until: "2025-05-31".into() }),
+            macau: None,
+        },
+        CertificateFields::MarriageCertificate {
+            spouse_id_number: "110105199208080025".into(),
+            registration_date: "2024-05-20".into(),
+        },
+        CertificateFields::BusinessLicence {
+            credit_code: "91350100M000100Y43".into(),
+            company_kind: "有限责任公司".into(),
+            registered_capital_yuan: 1_000_000,
+            established: "2015-03-02".into(),
+            business_term_until: None,
+            address: "北京市西城区某街1号".into(),
+            business_scope: "软件开发；技术服务。".into(),
+        },
+        CertificateFields::DegreeCertificate {
+            level: "bachelor".into(),
+            discipline: "工学".into(),
+            major: "计算机科学与技术".into(),
+            university: "福州大学".into(),
+            conferral_date: "2012-06-30".into(),
+        },
+    ],
+    EndorsementFields: [EndorsementFields { kind: "L".into(), entries: 0, valid_until: "2025-12-31".into() }],
+    IssueCertificateRequest: [IssueCertificateRequest {
+        holder_id_number: ID_NUMBER.into(),
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2034-05-31".into()),
+        fields: CertificateFields::ResidentIdCard,
+    }],
+    CertificateStatusView: [CertificateStatusView::Valid, CertificateStatusView::Revoked, CertificateStatusView::Suspended],
+    CertificateView: [CertificateView {
+        id: 12,
+        certificate_id: CERT_ID.into(),
+        certificate_type: "resident-id-card".into(),
+        version: 0,
+        status: CertificateStatusView::Valid,
+        status_list_id: 7,
+        status_index: 4_242,
+        valid_from: "2024-06-01".into(),
+        valid_until: None,
+        issued_at: NOW - 30 * 86_400,
+    }],
+    StatusAction: [StatusAction::Revoke, StatusAction::Suspend, StatusAction::Reinstate],
+    StatusChangeRequest: [StatusChangeRequest { action: StatusAction::Suspend }],
+    EnrolmentCodeRequest: [EnrolmentCodeRequest { holder_id_number: ID_NUMBER.into() }],
+    EnrolmentCodeResponse: [EnrolmentCodeResponse { code: "K7Q2-9XMP".into(), expires_at: NOW + 86_400 }],
+    RegisterDeviceRequest: [RegisterDeviceRequest {
+        id_number: ID_NUMBER.into(),
+        enrolment_code: "K7Q2-9XMP".into(),
+        public_key_b64: "BHsdP0W1l6m5uJ2KxQ".into(),
+        label: "my phone".into(),
+    }],
+    RegisterDeviceResponse: [RegisterDeviceResponse { device_id: 3 }],
+    ChallengeResponse: [ChallengeResponse { challenge_b64: "q83vEjRWeJA".into(), expires_at: NOW + 60 }],
+    DeviceTokenRequest: [DeviceTokenRequest { challenge_b64: "q83vEjRWeJA".into(), signature_b64: "0oRDoQEmoFA".into() }],
+    DeviceTokenResponse: [DeviceTokenResponse { token: "device-token".into(), expires_at: NOW + 900 }],
+    SyncCertificate: [SyncCertificate {
+        certificate_id: CERT_ID.into(),
+        certificate_type: "resident-id-card".into(),
+        version: 0,
+        holder_copy_b64: "gwFZAhnShEOhASY".into(),
+    }],
+    SyncStatusChange: [SyncStatusChange { certificate_id: CERT_ID.into(), status: CertificateStatusView::Revoked, changed_at: NOW }],
+    TrustListVersion: [TrustListVersion { sequence: 42, etag: "\"5f1c0a9e2b7d4c3a8e6f0b1d2c3e4f50\"".into() }],
+    Reminder: [Reminder { certificate_id: CERT_ID.into(), certificate_type: "residence-permit".into(), expires_at: NOW + 12 * 86_400, days_left: 12 }],
+    Notification: [Notification { id: 7, created_at: NOW, message: "您的居住证将于12天后到期。".into() }],
+    SyncPullResponse: [
+        SyncPullResponse {
+            cursor: "djE6NDI".into(),
+            more: true,
+            certificates: vec![SyncCertificate {
+                certificate_id: CERT_ID.into(),
+                certificate_type: "resident-id-card".into(),
+                version: 1,
+                holder_copy_b64: "gwFZAhnShEOhASY".into(),
+            }],
+            status_changes: vec![SyncStatusChange { certificate_id: CERT_ID.into(), status: CertificateStatusView::Suspended, changed_at: NOW }],
+            trust_list: Some(TrustListVersion { sequence: 42, etag: "\"5f1c0a9e\"".into() }),
+            reminders: vec![Reminder { certificate_id: CERT_ID.into(), certificate_type: "residence-permit".into(), expires_at: NOW, days_left: 0 }],
+            notifications: vec![Notification { id: 8, created_at: NOW, message: "欢迎使用市民通。".into() }],
+        },
+        SyncPullResponse {
+            cursor: "djE6NDM".into(),
+            more: false,
+            certificates: vec![],
+            status_changes: vec![],
+            trust_list: None,
+            reminders: vec![],
+            notifications: vec![],
+        },
+    ],
+    OutboxItem: [OutboxItem { idempotency_key: "7d1f0c2a9b8e4d3c6a5f4e3d2c1b0a99".into(), kind: "presentation-log".into(), payload: "{\"preset\":\"identity\"}".into() }],
+    SyncPushRequest: [SyncPushRequest { items: vec![OutboxItem { idempotency_key: "7d1f0c2a9b8e4d3c6a5f4e3d2c1b0a99".into(), kind: "feedback".into(), payload: "{}".into() }] }],
+    OutboxReceipt: [OutboxReceipt { idempotency_key: "7d1f0c2a9b8e4d3c6a5f4e3d2c1b0a99".into(), receipt_id: 31, received_at: NOW }],
+    SyncPushResponse: [SyncPushResponse { receipts: vec![OutboxReceipt { idempotency_key: "7d1f0c2a9b8e4d3c6a5f4e3d2c1b0a99".into(), receipt_id: 31, received_at: NOW }] }],
+    RenewCertificateRequest: [
+        RenewCertificateRequest { valid_from: Some("2034-06-01".into()), valid_until: Some("2044-05-31".into()) },
+        RenewCertificateRequest::default(),
+    ],
+    KeyRotationResponse: [KeyRotationResponse { key_id: "bj-psb-2025".into(), trust_list_sequence: 43 }],
+    HealthResponse: [HealthResponse { status: "ok".into(), citizens: 12 }],
+    LivenessEnrolmentRequest: [LivenessEnrolmentRequest { id_number: ID_NUMBER.into(), public_key_b64: "BHsdP0W1l6m5uJ2KxQ".into(), label: "my phone".into() }],
+    LivenessChallengeResponse: [LivenessChallengeResponse {
+        check_id: 5,
+        nonce_b64: "Z29sZGVuLW5vbmNlLTAwMQ".into(),
+        actions: vec!["blink".into(), "mouth".into(), "nod".into()],
+        time_limit_ms: 30_000,
+        answer_by: NOW + 120,
+    }],
+    LivenessEnrolmentResponse: [LivenessEnrolmentResponse { device_id: 4 }],
+    PartyRoleView: [PartyRoleView::LegalRepresentative, PartyRoleView::Shareholder, PartyRoleView::Supervisor],
+    CasePartyRequest: [CasePartyRequest { id_number: ID_NUMBER.into(), role: PartyRoleView::Shareholder }],
+    OpenCaseRequest: [OpenCaseRequest {
+        company_name: "北京某某科技有限公司".into(),
+        credit_code: None,
+        parties: vec![CasePartyRequest { id_number: ID_NUMBER.into(), role: PartyRoleView::LegalRepresentative }],
+    }],
+    CasePartyView: [CasePartyView { id_number: ID_NUMBER.into(), name: "张三".into(), role: PartyRoleView::Supervisor, confirmed_at: Some(NOW) }],
+    CaseView: [CaseView {
+        id: 9,
+        company_name: "北京某某科技有限公司".into(),
+        credit_code: Some("91350100M000100Y43".into()),
+        created_at: NOW - 86_400,
+        parties: vec![CasePartyView { id_number: ID_NUMBER.into(), name: "张三".into(), role: PartyRoleView::LegalRepresentative, confirmed_at: None }],
+        all_confirmed: false,
+        proceeded_at: None,
+    }],
+    IdentityRequestView: [IdentityRequestView {
+        case_id: 9,
+        company_name: "北京某某科技有限公司".into(),
+        department_name: "北京市市场监督管理局".into(),
+        roles: vec![PartyRoleView::LegalRepresentative, PartyRoleView::Shareholder],
+        created_at: NOW - 86_400,
+        confirmed_at: None,
+    }],
+}}
+
+snapshots! { ipc {
+    AppInfoView: [AppInfoView {
+        core_version: "0.1.0".into(),
+        app_version: "0.1.0".into(),
+        licences: vec![LicenceView { component: "MediaPipe face models".into(), licence: "Apache-2.0".into() }],
+    }],
+    LicenceView: [LicenceView { component: "dlib face descriptor".into(), licence: "CC0-1.0".into() }],
+    CheckIdNumberRequest: [CheckIdNumberRequest { input: ID_NUMBER.into() }],
+    IdNumberCheckView: [
+        IdNumberCheckView::Valid { masked: "1101**********002X".into(), birth_date: "1949-12-31".into() },
+        IdNumberCheckView::Invalid { reason: IdNumberProblem::ChecksumMismatch },
+    ],
+    IdNumberProblem: [
+        IdNumberProblem::WrongLength { length: 17 },
+        IdNumberProblem::InvalidCharacter { position: 18 },
+        IdNumberProblem::UnknownProvince,
+        IdNumberProblem::InvalidBirthDate,
+        IdNumberProblem::ChecksumMismatch,
+    ],
+    CommandError: [
+        CommandError::BadRequest,
+        CommandError::Internal,
+        CommandError::InvalidPin,
+        CommandError::WrongPin,
+        CommandError::NoWallet,
+        CommandError::WalletExists,
+        CommandError::Locked,
+        CommandError::NotFound,
+        CommandError::PresetNotApplicable,
+        CommandError::Storage,
+        CommandError::InvalidIdNumber,
+        CommandError::NoBackend,
+        CommandError::NotEnrolled,
+        CommandError::EnrolmentRefused,
+        CommandError::Offline,
+        CommandError::ServerUnavailable,
+        CommandError::BadData,
+        CommandError::LivenessRejected,
+        CommandError::NoRegistryPhoto,
+        CommandError::TooManyAttempts,
+        CommandError::NoLivenessCheck,
+        CommandError::BadFrame,
+        CommandError::AlreadyDone,
+    ],
+}}
+
+/// The IPC command names: the UI and the shell meet on these strings.
+#[test]
+fn ipc_command_names() {
+    use shimin_wire::ipc::command::*;
+    let names: Vec<String> = [
+        APP_INFO,
+        CHECK_ID_NUMBER,
+        WALLET_STATUS,
+        CREATE_WALLET,
+        UNLOCK_WALLET,
+        LOCK_WALLET,
+        LIST_CERTIFICATES,
+        CERTIFICATE_DETAIL,
+        PRESENT_CERTIFICATE,
+        VERIFY_IMAGE,
+        PRESENTATION_HISTORY,
+        EXPORT_HISTORY,
+        ENROL_DEVICE,
+        SYNC_STATUS,
+        SYNC_NOW,
+        REMINDERS,
+        SETTINGS,
+        SAVE_SETTINGS,
+        CHANGE_PIN,
+        REMOVE_DEVICE,
+        UI_PAINTED,
+        LIVENESS_START,
+        LIVENESS_FRAME,
+        LIVENESS_NEXT_FRAME,
+        LIVENESS_SUBMIT,
+        LIVENESS_CANCEL,
+        IDENTITY_REQUESTS,
+        SCAN_CAMERA_OPEN,
+        SCAN_CAMERA_FRAME,
+        SCAN_CAMERA_CLOSE,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    snapshot("ipc__command", names);
+}
+
+snapshots! { liveness {
+    LivenessPurposeView: [
+        LivenessPurposeView::Enrolment { id_number: ID_NUMBER.into() },
+        LivenessPurposeView::Case { case_id: 9 },
+    ],
+    LivenessStartRequest: [LivenessStartRequest { purpose: LivenessPurposeView::Case { case_id: 9 } }],
+    CameraSourceView: [CameraSourceView::Camera, CameraSourceView::Files, CameraSourceView::Native],
+    LivenessFrameRequest: [LivenessFrameRequest { jpeg_b64: "/9j/4AAQSkZJRgABAQ==".into(), timestamp_ms: 1_200 }],
+    LivenessPhaseView: [
+        LivenessPhaseView::Capturing,
+        LivenessPhaseView::Captured,
+        LivenessPhaseView::Passed,
+        LivenessPhaseView::Failed { reason: "face_lost".into() },
+    ],
+    LivenessStatusView: [LivenessStatusView {
+        actions: vec!["blink".into(), "mouth".into(), "nod".into()],
+        done: 1,
+        guidance: "open_mouth".into(),
+        phase: LivenessPhaseView::Capturing,
+        source: CameraSourceView::Files,
+        preview_jpeg_b64: Some("/9j/4AAQSkZJRgABAQ==".into()),
+    }],
+}}
+
+snapshots! { sync {
+    EnrolRequest: [EnrolRequest { id_number: ID_NUMBER.into(), enrolment_code: "K7Q2-9XMP".into() }],
+    SyncStepView: [
+        SyncStepView::SigningIn,
+        SyncStepView::Pulling { page: 2 },
+        SyncStepView::StatusLists,
+        SyncStepView::Pushing,
+    ],
+    SyncProblemView: [
+        SyncProblemView::Offline,
+        SyncProblemView::ServerUnavailable,
+        SyncProblemView::DeviceRefused,
+        SyncProblemView::BadData,
+        SyncProblemView::Storage,
+    ],
+    SyncStatusView: [SyncStatusView {
+        backend_configured: true,
+        enrolled: true,
+        running: Some(SyncStepView::Pulling { page: 1 }),
+        last_sync_at: Some(NOW - 900),
+        pending_outbox: 2,
+        problem: Some(SyncProblemView::Offline),
+        next_attempt_at: Some(NOW + 8),
+        last_imported: 3,
+    }],
+    ReminderView: [ReminderView { certificate_id: CERT_ID.into(), type_slug: "residence-permit".into(), expires_at: NOW + 12 * 86_400, days_left: 12 }],
+}}
+
+fn check_view() -> shimin_wire::wallet::CheckView {
+    use shimin_wire::wallet::{CheckView, ListAgeView, OutcomeView, ReasonView};
+    CheckView {
+        outcome: OutcomeView::Warning,
+        reasons: vec![ReasonView::StatusListStale { age_seconds: 90_000 }],
+        trust_list: Some(ListAgeView { age_seconds: 3_600, refresh_due: false, stale: false }),
+        status_list: Some(ListAgeView { age_seconds: 90_000, refresh_due: true, stale: true }),
+    }
+}
+
+fn card_view() -> shimin_wire::wallet::CertificateCardView {
+    use shimin_wire::wallet::{CertificateCardView, StatusBadge};
+    CertificateCardView {
+        id: CERT_ID.into(),
+        type_slug: "resident-id-card".into(),
+        type_name: "居民身份证".into(),
+        holder_name: Some("张三".into()),
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2034-05-31".into()),
+        days_left: Some(3_621),
+        badge: StatusBadge::Valid,
+    }
+}
+
+fn verdict_view() -> shimin_wire::wallet::VerdictView {
+    use shimin_wire::wallet::{AttributeView, PresentedCertificateView, ValueView, VerdictView};
+    VerdictView {
+        check: check_view(),
+        certificate: Some(PresentedCertificateView {
+            type_slug: "resident-id-card".into(),
+            type_name: "居民身份证".into(),
+            identifier: CERT_ID.into(),
+            issuer_name: "北京市公安局西城分局".into(),
+            valid_from: "2024-06-01".into(),
+            valid_until: None,
+        }),
+        attributes: vec![AttributeView {
+            name: "name".into(),
+            value: ValueView::Text { text: "张三".into() },
+        }],
+        signed_at: Some("2024-07-01 12:00".into()),
+    }
+}
+
+snapshots! { wallet {
+    WalletStatusView: [WalletStatusView { exists: true, unlocked: false }],
+    PinRequest: [PinRequest { pin: "135790".into() }],
+    ChangePinRequest: [ChangePinRequest { current: "135790".into(), new: "246801".into() }],
+    SettingsView: [SettingsView::default(), SettingsView { language: "en".into(), auto_lock_minutes: 0 }],
+    ListCertificatesRequest: [ListCertificatesRequest { query: "居住证".into() }],
+    CertificateRequest: [CertificateRequest { id: CERT_ID.into() }],
+    StatusBadge: [
+        StatusBadge::Valid,
+        StatusBadge::ExpiringSoon,
+        StatusBadge::Expired,
+        StatusBadge::Revoked,
+        StatusBadge::Suspended,
+        StatusBadge::UnverifiedOffline,
+        StatusBadge::Invalid,
+    ],
+    CertificateCardView: [card_view()],
+    ValueView: [
+        ValueView::Text { text: "张三".into() },
+        ValueView::Date { date: "1990-03-15".into() },
+        ValueView::Bool { value: true },
+        ValueView::Integer { value: 1_000_000 },
+        ValueView::Jpeg { bytes: vec![0xFF, 0xD8, 0xFF, 0xD9] },
+        ValueView::Bytes { len: 16 },
+    ],
+    AttributeView: [AttributeView { name: "age_over_18".into(), value: ValueView::Bool { value: true } }],
+    OutcomeView: [OutcomeView::Valid, OutcomeView::Warning, OutcomeView::Invalid],
+    ReasonView: [
+        ReasonView::NoQrCode,
+        ReasonView::NotAShiminCode,
+        ReasonView::Malformed,
+        ReasonView::UnknownIssuer,
+        ReasonView::BadIssuerSignature,
+        ReasonView::IssuerNotAllowed,
+        ReasonView::NotYetValid { from: "2024-06-01".into() },
+        ReasonView::Expired { on: "2034-05-31".into() },
+        ReasonView::Revoked { list_age_seconds: 600 },
+        ReasonView::Suspended { list_age_seconds: 600 },
+        ReasonView::StatusNotCheckable,
+        ReasonView::StatusListStale { age_seconds: 90_000 },
+        ReasonView::TrustListStale { age_seconds: 3_000_000 },
+        ReasonView::NoTrustList,
+        ReasonView::AttributeTampered { attribute: "name".into() },
+        ReasonView::DeviceSignatureMissing,
+        ReasonView::DeviceSignatureBad,
+        ReasonView::ExpiredScreenshot { skew_seconds: 3_600 },
+    ],
+    ListAgeView: [ListAgeView { age_seconds: 600, refresh_due: false, stale: false }],
+    CheckView: [check_view()],
+    VersionView: [VersionView {
+        id: CERT_ID.into(),
+        version: 0,
+        valid_from: "2024-06-01".into(),
+        valid_until: Some("2034-05-31".into()),
+        current: true,
+        imported_at: "2024-06-01 08:30".into(),
+    }],
+    CertificateDetailView: [CertificateDetailView {
+        card: card_view(),
+        attributes: vec![AttributeView { name: "birth_date".into(), value: ValueView::Date { date: "1990-03-15".into() } }],
+        issuer_name: Some("北京市公安局西城分局".into()),
+        issuer_code: "111101050000000017".into(),
+        check: check_view(),
+        versions: vec![],
+    }],
+    PresetView: [PresetView::Identity, PresetView::AgeOver18, PresetView::Full],
+    PresentRequest: [PresentRequest { id: CERT_ID.into(), preset: PresetView::Identity, refresh: false }],
+    PresentationView: [PresentationView {
+        qr_svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".into(),
+        qr_version: 12,
+        refresh_in_secs: 30,
+        disclosed: vec!["name".into(), "id_number_masked".into(), "photo".into()],
+    }],
+    VerifyImageRequest: [VerifyImageRequest { image: vec![0x89, 0x50, 0x4E, 0x47] }],
+    ScanFrameView: [ScanFrameView { preview_jpeg_b64: "/9j/4AAQSkZJRgABAQ==".into(), verdict: verdict_view() }],
+    PresentedCertificateView: [verdict_view().certificate.expect("a certificate")],
+    VerdictView: [verdict_view()],
+    HistoryEntryView: [HistoryEntryView {
+        presented_at: "2024-07-01 12:00".into(),
+        certificate_id: CERT_ID.into(),
+        type_slug: Some("resident-id-card".into()),
+        preset: "identity".into(),
+        disclosed: vec!["name".into(), "id_number_masked".into()],
+    }],
+    ExportView: [ExportView { path: "/home/user/shimin-history.jsonl".into(), lines: 4 }],
+}}
+
+/// The public types of `src/<module>.rs`, as `(module, Type)`, found by their `pub struct` or
+/// `pub enum` line.
+fn public_types() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("list src/") {
+        let path = entry.expect("entry").path();
+        let Some(module) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
+        if module == "lib" || path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read source");
+        for line in text.lines() {
+            let line = line.trim_start();
+            let Some(rest) = line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub enum "))
+            else {
+                continue;
+            };
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            found.push((module.clone(), name));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_public_type_has_a_snapshot() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let types = public_types();
+    assert!(types.len() >= 80, "found only {} public types in src/", types.len());
+    let file = |module: &str, name: &str| format!("snapshots__{module}__{name}.snap");
+    let missing: Vec<String> =
+        types.iter().map(|(m, t)| file(m, t)).filter(|f| !dir.join(f).is_file()).collect();
+    assert!(
+        missing.is_empty(),
+        "public wire types without a snapshot (add a line to tests/snapshots.rs): {missing:?}"
+    );
+
+    // And no snapshot outlives its type.
+    let mut known: Vec<String> = types.iter().map(|(m, t)| file(m, t)).collect();
+    known.push(file("ipc", "command"));
+    let stale: Vec<String> = std::fs::read_dir(&dir)
+        .expect("list tests/snapshots")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".snap") && !known.contains(name))
+        .collect();
+    assert!(stale.is_empty(), "snapshots of types that no longer exist: {stale:?}");
+}
