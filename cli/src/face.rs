@@ -2,15 +2,15 @@
 //! liveness pipeline over a directory of frames, or the computer's camera). The logic is the
 //! core's session and `shimin-face`'s models; this module only reads files and prints JSON.
 
-use std::io::Cursor;
 use std::path::Path;
 
 use serde::Serialize;
 use shimin_core::crypto::{self, SigningKey};
 use shimin_core::liveness::{
-    self, Action, Challenge, Evidence, FrameRotation, FrameSource, Guidance, KeyFrameKind, MAX_FRAME_SIDE,
-    MAX_TIME_LIMIT_MS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
+    self, Action, Challenge, Evidence, FrameRotation, FrameSource, Guidance, KeyFrameKind, MAX_TIME_LIMIT_MS,
+    MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
 };
+use shimin_core::picture::{self, Limits, PictureFormat};
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, NUM_LANDMARKS, Rotation, encode_jpeg};
 
 use crate::{Exit, read};
@@ -36,20 +36,12 @@ fn models() -> Result<FaceAnalyzer, Exit> {
     FaceAnalyzer::new().map_err(|e| Exit(1, format!("the face models cannot be loaded: {e}")))
 }
 
-/// Decodes a PNG or JPEG file into RGB, refusing frames larger than the pipeline accepts.
+/// Decodes a PNG or JPEG file into RGB with the core's one decoder, refusing pictures larger than
+/// the pipeline accepts ([`Limits::STANDARD`]).
 fn decode_image(path: &Path) -> Result<image::RgbImage, Exit> {
     let bytes = read(path)?;
-    let not_an_image = || Exit(3, format!("{} is not a PNG or JPEG image", path.display()));
-    let mut reader =
-        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
-    if !matches!(reader.format(), Some(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
-        return Err(not_an_image());
-    }
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_FRAME_SIDE);
-    limits.max_image_height = Some(MAX_FRAME_SIDE);
-    reader.limits(limits);
-    Ok(reader.decode().map_err(|_| not_an_image())?.to_rgb8())
+    picture::decode_rgb8(&bytes, PictureFormat::JPEG_OR_PNG, Limits::STANDARD)
+        .map_err(|_| Exit(3, format!("{} is not a PNG or JPEG image", path.display())))
 }
 
 #[derive(Debug, Serialize)]
