@@ -29,15 +29,14 @@
 //! turns there; load one judge per worker to match in parallel.
 
 use std::fmt;
-use std::io::Cursor;
-use std::panic::{self, AssertUnwindSafe};
 
-use image::{ImageFormat, ImageReader, Limits, RgbImage};
+use image::RgbImage;
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::liveness::{
     self, AuditFailure, AuditedKeyFrame, Challenge, Evidence, EvidenceError, FaceBox, KeyFrameKind,
     TracedFace,
 };
+use shimin_core::picture::{self, Limits, PictureFormat};
 use shimin_face::{Face, FaceAnalyzer, Rotation, face_shape, mouth_width_ratio};
 use shimin_facematch::{Descriptor, FaceMatcher};
 
@@ -56,8 +55,6 @@ pub const MAX_KEY_FRAME_SIDE: u32 = 1920;
 /// Largest registry photo side decoded: `shimin_facematch::MAX_IMAGE_SIDE` (4096 px), the most
 /// dlib is given. ID photos are a few hundred pixels a side.
 pub const MAX_REGISTRY_PHOTO_SIDE: u32 = shimin_facematch::MAX_IMAGE_SIDE;
-/// Most memory a decoder may allocate for one image: a 4096×4096 RGB image is 48 MiB.
-pub const MAX_DECODE_ALLOC: u64 = 64 * 1024 * 1024;
 
 // Tolerances between what the device traced for a key frame and what the server measures on its
 // JPEG. Measured with `shimin-face` on the test photographs (`tests/liveness_judge.rs`): the
@@ -169,7 +166,8 @@ pub enum FailReason {
     /// The trace does not hold up when the session is replayed.
     #[error("audit failed: {0}")]
     Audit(AuditFailure),
-    /// A key frame is not a JPEG that decodes within [`MAX_KEY_FRAME_SIDE`] and [`MAX_DECODE_ALLOC`].
+    /// A key frame is not a JPEG that decodes within [`MAX_KEY_FRAME_SIDE`] (and the core
+    /// decoder's allocation cap, [`Limits::max_alloc`]).
     #[error("the {0} key frame does not decode")]
     BadKeyFrame(KeyFrameName),
     /// A key frame's size differs from the neutral frame's (frames of one session share a camera).
@@ -312,8 +310,8 @@ impl LivenessJudge {
             measured.push(frame);
         }
 
-        let registry =
-            decode(registry_photo, None, MAX_REGISTRY_PHOTO_SIDE).ok_or(FailReason::BadRegistryPhoto)?;
+        let registry = decode(registry_photo, PictureFormat::JPEG_OR_PNG, MAX_REGISTRY_PHOTO_SIDE)
+            .ok_or(FailReason::BadRegistryPhoto)?;
         let registry =
             self.matcher.descriptor(&registry).map_err(model)?.ok_or(FailReason::BadRegistryPhoto)?;
         let Some((neutral, actions)) = measured.split_first() else {
@@ -342,7 +340,7 @@ impl LivenessJudge {
     /// Decodes a key frame, finds its one face and checks it against the trace.
     fn measure(&self, key: &AuditedKeyFrame<'_>) -> Result<Measured, FailReason> {
         let kind = KeyFrameName(key.kind);
-        let image = decode(key.jpeg, Some(ImageFormat::Jpeg), MAX_KEY_FRAME_SIDE)
+        let image = decode(key.jpeg, PictureFormat::JPEG_ONLY, MAX_KEY_FRAME_SIDE)
             .ok_or(FailReason::BadKeyFrame(kind))?;
         let mut faces = self.analyzer.analyze(&image, Rotation::None).map_err(model)?;
         if faces.len() != 1 {
@@ -363,22 +361,11 @@ fn same_person(a: &Descriptor, b: &Descriptor) -> bool {
     a.distance(b) < FACE_MATCH_THRESHOLD
 }
 
-/// Decodes `bytes` (as `format`, or guessed) to RGB within `max_side` and [`MAX_DECODE_ALLOC`];
-/// `None` for anything that does not decode. A decoder panic on hostile bytes is caught and
-/// treated the same.
-fn decode(bytes: &[u8], format: Option<ImageFormat>, max_side: u32) -> Option<RgbImage> {
-    let mut reader = match format {
-        Some(format) => ImageReader::with_format(Cursor::new(bytes), format),
-        None => ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?,
-    };
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(max_side);
-    limits.max_image_height = Some(max_side);
-    limits.max_alloc = Some(MAX_DECODE_ALLOC);
-    reader.limits(limits);
-    let decoded = panic::catch_unwind(AssertUnwindSafe(move || reader.decode())).ok()?.ok()?;
-    let image = decoded.to_rgb8();
-    (image.width() > 0 && image.height() > 0).then_some(image)
+/// Decodes `bytes` (one of `formats`, sniffed) to RGB with the core's one decoder, within
+/// [`Limits::STANDARD`] and a largest side of `max_side`; `None` for anything that does not
+/// decode (the decoder catches its own panics on hostile bytes).
+fn decode(bytes: &[u8], formats: &[PictureFormat], max_side: u32) -> Option<RgbImage> {
+    picture::decode_rgb8(bytes, formats, Limits::STANDARD.with_max_side(max_side)).ok()
 }
 
 /// The mesh's detection box as dlib's face box. dlib's shape predictor was trained on its own
@@ -471,8 +458,8 @@ mod tests {
     #[test]
     fn garbage_does_not_decode_and_does_not_panic() {
         for bytes in [&b""[..], b"\xFF\xD8\xFF", b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00garbage", &[0xFF; 64]] {
-            assert!(decode(bytes, Some(ImageFormat::Jpeg), MAX_KEY_FRAME_SIDE).is_none());
-            assert!(decode(bytes, None, MAX_REGISTRY_PHOTO_SIDE).is_none());
+            assert!(decode(bytes, PictureFormat::JPEG_ONLY, MAX_KEY_FRAME_SIDE).is_none());
+            assert!(decode(bytes, PictureFormat::JPEG_OR_PNG, MAX_REGISTRY_PHOTO_SIDE).is_none());
         }
     }
 

@@ -1,26 +1,24 @@
 //! `shimin face-landmarks` (the face models on one photo) and `shimin liveness` (the on-device
 //! liveness pipeline over a directory of frames, or the computer's camera). The logic is the
-//! core's session and `shimin-face`'s models; this module only reads files and prints JSON.
+//! core's session and `shimin-face`'s models and capture driver (`LivenessCapture`, shared with
+//! the app); this module only reads files and prints JSON.
 
-use std::io::Cursor;
 use std::path::Path;
 
 use serde::Serialize;
 use shimin_core::crypto::{self, SigningKey};
 use shimin_core::liveness::{
-    self, Action, Challenge, Evidence, FrameRotation, FrameSource, Guidance, KeyFrameKind, MAX_FRAME_SIDE,
-    MAX_TIME_LIMIT_MS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Step,
+    Action, Challenge, Evidence, FrameRotation, Guidance, KeyFrameKind, MAX_TIME_LIMIT_MS, MIN_NONCE_LEN,
+    MIN_TIME_LIMIT_MS,
 };
-use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, NUM_LANDMARKS, Rotation, encode_jpeg};
+use shimin_core::picture::{self, Limits, PictureFormat};
+use shimin_face::{
+    CAMERA_FPS, CAMERA_TIME_LIMIT_MS, CapturePhase, CaptureSource, FaceAnalyzer, ImageSequence,
+    LivenessCapture, LivenessObserver, NUM_LANDMARKS, Rotation,
+};
 
 use crate::{Exit, read};
 
-/// JPEG quality of the evidence's key frames.
-const KEY_FRAME_QUALITY: u8 = 90;
-/// The time a check with the camera has (the backend gives the app 60 s too).
-const CAMERA_TIME_LIMIT_MS: u64 = 60_000;
-/// The nominal frame rate reported for a camera (its frames carry their own timestamps).
-const CAMERA_FPS: u32 = 30;
 /// The key id the ephemeral evidence key signs with.
 const EPHEMERAL_KEY_ID: &[u8] = b"shimin-cli-ephemeral";
 
@@ -36,20 +34,12 @@ fn models() -> Result<FaceAnalyzer, Exit> {
     FaceAnalyzer::new().map_err(|e| Exit(1, format!("the face models cannot be loaded: {e}")))
 }
 
-/// Decodes a PNG or JPEG file into RGB, refusing frames larger than the pipeline accepts.
+/// Decodes a PNG or JPEG file into RGB with the core's one decoder, refusing pictures larger than
+/// the pipeline accepts ([`Limits::STANDARD`]).
 fn decode_image(path: &Path) -> Result<image::RgbImage, Exit> {
     let bytes = read(path)?;
-    let not_an_image = || Exit(3, format!("{} is not a PNG or JPEG image", path.display()));
-    let mut reader =
-        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
-    if !matches!(reader.format(), Some(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
-        return Err(not_an_image());
-    }
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_FRAME_SIDE);
-    limits.max_image_height = Some(MAX_FRAME_SIDE);
-    reader.limits(limits);
-    Ok(reader.decode().map_err(|_| not_an_image())?.to_rgb8())
+    picture::decode_rgb8(&bytes, PictureFormat::JPEG_OR_PNG, Limits::STANDARD)
+        .map_err(|_| Exit(3, format!("{} is not a PNG or JPEG image", path.display())))
 }
 
 #[derive(Debug, Serialize)]
@@ -167,33 +157,42 @@ struct LivenessView {
 }
 
 /// `shimin liveness --frames DIR`: runs the session over the frames of `dir` (file-name order,
-/// `fps` timestamps) against a challenge for `actions` with a random nonce; on a pass, signs the
-/// evidence with an ephemeral key. Exit 0 on a pass, 1 otherwise (the JSON says why).
+/// `fps` timestamps, tracked from one to the next like a camera's) against a challenge for
+/// `actions` with a random nonce; on a pass, signs the evidence with an ephemeral key. Exit 0 on
+/// a pass, 1 otherwise (the JSON says why).
 pub fn liveness(dir: &Path, actions: &[Action], fps: u32) -> Result<(String, u8), Exit> {
-    let mut source =
-        ImageSequence::from_dir(dir, fps).map_err(|e| Exit(3, format!("{}: {e}", dir.display())))?;
+    let source = ImageSequence::from_dir(dir, fps).map_err(|e| Exit(3, format!("{}: {e}", dir.display())))?;
     if source.is_empty() {
         return Err(Exit(3, format!("{} holds no PNG or JPEG frames", dir.display())));
     }
     let frames = source.len();
     let what = dir.display().to_string();
-    check(&mut source, &what, Some(frames), fps, time_limit_ms(frames, fps), actions, false)
+    let source = CaptureSource::Video(Box::new(source));
+    check(source, &what, Some(frames), fps, time_limit_ms(frames, fps), actions, false)
 }
 
 /// `shimin liveness --camera INDEX`: the same check with the computer's camera, in front of it:
 /// the guidance is printed on standard error as it changes, and the check has
 /// [`CAMERA_TIME_LIMIT_MS`]. Exit 3 when the camera cannot be opened or stops.
 pub fn liveness_camera(index: u32, actions: &[Action]) -> Result<(String, u8), Exit> {
-    let mut camera = shimin_face::NativeCamera::open(index, FrameRotation::None)
+    let camera = shimin_face::NativeCamera::open(index, FrameRotation::None)
         .map_err(|e| Exit(3, format!("camera {index}: {e}")))?;
     let what = format!("camera {index}");
-    check(&mut camera, &what, None, CAMERA_FPS, CAMERA_TIME_LIMIT_MS, actions, true)
+    check(
+        CaptureSource::Video(Box::new(camera)),
+        &what,
+        None,
+        CAMERA_FPS,
+        CAMERA_TIME_LIMIT_MS,
+        actions,
+        true,
+    )
 }
 
-/// Runs the check over `source` (`what` names it in errors); `frames` is how many it holds, when
-/// known.
+/// Runs the check over `source` with `shimin-face`'s capture driver (`what` names the source in
+/// errors); `frames` is how many it holds, when known.
 fn check(
-    source: &mut dyn FrameSource,
+    source: CaptureSource,
     what: &str,
     frames: Option<usize>,
     fps: u32,
@@ -205,33 +204,35 @@ fn check(
         crypto::random_bytes::<MIN_NONCE_LEN>().map_err(|e| Exit(1, format!("no randomness: {e}")))?;
     let challenge = Challenge::new(nonce.to_vec(), actions.to_vec(), time_limit_ms)
         .map_err(|e| Exit(2, format!("--actions: {e}")))?;
-    let mut observer = LivenessObserver::new(models()?);
+    let mut capture = LivenessCapture::start(challenge, LivenessObserver::new(models()?), source);
     let mut detected: Vec<DetectedAction> = Vec::new();
-    let mut frames_used = 0;
     let mut last_guidance = Guidance::LookStraight;
-    let step = liveness::run(challenge, source, &mut observer, |status| {
-        frames_used = status.frame_index + 1;
-        if print_guidance && status.guidance != last_guidance {
-            eprintln!("{} ({}/{})", status.guidance.as_str(), status.progress.done, actions.len());
+    let mut status = capture.status();
+    while status.phase == CapturePhase::Capturing {
+        let before = status.frames;
+        // The source is the driver's own (a directory or a camera), so pulling cannot be refused.
+        capture.pull().map_err(|e| Exit(1, format!("{what}: {e}")))?;
+        status = capture.status();
+        if let Some(e) = capture.camera_error() {
+            return Err(Exit(3, format!("{what}: {e}")));
         }
-        while detected.len() < status.progress.done {
+        // No frame was measured: the source ran out and the session has ended.
+        if status.frames == before {
+            continue;
+        }
+        let frame_index = status.frames - 1;
+        if print_guidance && status.guidance != last_guidance {
+            eprintln!("{} ({}/{})", status.guidance.as_str(), status.done, actions.len());
+        }
+        while detected.len() < status.done {
             let Some(action) = actions.get(detected.len()) else { break };
-            detected.push(DetectedAction {
-                action: action.as_str(),
-                frame: status.frame_index,
-                key_frame: None,
-            });
+            detected.push(DetectedAction { action: action.as_str(), frame: frame_index, key_frame: None });
         }
         if status.guidance != Guidance::Done {
             last_guidance = status.guidance;
         }
-    })
-    .map_err(|e| Exit(3, format!("{what}: {e}")))?;
-    let calibrated = match &step {
-        Step::Calibrating(_) => false,
-        Step::Acting(_) | Step::Passed(_) => true,
-        Step::Failed(s) => s.trace().iter().any(|e| e.step > 0),
-    };
+    }
+    let frames_used = status.frames;
     let mut view = LivenessView {
         passed: false,
         requested: actions.iter().map(|a| a.as_str()).collect(),
@@ -239,7 +240,7 @@ fn check(
         reason: None,
         message: None,
         missing_action: None,
-        calibrated,
+        calibrated: status.calibrated,
         last_guidance: last_guidance.as_str(),
         frames: frames.unwrap_or_else(|| usize::try_from(frames_used).unwrap_or(usize::MAX)),
         frames_used,
@@ -247,10 +248,11 @@ fn check(
         time_limit_ms,
         evidence: None,
     };
-    match step {
-        Step::Passed(passed) => {
+    match status.phase {
+        CapturePhase::Passed => {
             view.passed = true;
-            let evidence = sign_evidence(passed)?;
+            // `CaptureError` says "cannot make the evidence: …" itself.
+            let evidence = sign_evidence(capture.into_evidence().map_err(|e| Exit(1, e.to_string()))?)?;
             for key in evidence.1.key_frames().iter().map(|f| f.key) {
                 if let KeyFrameKind::Action(action) = key.kind
                     && let Some(d) = detected.iter_mut().find(|d| d.action == action.as_str())
@@ -260,8 +262,11 @@ fn check(
             }
             view.evidence = Some(evidence.0);
         }
-        other => {
-            let reason = other.failure();
+        phase => {
+            let reason = match phase {
+                CapturePhase::Failed(reason) => Some(reason),
+                _ => None,
+            };
             view.reason = reason.map(|r| r.as_str());
             view.message = reason.map(|r| r.to_string());
             view.missing_action = actions.get(detected.len()).map(|a| a.as_str());
@@ -272,13 +277,9 @@ fn check(
     Ok((crate::json(&view)?, code))
 }
 
-/// The evidence of `passed`, signed with a fresh P-256 key that is dropped afterwards, and
-/// checked against its public half.
-fn sign_evidence(passed: liveness::Session<liveness::Passed>) -> Result<(EvidenceView, Evidence), Exit> {
-    let evidence = Evidence::from_session(passed, |frame| {
-        encode_jpeg(frame, KEY_FRAME_QUALITY).map_err(|e| e.to_string())
-    })
-    .map_err(|e| Exit(1, format!("cannot make the evidence: {e}")))?;
+/// `evidence` signed with a fresh P-256 key that is dropped afterwards, and checked against its
+/// public half.
+fn sign_evidence(evidence: Evidence) -> Result<(EvidenceView, Evidence), Exit> {
     let key = SigningKey::generate_p256().map_err(|e| Exit(1, format!("cannot make a key: {e}")))?;
     let signed = evidence
         .sign(&key, EPHEMERAL_KEY_ID)

@@ -9,6 +9,7 @@ pub mod dcc;
 pub mod id_number;
 pub mod liveness;
 pub mod photo;
+pub mod picture;
 pub mod present;
 pub mod qr;
 pub mod sensitive;

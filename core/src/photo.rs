@@ -19,6 +19,8 @@
 
 use image::{GrayImage, ImageEncoder, imageops::FilterType};
 
+use crate::picture::{self, Limits, PictureFormat};
+
 /// The layout version, the first byte.
 pub const THUMBNAIL_FORMAT: u8 = 1;
 /// Thumbnail width in pixels, as issuers make them.
@@ -137,20 +139,21 @@ impl Thumbnail {
         }
     }
 
-    /// An issuer's thumbnail of a photo (PNG or JPEG of any size): grey, scaled and centre-
-    /// cropped to [`THUMBNAIL_WIDTH`] × [`THUMBNAIL_HEIGHT`], fitted to [`THUMBNAIL_BUDGET`].
+    /// An issuer's thumbnail of a photo (PNG or JPEG, up to a phone's full-size photo:
+    /// [`Limits::PHOTO`]): grey, scaled and centre-cropped to [`THUMBNAIL_WIDTH`] ×
+    /// [`THUMBNAIL_HEIGHT`], fitted to [`THUMBNAIL_BUDGET`].
     ///
     /// # Errors
-    /// [`PhotoError::BadSource`] for bytes that are not an image (or over
-    /// [`MAX_SOURCE_BYTES`]), and what [`Thumbnail::fit`] returns.
+    /// [`PhotoError::BadSource`] for bytes that are not a PNG or JPEG within those limits (or
+    /// over [`MAX_SOURCE_BYTES`]), and what [`Thumbnail::fit`] returns.
     pub fn from_image_bytes(bytes: &[u8]) -> Result<Self, PhotoError> {
         if bytes.len() > MAX_SOURCE_BYTES {
             return Err(PhotoError::BadSource);
         }
-        let source = image::load_from_memory(bytes).map_err(|_| PhotoError::BadSource)?;
-        if source.width() == 0 || source.height() == 0 {
-            return Err(PhotoError::BadSource);
-        }
+        // A portrait is scaled down to a few dozen pixels: a phone's full-size photo is taken.
+        let source = picture::decode(bytes, PictureFormat::JPEG_OR_PNG, Limits::PHOTO)
+            .map_err(|_| PhotoError::BadSource)?
+            .into_image();
         let grey = source.resize_to_fill(THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, FilterType::Triangle).to_luma8();
         Self::fit(&grey, THUMBNAIL_BUDGET)
     }

@@ -10,6 +10,7 @@ use nokhwa_core::buffer::Buffer;
 use nokhwa_core::pixel_format::RgbFormat;
 use nokhwa_core::types::{FrameFormat, Resolution};
 use shimin_core::liveness::{Frame, FrameRotation, FrameSourceError, MAX_FRAME_SIDE};
+use shimin_core::picture::{self, Limits, PictureFormat};
 
 /// The byte count a `format` frame of this size must have; `None` for MJPEG (compressed) and for
 /// sizes a format cannot have (NV12 and YUYV need an even width).
@@ -28,9 +29,9 @@ fn expected_len(format: FrameFormat, width: usize, height: usize) -> Option<usiz
 
 /// A camera buffer as an RGB [`Frame`].
 ///
-/// MJPEG is decoded with `image` (within [`MAX_FRAME_SIDE`]; a frame without its end marker is
-/// refused as cut short), the other formats with
-/// `nokhwa-core`'s converters after their length is checked against the size.
+/// MJPEG is decoded by the core's one decoder ([`picture::decode`] within [`Limits::STANDARD`]; a
+/// frame without its end marker is refused as cut short), the other formats with `nokhwa-core`'s
+/// converters after their length is checked against the size.
 ///
 /// # Errors
 /// [`FrameSourceError::Decode`] (with `index`) when the bytes are not a frame of that format and
@@ -48,18 +49,10 @@ pub fn camera_frame(
     let bytes = buffer.buffer();
     let (width, height, rgb) = match buffer.source_frame_format() {
         FrameFormat::MJPEG => {
-            // A frame the camera cut short decodes as a partly grey picture; without its end
-            // marker (never inside the coded data, where 0xFF is stuffed) it is refused.
-            if !bytes.windows(2).rev().any(|w| w == [0xFF, 0xD9]) {
-                return Err(FrameSourceError::Decode { index });
-            }
-            let mut reader =
-                image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
-            let mut limits = image::Limits::default();
-            limits.max_image_width = Some(MAX_FRAME_SIDE);
-            limits.max_image_height = Some(MAX_FRAME_SIDE);
-            reader.limits(limits);
-            let image = reader.decode().map_err(|_| FrameSourceError::Decode { index })?.to_rgb8();
+            // The core's decoder refuses a frame the camera cut short (it would decode as a
+            // partly grey picture) as well as anything that is not a JPEG.
+            let image = picture::decode_rgb8(bytes, PictureFormat::JPEG_ONLY, Limits::STANDARD)
+                .map_err(|_| FrameSourceError::Decode { index })?;
             let (w, h) = image.dimensions();
             (w, h, image.into_raw())
         }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod camera;
+mod capture;
 mod detector;
 mod error;
 mod features;
@@ -14,6 +15,10 @@ mod tracker;
 pub use camera::camera_frame;
 #[cfg(feature = "camera")]
 pub use camera::{NativeCamera, cameras};
+pub use capture::{
+    CAMERA_FAILURE, CAMERA_FPS, CAMERA_TIME_LIMIT_MS, CameraError, CaptureError, CapturePhase, CaptureSource,
+    CaptureStatus, KEY_FRAME_QUALITY, LivenessCapture, PulledFrames, SourceKind,
+};
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};
 pub use error::FaceError;
 pub use features::{CHEEKS, FOREHEAD_CHIN, FaceFeatures, LEFT_EYE, MOUTH_CORNERS, MOUTH_PAIRS, RIGHT_EYE};

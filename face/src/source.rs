@@ -1,9 +1,11 @@
-//! A [`FrameSource`] over image files (PNG or JPEG), for tests, demos and the CLI. This is the
-//! one place in the crate that reads files.
+//! A [`FrameSource`] over image files (PNG or JPEG, sniffed from the bytes and decoded by the
+//! core's one decoder within [`Limits::STANDARD`]), for tests, demos and the CLI. This is the one
+//! place in the crate that reads files.
 
 use std::path::{Path, PathBuf};
 
-use shimin_core::liveness::{Frame, FrameRotation, FrameSource, FrameSourceError, MAX_FRAME_SIDE};
+use shimin_core::liveness::{Frame, FrameRotation, FrameSource, FrameSourceError};
+use shimin_core::picture::{self, Limits, PictureFormat};
 
 /// Frames read from image files in order, timestamped as if taken at a fixed rate.
 #[derive(Debug, Clone)]
@@ -75,15 +77,10 @@ impl FrameSource for ImageSequence {
         let Some(path) = self.paths.get(self.next) else { return Ok(None) };
         let index = self.next as u64;
         self.next += 1;
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(MAX_FRAME_SIDE);
-        limits.max_image_height = Some(MAX_FRAME_SIDE);
-        let mut reader = image::ImageReader::open(path)
-            .map_err(|e| FrameSourceError::Unavailable(format!("cannot open frame {index}: {e}")))?
-            .with_guessed_format()
+        let bytes = std::fs::read(path)
+            .map_err(|e| FrameSourceError::Unavailable(format!("cannot open frame {index}: {e}")))?;
+        let image = picture::decode_rgb8(&bytes, PictureFormat::JPEG_OR_PNG, Limits::STANDARD)
             .map_err(|_| FrameSourceError::Decode { index })?;
-        reader.limits(limits);
-        let image = reader.decode().map_err(|_| FrameSourceError::Decode { index })?.to_rgb8();
         let (width, height) = image.dimensions();
         let timestamp_ms = index.saturating_mul(1000) / u64::from(self.fps);
         Ok(Some(Frame::new(width, height, image.into_raw(), timestamp_ms, self.rotation)?))

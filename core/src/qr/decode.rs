@@ -14,10 +14,9 @@
 //!
 //! Everything here is pure computation on bytes: no file, camera or network access.
 
-use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops};
+use image::{DynamicImage, GrayImage, imageops};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::QRCodeReader;
@@ -27,13 +26,15 @@ use rxing::{
 };
 
 use super::preprocess;
+use crate::picture::{self, Limits, PictureError, PictureFormat};
 
-/// The largest picture, in pixels, that is decoded (width × height): 40 megapixels.
+/// The largest picture, in pixels, that is decoded (width × height): 40 megapixels, the core
+/// decoder's photo limit ([`crate::picture::PHOTO_MAX_PIXELS`]).
 ///
 /// Bigger pictures are refused with [`QrDecodeError::TooLarge`] rather than decoded, so that a
 /// hostile or mistaken input cannot make the app allocate gigabytes. Phone photos (12–24 MP) and
 /// camera frames (up to 4K) are well below it.
-pub const MAX_PIXELS: u64 = 40_000_000;
+pub const MAX_PIXELS: u64 = crate::picture::PHOTO_MAX_PIXELS;
 
 /// Why no text could be read from a picture or frame.
 ///
@@ -187,32 +188,21 @@ fn check_size(width: u32, height: u32) -> Result<(), QrDecodeError> {
     Ok(())
 }
 
-/// Decodes PNG or JPEG bytes into a grey picture, transparent parts shown as white and the JPEG's
-/// EXIF orientation applied.
+/// Decodes PNG or JPEG bytes into a grey picture (the core's one decoder, within the photo limits:
+/// a phone's full-size photo is scaled down for the ladder), transparent parts shown as white and
+/// the JPEG's EXIF orientation applied.
 pub(crate) fn load_gray(bytes: &[u8]) -> Result<GrayImage, QrDecodeError> {
-    let format = match image::guess_format(bytes) {
-        Ok(ImageFormat::Png) => ImageFormat::Png,
-        Ok(ImageFormat::Jpeg) => ImageFormat::Jpeg,
-        _ => return Err(QrDecodeError::UnsupportedFormat),
-    };
-    let name = if format == ImageFormat::Png { "PNG" } else { "JPEG" };
-    let corrupt = |e: image::ImageError| QrDecodeError::CorruptImage { format: name, reason: e.to_string() };
-
-    let (width, height) =
-        ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(corrupt)?;
-    check_size(width, height)?;
-
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    // The largest decoded form is 16-bit RGBA (8 bytes a pixel); leave room for the decoder's own use.
-    limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(corrupt)?;
-    let orientation = decoder.orientation().map_err(corrupt)?;
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
-    picture.apply_orientation(orientation);
+    let picture = picture::decode(bytes, PictureFormat::JPEG_OR_PNG, Limits::PHOTO).map_err(|e| match e {
+        PictureError::NotAnImage | PictureError::FormatNotAllowed => QrDecodeError::UnsupportedFormat,
+        PictureError::Empty { width, height } => QrDecodeError::EmptyImage { width, height },
+        PictureError::TooLarge { width, height } => {
+            QrDecodeError::TooLarge { width, height, max_pixels: MAX_PIXELS }
+        }
+        PictureError::Corrupt { format, reason } => {
+            QrDecodeError::CorruptImage { format: format.name(), reason }
+        }
+    })?;
+    let picture = picture.into_upright();
     check_size(picture.width(), picture.height())?;
     Ok(dynamic_to_gray(picture))
 }
