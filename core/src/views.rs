@@ -15,7 +15,7 @@ use crate::cert::AttributeValue;
 use crate::cert::types::{CHINA_UTC_OFFSET_HOURS, names};
 use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
-use crate::liveness::{Action, FailureReason, Guidance, Step};
+use crate::liveness::{Action, CapturePhase, FailureReason, Guidance};
 use crate::present::Preset;
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
 use crate::wallet::{PresentationRecord, ReminderRecord, StoredCertificate};
@@ -375,15 +375,14 @@ pub fn liveness_failure_view(reason: FailureReason) -> LivenessFailureView {
     }
 }
 
-/// Where a liveness session is, on this device: every action done is "captured" (the backend
-/// has not decided yet, so not "passed").
-pub fn liveness_phase_view(step: &Step) -> LivenessPhaseView {
-    match step {
-        Step::Passed(_) => LivenessPhaseView::Captured,
-        Step::Failed(session) => {
-            LivenessPhaseView::Failed { reason: liveness_failure_view(session.reason()) }
-        }
-        Step::Calibrating(_) | Step::Acting(_) => LivenessPhaseView::Capturing,
+/// Where a liveness check is, on this device: every action done is "captured" (the backend has
+/// not decided yet, so not "passed"); frames that stopped are the camera's failure.
+pub fn capture_phase_view(phase: CapturePhase) -> LivenessPhaseView {
+    match phase {
+        CapturePhase::Capturing => LivenessPhaseView::Capturing,
+        CapturePhase::Passed => LivenessPhaseView::Captured,
+        CapturePhase::Failed(reason) => LivenessPhaseView::Failed { reason: liveness_failure_view(reason) },
+        CapturePhase::CameraFailed => LivenessPhaseView::Failed { reason: LivenessFailureView::Camera },
     }
 }
 
@@ -473,17 +472,15 @@ mod tests {
             LivenessFailureView::WrongAction
         );
         assert_eq!(liveness_failure_view(FailureReason::StreamEnded), LivenessFailureView::StreamEnded);
-        let challenge = crate::liveness::Challenge::new(
-            vec![7; 16],
-            vec![Action::Nod, Action::Blink, Action::MouthOpen],
-            30_000,
-        )
-        .expect("a challenge");
-        let step = Step::start(challenge);
-        assert_eq!(liveness_phase_view(&step), LivenessPhaseView::Capturing);
+        assert_eq!(capture_phase_view(CapturePhase::Capturing), LivenessPhaseView::Capturing);
+        assert_eq!(capture_phase_view(CapturePhase::Passed), LivenessPhaseView::Captured, "not passed yet");
         assert_eq!(
-            liveness_phase_view(&step.end_of_stream()),
+            capture_phase_view(CapturePhase::Failed(FailureReason::StreamEnded)),
             LivenessPhaseView::Failed { reason: LivenessFailureView::StreamEnded }
+        );
+        assert_eq!(
+            capture_phase_view(CapturePhase::CameraFailed),
+            LivenessPhaseView::Failed { reason: LivenessFailureView::Camera }
         );
     }
 }

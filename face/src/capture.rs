@@ -21,8 +21,9 @@
 
 use std::fmt;
 
+pub use shimin_core::liveness::{CAMERA_FAILURE, CapturePhase};
 use shimin_core::liveness::{
-    Challenge, Evidence, EvidenceError, FailureReason, Frame, FrameSource, FrameSourceError, Guidance, Step,
+    Challenge, Evidence, EvidenceError, Frame, FrameSource, FrameSourceError, Guidance, Step,
 };
 
 use crate::error::FaceError;
@@ -85,41 +86,6 @@ impl SourceKind {
         self != SourceKind::Pushed
     }
 }
-
-/// Where a check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CapturePhase {
-    /// The session wants more frames.
-    Capturing,
-    /// Every action was seen: [`LivenessCapture::into_evidence`] gives the evidence.
-    Passed,
-    /// The session failed, for this reason (time out, wrong action, frames that ran out…).
-    Failed(FailureReason),
-    /// The frames stopped before the session decided: the source failed (a camera unplugged,
-    /// stalled, a recorded frame that does not decode) or the models failed on a frame;
-    /// [`LivenessCapture::camera_error`] says which.
-    CameraFailed,
-}
-
-impl CapturePhase {
-    /// The stable key of a failure: the session's reason ([`FailureReason::as_str`]), or
-    /// [`CAMERA_FAILURE`]; `None` while capturing or on a pass.
-    pub fn failure_key(self) -> Option<&'static str> {
-        match self {
-            CapturePhase::Failed(reason) => Some(reason.as_str()),
-            CapturePhase::CameraFailed => Some(CAMERA_FAILURE),
-            CapturePhase::Capturing | CapturePhase::Passed => None,
-        }
-    }
-
-    /// Whether the check has ended (passed, failed, or its frames stopped).
-    pub fn is_finished(self) -> bool {
-        self != CapturePhase::Capturing
-    }
-}
-
-/// The failure key of [`CapturePhase::CameraFailed`], beside the session's own reasons.
-pub const CAMERA_FAILURE: &str = "camera";
 
 /// What the screen shows after a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

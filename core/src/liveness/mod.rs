@@ -21,6 +21,7 @@ mod challenge;
 mod evidence;
 mod frame;
 mod observation;
+mod phase;
 pub mod quality;
 mod record;
 mod session;
@@ -47,6 +48,7 @@ pub use frame::{
 pub use observation::{
     FaceBox, FaceMeasures, FaceObservation, FaceObserver, FaceShape, ObserveError, SHAPE_LEN, median,
 };
+pub use phase::{CAMERA_FAILURE, CapturePhase};
 pub use record::{KeyFrame, KeyFrameKind, TraceEntry, TracedFace};
 pub use session::{Acting, Calibrating, Failed, Passed, Session, Step};
 pub use track::{

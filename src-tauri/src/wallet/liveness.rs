@@ -1,10 +1,11 @@
-//! The liveness check on this device (issue 5): the backend's challenge, frames from a camera of
-//! this computer (desktop, `nokhwa`), from the webview's camera (`getUserMedia`, each frame a
-//! JPEG sent as the raw body of an invoke; phones, and desktops whose camera the app cannot
-//! open) or from a directory of recorded frames (`SHIMIN_CAMERA_FRAMES`, for demos and the end-to-end tests), the real face models
-//! (`shimin-face`) and the core's session state machine, then the signed evidence to the
-//! backend, which decides. Two purposes: enrolling this device instead of with a code, and
-//! confirming the citizen's part in a company registration case.
+//! The liveness check on this device (issue 5), as the platform runs it: the backend's challenge
+//! and the signed evidence go through the core's use cases (`shimin_core::wallet::liveness`), the
+//! capture through the one driver of `shimin-face` ([`LivenessCapture`]); this module supplies the
+//! frames — a camera of this computer (desktop, `nokhwa`), the webview's camera (`getUserMedia`,
+//! each frame a JPEG sent as the raw body of an invoke; phones, and desktops whose camera the app
+//! cannot open) or a directory of recorded frames (`SHIMIN_CAMERA_FRAMES`, for demos and the
+//! end-to-end tests) — and the preview the screen shows. Two purposes: enrolling this device
+//! instead of with a code, and confirming the citizen's part in a company registration case.
 //!
 //! Frames and key frames live in memory for the session only; nothing of them is stored or
 //! logged. The screen drives the pace: it sends (or asks for) one frame at a time and shows the
@@ -13,19 +14,21 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use image::{ImageFormat, ImageReader, Limits};
-use shimin_core::liveness::{Evidence, Frame, FrameRotation, Step};
+use shimin_core::liveness::{CapturePhase, Frame, FrameRotation};
+use shimin_core::picture::{self, PictureFormat};
 use shimin_core::views;
 use shimin_core::wallet::LivenessChallenge;
 use shimin_core::wallet::liveness::{self as use_case, Purpose};
-use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, encode_jpeg};
+use shimin_face::{
+    CaptureError, CaptureSource, FaceAnalyzer, ImageSequence, LivenessCapture, LivenessObserver,
+};
 use shimin_wire::ipc::JpegPreview;
 use shimin_wire::liveness::{
-    ActionView, CameraSourceView, GuidanceView, IdentityRequestView, LivenessFailureView, LivenessPhaseView,
-    LivenessPurposeView, LivenessStatusView,
+    ActionView, CameraSourceView, IdentityRequestView, LivenessPhaseView, LivenessPurposeView,
+    LivenessStatusView,
 };
 
-use super::camera::{PulledFrames, native_camera, preview};
+use super::camera::{native_camera, preview};
 use super::sync::device_label;
 use super::{AppError, WalletState};
 
@@ -38,117 +41,74 @@ pub const CAMERA_FRAMES_ENV: &str = "SHIMIN_CAMERA_FRAMES";
 pub const CAMERA_FPS_ENV: &str = "SHIMIN_CAMERA_FPS";
 /// The largest camera frame accepted over IPC, bytes of JPEG (a 1080p JPEG is well under).
 pub const MAX_FRAME_BYTES: usize = 3 * 1024 * 1024;
-/// The largest camera frame side decoded.
+/// The largest camera frame side decoded (the backend decodes key frames within the same).
 const MAX_FRAME_SIDE: u32 = 1920;
-/// Key frames are JPEG at this quality (the backend re-measures them).
-const KEY_FRAME_QUALITY: u8 = 90;
 /// The preview of frames the app reads is scaled to this width.
 const PREVIEW_WIDTH: u32 = 320;
 
-/// A running check.
+/// A running check: what it is for, and the capture driver.
 struct Capture {
     purpose: Purpose,
     check_id: i64,
     actions: Vec<ActionView>,
-    /// `None` only while a frame is being pushed.
-    step: Option<Step>,
-    observer: LivenessObserver,
     source: CameraSourceView,
-    /// The frames the app reads itself (recorded, or a desktop camera); released as soon as the
-    /// session has ended, so that the camera turns off.
-    pulled: Option<PulledFrames>,
+    capture: LivenessCapture,
+    /// The last pulled frame as the screen shows it, encoded once per frame.
     preview: Option<JpegPreview>,
-    /// Why the frames stopped, when it was not the session's decision.
-    camera_failed: bool,
+    /// Whether the end of the frames was logged already.
+    logged_camera_failure: bool,
 }
 
 impl Capture {
     fn view(&self) -> LivenessStatusView {
-        let phase = match &self.step {
-            _ if self.camera_failed => LivenessPhaseView::Failed { reason: LivenessFailureView::Camera },
-            Some(step) => views::liveness_phase_view(step),
-            None => LivenessPhaseView::Capturing,
-        };
-        let (guidance, done) = self
-            .step
-            .as_ref()
-            .map_or((GuidanceView::Done, 0), |s| (views::guidance_view(s.guidance()), s.progress().done));
+        let status = self.capture.status();
         LivenessStatusView {
             actions: self.actions.clone(),
-            done,
-            guidance,
-            phase,
+            done: status.done,
+            guidance: views::guidance_view(status.guidance),
+            phase: views::capture_phase_view(status.phase),
             source: self.source,
             preview: self.preview.clone(),
         }
     }
 
-    /// Measures `frame` and moves the session on.
-    fn push(&mut self, frame: Frame) {
-        let Some(step) = self.step.take() else { return };
-        if step.is_finished() || self.camera_failed {
-            self.step = Some(step);
-            return;
+    /// Keeps the preview of the frame just pulled, and logs why the frames stopped (once).
+    fn after_frame(&mut self) {
+        if let Some(frame) = self.capture.preview() {
+            self.preview = preview(frame, PREVIEW_WIDTH);
         }
-        if self.source.pulled_by_app() {
-            self.preview = preview(&frame, PREVIEW_WIDTH);
+        if let (Some(e), false) = (self.capture.camera_error(), self.logged_camera_failure) {
+            eprintln!("shimin: the liveness check's frames stopped: {e}");
+            self.logged_camera_failure = true;
         }
-        if self.source == CameraSourceView::Files {
-            // A recording is a sequence of stills, not a camera stream: each is measured on its
-            // own (detector and mesh), as the backend measures key frames, rather than tracked
-            // from the one before.
-            self.observer.reset();
-        }
-        self.step = Some(match self.observer.observe_frame(&frame) {
-            Ok(observation) => step.push(frame, &observation),
-            Err(e) => {
-                eprintln!("shimin: the face models failed on a frame: {e}");
-                self.camera_failed = true;
-                step
-            }
-        });
     }
 
-    /// Reads the next frame the app pulls itself and moves the session on; when they run out,
-    /// an unfinished session fails.
+    /// Measures a frame the webview sent.
+    fn push(&mut self, frame: Frame) {
+        self.capture.push(frame);
+        self.after_frame();
+    }
+
+    /// Reads the next frame the app pulls itself (recorded, or the desktop camera).
     ///
     /// # Errors
     /// [`AppError::BadRequest`] when the webview sends the frames.
     fn pull(&mut self) -> Result<(), AppError> {
-        if !self.source.pulled_by_app() {
-            return Err(AppError::BadRequest);
-        }
-        // The session has ended and its source is released: nothing more to read.
-        let Some(source) = self.pulled.as_mut() else { return Ok(()) };
-        match source.next_frame() {
-            Ok(Some(frame)) => self.push(frame),
-            Ok(None) => self.step = self.step.take().map(Step::end_of_stream),
-            Err(e) => {
-                eprintln!("shimin: camera frames: {e}");
-                self.camera_failed = true;
-            }
-        }
-        // Once the session has ended, however it ended, the camera is released.
-        if self.camera_failed || self.step.as_ref().is_none_or(Step::is_finished) {
-            self.pulled = None;
-        }
+        self.capture.pull().map_err(|_| AppError::BadRequest)?;
+        self.after_frame();
         Ok(())
     }
 }
 
 /// A camera frame from the webview taken at `timestamp_ms`: a JPEG of at most
-/// [`MAX_FRAME_BYTES`] within [`MAX_FRAME_SIDE`].
+/// [`MAX_FRAME_BYTES`] within [`MAX_FRAME_SIDE`], decoded by the one picture decoder.
 fn camera_frame(jpeg: &[u8], timestamp_ms: u64) -> Result<Frame, AppError> {
     if jpeg.len() > MAX_FRAME_BYTES {
         return Err(AppError::BadFrame);
     }
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(jpeg), ImageFormat::Jpeg);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_FRAME_SIDE);
-    limits.max_image_height = Some(MAX_FRAME_SIDE);
-    limits.max_alloc = Some(64 * 1024 * 1024);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|_| AppError::BadFrame)?.to_rgb8();
+    let limits = picture::Limits::STANDARD.with_max_side(MAX_FRAME_SIDE);
+    let image =
+        picture::decode_rgb8(jpeg, PictureFormat::JPEG_ONLY, limits).map_err(|_| AppError::BadFrame)?;
     let (width, height) = image.dimensions();
     Frame::new(width, height, image.into_raw(), timestamp_ms, FrameRotation::None)
         .map_err(|_| AppError::BadFrame)
@@ -214,7 +174,7 @@ impl WalletState {
             use_case::begin(&mut handle, &client, &purpose, &device_label()).await?
         };
         let observer = LivenessObserver::new(self.liveness.analyzer().await?);
-        let (source, pulled): (_, Option<PulledFrames>) = match &self.liveness.frames_dir {
+        let (source, frames) = match &self.liveness.frames_dir {
             Some(dir) => {
                 let names: Vec<&str> = challenge.actions().iter().map(|a| a.as_str()).collect();
                 let recording = dir.join(names.join("-"));
@@ -223,23 +183,21 @@ impl WalletState {
                     eprintln!("shimin: recorded frames: {e}");
                     AppError::BadFrame
                 })?;
-                (CameraSourceView::Files, Some(Box::new(files)))
+                (CameraSourceView::Files, CaptureSource::Stills(Box::new(files)))
             }
             None => match native_camera().await {
-                Some(camera) => (CameraSourceView::Native, Some(camera)),
-                None => (CameraSourceView::Camera, None),
+                Some(camera) => (CameraSourceView::Native, CaptureSource::Video(camera)),
+                None => (CameraSourceView::Camera, CaptureSource::Pushed),
             },
         };
         let capture = Capture {
             purpose,
             check_id,
             actions: challenge.actions().iter().copied().map(views::action_view).collect(),
-            step: Some(Step::start(challenge)),
-            observer,
             source,
-            pulled,
+            capture: LivenessCapture::start(challenge, observer, frames),
             preview: None,
-            camera_failed: false,
+            logged_camera_failure: false,
         };
         let view = capture.view();
         *self.liveness.capture() = Some(capture);
@@ -282,19 +240,17 @@ impl WalletState {
     pub async fn liveness_submit(&self) -> Result<LivenessStatusView, AppError> {
         let (purpose, check_id, evidence, view) = {
             let mut guard = self.liveness.capture();
-            let capture = guard.as_mut().ok_or(AppError::NoLivenessCheck)?;
-            let Some(Step::Passed(_)) = &capture.step else { return Err(AppError::NoLivenessCheck) };
-            let Some(Step::Passed(passed)) = capture.step.take() else {
+            let passed = guard.as_ref().is_some_and(|c| c.capture.status().phase == CapturePhase::Passed);
+            if !passed {
                 return Err(AppError::NoLivenessCheck);
-            };
-            let view = capture.view();
-            let evidence = Evidence::from_session(passed, |frame| {
-                encode_jpeg(frame, KEY_FRAME_QUALITY).map_err(|e| e.to_string())
-            })
-            .map_err(|_| AppError::Internal("liveness evidence"))?;
-            let purpose = capture.purpose.clone();
-            let check_id = capture.check_id;
-            *guard = None;
+            }
+            let Some(captured) = guard.take() else { return Err(AppError::NoLivenessCheck) };
+            let view = captured.view();
+            let Capture { purpose, check_id, capture, .. } = captured;
+            let evidence = capture.into_evidence().map_err(|e| match e {
+                CaptureError::NotPassed => AppError::NoLivenessCheck,
+                _ => AppError::Internal("liveness evidence"),
+            })?;
             (purpose, check_id, evidence, view)
         };
         let client = self.sync.client()?;
@@ -332,6 +288,9 @@ impl WalletState {
 
 #[cfg(test)]
 mod tests {
+    //! The capture itself is tested with the driver (`face/tests/capture.rs`); here, what the app
+    //! adds: the screen's view of it, the preview scaled for the screen, and the refusal to pull
+    //! frames the webview sends.
     #![allow(clippy::expect_used, clippy::panic)]
 
     use std::collections::VecDeque;
@@ -340,101 +299,68 @@ mod tests {
     use base64::engine::general_purpose::STANDARD;
     use shimin_core::liveness::{Action, Challenge, FrameSource, FrameSourceError};
     use shimin_testkit::film::{FRAME_INTERVAL_MS, analyzer, frame, scene};
+    use shimin_wire::liveness::LivenessFailureView;
 
     use super::*;
 
-    /// A camera in a test: the film's frames one after the other, as a desktop camera hands
-    /// them over, then a failure if `then_fails`.
-    struct FilmCamera {
-        frames: VecDeque<Frame>,
-        then_fails: bool,
-    }
+    /// A camera in a test: the film's frames one after the other, then unplugged.
+    struct FilmCamera(VecDeque<Frame>);
 
     impl FrameSource for FilmCamera {
         fn next_frame(&mut self) -> Result<Option<Frame>, FrameSourceError> {
-            match self.frames.pop_front() {
-                Some(frame) => Ok(Some(frame)),
-                None if self.then_fails => Err(FrameSourceError::Unavailable("unplugged".into())),
-                None => Ok(None),
-            }
+            self.0.pop_front().map(Some).ok_or_else(|| FrameSourceError::Unavailable("unplugged".into()))
         }
     }
 
     const ORDER: [Action; 3] = [Action::MouthOpen, Action::Nod, Action::Blink];
 
-    fn capture(source: CameraSourceView, camera: Option<FilmCamera>) -> Capture {
+    fn capture(source: CameraSourceView, frames: CaptureSource) -> Capture {
         let challenge = Challenge::new(vec![7; 16], ORDER.to_vec(), 60_000).expect("a challenge");
         Capture {
             purpose: Purpose::Case(1),
             check_id: 1,
             actions: ORDER.into_iter().map(views::action_view).collect(),
-            step: Some(Step::start(challenge)),
-            observer: LivenessObserver::new(analyzer().clone()),
             source,
-            pulled: camera.map(|c| Box::new(c) as PulledFrames),
+            capture: LivenessCapture::start(challenge, LivenessObserver::new(analyzer().clone()), frames),
             preview: None,
-            camera_failed: false,
+            logged_camera_failure: false,
         }
     }
 
-    fn film(order: &[Action]) -> VecDeque<Frame> {
-        let shots = scene().take(order);
-        shots.iter().enumerate().map(|(i, s)| frame(&s.image, i as u64 * FRAME_INTERVAL_MS)).collect()
-    }
-
-    /// A desktop camera's frames are tracked from one to the next (not measured afresh like a
-    /// recording's). The film is stills, and its closed-eye still is at the edge of what a
-    /// blink needs (see `shimin_testkit::film`): tracked, it does not count, so this camera shows
-    /// the mouth and the nod, and is then unplugged.
     #[test]
-    fn a_desktop_camera_moves_the_check_on_shows_a_preview_and_is_released_when_it_fails() {
-        let frames = film(&[Action::MouthOpen, Action::Nod]);
+    fn a_desktop_camera_check_shows_a_preview_for_the_screen_and_its_end_as_the_cameras_failure() {
+        let shots = scene().take(&[Action::MouthOpen]);
+        let frames: VecDeque<Frame> =
+            shots.iter().enumerate().map(|(i, s)| frame(&s.image, i as u64 * FRAME_INTERVAL_MS)).collect();
         let sent = frames.len();
-        let mut capture = capture(CameraSourceView::Native, Some(FilmCamera { frames, then_fails: true }));
+        let mut capture =
+            capture(CameraSourceView::Native, CaptureSource::Video(Box::new(FilmCamera(frames))));
         for _ in 0..sent {
             capture.pull().expect("the app reads its own camera");
-            assert_eq!(capture.view().phase, LivenessPhaseView::Capturing);
         }
         let view = capture.view();
-        assert_eq!(view.done, 2, "the mouth and the nod are seen on tracked camera frames");
-        assert_eq!(view.source, CameraSourceView::Native);
-        let preview =
-            STANDARD.decode(view.preview.expect("a preview of the camera").base64()).expect("base64");
-        let shown = image::load_from_memory_with_format(&preview, ImageFormat::Jpeg).expect("a JPEG preview");
-        assert_eq!(shown.width(), PREVIEW_WIDTH);
-        assert!(capture.pulled.is_some(), "the camera stays open while the check runs");
+        assert_eq!(
+            (view.phase.clone(), view.done, view.source),
+            (LivenessPhaseView::Capturing, 1, CameraSourceView::Native)
+        );
+        assert_eq!(view.actions, [ActionView::MouthOpen, ActionView::Nod, ActionView::Blink]);
+        let jpeg = STANDARD.decode(view.preview.expect("a preview of the camera").base64()).expect("base64");
+        let shown =
+            image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).expect("a JPEG preview");
+        assert_eq!(shown.width(), PREVIEW_WIDTH, "scaled for the screen");
 
         capture.pull().expect("the unplugged camera is the check's failure, not the call's");
-        let camera_failed = LivenessPhaseView::Failed { reason: LivenessFailureView::Camera };
-        assert_eq!(capture.view().phase, camera_failed);
-        assert!(capture.pulled.is_none(), "a failed camera is released");
-        capture.pull().expect("asking again reads nothing");
-        assert_eq!(capture.view().phase, camera_failed);
+        assert_eq!(capture.view().phase, LivenessPhaseView::Failed { reason: LivenessFailureView::Camera });
+        assert!(capture.logged_camera_failure);
     }
 
     #[test]
-    fn recorded_frames_that_run_out_fail_the_check_and_are_released() {
-        let frames = film(&[Action::MouthOpen]);
-        let count = frames.len();
-        let mut capture = capture(CameraSourceView::Files, Some(FilmCamera { frames, then_fails: false }));
-        for _ in 0..=count {
-            capture.pull().expect("pulls");
-        }
-        let view = capture.view();
-        assert_eq!(view.done, 1);
-        assert!(
-            matches!(&view.phase, LivenessPhaseView::Failed { reason } if *reason != LivenessFailureView::Camera),
-            "the session's own failure: {:?}",
-            view.phase
-        );
-        assert!(capture.pulled.is_none());
-    }
-
-    #[test]
-    fn frames_sent_by_the_webview_cannot_be_pulled() {
-        let mut capture = capture(CameraSourceView::Camera, None);
+    fn frames_sent_by_the_webview_cannot_be_pulled_and_a_bad_frame_is_refused() {
+        let mut capture = capture(CameraSourceView::Camera, CaptureSource::Pushed);
         assert!(matches!(capture.pull(), Err(AppError::BadRequest)));
-        assert_eq!(capture.view().source, CameraSourceView::Camera);
         assert_eq!(capture.view().phase, LivenessPhaseView::Capturing);
+        assert!(capture.view().preview.is_none(), "the webview shows its own video");
+        assert!(matches!(camera_frame(b"not a jpeg", 0), Err(AppError::BadFrame)));
+        assert!(matches!(camera_frame(&vec![0xFF; MAX_FRAME_BYTES + 1], 0), Err(AppError::BadFrame)));
     }
 }
