@@ -149,6 +149,37 @@ pub enum ValueView {
         /// How many.
         len: usize,
     },
+    /// A code of a national standard (民族 `01`) with its name in each language: the UI shows
+    /// the name in the user's language, never the bare code.
+    Coded {
+        /// The code, as the issuer signed it.
+        code: String,
+        /// Its name.
+        names: LocalizedName,
+    },
+    /// A code the app has no name for: the UI shows the code itself, marked as unknown.
+    UnknownCode {
+        /// The code, as the issuer signed it.
+        code: String,
+    },
+}
+
+/// A name in each language the app speaks. `Debug` is redacted (a coded value's name is as
+/// personal as its code).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizedName {
+    /// 简体中文.
+    pub zh_hans: String,
+    /// 繁體中文.
+    pub zh_hant: String,
+    /// English.
+    pub en: String,
+}
+
+impl fmt::Debug for LocalizedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LocalizedName([redacted])")
+    }
 }
 
 impl fmt::Debug for ValueView {
@@ -431,6 +462,14 @@ mod tests {
         assert_eq!(serde_json::to_string(&PresetView::AgeOver18).expect("json"), r#""age_over_18""#);
         let value = ValueView::Date { date: "2024-06-01".into() };
         assert_eq!(serde_json::to_string(&value).expect("json"), r#"{"type":"date","date":"2024-06-01"}"#);
+        let names = LocalizedName { zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() };
+        let value = ValueView::Coded { code: "01".into(), names };
+        assert_eq!(
+            serde_json::to_string(&value).expect("json"),
+            r#"{"type":"coded","code":"01","names":{"zh_hans":"汉族","zh_hant":"漢族","en":"Han"}}"#
+        );
+        let value = ValueView::UnknownCode { code: "77".into() };
+        assert_eq!(serde_json::to_string(&value).expect("json"), r#"{"type":"unknown_code","code":"77"}"#);
     }
 
     #[test]
@@ -441,5 +480,8 @@ mod tests {
             ValueView::Text { text: "张三".into() }
         );
         assert!(!printed.contains("135790") && !printed.contains("张三"), "{printed}");
+        let names = LocalizedName { zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() };
+        let printed = format!("{names:?}");
+        assert!(!printed.contains("汉族") && !printed.contains("Han"), "{printed}");
     }
 }
