@@ -3,8 +3,8 @@
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
 use shimin_wire::wallet::{
-    AttributeView, CheckView, ListAgeView, LocalizedName, OutcomeView, PresentedCertificateView, PresetView,
-    ReasonView, StatusBadge, ValueView, VerdictView,
+    AttributeView, CheckView, ListAgeView, OutcomeView, PresentedCertificateView, PresetView, ReasonView,
+    StatusBadge, ValueView, VerdictView,
 };
 use time::{OffsetDateTime, UtcOffset};
 
@@ -113,10 +113,9 @@ fn value_of(a: verifier::AttributeView) -> AttributeView {
 /// A code with its names, or marked unknown: never a bare code passed off as text.
 fn coded(set: CodeSet, code: String) -> ValueView {
     match set.name_of(&code) {
-        Some(CodeName { zh_hans, zh_hant, en }) => ValueView::Coded {
-            code,
-            names: LocalizedName { zh_hans: zh_hans.into(), zh_hant: zh_hant.into(), en: en.into() },
-        },
+        Some(CodeName { zh_hans, zh_hant, en }) => {
+            ValueView::Coded { code, zh_hans: zh_hans.into(), zh_hant: zh_hant.into(), en: en.into() }
+        }
         None => ValueView::UnknownCode { code },
     }
 }
@@ -301,27 +300,29 @@ mod tests {
         );
     }
 
+    fn coded(code: &str, zh_hans: &str, zh_hant: &str, en: &str) -> ValueView {
+        ValueView::Coded {
+            code: code.into(),
+            zh_hans: zh_hans.into(),
+            zh_hant: zh_hant.into(),
+            en: en.into(),
+        }
+    }
+
     fn han() -> ValueView {
-        let names = LocalizedName { zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() };
-        ValueView::Coded { code: "01".into(), names }
+        coded("01", "汉族", "漢族", "Han")
     }
 
     #[test]
     fn a_coded_value_comes_with_its_names_and_keeps_its_code() {
         let text = |t: &str| AttributeValue::Text(t.into());
         assert_eq!(attribute_view("ethnicity", &text("01")).value, han());
-        let AttributeView { value: ValueView::Coded { code, names }, .. } =
-            attribute_view("relation_to_head", &text("20"))
-        else {
-            panic!("a relation is coded");
-        };
-        assert_eq!((code.as_str(), names.zh_hans.as_str(), names.en.as_str()), ("20", "子", "Son"));
-        let AttributeView { value: ValueView::Coded { names, .. }, .. } =
-            attribute_view("spouse_sex", &text("2"))
-        else {
-            panic!("sex is coded");
-        };
-        assert_eq!(names.zh_hant, "女");
+        assert_eq!(attribute_view("relation_to_head", &text("20")).value, coded("20", "子", "子", "Son"));
+        assert_eq!(attribute_view("spouse_sex", &text("2")).value, coded("2", "女", "女", "Female"));
+        assert_eq!(
+            attribute_view("hk_endorsement_entries", &text("M")).value,
+            coded("M", "多次", "多次", "Multiple entries")
+        );
     }
 
     #[test]

@@ -11,10 +11,10 @@ use crate::i18n::{Key, Lang, attribute_label, t, tf};
 fn value_text(lang: Lang, value: &ValueView) -> String {
     match value {
         ValueView::Text { text } => text.clone(),
-        ValueView::Coded { names, .. } => match lang {
-            Lang::ZhHans => names.zh_hans.clone(),
-            Lang::ZhHant => names.zh_hant.clone(),
-            Lang::En => names.en.clone(),
+        ValueView::Coded { zh_hans, zh_hant, en, .. } => match lang {
+            Lang::ZhHans => zh_hans.clone(),
+            Lang::ZhHant => zh_hant.clone(),
+            Lang::En => en.clone(),
         },
         ValueView::UnknownCode { code } => tf(lang, Key::UnknownCode, &[code]),
         ValueView::Date { date } => date.clone(),
