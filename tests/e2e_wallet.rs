@@ -69,6 +69,10 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.wait_for("#cards .cert-card").await?.click().await?;
     let fields = app.wait_for_text("#detail-fields", |t| t.contains("公民身份号码")).await?;
     assert!(fields.contains(wallet_world::HOLDER_NAME) && fields.contains("出生日期"), "{fields}");
+    // Coded values by their names (GB/T 3304 `01`, GB/T 2261.1 `2`), never the bare codes.
+    let ethnicity = app.wait_for_text("#detail-fields [data-name='ethnicity'] dd", |t| !t.is_empty()).await?;
+    let sex = app.wait_for_text("#detail-fields [data-name='sex'] dd", |t| !t.is_empty()).await?;
+    assert_eq!((ethnicity.as_str(), sex.as_str()), ("汉族", "女"));
     let check = app.wait_for_text("#detail-check", |t| !t.is_empty()).await?;
     assert!(check.contains("真实有效"), "{check}");
     let identifier = app.wait_for_text("#detail-identifier", |t| !t.is_empty()).await?;

@@ -12,6 +12,7 @@ use shimin_wire::wallet::{
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::cert::AttributeValue;
+use crate::cert::code_names::{CodeName, CodeSet};
 use crate::cert::types::{CHINA_UTC_OFFSET_HOURS, names};
 use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
@@ -90,7 +91,8 @@ pub fn preset_name(view: PresetView) -> &'static str {
     }
 }
 
-/// An attribute as the UI shows it; a photo thumbnail becomes the complete JPEG it stands for.
+/// An attribute as the UI shows it; a photo thumbnail becomes the complete JPEG it stands for,
+/// and a code (民族 `01`) comes with its names ([`crate::cert::code_names`]).
 pub fn attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
     value_of(verifier::AttributeView::new(name, value))
 }
@@ -98,7 +100,10 @@ pub fn attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
 fn value_of(a: verifier::AttributeView) -> AttributeView {
     let is_photo = a.name == names::PHOTO;
     let value = match a.value {
-        verifier::ValueView::Text(text) => ValueView::Text { text },
+        verifier::ValueView::Text(text) => match CodeSet::of_attribute(&a.name) {
+            Some(set) => coded(set, text),
+            None => ValueView::Text { text },
+        },
         verifier::ValueView::Date(date) => ValueView::Date { date },
         verifier::ValueView::Bool(value) => ValueView::Bool { value },
         verifier::ValueView::Integer(value) => ValueView::Integer { value },
@@ -108,6 +113,16 @@ fn value_of(a: verifier::AttributeView) -> AttributeView {
         verifier::ValueView::Bytes(bytes) => ValueView::Bytes { len: bytes.len() },
     };
     AttributeView { name: a.name, value }
+}
+
+/// A code with its names, or marked unknown: never a bare code passed off as text.
+fn coded(set: CodeSet, code: String) -> ValueView {
+    match set.name_of(&code) {
+        Some(CodeName { zh_hans, zh_hant, en }) => {
+            ValueView::Coded { code, zh_hans: zh_hans.into(), zh_hant: zh_hant.into(), en: en.into() }
+        }
+        None => ValueView::UnknownCode { code },
+    }
 }
 
 /// The UI's reason for a verifier's finding.
@@ -427,6 +442,66 @@ mod tests {
         assert_eq!(
             reason_view(&Reason::Expired { expired_at: 1_717_171_200 }),
             ReasonView::Expired { on: "2024-06-01".into() }
+        );
+    }
+
+    fn coded(code: &str, zh_hans: &str, zh_hant: &str, en: &str) -> ValueView {
+        ValueView::Coded {
+            code: code.into(),
+            zh_hans: zh_hans.into(),
+            zh_hant: zh_hant.into(),
+            en: en.into(),
+        }
+    }
+
+    fn han() -> ValueView {
+        coded("01", "汉族", "漢族", "Han")
+    }
+
+    #[test]
+    fn a_coded_value_comes_with_its_names_and_keeps_its_code() {
+        let text = |t: &str| AttributeValue::Text(t.into());
+        assert_eq!(attribute_view("ethnicity", &text("01")).value, han());
+        assert_eq!(attribute_view("relation_to_head", &text("20")).value, coded("20", "子", "子", "Son"));
+        assert_eq!(attribute_view("spouse_sex", &text("2")).value, coded("2", "女", "女", "Female"));
+        assert_eq!(
+            attribute_view("hk_endorsement_entries", &text("M")).value,
+            coded("M", "多次", "多次", "Multiple entries")
+        );
+    }
+
+    #[test]
+    fn an_unknown_code_is_shown_as_a_code_and_text_stays_text() {
+        let text = |t: &str| AttributeValue::Text(t.into());
+        assert_eq!(
+            attribute_view("ethnicity", &text("77")).value,
+            ValueView::UnknownCode { code: "77".into() }
+        );
+        assert_eq!(
+            attribute_view("nationality", &text("")).value,
+            ValueView::UnknownCode { code: String::new() }
+        );
+        assert_eq!(attribute_view("name", &text("01")).value, ValueView::Text { text: "01".into() });
+        assert_eq!(
+            attribute_view("ethnicity", &AttributeValue::Integer(1)).value,
+            ValueView::Integer { value: 1 }
+        );
+    }
+
+    #[test]
+    fn the_verifier_shows_codes_by_their_names_too() {
+        let verdict = Verdict {
+            outcome: Outcome::Valid,
+            certificate: None,
+            attributes: vec![verifier::AttributeView::new("ethnicity", &AttributeValue::Text("01".into()))],
+            device_signed_at: None,
+            trust_list: ListAge { age_seconds: 0, refresh_due: false, stale: false },
+            status_list: None,
+            reasons: Vec::new(),
+        };
+        assert_eq!(
+            verdict_view(&verdict).attributes,
+            [AttributeView { name: "ethnicity".into(), value: han() }]
         );
     }
 

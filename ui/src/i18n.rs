@@ -234,8 +234,7 @@ texts! {
     CertType: "证照类型", "證照類型", "Type";
     Yes: "是", "是", "Yes";
     No: "否", "否", "No";
-    Male: "男", "男", "Male";
-    Female: "女", "女", "Female";
+    UnknownCode: "{}（未知代码）", "{}（未知代碼）", "{} (unknown code)";
     OutcomeValid: "真实有效", "真實有效", "Genuine and valid";
     OutcomeWarning: "未能完全核验", "未能完全核驗", "Could not be fully checked";
     OutcomeInvalid: "无效", "無效", "Not valid";

@@ -312,6 +312,25 @@ pub enum ValueView {
         /// How many.
         len: usize,
     },
+    /// A code of a national standard (民族 `01`) with its name in each language the app speaks:
+    /// the UI shows the name in the user's language, never the bare code. (The three names are
+    /// fields of the variant, not a struct of their own: every type the UI deserialises costs
+    /// wasm, and this shape measured the smallest.)
+    Coded {
+        /// The code, as the issuer signed it.
+        code: String,
+        /// Its name in 简体中文.
+        zh_hans: String,
+        /// Its name in 繁體中文.
+        zh_hant: String,
+        /// Its name in English.
+        en: String,
+    },
+    /// A code the app has no name for: the UI shows the code itself, marked as unknown.
+    UnknownCode {
+        /// The code, as the issuer signed it.
+        code: String,
+    },
 }
 
 impl fmt::Debug for ValueView {
@@ -587,6 +606,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&PresetView::AgeOver18).expect("json"), r#""age_over_18""#);
         let value = ValueView::Date { date: "2024-06-01".into() };
         assert_eq!(serde_json::to_string(&value).expect("json"), r#"{"type":"date","date":"2024-06-01"}"#);
+        let value = ValueView::Coded {
+            code: "01".into(),
+            zh_hans: "汉族".into(),
+            zh_hant: "漢族".into(),
+            en: "Han".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&value).expect("json"),
+            r#"{"type":"coded","code":"01","zh_hans":"汉族","zh_hant":"漢族","en":"Han"}"#
+        );
+        let value = ValueView::UnknownCode { code: "77".into() };
+        assert_eq!(serde_json::to_string(&value).expect("json"), r#"{"type":"unknown_code","code":"77"}"#);
     }
 
     #[test]
@@ -598,6 +629,17 @@ mod tests {
             Pin::parse("135790").expect("a PIN")
         );
         assert!(!printed.contains("135790") && !printed.contains("张三"), "{printed}");
+        let value = ValueView::Coded {
+            code: "01".into(),
+            zh_hans: "汉族".into(),
+            zh_hant: "漢族".into(),
+            en: "Han".into(),
+        };
+        let printed = format!("{value:?}");
+        assert!(
+            !printed.contains("01") && !printed.contains("汉族") && !printed.contains("Han"),
+            "{printed}"
+        );
     }
 
     #[test]

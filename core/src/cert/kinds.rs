@@ -119,7 +119,7 @@ pub struct ResidentIdCard {
 /// How a member relates to the head of the household (与户主关系), a few GB/T 4761 groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
-    /// 户主, `01`.
+    /// The head of household themself: `01`, which GB/T 4761 names 本人 (self).
     Head,
     /// 配偶, `10`.
     Spouse,
@@ -129,11 +129,21 @@ pub enum Relation {
     Daughter,
     /// 父母, `50`.
     Parent,
-    /// 其他, `99`.
+    /// Any other: `99`, which GB/T 4761 names 非亲属 (not a relative).
     Other,
 }
 
 impl Relation {
+    /// Every relation, for exhaustive tests.
+    pub const ALL: [Relation; 6] = [
+        Relation::Head,
+        Relation::Spouse,
+        Relation::Son,
+        Relation::Daughter,
+        Relation::Parent,
+        Relation::Other,
+    ];
+
     /// The GB/T 4761 code.
     pub fn code(self) -> &'static str {
         match self {
@@ -195,6 +205,16 @@ pub enum EndorsementKind {
 }
 
 impl EndorsementKind {
+    /// Every kind, for exhaustive tests.
+    pub const ALL: [EndorsementKind; 6] = [
+        EndorsementKind::IndividualTourism,
+        EndorsementKind::GroupTourism,
+        EndorsementKind::VisitingRelatives,
+        EndorsementKind::Business,
+        EndorsementKind::Stay,
+        EndorsementKind::Other,
+    ];
+
     /// The letter printed on the endorsement.
     pub fn code(self) -> &'static str {
         match self {
@@ -348,6 +368,9 @@ pub enum DegreeLevel {
 }
 
 impl DegreeLevel {
+    /// Every level, for exhaustive tests.
+    pub const ALL: [DegreeLevel; 3] = [DegreeLevel::Bachelor, DegreeLevel::Master, DegreeLevel::Doctor];
+
     /// The level's attribute form.
     pub fn code(self) -> &'static str {
         match self {

@@ -5,7 +5,8 @@
 //!   MOD 37,36 check character, and [`credit_code`]: the GB 32100 unified social credit code.
 //! - [`types`] and [`kinds`]: the eight certificate types, each with its own typed fields, and
 //!   the common metadata of GB/T 36903; [`attributes`]: the ordered, typed attributes a
-//!   certificate becomes; [`codes`]: the small integer each attribute name travels as.
+//!   certificate becomes; [`codes`]: the small integer each attribute name travels as;
+//!   [`code_names`]: the names, in three languages, of the values that are codes (民族 `01`).
 //! - [`issue`]: the issuer signs a COSE_Sign1 CWT holding a salted (truncated) SHA-256 digest of every
 //!   attribute (never the attributes), the holder's device key and a status-list reference;
 //!   the layout is in [`payload`].
@@ -15,6 +16,7 @@
 //! Nothing here reads a clock or does I/O, and nothing panics on untrusted bytes.
 
 pub mod attributes;
+pub mod code_names;
 pub mod codes;
 pub mod credit_code;
 pub mod holder_copy;

@@ -1,20 +1,22 @@
-//! A list of attributes with translated labels; photos drawn as images.
+//! A list of attributes with translated labels; coded values by their names in the user's
+//! language; photos drawn as images.
 
 use leptos::prelude::*;
 use shimin_wire::wallet::{AttributeView, ValueView};
 
 use crate::components::status::data_url;
 use crate::context::use_lang;
-use crate::i18n::{Key, Language, attribute_label, t};
+use crate::i18n::{Key, Language, attribute_label, t, tf};
 
-fn value_text(lang: Language, name: &str, value: &ValueView) -> String {
+fn value_text(lang: Language, value: &ValueView) -> String {
     match value {
-        ValueView::Text { text } if name == "sex" || name == "spouse_sex" => match text.as_str() {
-            "1" => t(lang, Key::Male).to_owned(),
-            "2" => t(lang, Key::Female).to_owned(),
-            other => other.to_owned(),
-        },
         ValueView::Text { text } => text.clone(),
+        ValueView::Coded { zh_hans, zh_hant, en, .. } => match lang {
+            Language::ZhHans => zh_hans.clone(),
+            Language::ZhHant => zh_hant.clone(),
+            Language::En => en.clone(),
+        },
+        ValueView::UnknownCode { code } => tf(lang, Key::UnknownCode, &[code]),
         ValueView::Date { date } => date.clone(),
         ValueView::Bool { value } => t(lang, if *value { Key::Yes } else { Key::No }).to_owned(),
         ValueView::Integer { value } => value.to_string(),
@@ -40,8 +42,8 @@ pub fn AttributeList(attributes: Vec<AttributeView>, #[prop(into)] id: String) -
                     view! { <img class="photo" src=src alt=alt/> }.into_any()
                 }
                 other => {
-                    let (name, other) = (a.name.clone(), other.clone());
-                    view! { <span>{move || value_text(lang.get(), &name, &other)}</span> }.into_any()
+                    let other = other.clone();
+                    view! { <span>{move || value_text(lang.get(), &other)}</span> }.into_any()
                 }
             };
             view! {
