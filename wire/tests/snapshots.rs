@@ -210,6 +210,7 @@ snapshots! { backend {
 }}
 
 snapshots! { ipc {
+    JpegPreview: [JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into())],
     AppInfoView: [AppInfoView {
         core_version: "0.1.0".into(),
         app_version: "0.1.0".into(),
@@ -258,6 +259,7 @@ snapshots! { ipc {
 /// The IPC command names: the UI and the shell meet on these strings.
 #[test]
 fn ipc_command_names() {
+    use shimin_wire::ipc::FRAME_TIMESTAMP_HEADER;
     use shimin_wire::ipc::command::*;
     let names: Vec<String> = [
         APP_INFO,
@@ -290,6 +292,8 @@ fn ipc_command_names() {
         SCAN_CAMERA_OPEN,
         SCAN_CAMERA_FRAME,
         SCAN_CAMERA_CLOSE,
+        SCAN_IMAGE,
+        FRAME_TIMESTAMP_HEADER,
     ]
     .map(str::to_owned)
     .to_vec();
@@ -303,20 +307,49 @@ snapshots! { liveness {
     ],
     LivenessStartRequest: [LivenessStartRequest { purpose: LivenessPurposeView::Case { case_id: 9 } }],
     CameraSourceView: [CameraSourceView::Camera, CameraSourceView::Files, CameraSourceView::Native],
-    LivenessFrameRequest: [LivenessFrameRequest { jpeg_b64: "/9j/4AAQSkZJRgABAQ==".into(), timestamp_ms: 1_200 }],
+    ActionView: [ActionView::Blink, ActionView::MouthOpen, ActionView::ShakeHead, ActionView::Nod],
+    GuidanceView: [
+        GuidanceView::FaceNotFound,
+        GuidanceView::OneFaceOnly,
+        GuidanceView::MoveCloser,
+        GuidanceView::MoveBack,
+        GuidanceView::CenterFace,
+        GuidanceView::MoreLight,
+        GuidanceView::LessLight,
+        GuidanceView::HoldStill,
+        GuidanceView::LookStraight,
+        GuidanceView::Blink,
+        GuidanceView::OpenMouth,
+        GuidanceView::ShakeHead,
+        GuidanceView::TurnLeft,
+        GuidanceView::TurnRight,
+        GuidanceView::Nod,
+        GuidanceView::RaiseHead,
+        GuidanceView::Done,
+    ],
+    LivenessFailureView: [
+        LivenessFailureView::Timeout,
+        LivenessFailureView::WrongAction,
+        LivenessFailureView::FaceLost,
+        LivenessFailureView::FaceChanged,
+        LivenessFailureView::SeveralFaces,
+        LivenessFailureView::StreamEnded,
+        LivenessFailureView::TimeWentBack,
+        LivenessFailureView::Camera,
+    ],
     LivenessPhaseView: [
         LivenessPhaseView::Capturing,
         LivenessPhaseView::Captured,
         LivenessPhaseView::Passed,
-        LivenessPhaseView::Failed { reason: "face_lost".into() },
+        LivenessPhaseView::Failed { reason: LivenessFailureView::FaceLost },
     ],
     LivenessStatusView: [LivenessStatusView {
-        actions: vec!["blink".into(), "mouth".into(), "nod".into()],
+        actions: vec![ActionView::Blink, ActionView::MouthOpen, ActionView::Nod],
         done: 1,
-        guidance: "open_mouth".into(),
+        guidance: GuidanceView::OpenMouth,
         phase: LivenessPhaseView::Capturing,
         source: CameraSourceView::Files,
-        preview_jpeg_b64: Some("/9j/4AAQSkZJRgABAQ==".into()),
+        preview: Some(shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into())),
     }],
 }}
 
@@ -396,7 +429,16 @@ snapshots! { wallet {
     WalletStatusView: [WalletStatusView { exists: true, unlocked: false }],
     PinRequest: [PinRequest { pin: "135790".into() }],
     ChangePinRequest: [ChangePinRequest { current: "135790".into(), new: "246801".into() }],
-    SettingsView: [SettingsView::default(), SettingsView { language: "en".into(), auto_lock_minutes: 0 }],
+    Language: [Language::ZhHans, Language::ZhHant, Language::En],
+    AutoLock: [
+        AutoLock::Never,
+        AutoLock::OneMinute,
+        AutoLock::TwoMinutes,
+        AutoLock::FiveMinutes,
+        AutoLock::TenMinutes,
+        AutoLock::ThirtyMinutes,
+    ],
+    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never }],
     ListCertificatesRequest: [ListCertificatesRequest { query: "居住证".into() }],
     CertificateRequest: [CertificateRequest { id: CERT_ID.into() }],
     StatusBadge: [
@@ -411,6 +453,8 @@ snapshots! { wallet {
     CertificateCardView: [card_view()],
     ValueView: [
         ValueView::Text { text: "张三".into() },
+        ValueView::Coded { code: "01".into(), zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() },
+        ValueView::UnknownCode { code: "77".into() },
         ValueView::Date { date: "1990-03-15".into() },
         ValueView::Bool { value: true },
         ValueView::Integer { value: 1_000_000 },
@@ -465,8 +509,13 @@ snapshots! { wallet {
         refresh_in_secs: 30,
         disclosed: vec!["name".into(), "id_number_masked".into(), "photo".into()],
     }],
-    VerifyImageRequest: [VerifyImageRequest { image: vec![0x89, 0x50, 0x4E, 0x47] }],
-    ScanFrameView: [ScanFrameView { preview_jpeg_b64: "/9j/4AAQSkZJRgABAQ==".into(), verdict: verdict_view() }],
+    ScanFrameView: [
+        ScanFrameView {
+            preview: shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into()),
+            verdict: Some(verdict_view()),
+        },
+        ScanFrameView { preview: shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQ".into()), verdict: None },
+    ],
     PresentedCertificateView: [verdict_view().certificate.expect("a certificate")],
     VerdictView: [verdict_view()],
     HistoryEntryView: [HistoryEntryView {
@@ -505,10 +554,17 @@ fn public_types() -> Vec<(String, String)> {
     found
 }
 
+/// Public types of `wire` that never cross as JSON themselves: the PIN's parsed form and its
+/// error (the request carries the PIN as text), and the error of a preference that does not parse.
+const NOT_SERIALISED: [(&str, &str); 3] = [("wallet", "Pin"), ("wallet", "PinError"), ("wallet", "UnknownSetting")];
+
 #[test]
 fn every_public_type_has_a_snapshot() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let types = public_types();
+    let types: Vec<(String, String)> = public_types()
+        .into_iter()
+        .filter(|(m, t)| !NOT_SERIALISED.contains(&(m.as_str(), t.as_str())))
+        .collect();
     assert!(types.len() >= 80, "found only {} public types in src/", types.len());
     let file = |module: &str, name: &str| format!("snapshots__{module}__{name}.snap");
     let missing: Vec<String> =
