@@ -20,6 +20,7 @@ use shimin_client::{BackendClient, ClientError, LivenessChallenge, SyncFailure, 
 use shimin_core::IdNumber;
 use shimin_core::liveness::{Evidence, Frame, FrameRotation, Step};
 use shimin_face::{FaceAnalyzer, ImageSequence, LivenessObserver, encode_jpeg};
+use shimin_wire::error::ErrorCode;
 use shimin_wire::liveness::{
     CameraSourceView, IdentityRequestView, LivenessFrameRequest, LivenessPhaseView, LivenessPurposeView,
     LivenessStatusView,
@@ -207,10 +208,23 @@ impl LivenessState {
 fn liveness_error(failure: SyncFailure) -> AppError {
     match &failure {
         SyncFailure::Client(e) if is_liveness_failure(e) => AppError::LivenessRejected,
-        SyncFailure::Client(ClientError::Refused { status: 422, .. }) => AppError::NoRegistryPhoto,
-        SyncFailure::Client(ClientError::Unavailable { status: 429 }) => AppError::TooManyAttempts,
-        SyncFailure::Client(ClientError::Refused { status: 409, .. }) => AppError::AlreadyDone,
-        SyncFailure::Client(ClientError::Refused { status: 404, .. }) => AppError::EnrolmentRefused,
+        SyncFailure::Client(ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }) => {
+            AppError::NoRegistryPhoto
+        }
+        // The citizen's daily checks, or the server's rate limit on these routes: not now.
+        SyncFailure::Client(ClientError::Unavailable {
+            code: ErrorCode::AttemptsExhausted | ErrorCode::TooManyRequests,
+            ..
+        }) => AppError::TooManyAttempts,
+        SyncFailure::Client(ClientError::Refused {
+            code:
+                ErrorCode::AlreadyAnswered | ErrorCode::AlreadyConfirmed | ErrorCode::DeviceAlreadyRegistered,
+            ..
+        }) => AppError::AlreadyDone,
+        SyncFailure::Client(ClientError::Refused {
+            code: ErrorCode::UnknownCitizen | ErrorCode::NotFound,
+            ..
+        }) => AppError::EnrolmentRefused,
         _ => AppError::Backend(failure),
     }
 }
