@@ -6,7 +6,7 @@
 #[macro_use]
 mod common;
 
-use common::{Db, Phone, TestServer, b64, unb64};
+use common::{Db, Phone, TestServer, b64, error_code, unb64};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
@@ -20,6 +20,7 @@ use shimin_wire::backend::{
     CertificateStatusView, CertificateView, ChallengeResponse, EnrolmentCodeResponse, StaffLoginResponse,
     SyncPullResponse, SyncPushResponse,
 };
+use shimin_wire::error::ErrorCode;
 
 /// 张伟 and 林晓燕 of the demo data.
 const ZHANG: &str = "420106199003071238";
@@ -179,7 +180,14 @@ async fn healthz_and_openapi_answer(db: Db) {
     for path in ["/v1/trust-list", "/v1/sync/pull", "/v1/sync/push", "/v1/staff/certificates"] {
         assert!(doc["paths"][path].is_object(), "{path} is described");
     }
-    assert_eq!(w.get("/nope", None).await.status(), StatusCode::NOT_FOUND);
+    let listed = &doc["components"]["schemas"]["ErrorResponse"]["properties"]["error"]["enum"];
+    for code in ErrorCode::ALL {
+        assert!(
+            listed.as_array().is_some_and(|codes| codes.contains(&Value::from(code.as_str()))),
+            "{code} is listed"
+        );
+    }
+    assert_eq!(error_code(w.get("/nope", None).await).await, (StatusCode::NOT_FOUND, ErrorCode::NotFound));
     w.server.shutdown().await;
 }
 
@@ -316,7 +324,10 @@ async fn renewal_is_the_next_version_and_near_expiry_gives_a_reminder(db: Db) {
 
 async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
     let w = World::new(db).await;
-    assert_eq!(w.get("/v1/sync/pull", None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error_code(w.get("/v1/sync/pull", None).await).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+    );
     assert_eq!(w.get("/v1/sync/anything", None).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(w.get("/v1/sync/pull", Some("not-a-token")).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -364,8 +375,8 @@ async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
         StatusCode::CREATED
     );
     assert_eq!(
-        w.post("/v1/devices", None, register(Phone::new().public_key_b64())).await.status(),
-        StatusCode::UNAUTHORIZED
+        error_code(w.post("/v1/devices", None, register(Phone::new().public_key_b64())).await).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::BadEnrolmentCode)
     );
 
     // Logout revokes the token; removing the device revokes all of its tokens.
@@ -383,8 +394,8 @@ async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     assert_eq!(w.get("/v1/sync/pull", Some(&second)).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        w.post(&format!("/v1/devices/{device_id}/challenge"), None, json!({})).await.status(),
-        StatusCode::NOT_FOUND
+        error_code(w.post(&format!("/v1/devices/{device_id}/challenge"), None, json!({})).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
     );
     w.server.shutdown().await;
 }
@@ -421,8 +432,8 @@ async fn citizens_see_only_their_own_and_staff_act_only_for_their_department(db:
     // The education department may issue degrees, not ID cards; reviewers issue nothing.
     let id_card = json!({"holder_id_number": ZHANG, "valid_from": "2024-06-01", "fields": {"type": "resident-id-card"}});
     assert_eq!(
-        w.post("/v1/staff/certificates", Some(&w.education), id_card.clone()).await.status(),
-        StatusCode::FORBIDDEN
+        error_code(w.post("/v1/staff/certificates", Some(&w.education), id_card.clone()).await).await,
+        (StatusCode::FORBIDDEN, ErrorCode::Forbidden)
     );
     assert_eq!(
         w.post("/v1/staff/certificates", Some(&w.reviewer), id_card.clone()).await.status(),
@@ -624,20 +635,25 @@ async fn bad_input_gets_a_clear_4xx(db: Db) {
     let error: Value = bad_json.json().await.expect("error body");
     assert_eq!(error["error"], "bad_json");
     let wrong_shape = raw("/v1/staff/certificates", "{\"holder\": 1}").send().await.expect("post");
-    assert_eq!(wrong_shape.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(wrong_shape).await, (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody));
     let no_type = w.http.post(w.server.url("/v1/staff/login")).body("{}").send().await.expect("post");
-    assert_eq!(no_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        error_code(no_type).await,
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType)
+    );
 
     // A wrong check digit is refused, and the number is not echoed back.
     let bad_id = format!("{}0", &ZHANG[..17]);
     let body = json!({"holder_id_number": bad_id, "valid_from": "2024-06-01", "fields": {"type": "resident-id-card"}});
     let refused = w.post("/v1/staff/certificates", Some(&w.police), body).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
-    assert!(!refused.text().await.expect("text").contains(&bad_id));
+    let text = refused.text().await.expect("text");
+    assert!(!text.contains(&bad_id));
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("error body")["error"], "bad_request");
     let unknown = json!({"holder_id_number": id("11010519800101001"), "valid_from": "2024-06-01", "fields": {"type": "resident-id-card"}});
     assert_eq!(
-        w.post("/v1/staff/certificates", Some(&w.police), unknown).await.status(),
-        StatusCode::NOT_FOUND
+        error_code(w.post("/v1/staff/certificates", Some(&w.police), unknown).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::UnknownCitizen)
     );
     let backwards = json!({"holder_id_number": ZHANG, "valid_from": "2024-06-01", "valid_until": "2020-01-01", "fields": {"type": "resident-id-card"}});
     assert_eq!(
@@ -651,28 +667,34 @@ async fn bad_input_gets_a_clear_4xx(db: Db) {
     );
     let no_household = json!({"holder_id_number": LIN, "valid_from": "2024-06-01", "fields": {"type": "household-register"}});
     assert_eq!(
-        w.post("/v1/staff/certificates", Some(&w.police), no_household).await.status(),
-        StatusCode::UNPROCESSABLE_ENTITY
+        error_code(w.post("/v1/staff/certificates", Some(&w.police), no_household).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Unprocessable)
     );
 
     let oversize = "x".repeat(shimin_backend::server::MAX_BODY + 1);
     let body = json!({"items": [{"idempotency_key": "k", "kind": "note", "payload": oversize}]});
-    assert_eq!(w.post("/v1/sync/push", Some(&token), body).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        error_code(w.post("/v1/sync/push", Some(&token), body).await).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+    );
     let not_json_payload = json!({"items": [{"idempotency_key": "k", "kind": "note", "payload": "{"}]});
     assert_eq!(
-        w.post("/v1/sync/push", Some(&token), not_json_payload).await.status(),
-        StatusCode::BAD_REQUEST
+        error_code(w.post("/v1/sync/push", Some(&token), not_json_payload).await).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
     );
     assert_eq!(w.get("/v1/sync/pull?cursor=%%%", Some(&token)).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(w.get("/v1/sync/pull?cursor=djE6LTE", Some(&token)).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(w.get("/v1/staff/certificates/abc", Some(&w.police)).await.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(w.get("/v1/status-lists/999", None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_code(w.get("/v1/status-lists/999", None).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
     let bad_key = json!({"id_number": ZHANG, "enrolment_code": "X", "public_key_b64": b64(&[4, 1, 2, 3])});
     assert_eq!(w.post("/v1/devices", None, bad_key).await.status(), StatusCode::BAD_REQUEST);
     let bad_login = w
         .post("/v1/staff/login", None, json!({"login": "police-issuer", "password": "wrong-password"}))
         .await;
-    assert_eq!(bad_login.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(bad_login).await, (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized));
     w.server.shutdown().await;
 }
 
@@ -682,10 +704,14 @@ async fn logins_are_rate_limited(db: Db) {
     let wrong = json!({"login": "police-issuer", "password": "wrong-password"});
     assert_eq!(w.post("/v1/staff/login", None, wrong.clone()).await.status(), StatusCode::UNAUTHORIZED);
     let limited = w.post("/v1/staff/login", None, wrong).await;
-    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error_code(limited).await, (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests));
     let limited = w
         .post("/v1/devices", None, json!({"id_number": ZHANG, "enrolment_code": "x", "public_key_b64": "x"}))
         .await;
-    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "enrolment shares the budget");
+    assert_eq!(
+        error_code(limited).await,
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
+        "enrolment shares the budget"
+    );
     w.server.shutdown().await;
 }

@@ -8,7 +8,7 @@
 #[macro_use]
 mod common;
 
-use common::{Db, Phone, TestServer};
+use common::{Db, Phone, TestServer, error_code};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
@@ -20,6 +20,7 @@ use shimin_wire::backend::{
     CaseView, ErrorResponse, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse,
     PartyRoleView, StaffLoginResponse, SyncPullResponse,
 };
+use shimin_wire::error::ErrorCode;
 
 /// 张伟 and 林晓燕 of the demo data.
 const ZHANG: &str = "420106199003071238";
@@ -134,11 +135,6 @@ fn filmed(challenge: &Challenge, phone: &Phone) -> Vec<u8> {
         .expect("signs")
 }
 
-async fn error_code(response: reqwest::Response) -> (StatusCode, String) {
-    let status = response.status();
-    (status, response.json::<ErrorResponse>().await.map(|e| e.error).unwrap_or_default())
-}
-
 async fn a_new_device_enrols_by_the_face_once(db: Db) {
     let w = World::new(db).await;
     w.photo(ZHANG, &scene().registry).await;
@@ -164,14 +160,14 @@ async fn a_new_device_enrols_by_the_face_once(db: Db) {
     // The same evidence again: the nonce was answered.
     assert_eq!(
         error_code(w.post_bytes(&path, None, evidence).await).await,
-        (StatusCode::CONFLICT, "conflict".into())
+        (StatusCode::CONFLICT, ErrorCode::AlreadyAnswered)
     );
     // The same key cannot enrol twice.
     let again = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
     let path = format!("/v1/enrolment/liveness/{}", again.check_id);
     assert_eq!(
-        w.post_bytes(&path, None, filmed(&again.challenge, &phone)).await.status(),
-        StatusCode::CONFLICT
+        error_code(w.post_bytes(&path, None, filmed(&again.challenge, &phone)).await).await,
+        (StatusCode::CONFLICT, ErrorCode::DeviceAlreadyRegistered)
     );
 }
 
@@ -187,7 +183,7 @@ async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db:
     let text = response.text().await.expect("body");
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let error: ErrorResponse = serde_json::from_str(&text).expect("error body");
-    assert_eq!(error.error, "liveness_failed");
+    assert_eq!(error.error, ErrorCode::LivenessFailed);
     // Pass or fail only: no reason, no score.
     for leak in ["registry", "match", "distance", "0."] {
         assert!(!text.contains(leak), "the answer says more than pass/fail: {text}");
@@ -204,18 +200,21 @@ async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db:
             .expect("challenge");
     let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
     let (status, code) = error_code(w.post_bytes(&path, None, filmed(&performed, &phone)).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "liveness_failed"));
+    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
 
     // Evidence signed by another key does not spend the check; garbage neither; then the
     // rightful answer passes.
     let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
     let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
     let thief = Phone::new();
-    let (status, _) = error_code(w.post_bytes(&path, None, filmed(&asked.challenge, &thief)).await).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = error_code(w.post_bytes(&path, None, b"\xd2\x84not cose".to_vec()).await).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_code(w.post_bytes(&path, None, Vec::new()).await).await.0, StatusCode::BAD_REQUEST);
+    let (status, code) = error_code(w.post_bytes(&path, None, filmed(&asked.challenge, &thief)).await).await;
+    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
+    let (status, code) = error_code(w.post_bytes(&path, None, b"\xd2\x84not cose".to_vec()).await).await;
+    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
+    assert_eq!(
+        error_code(w.post_bytes(&path, None, Vec::new()).await).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
+    );
     let huge = vec![0u8; MAX_EVIDENCE_BODY + 1];
     assert_eq!(w.post_bytes(&path, None, huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(w.server.backend.store.active_devices(LIN).await.expect("devices").is_empty());
@@ -226,23 +225,26 @@ async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db:
     assert_eq!(w.server.backend.store.active_devices(LIN).await.expect("devices").len(), 1);
 
     // Unknown checks, citizens and keys.
-    let (status, _) = error_code(w.post_bytes("/v1/enrolment/liveness/999999", None, vec![1]).await).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, code) = error_code(w.post_bytes("/v1/enrolment/liveness/999999", None, vec![1]).await).await;
+    assert_eq!((status, code), (StatusCode::NOT_FOUND, ErrorCode::NotFound));
     // A valid number that is not in the registry.
     let unknown = "35010219990101123";
     let unknown =
         format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
     let stranger = json!({"id_number": unknown, "public_key_b64": phone.public_key_b64()});
-    assert_eq!(w.post("/v1/enrolment/liveness", None, stranger).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_code(w.post("/v1/enrolment/liveness", None, stranger).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::UnknownCitizen)
+    );
     let bad_key = json!({"id_number": LIN, "public_key_b64": "AAAA"});
     assert_eq!(
-        error_code(w.post("/v1/enrolment/liveness", None, bad_key).await).await.0,
-        StatusCode::BAD_REQUEST
+        error_code(w.post("/v1/enrolment/liveness", None, bad_key).await).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
     );
     let bad_id = json!({"id_number": "350102198506112348", "public_key_b64": phone.public_key_b64()});
     assert_eq!(
-        error_code(w.post("/v1/enrolment/liveness", None, bad_id).await).await.0,
-        StatusCode::BAD_REQUEST
+        error_code(w.post("/v1/enrolment/liveness", None, bad_id).await).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
     );
 }
 
@@ -250,15 +252,15 @@ async fn liveness_checks_are_limited_per_citizen_per_day(db: Db) {
     let w = World::new(db).await;
     let phone = Phone::new();
     // No registry photo: no check is issued (and no attempt spent).
-    let (status, _) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, code) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
+    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto));
     w.photo(ZHANG, &scene().registry).await;
     let limit = w.server.backend.config.liveness_attempts_per_day;
     for _ in 0..limit {
         challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
     }
     let (status, code) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"));
+    assert_eq!((status, code), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::AttemptsExhausted));
     // Another citizen is not affected.
     w.photo(LIN, &scene().registry).await;
     challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
@@ -314,14 +316,20 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
         w.get("/v1/sync/identity-requests", Some(&outsider)).await.json().await.expect("requests");
     assert!(none.is_empty());
     let ask = format!("/v1/sync/identity-requests/{}/liveness", case.id);
-    assert_eq!(w.post(&ask, Some(&outsider), json!({})).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_code(w.post(&ask, Some(&outsider), json!({})).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
 
     // 张伟 confirms with the face.
     let asked = challenge_of(w.post(&ask, Some(&zhang), json!({})).await).await;
     let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
     // Another device of another citizen cannot answer 张伟's check.
     let stolen = filmed(&asked.challenge, &lin_phone);
-    assert_eq!(w.post_bytes(&answer, Some(&lin), stolen).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_code(w.post_bytes(&answer, Some(&lin), stolen).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
     let response = w.post_bytes(&answer, Some(&zhang), filmed(&asked.challenge, &zhang_phone)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let seen = w.case(case.id).await;
@@ -332,8 +340,8 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
     assert!(seen.parties.iter().filter(|p| p.id_number == LIN).all(|p| p.confirmed_at.is_none()));
     assert!(!seen.all_confirmed);
     assert_eq!(
-        w.post(&ask, Some(&zhang), json!({})).await.status(),
-        StatusCode::CONFLICT,
+        error_code(w.post(&ask, Some(&zhang), json!({})).await).await,
+        (StatusCode::CONFLICT, ErrorCode::AlreadyConfirmed),
         "confirmed already"
     );
     assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
@@ -346,8 +354,8 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
         .expect("c");
     let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
     assert_eq!(
-        w.post_bytes(&answer, Some(&lin), filmed(&wrong, &lin_phone)).await.status(),
-        StatusCode::UNPROCESSABLE_ENTITY
+        error_code(w.post_bytes(&answer, Some(&lin), filmed(&wrong, &lin_phone)).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed)
     );
     assert!(
         w.case(case.id).await.parties.iter().filter(|p| p.id_number == LIN).all(|p| p.confirmed_at.is_none())

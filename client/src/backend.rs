@@ -1,38 +1,12 @@
 //! [`BackendClient`] as the wallet's use cases see the backend: the core's
-//! [`shimin_core::wallet::Backend`] trait, each method one HTTP call of [`crate::http`].
+//! [`shimin_core::wallet::Backend`] trait, each method one HTTP call of [`crate::http`] (whose
+//! error is the core's [`BackendError`] already).
 
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
 use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
 
-use serde::Deserialize as _;
-use serde::de::IntoDeserializer as _;
-use shimin_wire::error::ErrorCode;
-
-use crate::http::{BackendClient, ClientError};
-
-/// The server's error code as the typed code; one this build does not know is
-/// [`ErrorCode::Unknown`].
-fn error_code(code: &str) -> ErrorCode {
-    let parsed: Result<ErrorCode, serde::de::value::Error> = ErrorCode::deserialize(code.into_deserializer());
-    parsed.unwrap_or(ErrorCode::Unknown)
-}
-
-impl From<ClientError> for BackendError {
-    fn from(e: ClientError) -> Self {
-        match e {
-            ClientError::Network(detail) => BackendError::Network(detail),
-            ClientError::Unavailable { status } => BackendError::Unavailable { status, code: None },
-            ClientError::Unauthorized => BackendError::Unauthorized,
-            ClientError::Refused { status, code } => {
-                BackendError::Refused { status, code: error_code(&code) }
-            }
-            ClientError::Malformed(what) => BackendError::Malformed(what),
-            ClientError::ForeignUrl => BackendError::ForeignUrl,
-            ClientError::Sign(detail) => BackendError::Sign(detail),
-        }
-    }
-}
+use crate::http::BackendClient;
 
 impl Backend for BackendClient {
     fn base_url(&self) -> &str {

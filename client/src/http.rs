@@ -14,50 +14,14 @@ use shimin_wire::backend::{
     LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, OutboxItem,
     RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
+use shimin_wire::error::ErrorCode;
 
 /// The longest signed document (trust or status list) accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 
-/// Why a call failed. Never carries personal data: the server's error code, not its body.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// No connection, a timeout, or the connection broke: try again later.
-    #[error("the backend could not be reached: {0}")]
-    Network(String),
-    /// The server failed (5xx) or is limiting us (429): try again later.
-    #[error("the backend is unavailable (HTTP {status})")]
-    Unavailable {
-        /// The HTTP status.
-        status: u16,
-    },
-    /// The device token is missing, expired or revoked (401): get a new one.
-    #[error("the device is not signed in")]
-    Unauthorized,
-    /// The server refused the request (other 4xx): trying again will not help.
-    #[error("the backend refused the request (HTTP {status}, {code})")]
-    Refused {
-        /// The HTTP status.
-        status: u16,
-        /// The server's error code, e.g. `bad_enrolment_code`.
-        code: String,
-    },
-    /// The answer is not what the API promises.
-    #[error("the backend's answer is malformed: {0}")]
-    Malformed(&'static str),
-    /// A URL is not one of this backend's.
-    #[error("the URL is not on this backend")]
-    ForeignUrl,
-    /// Signing the challenge failed.
-    #[error("could not sign: {0}")]
-    Sign(String),
-}
-
-impl ClientError {
-    /// Whether the same call may succeed later (network trouble, 5xx, 429).
-    pub fn is_transient(&self) -> bool {
-        matches!(self, ClientError::Network(_) | ClientError::Unavailable { .. })
-    }
-}
+/// Why a call failed: the core's [`shimin_core::wallet::BackendError`], the error every
+/// [`shimin_core::wallet::Backend`] call answers with.
+pub type ClientError = shimin_core::wallet::BackendError;
 
 fn network(e: reqwest::Error) -> ClientError {
     // reqwest's message names the URL, never a body.
@@ -112,11 +76,10 @@ impl BackendClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized);
         }
+        let code = response.json::<ErrorResponse>().await.map_or(ErrorCode::Unknown, |e| e.error);
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(ClientError::Unavailable { status: status.as_u16() });
+            return Err(ClientError::Unavailable { status: status.as_u16(), code });
         }
-        let code =
-            response.json::<ErrorResponse>().await.map(|e| e.error).unwrap_or_else(|_| "unknown".into());
         Err(ClientError::Refused { status: status.as_u16(), code })
     }
 
@@ -177,7 +140,8 @@ impl BackendClient {
     /// `POST /v1/devices`: registers `device_key` for the citizen with a one-time enrolment code.
     ///
     /// # Errors
-    /// [`ClientError::Refused`] for a wrong or spent code, and [`ClientError`].
+    /// [`ClientError::Unauthorized`] for a wrong, spent or expired code (`bad_enrolment_code`),
+    /// [`ClientError::Refused`] with `device_already_registered`, and [`ClientError`].
     pub async fn register_device(
         &self,
         id_number: &str,
@@ -243,7 +207,8 @@ impl BackendClient {
     /// or a lost one) and revokes its tokens.
     ///
     /// # Errors
-    /// [`ClientError`]; [`ClientError::Refused`] (404) for a device that is not the citizen's.
+    /// [`ClientError`]; [`ClientError::Refused`] with `not_found` for a device that is not the
+    /// citizen's.
     pub async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), ClientError> {
         let request = self.http.delete(self.url(&format!("/v1/sync/devices/{device_id}"))).bearer_auth(token);
         Self::check(request.send().await.map_err(network)?).await.map(drop)
@@ -252,15 +217,13 @@ impl BackendClient {
 
 /// The server's challenge, parsed by the core.
 fn challenge(response: LivenessChallengeResponse) -> Result<LivenessChallenge, ClientError> {
-    LivenessChallenge::parse(response).map_err(|e| match e {
-        shimin_core::wallet::BackendError::Malformed(what) => ClientError::Malformed(what),
-        _ => ClientError::Malformed("liveness challenge"),
-    })
+    LivenessChallenge::parse(response)
 }
 
-/// Whether a refusal says the liveness check did not pass (rather than, say, a spent check).
+/// Whether a refusal says the liveness check did not pass (`liveness_failed`, rather than, say,
+/// `already_answered`).
 pub fn is_liveness_failure(error: &ClientError) -> bool {
-    matches!(error, ClientError::Refused { code, .. } if code == "liveness_failed")
+    error.code() == Some(ErrorCode::LivenessFailed)
 }
 
 impl BackendClient {
@@ -268,8 +231,9 @@ impl BackendClient {
     /// device of the citizen.
     ///
     /// # Errors
-    /// [`ClientError::Refused`]: 404 unknown citizen, 422 no registry photo; 429 is
-    /// [`ClientError::Unavailable`] (attempts used up for today, or rate limited).
+    /// [`ClientError::Refused`] with `unknown_citizen` or `no_registry_photo`;
+    /// [`ClientError::Unavailable`] with `attempts_exhausted` (used up for today) or
+    /// `too_many_requests` (rate limited).
     pub async fn liveness_enrolment_challenge(
         &self,
         id_number: &str,
@@ -291,7 +255,8 @@ impl BackendClient {
     ///
     /// # Errors
     /// [`ClientError::Refused`] with code `liveness_failed` ([`is_liveness_failure`]) when it did
-    /// not pass, 409 when the check was answered already.
+    /// not pass, `already_answered` when the check was answered already,
+    /// `device_already_registered` when the key is.
     pub async fn answer_liveness_enrolment(
         &self,
         check_id: i64,
@@ -318,8 +283,9 @@ impl BackendClient {
     /// `POST /v1/sync/identity-requests/{case}/liveness`: a liveness challenge to confirm a case.
     ///
     /// # Errors
-    /// [`ClientError::Refused`]: 404 not the citizen's case, 409 confirmed already, 422 no
-    /// registry photo.
+    /// [`ClientError::Refused`] with `not_found` (not the citizen's case, or closed),
+    /// `already_confirmed` or `no_registry_photo`; [`ClientError::Unavailable`] with
+    /// `attempts_exhausted`.
     pub async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, ClientError> {
         let request = self
             .http

@@ -6,14 +6,16 @@
 
 use shimin_backend::local::LocalBackend;
 use shimin_backend::service::Config;
-use shimin_client::BackendClient;
+use shimin_client::{BackendClient, ClientError, is_liveness_failure};
 use shimin_core::IdNumber;
+use shimin_core::crypto::SigningKey;
 use shimin_core::liveness::Challenge;
 use shimin_core::wallet::WalletError;
 use shimin_core::wallet::liveness::{Purpose, begin, finish};
 use shimin_store::{PinWrapper, Wallet, schema};
 use shimin_testkit::film::{self, FILMABLE, key_frame_jpeg, scene};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
+use shimin_wire::error::ErrorCode;
 
 #[tokio::test]
 async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet() {
@@ -65,5 +67,44 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
         .await
         .expect("sync");
     assert_eq!(report.imported, 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+}
+
+#[tokio::test]
+async fn the_backends_refusals_reach_the_caller_as_codes() {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
+    let dir = std::env::temp_dir().join(format!("shimin-client-codes-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config =
+        Config { liveness_actions: FILMABLE.to_vec(), liveness_attempts_per_day: 1, ..Config::default() };
+    let server = LocalBackend::start_with(&dir, 5, config).await.expect("backend");
+    let client = BackendClient::new(&server.base_url()).expect("client");
+    let key = SigningKey::generate_p256().expect("key").verifying_key();
+    let (photographed, unphotographed) = (server.seed().demo[0].0.clone(), server.seed().demo[1].0.clone());
+    assert!(server.set_registry_photo(&photographed, scene().registry.clone()).await.expect("photo"));
+
+    let refused =
+        client.liveness_enrolment_challenge(&unphotographed, &key, "phone").await.expect_err("no photo");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }), "{refused}");
+    let unknown = "35010219990101123";
+    let unknown =
+        format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
+    let refused = client.liveness_enrolment_challenge(&unknown, &key, "phone").await.expect_err("unknown");
+    assert_eq!(refused.code(), Some(ErrorCode::UnknownCitizen), "{refused}");
+
+    // One attempt a day here: the second is refused for today, and still says "later".
+    client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect("the one attempt");
+    let refused =
+        client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect_err("used up");
+    assert!(
+        matches!(refused, ClientError::Unavailable { code: ErrorCode::AttemptsExhausted, .. }),
+        "{refused}"
+    );
+    assert!(refused.is_transient());
+
+    let refused = client.answer_liveness_enrolment(999_999, vec![1]).await.expect_err("no such check");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NotFound, .. }), "{refused}");
+    assert!(!is_liveness_failure(&refused));
     let _ = std::fs::remove_dir_all(dir);
 }

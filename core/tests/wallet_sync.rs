@@ -316,7 +316,10 @@ fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its
     let refused = |code| SyncFailure::Backend(BackendError::Refused { status: 422, code });
     assert!(matches!(liveness::refusal(refused(ErrorCode::LivenessFailed)), WalletError::LivenessRejected));
     assert!(matches!(liveness::refusal(refused(ErrorCode::NoRegistryPhoto)), WalletError::NoRegistryPhoto));
-    assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyDone)), WalletError::AlreadyDone));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyAnswered)), WalletError::AlreadyDone));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyConfirmed)), WalletError::AlreadyDone));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::UnknownCitizen)), WalletError::EnrolmentRefused));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::Conflict)), WalletError::Backend(_)), "a code it does not name is the backend's trouble");
     let busy = SyncFailure::Backend(BackendError::Unavailable {
         status: 429,
         code: Some(ErrorCode::AttemptsExhausted),

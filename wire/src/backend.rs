@@ -3,11 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ErrorCode;
+
 /// Every 4xx/5xx answer of the backend. Never carries personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorResponse {
-    /// A stable machine-readable code, e.g. `bad_request`, `unauthorized`, `forbidden`.
-    pub error: String,
+    /// What went wrong, for the client to act on: a stable machine-readable code.
+    pub error: ErrorCode,
     /// A short English explanation for developers.
     pub message: String,
 }

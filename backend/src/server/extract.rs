@@ -5,6 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use shimin_wire::error::ErrorCode;
 
 use super::AppState;
 use super::error::ApiError;
@@ -73,11 +74,11 @@ impl<S: Send + Sync> FromRequest<S> for BinaryBody {
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(status, "payload_too_large", "request body too large")
+                ApiError::new(status, ErrorCode::PayloadTooLarge, "request body too large")
             } else {
                 ApiError::new(
                     axum::http::StatusCode::BAD_REQUEST,
-                    "bad_request",
+                    ErrorCode::BadRequest,
                     "the body could not be read",
                 )
             }

@@ -27,6 +27,7 @@ use shimin_wire::backend::{
     RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
     SyncPushRequest, SyncPushResponse,
 };
+use shimin_wire::error::ErrorCode;
 
 use self::error::ApiError;
 use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
@@ -378,7 +379,7 @@ async fn require_device(State(s): State<AppState>, mut request: Request, next: N
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route")
 }
 
 /// The router with every route.

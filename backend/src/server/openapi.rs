@@ -1,10 +1,15 @@
-//! `GET /openapi.json`: an OpenAPI 3.1 description of the routes, built with utoipa.
+//! `GET /openapi.json`: an OpenAPI 3.1 description of the routes, built with utoipa. Every error
+//! answer is an `ErrorResponse` whose `error` is one of the codes of
+//! `shimin_wire::error::ErrorCode`, listed in the schema.
 
 use axum::Json;
+use shimin_wire::error::ErrorCode;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, ResponseBuilder,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, Response,
+    ResponseBuilder,
 };
 
 /// Who may call a route.
@@ -94,7 +99,8 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/devices",
         Auth::Public,
-        "RegisterDeviceRequest (one-time enrolment code) -> RegisterDeviceResponse; rate limited",
+        "RegisterDeviceRequest (one-time enrolment code) -> RegisterDeviceResponse; 401 \
+         bad_enrolment_code, 409 device_already_registered; rate limited",
         "201",
     ),
     (
@@ -139,8 +145,8 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/enrolment/liveness",
         Auth::Public,
-        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 422 without a registry photo, 429 after the \
-         daily attempts; rate limited",
+        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 404 unknown_citizen, 422 \
+         no_registry_photo, 429 attempts_exhausted after the daily attempts; rate limited",
         "201",
     ),
     (
@@ -148,7 +154,7 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "/v1/enrolment/liveness/{id}",
         Auth::Public,
         "Signed liveness evidence (COSE_Sign1 by the new device key) -> LivenessEnrolmentResponse; 422 \
-         liveness_failed, 409 answered already; rate limited",
+         liveness_failed, 409 already_answered or device_already_registered; rate limited",
         "201",
     ),
     (
@@ -177,7 +183,8 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/sync/identity-requests/{id}/liveness",
         Auth::Device,
-        "-> LivenessChallengeResponse to confirm the case; 409 confirmed already",
+        "-> LivenessChallengeResponse to confirm the case; 404 not_found, 409 already_confirmed, 422 \
+         no_registry_photo, 429 attempts_exhausted",
         "201",
     ),
     (
@@ -185,7 +192,7 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "/v1/sync/liveness-checks/{id}",
         Auth::Device,
         "Signed liveness evidence (COSE_Sign1 by the device key) confirms the case; 422 liveness_failed, \
-         409 answered already",
+         409 already_answered",
         "204",
     ),
 ];
@@ -198,20 +205,20 @@ pub fn document() -> OpenApi {
         let mut op = OperationBuilder::new()
             .summary(Some(*summary))
             .response(*status, ResponseBuilder::new().description("success"))
-            .response("400", ResponseBuilder::new().description("bad input (ErrorResponse)"))
-            .response("429", ResponseBuilder::new().description("rate limited (ErrorResponse)"));
+            .response("400", error("bad input: bad_request, bad_json"))
+            .response("429", error("rate limited: too_many_requests"));
         match auth {
             Auth::Public => {}
             Auth::Staff => {
                 op = op
                     .security(SecurityRequirement::new("staff_token", Vec::<String>::new()))
-                    .response("401", ResponseBuilder::new().description("no valid staff token"))
-                    .response("403", ResponseBuilder::new().description("another department's"));
+                    .response("401", error("no valid staff token: unauthorized"))
+                    .response("403", error("another department's: forbidden"));
             }
             Auth::Device => {
                 op = op
                     .security(SecurityRequirement::new("device_token", Vec::<String>::new()))
-                    .response("401", ResponseBuilder::new().description("no valid device token"));
+                    .response("401", error("no valid device token: unauthorized"));
             }
         }
         match items.iter_mut().find(|(p, _)| p == path) {
@@ -233,11 +240,47 @@ pub fn document() -> OpenApi {
         .paths(paths)
         .components(Some(
             ComponentsBuilder::new()
+                .schema("ErrorResponse", error_schema())
                 .security_scheme("staff_token", bearer())
                 .security_scheme("device_token", bearer())
                 .build(),
         ))
         .build()
+}
+
+/// An error answer: an `ErrorResponse` body, described by `what` (the codes it may carry).
+fn error(what: &str) -> Response {
+    ResponseBuilder::new()
+        .description(what)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorResponse"))).build(),
+        )
+        .build()
+}
+
+/// The body of every error answer, with every code the server sends.
+fn error_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "error",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+                .description(Some(
+                    "A stable machine-readable code (shimin_wire::error::ErrorCode); a client reads a code \
+                     it does not know as unknown",
+                )),
+        )
+        .required("error")
+        .property(
+            "message",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("A short English explanation for developers; never personal data")),
+        )
+        .required("message")
 }
 
 /// The handler.

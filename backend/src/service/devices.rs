@@ -177,7 +177,7 @@ impl Backend {
     /// A one-time enrolment code for a citizen (the stand-in for identity proofing).
     ///
     /// # Errors
-    /// 400 bad ID number, 404 unknown citizen.
+    /// 400 bad ID number, 404 `unknown_citizen`.
     pub async fn enrolment_code(
         &self,
         holder: &str,
@@ -185,7 +185,7 @@ impl Backend {
     ) -> Result<EnrolmentCodeResponse, ServiceError> {
         let id = parse_id_number(holder)?;
         if self.store.citizen(id.as_str()).await?.is_none() {
-            return Err(ServiceError::NotFound("citizen"));
+            return Err(ServiceError::UnknownCitizen);
         }
         let bytes = random::<CODE_LEN>()?;
         let code: String =
@@ -199,7 +199,8 @@ impl Backend {
     /// current certificate.
     ///
     /// # Errors
-    /// 400 bad ID number or key, 401 unknown/used/expired code, 409 key already registered.
+    /// 400 bad ID number or key, 401 `bad_enrolment_code` (unknown, used, expired or another
+    /// citizen's code), 409 `device_already_registered`.
     pub async fn register_device(
         &self,
         request: RegisterDeviceRequest,
@@ -221,10 +222,10 @@ impl Backend {
             .enrol_device(code_hash(&request.enrolment_code), device, now)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict => ServiceError::Conflict("device key already registered"),
+                StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
                 other => other.into(),
             })?
-            .ok_or(ServiceError::Unauthorized)?;
+            .ok_or(ServiceError::BadEnrolmentCode)?;
         self.sign_copies_for_new_device(&device, now).await?;
         Ok(device.id)
     }

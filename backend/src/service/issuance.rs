@@ -363,7 +363,7 @@ impl Backend {
             CertificateType::from_slug(slug).ok_or(ServiceError::BadInput("certificate type"))?;
         let validity = Validity::new(valid_from, valid_until)
             .map_err(|_| ServiceError::BadInput("validity ends before it starts"))?;
-        let citizen = self.store.citizen(holder).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        let citizen = self.store.citizen(holder).await?.ok_or(ServiceError::UnknownCitizen)?;
         let household = match &citizen.household_number {
             Some(n) => self.store.household(n).await?,
             None => None,
@@ -404,8 +404,9 @@ impl Backend {
     /// each of the citizen's devices.
     ///
     /// # Errors
-    /// 400 for bad input, 403 for a type the department may not issue or a reviewer, 404 for an
-    /// unknown citizen, 422 when the registry lacks what the type needs.
+    /// 400 for bad input, 403 for a type the department may not issue or a reviewer, 404
+    /// `unknown_citizen` for a holder not in the registry, 422 when the registry lacks what the
+    /// type needs.
     pub async fn issue(
         &self,
         staff: &StaffRecord,

@@ -173,7 +173,7 @@ impl Backend {
             .store
             .insert_liveness_check(record, now_ms - ATTEMPT_WINDOW_MS, config.liveness_attempts_per_day)
             .await?
-            .ok_or(ServiceError::TooManyRequests)?;
+            .ok_or(ServiceError::AttemptsExhausted)?;
         let grace = i64::try_from(UPLOAD_GRACE_MS).unwrap_or(0);
         Ok(LivenessChallengeResponse {
             check_id,
@@ -203,7 +203,7 @@ impl Backend {
             .filter(expect)
             .ok_or(ServiceError::NotFound("liveness check"))?;
         if check.answered_at.is_some() {
-            return Err(ServiceError::Conflict("this liveness check was answered already"));
+            return Err(ServiceError::AlreadyAnswered);
         }
         let key = VerifyingKey::p256_from_sec1(&check.device_key)
             .map_err(|_| StoreError::Corrupt("liveness check key"))?;
@@ -220,7 +220,7 @@ impl Backend {
             .store
             .answer_liveness_check(check.id, now_ms / 1000)
             .await?
-            .ok_or(ServiceError::Conflict("this liveness check was answered already"))?;
+            .ok_or(ServiceError::AlreadyAnswered)?;
         let challenge = challenge_of(&check)?;
         let photo = self.store.citizen(&check.citizen_id_number).await?.and_then(|c| c.photo);
         let issued_at_ms = u64::try_from(check.issued_at_ms).unwrap_or(0);
@@ -256,8 +256,8 @@ impl Backend {
     /// A liveness challenge for enrolling a new device of the citizen named.
     ///
     /// # Errors
-    /// 400 bad ID number, key or label; 404 unknown citizen; 422 no registry photo to compare
-    /// with; 429 the citizen's attempts for the day are used up.
+    /// 400 bad ID number, key or label; 404 `unknown_citizen`; 422 `no_registry_photo` (nothing
+    /// to compare with); 429 `attempts_exhausted` (the citizen's attempts for the day are used up).
     pub async fn liveness_enrolment_challenge(
         &self,
         request: LivenessEnrolmentRequest,
@@ -266,9 +266,9 @@ impl Backend {
         let id = parse_id_number(&request.id_number)?;
         let key = parse_device_key(&request.public_key_b64)?;
         let label = parse_label(&request.label)?;
-        let citizen = self.store.citizen(id.as_str()).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        let citizen = self.store.citizen(id.as_str()).await?.ok_or(ServiceError::UnknownCitizen)?;
         if citizen.photo.is_none() {
-            return Err(ServiceError::Unprocessable(
+            return Err(ServiceError::NoRegistryPhoto(
                 "no registry photo to compare with; use an enrolment code",
             ));
         }
@@ -279,8 +279,8 @@ impl Backend {
     /// signs it a copy of every current certificate.
     ///
     /// # Errors
-    /// 422 `liveness_failed`; 409 answered already (a replay) or the key is registered; 404 not an
-    /// enrolment check; 503 the judge's models are missing.
+    /// 422 `liveness_failed`; 409 `already_answered` (a replay) or `device_already_registered`;
+    /// 404 not an enrolment check; 503 the judge's models are missing.
     pub async fn answer_enrolment(
         &self,
         check_id: i64,
@@ -304,7 +304,7 @@ impl Backend {
             .record_liveness_outcome(check.id, LivenessOutcome::Enrolled(device))
             .await
             .map_err(|e| match e {
-                StoreError::Conflict => ServiceError::Conflict("device key already registered"),
+                StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
                 other => other.into(),
             })?
             .ok_or(ServiceError::Signing("device registration"))?;
@@ -340,8 +340,8 @@ impl Backend {
     /// A liveness challenge for the device's citizen to confirm case `case_id`.
     ///
     /// # Errors
-    /// 404 a case that does not name the citizen or is closed; 409 confirmed already; 422 no
-    /// registry photo; 429 attempts used up.
+    /// 404 a case that does not name the citizen or is closed; 409 `already_confirmed`; 422
+    /// `no_registry_photo`; 429 `attempts_exhausted`.
     pub async fn case_challenge(
         &self,
         device: &DeviceRecord,
@@ -354,11 +354,11 @@ impl Backend {
             return Err(ServiceError::NotFound("case"));
         };
         if case.parties.iter().filter(|p| &p.id_number == citizen).all(|p| p.confirmed_at.is_some()) {
-            return Err(ServiceError::Conflict("already confirmed"));
+            return Err(ServiceError::AlreadyConfirmed);
         }
-        let person = self.store.citizen(citizen).await?.ok_or(ServiceError::NotFound("citizen"))?;
+        let person = self.store.citizen(citizen).await?.ok_or(ServiceError::UnknownCitizen)?;
         if person.photo.is_none() {
-            return Err(ServiceError::Unprocessable("no registry photo to compare with"));
+            return Err(ServiceError::NoRegistryPhoto("no registry photo to compare with"));
         }
         let key = VerifyingKey::p256_from_sec1(&device.public_key)
             .map_err(|_| ServiceError::Signing("device key"))?;

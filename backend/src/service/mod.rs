@@ -36,12 +36,34 @@ pub enum ServiceError {
     /// Nothing there, or nothing the caller may see (404).
     #[error("not found: {0}")]
     NotFound(&'static str),
+    /// The ID number is not in the registry (404).
+    #[error("not found: citizen")]
+    UnknownCitizen,
+    /// The enrolment code is unknown, used, expired or another citizen's (401).
+    #[error("bad enrolment code")]
+    BadEnrolmentCode,
     /// It clashes with what exists (409).
     #[error("conflict: {0}")]
     Conflict(&'static str),
-    /// Too many attempts (429).
+    /// A device with this key is registered already (409).
+    #[error("device key already registered")]
+    DeviceAlreadyRegistered,
+    /// The liveness check was answered already: each is answered once (409).
+    #[error("this liveness check was answered already")]
+    AlreadyAnswered,
+    /// The citizen has confirmed the registration case already (409).
+    #[error("already confirmed")]
+    AlreadyConfirmed,
+    /// Too many requests from one address (429).
     #[error("too many requests")]
     TooManyRequests,
+    /// The citizen's liveness checks for the day are used up (429).
+    #[error("liveness attempts used up")]
+    AttemptsExhausted,
+    /// The registry has no photo of the citizen to compare a liveness check with (422); the
+    /// fixed text may say what to do instead.
+    #[error("{0}")]
+    NoRegistryPhoto(&'static str),
     /// The storage failed (500, or 409 for a unique-key clash).
     #[error("storage: {0}")]
     Store(#[from] StoreError),

@@ -13,6 +13,8 @@ use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::Store;
 use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose};
+use shimin_wire::backend::ErrorResponse;
+use shimin_wire::error::ErrorCode;
 
 /// Where Debian's PostgreSQL 15 server binaries are.
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
@@ -351,6 +353,13 @@ impl Phone {
     pub fn sign(&self, challenge: &[u8]) -> Vec<u8> {
         cose::sign(SigningPurpose::DeviceBinding, challenge, b"device", &self.key).expect("sign")
     }
+}
+
+/// The status and the error code of an answer ([`ErrorCode::Unknown`] without a readable
+/// error body).
+pub async fn error_code(response: reqwest::Response) -> (reqwest::StatusCode, ErrorCode) {
+    let status = response.status();
+    (status, response.json::<ErrorResponse>().await.map_or(ErrorCode::Unknown, |e| e.error))
 }
 
 /// Base64url without padding.

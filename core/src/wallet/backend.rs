@@ -18,28 +18,34 @@ use crate::liveness::{Action, Challenge};
 
 /// Why a backend call failed. Never carries personal data: the server's error code, not its
 /// body.
+///
+/// Callers tell the server's refusals apart by their [`ErrorCode`] ([`BackendError::code`]),
+/// never by the HTTP status, which is kept for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
     /// No connection, a timeout, or the connection broke: try again later.
     #[error("the backend could not be reached: {0}")]
     Network(String),
     /// The server failed (5xx) or is limiting us (429): try again later.
-    #[error("the backend is unavailable (HTTP {status})")]
+    #[error("the backend is unavailable (HTTP {status}, {code})")]
     Unavailable {
         /// The HTTP status.
         status: u16,
-        /// The server's error code, when it sent one.
-        code: Option<ErrorCode>,
+        /// The server's error code, e.g. `unavailable`, `too_many_requests` or
+        /// `attempts_exhausted`; [`ErrorCode::Unknown`] when the body has none.
+        code: ErrorCode,
     },
-    /// The device token is missing, expired or revoked (401): get a new one.
+    /// The device token is missing, expired or revoked, or the enrolment code is refused (401):
+    /// sign in again, or ask for a new code.
     #[error("the device is not signed in")]
     Unauthorized,
     /// The server refused the request (other 4xx): trying again will not help.
-    #[error("the backend refused the request (HTTP {status}, {code:?})")]
+    #[error("the backend refused the request (HTTP {status}, {code})")]
     Refused {
         /// The HTTP status.
         status: u16,
-        /// The server's error code.
+        /// The server's error code, e.g. `no_registry_photo`; [`ErrorCode::Unknown`] for a
+        /// code this build does not know or a body without one.
         code: ErrorCode,
     },
     /// The answer is not what the API promises.
@@ -59,11 +65,10 @@ impl BackendError {
         matches!(self, BackendError::Network(_) | BackendError::Unavailable { .. })
     }
 
-    /// The server's error code, if it sent one.
+    /// The server's error code, when the server answered with one (a refusal, or a 5xx or 429).
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            BackendError::Refused { code, .. } => Some(*code),
-            BackendError::Unavailable { code, .. } => *code,
+            BackendError::Unavailable { code, .. } | BackendError::Refused { code, .. } => Some(*code),
             _ => None,
         }
     }

@@ -45,14 +45,17 @@ impl Purpose {
     }
 }
 
-/// What the user is told when the backend refuses a liveness call.
+/// What the user is told when the backend refuses a liveness call, by the refusal's code.
 pub fn refusal(failure: SyncFailure) -> WalletError {
     match failure.backend_code() {
         Some(ErrorCode::LivenessFailed) => WalletError::LivenessRejected,
         Some(ErrorCode::NoRegistryPhoto) => WalletError::NoRegistryPhoto,
-        Some(ErrorCode::AttemptsExhausted) => WalletError::TooManyAttempts,
-        Some(ErrorCode::AlreadyDone) => WalletError::AlreadyDone,
-        Some(ErrorCode::NotFound) => WalletError::EnrolmentRefused,
+        // The citizen's daily checks, or the server's rate limit on these routes: not now.
+        Some(ErrorCode::AttemptsExhausted | ErrorCode::TooManyRequests) => WalletError::TooManyAttempts,
+        Some(ErrorCode::AlreadyAnswered | ErrorCode::AlreadyConfirmed | ErrorCode::DeviceAlreadyRegistered) => {
+            WalletError::AlreadyDone
+        }
+        Some(ErrorCode::UnknownCitizen | ErrorCode::NotFound) => WalletError::EnrolmentRefused,
         _ => WalletError::Backend(failure),
     }
 }

@@ -159,7 +159,7 @@ impl WalletState {
     pub(super) async fn unregister(&self, handle: &mut Wallet) -> Result<(), AppError> {
         let Some(enrolment) = handle.enrolment()? else { return Ok(()) };
         let client = BackendClient::new(&enrolment.backend_url)
-            .map_err(|e| AppError::Backend(SyncFailure::Backend(e.into())))?;
+            .map_err(|e| AppError::Backend(SyncFailure::Backend(e)))?;
         use_case::unregister(handle, &client).await.map_err(AppError::Backend)
     }
 
@@ -184,7 +184,7 @@ impl WalletState {
                 use_case::round(&mut handle, &client, self.now(), |step| self.sync.schedule().step(step))
                     .await
             }
-            Err(e) => Err(SyncFailure::Backend(e.into())),
+            Err(e) => Err(SyncFailure::Backend(e)),
         };
         if let Err(failure) = &result {
             eprintln!("shimin: sync round failed: {failure}");

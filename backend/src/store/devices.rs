@@ -1,0 +1,87 @@
+//! The devices area: the citizens' registered devices, the one-time enrolment codes that
+//! register them, the challenges they sign to sign in, and the bearer tokens of devices and
+//! staff.
+
+use async_trait::async_trait;
+
+use super::StoreError;
+
+/// A registered device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    /// Row id.
+    pub id: i64,
+    /// The owner.
+    pub citizen_id_number: String,
+    /// SEC1 P-256 public key.
+    pub public_key: Vec<u8>,
+    /// Label.
+    pub label: String,
+    /// When it was registered.
+    pub created_at: i64,
+    /// When it was removed, if it was.
+    pub removed_at: Option<i64>,
+}
+
+/// Who a bearer token stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSubject {
+    /// A staff account by id.
+    Staff(i64),
+    /// A device by id.
+    Device(i64),
+}
+
+/// A bearer token, stored by the SHA-256 of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// SHA-256 of the token.
+    pub hash: Vec<u8>,
+    /// Whom it stands for.
+    pub subject: TokenSubject,
+    /// Expiry.
+    pub expires_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// Devices, enrolment codes, sign-in challenges and tokens.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Stores a one-time enrolment code (by hash) for a citizen.
+    async fn insert_enrolment_code(
+        &self,
+        hash: Vec<u8>,
+        citizen_id_number: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// Consumes an unexpired, unused code of this citizen and registers the device, atomically;
+    /// `None` when the code is unknown, used, expired or another citizen's.
+    async fn enrol_device(
+        &self,
+        code_hash: Vec<u8>,
+        device: DeviceRecord,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError>;
+    /// The device with this id.
+    async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError>;
+    /// The citizen's devices that are not removed.
+    async fn active_devices(&self, citizen_id_number: &str) -> Result<Vec<DeviceRecord>, StoreError>;
+    /// Marks a device removed and revokes its tokens.
+    async fn remove_device(&self, id: i64, at: i64) -> Result<(), StoreError>;
+    /// Stores a challenge for a device.
+    async fn insert_challenge(
+        &self,
+        device_id: i64,
+        nonce: Vec<u8>,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// Deletes the challenge and says whether it existed for this device and had not expired.
+    async fn take_challenge(&self, device_id: i64, nonce: &[u8], now: i64) -> Result<bool, StoreError>;
+    /// Stores a token.
+    async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
+    /// The token with this hash.
+    async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError>;
+    /// Revokes one token; returns whether it existed unrevoked.
+    async fn revoke_token(&self, hash: &[u8], at: i64) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,206 @@
+//! The issuance area: the departments' issuer keys, the server's settings (the root key), the
+//! documents it publishes (trust list, status lists), and certificates with their status and
+//! the signed copies made for each device.
+
+use std::fmt;
+
+use async_trait::async_trait;
+
+use super::{NewEvent, StoreError};
+
+/// An issuer key of a department. `Debug` hides the private key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IssuerKeyRecord {
+    /// Key id on the trust list.
+    pub key_id: String,
+    /// The department.
+    pub department_code: String,
+    /// PKCS #8 of the private key. Secret.
+    pub pkcs8: Vec<u8>,
+    /// SEC1 public key.
+    pub public_key: Vec<u8>,
+    /// Window in which it may sign.
+    pub valid_from: i64,
+    /// End of that window.
+    pub valid_to: i64,
+    /// When it was retired, if it was.
+    pub retired_at: Option<i64>,
+}
+
+impl fmt::Debug for IssuerKeyRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuerKeyRecord")
+            .field("key_id", &self.key_id)
+            .field("department_code", &self.department_code)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A signed document the server publishes (the trust list, each status list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedDoc {
+    /// `trust-list` or `status-list/{id}`.
+    pub name: String,
+    /// The signed bytes.
+    pub bytes: Vec<u8>,
+    /// Strong ETag, quoted.
+    pub etag: String,
+    /// Sequence number of the document (trust list) or 0.
+    pub sequence: i64,
+    /// When it was signed.
+    pub published_at: i64,
+}
+
+/// A certificate's status in the store (the values of the status list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredStatus {
+    /// 0.
+    Valid,
+    /// 1.
+    Revoked,
+    /// 2.
+    Suspended,
+}
+
+impl StoredStatus {
+    /// The status-list value.
+    pub fn value(self) -> i64 {
+        match self {
+            StoredStatus::Valid => 0,
+            StoredStatus::Revoked => 1,
+            StoredStatus::Suspended => 2,
+        }
+    }
+
+    /// From a status-list value.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] for anything else.
+    pub fn from_value(v: i64) -> Result<Self, StoreError> {
+        match v {
+            0 => Ok(StoredStatus::Valid),
+            1 => Ok(StoredStatus::Revoked),
+            2 => Ok(StoredStatus::Suspended),
+            _ => Err(StoreError::Corrupt("certificate status")),
+        }
+    }
+}
+
+/// A certificate to insert: the store gives it a row id, a serial and a status index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCertificate {
+    /// The holder.
+    pub citizen_id_number: String,
+    /// The issuing department.
+    pub department_code: String,
+    /// Type slug.
+    pub type_slug: String,
+    /// For a renewal: the serial number of the certificate renewed; `None` takes the new row id.
+    pub serial: Option<i64>,
+    /// Version.
+    pub version: u16,
+    /// First valid day `YYYY-MM-DD`.
+    pub valid_from: String,
+    /// Last valid day.
+    pub valid_until: Option<String>,
+    /// End of validity, Unix seconds.
+    pub expires_at: Option<i64>,
+    /// The type-specific fields as JSON (wire `CertificateFields`), to re-sign for new devices.
+    pub fields_json: String,
+    /// Issue time.
+    pub issued_at: i64,
+    /// For a renewal: the row replaced, which is revoked in the same transaction.
+    pub replaces: Option<i64>,
+    /// How many entries a department's status list holds before a new one is started.
+    pub status_list_capacity: i64,
+}
+
+/// A stored certificate (its record, not its signed copies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRecord {
+    /// Row id.
+    pub id: i64,
+    /// The holder.
+    pub citizen_id_number: String,
+    /// The issuing department.
+    pub department_code: String,
+    /// Type slug.
+    pub type_slug: String,
+    /// Serial number.
+    pub serial: i64,
+    /// Version.
+    pub version: u16,
+    /// Status list.
+    pub status_list_id: i64,
+    /// Index in it.
+    pub status_index: i64,
+    /// Status.
+    pub status: StoredStatus,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day.
+    pub valid_until: Option<String>,
+    /// End of validity.
+    pub expires_at: Option<i64>,
+    /// Type-specific fields (JSON).
+    pub fields_json: String,
+    /// Issue time.
+    pub issued_at: i64,
+    /// The renewal that replaced it, if any.
+    pub replaced_by: Option<i64>,
+}
+
+/// A status list's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusListRecord {
+    /// Id (in the URL).
+    pub id: i64,
+    /// The department whose key signs it.
+    pub department_code: String,
+    /// Number of entries.
+    pub capacity: i64,
+}
+
+/// Issuer keys, published documents and certificates.
+#[async_trait]
+pub trait IssuanceStore: Send + Sync {
+    /// Adds an issuer key.
+    async fn add_issuer_key(&self, key: IssuerKeyRecord) -> Result<(), StoreError>;
+    /// Retires every unretired key of `department_code` at `at`; returns how many.
+    async fn retire_issuer_keys(&self, department_code: &str, at: i64) -> Result<u64, StoreError>;
+    /// Every issuer key, oldest first.
+    async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError>;
+    /// Stores `value` under `name` unless something is there; returns what is stored.
+    async fn setting_or_insert(&self, name: &str, value: Vec<u8>) -> Result<Vec<u8>, StoreError>;
+    /// Publishes (replaces) a signed document.
+    async fn publish(&self, doc: PublishedDoc) -> Result<(), StoreError>;
+    /// A published document.
+    async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError>;
+    /// Inserts a certificate, allocating a status index in the department's current list
+    /// (starting a new list when it is full); revokes `replaces` in the same transaction.
+    async fn insert_certificate(&self, certificate: NewCertificate) -> Result<CertificateRecord, StoreError>;
+    /// The certificate with this row id.
+    async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError>;
+    /// The citizen's certificates, newest first.
+    async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError>;
+    /// Sets a certificate's status and appends `events`, atomically.
+    async fn set_status(
+        &self,
+        id: i64,
+        status: StoredStatus,
+        events: Vec<NewEvent>,
+    ) -> Result<(), StoreError>;
+    /// A status list's shape.
+    async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError>;
+    /// The `(index, status value)` of every entry of a list that is not valid.
+    async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError>;
+    /// Stores the signed copy of a certificate for a device and its feed event, atomically.
+    async fn put_copy(
+        &self,
+        certificate_id: i64,
+        device_id: i64,
+        holder_copy: Vec<u8>,
+        event: NewEvent,
+    ) -> Result<(), StoreError>;
+}

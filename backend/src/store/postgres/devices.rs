@@ -1,0 +1,194 @@
+//! [`DeviceStore`] on PostgreSQL.
+
+use async_trait::async_trait;
+use tokio_postgres::Row;
+
+use super::{PgStore, conflict};
+use crate::store::{DeviceRecord, DeviceStore, StoreError, TokenRecord, TokenSubject};
+
+#[async_trait]
+impl DeviceStore for PgStore {
+    async fn insert_enrolment_code(
+        &self,
+        hash: Vec<u8>,
+        citizen_id_number: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES ($1, $2, $3)",
+                &[&hash, &citizen_id_number, &expires_at],
+            )
+            .await
+            .map_err(conflict)?;
+        Ok(())
+    }
+
+    async fn enrol_device(
+        &self,
+        code_hash: Vec<u8>,
+        device: DeviceRecord,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let used = tx
+            .execute(
+                "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
+                 AND used_at IS NULL AND expires_at > $3",
+                &[&code_hash, &device.citizen_id_number, &now],
+            )
+            .await?;
+        if used == 0 {
+            return Ok(None);
+        }
+        let row = tx
+            .query_one(
+                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES ($1, $2, $3, $4) \
+                 RETURNING id",
+                &[&device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
+            )
+            .await
+            .map_err(conflict)?;
+        let id = row.try_get(0)?;
+        tx.commit().await?;
+        Ok(Some(DeviceRecord { id, ..device }))
+    }
+
+    async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query_opt(&format!("SELECT {DEVICE_COLUMNS} FROM device WHERE id = $1"), &[&id])
+            .await?
+            .as_ref()
+            .map(device_row)
+            .transpose()
+    }
+
+    async fn active_devices(&self, citizen_id_number: &str) -> Result<Vec<DeviceRecord>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query(
+                &format!(
+                    "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY id"
+                ),
+                &[&citizen_id_number],
+            )
+            .await?
+            .iter()
+            .map(device_row)
+            .collect()
+    }
+
+    async fn remove_device(&self, id: i64, at: i64) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("UPDATE device SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL", &[&id, &at])
+            .await?;
+        tx.execute(
+            "UPDATE token SET revoked_at = $2 WHERE kind = 'device' AND subject = $1 AND revoked_at IS NULL",
+            &[&id, &at],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_challenge(
+        &self,
+        device_id: i64,
+        nonce: Vec<u8>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO challenge (nonce, device_id, expires_at) VALUES ($1, $2, $3)",
+                &[&nonce, &device_id, &expires_at],
+            )
+            .await
+            .map_err(conflict)?;
+        Ok(())
+    }
+
+    async fn take_challenge(&self, device_id: i64, nonce: &[u8], now: i64) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let row = tx
+            .query_opt(
+                "DELETE FROM challenge WHERE nonce = $1 AND device_id = $2 RETURNING expires_at",
+                &[&nonce, &device_id],
+            )
+            .await?;
+        tx.execute("DELETE FROM challenge WHERE expires_at <= $1", &[&now]).await?;
+        tx.commit().await?;
+        Ok(match row {
+            Some(r) => r.try_get::<_, i64>(0)? > now,
+            None => false,
+        })
+    }
+
+    async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {
+        let (kind, subject) = match t.subject {
+            TokenSubject::Staff(id) => ("staff", id),
+            TokenSubject::Device(id) => ("device", id),
+        };
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO token (hash, kind, subject, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&t.hash, &kind, &subject, &t.expires_at, &t.revoked_at],
+            )
+            .await
+            .map_err(conflict)?;
+        Ok(())
+    }
+
+    async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+        let client = self.client().await?;
+        let Some(r) = client
+            .query_opt(
+                "SELECT hash, kind, subject, expires_at, revoked_at FROM token WHERE hash = $1",
+                &[&hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let kind: String = r.try_get(1)?;
+        let subject: i64 = r.try_get(2)?;
+        let subject = match kind.as_str() {
+            "staff" => TokenSubject::Staff(subject),
+            "device" => TokenSubject::Device(subject),
+            _ => return Err(StoreError::Corrupt("token kind")),
+        };
+        Ok(Some(TokenRecord {
+            hash: r.try_get(0)?,
+            subject,
+            expires_at: r.try_get(3)?,
+            revoked_at: r.try_get(4)?,
+        }))
+    }
+
+    async fn revoke_token(&self, hash: &[u8], at: i64) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute("UPDATE token SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL", &[&hash, &at])
+            .await?
+            > 0)
+    }
+}
+
+const DEVICE_COLUMNS: &str = "id, citizen_id_number, public_key, label, created_at, removed_at";
+
+fn device_row(r: &Row) -> Result<DeviceRecord, StoreError> {
+    Ok(DeviceRecord {
+        id: r.try_get(0)?,
+        citizen_id_number: r.try_get(1)?,
+        public_key: r.try_get(2)?,
+        label: r.try_get(3)?,
+        created_at: r.try_get(4)?,
+        removed_at: r.try_get(5)?,
+    })
+}

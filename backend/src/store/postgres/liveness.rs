@@ -1,0 +1,245 @@
+//! [`LivenessStore`] on PostgreSQL.
+
+use async_trait::async_trait;
+use deadpool_postgres::Object;
+use tokio_postgres::Row;
+
+use super::{PgStore, conflict};
+use crate::store::liveness::{parse_purpose, purpose_columns};
+use crate::store::{
+    CaseRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord, PartyRole,
+    StoreError,
+};
+
+#[async_trait]
+impl LivenessStore for PgStore {
+    async fn insert_liveness_check(
+        &self,
+        check: LivenessCheckRecord,
+        since_ms: i64,
+        max_attempts: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The citizen's row lock serialises concurrent requests for the same citizen, so the
+        // count and the insert cannot interleave with another's.
+        tx.execute("SELECT 1 FROM citizen WHERE id_number = $1 FOR UPDATE", &[&check.citizen_id_number])
+            .await?;
+        let issued: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM liveness_check WHERE citizen_id_number = $1 AND issued_at_ms >= $2",
+                &[&check.citizen_id_number, &since_ms],
+            )
+            .await?
+            .try_get(0)?;
+        if issued >= max_attempts {
+            return Ok(None);
+        }
+        let (purpose, case_id) = purpose_columns(check.purpose);
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO liveness_check (citizen_id_number, purpose, case_id, device_id, device_key, \
+                 device_label, nonce, actions, time_limit_ms, issued_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[
+                    &check.citizen_id_number,
+                    &purpose,
+                    &case_id,
+                    &check.device_id,
+                    &check.device_key,
+                    &check.device_label,
+                    &check.nonce,
+                    &check.actions,
+                    &check.time_limit_ms,
+                    &check.issued_at_ms,
+                ],
+            )
+            .await
+            .map_err(conflict)?
+            .try_get(0)?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn liveness_check(&self, id: i64) -> Result<Option<LivenessCheckRecord>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(&format!("SELECT {LIVENESS_COLUMNS} FROM liveness_check WHERE id = $1"), &[&id])
+            .await?;
+        row.as_ref().map(liveness_row).transpose()
+    }
+
+    async fn answer_liveness_check(
+        &self,
+        id: i64,
+        now: i64,
+    ) -> Result<Option<LivenessCheckRecord>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                &format!(
+                    "UPDATE liveness_check SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL \
+                     RETURNING {LIVENESS_COLUMNS}"
+                ),
+                &[&id, &now],
+            )
+            .await?;
+        row.as_ref().map(liveness_row).transpose()
+    }
+
+    async fn record_liveness_outcome(
+        &self,
+        id: i64,
+        outcome: LivenessOutcome,
+    ) -> Result<Option<DeviceRecord>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let passed = !matches!(outcome, LivenessOutcome::Failed);
+        tx.execute("UPDATE liveness_check SET passed = $2 WHERE id = $1", &[&id, &passed]).await?;
+        let device = match outcome {
+            LivenessOutcome::Failed => None,
+            LivenessOutcome::Enrolled(device) => {
+                let id: i64 = tx
+                    .query_one(
+                        "INSERT INTO device (citizen_id_number, public_key, label, created_at) \
+                         VALUES ($1, $2, $3, $4) RETURNING id",
+                        &[&device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
+                    )
+                    .await
+                    .map_err(conflict)?
+                    .try_get(0)?;
+                Some(DeviceRecord { id, ..device })
+            }
+            LivenessOutcome::Confirmed { case_id, id_number, at } => {
+                tx.execute(
+                    "UPDATE case_party SET confirmed_at = $3 \
+                     WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL",
+                    &[&case_id, &id_number, &at],
+                )
+                .await?;
+                None
+            }
+        };
+        tx.commit().await?;
+        Ok(device)
+    }
+
+    async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO registration_case (department_code, company_name, credit_code, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&case.department_code, &case.company_name, &case.credit_code, &case.created_by, &case.created_at],
+            )
+            .await?
+            .try_get(0)?;
+        let stmt =
+            tx.prepare("INSERT INTO case_party (case_id, id_number, role) VALUES ($1, $2, $3)").await?;
+        for party in &case.parties {
+            tx.execute(&stmt, &[&id, &party.id_number, &party.role.as_str()]).await.map_err(conflict)?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        let client = self.client().await?;
+        let Some(row) = client
+            .query_opt(&format!("SELECT {CASE_COLUMNS} FROM registration_case WHERE id = $1"), &[&id])
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(with_parties(&client, case_row(&row)?).await?))
+    }
+
+    async fn open_cases_of(&self, id_number: &str) -> Result<Vec<CaseRecord>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {CASE_COLUMNS} FROM registration_case WHERE proceeded_at IS NULL AND id IN \
+                     (SELECT case_id FROM case_party WHERE id_number = $1) ORDER BY id DESC"
+                ),
+                &[&id_number],
+            )
+            .await?;
+        let mut cases = Vec::with_capacity(rows.len());
+        for row in &rows {
+            cases.push(with_parties(&client, case_row(row)?).await?);
+        }
+        Ok(cases)
+    }
+
+    async fn proceed_case(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE registration_case SET proceeded_at = $2 WHERE id = $1 AND proceeded_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM case_party WHERE case_id = $1 AND confirmed_at IS NULL)",
+                &[&id, &at],
+            )
+            .await?
+            == 1)
+    }
+}
+
+const LIVENESS_COLUMNS: &str = "id, citizen_id_number, purpose, case_id, device_id, device_key, device_label, \
+     nonce, actions, time_limit_ms, issued_at_ms, answered_at, passed";
+
+fn liveness_row(r: &Row) -> Result<LivenessCheckRecord, StoreError> {
+    let purpose: String = r.try_get(2)?;
+    Ok(LivenessCheckRecord {
+        id: r.try_get(0)?,
+        citizen_id_number: r.try_get(1)?,
+        purpose: parse_purpose(&purpose, r.try_get(3)?)?,
+        device_id: r.try_get(4)?,
+        device_key: r.try_get(5)?,
+        device_label: r.try_get(6)?,
+        nonce: r.try_get(7)?,
+        actions: r.try_get(8)?,
+        time_limit_ms: r.try_get(9)?,
+        issued_at_ms: r.try_get(10)?,
+        answered_at: r.try_get(11)?,
+        passed: r.try_get(12)?,
+    })
+}
+
+const CASE_COLUMNS: &str =
+    "id, department_code, company_name, credit_code, created_by, created_at, proceeded_at";
+
+fn case_row(r: &Row) -> Result<CaseRecord, StoreError> {
+    Ok(CaseRecord {
+        id: r.try_get(0)?,
+        department_code: r.try_get(1)?,
+        company_name: r.try_get(2)?,
+        credit_code: r.try_get(3)?,
+        created_by: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+        proceeded_at: r.try_get(6)?,
+        parties: Vec::new(),
+    })
+}
+
+async fn with_parties(client: &Object, case: CaseRecord) -> Result<CaseRecord, StoreError> {
+    let rows = client
+        .query(
+            "SELECT id_number, role, confirmed_at FROM case_party WHERE case_id = $1 ORDER BY role, id_number",
+            &[&case.id],
+        )
+        .await?;
+    let parties = rows
+        .iter()
+        .map(|r| {
+            let role: String = r.try_get(1)?;
+            Ok(PartyRecord {
+                id_number: r.try_get(0)?,
+                role: PartyRole::parse(&role).ok_or(StoreError::Corrupt("party role"))?,
+                confirmed_at: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(CaseRecord { parties, ..case })
+}

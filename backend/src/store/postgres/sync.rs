@@ -1,0 +1,114 @@
+//! [`SyncStore`] on PostgreSQL.
+
+use async_trait::async_trait;
+use tokio_postgres::Transaction;
+
+use super::PgStore;
+use crate::store::{EventKind, EventRecord, NewEvent, OutboxRecord, StoreError, SyncStore};
+
+#[async_trait]
+impl SyncStore for PgStore {
+    async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let seq = insert_event(&tx, &event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn events(
+        &self,
+        citizen_id_number: &str,
+        device_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT e.seq, e.kind, e.certificate_id, cc.holder_copy, e.status, e.message, e.created_at \
+                 FROM event e LEFT JOIN certificate_copy cc \
+                   ON e.kind = 'certificate-copy' AND cc.certificate_id = e.certificate_id AND cc.device_id = $2 \
+                 WHERE e.citizen_id_number = $1 AND (e.device_id IS NULL OR e.device_id = $2) AND e.seq > $3 \
+                 ORDER BY e.seq LIMIT $4",
+                &[&citizen_id_number, &device_id, &after, &limit],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventRecord {
+                    seq: r.try_get(0)?,
+                    kind: EventKind::parse(r.try_get(1)?)?,
+                    certificate_id: r.try_get(2)?,
+                    holder_copy: r.try_get(3)?,
+                    status: r.try_get(4)?,
+                    message: r.try_get(5)?,
+                    created_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn push_outbox(
+        &self,
+        device_id: i64,
+        idempotency_key: &str,
+        kind: &str,
+        payload: &str,
+        now: i64,
+    ) -> Result<OutboxRecord, StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO outbox (device_id, idempotency_key, kind, payload, received_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id, idempotency_key) DO NOTHING",
+                &[&device_id, &idempotency_key, &kind, &payload, &now],
+            )
+            .await?;
+        let r = client
+            .query_one(
+                "SELECT id, device_id, idempotency_key, kind, payload, received_at FROM outbox \
+                 WHERE device_id = $1 AND idempotency_key = $2",
+                &[&device_id, &idempotency_key],
+            )
+            .await?;
+        Ok(OutboxRecord {
+            id: r.try_get(0)?,
+            device_id: r.try_get(1)?,
+            idempotency_key: r.try_get(2)?,
+            kind: r.try_get(3)?,
+            payload: r.try_get(4)?,
+            received_at: r.try_get(5)?,
+        })
+    }
+
+    async fn count_outbox(&self, device_id: i64) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let n: i64 = client
+            .query_one("SELECT count(*) FROM outbox WHERE device_id = $1", &[&device_id])
+            .await?
+            .try_get(0)?;
+        u64::try_from(n).map_err(|_| StoreError::Corrupt("count"))
+    }
+}
+
+/// Appends an event inside the caller's transaction (also of the issuance area: a status
+/// change and a certificate copy go to the feed atomically); returns its `seq`.
+pub(super) async fn insert_event(tx: &Transaction<'_>, e: &NewEvent) -> Result<i64, StoreError> {
+    let row = tx
+        .query_one(
+            "INSERT INTO event (citizen_id_number, device_id, kind, certificate_id, status, message, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+            &[
+                &e.citizen_id_number,
+                &e.device_id,
+                &e.kind.as_str(),
+                &e.certificate_id,
+                &e.status,
+                &e.message,
+                &e.created_at,
+            ],
+        )
+        .await?;
+    Ok(row.try_get(0)?)
+}

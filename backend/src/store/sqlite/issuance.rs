@@ -1,0 +1,280 @@
+//! [`IssuanceStore`] on SQLite.
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::sync::insert_event;
+use super::{SqliteStore, conflict};
+use crate::store::{
+    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc,
+    StatusListRecord, StoreError, StoredStatus,
+};
+
+#[async_trait]
+impl IssuanceStore for SqliteStore {
+    async fn add_issuer_key(&self, k: IssuerKeyRecord) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO issuer_key \
+                 (key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at, seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
+                params![
+                    k.key_id,
+                    k.department_code,
+                    k.pkcs8,
+                    k.public_key,
+                    k.valid_from,
+                    k.valid_to,
+                    k.retired_at
+                ],
+            )
+            .map_err(conflict)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retire_issuer_keys(&self, department_code: &str, at: i64) -> Result<u64, StoreError> {
+        let code = department_code.to_owned();
+        self.tx(move |tx| {
+            Ok(tx.execute(
+                "UPDATE issuer_key SET retired_at = ?2 WHERE department_code = ?1 AND retired_at IS NULL",
+                params![code, at],
+            )? as u64)
+        })
+        .await
+    }
+
+    async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at \
+                 FROM issuer_key ORDER BY seq",
+            )?;
+            Ok(stmt.query_map([], key_row)?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn setting_or_insert(&self, name: &str, value: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        let name = name.to_owned();
+        self.tx(move |tx| {
+            tx.execute("INSERT OR IGNORE INTO setting (name, value) VALUES (?1, ?2)", params![name, value])?;
+            Ok(tx.query_row("SELECT value FROM setting WHERE name = ?1", [name], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn publish(&self, d: PublishedDoc) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO published (name, bytes, etag, sequence, published_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![d.name, d.bytes, d.etag, d.sequence, d.published_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError> {
+        let name = name.to_owned();
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT name, bytes, etag, sequence, published_at FROM published WHERE name = ?1",
+            )?
+            .query_row([name], |r| {
+                Ok(PublishedDoc {
+                    name: r.get(0)?,
+                    bytes: r.get(1)?,
+                    etag: r.get(2)?,
+                    sequence: r.get(3)?,
+                    published_at: r.get(4)?,
+                })
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn insert_certificate(&self, n: NewCertificate) -> Result<CertificateRecord, StoreError> {
+        self.tx(move |tx| {
+            let current: Option<(i64, i64, i64)> = tx
+                .query_row(
+                    "SELECT id, capacity, next_index FROM status_list WHERE department_code = ?1 \
+                     ORDER BY id DESC LIMIT 1",
+                    [&n.department_code],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (list_id, index) = match current {
+                Some((id, capacity, next)) if next < capacity => (id, next),
+                _ => {
+                    tx.execute(
+                        "INSERT INTO status_list (department_code, capacity, next_index) VALUES (?1, ?2, 0)",
+                        params![n.department_code, n.status_list_capacity],
+                    )?;
+                    (tx.last_insert_rowid(), 0)
+                }
+            };
+            tx.execute("UPDATE status_list SET next_index = ?2 WHERE id = ?1", params![list_id, index + 1])?;
+            tx.execute(
+                "INSERT INTO certificate (citizen_id_number, department_code, type_slug, serial, version, \
+                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at) \
+                 VALUES (?1, ?2, ?3, coalesce(?4, 0), ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    n.citizen_id_number,
+                    n.department_code,
+                    n.type_slug,
+                    n.serial,
+                    n.version,
+                    list_id,
+                    index,
+                    n.valid_from,
+                    n.valid_until,
+                    n.expires_at,
+                    n.fields_json,
+                    n.issued_at
+                ],
+            )
+            .map_err(conflict)?;
+            let id = tx.last_insert_rowid();
+            if n.serial.is_none() {
+                tx.execute("UPDATE certificate SET serial = id WHERE id = ?1", [id])?;
+            }
+            if let Some(old) = n.replaces {
+                tx.execute("UPDATE certificate SET status = 1, replaced_by = ?2 WHERE id = ?1", params![old, id])?;
+            }
+            get_cert(tx, id)?.ok_or(StoreError::Corrupt("inserted certificate"))
+        })
+        .await
+    }
+
+    async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
+        self.read(move |c| get_cert(c, id)).await
+    }
+
+    async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = ?1 ORDER BY id DESC"
+            ))?;
+            let rows: Vec<RawCert> = stmt.query_map([id], cert_row)?.collect::<Result<_, _>>()?;
+            rows.into_iter().map(finish_cert).collect()
+        })
+        .await
+    }
+
+    async fn set_status(
+        &self,
+        id: i64,
+        status: StoredStatus,
+        events: Vec<NewEvent>,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("UPDATE certificate SET status = ?2 WHERE id = ?1", params![id, status.value()])?;
+            for e in &events {
+                insert_event(tx, e)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT id, department_code, capacity FROM status_list WHERE id = ?1",
+                [id],
+                |r| Ok(StatusListRecord { id: r.get(0)?, department_code: r.get(1)?, capacity: r.get(2)? }),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT status_index, status FROM certificate WHERE status_list_id = ?1 AND status <> 0 \
+                 ORDER BY status_index",
+            )?;
+            Ok(stmt.query_map([list_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn put_copy(
+        &self,
+        certificate_id: i64,
+        device_id: i64,
+        holder_copy: Vec<u8>,
+        event: NewEvent,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES (?1, ?2, ?3)",
+                params![certificate_id, device_id, holder_copy],
+            )?;
+            insert_event(tx, &event)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn key_row(r: &Row<'_>) -> rusqlite::Result<IssuerKeyRecord> {
+    Ok(IssuerKeyRecord {
+        key_id: r.get(0)?,
+        department_code: r.get(1)?,
+        pkcs8: r.get(2)?,
+        public_key: r.get(3)?,
+        valid_from: r.get(4)?,
+        valid_to: r.get(5)?,
+        retired_at: r.get(6)?,
+    })
+}
+
+const CERT_COLUMNS: &str = "id, citizen_id_number, department_code, type_slug, serial, version, status_list_id, \
+     status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at, replaced_by";
+
+type RawCert = (CertificateRecord, i64, i64);
+
+fn cert_row(r: &Row<'_>) -> rusqlite::Result<RawCert> {
+    Ok((
+        CertificateRecord {
+            id: r.get(0)?,
+            citizen_id_number: r.get(1)?,
+            department_code: r.get(2)?,
+            type_slug: r.get(3)?,
+            serial: r.get(4)?,
+            version: 0,
+            status_list_id: r.get(6)?,
+            status_index: r.get(7)?,
+            status: StoredStatus::Valid,
+            valid_from: r.get(9)?,
+            valid_until: r.get(10)?,
+            expires_at: r.get(11)?,
+            fields_json: r.get(12)?,
+            issued_at: r.get(13)?,
+            replaced_by: r.get(14)?,
+        },
+        r.get(5)?,
+        r.get(8)?,
+    ))
+}
+
+fn finish_cert((mut c, version, status): RawCert) -> Result<CertificateRecord, StoreError> {
+    c.version = u16::try_from(version).map_err(|_| StoreError::Corrupt("version"))?;
+    c.status = StoredStatus::from_value(status)?;
+    Ok(c)
+}
+
+fn get_cert(conn: &Connection, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
+    conn.prepare_cached(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = ?1"))?
+        .query_row([id], cert_row)
+        .optional()?
+        .map(finish_cert)
+        .transpose()
+}

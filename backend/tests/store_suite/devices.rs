@@ -1,0 +1,86 @@
+//! The devices area: staff and device tokens, enrolment codes, devices, challenges.
+
+use shimin_backend::store::{StaffRecord, Store, StoreError, TokenRecord, TokenSubject};
+
+use super::{DEPT, LI, ZHANG, device};
+
+pub(crate) async fn staff_and_tokens(store: &dyn Store) {
+    let staff = StaffRecord {
+        id: 0,
+        login: "clerk".into(),
+        department_code: DEPT.into(),
+        role: "issuer".into(),
+        password_salt: vec![1; 16],
+        password_hash: vec![2; 32],
+    };
+    let id = store.insert_staff(staff.clone()).await.expect("staff");
+    assert!(matches!(store.insert_staff(staff.clone()).await, Err(StoreError::Conflict)), "login is unique");
+    let stored = StaffRecord { id, ..staff };
+    assert_eq!(store.staff_by_login("clerk").await.expect("by login"), Some(stored.clone()));
+    assert_eq!(store.staff(id).await.expect("by id"), Some(stored));
+    assert_eq!(store.staff_by_login("nobody").await.expect("unknown"), None);
+
+    let token = TokenRecord {
+        hash: vec![9; 32],
+        subject: TokenSubject::Staff(id),
+        expires_at: 500,
+        revoked_at: None,
+    };
+    store.insert_token(token.clone()).await.expect("token");
+    assert_eq!(store.token(&[9; 32]).await.expect("get"), Some(token));
+    assert!(store.revoke_token(&[9; 32], 300).await.expect("revoke"));
+    assert!(!store.revoke_token(&[9; 32], 301).await.expect("revoke twice"));
+    assert_eq!(store.token(&[9; 32]).await.expect("get").and_then(|t| t.revoked_at), Some(300));
+    assert_eq!(store.token(&[8; 32]).await.expect("unknown"), None);
+}
+
+pub(crate) async fn devices_and_challenges(store: &dyn Store) {
+    store.insert_enrolment_code(vec![1; 32], ZHANG, 1_000).await.expect("code");
+    store.insert_enrolment_code(vec![2; 32], ZHANG, 50).await.expect("short code");
+    assert_eq!(
+        store.enrol_device(vec![1; 32], device(LI, 1), 100).await.expect("other"),
+        None,
+        "another's code"
+    );
+    assert_eq!(store.enrol_device(vec![2; 32], device(ZHANG, 1), 100).await.expect("expired"), None);
+    let phone =
+        store.enrol_device(vec![1; 32], device(ZHANG, 1), 100).await.expect("enrol").expect("granted");
+    assert!(phone.id > 0);
+    assert_eq!(
+        store.enrol_device(vec![1; 32], device(ZHANG, 2), 100).await.expect("reuse"),
+        None,
+        "one time"
+    );
+    store.insert_enrolment_code(vec![3; 32], ZHANG, 1_000).await.expect("code");
+    assert!(
+        matches!(store.enrol_device(vec![3; 32], device(ZHANG, 1), 100).await, Err(StoreError::Conflict)),
+        "a device key is registered once"
+    );
+    // The failed registration did not spend the code.
+    let tablet =
+        store.enrol_device(vec![3; 32], device(ZHANG, 3), 100).await.expect("enrol").expect("granted");
+    assert_eq!(store.device(phone.id).await.expect("get"), Some(phone.clone()));
+
+    store
+        .insert_token(TokenRecord {
+            hash: vec![7; 32],
+            subject: TokenSubject::Device(tablet.id),
+            expires_at: 10_000,
+            revoked_at: None,
+        })
+        .await
+        .expect("token");
+    store.remove_device(tablet.id, 150).await.expect("remove");
+    assert_eq!(store.active_devices(ZHANG).await.expect("active"), vec![phone.clone()]);
+    assert_eq!(store.token(&[7; 32]).await.expect("token").and_then(|t| t.revoked_at), Some(150));
+
+    store.insert_challenge(phone.id, vec![5; 32], 200).await.expect("challenge");
+    assert!(!store.take_challenge(tablet.id, &[5; 32], 100).await.expect("wrong device"));
+    assert!(store.take_challenge(phone.id, &[5; 32], 100).await.expect("take"));
+    assert!(
+        !store.take_challenge(phone.id, &[5; 32], 100).await.expect("take twice"),
+        "a challenge is used once"
+    );
+    store.insert_challenge(phone.id, vec![6; 32], 200).await.expect("challenge");
+    assert!(!store.take_challenge(phone.id, &[6; 32], 200).await.expect("expired"));
+}

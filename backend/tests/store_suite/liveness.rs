@@ -1,0 +1,169 @@
+//! The liveness area (and the registry photo it compares with): checks, attempts, outcomes,
+//! registration cases.
+
+use shimin_backend::store::{
+    CaseRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, PartyRecord, PartyRole,
+    Store, StoreError,
+};
+
+use super::{DEPT, LI, ZHANG, device};
+
+fn check(holder: &str, purpose: LivenessPurpose, nonce: u8, issued_at_ms: i64) -> LivenessCheckRecord {
+    LivenessCheckRecord {
+        id: 0,
+        citizen_id_number: holder.into(),
+        purpose,
+        device_id: None,
+        device_key: vec![4, 7, nonce],
+        device_label: "new phone".into(),
+        nonce: vec![nonce; 32],
+        actions: "blink,mouth,nod".into(),
+        time_limit_ms: 60_000,
+        issued_at_ms,
+        answered_at: None,
+        passed: None,
+    }
+}
+
+pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
+    let lin = "350102198506112341";
+    assert!(store.set_citizen_photo(LI, Some(vec![0xff, 0xd8, 9])).await.expect("photo"));
+    assert_eq!(store.citizen(LI).await.expect("get").and_then(|c| c.photo), Some(vec![0xff, 0xd8, 9]));
+    assert!(!store.set_citizen_photo("110105194912310021", None).await.expect("unknown"), "no such citizen");
+
+    // The daily limit: 2 in the window [1_000, …); the check issued before it does not count.
+    let day = 1_000;
+    assert!(
+        store
+            .insert_liveness_check(check(LI, LivenessPurpose::Enrolment, 1, 999), day, 2)
+            .await
+            .expect("old")
+            .is_some()
+    );
+    let first = store
+        .insert_liveness_check(check(LI, LivenessPurpose::Enrolment, 2, 1_000), day, 2)
+        .await
+        .expect("1st");
+    let second = store
+        .insert_liveness_check(check(LI, LivenessPurpose::Enrolment, 3, 2_000), day, 2)
+        .await
+        .expect("2nd");
+    let (Some(first), Some(second)) = (first, second) else { panic!("two checks within the limit") };
+    assert_eq!(
+        store
+            .insert_liveness_check(check(LI, LivenessPurpose::Enrolment, 4, 3_000), day, 2)
+            .await
+            .expect("3rd"),
+        None,
+        "the third in the window is over the limit"
+    );
+    assert!(
+        store
+            .insert_liveness_check(check(lin, LivenessPurpose::Enrolment, 5, 3_000), day, 2)
+            .await
+            .expect("other")
+            .is_some(),
+        "the limit is per citizen"
+    );
+    assert!(
+        matches!(
+            store.insert_liveness_check(check(lin, LivenessPurpose::Enrolment, 5, 3_000), day, 9).await,
+            Err(StoreError::Conflict)
+        ),
+        "a nonce is unique"
+    );
+
+    // One answer per check.
+    let stored = store.liveness_check(first).await.expect("get").expect("stored");
+    assert_eq!(stored, LivenessCheckRecord { id: first, ..check(LI, LivenessPurpose::Enrolment, 2, 1_000) });
+    let answered = store.answer_liveness_check(first, 50).await.expect("answer").expect("first answer");
+    assert_eq!(answered.answered_at, Some(50));
+    assert_eq!(store.answer_liveness_check(first, 51).await.expect("again"), None, "answered once");
+    assert_eq!(store.answer_liveness_check(9_999, 51).await.expect("unknown"), None);
+
+    // A passed enrolment registers the device with the outcome; a taken key registers nothing.
+    let phone = DeviceRecord { public_key: vec![4, 7, 2], ..device(LI, 0) };
+    let enrolled = store
+        .record_liveness_outcome(first, LivenessOutcome::Enrolled(phone.clone()))
+        .await
+        .expect("enrolled")
+        .expect("a device");
+    assert_eq!(enrolled, DeviceRecord { id: enrolled.id, ..phone.clone() });
+    assert_eq!(store.liveness_check(first).await.expect("get").and_then(|c| c.passed), Some(true));
+    store.answer_liveness_check(second, 60).await.expect("answer").expect("second");
+    assert!(matches!(
+        store.record_liveness_outcome(second, LivenessOutcome::Enrolled(phone)).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.liveness_check(second).await.expect("get").and_then(|c| c.passed), None, "rolled back");
+    assert_eq!(store.record_liveness_outcome(second, LivenessOutcome::Failed).await.expect("failed"), None);
+    assert_eq!(store.liveness_check(second).await.expect("get").and_then(|c| c.passed), Some(false));
+
+    // A case: LI is legal representative and shareholder, 林晓燕 supervisor.
+    let clerk = store.staff_by_login("clerk").await.expect("staff").expect("clerk").id;
+    let party = |id: &str, role| PartyRecord { id_number: id.into(), role, confirmed_at: None };
+    let case = CaseRecord {
+        id: 0,
+        department_code: DEPT.into(),
+        company_name: "福州某科技有限公司".into(),
+        credit_code: None,
+        created_by: clerk,
+        created_at: 700,
+        proceeded_at: None,
+        parties: vec![
+            party(lin, PartyRole::Supervisor),
+            party(LI, PartyRole::Shareholder),
+            party(LI, PartyRole::LegalRepresentative),
+        ],
+    };
+    let case_id = store.insert_case(case.clone()).await.expect("case");
+    let stored = store.case(case_id).await.expect("get").expect("stored");
+    assert_eq!(stored.company_name, case.company_name);
+    let roles: Vec<(String, PartyRole)> =
+        stored.parties.iter().map(|p| (p.id_number.clone(), p.role)).collect();
+    assert_eq!(
+        roles,
+        vec![
+            (LI.to_owned(), PartyRole::LegalRepresentative),
+            (LI.to_owned(), PartyRole::Shareholder),
+            (lin.to_owned(), PartyRole::Supervisor)
+        ]
+    );
+    assert_eq!(store.open_cases_of(LI).await.expect("open").len(), 1);
+    assert_eq!(store.open_cases_of(ZHANG).await.expect("open"), vec![], "not a party");
+    assert!(!store.proceed_case(case_id, 800).await.expect("proceed"), "no one has confirmed");
+
+    let case_check = store
+        .insert_liveness_check(check(LI, LivenessPurpose::Case(case_id), 6, 900_000), 0, 100)
+        .await
+        .expect("case check")
+        .expect("within the limit");
+    assert_eq!(
+        store.liveness_check(case_check).await.expect("get").map(|c| c.purpose),
+        Some(LivenessPurpose::Case(case_id))
+    );
+    store.answer_liveness_check(case_check, 900).await.expect("answer").expect("open");
+    let confirmed = LivenessOutcome::Confirmed { case_id, id_number: LI.into(), at: 901 };
+    store.record_liveness_outcome(case_check, confirmed).await.expect("confirm");
+    let stored = store.case(case_id).await.expect("get").expect("stored");
+    assert!(
+        stored.parties.iter().filter(|p| p.id_number == LI).all(|p| p.confirmed_at == Some(901)),
+        "both roles"
+    );
+    assert!(!stored.all_confirmed());
+    assert!(!store.proceed_case(case_id, 902).await.expect("proceed"), "林晓燕 has not confirmed");
+
+    let lin_check = store
+        .insert_liveness_check(check(lin, LivenessPurpose::Case(case_id), 7, 900_000), 0, 100)
+        .await
+        .expect("check")
+        .expect("within the limit");
+    store.answer_liveness_check(lin_check, 903).await.expect("answer").expect("open");
+    let confirmed = LivenessOutcome::Confirmed { case_id, id_number: lin.into(), at: 904 };
+    store.record_liveness_outcome(lin_check, confirmed).await.expect("confirm");
+    assert!(store.proceed_case(case_id, 905).await.expect("proceed"), "everyone confirmed");
+    assert!(!store.proceed_case(case_id, 906).await.expect("again"), "once");
+    assert_eq!(store.case(case_id).await.expect("get").and_then(|c| c.proceeded_at), Some(905));
+    assert_eq!(store.open_cases_of(LI).await.expect("open"), vec![], "a proceeded case is closed");
+    assert_eq!(store.case(9_999).await.expect("unknown"), None);
+}
