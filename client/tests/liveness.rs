@@ -69,7 +69,6 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
     assert_eq!(report.imported, 1);
     let _ = std::fs::remove_dir_all(dir);
 }
-}
 
 #[tokio::test]
 async fn the_backends_refusals_reach_the_caller_as_codes() {

@@ -319,11 +319,12 @@ fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its
     assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyAnswered)), WalletError::AlreadyDone));
     assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyConfirmed)), WalletError::AlreadyDone));
     assert!(matches!(liveness::refusal(refused(ErrorCode::UnknownCitizen)), WalletError::EnrolmentRefused));
-    assert!(matches!(liveness::refusal(refused(ErrorCode::Conflict)), WalletError::Backend(_)), "a code it does not name is the backend's trouble");
-    let busy = SyncFailure::Backend(BackendError::Unavailable {
-        status: 429,
-        code: Some(ErrorCode::AttemptsExhausted),
-    });
+    assert!(
+        matches!(liveness::refusal(refused(ErrorCode::Conflict)), WalletError::Backend(_)),
+        "a code it does not name is the backend's trouble"
+    );
+    let busy =
+        SyncFailure::Backend(BackendError::Unavailable { status: 429, code: ErrorCode::AttemptsExhausted });
     assert!(matches!(liveness::refusal(busy), WalletError::TooManyAttempts));
     let offline = SyncFailure::Backend(BackendError::Network("down".into()));
     assert!(matches!(liveness::refusal(offline), WalletError::Backend(_)));

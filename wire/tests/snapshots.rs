@@ -50,7 +50,10 @@ const ID_NUMBER: &str = "11010519491231002X";
 const NOW: i64 = 1_719_806_400;
 
 snapshots! { backend {
-    ErrorResponse: [ErrorResponse { error: "unauthorized".into(), message: "the token has expired".into() }],
+    ErrorResponse: [
+        ErrorResponse { error: shimin_wire::error::ErrorCode::Unauthorized, message: "the token has expired".into() },
+        ErrorResponse { error: shimin_wire::error::ErrorCode::NoRegistryPhoto, message: "no registry photo".into() },
+    ],
     StaffLoginRequest: [StaffLoginRequest { login: "issuer@bj-psb".into(), password: "correct horse".into() }],
     StaffRole: [StaffRole::Issuer, StaffRole::Reviewer],
     StaffLoginResponse: [StaffLoginResponse {
@@ -255,6 +258,12 @@ snapshots! { ipc {
         CommandError::AlreadyDone,
     ],
 }}
+
+/// Every error code the backend answers with.
+#[test]
+fn error_codes() {
+    snapshot("error__ErrorCode", shimin_wire::error::ErrorCode::ALL.to_vec());
+}
 
 /// The IPC command names: the UI and the shell meet on these strings.
 #[test]
@@ -556,7 +565,8 @@ fn public_types() -> Vec<(String, String)> {
 
 /// Public types of `wire` that never cross as JSON themselves: the PIN's parsed form and its
 /// error (the request carries the PIN as text), and the error of a preference that does not parse.
-const NOT_SERIALISED: [(&str, &str); 3] = [("wallet", "Pin"), ("wallet", "PinError"), ("wallet", "UnknownSetting")];
+const NOT_SERIALISED: [(&str, &str); 3] =
+    [("wallet", "Pin"), ("wallet", "PinError"), ("wallet", "UnknownSetting")];
 
 #[test]
 fn every_public_type_has_a_snapshot() {

@@ -52,9 +52,9 @@ pub fn refusal(failure: SyncFailure) -> WalletError {
         Some(ErrorCode::NoRegistryPhoto) => WalletError::NoRegistryPhoto,
         // The citizen's daily checks, or the server's rate limit on these routes: not now.
         Some(ErrorCode::AttemptsExhausted | ErrorCode::TooManyRequests) => WalletError::TooManyAttempts,
-        Some(ErrorCode::AlreadyAnswered | ErrorCode::AlreadyConfirmed | ErrorCode::DeviceAlreadyRegistered) => {
-            WalletError::AlreadyDone
-        }
+        Some(
+            ErrorCode::AlreadyAnswered | ErrorCode::AlreadyConfirmed | ErrorCode::DeviceAlreadyRegistered,
+        ) => WalletError::AlreadyDone,
         Some(ErrorCode::UnknownCitizen | ErrorCode::NotFound) => WalletError::EnrolmentRefused,
         _ => WalletError::Backend(failure),
     }
