@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::present::{Presentation, Preset};
-use shimin_core::status_list::VerifiedStatusList;
-use shimin_core::trust::{CachedCopy, TrustList, VerifiedTrustList};
-use shimin_core::verifier::{Outcome, Verdict, Verifier, VerifierPolicy};
+use shimin_core::verifier::{Outcome, Verdict};
+use shimin_core::wallet::{Lists, SignedListsError};
 
 use crate::dev_issuer::DevDir;
 use crate::{Exit, holder_copy, read};
@@ -66,19 +65,31 @@ fn fetched_at(path: &Path, given: Option<i64>) -> Result<i64, Exit> {
 }
 
 /// `shimin verify`: the verdict, and the exit code it maps to (0 valid, 4 warning, 1 invalid).
+/// The files are the lists a verifier caches, checked by the same rules as the app's
+/// (`shimin_core::wallet::Lists`).
 pub fn verify(req: &VerifyRequest, now: i64) -> Result<(Verdict, u8), Exit> {
     let root = VerifyingKey::p256_from_sec1(&read(&req.root_key)?)
         .map_err(|_| Exit(3, format!("{} is not a P-256 public key (SEC1)", req.root_key.display())))?;
-    let trust = TrustList::verify_ignoring_expiry(&read(&req.trust)?, &root).map_err(|e| {
-        Exit(3, format!("trust list {} refused with this root key: {e}", req.trust.display()))
-    })?;
-    let trust = CachedCopy::new(trust, fetched_at(&req.trust, req.fetched_at)?);
-    let status_lists = req
+    let trust = read(&req.trust)?;
+    let status = req
         .status
         .iter()
-        .map(|path| load_status(path, trust.list(), req.fetched_at))
-        .collect::<Result<Vec<_>, _>>()?;
-    let verifier = Verifier::new(&trust, &status_lists, VerifierPolicy::default());
+        .map(|path| Ok((read(path)?, fetched_at(path, req.fetched_at)?)))
+        .collect::<Result<Vec<_>, Exit>>()?;
+    let lists = Lists::from_signed(&root, (&trust, fetched_at(&req.trust, req.fetched_at)?), &status)
+        .map_err(|e| match e {
+            SignedListsError::TrustList => {
+                Exit(3, format!("trust list {} refused with this root key: {e}", req.trust.display()))
+            }
+            SignedListsError::StatusList { index } => Exit(
+                3,
+                format!(
+                    "status list {} is not signed by a key on the trust list",
+                    req.status.get(index).map_or_else(String::new, |p| p.display().to_string())
+                ),
+            ),
+        })?;
+    let verifier = lists.verifier().ok_or_else(|| Exit(3, "no trust list".into()))?;
     let verdict = match (&req.text, &req.image) {
         (Some(text), _) => verifier.verify_text(text, now),
         (None, Some(image)) => verifier.verify_image(&read(image)?, now),
@@ -90,21 +101,4 @@ pub fn verify(req: &VerifyRequest, now: i64) -> Result<(Verdict, u8), Exit> {
         Outcome::Warning => 4,
     };
     Ok((verdict, code))
-}
-
-/// A status list file, accepted when a key on the trust list signed it.
-fn load_status(
-    path: &Path,
-    trust: &VerifiedTrustList,
-    given: Option<i64>,
-) -> Result<CachedCopy<VerifiedStatusList>, Exit> {
-    let bytes = read(path)?;
-    let list = trust
-        .entries()
-        .iter()
-        .find_map(|entry| VerifiedStatusList::verify_ignoring_expiry(&bytes, entry.public_key()).ok())
-        .ok_or_else(|| {
-            Exit(3, format!("status list {} is not signed by a key on the trust list", path.display()))
-        })?;
-    Ok(CachedCopy::new(list, fetched_at(path, given)?))
 }

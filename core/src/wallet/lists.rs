@@ -10,7 +10,7 @@
 use crate::cert::IssuedCertificate;
 use crate::crypto::VerifyingKey;
 use crate::status_list::VerifiedStatusList;
-use crate::trust::{CachedCopy, VerifiedTrustList};
+use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
 use crate::verifier::{Verdict, Verifier, VerifierPolicy};
 use crate::views;
 
@@ -31,6 +31,20 @@ pub enum ListProblem {
     /// A cached status list is not signed by a key on the trust list (or is damaged).
     #[error("a cached status list does not verify under the trust list")]
     StatusListInvalid,
+}
+
+/// Why signed lists handed over as files were refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignedListsError {
+    /// The trust list does not verify under the national root key.
+    #[error("the trust list does not verify under the national root key")]
+    TrustList,
+    /// A status list is not signed by a key on the trust list (or is damaged).
+    #[error("status list {index} is not signed by a key on the trust list")]
+    StatusList {
+        /// Its position among the status lists given, from 0.
+        index: usize,
+    },
 }
 
 /// The verified trust list and status lists, or none.
@@ -73,6 +87,34 @@ impl Lists {
         }
         lists.trust = Some(trust);
         Ok(lists)
+    }
+
+    /// Lists from signed bytes a verifier was handed (the command line's files), each with when
+    /// it was fetched: the trust list verified under `root` (an expired one is kept: the verdict
+    /// says it is stale), each status list under its signer's key on that trust list — the same
+    /// rules as [`Lists::load`], but a list that does not verify is refused rather than left out.
+    ///
+    /// # Errors
+    /// [`SignedListsError`] naming the first list refused.
+    pub fn from_signed(
+        root: &VerifyingKey,
+        trust: (&[u8], i64),
+        status: &[(Vec<u8>, i64)],
+    ) -> Result<Self, SignedListsError> {
+        let (trust_bytes, trust_fetched_at) = trust;
+        let trust = TrustList::verify_ignoring_expiry(trust_bytes, root).map_err(|_| SignedListsError::TrustList)?;
+        let status = status
+            .iter()
+            .enumerate()
+            .map(|(index, (bytes, fetched_at))| {
+                trust
+                    .status_list_key(bytes)
+                    .and_then(|key| VerifiedStatusList::verify_ignoring_expiry(bytes, key).ok())
+                    .map(|list| CachedCopy::new(list, *fetched_at))
+                    .ok_or(SignedListsError::StatusList { index })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::from_verified(CachedCopy::new(trust, trust_fetched_at), status))
     }
 
     /// Lists from copies already verified (a test, a command-line verifier reading files).

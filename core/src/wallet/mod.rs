@@ -29,7 +29,7 @@ pub mod sync;
 
 pub use backend::{Backend, BackendError, LivenessChallenge};
 pub use error::WalletError;
-pub use lists::{ListProblem, ListVerifier, Lists};
+pub use lists::{ListProblem, ListVerifier, Lists, SignedListsError};
 pub use store::{
     Enrolment, ImportOutcome, ListStore, NotificationRecord, OutboxRecord, PresentationRecord,
     ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress, WalletStore,
