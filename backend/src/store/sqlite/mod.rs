@@ -230,13 +230,23 @@ mod tests {
         assert_eq!(store.reader_count(), 3);
         store.insert_citizens(vec![person(1)]).await.expect("insert");
 
-        // Keep the writer busy until told to stop.
+        // Keep the writer busy until told to stop, and wait until it is: otherwise the write
+        // below could reach the writer first on a loaded machine.
         let (release, released) = std::sync::mpsc::channel::<()>();
+        let (started, is_busy) = std::sync::mpsc::channel::<()>();
         let writer = Arc::clone(&store.writer);
-        let busy =
-            tokio::spawn(
-                async move { writer.run(move |_| released.recv().map_err(|_| StoreError::Task)).await },
-            );
+        let busy = tokio::spawn(async move {
+            writer
+                .run(move |_| {
+                    let _ = started.send(());
+                    released.recv().map_err(|_| StoreError::Task)
+                })
+                .await
+        });
+        tokio::task::spawn_blocking(move || is_busy.recv_timeout(Duration::from_secs(10)))
+            .await
+            .expect("join")
+            .expect("the writer takes the busy job");
         let read = tokio::time::timeout(Duration::from_secs(10), store.citizen(&person(1).id_number))
             .await
             .expect("a read does not wait for the writer")
