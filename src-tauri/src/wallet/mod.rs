@@ -150,10 +150,13 @@ impl WalletState {
         f(guard.as_mut().ok_or(AppError::Locked)?)
     }
 
-    /// A second handle on the open wallet over its own connection, for a sync round.
+    /// A second handle on the open wallet over its own connection, for a sync round. A locked
+    /// (or removed) wallet is refused before any connection is opened, so that nothing creates
+    /// the database file again.
     fn second_handle(&self) -> Result<Wallet, AppError> {
-        let conn = self.connect()?;
-        self.with_wallet(|w| Ok(w.second_handle(conn)?))
+        let guard = self.guard()?;
+        let wallet = guard.as_ref().ok_or(AppError::Locked)?;
+        Ok(wallet.second_handle(self.connect()?)?)
     }
 
     fn held_lists(&self) -> MutexGuard<'_, HeldLists> {
@@ -425,6 +428,23 @@ mod tests {
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
         let verdict = state.verify_image(b"not an image").expect("verdict");
         assert_eq!(verdict.check, views::unchecked_view());
+    }
+
+    #[tokio::test]
+    async fn a_removed_wallet_is_not_created_again_by_the_calls_that_follow() {
+        let dir = tempfile::tempdir().expect("dir");
+        let state = WalletState::in_dir(dir.path().to_path_buf(), None)
+            .with_backend("http://127.0.0.1:9", std::time::Duration::from_secs(3_600));
+        state.create("246810").expect("create");
+        state.remove_device().await.expect("an unenrolled wallet is removed without the backend");
+        let database = dir.path().join(DATABASE_FILE);
+        assert!(!database.exists(), "the wallet is erased");
+        assert!(matches!(state.identity_requests().await, Err(AppError::Locked)));
+        assert!(matches!(state.sync_now().await, Err(AppError::Locked)));
+        state.run_round().await;
+        assert!(state.certificates("").is_err());
+        assert!(!database.exists(), "nothing created the database again");
+        assert_eq!(state.status().expect("status"), WalletStatusView { exists: false, unlocked: false });
     }
 
     #[test]
