@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run test setup ui build app backend lint fmt clippy unit e2e fuzz clean-ui
+.PHONY: run test setup ui build app backend lint fmt clippy cycles unit e2e fuzz clean-ui
 
 # The one build both commands share: the whole workspace with its test targets, so that cargo
 # resolves every package's features the same way for `make run` and for `make test` (a build of
@@ -33,10 +33,15 @@ build: ui
 # The app and the backend are parts of the one build.
 app backend: build
 
-lint: fmt clippy
+lint: fmt clippy cycles
 
 fmt:
 	$(CARGO) fmt --all --check
+
+# No import cycles between the modules of any crate (scripts/module-cycles.py says how it reads them).
+cycles:
+	scripts/module-cycles.py core/src wire/src ui/src src-tauri/src store/src client/src backend/src \
+	  cli/src face/src facematch/src testkit/src tests
 
 clippy: ui
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings

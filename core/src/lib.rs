@@ -12,6 +12,7 @@ pub mod photo;
 pub mod picture;
 pub mod present;
 pub mod qr;
+pub mod records;
 pub mod sensitive;
 pub mod status_list;
 pub mod sync;

@@ -34,10 +34,10 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
 
 /// The largest side of a picture under [`Limits::STANDARD`]: 4096 px, a 4K camera's frame (the
-/// liveness pipeline's [`crate::liveness::MAX_FRAME_SIDE`]), which is also the most the face
-/// models and the backend's face matcher are given. Faces in larger pictures carry nothing more a
-/// model can use.
-pub const MAX_SIDE: u32 = crate::liveness::MAX_FRAME_SIDE;
+/// liveness pipeline's frames are held to the same, `liveness::MAX_FRAME_SIDE`), which is also the
+/// most the face models and the backend's face matcher are given. Faces in larger pictures carry
+/// nothing more a model can use.
+pub const MAX_SIDE: u32 = 4096;
 
 /// The largest side of a picture under [`Limits::PHOTO`]: room for a panorama of
 /// [`PHOTO_MAX_PIXELS`]; the pixel count is the limit that matters.

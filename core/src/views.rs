@@ -18,8 +18,8 @@ use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
 use crate::liveness::{Action, CapturePhase, FailureReason, Guidance};
 use crate::present::Preset;
+use crate::records::{PresentationRecord, ReminderRecord, StoredCertificate};
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
-use crate::wallet::{PresentationRecord, ReminderRecord, StoredCertificate};
 
 /// A certificate ending within this many days is "expiring soon".
 pub const EXPIRING_SOON_DAYS: i64 = 30;

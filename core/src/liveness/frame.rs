@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The largest width or height of a frame (a 4K sensor frame; camera previews are far smaller).
-pub const MAX_FRAME_SIDE: u32 = 4096;
+pub const MAX_FRAME_SIDE: u32 = crate::picture::MAX_SIDE;
 
 /// How the frame must be turned (clockwise) to make the face upright. The platform knows how the
 /// device is held and says so; every coordinate the pipeline reports is in the upright frame.

@@ -5,9 +5,10 @@ use shimin_wire::wallet::{CertificateCardView, CertificateDetailView, PresentReq
 
 use super::error::WalletError;
 use super::lists::Lists;
-use super::store::{PresentationRecord, Search, WalletStore};
+use super::store::WalletStore;
 use crate::cert::CertificateId;
 use crate::present::Presentation;
+use crate::records::{PresentationRecord, Search};
 use crate::views;
 
 /// Pixels per module of the SVG QR code before CSS scales it.

@@ -2,12 +2,75 @@
 //! carries personal data: the store's and the core's errors name tables, steps and attribute
 //! names, never values.
 
+use shimin_wire::error::ErrorCode;
 use shimin_wire::ipc::CommandError;
 use shimin_wire::sync::SyncProblemView;
 
+use super::backend::BackendError;
 use super::store::StorageError;
-use super::sync::SyncFailure;
 use crate::present::PresentError;
+use crate::sync::SyncError;
+
+/// Why enrolment or a sync round stopped. Never carries personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncFailure {
+    /// The wallet is not enrolled with a backend yet.
+    #[error("this wallet is not enrolled with a backend")]
+    NotEnrolled,
+    /// The wallet is enrolled with another backend than the one offered.
+    #[error("this wallet is enrolled with another backend")]
+    OtherBackend,
+    /// The backend call failed; [`BackendError::is_transient`] says whether to retry.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// The wallet's storage failed.
+    #[error("wallet: {0}")]
+    Store(#[from] StorageError),
+    /// A pulled page was unusable.
+    #[error("pulled page: {0}")]
+    Page(#[from] SyncError),
+    /// The trust list did not verify under the pinned root key.
+    #[error("the trust list does not verify under the national root key")]
+    TrustList,
+    /// The server kept saying "more" past [`super::sync::MAX_PAGES`].
+    #[error("too many pages in one round")]
+    TooManyPages,
+}
+
+impl SyncFailure {
+    /// Whether trying the round again later may help.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncFailure::Backend(e) if e.is_transient())
+    }
+
+    /// What the user is told about it.
+    pub fn problem(&self) -> SyncProblemView {
+        match self {
+            SyncFailure::Backend(BackendError::Network(_)) => SyncProblemView::Offline,
+            SyncFailure::Backend(BackendError::Unavailable { .. }) => SyncProblemView::ServerUnavailable,
+            SyncFailure::Backend(BackendError::Unauthorized | BackendError::Refused { .. })
+            | SyncFailure::NotEnrolled
+            | SyncFailure::OtherBackend => SyncProblemView::DeviceRefused,
+            SyncFailure::Store(_) => SyncProblemView::Storage,
+            SyncFailure::Backend(
+                BackendError::Malformed(_) | BackendError::ForeignUrl | BackendError::Sign(_),
+            )
+            | SyncFailure::Page(_)
+            | SyncFailure::TrustList
+            | SyncFailure::TooManyPages => SyncProblemView::BadData,
+        }
+    }
+}
+
+impl SyncFailure {
+    /// The backend's error code, when the backend refused.
+    pub fn backend_code(&self) -> Option<ErrorCode> {
+        match self {
+            SyncFailure::Backend(e) => e.code(),
+            _ => None,
+        }
+    }
+}
 
 /// Why a wallet use case failed.
 #[derive(Debug, thiserror::Error)]
@@ -148,5 +211,17 @@ impl From<WalletError> for CommandError {
             },
             WalletError::Present(_) | WalletError::Internal(_) => CommandError::Internal,
         }
+    }
+}
+
+/// What the user is told when enrolment with a one-time code fails: a refused code (wrong,
+/// spent, expired, another person's) is [`WalletError::EnrolmentRefused`]; anything else is the
+/// backend's trouble.
+pub fn enrolment_refusal(failure: SyncFailure) -> WalletError {
+    match failure {
+        SyncFailure::Backend(BackendError::Refused { .. } | BackendError::Unauthorized) => {
+            WalletError::EnrolmentRefused
+        }
+        other => WalletError::Backend(other),
     }
 }

@@ -102,7 +102,8 @@ impl Lists {
         status: &[(Vec<u8>, i64)],
     ) -> Result<Self, SignedListsError> {
         let (trust_bytes, trust_fetched_at) = trust;
-        let trust = TrustList::verify_ignoring_expiry(trust_bytes, root).map_err(|_| SignedListsError::TrustList)?;
+        let trust =
+            TrustList::verify_ignoring_expiry(trust_bytes, root).map_err(|_| SignedListsError::TrustList)?;
         let status = status
             .iter()
             .enumerate()

@@ -10,11 +10,13 @@ use shimin_wire::error::ErrorCode;
 use shimin_wire::liveness::LivenessPurposeView;
 
 use super::backend::{Backend, BackendError, LivenessChallenge};
+use super::error::SyncFailure;
 use super::error::WalletError;
-use super::store::{Enrolment, WalletStore};
-use super::sync::{SyncFailure, sign_in};
+use super::store::WalletStore;
+use super::sync::sign_in;
 use crate::IdNumber;
 use crate::liveness::Evidence;
+use crate::records::Enrolment;
 
 /// What a check is for, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,16 +59,6 @@ pub fn refusal(failure: SyncFailure) -> WalletError {
         ) => WalletError::AlreadyDone,
         Some(ErrorCode::UnknownCitizen | ErrorCode::NotFound) => WalletError::EnrolmentRefused,
         _ => WalletError::Backend(failure),
-    }
-}
-
-impl SyncFailure {
-    /// The backend's error code, when the backend refused.
-    pub fn backend_code(&self) -> Option<ErrorCode> {
-        match self {
-            SyncFailure::Backend(e) => e.code(),
-            _ => None,
-        }
     }
 }
 

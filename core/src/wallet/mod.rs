@@ -28,13 +28,15 @@ pub mod store;
 pub mod sync;
 
 pub use backend::{Backend, BackendError, LivenessChallenge};
-pub use error::WalletError;
+pub use error::{SyncFailure, WalletError, enrolment_refusal};
 pub use lists::{ListProblem, ListVerifier, Lists, SignedListsError};
-pub use store::{
-    Enrolment, ImportOutcome, ListStore, NotificationRecord, OutboxRecord, PresentationRecord,
-    ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress, WalletStore,
+pub use store::{ListStore, StorageError, WalletStore};
+
+pub use crate::records::{
+    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
+    StoredCertificate, SyncProgress,
 };
-pub use sync::{SyncFailure, SyncReport, SyncSchedule, SyncStep};
+pub use sync::{SyncReport, SyncSchedule, SyncStep};
 
 use shimin_wire::sync::ReminderView;
 

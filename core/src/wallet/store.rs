@@ -1,16 +1,18 @@
 //! What the wallet's use cases need from storage: the [`WalletStore`] trait (implemented on
-//! SQLite by `shimin-store`, in memory by core's own tests), the [`ListStore`] trait for the
-//! signed lists a device keeps for offline checks, and the records both carry.
+//! SQLite by `shimin-store`, in memory by core's own tests) and the [`ListStore`] trait for the
+//! signed lists a device keeps for offline checks. The records they carry are in
+//! [`crate::records`].
 //!
 //! The traits are small and synchronous: a store is a local database, and the use cases call
 //! it between network steps, never across one. Encryption at rest, the PIN-wrapped data key and
 //! schema migrations are the store's business, not the use cases'.
 
-use crate::cert::types::names;
-use crate::cert::{
-    AttributeValue, CertificateId, CertificateType, HolderId, IssuedCertificate, VerifiedCertificate,
-};
+use crate::cert::{CertificateId, IssuedCertificate, VerifiedCertificate};
 use crate::crypto::{SigningKey, VerifyingKey};
+use crate::records::{
+    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
+    StoredCertificate, SyncProgress,
+};
 use crate::status_list::VerifiedStatusList;
 use crate::trust::{CachedCopy, VerifiedTrustList};
 
@@ -33,147 +35,6 @@ pub enum StorageError {
     /// The storage itself failed (database, keys, encryption): the operation cannot go on.
     #[error("storage failure: {0}")]
     Failed(Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// A certificate as stored, decrypted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCertificate {
-    /// The identifier, with its version.
-    pub id: CertificateId,
-    /// The certificate type.
-    pub certificate_type: CertificateType,
-    /// Start of validity (Unix seconds).
-    pub valid_from: i64,
-    /// End of validity (Unix seconds, exclusive), `None` for no end.
-    pub valid_to: Option<i64>,
-    /// Whether this is the current version (older versions are kept when renewed).
-    pub current: bool,
-    /// When it was imported (Unix seconds).
-    pub imported_at: i64,
-    /// The issuer-signed bytes and every salted attribute.
-    pub issued: IssuedCertificate,
-}
-
-impl StoredCertificate {
-    /// The value of the attribute `name`, if the certificate has it.
-    pub fn attribute(&self, name: &str) -> Option<&AttributeValue> {
-        self.issued.disclosures.iter().find(|d| d.name == name).map(|d| &d.value)
-    }
-
-    /// The holder's name (a person's name, or a company's), if the certificate has one.
-    pub fn holder_name(&self) -> Option<&str> {
-        match self.attribute(names::NAME) {
-            Some(AttributeValue::Text(name)) => Some(name),
-            _ => None,
-        }
-    }
-
-    /// Whether `needle` is contained (case-insensitively) in the type's name or in any text
-    /// attribute: the wallet's free-text search.
-    pub fn matches_text(&self, needle: &str) -> bool {
-        let needle = needle.to_lowercase();
-        self.certificate_type.name().contains(&needle)
-            || self.issued.disclosures.iter().any(|d| match &d.value {
-                AttributeValue::Text(text) => text.to_lowercase().contains(&needle),
-                _ => false,
-            })
-    }
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportOutcome {
-    /// A certificate the wallet did not have.
-    Added,
-    /// A newer version of a stored certificate; the previous one is kept, no longer current.
-    Renewed {
-        /// The version that was current before.
-        previous_version: u16,
-    },
-    /// This exact version was already stored; nothing changed.
-    AlreadyStored,
-}
-
-/// What to look for among the current certificates; empty fields match everything.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    /// Only this type.
-    pub certificate_type: Option<CertificateType>,
-    /// Only certificates of this holder (ID number or credit code).
-    pub holder: Option<HolderId>,
-    /// Text contained (case-insensitively) in any text attribute — a name, an address — or in
-    /// the type's name ([`StoredCertificate::matches_text`]).
-    pub text: Option<String>,
-}
-
-/// One presentation the holder made: when, which certificate, which preset and the *names* of
-/// the attributes disclosed (never their values).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PresentationRecord {
-    /// When (Unix seconds).
-    pub presented_at: i64,
-    /// The certificate shown (exact version).
-    pub certificate_id: CertificateId,
-    /// The preset used, e.g. `identity`, `age_over_18`, `full`.
-    pub preset: String,
-    /// The names of the disclosed attributes.
-    pub disclosed: Vec<String>,
-}
-
-/// Where this wallet is enrolled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enrolment {
-    /// The backend's base URL, e.g. `http://127.0.0.1:8787`.
-    pub backend_url: String,
-    /// The device id the backend gave at registration.
-    pub device_id: i64,
-    /// The national root key, pinned when the device was enrolled; trust lists must verify
-    /// under it.
-    pub root_key: VerifyingKey,
-}
-
-/// A reminder as kept: a certificate expiring soon.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReminderRecord {
-    /// The certificate's identifier.
-    pub certificate_id: String,
-    /// The type's slug.
-    pub certificate_type: String,
-    /// When it expires (Unix seconds).
-    pub expires_at: i64,
-}
-
-/// A notification as kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotificationRecord {
-    /// The server's number for it.
-    pub id: i64,
-    /// When it was created (Unix seconds).
-    pub created_at: i64,
-    /// The text.
-    pub message: String,
-}
-
-/// An outbox item waiting for the server's receipt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxRecord {
-    /// The idempotency key it was queued with.
-    pub idempotency_key: String,
-    /// What it is.
-    pub kind: String,
-    /// JSON text.
-    pub payload: String,
-}
-
-/// How far sync has come.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SyncProgress {
-    /// The cursor to pull from (`None` before the first pull).
-    pub cursor: Option<String>,
-    /// When the last complete sync finished.
-    pub last_sync_at: Option<i64>,
-    /// Items waiting in the outbox.
-    pub pending_outbox: u64,
 }
 
 /// The signed lists a device keeps for offline checks, as the bytes [`CachedCopy::to_bytes`]

@@ -15,71 +15,19 @@ use shimin_wire::backend::OutboxItem;
 use shimin_wire::sync::{SyncProblemView, SyncStatusView, SyncStepView};
 
 use super::backend::{Backend, BackendError};
-use super::error::WalletError;
-use super::store::{
-    Enrolment, ImportOutcome, NotificationRecord, ReminderRecord, StorageError, SyncProgress, WalletStore,
-};
+pub use super::error::SyncFailure;
+use super::store::{StorageError, WalletStore};
 use crate::cert::{CertificatePayload, IssuedCertificate, verify_certificate};
 use crate::cose::{CwtClaims, Sign1};
+use crate::records::{Enrolment, ImportOutcome, NotificationRecord, ReminderRecord, SyncProgress};
 use crate::status_list::VerifiedStatusList;
-use crate::sync::{Backoff, PulledPage, SyncError};
+use crate::sync::{Backoff, PulledPage};
 use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
 
 /// How many outbox items one push sends.
 pub const PUSH_BATCH: u32 = 100;
 /// The most pages one round pulls (a guard against a server that always says "more").
 pub const MAX_PAGES: u32 = 1_000;
-
-/// Why enrolment or a sync round stopped. Never carries personal data.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncFailure {
-    /// The wallet is not enrolled with a backend yet.
-    #[error("this wallet is not enrolled with a backend")]
-    NotEnrolled,
-    /// The wallet is enrolled with another backend than the one offered.
-    #[error("this wallet is enrolled with another backend")]
-    OtherBackend,
-    /// The backend call failed; [`BackendError::is_transient`] says whether to retry.
-    #[error(transparent)]
-    Backend(#[from] BackendError),
-    /// The wallet's storage failed.
-    #[error("wallet: {0}")]
-    Store(#[from] StorageError),
-    /// A pulled page was unusable.
-    #[error("pulled page: {0}")]
-    Page(#[from] SyncError),
-    /// The trust list did not verify under the pinned root key.
-    #[error("the trust list does not verify under the national root key")]
-    TrustList,
-    /// The server kept saying "more" past [`MAX_PAGES`].
-    #[error("too many pages in one round")]
-    TooManyPages,
-}
-
-impl SyncFailure {
-    /// Whether trying the round again later may help.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, SyncFailure::Backend(e) if e.is_transient())
-    }
-
-    /// What the user is told about it.
-    pub fn problem(&self) -> SyncProblemView {
-        match self {
-            SyncFailure::Backend(BackendError::Network(_)) => SyncProblemView::Offline,
-            SyncFailure::Backend(BackendError::Unavailable { .. }) => SyncProblemView::ServerUnavailable,
-            SyncFailure::Backend(BackendError::Unauthorized | BackendError::Refused { .. })
-            | SyncFailure::NotEnrolled
-            | SyncFailure::OtherBackend => SyncProblemView::DeviceRefused,
-            SyncFailure::Store(_) => SyncProblemView::Storage,
-            SyncFailure::Backend(
-                BackendError::Malformed(_) | BackendError::ForeignUrl | BackendError::Sign(_),
-            )
-            | SyncFailure::Page(_)
-            | SyncFailure::TrustList
-            | SyncFailure::TooManyPages => SyncProblemView::BadData,
-        }
-    }
-}
 
 /// What one round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -351,18 +299,6 @@ pub async fn unregister<S: WalletStore + Send + ?Sized, B: Backend>(
     let (enrolment, token) = sign_in(store, backend).await?;
     backend.remove_device(&token, enrolment.device_id).await?;
     Ok(())
-}
-
-/// What the user is told when enrolment with a one-time code fails: a refused code (wrong,
-/// spent, expired, another person's) is [`WalletError::EnrolmentRefused`]; anything else is the
-/// backend's trouble.
-pub fn enrolment_refusal(failure: SyncFailure) -> WalletError {
-    match failure {
-        SyncFailure::Backend(BackendError::Refused { .. } | BackendError::Unauthorized) => {
-            WalletError::EnrolmentRefused
-        }
-        other => WalletError::Backend(other),
-    }
 }
 
 /// What the app remembers of sync rounds while it runs (the rest is in the wallet), and the

@@ -117,7 +117,7 @@ impl WalletState {
             let mut handle = self.second_handle()?;
             use_case::enrol(&mut handle, &client, id.as_str(), code, &device_label())
                 .await
-                .map_err(use_case::enrolment_refusal)?;
+                .map_err(core_wallet::enrolment_refusal)?;
         }
         self.run_round().await;
         self.sync_status()
