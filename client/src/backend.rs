@@ -14,7 +14,7 @@ impl Backend for BackendClient {
     }
 
     async fn root_key(&self) -> Result<VerifyingKey, BackendError> {
-        Ok(BackendClient::root_key(self).await?)
+        BackendClient::root_key(self).await
     }
 
     async fn trust_list(&self) -> Result<Vec<u8>, BackendError> {
@@ -35,23 +35,23 @@ impl Backend for BackendClient {
         device_key: &VerifyingKey,
         label: &str,
     ) -> Result<i64, BackendError> {
-        Ok(BackendClient::register_device(self, id_number, enrolment_code, device_key, label).await?)
+        BackendClient::register_device(self, id_number, enrolment_code, device_key, label).await
     }
 
     async fn sign_in(&self, device_id: i64, device_key: &SigningKey) -> Result<String, BackendError> {
-        Ok(self.device_token(device_id, device_key).await?)
+        self.device_token(device_id, device_key).await
     }
 
     async fn pull(&self, token: &str, cursor: Option<&str>) -> Result<SyncPullResponse, BackendError> {
-        Ok(BackendClient::pull(self, token, cursor).await?)
+        BackendClient::pull(self, token, cursor).await
     }
 
     async fn push(&self, token: &str, items: Vec<OutboxItem>) -> Result<SyncPushResponse, BackendError> {
-        Ok(BackendClient::push(self, token, items).await?)
+        BackendClient::push(self, token, items).await
     }
 
     async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), BackendError> {
-        Ok(BackendClient::remove_device(self, token, device_id).await?)
+        BackendClient::remove_device(self, token, device_id).await
     }
 
     async fn liveness_enrolment_challenge(
@@ -60,7 +60,7 @@ impl Backend for BackendClient {
         device_key: &VerifyingKey,
         label: &str,
     ) -> Result<LivenessChallenge, BackendError> {
-        Ok(BackendClient::liveness_enrolment_challenge(self, id_number, device_key, label).await?)
+        BackendClient::liveness_enrolment_challenge(self, id_number, device_key, label).await
     }
 
     async fn answer_liveness_enrolment(
@@ -68,15 +68,15 @@ impl Backend for BackendClient {
         check_id: i64,
         signed_evidence: Vec<u8>,
     ) -> Result<i64, BackendError> {
-        Ok(BackendClient::answer_liveness_enrolment(self, check_id, signed_evidence).await?)
+        BackendClient::answer_liveness_enrolment(self, check_id, signed_evidence).await
     }
 
     async fn identity_requests(&self, token: &str) -> Result<Vec<IdentityRequestView>, BackendError> {
-        Ok(BackendClient::identity_requests(self, token).await?)
+        BackendClient::identity_requests(self, token).await
     }
 
     async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
-        Ok(BackendClient::case_challenge(self, token, case_id).await?)
+        BackendClient::case_challenge(self, token, case_id).await
     }
 
     async fn answer_case(
@@ -85,6 +85,6 @@ impl Backend for BackendClient {
         check_id: i64,
         signed_evidence: Vec<u8>,
     ) -> Result<(), BackendError> {
-        Ok(BackendClient::answer_case(self, token, check_id, signed_evidence).await?)
+        BackendClient::answer_case(self, token, check_id, signed_evidence).await
     }
 }
