@@ -321,7 +321,7 @@ pub fn decode_rgb8(
 
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]
-mod tests {
+pub(crate) mod tests {
     use image::{GrayImage, ImageEncoder, Luma, Rgb};
 
     use super::*;
@@ -344,7 +344,9 @@ mod tests {
         RgbImage::from_fn(width, height, |x, y| Rgb([(x * 7) as u8, (y * 5) as u8, ((x + y) * 3) as u8]))
     }
 
-    fn crc32(bytes: &[u8]) -> u32 {
+    /// The CRC-32 of a PNG chunk, to forge a header that still reads as valid (the QR photo
+    /// decoder's tests use it too).
+    pub(crate) fn crc32(bytes: &[u8]) -> u32 {
         let mut crc = !0u32;
         for &byte in bytes {
             crc ^= u32::from(byte);

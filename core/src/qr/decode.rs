@@ -477,23 +477,12 @@ mod tests {
         // IHDR data starts at byte 16: width and height (big-endian), then its CRC at byte 29.
         png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-        let crc = crc32(&png[12..29]);
+        let crc = crate::picture::tests::crc32(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
         assert_eq!(
             decode_image(&png),
             Err(QrDecodeError::TooLarge { width: 100_000, height: 100_000, max_pixels: MAX_PIXELS })
         );
-    }
-
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &byte in bytes {
-            crc ^= u32::from(byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
     }
 
     #[test]
