@@ -11,7 +11,7 @@ mod wallet_world;
 
 use std::time::Duration;
 
-use shimin_tests::{AppSession, workspace_root};
+use shimin_tests::{AppSession, data_dir, workspace_root};
 
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
@@ -46,9 +46,8 @@ async fn tab_to(app: &AppSession, target: &str) -> anyhow::Result<Vec<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_is_named_readable_and_reachable_by_keyboard() -> anyhow::Result<()> {
     // Onboarding, from an empty data directory.
-    let fresh = workspace_root().join(format!("target/e2e-data/a11y-new-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&fresh);
-    let fresh_dir = fresh.display().to_string();
+    let fresh = data_dir("a11y-new")?;
+    let fresh_dir = fresh.path().display().to_string();
     let app = AppSession::start(&[("SHIMIN_DATA_DIR", fresh_dir.as_str())]).await?;
     app.wait_for("#welcome-title").await?;
     // The audit sees what it is for: a nameless button and pale text put on the screen.
@@ -70,7 +69,7 @@ async fn every_screen_is_named_readable_and_reachable_by_keyboard() -> anyhow::R
     app.wait_for("#identity-title").await?;
     audit(&app, "02-identity").await?;
     app.close().await?;
-    let _ = std::fs::remove_dir_all(&fresh);
+    let _ = fresh.close();
 
     // A wallet with three certificates.
     let (data, _world, app) = wallet_world::open_app("a11y").await?;
@@ -140,6 +139,6 @@ async fn every_screen_is_named_readable_and_reachable_by_keyboard() -> anyhow::R
         serde_json::from_value(app.client.execute("return document.documentElement.lang;", vec![]).await?)?;
     assert_eq!(lang, "en", "the document's language follows the setting");
     app.close().await?;
-    let _ = std::fs::remove_dir_all(&data);
+    let _ = data.close();
     Ok(())
 }

@@ -6,8 +6,8 @@ use shimin_tests::AppSession;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_screen_checks_an_id_number_in_the_core() -> anyhow::Result<()> {
     // A data directory of its own: no wallet, so the app starts on "create your wallet".
-    let data = shimin_tests::workspace_root().join(format!("target/e2e-data/home-{}", std::process::id()));
-    let data_dir = data.display().to_string();
+    let data = shimin_tests::data_dir("home")?;
+    let data_dir = data.path().display().to_string();
     let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
     app.wait_for("#onboarding").await?;
     app.wait_for("#tab-settings").await?.click().await?;
@@ -33,5 +33,7 @@ async fn home_screen_checks_an_id_number_in_the_core() -> anyhow::Result<()> {
     assert!(valid.contains("1949-12-31"), "{valid}");
     assert!(!valid.contains("110105194912310"), "the full number must not be shown: {valid}");
     app.screenshot("03-home-id-valid").await?;
-    app.close().await
+    app.close().await?;
+    let _ = data.close();
+    Ok(())
 }

@@ -15,7 +15,7 @@ use shimin_backend::local::LocalBackend;
 use shimin_backend::service::Config;
 use shimin_core::liveness::Action;
 use shimin_testkit::film::{FILMABLE, Shot, scene};
-use shimin_tests::{AppSession, workspace_root};
+use shimin_tests::{AppSession, data_dir};
 use shimin_wire::backend::{
     CasePartyRequest, CertificateFields, IssueCertificateRequest, OpenCaseRequest, PartyRoleView,
 };
@@ -73,11 +73,9 @@ async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyh
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
-    let data = workspace_root().join(format!("target/e2e-data/liveness-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data)?;
+    let data = data_dir("liveness")?;
     let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
-    let server = LocalBackend::start_with(&data, 5, config).await?;
+    let server = LocalBackend::start_with(data.path(), 5, config).await?;
     let (holder, name, _) = server.seed().demo[0].clone();
     let partner = server.seed().demo[1].0.clone();
     assert!(server.set_registry_photo(&holder, scene().registry.clone()).await?);
@@ -88,10 +86,10 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
         fields: CertificateFields::ResidentIdCard,
     };
     server.issue_as("police-issuer", card).await?;
-    let frames = data.join("frames");
+    let frames = data.path().join("frames");
     write_recordings(&frames)?;
 
-    let app_dir = data.join("app").display().to_string();
+    let app_dir = data.path().join("app").display().to_string();
     let (base, frames) = (server.base_url(), frames.display().to_string());
     let app = AppSession::start(&[
         ("SHIMIN_DATA_DIR", app_dir.as_str()),
@@ -175,6 +173,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     assert!(seen.parties.iter().filter(|p| p.id_number == partner).all(|p| p.confirmed_at.is_none()));
     assert!(!seen.all_confirmed);
     app.close().await?;
+    let _ = data.close();
     Ok(())
 }
 
@@ -182,12 +181,10 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
 /// to the enrolment code, with which the device is registered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_registry_photo_the_code_takes_over() -> anyhow::Result<()> {
-    let data = workspace_root().join(format!("target/e2e-data/no-photo-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data)?;
-    let server = LocalBackend::start(&data, 5).await?;
+    let data = data_dir("no-photo")?;
+    let server = LocalBackend::start(data.path(), 5).await?;
     let (holder, _, code) = server.seed().demo[1].clone();
-    let app_dir = data.join("app").display().to_string();
+    let app_dir = data.path().join("app").display().to_string();
     let base = server.base_url();
     let app =
         AppSession::start(&[("SHIMIN_DATA_DIR", app_dir.as_str()), ("SHIMIN_BACKEND_URL", base.as_str())])
@@ -210,5 +207,6 @@ async fn without_a_registry_photo_the_code_takes_over() -> anyhow::Result<()> {
     app.wait_for_within("#wallet", Duration::from_secs(30)).await?;
     assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 1);
     app.close().await?;
+    let _ = data.close();
     Ok(())
 }

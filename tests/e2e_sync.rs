@@ -16,7 +16,7 @@ use shimin_client::BackendClient;
 use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::trust::{CachedCopy, TrustList, VerifiedTrustList};
 use shimin_core::verifier::{Outcome, Reason, Verdict, Verifier, VerifierPolicy};
-use shimin_tests::{AppSession, workspace_root};
+use shimin_tests::{AppSession, data_dir};
 use shimin_wire::backend::{CertificateFields, CertificateView, IssueCertificateRequest, StatusAction};
 
 const POLICE: &str = "police-issuer";
@@ -99,14 +99,12 @@ async fn present_valid_card(app: &AppSession, screen: &str) -> anyhow::Result<St
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
-    let data = workspace_root().join(format!("target/e2e-data/sync-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data)?;
-    let mut server = LocalBackend::start(&data, 5).await?;
+    let data = data_dir("sync")?;
+    let mut server = LocalBackend::start(data.path(), 5).await?;
     let (holder, name, code) = server.seed().demo[0].clone();
     let issued = issue_id_card(&server, &holder).await;
 
-    let app_dir = data.join("app").display().to_string();
+    let app_dir = data.path().join("app").display().to_string();
     let base = server.base_url();
     let app =
         AppSession::start(&[("SHIMIN_DATA_DIR", app_dir.as_str()), ("SHIMIN_BACKEND_URL", base.as_str())])
@@ -198,9 +196,9 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
         server.backend().store.active_devices(&holder).await?.is_empty(),
         "the backend forgot the device"
     );
-    assert!(!data.join("app/wallet.db").exists(), "the wallet is erased");
+    assert!(!data.path().join("app/wallet.db").exists(), "the wallet is erased");
 
     app.close().await?;
-    let _ = std::fs::remove_dir_all(&data);
+    let _ = data.close();
     Ok(())
 }

@@ -118,7 +118,7 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     let exported = app.wait_for_text("#export-result", |t| !t.is_empty()).await?;
     assert!(exported.contains("1 条"), "{exported}");
     app.screenshot("wallet-09-history").await?;
-    let export = std::fs::read_dir(data.join("exports"))?.next().expect("an export file")?.path();
+    let export = std::fs::read_dir(data.path().join("exports"))?.next().expect("an export file")?.path();
     let lines = std::fs::read_to_string(export)?;
     assert_eq!(lines.lines().count(), 1);
     assert!(!lines.contains(wallet_world::HOLDER_NAME), "the log holds attribute names, not values");
@@ -141,10 +141,10 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.close().await?;
 
     // The language is kept: started again, the app asks for the PIN in English.
-    let data_dir = data.display().to_string();
+    let data_dir = data.path().display().to_string();
     let again = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
     again.wait_for_text("#unlock-title", |t| t.contains("Unlock your wallet")).await?;
     again.close().await?;
-    let _ = std::fs::remove_dir_all(&data);
+    let _ = data.close();
     Ok(())
 }

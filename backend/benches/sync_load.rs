@@ -212,8 +212,8 @@ fn main() {
     let mut rows = Vec::new();
     if which == "sqlite" || which == "both" {
         let dir = common::temp_dir("load");
-        rows.push(run("SQLite", format!("sqlite://{}", dir.join("load.db").display())));
-        let _ = std::fs::remove_dir_all(dir);
+        rows.push(run("SQLite", format!("sqlite://{}", dir.path().join("load.db").display())));
+        drop(dir);
     }
     if which == "postgres" || which == "both" {
         let pg = common::Postgres::start();

@@ -333,10 +333,8 @@ mod tests {
 
     #[tokio::test]
     async fn demo_certificates_are_issued_once_with_a_permit_about_to_expire() {
-        let dir = std::env::temp_dir().join(format!("shimin-seed-certs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("dir");
-        let url = format!("sqlite://{}", dir.join("b.db").display());
+        let dir = tempfile::Builder::new().prefix("shimin-seed-certs-").tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("b.db").display());
         let store = url.parse::<crate::store::DatabaseUrl>().expect("url").open().await.expect("open");
         let config = crate::service::Config { password_iterations: 1_000, ..Default::default() };
         let backend = Backend::new(store, config).await.expect("backend");
@@ -351,7 +349,6 @@ mod tests {
         let permit = held.iter().find(|c| c.type_slug == "residence-permit").expect("a permit");
         let until = china_date_of(now + 12 * 86_400).expect("date").to_string();
         assert_eq!(permit.valid_until.as_deref(), Some(until.as_str()));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -61,8 +61,7 @@ fn run_case_from_picture(case: &serde_json::Value, dir: &Path, name: &str) -> (i
 
 #[test]
 fn verify_dcc_reads_the_picture_and_reports_each_step() {
-    let dir = std::env::temp_dir().join(format!("shimin-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::Builder::new().prefix("shimin-cli-").tempdir().expect("temp dir");
     let cases = dcc_cases();
     let has_picture = |c: &&serde_json::Value| c["2DCODE"].as_str().is_some_and(|s| !s.is_empty());
 
@@ -76,7 +75,7 @@ fn verify_dcc_reads_the_picture_and_reports_each_step() {
                 && expected(c, "EXPECTEDKEYUSAGE") != Some(false)
         })
         .expect("a fully valid case with a picture");
-    let (code, report) = run_case_from_picture(good, &dir, "good");
+    let (code, report) = run_case_from_picture(good, dir.path(), "good");
     assert_eq!(report["picture_decode"], true, "{report}");
     assert_eq!(report["verify"], true, "{report}");
     assert_eq!(report["expiration_check"], true, "{report}");
@@ -100,7 +99,6 @@ fn verify_dcc_reads_the_picture_and_reports_each_step() {
     assert_eq!(report["expiration_check"], false, "{report}");
     assert_eq!(code, 1, "an expired certificate must exit 1");
     assert!(report["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{report}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -25,26 +25,17 @@ fn shimin(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
+/// A fresh directory under the system's temporary directory, removed when dropped (also when the
+/// test fails), with its path as a command-line argument.
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!("shimin-cli-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).expect("temp dir");
-        Self(path)
+        Self(tempfile::Builder::new().prefix(&format!("shimin-cli-{name}-")).tempdir().expect("temp dir"))
     }
 
     fn path(&self) -> &str {
-        self.0.to_str().expect("utf-8 temp path")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path().to_str().expect("utf-8 temp path")
     }
 }
 
@@ -77,9 +68,9 @@ fn face_landmarks_prints_one_face_with_468_points_inside_the_photo() {
 #[test]
 fn face_landmarks_refuses_what_is_not_an_image() {
     let dir = TempDir::new("not-an-image");
-    let fake = dir.0.join("photo.jpg");
+    let fake = dir.0.path().join("photo.jpg");
     std::fs::write(&fake, b"\xFF\xD8\xFF but not really a JPEG").expect("writes");
-    let text = dir.0.join("notes.txt");
+    let text = dir.0.path().join("notes.txt");
     std::fs::write(&text, "hello").expect("writes");
     for path in [&fake, &text] {
         let (code, out, err) = shimin(&["face-landmarks", path.to_str().expect("utf-8")]);
@@ -87,7 +78,8 @@ fn face_landmarks_refuses_what_is_not_an_image() {
         assert!(out.is_empty());
         assert!(err.contains("is not a PNG or JPEG image"), "{err}");
     }
-    let (code, _, err) = shimin(&["face-landmarks", dir.0.join("missing.png").to_str().expect("utf-8")]);
+    let (code, _, err) =
+        shimin(&["face-landmarks", dir.0.path().join("missing.png").to_str().expect("utf-8")]);
     assert_eq!(code, 3);
     assert!(err.contains("cannot read"), "{err}");
 }
@@ -109,7 +101,7 @@ fn a_static_photo_does_not_pass_and_the_result_says_the_blink_is_missing() {
     let photo = image::open(astronaut()).expect("decodes").to_rgb8();
     let selfie = image::imageops::crop_imm(&photo, 65, 8, 320, 320).to_image();
     for i in 0..60 {
-        selfie.save(dir.0.join(format!("frame_{i:03}.jpg"))).expect("writes");
+        selfie.save(dir.0.path().join(format!("frame_{i:03}.jpg"))).expect("writes");
     }
     let (code, out, err) =
         shimin(&["liveness", "--frames", dir.path(), "--actions", "blink,mouth,shake,nod"]);
@@ -138,13 +130,13 @@ fn a_static_photo_does_not_pass_and_the_result_says_the_blink_is_missing() {
 #[test]
 fn liveness_over_a_missing_or_empty_directory_is_a_clear_error() {
     let dir = TempDir::new("empty");
-    std::fs::write(dir.0.join("notes.txt"), "not a frame").expect("writes");
+    std::fs::write(dir.0.path().join("notes.txt"), "not a frame").expect("writes");
     let (code, out, err) = shimin(&["liveness", "--frames", dir.path(), "--actions", "blink,mouth,nod"]);
     assert_eq!(code, 3);
     assert!(out.is_empty());
     assert!(err.contains("holds no PNG or JPEG frames"), "{err}");
 
-    let missing = dir.0.join("missing");
+    let missing = dir.0.path().join("missing");
     let (code, _, err) =
         shimin(&["liveness", "--frames", missing.to_str().expect("utf-8"), "--actions", "blink,mouth,nod"]);
     assert_eq!(code, 3);
@@ -154,7 +146,7 @@ fn liveness_over_a_missing_or_empty_directory_is_a_clear_error() {
 #[test]
 fn liveness_refuses_a_bad_action_list() {
     let dir = TempDir::new("actions");
-    std::fs::copy(astronaut(), dir.0.join("frame_000.jpg")).expect("copies");
+    std::fs::copy(astronaut(), dir.0.path().join("frame_000.jpg")).expect("copies");
     // Two actions are too few for a challenge; an action twice is refused; an unknown one too.
     for (actions, says) in [
         ("blink,mouth", "3–4 actions"),

@@ -42,16 +42,18 @@ fn id_number(first17: &str) -> String {
     format!("{first17}{}", char::from(check))
 }
 
-/// A temporary issuer directory, removed when the test ends.
+/// A temporary issuer directory, removed when the test ends (also when it fails).
 struct Issuer {
+    /// `issuer` in this fresh temporary directory: `issue init` creates it.
     dir: PathBuf,
+    _temp: tempfile::TempDir,
 }
 
 impl Issuer {
     fn init(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("shimin-cli-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let issuer = Self { dir };
+        let temp =
+            tempfile::Builder::new().prefix(&format!("shimin-cli-{test}-")).tempdir().expect("temp dir");
+        let issuer = Self { dir: temp.path().join("issuer"), _temp: temp };
         let run = shimin(&["issue", "init", "--dir", issuer.s("."), "--at", ISSUED_AT]);
         assert_eq!(run.code, 0, "init: {}", run.stderr);
         issuer
@@ -109,12 +111,6 @@ impl Issuer {
         args.extend(["--root-key", self.s("root.pub"), "--status", self.s("status.cbor")]);
         args.extend(input);
         shimin(&args)
-    }
-}
-
-impl Drop for Issuer {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -6,8 +6,6 @@
 //! not make, or that the registry contradicts, are refused with the right error.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
-
 use shimin_backend::local::LocalBackend;
 use shimin_backend::seed;
 use shimin_backend::service::ServiceError;
@@ -22,11 +20,9 @@ fn now() -> i64 {
     shimin_backend::now()
 }
 
-fn temp_dir(what: &str) -> PathBuf {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let dir = std::env::temp_dir().join(format!("shimin-types-{what}-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh temporary directory, removed when dropped (also when the test fails).
+fn temp_dir(what: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("shimin-types-{what}-")).tempdir().expect("temp dir")
 }
 
 fn request(holder: &str, fields: CertificateFields) -> IssueCertificateRequest {
@@ -48,7 +44,7 @@ fn marriage(spouse: &str) -> CertificateFields {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_type_reaches_the_wallet_and_verifies() {
     let dir = temp_dir("all");
-    let server = LocalBackend::start(&dir, 5).await.expect("backend");
+    let server = LocalBackend::start(dir.path(), 5).await.expect("backend");
     let issued = seed::demo_certificates(server.backend(), now()).await.expect("demo certificates");
     let demo = server.seed().demo.clone();
     let (li, chen) = (&demo[2].0, &demo[3].0);
@@ -61,7 +57,7 @@ async fn every_type_reaches_the_wallet_and_verifies() {
     let mut types = std::collections::BTreeSet::new();
     let mut stored = 0;
     for (i, (id_number, _, code)) in demo.iter().enumerate() {
-        let conn = schema::open_file(&dir.join(format!("wallet-{i}.db"))).expect("db");
+        let conn = schema::open_file(&dir.path().join(format!("wallet-{i}.db"))).expect("db");
         let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
         enrol(&mut wallet, &client, id_number, code, "phone").await.expect("enrol");
@@ -88,13 +84,12 @@ async fn every_type_reaches_the_wallet_and_verifies() {
     }
     assert_eq!(stored, issued, "every certificate issued is in a wallet, once");
     assert_eq!(types.len(), 8, "all eight types: {types:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
 async fn requests_the_registry_or_the_department_rules_out_are_refused() {
     let dir = temp_dir("refused");
-    let server = LocalBackend::start(&dir, 5).await.expect("backend");
+    let server = LocalBackend::start(dir.path(), 5).await.expect("backend");
     let demo = server.seed().demo.clone();
     let (zhang, lin) = (&demo[0].0, &demo[1].0);
     let licence = |credit_code: &str| CertificateFields::BusinessLicence {
@@ -145,5 +140,4 @@ async fn requests_the_registry_or_the_department_rules_out_are_refused() {
     let bad = server.issue_as("police-issuer", request(zhang, bad_endorsement)).await;
     assert!(matches!(bad, Err(ServiceError::BadInput(_))), "{bad:?}");
     assert!(server.backend().store.certificates_of(zhang).await.expect("read").is_empty(), "nothing stored");
-    let _ = std::fs::remove_dir_all(&dir);
 }

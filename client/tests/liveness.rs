@@ -19,11 +19,9 @@ use shimin_wire::error::ErrorCode;
 
 #[tokio::test]
 async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet() {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let dir = std::env::temp_dir().join(format!("shimin-client-liveness-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::Builder::new().prefix("shimin-client-liveness-").tempdir().expect("temp dir");
     let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
-    let server = LocalBackend::start_with(&dir, 5, config).await.expect("backend");
+    let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
     let holder = server.seed().demo[0].0.clone();
     assert!(server.set_registry_photo(&holder, scene().registry.clone()).await.expect("photo"));
     let card = IssueCertificateRequest {
@@ -34,7 +32,7 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
     };
     server.issue_as("police-issuer", card).await.expect("issued");
 
-    let conn = schema::open_file(&dir.join("wallet.db")).expect("wallet db");
+    let conn = schema::open_file(&dir.path().join("wallet.db")).expect("wallet db");
     let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
     let mut wallet = Wallet::create(conn, &pin, shimin_backend::now()).expect("wallet");
     let client = BackendClient::new(&server.base_url()).expect("client");
@@ -67,17 +65,14 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
         .await
         .expect("sync");
     assert_eq!(report.imported, 1);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
 async fn the_backends_refusals_reach_the_caller_as_codes() {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let dir = std::env::temp_dir().join(format!("shimin-client-codes-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::Builder::new().prefix("shimin-client-codes-").tempdir().expect("temp dir");
     let config =
         Config { liveness_actions: FILMABLE.to_vec(), liveness_attempts_per_day: 1, ..Config::default() };
-    let server = LocalBackend::start_with(&dir, 5, config).await.expect("backend");
+    let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
     let client = BackendClient::new(&server.base_url()).expect("client");
     let key = SigningKey::generate_p256().expect("key").verifying_key();
     let (photographed, unphotographed) = (server.seed().demo[0].0.clone(), server.seed().demo[1].0.clone());
@@ -105,5 +100,4 @@ async fn the_backends_refusals_reach_the_caller_as_codes() {
     let refused = client.answer_liveness_enrolment(999_999, vec![1]).await.expect_err("no such check");
     assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NotFound, .. }), "{refused}");
     assert!(!is_liveness_failure(&refused));
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -4,7 +4,6 @@
 //! points of a sync, a push whose answer never arrived — nothing lost, nothing duplicated.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use shimin_backend::local::LocalBackend;
@@ -29,11 +28,9 @@ fn now() -> i64 {
     shimin_backend::now()
 }
 
-fn temp_dir(what: &str) -> PathBuf {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let dir = std::env::temp_dir().join(format!("shimin-client-{what}-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh temporary directory, removed when dropped (also when the test fails).
+fn temp_dir(what: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("shimin-client-{what}-")).tempdir().expect("temp dir")
 }
 
 /// The seeded demo world on a real backend, and a citizen's wallet enrolled on a phone.
@@ -41,7 +38,8 @@ struct World {
     server: LocalBackend,
     wallet: Wallet,
     client: BackendClient,
-    dir: PathBuf,
+    /// The backend's and the wallet's files; the last field, so it is removed after they close.
+    dir: tempfile::TempDir,
 }
 
 const POLICE: &str = "police-issuer";
@@ -49,8 +47,8 @@ const POLICE: &str = "police-issuer";
 impl World {
     async fn new(what: &str) -> Self {
         let dir = temp_dir(what);
-        let server = LocalBackend::start(&dir, 5).await.expect("backend");
-        let conn = schema::open_file(&dir.join("wallet.db")).expect("wallet db");
+        let server = LocalBackend::start(dir.path(), 5).await.expect("backend");
+        let conn = schema::open_file(&dir.path().join("wallet.db")).expect("wallet db");
         let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
         let client = BackendClient::new(&server.base_url()).expect("client");
@@ -102,12 +100,6 @@ impl World {
     async fn server_outbox_count(&self) -> u64 {
         let device_id = self.wallet.enrolment().expect("read").expect("enrolled").device_id;
         self.server.backend().store.count_outbox(device_id).await.expect("count")
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -263,7 +255,7 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
 #[tokio::test]
 async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
     let w = World::new("bad-code").await;
-    let conn = schema::open_file(&w.dir.join("other.db")).expect("db");
+    let conn = schema::open_file(&w.dir.path().join("other.db")).expect("db");
     let pin = PinWrapper::insecure_low_iterations_for_tests("135790", 10).expect("pin");
     let mut other = Wallet::create(conn, &pin, now()).expect("wallet");
     let (id_number, _, _) = &w.server.seed().demo[1];

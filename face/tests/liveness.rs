@@ -17,8 +17,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{ASTRONAUT, COFFEE, GRACE_HOPPER, analyzer, decode, mediapipe_mesh, paint_eyes_shut, tilt};
 use image::{Rgb, RgbImage, imageops};
 use shimin_core::liveness::{
@@ -198,36 +196,23 @@ fn a_face_jumping_elsewhere_mid_session_fails() {
     assert_eq!(step.failure(), Some(FailureReason::FaceChanged));
 }
 
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!("shimin-face-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).expect("temp dir");
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A fresh directory under the system's temporary directory, removed when the test ends (also when
+/// it fails).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("shimin-face-{name}-")).tempdir().expect("temp dir")
 }
 
 #[test]
 fn a_static_photo_from_a_directory_never_passes() {
-    let dir = TempDir::new("static");
+    let dir = temp_dir("static");
     let astronaut = decode(ASTRONAUT);
     // 30 frames at 5 fps (6 s, over the 5 s limit): the photo swaying by a few pixels.
     for i in 0..30i32 {
         let image = selfie(&astronaut, (i % 5) - 2, (i % 3) - 1);
-        image.save(dir.0.join(format!("frame_{i:04}.png"))).expect("writes");
+        image.save(dir.path().join(format!("frame_{i:04}.png"))).expect("writes");
     }
-    std::fs::write(dir.0.join("notes.txt"), "not a frame").expect("writes");
-    let mut source = ImageSequence::from_dir(&dir.0, 5).expect("lists");
+    std::fs::write(dir.path().join("notes.txt"), "not a frame").expect("writes");
+    let mut source = ImageSequence::from_dir(dir.path(), 5).expect("lists");
     assert_eq!(source.len(), 30);
     let mut guidance = Vec::new();
     let step = liveness::run(challenge(), &mut source, &mut observer(), |s| guidance.push(s.guidance))
@@ -240,12 +225,14 @@ fn a_static_photo_from_a_directory_never_passes() {
 
 #[test]
 fn the_image_sequence_reads_in_name_order_with_timestamps_and_refuses_broken_files() {
-    let dir = TempDir::new("order");
+    let dir = temp_dir("order");
     for (name, w) in [("b_02.png", 2u32), ("a_01.jpg", 1), ("c_10.PNG", 3)] {
-        RgbImage::from_pixel(w * 8, 8, Rgb([w as u8 * 40, 0, 0])).save(dir.0.join(name)).expect("writes");
+        RgbImage::from_pixel(w * 8, 8, Rgb([w as u8 * 40, 0, 0]))
+            .save(dir.path().join(name))
+            .expect("writes");
     }
     let mut source =
-        ImageSequence::from_dir(&dir.0, 10).expect("lists").with_rotation(FrameRotation::Clockwise270);
+        ImageSequence::from_dir(dir.path(), 10).expect("lists").with_rotation(FrameRotation::Clockwise270);
     let mut seen = Vec::new();
     while let Some(f) = source.next_frame().expect("reads") {
         seen.push((f.width(), f.timestamp_ms(), f.rotation()));
@@ -258,16 +245,16 @@ fn the_image_sequence_reads_in_name_order_with_timestamps_and_refuses_broken_fil
             (24, 200, FrameRotation::Clockwise270)
         ]
     );
-    std::fs::write(dir.0.join("d_99.png"), b"\x89PNG but not really").expect("writes");
-    let mut source = ImageSequence::from_dir(&dir.0, 10).expect("lists");
+    std::fs::write(dir.path().join("d_99.png"), b"\x89PNG but not really").expect("writes");
+    let mut source = ImageSequence::from_dir(dir.path(), 10).expect("lists");
     for _ in 0..3 {
         assert!(source.next_frame().expect("reads").is_some());
     }
     assert_eq!(source.next_frame(), Err(FrameSourceError::Decode { index: 3 }));
     assert!(matches!(
-        ImageSequence::from_dir(&dir.0.join("missing"), 10),
+        ImageSequence::from_dir(&dir.path().join("missing"), 10),
         Err(FrameSourceError::Unavailable(_))
     ));
-    let mut gone = ImageSequence::from_paths(vec![dir.0.join("nope.png")], 0);
+    let mut gone = ImageSequence::from_paths(vec![dir.path().join("nope.png")], 0);
     assert!(matches!(gone.next_frame(), Err(FrameSourceError::Unavailable(_))));
 }

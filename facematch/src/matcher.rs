@@ -312,8 +312,9 @@ mod tests {
 
     #[test]
     fn missing_models_are_reported_with_their_path() {
-        let dir = std::env::temp_dir().join("shimin-facematch-no-models-here");
-        match FaceMatcher::load(&dir) {
+        // A fresh empty directory: a fixed name under the temporary directory might hold files.
+        let dir = tempfile::tempdir().expect("dir");
+        match FaceMatcher::load(dir.path()) {
             Err(MatchError::ModelMissing { path }) => assert!(path.ends_with(SHAPE_PREDICTOR_FILE)),
             other => panic!("expected ModelMissing, got {other:?}"),
         }

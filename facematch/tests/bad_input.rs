@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::{fs, path::PathBuf};
+use std::fs;
 
 use common::{ASTRONAUT, decode, matcher};
 use image::{Rgb, RgbImage};
@@ -112,11 +112,12 @@ fn options_out_of_range_are_errors() {
     }
 }
 
-/// A scratch models directory for this test binary.
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("shimin-facematch-{name}-{}", std::process::id()));
-    fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+/// A fresh scratch models directory, removed when it is dropped (also when the test fails).
+fn scratch_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("shimin-facematch-{name}-"))
+        .tempdir()
+        .expect("a scratch directory")
 }
 
 #[test]
@@ -134,10 +135,10 @@ fn damaged_model_files_are_errors() {
     ];
     for (name, shape_bytes, resnet_bytes) in cases {
         let dir = scratch_dir(name);
-        fs::write(dir.join(SHAPE_PREDICTOR_FILE), shape_bytes).expect("write");
-        fs::write(dir.join(RECOGNITION_MODEL_FILE), resnet_bytes).expect("write");
-        let result = FaceMatcher::load(&dir);
-        fs::remove_dir_all(&dir).expect("clean up");
+        fs::write(dir.path().join(SHAPE_PREDICTOR_FILE), shape_bytes).expect("write");
+        fs::write(dir.path().join(RECOGNITION_MODEL_FILE), resnet_bytes).expect("write");
+        let result = FaceMatcher::load(dir.path());
+        dir.close().expect("clean up");
         match result {
             Err(e @ (MatchError::ModelLoad { .. } | MatchError::OutOfMemory)) => println!("{name}: {e}"),
             other => panic!("{name}: expected ModelLoad, got {other:?}"),

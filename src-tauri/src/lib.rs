@@ -83,9 +83,19 @@ mod tests {
     use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
     use tauri::webview::InvokeRequest;
 
-    /// The directory the commands' wallet lives in (these tests never create one there).
-    fn shared_dir() -> PathBuf {
-        std::env::temp_dir().join(format!("shimin-app-ipc-{}", std::process::id()))
+    /// A data directory not made yet (as on a first start), inside a fresh temporary directory
+    /// that is removed when this is dropped (also when the test fails).
+    struct DataDir {
+        path: PathBuf,
+        _temp: tempfile::TempDir,
+    }
+
+    impl DataDir {
+        fn new(what: &str) -> Self {
+            let temp =
+                tempfile::Builder::new().prefix(&format!("shimin-app-{what}-")).tempdir().expect("temp dir");
+            Self { path: temp.path().join("data"), _temp: temp }
+        }
     }
 
     /// Invokes `cmd` with `body` and `headers` as the webview would, on an app whose data
@@ -119,8 +129,11 @@ mod tests {
         .map(|b| b.deserialize::<serde_json::Value>().expect("json"))
     }
 
+    /// Invokes `cmd` with the JSON `body` on an app with a fresh data directory (these calls
+    /// never write one).
     fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
-        call(&shared_dir(), cmd, InvokeBody::Json(body), Default::default())
+        let data = DataDir::new("ipc");
+        call(&data.path, cmd, InvokeBody::Json(body), Default::default())
     }
 
     /// Invokes `cmd` with `bytes` as the raw body (a `Uint8Array` in the UI) and a frame
@@ -134,7 +147,8 @@ mod tests {
         if let Some(t) = timestamp_ms {
             headers.insert(FRAME_TIMESTAMP_HEADER, t.parse().expect("a header value"));
         }
-        call(&shared_dir(), cmd, InvokeBody::Raw(bytes), headers)
+        let data = DataDir::new("ipc");
+        call(&data.path, cmd, InvokeBody::Raw(bytes), headers)
     }
 
     /// A small camera frame, as the webview's canvas makes it.
@@ -221,10 +235,11 @@ mod tests {
         let mut headers = tauri::http::HeaderMap::new();
         headers.insert(FRAME_TIMESTAMP_HEADER, "40".parse().expect("a header value"));
         let numbers = serde_json::Value::from(jpeg());
-        let answer = call(&shared_dir(), command::LIVENESS_FRAME, InvokeBody::Json(numbers), headers.clone());
+        let data = DataDir::new("ipc");
+        let answer = call(&data.path, command::LIVENESS_FRAME, InvokeBody::Json(numbers), headers.clone());
         assert_eq!(answer, Err(no_check));
         let not_bytes = serde_json::json!([1, 2, 256]);
-        let answer = call(&shared_dir(), command::LIVENESS_FRAME, InvokeBody::Json(not_bytes), headers);
+        let answer = call(&data.path, command::LIVENESS_FRAME, InvokeBody::Json(not_bytes), headers);
         assert_eq!(answer, Err(bad_frame));
     }
 
@@ -232,9 +247,9 @@ mod tests {
     /// refused unread and the saved preferences stay.
     #[test]
     fn settings_cross_as_their_json_and_refuse_values_the_app_does_not_offer() {
-        let dir = std::env::temp_dir().join(format!("shimin-app-ipc-settings-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let json = |body| call(&dir, command::SAVE_SETTINGS, InvokeBody::Json(body), Default::default());
+        let data = DataDir::new("ipc-settings");
+        let dir = &data.path;
+        let json = |body| call(dir, command::SAVE_SETTINGS, InvokeBody::Json(body), Default::default());
         let english = serde_json::json!({"language": "en", "auto_lock_minutes": 10});
         json(serde_json::json!({"request": english})).expect("saved");
         for bad in [
@@ -243,9 +258,7 @@ mod tests {
         ] {
             assert!(json(serde_json::json!({"request": bad})).is_err(), "{bad}");
         }
-        let saved =
-            call(&dir, command::SETTINGS, InvokeBody::Json(serde_json::json!({})), Default::default());
+        let saved = call(dir, command::SETTINGS, InvokeBody::Json(serde_json::json!({})), Default::default());
         assert_eq!(saved, Ok(english), "a refused save leaves the preferences as they were");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -5,7 +5,6 @@
 //! presents; a PIN change; removing the device (refused offline, then unregistered and erased).
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use shimin_app::wallet::{AppError, WalletState};
@@ -17,11 +16,10 @@ use shimin_wire::wallet::{PresentRequest, PresetView, StatusBadge};
 const PIN: &str = "246810";
 const POLICE: &str = "police-issuer";
 
-fn temp_dir(what: &str) -> PathBuf {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
-    let dir = std::env::temp_dir().join(format!("shimin-app-sync-{what}-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh temporary directory, removed when dropped (also when the test fails): held by the test
+/// for as long as the backend and the wallet in it run.
+fn temp_dir(what: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("shimin-app-sync-{what}-")).tempdir().expect("temp dir")
 }
 
 async fn issue_id_card(server: &LocalBackend, holder: &str) -> i64 {
@@ -47,12 +45,12 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enrol_sync_revoke_background_and_offline() {
     let dir = temp_dir("flow");
-    let mut server = LocalBackend::start(&dir, 5).await.expect("backend");
+    let mut server = LocalBackend::start(dir.path(), 5).await.expect("backend");
     let (holder, _, code) = server.seed().demo[0].clone();
     let card = issue_id_card(&server, &holder).await;
 
     let state = std::sync::Arc::new(
-        WalletState::in_dir(dir.join("app"), None)
+        WalletState::in_dir(dir.path().join("app"), None)
             .with_backend(&server.base_url(), Duration::from_secs(3_600)),
     );
     state.create(PIN).expect("create");
@@ -127,5 +125,4 @@ async fn enrol_sync_revoke_background_and_offline() {
     assert!(!state.status().expect("status").exists, "the wallet is gone from the device");
     assert!(matches!(state.certificates(""), Err(AppError::Locked)));
     background.abort();
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,6 +17,15 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// A fresh data directory `target/e2e-data/NAME-XXXXXX` (a unique name) for one test's app and
+/// backend. Dropping it keeps it, so a failed test leaves its wallet and database beside its
+/// screenshots and logs; a test that passed removes it with [`tempfile::TempDir::close`].
+pub fn data_dir(name: &str) -> Result<tempfile::TempDir> {
+    let parent = workspace_root().join("target/e2e-data");
+    std::fs::create_dir_all(&parent)?;
+    Ok(tempfile::Builder::new().prefix(&format!("{name}-")).disable_cleanup(true).tempdir_in(&parent)?)
+}
+
 /// The app binary to drive: `SHIMIN_APP_BIN`, or the debug build in `target/`.
 pub fn app_binary() -> Result<PathBuf> {
     let path = std::env::var_os("SHIMIN_APP_BIN")

@@ -218,13 +218,13 @@ pub fn prepare(dir: &Path) -> World {
     World { trust, status: vec![status], id_card: id_for(CertificateType::ResidentIdCard) }
 }
 
-/// A fresh data directory `target/e2e-data/NAME-PID` holding the prepared wallet, and the app
-/// started on it (it asks for [`PIN`]).
-pub async fn open_app(name: &str) -> anyhow::Result<(std::path::PathBuf, World, shimin_tests::AppSession)> {
-    let data = shimin_tests::workspace_root().join(format!("target/e2e-data/{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let world = prepare(&data);
-    let data_dir = data.display().to_string();
+/// A fresh data directory `target/e2e-data/NAME-XXXXXX` ([`shimin_tests::data_dir`]: kept unless
+/// the test closes it) holding the prepared wallet, and the app started on it (it asks for
+/// [`PIN`]).
+pub async fn open_app(name: &str) -> anyhow::Result<(tempfile::TempDir, World, shimin_tests::AppSession)> {
+    let data = shimin_tests::data_dir(name)?;
+    let world = prepare(data.path());
+    let data_dir = data.path().display().to_string();
     let app = shimin_tests::AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
     Ok((data, world, app))
 }

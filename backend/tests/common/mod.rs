@@ -21,13 +21,10 @@ pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// A fresh temporary directory, removed by the caller.
-pub fn temp_dir(what: &str) -> PathBuf {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("shimin-backend-{what}-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+/// A fresh temporary directory, removed when the returned guard is dropped (also when a test
+/// fails): hold it for as long as anything uses the directory.
+pub fn temp_dir(what: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("shimin-backend-{what}-")).tempdir().expect("create temp dir")
 }
 
 fn running_as_root() -> bool {
@@ -41,7 +38,8 @@ fn running_as_root() -> bool {
 /// A real PostgreSQL server in a temporary directory on a free loopback port, stopped (and its
 /// directory removed) when dropped, also when a test fails.
 pub struct Postgres {
-    dir: PathBuf,
+    /// Removed after `Drop::drop` has stopped the server.
+    dir: tempfile::TempDir,
     data: PathBuf,
     as_postgres_user: bool,
     port: u16,
@@ -66,19 +64,19 @@ impl Postgres {
         }
         let as_postgres_user = running_as_root();
         let dir = temp_dir("pg");
-        let data = dir.join("data");
+        let data = dir.path().join("data");
         if as_postgres_user {
             // PostgreSQL refuses to run as root: the cluster belongs to the `postgres` user.
             let status =
-                Command::new("chown").arg("postgres:postgres").arg(&dir).status().expect("run chown");
+                Command::new("chown").arg("postgres:postgres").arg(dir.path()).status().expect("run chown");
             assert!(status.success(), "chown of the temporary PostgreSQL directory failed");
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let mut pg =
-            Self { dir: dir.clone(), data: data.clone(), as_postgres_user, port, url: String::new() };
+        let mut pg = Self { dir, data: data.clone(), as_postgres_user, port, url: String::new() };
+        let dir = pg.dir.path().to_owned();
         let out = pg
             .command("initdb")
             .arg("-D")
@@ -129,7 +127,7 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         let _ =
             self.command("pg_ctl").arg("-D").arg(&self.data).args(["-m", "immediate", "-w", "stop"]).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // `self.dir` is removed when the fields are dropped, after this.
     }
 }
 
@@ -191,7 +189,8 @@ pub struct TestServer {
     pub backend: Backend,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    dir: Option<PathBuf>,
+    /// The SQLite database's directory, kept as long as the server.
+    dir: Option<tempfile::TempDir>,
     /// Kept running as long as the server.
     postgres: Option<Arc<Postgres>>,
 }
@@ -205,7 +204,7 @@ impl TestServer {
     /// A server on a fresh SQLite file with these limits.
     pub async fn sqlite_with(limits: Limits) -> Self {
         let dir = temp_dir("http");
-        let url = format!("sqlite://{}", dir.join("backend.db").display());
+        let url = format!("sqlite://{}", dir.path().join("backend.db").display());
         let store =
             url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
         let mut server = Self::start(store, limits).await;
@@ -325,9 +324,6 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
-        }
-        if let Some(dir) = self.dir.take() {
-            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }

@@ -91,10 +91,9 @@ async fn suite(store: Arc<dyn Store>) {
 #[tokio::test]
 async fn sqlite_store_passes_the_suite() {
     let dir = common::temp_dir("suite");
-    let url = format!("sqlite://{}", dir.join("suite.db").display());
+    let url = format!("sqlite://{}", dir.path().join("suite.db").display());
     let store = url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
     suite(store).await;
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]

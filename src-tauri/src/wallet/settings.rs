@@ -46,8 +46,9 @@ mod tests {
 
     #[test]
     fn saved_settings_come_back_and_bad_ones_change_nothing() {
-        let dir = std::env::temp_dir().join(format!("shimin-settings-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let temp = tempfile::Builder::new().prefix("shimin-settings-").tempdir().expect("temp dir");
+        // Not made yet, as on a first start: `save` makes it.
+        let dir = temp.path().join("data");
         assert_eq!(load(&dir), SettingsView::default());
         let english = SettingsView { language: Language::En, auto_lock: AutoLock::TenMinutes };
         save(&dir, english).expect("save");
@@ -69,6 +70,5 @@ mod tests {
         assert_eq!(load(&dir), SettingsView::default(), "an auto-lock the app does not offer");
         std::fs::write(dir.join(SETTINGS_FILE), b"{not json").expect("damage");
         assert_eq!(load(&dir), SettingsView::default());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -183,19 +183,16 @@ fn conflict(e: rusqlite::Error) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicU32, Ordering};
-
     use super::*;
     use crate::store::{CitizenRecord, DatabaseUrl, EventKind, NewEvent, RegistryStore, SyncStore};
 
-    /// A database file in a fresh temporary directory.
-    fn temp_db(what: &str) -> PathBuf {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("shimin-sqlite-{what}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir.join("store.db")
+    /// A database file in a fresh temporary directory; the directory is removed when the returned
+    /// guard is dropped, so the caller holds it until the store is gone.
+    fn temp_db(what: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir =
+            tempfile::Builder::new().prefix(&format!("shimin-sqlite-{what}-")).tempdir().expect("temp dir");
+        let path = dir.path().join("store.db");
+        (dir, path)
     }
 
     fn person(n: u32) -> CitizenRecord {
@@ -224,7 +221,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn reads_run_on_read_only_connections_while_the_writer_is_busy() {
-        let path = temp_db("readers");
+        let (_dir, path) = temp_db("readers");
         let store = SqliteStore::open_with(&path, SqliteOptions { readers: 3, ..SqliteOptions::default() })
             .expect("open");
         assert_eq!(store.reader_count(), 3);
@@ -265,12 +262,11 @@ mod tests {
                 if f.code == rusqlite::ErrorCode::ReadOnly),
             "readers are read-only: {refused:?}"
         );
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_read_sees_every_write_that_finished_before_it() {
-        let path = temp_db("visibility");
+        let (_dir, path) = temp_db("visibility");
         let store = SqliteStore::open_with(&path, SqliteOptions { readers: 2, ..SqliteOptions::default() })
             .expect("open");
         let tasks: Vec<_> = (0..64)
@@ -289,19 +285,17 @@ mod tests {
             t.await.expect("task");
         }
         assert_eq!(store.count_citizens().await.expect("count"), 64);
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 
     #[tokio::test]
     async fn a_job_that_panics_gives_its_connection_back() {
-        let path = temp_db("panic");
+        let (_dir, path) = temp_db("panic");
         let store = SqliteStore::open_with(&path, SqliteOptions { readers: 1, ..SqliteOptions::default() })
             .expect("open");
         let readers = store.readers.clone().expect("readers");
         let failed = readers.run(|_| -> Result<(), StoreError> { panic!("a bug in a job") }).await;
         assert!(matches!(failed, Err(StoreError::Task)));
         assert_eq!(store.count_citizens().await.expect("the one reader still serves"), 0);
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 
     #[tokio::test]
@@ -321,13 +315,12 @@ mod tests {
 
     #[tokio::test]
     async fn without_readers_the_writer_serves_reads() {
-        let path = temp_db("no-readers");
+        let (_dir, path) = temp_db("no-readers");
         let store = SqliteStore::open_with(&path, SqliteOptions { readers: 0, ..SqliteOptions::default() })
             .expect("open");
         assert_eq!(store.reader_count(), 0);
         store.insert_citizens(vec![person(1)]).await.expect("insert");
         assert_eq!(store.count_citizens().await.expect("count"), 1);
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 
     #[test]
