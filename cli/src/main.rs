@@ -103,7 +103,7 @@ enum Command {
         #[arg(long, value_delimiter = ',', required = true, value_parser = face::parse_action)]
         actions: Vec<Action>,
         /// The frames' rate, for their timestamps.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=240))]
+        #[arg(long, default_value_t = shimin_face::RECORDED_FPS, value_parser = clap::value_parser!(u32).range(1..=240))]
         fps: u32,
     },
     /// Print every face found in a photo (PNG or JPEG): box, score and the 468 mesh landmarks, as

@@ -238,6 +238,22 @@ fn enrolment_records_the_backend_and_a_refused_code_records_nothing() {
 }
 
 #[test]
+fn what_the_citizen_typed_to_enrol_is_parsed_before_anything_is_sent() {
+    let holder = holder_id();
+    let (id, code) =
+        sync::parse_enrolment(&format!(" {} ", holder.as_str()), "  K7Q2-9XMP \n").expect("parsed");
+    assert_eq!((id.as_str(), code), (holder.as_str(), "K7Q2-9XMP"));
+    assert!(matches!(sync::parse_enrolment("110105194912310021", "K7Q2"), Err(WalletError::InvalidIdNumber)));
+    for code in ["", "   ", &"X".repeat(sync::MAX_ENROLMENT_CODE_LEN + 1)] {
+        assert!(
+            matches!(sync::parse_enrolment(holder.as_str(), code), Err(WalletError::EnrolmentRefused)),
+            "{code:?}"
+        );
+    }
+    assert!(sync::parse_enrolment(holder.as_str(), &"X".repeat(sync::MAX_ENROLMENT_CODE_LEN)).is_ok());
+}
+
+#[test]
 fn the_schedule_runs_at_once_when_asked_backs_off_after_trouble_and_waits_after_a_refusal() {
     let interval = Duration::from_secs(900);
     let synced = SyncProgress { last_sync_at: Some(NOW - 60), ..SyncProgress::default() };

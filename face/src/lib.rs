@@ -17,7 +17,7 @@ pub use camera::camera_frame;
 pub use camera::{NativeCamera, cameras};
 pub use capture::{
     CAMERA_FAILURE, CAMERA_FPS, CAMERA_TIME_LIMIT_MS, CameraError, CaptureError, CapturePhase, CaptureSource,
-    CaptureStatus, KEY_FRAME_QUALITY, LivenessCapture, PulledFrames, SourceKind,
+    CaptureStatus, KEY_FRAME_QUALITY, LivenessCapture, PulledFrames, RECORDED_FPS, SourceKind,
 };
 pub use detector::{DEFAULT_MIN_SCORE, Detection, FaceDetector, Keypoint};
 pub use error::FaceError;

@@ -379,12 +379,12 @@ impl Scene {
     }
 }
 
-/// The key frame encoding the app uses: JPEG at quality 90.
+/// The key frame encoding the app and the CLI use: JPEG at [`shimin_face::KEY_FRAME_QUALITY`].
 ///
 /// # Errors
 /// The encoder's message.
 pub fn key_frame_jpeg(frame: &Frame) -> Result<Vec<u8>, String> {
-    encode_jpeg(frame, 90).map_err(|e| e.to_string())
+    encode_jpeg(frame, shimin_face::KEY_FRAME_QUALITY).map_err(|e| e.to_string())
 }
 
 /// Runs the real on-device session of `challenge` over `shots` and makes its evidence, each key

@@ -16,7 +16,9 @@ use shimin_wire::sync::{SyncProblemView, SyncStatusView, SyncStepView};
 
 use super::backend::{Backend, BackendError};
 pub use super::error::SyncFailure;
+use super::error::WalletError;
 use super::store::{StorageError, WalletStore};
+use crate::IdNumber;
 use crate::cert::{CertificatePayload, IssuedCertificate, verify_certificate};
 use crate::cose::{CwtClaims, Sign1};
 use crate::records::{Enrolment, ImportOutcome, NotificationRecord, ReminderRecord, SyncProgress};
@@ -71,6 +73,24 @@ impl SyncStep {
             SyncStep::Pushing => SyncStepView::Pushing,
         }
     }
+}
+
+/// The longest one-time enrolment code accepted, in bytes (the backend's are far shorter).
+pub const MAX_ENROLMENT_CODE_LEN: usize = 64;
+
+/// What the citizen typed to enrol with a one-time code, parsed: the ID number, and the code
+/// trimmed. A code that cannot be one (empty, longer than [`MAX_ENROLMENT_CODE_LEN`]) is refused
+/// here as the backend would refuse it, without asking.
+///
+/// # Errors
+/// [`WalletError::InvalidIdNumber`], [`WalletError::EnrolmentRefused`].
+pub fn parse_enrolment<'a>(id_number: &str, code: &'a str) -> Result<(IdNumber, &'a str), WalletError> {
+    let id = IdNumber::parse(id_number.trim()).map_err(|_| WalletError::InvalidIdNumber)?;
+    let code = code.trim();
+    if code.is_empty() || code.len() > MAX_ENROLMENT_CODE_LEN {
+        return Err(WalletError::EnrolmentRefused);
+    }
+    Ok((id, code))
 }
 
 /// Enrols the wallet's device with `backend` using the citizen's ID number and a one-time

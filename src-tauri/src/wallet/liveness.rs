@@ -37,7 +37,7 @@ use super::{AppError, WalletState};
 /// by the challenge's actions (`blink-mouth-nod`), that recording is used; otherwise the
 /// directory's own frames.
 pub const CAMERA_FRAMES_ENV: &str = "SHIMIN_CAMERA_FRAMES";
-/// Frames per second of the recorded frames (default 10).
+/// Frames per second of the recorded frames (default [`shimin_face::RECORDED_FPS`]).
 pub const CAMERA_FPS_ENV: &str = "SHIMIN_CAMERA_FPS";
 /// The largest camera frame accepted over IPC, bytes of JPEG (a 1080p JPEG is well under).
 pub const MAX_FRAME_BYTES: usize = 3 * 1024 * 1024;
@@ -136,7 +136,7 @@ impl LivenessState {
     pub(super) fn from_env() -> Self {
         let frames_dir = std::env::var_os(CAMERA_FRAMES_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
         let fps = std::env::var(CAMERA_FPS_ENV).ok().and_then(|s| s.trim().parse().ok()).filter(|f| *f > 0);
-        Self { frames_dir, fps: fps.unwrap_or(10), ..Self::default() }
+        Self { frames_dir, fps: fps.unwrap_or(shimin_face::RECORDED_FPS), ..Self::default() }
     }
 
     fn capture(&self) -> MutexGuard<'_, Option<Capture>> {

@@ -451,13 +451,20 @@ mod tests {
     fn an_export_that_fails_leaves_no_file() {
         let dir = tempfile::tempdir().expect("dir");
         let exports = dir.path().join("exports");
-        let state = WalletState::in_dir(dir.path().join("data"), Some(exports.clone()));
+        let now = 1_717_200_000;
+        let state = WalletState::in_dir(dir.path().join("data"), Some(exports.clone()))
+            .with_clock(Arc::new(shimin_core::clock::FixedClock(now)));
         assert!(matches!(state.export_history(), Err(AppError::Locked)));
         let left: Vec<_> = std::fs::read_dir(&exports).map(|d| d.collect()).unwrap_or_default();
         assert!(left.is_empty(), "a locked wallet writes no export: {left:?}");
         state.create("246810").expect("create");
         let export = state.export_history().expect("export");
         assert_eq!(export.lines, 0);
+        assert_eq!(
+            Path::new(&export.path),
+            exports.join(format!("shimin-presentations-{now}.jsonl")),
+            "named by the clock"
+        );
         assert!(Path::new(&export.path).is_file());
     }
 }

@@ -8,7 +8,6 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shimin_client::BackendClient;
-use shimin_core::IdNumber;
 use shimin_core::wallet::sync::{self as use_case, SyncSchedule};
 use shimin_core::wallet::{self as core_wallet, SyncFailure};
 use shimin_store::Wallet;
@@ -106,11 +105,7 @@ impl WalletState {
     /// [`AppError::InvalidIdNumber`], [`AppError::NoBackend`], [`AppError::Locked`],
     /// [`AppError::EnrolmentRefused`], [`AppError::Backend`] (offline, server trouble).
     pub async fn enrol(&self, id_number: &str, code: &str) -> Result<SyncStatusView, AppError> {
-        let id = IdNumber::parse(id_number.trim()).map_err(|_| AppError::InvalidIdNumber)?;
-        let code = code.trim();
-        if code.is_empty() || code.len() > 64 {
-            return Err(AppError::EnrolmentRefused);
-        }
+        let (id, code) = use_case::parse_enrolment(id_number, code)?;
         let client = self.sync.client()?;
         {
             let _round = self.sync.round_lock().await;
