@@ -4,6 +4,10 @@
 //! code. Each iteration is what the app does for one camera frame: read the code from the
 //! pixels, verify it with the cached lists, and scale a preview for the screen.
 //!
+//! Two more figures break it down: the verdict alone with the lists held in memory, and what the
+//! app did on every frame before the lists were held (open the database, load the lists and
+//! verify each signature again), which the scan path no longer does.
+//!
 //! `cargo bench -p shimin-app --bench scan_path`
 
 #![allow(clippy::expect_used, clippy::panic)] // Benchmark code.
@@ -16,7 +20,9 @@ use shimin_app::wallet::WalletState;
 use shimin_backend::local::LocalBackend;
 use shimin_core::liveness::{Frame, FrameRotation, FrameSource, FrameSourceError};
 use shimin_core::present::{Presentation, Preset};
-use shimin_store::{PinWrapper, Wallet, schema};
+use shimin_core::qr::{self, Effort, PixelFormat};
+use shimin_core::wallet::Lists;
+use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
 
 const PIN: &str = "246810";
 
@@ -82,6 +88,10 @@ fn scan_path(c: &mut Criterion) {
             .to_owned();
         (state, frame_of(&text), lists)
     });
+    let database = dir.path().join("app/wallet.db");
+    let pixels = frame.rgb().to_vec();
+    let qr_frame =
+        qr::Frame { width: frame.width(), height: frame.height(), format: PixelFormat::Rgb8, data: &pixels };
     state.scan_with(Box::new(StillCamera(frame)));
     let first = state.scan_camera_frame().expect("a frame").verdict.expect("the code is read");
     assert!(
@@ -92,6 +102,23 @@ fn scan_path(c: &mut Criterion) {
     println!("scan_path: {lists} cached status lists");
     c.bench_function("scan path: one camera frame (decode + verify + preview)", |b| {
         b.iter(|| black_box(state.scan_camera_frame().expect("a frame")))
+    });
+
+    // Its parts: the verdict with the lists held in memory (what the scan path now does besides
+    // the preview), and what the scan path used to add on every frame before the lists were
+    // held: open the database, read the lists and verify each one's signature again.
+    let held = Lists::load(&CachedLists(&schema::open_file(&database).expect("db")), None).expect("lists");
+    let verifier = held.verifier().expect("a trust list");
+    let at = now();
+    assert!(verifier.verify_frame(&qr_frame, Effort::Quick, at).reasons.is_empty(), "the code verifies");
+    c.bench_function("of which: decode + verify with the lists held", |b| {
+        b.iter(|| black_box(verifier.verify_frame(black_box(&qr_frame), Effort::Quick, at)))
+    });
+    c.bench_function("removed from every frame: open the database, load and verify the lists", |b| {
+        b.iter(|| {
+            let conn = schema::open_file(&database).expect("db");
+            black_box(Lists::load(&CachedLists(&conn), None).expect("lists"))
+        })
     });
 }
 
