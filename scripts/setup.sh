@@ -53,22 +53,28 @@ if [ -z "$WBG_VERSION" ]; then
 fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
   say "installing wasm-bindgen-cli $WBG_VERSION"
-  # Not --locked: its lockfile pins a crate version the registry does not have.
+  # Not --locked: its lockfile pins webpki-roots 1.0.11, which the registry no longer has (checked
+  # 2026-12-07: `cargo install wasm-bindgen-cli --version 0.2.130 --locked` fails to resolve). The
+  # version itself is pinned, by Cargo.lock.
   cargo install -q wasm-bindgen-cli --version "$WBG_VERSION" --force
 else
   say "wasm-bindgen-cli $WBG_VERSION: present"
 fi
-if ! command -v tauri-driver >/dev/null; then
-  say "installing tauri-driver"
-  cargo install -q tauri-driver --locked
+# The other tools at pinned versions, built from their own lockfiles (`--locked`), so that every
+# machine runs the same tool. Raise a pin here on purpose, never by accident.
+TAURI_DRIVER_VERSION=2.1.0
+CARGO_FUZZ_VERSION=0.13.2
+if ! cargo install --list | grep -qx "tauri-driver v$TAURI_DRIVER_VERSION:"; then
+  say "installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install -q tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --force
 else
-  say "tauri-driver: present"
+  say "tauri-driver $TAURI_DRIVER_VERSION: present"
 fi
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  say "installing cargo-fuzz"
-  cargo install -q cargo-fuzz --locked
+if ! cargo install --list | grep -qx "cargo-fuzz v$CARGO_FUZZ_VERSION:"; then
+  say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install -q cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
 else
-  say "cargo-fuzz: present"
+  say "cargo-fuzz $CARGO_FUZZ_VERSION: present"
 fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "setup: the rustup nightly toolchain is missing (needed by cargo fuzz)" >&2; exit 1
