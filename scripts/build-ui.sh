@@ -24,7 +24,13 @@ rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 "$HOME/.cargo/bin/wasm-bindgen" --target web --no-typescript --out-dir "$OUT.tmp" --out-name shimin_ui "$WASM"
 cp ui/index.html ui/style.css ui/boot.js "$OUT.tmp/"
-rm -rf "$OUT"
-mv "$OUT.tmp" "$OUT"
+# Replace ui/dist only when something in it changed: the app's build script watches it, so new
+# files with the same bytes would rebuild the app for nothing (`make run` after `make test`).
+if [ -d "$OUT" ] && diff -rq "$OUT.tmp" "$OUT" >/dev/null; then
+  rm -rf "$OUT.tmp"
+else
+  rm -rf "$OUT"
+  mv "$OUT.tmp" "$OUT"
+fi
 printf 'ui: %s (%s bytes wasm, %s gzipped)\n' "$OUT" \
   "$(stat -c %s "$OUT/shimin_ui_bg.wasm")" "$(gzip -9c "$OUT/shimin_ui_bg.wasm" | wc -c)"
