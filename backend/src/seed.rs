@@ -169,9 +169,10 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
             })
             .await?;
     }
-    if let [zhang, lin, li, ..] = demo_ids.as_slice() {
+    let registered = store.company(DEMO_COMPANY).await?.is_some();
+    if let (false, [zhang, lin, li, ..]) = (registered, demo_ids.as_slice()) {
         store
-            .put_company(CompanyRecord {
+            .insert_company(CompanyRecord {
                 credit_code: DEMO_COMPANY.into(),
                 name: "福州某某科技有限公司".into(),
                 legal_representative: lin.0.clone(),

@@ -113,8 +113,18 @@ pub trait RegistryStore: Send + Sync {
     async fn put_household(&self, household: HouseholdRecord) -> Result<(), StoreError>;
     /// The household with this number.
     async fn household(&self, number: &str) -> Result<Option<HouseholdRecord>, StoreError>;
-    /// Inserts or replaces a company with its shareholders.
-    async fn put_company(&self, company: CompanyRecord) -> Result<(), StoreError>;
+    /// Registers a new company with its shareholders; [`StoreError::Conflict`], storing
+    /// nothing, when its credit code is registered already: a registration never overwrites a
+    /// company (that is [`RegistryStore::change_company`]'s, with the current representatives).
+    async fn insert_company(&self, company: CompanyRecord) -> Result<(), StoreError>;
+    /// Replaces a registered company's name, representatives and shareholders with `company`'s,
+    /// atomically, only if its legal representative and supervisor are still `current`'s (the
+    /// people who consented to the change); `false`, storing nothing, otherwise.
+    async fn change_company(
+        &self,
+        current: &CompanyRecord,
+        company: CompanyRecord,
+    ) -> Result<bool, StoreError>;
     /// The company with this credit code.
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError>;
     /// Inserts or replaces a department.

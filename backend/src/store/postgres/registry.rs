@@ -103,26 +103,44 @@ impl RegistryStore for PgStore {
         .transpose()
     }
 
-    async fn put_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
+    async fn insert_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code]).await?;
         tx.execute(
-            "INSERT INTO company (credit_code, name, legal_representative, supervisor) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, \
-             legal_representative = excluded.legal_representative, supervisor = excluded.supervisor",
+            "INSERT INTO company (credit_code, name, legal_representative, supervisor) VALUES ($1, $2, $3, $4)",
             &[&co.credit_code, &co.name, &co.legal_representative, &co.supervisor],
         )
-        .await?;
-        for s in &co.shareholders {
-            tx.execute(
-                "INSERT INTO company_shareholder (credit_code, id_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&co.credit_code, s],
-            )
-            .await?;
-        }
+        .await
+        .map_err(conflict)?;
+        put_shareholders(&tx, &co).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn change_company(&self, current: &CompanyRecord, co: CompanyRecord) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let changed = tx
+            .execute(
+                "UPDATE company SET name = $2, legal_representative = $3, supervisor = $4 \
+                 WHERE credit_code = $1 AND legal_representative = $5 AND supervisor IS NOT DISTINCT FROM $6",
+                &[
+                    &co.credit_code,
+                    &co.name,
+                    &co.legal_representative,
+                    &co.supervisor,
+                    &current.legal_representative,
+                    &current.supervisor,
+                ],
+            )
+            .await?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code]).await?;
+        put_shareholders(&tx, &co).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError> {
@@ -240,4 +258,19 @@ fn dept_row(r: &Row) -> Result<DepartmentRecord, StoreError> {
         name: r.try_get(1)?,
         allowed_types: types.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
     })
+}
+
+/// A company's shareholders, inside the caller's transaction.
+async fn put_shareholders(
+    tx: &tokio_postgres::Transaction<'_>,
+    co: &CompanyRecord,
+) -> Result<(), StoreError> {
+    for s in &co.shareholders {
+        tx.execute(
+            "INSERT INTO company_shareholder (credit_code, id_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&co.credit_code, s],
+        )
+        .await?;
+    }
+    Ok(())
 }

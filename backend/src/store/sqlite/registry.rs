@@ -90,21 +90,40 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
-    async fn put_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
+    async fn insert_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
         self.tx(move |tx| {
-            tx.execute("DELETE FROM company_shareholder WHERE credit_code = ?1", [&co.credit_code])?;
             tx.execute(
-                "INSERT OR REPLACE INTO company (credit_code, name, legal_representative, supervisor) \
+                "INSERT INTO company (credit_code, name, legal_representative, supervisor) \
                  VALUES (?1, ?2, ?3, ?4)",
                 params![co.credit_code, co.name, co.legal_representative, co.supervisor],
+            )
+            .map_err(conflict)?;
+            put_shareholders(tx, &co)
+        })
+        .await
+    }
+
+    async fn change_company(&self, current: &CompanyRecord, co: CompanyRecord) -> Result<bool, StoreError> {
+        let (was_legal, was_supervisor) = (current.legal_representative.clone(), current.supervisor.clone());
+        self.tx(move |tx| {
+            let changed = tx.execute(
+                "UPDATE company SET name = ?2, legal_representative = ?3, supervisor = ?4 \
+                 WHERE credit_code = ?1 AND legal_representative = ?5 AND supervisor IS ?6",
+                params![
+                    co.credit_code,
+                    co.name,
+                    co.legal_representative,
+                    co.supervisor,
+                    was_legal,
+                    was_supervisor
+                ],
             )?;
-            for s in &co.shareholders {
-                tx.execute(
-                    "INSERT OR IGNORE INTO company_shareholder (credit_code, id_number) VALUES (?1, ?2)",
-                    params![co.credit_code, s],
-                )?;
+            if changed != 1 {
+                return Ok(false);
             }
-            Ok(())
+            tx.execute("DELETE FROM company_shareholder WHERE credit_code = ?1", [&co.credit_code])?;
+            put_shareholders(tx, &co)?;
+            Ok(true)
         })
         .await
     }
@@ -248,4 +267,15 @@ fn dept_row(r: &Row<'_>) -> rusqlite::Result<DepartmentRecord> {
         name: r.get(1)?,
         allowed_types: types.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
     })
+}
+
+/// A company's shareholders, inside the caller's transaction.
+fn put_shareholders(tx: &rusqlite::Transaction<'_>, co: &CompanyRecord) -> Result<(), StoreError> {
+    for s in &co.shareholders {
+        tx.execute(
+            "INSERT OR IGNORE INTO company_shareholder (credit_code, id_number) VALUES (?1, ?2)",
+            params![co.credit_code, s],
+        )?;
+    }
+    Ok(())
 }
