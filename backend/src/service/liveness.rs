@@ -443,16 +443,16 @@ impl Backend {
             }
             parties.push(PartyRecord { id_number: id.as_str().to_owned(), role, confirmed_at: None });
         }
-        if let Some(code) = &credit_code {
-            // A registered credit code is not registered again: only a change case, which names
-            // the current representatives so that they confirm it too, is opened for it.
-            if let Some(current) = self.store.company(code).await? {
-                if !names_representatives(&parties, &current) {
-                    return Err(ServiceError::Conflict(
-                        "the credit code is registered: a change case names its current representatives",
-                    ));
-                }
-            }
+        // A registered credit code is not registered again: only a change case, which names the
+        // current representatives so that they confirm it too, is opened for it.
+        let current = match &credit_code {
+            Some(code) => self.store.company(code).await?,
+            None => None,
+        };
+        if current.is_some_and(|c| !names_representatives(&parties, &c)) {
+            return Err(ServiceError::Conflict(
+                "the credit code is registered: a change case names its current representatives",
+            ));
         }
         let count = |role| parties.iter().filter(|p| p.role == role).count();
         if count(PartyRole::LegalRepresentative) != 1 {
