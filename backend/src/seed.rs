@@ -337,7 +337,10 @@ mod tests {
         let dir = tempfile::Builder::new().prefix("shimin-seed-certs-").tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("b.db").display());
         let store = url.parse::<crate::store::DatabaseUrl>().expect("url").open().await.expect("open");
-        let config = crate::service::Config { password_iterations: 1_000, ..Default::default() };
+        let config = crate::service::Config {
+            password_cost: crate::service::password::PasswordCost::CHEAP,
+            ..Default::default()
+        };
         let backend = Backend::new(store, config).await.expect("backend");
         let now = crate::now();
         seed(&backend, 5, now).await.expect("seed");

@@ -705,13 +705,10 @@ async fn logins_are_rate_limited(db: Db) {
     assert_eq!(w.post("/v1/staff/login", None, wrong.clone()).await.status(), StatusCode::UNAUTHORIZED);
     let limited = w.post("/v1/staff/login", None, wrong).await;
     assert_eq!(error_code(limited).await, (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests));
-    let limited = w
+    // Issue 15, finding 14: each route class has a budget of its own (was: one shared budget).
+    let enrolment = w
         .post("/v1/devices", None, json!({"id_number": ZHANG, "enrolment_code": "x", "public_key_b64": "x"}))
         .await;
-    assert_eq!(
-        error_code(limited).await,
-        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
-        "enrolment shares the budget"
-    );
+    assert_ne!(enrolment.status(), StatusCode::TOO_MANY_REQUESTS, "enrolment has its own budget");
     w.server.shutdown().await;
 }

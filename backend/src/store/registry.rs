@@ -139,4 +139,19 @@ pub trait RegistryStore: Send + Sync {
     async fn staff_by_login(&self, login: &str) -> Result<Option<StaffRecord>, StoreError>;
     /// The staff account with this id.
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
+    /// Replaces a staff account's password salt and hash (a hash made at a newer cost).
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError>;
+    /// Until when the staff account is locked by failed logins, if it is locked at `now`.
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError>;
+    /// Counts a failed login of the staff account, atomically: the `max_failures`-th in a row
+    /// locks it until `now + lock_for` and starts the count again.
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError>;
+    /// Forgets the failed logins of the staff account (it logged in).
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError>;
 }

@@ -227,6 +227,60 @@ impl RegistryStore for PgStore {
             .transpose()
     }
 
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE staff SET password_salt = $2, password_hash = $3 WHERE id = $1",
+                &[&id, &salt, &hash],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt(
+                "SELECT locked_until FROM staff_login_failure WHERE staff_id = $1 AND locked_until > $2",
+                &[&id, &now],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The upsert locks the row: concurrent failures are counted one after the other.
+        tx.execute(
+            "INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES ($1, 1, NULL) \
+             ON CONFLICT (staff_id) DO UPDATE SET failures = staff_login_failure.failures + 1",
+            &[&id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE staff_login_failure SET failures = 0, locked_until = $2 WHERE staff_id = $1 AND failures >= $3",
+            &[&id, &(now + lock_for), &max_failures],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client.execute("DELETE FROM staff_login_failure WHERE staff_id = $1", &[&id]).await?;
+        Ok(())
+    }
+
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         let client = self.client().await?;
         client

@@ -221,6 +221,60 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "UPDATE staff SET password_salt = ?2, password_hash = ?3 WHERE id = ?1",
+                params![id, salt, hash],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT locked_until FROM staff_login_failure WHERE staff_id = ?1 AND locked_until > ?2",
+                params![id, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES (?1, 1, NULL) \
+                 ON CONFLICT (staff_id) DO UPDATE SET failures = failures + 1",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE staff_login_failure SET failures = 0, locked_until = ?2 \
+                 WHERE staff_id = ?1 AND failures >= ?3",
+                params![id, now + lock_for, max_failures],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("DELETE FROM staff_login_failure WHERE staff_id = ?1", [id])?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         self.read(move |c| {
             Ok(c.query_row(
