@@ -69,8 +69,10 @@ pub struct AppState {
 type ApiResult<T> = Result<T, ApiError>;
 
 async fn healthz(State(s): State<AppState>) -> ApiResult<Json<HealthResponse>> {
-    let citizens = s.backend.store.count_citizens().await.map_err(ServiceError::from)?;
-    Ok(Json(HealthResponse { status: "ok".into(), citizens }))
+    // A primary-key read proves the database answers without counting anything (a count is
+    // both a disclosure and, on a large registry, work an anonymous caller could make us do).
+    s.backend.store.department("").await.map_err(ServiceError::from)?;
+    Ok(Json(HealthResponse { status: "ok".into() }))
 }
 
 /// Answers a signed document with a strong ETag, `Cache-Control` and 304 on a match.
