@@ -32,7 +32,8 @@ impl PasswordCost {
     /// OWASP Password Storage Cheat Sheet, "Argon2id": "a minimum configuration of 19 MiB of
     /// memory, an iteration count of 2, and 1 degree of parallelism" (m=19456 KiB, t=2, p=1;
     /// the first of its five equivalent settings, and the one with the least memory per login,
-    /// which matters when many staff log in at once). Checked 2026-12.
+    /// which matters when many staff log in at once). Checked 2026-12 at
+    /// <https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html>.
     pub const OWASP: Self = Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
 
     /// The least argon2 allows: for tests, which log in often, never for real accounts.
