@@ -81,7 +81,11 @@ fn run(database: &'static str, url: String) -> Figures {
     sqlite.readers = env_or("LOAD_SQLITE_READERS", sqlite.readers as u64) as usize;
     let store: Arc<dyn Store> =
         server_rt.block_on(url.parse::<DatabaseUrl>().expect("url").open_with(sqlite)).expect("open");
-    let config = Config { public_url: base.clone(), password_iterations: 1_000, ..Config::default() };
+    let config = Config {
+        public_url: base.clone(),
+        password_cost: shimin_backend::service::password::PasswordCost::CHEAP,
+        ..Config::default()
+    };
     let backend = server_rt.block_on(Backend::new(store, config)).expect("backend");
 
     let started = Instant::now();

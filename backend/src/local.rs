@@ -67,8 +67,12 @@ impl LocalBackend {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let database = format!("sqlite://{}", dir.join("backend.db").display());
-        // Fewer PBKDF2 rounds for staff passwords: these are test logins.
-        let config = Config { public_url: format!("http://{addr}"), password_iterations: 1_000, ..config };
+        // Cheap staff password hashes: these are test logins.
+        let config = Config {
+            public_url: format!("http://{addr}"),
+            password_cost: crate::service::password::PasswordCost::CHEAP,
+            ..config
+        };
         let backend = Self::open(&database, &config).await?;
         let seed = seed::seed(&backend, citizens, now()).await?;
         let mut local = Self { addr, database, config, backend, seed, running: None };

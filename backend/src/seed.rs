@@ -169,9 +169,10 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
             })
             .await?;
     }
-    if let [zhang, lin, li, ..] = demo_ids.as_slice() {
+    let registered = store.company(DEMO_COMPANY).await?.is_some();
+    if let (false, [zhang, lin, li, ..]) = (registered, demo_ids.as_slice()) {
         store
-            .put_company(CompanyRecord {
+            .insert_company(CompanyRecord {
                 credit_code: DEMO_COMPANY.into(),
                 name: "福州某某科技有限公司".into(),
                 legal_representative: lin.0.clone(),
@@ -336,7 +337,10 @@ mod tests {
         let dir = tempfile::Builder::new().prefix("shimin-seed-certs-").tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("b.db").display());
         let store = url.parse::<crate::store::DatabaseUrl>().expect("url").open().await.expect("open");
-        let config = crate::service::Config { password_iterations: 1_000, ..Default::default() };
+        let config = crate::service::Config {
+            password_cost: crate::service::password::PasswordCost::CHEAP,
+            ..Default::default()
+        };
         let backend = Backend::new(store, config).await.expect("backend");
         let now = crate::now();
         seed(&backend, 5, now).await.expect("seed");

@@ -400,13 +400,12 @@ pub struct KeyRotationResponse {
     pub trust_list_sequence: u64,
 }
 
-/// `GET /healthz`.
+/// `GET /healthz`: whether the server and its database answer, and nothing else (it is public:
+/// no counts, versions or sizes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthResponse {
     /// `"ok"` when the database answers.
     pub status: String,
-    /// Citizens in the registry.
-    pub citizens: u64,
 }
 
 /// `POST /v1/enrolment/liveness`: a new device asks to prove its holder by a liveness check.

@@ -175,7 +175,7 @@ snapshots! { backend {
         RenewCertificateRequest::default(),
     ],
     KeyRotationResponse: [KeyRotationResponse { key_id: "bj-psb-2025".into(), trust_list_sequence: 43 }],
-    HealthResponse: [HealthResponse { status: "ok".into(), citizens: 12 }],
+    HealthResponse: [HealthResponse { status: "ok".into() }],
     LivenessEnrolmentRequest: [LivenessEnrolmentRequest { id_number: ID_NUMBER.into(), public_key_b64: "BHsdP0W1l6m5uJ2KxQ".into(), label: "my phone".into() }],
     LivenessChallengeResponse: [LivenessChallengeResponse {
         check_id: 5,

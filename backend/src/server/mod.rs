@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, RawPathParams, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -31,7 +31,7 @@ use shimin_wire::error::ErrorCode;
 
 use self::error::ApiError;
 use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
-use self::ratelimit::RateLimiter;
+use self::ratelimit::{LimitKey, RateLimiter, RouteClass};
 use crate::service::issuance::{require_issuer, view_of};
 use crate::service::{Backend, ServiceError};
 use crate::{now, now_ms};
@@ -45,7 +45,8 @@ pub const MAX_EVIDENCE_BODY: usize = shimin_core::liveness::MAX_EVIDENCE_BYTES +
 /// Limits of the server.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Requests in a burst on the rate-limited routes (login, enrolment, device tokens).
+    /// Requests in a burst on the rate-limited routes, for each class of them (login,
+    /// enrolment, device sign-in) and each source address (IPv6: each /64) or account.
     pub auth_burst: u32,
     /// Requests a minute after the burst.
     pub auth_per_minute: u32,
@@ -68,8 +69,10 @@ pub struct AppState {
 type ApiResult<T> = Result<T, ApiError>;
 
 async fn healthz(State(s): State<AppState>) -> ApiResult<Json<HealthResponse>> {
-    let citizens = s.backend.store.count_citizens().await.map_err(ServiceError::from)?;
-    Ok(Json(HealthResponse { status: "ok".into(), citizens }))
+    // A primary-key read proves the database answers without counting anything (a count is
+    // both a disclosure and, on a large registry, work an anonymous caller could make us do).
+    s.backend.store.department("").await.map_err(ServiceError::from)?;
+    Ok(Json(HealthResponse { status: "ok".into() }))
 }
 
 /// Answers a signed document with a strong ETag, `Cache-Control` and 304 on a match.
@@ -120,8 +123,32 @@ async fn status_list(
     Ok(signed_document(&headers, doc.bytes, &doc.etag, max_age))
 }
 
-fn limited(s: &AppState, addr: SocketAddr) -> ApiResult<()> {
-    if s.limiter.allow(addr.ip(), Instant::now()) {
+/// Refuses a request of a rate-limited route `class` over its budget — its source's (an IPv4
+/// address, an IPv6 /64), then that of the account its path names (`{id}`: a device, a
+/// liveness check) — before anything of its body is read.
+async fn rate_limit(
+    State((s, class)): State<(AppState, RouteClass)>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    path: RawPathParams,
+    request: Request,
+    next: Next,
+) -> Response {
+    let at = Instant::now();
+    // The id as a number, so that `01` and `1` are one account.
+    let account = path.iter().find(|(name, _)| *name == "id").and_then(|(_, id)| id.parse::<i64>().ok());
+    let allowed = s.limiter.allow(class, LimitKey::Source(addr.ip()), at)
+        && account.is_none_or(|id| s.limiter.allow(class, LimitKey::Account(&id.to_string()), at));
+    if allowed {
+        next.run(request).await
+    } else {
+        ApiError::from(ServiceError::TooManyRequests).into_response()
+    }
+}
+
+/// Refuses a request over the budget of the account its body names (an ID number), once the
+/// body is parsed; its source's budget was checked before.
+fn account_limited(s: &AppState, class: RouteClass, account: &str) -> ApiResult<()> {
+    if s.limiter.allow(class, LimitKey::Account(account), Instant::now()) {
         Ok(())
     } else {
         Err(ServiceError::TooManyRequests.into())
@@ -130,10 +157,9 @@ fn limited(s: &AppState, addr: SocketAddr) -> ApiResult<()> {
 
 async fn staff_login(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<StaffLoginRequest>,
 ) -> ApiResult<Json<StaffLoginResponse>> {
-    limited(&s, addr)?;
+    // The account's own defence is its lock after failed logins (in the service, stored).
     Ok(Json(s.backend.staff_login(&body.login, &body.password, now()).await?))
 }
 
@@ -203,49 +229,41 @@ async fn rotate_key(State(s): State<AppState>, Staff(staff): Staff) -> ApiResult
 
 async fn register_device(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<RegisterDeviceRequest>,
 ) -> ApiResult<(StatusCode, Json<RegisterDeviceResponse>)> {
-    limited(&s, addr)?;
+    // Enrolment codes of one citizen guessed from many addresses meet the citizen's budget. The
+    // key is the number as parsed, so spellings of one number are one account.
+    if let Ok(id) = shimin_core::IdNumber::parse(&body.id_number) {
+        account_limited(&s, RouteClass::Enrolment, id.as_str())?;
+    }
     let device_id = s.backend.register_device(body, now()).await?;
     Ok((StatusCode::CREATED, Json(RegisterDeviceResponse { device_id })))
 }
 
-async fn challenge(
-    State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<ChallengeResponse>> {
-    limited(&s, addr)?;
+async fn challenge(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<ChallengeResponse>> {
     Ok(Json(s.backend.challenge(id, now()).await?))
 }
 
 async fn device_token(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<DeviceTokenRequest>,
 ) -> ApiResult<Json<DeviceTokenResponse>> {
-    limited(&s, addr)?;
     Ok(Json(s.backend.device_token(id, body, now()).await?))
 }
 
 async fn liveness_enrolment(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LivenessEnrolmentRequest>,
 ) -> ApiResult<(StatusCode, Json<LivenessChallengeResponse>)> {
-    limited(&s, addr)?;
     Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, now_ms()).await?)))
 }
 
 async fn liveness_enrolment_answer(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(check_id): Path<i64>,
     BinaryBody(evidence): BinaryBody,
 ) -> ApiResult<(StatusCode, Json<LivenessEnrolmentResponse>)> {
-    limited(&s, addr)?;
     let device = s.backend.answer_enrolment(check_id, evidence, now_ms()).await?;
     Ok((StatusCode::CREATED, Json(LivenessEnrolmentResponse { device_id: device.id })))
 }
@@ -386,6 +404,7 @@ async fn not_found() -> ApiError {
 pub fn router(backend: Backend, limits: Limits) -> Router {
     let state =
         AppState { backend, limiter: Arc::new(RateLimiter::new(limits.auth_burst, limits.auth_per_minute)) };
+    let limit = |class| middleware::from_fn_with_state((state.clone(), class), rate_limit);
     let sync = Router::new()
         .route("/pull", get(pull))
         .route("/push", post(push))
@@ -404,7 +423,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/trust-list", get(trust_list))
         .route("/v1/root-key", get(root_key))
         .route("/v1/status-lists/{id}", get(status_list))
-        .route("/v1/staff/login", post(staff_login))
+        .route("/v1/staff/login", post(staff_login).layer(limit(RouteClass::Login)))
         .route("/v1/staff/logout", post(staff_logout))
         .route("/v1/staff/certificates", post(issue))
         .route("/v1/staff/certificates/{id}", get(staff_certificate))
@@ -412,13 +431,15 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/staff/certificates/{id}/renew", post(renew))
         .route("/v1/staff/enrolment-codes", post(enrolment_code))
         .route("/v1/staff/key-rotation", post(rotate_key))
-        .route("/v1/devices", post(register_device))
-        .route("/v1/devices/{id}/challenge", post(challenge))
-        .route("/v1/devices/{id}/token", post(device_token))
-        .route("/v1/enrolment/liveness", post(liveness_enrolment))
+        .route("/v1/devices", post(register_device).layer(limit(RouteClass::Enrolment)))
+        .route("/v1/devices/{id}/challenge", post(challenge).layer(limit(RouteClass::DeviceAuth)))
+        .route("/v1/devices/{id}/token", post(device_token).layer(limit(RouteClass::DeviceAuth)))
+        .route("/v1/enrolment/liveness", post(liveness_enrolment).layer(limit(RouteClass::Enrolment)))
         .route(
             "/v1/enrolment/liveness/{id}",
-            post(liveness_enrolment_answer).layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY)),
+            post(liveness_enrolment_answer)
+                .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY))
+                .layer(limit(RouteClass::Enrolment)),
         )
         .route("/v1/staff/cases", post(open_case))
         .route("/v1/staff/cases/{id}", get(staff_case))

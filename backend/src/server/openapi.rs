@@ -26,7 +26,7 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Get,
         "/healthz",
         Auth::Public,
-        "Liveness and the number of citizens (HealthResponse)",
+        "Whether the server and its database answer (HealthResponse)",
         "200",
     ),
     (HttpMethod::Get, "/openapi.json", Auth::Public, "This description", "200"),

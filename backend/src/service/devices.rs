@@ -1,9 +1,7 @@
 //! Staff logins, enrolment codes, device registration, challenge-response device tokens.
 
-use std::num::NonZeroU32;
-
 use shimin_core::cose::Sign1;
-use shimin_core::crypto::{AeadKey, SigningPurpose, VerifyingKey, sha256};
+use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
 use shimin_wire::backend::{
     ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceRequest,
     StaffLoginResponse, StaffRole,
@@ -11,7 +9,7 @@ use shimin_wire::backend::{
 
 use super::issuance::parse_id_number;
 use super::liveness::{parse_device_key, parse_label};
-use super::{Backend, ServiceError, b64, random, unb64};
+use super::{Backend, ServiceError, b64, password, random, unb64};
 use crate::store::{DeviceRecord, StaffRecord, StoreError, TokenRecord, TokenSubject};
 
 /// An enrolment code lives a week.
@@ -23,16 +21,6 @@ const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in an enrolment code.
 const CODE_LEN: usize = 10;
 
-fn hash_password(password: &str, salt: &[u8], iterations: u32) -> Vec<u8> {
-    let iterations = NonZeroU32::new(iterations).unwrap_or(NonZeroU32::MIN);
-    AeadKey::derive_from_password(password.as_bytes(), salt, iterations).expose_bytes().to_vec()
-}
-
-/// Constant-time comparison of two byte strings.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// Normalises an enrolment code as typed (case, spaces, dashes) and hashes it.
 fn code_hash(code: &str) -> Vec<u8> {
     let normal: String =
@@ -41,7 +29,7 @@ fn code_hash(code: &str) -> Vec<u8> {
 }
 
 impl Backend {
-    /// Creates a staff account with a PBKDF2-hashed password.
+    /// Creates a staff account with an argon2id-hashed password.
     ///
     /// # Errors
     /// 400 for an empty login or a short password, 404 unknown department, 409 login taken.
@@ -61,8 +49,10 @@ impl Backend {
         if self.store.department(department_code).await?.is_none() {
             return Err(ServiceError::NotFound("department"));
         }
-        let salt = random::<16>()?.to_vec();
-        let hash = hash_password(password, &salt, self.config.password_iterations);
+        let (cost, password) = (self.config.password_cost, password.to_owned());
+        let (salt, hash) = tokio::task::spawn_blocking(move || password::hash(&password, cost))
+            .await
+            .map_err(|_| ServiceError::Signing("password hashing"))??;
         let role = match role {
             StaffRole::Issuer => "issuer",
             StaffRole::Reviewer => "reviewer",
@@ -104,8 +94,12 @@ impl Backend {
 
     /// Checks a staff login and hands out a bearer token.
     ///
+    /// [`password::MAX_FAILED_LOGINS`] failed logins in a row lock the account for
+    /// [`password::LOCKOUT_SECS`], whatever addresses they came from; while it is locked even the
+    /// right password is refused, with the same answer as a wrong one.
+    ///
     /// # Errors
-    /// 401 for an unknown login or a wrong password (the same answer for both).
+    /// 401 for an unknown login, a wrong password or a locked account (the same answer for all).
     pub async fn staff_login(
         &self,
         login: &str,
@@ -113,19 +107,45 @@ impl Backend {
         now: i64,
     ) -> Result<StaffLoginResponse, ServiceError> {
         let staff = self.store.staff_by_login(login).await?;
-        // Hash even for an unknown login, so timing does not tell which logins exist.
-        let (salt, expected) = match &staff {
+        let locked = match &staff {
+            Some(s) => self.store.staff_locked_until(s.id, now).await?.is_some(),
+            None => false,
+        };
+        // Hash even for an unknown login or a locked account, so timing does not tell which
+        // logins exist or are locked.
+        let (salt, stored) = match &staff {
             Some(s) => (s.password_salt.clone(), s.password_hash.clone()),
             None => (vec![0; 16], Vec::new()),
         };
-        let iterations = self.config.password_iterations;
-        let password = password.to_owned();
-        let actual = tokio::task::spawn_blocking(move || hash_password(&password, &salt, iterations))
-            .await
-            .map_err(|_| ServiceError::Signing("password hashing"))?;
-        let Some(staff) = staff.filter(|_| same(&actual, &expected)) else {
+        let (cost, typed) = (self.config.password_cost, password.to_owned());
+        let checked = tokio::task::spawn_blocking(move || {
+            let checked = password::check(&typed, &salt, &stored, cost);
+            let dummy = if stored.is_empty() { password::hash(&typed, cost).map(|_| ()) } else { Ok(()) };
+            dummy.map(|()| checked)
+        })
+        .await
+        .map_err(|_| ServiceError::Signing("password hashing"))??;
+        let Some(staff) = staff else { return Err(ServiceError::Unauthorized) };
+        if locked {
             return Err(ServiceError::Unauthorized);
-        };
+        }
+        match checked {
+            password::Checked::Wrong => {
+                self.store
+                    .count_failed_login(staff.id, now, password::MAX_FAILED_LOGINS, password::LOCKOUT_SECS)
+                    .await?;
+                return Err(ServiceError::Unauthorized);
+            }
+            password::Checked::RightRehash => {
+                let typed = password.to_owned();
+                let (salt, hash) = tokio::task::spawn_blocking(move || password::hash(&typed, cost))
+                    .await
+                    .map_err(|_| ServiceError::Signing("password hashing"))??;
+                self.store.set_staff_password(staff.id, salt, hash).await?;
+            }
+            password::Checked::Right => {}
+        }
+        self.store.clear_failed_logins(staff.id).await?;
         let (token, expires_at) =
             self.new_token(TokenSubject::Staff(staff.id), self.config.staff_token_ttl, now).await?;
         let role = if staff.role == "issuer" { StaffRole::Issuer } else { StaffRole::Reviewer };

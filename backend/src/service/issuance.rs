@@ -26,7 +26,7 @@ use time::macros::format_description;
 use super::{Backend, ServiceError};
 use crate::store::{
     CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord, EventKind,
-    NewCertificate, NewEvent, StaffRecord, StoredStatus,
+    NewCertificate, NewEvent, StaffRecord, StoreError, StoredStatus,
 };
 
 /// Parses `YYYY-MM-DD`.
@@ -328,6 +328,10 @@ pub fn certificate_id_of(record: &CertificateRecord) -> Result<CertificateId, Se
         .map_err(|_| ServiceError::Signing("identifier"))
 }
 
+/// How often a status change is re-read and retried when another change of the same
+/// certificate committed between its read and its write.
+const MAX_STATUS_ATTEMPTS: u32 = 3;
+
 /// Only issuer staff may issue, change statuses, hand out enrolment codes, rotate keys and
 /// proceed with cases; reviewers read.
 ///
@@ -566,19 +570,21 @@ impl Backend {
         self.draft(&staff, &record.citizen_id_number, fields, valid_from, valid_until).await
     }
 
-    /// A certificate of the staff member's department.
+    /// A certificate of the staff member's department. Another department's is "not found",
+    /// like an id nobody has: certificate ids are numbered in order, and a different answer
+    /// would let staff map out every department's issuance.
     async fn own_certificate(&self, staff: &StaffRecord, id: i64) -> Result<CertificateRecord, ServiceError> {
-        let record = self.store.certificate(id).await?.ok_or(ServiceError::NotFound("certificate"))?;
-        if record.department_code != staff.department_code {
-            return Err(ServiceError::Forbidden("the certificate belongs to another department"));
-        }
-        Ok(record)
+        self.store
+            .certificate(id)
+            .await?
+            .filter(|record| record.department_code == staff.department_code)
+            .ok_or(ServiceError::NotFound("certificate"))
     }
 
     /// A certificate record, for staff of its department.
     ///
     /// # Errors
-    /// 404 unknown, 403 another department's.
+    /// 404 unknown or another department's.
     pub async fn certificate_for_staff(
         &self,
         staff: &StaffRecord,
@@ -590,7 +596,8 @@ impl Backend {
     /// Revokes, suspends or reinstates; re-signs the status list; tells the holder's devices.
     ///
     /// # Errors
-    /// 403 another department's or a reviewer; 409 for a change that does not apply.
+    /// 403 a reviewer; 404 another department's; 409 for a change that does not apply, also when
+    /// another change of the same certificate got there first.
     pub async fn change_status(
         &self,
         staff: &StaffRecord,
@@ -599,39 +606,50 @@ impl Backend {
         now: i64,
     ) -> Result<CertificateView, ServiceError> {
         require_issuer(staff)?;
-        let record = self.own_certificate(staff, id).await?;
-        let new = match (record.status, action) {
-            (StoredStatus::Revoked, _) => return Err(ServiceError::Conflict("the certificate is revoked")),
-            (_, StatusAction::Revoke) => StoredStatus::Revoked,
-            (StoredStatus::Valid, StatusAction::Suspend) => StoredStatus::Suspended,
-            (StoredStatus::Suspended, StatusAction::Reinstate) => StoredStatus::Valid,
-            _ => return Err(ServiceError::Conflict("the certificate is already in that state")),
+        // Compare-and-set against the status just read, retried on a fresh read when another
+        // change got there first: the decision is always taken on the state it changes, so a
+        // reinstatement cannot undo a revocation that committed meanwhile, and a revocation
+        // still applies to a certificate that was suspended or reinstated meanwhile.
+        let mut attempts = 0;
+        let record = loop {
+            let record = self.own_certificate(staff, id).await?;
+            let new = match (record.status, action) {
+                (StoredStatus::Revoked, _) => {
+                    return Err(ServiceError::Conflict("the certificate is revoked"));
+                }
+                (_, StatusAction::Revoke) => StoredStatus::Revoked,
+                (StoredStatus::Valid, StatusAction::Suspend) => StoredStatus::Suspended,
+                (StoredStatus::Suspended, StatusAction::Reinstate) => StoredStatus::Valid,
+                _ => return Err(ServiceError::Conflict("the certificate is already in that state")),
+            };
+            let type_name =
+                CertificateType::from_slug(&record.type_slug).map_or("证照", CertificateType::name);
+            let message = match new {
+                StoredStatus::Revoked => format!("您的{type_name}已被吊销"),
+                StoredStatus::Suspended => format!("您的{type_name}已被暂停使用"),
+                StoredStatus::Valid => format!("您的{type_name}已恢复有效"),
+            };
+            let event = |kind, status, message| NewEvent {
+                citizen_id_number: record.citizen_id_number.clone(),
+                device_id: None,
+                kind,
+                certificate_id: Some(record.id),
+                status,
+                message,
+                created_at: now,
+            };
+            let events = vec![
+                event(EventKind::StatusChange, Some(new.value()), None),
+                event(EventKind::Notification, None, Some(message)),
+            ];
+            if self.store.set_status(record.id, record.status, new, events).await? {
+                break record;
+            }
+            attempts += 1;
+            if attempts == MAX_STATUS_ATTEMPTS {
+                return Err(ServiceError::Conflict("the certificate keeps changing; reload it"));
+            }
         };
-        let type_name = CertificateType::from_slug(&record.type_slug).map_or("证照", CertificateType::name);
-        let message = match new {
-            StoredStatus::Revoked => format!("您的{type_name}已被吊销"),
-            StoredStatus::Suspended => format!("您的{type_name}已被暂停使用"),
-            StoredStatus::Valid => format!("您的{type_name}已恢复有效"),
-        };
-        let event = |kind, status, message| NewEvent {
-            citizen_id_number: record.citizen_id_number.clone(),
-            device_id: None,
-            kind,
-            certificate_id: Some(record.id),
-            status,
-            message,
-            created_at: now,
-        };
-        self.store
-            .set_status(
-                record.id,
-                new,
-                vec![
-                    event(EventKind::StatusChange, Some(new.value()), None),
-                    event(EventKind::Notification, None, Some(message)),
-                ],
-            )
-            .await?;
         self.publish_status_list(record.status_list_id, now).await?;
         let updated = self.store.certificate(id).await?.ok_or(ServiceError::NotFound("certificate"))?;
         view_of(&updated)
@@ -641,7 +659,8 @@ impl Backend {
     /// revoked in the same transaction.
     ///
     /// # Errors
-    /// As [`Backend::issue`], and 409 for a revoked or already renewed certificate.
+    /// As [`Backend::issue`], and 409 for a revoked, suspended or already renewed certificate,
+    /// also when that changed while this renewal was being signed.
     pub async fn renew(
         &self,
         staff: &StaffRecord,
@@ -652,8 +671,11 @@ impl Backend {
     ) -> Result<CertificateView, ServiceError> {
         require_issuer(staff)?;
         let record = self.own_certificate(staff, id).await?;
-        if record.replaced_by.is_some() || record.status == StoredStatus::Revoked {
-            return Err(ServiceError::Conflict("the certificate was renewed or revoked"));
+        // Only a valid certificate is renewed: renewing a suspended one would hand the holder a
+        // valid successor and so lift the suspension. The store checks it again when it revokes
+        // the old version, in the transaction that inserts the new one.
+        if record.replaced_by.is_some() || record.status != StoredStatus::Valid {
+            return Err(ServiceError::Conflict("only a valid certificate that was not renewed is renewed"));
         }
         let mut draft = self.redraft(&record).await?;
         let from = match valid_from {
@@ -667,7 +689,12 @@ impl Backend {
         draft.validity = Validity::new(from, until)
             .map_err(|_| ServiceError::BadInput("validity ends before it starts"))?;
         draft.build(record.serial, now)?;
-        let view = self.store_and_sign(&draft, Some(&record), now).await?;
+        let view = self.store_and_sign(&draft, Some(&record), now).await.map_err(|e| match e {
+            ServiceError::Store(StoreError::Conflict) => {
+                ServiceError::Conflict("the certificate changed meanwhile; reload it")
+            }
+            other => other,
+        })?;
         self.store
             .append_event(NewEvent {
                 citizen_id_number: record.citizen_id_number.clone(),

@@ -443,6 +443,17 @@ impl Backend {
             }
             parties.push(PartyRecord { id_number: id.as_str().to_owned(), role, confirmed_at: None });
         }
+        // A registered credit code is not registered again: only a change case, which names the
+        // current representatives so that they confirm it too, is opened for it.
+        let current = match &credit_code {
+            Some(code) => self.store.company(code).await?,
+            None => None,
+        };
+        if current.is_some_and(|c| !names_representatives(&parties, &c)) {
+            return Err(ServiceError::Conflict(
+                "the credit code is registered: a change case names its current representatives",
+            ));
+        }
         let count = |role| parties.iter().filter(|p| p.role == role).count();
         if count(PartyRole::LegalRepresentative) != 1 {
             return Err(ServiceError::BadInput("a case names exactly one legal representative"));
@@ -515,15 +526,33 @@ impl Backend {
             let of = |role| case.parties.iter().filter(move |p| p.role == role).map(|p| p.id_number.clone());
             let legal_representative =
                 of(PartyRole::LegalRepresentative).next().ok_or(StoreError::Corrupt("case parties"))?;
-            self.store
-                .put_company(CompanyRecord {
-                    credit_code: code.clone(),
-                    name: case.company_name.clone(),
-                    legal_representative,
-                    supervisor: of(PartyRole::Supervisor).next(),
-                    shareholders: of(PartyRole::Shareholder).collect(),
-                })
-                .await?;
+            let company = CompanyRecord {
+                credit_code: code.clone(),
+                name: case.company_name.clone(),
+                legal_representative,
+                supervisor: of(PartyRole::Supervisor).next(),
+                shareholders: of(PartyRole::Shareholder).collect(),
+            };
+            // Checked again here: another case may have registered or changed the company since
+            // this one was opened. The store's write is itself conditional on what was read.
+            match self.store.company(code).await? {
+                None => self.store.insert_company(company).await.map_err(|e| match e {
+                    StoreError::Conflict => {
+                        ServiceError::Conflict("the credit code was registered meanwhile")
+                    }
+                    other => other.into(),
+                })?,
+                Some(current) => {
+                    if !names_representatives(&case.parties, &current) {
+                        return Err(ServiceError::Conflict(
+                            "the case does not name the company's current representatives",
+                        ));
+                    }
+                    if !self.store.change_company(&current, company).await? {
+                        return Err(ServiceError::Conflict("the company changed meanwhile; reload it"));
+                    }
+                }
+            }
         }
         if !self.store.proceed_case(id, now).await? {
             return Err(ServiceError::Conflict("the case changed; reload it"));
@@ -550,4 +579,11 @@ impl Backend {
             Err(ServiceError::Forbidden("this department does not register companies"))
         }
     }
+}
+
+/// Whether `parties` name the registered company's current legal representative and supervisor
+/// (in any role): a change of a company is theirs to confirm.
+fn names_representatives(parties: &[PartyRecord], current: &CompanyRecord) -> bool {
+    let named = |id: &str| parties.iter().any(|p| p.id_number == id);
+    named(&current.legal_representative) && current.supervisor.as_deref().is_none_or(named)
 }

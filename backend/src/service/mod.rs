@@ -6,6 +6,7 @@ pub mod devices;
 pub mod issuance;
 pub mod keys;
 pub mod liveness;
+pub mod password;
 pub mod sync;
 
 use std::sync::Arc;
@@ -91,8 +92,8 @@ pub struct Config {
     pub status_list_ttl: i64,
     /// Entries per status list.
     pub status_list_capacity: i64,
-    /// PBKDF2 iterations for staff passwords.
-    pub password_iterations: u32,
+    /// The argon2id cost of staff password hashes.
+    pub password_cost: password::PasswordCost,
     /// The actions a liveness challenge draws from (all four by default; an operator may leave
     /// one out).
     pub liveness_actions: Vec<Action>,
@@ -112,7 +113,7 @@ impl Default for Config {
             staff_token_ttl: 8 * 3_600,
             status_list_ttl: 300,
             status_list_capacity: 100_000,
-            password_iterations: 100_000,
+            password_cost: password::PasswordCost::OWASP,
             liveness_actions: Action::ALL.to_vec(),
             liveness_action_count: 3,
             liveness_time_limit_ms: 60_000,

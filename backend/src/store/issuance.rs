@@ -110,7 +110,9 @@ pub struct NewCertificate {
     pub fields_json: String,
     /// Issue time.
     pub issued_at: i64,
-    /// For a renewal: the row replaced, which is revoked in the same transaction.
+    /// For a renewal: the row replaced, which is revoked in the same transaction — only if it is
+    /// still valid and not replaced, checked in that transaction; otherwise nothing is stored and
+    /// the answer is [`StoreError::Conflict`] (a revocation, suspension or renewal got there first).
     pub replaces: Option<i64>,
     /// How many entries a department's status list holds before a new one is started.
     pub status_list_capacity: i64,
@@ -178,19 +180,23 @@ pub trait IssuanceStore: Send + Sync {
     /// A published document.
     async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError>;
     /// Inserts a certificate, allocating a status index in the department's current list
-    /// (starting a new list when it is full); revokes `replaces` in the same transaction.
+    /// (starting a new list when it is full); revokes `replaces` in the same transaction, and
+    /// refuses with [`StoreError::Conflict`] when `replaces` is no longer valid or was replaced.
     async fn insert_certificate(&self, certificate: NewCertificate) -> Result<CertificateRecord, StoreError>;
     /// The certificate with this row id.
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError>;
     /// The citizen's certificates, newest first.
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError>;
-    /// Sets a certificate's status and appends `events`, atomically.
+    /// Sets a certificate's status to `status` and appends `events`, atomically, only if its
+    /// status is still `expected` and it was not replaced (compare-and-set: two staff changing
+    /// the same certificate at once cannot undo each other); `false`, storing nothing, otherwise.
     async fn set_status(
         &self,
         id: i64,
+        expected: StoredStatus,
         status: StoredStatus,
         events: Vec<NewEvent>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// A status list's shape.
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError>;
     /// The `(index, status value)` of every entry of a list that is not valid.

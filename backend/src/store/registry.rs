@@ -113,8 +113,18 @@ pub trait RegistryStore: Send + Sync {
     async fn put_household(&self, household: HouseholdRecord) -> Result<(), StoreError>;
     /// The household with this number.
     async fn household(&self, number: &str) -> Result<Option<HouseholdRecord>, StoreError>;
-    /// Inserts or replaces a company with its shareholders.
-    async fn put_company(&self, company: CompanyRecord) -> Result<(), StoreError>;
+    /// Registers a new company with its shareholders; [`StoreError::Conflict`], storing
+    /// nothing, when its credit code is registered already: a registration never overwrites a
+    /// company (that is [`RegistryStore::change_company`]'s, with the current representatives).
+    async fn insert_company(&self, company: CompanyRecord) -> Result<(), StoreError>;
+    /// Replaces a registered company's name, representatives and shareholders with `company`'s,
+    /// atomically, only if its legal representative and supervisor are still `current`'s (the
+    /// people who consented to the change); `false`, storing nothing, otherwise.
+    async fn change_company(
+        &self,
+        current: &CompanyRecord,
+        company: CompanyRecord,
+    ) -> Result<bool, StoreError>;
     /// The company with this credit code.
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError>;
     /// Inserts or replaces a department.
@@ -129,4 +139,19 @@ pub trait RegistryStore: Send + Sync {
     async fn staff_by_login(&self, login: &str) -> Result<Option<StaffRecord>, StoreError>;
     /// The staff account with this id.
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
+    /// Replaces a staff account's password salt and hash (a hash made at a newer cost).
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError>;
+    /// Until when the staff account is locked by failed logins, if it is locked at `now`.
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError>;
+    /// Counts a failed login of the staff account, atomically: the `max_failures`-th in a row
+    /// locks it until `now + lock_for` and starts the count again.
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError>;
+    /// Forgets the failed logins of the staff account (it logged in).
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError>;
 }

@@ -146,7 +146,7 @@ fn command_as(as_postgres_user: bool, program: &Path) -> Command {
 pub fn test_config(public_url: &str) -> Config {
     Config {
         public_url: public_url.to_owned(),
-        password_iterations: 1_000,
+        password_cost: shimin_backend::service::password::PasswordCost::CHEAP,
         liveness_actions: shimin_testkit::film::FILMABLE.to_vec(),
         ..Config::default()
     }

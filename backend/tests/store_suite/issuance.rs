@@ -90,14 +90,16 @@ pub(crate) async fn certificates_and_status_lists(store: &dyn Store) {
         "a version exists once"
     );
 
-    store
-        .set_status(
+    let suspend = |expected| {
+        store.set_status(
             second.id,
+            expected,
             StoredStatus::Suspended,
             vec![event(LI, None, EventKind::StatusChange, Some(second.id))],
         )
-        .await
-        .expect("suspend");
+    };
+    assert!(suspend(StoredStatus::Valid).await.expect("suspend"));
+    assert!(!suspend(StoredStatus::Valid).await.expect("compare"), "no longer valid: nothing changes");
     assert_eq!(store.status_entries(first.status_list_id).await.expect("entries"), vec![(0, 1), (1, 2)]);
     let mine: Vec<i64> = store.certificates_of(ZHANG).await.expect("mine").iter().map(|c| c.id).collect();
     assert_eq!(mine, vec![renewed.id, third.id, first.id], "newest first, only the holder's");

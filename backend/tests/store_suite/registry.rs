@@ -1,6 +1,6 @@
 //! The registry area: citizens, households, companies.
 
-use shimin_backend::store::{CompanyRecord, HouseholdRecord, Store};
+use shimin_backend::store::{CompanyRecord, HouseholdRecord, Store, StoreError};
 
 use super::{LI, ZHANG, citizen};
 
@@ -34,12 +34,23 @@ pub(crate) async fn registry(store: &dyn Store) {
         supervisor: Some(LI.into()),
         shareholders: vec![LI.into(), ZHANG.into()],
     };
-    store.put_company(company.clone()).await.expect("company");
+    store.insert_company(company.clone()).await.expect("company");
     company.shareholders.sort();
     assert_eq!(store.company("91350100M000100Y43").await.expect("get"), Some(company.clone()));
+    let registered = company.clone();
+    assert!(
+        matches!(store.insert_company(company.clone()).await, Err(StoreError::Conflict)),
+        "a registration never overwrites a company"
+    );
     company.shareholders = vec![LI.into()];
     company.supervisor = None;
-    store.put_company(company.clone()).await.expect("replace company");
+    assert!(store.change_company(&registered, company.clone()).await.expect("change company"));
+    assert_eq!(store.company("91350100M000100Y43").await.expect("get"), Some(company.clone()));
+    let stale = CompanyRecord { shareholders: Vec::new(), ..company.clone() };
+    assert!(
+        !store.change_company(&registered, stale).await.expect("compare"),
+        "a change read before another change is refused"
+    );
     assert_eq!(store.company("91350100M000100Y43").await.expect("get"), Some(company));
     assert_eq!(store.company("91350100M000100Y44").await.expect("get"), None);
 }

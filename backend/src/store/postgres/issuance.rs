@@ -161,8 +161,17 @@ impl IssuanceStore for PgStore {
             tx.execute("UPDATE certificate SET serial = id WHERE id = $1", &[&id]).await?;
         }
         if let Some(old) = n.replaces {
-            tx.execute("UPDATE certificate SET status = 1, replaced_by = $2 WHERE id = $1", &[&old, &id])
+            let replaced = tx
+                .execute(
+                    "UPDATE certificate SET status = 1, replaced_by = $2 \
+                     WHERE id = $1 AND status = 0 AND replaced_by IS NULL",
+                    &[&old, &id],
+                )
                 .await?;
+            if replaced != 1 {
+                // Dropping the transaction rolls the insert back.
+                return Err(StoreError::Conflict);
+            }
         }
         let row =
             tx.query_one(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id]).await?;
@@ -199,17 +208,28 @@ impl IssuanceStore for PgStore {
     async fn set_status(
         &self,
         id: i64,
+        expected: StoredStatus,
         status: StoredStatus,
         events: Vec<NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("UPDATE certificate SET status = $2 WHERE id = $1", &[&id, &status.value()]).await?;
+        // The row lock the UPDATE takes makes a concurrent change wait, then re-check `status`
+        // against the committed row (READ COMMITTED re-evaluates the WHERE clause).
+        let changed = tx
+            .execute(
+                "UPDATE certificate SET status = $3 WHERE id = $1 AND status = $2 AND replaced_by IS NULL",
+                &[&id, &expected.value(), &status.value()],
+            )
+            .await?;
+        if changed != 1 {
+            return Ok(false);
+        }
         for e in &events {
             insert_event(&tx, e).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError> {

@@ -103,26 +103,44 @@ impl RegistryStore for PgStore {
         .transpose()
     }
 
-    async fn put_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
+    async fn insert_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code]).await?;
         tx.execute(
-            "INSERT INTO company (credit_code, name, legal_representative, supervisor) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, \
-             legal_representative = excluded.legal_representative, supervisor = excluded.supervisor",
+            "INSERT INTO company (credit_code, name, legal_representative, supervisor) VALUES ($1, $2, $3, $4)",
             &[&co.credit_code, &co.name, &co.legal_representative, &co.supervisor],
         )
-        .await?;
-        for s in &co.shareholders {
-            tx.execute(
-                "INSERT INTO company_shareholder (credit_code, id_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&co.credit_code, s],
-            )
-            .await?;
-        }
+        .await
+        .map_err(conflict)?;
+        put_shareholders(&tx, &co).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn change_company(&self, current: &CompanyRecord, co: CompanyRecord) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let changed = tx
+            .execute(
+                "UPDATE company SET name = $2, legal_representative = $3, supervisor = $4 \
+                 WHERE credit_code = $1 AND legal_representative = $5 AND supervisor IS NOT DISTINCT FROM $6",
+                &[
+                    &co.credit_code,
+                    &co.name,
+                    &co.legal_representative,
+                    &co.supervisor,
+                    &current.legal_representative,
+                    &current.supervisor,
+                ],
+            )
+            .await?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code]).await?;
+        put_shareholders(&tx, &co).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError> {
@@ -209,6 +227,60 @@ impl RegistryStore for PgStore {
             .transpose()
     }
 
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE staff SET password_salt = $2, password_hash = $3 WHERE id = $1",
+                &[&id, &salt, &hash],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt(
+                "SELECT locked_until FROM staff_login_failure WHERE staff_id = $1 AND locked_until > $2",
+                &[&id, &now],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The upsert locks the row: concurrent failures are counted one after the other.
+        tx.execute(
+            "INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES ($1, 1, NULL) \
+             ON CONFLICT (staff_id) DO UPDATE SET failures = staff_login_failure.failures + 1",
+            &[&id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE staff_login_failure SET failures = 0, locked_until = $2 WHERE staff_id = $1 AND failures >= $3",
+            &[&id, &(now + lock_for), &max_failures],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client.execute("DELETE FROM staff_login_failure WHERE staff_id = $1", &[&id]).await?;
+        Ok(())
+    }
+
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         let client = self.client().await?;
         client
@@ -240,4 +312,19 @@ fn dept_row(r: &Row) -> Result<DepartmentRecord, StoreError> {
         name: r.try_get(1)?,
         allowed_types: types.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
     })
+}
+
+/// A company's shareholders, inside the caller's transaction.
+async fn put_shareholders(
+    tx: &tokio_postgres::Transaction<'_>,
+    co: &CompanyRecord,
+) -> Result<(), StoreError> {
+    for s in &co.shareholders {
+        tx.execute(
+            "INSERT INTO company_shareholder (credit_code, id_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&co.credit_code, s],
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -92,9 +92,24 @@ impl SyncStore for PgStore {
     }
 }
 
+/// The class of the advisory locks that order each citizen's feed (the object is the hash of
+/// the citizen's ID number).
+const FEED_LOCK_CLASS: i32 = 7_340_013;
+
 /// Appends an event inside the caller's transaction (also of the issuance area: a status
-/// change and a certificate copy go to the feed atomically); returns its `seq`.
+/// change and a certificate copy go to the feed atomically); returns its `seq`. Every event is
+/// appended here.
+///
+/// `seq` comes from an identity column: it is drawn when the row is inserted but becomes
+/// visible when the transaction commits, so two transactions could commit in the reverse
+/// order of their numbers, and a device pulling between the two commits would move its cursor
+/// past the number not yet visible and never see that event. The citizen's feed lock (an
+/// advisory lock held to the end of the transaction, taken before the number is drawn) makes
+/// one citizen's events commit in the order of their numbers, which is all a cursor over one
+/// citizen's feed needs. Hash collisions only make two citizens' writers take turns.
 pub(super) async fn insert_event(tx: &Transaction<'_>, e: &NewEvent) -> Result<i64, StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&FEED_LOCK_CLASS, &e.citizen_id_number])
+        .await?;
     let row = tx
         .query_one(
             "INSERT INTO event (citizen_id_number, device_id, kind, certificate_id, status, message, created_at) \

@@ -143,7 +143,15 @@ impl IssuanceStore for SqliteStore {
                 tx.execute("UPDATE certificate SET serial = id WHERE id = ?1", [id])?;
             }
             if let Some(old) = n.replaces {
-                tx.execute("UPDATE certificate SET status = 1, replaced_by = ?2 WHERE id = ?1", params![old, id])?;
+                let replaced = tx.execute(
+                    "UPDATE certificate SET status = 1, replaced_by = ?2 \
+                     WHERE id = ?1 AND status = 0 AND replaced_by IS NULL",
+                    params![old, id],
+                )?;
+                if replaced != 1 {
+                    // Dropping the transaction rolls the insert back.
+                    return Err(StoreError::Conflict);
+                }
             }
             get_cert(tx, id)?.ok_or(StoreError::Corrupt("inserted certificate"))
         })
@@ -169,15 +177,22 @@ impl IssuanceStore for SqliteStore {
     async fn set_status(
         &self,
         id: i64,
+        expected: StoredStatus,
         status: StoredStatus,
         events: Vec<NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         self.tx(move |tx| {
-            tx.execute("UPDATE certificate SET status = ?2 WHERE id = ?1", params![id, status.value()])?;
+            let changed = tx.execute(
+                "UPDATE certificate SET status = ?3 WHERE id = ?1 AND status = ?2 AND replaced_by IS NULL",
+                params![id, expected.value(), status.value()],
+            )?;
+            if changed != 1 {
+                return Ok(false);
+            }
             for e in &events {
                 insert_event(tx, e)?;
             }
-            Ok(())
+            Ok(true)
         })
         .await
     }

@@ -90,21 +90,40 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
-    async fn put_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
+    async fn insert_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
         self.tx(move |tx| {
-            tx.execute("DELETE FROM company_shareholder WHERE credit_code = ?1", [&co.credit_code])?;
             tx.execute(
-                "INSERT OR REPLACE INTO company (credit_code, name, legal_representative, supervisor) \
+                "INSERT INTO company (credit_code, name, legal_representative, supervisor) \
                  VALUES (?1, ?2, ?3, ?4)",
                 params![co.credit_code, co.name, co.legal_representative, co.supervisor],
+            )
+            .map_err(conflict)?;
+            put_shareholders(tx, &co)
+        })
+        .await
+    }
+
+    async fn change_company(&self, current: &CompanyRecord, co: CompanyRecord) -> Result<bool, StoreError> {
+        let (was_legal, was_supervisor) = (current.legal_representative.clone(), current.supervisor.clone());
+        self.tx(move |tx| {
+            let changed = tx.execute(
+                "UPDATE company SET name = ?2, legal_representative = ?3, supervisor = ?4 \
+                 WHERE credit_code = ?1 AND legal_representative = ?5 AND supervisor IS ?6",
+                params![
+                    co.credit_code,
+                    co.name,
+                    co.legal_representative,
+                    co.supervisor,
+                    was_legal,
+                    was_supervisor
+                ],
             )?;
-            for s in &co.shareholders {
-                tx.execute(
-                    "INSERT OR IGNORE INTO company_shareholder (credit_code, id_number) VALUES (?1, ?2)",
-                    params![co.credit_code, s],
-                )?;
+            if changed != 1 {
+                return Ok(false);
             }
-            Ok(())
+            tx.execute("DELETE FROM company_shareholder WHERE credit_code = ?1", [&co.credit_code])?;
+            put_shareholders(tx, &co)?;
+            Ok(true)
         })
         .await
     }
@@ -202,6 +221,60 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
+    async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "UPDATE staff SET password_salt = ?2, password_hash = ?3 WHERE id = ?1",
+                params![id, salt, hash],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT locked_until FROM staff_login_failure WHERE staff_id = ?1 AND locked_until > ?2",
+                params![id, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn count_failed_login(
+        &self,
+        id: i64,
+        now: i64,
+        max_failures: i64,
+        lock_for: i64,
+    ) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute(
+                "INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES (?1, 1, NULL) \
+                 ON CONFLICT (staff_id) DO UPDATE SET failures = failures + 1",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE staff_login_failure SET failures = 0, locked_until = ?2 \
+                 WHERE staff_id = ?1 AND failures >= ?3",
+                params![id, now + lock_for, max_failures],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError> {
+        self.tx(move |tx| {
+            tx.execute("DELETE FROM staff_login_failure WHERE staff_id = ?1", [id])?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         self.read(move |c| {
             Ok(c.query_row(
@@ -248,4 +321,15 @@ fn dept_row(r: &Row<'_>) -> rusqlite::Result<DepartmentRecord> {
         name: r.get(1)?,
         allowed_types: types.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
     })
+}
+
+/// A company's shareholders, inside the caller's transaction.
+fn put_shareholders(tx: &rusqlite::Transaction<'_>, co: &CompanyRecord) -> Result<(), StoreError> {
+    for s in &co.shareholders {
+        tx.execute(
+            "INSERT OR IGNORE INTO company_shareholder (credit_code, id_number) VALUES (?1, ?2)",
+            params![co.credit_code, s],
+        )?;
+    }
+    Ok(())
 }
