@@ -2,17 +2,18 @@
 
 use std::num::NonZeroU32;
 
+use shimin_core::cert::CertificateType;
 use shimin_core::cose::Sign1;
-use shimin_core::crypto::{AeadKey, SigningPurpose, VerifyingKey, sha256};
+use shimin_core::crypto::{AeadKey, SigningPurpose, VerifyingKey, hmac_sha256, sha256};
 use shimin_wire::backend::{
     ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceRequest,
     StaffLoginResponse, StaffRole,
 };
 
-use super::issuance::parse_id_number;
+use super::issuance::{parse_id_number, require_issuer};
 use super::liveness::{parse_device_key, parse_label};
 use super::{Backend, ServiceError, b64, random, unb64};
-use crate::store::{DeviceRecord, StaffRecord, StoreError, TokenRecord, TokenSubject};
+use crate::store::{DeviceRecord, NewEnrolmentCode, StaffRecord, StoreError, TokenRecord, TokenSubject};
 
 /// An enrolment code lives a week.
 const ENROLMENT_TTL: i64 = 7 * 86_400;
@@ -33,11 +34,28 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Normalises an enrolment code as typed (case, spaces, dashes) and hashes it.
-fn code_hash(code: &str) -> Vec<u8> {
-    let normal: String =
-        code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    sha256(normal.as_bytes()).to_vec()
+/// The certificate types whose issuers prove who a citizen is: only their departments (the
+/// police's household registration) may hand out enrolment codes, since a code lets a new
+/// device receive every certificate of the citizen.
+const IDENTITY_TYPES: [CertificateType; 2] =
+    [CertificateType::ResidentIdCard, CertificateType::HouseholdRegister];
+
+/// What the enrolment-code key is derived from the root key with.
+const CODE_KEY_LABEL: &[u8] = b"shimin enrolment-code key v1";
+
+/// Normalises an enrolment code as typed (case, spaces, dashes).
+fn normal_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+impl Backend {
+    /// The keyed hash an enrolment code is stored and looked up by. The key is derived from the
+    /// national root key, a server secret that never sits beside the codes in their table: the
+    /// stored hashes alone (a leaked table, a backup) cannot be searched for the codes.
+    fn code_hash(&self, code: &str) -> Vec<u8> {
+        let key = hmac_sha256(self.root().to_pkcs8().expose(), CODE_KEY_LABEL);
+        hmac_sha256(&key, normal_code(code).as_bytes()).to_vec()
+    }
 }
 
 impl Backend {
@@ -174,15 +192,27 @@ impl Backend {
         Ok(())
     }
 
-    /// A one-time enrolment code for a citizen (the stand-in for identity proofing).
+    /// A one-time enrolment code for a citizen (the stand-in for identity proofing), issued by
+    /// issuer staff of a department that issues identity documents. The code replaces the
+    /// citizen's code still outstanding, and who issued it is recorded.
     ///
     /// # Errors
-    /// 400 bad ID number, 404 `unknown_citizen`.
+    /// 403 for staff of any other department or role, 400 bad ID number, 404 `unknown_citizen`.
     pub async fn enrolment_code(
         &self,
+        staff: &StaffRecord,
         holder: &str,
         now: i64,
     ) -> Result<EnrolmentCodeResponse, ServiceError> {
+        require_issuer(staff)?;
+        let department = self.store.department(&staff.department_code).await?;
+        let issues_identity = department
+            .is_some_and(|d| IDENTITY_TYPES.iter().any(|t| d.allowed_types.iter().any(|a| a == t.slug())));
+        if !issues_identity {
+            return Err(ServiceError::Forbidden(
+                "only departments that issue identity documents give enrolment codes",
+            ));
+        }
         let id = parse_id_number(holder)?;
         if self.store.citizen(id.as_str()).await?.is_none() {
             return Err(ServiceError::UnknownCitizen);
@@ -191,7 +221,17 @@ impl Backend {
         let code: String =
             bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect();
         let expires_at = now + ENROLMENT_TTL;
-        self.store.insert_enrolment_code(code_hash(&code), id.as_str(), expires_at).await?;
+        self.store
+            .insert_enrolment_code(NewEnrolmentCode {
+                hash: self.code_hash(&code),
+                citizen_id_number: id.as_str().to_owned(),
+                issued_by: staff.id,
+                issued_at: now,
+                expires_at,
+            })
+            .await?;
+        // The audit trail: the staff account and its department, never the citizen.
+        tracing::info!(staff = staff.id, department = %staff.department_code, "enrolment code issued");
         Ok(EnrolmentCodeResponse { code, expires_at })
     }
 
@@ -219,7 +259,7 @@ impl Backend {
         };
         let device = self
             .store
-            .enrol_device(code_hash(&request.enrolment_code), device, now)
+            .enrol_device(self.code_hash(&request.enrolment_code), device, now)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,

@@ -23,6 +23,36 @@ pub struct DeviceRecord {
     pub removed_at: Option<i64>,
 }
 
+/// A new one-time enrolment code, stored by its keyed hash: the code itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnrolmentCode {
+    /// HMAC-SHA256 of the normalised code under the server's code key.
+    pub hash: Vec<u8>,
+    /// The citizen it enrols a device for.
+    pub citizen_id_number: String,
+    /// The staff account that issued it (the audit's "who").
+    pub issued_by: i64,
+    /// When it was issued.
+    pub issued_at: i64,
+    /// When it expires.
+    pub expires_at: i64,
+}
+
+/// An enrolment code as the audit sees it: who issued it, when, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentCodeRecord {
+    /// The staff account that issued it; `None` for codes issued before issuers were recorded.
+    pub issued_by: Option<i64>,
+    /// When it was issued; `None` for codes issued before this was recorded.
+    pub issued_at: Option<i64>,
+    /// When it expires.
+    pub expires_at: i64,
+    /// When a device was enrolled with it, if one was.
+    pub used_at: Option<i64>,
+    /// When a newer code for the same citizen replaced it, if one did.
+    pub withdrawn_at: Option<i64>,
+}
+
 /// Who a bearer token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSubject {
@@ -48,15 +78,15 @@ pub struct TokenRecord {
 /// Devices, enrolment codes, sign-in challenges and tokens.
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    /// Stores a one-time enrolment code (by hash) for a citizen.
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError>;
-    /// Consumes an unexpired, unused code of this citizen and registers the device, atomically;
-    /// `None` when the code is unknown, used, expired or another citizen's.
+    /// Stores a one-time enrolment code and, in the same transaction, withdraws the citizen's
+    /// code that is still outstanding (unused and not withdrawn), so that at most one code per
+    /// citizen can enrol a device at any time.
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError>;
+    /// Every enrolment code issued for the citizen, oldest first: the audit of who issued what.
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError>;
+    /// Consumes an unexpired, unused, not withdrawn code of this citizen and registers the
+    /// device, atomically; `None` when the code is unknown, used, expired, withdrawn or another
+    /// citizen's.
     async fn enrol_device(
         &self,
         code_hash: Vec<u8>,

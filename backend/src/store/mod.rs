@@ -38,7 +38,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
-pub use self::devices::{DeviceRecord, DeviceStore, TokenRecord, TokenSubject};
+pub use self::devices::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, TokenRecord, TokenSubject,
+};
 pub use self::issuance::{
     CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, PublishedDoc, StatusListRecord,
     StoredStatus,

@@ -4,25 +4,52 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::{PgStore, conflict};
-use crate::store::{DeviceRecord, DeviceStore, StoreError, TokenRecord, TokenSubject};
+use crate::store::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
+};
 
 #[async_trait]
 impl DeviceStore for PgStore {
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "UPDATE enrolment_code SET withdrawn_at = $2 WHERE citizen_id_number = $1 \
+             AND used_at IS NULL AND withdrawn_at IS NULL",
+            &[&code.citizen_id_number, &code.issued_at],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at, issued_by, issued_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&code.hash, &code.citizen_id_number, &code.expires_at, &code.issued_by, &code.issued_at],
+        )
+        .await
+        .map_err(conflict)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .execute(
-                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES ($1, $2, $3)",
-                &[&hash, &citizen_id_number, &expires_at],
+            .query(
+                "SELECT issued_by, issued_at, expires_at, used_at, withdrawn_at FROM enrolment_code \
+                 WHERE citizen_id_number = $1 ORDER BY issued_at, hash",
+                &[&citizen_id_number],
             )
-            .await
-            .map_err(conflict)?;
-        Ok(())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(EnrolmentCodeRecord {
+                    issued_by: r.try_get(0)?,
+                    issued_at: r.try_get(1)?,
+                    expires_at: r.try_get(2)?,
+                    used_at: r.try_get(3)?,
+                    withdrawn_at: r.try_get(4)?,
+                })
+            })
+            .collect()
     }
 
     async fn enrol_device(
@@ -36,7 +63,7 @@ impl DeviceStore for PgStore {
         let used = tx
             .execute(
                 "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
-                 AND used_at IS NULL AND expires_at > $3",
+                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $3",
                 &[&code_hash, &device.citizen_id_number, &now],
             )
             .await?;

@@ -4,24 +4,48 @@ use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{SqliteStore, conflict};
-use crate::store::{DeviceRecord, DeviceStore, StoreError, TokenRecord, TokenSubject};
+use crate::store::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
+};
 
 #[async_trait]
 impl DeviceStore for SqliteStore {
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let id = citizen_id_number.to_owned();
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError> {
         self.tx(move |tx| {
             tx.execute(
-                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES (?1, ?2, ?3)",
-                params![hash, id, expires_at],
+                "UPDATE enrolment_code SET withdrawn_at = ?2 WHERE citizen_id_number = ?1 \
+                 AND used_at IS NULL AND withdrawn_at IS NULL",
+                params![code.citizen_id_number, code.issued_at],
+            )?;
+            tx.execute(
+                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at, issued_by, issued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![code.hash, code.citizen_id_number, code.expires_at, code.issued_by, code.issued_at],
             )
             .map_err(conflict)?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT issued_by, issued_at, expires_at, used_at, withdrawn_at FROM enrolment_code \
+                 WHERE citizen_id_number = ?1 ORDER BY issued_at, rowid",
+            )?;
+            Ok(stmt
+                .query_map([id], |r| {
+                    Ok(EnrolmentCodeRecord {
+                        issued_by: r.get(0)?,
+                        issued_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        used_at: r.get(3)?,
+                        withdrawn_at: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?)
         })
         .await
     }
@@ -35,7 +59,7 @@ impl DeviceStore for SqliteStore {
         self.tx(move |tx| {
             let used = tx.execute(
                 "UPDATE enrolment_code SET used_at = ?3 WHERE hash = ?1 AND citizen_id_number = ?2 \
-                 AND used_at IS NULL AND expires_at > ?3",
+                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?3",
                 params![code_hash, device.citizen_id_number, now],
             )?;
             if used == 0 {

@@ -1,0 +1,179 @@
+//! Attacks on enrolment and devices, played against the real server on a loopback port and a
+//! real database (SQLite and PostgreSQL): each test is one attack of the security review
+//! (issue 15, findings 2, 3 and 12, and the enrolment codes of "Low"), and asserts it is refused.
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+#[macro_use]
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use common::{Db, Phone, Postgres, TestServer, error_code};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use shimin_backend::seed;
+use shimin_backend::server::Limits;
+use shimin_core::crypto::sha256;
+use shimin_wire::backend::{EnrolmentCodeResponse, StaffLoginResponse};
+use shimin_wire::error::ErrorCode;
+
+/// 张伟 of the demo data.
+const ZHANG: &str = "420106199003071238";
+
+on_both_databases!(
+    only_identity_issuers_can_mint_enrolment_codes,
+    a_new_code_withdraws_the_outstanding_one,
+    a_leaked_code_table_does_not_give_the_codes,
+);
+
+/// The raw database under the server, as an attacker who stole it (or its backup) reads it.
+enum Raw {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+struct World {
+    server: TestServer,
+    http: Client,
+    raw: Raw,
+    _dir: Option<tempfile::TempDir>,
+    _postgres: Option<Arc<Postgres>>,
+}
+
+impl World {
+    async fn new(db: Db) -> Self {
+        let (url, raw, dir, postgres) = match db {
+            Db::Sqlite => {
+                let dir = common::temp_dir("attacks");
+                let file = dir.path().join("backend.db");
+                (format!("sqlite://{}", file.display()), Raw::Sqlite(file), Some(dir), None)
+            }
+            Db::Postgres => {
+                let postgres = Arc::new(Postgres::start());
+                let url = postgres.create_database().await;
+                (url.clone(), Raw::Postgres(url), None, Some(postgres))
+            }
+        };
+        let store =
+            url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
+        let server = TestServer::start(store, Limits::default()).await;
+        seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+        Self { server, http: Client::new(), raw, _dir: dir, _postgres: postgres }
+    }
+
+    async fn login(&self, login: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.server.url("/v1/staff/login"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), StatusCode::OK, "login {login}");
+        response.json::<StaffLoginResponse>().await.expect("json").token
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self.http.post(self.server.url(path)).json(&body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("post")
+    }
+
+    async fn code(&self, staff_token: &str, holder: &str) -> reqwest::Response {
+        self.post("/v1/staff/enrolment-codes", Some(staff_token), json!({"holder_id_number": holder})).await
+    }
+
+    async fn register(&self, holder: &str, code: &str) -> reqwest::Response {
+        let phone = Phone::new();
+        self.post(
+            "/v1/devices",
+            None,
+            json!({"id_number": holder, "enrolment_code": code, "public_key_b64": phone.public_key_b64(), "label": "phone"}),
+        )
+        .await
+    }
+
+    async fn staff_id(&self, login: &str) -> i64 {
+        self.server.backend.store.staff_by_login(login).await.expect("store").expect("seeded staff").id
+    }
+
+    /// Every stored enrolment-code hash, read from the database itself.
+    async fn stored_code_hashes(&self) -> Vec<Vec<u8>> {
+        match &self.raw {
+            Raw::Sqlite(file) => {
+                let conn = rusqlite::Connection::open(file).expect("open the stolen file");
+                let mut stmt = conn.prepare("SELECT hash FROM enrolment_code").expect("prepare");
+                stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+            }
+            Raw::Postgres(url) => {
+                let (client, connection) =
+                    tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+                let connection = tokio::spawn(connection);
+                let rows = client.query("SELECT hash FROM enrolment_code", &[]).await.expect("query");
+                drop(client);
+                let _ = connection.await;
+                rows.iter().map(|r| r.get(0)).collect()
+            }
+        }
+    }
+}
+
+/// Finding 2: issuer staff of a department that does not issue identity documents (education,
+/// civil affairs) and reviewers cannot mint a code that would put a citizen's certificates on
+/// a device of their choosing; the police issuer can, and who did is recorded.
+async fn only_identity_issuers_can_mint_enrolment_codes(db: Db) {
+    let w = World::new(db).await;
+    for (login, password) in [
+        ("edu-issuer", "demo-degree-2024"),
+        ("civil-issuer", "demo-civil-2024"),
+        ("market-issuer", "demo-market-2024"),
+        ("police-reviewer", "demo-review-2024"),
+    ] {
+        let token = w.login(login, password).await;
+        let response = w.code(&token, ZHANG).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{login} must not mint an enrolment code");
+    }
+    let before = w.server.backend.store.enrolment_codes(ZHANG).await.expect("audit").len();
+
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let response = w.code(&police, ZHANG).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let code: EnrolmentCodeResponse = response.json().await.expect("code");
+    let audit = w.server.backend.store.enrolment_codes(ZHANG).await.expect("audit");
+    assert_eq!(audit.len(), before + 1, "only the police issuer's code was stored");
+    let last = audit.last().expect("the new code");
+    assert_eq!(last.issued_by, Some(w.staff_id("police-issuer").await), "who issued it is recorded");
+    assert!(last.issued_at.is_some());
+    assert_eq!(w.register(ZHANG, &code.code).await.status(), StatusCode::CREATED);
+}
+
+/// "Low": a citizen has at most one outstanding code; a code mislaid earlier (a letter in the
+/// wrong hands) stops working once a new one is issued.
+async fn a_new_code_withdraws_the_outstanding_one(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let first: EnrolmentCodeResponse = w.code(&police, ZHANG).await.json().await.expect("first");
+    let second: EnrolmentCodeResponse = w.code(&police, ZHANG).await.json().await.expect("second");
+    assert_eq!(
+        error_code(w.register(ZHANG, &first.code).await).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::BadEnrolmentCode),
+        "the earlier code is withdrawn"
+    );
+    assert_eq!(w.register(ZHANG, &second.code).await.status(), StatusCode::CREATED);
+}
+
+/// "Low": the codes are stored by a keyed hash, so a stolen table cannot be searched for the
+/// codes by hashing the ~10^15 candidates.
+async fn a_leaked_code_table_does_not_give_the_codes(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let code: EnrolmentCodeResponse = w.code(&police, ZHANG).await.json().await.expect("code");
+    let unkeyed = sha256(code.code.as_bytes()).to_vec();
+    let hashes = w.stored_code_hashes().await;
+    assert!(!hashes.is_empty());
+    assert!(!hashes.contains(&unkeyed), "the stored hash must not be the code's plain SHA-256");
+}
