@@ -15,8 +15,12 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
 use shimin_backend::server::Limits;
-use shimin_core::crypto::sha256;
-use shimin_wire::backend::{EnrolmentCodeResponse, StaffLoginResponse};
+use shimin_backend::store::{DeviceRecord, NewEnrolmentCode};
+use shimin_core::cert::IssuedCertificate;
+use shimin_core::cose::Sign1;
+use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
+use shimin_core::trust::TrustList;
+use shimin_wire::backend::{EnrolmentCodeResponse, StaffLoginResponse, SyncPullResponse};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
@@ -26,6 +30,8 @@ on_both_databases!(
     only_identity_issuers_can_mint_enrolment_codes,
     a_new_code_withdraws_the_outstanding_one,
     a_leaked_code_table_does_not_give_the_codes,
+    an_issuance_that_fails_midway_leaves_nothing,
+    a_new_device_gets_the_certificate_as_issued_whatever_the_registry_says_now,
 );
 
 /// The raw database under the server, as an attacker who stole it (or its backup) reads it.
@@ -176,4 +182,125 @@ async fn a_leaked_code_table_does_not_give_the_codes(db: Db) {
     let hashes = w.stored_code_hashes().await;
     assert!(!hashes.is_empty());
     assert!(!hashes.contains(&unkeyed), "the stored hash must not be the code's plain SHA-256");
+}
+
+impl World {
+    /// Issues a resident ID card by the police to `holder`; the raw answer.
+    async fn issue_id_card(&self, police: &str, holder: &str) -> reqwest::Response {
+        let body = json!({
+            "holder_id_number": holder,
+            "valid_from": "2024-06-01",
+            "valid_until": "2034-05-31",
+            "fields": {"type": "resident-id-card"}
+        });
+        self.post("/v1/staff/certificates", Some(police), body).await
+    }
+
+    async fn pull(&self, token: &str) -> SyncPullResponse {
+        let response =
+            self.http.get(self.server.url("/v1/sync/pull")).bearer_auth(token).send().await.expect("pull");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("pull json")
+    }
+
+    /// Verifies the COSE signature of a holder copy with the key the trust list names for it.
+    async fn check_signature(&self, copy: &IssuedCertificate) {
+        let root = self.http.get(self.server.url("/v1/root-key")).send().await.expect("root");
+        let root = VerifyingKey::p256_from_sec1(&root.bytes().await.expect("root")).expect("root key");
+        let list = self.http.get(self.server.url("/v1/trust-list")).send().await.expect("trust list");
+        let trust = TrustList::verify(&list.bytes().await.expect("bytes"), &root, shimin_backend::now())
+            .expect("trust list");
+        let message = Sign1::decode(&copy.signed).expect("cose");
+        let key = trust.entry(message.key_id().expect("kid")).expect("a listed key").public_key().clone();
+        message.verify_for(SigningPurpose::Certificate, |_| Some(key)).expect("signed by the department");
+    }
+}
+
+/// Finding 12: a failure after the certificate row is written (here one of the citizen's
+/// devices has a key nothing can be bound to) leaves no certificate behind with copies missing.
+async fn an_issuance_that_fails_midway_leaves_nothing(db: Db) {
+    let w = World::new(db).await;
+    let store = &w.server.backend.store;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (_phone, _, token) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    // A second device whose stored key is not a P-256 point: signing its copy fails.
+    let now = shimin_backend::now();
+    store
+        .insert_enrolment_code(NewEnrolmentCode {
+            hash: vec![0xee; 32],
+            citizen_id_number: ZHANG.into(),
+            issued_by: w.staff_id("police-issuer").await,
+            issued_at: now,
+            expires_at: now + 600,
+        })
+        .await
+        .expect("code");
+    let broken = DeviceRecord {
+        id: 0,
+        citizen_id_number: ZHANG.into(),
+        public_key: vec![0; 3],
+        label: "broken".into(),
+        created_at: now,
+        removed_at: None,
+    };
+    store.enrol_device(vec![0xee; 32], broken, now).await.expect("enrol").expect("enrolled");
+    let before = store.certificates_of(ZHANG).await.expect("certificates").len();
+
+    let response = w.issue_id_card(&police, ZHANG).await;
+    assert!(response.status().is_server_error(), "issuance fails: {}", response.status());
+    assert_eq!(
+        store.certificates_of(ZHANG).await.expect("certificates").len(),
+        before,
+        "no certificate is left without its copies"
+    );
+    let pulled = w.pull(&token).await;
+    assert!(
+        pulled.certificates.is_empty() && pulled.notifications.iter().all(|n| !n.message.contains("签发"))
+    );
+}
+
+/// Finding 12: a device enrolled after the registry changed (the department may no longer
+/// issue the type) still gets the certificate as it was issued, and the enrolment code is not
+/// spent on a failure.
+async fn a_new_device_gets_the_certificate_as_issued_whatever_the_registry_says_now(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (_, _, first_token) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    assert_eq!(w.issue_id_card(&police, ZHANG).await.status(), StatusCode::CREATED);
+    let first = w.pull(&first_token).await;
+    assert_eq!(first.certificates.len(), 1);
+
+    // Today's registry: the department no longer issues ID cards (it still keeps household
+    // registers, so its issuer can give enrolment codes).
+    w.server
+        .backend
+        .put_department(
+            seed::POLICE_CODE,
+            "北京市公安局西城分局",
+            &["household-register"],
+            shimin_backend::now(),
+        )
+        .await
+        .expect("department changed");
+
+    let code: EnrolmentCodeResponse = w.code(&police, ZHANG).await.json().await.expect("code");
+    let phone = Phone::new();
+    let response = w
+        .post(
+            "/v1/devices",
+            None,
+            json!({"id_number": ZHANG, "enrolment_code": code.code, "public_key_b64": phone.public_key_b64(), "label": "tablet"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "the new device is enrolled");
+    let device_id = response.json::<Value>().await.expect("json")["device_id"].as_i64().expect("device_id");
+    let token = w.server.device_token(&w.http, &phone, device_id).await;
+    let second = w.pull(&token).await;
+    assert_eq!(second.certificates.len(), 1, "the new device has the certificate");
+
+    let decode = |b64: &str| IssuedCertificate::from_holder_copy(&common::unb64(b64)).expect("holder copy");
+    let a = decode(&first.certificates[0].holder_copy_b64);
+    let b = decode(&second.certificates[0].holder_copy_b64);
+    assert_eq!(a.disclosures, b.disclosures, "the same attributes, salts and all, as issued");
+    w.check_signature(&b).await;
 }

@@ -257,16 +257,18 @@ impl Backend {
             created_at: now,
             removed_at: None,
         };
+        // The copies are signed before the code is spent, and stored with the device in one
+        // transaction: a failure leaves the code unspent and no device without certificates.
+        let copies = self.copies_for_new_device(id.as_str(), &key).await?;
         let device = self
             .store
-            .enrol_device(self.code_hash(&request.enrolment_code), device, now)
+            .enrol_device_with_copies(self.code_hash(&request.enrolment_code), device, copies, now)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
                 other => other.into(),
             })?
             .ok_or(ServiceError::BadEnrolmentCode)?;
-        self.sign_copies_for_new_device(&device, now).await?;
         Ok(device.id)
     }
 

@@ -53,6 +53,19 @@ pub struct EnrolmentCodeRecord {
     pub withdrawn_at: Option<i64>,
 }
 
+/// The feed event that tells a newly enrolled device its copy of a certificate is there.
+pub(crate) fn copy_event(device: &DeviceRecord, certificate_id: i64, at: i64) -> super::NewEvent {
+    super::NewEvent {
+        citizen_id_number: device.citizen_id_number.clone(),
+        device_id: Some(device.id),
+        kind: super::EventKind::CertificateCopy,
+        certificate_id: Some(certificate_id),
+        status: None,
+        message: None,
+        created_at: at,
+    }
+}
+
 /// Who a bearer token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSubject {
@@ -91,6 +104,18 @@ pub trait DeviceStore: Send + Sync {
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError> {
+        self.enrol_device_with_copies(code_hash, device, Vec::new(), now).await
+    }
+    /// As [`DeviceStore::enrol_device`], and in the same transaction stores `copies` — each a
+    /// certificate's row id and its holder copy signed for the new device — with their feed
+    /// events: the code is spent only if the device gets its certificates.
+    async fn enrol_device_with_copies(
+        &self,
+        code_hash: Vec<u8>,
+        device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError>;
     /// The device with this id.

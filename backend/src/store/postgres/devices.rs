@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use tokio_postgres::Row;
 
+use super::sync::insert_event;
 use super::{PgStore, conflict};
+use crate::store::devices::copy_event;
 use crate::store::{
     DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
 };
@@ -52,10 +54,11 @@ impl DeviceStore for PgStore {
             .collect()
     }
 
-    async fn enrol_device(
+    async fn enrol_device_with_copies(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         let mut client = self.client().await?;
@@ -78,9 +81,17 @@ impl DeviceStore for PgStore {
             )
             .await
             .map_err(conflict)?;
-        let id = row.try_get(0)?;
+        let device = DeviceRecord { id: row.try_get(0)?, ..device };
+        for (certificate_id, holder_copy) in copies {
+            tx.execute(
+                "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3)",
+                &[&certificate_id, &device.id, &holder_copy],
+            )
+            .await?;
+            insert_event(&tx, &copy_event(&device, certificate_id, now)).await?;
+        }
         tx.commit().await?;
-        Ok(Some(DeviceRecord { id, ..device }))
+        Ok(Some(device))
     }
 
     async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {

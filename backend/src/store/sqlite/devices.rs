@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::sync::insert_event;
 use super::{SqliteStore, conflict};
+use crate::store::devices::copy_event;
 use crate::store::{
     DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
 };
@@ -50,10 +52,11 @@ impl DeviceStore for SqliteStore {
         .await
     }
 
-    async fn enrol_device(
+    async fn enrol_device_with_copies(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         self.tx(move |tx| {
@@ -70,7 +73,15 @@ impl DeviceStore for SqliteStore {
                 params![device.citizen_id_number, device.public_key, device.label, device.created_at],
             )
             .map_err(conflict)?;
-            Ok(Some(DeviceRecord { id: tx.last_insert_rowid(), ..device }))
+            let device = DeviceRecord { id: tx.last_insert_rowid(), ..device };
+            for (certificate_id, holder_copy) in copies {
+                tx.execute(
+                    "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES (?1, ?2, ?3)",
+                    params![certificate_id, device.id, holder_copy],
+                )?;
+                insert_event(tx, &copy_event(&device, certificate_id, now))?;
+            }
+            Ok(Some(device))
         })
         .await
     }
