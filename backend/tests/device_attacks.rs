@@ -20,7 +20,10 @@ use shimin_core::cert::IssuedCertificate;
 use shimin_core::cose::Sign1;
 use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
 use shimin_core::trust::TrustList;
-use shimin_wire::backend::{EnrolmentCodeResponse, StaffLoginResponse, SyncPullResponse};
+use shimin_wire::backend::{
+    ChallengeResponse, DeviceListResponse, EnrolmentCodeResponse, StaffLoginResponse, SyncPullResponse,
+    remove_device_payload,
+};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
@@ -32,6 +35,9 @@ on_both_databases!(
     a_leaked_code_table_does_not_give_the_codes,
     an_issuance_that_fails_midway_leaves_nothing,
     a_new_device_gets_the_certificate_as_issued_whatever_the_registry_says_now,
+    a_new_enrolment_is_announced_to_every_other_device,
+    a_stolen_token_cannot_remove_the_owners_device,
+    device_ids_can_be_neither_guessed_nor_probed,
 );
 
 /// The raw database under the server, as an attacker who stole it (or its backup) reads it.
@@ -303,4 +309,122 @@ async fn a_new_device_gets_the_certificate_as_issued_whatever_the_registry_says_
     let b = decode(&second.certificates[0].holder_copy_b64);
     assert_eq!(a.disclosures, b.disclosures, "the same attributes, salts and all, as issued");
     w.check_signature(&b).await;
+}
+
+impl World {
+    /// A step-up of `phone` (device `device_id`) for removing `target`: a fresh challenge
+    /// signed over the removal payload.
+    async fn step_up(&self, phone: &Phone, device_id: i64, target: i64) -> Value {
+        let challenge: ChallengeResponse = self
+            .post(&format!("/v1/devices/{device_id}/challenge"), None, json!({}))
+            .await
+            .json()
+            .await
+            .expect("challenge");
+        let nonce = common::unb64(&challenge.challenge_b64);
+        let signature = phone.sign(&remove_device_payload(target, &nonce));
+        json!({"challenge_b64": challenge.challenge_b64, "signature_b64": common::b64(&signature)})
+    }
+
+    async fn remove(&self, token: &str, target: i64, body: Option<Value>) -> reqwest::Response {
+        let mut request =
+            self.http.delete(self.server.url(&format!("/v1/sync/devices/{target}"))).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("delete")
+    }
+}
+
+/// Finding 3: a device enrolled by someone else (a code obtained by fraud) does not go
+/// unnoticed: every device of the citizen hears of it, and "my devices" lists it.
+async fn a_new_enrolment_is_announced_to_every_other_device(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (_, owner_id, owner) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    let cursor = w.pull(&owner).await.cursor;
+    let (_, intruder_id, _) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+
+    let response = w
+        .http
+        .get(w.server.url(&format!("/v1/sync/pull?cursor={cursor}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("pull");
+    let pulled: SyncPullResponse = response.json().await.expect("pull json");
+    assert!(
+        pulled
+            .notifications
+            .iter()
+            .any(|n| n.message.starts_with(shimin_backend::service::devices::NEW_DEVICE_NOTICE)),
+        "the owner's device is told of the new device"
+    );
+    let response =
+        w.http.get(w.server.url("/v1/sync/devices")).bearer_auth(&owner).send().await.expect("list");
+    assert_eq!(response.status(), StatusCode::OK);
+    let list: DeviceListResponse = response.json().await.expect("list json");
+    let mut ids: Vec<(i64, bool)> = list.devices.iter().map(|d| (d.device_id, d.this_device)).collect();
+    ids.sort_unstable();
+    let mut expected = [(owner_id, true), (intruder_id, false)];
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+}
+
+/// Finding 3: a device token alone (a stolen or intruding device) cannot remove another
+/// device of the citizen; it takes a fresh signature of the calling device over that removal,
+/// which the app makes only after the PIN.
+async fn a_stolen_token_cannot_remove_the_owners_device(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (owner_phone, owner_id, owner) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    let (intruder_phone, intruder_id, intruder) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+
+    let bare = w.remove(&intruder, owner_id, None).await;
+    assert_eq!(bare.status(), StatusCode::FORBIDDEN, "no removal on a bearer token alone");
+    // A signature by another key, and one made for removing another device, are refused.
+    let forged = w.step_up(&Phone::new(), intruder_id, owner_id).await;
+    assert_eq!(w.remove(&intruder, owner_id, Some(forged)).await.status(), StatusCode::UNAUTHORIZED);
+    let other_target = w.step_up(&intruder_phone, intruder_id, intruder_id + 1).await;
+    assert_eq!(w.remove(&intruder, owner_id, Some(other_target)).await.status(), StatusCode::UNAUTHORIZED);
+    // The owner's device is still there.
+    assert_eq!(w.pull(&owner).await.certificates.len(), 0);
+
+    // A step-up's challenge is spent by a failed attempt too.
+    let step_up = w.step_up(&owner_phone, owner_id, intruder_id).await;
+    let mut tampered = step_up.clone();
+    tampered["signature_b64"] = json!(common::b64(&owner_phone.sign(b"something else")));
+    assert_eq!(w.remove(&owner, intruder_id, Some(tampered)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(w.remove(&owner, intruder_id, Some(step_up)).await.status(), StatusCode::UNAUTHORIZED);
+
+    // The owner, with a fresh step-up, removes the intruding device.
+    let step_up = w.step_up(&owner_phone, owner_id, intruder_id).await;
+    assert_eq!(w.remove(&owner, intruder_id, Some(step_up)).await.status(), StatusCode::NO_CONTENT);
+    let gone = w.http.get(w.server.url("/v1/sync/pull")).bearer_auth(&intruder).send().await.expect("pull");
+    assert_eq!(gone.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Finding 3: device ids are random, and the unauthenticated device routes answer an unknown
+/// id exactly as they answer a known one, so ids cannot be counted or probed.
+async fn device_ids_can_be_neither_guessed_nor_probed(db: Db) {
+    let w = World::new(db).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (_, a, _) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    let (_, b, _) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    assert!(a >= 1 << 52 && b >= 1 << 52 && (a - b).abs() > 1_000, "ids are random: {a}, {b}");
+
+    for id in [a, a ^ 1, 1, 999_999] {
+        let response = w.post(&format!("/v1/devices/{id}/challenge"), None, json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK, "a challenge for any id");
+        let challenge: ChallengeResponse = response.json().await.expect("challenge");
+        let signature = Phone::new().sign(&common::unb64(&challenge.challenge_b64));
+        let token = w
+            .post(
+                &format!("/v1/devices/{id}/token"),
+                None,
+                json!({"challenge_b64": challenge.challenge_b64, "signature_b64": common::b64(&signature)}),
+            )
+            .await;
+        assert_eq!(token.status(), StatusCode::UNAUTHORIZED, "one answer for a wrong key and an unknown id");
+    }
 }

@@ -20,12 +20,12 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shimin_wire::backend::{
-    CaseView, CertificateView, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse,
-    EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
+    CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
+    DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
     IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest,
     LivenessEnrolmentResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
-    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
-    SyncPushRequest, SyncPushResponse,
+    RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest,
+    SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -342,12 +342,20 @@ async fn my_certificate(
     }
 }
 
+async fn my_devices(
+    State(s): State<AppState>,
+    Device(device): Device,
+) -> ApiResult<Json<DeviceListResponse>> {
+    Ok(Json(s.backend.my_devices(&device).await?))
+}
+
 async fn remove_device(
     State(s): State<AppState>,
     Device(device): Device,
     Path(id): Path<i64>,
+    body: Option<ApiJson<RemoveDeviceRequest>>,
 ) -> ApiResult<StatusCode> {
-    s.backend.remove_device(&device, id, now()).await?;
+    s.backend.remove_device(&device, id, body.map(|ApiJson(b)| b), now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -390,6 +398,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/push", post(push))
         .route("/certificates", get(my_certificates))
         .route("/certificates/{id}", get(my_certificate))
+        .route("/devices", get(my_devices))
         .route("/devices/{id}", delete(remove_device))
         .route("/logout", post(device_logout))
         .route("/identity-requests", get(identity_requests))

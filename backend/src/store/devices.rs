@@ -106,16 +106,19 @@ pub trait DeviceStore: Send + Sync {
         device: DeviceRecord,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
-        self.enrol_device_with_copies(code_hash, device, Vec::new(), now).await
+        self.enrol_device_with_copies(code_hash, device, Vec::new(), Vec::new(), now).await
     }
     /// As [`DeviceStore::enrol_device`], and in the same transaction stores `copies` — each a
     /// certificate's row id and its holder copy signed for the new device — with their feed
-    /// events: the code is spent only if the device gets its certificates.
+    /// events, and appends `events` (the notice to the citizen's other devices): the code is
+    /// spent only if all of it is stored. A device id other than 0 is kept (the service draws
+    /// random ids); 0 lets the database number it.
     async fn enrol_device_with_copies(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<super::NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError>;
     /// The device with this id.

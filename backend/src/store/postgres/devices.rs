@@ -7,7 +7,8 @@ use super::sync::insert_event;
 use super::{PgStore, conflict};
 use crate::store::devices::copy_event;
 use crate::store::{
-    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
+    TokenSubject,
 };
 
 #[async_trait]
@@ -59,6 +60,7 @@ impl DeviceStore for PgStore {
         code_hash: Vec<u8>,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         let mut client = self.client().await?;
@@ -75,9 +77,10 @@ impl DeviceStore for PgStore {
         }
         let row = tx
             .query_one(
-                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO device (id, citizen_id_number, public_key, label, created_at) OVERRIDING SYSTEM VALUE \
+                 VALUES (coalesce(nullif($1::bigint, 0), nextval(pg_get_serial_sequence('device', 'id'))), $2, $3, $4, $5) \
                  RETURNING id",
-                &[&device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
+                &[&device.id, &device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
             )
             .await
             .map_err(conflict)?;
@@ -89,6 +92,9 @@ impl DeviceStore for PgStore {
             )
             .await?;
             insert_event(&tx, &copy_event(&device, certificate_id, now)).await?;
+        }
+        for event in &events {
+            insert_event(&tx, event).await?;
         }
         tx.commit().await?;
         Ok(Some(device))
@@ -109,7 +115,7 @@ impl DeviceStore for PgStore {
         client
             .query(
                 &format!(
-                    "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY id"
+                    "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY created_at, id"
                 ),
                 &[&citizen_id_number],
             )

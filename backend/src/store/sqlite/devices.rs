@@ -7,7 +7,8 @@ use super::sync::insert_event;
 use super::{SqliteStore, conflict};
 use crate::store::devices::copy_event;
 use crate::store::{
-    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, StoreError, TokenRecord, TokenSubject,
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
+    TokenSubject,
 };
 
 #[async_trait]
@@ -57,6 +58,7 @@ impl DeviceStore for SqliteStore {
         code_hash: Vec<u8>,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         self.tx(move |tx| {
@@ -69,8 +71,9 @@ impl DeviceStore for SqliteStore {
                 return Ok(None);
             }
             tx.execute(
-                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![device.citizen_id_number, device.public_key, device.label, device.created_at],
+                "INSERT INTO device (id, citizen_id_number, public_key, label, created_at) \
+                 VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)",
+                params![device.id, device.citizen_id_number, device.public_key, device.label, device.created_at],
             )
             .map_err(conflict)?;
             let device = DeviceRecord { id: tx.last_insert_rowid(), ..device };
@@ -80,6 +83,9 @@ impl DeviceStore for SqliteStore {
                     params![certificate_id, device.id, holder_copy],
                 )?;
                 insert_event(tx, &copy_event(&device, certificate_id, now))?;
+            }
+            for event in &events {
+                insert_event(tx, event)?;
             }
             Ok(Some(device))
         })
@@ -102,7 +108,7 @@ impl DeviceStore for SqliteStore {
         self.read(move |c| {
             let mut stmt = c.prepare(
                 "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device \
-                 WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY id",
+                 WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY created_at, id",
             )?;
             Ok(stmt.query_map([id], device_row)?.collect::<Result<_, _>>()?)
         })
