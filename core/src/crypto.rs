@@ -459,6 +459,13 @@ pub const TAG_LEN: usize = 16;
 #[derive(Clone)]
 pub struct AeadKey(Sensitive<[u8; 32]>);
 
+impl Drop for AeadKey {
+    /// A key (a data key, a key derived from a PIN) is zeroed when dropped.
+    fn drop(&mut self) {
+        self.0.wipe();
+    }
+}
+
 impl fmt::Debug for AeadKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AeadKey([redacted])")
