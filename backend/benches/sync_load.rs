@@ -108,7 +108,7 @@ fn run(database: &'static str, url: String) -> Figures {
     for n in 0..devices {
         let (id_number, _) = generated_citizen(u32::try_from(n).expect("n")).expect("citizen");
         let key = SigningKey::generate_p256().expect("key");
-        let code = server_rt.block_on(backend.enrolment_code(&id_number, now)).expect("code").code;
+        let code = server_rt.block_on(backend.enrolment_code(&staff, &id_number, now)).expect("code").code;
         let request = RegisterDeviceRequest {
             id_number: id_number.clone(),
             enrolment_code: code,

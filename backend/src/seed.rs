@@ -211,9 +211,11 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
         }
         staff.push(((*login).to_owned(), (*password).to_owned(), code.clone(), *role));
     }
+    // The demo codes come from the police issuer, as a citizen's would at the counter.
+    let issuer = store.staff_by_login("police-issuer").await?.ok_or(ServiceError::NotFound("demo staff"))?;
     let mut demo = Vec::new();
     for (id, name, _) in demo_ids {
-        let code = backend.enrolment_code(&id, now).await?.code;
+        let code = backend.enrolment_code(&issuer, &id, now).await?.code;
         demo.push((id, name.to_owned(), code));
     }
     let total = store.count_citizens().await?;

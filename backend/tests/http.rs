@@ -394,10 +394,19 @@ async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
         .expect("delete");
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     assert_eq!(w.get("/v1/sync/pull", Some(&second)).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        error_code(w.post(&format!("/v1/devices/{device_id}/challenge"), None, json!({})).await).await,
-        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
-    );
+    // A removed device's id is answered like any other (issue 15, finding 3): a challenge that
+    // no signature can turn into a token.
+    let challenge = w.post(&format!("/v1/devices/{device_id}/challenge"), None, json!({})).await;
+    let challenge: ChallengeResponse = challenge.json().await.expect("challenge");
+    let signature = phone.sign(&unb64(&challenge.challenge_b64));
+    let token = w
+        .post(
+            &format!("/v1/devices/{device_id}/token"),
+            None,
+            json!({"challenge_b64": challenge.challenge_b64, "signature_b64": b64(&signature)}),
+        )
+        .await;
+    assert_eq!(token.status(), StatusCode::UNAUTHORIZED);
     w.server.shutdown().await;
 }
 

@@ -54,6 +54,16 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// HMAC-SHA256 of `data` under `key`: a keyed hash, for values stored to be recognised later
+/// (enrolment codes) that must not be guessable from the stored hash without the key.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    let tag = ring::hmac::sign(&key, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
+}
+
 /// Fills `out` with bytes from the operating system's secure random number generator.
 ///
 /// # Errors
@@ -448,6 +458,13 @@ pub const TAG_LEN: usize = 16;
 /// A 256-bit key for AES-256-GCM. `Debug` is redacted.
 #[derive(Clone)]
 pub struct AeadKey(Sensitive<[u8; 32]>);
+
+impl Drop for AeadKey {
+    /// A key (a data key, a key derived from a PIN) is zeroed when dropped.
+    fn drop(&mut self) {
+        self.0.wipe();
+    }
+}
 
 impl fmt::Debug for AeadKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -10,6 +10,14 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Sensitive<T>(T);
 
+impl<T: zeroize::Zeroize> Sensitive<T> {
+    /// Overwrites the value with zeros (keys and PINs, when they are dropped), so that it does
+    /// not linger in freed memory.
+    pub fn wipe(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 impl<T> Sensitive<T> {
     /// Wraps a value.
     pub fn new(value: T) -> Self {

@@ -133,6 +133,13 @@ pub struct PinWrapper {
     min_iterations: u32,
 }
 
+impl Drop for PinWrapper {
+    /// The PIN is zeroed when the wrapper is dropped.
+    fn drop(&mut self) {
+        self.pin.wipe();
+    }
+}
+
 impl fmt::Debug for PinWrapper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PinWrapper")

@@ -28,6 +28,13 @@ pub const PIN_DIGITS: usize = 6;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Pin(String);
 
+impl Drop for Pin {
+    /// The PIN is zeroed when dropped, so it does not linger in freed memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 /// Why a text is not a PIN. Says nothing of the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PinError {

@@ -131,6 +131,14 @@ snapshots! { backend {
     ChallengeResponse: [ChallengeResponse { challenge_b64: "q83vEjRWeJA".into(), expires_at: NOW + 60 }],
     DeviceTokenRequest: [DeviceTokenRequest { challenge_b64: "q83vEjRWeJA".into(), signature_b64: "0oRDoQEmoFA".into() }],
     DeviceTokenResponse: [DeviceTokenResponse { token: "device-token".into(), expires_at: NOW + 900 }],
+    RemoveDeviceRequest: [RemoveDeviceRequest { challenge_b64: "q83vEjRWeJA".into(), signature_b64: "0oRDoQEmoFA".into() }],
+    DeviceView: [DeviceView { device_id: 5_863_442_019_374_120, label: "my phone".into(), created_at: NOW, this_device: true }],
+    DeviceListResponse: [DeviceListResponse {
+        devices: vec![
+            DeviceView { device_id: 5_863_442_019_374_120, label: "my phone".into(), created_at: NOW, this_device: true },
+            DeviceView { device_id: 7_036_874_417_766_401, label: "tablet".into(), created_at: NOW + 60, this_device: false },
+        ],
+    }],
     SyncCertificate: [SyncCertificate {
         certificate_id: CERT_ID.into(),
         certificate_type: "resident-id-card".into(),

@@ -20,12 +20,12 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shimin_wire::backend::{
-    CaseView, CertificateView, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse,
-    EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
+    CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
+    DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
     IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest,
     LivenessEnrolmentResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
-    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
-    SyncPushRequest, SyncPushResponse,
+    RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest,
+    SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -212,8 +212,7 @@ async fn enrolment_code(
     Staff(staff): Staff,
     ApiJson(body): ApiJson<EnrolmentCodeRequest>,
 ) -> ApiResult<(StatusCode, Json<EnrolmentCodeResponse>)> {
-    require_issuer(&staff)?;
-    Ok((StatusCode::CREATED, Json(s.backend.enrolment_code(&body.holder_id_number, now()).await?)))
+    Ok((StatusCode::CREATED, Json(s.backend.enrolment_code(&staff, &body.holder_id_number, now()).await?)))
 }
 
 async fn rotate_key(State(s): State<AppState>, Staff(staff): Staff) -> ApiResult<Json<KeyRotationResponse>> {
@@ -361,12 +360,20 @@ async fn my_certificate(
     }
 }
 
+async fn my_devices(
+    State(s): State<AppState>,
+    Device(device): Device,
+) -> ApiResult<Json<DeviceListResponse>> {
+    Ok(Json(s.backend.my_devices(&device).await?))
+}
+
 async fn remove_device(
     State(s): State<AppState>,
     Device(device): Device,
     Path(id): Path<i64>,
+    body: Option<ApiJson<RemoveDeviceRequest>>,
 ) -> ApiResult<StatusCode> {
-    s.backend.remove_device(&device, id, now()).await?;
+    s.backend.remove_device(&device, id, body.map(|ApiJson(b)| b), now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -410,6 +417,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/push", post(push))
         .route("/certificates", get(my_certificates))
         .route("/certificates/{id}", get(my_certificate))
+        .route("/devices", get(my_devices))
         .route("/devices/{id}", delete(remove_device))
         .route("/logout", post(device_logout))
         .route("/identity-requests", get(identity_requests))

@@ -1,16 +1,20 @@
 //! Staff logins, enrolment codes, device registration, challenge-response device tokens.
 
+use shimin_core::cert::CertificateType;
 use shimin_core::cose::Sign1;
-use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
+use shimin_core::crypto::{SigningPurpose, VerifyingKey, hmac_sha256, sha256};
 use shimin_wire::backend::{
-    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, EnrolmentCodeResponse, RegisterDeviceRequest,
-    StaffLoginResponse, StaffRole,
+    ChallengeResponse, DeviceListResponse, DeviceTokenRequest, DeviceTokenResponse, DeviceView,
+    EnrolmentCodeResponse, RegisterDeviceRequest, RemoveDeviceRequest, StaffLoginResponse, StaffRole,
+    remove_device_payload,
 };
 
-use super::issuance::parse_id_number;
+use super::issuance::{parse_id_number, require_issuer};
 use super::liveness::{parse_device_key, parse_label};
 use super::{Backend, ServiceError, b64, password, random, unb64};
-use crate::store::{DeviceRecord, StaffRecord, StoreError, TokenRecord, TokenSubject};
+use crate::store::{
+    DeviceRecord, EventKind, NewEnrolmentCode, NewEvent, StaffRecord, StoreError, TokenRecord, TokenSubject,
+};
 
 /// An enrolment code lives a week.
 const ENROLMENT_TTL: i64 = 7 * 86_400;
@@ -18,14 +22,34 @@ const ENROLMENT_TTL: i64 = 7 * 86_400;
 const CHALLENGE_TTL: i64 = 120;
 /// The letters of enrolment codes: no 0/O, 1/I/L.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// The notification every device of the citizen gets when a new device is enrolled, followed
+/// by the new device's label.
+pub const NEW_DEVICE_NOTICE: &str = "新设备已登记：";
 /// Characters in an enrolment code.
 const CODE_LEN: usize = 10;
 
-/// Normalises an enrolment code as typed (case, spaces, dashes) and hashes it.
-fn code_hash(code: &str) -> Vec<u8> {
-    let normal: String =
-        code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    sha256(normal.as_bytes()).to_vec()
+/// The certificate types whose issuers prove who a citizen is: only their departments (the
+/// police's household registration) may hand out enrolment codes, since a code lets a new
+/// device receive every certificate of the citizen.
+const IDENTITY_TYPES: [CertificateType; 2] =
+    [CertificateType::ResidentIdCard, CertificateType::HouseholdRegister];
+
+/// What the enrolment-code key is derived from the root key with.
+const CODE_KEY_LABEL: &[u8] = b"shimin enrolment-code key v1";
+
+/// Normalises an enrolment code as typed (case, spaces, dashes).
+fn normal_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+impl Backend {
+    /// The keyed hash an enrolment code is stored and looked up by. The key is derived from the
+    /// national root key, a server secret that never sits beside the codes in their table: the
+    /// stored hashes alone (a leaked table, a backup) cannot be searched for the codes.
+    fn code_hash(&self, code: &str) -> Vec<u8> {
+        let key = hmac_sha256(self.root().to_pkcs8().expose(), CODE_KEY_LABEL);
+        hmac_sha256(&key, normal_code(code).as_bytes()).to_vec()
+    }
 }
 
 impl Backend {
@@ -194,15 +218,27 @@ impl Backend {
         Ok(())
     }
 
-    /// A one-time enrolment code for a citizen (the stand-in for identity proofing).
+    /// A one-time enrolment code for a citizen (the stand-in for identity proofing), issued by
+    /// issuer staff of a department that issues identity documents. The code replaces the
+    /// citizen's code still outstanding, and who issued it is recorded.
     ///
     /// # Errors
-    /// 400 bad ID number, 404 `unknown_citizen`.
+    /// 403 for staff of any other department or role, 400 bad ID number, 404 `unknown_citizen`.
     pub async fn enrolment_code(
         &self,
+        staff: &StaffRecord,
         holder: &str,
         now: i64,
     ) -> Result<EnrolmentCodeResponse, ServiceError> {
+        require_issuer(staff)?;
+        let department = self.store.department(&staff.department_code).await?;
+        let issues_identity = department
+            .is_some_and(|d| IDENTITY_TYPES.iter().any(|t| d.allowed_types.iter().any(|a| a == t.slug())));
+        if !issues_identity {
+            return Err(ServiceError::Forbidden(
+                "only departments that issue identity documents give enrolment codes",
+            ));
+        }
         let id = parse_id_number(holder)?;
         if self.store.citizen(id.as_str()).await?.is_none() {
             return Err(ServiceError::UnknownCitizen);
@@ -211,7 +247,17 @@ impl Backend {
         let code: String =
             bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect();
         let expires_at = now + ENROLMENT_TTL;
-        self.store.insert_enrolment_code(code_hash(&code), id.as_str(), expires_at).await?;
+        self.store
+            .insert_enrolment_code(NewEnrolmentCode {
+                hash: self.code_hash(&code),
+                citizen_id_number: id.as_str().to_owned(),
+                issued_by: staff.id,
+                issued_at: now,
+                expires_at,
+            })
+            .await?;
+        // The audit trail: the staff account and its department, never the citizen.
+        tracing::info!(staff = staff.id, department = %staff.department_code, "enrolment code issued");
         Ok(EnrolmentCodeResponse { code, expires_at })
     }
 
@@ -230,59 +276,74 @@ impl Backend {
         let key = parse_device_key(&request.public_key_b64)?;
         parse_label(&request.label)?;
         let device = DeviceRecord {
-            id: 0,
+            id: new_device_id()?,
             citizen_id_number: id.as_str().to_owned(),
             public_key: key.as_bytes().to_vec(),
             label: request.label,
             created_at: now,
             removed_at: None,
         };
+        // The copies are signed before the code is spent, and stored with the device in one
+        // transaction: a failure leaves the code unspent and no device without certificates.
+        let copies = self.copies_for_new_device(id.as_str(), &key).await?;
+        // Every other device of the citizen hears of the new one, in the same transaction; the
+        // new device itself is not told of its own enrolment.
+        let notices = self
+            .store
+            .active_devices(&device.citizen_id_number)
+            .await?
+            .into_iter()
+            .map(|other| NewEvent {
+                citizen_id_number: device.citizen_id_number.clone(),
+                device_id: Some(other.id),
+                kind: EventKind::Notification,
+                certificate_id: None,
+                status: None,
+                message: Some(format!("{NEW_DEVICE_NOTICE}{}", device.label)),
+                created_at: now,
+            })
+            .collect();
         let device = self
             .store
-            .enrol_device(code_hash(&request.enrolment_code), device, now)
+            .enrol_device_with_copies(self.code_hash(&request.enrolment_code), device, copies, notices, now)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
                 other => other.into(),
             })?
             .ok_or(ServiceError::BadEnrolmentCode)?;
-        self.sign_copies_for_new_device(&device, now).await?;
         Ok(device.id)
     }
 
-    /// A fresh challenge for a device.
+    /// A fresh challenge for a device. An unknown or removed device gets a challenge too, one
+    /// that is never stored, so this unauthenticated route does not tell which ids exist.
     ///
     /// # Errors
-    /// 404 for an unknown or removed device.
+    /// When the store fails or there is no randomness.
     pub async fn challenge(&self, device_id: i64, now: i64) -> Result<ChallengeResponse, ServiceError> {
-        let device = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
-        if device.removed_at.is_some() {
-            return Err(ServiceError::NotFound("device"));
-        }
         let nonce = random::<32>()?.to_vec();
         let expires_at = now + CHALLENGE_TTL;
-        self.store.insert_challenge(device_id, nonce.clone(), expires_at).await?;
+        let live = self.store.device(device_id).await?.is_some_and(|d| d.removed_at.is_none());
+        if live {
+            self.store.insert_challenge(device_id, nonce.clone(), expires_at).await?;
+        }
         Ok(ChallengeResponse { challenge_b64: b64(&nonce), expires_at })
     }
 
-    /// Checks the device's signature over a challenge it was given and hands out a token.
-    ///
-    /// # Errors
-    /// 400 malformed, 401 unknown/expired/used challenge or bad signature, 404 unknown device.
-    pub async fn device_token(
+    /// Spends a challenge of `device` and checks the device's signature over `expected` (made
+    /// from the challenge).
+    async fn check_device_signature(
         &self,
-        device_id: i64,
-        request: DeviceTokenRequest,
+        device: &DeviceRecord,
+        challenge_b64: &str,
+        signature_b64: &str,
+        expected: impl FnOnce(&[u8]) -> Vec<u8>,
         now: i64,
-    ) -> Result<DeviceTokenResponse, ServiceError> {
-        let nonce = unb64(&request.challenge_b64, "challenge is not base64url")?;
-        let signature = unb64(&request.signature_b64, "signature is not base64url")?;
-        let device = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
-        if device.removed_at.is_some() {
-            return Err(ServiceError::NotFound("device"));
-        }
+    ) -> Result<(), ServiceError> {
+        let nonce = unb64(challenge_b64, "challenge is not base64url")?;
+        let signature = unb64(signature_b64, "signature is not base64url")?;
         // The challenge is spent whatever the outcome.
-        if !self.store.take_challenge(device_id, &nonce, now).await? {
+        if !self.store.take_challenge(device.id, &nonce, now).await? {
             return Err(ServiceError::Unauthorized);
         }
         let key = VerifyingKey::p256_from_sec1(&device.public_key)
@@ -292,30 +353,106 @@ impl Backend {
         let payload = message
             .verify_for(SigningPurpose::DeviceBinding, |_| Some(key))
             .map_err(|_| ServiceError::Unauthorized)?;
-        if payload != nonce.as_slice() {
+        if payload != expected(&nonce).as_slice() {
             return Err(ServiceError::Unauthorized);
         }
+        Ok(())
+    }
+
+    /// Checks the device's signature over a challenge it was given and hands out a token.
+    ///
+    /// # Errors
+    /// 400 malformed, 401 unknown/expired/used challenge, bad signature, or an unknown or removed
+    /// device (one answer for all, so the id is not revealed).
+    pub async fn device_token(
+        &self,
+        device_id: i64,
+        request: DeviceTokenRequest,
+        now: i64,
+    ) -> Result<DeviceTokenResponse, ServiceError> {
+        let device = self
+            .store
+            .device(device_id)
+            .await?
+            .filter(|d| d.removed_at.is_none())
+            .ok_or(ServiceError::Unauthorized)?;
+        self.check_device_signature(
+            &device,
+            &request.challenge_b64,
+            &request.signature_b64,
+            <[u8]>::to_vec,
+            now,
+        )
+        .await?;
         let (token, expires_at) =
             self.new_token(TokenSubject::Device(device.id), self.config.device_token_ttl, now).await?;
         Ok(DeviceTokenResponse { token, expires_at })
     }
 
-    /// Removes a device (lost phone) and revokes its tokens. A device may remove itself or
-    /// another device of the same citizen.
+    /// The citizen's devices, for "my devices" in the app's settings.
     ///
     /// # Errors
-    /// 404 for a device that is not the citizen's.
+    /// When the store fails.
+    pub async fn my_devices(&self, caller: &DeviceRecord) -> Result<DeviceListResponse, ServiceError> {
+        let devices = self.store.active_devices(&caller.citizen_id_number).await?;
+        Ok(DeviceListResponse {
+            devices: devices
+                .into_iter()
+                .map(|d| DeviceView {
+                    device_id: d.id,
+                    label: d.label,
+                    created_at: d.created_at,
+                    this_device: d.id == caller.id,
+                })
+                .collect(),
+        })
+    }
+
+    /// Removes a device (lost phone) and revokes its tokens. A device may remove itself, or
+    /// another device of the same citizen with a step-up: a fresh signature of the calling
+    /// device over [`remove_device_payload`], which the app makes only after the PIN opened the
+    /// device key. A stolen bearer token alone cannot lock the owner out.
+    ///
+    /// # Errors
+    /// 404 for a device that is not the citizen's (unknown, removed or another's: one answer),
+    /// 403 without the step-up, 401 for a bad one.
     pub async fn remove_device(
         &self,
         caller: &DeviceRecord,
         device_id: i64,
+        step_up: Option<RemoveDeviceRequest>,
         now: i64,
     ) -> Result<(), ServiceError> {
-        let target = self.store.device(device_id).await?.ok_or(ServiceError::NotFound("device"))?;
-        if target.citizen_id_number != caller.citizen_id_number {
-            return Err(ServiceError::NotFound("device"));
+        // Unknown, removed and another citizen's devices get one answer; the caller's own
+        // devices are no secret to it ("my devices" lists them).
+        let target = self
+            .store
+            .device(device_id)
+            .await?
+            .filter(|d| d.citizen_id_number == caller.citizen_id_number && d.removed_at.is_none())
+            .ok_or(ServiceError::NotFound("device"))?;
+        if target.id != caller.id {
+            let step_up = step_up.ok_or(ServiceError::Forbidden(
+                "removing another device needs the PIN and a fresh device signature",
+            ))?;
+            self.check_device_signature(
+                caller,
+                &step_up.challenge_b64,
+                &step_up.signature_b64,
+                |nonce| remove_device_payload(target.id, nonce),
+                now,
+            )
+            .await?;
         }
-        self.store.remove_device(device_id, now).await?;
+        self.store.remove_device(target.id, now).await?;
         Ok(())
     }
+}
+
+/// A new device id: 52 random bits above 2^52, so ids cannot be guessed or counted, stay exact
+/// in a JSON number read as a double, and never meet the small sequential ids of old rows.
+fn new_device_id() -> Result<i64, ServiceError> {
+    let bytes = random::<8>()?;
+    let random = u64::from_be_bytes(bytes) & ((1 << 52) - 1);
+    i64::try_from(random | (1 << 52)).map_err(|_| ServiceError::Signing("device id"))
 }

@@ -11,7 +11,7 @@ use shimin_core::cert::kinds::{
 };
 use shimin_core::cert::{
     Certificate, CertificateBody, CertificateId, CertificateIssuer, CertificateStatus, CertificateType,
-    CreditCode, DivisionCode, Metadata, Person, Serial, StatusReference, Validity,
+    CreditCode, DivisionCode, IssuedCertificate, Metadata, Person, Serial, StatusReference, Validity,
 };
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::photo::Thumbnail;
@@ -25,8 +25,8 @@ use time::macros::format_description;
 
 use super::{Backend, ServiceError};
 use crate::store::{
-    CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord, EventKind,
-    NewCertificate, NewEvent, StaffRecord, StoreError, StoredStatus,
+    CertificateCopies, CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord,
+    EventKind, NewCertificate, NewCopy, NewEvent, SignCopies, StaffRecord, StoreError, StoredStatus,
 };
 
 /// Parses `YYYY-MM-DD`.
@@ -120,6 +120,7 @@ fn status_view(s: StoredStatus) -> CertificateStatusView {
 }
 
 /// Everything a certificate is built from, checked.
+#[derive(Clone)]
 struct Draft {
     certificate_type: CertificateType,
     citizen: CitizenRecord,
@@ -449,36 +450,69 @@ impl Backend {
                 .ok_or(ServiceError::Conflict("no version left"))?,
             None => 0,
         };
+        // Everything the copies need is read before the transaction; the signing itself runs
+        // inside it, once the serial and the status entry are known, so a failure leaves no
+        // certificate without its copies.
+        let devices = self.store.active_devices(&draft.citizen.id_number).await?;
+        let (key_id, key) = self.current_key(&draft.department.code).await?;
+        let public_url = self.config.public_url.clone();
+        let signer = draft.clone();
+        let message = format!("{}已签发", draft.certificate_type.name());
+        let sign: SignCopies = Box::new(move |record| {
+            let certificate =
+                signer.build(record.serial, record.issued_at).map_err(|_| StoreError::Signing)?;
+            let id = certificate_id_of(record).map_err(|_| StoreError::Signing)?;
+            let code = CreditCode::parse(&record.department_code).map_err(|_| StoreError::Signing)?;
+            let issuer = CertificateIssuer::new(&key, key_id.as_bytes().to_vec(), code);
+            let status = StatusReference {
+                uri: super::keys::status_list_uri(&public_url, record.status_list_id),
+                index: u64::try_from(record.status_index).map_err(|_| StoreError::Signing)?,
+            };
+            // The template is bound to the department's own key, which no device holds.
+            let template = issuer
+                .issue(&certificate, &id, &key.verifying_key(), &status, record.issued_at)
+                .map_err(|_| StoreError::Signing)?;
+            let mut copies = Vec::with_capacity(devices.len());
+            for device in &devices {
+                let device_key =
+                    VerifyingKey::p256_from_sec1(&device.public_key).map_err(|_| StoreError::Signing)?;
+                let issued = issuer.rebind(&template, &device_key).map_err(|_| StoreError::Signing)?;
+                let holder_copy = issued.to_holder_copy().ok_or(StoreError::Signing)?;
+                copies.push(NewCopy { device_id: device.id, holder_copy });
+            }
+            Ok(CertificateCopies {
+                template: template.to_holder_copy().ok_or(StoreError::Signing)?,
+                copies,
+                events: vec![NewEvent {
+                    citizen_id_number: record.citizen_id_number.clone(),
+                    device_id: None,
+                    kind: EventKind::Notification,
+                    certificate_id: Some(record.id),
+                    status: None,
+                    message: Some(message),
+                    created_at: record.issued_at,
+                }],
+            })
+        });
         let record = self
             .store
-            .insert_certificate(NewCertificate {
-                citizen_id_number: draft.citizen.id_number.clone(),
-                department_code: draft.department.code.clone(),
-                type_slug: draft.certificate_type.slug().to_owned(),
-                serial: previous.map(|p| p.serial),
-                version,
-                valid_from: format_date(draft.validity.from()),
-                valid_until: draft.validity.until().map(format_date),
-                expires_at,
-                fields_json,
-                issued_at: now,
-                replaces: previous.map(|p| p.id),
-                status_list_capacity: self.config.status_list_capacity,
-            })
-            .await?;
-        for device in self.store.active_devices(&draft.citizen.id_number).await? {
-            self.sign_copy(draft, &record, &device, now).await?;
-        }
-        self.store
-            .append_event(NewEvent {
-                citizen_id_number: draft.citizen.id_number.clone(),
-                device_id: None,
-                kind: EventKind::Notification,
-                certificate_id: Some(record.id),
-                status: None,
-                message: Some(format!("{}已签发", draft.certificate_type.name())),
-                created_at: now,
-            })
+            .issue_certificate(
+                NewCertificate {
+                    citizen_id_number: draft.citizen.id_number.clone(),
+                    department_code: draft.department.code.clone(),
+                    type_slug: draft.certificate_type.slug().to_owned(),
+                    serial: previous.map(|p| p.serial),
+                    version,
+                    valid_from: format_date(draft.validity.from()),
+                    valid_until: draft.validity.until().map(format_date),
+                    expires_at,
+                    fields_json,
+                    issued_at: now,
+                    replaces: previous.map(|p| p.id),
+                    status_list_capacity: self.config.status_list_capacity,
+                },
+                sign,
+            )
             .await?;
         self.publish_status_list(record.status_list_id, now).await?;
         if let Some(p) = previous.filter(|p| p.status_list_id != record.status_list_id) {
@@ -487,49 +521,60 @@ impl Backend {
         view_of(&record)
     }
 
-    async fn sign_copy(
+    /// Signs a copy of every current certificate of the owner for a device about to be
+    /// registered: each made from the certificate as issued (its stored template), so no
+    /// authorisation is run again against today's registry. Returns (certificate row id,
+    /// holder copy) pairs for [`crate::store::DeviceStore::enrol_device_with_copies`].
+    ///
+    /// # Errors
+    /// When the store fails or signing does.
+    pub async fn copies_for_new_device(
         &self,
-        draft: &Draft,
-        record: &CertificateRecord,
-        device: &DeviceRecord,
-        now: i64,
-    ) -> Result<(), ServiceError> {
-        let certificate = draft.build(record.serial, record.issued_at)?;
-        let id = certificate_id_of(record)?;
-        let (key_id, key) = self.current_key(&record.department_code).await?;
-        let code = CreditCode::parse(&record.department_code).map_err(|_| ServiceError::Signing("issuer"))?;
-        let issuer = CertificateIssuer::new(&key, key_id.as_bytes().to_vec(), code);
-        let device_key = VerifyingKey::p256_from_sec1(&device.public_key)
-            .map_err(|_| ServiceError::Signing("device key"))?;
-        let status = StatusReference {
-            uri: self.status_list_uri(record.status_list_id),
-            index: u64::try_from(record.status_index).map_err(|_| ServiceError::Signing("index"))?,
-        };
-        let issued = issuer
-            .issue(&certificate, &id, &device_key, &status, now)
-            .map_err(|_| ServiceError::Signing("certificate"))?;
-        let copy = issued.to_holder_copy().ok_or(ServiceError::Signing("holder copy"))?;
-        self.store
-            .put_copy(
-                record.id,
-                device.id,
-                copy,
-                NewEvent {
-                    citizen_id_number: record.citizen_id_number.clone(),
-                    device_id: Some(device.id),
-                    kind: EventKind::CertificateCopy,
-                    certificate_id: Some(record.id),
-                    status: None,
-                    message: None,
-                    created_at: now,
-                },
-            )
-            .await?;
-        Ok(())
+        citizen_id_number: &str,
+        device_key: &VerifyingKey,
+    ) -> Result<Vec<(i64, Vec<u8>)>, ServiceError> {
+        let mut copies = Vec::new();
+        for record in self.store.certificates_of(citizen_id_number).await? {
+            if record.replaced_by.is_some() || record.status == StoredStatus::Revoked {
+                continue;
+            }
+            let (key_id, key) = self.current_key(&record.department_code).await?;
+            let code =
+                CreditCode::parse(&record.department_code).map_err(|_| ServiceError::Signing("issuer"))?;
+            let issuer = CertificateIssuer::new(&key, key_id.as_bytes().to_vec(), code);
+            let issued = match self.store.certificate_template(record.id).await? {
+                Some(template) => {
+                    let template = IssuedCertificate::from_holder_copy(&template)
+                        .map_err(|_| ServiceError::Signing("stored certificate"))?;
+                    issuer.rebind(&template, device_key).map_err(|_| ServiceError::Signing("certificate"))?
+                }
+                // Issued before templates were kept: rebuilt from its stored fields.
+                None => {
+                    let draft = self.redraft(&record).await?;
+                    let certificate = draft.build(record.serial, record.issued_at)?;
+                    let status = StatusReference {
+                        uri: self.status_list_uri(record.status_list_id),
+                        index: u64::try_from(record.status_index)
+                            .map_err(|_| ServiceError::Signing("index"))?,
+                    };
+                    issuer
+                        .issue(
+                            &certificate,
+                            &certificate_id_of(&record)?,
+                            device_key,
+                            &status,
+                            record.issued_at,
+                        )
+                        .map_err(|_| ServiceError::Signing("certificate"))?
+                }
+            };
+            copies.push((record.id, issued.to_holder_copy().ok_or(ServiceError::Signing("holder copy"))?));
+        }
+        Ok(copies)
     }
 
-    /// Signs a copy of every current certificate of the device's owner for a newly registered
-    /// device.
+    /// Signs a copy of every current certificate of the device's owner for a device registered
+    /// already (enrolment by the face), and stores them.
     ///
     /// # Errors
     /// When the store fails or signing does.
@@ -538,12 +583,27 @@ impl Backend {
         device: &DeviceRecord,
         now: i64,
     ) -> Result<(), ServiceError> {
-        for record in self.store.certificates_of(&device.citizen_id_number).await? {
-            if record.replaced_by.is_some() || record.status == StoredStatus::Revoked {
-                continue;
-            }
-            let draft = self.redraft(&record).await?;
-            self.sign_copy(&draft, &record, device, now).await?;
+        let key = VerifyingKey::p256_from_sec1(&device.public_key)
+            .map_err(|_| ServiceError::Signing("device key"))?;
+        for (certificate_id, holder_copy) in
+            self.copies_for_new_device(&device.citizen_id_number, &key).await?
+        {
+            self.store
+                .put_copy(
+                    certificate_id,
+                    device.id,
+                    holder_copy,
+                    NewEvent {
+                        citizen_id_number: device.citizen_id_number.clone(),
+                        device_id: Some(device.id),
+                        kind: EventKind::CertificateCopy,
+                        certificate_id: Some(certificate_id),
+                        status: None,
+                        message: None,
+                        created_at: now,
+                    },
+                )
+                .await?;
         }
         Ok(())
     }

@@ -184,7 +184,7 @@ impl Backend {
 
     /// The URI of a status list, as certificates name it.
     pub fn status_list_uri(&self, id: i64) -> String {
-        format!("{}/v1/status-lists/{id}", self.config.public_url)
+        status_list_uri(&self.config.public_url, id)
     }
 
     /// Signs and publishes status list `id` from the stored statuses.
@@ -231,4 +231,9 @@ impl Backend {
             _ => self.publish_status_list(id, now).await,
         }
     }
+}
+
+/// The URI of status list `id` of the backend at `public_url`.
+pub fn status_list_uri(public_url: &str, id: i64) -> String {
+    format!("{public_url}/v1/status-lists/{id}")
 }

@@ -23,6 +23,49 @@ pub struct DeviceRecord {
     pub removed_at: Option<i64>,
 }
 
+/// A new one-time enrolment code, stored by its keyed hash: the code itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnrolmentCode {
+    /// HMAC-SHA256 of the normalised code under the server's code key.
+    pub hash: Vec<u8>,
+    /// The citizen it enrols a device for.
+    pub citizen_id_number: String,
+    /// The staff account that issued it (the audit's "who").
+    pub issued_by: i64,
+    /// When it was issued.
+    pub issued_at: i64,
+    /// When it expires.
+    pub expires_at: i64,
+}
+
+/// An enrolment code as the audit sees it: who issued it, when, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentCodeRecord {
+    /// The staff account that issued it; `None` for codes issued before issuers were recorded.
+    pub issued_by: Option<i64>,
+    /// When it was issued; `None` for codes issued before this was recorded.
+    pub issued_at: Option<i64>,
+    /// When it expires.
+    pub expires_at: i64,
+    /// When a device was enrolled with it, if one was.
+    pub used_at: Option<i64>,
+    /// When a newer code for the same citizen replaced it, if one did.
+    pub withdrawn_at: Option<i64>,
+}
+
+/// The feed event that tells a newly enrolled device its copy of a certificate is there.
+pub(crate) fn copy_event(device: &DeviceRecord, certificate_id: i64, at: i64) -> super::NewEvent {
+    super::NewEvent {
+        citizen_id_number: device.citizen_id_number.clone(),
+        device_id: Some(device.id),
+        kind: super::EventKind::CertificateCopy,
+        certificate_id: Some(certificate_id),
+        status: None,
+        message: None,
+        created_at: at,
+    }
+}
+
 /// Who a bearer token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSubject {
@@ -48,19 +91,34 @@ pub struct TokenRecord {
 /// Devices, enrolment codes, sign-in challenges and tokens.
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    /// Stores a one-time enrolment code (by hash) for a citizen.
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError>;
-    /// Consumes an unexpired, unused code of this citizen and registers the device, atomically;
-    /// `None` when the code is unknown, used, expired or another citizen's.
+    /// Stores a one-time enrolment code and, in the same transaction, withdraws the citizen's
+    /// code that is still outstanding (unused and not withdrawn), so that at most one code per
+    /// citizen can enrol a device at any time.
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError>;
+    /// Every enrolment code issued for the citizen, oldest first: the audit of who issued what.
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError>;
+    /// Consumes an unexpired, unused, not withdrawn code of this citizen and registers the
+    /// device, atomically; `None` when the code is unknown, used, expired, withdrawn or another
+    /// citizen's.
     async fn enrol_device(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError> {
+        self.enrol_device_with_copies(code_hash, device, Vec::new(), Vec::new(), now).await
+    }
+    /// As [`DeviceStore::enrol_device`], and in the same transaction stores `copies` — each a
+    /// certificate's row id and its holder copy signed for the new device — with their feed
+    /// events, and appends `events` (the notice to the citizen's other devices): the code is
+    /// spent only if all of it is stored. A device id other than 0 is kept (the service draws
+    /// random ids); 0 lets the database number it.
+    async fn enrol_device_with_copies(
+        &self,
+        code_hash: Vec<u8>,
+        device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<super::NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError>;
     /// The device with this id.

@@ -153,6 +153,45 @@ pub struct CertificateRecord {
     pub replaced_by: Option<i64>,
 }
 
+/// A signed copy of a certificate for one device, stored with its feed event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCopy {
+    /// The device it is bound to.
+    pub device_id: i64,
+    /// The holder copy's bytes.
+    pub holder_copy: Vec<u8>,
+}
+
+/// The feed event that tells one device its copy of a certificate is there.
+pub fn copy_event(record: &CertificateRecord, device_id: i64, at: i64) -> NewEvent {
+    NewEvent {
+        citizen_id_number: record.citizen_id_number.clone(),
+        device_id: Some(device_id),
+        kind: super::EventKind::CertificateCopy,
+        certificate_id: Some(record.id),
+        status: None,
+        message: None,
+        created_at: at,
+    }
+}
+
+/// What is signed for a certificate inside the transaction that inserts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateCopies {
+    /// The certificate as issued (a holder copy bound to no device of the citizen's), from which
+    /// copies for devices enrolled later are made; empty to keep none.
+    pub template: Vec<u8>,
+    /// A copy for each of the citizen's devices.
+    pub copies: Vec<NewCopy>,
+    /// Feed events beside the copies' own (the "issued" notification).
+    pub events: Vec<NewEvent>,
+}
+
+/// Signs what [`IssuanceStore::issue_certificate`] stores with a certificate, given the
+/// certificate's record (its serial and status entry are only known inside the transaction).
+/// An error rolls the whole issuance back.
+pub type SignCopies = Box<dyn FnOnce(&CertificateRecord) -> Result<CertificateCopies, StoreError> + Send>;
+
 /// A status list's shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusListRecord {
@@ -182,7 +221,20 @@ pub trait IssuanceStore: Send + Sync {
     /// Inserts a certificate, allocating a status index in the department's current list
     /// (starting a new list when it is full); revokes `replaces` in the same transaction, and
     /// refuses with [`StoreError::Conflict`] when `replaces` is no longer valid or was replaced.
-    async fn insert_certificate(&self, certificate: NewCertificate) -> Result<CertificateRecord, StoreError>;
+    async fn insert_certificate(&self, certificate: NewCertificate) -> Result<CertificateRecord, StoreError> {
+        self.issue_certificate(certificate, Box::new(|_| Ok(CertificateCopies::default()))).await
+    }
+    /// As [`IssuanceStore::insert_certificate`], and in the same transaction stores what `sign`
+    /// makes of the new record: the template, a copy for each device with its feed event, and
+    /// the other events. Either all of it is stored or nothing is.
+    async fn issue_certificate(
+        &self,
+        certificate: NewCertificate,
+        sign: SignCopies,
+    ) -> Result<CertificateRecord, StoreError>;
+    /// The certificate as issued, from which copies for new devices are made (`None` for a
+    /// certificate issued before templates were kept).
+    async fn certificate_template(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError>;
     /// The certificate with this row id.
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError>;
     /// The citizen's certificates, newest first.

@@ -38,10 +38,12 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
-pub use self::devices::{DeviceRecord, DeviceStore, TokenRecord, TokenSubject};
+pub use self::devices::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, TokenRecord, TokenSubject,
+};
 pub use self::issuance::{
-    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, PublishedDoc, StatusListRecord,
-    StoredStatus,
+    CertificateCopies, CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewCopy,
+    PublishedDoc, SignCopies, StatusListRecord, StoredStatus, copy_event,
 };
 pub use self::liveness::{
     CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore, PartyRecord, PartyRole,
@@ -75,6 +77,9 @@ pub enum StoreError {
     /// A row holds something the backend never writes.
     #[error("corrupt row: {0}")]
     Corrupt(&'static str),
+    /// What a transaction was to store could not be signed; nothing was stored.
+    #[error("signing inside a transaction failed")]
+    Signing,
     /// The blocking task running an SQLite call failed.
     #[error("storage task failed")]
     Task,

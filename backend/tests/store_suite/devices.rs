@@ -1,8 +1,19 @@
 //! The devices area: staff and device tokens, enrolment codes, devices, challenges.
 
-use shimin_backend::store::{StaffRecord, Store, StoreError, TokenRecord, TokenSubject};
+use shimin_backend::store::{NewEnrolmentCode, StaffRecord, Store, StoreError, TokenRecord, TokenSubject};
 
 use super::{DEPT, LI, ZHANG, device};
+
+/// An enrolment code whose hash is 32 bytes of `n`, issued at 10 by staff 1.
+pub(crate) fn code(n: u8, citizen: &str, expires_at: i64) -> NewEnrolmentCode {
+    NewEnrolmentCode {
+        hash: vec![n; 32],
+        citizen_id_number: citizen.to_owned(),
+        issued_by: 1,
+        issued_at: 10,
+        expires_at,
+    }
+}
 
 pub(crate) async fn staff_and_tokens(store: &dyn Store) {
     let staff = StaffRecord {
@@ -35,14 +46,14 @@ pub(crate) async fn staff_and_tokens(store: &dyn Store) {
 }
 
 pub(crate) async fn devices_and_challenges(store: &dyn Store) {
-    store.insert_enrolment_code(vec![1; 32], ZHANG, 1_000).await.expect("code");
-    store.insert_enrolment_code(vec![2; 32], ZHANG, 50).await.expect("short code");
+    store.insert_enrolment_code(code(2, ZHANG, 50)).await.expect("short code");
+    assert_eq!(store.enrol_device(vec![2; 32], device(ZHANG, 1), 100).await.expect("expired"), None);
+    store.insert_enrolment_code(code(1, ZHANG, 1_000)).await.expect("code");
     assert_eq!(
         store.enrol_device(vec![1; 32], device(LI, 1), 100).await.expect("other"),
         None,
         "another's code"
     );
-    assert_eq!(store.enrol_device(vec![2; 32], device(ZHANG, 1), 100).await.expect("expired"), None);
     let phone =
         store.enrol_device(vec![1; 32], device(ZHANG, 1), 100).await.expect("enrol").expect("granted");
     assert!(phone.id > 0);
@@ -51,7 +62,18 @@ pub(crate) async fn devices_and_challenges(store: &dyn Store) {
         None,
         "one time"
     );
-    store.insert_enrolment_code(vec![3; 32], ZHANG, 1_000).await.expect("code");
+    // One outstanding code per citizen: a new code withdraws the one not yet used.
+    store.insert_enrolment_code(code(4, ZHANG, 1_000)).await.expect("code");
+    store.insert_enrolment_code(code(3, ZHANG, 1_000)).await.expect("code");
+    assert_eq!(store.enrol_device(vec![4; 32], device(ZHANG, 4), 100).await.expect("withdrawn"), None);
+    let audit = store.enrolment_codes(ZHANG).await.expect("audit");
+    assert_eq!(audit.len(), 4);
+    assert!(audit.iter().all(|c| c.issued_by == Some(1) && c.issued_at == Some(10)));
+    assert_eq!(
+        audit.iter().filter(|c| c.withdrawn_at.is_some()).count(),
+        2,
+        "the expired and the replaced code"
+    );
     assert!(
         matches!(store.enrol_device(vec![3; 32], device(ZHANG, 1), 100).await, Err(StoreError::Conflict)),
         "a device key is registered once"

@@ -2,13 +2,14 @@
 
 use shimin_backend::store::{EventKind, Store};
 
+use super::devices::code;
 use super::{LI, ZHANG, device, event, new_cert};
 
 pub(crate) async fn feed_and_outbox(store: &dyn Store) {
     let cert = store.insert_certificate(new_cert(ZHANG, 10)).await.expect("cert");
-    store.insert_enrolment_code(vec![11; 32], ZHANG, 1_000).await.expect("code");
-    store.insert_enrolment_code(vec![12; 32], ZHANG, 1_000).await.expect("code");
+    store.insert_enrolment_code(code(11, ZHANG, 1_000)).await.expect("code");
     let a = store.enrol_device(vec![11; 32], device(ZHANG, 11), 100).await.expect("a").expect("a");
+    store.insert_enrolment_code(code(12, ZHANG, 1_000)).await.expect("code");
     let b = store.enrol_device(vec![12; 32], device(ZHANG, 12), 100).await.expect("b").expect("b");
     let start = store.events(ZHANG, a.id, 0, 1_000).await.expect("events").last().map_or(0, |e| e.seq);
 

@@ -49,6 +49,9 @@ pub enum IssueError {
     /// Signing or encoding the COSE message failed.
     #[error("could not sign: {0}")]
     Sign(CoseError),
+    /// The certificate to bind to another device is not one this code issued.
+    #[error("the stored certificate could not be read")]
+    Template,
 }
 
 impl From<DisclosureEncodeError> for IssueError {
@@ -183,6 +186,42 @@ impl<'k> CertificateIssuer<'k> {
         )
         .map_err(IssueError::Sign)?;
         Ok(IssuedCertificate { signed, disclosures })
+    }
+
+    /// A copy of the certificate `template` for another device of the holder: the same
+    /// identifier, dates, status entry, salted digests and disclosures, bound to `device_key`
+    /// and signed by this issuer. Nothing is drawn again from the registry, so a copy made years
+    /// later says exactly what the certificate said when it was issued.
+    ///
+    /// # Errors
+    /// [`IssueError::Template`] when `template` is not a certificate, [`IssueError::IssuerMismatch`]
+    /// when it is another department's, [`IssueError::DeviceKeyNotP256`], or signing fails.
+    pub fn rebind(
+        &self,
+        template: &IssuedCertificate,
+        device_key: &VerifyingKey,
+    ) -> Result<IssuedCertificate, IssueError> {
+        if device_key.kind() != PublicKeyKind::EcP256 {
+            return Err(IssueError::DeviceKeyNotP256);
+        }
+        // The template is the backend's own stored data, not input from outside: it was signed
+        // by this department when issued, possibly under a key since rotated.
+        let message = cose::Sign1::decode(&template.signed).map_err(|_| IssueError::Template)?;
+        let claims =
+            cose::CwtClaims::from_slice(message.unverified_payload()).map_err(|_| IssueError::Template)?;
+        let mut payload = CertificatePayload::from_claims(&claims).map_err(|_| IssueError::Template)?;
+        if *payload.issuer() != self.code {
+            return Err(IssueError::IssuerMismatch);
+        }
+        payload.device_key = device_key.clone();
+        let signed = cose::sign_cwt(
+            SigningPurpose::Certificate,
+            &payload.to_claims().map_err(|_| IssueError::Encode)?,
+            &self.key_id,
+            self.key,
+        )
+        .map_err(IssueError::Sign)?;
+        Ok(IssuedCertificate { signed, disclosures: template.disclosures.clone() })
     }
 
     /// Issues the renewal of the certificate identified by `previous`: the same serial under the

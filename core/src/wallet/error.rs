@@ -84,6 +84,12 @@ pub enum WalletError {
     /// The PIN does not open the wallet.
     #[error("wrong PIN")]
     WrongPin,
+    /// Too many wrong PINs: the next may be tried at `retry_at` (Unix seconds).
+    #[error("too many wrong PINs; try again later")]
+    PinLockedOut {
+        /// When the next PIN may be tried.
+        retry_at: i64,
+    },
     /// There is no wallet yet.
     #[error("no wallet on this device")]
     NoWallet,
@@ -186,6 +192,7 @@ impl From<WalletError> for CommandError {
             WalletError::BadRequest => CommandError::BadRequest,
             WalletError::InvalidPin => CommandError::InvalidPin,
             WalletError::WrongPin => CommandError::WrongPin,
+            WalletError::PinLockedOut { .. } => CommandError::TooManyAttempts,
             WalletError::NoWallet => CommandError::NoWallet,
             WalletError::WalletExists => CommandError::WalletExists,
             WalletError::Locked => CommandError::Locked,

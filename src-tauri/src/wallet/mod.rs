@@ -7,6 +7,7 @@
 //! the national root public key the cached trust list must be signed with is pinned at enrolment,
 //! or next to the database as `root.pub` (SEC1) on a verifier-only device.
 
+mod attempts;
 mod camera;
 mod liveness;
 mod scan;
@@ -249,21 +250,67 @@ impl WalletState {
         Ok(())
     }
 
-    /// Opens the wallet with `pin` and loads its lists. A wrong PIN changes nothing.
+    /// Opens the wallet with `pin` and loads its lists. A wrong PIN changes nothing but the
+    /// count of wrong PINs: after a few the next must wait, and the tenth erases the wallet.
     ///
     /// # Errors
-    /// [`AppError::WrongPin`], [`AppError::NoWallet`].
+    /// [`AppError::WrongPin`], [`AppError::PinLockedOut`], [`AppError::NoWallet`].
     pub fn unlock(&self, pin: &str) -> Result<(), AppError> {
-        let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
         if !self.database().is_file() {
             return Err(AppError::NoWallet);
         }
-        // The key derivation takes a moment: do it before taking the lock.
-        let wallet = Wallet::open(self.connect()?, &wrapper)?;
+        let wallet = self.guarded(|| {
+            let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            // The key derivation takes a moment: do it before taking the lock.
+            Ok(Wallet::open(self.connect()?, &wrapper)?)
+        })?;
         *self.guard()? = Some(wallet);
         self.let_go_of_lists();
         self.lists()?;
         self.sync.request_round();
+        Ok(())
+    }
+
+    /// Runs `offer` (something that checks a PIN) unless the wait after wrong PINs runs, and
+    /// counts a wrong PIN — persisted before answering, so quitting the app does not undo it.
+    /// The wrong PIN that reaches the limit erases the wallet from the device.
+    fn guarded<T>(&self, offer: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
+        let now = self.now();
+        let attempts = attempts::load(&self.data_dir);
+        attempts.may_try(now)?;
+        match offer() {
+            Ok(value) => {
+                attempts::clear(&self.data_dir)?;
+                Ok(value)
+            }
+            Err(AppError::WrongPin) => {
+                match attempts.wrong_pin(now, Some(pin::DEFAULT_WIPE_AFTER)) {
+                    pin::AfterWrongPin::Count(next) => attempts::save(&self.data_dir, next)?,
+                    pin::AfterWrongPin::Wipe => {
+                        self.guard()?.take();
+                        self.erase_database()?;
+                        self.let_go_of_lists();
+                        self.sync.forget();
+                        attempts::clear(&self.data_dir)?;
+                    }
+                }
+                Err(AppError::WrongPin)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Removes the database and its journal files.
+    fn erase_database(&self) -> Result<(), AppError> {
+        let database = self.database();
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", database.display()));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(())
     }
 
@@ -283,9 +330,11 @@ impl WalletState {
     /// [`AppError::Locked`].
     pub fn change_pin(&self, current: &str, new: &str) -> Result<(), AppError> {
         let new = wrapper(&pin::new_pin(new)?)?;
-        let current = wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
         let now = self.now();
-        self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
+        self.guarded(|| {
+            let current = wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
+            self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
+        })
     }
 
     /// Unregisters this device from the backend (when it is enrolled) and erases the wallet from
@@ -301,15 +350,7 @@ impl WalletState {
         self.unregister(&mut handle).await?;
         drop(handle);
         self.guard()?.take();
-        let database = self.database();
-        for suffix in ["", "-wal", "-shm"] {
-            let path = PathBuf::from(format!("{}{suffix}", database.display()));
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+        self.erase_database()?;
         self.let_go_of_lists();
         self.sync.forget();
         Ok(())
@@ -428,6 +469,37 @@ mod tests {
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
         let verdict = state.verify_image(b"not an image").expect("verdict");
         assert_eq!(verdict.check, views::unchecked_view());
+    }
+
+    /// Issue 15, finding 4: guessing the PIN at the app. Wrong PINs make the next wait, the wait
+    /// survives a restart of the app (a new `WalletState` on the same directory), even the
+    /// right PIN is refused during it, and the tenth wrong PIN erases the wallet.
+    #[test]
+    fn guessing_the_pin_waits_across_restarts_and_the_tenth_guess_erases_the_wallet() {
+        let dir = tempfile::tempdir().expect("dir");
+        let at = |now: i64| {
+            WalletState::in_dir(dir.path().to_path_buf(), None)
+                .with_clock(Arc::new(shimin_core::clock::FixedClock(now)))
+        };
+        let mut now = 1_800_000_000;
+        at(now).create("246810").expect("create");
+        for guess in 1..=3 {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+        }
+        // A restarted app still makes the guesser wait, and the right PIN does not skip it.
+        assert!(matches!(at(now + 1).unlock("246810"), Err(AppError::PinLockedOut { .. })));
+        assert!(matches!(at(now + 1).change_pin("246810", "135790"), Err(AppError::PinLockedOut { .. })));
+        now += pin::delay_after(3);
+        at(now).unlock("246810").expect("after the wait the right PIN opens it");
+        // The right PIN reset the count; ten wrong ones in a row, each after its wait, erase it.
+        for guess in 1..pin::DEFAULT_WIPE_AFTER {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            now += pin::delay_after(guess);
+        }
+        assert!(dir.path().join(DATABASE_FILE).is_file());
+        assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)));
+        assert!(!dir.path().join(DATABASE_FILE).exists(), "the tenth wrong PIN erased the wallet");
+        assert!(matches!(at(now).unlock("246810"), Err(AppError::NoWallet)));
     }
 
     #[tokio::test]

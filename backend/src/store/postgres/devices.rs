@@ -3,32 +3,64 @@
 use async_trait::async_trait;
 use tokio_postgres::Row;
 
+use super::sync::insert_event;
 use super::{PgStore, conflict};
-use crate::store::{DeviceRecord, DeviceStore, StoreError, TokenRecord, TokenSubject};
+use crate::store::devices::copy_event;
+use crate::store::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
+    TokenSubject,
+};
 
 #[async_trait]
 impl DeviceStore for PgStore {
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES ($1, $2, $3)",
-                &[&hash, &citizen_id_number, &expires_at],
-            )
-            .await
-            .map_err(conflict)?;
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "UPDATE enrolment_code SET withdrawn_at = $2 WHERE citizen_id_number = $1 \
+             AND used_at IS NULL AND withdrawn_at IS NULL",
+            &[&code.citizen_id_number, &code.issued_at],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at, issued_by, issued_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&code.hash, &code.citizen_id_number, &code.expires_at, &code.issued_by, &code.issued_at],
+        )
+        .await
+        .map_err(conflict)?;
+        tx.commit().await?;
         Ok(())
     }
 
-    async fn enrol_device(
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT issued_by, issued_at, expires_at, used_at, withdrawn_at FROM enrolment_code \
+                 WHERE citizen_id_number = $1 ORDER BY issued_at, hash",
+                &[&citizen_id_number],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(EnrolmentCodeRecord {
+                    issued_by: r.try_get(0)?,
+                    issued_at: r.try_get(1)?,
+                    expires_at: r.try_get(2)?,
+                    used_at: r.try_get(3)?,
+                    withdrawn_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn enrol_device_with_copies(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         let mut client = self.client().await?;
@@ -36,7 +68,7 @@ impl DeviceStore for PgStore {
         let used = tx
             .execute(
                 "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
-                 AND used_at IS NULL AND expires_at > $3",
+                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $3",
                 &[&code_hash, &device.citizen_id_number, &now],
             )
             .await?;
@@ -45,15 +77,27 @@ impl DeviceStore for PgStore {
         }
         let row = tx
             .query_one(
-                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO device (id, citizen_id_number, public_key, label, created_at) OVERRIDING SYSTEM VALUE \
+                 VALUES (coalesce(nullif($1::bigint, 0), nextval(pg_get_serial_sequence('device', 'id'))), $2, $3, $4, $5) \
                  RETURNING id",
-                &[&device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
+                &[&device.id, &device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
             )
             .await
             .map_err(conflict)?;
-        let id = row.try_get(0)?;
+        let device = DeviceRecord { id: row.try_get(0)?, ..device };
+        for (certificate_id, holder_copy) in copies {
+            tx.execute(
+                "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3)",
+                &[&certificate_id, &device.id, &holder_copy],
+            )
+            .await?;
+            insert_event(&tx, &copy_event(&device, certificate_id, now)).await?;
+        }
+        for event in &events {
+            insert_event(&tx, event).await?;
+        }
         tx.commit().await?;
-        Ok(Some(DeviceRecord { id, ..device }))
+        Ok(Some(device))
     }
 
     async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
@@ -71,7 +115,7 @@ impl DeviceStore for PgStore {
         client
             .query(
                 &format!(
-                    "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY id"
+                    "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY created_at, id"
                 ),
                 &[&citizen_id_number],
             )

@@ -6,8 +6,8 @@ use tokio_postgres::Row;
 use super::sync::insert_event;
 use super::{PgStore, conflict};
 use crate::store::{
-    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc,
-    StatusListRecord, StoreError, StoredStatus,
+    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc, SignCopies,
+    StatusListRecord, StoreError, StoredStatus, copy_event,
 };
 
 #[async_trait]
@@ -105,7 +105,11 @@ impl IssuanceStore for PgStore {
             .transpose()
     }
 
-    async fn insert_certificate(&self, n: NewCertificate) -> Result<CertificateRecord, StoreError> {
+    async fn issue_certificate(
+        &self,
+        n: NewCertificate,
+        sign: SignCopies,
+    ) -> Result<CertificateRecord, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // One allocation at a time per department: lock the department's row.
@@ -176,8 +180,36 @@ impl IssuanceStore for PgStore {
         let row =
             tx.query_one(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id]).await?;
         let record = cert_row(&row)?;
+        let signed = sign(&record)?;
+        if !signed.template.is_empty() {
+            tx.execute(
+                "INSERT INTO certificate_template (certificate_id, holder_copy) VALUES ($1, $2)",
+                &[&id, &signed.template],
+            )
+            .await?;
+        }
+        for copy in signed.copies {
+            tx.execute(
+                "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3) \
+                 ON CONFLICT (certificate_id, device_id) DO UPDATE SET holder_copy = excluded.holder_copy",
+                &[&id, &copy.device_id, &copy.holder_copy],
+            )
+            .await?;
+            insert_event(&tx, &copy_event(&record, copy.device_id, record.issued_at)).await?;
+        }
+        for event in &signed.events {
+            insert_event(&tx, event).await?;
+        }
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn certificate_template(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT holder_copy FROM certificate_template WHERE certificate_id = $1", &[&id])
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError> {

@@ -22,6 +22,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/005_devices_sync.sql"),
     include_str!("../../../migrations/postgres/006_liveness_cases.sql"),
     include_str!("../../../migrations/postgres/007_staff_lockout.sql"),
+    include_str!("../../../migrations/postgres/008_enrolment_code_audit.sql"),
+    include_str!("../../../migrations/postgres/009_certificate_template.sql"),
 ];
 
 /// The PostgreSQL store.

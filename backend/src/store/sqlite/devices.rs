@@ -3,22 +3,27 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::sync::insert_event;
 use super::{SqliteStore, conflict};
-use crate::store::{DeviceRecord, DeviceStore, StoreError, TokenRecord, TokenSubject};
+use crate::store::devices::copy_event;
+use crate::store::{
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
+    TokenSubject,
+};
 
 #[async_trait]
 impl DeviceStore for SqliteStore {
-    async fn insert_enrolment_code(
-        &self,
-        hash: Vec<u8>,
-        citizen_id_number: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let id = citizen_id_number.to_owned();
+    async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError> {
         self.tx(move |tx| {
             tx.execute(
-                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at) VALUES (?1, ?2, ?3)",
-                params![hash, id, expires_at],
+                "UPDATE enrolment_code SET withdrawn_at = ?2 WHERE citizen_id_number = ?1 \
+                 AND used_at IS NULL AND withdrawn_at IS NULL",
+                params![code.citizen_id_number, code.issued_at],
+            )?;
+            tx.execute(
+                "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at, issued_by, issued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![code.hash, code.citizen_id_number, code.expires_at, code.issued_by, code.issued_at],
             )
             .map_err(conflict)?;
             Ok(())
@@ -26,27 +31,63 @@ impl DeviceStore for SqliteStore {
         .await
     }
 
-    async fn enrol_device(
+    async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError> {
+        let id = citizen_id_number.to_owned();
+        self.read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT issued_by, issued_at, expires_at, used_at, withdrawn_at FROM enrolment_code \
+                 WHERE citizen_id_number = ?1 ORDER BY issued_at, rowid",
+            )?;
+            Ok(stmt
+                .query_map([id], |r| {
+                    Ok(EnrolmentCodeRecord {
+                        issued_by: r.get(0)?,
+                        issued_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        used_at: r.get(3)?,
+                        withdrawn_at: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn enrol_device_with_copies(
         &self,
         code_hash: Vec<u8>,
         device: DeviceRecord,
+        copies: Vec<(i64, Vec<u8>)>,
+        events: Vec<NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         self.tx(move |tx| {
             let used = tx.execute(
                 "UPDATE enrolment_code SET used_at = ?3 WHERE hash = ?1 AND citizen_id_number = ?2 \
-                 AND used_at IS NULL AND expires_at > ?3",
+                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?3",
                 params![code_hash, device.citizen_id_number, now],
             )?;
             if used == 0 {
                 return Ok(None);
             }
             tx.execute(
-                "INSERT INTO device (citizen_id_number, public_key, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![device.citizen_id_number, device.public_key, device.label, device.created_at],
+                "INSERT INTO device (id, citizen_id_number, public_key, label, created_at) \
+                 VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)",
+                params![device.id, device.citizen_id_number, device.public_key, device.label, device.created_at],
             )
             .map_err(conflict)?;
-            Ok(Some(DeviceRecord { id: tx.last_insert_rowid(), ..device }))
+            let device = DeviceRecord { id: tx.last_insert_rowid(), ..device };
+            for (certificate_id, holder_copy) in copies {
+                tx.execute(
+                    "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES (?1, ?2, ?3)",
+                    params![certificate_id, device.id, holder_copy],
+                )?;
+                insert_event(tx, &copy_event(&device, certificate_id, now))?;
+            }
+            for event in &events {
+                insert_event(tx, event)?;
+            }
+            Ok(Some(device))
         })
         .await
     }
@@ -67,7 +108,7 @@ impl DeviceStore for SqliteStore {
         self.read(move |c| {
             let mut stmt = c.prepare(
                 "SELECT id, citizen_id_number, public_key, label, created_at, removed_at FROM device \
-                 WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY id",
+                 WHERE citizen_id_number = ?1 AND removed_at IS NULL ORDER BY created_at, id",
             )?;
             Ok(stmt.query_map([id], device_row)?.collect::<Result<_, _>>()?)
         })

@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::sync::insert_event;
 use super::{SqliteStore, conflict};
 use crate::store::{
-    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc,
-    StatusListRecord, StoreError, StoredStatus,
+    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc, SignCopies,
+    StatusListRecord, StoreError, StoredStatus, copy_event,
 };
 
 #[async_trait]
@@ -97,7 +97,11 @@ impl IssuanceStore for SqliteStore {
         .await
     }
 
-    async fn insert_certificate(&self, n: NewCertificate) -> Result<CertificateRecord, StoreError> {
+    async fn issue_certificate(
+        &self,
+        n: NewCertificate,
+        sign: SignCopies,
+    ) -> Result<CertificateRecord, StoreError> {
         self.tx(move |tx| {
             let current: Option<(i64, i64, i64)> = tx
                 .query_row(
@@ -153,7 +157,35 @@ impl IssuanceStore for SqliteStore {
                     return Err(StoreError::Conflict);
                 }
             }
-            get_cert(tx, id)?.ok_or(StoreError::Corrupt("inserted certificate"))
+            let record = get_cert(tx, id)?.ok_or(StoreError::Corrupt("inserted certificate"))?;
+            let signed = sign(&record)?;
+            if !signed.template.is_empty() {
+                tx.execute(
+                    "INSERT INTO certificate_template (certificate_id, holder_copy) VALUES (?1, ?2)",
+                    params![id, signed.template],
+                )?;
+            }
+            for copy in signed.copies {
+                tx.execute(
+                    "INSERT OR REPLACE INTO certificate_copy (certificate_id, device_id, holder_copy) \
+                     VALUES (?1, ?2, ?3)",
+                    params![id, copy.device_id, copy.holder_copy],
+                )?;
+                insert_event(tx, &copy_event(&record, copy.device_id, record.issued_at))?;
+            }
+            for event in &signed.events {
+                insert_event(tx, event)?;
+            }
+            Ok(record)
+        })
+        .await
+    }
+
+    async fn certificate_template(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT holder_copy FROM certificate_template WHERE certificate_id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?)
         })
         .await
     }

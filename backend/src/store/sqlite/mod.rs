@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/005_devices_sync.sql"),
     include_str!("../../../migrations/sqlite/006_liveness_cases.sql"),
     include_str!("../../../migrations/sqlite/007_staff_lockout.sql"),
+    include_str!("../../../migrations/sqlite/008_enrolment_code_audit.sql"),
+    include_str!("../../../migrations/sqlite/009_certificate_template.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
