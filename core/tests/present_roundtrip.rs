@@ -68,8 +68,9 @@ fn every_certificate_type_round_trips_with_every_preset_that_applies() {
         // Valid to 2034-05-31 inclusive: until midnight starting 2034-06-01, China Standard Time.
         assert_eq!(cert.valid_until, Some(2_032_704_000));
         assert_eq!(verdict.device_signed_at, Some(NOW));
-        assert_eq!(verdict.trust_list.age_seconds, 3_600);
-        assert_eq!(verdict.status_list.map(|s| s.age_seconds), Some(600));
+        // Ages count from each list's signed issue time (a day, and a minute, before its fetch).
+        assert_eq!(verdict.trust_list.age_seconds, 3_600 + 86_400);
+        assert_eq!(verdict.status_list.map(|s| s.age_seconds), Some(660));
 
         // "identity": name, masked ID number and the photo where the certificate has one.
         let identity = Presentation::new(&issued).expect("new").disclose(&Preset::Identity);
@@ -214,7 +215,7 @@ fn the_verdict_serializes_for_the_cli_and_its_debug_hides_values() {
     let json = serde_json::to_value(&verdict).expect("json");
     assert_eq!(json["outcome"], "invalid");
     assert_eq!(json["reasons"][0]["reason"], "revoked");
-    assert_eq!(json["reasons"][0]["list_age_seconds"], 600);
+    assert_eq!(json["reasons"][0]["list_age_seconds"], 660);
     assert_eq!(json["attributes"][0]["name"], "name");
     assert_eq!(json["attributes"][0]["value"]["type"], "text");
     assert_eq!(json["attributes"][0]["value"]["value"], "张三");

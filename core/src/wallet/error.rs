@@ -29,8 +29,9 @@ pub enum SyncFailure {
     /// A pulled page was unusable.
     #[error("pulled page: {0}")]
     Page(#[from] SyncError),
-    /// The trust list did not verify under the pinned root key.
-    #[error("the trust list does not verify under the national root key")]
+    /// The trust list did not verify under the pinned root key, or was already past its refresh
+    /// time when fetched (an old list handed over again).
+    #[error("the trust list does not verify under the national root key, or is an old one replayed")]
     TrustList,
     /// The server kept saying "more" past [`super::sync::MAX_PAGES`].
     #[error("too many pages in one round")]

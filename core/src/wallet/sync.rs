@@ -30,6 +30,11 @@ use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
 pub const PUSH_BATCH: u32 = 100;
 /// The most pages one round pulls (a guard against a server that always says "more").
 pub const MAX_PAGES: u32 = 1_000;
+/// How far past its refresh time a list just fetched may already be: the backend re-signs a list
+/// when it falls due, so only the difference between its clock and the device's (and a cache on
+/// the way) can make a genuine one look overdue. A list overdue by more was kept and handed over
+/// again — a replay, which could hide a revocation made since — and is not stored.
+pub const FETCHED_LIST_TOLERANCE_SECS: u64 = 10 * 60;
 
 /// What one round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -217,6 +222,9 @@ async fn refresh_trust_list<S: WalletStore + Send + ?Sized, B: Backend>(
     let bytes = backend.trust_list().await?;
     let list = TrustList::verify(&bytes, &enrolment.root_key, now).map_err(|_| SyncFailure::TrustList)?;
     let copy = CachedCopy::new(list, now);
+    if copy.overdue_at(now) > FETCHED_LIST_TOLERANCE_SECS {
+        return Err(SyncFailure::TrustList);
+    }
     match store.save_trust_list(&copy) {
         Ok(()) | Err(StorageError::OlderList(_)) => {}
         Err(e) => return Err(e.into()),
@@ -270,10 +278,11 @@ async fn refresh_status_lists<S: WalletStore + Send + ?Sized, B: Backend>(
         };
         let Some(key) = trust.status_list_key(&bytes) else { continue };
         let Ok(list) = VerifiedStatusList::verify(&bytes, key, now) else { continue };
-        if list.claims().uri != uri {
+        let copy = CachedCopy::new(list, now);
+        if copy.list().claims().uri != uri || copy.overdue_at(now) > FETCHED_LIST_TOLERANCE_SECS {
             continue;
         }
-        match store.save_status_list(&CachedCopy::new(list, now)) {
+        match store.save_status_list(&copy) {
             Ok(()) => stored += 1,
             Err(StorageError::OlderList(_)) => {}
             Err(e) => return Err(e.into()),
