@@ -23,6 +23,31 @@ pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 /// [`shimin_core::wallet::Backend`] call answers with.
 pub type ClientError = shimin_core::wallet::BackendError;
 
+/// Whether the backend may be reached at `base_url`: `https://` with a host, or, when
+/// `development` allows it, `http://` to a loopback host. Userinfo (`user:pass@`) is refused
+/// outright: it has no place in a backend address.
+///
+/// # Errors
+/// [`ClientError::InsecureUrl`].
+pub fn check_url(base_url: &str, development: bool) -> Result<(), ClientError> {
+    let url = reqwest::Url::parse(base_url).map_err(|_| ClientError::InsecureUrl)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::InsecureUrl);
+    }
+    let host = url.host_str().ok_or(ClientError::InsecureUrl)?;
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if development && loopback => Ok(()),
+        _ => Err(ClientError::InsecureUrl),
+    }
+}
+
 fn network(e: reqwest::Error) -> ClientError {
     // reqwest's message names the URL, never a body.
     ClientError::Network(e.without_url().to_string())
@@ -45,15 +70,23 @@ pub struct BackendClient {
 }
 
 impl BackendClient {
-    /// A client for the backend at `base_url` (e.g. `http://127.0.0.1:8787`), with a connect
-    /// timeout of 5 s and a request timeout of 20 s.
+    /// A client for the backend at `base_url` (e.g. `https://shimin.example.cn`), with a connect
+    /// timeout of 5 s and a request timeout of 20 s. The address must be `https://`; plain
+    /// `http://` is accepted only to a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`) and
+    /// only in a development build (`debug_assertions`): anything else would hand enrolment
+    /// codes, device tokens and lists to whoever is on the network path.
     ///
     /// # Errors
-    /// [`ClientError::Network`] when the HTTP client cannot be built.
+    /// [`ClientError::InsecureUrl`] for a refused address, [`ClientError::Network`] when the HTTP
+    /// client cannot be built.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        check_url(base_url, cfg!(debug_assertions))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
+            .https_only(!cfg!(debug_assertions))
+            // The backend never redirects; following one could leave the checked address.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(network)?;
         Ok(Self { http, base: base_url.trim_end_matches('/').to_owned() })

@@ -11,7 +11,7 @@ use shimin_client::BackendClient;
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
-use shimin_core::wallet::sync::{enrol, round};
+use shimin_core::wallet::sync::{RootOfTrust, enrol, round};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{
@@ -110,7 +110,10 @@ async fn a_status_list_replayed_a_day_later_is_not_stored_and_its_age_is_told_fr
     let attacker =
         Replaying { real: BackendClient::new(&server.base_url()).expect("client"), kept: Mutex::new(None) };
     let (id_number, _, code) = &server.seed().demo[0];
-    enrol(&mut wallet, &attacker, id_number, code, "test phone").await.expect("enrol");
+    let root = server.backend().root().verifying_key();
+    enrol(&mut wallet, &attacker, RootOfTrust::Shipped(&root), id_number, code, "test phone")
+        .await
+        .expect("enrol");
     let request = IssueCertificateRequest {
         holder_id_number: id_number.clone(),
         valid_from: "2024-06-01".into(),

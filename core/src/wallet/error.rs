@@ -36,6 +36,10 @@ pub enum SyncFailure {
     /// The server kept saying "more" past [`super::sync::MAX_PAGES`].
     #[error("too many pages in one round")]
     TooManyPages,
+    /// The backend offered for enrolment publishes a trust list not signed by the national root
+    /// key this app ships: an impostor (or a backend of another country), never pinned.
+    #[error("the backend's trust list is not signed by the national root key this app ships")]
+    UntrustedBackend,
 }
 
 impl SyncFailure {
@@ -54,10 +58,14 @@ impl SyncFailure {
             | SyncFailure::OtherBackend => SyncProblemView::DeviceRefused,
             SyncFailure::Store(_) => SyncProblemView::Storage,
             SyncFailure::Backend(
-                BackendError::Malformed(_) | BackendError::ForeignUrl | BackendError::Sign(_),
+                BackendError::Malformed(_)
+                | BackendError::ForeignUrl
+                | BackendError::Sign(_)
+                | BackendError::InsecureUrl,
             )
             | SyncFailure::Page(_)
             | SyncFailure::TrustList
+            | SyncFailure::UntrustedBackend
             | SyncFailure::TooManyPages => SyncProblemView::BadData,
         }
     }

@@ -4,8 +4,9 @@
 //! under the right lock and calls one use case.
 //!
 //! The database is `wallet.db` in the app's data directory (`SHIMIN_DATA_DIR` overrides it), and
-//! the national root public key the cached trust list must be signed with is pinned at enrolment,
-//! or next to the database as `root.pub` (SEC1) on a verifier-only device.
+//! the national root public key the cached trust list must be signed with is the one this build
+//! ships (pinned at build time, see `build.rs`) and is pinned again at enrolment; a development
+//! build without one reads `root.pub` (SEC1) next to the database on a verifier-only device.
 
 mod camera;
 mod liveness;
@@ -213,8 +214,12 @@ impl WalletState {
         Ok(Lists::load(&CachedLists(&conn), fallback.as_ref())?)
     }
 
-    /// The root key a verifier-only device pins from a file, if there is a readable one.
+    /// The root key a device that never enrolled checks lists with: the one this build ships,
+    /// or in a development build without one, the one in [`ROOT_KEY_FILE`] if it is readable.
     fn root_key_file(&self) -> Option<VerifyingKey> {
+        if let Some(shipped) = sync::shipped_root() {
+            return Some(shipped);
+        }
         let bytes = std::fs::read(self.data_dir.join(ROOT_KEY_FILE)).ok()?;
         VerifyingKey::p256_from_sec1(&bytes)
             .map_err(|_| eprintln!("shimin: {ROOT_KEY_FILE} is not a P-256 public key; it is not used"))
