@@ -89,13 +89,19 @@ fn every_certificate_type_round_trips_with_every_preset_that_applies() {
             assert_eq!(identity.err(), Some(PresentError::PresetNotApplicable(names::ID_NUMBER_MASKED)));
         }
 
-        // "age_over_18": the derived boolean only (born 1990, issued 2024: true).
+        // "age_over_18": the derived boolean (born 1990, issued 2024: true) and the photo where
+        // the certificate has one, so the verifier can match the person; nothing else.
         let age = Presentation::new(&issued).expect("new").disclose(&Preset::AgeOver18);
         if is_person(t) {
             let verdict = world.verify(&world.present(&issued, &Preset::AgeOver18, NOW), NOW);
             assert_valid(&verdict);
             let names: Vec<&str> = verdict.attributes.iter().map(|a| a.name.as_str()).collect();
-            assert_eq!(names, [names::AGE_OVER_18]);
+            if everything.get(names::PHOTO).is_some() {
+                assert_eq!(names, [names::AGE_OVER_18, names::PHOTO], "{t:?}");
+                assert_eq!(verdict.attribute(names::PHOTO), Some(&view(&AttributeValue::Bytes(thumbnail()))));
+            } else {
+                assert_eq!(names, [names::AGE_OVER_18], "{t:?}");
+            }
             assert_eq!(verdict.attribute(names::AGE_OVER_18), Some(&ValueView::Bool(true)));
         } else {
             assert_eq!(age.err(), Some(PresentError::PresetNotApplicable(names::AGE_OVER_18)));
@@ -198,7 +204,7 @@ fn the_code_is_redrawn_every_thirty_seconds() {
     assert_eq!(signed.seconds_until_refresh(NOW), 30);
     assert_eq!(signed.seconds_until_refresh(NOW + 12), 18);
     assert_eq!(signed.seconds_until_refresh(NOW + 30), 0);
-    assert_eq!(signed.disclosed_names(), [names::AGE_OVER_18]);
+    assert_eq!(signed.disclosed_names(), [names::AGE_OVER_18, names::PHOTO]);
     assert_eq!(signed.signed_at(), NOW);
     // Debug never shows the text (it carries personal data).
     assert!(!format!("{signed:?}").contains("SM1:"));

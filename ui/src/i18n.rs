@@ -274,7 +274,7 @@ texts! {
     QrAlt: "出示二维码，供核验方扫描", "出示二維碼，供核驗方掃描", "Presentation QR code for the verifier to scan";
     RefreshIn: "{} 秒后自动刷新", "{} 秒後自動重新整理", "New code in {} s";
     Disclosed: "本次出示", "本次出示", "Shown";
-    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图无效", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖無效", "Let the verifier scan this code. It changes every 30 s; screenshots do not work";
+    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图一分钟后失效；请勿转发截图", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖一分鐘後失效；請勿轉發截圖", "Let the verifier scan this code. It changes every 30 s; a screenshot stops working after a minute, so never send one to anyone";
     VerifyTitle: "核验他人证照", "核驗他人證照", "Verify a certificate";
     VerifyHint: "用摄像头扫描市民通出示码，或打开一张含有它的图片，离线核验真伪、有效期和吊销状态", "用攝影機掃描市民通出示碼，或開啟一張含有它的圖片，離線核驗真偽、有效期和撤銷狀態", "Scan a Shimin code with the camera, or open a picture of one, to check offline that it is genuine, in date and not revoked";
     VerifyChoose: "选择图片", "選擇圖片", "Choose a picture";

@@ -30,9 +30,13 @@
 //! of the QR code saves what it would repeat (`docs/adr/0002-compact-presentation.md`).
 //!
 //! The values of the disclosed attributes are bound by the issuer's digests; the device signature
-//! binds which certificate, which attributes and when. A verifier accepts a signing time within
-//! ±[`crate::verifier::VerifierPolicy::max_clock_skew_secs`] of its own clock, so a screenshot
-//! goes stale; the app draws a fresh code every [`PRESENTATION_REFRESH_SECS`].
+//! binds which certificate, which attributes and when. The app draws a fresh code every
+//! [`PRESENTATION_REFRESH_SECS`]; a verifier accepts a signing time at most that long plus the
+//! clocks' tolerance before its own clock ([`crate::verifier::VerifierPolicy::max_age_secs`], 60 s)
+//! and at most the tolerance after it ([`crate::verifier::VerifierPolicy::clock_tolerance_secs`],
+//! 30 s). A screenshot therefore works for up to a minute — long enough to be passed on to someone
+//! standing nearby — which is why the verifier remembers the codes it has seen, and why the
+//! two-way mode exists.
 
 mod session;
 mod wire;

@@ -109,7 +109,10 @@ impl From<WireError> for PresentError {
 pub enum Preset {
     /// Name, masked ID number and, when the certificate has one, the photo thumbnail.
     Identity,
-    /// Only the issuer-signed derived boolean `age_over_18`: no birth date, no name.
+    /// The issuer-signed derived boolean `age_over_18` and, when the certificate has one, the
+    /// photo thumbnail: no birth date, no name. The photo lets the verifier see that the person
+    /// showing the code is the one it speaks for (a code on a borrowed phone, or passed on, says
+    /// "over 18" about someone else).
     AgeOver18,
     /// Every attribute.
     Full,
@@ -171,7 +174,11 @@ impl Presentation<Init> {
                 chosen.extend(self.find(names::PHOTO));
                 chosen
             }
-            Preset::AgeOver18 => vec![self.required(names::AGE_OVER_18)?],
+            Preset::AgeOver18 => {
+                let mut chosen = vec![self.required(names::AGE_OVER_18)?];
+                chosen.extend(self.find(names::PHOTO));
+                chosen
+            }
             Preset::Full => self.all.iter().collect(),
         };
         let mut disclosed: Vec<Disclosure> = Vec::with_capacity(chosen.len());

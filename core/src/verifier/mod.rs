@@ -10,8 +10,9 @@
 //! 2. issuer holds the key; key allowed for the type and valid at the certificate's `iat`;
 //!    validity at `now`; status list (revoked / suspended, or amber when not checkable or stale);
 //!    every disclosed attribute against its digest; device signature by the certificate's device
-//!    key, over this certificate and these attributes, within ±[`VerifierPolicy::max_clock_skew_secs`]
-//!    of `now`.
+//!    key, over this certificate and these attributes, signed no more than
+//!    [`VerifierPolicy::max_age_secs`] before `now` and no more than
+//!    [`VerifierPolicy::clock_tolerance_secs`] after it.
 //!
 //! The trust list and status lists come from caches; their age is in the verdict and a stale one
 //! makes it amber. Nothing here reads a clock, does I/O, or panics on any input.
@@ -23,26 +24,46 @@ use std::collections::{HashMap, HashSet};
 use crate::cert::{CertificatePayload, Disclosure, IssuedCertificate};
 use crate::cose::{CoseError, CwtClaims, Sign1};
 use crate::crypto::{self, SigningPurpose, VerifyingKey};
-use crate::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, WireError};
+use crate::present::{
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_REFRESH_SECS, PresentationWire, WireError,
+};
 use crate::qr::{self, Effort, Frame};
 use crate::status_list::{Status, StatusListError, VerifiedStatusList};
 use crate::trust::{CachedCopy, IssuerEntry, IssuerRejection, VerifiedTrustList};
 
 pub use verdict::{AttributeView, CertificateView, ListAge, Outcome, Reason, Severity, ValueView, Verdict};
 
+/// How far two honest clocks may disagree, in seconds: the allowance a device's signing time gets
+/// in the future of the verifier's clock, and on top of the refresh interval in its past.
+pub const CLOCK_TOLERANCE_SECS: u64 = 30;
+
 /// What the verifier tolerates.
+///
+/// The acceptance window is asymmetric on purpose. A genuine code is at most one refresh interval
+/// old ([`PRESENTATION_REFRESH_SECS`]) when it is scanned, so anything older is a screenshot or a
+/// recording; and a genuine code is never from the future, so one dated ahead by more than the
+/// clocks' tolerance was made in advance (a device clock set forward) to be shown later by
+/// someone else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifierPolicy {
-    /// How far the device's signing time may be from the verifier's `now`, either way, in seconds.
-    pub max_clock_skew_secs: u64,
+    /// How long before the verifier's `now` the device may have signed, in seconds.
+    pub max_age_secs: u64,
+    /// How far after the verifier's `now` the device may have signed (the clocks' tolerance),
+    /// in seconds.
+    pub clock_tolerance_secs: u64,
     /// The most bytes a presentation may inflate to.
     pub max_decompressed_len: usize,
 }
 
 impl Default for VerifierPolicy {
-    /// ±90 s, and [`MAX_DECOMPRESSED_LEN`].
+    /// Signed at most 60 s before `now` (the 30 s refresh interval plus the clocks' tolerance) and
+    /// at most 30 s after it; [`MAX_DECOMPRESSED_LEN`].
     fn default() -> Self {
-        Self { max_clock_skew_secs: 90, max_decompressed_len: MAX_DECOMPRESSED_LEN }
+        Self {
+            max_age_secs: PRESENTATION_REFRESH_SECS + CLOCK_TOLERANCE_SECS,
+            clock_tolerance_secs: CLOCK_TOLERANCE_SECS,
+            max_decompressed_len: MAX_DECOMPRESSED_LEN,
+        }
     }
 }
 
@@ -309,7 +330,9 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         }
         f.device_signed_at = Some(device.signed_at);
         let skew = now.saturating_sub(device.signed_at);
-        if skew.unsigned_abs() > self.policy.max_clock_skew_secs {
+        let too_old = skew > 0 && skew.unsigned_abs() > self.policy.max_age_secs;
+        let from_the_future = skew < 0 && skew.unsigned_abs() > self.policy.clock_tolerance_secs;
+        if too_old || from_the_future {
             f.reasons.push(Reason::ExpiredScreenshot { skew_seconds: skew });
         }
     }
