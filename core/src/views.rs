@@ -164,6 +164,7 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
         Reason::ExpiredScreenshot { skew_seconds } => {
             ReasonView::ExpiredScreenshot { skew_seconds: *skew_seconds }
         }
+        Reason::SeenBefore { .. } => ReasonView::SeenBefore,
     }
 }
 
@@ -495,6 +496,7 @@ mod tests {
             certificate: None,
             attributes: vec![verifier::AttributeView::new("ethnicity", &AttributeValue::Text("01".into()))],
             device_signed_at: None,
+            presentation_key: None,
             trust_list: ListAge { age_seconds: 0, refresh_due: false, stale: false },
             status_list: None,
             reasons: Vec::new(),
@@ -517,6 +519,7 @@ mod tests {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             trust_list: ListAge { age_seconds: 60, refresh_due: false, stale: false },
             status_list: None,
             reasons,

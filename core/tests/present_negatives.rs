@@ -17,7 +17,9 @@ use shimin_core::cert::{CertificateIssuer, CertificateType};
 use shimin_core::cose::{self, CwtClaims, Value};
 use shimin_core::crypto::SigningPurpose;
 use shimin_core::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, Preset};
-use shimin_core::verifier::{NoStatusLists, Outcome, Reason, Verdict, Verifier, VerifierPolicy};
+use shimin_core::verifier::{
+    NoStatusLists, Outcome, Reason, SeenPresentations, Verdict, Verifier, VerifierPolicy,
+};
 use time::Month;
 
 fn zlib(data: &[u8]) -> Vec<u8> {
@@ -411,6 +413,38 @@ fn a_screenshot_expires_after_a_minute_and_a_code_from_the_future_is_refused() {
     let v = Verifier::new(&world.trust, &world.status_lists, lenient)
         .verify_text(&identity(&world, NOW + 200), NOW);
     assert_verdict(&v, Outcome::Invalid, &[Reason::ExpiredScreenshot { skew_seconds: -200 }]);
+}
+
+#[test]
+fn a_code_shown_again_at_the_same_verifier_is_flagged_however_it_is_re_encoded() {
+    let world = World::new();
+    let mut seen = SeenPresentations::new();
+    let mut verify = |text: &str, at: i64| {
+        let mut verdict = world.verify(text, at);
+        seen.check(&mut verdict, at);
+        verdict
+    };
+    let code = identity(&world, NOW);
+    assert_verdict(&verify(&code, NOW), Outcome::Valid, &[]);
+    // Attack: the same code, screenshotted and shown again twenty seconds later.
+    let again = verify(&code, NOW + 20);
+    assert_verdict(&again, Outcome::Warning, &[Reason::SeenBefore { first_seen_at: NOW }]);
+    // ... and re-encoded (a stored, not a fast, deflate) so that its text differs.
+    let cbor = cbor_of(&code);
+    let mut stored = ZlibEncoder::new(Vec::new(), Compression::none());
+    stored.write_all(&cbor).expect("deflate");
+    let re_encoded = format!("SM1:{}", base45::encode(&stored.finish().expect("zlib")));
+    assert_ne!(re_encoded, code);
+    let v = verify(&re_encoded, NOW + 25);
+    assert_verdict(&v, Outcome::Warning, &[Reason::SeenBefore { first_seen_at: NOW }]);
+    // The holder's next code (drawn 30 s later) is a new one; a forged one is not remembered.
+    assert_verdict(&verify(&identity(&world, NOW + 30), NOW + 31), Outcome::Valid, &[]);
+    let forged = identity(&world, NOW + 40).replacen('A', "B", 1);
+    assert_ne!(verify(&forged, NOW + 41).outcome, Outcome::Valid);
+    // Past the window the first code is refused as too old, memory or not.
+    let late = verify(&code, NOW + 61);
+    assert_eq!(late.outcome, Outcome::Invalid);
+    assert!(late.has(&Reason::ExpiredScreenshot { skew_seconds: 61 }));
 }
 
 #[test]

@@ -424,6 +424,9 @@ pub enum ReasonView {
         /// `now - signed_at`, seconds.
         skew_seconds: i64,
     },
+    /// This very code was already accepted here moments ago: a screenshot passed on, or the
+    /// same screen scanned twice. Ask for a fresh code.
+    SeenBefore,
 }
 
 /// How old a cached list is.

@@ -491,6 +491,7 @@ snapshots! { wallet {
         ReasonView::DeviceSignatureMissing,
         ReasonView::DeviceSignatureBad,
         ReasonView::ExpiredScreenshot { skew_seconds: 3_600 },
+        ReasonView::SeenBefore,
     ],
     ListAgeView: [ListAgeView { age_seconds: 600, refresh_due: false, stale: false }],
     CheckView: [check_view()],

@@ -17,6 +17,7 @@
 //! The trust list and status lists come from caches; their age is in the verdict and a stale one
 //! makes it amber. Nothing here reads a clock, does I/O, or panics on any input.
 
+mod seen;
 mod verdict;
 
 use std::collections::{HashMap, HashSet};
@@ -31,6 +32,7 @@ use crate::qr::{self, Effort, Frame};
 use crate::status_list::{Status, StatusListError, VerifiedStatusList};
 use crate::trust::{CachedCopy, IssuerEntry, IssuerRejection, VerifiedTrustList};
 
+pub use seen::{SEEN_CAPACITY, SEEN_WINDOW_SECS, SeenPresentations};
 pub use verdict::{AttributeView, CertificateView, ListAge, Outcome, Reason, Severity, ValueView, Verdict};
 
 /// How far two honest clocks may disagree, in seconds: the allowance a device's signing time gets
@@ -116,6 +118,7 @@ struct Findings {
     certificate: Option<CertificateView>,
     attributes: Vec<AttributeView>,
     device_signed_at: Option<i64>,
+    presentation_key: Option<[u8; 32]>,
     status_list: Option<ListAge>,
 }
 
@@ -159,6 +162,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             status_list: None,
         };
         let trust_age = self.trust.freshness(now);
@@ -173,6 +177,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: f.certificate,
             attributes: f.attributes,
             device_signed_at: f.device_signed_at,
+            presentation_key: f.presentation_key,
             trust_list: trust_age.into(),
             status_list: f.status_list,
             reasons: f.reasons,
@@ -202,6 +207,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             trust_list: self.trust.freshness(now).into(),
             status_list: None,
             reasons,
@@ -318,17 +324,20 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             signed_at: device.signed_at,
         };
         let verified = expected.to_cbor().ok().and_then(|payload_bytes| {
+            let key = [payload.device_key.as_bytes(), payload_bytes.as_slice()].concat();
             Sign1::decode_detached(&device.cose, payload_bytes)
                 .and_then(|m| {
                     m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key).map(|_| ())
                 })
                 .ok()
+                .map(|()| crypto::sha256(&key))
         });
-        if verified.is_none() {
+        let Some(presentation_key) = verified else {
             f.reasons.push(Reason::DeviceSignatureBad);
             return;
-        }
+        };
         f.device_signed_at = Some(device.signed_at);
+        f.presentation_key = Some(presentation_key);
         let skew = now.saturating_sub(device.signed_at);
         let too_old = skew > 0 && skew.unsigned_abs() > self.policy.max_age_secs;
         let from_the_future = skew < 0 && skew.unsigned_abs() > self.policy.clock_tolerance_secs;

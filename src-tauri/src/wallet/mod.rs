@@ -21,6 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::Connection;
 use shimin_core::clock::{Clock, UnixSeconds};
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
@@ -71,6 +72,9 @@ pub struct WalletState {
     /// The verified trust and status lists, loaded when first needed (and at unlock) and let go
     /// after each sync round, so that no screen and no camera frame verifies them again.
     lists: Mutex<HeldLists>,
+    /// The codes this device accepted as a verifier in the last minute and a half, so that a
+    /// code shown again (a screenshot passed back) is flagged. Kept across list reloads.
+    seen: Mutex<SeenPresentations>,
     clock: Arc<dyn Clock>,
     sync: SyncState,
     liveness: liveness::LivenessState,
@@ -109,6 +113,7 @@ impl WalletState {
             export_dir,
             wallet: Mutex::new(None),
             lists: Mutex::new(HeldLists::default()),
+            seen: Mutex::new(SeenPresentations::new()),
             clock: Arc::new(SystemClock),
             sync: SyncState::new(None, DEFAULT_SYNC_INTERVAL),
             liveness: liveness::LivenessState::from_env(),
@@ -212,6 +217,12 @@ impl WalletState {
             return Ok(Lists::default());
         }
         Ok(Lists::load(&CachedLists(&conn), fallback.as_ref())?)
+    }
+
+    /// The verifier's memory of codes seen lately. It holds no invariant a panic could break:
+    /// taken even if poisoned.
+    fn seen(&self) -> MutexGuard<'_, SeenPresentations> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The root key a device that never enrolled checks lists with: the one this build ships,
@@ -398,7 +409,9 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
-        Ok(self.lists()?.verdict_view(self.now(), |verifier, now| verifier.verify_image(image, now)))
+        let lists = self.lists()?;
+        Ok(lists
+            .verdict_view(self.now(), &mut self.seen(), |verifier, now| verifier.verify_image(image, now)))
     }
 
     /// The data directory, for the about screen and tests.
