@@ -165,6 +165,7 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
             ReasonView::ExpiredScreenshot { skew_seconds: *skew_seconds }
         }
         Reason::SeenBefore { .. } => ReasonView::SeenBefore,
+        Reason::NotThisRequest => ReasonView::NotThisRequest,
     }
 }
 

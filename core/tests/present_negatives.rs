@@ -16,7 +16,9 @@ use shimin_core::cert::types::names;
 use shimin_core::cert::{CertificateIssuer, CertificateType};
 use shimin_core::cose::{self, CwtClaims, Value};
 use shimin_core::crypto::SigningPurpose;
-use shimin_core::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, Preset};
+use shimin_core::present::{
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, Presentation, PresentationRequest, PresentationWire, Preset,
+};
 use shimin_core::verifier::{
     NoStatusLists, Outcome, Reason, SeenPresentations, Verdict, Verifier, VerifierPolicy,
 };
@@ -364,6 +366,7 @@ fn the_device_signature_must_be_there_be_right_and_be_fresh() {
         issuer_payload_digest: shimin_core::crypto::sha256(&issuer_payload),
         disclosed_names: vec![names::NAME.into(), names::ID_NUMBER_MASKED.into(), names::PHOTO.into()],
         signed_at: NOW,
+        request_nonce: None,
     };
     let payload = payload.to_cbor().expect("cbor");
     let other_purpose = device_signature_by_hand(&world.device_key, SigningPurpose::DeviceBinding, &payload);
@@ -445,6 +448,42 @@ fn a_code_shown_again_at_the_same_verifier_is_flagged_however_it_is_re_encoded()
     let late = verify(&code, NOW + 61);
     assert_eq!(late.outcome, Outcome::Invalid);
     assert!(late.has(&Reason::ExpiredScreenshot { skew_seconds: 61 }));
+}
+
+#[test]
+fn in_the_two_way_mode_only_an_answer_to_this_request_passes() {
+    let world = World::new();
+    let issued = world.issue(CertificateType::ResidentIdCard);
+    let verifier = Verifier::new(&world.trust, &world.status_lists, VerifierPolicy::default());
+    let request = PresentationRequest::new(NOW).expect("request");
+    // The request crosses as a QR code: the holder's app reads it back from the text.
+    let scanned = PresentationRequest::from_text(&request.to_text().expect("text")).expect("scanned");
+    let answer = |request: &PresentationRequest, at: i64| {
+        Presentation::new(&issued)
+            .expect("new")
+            .disclose(&Preset::AgeOver18)
+            .expect("preset")
+            .sign_for_request(&world.device_key, at, request)
+            .expect("sign")
+            .text()
+            .to_owned()
+    };
+    let good = answer(&scanned, NOW + 5);
+    assert_verdict(&verifier.verify_answer(&good, &request, NOW + 8), Outcome::Valid, &[]);
+    // An answer is an ordinary code to a one-way verifier too.
+    assert_verdict(&verifier.verify_text(&good, NOW + 8), Outcome::Valid, &[]);
+
+    // Attack: the same answer (recorded, forwarded) shown to the verifier's next request.
+    let next = PresentationRequest::new(NOW + 20).expect("request");
+    invalid(&verifier.verify_answer(&good, &next, NOW + 21), &[Reason::NotThisRequest]);
+    // Attack: a one-way code, or a screenshot of one, where an answer is asked for.
+    let one_way = identity(&world, NOW + 20);
+    invalid(&verifier.verify_answer(&one_way, &next, NOW + 21), &[Reason::NotThisRequest]);
+    // Attack: the nonce in the code rewritten to the new request's: the signature breaks.
+    let rewritten = edit_cbor(&good, |m| *field(m, 6) = Value::Bytes(next.nonce.to_vec()));
+    invalid(&verifier.verify_answer(&rewritten, &next, NOW + 21), &[Reason::DeviceSignatureBad]);
+    // The holder's fresh answer to the new request passes.
+    assert_verdict(&verifier.verify_answer(&answer(&next, NOW + 22), &next, NOW + 23), Outcome::Valid, &[]);
 }
 
 #[test]

@@ -264,6 +264,7 @@ texts! {
     ReasonDeviceSignatureBad: "持有人设备签名无效", "持有人裝置簽章無效", "The holder's device signature is not valid";
     ReasonExpiredScreenshot: "出示码已过时（{} 秒前生成），可能是截图", "出示碼已過時（{} 秒前產生），可能是截圖", "The code is out of date (made {} s ago): it may be a screenshot";
     ReasonSeenBefore: "此码刚才已在此核验过：可能是转发的截图，请对方出示新码", "此碼剛才已在此核驗過：可能是轉發的截圖，請對方出示新碼", "This very code was already checked here moments ago: it may be a screenshot passed on. Ask for a fresh code";
+    ReasonNotThisRequest: "此码不是对本次核验请求的应答：请对方扫描本机显示的请求码后再出示", "此碼不是對本次核驗請求的應答：請對方掃描本機顯示的請求碼後再出示", "This code does not answer this verifier's request: ask the holder to scan the request shown here, then show the answer";
     PresentTitle: "出示证照", "出示證照", "Present a certificate";
     PresetLegend: "出示哪些信息", "出示哪些資訊", "What to show";
     PresetIdentity: "身份：姓名、部分隐藏的身份号码、照片", "身分：姓名、部分隱藏的身分號碼、照片", "Identity: name, masked ID number, photo";

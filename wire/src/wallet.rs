@@ -427,6 +427,8 @@ pub enum ReasonView {
     /// This very code was already accepted here moments ago: a screenshot passed on, or the
     /// same screen scanned twice. Ask for a fresh code.
     SeenBefore,
+    /// In the two-way mode, the code does not answer this verifier's request.
+    NotThisRequest,
 }
 
 /// How old a cached list is.

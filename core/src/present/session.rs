@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::request::{PresentationRequest, REQUEST_NONCE_LEN};
 use super::wire::{DeviceSignature, DeviceSignedPayload, PresentationWire, WireError};
 use crate::cert::types::names;
 use crate::cert::{Disclosure, IssuedCertificate};
@@ -216,10 +217,35 @@ impl Presentation<Ready> {
     /// # Errors
     /// [`PresentError::Signer`] when the key cannot sign, [`PresentError::Encode`] otherwise.
     pub fn sign(self, signer: &dyn DeviceSigner, now: i64) -> Result<SignedPresentation, PresentError> {
+        self.sign_bound(signer, now, None)
+    }
+
+    /// Signs the presentation at `now` as the answer to a verifier's `request` (the two-way
+    /// mode): the device signature covers the request's nonce, so the answer is good for that
+    /// request only.
+    ///
+    /// # Errors
+    /// As [`Presentation::sign`].
+    pub fn sign_for_request(
+        self,
+        signer: &dyn DeviceSigner,
+        now: i64,
+        request: &PresentationRequest,
+    ) -> Result<SignedPresentation, PresentError> {
+        self.sign_bound(signer, now, Some(request.nonce))
+    }
+
+    fn sign_bound(
+        self,
+        signer: &dyn DeviceSigner,
+        now: i64,
+        request_nonce: Option<[u8; REQUEST_NONCE_LEN]>,
+    ) -> Result<SignedPresentation, PresentError> {
         let payload = DeviceSignedPayload {
             issuer_payload_digest: self.issuer_payload_digest,
             disclosed_names: self.state.disclosed.iter().map(|d| d.name.clone()).collect(),
             signed_at: now,
+            request_nonce,
         };
         let mut signer_error = None;
         let device =
@@ -237,7 +263,7 @@ impl Presentation<Ready> {
         let wire = PresentationWire {
             issuer_signed: self.issuer_signed,
             disclosures: self.state.disclosed,
-            device_signature: Some(DeviceSignature { signed_at: now, cose: device }),
+            device_signature: Some(DeviceSignature { signed_at: now, cose: device, request_nonce }),
         };
         let text = wire.to_text()?;
         Ok(SignedPresentation { text, signed_at: now, disclosed_names: payload.disclosed_names })

@@ -26,7 +26,8 @@ use crate::cert::{CertificatePayload, Disclosure, IssuedCertificate};
 use crate::cose::{CoseError, CwtClaims, Sign1};
 use crate::crypto::{self, SigningPurpose, VerifyingKey};
 use crate::present::{
-    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_REFRESH_SECS, PresentationWire, WireError,
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_REFRESH_SECS, PresentationRequest,
+    PresentationWire, WireError,
 };
 use crate::qr::{self, Effort, Frame};
 use crate::status_list::{Status, StatusListError, VerifiedStatusList};
@@ -136,6 +137,24 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
     /// Verifies presentation `text` at `now` (Unix seconds).
     pub fn verify_text(&self, text: &str, now: i64) -> Verdict {
         self.verdict(now, |f| self.check_text(text, now, f))
+    }
+
+    /// Verifies `text` at `now` as the answer to this verifier's `request` (the two-way mode):
+    /// every check of [`Verifier::verify_text`], and the device signature must cover the
+    /// request's nonce ([`Reason::NotThisRequest`] otherwise: a one-way code, a code made for
+    /// another request, or one recorded earlier).
+    pub fn verify_answer(&self, text: &str, request: &PresentationRequest, now: i64) -> Verdict {
+        self.verdict(now, |f| {
+            self.check_text(text, now, f)?;
+            let nonce = PresentationWire::from_text(text, self.policy.max_decompressed_len)
+                .ok()
+                .and_then(|w| w.device_signature)
+                .and_then(|d| d.request_nonce);
+            if f.device_signed_at.is_some() && nonce != Some(request.nonce) {
+                f.reasons.push(Reason::NotThisRequest);
+            }
+            Ok(())
+        })
     }
 
     /// The wallet's own check of a certificate it holds for the device whose public key is
@@ -322,6 +341,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             issuer_payload_digest: crypto::sha256(issuer_payload),
             disclosed_names: wire.disclosures.iter().map(|d| d.name.clone()).collect(),
             signed_at: device.signed_at,
+            request_nonce: device.request_nonce,
         };
         let verified = expected.to_cbor().ok().and_then(|payload_bytes| {
             let key = [payload.device_key.as_bytes(), payload_bytes.as_slice()].concat();

@@ -179,6 +179,10 @@ pub enum Reason {
         /// When it was first accepted, Unix seconds.
         first_seen_at: i64,
     },
+    /// In the two-way mode: the code does not answer this verifier's request (no nonce, or
+    /// another one): made earlier, for someone else, or recorded.
+    #[error("the code does not answer this verifier's request")]
+    NotThisRequest,
 }
 
 impl Reason {

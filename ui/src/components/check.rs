@@ -41,6 +41,7 @@ pub fn reason_text(lang: Language, reason: &ReasonView) -> String {
             tf(lang, Key::ReasonExpiredScreenshot, &[&skew_seconds.to_string()])
         }
         ReasonView::SeenBefore => t(lang, Key::ReasonSeenBefore).to_owned(),
+        ReasonView::NotThisRequest => t(lang, Key::ReasonNotThisRequest).to_owned(),
     }
 }
 
