@@ -140,9 +140,10 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
         | Reason::BadCertificatePayload => ReasonView::Malformed,
         Reason::UnknownKeyId => ReasonView::UnknownIssuer,
         Reason::BadIssuerSignature => ReasonView::BadIssuerSignature,
-        Reason::IssuerMismatch | Reason::TypeNotAllowed | Reason::IssuerKeyOutsideValidity => {
-            ReasonView::IssuerNotAllowed
-        }
+        Reason::IssuerMismatch
+        | Reason::TypeNotAllowed
+        | Reason::IssuerKeyOutsideValidity
+        | Reason::IssuerKeyCompromised => ReasonView::IssuerNotAllowed,
         Reason::NotYetValid { not_before } => ReasonView::NotYetValid { from: day_text(*not_before) },
         Reason::Expired { expired_at } => ReasonView::Expired { on: day_text(*expired_at) },
         Reason::Revoked { list_age_seconds } => ReasonView::Revoked { list_age_seconds: *list_age_seconds },

@@ -487,6 +487,42 @@ fn in_the_two_way_mode_only_an_answer_to_this_request_passes() {
 }
 
 #[test]
+fn a_compromised_issuer_key_is_distrusted_outright_with_its_status_lists() {
+    let world = World::new();
+    // The thief of the issuer key back-dates what it signs: `iat` is the issuer's own claim.
+    let code = identity(&world, NOW);
+    assert_verdict(&world.verify(&code, NOW), Outcome::Valid, &[]);
+    let statuses = || vec![status_list(&world.status_key, NOW + DAY)];
+
+    // Retiring the key (all the root could do before) leaves what it "signed before" trusted.
+    let retired =
+        issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY).retired_at(NOW - 60);
+    let trust = trust_list(&world.root, &[retired, status_entry(&world.status_key)], NOW + DAY);
+    let status = statuses();
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    assert_verdict(&v, Outcome::Valid, &[]);
+
+    // Marked compromised, it vouches for nothing, whatever date the certificate claims.
+    let compromised =
+        issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY).compromised_at(NOW - 60);
+    let trust = trust_list(&world.root, &[compromised, status_entry(&world.status_key)], NOW + DAY);
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    invalid(&v, &[Reason::IssuerKeyCompromised]);
+    assert!(trust.list().key_info(KID).is_none(), "a wallet imports nothing it signed");
+
+    // A compromised status-list key: its lists say nothing (the thief could mark anything valid).
+    let entry = issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY);
+    let trust = trust_list(
+        &world.root,
+        &[entry, status_entry(&world.status_key).compromised_at(NOW - 60)],
+        NOW + DAY,
+    );
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    assert_verdict(&v, Outcome::Warning, &[Reason::StatusListWrongIssuer]);
+    assert!(trust.list().status_list_key(status[0].list().signed_bytes()).is_none());
+}
+
+#[test]
 fn garbage_never_panics_and_never_passes() {
     let world = World::new();
     let good = world.present(&world.issue(CertificateType::ResidentIdCard), &Preset::AgeOver18, NOW);

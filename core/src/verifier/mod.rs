@@ -287,6 +287,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             Ok(()) => {}
             Err(IssuerRejection::UnknownKeyId) => f.reasons.push(Reason::UnknownKeyId),
             Err(IssuerRejection::TypeNotAllowed) => f.reasons.push(Reason::TypeNotAllowed),
+            Err(IssuerRejection::KeyCompromised) => f.reasons.push(Reason::IssuerKeyCompromised),
             Err(_) => f.reasons.push(Reason::IssuerKeyOutsideValidity),
         }
     }
@@ -297,9 +298,13 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             return;
         };
         // Only the certificate's own department speaks for its status: a list signed by another
-        // department's key (or by a key not on the trust list) is as good as none.
+        // department's key (or by a key not on the trust list, or by a compromised one) is as
+        // good as none.
         let signer = Sign1::decode(copy.list().signed_bytes()).ok().and_then(|m| {
-            m.key_id().and_then(|kid| self.trust.list().entry(kid)).map(|e| e.department().code().to_owned())
+            m.key_id()
+                .and_then(|kid| self.trust.list().entry(kid))
+                .filter(|e| e.is_trusted())
+                .map(|e| e.department().code().to_owned())
         });
         if signer.as_deref() != Some(payload.issuer().as_str()) {
             f.reasons.push(Reason::StatusListWrongIssuer);

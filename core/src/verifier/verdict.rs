@@ -87,6 +87,10 @@ pub enum Reason {
     /// The certificate was issued outside the issuer key's signing window (or after retirement).
     #[error("the certificate was issued outside the issuer key's validity")]
     IssuerKeyOutsideValidity,
+    /// The trust list marks the issuer key compromised: nothing it signed is trusted, whatever
+    /// date the certificate claims.
+    #[error("the issuer key is compromised")]
+    IssuerKeyCompromised,
     /// `now` is before the certificate's validity starts.
     #[error("the certificate is not valid yet")]
     NotYetValid {
