@@ -18,6 +18,11 @@ use shimin_wire::error::ErrorCode;
 
 /// The longest signed document (trust or status list) accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// The longest JSON answer accepted, in bytes: a sync page of certificates with their photo
+/// thumbnails is far smaller.
+pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// The longest error body read, in bytes: it carries one error code.
+pub const MAX_ERROR_BYTES: usize = 16 * 1024;
 
 /// Why a call failed: the core's [`shimin_core::wallet::BackendError`], the error every
 /// [`shimin_core::wallet::Backend`] call answers with.
@@ -46,6 +51,27 @@ pub fn check_url(base_url: &str, development: bool) -> Result<(), ClientError> {
         "http" if development && loopback => Ok(()),
         _ => Err(ClientError::InsecureUrl),
     }
+}
+
+/// The body of `response`, refused as soon as it is known to pass `limit` bytes: by its declared
+/// length before reading anything, else chunk by chunk as it arrives. A hostile or broken server
+/// cannot make the app buffer more than `limit` (plus one chunk).
+///
+/// # Errors
+/// [`ClientError::Malformed`] for a body too large, [`ClientError::Network`] when reading fails.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ClientError> {
+    const TOO_LARGE: ClientError = ClientError::Malformed("answer too large");
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(TOO_LARGE);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        if body.len() + chunk.len() > limit {
+            return Err(TOO_LARGE);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn network(e: reqwest::Error) -> ClientError {
@@ -109,7 +135,11 @@ impl BackendClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized);
         }
-        let code = response.json::<ErrorResponse>().await.map_or(ErrorCode::Unknown, |e| e.error);
+        let code = read_capped(response, MAX_ERROR_BYTES)
+            .await
+            .ok()
+            .and_then(|body| serde_json::from_slice::<ErrorResponse>(&body).ok())
+            .map_or(ErrorCode::Unknown, |e| e.error);
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             return Err(ClientError::Unavailable { status: status.as_u16(), code });
         }
@@ -117,15 +147,12 @@ impl BackendClient {
     }
 
     async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
-        Self::check(response).await?.json::<T>().await.map_err(|_| ClientError::Malformed("JSON body"))
+        let body = read_capped(Self::check(response).await?, MAX_JSON_BYTES).await?;
+        serde_json::from_slice(&body).map_err(|_| ClientError::Malformed("JSON body"))
     }
 
     async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
-        let bytes = Self::check(response).await?.bytes().await.map_err(network)?;
-        if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(ClientError::Malformed("document too large"));
-        }
-        Ok(bytes.to_vec())
+        read_capped(Self::check(response).await?, MAX_DOCUMENT_BYTES).await
     }
 
     /// `GET /v1/root-key`: the national root key (pinned by the app at enrolment).
