@@ -376,11 +376,10 @@ impl VerifiedStatusList {
     /// As [`VerifiedStatusList::verify`], except [`StatusListError::Expired`].
     pub fn verify_ignoring_expiry(bytes: &[u8], key: &VerifyingKey) -> Result<Self, StatusListError> {
         let message = Sign1::decode(bytes).map_err(StatusListError::Envelope)?;
-        let payload =
-            message.verify_with_key(SigningPurpose::Revocation.label(), key).map_err(|e| match e {
-                CoseError::BadSignature => StatusListError::BadSignature,
-                other => StatusListError::Envelope(other),
-            })?;
+        let payload = message.verify_own(SigningPurpose::Revocation, key).map_err(|e| match e {
+            CoseError::BadSignature => StatusListError::BadSignature,
+            other => StatusListError::Envelope(other),
+        })?;
         let (claims, list) = decode_claims(payload)?;
         Ok(Self { claims, list, signed: bytes.to_vec() })
     }

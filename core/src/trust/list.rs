@@ -432,12 +432,11 @@ impl TrustList {
         root_public_key: &VerifyingKey,
     ) -> Result<VerifiedTrustList, TrustError> {
         let message = Sign1::decode(bytes).map_err(TrustError::Envelope)?;
-        let payload = message.verify_with_key(SigningPurpose::TrustList.label(), root_public_key).map_err(
-            |e| match e {
+        let payload =
+            message.verify_own(SigningPurpose::TrustList, root_public_key).map_err(|e| match e {
                 CoseError::BadSignature => TrustError::BadSignature,
                 other => TrustError::Envelope(other),
-            },
-        )?;
+            })?;
         let (info, entries) = decode_payload(payload)?;
         Ok(VerifiedTrustList { info, entries, signed: bytes.to_vec() })
     }

@@ -257,9 +257,8 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         let message = Sign1::decode(issuer_signed).map_err(|_| Reason::BadCoseStructure)?;
         let key_id = message.key_id().ok_or(Reason::UnknownKeyId)?;
         let entry = self.trust.list().entry(key_id).ok_or(Reason::UnknownKeyId)?;
-        let payload_bytes = message
-            .verify_with_key(SigningPurpose::Certificate.label(), entry.public_key())
-            .map_err(|e| match e {
+        let payload_bytes =
+            message.verify_own(SigningPurpose::Certificate, entry.public_key()).map_err(|e| match e {
                 CoseError::Malformed(_) => Reason::BadCoseStructure,
                 _ => Reason::BadIssuerSignature,
             })?;
@@ -351,9 +350,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         let verified = expected.to_cbor().ok().and_then(|payload_bytes| {
             let key = [payload.device_key.as_bytes(), payload_bytes.as_slice()].concat();
             Sign1::decode_detached(&device.cose, payload_bytes)
-                .and_then(|m| {
-                    m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key).map(|_| ())
-                })
+                .and_then(|m| m.verify_own(SigningPurpose::Presentation, &payload.device_key).map(|_| ()))
                 .ok()
                 .map(|()| crypto::sha256(&key))
         });
