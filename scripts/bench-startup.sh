@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-10}"
 APP=target/debug/shimin-app
 if [[ "${1:-}" == "--release" ]]; then
+  # A release build must pin a national root key (src-tauri/build.rs): the demo one `make run` wrote.
+  export SHIMIN_ROOT_KEY_FILE="${SHIMIN_ROOT_KEY_FILE:-$PWD/var/demo/root.pub}"
   cargo build --locked --release -p shimin-app --features custom-protocol >&2
   APP=target/release/shimin-app
 fi

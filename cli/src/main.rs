@@ -83,7 +83,8 @@ enum Command {
         /// A signed status list; repeat for several.
         #[arg(long)]
         status: Vec<PathBuf>,
-        /// When the list files were fetched, RFC 3339 (default: each file's modification time).
+        /// When the list files were fetched, RFC 3339 (default: each file's modification time);
+        /// kept for the record only: a list's age counts from its own signed issue time.
         #[arg(long, value_parser = parse_rfc3339)]
         fetched_at: Option<i64>,
         #[command(flatten)]

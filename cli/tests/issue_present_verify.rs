@@ -347,21 +347,24 @@ fn a_wrong_holder_id_is_refused_without_echoing_it() {
 }
 
 #[test]
-fn list_ages_come_from_file_times_or_fetched_at() {
+fn list_ages_come_from_the_lists_signed_issue_times_not_from_when_they_were_fetched() {
     let issuer = Issuer::init("ages");
     let text = issuer.present(issuer.id_card("8"), "identity", SHOWN_AT);
-    // SCANNED_AT is 1_767_348_030; the files were "fetched" an hour before it.
+    // SCANNED_AT is 1_767_348_030; the files were "fetched" an hour before it. A list handed over
+    // later is no newer for it (it may be a replay): its age counts from its signed `iat`.
     let fetched = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_348_030 - 3_600);
     for list in ["trust.cbor", "status.cbor"] {
         let file = std::fs::File::options().write(true).open(issuer.path(list)).expect("open list");
         file.set_modified(fetched).expect("set mtime");
     }
+    let since_signed = 118_830;
     let verdict = issuer.verify(SCANNED_AT, &["--text", &text]).json();
-    assert_eq!(verdict["trust_list"]["age_seconds"], 3_600, "{verdict}");
-    assert_eq!(verdict["status_list"]["age_seconds"], 3_600, "{verdict}");
+    assert_eq!(verdict["trust_list"]["age_seconds"], since_signed, "{verdict}");
+    assert_eq!(verdict["status_list"]["age_seconds"], since_signed, "{verdict}");
+    assert_eq!(verdict["status_list"]["refresh_due"], true, "{verdict}");
 
     let run = issuer.verify(SCANNED_AT, &["--fetched-at", "2026-01-02T09:59:30Z", "--text", &text]);
     let verdict = run.json();
-    assert_eq!(verdict["trust_list"]["age_seconds"], 60, "{verdict}");
-    assert_eq!(verdict["status_list"]["age_seconds"], 60, "{verdict}");
+    assert_eq!(verdict["trust_list"]["age_seconds"], since_signed, "{verdict}");
+    assert_eq!(verdict["status_list"]["age_seconds"], since_signed, "{verdict}");
 }

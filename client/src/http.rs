@@ -18,10 +18,61 @@ use shimin_wire::error::ErrorCode;
 
 /// The longest signed document (trust or status list) accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// The longest JSON answer accepted, in bytes: a sync page of certificates with their photo
+/// thumbnails is far smaller.
+pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// The longest error body read, in bytes: it carries one error code.
+pub const MAX_ERROR_BYTES: usize = 16 * 1024;
 
 /// Why a call failed: the core's [`shimin_core::wallet::BackendError`], the error every
 /// [`shimin_core::wallet::Backend`] call answers with.
 pub type ClientError = shimin_core::wallet::BackendError;
+
+/// Whether the backend may be reached at `base_url`: `https://` with a host, or, when
+/// `development` allows it, `http://` to a loopback host. Userinfo (`user:pass@`) is refused
+/// outright: it has no place in a backend address.
+///
+/// # Errors
+/// [`ClientError::InsecureUrl`].
+pub fn check_url(base_url: &str, development: bool) -> Result<(), ClientError> {
+    let url = reqwest::Url::parse(base_url).map_err(|_| ClientError::InsecureUrl)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::InsecureUrl);
+    }
+    let host = url.host_str().ok_or(ClientError::InsecureUrl)?;
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if development && loopback => Ok(()),
+        _ => Err(ClientError::InsecureUrl),
+    }
+}
+
+/// The body of `response`, refused as soon as it is known to pass `limit` bytes: by its declared
+/// length before reading anything, else chunk by chunk as it arrives. A hostile or broken server
+/// cannot make the app buffer more than `limit` (plus one chunk).
+///
+/// # Errors
+/// [`ClientError::Malformed`] for a body too large, [`ClientError::Network`] when reading fails.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ClientError> {
+    const TOO_LARGE: ClientError = ClientError::Malformed("answer too large");
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(TOO_LARGE);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        if body.len() + chunk.len() > limit {
+            return Err(TOO_LARGE);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 fn network(e: reqwest::Error) -> ClientError {
     // reqwest's message names the URL, never a body.
@@ -45,15 +96,23 @@ pub struct BackendClient {
 }
 
 impl BackendClient {
-    /// A client for the backend at `base_url` (e.g. `http://127.0.0.1:8787`), with a connect
-    /// timeout of 5 s and a request timeout of 20 s.
+    /// A client for the backend at `base_url` (e.g. `https://shimin.example.cn`), with a connect
+    /// timeout of 5 s and a request timeout of 20 s. The address must be `https://`; plain
+    /// `http://` is accepted only to a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`) and
+    /// only in a development build (`debug_assertions`): anything else would hand enrolment
+    /// codes, device tokens and lists to whoever is on the network path.
     ///
     /// # Errors
-    /// [`ClientError::Network`] when the HTTP client cannot be built.
+    /// [`ClientError::InsecureUrl`] for a refused address, [`ClientError::Network`] when the HTTP
+    /// client cannot be built.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        check_url(base_url, cfg!(debug_assertions))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
+            .https_only(!cfg!(debug_assertions))
+            // The backend never redirects; following one could leave the checked address.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(network)?;
         Ok(Self { http, base: base_url.trim_end_matches('/').to_owned() })
@@ -76,7 +135,11 @@ impl BackendClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized);
         }
-        let code = response.json::<ErrorResponse>().await.map_or(ErrorCode::Unknown, |e| e.error);
+        let code = read_capped(response, MAX_ERROR_BYTES)
+            .await
+            .ok()
+            .and_then(|body| serde_json::from_slice::<ErrorResponse>(&body).ok())
+            .map_or(ErrorCode::Unknown, |e| e.error);
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             return Err(ClientError::Unavailable { status: status.as_u16(), code });
         }
@@ -84,15 +147,12 @@ impl BackendClient {
     }
 
     async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
-        Self::check(response).await?.json::<T>().await.map_err(|_| ClientError::Malformed("JSON body"))
+        let body = read_capped(Self::check(response).await?, MAX_JSON_BYTES).await?;
+        serde_json::from_slice(&body).map_err(|_| ClientError::Malformed("JSON body"))
     }
 
     async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
-        let bytes = Self::check(response).await?.bytes().await.map_err(network)?;
-        if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(ClientError::Malformed("document too large"));
-        }
-        Ok(bytes.to_vec())
+        read_capped(Self::check(response).await?, MAX_DOCUMENT_BYTES).await
     }
 
     /// `GET /v1/root-key`: the national root key (pinned by the app at enrolment).

@@ -11,5 +11,5 @@
 mod backend;
 pub mod http;
 
-pub use http::{BackendClient, ClientError, SignedDocument, is_liveness_failure};
+pub use http::{BackendClient, ClientError, SignedDocument, check_url, is_liveness_failure};
 pub use shimin_core::wallet::LivenessChallenge;

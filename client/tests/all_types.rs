@@ -12,7 +12,7 @@ use shimin_backend::service::ServiceError;
 use shimin_client::BackendClient;
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Verifier, VerifierPolicy};
-use shimin_core::wallet::sync::{enrol, round};
+use shimin_core::wallet::sync::{RootOfTrust, enrol, round};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
 
@@ -54,13 +54,16 @@ async fn every_type_reaches_the_wallet_and_verifies() {
     let issued = issued + 2;
 
     let client = BackendClient::new(&server.base_url()).expect("client");
+    let root = server.backend().root().verifying_key();
     let mut types = std::collections::BTreeSet::new();
     let mut stored = 0;
     for (i, (id_number, _, code)) in demo.iter().enumerate() {
         let conn = schema::open_file(&dir.path().join(format!("wallet-{i}.db"))).expect("db");
         let pin = PinWrapper::insecure_low_iterations_for_tests("246810", 10).expect("pin");
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
-        enrol(&mut wallet, &client, id_number, code, "phone").await.expect("enrol");
+        enrol(&mut wallet, &client, RootOfTrust::Shipped(&root), id_number, code, "phone")
+            .await
+            .expect("enrol");
         let report = round(&mut wallet, &client, now(), |_| {}).await.expect("sync");
         assert_eq!(report.refused, 0, "citizen {i}: {report:?}");
 

@@ -10,7 +10,7 @@ use shimin_backend::local::LocalBackend;
 use shimin_client::BackendClient;
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
-use shimin_core::wallet::sync::{enrol, round};
+use shimin_core::wallet::sync::{RootOfTrust, enrol, round};
 use shimin_core::wallet::{BackendError, SyncFailure};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, OutboxItem, StatusAction};
@@ -22,6 +22,11 @@ async fn sync(
     now: i64,
 ) -> Result<shimin_core::wallet::SyncReport, SyncFailure> {
     round(wallet, client, now, |_| {}).await
+}
+
+/// The root key an app built for this backend ships with.
+fn shipped(server: &LocalBackend) -> RootOfTrust<'static> {
+    RootOfTrust::Shipped(Box::leak(Box::new(server.backend().root().verifying_key())))
 }
 
 fn now() -> i64 {
@@ -53,7 +58,7 @@ impl World {
         let mut wallet = Wallet::create(conn, &pin, now()).expect("wallet");
         let client = BackendClient::new(&server.base_url()).expect("client");
         let (id_number, _, code) = &server.seed().demo[0];
-        enrol(&mut wallet, &client, id_number, code, "test phone").await.expect("enrol");
+        enrol(&mut wallet, &client, shipped(&server), id_number, code, "test phone").await.expect("enrol");
         Self { server, wallet, client, dir }
     }
 
@@ -259,7 +264,9 @@ async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
     let pin = PinWrapper::insecure_low_iterations_for_tests("135790", 10).expect("pin");
     let mut other = Wallet::create(conn, &pin, now()).expect("wallet");
     let (id_number, _, _) = &w.server.seed().demo[1];
-    let refused = enrol(&mut other, &w.client, id_number, "000000", "phone").await.expect_err("wrong code");
+    let refused = enrol(&mut other, &w.client, shipped(&w.server), id_number, "000000", "phone")
+        .await
+        .expect_err("wrong code");
     assert!(
         matches!(refused, SyncFailure::Backend(BackendError::Refused { .. } | BackendError::Unauthorized)),
         "{refused}"

@@ -17,7 +17,7 @@
 //! | 2     | `sub`         | tstr, the URI the list is published at (required)     |
 //! | 6     | `iat`         | int, Unix seconds (required)                          |
 //! | 4     | `exp`         | int, Unix seconds (optional, hard expiry)             |
-//! | 65534 | `ttl`         | uint, seconds a fetched copy may be used (optional)   |
+//! | 65534 | `ttl`         | uint, seconds after `iat` a copy may be used (optional) |
 //! | 65533 | `status_list` | map `{"bits": uint, "lst": bstr (zlib)}` (required)   |
 //!
 //! Decompression is capped at [`MAX_DECOMPRESSED_LEN`] so a zlib bomb is refused, not inflated.
@@ -331,7 +331,8 @@ pub struct StatusListClaims {
     pub issued_at: UnixSeconds,
     /// The hard expiry (`exp`).
     pub expires_at: Option<UnixSeconds>,
-    /// How long a fetched copy may be used before fetching again (`ttl`), in seconds.
+    /// How long after `iat` a copy may be used before fetching again (`ttl`), in seconds: counted
+    /// from the signed issue time, so a list kept and handed over later is no fresher for it.
     pub ttl_seconds: Option<u64>,
 }
 
@@ -375,11 +376,10 @@ impl VerifiedStatusList {
     /// As [`VerifiedStatusList::verify`], except [`StatusListError::Expired`].
     pub fn verify_ignoring_expiry(bytes: &[u8], key: &VerifyingKey) -> Result<Self, StatusListError> {
         let message = Sign1::decode(bytes).map_err(StatusListError::Envelope)?;
-        let payload =
-            message.verify_with_key(SigningPurpose::Revocation.label(), key).map_err(|e| match e {
-                CoseError::BadSignature => StatusListError::BadSignature,
-                other => StatusListError::Envelope(other),
-            })?;
+        let payload = message.verify_own(SigningPurpose::Revocation, key).map_err(|e| match e {
+            CoseError::BadSignature => StatusListError::BadSignature,
+            other => StatusListError::Envelope(other),
+        })?;
         let (claims, list) = decode_claims(payload)?;
         Ok(Self { claims, list, signed: bytes.to_vec() })
     }

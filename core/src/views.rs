@@ -140,9 +140,10 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
         | Reason::BadCertificatePayload => ReasonView::Malformed,
         Reason::UnknownKeyId => ReasonView::UnknownIssuer,
         Reason::BadIssuerSignature => ReasonView::BadIssuerSignature,
-        Reason::IssuerMismatch | Reason::TypeNotAllowed | Reason::IssuerKeyOutsideValidity => {
-            ReasonView::IssuerNotAllowed
-        }
+        Reason::IssuerMismatch
+        | Reason::TypeNotAllowed
+        | Reason::IssuerKeyOutsideValidity
+        | Reason::IssuerKeyCompromised => ReasonView::IssuerNotAllowed,
         Reason::NotYetValid { not_before } => ReasonView::NotYetValid { from: day_text(*not_before) },
         Reason::Expired { expired_at } => ReasonView::Expired { on: day_text(*expired_at) },
         Reason::Revoked { list_age_seconds } => ReasonView::Revoked { list_age_seconds: *list_age_seconds },
@@ -164,6 +165,8 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
         Reason::ExpiredScreenshot { skew_seconds } => {
             ReasonView::ExpiredScreenshot { skew_seconds: *skew_seconds }
         }
+        Reason::SeenBefore { .. } => ReasonView::SeenBefore,
+        Reason::NotThisRequest => ReasonView::NotThisRequest,
     }
 }
 
@@ -495,6 +498,7 @@ mod tests {
             certificate: None,
             attributes: vec![verifier::AttributeView::new("ethnicity", &AttributeValue::Text("01".into()))],
             device_signed_at: None,
+            presentation_key: None,
             trust_list: ListAge { age_seconds: 0, refresh_due: false, stale: false },
             status_list: None,
             reasons: Vec::new(),
@@ -517,6 +521,7 @@ mod tests {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             trust_list: ListAge { age_seconds: 60, refresh_due: false, stale: false },
             status_list: None,
             reasons,

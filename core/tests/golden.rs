@@ -567,6 +567,7 @@ fn read_presentation(dir: &Path, keys: &Keys, name: &str) -> Value {
         issuer_payload_digest: sha256(issuer.unverified_payload()),
         disclosed_names: wire.disclosures.iter().map(|d| d.name.clone()).collect(),
         signed_at: device.signed_at,
+        request_nonce: device.request_nonce,
     };
     let world = world(keys, committed_trust_list(dir, keys), committed_status_list(dir, keys));
     json!({

@@ -16,8 +16,12 @@ use shimin_core::cert::types::names;
 use shimin_core::cert::{CertificateIssuer, CertificateType};
 use shimin_core::cose::{self, CwtClaims, Value};
 use shimin_core::crypto::SigningPurpose;
-use shimin_core::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, Preset};
-use shimin_core::verifier::{NoStatusLists, Outcome, Reason, Verdict, Verifier, VerifierPolicy};
+use shimin_core::present::{
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, Presentation, PresentationRequest, PresentationWire, Preset,
+};
+use shimin_core::verifier::{
+    NoStatusLists, Outcome, Reason, SeenPresentations, Verdict, Verifier, VerifierPolicy,
+};
 use time::Month;
 
 fn zlib(data: &[u8]) -> Vec<u8> {
@@ -216,7 +220,8 @@ fn revoked_and_suspended_certificates_say_how_old_the_list_is() {
         let issued = world.issue_at_index(&certificate_of(CertificateType::ResidentIdCard), index);
         world.verify(&world.present(&issued, &Preset::AgeOver18, NOW), NOW)
     };
-    let age = (NOW - STATUS_FETCHED_AT) as u64;
+    // Ages count from the list's signed issue time, a minute before it was fetched.
+    let age = (NOW - STATUS_FETCHED_AT + 60) as u64;
     invalid(&at(REVOKED_INDEX), &[Reason::Revoked { list_age_seconds: age }]);
     invalid(&at(SUSPENDED_INDEX), &[Reason::Suspended { list_age_seconds: age }]);
     invalid(&at(ODD_STATUS_INDEX), &[Reason::UnknownStatus { value: 3, list_age_seconds: age }]);
@@ -263,14 +268,14 @@ fn lists_that_cannot_vouch_give_amber_not_silence() {
 
     let stale_status = vec![status_list(&world.status_key, NOW - 1)];
     let v = Verifier::new(&world.trust, &stale_status, VerifierPolicy::default()).verify_text(&text, NOW);
-    assert_verdict(&v, Outcome::Warning, &[Reason::StatusListStale { age_seconds: 600 }]);
+    assert_verdict(&v, Outcome::Warning, &[Reason::StatusListStale { age_seconds: 660 }]);
     assert_eq!(v.status_list.map(|s| s.stale), Some(true));
 
     let entry = issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY);
     let stale_trust = trust_list(&world.root, &[entry, status_entry(&world.status_key)], NOW - 1);
     let v =
         Verifier::new(&stale_trust, &world.status_lists, VerifierPolicy::default()).verify_text(&text, NOW);
-    assert_verdict(&v, Outcome::Warning, &[Reason::TrustListStale { age_seconds: 3_600 }]);
+    assert_verdict(&v, Outcome::Warning, &[Reason::TrustListStale { age_seconds: 3_600 + DAY as u64 }]);
     assert!(v.trust_list.stale);
 }
 
@@ -361,6 +366,7 @@ fn the_device_signature_must_be_there_be_right_and_be_fresh() {
         issuer_payload_digest: shimin_core::crypto::sha256(&issuer_payload),
         disclosed_names: vec![names::NAME.into(), names::ID_NUMBER_MASKED.into(), names::PHOTO.into()],
         signed_at: NOW,
+        request_nonce: None,
     };
     let payload = payload.to_cbor().expect("cbor");
     let other_purpose = device_signature_by_hand(&world.device_key, SigningPurpose::DeviceBinding, &payload);
@@ -386,23 +392,134 @@ fn the_device_signature_must_be_there_be_right_and_be_fresh() {
 }
 
 #[test]
-fn a_screenshot_expires_after_ninety_seconds_either_way() {
+fn a_screenshot_expires_after_a_minute_and_a_code_from_the_future_is_refused() {
     let world = World::new();
-    for skew in [0, 1, 89, 90, -89, -90] {
+    // Up to the refresh interval plus the clocks' tolerance old, up to the tolerance ahead.
+    for skew in [0, 1, 59, 60, -29, -30] {
         let v = world.verify(&identity(&world, NOW - skew), NOW);
         assert_verdict(&v, Outcome::Valid, &[]);
         assert_eq!(v.device_signed_at, Some(NOW - skew));
     }
-    for skew in [91, -91, 3_600] {
+    // Attack: a screenshot kept for a minute and a half (accepted until the window was made
+    // asymmetric), and codes pre-made on a device whose clock was set forward, to be shown
+    // later by someone else.
+    for skew in [61, 89, 3_600, -31, -89, -300, -86_400] {
         invalid(
             &world.verify(&identity(&world, NOW - skew), NOW),
             &[Reason::ExpiredScreenshot { skew_seconds: skew }],
         );
     }
-    let lenient = VerifierPolicy { max_clock_skew_secs: 300, ..VerifierPolicy::default() };
+    let lenient = VerifierPolicy { max_age_secs: 300, ..VerifierPolicy::default() };
     let v = Verifier::new(&world.trust, &world.status_lists, lenient)
         .verify_text(&identity(&world, NOW - 200), NOW);
     assert_verdict(&v, Outcome::Valid, &[]);
+    let v = Verifier::new(&world.trust, &world.status_lists, lenient)
+        .verify_text(&identity(&world, NOW + 200), NOW);
+    assert_verdict(&v, Outcome::Invalid, &[Reason::ExpiredScreenshot { skew_seconds: -200 }]);
+}
+
+#[test]
+fn a_code_shown_again_at_the_same_verifier_is_flagged_however_it_is_re_encoded() {
+    let world = World::new();
+    let mut seen = SeenPresentations::new();
+    let mut verify = |text: &str, at: i64| {
+        let mut verdict = world.verify(text, at);
+        seen.check(&mut verdict, at);
+        verdict
+    };
+    let code = identity(&world, NOW);
+    assert_verdict(&verify(&code, NOW), Outcome::Valid, &[]);
+    // Attack: the same code, screenshotted and shown again twenty seconds later.
+    let again = verify(&code, NOW + 20);
+    assert_verdict(&again, Outcome::Warning, &[Reason::SeenBefore { first_seen_at: NOW }]);
+    // ... and re-encoded (a stored, not a fast, deflate) so that its text differs.
+    let cbor = cbor_of(&code);
+    let mut stored = ZlibEncoder::new(Vec::new(), Compression::none());
+    stored.write_all(&cbor).expect("deflate");
+    let re_encoded = format!("SM1:{}", base45::encode(&stored.finish().expect("zlib")));
+    assert_ne!(re_encoded, code);
+    let v = verify(&re_encoded, NOW + 25);
+    assert_verdict(&v, Outcome::Warning, &[Reason::SeenBefore { first_seen_at: NOW }]);
+    // The holder's next code (drawn 30 s later) is a new one; a forged one is not remembered.
+    assert_verdict(&verify(&identity(&world, NOW + 30), NOW + 31), Outcome::Valid, &[]);
+    let forged = identity(&world, NOW + 40).replacen('A', "B", 1);
+    assert_ne!(verify(&forged, NOW + 41).outcome, Outcome::Valid);
+    // Past the window the first code is refused as too old, memory or not.
+    let late = verify(&code, NOW + 61);
+    assert_eq!(late.outcome, Outcome::Invalid);
+    assert!(late.has(&Reason::ExpiredScreenshot { skew_seconds: 61 }));
+}
+
+#[test]
+fn in_the_two_way_mode_only_an_answer_to_this_request_passes() {
+    let world = World::new();
+    let issued = world.issue(CertificateType::ResidentIdCard);
+    let verifier = Verifier::new(&world.trust, &world.status_lists, VerifierPolicy::default());
+    let request = PresentationRequest::new(NOW).expect("request");
+    // The request crosses as a QR code: the holder's app reads it back from the text.
+    let scanned = PresentationRequest::from_text(&request.to_text().expect("text")).expect("scanned");
+    let answer = |request: &PresentationRequest, at: i64| {
+        Presentation::new(&issued)
+            .expect("new")
+            .disclose(&Preset::AgeOver18)
+            .expect("preset")
+            .sign_for_request(&world.device_key, at, request)
+            .expect("sign")
+            .text()
+            .to_owned()
+    };
+    let good = answer(&scanned, NOW + 5);
+    assert_verdict(&verifier.verify_answer(&good, &request, NOW + 8), Outcome::Valid, &[]);
+    // An answer is an ordinary code to a one-way verifier too.
+    assert_verdict(&verifier.verify_text(&good, NOW + 8), Outcome::Valid, &[]);
+
+    // Attack: the same answer (recorded, forwarded) shown to the verifier's next request.
+    let next = PresentationRequest::new(NOW + 20).expect("request");
+    invalid(&verifier.verify_answer(&good, &next, NOW + 21), &[Reason::NotThisRequest]);
+    // Attack: a one-way code, or a screenshot of one, where an answer is asked for.
+    let one_way = identity(&world, NOW + 20);
+    invalid(&verifier.verify_answer(&one_way, &next, NOW + 21), &[Reason::NotThisRequest]);
+    // Attack: the nonce in the code rewritten to the new request's: the signature breaks.
+    let rewritten = edit_cbor(&good, |m| *field(m, 6) = Value::Bytes(next.nonce.to_vec()));
+    invalid(&verifier.verify_answer(&rewritten, &next, NOW + 21), &[Reason::DeviceSignatureBad]);
+    // The holder's fresh answer to the new request passes.
+    assert_verdict(&verifier.verify_answer(&answer(&next, NOW + 22), &next, NOW + 23), Outcome::Valid, &[]);
+}
+
+#[test]
+fn a_compromised_issuer_key_is_distrusted_outright_with_its_status_lists() {
+    let world = World::new();
+    // The thief of the issuer key back-dates what it signs: `iat` is the issuer's own claim.
+    let code = identity(&world, NOW);
+    assert_verdict(&world.verify(&code, NOW), Outcome::Valid, &[]);
+    let statuses = || vec![status_list(&world.status_key, NOW + DAY)];
+
+    // Retiring the key (all the root could do before) leaves what it "signed before" trusted.
+    let retired =
+        issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY).retired_at(NOW - 60);
+    let trust = trust_list(&world.root, &[retired, status_entry(&world.status_key)], NOW + DAY);
+    let status = statuses();
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    assert_verdict(&v, Outcome::Valid, &[]);
+
+    // Marked compromised, it vouches for nothing, whatever date the certificate claims.
+    let compromised =
+        issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY).compromised_at(NOW - 60);
+    let trust = trust_list(&world.root, &[compromised, status_entry(&world.status_key)], NOW + DAY);
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    invalid(&v, &[Reason::IssuerKeyCompromised]);
+    assert!(trust.list().key_info(KID).is_none(), "a wallet imports nothing it signed");
+
+    // A compromised status-list key: its lists say nothing (the thief could mark anything valid).
+    let entry = issuer_entry(&world.issuer_key, &CertificateType::ALL, ISSUED_AT - DAY);
+    let trust = trust_list(
+        &world.root,
+        &[entry, status_entry(&world.status_key).compromised_at(NOW - 60)],
+        NOW + DAY,
+    );
+    let v = Verifier::new(&trust, &status, VerifierPolicy::default()).verify_text(&code, NOW);
+    assert_verdict(&v, Outcome::Warning, &[Reason::StatusListWrongIssuer]);
+    assert!(trust.list().status_list_key(status[0].list().signed_bytes()).is_none());
 }
 
 #[test]

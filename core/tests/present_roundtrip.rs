@@ -68,8 +68,9 @@ fn every_certificate_type_round_trips_with_every_preset_that_applies() {
         // Valid to 2034-05-31 inclusive: until midnight starting 2034-06-01, China Standard Time.
         assert_eq!(cert.valid_until, Some(2_032_704_000));
         assert_eq!(verdict.device_signed_at, Some(NOW));
-        assert_eq!(verdict.trust_list.age_seconds, 3_600);
-        assert_eq!(verdict.status_list.map(|s| s.age_seconds), Some(600));
+        // Ages count from each list's signed issue time (a day, and a minute, before its fetch).
+        assert_eq!(verdict.trust_list.age_seconds, 3_600 + 86_400);
+        assert_eq!(verdict.status_list.map(|s| s.age_seconds), Some(660));
 
         // "identity": name, masked ID number and the photo where the certificate has one.
         let identity = Presentation::new(&issued).expect("new").disclose(&Preset::Identity);
@@ -88,13 +89,19 @@ fn every_certificate_type_round_trips_with_every_preset_that_applies() {
             assert_eq!(identity.err(), Some(PresentError::PresetNotApplicable(names::ID_NUMBER_MASKED)));
         }
 
-        // "age_over_18": the derived boolean only (born 1990, issued 2024: true).
+        // "age_over_18": the derived boolean (born 1990, issued 2024: true) and the photo where
+        // the certificate has one, so the verifier can match the person; nothing else.
         let age = Presentation::new(&issued).expect("new").disclose(&Preset::AgeOver18);
         if is_person(t) {
             let verdict = world.verify(&world.present(&issued, &Preset::AgeOver18, NOW), NOW);
             assert_valid(&verdict);
             let names: Vec<&str> = verdict.attributes.iter().map(|a| a.name.as_str()).collect();
-            assert_eq!(names, [names::AGE_OVER_18]);
+            if everything.get(names::PHOTO).is_some() {
+                assert_eq!(names, [names::AGE_OVER_18, names::PHOTO], "{t:?}");
+                assert_eq!(verdict.attribute(names::PHOTO), Some(&view(&AttributeValue::Bytes(thumbnail()))));
+            } else {
+                assert_eq!(names, [names::AGE_OVER_18], "{t:?}");
+            }
             assert_eq!(verdict.attribute(names::AGE_OVER_18), Some(&ValueView::Bool(true)));
         } else {
             assert_eq!(age.err(), Some(PresentError::PresetNotApplicable(names::AGE_OVER_18)));
@@ -197,7 +204,7 @@ fn the_code_is_redrawn_every_thirty_seconds() {
     assert_eq!(signed.seconds_until_refresh(NOW), 30);
     assert_eq!(signed.seconds_until_refresh(NOW + 12), 18);
     assert_eq!(signed.seconds_until_refresh(NOW + 30), 0);
-    assert_eq!(signed.disclosed_names(), [names::AGE_OVER_18]);
+    assert_eq!(signed.disclosed_names(), [names::AGE_OVER_18, names::PHOTO]);
     assert_eq!(signed.signed_at(), NOW);
     // Debug never shows the text (it carries personal data).
     assert!(!format!("{signed:?}").contains("SM1:"));
@@ -214,7 +221,7 @@ fn the_verdict_serializes_for_the_cli_and_its_debug_hides_values() {
     let json = serde_json::to_value(&verdict).expect("json");
     assert_eq!(json["outcome"], "invalid");
     assert_eq!(json["reasons"][0]["reason"], "revoked");
-    assert_eq!(json["reasons"][0]["list_age_seconds"], 600);
+    assert_eq!(json["reasons"][0]["list_age_seconds"], 660);
     assert_eq!(json["attributes"][0]["name"], "name");
     assert_eq!(json["attributes"][0]["value"]["type"], "text");
     assert_eq!(json["attributes"][0]["value"]["value"], "张三");

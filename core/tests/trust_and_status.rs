@@ -174,18 +174,18 @@ fn an_expired_trust_list_is_refused_fresh_but_usable_from_the_cache_as_stale() {
     let stored = CachedCopy::new(list, fetched_at).to_bytes().expect("persist");
     let cached = CachedCopy::<VerifiedTrustList>::from_bytes(&stored, &root).expect("read back");
     assert_eq!(cached.fetched_at(), fetched_at);
-    // next_update is a day after issue, i.e. 23 h after this fetch.
+    // next_update is a day after issue, i.e. 23 h after this fetch; ages count from the issue.
     assert_eq!(
         cached.freshness(fetched_at + 22 * HOUR),
-        Freshness { age_seconds: 22 * 3_600, refresh_due: false, stale: false }
+        Freshness { age_seconds: 23 * 3_600, refresh_due: false, stale: false }
     );
     assert_eq!(
         cached.freshness(fetched_at + 23 * HOUR),
-        Freshness { age_seconds: 23 * 3_600, refresh_due: true, stale: false }
+        Freshness { age_seconds: 24 * 3_600, refresh_due: true, stale: false }
     );
     let late = cached.freshness(expires_at + 5);
     assert!(late.stale && late.refresh_due);
-    assert_eq!(late.to_string(), "29 d old, stale (past its expiry)");
+    assert_eq!(late.to_string(), "30 d old, stale (past its expiry)");
     // The cached list still answers, so a verdict can say "trust list is 29 d old (stale)".
     assert!(cached.list().issuer_for(b"psb-2025-b", RESIDENT_ID, ROTATED_AT).is_ok());
 
@@ -416,19 +416,20 @@ fn cached_status_lists_say_how_old_they_are() {
     let verified = VerifiedStatusList::verify(&token, &public, fetched_at).expect("verify");
     let stored = CachedCopy::new(verified, fetched_at).to_bytes().expect("persist");
 
-    // Offline three hours later: within the 12 h ttl, so fresh.
+    // Offline three hours after the fetch, four after signing: within the 12 h ttl, so fresh.
     let cached = CachedCopy::<VerifiedStatusList>::from_bytes(&stored, &public).expect("read back");
     let three_hours = cached.freshness(fetched_at + 3 * HOUR);
-    assert_eq!(three_hours, Freshness { age_seconds: 10_800, refresh_due: false, stale: false });
-    assert_eq!(format!("status list is {three_hours}"), "status list is 3 h old");
-    // Past the ttl the copy is still used, but due for refresh.
-    let half_day = cached.freshness(fetched_at + 12 * HOUR);
-    assert_eq!((half_day.refresh_due, half_day.stale), (true, false));
+    assert_eq!(three_hours, Freshness { age_seconds: 14_400, refresh_due: false, stale: false });
+    assert_eq!(format!("status list is {three_hours}"), "status list is 4 h old");
+    // Past the ttl (counted from signing, not fetching) the copy is still used, but due for
+    // refresh.
+    let eleven = cached.freshness(fetched_at + 11 * HOUR);
+    assert_eq!((eleven.refresh_due, eleven.stale), (true, false));
     assert_eq!(cached.list().status_at(5), Ok(Status::Invalid));
     // Past exp (7 days after issue) it is stale, though still readable.
     let week = cached.freshness(T0 + 7 * DAY);
-    assert_eq!(week, Freshness { age_seconds: (7 * DAY - HOUR) as u64, refresh_due: true, stale: true });
-    assert_eq!(week.to_string(), "6 d old, stale (past its expiry)");
+    assert_eq!(week, Freshness { age_seconds: (7 * DAY) as u64, refresh_due: true, stale: true });
+    assert_eq!(week.to_string(), "7 d old, stale (past its expiry)");
     assert_eq!(cached.list().status_at(5), Ok(Status::Invalid));
 }
 

@@ -217,12 +217,15 @@ fn enrolment_records_the_backend_and_a_refused_code_records_nothing() {
     *backend.register.lock().expect("script") =
         Some(Err(BackendError::Refused { status: 403, code: ErrorCode::Unknown }));
     let mut store = MemoryStore::new(copy_of(&world.device_key));
-    let refused = block_on(sync::enrol(&mut store, &backend, holder_id().as_str(), "WRONG", "test"));
+    let root = world.root.verifying_key();
+    let shipped = sync::RootOfTrust::Shipped(&root);
+    let refused = block_on(sync::enrol(&mut store, &backend, shipped, holder_id().as_str(), "WRONG", "test"));
     assert!(matches!(refused, Err(SyncFailure::Backend(BackendError::Refused { .. }))));
     assert_eq!(store.enrolment, None);
 
     let enrolment =
-        block_on(sync::enrol(&mut store, &backend, holder_id().as_str(), "GOOD", "test")).expect("enrol");
+        block_on(sync::enrol(&mut store, &backend, shipped, holder_id().as_str(), "GOOD", "test"))
+            .expect("enrol");
     assert_eq!(enrolment.root_key, world.root.verifying_key(), "the national root key is pinned");
     assert_eq!(store.enrolment, Some(enrolment));
     assert!(matches!(

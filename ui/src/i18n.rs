@@ -263,6 +263,8 @@ texts! {
     ReasonDeviceSignatureMissing: "缺少持有人设备签名，不能证明由本人出示", "缺少持有人裝置簽章，不能證明由本人出示", "No holder device signature: it does not show the holder is present";
     ReasonDeviceSignatureBad: "持有人设备签名无效", "持有人裝置簽章無效", "The holder's device signature is not valid";
     ReasonExpiredScreenshot: "出示码已过时（{} 秒前生成），可能是截图", "出示碼已過時（{} 秒前產生），可能是截圖", "The code is out of date (made {} s ago): it may be a screenshot";
+    ReasonSeenBefore: "此码刚才已在此核验过：可能是转发的截图，请对方出示新码", "此碼剛才已在此核驗過：可能是轉發的截圖，請對方出示新碼", "This very code was already checked here moments ago: it may be a screenshot passed on. Ask for a fresh code";
+    ReasonNotThisRequest: "此码不是对本次核验请求的应答：请对方扫描本机显示的请求码后再出示", "此碼不是對本次核驗請求的應答：請對方掃描本機顯示的請求碼後再出示", "This code does not answer this verifier's request: ask the holder to scan the request shown here, then show the answer";
     PresentTitle: "出示证照", "出示證照", "Present a certificate";
     PresetLegend: "出示哪些信息", "出示哪些資訊", "What to show";
     PresetIdentity: "身份：姓名、部分隐藏的身份号码、照片", "身分：姓名、部分隱藏的身分號碼、照片", "Identity: name, masked ID number, photo";
@@ -274,7 +276,7 @@ texts! {
     QrAlt: "出示二维码，供核验方扫描", "出示二維碼，供核驗方掃描", "Presentation QR code for the verifier to scan";
     RefreshIn: "{} 秒后自动刷新", "{} 秒後自動重新整理", "New code in {} s";
     Disclosed: "本次出示", "本次出示", "Shown";
-    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图无效", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖無效", "Let the verifier scan this code. It changes every 30 s; screenshots do not work";
+    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图一分钟后失效；请勿转发截图", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖一分鐘後失效；請勿轉發截圖", "Let the verifier scan this code. It changes every 30 s; a screenshot stops working after a minute, so never send one to anyone";
     VerifyTitle: "核验他人证照", "核驗他人證照", "Verify a certificate";
     VerifyHint: "用摄像头扫描市民通出示码，或打开一张含有它的图片，离线核验真伪、有效期和吊销状态", "用攝影機掃描市民通出示碼，或開啟一張含有它的圖片，離線核驗真偽、有效期和撤銷狀態", "Scan a Shimin code with the camera, or open a picture of one, to check offline that it is genuine, in date and not revoked";
     VerifyChoose: "选择图片", "選擇圖片", "Choose a picture";

@@ -431,6 +431,11 @@ pub enum ReasonView {
         /// `now - signed_at`, seconds.
         skew_seconds: i64,
     },
+    /// This very code was already accepted here moments ago: a screenshot passed on, or the
+    /// same screen scanned twice. Ask for a fresh code.
+    SeenBefore,
+    /// In the two-way mode, the code does not answer this verifier's request.
+    NotThisRequest,
 }
 
 /// How old a cached list is.

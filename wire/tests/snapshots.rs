@@ -499,6 +499,8 @@ snapshots! { wallet {
         ReasonView::DeviceSignatureMissing,
         ReasonView::DeviceSignatureBad,
         ReasonView::ExpiredScreenshot { skew_seconds: 3_600 },
+        ReasonView::SeenBefore,
+        ReasonView::NotThisRequest,
     ],
     ListAgeView: [ListAgeView { age_seconds: 600, refresh_due: false, stale: false }],
     CheckView: [check_view()],

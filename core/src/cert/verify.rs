@@ -121,8 +121,7 @@ pub fn verify_certificate(
     let message = Sign1::decode(signed).map_err(from_cose)?;
     let key_id = message.key_id().ok_or(CertificateVerifyError::MissingKeyId)?;
     let info = key_lookup(key_id).ok_or(CertificateVerifyError::UnknownKeyId)?;
-    let payload_bytes =
-        message.verify_with_key(SigningPurpose::Certificate.label(), &info.key).map_err(from_cose)?;
+    let payload_bytes = message.verify_own(SigningPurpose::Certificate, &info.key).map_err(from_cose)?;
     let claims = CwtClaims::from_slice(payload_bytes)
         .map_err(|_| CertificateVerifyError::BadPayload(PayloadError::NotClaims))?;
     let payload = CertificatePayload::from_claims(&claims).map_err(CertificateVerifyError::BadPayload)?;

@@ -6,7 +6,9 @@ use coset::iana;
 use coset::{AsCborValue, CoseSign1, CoseSign1Builder, HeaderBuilder, Label, RegisteredLabelWithPrivate};
 
 use super::{CoseError, TAG_COSE_SIGN1, TAG_CWT, Value, read_one_item};
-use crate::crypto::{SignatureAlgorithm, SigningKey, SigningPurpose, ToBeSigned, VerifyingKey};
+use crate::crypto::{
+    PublicKeyKind, SignatureAlgorithm, SigningKey, SigningPurpose, ToBeSigned, VerifyingKey,
+};
 
 /// A decoded but not yet verified COSE_Sign1 message. `Debug` shows the headers' shape, not the
 /// payload.
@@ -162,6 +164,31 @@ impl Sign1 {
         let algorithm = self.algorithm()?;
         self.inner.verify_signature(external_aad, |signature, to_be_signed| {
             key.verify(algorithm, to_be_signed, signature)
+        })?;
+        Ok(self.unverified_payload())
+    }
+
+    /// Verifies a message of one of the project's own formats (certificates, presentations,
+    /// trust and status lists), signed for `purpose` with `key`. Stricter than
+    /// [`Sign1::verify_with_key`], which also reads others' messages (EU DCCs, test vectors): the
+    /// algorithm is read from the protected header only and must be ES256, the one our formats
+    /// sign with; an algorithm in the unprotected header (which the signature does not cover) is
+    /// refused, and so is any key but P-256 (no ES384 over a P-256 key, no mixing of hashes).
+    ///
+    /// # Errors
+    /// [`CoseError::MissingAlgorithm`], [`CoseError::UnsupportedAlgorithm`],
+    /// [`CoseError::BadSignature`].
+    pub fn verify_own(&self, purpose: SigningPurpose, key: &VerifyingKey) -> Result<&[u8], CoseError> {
+        match &self.inner.protected.header.alg {
+            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)) => {}
+            Some(_) => return Err(CoseError::UnsupportedAlgorithm),
+            None => return Err(CoseError::MissingAlgorithm),
+        }
+        if self.inner.unprotected.alg.is_some() || key.kind() != PublicKeyKind::EcP256 {
+            return Err(CoseError::UnsupportedAlgorithm);
+        }
+        self.inner.verify_signature(purpose.label(), |signature, to_be_signed| {
+            key.verify(SignatureAlgorithm::Es256, to_be_signed, signature)
         })?;
         Ok(self.unverified_payload())
     }

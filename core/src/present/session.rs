@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::request::{PresentationRequest, REQUEST_NONCE_LEN};
 use super::wire::{DeviceSignature, DeviceSignedPayload, PresentationWire, WireError};
 use crate::cert::types::names;
 use crate::cert::{Disclosure, IssuedCertificate};
@@ -109,7 +110,10 @@ impl From<WireError> for PresentError {
 pub enum Preset {
     /// Name, masked ID number and, when the certificate has one, the photo thumbnail.
     Identity,
-    /// Only the issuer-signed derived boolean `age_over_18`: no birth date, no name.
+    /// The issuer-signed derived boolean `age_over_18` and, when the certificate has one, the
+    /// photo thumbnail: no birth date, no name. The photo lets the verifier see that the person
+    /// showing the code is the one it speaks for (a code on a borrowed phone, or passed on, says
+    /// "over 18" about someone else).
     AgeOver18,
     /// Every attribute.
     Full,
@@ -171,7 +175,11 @@ impl Presentation<Init> {
                 chosen.extend(self.find(names::PHOTO));
                 chosen
             }
-            Preset::AgeOver18 => vec![self.required(names::AGE_OVER_18)?],
+            Preset::AgeOver18 => {
+                let mut chosen = vec![self.required(names::AGE_OVER_18)?];
+                chosen.extend(self.find(names::PHOTO));
+                chosen
+            }
             Preset::Full => self.all.iter().collect(),
         };
         let mut disclosed: Vec<Disclosure> = Vec::with_capacity(chosen.len());
@@ -209,10 +217,35 @@ impl Presentation<Ready> {
     /// # Errors
     /// [`PresentError::Signer`] when the key cannot sign, [`PresentError::Encode`] otherwise.
     pub fn sign(self, signer: &dyn DeviceSigner, now: i64) -> Result<SignedPresentation, PresentError> {
+        self.sign_bound(signer, now, None)
+    }
+
+    /// Signs the presentation at `now` as the answer to a verifier's `request` (the two-way
+    /// mode): the device signature covers the request's nonce, so the answer is good for that
+    /// request only.
+    ///
+    /// # Errors
+    /// As [`Presentation::sign`].
+    pub fn sign_for_request(
+        self,
+        signer: &dyn DeviceSigner,
+        now: i64,
+        request: &PresentationRequest,
+    ) -> Result<SignedPresentation, PresentError> {
+        self.sign_bound(signer, now, Some(request.nonce))
+    }
+
+    fn sign_bound(
+        self,
+        signer: &dyn DeviceSigner,
+        now: i64,
+        request_nonce: Option<[u8; REQUEST_NONCE_LEN]>,
+    ) -> Result<SignedPresentation, PresentError> {
         let payload = DeviceSignedPayload {
             issuer_payload_digest: self.issuer_payload_digest,
             disclosed_names: self.state.disclosed.iter().map(|d| d.name.clone()).collect(),
             signed_at: now,
+            request_nonce,
         };
         let mut signer_error = None;
         let device =
@@ -230,7 +263,7 @@ impl Presentation<Ready> {
         let wire = PresentationWire {
             issuer_signed: self.issuer_signed,
             disclosures: self.state.disclosed,
-            device_signature: Some(DeviceSignature { signed_at: now, cose: device }),
+            device_signature: Some(DeviceSignature { signed_at: now, cose: device, request_nonce }),
         };
         let text = wire.to_text()?;
         Ok(SignedPresentation { text, signed_at: now, disclosed_names: payload.disclosed_names })

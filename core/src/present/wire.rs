@@ -7,6 +7,8 @@ use crate::base45;
 use crate::cert::{AttributeValue, Disclosure, codes};
 use crate::zlib::{self, InflateError};
 
+use super::request::REQUEST_NONCE_LEN;
+
 /// The text every presentation starts with.
 pub const PRESENTATION_PREFIX: &str = "SM1:";
 /// The presentation format this module writes and reads.
@@ -20,10 +22,14 @@ const KEY_ISSUER_SIGNED: i64 = 2;
 const KEY_DISCLOSURES: i64 = 3;
 const KEY_DEVICE_SIGNATURE: i64 = 4;
 const KEY_DEVICE_SIGNED_AT: i64 = 5;
+/// Key of the request nonce the device signature covers (two-way mode only).
+const KEY_REQUEST_NONCE: i64 = 6;
 
 const KEY_ISSUER_PAYLOAD_DIGEST: i64 = 1;
 const KEY_DISCLOSED_NAMES: i64 = 2;
 const KEY_SIGNED_AT: i64 = 3;
+/// Key of the request nonce in the device-signed payload (two-way mode only).
+const KEY_NONCE: i64 = 4;
 
 /// Why presentation text could not be decoded into its parts. Never carries the content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +82,9 @@ pub struct DeviceSignature {
     pub signed_at: i64,
     /// The COSE_Sign1 bytes, payload `nil`.
     pub cose: Vec<u8>,
+    /// The verifier's request nonce this signature covers, when it answers a request
+    /// ([`super::PresentationRequest`]); `None` for a one-way code.
+    pub request_nonce: Option<[u8; REQUEST_NONCE_LEN]>,
 }
 
 /// What the holder's device signs; never carried, rebuilt by the verifier from the issuer
@@ -88,6 +97,8 @@ pub struct DeviceSignedPayload {
     pub disclosed_names: Vec<String>,
     /// When the holder made the presentation, Unix seconds.
     pub signed_at: i64,
+    /// The request nonce, when answering a request: field 4, absent otherwise.
+    pub request_nonce: Option<[u8; REQUEST_NONCE_LEN]>,
 }
 
 fn int(i: i64) -> Value {
@@ -171,6 +182,9 @@ impl PresentationWire {
         if let Some(device) = &self.device_signature {
             map.push((int(KEY_DEVICE_SIGNATURE), Value::Bytes(device.cose.clone())));
             map.push((int(KEY_DEVICE_SIGNED_AT), int(device.signed_at)));
+            if let Some(nonce) = device.request_nonce {
+                map.push((int(KEY_REQUEST_NONCE), Value::Bytes(nonce.to_vec())));
+            }
         }
         encode_value(&Value::Map(map))
     }
@@ -202,7 +216,14 @@ impl PresentationWire {
                     .and_then(|v| v.as_integer())
                     .and_then(|i| i64::try_from(i).ok())
                     .ok_or(WireError::BadCbor("device signing time"))?;
-                Some(DeviceSignature { signed_at, cose })
+                let request_nonce = match take(&mut map, KEY_REQUEST_NONCE) {
+                    None => None,
+                    some => Some(
+                        <[u8; REQUEST_NONCE_LEN]>::try_from(bytes_of(some, "request nonce")?.as_slice())
+                            .map_err(|_| WireError::BadCbor("request nonce"))?,
+                    ),
+                };
+                Some(DeviceSignature { signed_at, cose, request_nonce })
             }
         };
         if !map.is_empty() {
@@ -250,14 +271,18 @@ impl DeviceSignedPayload {
     /// # Errors
     /// [`WireError::Encode`] if a name has no code or the encoder fails.
     pub fn to_cbor(&self) -> Result<Vec<u8>, WireError> {
-        encode_value(&Value::Map(vec![
+        let mut map = vec![
             (int(KEY_ISSUER_PAYLOAD_DIGEST), Value::Bytes(self.issuer_payload_digest.to_vec())),
             (
                 int(KEY_DISCLOSED_NAMES),
                 Value::Array(self.disclosed_names.iter().map(|n| code_value(n)).collect::<Result<_, _>>()?),
             ),
             (int(KEY_SIGNED_AT), int(self.signed_at)),
-        ]))
+        ];
+        if let Some(nonce) = self.request_nonce {
+            map.push((int(KEY_NONCE), Value::Bytes(nonce.to_vec())));
+        }
+        encode_value(&Value::Map(map))
     }
 }
 
@@ -284,6 +309,7 @@ mod tests {
             issuer_payload_digest: [7; 32],
             disclosed_names: vec![crate::cert::types::names::PHOTO.into()],
             signed_at: 5,
+            request_nonce: None,
         };
         let bytes = p.to_cbor().expect("encode");
         // map(3), 1: bstr(32) 7…, 2: [3] (the photo's code), 3: 5

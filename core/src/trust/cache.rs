@@ -1,12 +1,18 @@
 //! Cached copies of signed lists for offline use, and how fresh they are.
 //!
 //! A verifier without network keeps using the last trust list and status lists it fetched. The
-//! verdict then says how old the copy is ("status list is 3 h old"): past its refresh time (`ttl`
-//! or `next_update`) a copy is only *due for refresh*; past its hard `exp` it is *stale*.
+//! verdict then says how old the copy is ("status list is 3 h old"): past its refresh time (`iat +
+//! ttl` or `next_update`) a copy is only *due for refresh*; past its hard `exp` it is *stale*.
+//!
+//! Every age is measured from the list's signed issue time (`iat`), never from when this device
+//! fetched it: whoever sits between the device and the backend can hand over an old list at any
+//! time (a replay), so the fetch time says nothing about what the list knows. A list signed 23 h
+//! ago is 23 h old however recently it arrived.
 //!
 //! The cache is pure data: [`CachedCopy::to_bytes`] gives what a store persists, and
 //! [`CachedCopy::from_bytes`] checks the signature again when it is read back, so a copy altered
-//! at rest is refused. Only `fetched_at` is unsigned; everything else comes from the signed list.
+//! at rest is refused. Only `fetched_at` is unsigned, and it is kept for the record only (no age
+//! or verdict depends on it); everything else comes from the signed list.
 //!
 //! Persisted layout: CBOR array `[1 (layout version), fetched_at (int), signed list (bstr)]`.
 
@@ -26,7 +32,8 @@ const CACHE_LAYOUT_VERSION: u64 = 1;
 pub struct ListLifetime {
     /// When the list was signed.
     pub issued_at: UnixSeconds,
-    /// How long after fetching a copy may be used before fetching again (status list `ttl`).
+    /// How long after its issue time a copy may be used before fetching again (status list
+    /// `ttl`).
     pub ttl_seconds: Option<u64>,
     /// When a new list should be fetched, as an absolute time (trust list `next_update`).
     pub next_update: Option<UnixSeconds>,
@@ -70,10 +77,11 @@ pub enum CacheError<E: std::error::Error> {
 /// How old a cached copy is at a given `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Freshness {
-    /// Seconds since the copy was fetched (0 if the clock says it was fetched in the future).
+    /// Seconds since the list was signed (its `iat`; 0 if the clock says it was signed in the
+    /// future).
     pub age_seconds: u64,
-    /// Past the list's refresh time (`fetched_at + ttl` or `next_update`): fetch a new one when
-    /// online, but the copy is still usable.
+    /// Past the list's refresh time (`iat + ttl` or `next_update`): fetch a new one when online,
+    /// but the copy is still usable.
     pub refresh_due: bool,
     /// Past the list's hard expiry (`exp`): a verdict based on it must say so.
     pub stale: bool,
@@ -134,21 +142,23 @@ impl<T: CacheableList> CachedCopy<T> {
         self.list.lifetime()
     }
 
-    /// When a fresh copy should be fetched: the earlier of `fetched_at + ttl` and `next_update`.
+    /// When a fresh copy should be fetched: the earlier of `iat + ttl` and `next_update`, both
+    /// signed by the list's issuer.
     pub fn refresh_at(&self) -> Option<UnixSeconds> {
         let lifetime = self.lifetime();
         let by_ttl = lifetime
             .ttl_seconds
-            .map(|ttl| self.fetched_at.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)));
+            .map(|ttl| lifetime.issued_at.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)));
         match (by_ttl, lifetime.next_update) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     }
 
-    /// How old the copy is at `now`, and whether it is due for refresh or stale.
+    /// How old the list is at `now` (since it was signed), and whether it is due for refresh or
+    /// stale.
     pub fn freshness(&self, now: UnixSeconds) -> Freshness {
-        let age = now.saturating_sub(self.fetched_at).max(0);
+        let age = now.saturating_sub(self.lifetime().issued_at).max(0);
         Freshness {
             age_seconds: u64::try_from(age).unwrap_or(0),
             refresh_due: self.refresh_at().is_some_and(|at| now >= at),
@@ -167,6 +177,14 @@ impl<T: CacheableList> CachedCopy<T> {
             Value::Bytes(self.list.signed_bytes().to_vec()),
         ]);
         cbor::encode(&value).ok_or(CacheError::Encode)
+    }
+
+    /// How many seconds past its refresh time the list already is at `now`; 0 when it is not due
+    /// or declares no refresh time. A list just fetched from its publisher, who re-signs it when
+    /// it falls due, is never overdue by more than the clocks' difference: one overdue by more
+    /// was kept and handed over again (a replay).
+    pub fn overdue_at(&self, now: UnixSeconds) -> u64 {
+        self.refresh_at().map_or(0, |at| u64::try_from(now.saturating_sub(at)).unwrap_or(0))
     }
 
     /// Reads back a persisted copy, verifying the list's signature with `key` again.
@@ -243,21 +261,23 @@ mod tests {
     }
 
     #[test]
-    fn freshness_follows_ttl_then_exp() {
+    fn freshness_follows_ttl_then_exp_from_the_signed_issue_time() {
+        // Signed at 900, fetched at 1_000: every age counts from 900.
         let list = FakeList { signed: key(1).as_bytes().to_vec(), lifetime: lifetime() };
         let copy = CachedCopy::new(list, 1_000);
-        assert_eq!(copy.refresh_at(), Some(4_600));
+        assert_eq!(copy.refresh_at(), Some(4_500));
         let at = |now| copy.freshness(now);
-        assert_eq!(at(1_000), Freshness { age_seconds: 0, refresh_due: false, stale: false });
-        assert_eq!(at(4_599), Freshness { age_seconds: 3_599, refresh_due: false, stale: false });
-        assert_eq!(at(4_600), Freshness { age_seconds: 3_600, refresh_due: true, stale: false });
-        assert_eq!(at(10_000), Freshness { age_seconds: 9_000, refresh_due: true, stale: true });
-        assert_eq!(at(500).age_seconds, 0, "a clock behind fetched_at gives age 0");
-        assert_eq!(at(4_600).to_string(), "1 h old, due for refresh");
+        assert_eq!(at(900), Freshness { age_seconds: 0, refresh_due: false, stale: false });
+        assert_eq!(at(4_499), Freshness { age_seconds: 3_599, refresh_due: false, stale: false });
+        assert_eq!(at(4_500), Freshness { age_seconds: 3_600, refresh_due: true, stale: false });
+        assert_eq!(at(10_000), Freshness { age_seconds: 9_100, refresh_due: true, stale: true });
+        assert_eq!(at(500).age_seconds, 0, "a clock behind iat gives age 0");
+        assert_eq!(at(4_500).to_string(), "1 h old, due for refresh");
         assert_eq!(at(10_000).to_string(), "2 h old, stale (past its expiry)");
-        assert_eq!(at(1_059).to_string(), "59 s old");
-        assert_eq!(at(1_000 + 2 * 86_400 + 5).age_text(), "2 d");
-        assert_eq!(at(1_000 + 150).age_text(), "2 min");
+        assert_eq!(at(959).to_string(), "59 s old");
+        assert_eq!(at(900 + 2 * 86_400 + 5).age_text(), "2 d");
+        assert_eq!(at(900 + 150).age_text(), "2 min");
+        assert_eq!((copy.overdue_at(4_500), copy.overdue_at(4_560), copy.overdue_at(100)), (0, 60, 0));
     }
 
     #[test]
@@ -265,10 +285,13 @@ mod tests {
         let with_next_update = ListLifetime { next_update: Some(2_000), ..lifetime() };
         let list = FakeList { signed: vec![], lifetime: with_next_update };
         assert_eq!(CachedCopy::new(list.clone(), 1_000).refresh_at(), Some(2_000));
-        assert_eq!(CachedCopy::new(list, -5_000).refresh_at(), Some(-1_400));
+        assert_eq!(CachedCopy::new(list, -5_000).refresh_at(), Some(2_000), "fetch time plays no part");
         let huge = ListLifetime { ttl_seconds: Some(u64::MAX), next_update: None, ..lifetime() };
         let list = FakeList { signed: vec![], lifetime: huge };
         assert_eq!(CachedCopy::new(list, 1).refresh_at(), Some(i64::MAX));
+        let without = ListLifetime { ttl_seconds: None, next_update: None, ..lifetime() };
+        let list = FakeList { signed: vec![], lifetime: without };
+        assert_eq!(CachedCopy::new(list, 1).overdue_at(i64::MAX), 0);
     }
 
     #[test]

@@ -27,6 +27,13 @@
 //! | 6   | signing valid to               | int, Unix seconds (exclusive)          |
 //! | 7   | retired at (optional)          | int, Unix seconds (exclusive end)      |
 //! | 8   | allowed certificate type codes | array of tstr                          |
+//! | 9   | compromised at (optional)      | int, Unix seconds (when it was found)  |
+//!
+//! Retirement and compromise differ. A *retired* key signed honestly until its retirement, so
+//! what it signed before (by the certificate's `iat`) still verifies. A *compromised* key may
+//! have been used by someone else, who chooses any `iat` (back-dating is free), so nothing it
+//! signed can be told apart: it is distrusted outright — every certificate and every status list
+//! it signed — and the issuer re-issues what it had signed with a new key.
 
 use crate::clock::UnixSeconds;
 use crate::cose::{self, CoseError, Sign1, Value};
@@ -97,6 +104,9 @@ pub enum IssuerRejection {
     /// The certificate's `iat` is at or after the key's retirement.
     #[error("the certificate was issued after the issuer key was retired")]
     IssuedAfterKeyRetirement,
+    /// The issuer key is marked compromised: nothing it signed is trusted, whatever its `iat`.
+    #[error("the issuer key is compromised")]
+    KeyCompromised,
 }
 
 impl IssuerRejection {
@@ -162,6 +172,7 @@ pub struct IssuerEntry {
     public_key: VerifyingKey,
     validity: KeyValidity,
     retired_at: Option<UnixSeconds>,
+    compromised_at: Option<UnixSeconds>,
     allowed_types: Vec<String>,
 }
 
@@ -192,7 +203,15 @@ impl IssuerEntry {
         if allowed_types.iter().any(|t| t.is_empty()) {
             return Err(TrustError::InvalidEntry("empty certificate type code"));
         }
-        Ok(Self { key_id, department, public_key, validity, retired_at: None, allowed_types })
+        Ok(Self {
+            key_id,
+            department,
+            public_key,
+            validity,
+            retired_at: None,
+            compromised_at: None,
+            allowed_types,
+        })
     }
 
     /// The same key, retired at `at`: it signs nothing issued from `at` on, while what it signed
@@ -201,6 +220,24 @@ impl IssuerEntry {
     pub fn retired_at(mut self, at: UnixSeconds) -> Self {
         self.retired_at = Some(at);
         self
+    }
+
+    /// The same key, found compromised at `at`: distrusted outright, with everything it signed
+    /// (certificates of any `iat`, status lists). `at` is kept for the record only.
+    #[must_use]
+    pub fn compromised_at(mut self, at: UnixSeconds) -> Self {
+        self.compromised_at = Some(at);
+        self
+    }
+
+    /// When the key was found compromised, if it was.
+    pub fn compromise(&self) -> Option<UnixSeconds> {
+        self.compromised_at
+    }
+
+    /// Whether the key is trusted at all (not compromised).
+    pub fn is_trusted(&self) -> bool {
+        self.compromised_at.is_none()
     }
 
     /// The key id certificates name in their COSE header.
@@ -234,6 +271,9 @@ impl IssuerEntry {
     /// # Errors
     /// [`IssuerRejection`] saying which rule is broken.
     pub fn check(&self, cert_type_code: &str, cert_iat: UnixSeconds) -> Result<(), IssuerRejection> {
+        if !self.is_trusted() {
+            return Err(IssuerRejection::KeyCompromised);
+        }
         if !self.allowed_types.iter().any(|t| t == cert_type_code) {
             return Err(IssuerRejection::TypeNotAllowed);
         }
@@ -265,6 +305,9 @@ impl IssuerEntry {
             map.push((int(7), int(retired)));
         }
         map.push((int(8), Value::Array(self.allowed_types.iter().cloned().map(Value::Text).collect())));
+        if let Some(at) = self.compromised_at {
+            map.push((int(9), int(at)));
+        }
         Value::Map(map)
     }
 
@@ -282,6 +325,10 @@ impl IssuerEntry {
             None => None,
         };
         let types = map.take_int(8).and_then(cbor::as_array).ok_or(bad("entry allowed types"))?;
+        let compromised_at = match map.take_int(9) {
+            Some(v) => Some(cbor::as_i64(v).ok_or(bad("entry compromised at"))?),
+            None => None,
+        };
         let types =
             types.into_iter().map(cbor::as_text).collect::<Option<Vec<_>>>().ok_or(bad("entry type code"))?;
         map.finish().map_err(TrustError::Malformed)?;
@@ -289,8 +336,12 @@ impl IssuerEntry {
             .map_err(|_| TrustError::InvalidEntry("issuer key is not an uncompressed P-256 point"))?;
         let entry =
             Self::new(key_id, Department::new(name, code)?, public_key, KeyValidity { from, to }, types)?;
-        Ok(match retired_at {
+        let entry = match retired_at {
             Some(at) => entry.retired_at(at),
+            None => entry,
+        };
+        Ok(match compromised_at {
+            Some(at) => entry.compromised_at(at),
             None => entry,
         })
     }
@@ -381,12 +432,11 @@ impl TrustList {
         root_public_key: &VerifyingKey,
     ) -> Result<VerifiedTrustList, TrustError> {
         let message = Sign1::decode(bytes).map_err(TrustError::Envelope)?;
-        let payload = message.verify_with_key(SigningPurpose::TrustList.label(), root_public_key).map_err(
-            |e| match e {
+        let payload =
+            message.verify_own(SigningPurpose::TrustList, root_public_key).map_err(|e| match e {
                 CoseError::BadSignature => TrustError::BadSignature,
                 other => TrustError::Envelope(other),
-            },
-        )?;
+            })?;
         let (info, entries) = decode_payload(payload)?;
         Ok(VerifiedTrustList { info, entries, signed: bytes.to_vec() })
     }
@@ -449,7 +499,7 @@ impl VerifiedTrustList {
     /// know are left out). `None` for an unknown key or a department code that is not a valid
     /// credit code.
     pub fn key_info(&self, key_id: &[u8]) -> Option<crate::cert::IssuerKeyInfo> {
-        let entry = self.entry(key_id)?;
+        let entry = self.entry(key_id).filter(|e| e.is_trusted())?;
         let issuer_code = crate::cert::CreditCode::parse(entry.department().code()).ok()?;
         let allowed_types = entry
             .allowed_types()
@@ -460,10 +510,11 @@ impl VerifiedTrustList {
     }
 
     /// The key that signed the status list `signed` (a COSE_Sign1), found by its key id among
-    /// the issuer keys on this list; the caller then verifies the list with it.
+    /// the issuer keys on this list; the caller then verifies the list with it. `None` for a
+    /// compromised key: a status list it signed may say anything.
     pub fn status_list_key(&self, signed: &[u8]) -> Option<&VerifyingKey> {
         let message = crate::cose::Sign1::decode(signed).ok()?;
-        self.entry(message.key_id()?).map(IssuerEntry::public_key)
+        self.entry(message.key_id()?).filter(|e| e.is_trusted()).map(IssuerEntry::public_key)
     }
 
     /// The issuer whose key `key_id` may have signed a certificate of type `cert_type_code`

@@ -10,12 +10,14 @@
 //! 2. issuer holds the key; key allowed for the type and valid at the certificate's `iat`;
 //!    validity at `now`; status list (revoked / suspended, or amber when not checkable or stale);
 //!    every disclosed attribute against its digest; device signature by the certificate's device
-//!    key, over this certificate and these attributes, within ±[`VerifierPolicy::max_clock_skew_secs`]
-//!    of `now`.
+//!    key, over this certificate and these attributes, signed no more than
+//!    [`VerifierPolicy::max_age_secs`] before `now` and no more than
+//!    [`VerifierPolicy::clock_tolerance_secs`] after it.
 //!
 //! The trust list and status lists come from caches; their age is in the verdict and a stale one
 //! makes it amber. Nothing here reads a clock, does I/O, or panics on any input.
 
+mod seen;
 mod verdict;
 
 use std::collections::{HashMap, HashSet};
@@ -23,26 +25,48 @@ use std::collections::{HashMap, HashSet};
 use crate::cert::{CertificatePayload, Disclosure, IssuedCertificate};
 use crate::cose::{CoseError, CwtClaims, Sign1};
 use crate::crypto::{self, SigningPurpose, VerifyingKey};
-use crate::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, WireError};
+use crate::present::{
+    DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PRESENTATION_REFRESH_SECS, PresentationRequest,
+    PresentationWire, WireError,
+};
 use crate::qr::{self, Effort, Frame};
 use crate::status_list::{Status, StatusListError, VerifiedStatusList};
 use crate::trust::{CachedCopy, IssuerEntry, IssuerRejection, VerifiedTrustList};
 
+pub use seen::{SEEN_CAPACITY, SEEN_WINDOW_SECS, SeenPresentations};
 pub use verdict::{AttributeView, CertificateView, ListAge, Outcome, Reason, Severity, ValueView, Verdict};
 
+/// How far two honest clocks may disagree, in seconds: the allowance a device's signing time gets
+/// in the future of the verifier's clock, and on top of the refresh interval in its past.
+pub const CLOCK_TOLERANCE_SECS: u64 = 30;
+
 /// What the verifier tolerates.
+///
+/// The acceptance window is asymmetric on purpose. A genuine code is at most one refresh interval
+/// old ([`PRESENTATION_REFRESH_SECS`]) when it is scanned, so anything older is a screenshot or a
+/// recording; and a genuine code is never from the future, so one dated ahead by more than the
+/// clocks' tolerance was made in advance (a device clock set forward) to be shown later by
+/// someone else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifierPolicy {
-    /// How far the device's signing time may be from the verifier's `now`, either way, in seconds.
-    pub max_clock_skew_secs: u64,
+    /// How long before the verifier's `now` the device may have signed, in seconds.
+    pub max_age_secs: u64,
+    /// How far after the verifier's `now` the device may have signed (the clocks' tolerance),
+    /// in seconds.
+    pub clock_tolerance_secs: u64,
     /// The most bytes a presentation may inflate to.
     pub max_decompressed_len: usize,
 }
 
 impl Default for VerifierPolicy {
-    /// ±90 s, and [`MAX_DECOMPRESSED_LEN`].
+    /// Signed at most 60 s before `now` (the 30 s refresh interval plus the clocks' tolerance) and
+    /// at most 30 s after it; [`MAX_DECOMPRESSED_LEN`].
     fn default() -> Self {
-        Self { max_clock_skew_secs: 90, max_decompressed_len: MAX_DECOMPRESSED_LEN }
+        Self {
+            max_age_secs: PRESENTATION_REFRESH_SECS + CLOCK_TOLERANCE_SECS,
+            clock_tolerance_secs: CLOCK_TOLERANCE_SECS,
+            max_decompressed_len: MAX_DECOMPRESSED_LEN,
+        }
     }
 }
 
@@ -95,6 +119,7 @@ struct Findings {
     certificate: Option<CertificateView>,
     attributes: Vec<AttributeView>,
     device_signed_at: Option<i64>,
+    presentation_key: Option<[u8; 32]>,
     status_list: Option<ListAge>,
 }
 
@@ -112,6 +137,24 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
     /// Verifies presentation `text` at `now` (Unix seconds).
     pub fn verify_text(&self, text: &str, now: i64) -> Verdict {
         self.verdict(now, |f| self.check_text(text, now, f))
+    }
+
+    /// Verifies `text` at `now` as the answer to this verifier's `request` (the two-way mode):
+    /// every check of [`Verifier::verify_text`], and the device signature must cover the
+    /// request's nonce ([`Reason::NotThisRequest`] otherwise: a one-way code, a code made for
+    /// another request, or one recorded earlier).
+    pub fn verify_answer(&self, text: &str, request: &PresentationRequest, now: i64) -> Verdict {
+        self.verdict(now, |f| {
+            self.check_text(text, now, f)?;
+            let nonce = PresentationWire::from_text(text, self.policy.max_decompressed_len)
+                .ok()
+                .and_then(|w| w.device_signature)
+                .and_then(|d| d.request_nonce);
+            if f.device_signed_at.is_some() && nonce != Some(request.nonce) {
+                f.reasons.push(Reason::NotThisRequest);
+            }
+            Ok(())
+        })
     }
 
     /// The wallet's own check of a certificate it holds for the device whose public key is
@@ -138,6 +181,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             status_list: None,
         };
         let trust_age = self.trust.freshness(now);
@@ -152,6 +196,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: f.certificate,
             attributes: f.attributes,
             device_signed_at: f.device_signed_at,
+            presentation_key: f.presentation_key,
             trust_list: trust_age.into(),
             status_list: f.status_list,
             reasons: f.reasons,
@@ -181,6 +226,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             certificate: None,
             attributes: Vec::new(),
             device_signed_at: None,
+            presentation_key: None,
             trust_list: self.trust.freshness(now).into(),
             status_list: None,
             reasons,
@@ -211,9 +257,8 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
         let message = Sign1::decode(issuer_signed).map_err(|_| Reason::BadCoseStructure)?;
         let key_id = message.key_id().ok_or(Reason::UnknownKeyId)?;
         let entry = self.trust.list().entry(key_id).ok_or(Reason::UnknownKeyId)?;
-        let payload_bytes = message
-            .verify_with_key(SigningPurpose::Certificate.label(), entry.public_key())
-            .map_err(|e| match e {
+        let payload_bytes =
+            message.verify_own(SigningPurpose::Certificate, entry.public_key()).map_err(|e| match e {
                 CoseError::Malformed(_) => Reason::BadCoseStructure,
                 _ => Reason::BadIssuerSignature,
             })?;
@@ -241,6 +286,7 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             Ok(()) => {}
             Err(IssuerRejection::UnknownKeyId) => f.reasons.push(Reason::UnknownKeyId),
             Err(IssuerRejection::TypeNotAllowed) => f.reasons.push(Reason::TypeNotAllowed),
+            Err(IssuerRejection::KeyCompromised) => f.reasons.push(Reason::IssuerKeyCompromised),
             Err(_) => f.reasons.push(Reason::IssuerKeyOutsideValidity),
         }
     }
@@ -251,9 +297,13 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             return;
         };
         // Only the certificate's own department speaks for its status: a list signed by another
-        // department's key (or by a key not on the trust list) is as good as none.
+        // department's key (or by a key not on the trust list, or by a compromised one) is as
+        // good as none.
         let signer = Sign1::decode(copy.list().signed_bytes()).ok().and_then(|m| {
-            m.key_id().and_then(|kid| self.trust.list().entry(kid)).map(|e| e.department().code().to_owned())
+            m.key_id()
+                .and_then(|kid| self.trust.list().entry(kid))
+                .filter(|e| e.is_trusted())
+                .map(|e| e.department().code().to_owned())
         });
         if signer.as_deref() != Some(payload.issuer().as_str()) {
             f.reasons.push(Reason::StatusListWrongIssuer);
@@ -295,21 +345,25 @@ impl<'a, S: StatusListSource + ?Sized> Verifier<'a, S> {
             issuer_payload_digest: crypto::sha256(issuer_payload),
             disclosed_names: wire.disclosures.iter().map(|d| d.name.clone()).collect(),
             signed_at: device.signed_at,
+            request_nonce: device.request_nonce,
         };
         let verified = expected.to_cbor().ok().and_then(|payload_bytes| {
+            let key = [payload.device_key.as_bytes(), payload_bytes.as_slice()].concat();
             Sign1::decode_detached(&device.cose, payload_bytes)
-                .and_then(|m| {
-                    m.verify_with_key(SigningPurpose::Presentation.label(), &payload.device_key).map(|_| ())
-                })
+                .and_then(|m| m.verify_own(SigningPurpose::Presentation, &payload.device_key).map(|_| ()))
                 .ok()
+                .map(|()| crypto::sha256(&key))
         });
-        if verified.is_none() {
+        let Some(presentation_key) = verified else {
             f.reasons.push(Reason::DeviceSignatureBad);
             return;
-        }
+        };
         f.device_signed_at = Some(device.signed_at);
+        f.presentation_key = Some(presentation_key);
         let skew = now.saturating_sub(device.signed_at);
-        if skew.unsigned_abs() > self.policy.max_clock_skew_secs {
+        let too_old = skew > 0 && skew.unsigned_abs() > self.policy.max_age_secs;
+        let from_the_future = skew < 0 && skew.unsigned_abs() > self.policy.clock_tolerance_secs;
+        if too_old || from_the_future {
             f.reasons.push(Reason::ExpiredScreenshot { skew_seconds: skew });
         }
     }

@@ -87,6 +87,10 @@ pub enum Reason {
     /// The certificate was issued outside the issuer key's signing window (or after retirement).
     #[error("the certificate was issued outside the issuer key's validity")]
     IssuerKeyOutsideValidity,
+    /// The trust list marks the issuer key compromised: nothing it signed is trusted, whatever
+    /// date the certificate claims.
+    #[error("the issuer key is compromised")]
+    IssuerKeyCompromised,
     /// `now` is before the certificate's validity starts.
     #[error("the certificate is not valid yet")]
     NotYetValid {
@@ -172,6 +176,17 @@ pub enum Reason {
         /// `now - signed_at`: positive when the code is old, negative when from the future.
         skew_seconds: i64,
     },
+    /// This very code was already accepted here a moment ago ([`super::SeenPresentations`]): a
+    /// screenshot passed on, or the same screen scanned twice. Ask for a fresh code.
+    #[error("this code was already shown here at {first_seen_at}")]
+    SeenBefore {
+        /// When it was first accepted, Unix seconds.
+        first_seen_at: i64,
+    },
+    /// In the two-way mode: the code does not answer this verifier's request (no nonce, or
+    /// another one): made earlier, for someone else, or recorded.
+    #[error("the code does not answer this verifier's request")]
+    NotThisRequest,
 }
 
 impl Reason {
@@ -182,7 +197,8 @@ impl Reason {
             | Reason::StatusListWrongIssuer
             | Reason::StatusIndexOutOfRange
             | Reason::StatusListStale { .. }
-            | Reason::TrustListStale { .. } => Severity::Warning,
+            | Reason::TrustListStale { .. }
+            | Reason::SeenBefore { .. } => Severity::Warning,
             _ => Severity::Fatal,
         }
     }
@@ -298,6 +314,11 @@ pub struct Verdict {
     pub attributes: Vec<AttributeView>,
     /// When the holder's device signed, Unix seconds, if a device signature was read.
     pub device_signed_at: Option<i64>,
+    /// What names this code once its device signature verified: SHA-256 over the device key and
+    /// the device-signed payload (certificate, disclosures, signing time). Every copy of one code
+    /// has the same key, however its text is re-encoded; [`super::SeenPresentations`] remembers it.
+    #[serde(skip)]
+    pub presentation_key: Option<[u8; 32]>,
     /// The cached trust list's age.
     pub trust_list: ListAge,
     /// The cached status list's age, if there was one for the certificate.

@@ -57,6 +57,10 @@ pub enum BackendError {
     /// Signing the challenge failed.
     #[error("could not sign: {0}")]
     Sign(String),
+    /// The backend's address is refused before any connection: not `https://`, and not plain
+    /// `http://` to this computer in a development build.
+    #[error("the backend address must be https:// (plain http:// only to this computer, in development)")]
+    InsecureUrl,
 }
 
 impl BackendError {

@@ -29,12 +29,17 @@ pub enum SyncFailure {
     /// A pulled page was unusable.
     #[error("pulled page: {0}")]
     Page(#[from] SyncError),
-    /// The trust list did not verify under the pinned root key.
-    #[error("the trust list does not verify under the national root key")]
+    /// The trust list did not verify under the pinned root key, or was already past its refresh
+    /// time when fetched (an old list handed over again).
+    #[error("the trust list does not verify under the national root key, or is an old one replayed")]
     TrustList,
     /// The server kept saying "more" past [`super::sync::MAX_PAGES`].
     #[error("too many pages in one round")]
     TooManyPages,
+    /// The backend offered for enrolment publishes a trust list not signed by the national root
+    /// key this app ships: an impostor (or a backend of another country), never pinned.
+    #[error("the backend's trust list is not signed by the national root key this app ships")]
+    UntrustedBackend,
 }
 
 impl SyncFailure {
@@ -53,10 +58,14 @@ impl SyncFailure {
             | SyncFailure::OtherBackend => SyncProblemView::DeviceRefused,
             SyncFailure::Store(_) => SyncProblemView::Storage,
             SyncFailure::Backend(
-                BackendError::Malformed(_) | BackendError::ForeignUrl | BackendError::Sign(_),
+                BackendError::Malformed(_)
+                | BackendError::ForeignUrl
+                | BackendError::Sign(_)
+                | BackendError::InsecureUrl,
             )
             | SyncFailure::Page(_)
             | SyncFailure::TrustList
+            | SyncFailure::UntrustedBackend
             | SyncFailure::TooManyPages => SyncProblemView::BadData,
         }
     }

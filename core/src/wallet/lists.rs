@@ -11,7 +11,7 @@ use crate::cert::IssuedCertificate;
 use crate::crypto::VerifyingKey;
 use crate::status_list::VerifiedStatusList;
 use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
-use crate::verifier::{Verdict, Verifier, VerifierPolicy};
+use crate::verifier::{SeenPresentations, Verdict, Verifier, VerifierPolicy};
 use crate::views;
 
 use super::store::{ListStore, StorageError};
@@ -146,29 +146,41 @@ impl Lists {
         self.trust.as_ref().map(|trust| Verifier::new(trust, &self.status, VerifierPolicy::default()))
     }
 
-    /// The verdict `check` gives with these lists at `now`, as the verify screen shows it; the
-    /// "nothing could be checked" verdict without a trust list.
+    /// The verdict `check` gives with these lists at `now`, checked against the codes this
+    /// verifier accepted lately (`seen`), as the verify screen shows it; the "nothing could be
+    /// checked" verdict without a trust list.
     pub fn verdict_view(
         &self,
         now: i64,
+        seen: &mut SeenPresentations,
         check: impl FnOnce(&ListVerifier<'_>, i64) -> Verdict,
     ) -> shimin_wire::wallet::VerdictView {
         match self.verifier() {
-            Some(verifier) => views::verdict_view(&check(&verifier, now)),
+            Some(verifier) => {
+                let mut verdict = check(&verifier, now);
+                seen.check(&mut verdict, now);
+                views::verdict_view(&verdict)
+            }
             None => views::unchecked_verdict_view(),
         }
     }
 
-    /// The verdict `check` gives on one frame of a scanning camera: `None` while no code is in
-    /// view (the scanner keeps looking); without a trust list the "nothing could be checked"
-    /// verdict at once, since there is nothing to wait for.
+    /// The verdict `check` gives on one frame of a scanning camera, checked against `seen` as
+    /// [`Lists::verdict_view`]: `None` while no code is in view (the scanner keeps looking);
+    /// without a trust list the "nothing could be checked" verdict at once, since there is
+    /// nothing to wait for.
     pub fn scan_verdict_view(
         &self,
         now: i64,
+        seen: &mut SeenPresentations,
         check: impl FnOnce(&ListVerifier<'_>, i64) -> Verdict,
     ) -> Option<shimin_wire::wallet::VerdictView> {
         match self.verifier() {
-            Some(verifier) => views::scan_verdict_view(&check(&verifier, now)),
+            Some(verifier) => {
+                let mut verdict = check(&verifier, now);
+                seen.check(&mut verdict, now);
+                views::scan_verdict_view(&verdict)
+            }
             None => Some(views::unchecked_verdict_view()),
         }
     }

@@ -21,6 +21,7 @@ use super::store::{StorageError, WalletStore};
 use crate::IdNumber;
 use crate::cert::{CertificatePayload, IssuedCertificate, verify_certificate};
 use crate::cose::{CwtClaims, Sign1};
+use crate::crypto::VerifyingKey;
 use crate::records::{Enrolment, ImportOutcome, NotificationRecord, ReminderRecord, SyncProgress};
 use crate::status_list::VerifiedStatusList;
 use crate::sync::{Backoff, PulledPage};
@@ -30,6 +31,11 @@ use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
 pub const PUSH_BATCH: u32 = 100;
 /// The most pages one round pulls (a guard against a server that always says "more").
 pub const MAX_PAGES: u32 = 1_000;
+/// How far past its refresh time a list just fetched may already be: the backend re-signs a list
+/// when it falls due, so only the difference between its clock and the device's (and a cache on
+/// the way) can make a genuine one look overdue. A list overdue by more was kept and handed over
+/// again — a replay, which could hide a revocation made since — and is not stored.
+pub const FETCHED_LIST_TOLERANCE_SECS: u64 = 10 * 60;
 
 /// What one round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,20 +99,44 @@ pub fn parse_enrolment<'a>(id_number: &str, code: &'a str) -> Result<(IdNumber, 
     Ok((id, code))
 }
 
+/// Where the national root key a wallet pins at enrolment comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum RootOfTrust<'a> {
+    /// The key this app was built with (see the app's build configuration): the backend must
+    /// publish a trust list signed by it, and what the backend says its root is counts for
+    /// nothing.
+    Shipped(&'a VerifyingKey),
+    /// No key was built in: the backend's own answer is pinned (trust on first use). Only a
+    /// development build against a backend it started itself may do this; a release build of
+    /// the app cannot be made without a shipped key.
+    FirstUseForDevelopment,
+}
+
 /// Enrols the wallet's device with `backend` using the citizen's ID number and a one-time
-/// enrolment code, pinning the national root key.
+/// enrolment code, pinning the national root key given by `root`. With a shipped root, the
+/// backend's trust list is checked against it before the device is registered, so a wallet is
+/// never enrolled with (nor tells its enrolment code to) a backend the national root does not
+/// vouch for.
 ///
 /// # Errors
-/// [`SyncFailure::Backend`] (e.g. a refused code) or [`SyncFailure::Store`]; nothing is recorded
-/// then.
+/// [`SyncFailure::UntrustedBackend`], [`SyncFailure::Backend`] (e.g. a refused code) or
+/// [`SyncFailure::Store`]; nothing is recorded then.
 pub async fn enrol<S: WalletStore + Send + ?Sized, B: Backend>(
     store: &mut S,
     backend: &B,
+    root: RootOfTrust<'_>,
     id_number: &str,
     enrolment_code: &str,
     label: &str,
 ) -> Result<Enrolment, SyncFailure> {
-    let root_key = backend.root_key().await?;
+    let root_key = match root {
+        RootOfTrust::Shipped(key) => {
+            let trust = backend.trust_list().await?;
+            TrustList::verify_ignoring_expiry(&trust, key).map_err(|_| SyncFailure::UntrustedBackend)?;
+            key.clone()
+        }
+        RootOfTrust::FirstUseForDevelopment => backend.root_key().await?,
+    };
     let device_key = store.device_key().verifying_key();
     let device_id = backend.register_device(id_number, enrolment_code, &device_key, label).await?;
     let enrolment = Enrolment { backend_url: backend.base_url().to_owned(), device_id, root_key };
@@ -217,6 +247,9 @@ async fn refresh_trust_list<S: WalletStore + Send + ?Sized, B: Backend>(
     let bytes = backend.trust_list().await?;
     let list = TrustList::verify(&bytes, &enrolment.root_key, now).map_err(|_| SyncFailure::TrustList)?;
     let copy = CachedCopy::new(list, now);
+    if copy.overdue_at(now) > FETCHED_LIST_TOLERANCE_SECS {
+        return Err(SyncFailure::TrustList);
+    }
     match store.save_trust_list(&copy) {
         Ok(()) | Err(StorageError::OlderList(_)) => {}
         Err(e) => return Err(e.into()),
@@ -270,10 +303,11 @@ async fn refresh_status_lists<S: WalletStore + Send + ?Sized, B: Backend>(
         };
         let Some(key) = trust.status_list_key(&bytes) else { continue };
         let Ok(list) = VerifiedStatusList::verify(&bytes, key, now) else { continue };
-        if list.claims().uri != uri {
+        let copy = CachedCopy::new(list, now);
+        if copy.list().claims().uri != uri || copy.overdue_at(now) > FETCHED_LIST_TOLERANCE_SECS {
             continue;
         }
-        match store.save_status_list(&CachedCopy::new(list, now)) {
+        match store.save_status_list(&copy) {
             Ok(()) => stored += 1,
             Err(StorageError::OlderList(_)) => {}
             Err(e) => return Err(e.into()),

@@ -367,6 +367,7 @@ impl World {
             issuer_payload_digest: sha256(&issuer_payload),
             disclosed_names: chosen.iter().map(|name| (*name).to_owned()).collect(),
             signed_at: at,
+            request_nonce: None,
         };
         let cose = device_signature_by_hand(
             &self.device_key,
@@ -376,7 +377,7 @@ impl World {
         PresentationWire {
             issuer_signed: issued.signed.clone(),
             disclosures,
-            device_signature: Some(DeviceSignature { signed_at: at, cose }),
+            device_signature: Some(DeviceSignature { signed_at: at, cose, request_nonce: None }),
         }
         .to_text()
         .expect("text")

@@ -4,8 +4,9 @@
 //! under the right lock and calls one use case.
 //!
 //! The database is `wallet.db` in the app's data directory (`SHIMIN_DATA_DIR` overrides it), and
-//! the national root public key the cached trust list must be signed with is pinned at enrolment,
-//! or next to the database as `root.pub` (SEC1) on a verifier-only device.
+//! the national root public key the cached trust list must be signed with is the one this build
+//! ships (pinned at build time, see `build.rs`) and is pinned again at enrolment; a development
+//! build without one reads `root.pub` (SEC1) next to the database on a verifier-only device.
 
 mod attempts;
 mod camera;
@@ -21,6 +22,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::Connection;
 use shimin_core::clock::{Clock, UnixSeconds};
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
@@ -71,6 +73,9 @@ pub struct WalletState {
     /// The verified trust and status lists, loaded when first needed (and at unlock) and let go
     /// after each sync round, so that no screen and no camera frame verifies them again.
     lists: Mutex<HeldLists>,
+    /// The codes this device accepted as a verifier in the last minute and a half, so that a
+    /// code shown again (a screenshot passed back) is flagged. Kept across list reloads.
+    seen: Mutex<SeenPresentations>,
     clock: Arc<dyn Clock>,
     sync: SyncState,
     liveness: liveness::LivenessState,
@@ -109,6 +114,7 @@ impl WalletState {
             export_dir,
             wallet: Mutex::new(None),
             lists: Mutex::new(HeldLists::default()),
+            seen: Mutex::new(SeenPresentations::new()),
             clock: Arc::new(SystemClock),
             sync: SyncState::new(None, DEFAULT_SYNC_INTERVAL),
             liveness: liveness::LivenessState::from_env(),
@@ -214,8 +220,18 @@ impl WalletState {
         Ok(Lists::load(&CachedLists(&conn), fallback.as_ref())?)
     }
 
-    /// The root key a verifier-only device pins from a file, if there is a readable one.
+    /// The verifier's memory of codes seen lately. It holds no invariant a panic could break:
+    /// taken even if poisoned.
+    fn seen(&self) -> MutexGuard<'_, SeenPresentations> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The root key a device that never enrolled checks lists with: the one this build ships,
+    /// or in a development build without one, the one in [`ROOT_KEY_FILE`] if it is readable.
     fn root_key_file(&self) -> Option<VerifyingKey> {
+        if let Some(shipped) = sync::shipped_root() {
+            return Some(shipped);
+        }
         let bytes = std::fs::read(self.data_dir.join(ROOT_KEY_FILE)).ok()?;
         VerifyingKey::p256_from_sec1(&bytes)
             .map_err(|_| eprintln!("shimin: {ROOT_KEY_FILE} is not a P-256 public key; it is not used"))
@@ -434,7 +450,9 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
-        Ok(self.lists()?.verdict_view(self.now(), |verifier, now| verifier.verify_image(image, now)))
+        let lists = self.lists()?;
+        Ok(lists
+            .verdict_view(self.now(), &mut self.seen(), |verifier, now| verifier.verify_image(image, now)))
     }
 
     /// The data directory, for the about screen and tests.

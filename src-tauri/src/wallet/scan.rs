@@ -77,7 +77,8 @@ impl WalletState {
             data: frame.rgb(),
         };
         // A live feed: the quick attempts only, the next frame is the better retry.
-        let verdict = self.lists()?.scan_verdict_view(self.now(), |verifier, now| {
+        let lists = self.lists()?;
+        let verdict = lists.scan_verdict_view(self.now(), &mut self.seen(), |verifier, now| {
             verifier.verify_frame(&pixels, Effort::Quick, now)
         });
         let preview = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
@@ -90,7 +91,10 @@ impl WalletState {
     /// # Errors
     /// A storage failure.
     pub fn scan_image(&self, jpeg: &[u8]) -> Result<Option<VerdictView>, AppError> {
-        Ok(self.lists()?.scan_verdict_view(self.now(), |verifier, now| verifier.verify_image(jpeg, now)))
+        let lists = self.lists()?;
+        Ok(lists.scan_verdict_view(self.now(), &mut self.seen(), |verifier, now| {
+            verifier.verify_image(jpeg, now)
+        }))
     }
 
     /// Scans with `frames` (a benchmark's or a test's source) instead of a camera of this

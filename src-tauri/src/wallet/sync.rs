@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shimin_client::BackendClient;
-use shimin_core::wallet::sync::{self as use_case, SyncSchedule};
+use shimin_core::crypto::VerifyingKey;
+use shimin_core::wallet::sync::{self as use_case, RootOfTrust, SyncSchedule};
 use shimin_core::wallet::{self as core_wallet, SyncFailure};
 use shimin_store::Wallet;
 use shimin_wire::sync::{ReminderView, SyncStatusView};
@@ -23,6 +24,16 @@ pub const SYNC_INTERVAL_ENV: &str = "SHIMIN_SYNC_INTERVAL_SECS";
 pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(15 * 60);
 /// How often the background loop looks again when there is nothing to do.
 const IDLE_POLL: Duration = Duration::from_secs(30);
+
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/shipped_root.rs"));
+}
+
+/// The national root key this build ships (see `build.rs`), if it was built with one; a release
+/// build always is.
+pub(super) fn shipped_root() -> Option<VerifyingKey> {
+    shipped::SHIPPED_ROOT.and_then(|sec1| VerifyingKey::p256_from_sec1(sec1).ok())
+}
 
 /// The label this device registers under, e.g. "Shimin (linux)".
 pub(super) fn device_label() -> String {
@@ -107,10 +118,13 @@ impl WalletState {
     pub async fn enrol(&self, id_number: &str, code: &str) -> Result<SyncStatusView, AppError> {
         let (id, code) = use_case::parse_enrolment(id_number, code)?;
         let client = self.sync.client()?;
+        let shipped = shipped_root();
+        // Only a development build may be without a shipped root (build.rs refuses a release one).
+        let root = shipped.as_ref().map_or(RootOfTrust::FirstUseForDevelopment, RootOfTrust::Shipped);
         {
             let _round = self.sync.round_lock().await;
             let mut handle = self.second_handle()?;
-            use_case::enrol(&mut handle, &client, id.as_str(), code, &device_label())
+            use_case::enrol(&mut handle, &client, root, id.as_str(), code, &device_label())
                 .await
                 .map_err(core_wallet::enrolment_refusal)?;
         }

@@ -40,6 +40,8 @@ pub fn reason_text(lang: Language, reason: &ReasonView) -> String {
         ReasonView::ExpiredScreenshot { skew_seconds } => {
             tf(lang, Key::ReasonExpiredScreenshot, &[&skew_seconds.to_string()])
         }
+        ReasonView::SeenBefore => t(lang, Key::ReasonSeenBefore).to_owned(),
+        ReasonView::NotThisRequest => t(lang, Key::ReasonNotThisRequest).to_owned(),
     }
 }
 
