@@ -9,8 +9,7 @@ CARGO ?= cargo
 # resolves every package's features the same way for `make run` and for `make test` (a build of
 # `-p shimin-app` alone, or without the tests' dev-dependencies, would unify features
 # differently and recompile much of the dependency tree). After either command, the other
-# rebuilds nothing that did not change, except the app: `make run` builds it again pinned to the
-# demo backend's root key (scripts/run.sh, src-tauri/build.rs).
+# rebuilds nothing that did not change.
 BUILD := $(CARGO) build --workspace --lib --bins --tests --locked
 
 ## make run: install what is missing, build, start the backend with demo data, open the app.

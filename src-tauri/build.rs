@@ -3,13 +3,17 @@
 //!
 //! The national root public key is pinned here, at build time, from the file named by
 //! `SHIMIN_ROOT_KEY_FILE` (SEC1, raw or hex): the app trusts only a backend whose trust list that
-//! key signed, and nothing a backend says about its own root. `make run` builds with the demo
-//! root it writes to `var/demo/root.pub`. A release build without a root key is refused; a
-//! development build without one falls back to trusting the backend's answer on first use.
+//! key signed, and nothing a backend says about its own root. A release build without a root key
+//! is refused. A development build without one reads the same variable when it starts (`make
+//! run` points it at the demo backend's root, `var/demo/root.pub`, so that the one build serves
+//! `make run` and `make test`), and without that trusts the backend's answer on first use.
 
 use std::path::PathBuf;
 
-const ROOT_KEY_FILE_ENV: &str = "SHIMIN_ROOT_KEY_FILE";
+#[path = "src/root_key.rs"]
+mod root_key;
+
+use root_key::{ROOT_KEY_FILE_ENV, sec1};
 
 fn main() {
     let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json");
@@ -57,17 +61,4 @@ fn pin_root_key() {
     if let Err(e) = std::fs::write(&out, text) {
         println!("cargo::error=cannot write {}: {e}", out.display());
     }
-}
-
-/// An uncompressed P-256 point (65 bytes, starting 0x04), given raw or as hex text.
-fn sec1(bytes: &[u8]) -> Option<Vec<u8>> {
-    if bytes.len() == 65 && bytes[0] == 4 {
-        return Some(bytes.to_vec());
-    }
-    let text = std::str::from_utf8(bytes).ok()?.trim();
-    let decoded = (0..text.len())
-        .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect::<Option<Vec<u8>>>()?;
-    (decoded.len() == 65 && decoded[0] == 4).then_some(decoded)
 }

@@ -4,6 +4,7 @@
 
 mod camera;
 mod commands;
+mod root_key;
 pub mod startup;
 pub mod wallet;
 

@@ -30,9 +30,28 @@ mod shipped {
 }
 
 /// The national root key this build ships (see `build.rs`), if it was built with one; a release
-/// build always is.
+/// build always is. A development build without one takes it from the file named by
+/// [`crate::root_key::ROOT_KEY_FILE_ENV`] when that is set (the demo configuration of `make run`);
+/// a release build never reads it at run time.
 pub(super) fn shipped_root() -> Option<VerifyingKey> {
-    shipped::SHIPPED_ROOT.and_then(|sec1| VerifyingKey::p256_from_sec1(sec1).ok())
+    if let Some(sec1) = shipped::SHIPPED_ROOT {
+        return VerifyingKey::p256_from_sec1(sec1).ok();
+    }
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let path = std::env::var_os(crate::root_key::ROOT_KEY_FILE_ENV)?;
+    let key = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| crate::root_key::sec1(&bytes))
+        .and_then(|sec1| VerifyingKey::p256_from_sec1(&sec1).ok());
+    if key.is_none() {
+        eprintln!(
+            "shimin: {} names no readable P-256 public key; it is not used",
+            crate::root_key::ROOT_KEY_FILE_ENV
+        );
+    }
+    key
 }
 
 /// The label this device registers under, e.g. "Shimin (linux)".
