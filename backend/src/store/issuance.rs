@@ -114,6 +114,9 @@ pub struct NewCertificate {
     pub replaces: Option<i64>,
     /// How many entries a department's status list holds before a new one is started.
     pub status_list_capacity: i64,
+    /// The idempotency key the staff client chose for this issuance, if it chose one: unique per
+    /// department, so a second insert with it is a [`StoreError::Conflict`].
+    pub request_key: Option<String>,
 }
 
 /// A stored certificate (its record, not its signed copies).
@@ -182,6 +185,12 @@ pub trait IssuanceStore: Send + Sync {
     async fn insert_certificate(&self, certificate: NewCertificate) -> Result<CertificateRecord, StoreError>;
     /// The certificate with this row id.
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError>;
+    /// The certificate the department issued under the client's idempotency key `request_key`.
+    async fn certificate_by_request_key(
+        &self,
+        department_code: &str,
+        request_key: &str,
+    ) -> Result<Option<CertificateRecord>, StoreError>;
     /// The citizen's certificates, newest first.
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError>;
     /// Sets a certificate's status and appends `events`, atomically.
