@@ -575,6 +575,55 @@ async fn issuance_retried_with_its_key_happens_once(postgres: bool) {
     assert_eq!(after, before + 2, "two keys, two certificates");
 }
 
+/// The served status list's entry for `view`.
+async fn served_status(
+    http: &reqwest::Client,
+    server: &Server,
+    store: &Arc<dyn Store>,
+    view: &CertificateView,
+) -> Status {
+    let bytes = http
+        .get(server.url(&format!("/v1/status-lists/{}", view.status_list_id)))
+        .send()
+        .await
+        .expect("status list")
+        .bytes()
+        .await
+        .expect("status list bytes");
+    let keys = store.issuer_keys().await.expect("keys");
+    let list = keys
+        .iter()
+        .filter_map(|k| VerifyingKey::p256_from_sec1(&k.public_key).ok())
+        .find_map(|k| VerifiedStatusList::verify_ignoring_expiry(&bytes, &k).ok())
+        .expect("a status list signed by the department");
+    list.status_at(view.status_index as usize).expect("index")
+}
+
+/// A status change commits, then its status list is re-signed: the kill the random test found
+/// between the two, made deterministic. The change is committed in the store as the server
+/// would have, the server killed before it re-signed; after the restart the served list must
+/// say what the store says (a retried suspension finds nothing to change and re-signs nothing,
+/// so without recovery at start the list stayed wrong until its ttl ran out).
+async fn status_change_committed_before_a_kill_is_served_after_restart(postgres: bool) {
+    let database = Database::new(postgres).await;
+    let mut server = Server::seeded(&database).await;
+    let http = client();
+    let staff = staff_token(&http, &server).await;
+    let holder = holder();
+    let store = database.store().await;
+    let view = issue(&http, &server.base, &staff, &holder, "suspend-1", 1).await.expect("answered");
+    assert_eq!(served_status(&http, &server, &store, &view).await, Status::Valid);
+    server.kill();
+    store.set_status(view.id, StoredStatus::Suspended, Vec::new()).await.expect("commit the change");
+    server.start().await;
+    assert_eq!(
+        served_status(&http, &server, &store, &view).await,
+        Status::Suspended,
+        "the served list says what was committed before the kill"
+    );
+    assert_eq!(change(&http, &server.base, &staff, view.id, StoredStatus::Suspended).await, Some(false));
+}
+
 // ---- Sync push ---------------------------------------------------------------------------
 
 /// The device's view: items acknowledged (key → receipt id and time) and items pushed without an
@@ -702,6 +751,11 @@ impl Rng {
 
 mod sqlite {
     #[tokio::test]
+    async fn status_change_committed_before_a_kill_is_served_after_restart() {
+        super::status_change_committed_before_a_kill_is_served_after_restart(false).await;
+    }
+
+    #[tokio::test]
     async fn issuance_retried_with_its_key_happens_once() {
         super::issuance_retried_with_its_key_happens_once(false).await;
     }
@@ -720,6 +774,11 @@ mod sqlite {
 }
 
 mod postgres {
+    #[tokio::test]
+    async fn status_change_committed_before_a_kill_is_served_after_restart() {
+        super::status_change_committed_before_a_kill_is_served_after_restart(true).await;
+    }
+
     #[tokio::test]
     async fn issuance_retried_with_its_key_happens_once() {
         super::issuance_retried_with_its_key_happens_once(true).await;

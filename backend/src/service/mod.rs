@@ -6,6 +6,7 @@ pub mod devices;
 pub mod issuance;
 pub mod keys;
 pub mod liveness;
+pub mod recovery;
 pub mod sync;
 
 use std::sync::Arc;

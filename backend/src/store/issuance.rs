@@ -202,6 +202,8 @@ pub trait IssuanceStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// A status list's shape.
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError>;
+    /// The ids of every status list, oldest first.
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError>;
     /// The `(index, status value)` of every entry of a list that is not valid.
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError>;
     /// Stores the signed copy of a certificate for a device and its feed event, atomically.

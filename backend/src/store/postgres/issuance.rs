@@ -248,6 +248,16 @@ impl IssuanceStore for PgStore {
             .transpose()
     }
 
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query("SELECT id FROM status_list ORDER BY id", &[])
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
+    }
+
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         let client = self.client().await?;
         client

@@ -218,6 +218,15 @@ impl IssuanceStore for SqliteStore {
         .await
     }
 
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM status_list ORDER BY id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Ok(ids)
+        })
+        .await
+    }
+
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         self.read(move |c| {
             let mut stmt = c.prepare(
