@@ -429,6 +429,7 @@ async fn pull_all(http: &reqwest::Client, server: &Server, token: &str) -> BTree
 }
 
 /// The invariants after a restart (and the retries).
+#[allow(clippy::too_many_arguments)] // The test's whole state, spelled out.
 async fn check_issuance(
     http: &reqwest::Client,
     server: &Server,
@@ -481,7 +482,7 @@ async fn check_issuance(
         }
         let id = certificate_id_of(record).expect("certificate id").to_string();
         assert!(sent.contains(&id), "round {round}: certificate row {} has no copy on the device", record.id);
-        if !lists.contains_key(&record.status_list_id) {
+        if let std::collections::btree_map::Entry::Vacant(vacant) = lists.entry(record.status_list_id) {
             let bytes = http
                 .get(server.url(&format!("/v1/status-lists/{}", record.status_list_id)))
                 .send()
@@ -494,7 +495,7 @@ async fn check_issuance(
                 .iter()
                 .find_map(|k| VerifiedStatusList::verify_ignoring_expiry(&bytes, k).ok())
                 .expect("a status list signed by the department");
-            lists.insert(record.status_list_id, list);
+            vacant.insert(list);
         }
         let served = lists[&record.status_list_id].status_at(record.status_index as usize).expect("index");
         let stored = match record.status {
