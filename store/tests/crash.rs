@@ -11,7 +11,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // Test code.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -191,7 +191,7 @@ fn spawn_child(dir: &Path) -> std::process::Child {
 }
 
 /// The wallet's state after a kill, checked: the page applied last according to the cursor.
-fn check(path: &PathBuf, round: usize) -> Option<usize> {
+fn check(path: &Path, round: usize) -> Option<usize> {
     let wallet = open(path);
     let integrity: String =
         wallet.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity check");
