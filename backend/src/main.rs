@@ -126,6 +126,8 @@ async fn main() -> anyhow::Result<()> {
                 ..Config::default()
             };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
+            let lists = backend.recover(shimin_backend::now()).await.context("recovering after a stop")?;
+            tracing::info!(lists, "status lists re-signed from the stored statuses");
             let listener =
                 std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
             listener.set_nonblocking(true)?;

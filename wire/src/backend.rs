@@ -132,6 +132,12 @@ pub struct EndorsementFields {
     pub valid_until: String,
 }
 
+/// The request header of `POST /v1/staff/certificates` that carries a key the client chooses
+/// (1 to 128 visible ASCII characters, unique per department): a request repeated with the same
+/// key, e.g. after its answer was lost, answers the certificate the first one issued instead of
+/// issuing another.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
 /// `POST /v1/staff/certificates`: issue a certificate of the staff member's department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueCertificateRequest {

@@ -21,11 +21,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use shimin_wire::backend::{
     CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
-    DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IdentityRequestView,
-    IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest,
-    LivenessEnrolmentResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
-    RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest,
-    SyncPullResponse, SyncPushRequest, SyncPushResponse,
+    DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IDEMPOTENCY_KEY_HEADER,
+    IdentityRequestView, IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse,
+    LivenessEnrolmentRequest, LivenessEnrolmentResponse, OpenCaseRequest, RegisterDeviceRequest,
+    RegisterDeviceResponse, RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest,
+    StaffLoginResponse, StatusChangeRequest, SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -174,9 +174,16 @@ async fn staff_logout(State(s): State<AppState>, Staff(_): Staff, request: Reque
 async fn issue(
     State(s): State<AppState>,
     Staff(staff): Staff,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<IssueCertificateRequest>,
 ) -> ApiResult<(StatusCode, Json<CertificateView>)> {
-    Ok((StatusCode::CREATED, Json(s.backend.issue(&staff, body, now()).await?)))
+    let key = match headers.get(IDEMPOTENCY_KEY_HEADER) {
+        Some(v) => {
+            Some(v.to_str().map_err(|_| ServiceError::BadInput("idempotency key must be visible ASCII"))?)
+        }
+        None => None,
+    };
+    Ok((StatusCode::CREATED, Json(s.backend.issue_once(&staff, body, key, now()).await?)))
 }
 
 async fn staff_certificate(

@@ -57,7 +57,8 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/staff/certificates",
         Auth::Staff,
-        "IssueCertificateRequest -> CertificateView; own department's types only",
+        "IssueCertificateRequest -> CertificateView; own department's types only; an Idempotency-Key header \
+         makes a retry answer the first certificate",
         "201",
     ),
     (

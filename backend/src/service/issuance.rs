@@ -418,19 +418,80 @@ impl Backend {
         request: IssueCertificateRequest,
         now: i64,
     ) -> Result<CertificateView, ServiceError> {
+        self.issue_once(staff, request, None, now).await
+    }
+
+    /// As [`Backend::issue`], under the idempotency key the client chose
+    /// ([`shimin_wire::backend::IDEMPOTENCY_KEY_HEADER`]): when the department already issued a
+    /// certificate under `request_key` (the client lost the answer and retries), that certificate
+    /// is answered and nothing new is issued. The key and the certificate are stored in one
+    /// transaction, so a crash leaves either both or neither.
+    ///
+    /// # Errors
+    /// As [`Backend::issue`]; 400 for a key that is empty, longer than 128 characters or not
+    /// visible ASCII; 409 when the key was used for a different request.
+    pub async fn issue_once(
+        &self,
+        staff: &StaffRecord,
+        request: IssueCertificateRequest,
+        request_key: Option<&str>,
+        now: i64,
+    ) -> Result<CertificateView, ServiceError> {
         require_issuer(staff)?;
+        if let Some(key) = request_key
+            && (key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(ServiceError::BadInput("idempotency key must be 1 to 128 visible ASCII characters"));
+        }
         let holder = parse_id_number(&request.holder_id_number)?;
         let valid_from = parse_date(&request.valid_from)?;
         let valid_until = request.valid_until.as_deref().map(parse_date).transpose()?;
-        let draft = self.draft(staff, holder.as_str(), request.fields, valid_from, valid_until).await?;
+        if let Some(done) = self.issued_under(staff, request_key, &request, holder.as_str()).await? {
+            return Ok(done);
+        }
+        let draft =
+            self.draft(staff, holder.as_str(), request.fields.clone(), valid_from, valid_until).await?;
         draft.build(0, now)?;
-        self.store_and_sign(&draft, None, now).await
+        match self.store_and_sign(&draft, None, request_key, now).await {
+            // A concurrent request with the same key stored first.
+            Err(ServiceError::Store(StoreError::Conflict)) => self
+                .issued_under(staff, request_key, &request, holder.as_str())
+                .await?
+                .ok_or(ServiceError::Conflict("the certificate clashes with a stored one")),
+            other => other,
+        }
+    }
+
+    /// The certificate the staff member's department issued under `request_key`, when that
+    /// request was this one; 409 when the key was used for another.
+    async fn issued_under(
+        &self,
+        staff: &StaffRecord,
+        request_key: Option<&str>,
+        request: &IssueCertificateRequest,
+        holder: &str,
+    ) -> Result<Option<CertificateView>, ServiceError> {
+        let Some(key) = request_key else { return Ok(None) };
+        let Some(record) = self.store.certificate_by_request_key(&staff.department_code, key).await? else {
+            return Ok(None);
+        };
+        let fields_json =
+            serde_json::to_string(&request.fields).map_err(|_| ServiceError::Signing("fields encoding"))?;
+        let same = record.citizen_id_number == holder
+            && record.fields_json == fields_json
+            && record.valid_from == request.valid_from
+            && record.valid_until == request.valid_until;
+        if !same {
+            return Err(ServiceError::Conflict("the idempotency key was used for another certificate"));
+        }
+        view_of(&record).map(Some)
     }
 
     async fn store_and_sign(
         &self,
         draft: &Draft,
         previous: Option<&CertificateRecord>,
+        request_key: Option<&str>,
         now: i64,
     ) -> Result<CertificateView, ServiceError> {
         let expires_at = match draft.validity.until() {
@@ -510,6 +571,7 @@ impl Backend {
                     issued_at: now,
                     replaces: previous.map(|p| p.id),
                     status_list_capacity: self.config.status_list_capacity,
+                    request_key: request_key.map(str::to_owned),
                 },
                 sign,
             )
@@ -749,7 +811,7 @@ impl Backend {
         draft.validity = Validity::new(from, until)
             .map_err(|_| ServiceError::BadInput("validity ends before it starts"))?;
         draft.build(record.serial, now)?;
-        let view = self.store_and_sign(&draft, Some(&record), now).await.map_err(|e| match e {
+        let view = self.store_and_sign(&draft, Some(&record), None, now).await.map_err(|e| match e {
             ServiceError::Store(StoreError::Conflict) => {
                 ServiceError::Conflict("the certificate changed meanwhile; reload it")
             }

@@ -7,6 +7,7 @@ pub mod issuance;
 pub mod keys;
 pub mod liveness;
 pub mod password;
+pub mod recovery;
 pub mod sync;
 
 use std::sync::Arc;

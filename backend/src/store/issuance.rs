@@ -116,6 +116,9 @@ pub struct NewCertificate {
     pub replaces: Option<i64>,
     /// How many entries a department's status list holds before a new one is started.
     pub status_list_capacity: i64,
+    /// The idempotency key the staff client chose for this issuance, if it chose one: unique per
+    /// department, so a second insert with it is a [`StoreError::Conflict`].
+    pub request_key: Option<String>,
 }
 
 /// A stored certificate (its record, not its signed copies).
@@ -237,6 +240,12 @@ pub trait IssuanceStore: Send + Sync {
     async fn certificate_template(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError>;
     /// The certificate with this row id.
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError>;
+    /// The certificate the department issued under the client's idempotency key `request_key`.
+    async fn certificate_by_request_key(
+        &self,
+        department_code: &str,
+        request_key: &str,
+    ) -> Result<Option<CertificateRecord>, StoreError>;
     /// The citizen's certificates, newest first.
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError>;
     /// Sets a certificate's status to `status` and appends `events`, atomically, only if its
@@ -251,6 +260,8 @@ pub trait IssuanceStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// A status list's shape.
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError>;
+    /// The ids of every status list, oldest first.
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError>;
     /// The `(index, status value)` of every entry of a list that is not valid.
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError>;
     /// Stores the signed copy of a certificate for a device and its feed event, atomically.

@@ -39,6 +39,7 @@ fn citizen(id: &str, name: &str) -> CitizenRecord {
 
 fn new_cert(holder: &str, capacity: i64) -> NewCertificate {
     NewCertificate {
+        request_key: None,
         citizen_id_number: holder.into(),
         department_code: DEPT.into(),
         type_slug: "resident-id-card".into(),

@@ -141,8 +141,9 @@ impl IssuanceStore for PgStore {
         let row = tx
             .query_one(
                 "INSERT INTO certificate (citizen_id_number, department_code, type_slug, serial, version, \
-                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at) \
-                 VALUES ($1, $2, $3, coalesce($4::bigint, 0), $5, $6, $7, 0, $8, $9, $10, $11, $12) RETURNING id",
+                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at, \
+                 request_key) \
+                 VALUES ($1, $2, $3, coalesce($4::bigint, 0), $5, $6, $7, 0, $8, $9, $10, $11, $12, $13) RETURNING id",
                 &[
                     &n.citizen_id_number,
                     &n.department_code,
@@ -156,6 +157,7 @@ impl IssuanceStore for PgStore {
                     &n.expires_at,
                     &n.fields_json,
                     &n.issued_at,
+                    &n.request_key,
                 ],
             )
             .await
@@ -222,6 +224,25 @@ impl IssuanceStore for PgStore {
             .transpose()
     }
 
+    async fn certificate_by_request_key(
+        &self,
+        department_code: &str,
+        request_key: &str,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query_opt(
+                &format!(
+                    "SELECT {CERT_COLUMNS} FROM certificate WHERE department_code = $1 AND request_key = $2"
+                ),
+                &[&department_code, &request_key],
+            )
+            .await?
+            .as_ref()
+            .map(cert_row)
+            .transpose()
+    }
+
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
         let client = self.client().await?;
         client
@@ -277,6 +298,16 @@ impl IssuanceStore for PgStore {
                 })
             })
             .transpose()
+    }
+
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query("SELECT id FROM status_list ORDER BY id", &[])
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
     }
 
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {

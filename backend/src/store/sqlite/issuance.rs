@@ -124,8 +124,9 @@ impl IssuanceStore for SqliteStore {
             tx.execute("UPDATE status_list SET next_index = ?2 WHERE id = ?1", params![list_id, index + 1])?;
             tx.execute(
                 "INSERT INTO certificate (citizen_id_number, department_code, type_slug, serial, version, \
-                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at) \
-                 VALUES (?1, ?2, ?3, coalesce(?4, 0), ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12)",
+                 status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at, \
+                 request_key) \
+                 VALUES (?1, ?2, ?3, coalesce(?4, 0), ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     n.citizen_id_number,
                     n.department_code,
@@ -138,7 +139,8 @@ impl IssuanceStore for SqliteStore {
                     n.valid_until,
                     n.expires_at,
                     n.fields_json,
-                    n.issued_at
+                    n.issued_at,
+                    n.request_key
                 ],
             )
             .map_err(conflict)?;
@@ -194,6 +196,28 @@ impl IssuanceStore for SqliteStore {
         self.read(move |c| get_cert(c, id)).await
     }
 
+    async fn certificate_by_request_key(
+        &self,
+        department_code: &str,
+        request_key: &str,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        let (department, key) = (department_code.to_owned(), request_key.to_owned());
+        self.read(move |c| {
+            let id: Option<i64> = c
+                .query_row(
+                    "SELECT id FROM certificate WHERE department_code = ?1 AND request_key = ?2",
+                    params![department, key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match id {
+                Some(id) => get_cert(c, id),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
         let id = citizen_id_number.to_owned();
         self.read(move |c| {
@@ -237,6 +261,15 @@ impl IssuanceStore for SqliteStore {
                 |r| Ok(StatusListRecord { id: r.get(0)?, department_code: r.get(1)?, capacity: r.get(2)? }),
             )
             .optional()?)
+        })
+        .await
+    }
+
+    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM status_list ORDER BY id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Ok(ids)
         })
         .await
     }
