@@ -231,9 +231,10 @@ impl BackendClient {
     /// device of the citizen.
     ///
     /// # Errors
-    /// [`ClientError::Refused`] with `unknown_citizen` or `no_registry_photo`;
-    /// [`ClientError::Unavailable`] with `attempts_exhausted` (used up for today) or
-    /// `too_many_requests` (rate limited).
+    /// [`ClientError::Refused`] with `no_registry_photo`, the one answer for a number that
+    /// cannot enrol by the face now (unknown, no registry photo, or its enrolment checks for
+    /// today used up); [`ClientError::Unavailable`] with `too_many_requests` (this address's
+    /// asks used up, or rate limited).
     pub async fn liveness_enrolment_challenge(
         &self,
         id_number: &str,

@@ -70,8 +70,12 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
 #[tokio::test]
 async fn the_backends_refusals_reach_the_caller_as_codes() {
     let dir = tempfile::Builder::new().prefix("shimin-client-codes-").tempdir().expect("temp dir");
-    let config =
-        Config { liveness_actions: FILMABLE.to_vec(), liveness_attempts_per_day: 1, ..Config::default() };
+    let config = Config {
+        liveness_actions: FILMABLE.to_vec(),
+        liveness_enrolment_attempts_per_day: 1,
+        liveness_source_attempts_per_day: 4,
+        ..Config::default()
+    };
     let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
     let client = BackendClient::new(&server.base_url()).expect("client");
     let key = SigningKey::generate_p256().expect("key").verifying_key();
@@ -84,15 +88,20 @@ async fn the_backends_refusals_reach_the_caller_as_codes() {
     let unknown = "35010219990101123";
     let unknown =
         format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
+    // An unknown number gets the same answer as one without a photo (finding 7).
     let refused = client.liveness_enrolment_challenge(&unknown, &key, "phone").await.expect_err("unknown");
-    assert_eq!(refused.code(), Some(ErrorCode::UnknownCitizen), "{refused}");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }), "{refused}");
 
-    // One attempt a day here: the second is refused for today, and still says "later".
+    // One enrolment check a day per number here: the second gets that answer too.
     client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect("the one attempt");
     let refused =
         client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect_err("used up");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }), "{refused}");
+    // Four asks from this address a day here: the fifth is refused for today, and says "later".
+    let refused =
+        client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect_err("address");
     assert!(
-        matches!(refused, ClientError::Unavailable { code: ErrorCode::AttemptsExhausted, .. }),
+        matches!(refused, ClientError::Unavailable { code: ErrorCode::TooManyRequests, .. }),
         "{refused}"
     );
     assert!(refused.is_transient());

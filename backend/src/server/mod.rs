@@ -236,7 +236,7 @@ async fn liveness_enrolment(
     ApiJson(body): ApiJson<LivenessEnrolmentRequest>,
 ) -> ApiResult<(StatusCode, Json<LivenessChallengeResponse>)> {
     limited(&s, addr)?;
-    Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, now_ms()).await?)))
+    Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, addr.ip(), now_ms()).await?)))
 }
 
 async fn liveness_enrolment_answer(

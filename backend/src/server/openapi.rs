@@ -145,8 +145,9 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/enrolment/liveness",
         Auth::Public,
-        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 404 unknown_citizen, 422 \
-         no_registry_photo, 429 attempts_exhausted after the daily attempts; rate limited",
+        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 422 no_registry_photo, one answer for \
+         an unknown number, no registry photo, or the number's enrolment checks for the day used up; \
+         429 too_many_requests after the address's (IPv4, IPv6 /64) daily asks; rate limited",
         "201",
     ),
     (

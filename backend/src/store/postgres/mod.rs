@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/004_certificates.sql"),
     include_str!("../../../migrations/postgres/005_devices_sync.sql"),
     include_str!("../../../migrations/postgres/006_liveness_cases.sql"),
+    include_str!("../../../migrations/postgres/007_liveness_sources.sql"),
 ];
 
 /// The PostgreSQL store.

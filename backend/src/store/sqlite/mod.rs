@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/004_certificates.sql"),
     include_str!("../../../migrations/sqlite/005_devices_sync.sql"),
     include_str!("../../../migrations/sqlite/006_liveness_cases.sql"),
+    include_str!("../../../migrations/sqlite/007_liveness_sources.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
