@@ -21,6 +21,7 @@ mod challenge;
 mod evidence;
 mod frame;
 mod observation;
+pub mod pace;
 mod phase;
 pub mod quality;
 mod record;
