@@ -166,7 +166,7 @@ pub trait LivenessStore: Send + Sync {
         max_attempts: i64,
     ) -> Result<Option<i64>, StoreError>;
     /// Records an unauthenticated ask for a liveness check by `source` at `now_ms`, unless the
-    /// source has `max_attempts` asks recorded at or after `since_ms`; atomically, and the
+    /// source has `max_attempts` asks recorded at or after `since_ms`; atomically, and every
     /// source's older asks are forgotten. Whether it was recorded (`false`: limit reached).
     async fn spend_source_attempt(
         &self,

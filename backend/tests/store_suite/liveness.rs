@@ -88,6 +88,12 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
         store.spend_source_attempt("192.0.2.1", 1_600, 2_100, 2).await.expect("later"),
         "the window moved"
     );
+    // Any ask forgets every source's asks older than the window: the /64's ask at 2_000 is gone.
+    assert!(store.spend_source_attempt("198.51.100.9", 2_050, 2_200, 2).await.expect("sweeps"));
+    assert!(
+        store.spend_source_attempt("2001:db8:0:1::/64", 0, 2_300, 1).await.expect("swept"),
+        "forgotten by another source's ask"
+    );
 
     assert!(
         matches!(

@@ -61,10 +61,7 @@ impl LivenessStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         let source = source.to_owned();
         self.tx(move |tx| {
-            tx.execute(
-                "DELETE FROM liveness_source_attempt WHERE source = ?1 AND at_ms < ?2",
-                params![source, since_ms],
-            )?;
+            tx.execute("DELETE FROM liveness_source_attempt WHERE at_ms < ?1", params![since_ms])?;
             let asked: i64 = tx.query_row(
                 "SELECT count(*) FROM liveness_source_attempt WHERE source = ?1",
                 params![source],
