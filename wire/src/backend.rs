@@ -439,8 +439,8 @@ pub struct LivenessChallengeResponse {
 }
 
 /// What the server answers each signed frame batch of a paced check
-/// (`POST …/liveness-checks/{check_id}/frames`, body: a `shimin_core::liveness::FrameBatch`
-/// signed by the check's device key). The device shows the action it is told, never one it
+/// (`POST /v1/enrolment/liveness/{check_id}/frames`, or `/v1/sync/liveness-checks/{check_id}/frames`
+/// for a case; body: a `shimin_core::liveness::FrameBatch` signed by the check's device key). The device shows the action it is told, never one it
 /// was not told yet: the server reveals each next action only after it saw the one before done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

@@ -160,6 +160,17 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
     ),
     (
         HttpMethod::Post,
+        "/v1/enrolment/liveness/{id}/frames",
+        Auth::Public,
+        "A signed frame batch of a paced check (COSE_Sign1 by the new device key, \
+         core::liveness::FrameBatch) -> LivenessPaceResponse (calibrating, the action to do now, or \
+         passed with the device id); 422 liveness_failed, 409 already_answered or \
+         device_already_registered, 503 busy; served instead of the evidence route when checks are \
+         server-paced",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
         "/v1/staff/cases",
         Auth::Staff,
         "OpenCaseRequest -> CaseView; the department that registers companies only",
@@ -195,6 +206,15 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "Signed liveness evidence (COSE_Sign1 by the device key) confirms the case; 422 liveness_failed, \
          409 already_answered",
         "204",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/liveness-checks/{id}/frames",
+        Auth::Device,
+        "A signed frame batch of a paced case check -> LivenessPaceResponse; a pass confirms the case; \
+         422 liveness_failed, 409 already_answered, 503 busy; served instead of the evidence route \
+         when checks are server-paced",
+        "200",
     ),
 ];
 

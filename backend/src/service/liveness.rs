@@ -60,19 +60,26 @@ const NOT_OFFERED: &str = "enrolment by the face is not available for this ID nu
 #[derive(Debug)]
 pub struct LivenessGate {
     judge: OnceCell<Option<Arc<LivenessJudge>>>,
-    running: Semaphore,
-    queue_timeout: Duration,
+    pub(super) running: Semaphore,
+    pub(super) queue_timeout: Duration,
+    /// The server-paced checks streaming now.
+    pub(super) open: super::paced::OpenChecks,
 }
 
 impl LivenessGate {
     /// A gate letting `judges` judgements run at once (at least one), an answer waiting at most
     /// `queue_timeout` for its turn.
     pub fn new(judges: usize, queue_timeout: Duration) -> Self {
-        Self { judge: OnceCell::new(), running: Semaphore::new(judges.max(1)), queue_timeout }
+        Self {
+            judge: OnceCell::new(),
+            running: Semaphore::new(judges.max(1)),
+            queue_timeout,
+            open: super::paced::OpenChecks::default(),
+        }
     }
 
     /// The judge, loading it on first use; `None` when its models are missing (logged once).
-    async fn judge(&self) -> Option<Arc<LivenessJudge>> {
+    pub(super) async fn judge(&self) -> Option<Arc<LivenessJudge>> {
         self.judge
             .get_or_init(|| async {
                 let loaded = tokio::task::spawn_blocking(LivenessJudge::load_default).await;
@@ -151,7 +158,7 @@ fn role_of(view: PartyRoleView) -> PartyRole {
 }
 
 /// The stored challenge of a check.
-fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> {
+pub(super) fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> {
     let actions = check
         .actions
         .split(',')
@@ -350,6 +357,16 @@ impl Backend {
         let check = self
             .judge_answer(check_id, evidence, now_ms, |c| c.purpose == LivenessPurpose::Enrolment)
             .await?;
+        self.enrol_checked_device(&check, now_ms).await
+    }
+
+    /// Registers the device of an enrolment check that passed and signs it a copy of every
+    /// current certificate.
+    pub(super) async fn enrol_checked_device(
+        &self,
+        check: &LivenessCheckRecord,
+        now_ms: i64,
+    ) -> Result<DeviceRecord, ServiceError> {
         let now = now_ms / 1000;
         let device = DeviceRecord {
             id: 0,
@@ -452,6 +469,15 @@ impl Backend {
                 matches!(c.purpose, LivenessPurpose::Case(_)) && c.device_id == Some(device.id)
             })
             .await?;
+        self.confirm_checked_case(&check, now_ms).await
+    }
+
+    /// Confirms the citizen's roles in the case of a case check that passed.
+    pub(super) async fn confirm_checked_case(
+        &self,
+        check: &LivenessCheckRecord,
+        now_ms: i64,
+    ) -> Result<(), ServiceError> {
         let LivenessPurpose::Case(case_id) = check.purpose else {
             return Err(ServiceError::NotFound("liveness check"));
         };

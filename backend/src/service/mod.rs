@@ -6,6 +6,7 @@ pub mod devices;
 pub mod issuance;
 pub mod keys;
 pub mod liveness;
+pub mod paced;
 pub mod sync;
 
 use std::sync::Arc;
@@ -114,6 +115,11 @@ pub struct Config {
     /// The longest an answer waits for a free judge before it is refused with 503 (its check
     /// stays open, so the device may send it again).
     pub liveness_queue_timeout_ms: u64,
+    /// Whether liveness checks are server-paced (issue 15, finding 1): the device streams signed
+    /// frame batches (`…/frames`) and the old answer by device-assembled evidence is refused (its
+    /// routes are not served). Off until the app streams; exactly one of the two ways is ever
+    /// served.
+    pub liveness_paced: bool,
 }
 
 impl Default for Config {
@@ -133,6 +139,7 @@ impl Default for Config {
             liveness_source_attempts_per_day: 20,
             liveness_judges: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             liveness_queue_timeout_ms: 10_000,
+            liveness_paced: false,
         }
     }
 }

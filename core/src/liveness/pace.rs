@@ -146,6 +146,9 @@ pub struct PacedCheck {
     /// When the current action was revealed (server clock); `None` while it still awaits its
     /// reveal (frames until then do not count towards it).
     revealed_ms: Option<u64>,
+    /// When the server last answered (server clock): the pause before the next batch counts
+    /// from then, so that the server's own time measuring a batch is not the device's pause.
+    answered_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for PacedCheck {
@@ -168,6 +171,22 @@ impl PacedCheck {
             first: None,
             last: None,
             revealed_ms: None,
+            answered_ms: None,
+        }
+    }
+
+    /// The frames the face match will need, as far as they are known now (stream indices): the
+    /// neutral frame once calibrated, then each action's key frame so far. A server keeps these
+    /// frames' pictures; every other frame before the last of them can be let go.
+    pub fn chosen_frames(&self) -> Vec<u64> {
+        match &self.state {
+            State::Acting { key_frames, .. } => {
+                std::iter::once(self.neutral).chain(key_frames.iter().map(|(_, i)| *i)).collect()
+            }
+            State::Passed(pass) => {
+                std::iter::once(pass.neutral).chain(pass.key_frames.iter().map(|(_, i)| *i)).collect()
+            }
+            State::Calibrating { .. } | State::Failed(_) => Vec::new(),
         }
     }
 
@@ -253,7 +272,8 @@ impl PacedCheck {
                 return Err(PaceFailure::OutOfOrder);
             }
             if frame.captured_ms - captured > MAX_FRAME_GAP_MS
-                || frame.received_ms - received > MAX_BATCH_GAP_MS
+                || frame.received_ms.saturating_sub(self.answered_ms.map_or(received, |a| a.max(received)))
+                    > MAX_BATCH_GAP_MS
             {
                 return Err(PaceFailure::Stopped);
             }
@@ -276,6 +296,20 @@ impl PacedCheck {
     /// The failure, once failed; [`PaceFailure::Timeout`] past the time limit and
     /// [`PaceFailure::Stopped`] when no batch came for [`MAX_BATCH_GAP_MS`].
     pub fn answer(&mut self, now_ms: u64) -> Result<Paced, PaceFailure> {
+        self.answer_at(now_ms, now_ms)
+    }
+
+    /// As [`PacedCheck::answer`], for a server that took time to measure the batch: the time
+    /// limit and pauses are judged at `received_ms`, when the batch came, and an action not
+    /// revealed yet is revealed at `answered_ms`, when the answer leaves (the device cannot
+    /// have seen it sooner; the reaction time counts from then, as does the pause before the
+    /// next batch).
+    ///
+    /// # Errors
+    /// As [`PacedCheck::answer`].
+    pub fn answer_at(&mut self, received_ms: u64, answered_ms: u64) -> Result<Paced, PaceFailure> {
+        let now_ms = received_ms;
+        self.answered_ms = Some(answered_ms.max(received_ms));
         if let State::Failed(f) = self.state {
             return Err(f);
         }
@@ -297,7 +331,7 @@ impl PacedCheck {
             State::Acting { track, .. } => {
                 let Some(action) = track.current_action() else { return Err(PaceFailure::Over) };
                 if self.revealed_ms.is_none() {
-                    self.revealed_ms = Some(now_ms);
+                    self.revealed_ms = Some(answered_ms.max(now_ms));
                 }
                 Ok(Paced::Act { action, step: track.step() })
             }
@@ -441,6 +475,20 @@ mod tests {
 
         let mut late = PacedCheck::new(&ORDER, LIMIT, OPENED);
         assert_eq!(late.push(&at(c, OPENED + LIMIT + 1)), Err(PaceFailure::Timeout));
+    }
+
+    #[test]
+    fn the_servers_own_time_measuring_a_batch_is_not_a_pause_of_the_device() {
+        let at = |captured_ms, received_ms| PacedFrame { captured_ms, received_ms, observation: neutral() };
+        let mut check = PacedCheck::new(&ORDER, LIMIT, OPENED);
+        check.push(&at(5_000, OPENED)).expect("first");
+        // Four seconds measuring the batch, then the next batch half a second after the answer.
+        check.answer_at(OPENED, OPENED + 4_000).expect("answered");
+        check.push(&at(5_100, OPENED + 4_500)).expect("not a stopped stream");
+        // Without the answer's time, the same batch is a stopped stream.
+        let mut unanswered = PacedCheck::new(&ORDER, LIMIT, OPENED);
+        unanswered.push(&at(5_000, OPENED)).expect("first");
+        assert_eq!(unanswered.push(&at(5_100, OPENED + 4_500)), Err(PaceFailure::Stopped));
     }
 
     #[test]
