@@ -20,7 +20,9 @@ use shimin_client::LivenessChallenge;
 use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
 use shimin_core::sensitive::Sensitive;
 use shimin_testkit::film::{self, Shot, key_frame_jpeg, scene};
-use shimin_wire::backend::{LivenessChallengeResponse, LivenessPaceResponse, SyncPullResponse};
+use shimin_wire::backend::{
+    CaseView, LivenessChallengeResponse, LivenessPaceResponse, StaffLoginResponse, SyncPullResponse,
+};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
@@ -36,6 +38,7 @@ on_both_databases!(
     another_persons_face_mid_stream_is_refused_by_the_match,
     frames_out_of_order_are_refused,
     a_stream_that_stops_is_refused,
+    a_case_is_confirmed_by_a_paced_check_of_the_citizens_own_device,
 );
 
 struct World {
@@ -78,13 +81,27 @@ impl World {
     }
 
     async fn post_bytes(&self, path: &str, body: Vec<u8>) -> reqwest::Response {
-        self.http
+        self.post_bytes_as(path, None, body).await
+    }
+
+    async fn post_bytes_as(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+        let mut request = self
+            .http
             .post(self.server.url(path))
             .header(reqwest::header::CONTENT_TYPE, "application/cose")
-            .body(body)
-            .send()
-            .await
-            .expect("post")
+            .body(body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("post")
+    }
+
+    async fn login(&self, login: &str, password: &str) -> String {
+        let body = json!({"login": login, "password": password});
+        let response =
+            self.http.post(self.server.url("/v1/staff/login")).json(&body).send().await.expect("post");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<StaffLoginResponse>().await.expect("json").token
     }
 }
 
@@ -97,16 +114,21 @@ struct Stream<'a> {
     captured: u64,
     /// Every batch sent, signed, in order (for the replays).
     sent: Vec<Vec<u8>>,
+    /// A case check's device token (an enrolment check streams without one).
+    token: Option<String>,
 }
 
 impl<'a> Stream<'a> {
     async fn open(w: &'a World, phone: &'a Phone) -> Self {
         let check = w.challenge(phone).await;
-        Self { w, phone, check, seq: 0, captured: 10_000, sent: Vec::new() }
+        Self { w, phone, check, seq: 0, captured: 10_000, sent: Vec::new(), token: None }
     }
 
     fn path(&self) -> String {
-        format!("/v1/enrolment/liveness/{}/frames", self.check.check_id)
+        match self.token {
+            None => format!("/v1/enrolment/liveness/{}/frames", self.check.check_id),
+            Some(_) => format!("/v1/sync/liveness-checks/{}/frames", self.check.check_id),
+        }
     }
 
     /// Signs `shots` as batch `seq` captured from `captured`, 100 ms apart.
@@ -137,7 +159,7 @@ impl<'a> Stream<'a> {
         self.seq += 1;
         self.captured += FRAME_MS * shots.len() as u64;
         self.sent.push(signed.clone());
-        self.w.post_bytes(&self.path(), signed).await
+        self.w.post_bytes_as(&self.path(), self.token.as_deref(), signed).await
     }
 
     /// Sends `shots` in real time in batches of five and reads the last answer.
@@ -347,4 +369,64 @@ async fn a_stream_that_stops_is_refused(db: Db) {
     tokio::time::sleep(Duration::from_millis(4_000)).await;
     stream.captured += 4_000;
     assert_eq!(stream.perform(&shots_of(action)).await, Err(FAILED));
+}
+
+async fn a_case_is_confirmed_by_a_paced_check_of_the_citizens_own_device(db: Db) {
+    let w = World::new(db, 60_000).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let market = w.login("market-issuer", "demo-market-2024").await;
+    let (phone, _, token) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    let body = json!({"company_name": "福州闽江软件有限公司", "parties": [
+        {"id_number": ZHANG, "role": "legal_representative"},
+    ]});
+    let response = w
+        .http
+        .post(w.server.url("/v1/staff/cases"))
+        .bearer_auth(&market)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case_id = response.json::<CaseView>().await.expect("case").id;
+    let asked = w
+        .http
+        .post(w.server.url(&format!("/v1/sync/identity-requests/{case_id}/liveness")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let body: LivenessChallengeResponse = asked.json().await.expect("challenge");
+    let check = LivenessChallenge::parse(body).expect("a well-formed challenge");
+
+    // The old evidence route of a case check is not served.
+    let evidence = film::evidence(&check.challenge, &scene().take(check.challenge.actions()), key_frame_jpeg)
+        .sign(&phone.key, b"device")
+        .expect("signs");
+    let old = w
+        .post_bytes_as(&format!("/v1/sync/liveness-checks/{}", check.check_id), Some(&token), evidence)
+        .await;
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
+
+    let mut stream = Stream {
+        w: &w,
+        phone: &phone,
+        check,
+        seq: 0,
+        captured: 10_000,
+        sent: Vec::new(),
+        token: Some(token),
+    };
+    let (_, told) = follow(&mut stream).await;
+    assert_eq!(told, Ok(LivenessPaceResponse::Passed { device_id: None }));
+    let response = w
+        .http
+        .get(w.server.url(&format!("/v1/staff/cases/{case_id}")))
+        .bearer_auth(&market)
+        .send()
+        .await
+        .expect("get");
+    let case: CaseView = response.json().await.expect("case");
+    assert!(case.parties.iter().all(|p| p.confirmed_at.is_some()), "the party confirmed");
 }
