@@ -32,12 +32,13 @@ use std::fmt;
 
 use image::RgbImage;
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::liveness::pace::PaceFailure;
 use shimin_core::liveness::{
-    self, AuditFailure, AuditedKeyFrame, Challenge, Evidence, EvidenceError, FaceBox, KeyFrameKind,
-    TracedFace,
+    self, Action, AuditFailure, AuditedKeyFrame, Challenge, Evidence, EvidenceError, FaceBox,
+    FaceObservation, Frame, FrameRotation, KeyFrameKind, TracedFace,
 };
 use shimin_core::picture::{self, Limits, PictureFormat};
-use shimin_face::{Face, FaceAnalyzer, Rotation, face_shape, mouth_width_ratio};
+use shimin_face::{Face, FaceAnalyzer, LivenessObserver, Rotation, face_shape, mouth_width_ratio};
 use shimin_facematch::{Descriptor, FaceMatcher};
 
 /// Two faces are the same person below this descriptor distance: dlib's own threshold for its
@@ -204,6 +205,13 @@ pub enum FailReason {
     /// The neutral face is not the registry photo's person.
     #[error("the face does not match the registry photo")]
     NotRegistryPerson,
+    /// A streamed frame of a paced check is not a JPEG that decodes within
+    /// [`MAX_KEY_FRAME_SIDE`].
+    #[error("a streamed frame does not decode")]
+    BadStreamedFrame,
+    /// The streamed frames broke a rule of the paced check (`shimin_core::liveness::pace`).
+    #[error("paced check failed: {0}")]
+    Paced(PaceFailure),
     /// A face model failed to run: the server's fault, not the citizen's (the message is the
     /// model's, which never includes pixels or measures).
     #[error("a face model failed: {0}")]
@@ -332,6 +340,73 @@ impl LivenessJudge {
                 self.matcher.descriptor_of(&frame.image, dlib_box(&frame.face)).map_err(model)?;
             if !same_person(&descriptor, &neutral_descriptor) {
                 return Err(FailReason::NotSamePerson(frame.kind));
+            }
+        }
+        Ok(())
+    }
+
+    /// Measures one frame streamed in a paced check with the server's own models, as the
+    /// device's observer would but with the detector on every frame (nothing carried over from
+    /// a crop tracked on the frame before: a device cannot steer where the server looks).
+    /// CPU-bound (tens of milliseconds): from async code, call it inside `spawn_blocking`.
+    ///
+    /// # Errors
+    /// [`FailReason::BadStreamedFrame`] or [`FailReason::Model`].
+    pub fn measure_streamed(&self, jpeg: &[u8], captured_ms: u64) -> Result<FaceObservation, FailReason> {
+        let image =
+            decode(jpeg, PictureFormat::JPEG_ONLY, MAX_KEY_FRAME_SIDE).ok_or(FailReason::BadStreamedFrame)?;
+        let (width, height) = image.dimensions();
+        let frame = Frame::new(width, height, image.into_raw(), captured_ms, FrameRotation::None)
+            .map_err(|_| FailReason::BadStreamedFrame)?;
+        LivenessObserver::new(self.analyzer.clone()).observe_frame(&frame).map_err(model)
+    }
+
+    /// The face matches of a paced check whose rules passed: the neutral frame against the
+    /// registry photo, then every action's key frame against the neutral one (a look-alike
+    /// swapped in for an action, which the stream's continuity rules cannot tell apart, fails
+    /// here). CPU-bound: call it inside `spawn_blocking`.
+    pub fn match_paced(
+        &self,
+        registry_photo: Option<&[u8]>,
+        neutral: &[u8],
+        key_frames: &[(Action, &[u8])],
+    ) -> Decision {
+        match self.match_paced_frames(registry_photo, neutral, key_frames) {
+            Ok(()) => Decision::Pass,
+            Err(reason) => Decision::Fail(reason),
+        }
+    }
+
+    fn match_paced_frames(
+        &self,
+        registry_photo: Option<&[u8]>,
+        neutral: &[u8],
+        key_frames: &[(Action, &[u8])],
+    ) -> Result<(), FailReason> {
+        let registry_photo = registry_photo.ok_or(FailReason::NoRegistryPhoto)?;
+        let registry = decode(registry_photo, PictureFormat::JPEG_OR_PNG, MAX_REGISTRY_PHOTO_SIDE)
+            .ok_or(FailReason::BadRegistryPhoto)?;
+        let registry =
+            self.matcher.descriptor(&registry).map_err(model)?.ok_or(FailReason::BadRegistryPhoto)?;
+        let neutral_name = KeyFrameName(KeyFrameKind::Neutral);
+        let neutral = decode(neutral, PictureFormat::JPEG_ONLY, MAX_KEY_FRAME_SIDE)
+            .ok_or(FailReason::BadKeyFrame(neutral_name))?;
+        let neutral = self
+            .matcher
+            .descriptor(&neutral)
+            .map_err(model)?
+            .ok_or(FailReason::NoFaceToMatch(neutral_name))?;
+        if !same_person(&neutral, &registry) {
+            return Err(FailReason::NotRegistryPerson);
+        }
+        for (action, jpeg) in key_frames {
+            let name = KeyFrameName(KeyFrameKind::Action(*action));
+            let image = decode(jpeg, PictureFormat::JPEG_ONLY, MAX_KEY_FRAME_SIDE)
+                .ok_or(FailReason::BadKeyFrame(name))?;
+            let descriptor =
+                self.matcher.descriptor(&image).map_err(model)?.ok_or(FailReason::NoFaceToMatch(name))?;
+            if !same_person(&descriptor, &neutral) {
+                return Err(FailReason::NotSamePerson(name));
             }
         }
         Ok(())

@@ -54,9 +54,15 @@ enum Command {
         /// Actions per liveness challenge (3 or 4).
         #[arg(long, env = "SHIMIN_LIVENESS_ACTION_COUNT", default_value_t = 3)]
         liveness_action_count: usize,
-        /// Liveness challenges a citizen may be issued in 24 hours.
+        /// Liveness challenges a citizen's own enrolled devices may be issued in 24 hours.
         #[arg(long, env = "SHIMIN_LIVENESS_ATTEMPTS_PER_DAY", default_value_t = 5)]
         liveness_attempts_per_day: i64,
+        /// Enrolment checks (asked for without logging in) one ID number may be issued in 24 hours.
+        #[arg(long, env = "SHIMIN_LIVENESS_ENROLMENT_ATTEMPTS_PER_DAY", default_value_t = 5)]
+        liveness_enrolment_attempts_per_day: i64,
+        /// Enrolment challenges one address (IPv4, IPv6 /64) may ask for in 24 hours.
+        #[arg(long, env = "SHIMIN_LIVENESS_SOURCE_ATTEMPTS_PER_DAY", default_value_t = 20)]
+        liveness_source_attempts_per_day: i64,
     },
     /// Put a citizen's registry photo (JPEG: the face liveness checks compare with), e.g.
     /// to try enrolment by the face with one's own photo on a demo citizen.
@@ -103,6 +109,8 @@ async fn main() -> anyhow::Result<()> {
             liveness_actions,
             liveness_action_count,
             liveness_attempts_per_day,
+            liveness_enrolment_attempts_per_day,
+            liveness_source_attempts_per_day,
         } => {
             let liveness_actions = liveness_actions
                 .iter()
@@ -123,6 +131,8 @@ async fn main() -> anyhow::Result<()> {
                 liveness_actions,
                 liveness_action_count,
                 liveness_attempts_per_day,
+                liveness_enrolment_attempts_per_day,
+                liveness_source_attempts_per_day,
                 ..Config::default()
             };
             let backend = Backend::new(store, config).await.context("starting the backend")?;

@@ -31,6 +31,10 @@ on_both_databases!(
     another_face_the_wrong_order_or_garbage_fails_and_registers_nothing,
     liveness_checks_are_limited_per_citizen_per_day,
     a_registration_case_proceeds_when_every_party_has_confirmed,
+    strangers_cannot_spend_a_citizens_own_liveness_attempts,
+    one_source_cannot_ask_for_more_than_its_own_attempts,
+    the_enrolment_challenge_does_not_tell_whether_a_number_can_enrol,
+    an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout,
 );
 
 struct World {
@@ -44,7 +48,14 @@ struct World {
 
 impl World {
     async fn new(db: Db) -> Self {
-        let server = TestServer::on(db, shimin_backend::server::Limits::default()).await;
+        Self::configured(db, |_| {}).await
+    }
+
+    /// A world whose server's settings are changed by `configure`, with the HTTP rate limit
+    /// out of the way (these tests count the liveness limits, not the address's).
+    async fn configured(db: Db, configure: impl FnOnce(&mut shimin_backend::service::Config)) -> Self {
+        let limits = shimin_backend::server::Limits { auth_burst: 1_000, auth_per_minute: 1_000 };
+        let server = TestServer::on_configured(db, limits, configure).await;
         let report = seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
         let demo = report.demo.iter().map(|(id, _, _)| id.clone()).collect();
         let mut world =
@@ -234,7 +245,8 @@ async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db:
     let stranger = json!({"id_number": unknown, "public_key_b64": phone.public_key_b64()});
     assert_eq!(
         error_code(w.post("/v1/enrolment/liveness", None, stranger).await).await,
-        (StatusCode::NOT_FOUND, ErrorCode::UnknownCitizen)
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto),
+        "the one answer of a number that cannot enrol by the face"
     );
     let bad_key = json!({"id_number": LIN, "public_key_b64": "AAAA"});
     assert_eq!(
@@ -255,12 +267,13 @@ async fn liveness_checks_are_limited_per_citizen_per_day(db: Db) {
     let (status, code) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
     assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto));
     w.photo(ZHANG, &scene().registry).await;
-    let limit = w.server.backend.config.liveness_attempts_per_day;
+    let limit = w.server.backend.config.liveness_enrolment_attempts_per_day;
     for _ in 0..limit {
         challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
     }
+    // Used up: the same answer as a number that cannot enrol by the face at all (finding 7).
     let (status, code) = error_code(w.enrolment_challenge(ZHANG, &phone).await).await;
-    assert_eq!((status, code), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::AttemptsExhausted));
+    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto));
     // Another citizen is not affected.
     w.photo(LIN, &scene().registry).await;
     challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
@@ -378,4 +391,142 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
     let open: Vec<IdentityRequestView> =
         w.get("/v1/sync/identity-requests", Some(&zhang)).await.json().await.expect("requests");
     assert!(open.is_empty(), "a proceeded case is no longer a request");
+}
+
+/// A valid ID number that is not in the registry.
+fn unregistered() -> String {
+    let unknown = "35010219990101123";
+    format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"))
+}
+
+/// Opens a registration case naming `holder` as its legal representative; its id.
+async fn case_naming(w: &World, holder: &str) -> i64 {
+    let body = json!({"company_name": "福州闽江软件有限公司", "parties": [
+        {"id_number": holder, "role": "legal_representative"},
+    ]});
+    let response = w.post("/v1/staff/cases", Some(&w.market), body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<CaseView>().await.expect("case").id
+}
+
+/// Finding 7: a stranger asking for enrolment checks in a citizen's name (no login needed)
+/// spends the enrolment attempts of that ID number only; the citizen's own device still gets
+/// its case checks.
+async fn strangers_cannot_spend_a_citizens_own_liveness_attempts(db: Db) {
+    let w = World::configured(db, |c| {
+        c.liveness_attempts_per_day = 2;
+        c.liveness_enrolment_attempts_per_day = 2;
+        c.liveness_source_attempts_per_day = 100;
+    })
+    .await;
+    let (_, _, zhang) = w.enrol_by_code(ZHANG).await;
+    w.photo(ZHANG, &scene().registry).await;
+    let case_id = case_naming(&w, ZHANG).await;
+
+    // The stranger asks until refused, then keeps asking.
+    let stranger = Phone::new();
+    let mut issued = 0;
+    for _ in 0..5 {
+        if w.enrolment_challenge(ZHANG, &stranger).await.status() == StatusCode::CREATED {
+            issued += 1;
+        }
+    }
+    assert_eq!(issued, 2, "the ID number's own limit of enrolment checks");
+
+    // 张伟's own device confirms the case as often as his own limit allows.
+    let ask = format!("/v1/sync/identity-requests/{case_id}/liveness");
+    for _ in 0..2 {
+        challenge_of(w.post(&ask, Some(&zhang), json!({})).await).await;
+    }
+    assert_eq!(
+        error_code(w.post(&ask, Some(&zhang), json!({})).await).await,
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::AttemptsExhausted),
+        "his own limit still holds"
+    );
+}
+
+/// Finding 7: one source spraying enrolment challenges over many ID numbers (registered or
+/// not) is stopped by a limit of its own, and stopping it spends no one's attempts.
+async fn one_source_cannot_ask_for_more_than_its_own_attempts(db: Db) {
+    let w = World::configured(db, |c| {
+        c.liveness_enrolment_attempts_per_day = 100;
+        c.liveness_source_attempts_per_day = 4;
+    })
+    .await;
+    w.photo(ZHANG, &scene().registry).await;
+    w.photo(LIN, &scene().registry).await;
+    let phone = Phone::new();
+    // Four asks: an unknown number, a number without a photo, then two that can enrol.
+    let third = w.demo.iter().find(|id| *id != ZHANG && *id != LIN).expect("a third citizen").clone();
+    for holder in [unregistered(), third, ZHANG.to_owned(), ZHANG.to_owned()] {
+        assert_ne!(w.enrolment_challenge(&holder, &phone).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(
+        error_code(w.enrolment_challenge(LIN, &phone).await).await,
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
+        "the source's attempts are used up, whichever number it names"
+    );
+    // Another source (another loopback address) is not affected, and 林晓燕 lost nothing.
+    let elsewhere =
+        Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().expect("client");
+    let body = json!({"id_number": LIN, "public_key_b64": phone.public_key_b64(), "label": "新手机"});
+    let response =
+        elsewhere.post(w.server.url("/v1/enrolment/liveness")).json(&body).send().await.expect("post");
+    challenge_of(response).await;
+}
+
+/// Finding 7: an unknown number, a number without a registry photo and a number whose
+/// enrolment attempts are used up get one and the same answer, so the unauthenticated route
+/// does not tell who is registered or has a photo.
+async fn the_enrolment_challenge_does_not_tell_whether_a_number_can_enrol(db: Db) {
+    let w = World::configured(db, |c| {
+        c.liveness_enrolment_attempts_per_day = 1;
+        c.liveness_source_attempts_per_day = 100;
+    })
+    .await;
+    w.photo(ZHANG, &scene().registry).await;
+    let phone = Phone::new();
+    challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
+    let mut answers = Vec::new();
+    for holder in [unregistered(), LIN.to_owned(), ZHANG.to_owned()] {
+        let response = w.enrolment_challenge(&holder, &phone).await;
+        answers.push((response.status(), response.text().await.expect("body")));
+    }
+    assert_eq!(answers[0], answers[1], "unknown and without a photo");
+    assert_eq!(answers[0], answers[2], "unknown and attempts used up");
+    let error: ErrorResponse = serde_json::from_str(&answers[0].1).expect("error body");
+    assert_eq!((answers[0].0, error.error), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto));
+}
+
+/// Finding 7: with the judge busy, an answer waits at most the queue timeout and is refused
+/// with 503, its check still open: a flood of answers cannot pile up waiting without end.
+async fn an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout(db: Db) {
+    let w = World::configured(db, |c| {
+        c.liveness_judges = 1;
+        c.liveness_queue_timeout_ms = 1;
+    })
+    .await;
+    w.photo(ZHANG, &scene().registry).await;
+    let (first, second) = (Phone::new(), Phone::new());
+    let a = challenge_of(w.enrolment_challenge(ZHANG, &first).await).await;
+    let b = challenge_of(w.enrolment_challenge(ZHANG, &second).await).await;
+    let (path_a, path_b) =
+        (format!("/v1/enrolment/liveness/{}", a.check_id), format!("/v1/enrolment/liveness/{}", b.check_id));
+    let (evidence_a, evidence_b) = (filmed(&a.challenge, &first), filmed(&b.challenge, &second));
+    let (answer_a, answer_b) = tokio::join!(
+        w.post_bytes(&path_a, None, evidence_a.clone()),
+        w.post_bytes(&path_b, None, evidence_b.clone())
+    );
+    let (status_a, status_b) = (answer_a.status(), answer_b.status());
+    let mut statuses = [status_a, status_b];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::SERVICE_UNAVAILABLE],
+        "one judged, one turned away"
+    );
+    // The one turned away was not spent: sent again to an idle judge, it passes.
+    let (path, evidence) =
+        if status_a == StatusCode::SERVICE_UNAVAILABLE { (path_a, evidence_a) } else { (path_b, evidence_b) };
+    assert_eq!(w.post_bytes(&path, None, evidence).await.status(), StatusCode::CREATED);
 }

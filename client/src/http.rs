@@ -11,8 +11,9 @@ use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
 use shimin_core::wallet::LivenessChallenge;
 use shimin_wire::backend::{
     ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, IdentityRequestView,
-    LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, OutboxItem,
-    RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest, SyncPushResponse,
+    LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, LivenessPaceResponse,
+    OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest,
+    SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -291,9 +292,10 @@ impl BackendClient {
     /// device of the citizen.
     ///
     /// # Errors
-    /// [`ClientError::Refused`] with `unknown_citizen` or `no_registry_photo`;
-    /// [`ClientError::Unavailable`] with `attempts_exhausted` (used up for today) or
-    /// `too_many_requests` (rate limited).
+    /// [`ClientError::Refused`] with `no_registry_photo`, the one answer for a number that
+    /// cannot enrol by the face now (unknown, no registry photo, or its enrolment checks for
+    /// today used up); [`ClientError::Unavailable`] with `too_many_requests` (this address's
+    /// asks used up, or rate limited).
     pub async fn liveness_enrolment_challenge(
         &self,
         id_number: &str,
@@ -329,6 +331,50 @@ impl BackendClient {
             .timeout(EVIDENCE_TIMEOUT)
             .body(signed_evidence);
         Ok(Self::json::<LivenessEnrolmentResponse>(request.send().await.map_err(network)?).await?.device_id)
+    }
+
+    /// `POST /v1/enrolment/liveness/{check}/frames`: streams one signed frame batch
+    /// (`shimin_core::liveness::FrameBatch`) of a server-paced enrolment check; what to do now,
+    /// or the new device's id once it passed.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`] with code `liveness_failed` ([`is_liveness_failure`]) when the
+    /// check failed, `already_answered`, `device_already_registered`, or `not_found` from a
+    /// server that does not pace its checks; [`ClientError::Unavailable`] when it is busy (the
+    /// same batch may be sent again).
+    pub async fn stream_enrolment_frames(
+        &self,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> Result<LivenessPaceResponse, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/enrolment/liveness/{check_id}/frames")))
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .timeout(FRAMES_TIMEOUT)
+            .body(signed_batch);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `POST /v1/sync/liveness-checks/{check}/frames`: streams one signed frame batch of a
+    /// server-paced case check of this device.
+    ///
+    /// # Errors
+    /// As [`BackendClient::stream_enrolment_frames`].
+    pub async fn stream_case_frames(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> Result<LivenessPaceResponse, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/sync/liveness-checks/{check_id}/frames")))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .timeout(FRAMES_TIMEOUT)
+            .body(signed_batch);
+        Self::json(request.send().await.map_err(network)?).await
     }
 
     /// `GET /v1/sync/identity-requests`: the open registration cases naming the citizen.
@@ -378,6 +424,10 @@ impl BackendClient {
 /// How long an evidence upload and its judgement may take: megabytes over a mobile link, then
 /// the server's face models (seconds on first use).
 const EVIDENCE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long one frame batch and its measuring may take: a batch is at most a megabyte, and the
+/// server loads its face models on first use (seconds).
+const FRAMES_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Base64url without padding, as the API writes bytes.
 pub(crate) fn b64(bytes: &[u8]) -> String {

@@ -70,8 +70,12 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
 #[tokio::test]
 async fn the_backends_refusals_reach_the_caller_as_codes() {
     let dir = tempfile::Builder::new().prefix("shimin-client-codes-").tempdir().expect("temp dir");
-    let config =
-        Config { liveness_actions: FILMABLE.to_vec(), liveness_attempts_per_day: 1, ..Config::default() };
+    let config = Config {
+        liveness_actions: FILMABLE.to_vec(),
+        liveness_enrolment_attempts_per_day: 1,
+        liveness_source_attempts_per_day: 4,
+        ..Config::default()
+    };
     let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
     let client = BackendClient::new(&server.base_url()).expect("client");
     let key = SigningKey::generate_p256().expect("key").verifying_key();
@@ -84,15 +88,20 @@ async fn the_backends_refusals_reach_the_caller_as_codes() {
     let unknown = "35010219990101123";
     let unknown =
         format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
+    // An unknown number gets the same answer as one without a photo (finding 7).
     let refused = client.liveness_enrolment_challenge(&unknown, &key, "phone").await.expect_err("unknown");
-    assert_eq!(refused.code(), Some(ErrorCode::UnknownCitizen), "{refused}");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }), "{refused}");
 
-    // One attempt a day here: the second is refused for today, and still says "later".
+    // One enrolment check a day per number here: the second gets that answer too.
     client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect("the one attempt");
     let refused =
         client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect_err("used up");
+    assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NoRegistryPhoto, .. }), "{refused}");
+    // Four asks from this address a day here: the fifth is refused for today, and says "later".
+    let refused =
+        client.liveness_enrolment_challenge(&photographed, &key, "phone").await.expect_err("address");
     assert!(
-        matches!(refused, ClientError::Unavailable { code: ErrorCode::AttemptsExhausted, .. }),
+        matches!(refused, ClientError::Unavailable { code: ErrorCode::TooManyRequests, .. }),
         "{refused}"
     );
     assert!(refused.is_transient());
@@ -100,4 +109,77 @@ async fn the_backends_refusals_reach_the_caller_as_codes() {
     let refused = client.answer_liveness_enrolment(999_999, vec![1]).await.expect_err("no such check");
     assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NotFound, .. }), "{refused}");
     assert!(!is_liveness_failure(&refused));
+}
+
+/// A server-paced check through the client (issue 15, finding 1): the phone streams the film's
+/// frames in real time in signed batches and performs each action as the server reveals it; a
+/// server that paces its checks does not take evidence.
+#[tokio::test]
+async fn a_paced_check_streams_through_the_client_and_enrols() {
+    use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
+    use shimin_core::sensitive::Sensitive;
+    use shimin_testkit::film::Shot;
+    use shimin_wire::backend::LivenessPaceResponse;
+
+    let dir = tempfile::Builder::new().prefix("shimin-client-paced-").tempdir().expect("temp dir");
+    let config = Config { liveness_actions: FILMABLE.to_vec(), liveness_paced: true, ..Config::default() };
+    let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
+    let holder = server.seed().demo[0].0.clone();
+    assert!(server.set_registry_photo(&holder, scene().registry.clone()).await.expect("photo"));
+    let client = BackendClient::new(&server.base_url()).expect("client");
+    let key = SigningKey::generate_p256().expect("key");
+    let asked =
+        client.liveness_enrolment_challenge(&holder, &key.verifying_key(), "phone").await.expect("asked");
+
+    // Evidence is not taken by a paced server.
+    let evidence = film::evidence(&asked.challenge, &scene().take(asked.challenge.actions()), key_frame_jpeg)
+        .sign(&key, b"device")
+        .expect("signs");
+    match client.answer_liveness_enrolment(asked.check_id, evidence).await {
+        Err(ClientError::Refused { code: ErrorCode::NotFound, .. }) => {}
+        other => panic!("expected evidence not to be served, got {other:?}"),
+    }
+
+    let s = scene();
+    let (mut seq, mut captured) = (0u64, 0u64);
+    let mut told = LivenessPaceResponse::Calibrating;
+    let mut revealed = Vec::new();
+    for _ in 0..12 {
+        let shots: Vec<&Shot> = match &told {
+            LivenessPaceResponse::Calibrating => vec![&s.neutral; 5],
+            LivenessPaceResponse::Act { action, .. } => {
+                let action = Action::parse(action).expect("an action");
+                revealed.push(action);
+                let (n, a) = (&s.neutral, s.action(action));
+                match action {
+                    Action::Blink => vec![n, n, a, n, n],
+                    Action::MouthOpen => [vec![n, n], vec![a; 6], vec![n, n]].concat(),
+                    _ => [vec![n, n, a, a, a], vec![n; 5]].concat(),
+                }
+            }
+            LivenessPaceResponse::Passed { .. } => break,
+        };
+        for chunk in shots.chunks(5) {
+            tokio::time::sleep(std::time::Duration::from_millis(100 * chunk.len() as u64)).await;
+            let frames = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, shot)| StreamedFrame {
+                    captured_ms: captured + 100 * i as u64,
+                    jpeg: Sensitive::new(film::jpeg(&shot.image)),
+                })
+                .collect();
+            captured += 100 * chunk.len() as u64;
+            let batch = FrameBatch::new(asked.challenge.nonce().to_vec(), seq, frames).expect("batch");
+            seq += 1;
+            let signed = batch.sign(&key, b"device").expect("signs");
+            told = client.stream_enrolment_frames(asked.check_id, signed).await.expect("streamed");
+        }
+    }
+    assert_eq!(revealed, asked.challenge.actions().to_vec());
+    let LivenessPaceResponse::Passed { device_id: Some(device_id) } = told else {
+        panic!("expected a pass: {told:?}")
+    };
+    let devices = server.backend().store.active_devices(&holder).await.expect("devices");
+    assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![device_id]);
 }

@@ -99,17 +99,20 @@ pub enum SigningPurpose {
     DeviceBinding,
     /// A holder's device signing the evidence of a liveness check (key frames, trace, nonce).
     LivenessEvidence,
+    /// A device signing one batch of the frames it streams during a server-paced liveness check.
+    LivenessFrames,
 }
 
 impl SigningPurpose {
     /// Every purpose, for exhaustive tests.
-    pub const ALL: [SigningPurpose; 6] = [
+    pub const ALL: [SigningPurpose; 7] = [
         SigningPurpose::Certificate,
         SigningPurpose::Presentation,
         SigningPurpose::TrustList,
         SigningPurpose::Revocation,
         SigningPurpose::DeviceBinding,
         SigningPurpose::LivenessEvidence,
+        SigningPurpose::LivenessFrames,
     ];
 
     /// The byte-string label bound into every signature made for this purpose. Labels are
@@ -122,6 +125,7 @@ impl SigningPurpose {
             SigningPurpose::Revocation => b"shimin/v1/revocation",
             SigningPurpose::DeviceBinding => b"shimin/v1/device-binding",
             SigningPurpose::LivenessEvidence => b"shimin/v1/liveness-evidence",
+            SigningPurpose::LivenessFrames => b"shimin/v1/liveness-frames",
         }
     }
 }

@@ -33,9 +33,10 @@ use shimin_core::cose::Sign1;
 use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey, sha256};
 use shimin_core::liveness::{
     Action, CALIBRATION_FRAMES, Challenge, Evidence, FaceBox, FaceMeasures, FaceObservation, FaceShape,
-    Frame, FrameRotation, KeyFrameKind, Step, TracedFace, audit,
+    Frame, FrameBatch, FrameRotation, KeyFrameKind, Step, StreamedFrame, TracedFace, audit,
 };
 use shimin_core::present::{DeviceSignedPayload, MAX_DECOMPRESSED_LEN, PresentationWire, Preset};
+use shimin_core::sensitive::Sensitive;
 use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::sync::PulledPage;
 use shimin_core::trust::{CachedCopy, Department, IssuerEntry, KeyValidity, TrustList, VerifiedTrustList};
@@ -339,6 +340,21 @@ fn sign_evidence(keys: &Keys) -> Vec<u8> {
     evidence.sign(&keys.get("device"), EVIDENCE_KID).expect("sign evidence")
 }
 
+/// The third batch (sequence number 2) a device streams in the golden check: three plain grey
+/// 64×48 JPEGs captured 200 ms apart, signed by the device key.
+fn sign_frame_batch(keys: &Keys) -> Vec<u8> {
+    let frames = (0..3u64)
+        .map(|i| {
+            let picture = RgbImage::from_pixel(64, 48, image::Rgb([90 + 20 * i as u8; 3]));
+            let mut jpeg = std::io::Cursor::new(Vec::new());
+            DynamicImage::ImageRgb8(picture).write_to(&mut jpeg, ImageFormat::Jpeg).expect("JPEG");
+            StreamedFrame { captured_ms: 12_000 + 200 * i, jpeg: Sensitive::new(jpeg.into_inner()) }
+        })
+        .collect();
+    let batch = FrameBatch::new(NONCE.to_vec(), 2, frames).expect("batch");
+    batch.sign(&keys.get("device"), EVIDENCE_KID).expect("sign the batch")
+}
+
 /// A page as the reference backend answers `GET /v1/sync/pull`: two certificates issued to the
 /// device, a status change, the current trust list's version, a reminder and a notification.
 fn sync_page(world: &World) -> SyncPullResponse {
@@ -401,6 +417,7 @@ fn bless_all() {
         write_text(&dir.join(format!("presentation/{name}.txt")), &format!("{text}\n"));
     }
     write_hex(&dir.join("liveness-evidence/evidence.cose.hex"), &sign_evidence(&keys));
+    write_hex(&dir.join("liveness-frames/batch.cose.hex"), &sign_frame_batch(&keys));
     write_json(&dir.join("sync-page/page.json"), &serde_json::to_value(sync_page(&world)).expect("JSON"));
 
     write_json(&dir.join("trust-list/expected.json"), &read_trust_list(&dir, &keys));
@@ -409,6 +426,7 @@ fn bless_all() {
         write_json(&dir.join(format!("presentation/{name}.json")), &read_presentation(&dir, &keys, name));
     }
     write_json(&dir.join("liveness-evidence/expected.json"), &read_evidence(&dir, &keys));
+    write_json(&dir.join("liveness-frames/expected.json"), &read_frame_batch(&dir, &keys));
     write_json(&dir.join("sync-page/expected.json"), &read_sync_page(&dir, &keys));
     say(&format!(
         "{BLESS}=1: wrote the golden vectors in {}; review the diff before committing",
@@ -662,6 +680,32 @@ fn read_evidence(dir: &Path, keys: &Keys) -> Value {
     })
 }
 
+fn read_frame_batch(dir: &Path, keys: &Keys) -> Value {
+    let bytes = read_hex(&dir.join("liveness-frames/batch.cose.hex"));
+    let key = keys.public("device");
+    let batch = FrameBatch::verify(&bytes, &key).expect("the batch verifies");
+    let message = Sign1::decode(&bytes).expect("COSE_Sign1");
+    let frames: Vec<Value> = batch
+        .frames()
+        .iter()
+        .map(|f| {
+            json!({
+                "captured_ms": f.captured_ms,
+                "jpeg_len": f.jpeg.expose().len(),
+                "jpeg_sha256": hex_of(&sha256(f.jpeg.expose())),
+            })
+        })
+        .collect();
+    json!({
+        "public_key": hex_of(key.as_bytes()),
+        "key_id": message.key_id().map(label),
+        "external_aad": label(SigningPurpose::LivenessFrames.label()),
+        "nonce": hex_of(batch.nonce()),
+        "seq": batch.seq(),
+        "frames": frames,
+    })
+}
+
 fn read_sync_page(dir: &Path, keys: &Keys) -> Value {
     let page: SyncPullResponse = serde_json::from_value(read_json(&dir.join("sync-page/page.json")))
         .expect("page.json is a SyncPullResponse");
@@ -777,6 +821,24 @@ fn liveness_evidence_vector_reads_as_committed() {
         hex::encode(message.unverified_payload()),
         "the evidence re-encodes differently"
     );
+}
+
+#[test]
+fn liveness_frame_batch_vector_reads_as_committed() {
+    let dir = golden();
+    let keys = load_keys(false);
+    check_json(&dir.join("liveness-frames/expected.json"), &read_frame_batch(&dir, &keys));
+    // The verified batch encodes back to the very payload that was signed, and it is refused
+    // under any other key.
+    let bytes = read_hex(&dir.join("liveness-frames/batch.cose.hex"));
+    let batch = FrameBatch::verify(&bytes, &keys.public("device")).expect("verifies");
+    let message = Sign1::decode(&bytes).expect("COSE_Sign1");
+    assert_eq!(
+        hex::encode(batch.to_cbor().expect("encode")),
+        hex::encode(message.unverified_payload()),
+        "the batch re-encodes differently"
+    );
+    assert!(FrameBatch::verify(&bytes, &keys.public("issuer")).is_err(), "verified under another key");
 }
 
 #[test]

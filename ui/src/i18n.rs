@@ -121,7 +121,7 @@ texts! {
     LivenessFailedCamera: "摄像头画面无法读取", "攝影機畫面無法讀取", "The camera picture could not be read";
     ErrorCameraUnavailable: "无法打开摄像头，请允许本应用使用摄像头，或改用登记码", "無法開啟攝影機，請允許本應用程式使用攝影機，或改用登記碼", "The camera could not be opened; allow this app to use it, or use an enrolment code";
     ErrorLivenessRejected: "核验未通过，未作任何登记。请在光线充足处本人重试", "核驗未通過，未作任何登記。請在光線充足處本人重試", "The check did not pass and nothing was registered. Please try again yourself, in good light";
-    ErrorNoRegistryPhoto: "公安登记中没有您的照片，无法刷脸核验，请改用登记码", "公安登記中沒有您的照片，無法刷臉核驗，請改用登記碼", "The registry has no photo of you to compare with; please use an enrolment code";
+    ErrorNoRegistryPhoto: "此证件号码现在无法刷脸核验（公安登记中没有您的照片可比对，或今日次数已用完），请改用登记码", "此證件號碼現在無法刷臉核驗（公安登記中沒有您的照片可比對，或今日次數已用完），請改用登記碼", "This ID number cannot be checked by the face now (the registry has no photo of you to compare with, or today's checks are used up); please use an enrolment code";
     ErrorTooManyAttempts: "今日核验次数已用完，请明天再试或改用登记码", "今日核驗次數已用完，請明天再試或改用登記碼", "Today's checks are used up; try again tomorrow or use an enrolment code";
     ErrorAlreadyDone: "此事项已经完成", "此事項已經完成", "This has been done already";
     VerifyScan: "用摄像头扫码", "用攝影機掃碼", "Scan with the camera";

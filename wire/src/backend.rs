@@ -486,6 +486,31 @@ pub struct LivenessChallengeResponse {
     pub answer_by: i64,
 }
 
+/// What the server answers each signed frame batch of a paced check
+/// (`POST /v1/enrolment/liveness/{check_id}/frames`, or `/v1/sync/liveness-checks/{check_id}/frames`
+/// for a case; body: a `shimin_core::liveness::FrameBatch` signed by the check's device key). The device shows the action it is told, never one it
+/// was not told yet: the server reveals each next action only after it saw the one before done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LivenessPaceResponse {
+    /// Keep looking straight at the camera and keep streaming: no neutral face yet.
+    Calibrating,
+    /// Perform this action now and keep streaming.
+    Act {
+        /// The action's name (`blink`, `mouth`, `shake`, `nod`).
+        action: String,
+        /// Its place in the challenge, from 1.
+        step: u8,
+    },
+    /// The check passed (every action seen done in time, and the faces matched): the check is
+    /// over. An enrolment check's device is registered with this id; a case check has none.
+    Passed {
+        /// The new device's id, for an enrolment check.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device_id: Option<i64>,
+    },
+}
+
 /// A passed enrolment check: the device is registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivenessEnrolmentResponse {

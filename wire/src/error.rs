@@ -36,7 +36,8 @@ pub enum ErrorCode {
     /// 404: no such route, or nothing the caller may see there (a certificate, a device, a
     /// case, a liveness check, a department…).
     NotFound,
-    /// 404: the ID number is valid but not in the registry.
+    /// 404: the ID number is valid but not in the registry (staff routes; the unauthenticated
+    /// liveness enrolment route answers [`ErrorCode::NoRegistryPhoto`] instead).
     UnknownCitizen,
     /// 409: it clashes with what exists (a login taken, a certificate already revoked, a case
     /// not ready to proceed…).
@@ -50,13 +51,17 @@ pub enum ErrorCode {
     /// 422: well-formed, but it cannot be done (a department without an active key, a citizen
     /// without a household…).
     Unprocessable,
-    /// 422: the registry has no photo of the citizen to compare a liveness check with.
+    /// 422: no liveness check can be compared with the registry for this citizen now. On the
+    /// unauthenticated enrolment route it is the one answer for an unknown ID number, a number
+    /// without a registry photo and a number whose enrolment checks for the day are used up,
+    /// so that the route tells no one who is registered; on a case check, no registry photo.
     NoRegistryPhoto,
     /// 422: the liveness check did not pass (why is for the server's log only).
     LivenessFailed,
     /// 429: too many requests from this address; slow down and retry later.
     TooManyRequests,
-    /// 429: the citizen's liveness checks for the last 24 hours are used up.
+    /// 429: the citizen's own liveness checks (asked for by an enrolled device) for the last
+    /// 24 hours are used up.
     AttemptsExhausted,
     /// 503: the storage or a part of the service (the liveness judge's models) is unavailable;
     /// retry later.

@@ -193,6 +193,12 @@ snapshots! { backend {
         answer_by: NOW + 120,
     }],
     LivenessEnrolmentResponse: [LivenessEnrolmentResponse { device_id: 4 }],
+    LivenessPaceResponse: [
+        LivenessPaceResponse::Calibrating,
+        LivenessPaceResponse::Act { action: "mouth".into(), step: 2 },
+        LivenessPaceResponse::Passed { device_id: Some(4) },
+        LivenessPaceResponse::Passed { device_id: None },
+    ],
     PartyRoleView: [PartyRoleView::LegalRepresentative, PartyRoleView::Shareholder, PartyRoleView::Supervisor],
     CasePartyRequest: [CasePartyRequest { id_number: ID_NUMBER.into(), role: PartyRoleView::Shareholder }],
     OpenCaseRequest: [OpenCaseRequest {

@@ -146,8 +146,9 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/enrolment/liveness",
         Auth::Public,
-        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 404 unknown_citizen, 422 \
-         no_registry_photo, 429 attempts_exhausted after the daily attempts; rate limited",
+        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 422 no_registry_photo, one answer for \
+         an unknown number, no registry photo, or the number's enrolment checks for the day used up; \
+         429 too_many_requests after the address's (IPv4, IPv6 /64) daily asks; rate limited",
         "201",
     ),
     (
@@ -157,6 +158,17 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "Signed liveness evidence (COSE_Sign1 by the new device key) -> LivenessEnrolmentResponse; 422 \
          liveness_failed, 409 already_answered or device_already_registered; rate limited",
         "201",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/enrolment/liveness/{id}/frames",
+        Auth::Public,
+        "A signed frame batch of a paced check (COSE_Sign1 by the new device key, \
+         core::liveness::FrameBatch) -> LivenessPaceResponse (calibrating, the action to do now, or \
+         passed with the device id); 422 liveness_failed, 409 already_answered or \
+         device_already_registered, 503 busy; served instead of the evidence route when checks are \
+         server-paced",
+        "200",
     ),
     (
         HttpMethod::Post,
@@ -195,6 +207,15 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "Signed liveness evidence (COSE_Sign1 by the device key) confirms the case; 422 liveness_failed, \
          409 already_answered",
         "204",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/liveness-checks/{id}/frames",
+        Auth::Device,
+        "A signed frame batch of a paced case check -> LivenessPaceResponse; a pass confirms the case; \
+         422 liveness_failed, 409 already_answered, 503 busy; served instead of the evidence route \
+         when checks are server-paced",
+        "200",
     ),
 ];
 

@@ -3,16 +3,27 @@
 //! (instead of an enrolment code), and a party of a company registration case confirms it.
 //!
 //! A challenge is a row in `liveness_check`: the citizen, the key that must sign the evidence,
-//! a fresh nonce, actions in a random order and a time limit. Issuing one counts against the
-//! citizen's daily attempts ([`super::Config::liveness_attempts_per_day`]), atomically in the
-//! store. An answer signed by the check's key marks the row answered before it is judged, so a
+//! a fresh nonce, actions in a random order and a time limit. Issuing one counts against a
+//! daily limit, atomically in the store: a case check (asked for by the citizen's own enrolled
+//! device) against the citizen's own ([`super::Config::liveness_attempts_per_day`]), an
+//! enrolment check (asked for by anyone, without logging in) against the ID number's enrolment
+//! limit ([`super::Config::liveness_enrolment_attempts_per_day`]) and, before anything is looked
+//! up, against the asking source's ([`super::Config::liveness_source_attempts_per_day`]): a
+//! stranger can spend an ID number's enrolment attempts, never the citizen's own. The enrolment
+//! route answers an unknown number, a number without a registry photo and one whose attempts
+//! are used up alike, so that it tells no one who is registered. An answer signed by the check's key marks the row answered before it is judged, so a
 //! nonce is judged once: a replayed evidence bundle finds its check answered (409), and evidence
 //! answering another check carries the wrong nonce (fail). An answer not signed by that key is
 //! refused without spending the check. The judge ([`crate::liveness::LivenessJudge`]) runs on
-//! a blocking thread; the citizen learns pass or fail only, the log gets the reason's kind.
+//! a blocking thread, a bounded number at once ([`super::Config::liveness_judges`]); an answer
+//! that cannot get a judge within [`super::Config::liveness_queue_timeout_ms`] is refused with
+//! 503 before its check is spent. The citizen learns pass or fail only, the log gets the
+//! reason's kind.
 //! Evidence (key frames, trace) lives in memory for the judgement and is never stored or logged.
 
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use shimin_core::crypto::{PublicKeyKind, VerifyingKey};
 use shimin_core::liveness::{Action, Challenge, Evidence};
@@ -39,24 +50,36 @@ const MAX_PARTIES: usize = 50;
 /// The certificate type whose department registers companies.
 const REGISTRAR_TYPE: &str = "business-licence";
 
+/// The one answer of the enrolment route to an ID number that cannot enrol by the face now:
+/// unknown, without a registry photo, or with its enrolment attempts used up.
+const NOT_OFFERED: &str = "enrolment by the face is not available for this ID number; use an enrolment code";
+
 /// The liveness judge, loaded on first use (the face models and dlib's take a second or two and
-/// need `scripts/fetch-face-match-models.sh`), and a bound on judgements running at once.
+/// need `scripts/fetch-face-match-models.sh`), a bound on judgements running at once, and how
+/// long an answer may wait for one.
 #[derive(Debug)]
 pub struct LivenessGate {
     judge: OnceCell<Option<Arc<LivenessJudge>>>,
-    running: Semaphore,
-}
-
-impl Default for LivenessGate {
-    fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        Self { judge: OnceCell::new(), running: Semaphore::new(cores) }
-    }
+    pub(super) running: Semaphore,
+    pub(super) queue_timeout: Duration,
+    /// The server-paced checks streaming now.
+    pub(super) open: super::paced::OpenChecks,
 }
 
 impl LivenessGate {
+    /// A gate letting `judges` judgements run at once (at least one), an answer waiting at most
+    /// `queue_timeout` for its turn.
+    pub fn new(judges: usize, queue_timeout: Duration) -> Self {
+        Self {
+            judge: OnceCell::new(),
+            running: Semaphore::new(judges.max(1)),
+            queue_timeout,
+            open: super::paced::OpenChecks::default(),
+        }
+    }
+
     /// The judge, loading it on first use; `None` when its models are missing (logged once).
-    async fn judge(&self) -> Option<Arc<LivenessJudge>> {
+    pub(super) async fn judge(&self) -> Option<Arc<LivenessJudge>> {
         self.judge
             .get_or_init(|| async {
                 let loaded = tokio::task::spawn_blocking(LivenessJudge::load_default).await;
@@ -74,6 +97,22 @@ impl LivenessGate {
             })
             .await
             .clone()
+    }
+}
+
+/// The source an unauthenticated ask is counted against: the IPv4 address, or the /64 network
+/// of an IPv6 address (one subscriber's usual allocation, so a host cannot escape its limit by
+/// walking its own addresses). An IPv4 address mapped into IPv6 counts as the IPv4 address.
+pub fn source_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
     }
 }
 
@@ -119,7 +158,7 @@ fn role_of(view: PartyRoleView) -> PartyRole {
 }
 
 /// The stored challenge of a check.
-fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> {
+pub(super) fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> {
     let actions = check
         .actions
         .split(',')
@@ -131,7 +170,9 @@ fn challenge_of(check: &LivenessCheckRecord) -> Result<Challenge, ServiceError> 
 }
 
 impl Backend {
-    /// Issues a challenge for `citizen` answered with `device_key`, within the daily limit.
+    /// Issues a challenge for `citizen` answered with `device_key`, within the daily limit of
+    /// `max_attempts` checks for this purpose; `None` when that is reached.
+    #[allow(clippy::too_many_arguments)] // One call per purpose, each naming every part.
     async fn issue_liveness_check(
         &self,
         citizen: &str,
@@ -139,8 +180,9 @@ impl Backend {
         device_id: Option<i64>,
         device_key: &VerifyingKey,
         label: &str,
+        max_attempts: i64,
         now_ms: i64,
-    ) -> Result<LivenessChallengeResponse, ServiceError> {
+    ) -> Result<Option<LivenessChallengeResponse>, ServiceError> {
         let config = &self.config;
         let challenge = Challenge::random_from(
             &config.liveness_actions,
@@ -169,19 +211,19 @@ impl Backend {
             answered_at: None,
             passed: None,
         };
-        let check_id = self
-            .store
-            .insert_liveness_check(record, now_ms - ATTEMPT_WINDOW_MS, config.liveness_attempts_per_day)
-            .await?
-            .ok_or(ServiceError::AttemptsExhausted)?;
+        let Some(check_id) =
+            self.store.insert_liveness_check(record, now_ms - ATTEMPT_WINDOW_MS, max_attempts).await?
+        else {
+            return Ok(None);
+        };
         let grace = i64::try_from(UPLOAD_GRACE_MS).unwrap_or(0);
-        Ok(LivenessChallengeResponse {
+        Ok(Some(LivenessChallengeResponse {
             check_id,
             nonce_b64: b64(challenge.nonce()),
             actions: names.into_iter().map(str::to_owned).collect(),
             time_limit_ms: challenge.time_limit_ms(),
             answer_by: (now_ms + time_limit_ms + grace) / 1000,
-        })
+        }))
     }
 
     /// Takes the one answer of check `id` and judges `evidence`; `Ok(check)` when it passed.
@@ -214,8 +256,18 @@ impl Backend {
             );
             return Err(ServiceError::LivenessFailed);
         }
-        // The judge before the answer is taken: when its models are missing the check stays open.
+        // The judge and a turn at it before the answer is taken: when its models are missing, or
+        // every judge stays busy past the queue timeout, the check stays open.
         let judge = self.liveness.judge().await.ok_or(ServiceError::Unavailable("liveness check"))?;
+        let _running =
+            match tokio::time::timeout(self.liveness.queue_timeout, self.liveness.running.acquire()).await {
+                Ok(Ok(permit)) => permit,
+                Ok(Err(_)) => return Err(ServiceError::Signing("judge")),
+                Err(_) => {
+                    tracing::info!(check = check.id, "liveness answer turned away: every judge is busy");
+                    return Err(ServiceError::Unavailable("liveness judge busy"));
+                }
+            };
         let check = self
             .store
             .answer_liveness_check(check.id, now_ms / 1000)
@@ -225,7 +277,6 @@ impl Backend {
         let photo = self.store.citizen(&check.citizen_id_number).await?.and_then(|c| c.photo);
         let issued_at_ms = u64::try_from(check.issued_at_ms).unwrap_or(0);
         let judged_at = u64::try_from(now_ms).unwrap_or(0);
-        let _running = self.liveness.running.acquire().await.map_err(|_| ServiceError::Signing("judge"))?;
         let check_id = check.id;
         let decision = tokio::task::spawn_blocking(move || {
             let answer = LivenessAnswer {
@@ -253,26 +304,42 @@ impl Backend {
         }
     }
 
-    /// A liveness challenge for enrolling a new device of the citizen named.
+    /// A liveness challenge for enrolling a new device of the citizen named, asked for without
+    /// logging in from `source`.
     ///
     /// # Errors
-    /// 400 bad ID number, key or label; 404 `unknown_citizen`; 422 `no_registry_photo` (nothing
-    /// to compare with); 429 `attempts_exhausted` (the citizen's attempts for the day are used up).
+    /// 400 bad ID number, key or label; 429 `too_many_requests` (the source's asks for the day
+    /// are used up); 422 `no_registry_photo`, one answer for a number that cannot enrol by the
+    /// face now — unknown, without a registry photo, or its enrolment attempts used up.
     pub async fn liveness_enrolment_challenge(
         &self,
         request: LivenessEnrolmentRequest,
+        source: IpAddr,
         now_ms: i64,
     ) -> Result<LivenessChallengeResponse, ServiceError> {
         let id = parse_id_number(&request.id_number)?;
         let key = parse_device_key(&request.public_key_b64)?;
         let label = parse_label(&request.label)?;
-        let citizen = self.store.citizen(id.as_str()).await?.ok_or(ServiceError::UnknownCitizen)?;
-        if citizen.photo.is_none() {
-            return Err(ServiceError::NoRegistryPhoto(
-                "no registry photo to compare with; use an enrolment code",
-            ));
+        let config = &self.config;
+        // Counted before anything is looked up, so that every number asked about costs alike.
+        let since = now_ms - ATTEMPT_WINDOW_MS;
+        let source = source_of(source);
+        if !self
+            .store
+            .spend_source_attempt(&source, since, now_ms, config.liveness_source_attempts_per_day)
+            .await?
+        {
+            return Err(ServiceError::TooManyRequests);
         }
-        self.issue_liveness_check(id.as_str(), LivenessPurpose::Enrolment, None, &key, label, now_ms).await
+        let not_offered = ServiceError::NoRegistryPhoto(NOT_OFFERED);
+        match self.store.citizen(id.as_str()).await? {
+            Some(citizen) if citizen.photo.is_some() => {}
+            _ => return Err(not_offered),
+        }
+        let max = config.liveness_enrolment_attempts_per_day;
+        self.issue_liveness_check(id.as_str(), LivenessPurpose::Enrolment, None, &key, label, max, now_ms)
+            .await?
+            .ok_or(not_offered)
     }
 
     /// Judges the evidence answering an enrolment check; on a pass registers the device and
@@ -290,6 +357,16 @@ impl Backend {
         let check = self
             .judge_answer(check_id, evidence, now_ms, |c| c.purpose == LivenessPurpose::Enrolment)
             .await?;
+        self.enrol_checked_device(&check, now_ms).await
+    }
+
+    /// Registers the device of an enrolment check that passed and signs it a copy of every
+    /// current certificate.
+    pub(super) async fn enrol_checked_device(
+        &self,
+        check: &LivenessCheckRecord,
+        now_ms: i64,
+    ) -> Result<DeviceRecord, ServiceError> {
         let now = now_ms / 1000;
         let device = DeviceRecord {
             id: 0,
@@ -368,9 +445,11 @@ impl Backend {
             Some(device.id),
             &key,
             &device.label,
+            self.config.liveness_attempts_per_day,
             now_ms,
         )
-        .await
+        .await?
+        .ok_or(ServiceError::AttemptsExhausted)
     }
 
     /// Judges the evidence answering a case check of this device; on a pass confirms the
@@ -390,6 +469,15 @@ impl Backend {
                 matches!(c.purpose, LivenessPurpose::Case(_)) && c.device_id == Some(device.id)
             })
             .await?;
+        self.confirm_checked_case(&check, now_ms).await
+    }
+
+    /// Confirms the citizen's roles in the case of a case check that passed.
+    pub(super) async fn confirm_checked_case(
+        &self,
+        check: &LivenessCheckRecord,
+        now_ms: i64,
+    ) -> Result<(), ServiceError> {
         let LivenessPurpose::Case(case_id) = check.purpose else {
             return Err(ServiceError::NotFound("liveness check"));
         };
@@ -586,4 +674,23 @@ impl Backend {
 fn names_representatives(parties: &[PartyRecord], current: &CompanyRecord) -> bool {
     let named = |id: &str| parties.iter().any(|p| p.id_number == id);
     named(&current.legal_representative) && current.supervisor.as_deref().is_none_or(named)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use super::source_of;
+
+    #[test]
+    fn a_source_is_the_ipv4_address_or_the_ipv6_64() {
+        assert_eq!(source_of(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7))), "203.0.113.7");
+        let host = |last: u16| IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0x42, 0, 0, 0, last));
+        assert_eq!(source_of(host(1)), "2001:db8:0:42::/64");
+        assert_eq!(source_of(host(1)), source_of(host(0xffff)), "one /64, one source");
+        let next = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0x43, 0, 0, 0, 1));
+        assert_ne!(source_of(host(1)), source_of(next));
+        let mapped = IpAddr::V6(Ipv4Addr::new(203, 0, 113, 7).to_ipv6_mapped());
+        assert_eq!(source_of(mapped), "203.0.113.7");
+    }
 }

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod issuance;
 pub mod keys;
 pub mod liveness;
+pub mod paced;
 pub mod password;
 pub mod recovery;
 pub mod sync;
@@ -102,8 +103,25 @@ pub struct Config {
     pub liveness_action_count: usize,
     /// Time limit of a liveness session from its first frame, ms.
     pub liveness_time_limit_ms: u64,
-    /// Liveness challenges a citizen may be issued in 24 hours.
+    /// Liveness challenges a citizen's own enrolled devices may be issued in 24 hours (to confirm
+    /// a case). Checks asked for without logging in never count against it.
     pub liveness_attempts_per_day: i64,
+    /// Enrolment checks, asked for without logging in, one ID number may be issued in 24 hours:
+    /// a limit of their own, so that a stranger spending them leaves the citizen's own intact.
+    pub liveness_enrolment_attempts_per_day: i64,
+    /// Enrolment challenges one source (an IPv4 address, an IPv6 /64) may ask for in 24 hours,
+    /// whatever the ID number and whether or not a check is issued.
+    pub liveness_source_attempts_per_day: i64,
+    /// Liveness judgements run at once (each takes a core for a second or so).
+    pub liveness_judges: usize,
+    /// The longest an answer waits for a free judge before it is refused with 503 (its check
+    /// stays open, so the device may send it again).
+    pub liveness_queue_timeout_ms: u64,
+    /// Whether liveness checks are server-paced (issue 15, finding 1): the device streams signed
+    /// frame batches (`…/frames`) and the old answer by device-assembled evidence is refused (its
+    /// routes are not served). Off until the app streams; exactly one of the two ways is ever
+    /// served.
+    pub liveness_paced: bool,
 }
 
 impl Default for Config {
@@ -119,6 +137,11 @@ impl Default for Config {
             liveness_action_count: 3,
             liveness_time_limit_ms: 60_000,
             liveness_attempts_per_day: 5,
+            liveness_enrolment_attempts_per_day: 5,
+            liveness_source_attempts_per_day: 20,
+            liveness_judges: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            liveness_queue_timeout_ms: 10_000,
+            liveness_paced: false,
         }
     }
 }
@@ -147,12 +170,16 @@ impl Backend {
         let fresh = SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
         let stored = store.setting_or_insert("root-key", fresh.to_pkcs8().expose().clone()).await?;
         let root = SigningKey::from_pkcs8(&stored).map_err(|_| ServiceError::Signing("stored root key"))?;
+        let liveness = liveness::LivenessGate::new(
+            config.liveness_judges,
+            std::time::Duration::from_millis(config.liveness_queue_timeout_ms),
+        );
         Ok(Self {
             store,
             root: Arc::new(root),
             config,
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
-            liveness: Arc::new(liveness::LivenessGate::default()),
+            liveness: Arc::new(liveness),
         })
     }
 

@@ -155,14 +155,26 @@ pub(super) fn purpose_columns(purpose: LivenessPurpose) -> (&'static str, Option
 /// Liveness checks and registration cases.
 #[async_trait]
 pub trait LivenessStore: Send + Sync {
-    /// Stores a liveness check unless the citizen already has `max_attempts` checks issued at or
-    /// after `since_ms` (the daily attempt limit), atomically; `None` when the limit is reached.
+    /// Stores a liveness check unless the citizen already has `max_attempts` checks of the same
+    /// kind (enrolment, or case) issued at or after `since_ms` (the daily attempt limit),
+    /// atomically; `None` when the limit is reached. Enrolment checks are asked for without
+    /// logging in, so they are counted apart: spending them never spends the citizen's own.
     async fn insert_liveness_check(
         &self,
         check: LivenessCheckRecord,
         since_ms: i64,
         max_attempts: i64,
     ) -> Result<Option<i64>, StoreError>;
+    /// Records an unauthenticated ask for a liveness check by `source` at `now_ms`, unless the
+    /// source has `max_attempts` asks recorded at or after `since_ms`; atomically, and every
+    /// source's older asks are forgotten. Whether it was recorded (`false`: limit reached).
+    async fn spend_source_attempt(
+        &self,
+        source: &str,
+        since_ms: i64,
+        now_ms: i64,
+        max_attempts: i64,
+    ) -> Result<bool, StoreError>;
     /// The check with this id.
     async fn liveness_check(&self, id: i64) -> Result<Option<LivenessCheckRecord>, StoreError>;
     /// Marks a check answered at `now` and returns it, unless it is unknown or was answered

@@ -203,17 +203,27 @@ impl TestServer {
 
     /// A server on a fresh SQLite file with these limits.
     pub async fn sqlite_with(limits: Limits) -> Self {
+        Self::sqlite_configured(limits, test_config("")).await
+    }
+
+    /// A server on a fresh SQLite file with these limits and settings (its URL set on start).
+    async fn sqlite_configured(limits: Limits, config: Config) -> Self {
         let dir = temp_dir("http");
         let url = format!("sqlite://{}", dir.path().join("backend.db").display());
         let store =
             url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
-        let mut server = Self::start(store, limits).await;
+        let mut server = Self::start_configured(store, limits, config).await;
         server.dir = Some(dir);
         server
     }
 
     /// A server on a fresh database of its own PostgreSQL cluster, with these limits.
     pub async fn postgres_with(limits: Limits) -> Self {
+        Self::postgres_configured(limits, test_config("")).await
+    }
+
+    /// A server on a fresh PostgreSQL database with these limits and settings.
+    async fn postgres_configured(limits: Limits, config: Config) -> Self {
         // A cluster of its own: a cluster shared between tests and stopped by the last one
         // holding it raced with tests starting meanwhile (connections closed under them).
         let postgres = Arc::new(Postgres::start());
@@ -224,16 +234,24 @@ impl TestServer {
             .open()
             .await
             .expect("connect and migrate");
-        let mut server = Self::start(store, limits).await;
+        let mut server = Self::start_configured(store, limits, config).await;
         server.postgres = Some(postgres);
         server
     }
 
     /// A server on a fresh database of the kind `db`, with these limits.
     pub async fn on(db: Db, limits: Limits) -> Self {
+        Self::on_configured(db, limits, |_| {}).await
+    }
+
+    /// A server on a fresh database of the kind `db`, with these limits and the test settings
+    /// changed by `configure`.
+    pub async fn on_configured(db: Db, limits: Limits, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = test_config("");
+        configure(&mut config);
         match db {
-            Db::Sqlite => Self::sqlite_with(limits).await,
-            Db::Postgres => Self::postgres_with(limits).await,
+            Db::Sqlite => Self::sqlite_configured(limits, config).await,
+            Db::Postgres => Self::postgres_configured(limits, config).await,
         }
     }
 
@@ -294,9 +312,15 @@ impl TestServer {
 
     /// A server on `store`.
     pub async fn start(store: Arc<dyn Store>, limits: Limits) -> Self {
+        Self::start_configured(store, limits, test_config("")).await
+    }
+
+    /// A server on `store` with these settings; their `public_url` is set to the server's.
+    async fn start_configured(store: Arc<dyn Store>, limits: Limits, config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let backend = Backend::new(store, test_config(&base)).await.expect("backend");
+        let backend =
+            Backend::new(store, Config { public_url: base.clone(), ..config }).await.expect("backend");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, backend.clone(), limits, async {
             let _ = stopped.await;

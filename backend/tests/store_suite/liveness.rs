@@ -65,6 +65,36 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
             .is_some(),
         "the limit is per citizen"
     );
+    let mut case_check = check(LI, LivenessPurpose::Enrolment, 40, 3_000);
+    case_check.purpose = LivenessPurpose::Case(1);
+    assert!(
+        store.insert_liveness_check(case_check, day, 2).await.expect("case").is_some(),
+        "enrolment checks (asked for by anyone) do not count against the citizen's case checks"
+    );
+
+    // Unauthenticated asks per source: 2 in the window [1_000, …); older ones are forgotten.
+    assert!(store.spend_source_attempt("192.0.2.1", 0, 999, 2).await.expect("old ask"));
+    assert!(store.spend_source_attempt("192.0.2.1", day, 1_000, 2).await.expect("1st ask"));
+    assert!(store.spend_source_attempt("192.0.2.1", day, 1_500, 2).await.expect("2nd ask"));
+    assert!(
+        !store.spend_source_attempt("192.0.2.1", day, 2_000, 2).await.expect("3rd ask"),
+        "over the limit"
+    );
+    assert!(
+        store.spend_source_attempt("2001:db8:0:1::/64", day, 2_000, 2).await.expect("other"),
+        "per source"
+    );
+    assert!(
+        store.spend_source_attempt("192.0.2.1", 1_600, 2_100, 2).await.expect("later"),
+        "the window moved"
+    );
+    // Any ask forgets every source's asks older than the window: the /64's ask at 2_000 is gone.
+    assert!(store.spend_source_attempt("198.51.100.9", 2_050, 2_200, 2).await.expect("sweeps"));
+    assert!(
+        store.spend_source_attempt("2001:db8:0:1::/64", 0, 2_300, 1).await.expect("swept"),
+        "forgotten by another source's ask"
+    );
+
     assert!(
         matches!(
             store.insert_liveness_check(check(lin, LivenessPurpose::Enrolment, 5, 3_000), day, 9).await,

@@ -17,10 +17,12 @@
 
 mod actions;
 pub mod audit;
+mod batch;
 mod challenge;
 mod evidence;
 mod frame;
 mod observation;
+pub mod pace;
 mod phase;
 pub mod quality;
 mod record;
@@ -34,6 +36,10 @@ pub use actions::{
     NOD_MAX_YAW, NOD_PITCH, NOD_RETURN, SHAKE_CENTRE, SHAKE_MAX_PITCH, SHAKE_YAW, SMOOTHING_FRAMES,
 };
 pub use audit::{AuditFailure, AuditedEvidence, AuditedKeyFrame, audit};
+pub use batch::{
+    FRAME_BATCH_FORMAT_VERSION, FrameBatch, FrameBatchError, MAX_BATCH_FRAMES, MAX_FRAME_BATCH_BYTES,
+    MAX_STREAMED_FRAME_BYTES, StreamedFrame,
+};
 pub use challenge::{
     Challenge, ChallengeError, FailureReason, Guidance, MAX_ACTIONS, MAX_NONCE_LEN, MAX_TIME_LIMIT_MS,
     MIN_ACTIONS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Progress,

@@ -25,17 +25,18 @@ impl LivenessStore for PgStore {
         // count and the insert cannot interleave with another's.
         tx.execute("SELECT 1 FROM citizen WHERE id_number = $1 FOR UPDATE", &[&check.citizen_id_number])
             .await?;
+        let (purpose, case_id) = purpose_columns(check.purpose);
         let issued: i64 = tx
             .query_one(
-                "SELECT count(*) FROM liveness_check WHERE citizen_id_number = $1 AND issued_at_ms >= $2",
-                &[&check.citizen_id_number, &since_ms],
+                "SELECT count(*) FROM liveness_check \
+                 WHERE citizen_id_number = $1 AND issued_at_ms >= $2 AND purpose = $3",
+                &[&check.citizen_id_number, &since_ms, &purpose],
             )
             .await?
             .try_get(0)?;
         if issued >= max_attempts {
             return Ok(None);
         }
-        let (purpose, case_id) = purpose_columns(check.purpose);
         let id: i64 = tx
             .query_one(
                 "INSERT INTO liveness_check (citizen_id_number, purpose, case_id, device_id, device_key, \
@@ -59,6 +60,35 @@ impl LivenessStore for PgStore {
             .try_get(0)?;
         tx.commit().await?;
         Ok(Some(id))
+    }
+
+    async fn spend_source_attempt(
+        &self,
+        source: &str,
+        since_ms: i64,
+        now_ms: i64,
+        max_attempts: i64,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // A lock on the source's name for the transaction serialises its concurrent asks, so
+        // the count and the insert cannot interleave with another's.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", &[&source]).await?;
+        tx.execute("DELETE FROM liveness_source_attempt WHERE at_ms < $1", &[&since_ms]).await?;
+        let asked: i64 = tx
+            .query_one("SELECT count(*) FROM liveness_source_attempt WHERE source = $1", &[&source])
+            .await?
+            .try_get(0)?;
+        if asked >= max_attempts {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO liveness_source_attempt (source, at_ms) VALUES ($1, $2)",
+            &[&source, &now_ms],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn liveness_check(&self, id: i64) -> Result<Option<LivenessCheckRecord>, StoreError> {

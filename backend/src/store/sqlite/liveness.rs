@@ -19,15 +19,16 @@ impl LivenessStore for SqliteStore {
         max_attempts: i64,
     ) -> Result<Option<i64>, StoreError> {
         self.tx(move |tx| {
+            let (purpose, case_id) = purpose_columns(check.purpose);
             let issued: i64 = tx.query_row(
-                "SELECT count(*) FROM liveness_check WHERE citizen_id_number = ?1 AND issued_at_ms >= ?2",
-                params![check.citizen_id_number, since_ms],
+                "SELECT count(*) FROM liveness_check \
+                 WHERE citizen_id_number = ?1 AND issued_at_ms >= ?2 AND purpose = ?3",
+                params![check.citizen_id_number, since_ms, purpose],
                 |r| r.get(0),
             )?;
             if issued >= max_attempts {
                 return Ok(None);
             }
-            let (purpose, case_id) = purpose_columns(check.purpose);
             tx.execute(
                 "INSERT INTO liveness_check (citizen_id_number, purpose, case_id, device_id, device_key, \
                  device_label, nonce, actions, time_limit_ms, issued_at_ms) \
@@ -47,6 +48,33 @@ impl LivenessStore for SqliteStore {
             )
             .map_err(conflict)?;
             Ok(Some(tx.last_insert_rowid()))
+        })
+        .await
+    }
+
+    async fn spend_source_attempt(
+        &self,
+        source: &str,
+        since_ms: i64,
+        now_ms: i64,
+        max_attempts: i64,
+    ) -> Result<bool, StoreError> {
+        let source = source.to_owned();
+        self.tx(move |tx| {
+            tx.execute("DELETE FROM liveness_source_attempt WHERE at_ms < ?1", params![since_ms])?;
+            let asked: i64 = tx.query_row(
+                "SELECT count(*) FROM liveness_source_attempt WHERE source = ?1",
+                params![source],
+                |r| r.get(0),
+            )?;
+            if asked >= max_attempts {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO liveness_source_attempt (source, at_ms) VALUES (?1, ?2)",
+                params![source, now_ms],
+            )?;
+            Ok(true)
         })
         .await
     }
