@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/007_staff_lockout.sql"),
     include_str!("../../../migrations/postgres/008_enrolment_code_audit.sql"),
     include_str!("../../../migrations/postgres/009_certificate_template.sql"),
+    include_str!("../../../migrations/postgres/011_keys_out_of_the_database.sql"),
 ];
 
 /// The PostgreSQL store.

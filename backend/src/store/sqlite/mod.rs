@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/007_staff_lockout.sql"),
     include_str!("../../../migrations/sqlite/008_enrolment_code_audit.sql"),
     include_str!("../../../migrations/sqlite/009_certificate_template.sql"),
+    include_str!("../../../migrations/sqlite/011_keys_out_of_the_database.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
