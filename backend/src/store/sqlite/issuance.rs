@@ -85,7 +85,16 @@ impl IssuanceStore for SqliteStore {
                 // VACUUM rewrites the file from the live rows only, and the checkpoint copies
                 // it back from the WAL and truncates the WAL to nothing.
                 conn.execute_batch("VACUUM")?;
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                // A reader in the middle of a read holds the checkpoint back ("busy"): try again
+                // for a while (at start nothing reads yet; the automatic checkpoints finish it
+                // later in any case).
+                for _ in 0..50 {
+                    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+                    if busy == 0 {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
                 Ok(())
             })
             .await
