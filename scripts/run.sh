@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var target
 DB="sqlite://var/demo.db"
+# The demo's private keys (root and issuer), never in the database; created 0600 by the seed.
+KEYS="var/demo.keys"
 LISTEN="${SHIMIN_LISTEN:-127.0.0.1:8787}"
 BACKEND=target/debug/shimin-backend
 APP=target/debug/shimin-app
@@ -13,8 +15,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-"$BACKEND" seed --database "$DB" --citizens 5
-"$BACKEND" serve --database "$DB" --listen "$LISTEN" &
+"$BACKEND" seed --database "$DB" --key-file "$KEYS" --citizens 5
+"$BACKEND" serve --database "$DB" --key-file "$KEYS" --listen "$LISTEN" &
 pids+=($!)
 for _ in $(seq 1 50); do
   if curl -fsS "http://$LISTEN/healthz" >/dev/null 2>&1; then break; fi

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod keyfile;
 pub mod liveness;
 pub mod local;
 pub mod seed;

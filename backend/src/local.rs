@@ -49,7 +49,8 @@ pub struct LocalBackend {
 const LOCAL_LIMITS: Limits = Limits { auth_burst: 100_000, auth_per_minute: 100_000 };
 
 impl LocalBackend {
-    /// Starts a backend over `dir/backend.db` on a free loopback port, seeded with `citizens`
+    /// Starts a backend over `dir/backend.db` (private keys in `dir/backend.keys`) on a free
+    /// loopback port, seeded with `citizens`
     /// citizens (the named demo citizens first).
     ///
     /// # Errors
@@ -71,6 +72,7 @@ impl LocalBackend {
         let config = Config {
             public_url: format!("http://{addr}"),
             password_cost: crate::service::password::PasswordCost::CHEAP,
+            key_file: Some(dir.join("backend.keys")),
             ..config
         };
         let backend = Self::open(&database, &config).await?;

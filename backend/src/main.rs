@@ -26,6 +26,10 @@ enum Command {
         /// `sqlite://PATH` (created if missing) or `postgres://…`.
         #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
         database: DatabaseUrl,
+        /// The key file holding the root and issuer private keys (created mode 0600 on first
+        /// start; a database from before it gives its keys to it once). Never in the database.
+        #[arg(long, env = "SHIMIN_KEY_FILE", default_value = "var/shimin.keys")]
+        key_file: PathBuf,
         /// Address to listen on.
         #[arg(long, env = "SHIMIN_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
@@ -82,10 +86,35 @@ enum Command {
         /// `sqlite://PATH` (created if missing) or `postgres://…`.
         #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
         database: DatabaseUrl,
+        /// The key file holding the root and issuer private keys (created mode 0600 on first
+        /// start; a database from before it gives its keys to it once). Never in the database.
+        #[arg(long, env = "SHIMIN_KEY_FILE", default_value = "var/shimin.keys")]
+        key_file: PathBuf,
         /// How many citizens in all: the named demo citizens first, then generated ones.
         #[arg(long, default_value_t = 5)]
         citizens: u32,
         /// As for `serve`: status-list URIs in certificates start with it.
+        #[arg(long, env = "SHIMIN_PUBLIC_URL", default_value = "http://127.0.0.1:8787")]
+        public_url: String,
+    },
+    /// Mark an issuer key compromised (found stolen at `--at`, default now): it is retired at
+    /// once and never signs again, its department gets a new key, and the next trust list
+    /// tells every verifier to distrust it outright, whatever a certificate's `iat` says.
+    CompromiseKey {
+        /// `sqlite://PATH` or `postgres://…`.
+        #[arg(long, env = "SHIMIN_DATABASE", default_value = "sqlite://var/shimin.db")]
+        database: DatabaseUrl,
+        /// The key file holding the root and issuer private keys (created mode 0600 on first
+        /// start; a database from before it gives its keys to it once). Never in the database.
+        #[arg(long, env = "SHIMIN_KEY_FILE", default_value = "var/shimin.keys")]
+        key_file: PathBuf,
+        /// The key id, as on the trust list.
+        #[arg(long)]
+        key_id: String,
+        /// When the compromise happened or was found, Unix seconds (default: now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// As for `serve`: status-list URIs start with it.
         #[arg(long, env = "SHIMIN_PUBLIC_URL", default_value = "http://127.0.0.1:8787")]
         public_url: String,
     },
@@ -101,6 +130,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve {
             database,
+            key_file,
             listen,
             public_url,
             tls_cert,
@@ -133,6 +163,7 @@ async fn main() -> anyhow::Result<()> {
                 liveness_attempts_per_day,
                 liveness_enrolment_attempts_per_day,
                 liveness_source_attempts_per_day,
+                key_file: Some(key_file),
                 ..Config::default()
             };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
@@ -159,16 +190,34 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Seed { database, citizens, public_url } => {
+        Command::Seed { database, key_file, citizens, public_url } => {
             let store = database.open().await.context("opening the database")?;
-            let config =
-                Config { public_url: public_url.trim_end_matches('/').to_owned(), ..Config::default() };
+            let config = Config {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                key_file: Some(key_file),
+                ..Config::default()
+            };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
             let now = shimin_backend::now();
             let report = seed::seed(&backend, citizens, now).await?;
             println!("{report}");
             let issued = seed::demo_certificates(&backend, now).await?;
             println!("Demo certificates issued now: {issued} (they reach a phone when it enrols).");
+        }
+        Command::CompromiseKey { database, key_file, key_id, at, public_url } => {
+            let store = database.open().await.context("opening the database")?;
+            let config = Config {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                key_file: Some(key_file),
+                ..Config::default()
+            };
+            let backend = Backend::new(store, config).await.context("starting the backend")?;
+            let now = shimin_backend::now();
+            let current = backend
+                .mark_key_compromised(&key_id, at.unwrap_or(now), now)
+                .await
+                .context("marking the key compromised")?;
+            println!("Key {key_id} marked compromised; the department now signs with {current}.");
         }
         Command::RegistryPhoto { database, id_number, photo } => {
             let bytes = std::fs::read(&photo).with_context(|| format!("reading {}", photo.display()))?;

@@ -66,6 +66,8 @@ impl Rng {
 /// Where the server's data lives: a SQLite file or a database of a PostgreSQL of the test's own.
 struct Database {
     url: String,
+    /// The server's key file (the private keys never sit in the database), kept across restarts.
+    key_file: String,
     _dir: tempfile::TempDir,
     _postgres: Option<Postgres>,
 }
@@ -73,13 +75,14 @@ struct Database {
 impl Database {
     async fn new(postgres: bool) -> Self {
         let dir = common::temp_dir("crash");
+        let key_file = dir.path().join("backend.keys").display().to_string();
         if postgres {
             let pg = Postgres::start();
             let url = pg.create_database().await;
-            Self { url, _dir: dir, _postgres: Some(pg) }
+            Self { url, key_file, _dir: dir, _postgres: Some(pg) }
         } else {
             let url = format!("sqlite://{}", dir.path().join("backend.db").display());
-            Self { url, _dir: dir, _postgres: None }
+            Self { url, key_file, _dir: dir, _postgres: None }
         }
     }
 
@@ -93,6 +96,7 @@ impl Database {
 struct Server {
     child: Option<Child>,
     database: String,
+    key_file: String,
     port: u16,
     base: String,
 }
@@ -111,11 +115,18 @@ impl Server {
         let base = format!("http://127.0.0.1:{port}");
         let out = Self::binary()
             .args(["seed", "--citizens", "5", "--database", &database.url, "--public-url", &base])
+            .args(["--key-file", &database.key_file])
             .stdout(Stdio::piped())
             .output()
             .expect("run seed");
         assert!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
-        let mut server = Self { child: None, database: database.url.clone(), port, base };
+        let mut server = Self {
+            child: None,
+            database: database.url.clone(),
+            key_file: database.key_file.clone(),
+            port,
+            base,
+        };
         server.start().await;
         server
     }
@@ -125,7 +136,7 @@ impl Server {
         assert!(self.child.is_none(), "already running");
         let child = Self::binary()
             .args(["serve", "--database", &self.database, "--listen", &format!("127.0.0.1:{}", self.port)])
-            .args(["--public-url", &self.base])
+            .args(["--public-url", &self.base, "--key-file", &self.key_file])
             .spawn()
             .expect("spawn shimin-backend serve");
         self.child = Some(child);

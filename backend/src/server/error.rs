@@ -114,6 +114,10 @@ impl From<ServiceError> for ApiError {
                 tracing::error!(what, "signing failure");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
             }
+            ServiceError::KeyFile(error) => {
+                tracing::error!(%error, "key file failure");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
+            }
         }
     }
 }

@@ -34,7 +34,9 @@ const CODE_LEN: usize = 10;
 const IDENTITY_TYPES: [CertificateType; 2] =
     [CertificateType::ResidentIdCard, CertificateType::HouseholdRegister];
 
-/// What the enrolment-code key is derived from the root key with.
+/// What the enrolment-code key is derived from the root key with (the root key from the key
+/// file: the same bytes a database from before the key file held, so codes issued before the
+/// move still match).
 const CODE_KEY_LABEL: &[u8] = b"shimin enrolment-code key v1";
 
 /// Normalises an enrolment code as typed (case, spaces, dashes).

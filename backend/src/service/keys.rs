@@ -74,15 +74,18 @@ impl Backend {
         let key = SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
         let suffix: String = random::<6>()?.iter().map(|b| format!("{b:02x}")).collect();
         let key_id = format!("{code}-{suffix}");
+        // The private half goes to the key file (synced) before the public half is recorded:
+        // a crash in between leaves an unused key in the file, never a key that cannot sign.
+        self.keys()?.put_issuer(&key_id, &key)?;
         self.store
             .add_issuer_key(IssuerKeyRecord {
                 key_id: key_id.clone(),
                 department_code: code.to_owned(),
-                pkcs8: key.to_pkcs8().expose().clone(),
                 public_key: key.verifying_key().as_bytes().to_vec(),
                 valid_from: now - 60,
                 valid_to: now + KEY_LIFETIME,
                 retired_at: None,
+                compromised_at: None,
             })
             .await?;
         Ok(key_id)
@@ -104,19 +107,61 @@ impl Backend {
         Ok(key_id)
     }
 
-    /// The department's current (unretired) signing key and its id.
+    /// Marks issuer key `key_id` compromised at `at` (when it was found; a time in the past is
+    /// allowed): it is retired now, its private half leaves the key file, a new key is rotated
+    /// in if it was the department's current one, the trust list is re-signed with the
+    /// compromise marker (verifiers then distrust the key outright, whatever a certificate's
+    /// `iat` says, and its status lists too), and the department's status lists are re-signed
+    /// with its new key. Returns the department's key now signing.
     ///
     /// # Errors
-    /// [`ServiceError::Unprocessable`] when it has none.
+    /// [`ServiceError::NotFound`] for an unknown key, [`ServiceError::Conflict`] for a key
+    /// marked compromised already, [`ServiceError::BadInput`] for a time after `now`.
+    pub async fn mark_key_compromised(
+        &self,
+        key_id: &str,
+        at: i64,
+        now: i64,
+    ) -> Result<String, ServiceError> {
+        if at > now {
+            return Err(ServiceError::BadInput("a compromise cannot be found in the future"));
+        }
+        let keys = self.store.issuer_keys().await?;
+        let record = keys.iter().find(|k| k.key_id == key_id).ok_or(ServiceError::NotFound("issuer key"))?;
+        let code = record.department_code.clone();
+        let was_current = record.retired_at.is_none();
+        if !self.store.compromise_issuer_key(key_id, at, now).await? {
+            return Err(ServiceError::Conflict("the key is marked compromised already"));
+        }
+        self.keys()?.remove_issuer(key_id)?;
+        if was_current {
+            self.store.retire_issuer_keys(&code, now).await?;
+            self.add_key(&code, now).await?;
+        }
+        self.publish_trust_list(now).await?;
+        for id in self.store.status_list_ids(&code).await? {
+            self.publish_status_list(id, now).await?;
+        }
+        Ok(self.current_key(&code).await?.0)
+    }
+
+    /// The department's current (unretired, uncompromised) signing key and its id, from the
+    /// key file.
+    ///
+    /// # Errors
+    /// [`ServiceError::Unprocessable`] when it has none; [`ServiceError::Signing`] when the
+    /// key file lacks its private half.
     pub async fn current_key(&self, code: &str) -> Result<(String, SigningKey), ServiceError> {
         let keys = self.store.issuer_keys().await?;
         let record = keys
             .iter()
             .rev()
-            .find(|k| k.department_code == code && k.retired_at.is_none())
+            .find(|k| k.department_code == code && k.retired_at.is_none() && k.compromised_at.is_none())
             .ok_or(ServiceError::Unprocessable("the department has no active issuer key"))?;
-        let key =
-            SigningKey::from_pkcs8(&record.pkcs8).map_err(|_| ServiceError::Signing("stored issuer key"))?;
+        let key = self
+            .keys()?
+            .issuer(&record.key_id)
+            .ok_or(ServiceError::Signing("issuer key not in the key file"))?;
         Ok((record.key_id.clone(), key))
     }
 
@@ -148,6 +193,9 @@ impl Backend {
             .map_err(|_| ServiceError::Signing("trust list entry"))?;
             if let Some(at) = k.retired_at {
                 entry = entry.retired_at(at);
+            }
+            if let Some(at) = k.compromised_at {
+                entry = entry.compromised_at(at);
             }
             entries.push(entry);
         }

@@ -11,14 +11,22 @@ pub mod password;
 pub mod recovery;
 pub mod sync;
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use shimin_core::crypto::SigningKey;
 use shimin_core::liveness::Action;
 
+use shimin_core::sensitive::Sensitive;
+
+use crate::keyfile::{KeyFile, KeyFileError};
 use crate::store::{Store, StoreError};
+
+/// The setting under which the database keeps the root *public* key, to check the key file
+/// against: a key file of another backend is refused at start.
+const ROOT_PUBLIC_SETTING: &str = "root-public-key";
 
 /// Why an operation was refused or failed. The `&'static str` texts are fixed phrases: no
 /// personal data ever goes into them.
@@ -79,6 +87,9 @@ pub enum ServiceError {
     /// A part of the service is not available now (503), e.g. the liveness judge's models.
     #[error("unavailable: {0}")]
     Unavailable(&'static str),
+    /// The key file could not be read or written (500 when serving; fatal at start).
+    #[error("{0}")]
+    KeyFile(#[from] KeyFileError),
 }
 
 /// Settings of the service.
@@ -122,6 +133,10 @@ pub struct Config {
     /// routes are not served). Off until the app streams; exactly one of the two ways is ever
     /// served.
     pub liveness_paced: bool,
+    /// The key file holding the root and issuer private keys (see [`crate::keyfile`]); `None`
+    /// keeps them in this process's memory only, for tests that never restart over the same
+    /// database. The database never holds them.
+    pub key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -142,16 +157,20 @@ impl Default for Config {
             liveness_judges: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             liveness_queue_timeout_ms: 10_000,
             liveness_paced: false,
+            key_file: None,
         }
     }
 }
 
-/// The backend: storage, the national root key and settings.
+/// The backend: storage, the private keys (from the key file) and settings.
 #[derive(Debug, Clone)]
 pub struct Backend {
     /// The storage.
     pub store: Arc<dyn Store>,
     root: Arc<SigningKey>,
+    /// The issuer private keys (and the root's), read from the key file at start and written
+    /// to it when a key is made or found compromised.
+    keys: Arc<Mutex<KeyFile>>,
     /// Settings.
     pub config: Config,
     /// Serialises re-signing of published documents so that an older list never overwrites a
@@ -162,14 +181,41 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// The backend over `store`, creating the national root key on first start.
+    /// The backend over `store` with the private keys of `config.key_file`, creating the
+    /// national root key on first start. A database from before the key file gives its private
+    /// keys to the key file here, once, and forgets them.
     ///
     /// # Errors
-    /// When the store fails or the stored root key is unreadable.
+    /// When the store fails, the key file is unreadable or unwritable, or its root key is not
+    /// the one this database's trust list is signed with.
     pub async fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, ServiceError> {
-        let fresh = SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
-        let stored = store.setting_or_insert("root-key", fresh.to_pkcs8().expose().clone()).await?;
-        let root = SigningKey::from_pkcs8(&stored).map_err(|_| ServiceError::Signing("stored root key"))?;
+        let mut keys = match &config.key_file {
+            Some(path) => KeyFile::open(path)?,
+            None => KeyFile::in_memory(),
+        };
+        let legacy = store.legacy_private_keys().await?;
+        if !legacy.is_empty() {
+            // The key file is written (and synced) before the database lets go of the keys, so
+            // a crash in between leaves them in both places, never in neither.
+            keys.put_pkcs8(legacy.into_iter().map(|k| (k.key_id, Sensitive::new(k.pkcs8))).collect())?;
+            store.forget_private_keys().await?;
+            tracing::info!("moved the private keys from the database to the key file");
+        }
+        let root = match keys.root() {
+            Some(root) => root,
+            None => {
+                // Into the key file first: a crash before the database records the public key
+                // leaves an unused key in the file, never a database whose root is lost.
+                let fresh =
+                    SigningKey::generate_p256().map_err(|_| ServiceError::Signing("no randomness"))?;
+                keys.put_root(&fresh)?;
+                fresh
+            }
+        };
+        let public = root.verifying_key().as_bytes().to_vec();
+        if store.setting_or_insert(ROOT_PUBLIC_SETTING, public.clone()).await? != public {
+            return Err(ServiceError::Signing("the key file's root key is not this database's"));
+        }
         let liveness = liveness::LivenessGate::new(
             config.liveness_judges,
             std::time::Duration::from_millis(config.liveness_queue_timeout_ms),
@@ -177,6 +223,7 @@ impl Backend {
         Ok(Self {
             store,
             root: Arc::new(root),
+            keys: Arc::new(Mutex::new(keys)),
             config,
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             liveness: Arc::new(liveness),
@@ -186,6 +233,11 @@ impl Backend {
     /// The national root key (signs the trust list).
     pub fn root(&self) -> &SigningKey {
         &self.root
+    }
+
+    /// The key file (or the in-memory keys), locked; a poisoned lock is an error, not a panic.
+    fn keys(&self) -> Result<std::sync::MutexGuard<'_, KeyFile>, ServiceError> {
+        self.keys.lock().map_err(|_| ServiceError::Signing("key store"))
     }
 }
 

@@ -13,7 +13,7 @@ impl Backend {
     /// # Errors
     /// When the store fails or signing does.
     pub async fn recover(&self, now: i64) -> Result<usize, ServiceError> {
-        let ids = self.store.status_list_ids().await?;
+        let ids = self.store.all_status_list_ids().await?;
         for id in &ids {
             self.publish_status_list(*id, now).await?;
         }

@@ -1,4 +1,5 @@
-//! The issuance area: the departments' issuer keys, the server's settings (the root key), the
+//! The issuance area: the departments' issuer keys (public halves: the private ones are in the
+//! key file, [`crate::keyfile`]), the server's settings (the root public key), the
 //! documents it publishes (trust list, status lists), and certificates with their status and
 //! the signed copies made for each device.
 
@@ -8,15 +9,13 @@ use async_trait::async_trait;
 
 use super::{NewEvent, StoreError};
 
-/// An issuer key of a department. `Debug` hides the private key.
-#[derive(Clone, PartialEq, Eq)]
+/// An issuer key of a department: its public half only (the private half is in the key file).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuerKeyRecord {
     /// Key id on the trust list.
     pub key_id: String,
     /// The department.
     pub department_code: String,
-    /// PKCS #8 of the private key. Secret.
-    pub pkcs8: Vec<u8>,
     /// SEC1 public key.
     pub public_key: Vec<u8>,
     /// Window in which it may sign.
@@ -25,15 +24,22 @@ pub struct IssuerKeyRecord {
     pub valid_to: i64,
     /// When it was retired, if it was.
     pub retired_at: Option<i64>,
+    /// When it was found compromised, if it was: then nothing it signed is trusted.
+    pub compromised_at: Option<i64>,
 }
 
-impl fmt::Debug for IssuerKeyRecord {
+/// A private key a database made before the key file still holds: `None` for the root key,
+/// else the issuer key id, and the PKCS #8. `Debug` hides the key.
+pub struct LegacyPrivateKey {
+    /// The issuer key id, `None` for the national root key.
+    pub key_id: Option<String>,
+    /// PKCS #8 of the private key. Secret.
+    pub pkcs8: Vec<u8>,
+}
+
+impl fmt::Debug for LegacyPrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssuerKeyRecord")
-            .field("key_id", &self.key_id)
-            .field("department_code", &self.department_code)
-            .field("retired_at", &self.retired_at)
-            .finish_non_exhaustive()
+        f.debug_struct("LegacyPrivateKey").field("key_id", &self.key_id).finish_non_exhaustive()
     }
 }
 
@@ -215,6 +221,17 @@ pub trait IssuanceStore: Send + Sync {
     async fn retire_issuer_keys(&self, department_code: &str, at: i64) -> Result<u64, StoreError>;
     /// Every issuer key, oldest first.
     async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError>;
+    /// Marks issuer key `key_id` compromised at `at` and retires it at `now` (unless it was
+    /// retired already); `false` when there is no such key or it was marked already.
+    async fn compromise_issuer_key(&self, key_id: &str, at: i64, now: i64) -> Result<bool, StoreError>;
+    /// The private keys a database from before the key file still holds (issuer keys' PKCS #8
+    /// and the `root-key` setting), to be moved to the key file.
+    async fn legacy_private_keys(&self) -> Result<Vec<LegacyPrivateKey>, StoreError>;
+    /// Empties every private-key column and deletes the `root-key` setting, then rewrites the
+    /// storage so that no freed page, WAL frame or dead row still holds the old bytes.
+    async fn forget_private_keys(&self) -> Result<(), StoreError>;
+    /// The ids of department `department_code`'s status lists.
+    async fn status_list_ids(&self, department_code: &str) -> Result<Vec<i64>, StoreError>;
     /// Stores `value` under `name` unless something is there; returns what is stored.
     async fn setting_or_insert(&self, name: &str, value: Vec<u8>) -> Result<Vec<u8>, StoreError>;
     /// Publishes (replaces) a signed document.
@@ -261,7 +278,7 @@ pub trait IssuanceStore: Send + Sync {
     /// A status list's shape.
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError>;
     /// The ids of every status list, oldest first.
-    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError>;
+    async fn all_status_list_ids(&self) -> Result<Vec<i64>, StoreError>;
     /// The `(index, status value)` of every entry of a list that is not valid.
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError>;
     /// Stores the signed copy of a certificate for a device and its feed event, atomically.

@@ -42,8 +42,8 @@ pub use self::devices::{
     DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, TokenRecord, TokenSubject,
 };
 pub use self::issuance::{
-    CertificateCopies, CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewCopy,
-    PublishedDoc, SignCopies, StatusListRecord, StoredStatus, copy_event,
+    CertificateCopies, CertificateRecord, IssuanceStore, IssuerKeyRecord, LegacyPrivateKey, NewCertificate,
+    NewCopy, PublishedDoc, SignCopies, StatusListRecord, StoredStatus, copy_event,
 };
 pub use self::liveness::{
     CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore, PartyRecord, PartyRole,

@@ -23,11 +23,11 @@ pub(crate) async fn departments_keys_and_documents(store: &dyn Store) {
     let key = |id: &str| IssuerKeyRecord {
         key_id: id.into(),
         department_code: DEPT.into(),
-        pkcs8: vec![1, 2, 3],
         public_key: vec![4, 5],
         valid_from: 10,
         valid_to: 20,
         retired_at: None,
+        compromised_at: None,
     };
     store.add_issuer_key(key("k1")).await.expect("k1");
     assert!(matches!(store.add_issuer_key(key("k1")).await, Err(StoreError::Conflict)));
@@ -38,6 +38,16 @@ pub(crate) async fn departments_keys_and_documents(store: &dyn Store) {
         keys.iter().map(|k| (k.key_id.as_str(), k.retired_at)).collect::<Vec<_>>(),
         [("k1", Some(15)), ("k2", None)]
     );
+    assert!(store.compromise_issuer_key("k2", 12, 16).await.expect("compromise"));
+    assert!(!store.compromise_issuer_key("k2", 13, 17).await.expect("twice"), "marked once");
+    assert!(!store.compromise_issuer_key("k9", 13, 17).await.expect("unknown"));
+    let keys = store.issuer_keys().await.expect("keys");
+    assert_eq!(
+        keys.iter().map(|k| (k.key_id.as_str(), k.retired_at, k.compromised_at)).collect::<Vec<_>>(),
+        [("k1", Some(15), None), ("k2", Some(16), Some(12))],
+        "compromised at the time given, retired now"
+    );
+    assert!(store.legacy_private_keys().await.expect("legacy").is_empty(), "new keys hold no private half");
 
     assert_eq!(store.setting_or_insert("root-key", vec![1]).await.expect("first"), vec![1]);
     assert_eq!(

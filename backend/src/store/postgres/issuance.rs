@@ -6,8 +6,8 @@ use tokio_postgres::Row;
 use super::sync::insert_event;
 use super::{PgStore, conflict};
 use crate::store::{
-    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc, SignCopies,
-    StatusListRecord, StoreError, StoredStatus, copy_event,
+    CertificateRecord, IssuanceStore, IssuerKeyRecord, LegacyPrivateKey, NewCertificate, NewEvent,
+    PublishedDoc, SignCopies, StatusListRecord, StoreError, StoredStatus, copy_event,
 };
 
 #[async_trait]
@@ -18,8 +18,8 @@ impl IssuanceStore for PgStore {
         tx.execute("LOCK TABLE issuer_key IN EXCLUSIVE MODE", &[]).await?;
         tx.execute(
             "INSERT INTO issuer_key (key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
-            &[&k.key_id, &k.department_code, &k.pkcs8, &k.public_key, &k.valid_from, &k.valid_to, &k.retired_at],
+             VALUES ($1, $2, '\\x'::bytea, $3, $4, $5, $6, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
+            &[&k.key_id, &k.department_code, &k.public_key, &k.valid_from, &k.valid_to, &k.retired_at],
         )
         .await
         .map_err(conflict)?;
@@ -41,7 +41,7 @@ impl IssuanceStore for PgStore {
         let client = self.client().await?;
         client
             .query(
-                "SELECT key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at \
+                "SELECT key_id, department_code, public_key, valid_from, valid_to, retired_at, compromised_at \
                  FROM issuer_key ORDER BY seq",
                 &[],
             )
@@ -51,13 +51,61 @@ impl IssuanceStore for PgStore {
                 Ok(IssuerKeyRecord {
                     key_id: r.try_get(0)?,
                     department_code: r.try_get(1)?,
-                    pkcs8: r.try_get(2)?,
-                    public_key: r.try_get(3)?,
-                    valid_from: r.try_get(4)?,
-                    valid_to: r.try_get(5)?,
-                    retired_at: r.try_get(6)?,
+                    public_key: r.try_get(2)?,
+                    valid_from: r.try_get(3)?,
+                    valid_to: r.try_get(4)?,
+                    retired_at: r.try_get(5)?,
+                    compromised_at: r.try_get(6)?,
                 })
             })
+            .collect()
+    }
+
+    async fn compromise_issuer_key(&self, key_id: &str, at: i64, now: i64) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE issuer_key SET compromised_at = $2, retired_at = coalesce(retired_at, $3) \
+                 WHERE key_id = $1 AND compromised_at IS NULL",
+                &[&key_id, &at, &now],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn legacy_private_keys(&self) -> Result<Vec<LegacyPrivateKey>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT key_id, pkcs8 FROM issuer_key WHERE length(pkcs8) > 0 \
+                 UNION ALL SELECT NULL, value FROM setting WHERE name = 'root-key'",
+                &[],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok(LegacyPrivateKey { key_id: r.try_get(0)?, pkcs8: r.try_get(1)? }))
+            .collect()
+    }
+
+    async fn forget_private_keys(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("UPDATE issuer_key SET pkcs8 = '\\x'::bytea WHERE length(pkcs8) > 0", &[]).await?;
+        tx.execute("DELETE FROM setting WHERE name = 'root-key'", &[]).await?;
+        tx.commit().await?;
+        // The old row versions stay in the tables' files until vacuumed: VACUUM FULL rewrites
+        // both tables from their live rows.
+        client.batch_execute("VACUUM FULL issuer_key, setting").await?;
+        Ok(())
+    }
+
+    async fn status_list_ids(&self, department_code: &str) -> Result<Vec<i64>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query("SELECT id FROM status_list WHERE department_code = $1 ORDER BY id", &[&department_code])
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
             .collect()
     }
 
@@ -300,7 +348,7 @@ impl IssuanceStore for PgStore {
             .transpose()
     }
 
-    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+    async fn all_status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
         let client = self.client().await?;
         client
             .query("SELECT id FROM status_list ORDER BY id", &[])

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/008_enrolment_code_audit.sql"),
     include_str!("../../../migrations/postgres/009_certificate_template.sql"),
     include_str!("../../../migrations/postgres/010_liveness_sources.sql"),
+    include_str!("../../../migrations/postgres/011_keys_out_of_the_database.sql"),
     include_str!("../../../migrations/postgres/012_issuance_key.sql"),
 ];
 

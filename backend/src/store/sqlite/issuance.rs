@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::sync::insert_event;
 use super::{SqliteStore, conflict};
 use crate::store::{
-    CertificateRecord, IssuanceStore, IssuerKeyRecord, NewCertificate, NewEvent, PublishedDoc, SignCopies,
-    StatusListRecord, StoreError, StoredStatus, copy_event,
+    CertificateRecord, IssuanceStore, IssuerKeyRecord, LegacyPrivateKey, NewCertificate, NewEvent,
+    PublishedDoc, SignCopies, StatusListRecord, StoreError, StoredStatus, copy_event,
 };
 
 #[async_trait]
@@ -17,16 +17,8 @@ impl IssuanceStore for SqliteStore {
             tx.execute(
                 "INSERT INTO issuer_key \
                  (key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at, seq) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
-                params![
-                    k.key_id,
-                    k.department_code,
-                    k.pkcs8,
-                    k.public_key,
-                    k.valid_from,
-                    k.valid_to,
-                    k.retired_at
-                ],
+                 VALUES (?1, ?2, X'', ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
+                params![k.key_id, k.department_code, k.public_key, k.valid_from, k.valid_to, k.retired_at],
             )
             .map_err(conflict)?;
             Ok(())
@@ -48,10 +40,71 @@ impl IssuanceStore for SqliteStore {
     async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at \
+                "SELECT key_id, department_code, public_key, valid_from, valid_to, retired_at, compromised_at \
                  FROM issuer_key ORDER BY seq",
             )?;
             Ok(stmt.query_map([], key_row)?.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn compromise_issuer_key(&self, key_id: &str, at: i64, now: i64) -> Result<bool, StoreError> {
+        let key_id = key_id.to_owned();
+        self.tx(move |tx| {
+            Ok(tx.execute(
+                "UPDATE issuer_key SET compromised_at = ?2, retired_at = coalesce(retired_at, ?3) \
+                 WHERE key_id = ?1 AND compromised_at IS NULL",
+                params![key_id, at, now],
+            )? == 1)
+        })
+        .await
+    }
+
+    async fn legacy_private_keys(&self) -> Result<Vec<LegacyPrivateKey>, StoreError> {
+        self.tx(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT key_id, pkcs8 FROM issuer_key WHERE length(pkcs8) > 0 \
+                 UNION ALL SELECT NULL, value FROM setting WHERE name = 'root-key'",
+            )?;
+            let keys = stmt
+                .query_map([], |r| Ok(LegacyPrivateKey { key_id: r.get(0)?, pkcs8: r.get(1)? }))?
+                .collect::<Result<_, _>>()?;
+            Ok(keys)
+        })
+        .await
+    }
+
+    async fn forget_private_keys(&self) -> Result<(), StoreError> {
+        self.writer
+            .run(|conn| {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                tx.execute("UPDATE issuer_key SET pkcs8 = X'' WHERE length(pkcs8) > 0", [])?;
+                tx.execute("DELETE FROM setting WHERE name = 'root-key'", [])?;
+                tx.commit()?;
+                // The old bytes may still sit in freed space of the file and in WAL frames:
+                // VACUUM rewrites the file from the live rows only, and the checkpoint copies
+                // it back from the WAL and truncates the WAL to nothing.
+                conn.execute_batch("VACUUM")?;
+                // A reader in the middle of a read holds the checkpoint back ("busy"): try again
+                // for a while (at start nothing reads yet; the automatic checkpoints finish it
+                // later in any case).
+                for _ in 0..50 {
+                    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+                    if busy == 0 {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn status_list_ids(&self, department_code: &str) -> Result<Vec<i64>, StoreError> {
+        let code = department_code.to_owned();
+        self.read(move |c| {
+            let mut stmt = c.prepare("SELECT id FROM status_list WHERE department_code = ?1 ORDER BY id")?;
+            Ok(stmt.query_map([code], |r| r.get(0))?.collect::<Result<_, _>>()?)
         })
         .await
     }
@@ -265,7 +318,7 @@ impl IssuanceStore for SqliteStore {
         .await
     }
 
-    async fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+    async fn all_status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare("SELECT id FROM status_list ORDER BY id")?;
             let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -308,11 +361,11 @@ fn key_row(r: &Row<'_>) -> rusqlite::Result<IssuerKeyRecord> {
     Ok(IssuerKeyRecord {
         key_id: r.get(0)?,
         department_code: r.get(1)?,
-        pkcs8: r.get(2)?,
-        public_key: r.get(3)?,
-        valid_from: r.get(4)?,
-        valid_to: r.get(5)?,
-        retired_at: r.get(6)?,
+        public_key: r.get(2)?,
+        valid_from: r.get(3)?,
+        valid_to: r.get(4)?,
+        retired_at: r.get(5)?,
+        compromised_at: r.get(6)?,
     })
 }
 

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/008_enrolment_code_audit.sql"),
     include_str!("../../../migrations/sqlite/009_certificate_template.sql"),
     include_str!("../../../migrations/sqlite/010_liveness_sources.sql"),
+    include_str!("../../../migrations/sqlite/011_keys_out_of_the_database.sql"),
     include_str!("../../../migrations/sqlite/012_issuance_key.sql"),
 ];
 
