@@ -190,6 +190,18 @@ texts! {
     RemoveDeviceIntro: "在国家平台注销本设备，并从本机删除卡包和所有证照。需要联网。", "在國家平台註銷本裝置，並從本機刪除卡包和所有證照。需要連網。", "Unregisters this device from the national platform and erases the wallet and every certificate from it. Needs a connection.";
     RemoveDeviceButton: "移除本设备", "移除本裝置", "Remove this device";
     RemoveDeviceConfirm: "再按一次确认：注销并删除", "再按一次確認：註銷並刪除", "Press again to confirm: unregister and erase";
+    NewDeviceBanner: "有新设备登记了您的证照：{}（{}）。如果不是您本人操作，请立即在“我的设备”中移除它。", "有新裝置登記了您的證照：{}（{}）。如果不是您本人操作，請立即在「我的裝置」中移除它。", "A new device was registered for your certificates: {} ({}). If it was not you, remove it in My devices at once.";
+    NewDeviceOpen: "查看我的设备", "查看我的裝置", "See my devices";
+    NewDeviceAcknowledge: "是我本人，知道了", "是我本人，知道了", "It was me";
+    MyDevicesTitle: "我的设备", "我的裝置", "My devices";
+    MyDevicesIntro: "登记了您证照的所有设备。移除其他设备前需要再次输入 PIN。", "登記了您證照的所有裝置。移除其他裝置前需要再次輸入 PIN。", "Every device registered for your certificates. Removing another device asks for your PIN again.";
+    MyDevicesLoad: "显示我的设备", "顯示我的裝置", "Show my devices";
+    ThisDevice: "本机", "本機", "This device";
+    RegisteredOn: "登记于 {}", "登記於 {}", "Registered {}";
+    RemoveOtherButton: "移除", "移除", "Remove";
+    RemoveOtherPin: "输入 PIN 以移除此设备", "輸入 PIN 以移除此裝置", "Enter your PIN to remove this device";
+    RemoveOtherConfirm: "确认移除", "確認移除", "Confirm removal";
+    DeviceRemoved: "已移除该设备", "已移除該裝置", "The device was removed";
     PinNotSixDigits: "PIN 须为 6 位数字", "PIN 須為 6 位數字", "The PIN must be 6 digits";
     PinsDiffer: "两次输入的 PIN 不一致", "兩次輸入的 PIN 不一致", "The two PINs are not the same";
     WrongPin: "PIN 不正确，请重试。卡包中的数据没有变化", "PIN 不正確，請重試。卡包中的資料沒有變化", "Wrong PIN; please try again. Nothing in your wallet has changed";

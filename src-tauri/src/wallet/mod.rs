@@ -300,6 +300,15 @@ impl WalletState {
         }
     }
 
+    /// The wallet opened afresh with `pin`, for an act that needs the PIN again (the step-up):
+    /// counted like unlocking, waits and wipe included.
+    fn step_up(&self, pin: &str) -> Result<Wallet, AppError> {
+        self.guarded(|| {
+            let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            Ok(Wallet::open(self.connect()?, &wrapper)?)
+        })
+    }
+
     /// Removes the database and its journal files.
     fn erase_database(&self) -> Result<(), AppError> {
         let database = self.database();
