@@ -9,6 +9,7 @@
 
 mod attempts;
 mod camera;
+mod key_store;
 mod liveness;
 mod scan;
 mod settings;
@@ -22,7 +23,7 @@ use rusqlite::Connection;
 use shimin_core::clock::{Clock, UnixSeconds};
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::wallet::{Lists, certificates, history, pin};
-use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
+use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
     PresentationView, SettingsView, VerdictView, WalletStatusView,
@@ -83,9 +84,11 @@ impl std::fmt::Debug for WalletState {
     }
 }
 
-/// A PIN wrapper (the key derivation) for a PIN the core's rule accepted.
-fn wrapper(pin: &Pin) -> Result<PinWrapper, AppError> {
-    PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)
+/// The wrapper of the data key for a PIN the core's rule accepted: the PIN's key derivation,
+/// with the platform key store where it answers (the PIN alone where it does not).
+fn wrapper(pin: &Pin) -> Result<KeyStoreWrapper<'static>, AppError> {
+    let pin = PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)?;
+    Ok(KeyStoreWrapper::new(pin, key_store::platform()))
 }
 
 impl WalletState {
