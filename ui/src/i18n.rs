@@ -191,6 +191,7 @@ texts! {
     RemoveDeviceButton: "移除本设备", "移除本裝置", "Remove this device";
     RemoveDeviceConfirm: "再按一次确认：注销并删除", "再按一次確認：註銷並刪除", "Press again to confirm: unregister and erase";
     NewDeviceBanner: "有新设备登记了您的证照：{}（{}）。如果不是您本人操作，请立即在“我的设备”中移除它。", "有新裝置登記了您的證照：{}（{}）。如果不是您本人操作，請立即在「我的裝置」中移除它。", "A new device was registered for your certificates: {} ({}). If it was not you, remove it in My devices at once.";
+    WipeAfterWrongPins: "连续输错 10 次 PIN 后清除本机卡包", "連續輸錯 10 次 PIN 後清除本機卡包", "Erase the wallet from this device after 10 wrong PINs in a row";
     NewDeviceOpen: "查看我的设备", "查看我的裝置", "See my devices";
     NewDeviceAcknowledge: "是我本人，知道了", "是我本人，知道了", "It was me";
     MyDevicesTitle: "我的设备", "我的裝置", "My devices";

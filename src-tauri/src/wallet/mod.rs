@@ -287,7 +287,8 @@ impl WalletState {
                 Ok(value)
             }
             Err(AppError::WrongPin) => {
-                match attempts.wrong_pin(now, Some(pin::DEFAULT_WIPE_AFTER)) {
+                let wipe_after = self.settings().wipe_after_wrong_pins.then_some(pin::DEFAULT_WIPE_AFTER);
+                match attempts.wrong_pin(now, wipe_after) {
                     pin::AfterWrongPin::Count(next) => attempts::save(&self.data_dir, next)?,
                     pin::AfterWrongPin::Wipe => {
                         self.guard()?.take();
@@ -512,6 +513,27 @@ mod tests {
         assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)));
         assert!(!dir.path().join(DATABASE_FILE).exists(), "the tenth wrong PIN erased the wallet");
         assert!(matches!(at(now).unlock("246810"), Err(AppError::NoWallet)));
+    }
+
+    /// The wipe is the user's choice: turned off in the settings, the tenth wrong PIN (and the
+    /// ones after) only make the wait longer.
+    #[test]
+    fn with_the_wipe_turned_off_wrong_pins_only_wait() {
+        let dir = tempfile::tempdir().expect("dir");
+        let at = |now: i64| {
+            WalletState::in_dir(dir.path().to_path_buf(), None)
+                .with_clock(Arc::new(shimin_core::clock::FixedClock(now)))
+        };
+        let mut now = 1_800_000_000;
+        at(now).create("246810").expect("create");
+        let off = SettingsView { wipe_after_wrong_pins: false, ..at(now).settings() };
+        at(now).save_settings(off).expect("save");
+        for guess in 1..=pin::DEFAULT_WIPE_AFTER + 1 {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            now += pin::delay_after(guess);
+        }
+        assert!(dir.path().join(DATABASE_FILE).is_file(), "not erased");
+        at(now).unlock("246810").expect("after the wait the right PIN opens it");
     }
 
     #[tokio::test]

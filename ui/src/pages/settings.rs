@@ -277,6 +277,18 @@ pub fn Settings() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <div class="row">
+                    <label for="wipe-after">{move || t(lang.get(), Key::WipeAfterWrongPins)}</label>
+                    <input
+                        id="wipe-after"
+                        type="checkbox"
+                        prop:checked=move || app.wipe_after_wrong_pins.get()
+                        on:change=move |ev| {
+                            app.wipe_after_wrong_pins.set(event_target_checked(&ev));
+                            save_preferences(app);
+                        }
+                    />
+                </div>
                 {move || unlocked().then(|| view! {
                     <button id="lock-wallet" type="button" class="secondary" on:click=lock>{move || t(lang.get(), Key::LockButton)}</button>
                 })}
