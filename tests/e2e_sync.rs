@@ -4,7 +4,9 @@
 //! read back from a screenshot and verified with the project's own verifier and the backend's
 //! lists → valid; the card revoked on the backend → "sync now" → the same code verifies as
 //! revoked; the backend gone → the sync line says offline, and a card still presents a code that
-//! verifies; a PIN change and removing the device from the settings.
+//! verifies; a second device enrolled for the citizen → the notice on the wallet, "my devices"
+//! listing both, the other removed with the PIN again; a PIN change and removing the device from
+//! the settings.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -75,6 +77,30 @@ async fn wait_cards(app: &AppSession, ready: impl Fn(&[String]) -> bool) -> anyh
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     anyhow::bail!("the cards never became as expected: {:?}", cards(app).await?)
+}
+
+/// Waits (15 s at most) until the texts of the elements matching `css` satisfy `ready`.
+async fn wait_texts(
+    app: &AppSession,
+    css: &str,
+    ready: impl Fn(&[String]) -> bool,
+) -> anyhow::Result<Vec<String>> {
+    for _ in 0..150 {
+        // An element can go between being found and being read (the screen re-rendered): that
+        // is "not yet", not a failure.
+        if let Ok(now) = app.texts(css).await
+            && ready(&now)
+        {
+            return Ok(now);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("{css} never became as expected: {:?}", app.texts(css).await?)
+}
+
+/// Waits (15 s at most) until nothing matches `css`.
+async fn wait_gone(app: &AppSession, css: &str) -> anyhow::Result<()> {
+    wait_texts(app, css, <[String]>::is_empty).await.map(drop)
 }
 
 /// Every card's text holds "有效期至" (valid until); a revoked card's badge says "已吊销".
@@ -165,6 +191,45 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     let verdict = fresh.verify(&text);
     assert_eq!(verdict.outcome, Outcome::Invalid, "{:?}", verdict.reasons);
     assert!(verdict.reasons.iter().any(|r| matches!(r, Reason::Revoked { .. })), "{:?}", verdict.reasons);
+
+    // Someone enrols a second device for the citizen (finding 3 of issue 15): after the next
+    // sync the wallet shows the notice prominently until acknowledged, "my devices" lists both
+    // devices with this one marked, and the other one is removed only with the PIN again.
+    let intruder_code = server.enrolment_code_as(POLICE, &holder).await?;
+    let intruder_key = shimin_core::crypto::SigningKey::generate_p256().expect("key");
+    let intruder = BackendClient::new(&base).expect("client");
+    let intruder_id = intruder
+        .register_device(&holder, &intruder_code, &intruder_key.verifying_key(), "陌生的手机")
+        .await
+        .expect("the second device enrols");
+    app.wait_for("#sync-now").await?.click().await?;
+    let banner = app.wait_for_text("#new-device-banner", |t| t.contains("陌生的手机")).await?;
+    assert!(banner.contains("新设备"), "{banner}");
+    app.screenshot("sync-07a-new-device-notice").await?;
+    app.click("#new-device-open").await?;
+    app.wait_for("#my-devices-show").await?.click().await?;
+    let devices = wait_texts(&app, "#my-devices .device", |d| d.len() == 2).await?;
+    assert!(devices.iter().any(|d| d.contains("陌生的手机") && !d.contains("本机")), "{devices:?}");
+    assert!(devices.iter().any(|d| d.contains("本机")), "this device is marked: {devices:?}");
+    app.screenshot("sync-07b-my-devices").await?;
+    // A wrong PIN removes nothing; the right one removes the other device.
+    app.click(&format!("li[data-device='{intruder_id}'] .remove-other")).await?;
+    app.wait_for("#remove-other-pin").await?.send_keys("000000").await?;
+    app.click("#remove-other-confirm").await?;
+    app.wait_for_text("#my-devices-result", |t| t.contains("PIN")).await?;
+    assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 2, "a wrong PIN removes nothing");
+    app.wait_for("#remove-other-pin").await?.send_keys(PIN).await?;
+    app.screenshot("sync-07c-remove-other-device-pin").await?;
+    app.click("#remove-other-confirm").await?;
+    app.wait_for_text("#my-devices-result", |t| t.contains("已移除")).await?;
+    wait_texts(&app, "#my-devices .device", |d| d.len() == 1).await?;
+    assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 1, "the other device is removed");
+    app.screenshot("sync-07d-other-device-removed").await?;
+    // The notice stays on the wallet until acknowledged.
+    app.wait_for("#tab-wallet").await?.click().await?;
+    app.wait_for("#new-device-banner").await?;
+    app.click("#new-device-ack").await?;
+    wait_gone(&app, "#new-device-banner").await?;
 
     // The backend goes away: the sync line says so, and the valid card still presents offline.
     server.stop().await?;

@@ -162,6 +162,16 @@ impl LocalBackend {
         self.backend.change_status(&staff, id, action, now()).await
     }
 
+    /// Signs in as the seeded staff member `login` and makes a one-time enrolment code for the
+    /// citizen `holder` (a second device of theirs, or an intruder's).
+    ///
+    /// # Errors
+    /// As [`Backend::staff_login`] and [`Backend::enrolment_code`].
+    pub async fn enrolment_code_as(&self, login: &str, holder: &str) -> Result<String, ServiceError> {
+        let staff = self.staff(login).await?;
+        Ok(self.backend.enrolment_code(&staff, holder, now()).await?.code)
+    }
+
     /// Puts `photo` (JPEG) in the registry as the citizen's photo, the face the liveness check
     /// compares with; `false` for an unknown citizen.
     ///

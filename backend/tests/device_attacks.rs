@@ -20,9 +20,9 @@ use shimin_core::cert::IssuedCertificate;
 use shimin_core::cose::Sign1;
 use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
 use shimin_core::trust::TrustList;
+use shimin_core::wallet::devices::remove_device_payload;
 use shimin_wire::backend::{
     ChallengeResponse, DeviceListResponse, EnrolmentCodeResponse, StaffLoginResponse, SyncPullResponse,
-    remove_device_payload,
 };
 use shimin_wire::error::ErrorCode;
 

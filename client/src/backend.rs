@@ -4,7 +4,9 @@
 
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
-use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
+use shimin_wire::backend::{
+    DeviceListResponse, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
+};
 
 use crate::http::BackendClient;
 
@@ -52,6 +54,24 @@ impl Backend for BackendClient {
 
     async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), BackendError> {
         BackendClient::remove_device(self, token, device_id).await
+    }
+
+    async fn my_devices(&self, token: &str) -> Result<DeviceListResponse, BackendError> {
+        BackendClient::my_devices(self, token).await
+    }
+
+    async fn device_challenge(&self, device_id: i64) -> Result<Vec<u8>, BackendError> {
+        BackendClient::device_challenge(self, device_id).await
+    }
+
+    async fn remove_other_device(
+        &self,
+        token: &str,
+        device_id: i64,
+        challenge: &[u8],
+        signature: &[u8],
+    ) -> Result<(), BackendError> {
+        BackendClient::remove_other_device(self, token, device_id, challenge, signature).await
     }
 
     async fn liveness_enrolment_challenge(

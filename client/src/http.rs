@@ -10,10 +10,10 @@ use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
 use shimin_core::wallet::LivenessChallenge;
 use shimin_wire::backend::{
-    ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse, IdentityRequestView,
-    LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse, LivenessPaceResponse,
-    OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, SyncPullResponse, SyncPushRequest,
-    SyncPushResponse,
+    ChallengeResponse, DeviceListResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse,
+    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse,
+    LivenessPaceResponse, OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest,
+    SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -225,16 +225,10 @@ impl BackendClient {
     /// # Errors
     /// [`ClientError`].
     pub async fn device_token(&self, device_id: i64, device_key: &SigningKey) -> Result<String, ClientError> {
-        let path = format!("/v1/devices/{device_id}/challenge");
-        let response = self.http.post(self.url(&path)).send().await.map_err(network)?;
-        let challenge: ChallengeResponse = Self::json(response).await?;
-        let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(challenge.challenge_b64.as_bytes())
-            .map_err(|_| ClientError::Malformed("challenge"))?;
+        let nonce = self.device_challenge(device_id).await?;
         let signature = cose::sign(SigningPurpose::DeviceBinding, &nonce, b"device", device_key)
             .map_err(|e| ClientError::Sign(e.to_string()))?;
-        let body =
-            DeviceTokenRequest { challenge_b64: challenge.challenge_b64, signature_b64: b64(&signature) };
+        let body = DeviceTokenRequest { challenge_b64: b64(&nonce), signature_b64: b64(&signature) };
         let path = format!("/v1/devices/{device_id}/token");
         let response = self.http.post(self.url(&path)).json(&body).send().await.map_err(network)?;
         Ok(Self::json::<DeviceTokenResponse>(response).await?.token)
@@ -264,6 +258,50 @@ impl BackendClient {
 }
 
 impl BackendClient {
+    /// `POST /v1/devices/{id}/challenge`: a fresh challenge for device `device_id`, decoded.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn device_challenge(&self, device_id: i64) -> Result<Vec<u8>, ClientError> {
+        let path = format!("/v1/devices/{device_id}/challenge");
+        let response = self.http.post(self.url(&path)).send().await.map_err(network)?;
+        let challenge: ChallengeResponse = Self::json(response).await?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(challenge.challenge_b64.trim_end_matches('=').as_bytes())
+            .map_err(|_| ClientError::Malformed("challenge"))
+    }
+
+    /// `GET /v1/sync/devices`: the signed-in citizen's devices, the calling one marked.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn my_devices(&self, token: &str) -> Result<DeviceListResponse, ClientError> {
+        let request = self.http.get(self.url("/v1/sync/devices")).bearer_auth(token);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `DELETE /v1/sync/devices/{id}` of another device of the signed-in citizen, with the
+    /// step-up: `challenge` (from [`Self::device_challenge`]) and the calling device's
+    /// `signature` over `shimin_core::wallet::devices::remove_device_payload`.
+    ///
+    /// # Errors
+    /// [`ClientError`]; [`ClientError::Unauthorized`] for a spent challenge or a bad signature.
+    pub async fn remove_other_device(
+        &self,
+        token: &str,
+        device_id: i64,
+        challenge: &[u8],
+        signature: &[u8],
+    ) -> Result<(), ClientError> {
+        let body = RemoveDeviceRequest { challenge_b64: b64(challenge), signature_b64: b64(signature) };
+        let request = self
+            .http
+            .delete(self.url(&format!("/v1/sync/devices/{device_id}")))
+            .bearer_auth(token)
+            .json(&body);
+        Self::check(request.send().await.map_err(network)?).await.map(drop)
+    }
+
     /// `DELETE /v1/sync/devices/{id}`: unregisters a device of the signed-in citizen (this one,
     /// or a lost one) and revokes its tokens.
     ///

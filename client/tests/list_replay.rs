@@ -15,8 +15,8 @@ use shimin_core::wallet::sync::{RootOfTrust, enrol, round};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{
-    CertificateFields, IdentityRequestView, IssueCertificateRequest, OutboxItem, StatusAction,
-    SyncPullResponse, SyncPushResponse,
+    CertificateFields, DeviceListResponse, IdentityRequestView, IssueCertificateRequest, OutboxItem,
+    StatusAction, SyncPullResponse, SyncPushResponse,
 };
 
 const HOUR: i64 = 3_600;
@@ -67,6 +67,21 @@ impl Backend for Replaying {
     }
     async fn remove_device(&self, token: &str, device_id: i64) -> Result<(), BackendError> {
         Backend::remove_device(&self.real, token, device_id).await
+    }
+    async fn my_devices(&self, token: &str) -> Result<DeviceListResponse, BackendError> {
+        Backend::my_devices(&self.real, token).await
+    }
+    async fn device_challenge(&self, device_id: i64) -> Result<Vec<u8>, BackendError> {
+        Backend::device_challenge(&self.real, device_id).await
+    }
+    async fn remove_other_device(
+        &self,
+        token: &str,
+        device_id: i64,
+        challenge: &[u8],
+        signature: &[u8],
+    ) -> Result<(), BackendError> {
+        Backend::remove_other_device(&self.real, token, device_id, challenge, signature).await
     }
     async fn liveness_enrolment_challenge(
         &self,

@@ -364,3 +364,57 @@ fn a_case_check_needs_the_device_signed_in() {
     block_on(liveness::begin(&mut store, &backend, &case, "test")).expect("begin");
     assert_eq!(backend.calls(), [Call::SignIn(7), Call::CaseChallenge(3)]);
 }
+
+/// Finding 3 (issue 15): removing another device signs the removal of *that* device over the
+/// backend's fresh challenge with this device's key; this device is not removed this way.
+#[test]
+fn removing_another_device_signs_that_removal_with_this_devices_key() {
+    use shimin_core::cose::Sign1;
+    use shimin_core::crypto::SigningPurpose;
+    use shimin_core::wallet::devices::{remove_device_payload, remove_other_device};
+    use wallet_common::SCRIPTED_CHALLENGE;
+
+    let world = World::new();
+    let backend = backend(&world);
+    let mut store = enrolled(&world, &backend);
+    block_on(remove_other_device(&mut store, &backend, 4_503_599_627_370_497)).expect("removed");
+    let calls = backend.calls();
+    assert!(calls.contains(&Call::DeviceChallenge(7)), "a fresh challenge for this device: {calls:?}");
+    let Some(Call::RemoveOther(target, signature)) = calls.last() else { panic!("no removal: {calls:?}") };
+    assert_eq!(*target, 4_503_599_627_370_497);
+    let key = world.device_key.verifying_key();
+    let message = Sign1::decode(signature).expect("COSE_Sign1");
+    let payload = message
+        .verify_for(SigningPurpose::DeviceBinding, |_| Some(key.clone()))
+        .expect("signed by this device's key");
+    assert_eq!(payload, remove_device_payload(4_503_599_627_370_497, SCRIPTED_CHALLENGE));
+
+    let before = backend.calls().len();
+    let refused = block_on(remove_other_device(&mut store, &backend, 7));
+    assert!(matches!(refused, Err(WalletError::BadRequest)), "this device is removed by erasing the wallet");
+    assert_eq!(backend.calls().len(), before, "nothing was sent");
+}
+
+/// Finding 3: a new enrolment reported by the backend stays as a notice until acknowledged;
+/// other notifications are not notices of new devices.
+#[test]
+fn a_new_device_notice_stays_until_acknowledged() {
+    use shimin_core::records::NotificationRecord;
+    use shimin_core::wallet::devices::{acknowledge_notices, device_notices};
+    use shimin_wire::sync::NEW_DEVICE_NOTICE;
+
+    let world = World::new();
+    let backend = backend(&world);
+    let mut store = enrolled(&world, &backend);
+    store.notifications = vec![
+        NotificationRecord { id: 1, created_at: NOW, message: "证书已签发".into() },
+        NotificationRecord { id: 2, created_at: NOW, message: format!("{NEW_DEVICE_NOTICE}陌生的手机") },
+    ];
+    let notices = device_notices(&store).expect("notices");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!((notices[0].id, notices[0].label.as_str()), (2, "陌生的手机"));
+    acknowledge_notices(&mut store, 1).expect("acknowledge");
+    assert_eq!(device_notices(&store).expect("notices").len(), 1, "an earlier acknowledgement leaves it");
+    acknowledge_notices(&mut store, 2).expect("acknowledge");
+    assert!(device_notices(&store).expect("notices").is_empty());
+}

@@ -8,7 +8,10 @@ use shimin_wire::ipc::{
     AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
 };
 use shimin_wire::liveness::{IdentityRequestView, LivenessStartRequest, LivenessStatusView};
-use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
+use shimin_wire::sync::{
+    AcknowledgeNoticesRequest, DeviceNoticeView, EnrolRequest, MyDeviceView, ReminderView,
+    RemoveOtherDeviceRequest, SyncStatusView,
+};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
     HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, ScanFrameView,
@@ -188,6 +191,36 @@ pub async fn change_pin(
 #[tauri::command]
 pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandError> {
     state.remove_device().await.map_err(fail)
+}
+
+/// The citizen's devices, this one marked.
+#[tauri::command]
+pub async fn my_devices(state: State<'_, WalletState>) -> Result<Vec<MyDeviceView>, CommandError> {
+    state.my_devices().await.map_err(fail)
+}
+
+/// Removes another device of the citizen; the PIN is asked again.
+#[tauri::command]
+pub async fn remove_other_device(
+    state: State<'_, WalletState>,
+    request: RemoveOtherDeviceRequest,
+) -> Result<(), CommandError> {
+    state.remove_other_device(request.device_id, &request.pin).await.map_err(fail)
+}
+
+/// The notices of new devices not yet acknowledged, newest first.
+#[tauri::command]
+pub fn device_notices(state: State<'_, WalletState>) -> Result<Vec<DeviceNoticeView>, CommandError> {
+    state.device_notices().map_err(fail)
+}
+
+/// Acknowledges the new-device notices up to one.
+#[tauri::command]
+pub fn acknowledge_notices(
+    state: State<'_, WalletState>,
+    request: AcknowledgeNoticesRequest,
+) -> Result<(), CommandError> {
+    state.acknowledge_notices(request.up_to).map_err(fail)
 }
 
 /// The UI painted its first screen.

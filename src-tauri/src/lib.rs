@@ -49,6 +49,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::save_settings,
             commands::change_pin,
             commands::remove_device,
+            commands::my_devices,
+            commands::remove_other_device,
+            commands::device_notices,
+            commands::acknowledge_notices,
             commands::ui_painted,
             commands::liveness_start,
             commands::liveness_frame,
@@ -251,7 +255,8 @@ mod tests {
         let data = DataDir::new("ipc-settings");
         let dir = &data.path;
         let json = |body| call(dir, command::SAVE_SETTINGS, InvokeBody::Json(body), Default::default());
-        let english = serde_json::json!({"language": "en", "auto_lock_minutes": 10});
+        let english =
+            serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": false});
         json(serde_json::json!({"request": english})).expect("saved");
         for bad in [
             serde_json::json!({"language": "fr", "auto_lock_minutes": 5}),

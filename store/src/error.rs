@@ -26,6 +26,10 @@ pub enum KeyError {
     /// Randomness or encryption failed.
     #[error("cryptographic failure: {0}")]
     Crypto(#[from] CryptoError),
+    /// The data key is bound to a secret in the platform key store, and the key store did not
+    /// answer (locked, gone, or not on this machine).
+    #[error("the platform key store did not answer")]
+    KeyStoreUnavailable,
 }
 
 /// Why a store operation failed.

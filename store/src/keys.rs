@@ -229,10 +229,214 @@ impl KeyWrapper for PinWrapper {
     }
 }
 
+/// The scheme name stored with a data key wrapped under the PIN *and* a secret kept in the
+/// platform key store.
+pub const KEY_STORE_SCHEME: &str = "pin+keystore-pbkdf2-sha256-v1";
+/// Length of the secret a wallet keeps in the platform key store, in bytes.
+pub const KEY_STORE_SECRET_LEN: usize = 32;
+
+/// Why the platform key store did not do what was asked. Says nothing of the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("platform key store: {0}")]
+pub struct KeyStoreError(pub String);
+
+/// The platform's key store: a place for small secrets that a copy of the app's files does not
+/// carry. On desktop, the Secret Service (Linux), the Keychain (macOS) or the Windows Credential
+/// Manager (the app's `keyring`-backed implementation); on mobile, Android Keystore or the iOS
+/// Secure Enclave/Keychain behind the same three calls. The wallet keeps one random secret
+/// there, under an alias derived from the wrap's salt.
+pub trait PlatformKeyStore: Send + Sync {
+    /// Stores `secret` under `alias`, replacing any.
+    ///
+    /// # Errors
+    /// [`KeyStoreError`] when the key store is absent, locked or refuses.
+    fn put(&self, alias: &str, secret: &[u8]) -> Result<(), KeyStoreError>;
+
+    /// The secret under `alias`.
+    ///
+    /// # Errors
+    /// [`KeyStoreError`] when it is not there or the key store does not answer.
+    fn get(&self, alias: &str) -> Result<Vec<u8>, KeyStoreError>;
+
+    /// Forgets the secret under `alias` (erasing the wallet).
+    ///
+    /// # Errors
+    /// [`KeyStoreError`] when the key store does not answer.
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError>;
+}
+
+/// The key-store alias of a wrap with `salt`.
+pub fn key_store_alias(salt: &[u8]) -> String {
+    let hex: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    format!("shimin-wallet-{hex}")
+}
+
+/// Wraps the data key under the PIN and a random secret kept in the platform key store, so a
+/// copy of `wallet.db` alone cannot be guessed offline: every guess needs the key store's
+/// secret too. When there is no key store, or it fails when the key is wrapped, the data key is
+/// wrapped under the PIN alone ([`PinWrapper`], the fallback); a key wrapped either way is
+/// opened by the scheme stored with it.
+pub struct KeyStoreWrapper<'a> {
+    pin: PinWrapper,
+    store: Option<&'a dyn PlatformKeyStore>,
+}
+
+impl fmt::Debug for KeyStoreWrapper<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyStoreWrapper").field("key_store", &self.store.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl<'a> KeyStoreWrapper<'a> {
+    /// The PIN wrapper `pin`, with the key store `store` where the platform has one.
+    pub fn new(pin: PinWrapper, store: Option<&'a dyn PlatformKeyStore>) -> Self {
+        Self { pin, store }
+    }
+
+    fn kek(&self, secret: &[u8], salt: &[u8], iterations: NonZeroU32) -> AeadKey {
+        let mut joined = self.pin.pin.expose().clone();
+        joined.extend_from_slice(secret);
+        let mut password = Sensitive::new(joined);
+        let kek = AeadKey::derive_from_password(password.expose(), salt, iterations);
+        password.wipe();
+        kek
+    }
+
+    fn wrap_in_store(
+        &self,
+        store: &dyn PlatformKeyStore,
+        data_key: &DataKey,
+    ) -> Result<WrappedKey, KeyError> {
+        let salt = crypto::random_bytes::<PIN_SALT_LEN>()?.to_vec();
+        let secret = crypto::random_bytes::<KEY_STORE_SECRET_LEN>()?;
+        store.put(&key_store_alias(&salt), &secret).map_err(|_| KeyError::KeyStoreUnavailable)?;
+        let kek = self.kek(&secret, &salt, self.pin.iterations);
+        let aad = PinWrapper::associated_data(KEY_STORE_SCHEME, self.pin.iterations.get(), &salt);
+        let sealed = kek.seal(data_key.expose_bytes(), &aad)?;
+        Ok(WrappedKey {
+            scheme: KEY_STORE_SCHEME.to_owned(),
+            salt,
+            iterations: self.pin.iterations.get(),
+            sealed,
+        })
+    }
+}
+
+impl KeyWrapper for KeyStoreWrapper<'_> {
+    fn wrap(&self, data_key: &DataKey) -> Result<WrappedKey, KeyError> {
+        match self.store.map(|store| self.wrap_in_store(store, data_key)) {
+            Some(Ok(wrapped)) => Ok(wrapped),
+            // No key store, or it failed: the PIN alone, rather than no wallet.
+            None | Some(Err(_)) => self.pin.wrap(data_key),
+        }
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Result<DataKey, KeyError> {
+        if wrapped.scheme != KEY_STORE_SCHEME {
+            return self.pin.unwrap(wrapped);
+        }
+        let too_few =
+            KeyError::TooFewIterations { found: wrapped.iterations, minimum: self.pin.min_iterations };
+        if wrapped.iterations < self.pin.min_iterations {
+            return Err(too_few);
+        }
+        let iterations = NonZeroU32::new(wrapped.iterations).ok_or(too_few)?;
+        let store = self.store.ok_or(KeyError::KeyStoreUnavailable)?;
+        let secret = store.get(&key_store_alias(&wrapped.salt)).map_err(|_| KeyError::KeyStoreUnavailable)?;
+        let kek = self.kek(&secret, &wrapped.salt, iterations);
+        let aad = PinWrapper::associated_data(&wrapped.scheme, wrapped.iterations, &wrapped.salt);
+        let raw = kek.open(&wrapped.sealed, &aad).map_err(|_| KeyError::WrongPin)?;
+        DataKey::from_bytes(raw.expose())
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]
 mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
     use super::*;
+
+    /// A key store that always fails, as on a desktop with no Secret Service running.
+    struct Broken;
+
+    impl PlatformKeyStore for Broken {
+        fn put(&self, _: &str, _: &[u8]) -> Result<(), KeyStoreError> {
+            Err(KeyStoreError("no Secret Service".into()))
+        }
+        fn get(&self, _: &str) -> Result<Vec<u8>, KeyStoreError> {
+            Err(KeyStoreError("no Secret Service".into()))
+        }
+        fn delete(&self, _: &str) -> Result<(), KeyStoreError> {
+            Err(KeyStoreError("no Secret Service".into()))
+        }
+    }
+
+    /// A key store in memory.
+    #[derive(Default)]
+    struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+
+    impl PlatformKeyStore for Memory {
+        fn put(&self, alias: &str, secret: &[u8]) -> Result<(), KeyStoreError> {
+            self.0.lock().expect("lock").insert(alias.to_owned(), secret.to_vec());
+            Ok(())
+        }
+        fn get(&self, alias: &str) -> Result<Vec<u8>, KeyStoreError> {
+            self.0.lock().expect("lock").get(alias).cloned().ok_or(KeyStoreError("no such secret".into()))
+        }
+        fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+            self.0.lock().expect("lock").remove(alias);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_key_store_falls_back_to_the_pin_wrapped_key() {
+        let key = DataKey::generate().expect("key");
+        let wrapper = KeyStoreWrapper::new(fast("123456"), Some(&Broken));
+        let wrapped = wrapper.wrap(&key).expect("wrapped all the same");
+        assert_eq!(wrapped.scheme, PIN_SCHEME, "the PIN alone, when the key store fails");
+        let back = KeyStoreWrapper::new(fast("123456"), Some(&Broken)).unwrap(&wrapped).expect("opens");
+        assert_eq!(back.expose_bytes(), key.expose_bytes());
+        assert_eq!(
+            fast("123456").unwrap(&wrapped).expect("a plain PIN wrapper opens it").expose_bytes(),
+            key.expose_bytes()
+        );
+        let none = KeyStoreWrapper::new(fast("123456"), None).wrap(&key).expect("no key store");
+        assert_eq!(none.scheme, PIN_SCHEME);
+    }
+
+    /// Issue 15, finding 4: with a key store, a copy of the database and the right PIN are not
+    /// enough — the offline guesser lacks the key store's secret.
+    #[test]
+    fn a_key_in_the_key_store_needs_the_key_store_and_the_pin() {
+        let key = DataKey::generate().expect("key");
+        let store = Memory::default();
+        let wrapped = KeyStoreWrapper::new(fast("123456"), Some(&store)).wrap(&key).expect("wrap");
+        assert_eq!(wrapped.scheme, KEY_STORE_SCHEME);
+        let back = KeyStoreWrapper::new(fast("123456"), Some(&store)).unwrap(&wrapped).expect("opens");
+        assert_eq!(back.expose_bytes(), key.expose_bytes());
+        assert_eq!(
+            KeyStoreWrapper::new(fast("654321"), Some(&store)).unwrap(&wrapped).err(),
+            Some(KeyError::WrongPin)
+        );
+        // The right PIN on another machine (the file copied), or with the key store gone.
+        assert_eq!(fast("123456").unwrap(&wrapped).err(), Some(KeyError::WrongScheme));
+        assert_eq!(
+            KeyStoreWrapper::new(fast("123456"), None).unwrap(&wrapped).err(),
+            Some(KeyError::KeyStoreUnavailable)
+        );
+        assert_eq!(
+            KeyStoreWrapper::new(fast("123456"), Some(&Broken)).unwrap(&wrapped).err(),
+            Some(KeyError::KeyStoreUnavailable)
+        );
+        assert_eq!(
+            KeyStoreWrapper::new(fast("123456"), Some(&Memory::default())).unwrap(&wrapped).err(),
+            Some(KeyError::KeyStoreUnavailable),
+            "another machine's key store does not hold the secret"
+        );
+    }
 
     fn fast(pin: &str) -> PinWrapper {
         PinWrapper::insecure_low_iterations_for_tests(pin, 2).expect("wrapper")

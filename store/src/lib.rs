@@ -12,7 +12,9 @@ mod wallet;
 mod wallet_store;
 
 pub use error::{ImportError, KeyError, StoreError};
-pub use keys::{DataKey, KeyWrapper, PinWrapper, WrappedKey};
+pub use keys::{
+    DataKey, KeyStoreError, KeyStoreWrapper, KeyWrapper, PinWrapper, PlatformKeyStore, WrappedKey,
+};
 pub use shimin_core::wallet::{
     Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
     StoredCertificate, SyncProgress,

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("003_cached_lists", include_str!("../migrations/003_cached_lists.sql")),
     ("004_list_order", include_str!("../migrations/004_list_order.sql")),
     ("005_sync", include_str!("../migrations/005_sync.sql")),
+    ("006_notices_acknowledged", include_str!("../migrations/006_notices_acknowledged.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.

@@ -144,6 +144,31 @@ impl Wallet {
         Ok(rows)
     }
 
+    /// The notifications not yet acknowledged, newest first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, created_at, message FROM notifications WHERE acknowledged = 0 ORDER BY id DESC",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(NotificationRecord { id: r.get(0)?, created_at: r.get(1)?, message: r.get(2)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Marks every notification up to and including id `up_to` acknowledged.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn acknowledge_notifications(&mut self, up_to: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE notifications SET acknowledged = 1 WHERE id <= ?1", [up_to])?;
+        Ok(())
+    }
+
     /// Queues an item for the server under a fresh idempotency key, which it keeps until its
     /// receipt comes back. Returns the key.
     ///

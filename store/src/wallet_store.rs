@@ -139,6 +139,14 @@ impl WalletStore for Wallet {
         Ok(Wallet::finish_page(self, cursor, reminders, notifications)?)
     }
 
+    fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StorageError> {
+        Ok(Wallet::unacknowledged_notifications(self)?)
+    }
+
+    fn acknowledge_notifications(&mut self, up_to: i64) -> Result<(), StorageError> {
+        Ok(Wallet::acknowledge_notifications(self, up_to)?)
+    }
+
     fn finish_sync(&mut self, now: i64) -> Result<(), StorageError> {
         Ok(Wallet::finish_sync(self, now)?)
     }

@@ -10,7 +10,10 @@ use shimin_wire::ipc::{
 use shimin_wire::liveness::{
     IdentityRequestView, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
 };
-use shimin_wire::sync::{EnrolRequest, ReminderView, SyncStatusView};
+use shimin_wire::sync::{
+    AcknowledgeNoticesRequest, DeviceNoticeView, EnrolRequest, MyDeviceView, ReminderView,
+    RemoveOtherDeviceRequest, SyncStatusView,
+};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
     HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest, PresentationView, PresetView,
@@ -205,6 +208,26 @@ pub async fn change_pin(current: String, new: String) -> Result<(), ApiError> {
 /// Unregisters this device and erases its wallet.
 pub async fn remove_device() -> Result<(), ApiError> {
     call(ipc::command::REMOVE_DEVICE, &NoArgs {}).await
+}
+
+/// The citizen's devices, this one marked.
+pub async fn my_devices() -> Result<Vec<MyDeviceView>, ApiError> {
+    call(ipc::command::MY_DEVICES, &NoArgs {}).await
+}
+
+/// Removes another device of the citizen, with the PIN entered again.
+pub async fn remove_other_device(device_id: i64, pin: String) -> Result<(), ApiError> {
+    with_request(ipc::command::REMOVE_OTHER_DEVICE, &RemoveOtherDeviceRequest { device_id, pin }).await
+}
+
+/// The notices of new devices not yet acknowledged, newest first.
+pub async fn device_notices() -> Result<Vec<DeviceNoticeView>, ApiError> {
+    call(ipc::command::DEVICE_NOTICES, &NoArgs {}).await
+}
+
+/// Acknowledges the new-device notices up to `up_to`.
+pub async fn acknowledge_notices(up_to: i64) -> Result<(), ApiError> {
+    with_request(ipc::command::ACKNOWLEDGE_NOTICES, &AcknowledgeNoticesRequest { up_to }).await
 }
 
 /// Tells the app the first screen has been painted.

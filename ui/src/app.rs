@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
         if let Ok(saved) = api::settings().await {
             ctx.lang.set(saved.language);
             ctx.auto_lock.set(saved.auto_lock);
+            ctx.wipe_after_wrong_pins.set(saved.wipe_after_wrong_pins);
         }
     });
     refresh_wallet_status(ctx.wallet);

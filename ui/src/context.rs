@@ -20,6 +20,8 @@ pub struct AppContext {
     pub wallet: RwSignal<Option<WalletStatusView>>,
     /// When the open wallet locks itself.
     pub auto_lock: RwSignal<AutoLock>,
+    /// Whether the tenth wrong PIN in a row erases the wallet.
+    pub wipe_after_wrong_pins: RwSignal<bool>,
 }
 
 impl Default for AppContext {
@@ -32,6 +34,7 @@ impl Default for AppContext {
             route: RwSignal::new(Route::Wallet),
             wallet: RwSignal::new(None),
             auto_lock: RwSignal::new(defaults.auto_lock),
+            wipe_after_wrong_pins: RwSignal::new(defaults.wipe_after_wrong_pins),
         }
     }
 }
@@ -48,7 +51,11 @@ pub fn use_lang() -> RwSignal<Language> {
 
 /// Saves the language and auto-lock choices (they are kept outside the wallet).
 pub fn save_preferences(ctx: AppContext) {
-    let view = SettingsView { language: ctx.lang.get_untracked(), auto_lock: ctx.auto_lock.get_untracked() };
+    let view = SettingsView {
+        language: ctx.lang.get_untracked(),
+        auto_lock: ctx.auto_lock.get_untracked(),
+        wipe_after_wrong_pins: ctx.wipe_after_wrong_pins.get_untracked(),
+    };
     spawn_local(async move {
         let _ = api::save_settings(view).await;
     });

@@ -266,25 +266,15 @@ pub struct DeviceTokenRequest {
 
 /// `DELETE /v1/devices/{id}` of another device of the citizen: the step-up that proves the
 /// holder of this device is present now. The app asks for the PIN (which opens the device key),
-/// takes a fresh challenge for this device and signs [`remove_device_payload`] with the device
+/// takes a fresh challenge for this device and signs `shimin_core::wallet::devices::remove_device_payload` with the device
 /// key. A device removing itself sends no body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveDeviceRequest {
     /// A challenge of the calling device, as received.
     pub challenge_b64: String,
-    /// The COSE_Sign1 over [`remove_device_payload`] made with the calling device's key,
+    /// The COSE_Sign1 over `shimin_core::wallet::devices::remove_device_payload` made with the calling device's key,
     /// base64url.
     pub signature_b64: String,
-}
-
-/// What a device signs to remove device `target`: a fixed label, the target's id (8 bytes,
-/// big-endian) and the challenge, so the signature can neither sign a device in nor remove
-/// another device.
-pub fn remove_device_payload(target: i64, challenge: &[u8]) -> Vec<u8> {
-    let mut payload = b"shimin remove-device\0".to_vec();
-    payload.extend_from_slice(&target.to_be_bytes());
-    payload.extend_from_slice(challenge);
-    payload
 }
 
 /// One of the citizen's registered devices, as "my devices" lists it.

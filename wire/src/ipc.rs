@@ -65,6 +65,16 @@ pub mod command {
     pub const CHANGE_PIN: &str = "change_pin";
     /// Unregisters this device from the backend and erases its wallet: → `()`.
     pub const REMOVE_DEVICE: &str = "remove_device";
+    /// The citizen's devices, this one marked: → `Vec<crate::sync::MyDeviceView>`.
+    pub const MY_DEVICES: &str = "my_devices";
+    /// Removes another device of the citizen after the PIN is entered again:
+    /// [`crate::sync::RemoveOtherDeviceRequest`] → `()`.
+    pub const REMOVE_OTHER_DEVICE: &str = "remove_other_device";
+    /// The new-device notices not yet acknowledged, newest first: →
+    /// `Vec<crate::sync::DeviceNoticeView>`.
+    pub const DEVICE_NOTICES: &str = "device_notices";
+    /// Acknowledges the new-device notices: [`crate::sync::AcknowledgeNoticesRequest`] → `()`.
+    pub const ACKNOWLEDGE_NOTICES: &str = "acknowledge_notices";
     /// The UI painted its first screen: → `()`. (The startup benchmark measures up to here.)
     pub const UI_PAINTED: &str = "ui_painted";
     /// `liveness_start(request: LivenessStartRequest) -> LivenessStatusView`

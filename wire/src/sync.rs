@@ -87,3 +87,55 @@ pub struct ReminderView {
     /// Whole days from today to the end of validity.
     pub days_left: i64,
 }
+
+/// The start of the text of the notification the backend sends every other device of the
+/// citizen when a new device enrols; the new device's label follows it. The app shows such a
+/// notification as a banner until it is acknowledged.
+pub const NEW_DEVICE_NOTICE: &str = "新设备已登记：";
+
+/// One of the citizen's devices in "my devices".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDeviceView {
+    /// The backend's id of the device (to remove it).
+    pub device_id: i64,
+    /// Its label, as given at enrolment.
+    pub label: String,
+    /// The day it was registered, China Standard Time (`YYYY-MM-DD`).
+    pub registered_on: String,
+    /// Whether it is this device.
+    pub this_device: bool,
+}
+
+/// A new device was registered for the citizen (told by the backend); shown until acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceNoticeView {
+    /// The notification's number (acknowledging it acknowledges every earlier one).
+    pub id: i64,
+    /// The new device's label.
+    pub label: String,
+    /// The day of the enrolment, China Standard Time (`YYYY-MM-DD`).
+    pub day: String,
+}
+
+/// Arguments of acknowledging the new-device notices up to and including `up_to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcknowledgeNoticesRequest {
+    /// The newest notice the user saw.
+    pub up_to: i64,
+}
+
+/// Arguments of removing another device of the citizen: its id, and the PIN again (the
+/// step-up; the PIN opens the device key that signs the removal). `Debug` hides the PIN.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveOtherDeviceRequest {
+    /// The device to remove.
+    pub device_id: i64,
+    /// The wallet's PIN, entered again.
+    pub pin: String,
+}
+
+impl fmt::Debug for RemoveOtherDeviceRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoveOtherDeviceRequest").field("device_id", &self.device_id).finish_non_exhaustive()
+    }
+}

@@ -221,13 +221,27 @@ impl From<AutoLock> for u32 {
 
 /// The app's preferences, kept outside the wallet (they apply before it is unlocked). A value
 /// the app does not offer does not parse.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsView {
     /// The language.
     pub language: Language,
     /// When the wallet locks itself (its JSON name says the number is minutes).
     #[serde(rename = "auto_lock_minutes")]
     pub auto_lock: AutoLock,
+    /// Whether the wallet is erased from the device at the tenth wrong PIN in a row (the user's
+    /// choice; on unless turned off, also for a settings file written before it existed).
+    #[serde(default = "wipe_on")]
+    pub wipe_after_wrong_pins: bool,
+}
+
+fn wipe_on() -> bool {
+    true
+}
+
+impl Default for SettingsView {
+    fn default() -> Self {
+        Self { language: Language::default(), auto_lock: AutoLock::default(), wipe_after_wrong_pins: true }
+    }
 }
 
 /// Arguments of listing certificates.
@@ -668,14 +682,26 @@ mod tests {
 
     #[test]
     fn settings_keep_their_json_and_refuse_what_the_app_does_not_offer() {
-        let english = SettingsView { language: Language::En, auto_lock: AutoLock::TenMinutes };
+        let english = SettingsView {
+            language: Language::En,
+            auto_lock: AutoLock::TenMinutes,
+            wipe_after_wrong_pins: true,
+        };
         let json = serde_json::to_value(english).expect("json");
-        assert_eq!(json, serde_json::json!({"language": "en", "auto_lock_minutes": 10}));
+        assert_eq!(
+            json,
+            serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": true})
+        );
         assert_eq!(serde_json::from_value::<SettingsView>(json).expect("parse"), english);
         assert_eq!(
             serde_json::to_value(SettingsView::default()).expect("json"),
-            serde_json::json!({"language": "zh-Hans", "auto_lock_minutes": 5})
+            serde_json::json!({"language": "zh-Hans", "auto_lock_minutes": 5, "wipe_after_wrong_pins": true})
         );
+        // A settings file from before the choice existed keeps the wipe on.
+        let old: SettingsView =
+            serde_json::from_value(serde_json::json!({"language": "en", "auto_lock_minutes": 10}))
+                .expect("parse");
+        assert!(old.wipe_after_wrong_pins);
         let tags: Vec<&str> = Language::ALL.into_iter().map(Language::tag).collect();
         assert_eq!(tags, ["zh-Hans", "zh-Hant", "en"]);
         let minutes: Vec<u32> = AutoLock::ALL.into_iter().map(u32::from).collect();

@@ -402,6 +402,10 @@ snapshots! { sync {
         last_imported: 3,
     }],
     ReminderView: [ReminderView { certificate_id: CERT_ID.into(), type_slug: "residence-permit".into(), expires_at: NOW + 12 * 86_400, days_left: 12 }],
+    MyDeviceView: [MyDeviceView { device_id: 5_863_442_019_374_120, label: "my phone".into(), registered_on: "2024-06-01".into(), this_device: true }],
+    DeviceNoticeView: [DeviceNoticeView { id: 41, label: "tablet".into(), day: "2024-06-01".into() }],
+    AcknowledgeNoticesRequest: [AcknowledgeNoticesRequest { up_to: 41 }],
+    RemoveOtherDeviceRequest: [RemoveOtherDeviceRequest { device_id: 7_036_874_417_766_401, pin: "123456".into() }],
 }}
 
 fn check_view() -> shimin_wire::wallet::CheckView {
@@ -461,7 +465,7 @@ snapshots! { wallet {
         AutoLock::TenMinutes,
         AutoLock::ThirtyMinutes,
     ],
-    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never }],
+    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never, wipe_after_wrong_pins: false }],
     ListCertificatesRequest: [ListCertificatesRequest { query: "居住证".into() }],
     CertificateRequest: [CertificateRequest { id: CERT_ID.into() }],
     StatusBadge: [

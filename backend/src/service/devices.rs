@@ -3,10 +3,10 @@
 use shimin_core::cert::CertificateType;
 use shimin_core::cose::Sign1;
 use shimin_core::crypto::{SigningPurpose, VerifyingKey, hmac_sha256, sha256};
+use shimin_core::wallet::devices::remove_device_payload;
 use shimin_wire::backend::{
     ChallengeResponse, DeviceListResponse, DeviceTokenRequest, DeviceTokenResponse, DeviceView,
     EnrolmentCodeResponse, RegisterDeviceRequest, RemoveDeviceRequest, StaffLoginResponse, StaffRole,
-    remove_device_payload,
 };
 
 use super::issuance::{parse_id_number, require_issuer};
@@ -23,8 +23,8 @@ const CHALLENGE_TTL: i64 = 120;
 /// The letters of enrolment codes: no 0/O, 1/I/L.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// The notification every device of the citizen gets when a new device is enrolled, followed
-/// by the new device's label.
-pub const NEW_DEVICE_NOTICE: &str = "新设备已登记：";
+/// by the new device's label (the app recognises it by this start).
+pub use shimin_wire::sync::NEW_DEVICE_NOTICE;
 /// Characters in an enrolment code.
 const CODE_LEN: usize = 10;
 

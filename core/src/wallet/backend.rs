@@ -9,7 +9,8 @@ use std::future::Future;
 
 use base64::Engine as _;
 use shimin_wire::backend::{
-    IdentityRequestView, LivenessChallengeResponse, OutboxItem, SyncPullResponse, SyncPushResponse,
+    DeviceListResponse, IdentityRequestView, LivenessChallengeResponse, OutboxItem, SyncPullResponse,
+    SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -158,6 +159,26 @@ pub trait Backend: Sync {
         &self,
         token: &str,
         device_id: i64,
+    ) -> impl Future<Output = Result<(), BackendError>> + Send;
+
+    /// The signed-in citizen's devices that are not removed, the calling one marked.
+    fn my_devices(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<DeviceListResponse, BackendError>> + Send;
+
+    /// A fresh challenge for device `device_id` to sign (the bytes, decoded).
+    fn device_challenge(&self, device_id: i64) -> impl Future<Output = Result<Vec<u8>, BackendError>> + Send;
+
+    /// Removes device `device_id`, another device of the signed-in citizen, with the step-up:
+    /// the calling device's `signature` (a COSE_Sign1) over
+    /// [`crate::wallet::devices::remove_device_payload`] of `challenge`.
+    fn remove_other_device(
+        &self,
+        token: &str,
+        device_id: i64,
+        challenge: &[u8],
+        signature: &[u8],
     ) -> impl Future<Output = Result<(), BackendError>> + Send;
 
     /// A liveness challenge for enrolling `device_key` as a device of the citizen `id_number`.

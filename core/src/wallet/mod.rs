@@ -14,11 +14,13 @@
 //! | [`certificates`] | cards with badges, search, the detail with versions, presenting one as a QR code |
 //! | [`history`] | the presentation log and its JSON Lines export |
 //! | [`sync`] | enrolment, one sync round, unregistering, the schedule of background rounds, reminders |
+//! | [`devices`] | my devices, removing another one with a fresh device signature, the notices of new enrolments |
 //! | [`liveness`] | the liveness check's exchanges with the backend: challenge, signed evidence, identity requests |
 //! | [`store`], [`backend`] | the two traits and what crosses them |
 
 pub mod backend;
 pub mod certificates;
+pub mod devices;
 mod error;
 pub mod history;
 pub mod lists;

@@ -160,6 +160,18 @@ pub trait WalletStore: ListStore {
         notifications: &[NotificationRecord],
     ) -> Result<(), StorageError>;
 
+    /// The notifications not yet acknowledged, newest first.
+    ///
+    /// # Errors
+    /// [`StorageError::Failed`].
+    fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StorageError>;
+
+    /// Marks every notification up to and including id `up_to` acknowledged.
+    ///
+    /// # Errors
+    /// [`StorageError::Failed`].
+    fn acknowledge_notifications(&mut self, up_to: i64) -> Result<(), StorageError>;
+
     /// Records that a whole sync round finished at `now`.
     ///
     /// # Errors

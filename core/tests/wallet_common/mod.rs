@@ -16,7 +16,9 @@ use shimin_core::wallet::{
     OutboxRecord, PresentationRecord, ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress,
     WalletStore,
 };
-use shimin_wire::backend::{IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse};
+use shimin_wire::backend::{
+    DeviceListResponse, DeviceView, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
+};
 
 /// A wallet store in memory: the same rules as the SQLite store where the use cases depend on
 /// them (order by expiry, renewals keep history, a certificate bound to another device is not
@@ -31,6 +33,8 @@ pub struct MemoryStore {
     pub progress: SyncProgress,
     pub reminders: Vec<ReminderRecord>,
     pub notifications: Vec<NotificationRecord>,
+    /// The newest notification acknowledged.
+    pub acknowledged: i64,
     pub outbox: Vec<OutboxRecord>,
     /// When set, every write fails as a broken disk would.
     pub broken: bool,
@@ -48,6 +52,7 @@ impl MemoryStore {
             progress: SyncProgress::default(),
             reminders: Vec::new(),
             notifications: Vec::new(),
+            acknowledged: 0,
             outbox: Vec::new(),
             broken: false,
         }
@@ -251,6 +256,19 @@ impl WalletStore for MemoryStore {
         Ok(())
     }
 
+    fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StorageError> {
+        let mut found: Vec<_> =
+            self.notifications.iter().filter(|n| n.id > self.acknowledged).cloned().collect();
+        found.sort_by_key(|n| std::cmp::Reverse(n.id));
+        Ok(found)
+    }
+
+    fn acknowledge_notifications(&mut self, up_to: i64) -> Result<(), StorageError> {
+        self.write()?;
+        self.acknowledged = self.acknowledged.max(up_to);
+        Ok(())
+    }
+
     fn finish_sync(&mut self, now: i64) -> Result<(), StorageError> {
         self.write()?;
         self.progress.last_sync_at = Some(now);
@@ -286,11 +304,17 @@ pub enum Call {
     RootKey,
     TrustList,
     StatusList(String),
-    Register { code: String },
+    Register {
+        code: String,
+    },
     SignIn(i64),
     Pull(Option<String>),
     Push(Vec<String>),
     RemoveDevice(i64),
+    MyDevices,
+    DeviceChallenge(i64),
+    /// Removing another device: its id and the signature sent.
+    RemoveOther(i64, Vec<u8>),
     LivenessEnrolment,
     AnswerEnrolment(i64),
     IdentityRequests,
@@ -314,7 +338,12 @@ pub struct ScriptedBackend {
     /// What answering a liveness check answers (a device id for enrolment).
     pub liveness_answer: Mutex<Option<Result<i64, BackendError>>>,
     pub calls: Mutex<Vec<Call>>,
+    /// What "my devices" answers.
+    pub devices: Vec<DeviceView>,
 }
+
+/// The challenge the scripted backend hands out for a device signature.
+pub const SCRIPTED_CHALLENGE: &[u8] = b"scripted challenge";
 
 impl ScriptedBackend {
     pub fn new(root_key: VerifyingKey, trust_list: Vec<u8>) -> Self {
@@ -329,6 +358,7 @@ impl ScriptedBackend {
             challenge: None,
             liveness_answer: Mutex::new(None),
             calls: Mutex::new(Vec::new()),
+            devices: Vec::new(),
         }
     }
 
@@ -414,6 +444,27 @@ impl Backend for ScriptedBackend {
 
     async fn remove_device(&self, _token: &str, device_id: i64) -> Result<(), BackendError> {
         self.record(Call::RemoveDevice(device_id));
+        Ok(())
+    }
+
+    async fn my_devices(&self, _token: &str) -> Result<DeviceListResponse, BackendError> {
+        self.record(Call::MyDevices);
+        Ok(DeviceListResponse { devices: self.devices.clone() })
+    }
+
+    async fn device_challenge(&self, device_id: i64) -> Result<Vec<u8>, BackendError> {
+        self.record(Call::DeviceChallenge(device_id));
+        Ok(SCRIPTED_CHALLENGE.to_vec())
+    }
+
+    async fn remove_other_device(
+        &self,
+        _token: &str,
+        device_id: i64,
+        _challenge: &[u8],
+        signature: &[u8],
+    ) -> Result<(), BackendError> {
+        self.record(Call::RemoveOther(device_id, signature.to_vec()));
         Ok(())
     }
 

@@ -10,6 +10,7 @@
 
 mod attempts;
 mod camera;
+mod key_store;
 mod liveness;
 mod scan;
 mod settings;
@@ -24,7 +25,7 @@ use shimin_core::clock::{Clock, UnixSeconds};
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
-use shimin_store::{CachedLists, PinWrapper, Wallet, schema};
+use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
     PresentationView, SettingsView, VerdictView, WalletStatusView,
@@ -88,9 +89,11 @@ impl std::fmt::Debug for WalletState {
     }
 }
 
-/// A PIN wrapper (the key derivation) for a PIN the core's rule accepted.
-fn wrapper(pin: &Pin) -> Result<PinWrapper, AppError> {
-    PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)
+/// The wrapper of the data key for a PIN the core's rule accepted: the PIN's key derivation,
+/// with the platform key store where it answers (the PIN alone where it does not).
+fn wrapper(pin: &Pin) -> Result<KeyStoreWrapper<'static>, AppError> {
+    let pin = PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)?;
+    Ok(KeyStoreWrapper::new(pin, key_store::platform()))
 }
 
 impl WalletState {
@@ -300,7 +303,8 @@ impl WalletState {
                 Ok(value)
             }
             Err(AppError::WrongPin) => {
-                match attempts.wrong_pin(now, Some(pin::DEFAULT_WIPE_AFTER)) {
+                let wipe_after = self.settings().wipe_after_wrong_pins.then_some(pin::DEFAULT_WIPE_AFTER);
+                match attempts.wrong_pin(now, wipe_after) {
                     pin::AfterWrongPin::Count(next) => attempts::save(&self.data_dir, next)?,
                     pin::AfterWrongPin::Wipe => {
                         self.guard()?.take();
@@ -314,6 +318,15 @@ impl WalletState {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// The wallet opened afresh with `pin`, for an act that needs the PIN again (the step-up):
+    /// counted like unlocking, waits and wipe included.
+    fn step_up(&self, pin: &str) -> Result<Wallet, AppError> {
+        self.guarded(|| {
+            let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            Ok(Wallet::open(self.connect()?, &wrapper)?)
+        })
     }
 
     /// Removes the database and its journal files.
@@ -518,6 +531,27 @@ mod tests {
         assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)));
         assert!(!dir.path().join(DATABASE_FILE).exists(), "the tenth wrong PIN erased the wallet");
         assert!(matches!(at(now).unlock("246810"), Err(AppError::NoWallet)));
+    }
+
+    /// The wipe is the user's choice: turned off in the settings, the tenth wrong PIN (and the
+    /// ones after) only make the wait longer.
+    #[test]
+    fn with_the_wipe_turned_off_wrong_pins_only_wait() {
+        let dir = tempfile::tempdir().expect("dir");
+        let at = |now: i64| {
+            WalletState::in_dir(dir.path().to_path_buf(), None)
+                .with_clock(Arc::new(shimin_core::clock::FixedClock(now)))
+        };
+        let mut now = 1_800_000_000;
+        at(now).create("246810").expect("create");
+        let off = SettingsView { wipe_after_wrong_pins: false, ..at(now).settings() };
+        at(now).save_settings(off).expect("save");
+        for guess in 1..=pin::DEFAULT_WIPE_AFTER + 1 {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            now += pin::delay_after(guess);
+        }
+        assert!(dir.path().join(DATABASE_FILE).is_file(), "not erased");
+        at(now).unlock("246810").expect("after the wait the right PIN opens it");
     }
 
     #[tokio::test]

@@ -50,7 +50,11 @@ mod tests {
         // Not made yet, as on a first start: `save` makes it.
         let dir = temp.path().join("data");
         assert_eq!(load(&dir), SettingsView::default());
-        let english = SettingsView { language: Language::En, auto_lock: AutoLock::TenMinutes };
+        let english = SettingsView {
+            language: Language::En,
+            auto_lock: AutoLock::TenMinutes,
+            wipe_after_wrong_pins: false,
+        };
         save(&dir, english).expect("save");
         assert_eq!(load(&dir), english);
         // A value the app does not offer cannot be saved: it does not parse into a

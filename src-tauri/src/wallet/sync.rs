@@ -9,10 +9,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shimin_client::BackendClient;
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::wallet::devices;
 use shimin_core::wallet::sync::{self as use_case, RootOfTrust, SyncSchedule};
 use shimin_core::wallet::{self as core_wallet, SyncFailure};
 use shimin_store::Wallet;
-use shimin_wire::sync::{ReminderView, SyncStatusView};
+use shimin_wire::sync::{DeviceNoticeView, MyDeviceView, ReminderView, SyncStatusView};
 
 use super::{AppError, WalletState};
 
@@ -122,6 +123,12 @@ impl SyncState {
 }
 
 /// A little randomness for the backoff's jitter (not a secret: the clock's nanoseconds do).
+/// A client of the backend `wallet` is enrolled with.
+fn enrolled_client(wallet: &Wallet) -> Result<BackendClient, AppError> {
+    let enrolment = wallet.enrolment()?.ok_or(AppError::NotEnrolled)?;
+    BackendClient::new(&enrolment.backend_url).map_err(|e| AppError::Backend(SyncFailure::Backend(e)))
+}
+
 fn jitter() -> f64 {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     f64::from(nanos % 1_000) / 1_000.0
@@ -181,6 +188,51 @@ impl WalletState {
     pub fn reminders(&self) -> Result<Vec<ReminderView>, AppError> {
         let now = self.now();
         self.with_wallet(|w| core_wallet::reminders(w, now))
+    }
+
+    /// The citizen's devices, this one marked (asked of the backend this device enrolled with).
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::NotEnrolled`], [`AppError::Backend`].
+    pub async fn my_devices(&self) -> Result<Vec<MyDeviceView>, AppError> {
+        let mut handle = self.second_handle()?;
+        let client = enrolled_client(&handle)?;
+        devices::my_devices(&mut handle, &client).await.map_err(|e| match e {
+            SyncFailure::NotEnrolled => AppError::NotEnrolled,
+            other => AppError::Backend(other),
+        })
+    }
+
+    /// Removes another device of the citizen after the PIN was entered again: the PIN opens
+    /// the wallet afresh (a wrong one counts like any wrong PIN), and that wallet's device key
+    /// signs the removal.
+    ///
+    /// # Errors
+    /// [`AppError::WrongPin`], [`AppError::PinLockedOut`], [`AppError::Locked`],
+    /// [`AppError::NotEnrolled`], [`AppError::BadRequest`] for this device,
+    /// [`AppError::Backend`].
+    pub async fn remove_other_device(&self, device_id: i64, pin: &str) -> Result<(), AppError> {
+        // Only an open wallet offers this; the step-up opens it once more with the PIN.
+        self.with_wallet(|_| Ok(()))?;
+        let mut handle = self.step_up(pin)?;
+        let client = enrolled_client(&handle)?;
+        devices::remove_other_device(&mut handle, &client, device_id).await
+    }
+
+    /// The notices of new devices not yet acknowledged, newest first.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], or a storage failure.
+    pub fn device_notices(&self) -> Result<Vec<DeviceNoticeView>, AppError> {
+        self.with_wallet(|w| devices::device_notices(w))
+    }
+
+    /// Acknowledges the notices up to and including `up_to`.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], or a storage failure.
+    pub fn acknowledge_notices(&self, up_to: i64) -> Result<(), AppError> {
+        self.with_wallet(|w| devices::acknowledge_notices(w, up_to))
     }
 
     /// Unregisters this device from the backend it enrolled with, when it is enrolled.

@@ -1,5 +1,5 @@
-//! Settings: language and auto-lock (kept between runs), locking the wallet, changing the PIN,
-//! removing this device, about (versions and licences), and the ID-number check.
+//! Settings: language and auto-lock (kept between runs), locking the wallet, my devices
+//! (removing another one after the PIN again), changing the PIN, removing this device, about (versions and licences), and the ID-number check.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -115,6 +115,94 @@ fn RemoveDevice() -> impl IntoView {
     }
 }
 
+/// "My devices": the citizen's devices, this one marked; another one is removed only after the
+/// PIN is entered again (the step-up).
+#[component]
+fn MyDevices() -> impl IntoView {
+    let lang = use_app().lang;
+    let shown = RwSignal::new(false);
+    let reload = RwSignal::new(0_u64);
+    let devices = LocalResource::new(move || {
+        let show = shown.get();
+        reload.track();
+        async move { if show { Some(api::my_devices().await) } else { None } }
+    });
+    // The device whose removal waits for the PIN, and the PIN typed.
+    let removing = RwSignal::new(None::<i64>);
+    let pin = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<(bool, Key)>);
+    let confirm = move || {
+        let Some(id) = removing.get_untracked() else { return };
+        let typed = pin.get_untracked();
+        spawn_local(async move {
+            let result = api::remove_other_device(id, typed).await;
+            pin.set(String::new());
+            match result {
+                Ok(()) => {
+                    removing.set(None);
+                    outcome.set(Some((true, Key::DeviceRemoved)));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => outcome.set(Some((false, error_key(&e)))),
+            }
+        });
+    };
+    let row = move |d: shimin_wire::sync::MyDeviceView| {
+        let id = d.device_id;
+        let l = lang.get();
+        view! {
+            <li class="device" data-device=id.to_string() data-this=d.this_device.to_string()>
+                <div class="device-top">
+                    <strong class="device-label">{d.label.clone()}</strong>
+                    {d.this_device.then(|| view! { <span class="this-device">{t(l, Key::ThisDevice)}</span> })}
+                    {(!d.this_device).then(|| view! {
+                        <button type="button" class="danger-button small remove-other"
+                            on:click=move |_| { outcome.set(None); removing.set(Some(id)); }>
+                            {t(l, Key::RemoveOtherButton)}
+                        </button>
+                    })}
+                </div>
+                <span class="muted small">{tf(l, Key::RegisteredOn, &[&d.registered_on])}</span>
+                {move || (removing.get() == Some(id)).then(|| view! {
+                    <form class="step-up" on:submit=move |ev| { ev.prevent_default(); confirm(); }>
+                        <label for="remove-other-pin">{t(lang.get(), Key::RemoveOtherPin)}</label>
+                        {pin_input("remove-other-pin", pin)}
+                        <button id="remove-other-confirm" type="submit" class="danger-button">
+                            {t(lang.get(), Key::RemoveOtherConfirm)}
+                        </button>
+                    </form>
+                })}
+            </li>
+        }
+    };
+    let list = move || {
+        devices.get().flatten().map(|result| match result {
+            Ok(list) => {
+                view! { <ul id="my-devices" class="devices">{list.into_iter().map(row).collect_view()}</ul> }
+                    .into_any()
+            }
+            Err(e) => {
+                view! { <p class="result bad" role="alert">{t(lang.get(), error_key(&e))}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <section id="my-devices-card" class="card" aria-labelledby="my-devices-title">
+            <h2 id="my-devices-title">{move || t(lang.get(), Key::MyDevicesTitle)}</h2>
+            <p class="muted">{move || t(lang.get(), Key::MyDevicesIntro)}</p>
+            {move || (!shown.get()).then(|| view! {
+                <button id="my-devices-show" type="button" class="secondary" on:click=move |_| shown.set(true)>
+                    {t(lang.get(), Key::MyDevicesLoad)}
+                </button>
+            })}
+            {list}
+            {move || outcome.get().map(|(ok, key)| view! {
+                <p id="my-devices-result" class=if ok { "result ok" } else { "result bad" } role="status">{t(lang.get(), key)}</p>
+            })}
+        </section>
+    }
+}
+
 /// The settings screen.
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -189,11 +277,23 @@ pub fn Settings() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <div class="row">
+                    <label for="wipe-after">{move || t(lang.get(), Key::WipeAfterWrongPins)}</label>
+                    <input
+                        id="wipe-after"
+                        type="checkbox"
+                        prop:checked=move || app.wipe_after_wrong_pins.get()
+                        on:change=move |ev| {
+                            app.wipe_after_wrong_pins.set(event_target_checked(&ev));
+                            save_preferences(app);
+                        }
+                    />
+                </div>
                 {move || unlocked().then(|| view! {
                     <button id="lock-wallet" type="button" class="secondary" on:click=lock>{move || t(lang.get(), Key::LockButton)}</button>
                 })}
             </section>
-            {move || unlocked().then(|| view! { <ChangePin/> <RemoveDevice/> })}
+            {move || unlocked().then(|| view! { <MyDevices/> <ChangePin/> <RemoveDevice/> })}
             <section class="card" aria-labelledby="about-title">
                 <h2 id="about-title">{move || t(lang.get(), Key::About)}</h2>
                 {about}

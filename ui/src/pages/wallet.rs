@@ -90,6 +90,37 @@ pub fn Wallet() -> impl IntoView {
             }
         })
     };
+    // A new device registered for the citizen: shown until the user says it was them or goes
+    // to remove it (finding 3 of issue 15).
+    let notices = LocalResource::new(move || {
+        changed.track();
+        async move { api::device_notices().await.unwrap_or_default() }
+    });
+    let notice_banner = move || {
+        let l = lang.get();
+        let items = notices.get().unwrap_or_default();
+        let newest = items.first().cloned()?;
+        let up_to = newest.id;
+        let acknowledge = move |_| {
+            leptos::task::spawn_local(async move {
+                if api::acknowledge_notices(up_to).await.is_ok() {
+                    changed.update(|n| *n += 1);
+                }
+            });
+        };
+        Some(view! {
+            <section id="new-device-banner" class="card banner alert" role="alert">
+                <p>{tf(l, Key::NewDeviceBanner, &[&newest.label, &newest.day])}</p>
+                <button id="new-device-open" type="button" class="primary"
+                    on:click=move |_| app.route.set(Route::Settings)>
+                    {t(l, Key::NewDeviceOpen)}
+                </button>
+                <button id="new-device-ack" type="button" class="secondary" on:click=acknowledge>
+                    {t(l, Key::NewDeviceAcknowledge)}
+                </button>
+            </section>
+        })
+    };
     let reminder_list = move || {
         let l = lang.get();
         let items = reminders.get().unwrap_or_default();
@@ -133,6 +164,7 @@ pub fn Wallet() -> impl IntoView {
                 <h1>{move || t(lang.get(), Key::WalletTitle)}</h1>
             </header>
             <SyncLine changed=changed/>
+            {notice_banner}
             {requests_banner}
             {reminder_list}
             <div class="search">
