@@ -35,7 +35,8 @@ use super::{AppError, WalletState};
 /// A directory of recorded frames (PNG or JPEG, in file-name order) used instead of the camera.
 /// A recording answers one order of actions only: when the directory holds a subdirectory named
 /// by the challenge's actions (`blink-mouth-nod`), that recording is used; otherwise the
-/// directory's own frames.
+/// directory's own frames. Read by development builds only: a release build always uses a camera,
+/// so that nothing in a citizen's environment can feed a face check with a recording.
 pub const CAMERA_FRAMES_ENV: &str = "SHIMIN_CAMERA_FRAMES";
 /// Frames per second of the recorded frames (default [`shimin_face::RECORDED_FPS`]).
 pub const CAMERA_FPS_ENV: &str = "SHIMIN_CAMERA_FPS";
@@ -132,9 +133,12 @@ impl std::fmt::Debug for LivenessState {
 }
 
 impl LivenessState {
-    /// Recorded frames from [`CAMERA_FRAMES_ENV`] at [`CAMERA_FPS_ENV`], if set.
+    /// Recorded frames from [`CAMERA_FRAMES_ENV`] at [`CAMERA_FPS_ENV`], if set, in a development
+    /// build; a release build ignores them.
     pub(super) fn from_env() -> Self {
-        let frames_dir = std::env::var_os(CAMERA_FRAMES_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
+        let frames_dir = std::env::var_os(CAMERA_FRAMES_ENV)
+            .filter(|d| cfg!(debug_assertions) && !d.is_empty())
+            .map(PathBuf::from);
         let fps = std::env::var(CAMERA_FPS_ENV).ok().and_then(|s| s.trim().parse().ok()).filter(|f| *f > 0);
         Self { frames_dir, fps: fps.unwrap_or(shimin_face::RECORDED_FPS), ..Self::default() }
     }
