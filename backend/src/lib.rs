@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 
-pub mod keyfile;
 pub mod liveness;
 pub mod local;
 pub mod seed;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use shimin_core::crypto::SigningKey;
 use shimin_core::sensitive::Sensitive;
 
-use crate::service::{b64, unb64};
+use super::{b64, unb64};
 
 /// Why the key file could not be read or written. The texts never hold key material.
 #[derive(Debug, thiserror::Error)]

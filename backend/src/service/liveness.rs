@@ -22,8 +22,6 @@
 //! Evidence (key frames, trace) lives in memory for the judgement and is never stored or logged.
 
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::Duration;
 
 use shimin_core::crypto::{PublicKeyKind, VerifyingKey};
 use shimin_core::liveness::{Action, Challenge, Evidence};
@@ -31,11 +29,10 @@ use shimin_wire::backend::{
     CasePartyView, CaseView, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest,
     OpenCaseRequest, PartyRoleView,
 };
-use tokio::sync::{OnceCell, Semaphore};
 
 use super::issuance::{parse_id_number, require_issuer};
 use super::{Backend, ServiceError, b64, random, unb64};
-use crate::liveness::{Decision, LivenessAnswer, LivenessJudge, UPLOAD_GRACE_MS};
+use crate::liveness::{Decision, LivenessAnswer, UPLOAD_GRACE_MS};
 use crate::store::{
     CaseRecord, CompanyRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose,
     PartyRecord, PartyRole, StaffRecord, StoreError,
@@ -53,52 +50,6 @@ const REGISTRAR_TYPE: &str = "business-licence";
 /// The one answer of the enrolment route to an ID number that cannot enrol by the face now:
 /// unknown, without a registry photo, or with its enrolment attempts used up.
 const NOT_OFFERED: &str = "enrolment by the face is not available for this ID number; use an enrolment code";
-
-/// The liveness judge, loaded on first use (the face models and dlib's take a second or two and
-/// need `scripts/fetch-face-match-models.sh`), a bound on judgements running at once, and how
-/// long an answer may wait for one.
-#[derive(Debug)]
-pub struct LivenessGate {
-    judge: OnceCell<Option<Arc<LivenessJudge>>>,
-    pub(super) running: Semaphore,
-    pub(super) queue_timeout: Duration,
-    /// The server-paced checks streaming now.
-    pub(super) open: super::paced::OpenChecks,
-}
-
-impl LivenessGate {
-    /// A gate letting `judges` judgements run at once (at least one), an answer waiting at most
-    /// `queue_timeout` for its turn.
-    pub fn new(judges: usize, queue_timeout: Duration) -> Self {
-        Self {
-            judge: OnceCell::new(),
-            running: Semaphore::new(judges.max(1)),
-            queue_timeout,
-            open: super::paced::OpenChecks::default(),
-        }
-    }
-
-    /// The judge, loading it on first use; `None` when its models are missing (logged once).
-    pub(super) async fn judge(&self) -> Option<Arc<LivenessJudge>> {
-        self.judge
-            .get_or_init(|| async {
-                let loaded = tokio::task::spawn_blocking(LivenessJudge::load_default).await;
-                match loaded {
-                    Ok(Ok(judge)) => Some(Arc::new(judge)),
-                    Ok(Err(e)) => {
-                        tracing::error!(error = %e, "liveness judge unavailable: its models do not load");
-                        None
-                    }
-                    Err(_) => {
-                        tracing::error!("liveness judge unavailable: loading it panicked");
-                        None
-                    }
-                }
-            })
-            .await
-            .clone()
-    }
-}
 
 /// The source an unauthenticated ask is counted against: the IPv4 address, or the /64 network
 /// of an IPv6 address (one subscriber's usual allocation, so a host cannot escape its limit by

@@ -3,7 +3,9 @@
 //! convert the result to a view. `now` is always a parameter.
 
 pub mod devices;
+pub mod gate;
 pub mod issuance;
+pub mod keyfile;
 pub mod keys;
 pub mod liveness;
 pub mod paced;
@@ -21,8 +23,8 @@ use shimin_core::liveness::Action;
 
 use shimin_core::sensitive::Sensitive;
 
-use crate::keyfile::{KeyFile, KeyFileError};
 use crate::store::{Store, StoreError};
+use keyfile::{KeyFile, KeyFileError};
 
 /// The setting under which the database keeps the root *public* key, to check the key file
 /// against: a key file of another backend is refused at start.
@@ -133,7 +135,7 @@ pub struct Config {
     /// routes are not served). Off until the app streams; exactly one of the two ways is ever
     /// served.
     pub liveness_paced: bool,
-    /// The key file holding the root and issuer private keys (see [`crate::keyfile`]); `None`
+    /// The key file holding the root and issuer private keys (see [`keyfile`]); `None`
     /// keeps them in this process's memory only, for tests that never restart over the same
     /// database. The database never holds them.
     pub key_file: Option<PathBuf>,
@@ -177,7 +179,7 @@ pub struct Backend {
     /// newer one.
     publish_lock: Arc<tokio::sync::Mutex<()>>,
     /// The liveness judge, loaded on first use.
-    liveness: Arc<liveness::LivenessGate>,
+    liveness: Arc<gate::LivenessGate>,
 }
 
 impl Backend {
@@ -216,7 +218,7 @@ impl Backend {
         if store.setting_or_insert(ROOT_PUBLIC_SETTING, public.clone()).await? != public {
             return Err(ServiceError::Signing("the key file's root key is not this database's"));
         }
-        let liveness = liveness::LivenessGate::new(
+        let liveness = gate::LivenessGate::new(
             config.liveness_judges,
             std::time::Duration::from_millis(config.liveness_queue_timeout_ms),
         );

@@ -1,5 +1,5 @@
 //! The issuance area: the departments' issuer keys (public halves: the private ones are in the
-//! key file, [`crate::keyfile`]), the server's settings (the root public key), the
+//! key file, [`crate::service::keyfile`]), the server's settings (the root public key), the
 //! documents it publishes (trust list, status lists), and certificates with their status and
 //! the signed copies made for each device.
 
