@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Phone, Postgres, b64, unb64};
+use common::Postgres;
 use shimin_backend::service::issuance::certificate_id_of;
 use shimin_backend::store::{DatabaseUrl, Store, StoredStatus};
 use shimin_core::crypto::VerifyingKey;
@@ -200,52 +200,6 @@ fn holder() -> String {
     let first17 = "42010619900307123";
     let check = shimin_core::id_number::check_character(first17).expect("check character");
     format!("{first17}{check}")
-}
-
-/// Enrols a phone for `holder` by an enrolment code and signs it in: the phone, its device id
-/// and its token.
-async fn enrol(http: &reqwest::Client, server: &Server, staff: &str, holder: &str) -> (Phone, i64, String) {
-    let code: serde_json::Value = http
-        .post(server.url("/v1/staff/enrolment-codes"))
-        .bearer_auth(staff)
-        .json(&serde_json::json!({"holder_id_number": holder}))
-        .send()
-        .await
-        .expect("code")
-        .json()
-        .await
-        .expect("code json");
-    let phone = Phone::new();
-    let body: serde_json::Value = http
-        .post(server.url("/v1/devices"))
-        .json(&serde_json::json!({"id_number": holder, "enrolment_code": code["code"], "public_key_b64": phone.public_key_b64(), "label": "phone"}))
-        .send()
-        .await
-        .expect("register")
-        .json()
-        .await
-        .expect("device json");
-    let device_id = body["device_id"].as_i64().expect("device_id");
-    let challenge: serde_json::Value = http
-        .post(server.url(&format!("/v1/devices/{device_id}/challenge")))
-        .send()
-        .await
-        .expect("challenge")
-        .json()
-        .await
-        .expect("challenge json");
-    let challenge = challenge["challenge_b64"].as_str().expect("challenge_b64").to_owned();
-    let signature = phone.sign(&unb64(&challenge));
-    let body: serde_json::Value = http
-        .post(server.url(&format!("/v1/devices/{device_id}/token")))
-        .json(&serde_json::json!({"challenge_b64": challenge, "signature_b64": b64(&signature)}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token json");
-    (phone, device_id, body["token"].as_str().expect("token").to_owned())
 }
 
 /// Waits a random time up to 400 ms, then kills the server; the workload meanwhile runs until
@@ -538,7 +492,8 @@ async fn issuance_under_kills(postgres: bool) {
     let http = client();
     let staff = staff_token(&http, &server).await;
     let holder = holder();
-    let (_phone, _device_id, device_token) = enrol(&http, &server, &staff, &holder).await;
+    let (_phone, _device_id, device_token) =
+        common::enrol_by_code_at(&http, &server.base, &staff, &holder).await;
     let store = database.store().await;
     let before = store.certificates_of(&holder).await.expect("certificates").len();
     let mut ledger = IssuanceLedger::default();
@@ -728,7 +683,7 @@ async fn push_under_kills(postgres: bool) {
     let mut server = Server::seeded(&database).await;
     let http = client();
     let staff = staff_token(&http, &server).await;
-    let (_phone, device_id, token) = enrol(&http, &server, &staff, &holder()).await;
+    let (_phone, device_id, token) = common::enrol_by_code_at(&http, &server.base, &staff, &holder()).await;
     let store = database.store().await;
     let mut ledger = OutboxLedger::default();
     for round in 0..KILLS {

@@ -257,25 +257,7 @@ impl TestServer {
 
     /// Signs `phone` in as device `device_id` (challenge, signature, token) over HTTP.
     pub async fn device_token(&self, http: &reqwest::Client, phone: &Phone, device_id: i64) -> String {
-        let challenge: serde_json::Value = http
-            .post(self.url(&format!("/v1/devices/{device_id}/challenge")))
-            .send()
-            .await
-            .expect("challenge")
-            .json()
-            .await
-            .expect("challenge json");
-        let challenge = challenge["challenge_b64"].as_str().expect("challenge_b64").to_owned();
-        let signature = phone.sign(&unb64(&challenge));
-        let response = http
-            .post(self.url(&format!("/v1/devices/{device_id}/token")))
-            .json(&serde_json::json!({"challenge_b64": challenge, "signature_b64": b64(&signature)}))
-            .send()
-            .await
-            .expect("token");
-        assert_eq!(response.status(), reqwest::StatusCode::OK);
-        let body: serde_json::Value = response.json().await.expect("token json");
-        body["token"].as_str().expect("token").to_owned()
+        device_token_at(http, &self.base, phone, device_id).await
     }
 
     /// Enrols a new phone for `holder` with an enrolment code from `staff_token` (an issuer's),
@@ -286,28 +268,7 @@ impl TestServer {
         staff_token: &str,
         holder: &str,
     ) -> (Phone, i64, String) {
-        let code: serde_json::Value = http
-            .post(self.url("/v1/staff/enrolment-codes"))
-            .bearer_auth(staff_token)
-            .json(&serde_json::json!({"holder_id_number": holder}))
-            .send()
-            .await
-            .expect("code")
-            .json()
-            .await
-            .expect("code json");
-        let phone = Phone::new();
-        let response = http
-            .post(self.url("/v1/devices"))
-            .json(&serde_json::json!({"id_number": holder, "enrolment_code": code["code"], "public_key_b64": phone.public_key_b64(), "label": "phone"}))
-            .send()
-            .await
-            .expect("register");
-        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-        let body: serde_json::Value = response.json().await.expect("device json");
-        let device_id = body["device_id"].as_i64().expect("device_id");
-        let token = self.device_token(http, &phone, device_id).await;
-        (phone, device_id, token)
+        enrol_by_code_at(http, &self.base, staff_token, holder).await
     }
 
     /// A server on `store`.
@@ -392,4 +353,59 @@ pub fn b64(bytes: &[u8]) -> String {
 pub fn unb64(text: &str) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).expect("base64url")
+}
+
+/// Signs `phone` in as device `device_id` (challenge, signature, token) over HTTP, to the server at `base`.
+pub async fn device_token_at(http: &reqwest::Client, base: &str, phone: &Phone, device_id: i64) -> String {
+    let challenge: serde_json::Value = http
+        .post(format!("{base}/v1/devices/{device_id}/challenge"))
+        .send()
+        .await
+        .expect("challenge")
+        .json()
+        .await
+        .expect("challenge json");
+    let challenge = challenge["challenge_b64"].as_str().expect("challenge_b64").to_owned();
+    let signature = phone.sign(&unb64(&challenge));
+    let response = http
+        .post(format!("{base}/v1/devices/{device_id}/token"))
+        .json(&serde_json::json!({"challenge_b64": challenge, "signature_b64": b64(&signature)}))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let body: serde_json::Value = response.json().await.expect("token json");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+/// Enrols a new phone for `holder` with an enrolment code from `staff_token` (an issuer's),
+/// and signs it in, at the server at `base`: the phone, its device id and its token.
+pub async fn enrol_by_code_at(
+    http: &reqwest::Client,
+    base: &str,
+    staff_token: &str,
+    holder: &str,
+) -> (Phone, i64, String) {
+    let code: serde_json::Value = http
+        .post(format!("{base}/v1/staff/enrolment-codes"))
+        .bearer_auth(staff_token)
+        .json(&serde_json::json!({"holder_id_number": holder}))
+        .send()
+        .await
+        .expect("code")
+        .json()
+        .await
+        .expect("code json");
+    let phone = Phone::new();
+    let response = http
+        .post(format!("{base}/v1/devices"))
+        .json(&serde_json::json!({"id_number": holder, "enrolment_code": code["code"], "public_key_b64": phone.public_key_b64(), "label": "phone"}))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.expect("device json");
+    let device_id = body["device_id"].as_i64().expect("device_id");
+    let token = device_token_at(http, base, &phone, device_id).await;
+    (phone, device_id, token)
 }
