@@ -21,9 +21,7 @@ use shimin_core::cose::Sign1;
 use shimin_core::crypto::{SigningPurpose, VerifyingKey, sha256};
 use shimin_core::trust::TrustList;
 use shimin_core::wallet::devices::remove_device_payload;
-use shimin_wire::backend::{
-    ChallengeResponse, DeviceListResponse, EnrolmentCodeResponse, StaffLoginResponse, SyncPullResponse,
-};
+use shimin_wire::backend::{ChallengeResponse, DeviceListResponse, EnrolmentCodeResponse, SyncPullResponse};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
@@ -76,15 +74,7 @@ impl World {
     }
 
     async fn login(&self, login: &str, password: &str) -> String {
-        let response = self
-            .http
-            .post(self.server.url("/v1/staff/login"))
-            .json(&json!({"login": login, "password": password}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(response.status(), StatusCode::OK, "login {login}");
-        response.json::<StaffLoginResponse>().await.expect("json").token
+        self.server.staff_login(&self.http, login, password).await
     }
 
     async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {

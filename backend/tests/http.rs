@@ -17,8 +17,8 @@ use shimin_core::crypto::VerifyingKey;
 use shimin_core::status_list::{Status, VerifiedStatusList};
 use shimin_core::trust::{TrustList, VerifiedTrustList};
 use shimin_wire::backend::{
-    CertificateStatusView, CertificateView, ChallengeResponse, EnrolmentCodeResponse, StaffLoginResponse,
-    SyncPullResponse, SyncPushResponse,
+    CertificateStatusView, CertificateView, ChallengeResponse, EnrolmentCodeResponse, SyncPullResponse,
+    SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -71,15 +71,7 @@ impl World {
     }
 
     async fn login(&self, login: &str, password: &str) -> String {
-        let response = self
-            .http
-            .post(self.server.url("/v1/staff/login"))
-            .json(&json!({"login": login, "password": password}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(response.status(), StatusCode::OK, "login {login}");
-        response.json::<StaffLoginResponse>().await.expect("json").token
+        self.server.staff_login(&self.http, login, password).await
     }
 
     async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {

@@ -18,7 +18,7 @@ use shimin_core::liveness::Challenge;
 use shimin_testkit::film::{self, key_frame_jpeg, scene};
 use shimin_wire::backend::{
     CaseView, ErrorResponse, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse,
-    PartyRoleView, StaffLoginResponse, SyncPullResponse,
+    PartyRoleView, SyncPullResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -66,10 +66,7 @@ impl World {
     }
 
     async fn login(&self, login: &str, password: &str) -> String {
-        let response =
-            self.post("/v1/staff/login", None, json!({"login": login, "password": password})).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json::<StaffLoginResponse>().await.expect("json").token
+        self.server.staff_login(&self.http, login, password).await
     }
 
     /// Puts Grace Hopper's (the film's) or the astronaut's registry photo on a citizen.

@@ -20,9 +20,7 @@ use shimin_client::LivenessChallenge;
 use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
 use shimin_core::sensitive::Sensitive;
 use shimin_testkit::film::{self, Shot, key_frame_jpeg, scene};
-use shimin_wire::backend::{
-    CaseView, LivenessChallengeResponse, LivenessPaceResponse, StaffLoginResponse, SyncPullResponse,
-};
+use shimin_wire::backend::{CaseView, LivenessChallengeResponse, LivenessPaceResponse, SyncPullResponse};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
@@ -97,11 +95,7 @@ impl World {
     }
 
     async fn login(&self, login: &str, password: &str) -> String {
-        let body = json!({"login": login, "password": password});
-        let response =
-            self.http.post(self.server.url("/v1/staff/login")).json(&body).send().await.expect("post");
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json::<StaffLoginResponse>().await.expect("json").token
+        self.server.staff_login(&self.http, login, password).await
     }
 }
 

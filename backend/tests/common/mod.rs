@@ -13,7 +13,7 @@ use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::Store;
 use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose};
-use shimin_wire::backend::ErrorResponse;
+use shimin_wire::backend::{ErrorResponse, StaffLoginResponse};
 use shimin_wire::error::ErrorCode;
 
 /// Where Debian's PostgreSQL 15 server binaries are.
@@ -253,6 +253,18 @@ impl TestServer {
             Db::Sqlite => Self::sqlite_configured(limits, config).await,
             Db::Postgres => Self::postgres_configured(limits, config).await,
         }
+    }
+
+    /// Signs a member of staff in over HTTP and returns their token; the login must succeed.
+    pub async fn staff_login(&self, http: &reqwest::Client, login: &str, password: &str) -> String {
+        let response = http
+            .post(self.url("/v1/staff/login"))
+            .json(&serde_json::json!({"login": login, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "login {login}");
+        response.json::<StaffLoginResponse>().await.expect("login json").token
     }
 
     /// Signs `phone` in as device `device_id` (challenge, signature, token) over HTTP.
