@@ -3,7 +3,7 @@
 //! error is the core's [`BackendError`] already).
 
 use shimin_core::crypto::{SigningKey, VerifyingKey};
-use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
+use shimin_core::wallet::{Backend, BackendError, LivenessChallenge, PaceAnswer};
 use shimin_wire::backend::{
     DeviceListResponse, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
 };
@@ -89,6 +89,23 @@ impl Backend for BackendClient {
         signed_evidence: Vec<u8>,
     ) -> Result<i64, BackendError> {
         BackendClient::answer_liveness_enrolment(self, check_id, signed_evidence).await
+    }
+
+    async fn stream_enrolment_frames(
+        &self,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        PaceAnswer::parse(BackendClient::stream_enrolment_frames(self, check_id, signed_batch).await?)
+    }
+
+    async fn stream_case_frames(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        PaceAnswer::parse(BackendClient::stream_case_frames(self, token, check_id, signed_batch).await?)
     }
 
     async fn identity_requests(&self, token: &str) -> Result<Vec<IdentityRequestView>, BackendError> {

@@ -12,7 +12,7 @@ use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::present::{Presentation, Preset};
 use shimin_core::verifier::{Outcome, Reason, Verifier, VerifierPolicy};
 use shimin_core::wallet::sync::{RootOfTrust, enrol, round};
-use shimin_core::wallet::{Backend, BackendError, LivenessChallenge};
+use shimin_core::wallet::{Backend, BackendError, LivenessChallenge, PaceAnswer};
 use shimin_store::{PinWrapper, Wallet, cache, schema};
 use shimin_wire::backend::{
     CertificateFields, DeviceListResponse, IdentityRequestView, IssueCertificateRequest, OutboxItem,
@@ -97,6 +97,21 @@ impl Backend for Replaying {
         signed_evidence: Vec<u8>,
     ) -> Result<i64, BackendError> {
         Backend::answer_liveness_enrolment(&self.real, check_id, signed_evidence).await
+    }
+    async fn stream_enrolment_frames(
+        &self,
+        check_id: i64,
+        signed: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        Backend::stream_enrolment_frames(&self.real, check_id, signed).await
+    }
+    async fn stream_case_frames(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        Backend::stream_case_frames(&self.real, token, check_id, signed).await
     }
     async fn identity_requests(&self, token: &str) -> Result<Vec<IdentityRequestView>, BackendError> {
         Backend::identity_requests(&self.real, token).await

@@ -9,8 +9,8 @@ use std::future::Future;
 
 use base64::Engine as _;
 use shimin_wire::backend::{
-    DeviceListResponse, IdentityRequestView, LivenessChallengeResponse, OutboxItem, SyncPullResponse,
-    SyncPushResponse,
+    DeviceListResponse, IdentityRequestView, LivenessChallengeResponse, LivenessPaceResponse, OutboxItem,
+    SyncPullResponse, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -108,6 +108,46 @@ impl LivenessChallenge {
     }
 }
 
+/// What the server said after a frame batch of a server-paced check
+/// ([`shimin_wire::backend::LivenessPaceResponse`], parsed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaceAnswer {
+    /// Keep looking straight at the camera: no neutral face yet.
+    Calibrating,
+    /// Perform this action now (the `step`-th, from 1).
+    Act {
+        /// The action revealed.
+        action: Action,
+        /// Its place in the challenge, from 1.
+        step: u8,
+    },
+    /// The check passed; an enrolment check's device is registered under this id.
+    Passed {
+        /// The new device's id (enrolment checks only).
+        device_id: Option<i64>,
+    },
+}
+
+impl PaceAnswer {
+    /// Parses the server's answer.
+    ///
+    /// # Errors
+    /// [`BackendError::Malformed`] for an action this build does not know, or step 0.
+    pub fn parse(response: LivenessPaceResponse) -> Result<Self, BackendError> {
+        Ok(match response {
+            LivenessPaceResponse::Calibrating => PaceAnswer::Calibrating,
+            LivenessPaceResponse::Act { action, step } => {
+                let action = Action::parse(&action).ok_or(BackendError::Malformed("liveness action"))?;
+                if step == 0 {
+                    return Err(BackendError::Malformed("liveness step"));
+                }
+                PaceAnswer::Act { action, step }
+            }
+            LivenessPaceResponse::Passed { device_id } => PaceAnswer::Passed { device_id },
+        })
+    }
+}
+
 /// The national backend's API as the wallet uses it.
 pub trait Backend: Sync {
     /// The base URL, which an enrolment records.
@@ -195,6 +235,23 @@ pub trait Backend: Sync {
         check_id: i64,
         signed_evidence: Vec<u8>,
     ) -> impl Future<Output = Result<i64, BackendError>> + Send;
+
+    /// Streams one signed frame batch of server-paced enrolment check `check_id` (no sign-in:
+    /// the batch's signature by the check's key is the authentication); what to do now.
+    fn stream_enrolment_frames(
+        &self,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> impl Future<Output = Result<PaceAnswer, BackendError>> + Send;
+
+    /// Streams one signed frame batch of server-paced case check `check_id` of the signed-in
+    /// device; what to do now.
+    fn stream_case_frames(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed_batch: Vec<u8>,
+    ) -> impl Future<Output = Result<PaceAnswer, BackendError>> + Send;
 
     /// The open registration cases naming the signed-in citizen.
     fn identity_requests(

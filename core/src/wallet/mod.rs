@@ -29,7 +29,7 @@ pub mod pin;
 pub mod store;
 pub mod sync;
 
-pub use backend::{Backend, BackendError, LivenessChallenge};
+pub use backend::{Backend, BackendError, LivenessChallenge, PaceAnswer};
 pub use error::{SyncFailure, WalletError, enrolment_refusal};
 pub use lists::{ListProblem, ListVerifier, Lists, SignedListsError};
 pub use store::{ListStore, StorageError, WalletStore};

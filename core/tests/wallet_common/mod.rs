@@ -13,8 +13,8 @@ use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::trust::{CachedCopy, VerifiedTrustList};
 use shimin_core::wallet::{
     Backend, BackendError, Enrolment, ImportOutcome, ListStore, LivenessChallenge, NotificationRecord,
-    OutboxRecord, PresentationRecord, ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress,
-    WalletStore,
+    OutboxRecord, PaceAnswer, PresentationRecord, ReminderRecord, Search, StorageError, StoredCertificate,
+    SyncProgress, WalletStore,
 };
 use shimin_wire::backend::{
     DeviceListResponse, DeviceView, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
@@ -320,6 +320,10 @@ pub enum Call {
     IdentityRequests,
     CaseChallenge(i64),
     AnswerCase(i64),
+    /// A frame batch of an enrolment check, and its signed bytes.
+    StreamEnrolment(i64, Vec<u8>),
+    /// A frame batch of a case check, the token it was sent with, and its signed bytes.
+    StreamCase(i64, String, Vec<u8>),
 }
 
 /// A backend that answers from a script and records what it was asked.
@@ -337,6 +341,8 @@ pub struct ScriptedBackend {
     pub challenge: Option<LivenessChallenge>,
     /// What answering a liveness check answers (a device id for enrolment).
     pub liveness_answer: Mutex<Option<Result<i64, BackendError>>>,
+    /// What each streamed frame batch answers, in order (then `Calibrating`).
+    pub paced: Mutex<VecDeque<Result<PaceAnswer, BackendError>>>,
     pub calls: Mutex<Vec<Call>>,
     /// What "my devices" answers.
     pub devices: Vec<DeviceView>,
@@ -357,6 +363,7 @@ impl ScriptedBackend {
             register: Mutex::new(None),
             challenge: None,
             liveness_answer: Mutex::new(None),
+            paced: Mutex::new(VecDeque::new()),
             calls: Mutex::new(Vec::new()),
             devices: Vec::new(),
         }
@@ -481,6 +488,25 @@ impl Backend for ScriptedBackend {
     async fn answer_liveness_enrolment(&self, check_id: i64, _signed: Vec<u8>) -> Result<i64, BackendError> {
         self.record(Call::AnswerEnrolment(check_id));
         self.liveness_answer.lock().expect("answer").take().unwrap_or(Ok(1))
+    }
+
+    async fn stream_enrolment_frames(
+        &self,
+        check_id: i64,
+        signed: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        self.record(Call::StreamEnrolment(check_id, signed));
+        self.paced.lock().expect("paced").pop_front().unwrap_or(Ok(PaceAnswer::Calibrating))
+    }
+
+    async fn stream_case_frames(
+        &self,
+        token: &str,
+        check_id: i64,
+        signed: Vec<u8>,
+    ) -> Result<PaceAnswer, BackendError> {
+        self.record(Call::StreamCase(check_id, token.to_owned(), signed));
+        self.paced.lock().expect("paced").pop_front().unwrap_or(Ok(PaceAnswer::Calibrating))
     }
 
     async fn identity_requests(&self, _token: &str) -> Result<Vec<IdentityRequestView>, BackendError> {
