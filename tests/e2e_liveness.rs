@@ -1,7 +1,9 @@
 //! Identity proofing by the face in the real window, against the real backend and its real
 //! judge: a new user registers this device with the face check instead of a code (the "camera"
 //! is the recorded test film, `SHIMIN_CAMERA_FRAMES`: Grace Hopper's portrait edited into
-//! blinks, open mouths and nods, whose registry photo the backend holds), the first sync brings
+//! blinks, open mouths and nods, whose registry photo the backend holds, played on cue: the app
+//! streams its frames and the backend reveals each action only after it saw the one before
+//! done), the first sync brings
 //! the ID card; then the market regulator opens a company registration naming them, the wallet
 //! shows the identity request, and the face check confirms it, which the registrar sees.
 
@@ -24,30 +26,18 @@ const PIN: &str = "531864";
 /// A face check takes a few seconds on this device, then the backend's judgement.
 const CHECK_TIME: Duration = Duration::from_secs(90);
 
-/// Every order of the film's three actions, each a recording in `dir/<order>/` (the app picks
-/// the one its challenge asks for): symbolic links to the film's four distinct pictures.
+/// The film as a recording that acts on cue (the app plays an action's clip when the backend
+/// reveals it): the neutral face, and a clip of each of the film's actions.
 fn write_recordings(dir: &Path) -> anyhow::Result<()> {
     let s = scene();
-    let shots: [(&Shot, &str); 4] =
-        [(&s.neutral, "neutral"), (&s.closed, "closed"), (&s.open_mouth, "mouth"), (&s.nod, "nod")];
-    let pictures = dir.join("pictures");
-    std::fs::create_dir_all(&pictures)?;
-    for (shot, name) in shots {
-        shot.image.save_with_format(pictures.join(format!("{name}.png")), image::ImageFormat::Png)?;
-    }
-    let [a, b, c] = FILMABLE;
-    let orders: [[Action; 3]; 6] = [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]];
-    for order in orders {
-        let names: Vec<&str> = order.iter().map(|a| a.as_str()).collect();
-        let recording = dir.join(names.join("-"));
-        std::fs::create_dir_all(&recording)?;
-        for (i, shot) in s.take(&order).into_iter().enumerate() {
-            let (_, name) = shots.iter().find(|(s, _)| std::ptr::eq(*s, shot)).expect("one of the four");
-            std::os::unix::fs::symlink(
-                pictures.join(format!("{name}.png")),
-                recording.join(format!("{i:04}.png")),
-            )?;
-        }
+    let clips: [(&str, Vec<&Shot>); 4] = [
+        ("neutral", vec![&s.neutral]),
+        (Action::Blink.as_str(), vec![&s.closed; 2]),
+        (Action::MouthOpen.as_str(), vec![&s.open_mouth; 6]),
+        (Action::Nod.as_str(), vec![&s.nod; 3]),
+    ];
+    for (name, shots) in clips {
+        shimin_testkit::film::write_frames(&dir.join(name), &shots)?;
     }
     Ok(())
 }
@@ -73,8 +63,9 @@ async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyh
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
     let data = data_dir("liveness")?;
-    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
+    let config = Config { liveness_actions: FILMABLE.to_vec(), liveness_paced: true, ..Config::default() };
     let server = LocalBackend::start_with(data.path(), 5, config).await?;
     let (holder, name, _) = server.seed().demo[0].clone();
     let partner = server.seed().demo[1].0.clone();
@@ -115,7 +106,15 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
 
     // The check: guidance, the actions ticked one by one, then the backend's decision.
     app.wait_for("#onboard-face").await?;
-    app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await?;
+    // The steps: as many as the check asks for, named only once the backend revealed them.
+    app.wait_for("#liveness-steps li").await?;
+    let steps = app.texts("#liveness-steps li").await?;
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert!(steps.iter().any(|s| s.contains("稍后提示")), "the last step is not known yet: {steps:?}");
+    if let Err(e) = app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await {
+        app.screenshot("face-02-no-action-done").await?;
+        return Err(e);
+    }
     let guidance = app.wait_for_text("#liveness-guidance", |t| !t.is_empty()).await?;
     assert!(
         ["请眨眼", "请张嘴", "请点头", "请抬头回正", "请正对镜头", "正在与公安登记照片比对"]

@@ -20,7 +20,7 @@ use shimin_core::wallet::liveness::{self, Purpose};
 use shimin_core::wallet::sync::{self, MAX_PAGES};
 use shimin_core::wallet::{
     BackendError, Enrolment, LivenessChallenge, SyncFailure, SyncProgress, SyncReport, SyncSchedule,
-    SyncStep, WalletError,
+    SyncStep, WalletError, WalletStore,
 };
 use shimin_wire::backend::{SyncCertificate, SyncPullResponse, TrustListVersion};
 use shimin_wire::error::ErrorCode;
@@ -323,12 +323,12 @@ fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its
 
     let mut store = MemoryStore::new(copy_of(&world.device_key));
     assert_eq!(
-        block_on(liveness::begin(&mut store, &backend, &purpose, "test")).expect("begin"),
+        block_on(liveness::begin(&mut store, &backend, purpose.clone(), "test")).expect("begin").challenge,
         challenge()
     );
     let mut enrolled = enrolled(&world, &backend);
     assert!(matches!(
-        block_on(liveness::begin(&mut enrolled, &backend, &purpose, "test")),
+        block_on(liveness::begin(&mut enrolled, &backend, purpose, "test")),
         Err(WalletError::AlreadyDone)
     ));
 
@@ -357,12 +357,77 @@ fn a_case_check_needs_the_device_signed_in() {
     let mut store = MemoryStore::new(copy_of(&world.device_key));
     let case = Purpose::Case(3);
     assert!(matches!(
-        block_on(liveness::begin(&mut store, &backend, &case, "test")),
+        block_on(liveness::begin(&mut store, &backend, case.clone(), "test")),
         Err(WalletError::Backend(SyncFailure::NotEnrolled))
     ));
     let mut store = enrolled(&world, &backend);
-    block_on(liveness::begin(&mut store, &backend, &case, "test")).expect("begin");
+    block_on(liveness::begin(&mut store, &backend, case, "test")).expect("begin");
     assert_eq!(backend.calls(), [Call::SignIn(7), Call::CaseChallenge(3)]);
+}
+
+/// Finding 1 (issue 15): a check's frame batches are signed by the device key, name the check's
+/// nonce, and a case check's go with the token it signed in with once (no sign-in per batch);
+/// the server's answers are what the device shows, and a refusal is the check's failure.
+#[test]
+fn a_case_check_streams_batches_signed_by_the_device_with_the_token_it_began_with() {
+    use shimin_core::liveness::{FrameBatch, StreamedFrame};
+    use shimin_core::sensitive::Sensitive;
+    use shimin_core::wallet::PaceAnswer;
+
+    let world = World::new();
+    let mut backend = backend(&world);
+    backend.challenge = Some(challenge());
+    backend.paced.lock().expect("paced").extend([
+        Ok(PaceAnswer::Act { action: Action::Nod, step: 1 }),
+        Err(BackendError::Refused { status: 422, code: ErrorCode::LivenessFailed }),
+    ]);
+    let mut store = enrolled(&world, &backend);
+    let check = block_on(liveness::begin(&mut store, &backend, Purpose::Case(3), "test")).expect("begin");
+    assert_eq!((check.check_id(), check.nonce(), check.steps()), (41, &[9; 16][..], 3));
+
+    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9];
+    let frames = vec![StreamedFrame { captured_ms: 5, jpeg: Sensitive::new(jpeg) }];
+    let batch = FrameBatch::new(check.nonce().to_vec(), 0, frames).expect("batch");
+    let signed = liveness::sign_batch(&store, &batch).expect("signs");
+    let told = block_on(check.send(&backend, signed.clone())).expect("an answer");
+    assert_eq!(told, PaceAnswer::Act { action: Action::Nod, step: 1 });
+    let refused = block_on(check.send(&backend, signed.clone()));
+    assert!(matches!(refused, Err(WalletError::LivenessRejected)), "{refused:?}");
+
+    let calls = backend.calls();
+    assert_eq!(calls.iter().filter(|c| matches!(c, Call::SignIn(_))).count(), 1, "{calls:?}");
+    let Some(Call::StreamCase(41, token, sent)) = calls.iter().find(|c| matches!(c, Call::StreamCase(..)))
+    else {
+        panic!("no batch streamed: {calls:?}")
+    };
+    assert_eq!((token.as_str(), sent), ("token-7", &signed));
+    let verified = FrameBatch::verify(sent, &world.device_key.verifying_key()).expect("signed by the device");
+    assert_eq!((verified.nonce(), verified.seq()), (&[9; 16][..], 0));
+    assert!(FrameBatch::verify(sent, &world.issuer_key.verifying_key()).is_err());
+}
+
+/// A passed enrolment check records the enrolment with the device id the server gave and the
+/// national root key; a passed case check records nothing; an enrolment "passed" without a
+/// device id records nothing either.
+#[test]
+fn a_passed_enrolment_check_records_the_enrolment_and_a_case_check_nothing() {
+    let world = World::new();
+    let backend = backend(&world);
+    let id = Purpose::parse(&LivenessPurposeView::Enrolment { id_number: holder_id().as_str().into() })
+        .expect("purpose");
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    assert!(matches!(
+        block_on(liveness::complete(&mut store, &backend, &id, None)),
+        Err(WalletError::Internal(_))
+    ));
+    block_on(liveness::complete(&mut store, &backend, &Purpose::Case(3), None)).expect("a case");
+    assert!(WalletStore::enrolment(&store).expect("reads").is_none());
+    block_on(liveness::complete(&mut store, &backend, &id, Some(4_503_599_627_370_497))).expect("enrols");
+    let enrolment = WalletStore::enrolment(&store).expect("reads").expect("enrolled");
+    assert_eq!(
+        (enrolment.device_id, enrolment.backend_url.as_str(), enrolment.root_key),
+        (4_503_599_627_370_497, backend.base_url.as_str(), world.root.verifying_key())
+    );
 }
 
 /// Finding 3 (issue 15): removing another device signs the removal of *that* device over the

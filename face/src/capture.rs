@@ -43,7 +43,7 @@ pub const CAMERA_TIME_LIMIT_MS: u64 = 60_000;
 pub const CAMERA_FPS: u32 = 30;
 
 /// The frame rate a directory of recorded frames is played at when nothing says otherwise (the
-/// app's `SHIMIN_CAMERA_FPS`, the CLI's `--fps`): the rate of the test film and of the demos.
+/// CLI's `--fps`): the rate of the test film and of the demos.
 pub const RECORDED_FPS: u32 = 10;
 
 /// Frames the driver reads itself. `Send`, so that a running check can live in the app's state.

@@ -108,6 +108,7 @@ texts! {
     ActionShake: "摇头", "搖頭", "Shake head";
     ActionNod: "点头", "點頭", "Nod";
     LivenessProgress: "已完成 {} 个动作，共 {} 个", "已完成 {} 個動作，共 {} 個", "{} of {} actions done";
+    LivenessStepHidden: "第 {} 步：稍后提示", "第 {} 步：稍後提示", "Step {}: shown when it is time";
     LivenessStarting: "正在准备核验…", "正在準備核驗…", "Preparing the check…";
     LivenessChecking: "正在与公安登记照片比对…", "正在與公安登記照片比對…", "Comparing with your registry photo…";
     LivenessRetry: "重新核验", "重新核驗", "Try again";

@@ -152,9 +152,9 @@ pub enum LivenessFailureView {
 pub enum LivenessPhaseView {
     /// Frames are being taken; follow the guidance.
     Capturing,
-    /// Every action was done on this device; `liveness_submit` sends the evidence.
+    /// The backend passed the check; `liveness_submit` records what it gives (an enrolment).
     Captured,
-    /// The backend accepted the check.
+    /// The check is finished.
     Passed,
     /// The check failed on this device.
     Failed {
@@ -166,8 +166,11 @@ pub enum LivenessPhaseView {
 /// What the liveness screen shows.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivenessStatusView {
-    /// The actions asked for, in order.
+    /// The actions the backend revealed so far, in order (it reveals each only after it saw the
+    /// one before done).
     pub actions: Vec<ActionView>,
+    /// How many actions the check asks for.
+    pub steps: u8,
     /// Actions done.
     pub done: usize,
     /// What to tell the user now.
@@ -185,6 +188,7 @@ impl fmt::Debug for LivenessStatusView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LivenessStatusView")
             .field("actions", &self.actions)
+            .field("steps", &self.steps)
             .field("done", &self.done)
             .field("guidance", &self.guidance)
             .field("phase", &self.phase)
@@ -203,6 +207,7 @@ mod tests {
     fn liveness_views_keep_their_json_spellings() {
         let status = LivenessStatusView {
             actions: vec![ActionView::Blink, ActionView::MouthOpen, ActionView::ShakeHead, ActionView::Nod],
+            steps: 4,
             done: 1,
             guidance: GuidanceView::OneFaceOnly,
             phase: LivenessPhaseView::Failed { reason: LivenessFailureView::TimeWentBack },
@@ -213,6 +218,7 @@ mod tests {
             serde_json::to_value(&status).expect("json"),
             serde_json::json!({
                 "actions": ["blink", "mouth", "shake", "nod"],
+                "steps": 4,
                 "done": 1,
                 "guidance": "one_face_only",
                 "phase": {"phase": "failed", "reason": "time_went_back"},

@@ -367,7 +367,8 @@ snapshots! { liveness {
         LivenessPhaseView::Failed { reason: LivenessFailureView::FaceLost },
     ],
     LivenessStatusView: [LivenessStatusView {
-        actions: vec![ActionView::Blink, ActionView::MouthOpen, ActionView::Nod],
+        actions: vec![ActionView::Blink, ActionView::MouthOpen],
+        steps: 3,
         done: 1,
         guidance: GuidanceView::OpenMouth,
         phase: LivenessPhaseView::Capturing,

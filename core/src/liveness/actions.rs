@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::challenge::Guidance;
 use super::observation::{FaceMeasures, FaceShape, median};
 
 /// One thing the user is asked to do.
@@ -25,6 +26,16 @@ pub enum Action {
 impl Action {
     /// All four, in a fixed order.
     pub const ALL: [Action; 4] = [Action::Blink, Action::MouthOpen, Action::ShakeHead, Action::Nod];
+
+    /// What the user is first told to do for this action.
+    pub fn guidance(self) -> Guidance {
+        match self {
+            Action::Blink => Guidance::Blink,
+            Action::MouthOpen => Guidance::OpenMouth,
+            Action::ShakeHead => Guidance::ShakeHead,
+            Action::Nod => Guidance::Nod,
+        }
+    }
 
     /// The stable name used on the wire and in the evidence (`blink`, `mouth`, `shake`, `nod`).
     pub fn as_str(self) -> &'static str {

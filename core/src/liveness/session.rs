@@ -215,7 +215,7 @@ impl Session<Calibrating> {
                     done: Vec::new(),
                     neutral: (key, frame),
                     best: None,
-                    guidance: first.map_or(Guidance::Done, action_guidance),
+                    guidance: first.map_or(Guidance::Done, Action::guidance),
                 };
                 Step::Acting(Session { shared: self.shared, state: acting })
             }
@@ -228,15 +228,6 @@ impl Session<Calibrating> {
                 Step::Calibrating(self)
             }
         }
-    }
-}
-
-fn action_guidance(action: Action) -> Guidance {
-    match action {
-        Action::Blink => Guidance::Blink,
-        Action::MouthOpen => Guidance::OpenMouth,
-        Action::ShakeHead => Guidance::ShakeHead,
-        Action::Nod => Guidance::Nod,
     }
 }
 
@@ -304,7 +295,7 @@ impl Session<Acting> {
             self.state.done.push(best);
             return match self.current_action() {
                 Some(next) => {
-                    self.state.guidance = action_guidance(next);
+                    self.state.guidance = next.guidance();
                     Step::Acting(self)
                 }
                 None => self.passed(),
@@ -312,7 +303,7 @@ impl Session<Acting> {
         }
         self.state.guidance = match self.state.track.stage(expected) {
             Stage::NeedsNeutral => Guidance::LookStraight,
-            Stage::Ready | Stage::InProgress => action_guidance(expected),
+            Stage::Ready | Stage::InProgress => expected.guidance(),
             Stage::TurnedLeft => Guidance::TurnRight,
             Stage::TurnedRight => Guidance::TurnLeft,
             Stage::HeadDown => Guidance::RaiseHead,

@@ -12,6 +12,7 @@ mod attempts;
 mod camera;
 mod key_store;
 mod liveness;
+mod recorded;
 mod scan;
 mod settings;
 mod sync;
@@ -31,7 +32,7 @@ use shimin_wire::wallet::{
     PresentationView, SettingsView, VerdictView, WalletStatusView,
 };
 
-pub use liveness::{CAMERA_FPS_ENV, CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
+pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
 pub use shimin_core::wallet::WalletError as AppError;
 use sync::SyncState;
 pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};

@@ -2,7 +2,8 @@
 //! actions asked for with the ones done ticked, and the outcome. Used to register this device
 //! and to confirm an identity request. The frames come from the webview's camera
 //! (`getUserMedia`, one JPEG at a time over IPC, as raw bytes) or from a source the app reads
-//! itself (a desktop camera, recorded frames); the app measures them and the backend decides.
+//! itself (a desktop camera, recorded frames); the app streams them to the backend, which
+//! measures every one, reveals each action in turn and decides.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -23,14 +24,12 @@ const FRAME_WIDTH: u32 = 640;
 /// Between two recorded frames asked for, ms.
 const RECORDED_INTERVAL_MS: i32 = 40;
 
-/// The actions asked for, the ones done ticked.
+/// The check's steps: the actions the backend revealed so far (it reveals each only after it saw
+/// the one before done), the ones done ticked, and the steps still to come unnamed.
 fn steps(l: Language, status: &LivenessStatusView) -> impl IntoView + use<> {
     let done = status.done;
-    let items = status
-        .actions
-        .iter()
-        .enumerate()
-        .map(|(i, action)| {
+    let items = (0..usize::from(status.steps))
+        .map(|i| {
             let state = if i < done {
                 "done"
             } else if i == done {
@@ -39,17 +38,21 @@ fn steps(l: Language, status: &LivenessStatusView) -> impl IntoView + use<> {
                 "todo"
             };
             let mark = if i < done { "✓" } else { "" };
+            let name = match status.actions.get(i) {
+                Some(action) => t(l, action_key(*action)).to_owned(),
+                None => tf(l, Key::LivenessStepHidden, &[&(i + 1).to_string()]),
+            };
             view! {
                 <li class=format!("liveness-step {state}")>
                     <span class="step-mark" aria-hidden="true">{mark}</span>
-                    {t(l, action_key(*action))}
+                    {name}
                 </li>
             }
         })
         .collect_view();
     view! {
         <ol id="liveness-steps" class="liveness-steps"
-            aria-label=tf(l, Key::LivenessProgress, &[&done.to_string(), &status.actions.len().to_string()])>
+            aria-label=tf(l, Key::LivenessProgress, &[&done.to_string(), &status.steps.to_string()])>
             {items}
         </ol>
     }
