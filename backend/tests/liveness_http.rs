@@ -35,6 +35,9 @@ on_both_databases!(
     one_source_cannot_ask_for_more_than_its_own_attempts,
     the_enrolment_challenge_does_not_tell_whether_a_number_can_enrol,
     an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout,
+    a_device_enrolled_by_the_face_gets_a_random_id,
+    a_device_enrolled_by_the_face_is_announced_to_every_other_device,
+    a_face_enrolment_that_cannot_sign_the_copies_leaves_no_device,
 );
 
 struct World {
@@ -526,4 +529,107 @@ async fn an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout(db: D
     let (path, evidence) =
         if status_a == StatusCode::SERVICE_UNAVAILABLE { (path_a, evidence_a) } else { (path_b, evidence_b) };
     assert_eq!(w.post_bytes(&path, None, evidence).await.status(), StatusCode::CREATED);
+}
+
+impl World {
+    /// Enrols `phone` for `holder` by the face (the film, the evidence route); its device id.
+    async fn enrol_by_face(&self, holder: &str, phone: &Phone) -> reqwest::Response {
+        let asked = challenge_of(self.enrolment_challenge(holder, phone).await).await;
+        let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+        self.post_bytes(&path, None, filmed(&asked.challenge, phone)).await
+    }
+
+    /// Everything `token`'s device gets after `cursor` (from the start without one).
+    async fn pull_after(&self, token: &str, cursor: Option<&str>) -> SyncPullResponse {
+        let path = cursor.map_or_else(|| "/v1/sync/pull".to_owned(), |c| format!("/v1/sync/pull?cursor={c}"));
+        let response = self.get(&path, Some(token)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("pull")
+    }
+}
+
+/// Finding 3 on the face path: a device enrolled by the face gets a random id, as one enrolled
+/// by code does, so that ids cannot be counted from one's own.
+async fn a_device_enrolled_by_the_face_gets_a_random_id(db: Db) {
+    let w = World::configured(db, |c| c.liveness_enrolment_attempts_per_day = 10).await;
+    w.photo(ZHANG, &scene().registry).await;
+    let (_, by_code, _) = w.enrol_by_code(ZHANG).await;
+    let mut ids = vec![by_code];
+    for _ in 0..3 {
+        let response = w.enrol_by_face(ZHANG, &Phone::new()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        ids.push(response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id);
+    }
+    for id in &ids {
+        assert!((1 << 52..1 << 53).contains(id), "a 52-bit random id above 2^52, as by code: {ids:?}");
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert!(sorted.windows(2).all(|p| p[1] - p[0] > 1_000), "ids do not follow each other: {ids:?}");
+}
+
+/// Finding 3 on the face path: every other device of the citizen is told in its sync feed of
+/// a device enrolled by the face, as of one enrolled by code; the new device is not told of
+/// itself.
+async fn a_device_enrolled_by_the_face_is_announced_to_every_other_device(db: Db) {
+    let w = World::new(db).await;
+    w.photo(ZHANG, &scene().registry).await;
+    let (_, _, owner) = w.enrol_by_code(ZHANG).await;
+    let cursor = w.pull_after(&owner, None).await.cursor;
+    let is_notice = |m: &&str| m.starts_with(shimin_backend::service::devices::NEW_DEVICE_NOTICE);
+
+    let phone = Phone::new();
+    let response = w.enrol_by_face(ZHANG, &phone).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+
+    let pulled = w.pull_after(&owner, Some(&cursor)).await;
+    let notices: Vec<&str> =
+        pulled.notifications.iter().map(|n| n.message.as_str()).filter(is_notice).collect();
+    assert_eq!(
+        notices,
+        [format!("{}新手机", shimin_backend::service::devices::NEW_DEVICE_NOTICE)],
+        "the owner's device is told of the device enrolled by the face, by its label"
+    );
+    let token = w.token(&phone, device_id).await;
+    let own = w.pull_after(&token, None).await;
+    assert!(!own.notifications.iter().map(|n| n.message.as_str()).any(|m| is_notice(&m)), "not of itself");
+}
+
+/// Finding 3 on the face path: a failure signing the new device's copies (here the issuing
+/// department has no active key) leaves no device behind without its certificates; the check
+/// is not recorded passed, and a later enrolment gets the certificate.
+async fn a_face_enrolment_that_cannot_sign_the_copies_leaves_no_device(db: Db) {
+    let w = World::configured(db, |c| c.liveness_enrolment_attempts_per_day = 10).await;
+    w.photo(ZHANG, &scene().registry).await;
+    let body = json!({"holder_id_number": ZHANG, "valid_from": "2024-06-01", "valid_until": "2044-05-31",
+        "fields": {"type": "resident-id-card"}});
+    assert_eq!(w.post("/v1/staff/certificates", Some(&w.police), body).await.status(), StatusCode::CREATED);
+    let store = &w.server.backend.store;
+    let now = shimin_backend::now();
+    assert!(store.retire_issuer_keys(seed::POLICE_CODE, now).await.expect("retire") > 0);
+
+    let phone = Phone::new();
+    let asked = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
+    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    let response = w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await;
+    assert!(
+        response.status().is_client_error() || response.status().is_server_error(),
+        "the enrolment fails: {}",
+        response.status()
+    );
+    assert!(
+        store.active_devices(ZHANG).await.expect("devices").is_empty(),
+        "no device is left without its certificates"
+    );
+    let check = store.liveness_check(asked.check_id).await.expect("check").expect("stored");
+    assert_ne!(check.passed, Some(true), "the check is not recorded as an enrolment");
+
+    // With a key again the same phone enrols, and gets the certificate.
+    w.server.backend.rotate_key(seed::POLICE_CODE, now).await.expect("rotate");
+    let response = w.enrol_by_face(ZHANG, &phone).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+    let token = w.token(&phone, device_id).await;
+    assert_eq!(w.pull_after(&token, None).await.certificates.len(), 1);
 }

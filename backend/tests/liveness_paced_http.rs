@@ -37,6 +37,7 @@ on_both_databases!(
     frames_out_of_order_are_refused,
     a_stream_that_stops_is_refused,
     a_case_is_confirmed_by_a_paced_check_of_the_citizens_own_device,
+    a_device_enrolled_by_streaming_gets_a_random_id_and_is_announced,
 );
 
 struct World {
@@ -423,4 +424,41 @@ async fn a_case_is_confirmed_by_a_paced_check_of_the_citizens_own_device(db: Db)
         .expect("get");
     let case: CaseView = response.json().await.expect("case");
     assert!(case.parties.iter().all(|p| p.confirmed_at.is_some()), "the party confirmed");
+}
+
+/// Finding 3 on the paced face path: a device enrolled by streaming gets a random id, as one
+/// enrolled by code does, and the citizen's other device is told of it in its sync feed.
+async fn a_device_enrolled_by_streaming_gets_a_random_id_and_is_announced(db: Db) {
+    let w = World::new(db, 60_000).await;
+    let police = w.login("police-issuer", "demo-police-2024").await;
+    let (_, owner_id, owner) = w.server.enrol_by_code(&w.http, &police, ZHANG).await;
+    let pull = |cursor: Option<String>| {
+        let path = cursor.map_or_else(|| "/v1/sync/pull".to_owned(), |c| format!("/v1/sync/pull?cursor={c}"));
+        let request = w.http.get(w.server.url(&path)).bearer_auth(&owner);
+        async move {
+            let response = request.send().await.expect("pull");
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<SyncPullResponse>().await.expect("a page")
+        }
+    };
+    let cursor = pull(None).await.cursor;
+
+    let phone = Phone::new();
+    let mut stream = Stream::open(&w, &phone).await;
+    let (_, told) = follow(&mut stream).await;
+    let Ok(LivenessPaceResponse::Passed { device_id: Some(device_id) }) = told else {
+        panic!("expected a pass with a device, got {told:?}")
+    };
+    assert!(
+        (1 << 52..1 << 53).contains(&device_id) && (device_id - owner_id).abs() > 1_000,
+        "a 52-bit random id above 2^52, as by code: {owner_id} by code, {device_id} by the face"
+    );
+    let notices: Vec<String> = pull(Some(cursor))
+        .await
+        .notifications
+        .into_iter()
+        .map(|n| n.message)
+        .filter(|m| m.starts_with(shimin_backend::service::devices::NEW_DEVICE_NOTICE))
+        .collect();
+    assert_eq!(notices, [format!("{}新手机", shimin_backend::service::devices::NEW_DEVICE_NOTICE)]);
 }

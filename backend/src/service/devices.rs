@@ -13,7 +13,8 @@ use super::issuance::{parse_id_number, require_issuer};
 use super::liveness::{parse_device_key, parse_label};
 use super::{Backend, ServiceError, b64, password, random, unb64};
 use crate::store::{
-    DeviceRecord, EventKind, NewEnrolmentCode, NewEvent, StaffRecord, StoreError, TokenRecord, TokenSubject,
+    DeviceRecord, EnrolmentGrant, EventKind, NewEnrolmentCode, NewEvent, StaffRecord, StoreError,
+    TokenRecord, TokenSubject,
 };
 
 /// An enrolment code lives a week.
@@ -277,26 +278,49 @@ impl Backend {
         let id = parse_id_number(&request.id_number)?;
         let key = parse_device_key(&request.public_key_b64)?;
         parse_label(&request.label)?;
+        let grant = EnrolmentGrant::Code(self.code_hash(&request.enrolment_code));
+        let device = self
+            .enrol_new_device(grant, id.as_str(), &key, request.label, now)
+            .await?
+            .ok_or(ServiceError::BadEnrolmentCode)?;
+        Ok(device.id)
+    }
+
+    /// Enrols a new device of `citizen` with `key` on `grant`: the one way both enrolment paths
+    /// (a code, a passed liveness check) store a device. The id is drawn at random
+    /// ([`new_device_id`]); a copy of every current certificate is signed for the key before
+    /// the grant is spent, and stored with the device, the grant spent and a notice to every
+    /// other device of the citizen in one transaction: a failure spends nothing and leaves no
+    /// device without certificates. `None` when the grant is not (or no longer) good.
+    ///
+    /// # Errors
+    /// 409 `device_already_registered` for a key registered already; when signing or the store
+    /// fails.
+    pub(super) async fn enrol_new_device(
+        &self,
+        grant: EnrolmentGrant,
+        citizen: &str,
+        key: &VerifyingKey,
+        label: String,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, ServiceError> {
         let device = DeviceRecord {
             id: new_device_id()?,
-            citizen_id_number: id.as_str().to_owned(),
+            citizen_id_number: citizen.to_owned(),
             public_key: key.as_bytes().to_vec(),
-            label: request.label,
+            label,
             created_at: now,
             removed_at: None,
         };
-        // The copies are signed before the code is spent, and stored with the device in one
-        // transaction: a failure leaves the code unspent and no device without certificates.
-        let copies = self.copies_for_new_device(id.as_str(), &key).await?;
-        // Every other device of the citizen hears of the new one, in the same transaction; the
-        // new device itself is not told of its own enrolment.
+        let copies = self.copies_for_new_device(citizen, key).await?;
+        // The new device itself is not told of its own enrolment.
         let notices = self
             .store
-            .active_devices(&device.citizen_id_number)
+            .active_devices(citizen)
             .await?
             .into_iter()
             .map(|other| NewEvent {
-                citizen_id_number: device.citizen_id_number.clone(),
+                citizen_id_number: citizen.to_owned(),
                 device_id: Some(other.id),
                 kind: EventKind::Notification,
                 certificate_id: None,
@@ -305,16 +329,10 @@ impl Backend {
                 created_at: now,
             })
             .collect();
-        let device = self
-            .store
-            .enrol_device_with_copies(self.code_hash(&request.enrolment_code), device, copies, notices, now)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
-                other => other.into(),
-            })?
-            .ok_or(ServiceError::BadEnrolmentCode)?;
-        Ok(device.id)
+        self.store.enrol_device_with_copies(grant, device, copies, notices, now).await.map_err(|e| match e {
+            StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
+            other => other.into(),
+        })
     }
 
     /// A fresh challenge for a device. An unknown or removed device gets a challenge too, one

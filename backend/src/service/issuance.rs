@@ -25,8 +25,8 @@ use time::macros::format_description;
 
 use super::{Backend, ServiceError};
 use crate::store::{
-    CertificateCopies, CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, DeviceRecord,
-    EventKind, NewCertificate, NewCopy, NewEvent, SignCopies, StaffRecord, StoreError, StoredStatus,
+    CertificateCopies, CertificateRecord, CitizenRecord, CompanyRecord, DepartmentRecord, EventKind,
+    NewCertificate, NewCopy, NewEvent, SignCopies, StaffRecord, StoreError, StoredStatus,
 };
 
 /// Parses `YYYY-MM-DD`.
@@ -633,41 +633,6 @@ impl Backend {
             copies.push((record.id, issued.to_holder_copy().ok_or(ServiceError::Signing("holder copy"))?));
         }
         Ok(copies)
-    }
-
-    /// Signs a copy of every current certificate of the device's owner for a device registered
-    /// already (enrolment by the face), and stores them.
-    ///
-    /// # Errors
-    /// When the store fails or signing does.
-    pub async fn sign_copies_for_new_device(
-        &self,
-        device: &DeviceRecord,
-        now: i64,
-    ) -> Result<(), ServiceError> {
-        let key = VerifyingKey::p256_from_sec1(&device.public_key)
-            .map_err(|_| ServiceError::Signing("device key"))?;
-        for (certificate_id, holder_copy) in
-            self.copies_for_new_device(&device.citizen_id_number, &key).await?
-        {
-            self.store
-                .put_copy(
-                    certificate_id,
-                    device.id,
-                    holder_copy,
-                    NewEvent {
-                        citizen_id_number: device.citizen_id_number.clone(),
-                        device_id: Some(device.id),
-                        kind: EventKind::CertificateCopy,
-                        certificate_id: Some(certificate_id),
-                        status: None,
-                        message: None,
-                        created_at: now,
-                    },
-                )
-                .await?;
-        }
-        Ok(())
     }
 
     /// Rebuilds the draft of a stored certificate from the registry and its stored fields.

@@ -34,8 +34,8 @@ use super::issuance::{parse_id_number, require_issuer};
 use super::{Backend, ServiceError, b64, random, unb64};
 use crate::liveness::{Decision, LivenessAnswer, UPLOAD_GRACE_MS};
 use crate::store::{
-    CaseRecord, CompanyRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose,
-    PartyRecord, PartyRole, StaffRecord, StoreError,
+    CaseRecord, CompanyRecord, DeviceRecord, EnrolmentGrant, LivenessCheckRecord, LivenessOutcome,
+    LivenessPurpose, PartyRecord, PartyRole, StaffRecord, StoreError,
 };
 
 /// The window of the daily attempt limit, ms.
@@ -311,33 +311,28 @@ impl Backend {
         self.enrol_checked_device(&check, now_ms).await
     }
 
-    /// Registers the device of an enrolment check that passed and signs it a copy of every
-    /// current certificate.
+    /// Registers the device of an enrolment check that passed, as an enrolment code would
+    /// ([`Backend::enrol_new_device`]): a random id, a copy of every current certificate and a
+    /// notice to the citizen's other devices, stored with the check's outcome in one
+    /// transaction.
     pub(super) async fn enrol_checked_device(
         &self,
         check: &LivenessCheckRecord,
         now_ms: i64,
     ) -> Result<DeviceRecord, ServiceError> {
-        let now = now_ms / 1000;
-        let device = DeviceRecord {
-            id: 0,
-            citizen_id_number: check.citizen_id_number.clone(),
-            public_key: check.device_key.clone(),
-            label: check.device_label.clone(),
-            created_at: now,
-            removed_at: None,
-        };
-        let device = self
-            .store
-            .record_liveness_outcome(check.id, LivenessOutcome::Enrolled(device))
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict => ServiceError::DeviceAlreadyRegistered,
-                other => other.into(),
-            })?
-            .ok_or(ServiceError::Signing("device registration"))?;
-        self.sign_copies_for_new_device(&device, now).await?;
-        Ok(device)
+        let key = VerifyingKey::p256_from_sec1(&check.device_key)
+            .map_err(|_| StoreError::Corrupt("liveness check key"))?;
+        let grant = EnrolmentGrant::LivenessCheck(check.id);
+        self.enrol_new_device(
+            grant,
+            &check.citizen_id_number,
+            &key,
+            check.device_label.clone(),
+            now_ms / 1000,
+        )
+        .await?
+        // Its outcome was recorded meanwhile (a stopped stream let go and failed).
+        .ok_or(ServiceError::AlreadyAnswered)
     }
 
     /// The open cases naming the device's citizen: the verification requests their app shows.

@@ -53,6 +53,19 @@ pub struct EnrolmentCodeRecord {
     pub withdrawn_at: Option<i64>,
 }
 
+/// What entitles a new device to be enrolled, spent in the transaction that stores the device:
+/// the one grant of either enrolment path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnrolmentGrant {
+    /// A one-time enrolment code, by its keyed hash: it must be the citizen's, unexpired, unused
+    /// and not withdrawn, and is marked used.
+    Code(Vec<u8>),
+    /// A liveness check (by id) that the citizen's new device passed: it must be an enrolment
+    /// check of the citizen, answered and without an outcome yet, and its outcome — passed — is
+    /// recorded with the device.
+    LivenessCheck(i64),
+}
+
 /// The feed event that tells a newly enrolled device its copy of a certificate is there.
 pub(crate) fn copy_event(device: &DeviceRecord, certificate_id: i64, at: i64) -> super::NewEvent {
     super::NewEvent {
@@ -106,16 +119,19 @@ pub trait DeviceStore: Send + Sync {
         device: DeviceRecord,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
-        self.enrol_device_with_copies(code_hash, device, Vec::new(), Vec::new(), now).await
+        self.enrol_device_with_copies(EnrolmentGrant::Code(code_hash), device, Vec::new(), Vec::new(), now)
+            .await
     }
-    /// As [`DeviceStore::enrol_device`], and in the same transaction stores `copies` — each a
-    /// certificate's row id and its holder copy signed for the new device — with their feed
-    /// events, and appends `events` (the notice to the citizen's other devices): the code is
-    /// spent only if all of it is stored. A device id other than 0 is kept (the service draws
+    /// Spends `grant` and registers the device, and in the same transaction stores `copies` —
+    /// each a certificate's row id and its holder copy signed for the new device — with their
+    /// feed events, and appends `events` (the notice to the citizen's other devices): the grant
+    /// is spent only if all of it is stored, and nothing is stored unless it is spent. `None`
+    /// when the grant is not good (see [`EnrolmentGrant`]); [`StoreError::Conflict`] when the
+    /// device key is registered already. A device id other than 0 is kept (the service draws
     /// random ids); 0 lets the database number it.
     async fn enrol_device_with_copies(
         &self,
-        code_hash: Vec<u8>,
+        grant: EnrolmentGrant,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
         events: Vec<super::NewEvent>,

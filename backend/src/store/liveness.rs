@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 
-use super::{DeviceRecord, StoreError};
+use super::StoreError;
 
 /// Why a liveness check was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +45,14 @@ pub struct LivenessCheckRecord {
     pub passed: Option<bool>,
 }
 
-/// What a judged liveness answer does, stored atomically with the outcome.
+/// What a judged liveness answer does, stored atomically with the outcome. A passed enrolment
+/// is not one of them: its device is stored, with its certificates and the notice to the other
+/// devices, by [`super::DeviceStore::enrol_device_with_copies`] with
+/// [`super::EnrolmentGrant::LivenessCheck`], the one store call of both enrolment paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LivenessOutcome {
     /// Failed: nothing else changes.
     Failed,
-    /// Passed an enrolment: the device is registered.
-    Enrolled(DeviceRecord),
     /// Passed a case check: the citizen's roles in the case are confirmed at `at`.
     Confirmed {
         /// The case.
@@ -184,13 +185,8 @@ pub trait LivenessStore: Send + Sync {
         id: i64,
         now: i64,
     ) -> Result<Option<LivenessCheckRecord>, StoreError>;
-    /// Records a judged check's outcome and what it does, atomically; the registered device for
-    /// [`LivenessOutcome::Enrolled`]. [`StoreError::Conflict`] when the device key is taken.
-    async fn record_liveness_outcome(
-        &self,
-        id: i64,
-        outcome: LivenessOutcome,
-    ) -> Result<Option<DeviceRecord>, StoreError>;
+    /// Records a judged check's outcome and what it does, atomically.
+    async fn record_liveness_outcome(&self, id: i64, outcome: LivenessOutcome) -> Result<(), StoreError>;
     /// Opens a registration case with its parties; returns its id.
     async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError>;
     /// The case with this id.

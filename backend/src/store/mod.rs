@@ -39,7 +39,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub use self::devices::{
-    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, TokenRecord, TokenSubject,
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, EnrolmentGrant, NewEnrolmentCode, TokenRecord,
+    TokenSubject,
 };
 pub use self::issuance::{
     CertificateCopies, CertificateRecord, IssuanceStore, IssuerKeyRecord, LegacyPrivateKey, NewCertificate,

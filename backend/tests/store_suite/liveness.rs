@@ -2,11 +2,11 @@
 //! registration cases.
 
 use shimin_backend::store::{
-    CaseRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, PartyRecord, PartyRole,
-    Store, StoreError,
+    CaseRecord, DeviceRecord, EnrolmentGrant, EventKind, LivenessCheckRecord, LivenessOutcome,
+    LivenessPurpose, NewEvent, PartyRecord, PartyRole, Store, StoreError,
 };
 
-use super::{DEPT, LI, ZHANG, device};
+use super::{DEPT, LI, ZHANG, device, event, new_cert};
 
 fn check(holder: &str, purpose: LivenessPurpose, nonce: u8, issued_at_ms: i64) -> LivenessCheckRecord {
     LivenessCheckRecord {
@@ -111,23 +111,92 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
     assert_eq!(store.answer_liveness_check(first, 51).await.expect("again"), None, "answered once");
     assert_eq!(store.answer_liveness_check(9_999, 51).await.expect("unknown"), None);
 
-    // A passed enrolment registers the device with the outcome; a taken key registers nothing.
+    // A passed enrolment check is an enrolment's grant: the device is registered with the
+    // check's outcome; a taken key registers nothing and records nothing.
+    let passed = |id| async move { store.liveness_check(id).await.expect("get").and_then(|c| c.passed) };
+    let by_check = |id| EnrolmentGrant::LivenessCheck(id);
     let phone = DeviceRecord { public_key: vec![4, 7, 2], ..device(LI, 0) };
     let enrolled = store
-        .record_liveness_outcome(first, LivenessOutcome::Enrolled(phone.clone()))
+        .enrol_device_with_copies(by_check(first), phone.clone(), Vec::new(), Vec::new(), 100)
         .await
         .expect("enrolled")
         .expect("a device");
     assert_eq!(enrolled, DeviceRecord { id: enrolled.id, ..phone.clone() });
-    assert_eq!(store.liveness_check(first).await.expect("get").and_then(|c| c.passed), Some(true));
+    assert_eq!(passed(first).await, Some(true));
+    let tablet = DeviceRecord { public_key: vec![4, 7, 3], ..device(LI, 0) };
+    assert_eq!(
+        store
+            .enrol_device_with_copies(by_check(first), tablet.clone(), Vec::new(), Vec::new(), 100)
+            .await
+            .expect("refused"),
+        None,
+        "a check with an outcome enrols no second device"
+    );
     store.answer_liveness_check(second, 60).await.expect("answer").expect("second");
     assert!(matches!(
-        store.record_liveness_outcome(second, LivenessOutcome::Enrolled(phone)).await,
+        store.enrol_device_with_copies(by_check(second), phone, Vec::new(), Vec::new(), 100).await,
         Err(StoreError::Conflict)
     ));
-    assert_eq!(store.liveness_check(second).await.expect("get").and_then(|c| c.passed), None, "rolled back");
-    assert_eq!(store.record_liveness_outcome(second, LivenessOutcome::Failed).await.expect("failed"), None);
-    assert_eq!(store.liveness_check(second).await.expect("get").and_then(|c| c.passed), Some(false));
+    assert_eq!(passed(second).await, None, "rolled back");
+
+    // All or nothing: a copy that cannot be stored (the same certificate twice) leaves no
+    // device, no copy, no notice and no outcome behind; the check then enrols the device with
+    // all of them.
+    let certificate = store.insert_certificate(new_cert(LI, 16)).await.expect("certificate");
+    let notice = NewEvent {
+        message: Some("新设备".into()),
+        ..event(LI, Some(enrolled.id), EventKind::Notification, None)
+    };
+    let feed = || async { store.events(LI, enrolled.id, 0, 1_000).await.expect("events").len() };
+    let before = feed().await;
+    let twice = vec![(certificate.id, vec![0xc1]), (certificate.id, vec![0xc2])];
+    assert!(
+        store
+            .enrol_device_with_copies(by_check(second), tablet.clone(), twice, vec![notice.clone()], 100)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.active_devices(LI).await.expect("devices"),
+        std::slice::from_ref(&enrolled),
+        "no device"
+    );
+    assert_eq!(passed(second).await, None, "no outcome");
+    assert_eq!(feed().await, before, "no notice");
+    let copies = vec![(certificate.id, vec![0xc1])];
+    let second_device = store
+        .enrol_device_with_copies(by_check(second), tablet, copies, vec![notice], 100)
+        .await
+        .expect("enrolled")
+        .expect("a device");
+    assert_eq!(passed(second).await, Some(true));
+    let own = store.events(LI, second_device.id, 0, 1_000).await.expect("events");
+    assert!(
+        own.iter().any(
+            |e| e.certificate_id == Some(certificate.id) && e.holder_copy.as_deref() == Some(&[0xc1][..])
+        ),
+        "the copy, with its event"
+    );
+    let told = store.events(LI, enrolled.id, 0, 1_000).await.expect("events");
+    assert_eq!(told.last().and_then(|e| e.message.as_deref()), Some("新设备"), "the notice");
+
+    // A failed check is recorded failed, and enrols nothing.
+    let failed = store
+        .insert_liveness_check(check(LI, LivenessPurpose::Enrolment, 60, 4_000), day, 99)
+        .await
+        .expect("3rd")
+        .expect("within the limit");
+    store.answer_liveness_check(failed, 70).await.expect("answer").expect("third");
+    store.record_liveness_outcome(failed, LivenessOutcome::Failed).await.expect("failed");
+    assert_eq!(passed(failed).await, Some(false));
+    let watch = DeviceRecord { public_key: vec![4, 7, 60], ..device(LI, 0) };
+    assert_eq!(
+        store
+            .enrol_device_with_copies(by_check(failed), watch, Vec::new(), Vec::new(), 100)
+            .await
+            .expect("refused"),
+        None
+    );
 
     // A case: LI is legal representative and shareholder, 林晓燕 supervisor.
     let clerk = store.staff_by_login("clerk").await.expect("staff").expect("clerk").id;

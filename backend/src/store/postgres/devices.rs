@@ -6,9 +6,10 @@ use tokio_postgres::Row;
 use super::sync::insert_event;
 use super::{PgStore, conflict};
 use crate::store::devices::copy_event;
+use crate::store::liveness::purpose_columns;
 use crate::store::{
-    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
-    TokenSubject,
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, EnrolmentGrant, LivenessPurpose, NewEnrolmentCode,
+    NewEvent, StoreError, TokenRecord, TokenSubject,
 };
 
 #[async_trait]
@@ -57,7 +58,7 @@ impl DeviceStore for PgStore {
 
     async fn enrol_device_with_copies(
         &self,
-        code_hash: Vec<u8>,
+        grant: EnrolmentGrant,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
         events: Vec<NewEvent>,
@@ -65,14 +66,25 @@ impl DeviceStore for PgStore {
     ) -> Result<Option<DeviceRecord>, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let used = tx
-            .execute(
-                "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
-                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $3",
-                &[&code_hash, &device.citizen_id_number, &now],
-            )
-            .await?;
-        if used == 0 {
+        let spent = match grant {
+            EnrolmentGrant::Code(code_hash) => {
+                tx.execute(
+                    "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
+                     AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $3",
+                    &[&code_hash, &device.citizen_id_number, &now],
+                )
+                .await?
+            }
+            EnrolmentGrant::LivenessCheck(check_id) => {
+                tx.execute(
+                    "UPDATE liveness_check SET passed = TRUE WHERE id = $1 AND citizen_id_number = $2 \
+                     AND purpose = $3 AND answered_at IS NOT NULL AND passed IS NULL",
+                    &[&check_id, &device.citizen_id_number, &purpose_columns(LivenessPurpose::Enrolment).0],
+                )
+                .await?
+            }
+        };
+        if spent == 0 {
             return Ok(None);
         }
         let row = tx

@@ -7,8 +7,7 @@ use tokio_postgres::Row;
 use super::{PgStore, conflict};
 use crate::store::liveness::{parse_purpose, purpose_columns};
 use crate::store::{
-    CaseRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord, PartyRole,
-    StoreError,
+    CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord, PartyRole, StoreError,
 };
 
 #[async_trait]
@@ -117,41 +116,21 @@ impl LivenessStore for PgStore {
         row.as_ref().map(liveness_row).transpose()
     }
 
-    async fn record_liveness_outcome(
-        &self,
-        id: i64,
-        outcome: LivenessOutcome,
-    ) -> Result<Option<DeviceRecord>, StoreError> {
+    async fn record_liveness_outcome(&self, id: i64, outcome: LivenessOutcome) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let passed = !matches!(outcome, LivenessOutcome::Failed);
         tx.execute("UPDATE liveness_check SET passed = $2 WHERE id = $1", &[&id, &passed]).await?;
-        let device = match outcome {
-            LivenessOutcome::Failed => None,
-            LivenessOutcome::Enrolled(device) => {
-                let id: i64 = tx
-                    .query_one(
-                        "INSERT INTO device (citizen_id_number, public_key, label, created_at) \
-                         VALUES ($1, $2, $3, $4) RETURNING id",
-                        &[&device.citizen_id_number, &device.public_key, &device.label, &device.created_at],
-                    )
-                    .await
-                    .map_err(conflict)?
-                    .try_get(0)?;
-                Some(DeviceRecord { id, ..device })
-            }
-            LivenessOutcome::Confirmed { case_id, id_number, at } => {
-                tx.execute(
-                    "UPDATE case_party SET confirmed_at = $3 \
-                     WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL",
-                    &[&case_id, &id_number, &at],
-                )
-                .await?;
-                None
-            }
-        };
+        if let LivenessOutcome::Confirmed { case_id, id_number, at } = outcome {
+            tx.execute(
+                "UPDATE case_party SET confirmed_at = $3 \
+                 WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL",
+                &[&case_id, &id_number, &at],
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(device)
+        Ok(())
     }
 
     async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError> {

@@ -6,9 +6,10 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::sync::insert_event;
 use super::{SqliteStore, conflict};
 use crate::store::devices::copy_event;
+use crate::store::liveness::purpose_columns;
 use crate::store::{
-    DeviceRecord, DeviceStore, EnrolmentCodeRecord, NewEnrolmentCode, NewEvent, StoreError, TokenRecord,
-    TokenSubject,
+    DeviceRecord, DeviceStore, EnrolmentCodeRecord, EnrolmentGrant, LivenessPurpose, NewEnrolmentCode,
+    NewEvent, StoreError, TokenRecord, TokenSubject,
 };
 
 #[async_trait]
@@ -55,19 +56,26 @@ impl DeviceStore for SqliteStore {
 
     async fn enrol_device_with_copies(
         &self,
-        code_hash: Vec<u8>,
+        grant: EnrolmentGrant,
         device: DeviceRecord,
         copies: Vec<(i64, Vec<u8>)>,
         events: Vec<NewEvent>,
         now: i64,
     ) -> Result<Option<DeviceRecord>, StoreError> {
         self.tx(move |tx| {
-            let used = tx.execute(
-                "UPDATE enrolment_code SET used_at = ?3 WHERE hash = ?1 AND citizen_id_number = ?2 \
-                 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?3",
-                params![code_hash, device.citizen_id_number, now],
-            )?;
-            if used == 0 {
+            let spent = match grant {
+                EnrolmentGrant::Code(code_hash) => tx.execute(
+                    "UPDATE enrolment_code SET used_at = ?3 WHERE hash = ?1 AND citizen_id_number = ?2 \
+                     AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?3",
+                    params![code_hash, device.citizen_id_number, now],
+                )?,
+                EnrolmentGrant::LivenessCheck(check_id) => tx.execute(
+                    "UPDATE liveness_check SET passed = 1 WHERE id = ?1 AND citizen_id_number = ?2 \
+                     AND purpose = ?3 AND answered_at IS NOT NULL AND passed IS NULL",
+                    params![check_id, device.citizen_id_number, purpose_columns(LivenessPurpose::Enrolment).0],
+                )?,
+            };
+            if spent == 0 {
                 return Ok(None);
             }
             tx.execute(

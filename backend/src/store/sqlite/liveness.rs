@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{SqliteStore, conflict};
 use crate::store::liveness::{parse_purpose, purpose_columns};
 use crate::store::{
-    CaseRecord, DeviceRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore,
-    PartyRecord, PartyRole, StoreError,
+    CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore, PartyRecord, PartyRole,
+    StoreError,
 };
 
 #[async_trait]
@@ -114,34 +114,18 @@ impl LivenessStore for SqliteStore {
         .await
     }
 
-    async fn record_liveness_outcome(
-        &self,
-        id: i64,
-        outcome: LivenessOutcome,
-    ) -> Result<Option<DeviceRecord>, StoreError> {
+    async fn record_liveness_outcome(&self, id: i64, outcome: LivenessOutcome) -> Result<(), StoreError> {
         self.tx(move |tx| {
             let passed = !matches!(outcome, LivenessOutcome::Failed);
             tx.execute("UPDATE liveness_check SET passed = ?2 WHERE id = ?1", params![id, passed])?;
-            match outcome {
-                LivenessOutcome::Failed => Ok(None),
-                LivenessOutcome::Enrolled(device) => {
-                    tx.execute(
-                        "INSERT INTO device (citizen_id_number, public_key, label, created_at) \
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![device.citizen_id_number, device.public_key, device.label, device.created_at],
-                    )
-                    .map_err(conflict)?;
-                    Ok(Some(DeviceRecord { id: tx.last_insert_rowid(), ..device }))
-                }
-                LivenessOutcome::Confirmed { case_id, id_number, at } => {
-                    tx.execute(
-                        "UPDATE case_party SET confirmed_at = ?3 \
-                         WHERE case_id = ?1 AND id_number = ?2 AND confirmed_at IS NULL",
-                        params![case_id, id_number, at],
-                    )?;
-                    Ok(None)
-                }
+            if let LivenessOutcome::Confirmed { case_id, id_number, at } = outcome {
+                tx.execute(
+                    "UPDATE case_party SET confirmed_at = ?3 \
+                     WHERE case_id = ?1 AND id_number = ?2 AND confirmed_at IS NULL",
+                    params![case_id, id_number, at],
+                )?;
             }
+            Ok(())
         })
         .await
     }
