@@ -2,8 +2,8 @@
 //!
 //! - [`http`]: every API call the app makes, typed with `shimin_wire::backend`, with errors that
 //!   say whether a retry may help.
-//! - [`staff`]: the staff calls a console or command line makes (sign in, issue), an issuance
-//!   sent again after a lost answer under the same idempotency key.
+//! - [`staff`]: the staff calls a console or command line makes (sign in, issue, mark a key
+//!   compromised), an issuance sent again after a lost answer under the same idempotency key.
 //! - [`BackendClient`] implements the core's [`shimin_core::wallet::Backend`], so the wallet's
 //!   use cases (enrolment, a sync round, the liveness exchanges — `shimin_core::wallet`) run over
 //!   it.

@@ -1,5 +1,6 @@
-//! The staff side of the backend: signing in and issuing a certificate, for a staff console or
-//! command line (the app never calls these).
+//! The staff side of the backend: signing in, issuing a certificate, and (for the trust-list
+//! administrator) marking an issuer key compromised, for a staff console or command line (the
+//! app never calls these).
 //!
 //! An issuance is one logical operation however many requests it takes.
 //! [`BackendClient::issue_certificate`] draws one idempotency key for it and sends that key with
@@ -9,7 +10,8 @@
 
 use shimin_core::crypto::random_bytes;
 use shimin_wire::backend::{
-    CertificateView, IDEMPOTENCY_KEY_HEADER, IssueCertificateRequest, StaffLoginRequest, StaffLoginResponse,
+    CertificateView, IDEMPOTENCY_KEY_HEADER, IssueCertificateRequest, KeyCompromiseRequest,
+    KeyCompromiseResponse, StaffLoginRequest, StaffLoginResponse,
 };
 
 use crate::http::{BackendClient, ClientError, b64, network};
@@ -91,5 +93,26 @@ impl BackendClient {
                 answer => return answer,
             }
         }
+    }
+
+    /// `POST /v1/staff/issuer-keys/{key_id}/compromise`: marks issuer key `key_id` compromised,
+    /// found at `compromised_at` (Unix seconds; now if `None`). Not retried: a second mark of
+    /// the same key is refused (`409 conflict`), so a lost answer is read back from the trust
+    /// list instead.
+    ///
+    /// # Errors
+    /// [`ClientError`]; [`ClientError::Refused`] with `forbidden` for anyone but the trust-list
+    /// administrator, `not_found` for an unknown key, `conflict` for a key marked already.
+    pub async fn compromise_key(
+        &self,
+        token: &str,
+        key_id: &str,
+        compromised_at: Option<i64>,
+    ) -> Result<KeyCompromiseResponse, ClientError> {
+        let mut url =
+            reqwest::Url::parse(&self.url("/v1/staff/issuer-keys")).map_err(|_| ClientError::InsecureUrl)?;
+        url.path_segments_mut().map_err(|()| ClientError::InsecureUrl)?.push(key_id).push("compromise");
+        let request = self.http.post(url).bearer_auth(token).json(&KeyCompromiseRequest { compromised_at });
+        Self::json(request.send().await.map_err(network)?).await
     }
 }

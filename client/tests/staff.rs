@@ -116,3 +116,24 @@ async fn an_issuance_whose_answer_was_lost_is_sent_again_and_issues_once() {
     assert!(matches!(other, Err(shimin_client::ClientError::Refused { status: 409, .. })), "{other:?}");
     assert_eq!(police_certificates(&server).await, before + 3);
 }
+
+/// The trust-list administrator's call, as a console makes it: a department's issuer is refused,
+/// the administrator's mark is taken and names the department's new key, a second is refused.
+#[tokio::test]
+async fn only_the_administrator_marks_a_key_compromised_through_the_client() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = LocalBackend::start(dir.path(), 5).await.expect("backend");
+    let client = BackendClient::new(&server.base_url()).expect("client");
+    let (key_id, _) = server.backend().current_key(POLICE_CODE).await.expect("police key");
+    let issuer = client.staff_login("police-issuer", "demo-police-2024").await.expect("login").token;
+    let refused = client.compromise_key(&issuer, &key_id, None).await;
+    assert!(matches!(refused, Err(shimin_client::ClientError::Refused { status: 403, .. })), "{refused:?}");
+    let admin = client.staff_login("trust-admin", "demo-trust-2024").await.expect("login");
+    assert_eq!(admin.role, shimin_wire::backend::StaffRole::Administrator);
+    let marked = client.compromise_key(&admin.token, &key_id, None).await.expect("marked");
+    assert_eq!(marked.department_code, POLICE_CODE);
+    assert_ne!(marked.key_id, key_id);
+    assert_eq!(marked.key_id, server.backend().current_key(POLICE_CODE).await.expect("new key").0);
+    let again = client.compromise_key(&admin.token, &key_id, None).await;
+    assert!(matches!(again, Err(shimin_client::ClientError::Refused { status: 409, .. })), "{again:?}");
+}
