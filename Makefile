@@ -51,12 +51,16 @@ e2e: setup build
 
 # Each decoder target runs for a bounded time (FUZZ_SECONDS each: 20 s within `make test`, five
 # minutes when `make fuzz` is run by itself); a crash fails the build and leaves the input under
-# fuzz/artifacts/.
-FUZZ_TARGETS := presentation dcc lists wire
+# fuzz/artifacts/. frame_batch starts from the golden signed batch (core/tests/golden, made by
+# `SHIMIN_BLESS=1 cargo test -p shimin-core --test golden`), written into its corpus as bytes.
+FUZZ_TARGETS := presentation dcc lists wire frame_batch
 FUZZ_SECONDS ?= 300
 test: FUZZ_SECONDS = 20
 fuzz: setup
 	cd fuzz && $(CARGO) +nightly fuzz build -O
+	mkdir -p fuzz/corpus/frame_batch
+	perl -0777 -ne 's/\s+//g; print pack("H*", $$_)' core/tests/golden/liveness-frames/batch.cose.hex \
+	  > fuzz/corpus/frame_batch/golden-batch
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  $(CARGO) +nightly fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -print_final_stats=1 2>&1 \
 	    | grep -E '^(stat::number_of_executed_units|==|SUMMARY|Done|INFO: Running with)' ; \

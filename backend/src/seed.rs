@@ -40,6 +40,8 @@ const STAFF: &[(&str, &str, usize, StaffRole)] = &[
     ("edu-issuer", "demo-degree-2024", 1, StaffRole::Issuer),
     ("civil-issuer", "demo-civil-2024", 2, StaffRole::Issuer),
     ("market-issuer", "demo-market-2024", 3, StaffRole::Issuer),
+    // Keeps the trust list (marks keys compromised); the police department is only its home.
+    ("trust-admin", "demo-trust-2024", 0, StaffRole::Administrator),
 ];
 
 /// A department's credit code from its first 17 characters (computed: a valid GB 32100 check

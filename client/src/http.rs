@@ -75,7 +75,7 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Ve
     Ok(body)
 }
 
-fn network(e: reqwest::Error) -> ClientError {
+pub(crate) fn network(e: reqwest::Error) -> ClientError {
     // reqwest's message names the URL, never a body.
     ClientError::Network(e.without_url().to_string())
 }
@@ -92,7 +92,7 @@ pub struct SignedDocument {
 /// The backend at one base URL.
 #[derive(Debug, Clone)]
 pub struct BackendClient {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     base: String,
 }
 
@@ -124,7 +124,7 @@ impl BackendClient {
         &self.base
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
@@ -147,7 +147,9 @@ impl BackendClient {
         Err(ClientError::Refused { status: status.as_u16(), code })
     }
 
-    async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        response: reqwest::Response,
+    ) -> Result<T, ClientError> {
         let body = read_capped(Self::check(response).await?, MAX_JSON_BYTES).await?;
         serde_json::from_slice(&body).map_err(|_| ClientError::Malformed("JSON body"))
     }

@@ -31,6 +31,9 @@ pub enum StaffRole {
     Issuer,
     /// Reads and reviews; cannot issue.
     Reviewer,
+    /// Keeps the national trust list: marks any department's issuer key compromised. Cannot
+    /// issue or hand out enrolment codes. Its department is only the account's home.
+    Administrator,
 }
 
 /// Answer to a successful staff login.
@@ -436,6 +439,27 @@ pub struct KeyRotationResponse {
     /// The new key's id on the trust list.
     pub key_id: String,
     /// The trust list's new sequence number.
+    pub trust_list_sequence: u64,
+}
+
+/// `POST /v1/staff/issuer-keys/{key_id}/compromise` (trust-list administrators only): the key
+/// was stolen or may have been; verifiers distrust it outright from the next trust list on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyCompromiseRequest {
+    /// When the compromise happened or was found, Unix seconds; now if absent. Never in the future.
+    #[serde(default)]
+    pub compromised_at: Option<i64>,
+}
+
+/// `POST /v1/staff/issuer-keys/{key_id}/compromise` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyCompromiseResponse {
+    /// The department whose key it was (its credit code).
+    pub department_code: String,
+    /// The id of the department's key that signs now (a new one if the compromised key was
+    /// its current key).
+    pub key_id: String,
+    /// The sequence number of the trust list that carries the mark.
     pub trust_list_sequence: u64,
 }
 

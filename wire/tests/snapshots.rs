@@ -55,7 +55,7 @@ snapshots! { backend {
         ErrorResponse { error: shimin_wire::error::ErrorCode::NoRegistryPhoto, message: "no registry photo".into() },
     ],
     StaffLoginRequest: [StaffLoginRequest { login: "issuer@bj-psb".into(), password: "correct horse".into() }],
-    StaffRole: [StaffRole::Issuer, StaffRole::Reviewer],
+    StaffRole: [StaffRole::Issuer, StaffRole::Reviewer, StaffRole::Administrator],
     StaffLoginResponse: [StaffLoginResponse {
         token: "staff-token".into(),
         expires_at: NOW + 3_600,
@@ -183,6 +183,15 @@ snapshots! { backend {
         RenewCertificateRequest::default(),
     ],
     KeyRotationResponse: [KeyRotationResponse { key_id: "bj-psb-2025".into(), trust_list_sequence: 43 }],
+    KeyCompromiseRequest: [
+        KeyCompromiseRequest { compromised_at: Some(NOW - 86_400) },
+        KeyCompromiseRequest { compromised_at: None },
+    ],
+    KeyCompromiseResponse: [KeyCompromiseResponse {
+        department_code: "111101050000000017".into(),
+        key_id: "bj-psb-2026".into(),
+        trust_list_sequence: 44,
+    }],
     HealthResponse: [HealthResponse { status: "ok".into() }],
     LivenessEnrolmentRequest: [LivenessEnrolmentRequest { id_number: ID_NUMBER.into(), public_key_b64: "BHsdP0W1l6m5uJ2KxQ".into(), label: "my phone".into() }],
     LivenessChallengeResponse: [LivenessChallengeResponse {

@@ -22,11 +22,11 @@ use serde::Deserialize;
 use shimin_wire::backend::{
     CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
     DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IDEMPOTENCY_KEY_HEADER,
-    IdentityRequestView, IssueCertificateRequest, KeyRotationResponse, LivenessChallengeResponse,
-    LivenessEnrolmentRequest, LivenessEnrolmentResponse, LivenessPaceResponse, OpenCaseRequest,
-    RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest, RenewCertificateRequest,
-    StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse, SyncPushRequest,
-    SyncPushResponse,
+    IdentityRequestView, IssueCertificateRequest, KeyCompromiseRequest, KeyCompromiseResponse,
+    KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse,
+    LivenessPaceResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
+    RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest,
+    SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -236,6 +236,17 @@ async fn rotate_key(State(s): State<AppState>, Staff(staff): Staff) -> ApiResult
         key_id,
         trust_list_sequence: u64::try_from(list.sequence).unwrap_or_default(),
     }))
+}
+
+/// The path's key id is only compared with the stored ones: the staff token is checked first
+/// (401, then 403 for anyone but the trust-list administrator) before anything is looked up.
+async fn compromise_key(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(key_id): Path<String>,
+    ApiJson(body): ApiJson<KeyCompromiseRequest>,
+) -> ApiResult<Json<KeyCompromiseResponse>> {
+    Ok(Json(s.backend.compromise_key_for_staff(&staff, &key_id, body.compromised_at, now()).await?))
 }
 
 async fn register_device(
@@ -482,6 +493,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/staff/certificates/{id}/renew", post(renew))
         .route("/v1/staff/enrolment-codes", post(enrolment_code))
         .route("/v1/staff/key-rotation", post(rotate_key))
+        .route("/v1/staff/issuer-keys/{key_id}/compromise", post(compromise_key))
         .route("/v1/devices", post(register_device).layer(limit(RouteClass::Enrolment)))
         .route("/v1/devices/{id}/challenge", post(challenge).layer(limit(RouteClass::DeviceAuth)))
         .route("/v1/devices/{id}/token", post(device_token).layer(limit(RouteClass::DeviceAuth)))

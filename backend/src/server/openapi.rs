@@ -98,6 +98,16 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
     ),
     (
         HttpMethod::Post,
+        "/v1/staff/issuer-keys/{key_id}/compromise",
+        Auth::Staff,
+        "KeyCompromiseRequest -> KeyCompromiseResponse; the trust-list administrator only (403 forbidden \
+         for a department's issuer or reviewer): the key is retired, its department gets a new one, and \
+         the next trust list marks it compromised so verifiers distrust it outright; 404 not_found for \
+         an unknown key, 409 conflict when marked already, 400 for a time in the future",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
         "/v1/devices",
         Auth::Public,
         "RegisterDeviceRequest (one-time enrolment code) -> RegisterDeviceResponse; 401 \

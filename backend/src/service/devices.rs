@@ -83,6 +83,7 @@ impl Backend {
         let role = match role {
             StaffRole::Issuer => "issuer",
             StaffRole::Reviewer => "reviewer",
+            StaffRole::Administrator => "administrator",
         };
         self.store
             .insert_staff(StaffRecord {
@@ -175,7 +176,11 @@ impl Backend {
         self.store.clear_failed_logins(staff.id).await?;
         let (token, expires_at) =
             self.new_token(TokenSubject::Staff(staff.id), self.config.staff_token_ttl, now).await?;
-        let role = if staff.role == "issuer" { StaffRole::Issuer } else { StaffRole::Reviewer };
+        let role = match staff.role.as_str() {
+            "issuer" => StaffRole::Issuer,
+            "administrator" => StaffRole::Administrator,
+            _ => StaffRole::Reviewer,
+        };
         Ok(StaffLoginResponse { token, expires_at, department_code: staff.department_code, role })
     }
 

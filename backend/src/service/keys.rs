@@ -6,8 +6,10 @@ use shimin_core::crypto::{SigningKey, VerifyingKey, sha256};
 use shimin_core::status_list::{Bits, Status, StatusList, StatusListClaims};
 use shimin_core::trust::{Department, IssuerEntry, KeyValidity, TrustList, TrustListInfo};
 
+use shimin_wire::backend::KeyCompromiseResponse;
+
 use super::{Backend, ServiceError, random};
-use crate::store::{DepartmentRecord, IssuerKeyRecord, PublishedDoc};
+use crate::store::{DepartmentRecord, IssuerKeyRecord, PublishedDoc, StaffRecord};
 
 /// How long an issuer key may sign: three years.
 const KEY_LIFETIME: i64 = 3 * 365 * 86_400;
@@ -28,6 +30,20 @@ pub fn etag_of(bytes: &[u8]) -> String {
 
 fn status_doc_name(id: i64) -> String {
     format!("status-list/{id}")
+}
+
+/// Only the trust-list administrator may mark an issuer key compromised: the mark switches a
+/// key off for every verifier, so a department's own staff (or someone holding one of their
+/// passwords) must not be able to do it to their own or to another department's keys.
+///
+/// # Errors
+/// 403 for issuer and reviewer staff.
+pub fn require_administrator(staff: &StaffRecord) -> Result<(), ServiceError> {
+    if staff.role == "administrator" {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only the trust-list administrator may do this"))
+    }
 }
 
 impl Backend {
@@ -143,6 +159,53 @@ impl Backend {
             self.publish_status_list(id, now).await?;
         }
         Ok(self.current_key(&code).await?.0)
+    }
+
+    /// [`Backend::mark_key_compromised`] asked for by a member of staff (the HTTP route): the
+    /// trust-list administrator only, found at `at` or else now. Every attempt is logged with
+    /// the staff account and its department (the audit trail), refused ones too.
+    ///
+    /// # Errors
+    /// 403 for anyone but the administrator; otherwise as [`Backend::mark_key_compromised`].
+    pub async fn compromise_key_for_staff(
+        &self,
+        staff: &StaffRecord,
+        key_id: &str,
+        at: Option<i64>,
+        now: i64,
+    ) -> Result<KeyCompromiseResponse, ServiceError> {
+        if let Err(e) = require_administrator(staff) {
+            tracing::warn!(
+                staff = staff.id,
+                department = %staff.department_code,
+                "issuer key compromise refused: not the trust-list administrator"
+            );
+            return Err(e);
+        }
+        let at = at.unwrap_or(now);
+        let signing = self.mark_key_compromised(key_id, at, now).await?;
+        // A key id is public (it is on the trust list) and, here, one the store knows.
+        tracing::info!(
+            staff = staff.id,
+            department = %staff.department_code,
+            key = key_id,
+            compromised_at = at,
+            "issuer key marked compromised"
+        );
+        let department_code = self
+            .store
+            .issuer_keys()
+            .await?
+            .into_iter()
+            .find(|k| k.key_id == key_id)
+            .map(|k| k.department_code)
+            .ok_or(ServiceError::NotFound("issuer key"))?;
+        let list = self.trust_list(now).await?;
+        Ok(KeyCompromiseResponse {
+            department_code,
+            key_id: signing,
+            trust_list_sequence: u64::try_from(list.sequence).unwrap_or_default(),
+        })
     }
 
     /// The department's current (unretired, uncompromised) signing key and its id, from the

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/010_liveness_sources.sql"),
     include_str!("../../../migrations/sqlite/011_keys_out_of_the_database.sql"),
     include_str!("../../../migrations/sqlite/012_issuance_key.sql"),
+    include_str!("../../../migrations/sqlite/013_staff_administrator.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
@@ -354,6 +355,59 @@ mod tests {
         assert_eq!(store.reader_count(), 0);
         store.insert_citizens(vec![person(1)]).await.expect("insert");
         assert_eq!(store.count_citizens().await.expect("count"), 1);
+    }
+
+    /// Migration 013 rebuilds `staff` (SQLite cannot widen a CHECK in place): the accounts keep
+    /// their ids, what points at them still does, and the new role is accepted.
+    #[test]
+    fn the_staff_table_rebuilt_by_013_keeps_its_rows_and_what_points_at_them() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "foreign_keys", true).expect("foreign keys");
+        for sql in &MIGRATIONS[..12] {
+            conn.execute_batch(sql).expect("migration before 013");
+        }
+        conn.pragma_update(None, "user_version", 12).expect("version");
+        conn.execute_batch(
+            "INSERT INTO department (code, name, allowed_types) VALUES ('111101050000000017', 'p', '');
+             INSERT INTO staff (login, department_code, role, password_salt, password_hash)
+                 VALUES ('a', '111101050000000017', 'issuer', x'00', x'00'),
+                        ('b', '111101050000000017', 'reviewer', x'00', x'00');
+             INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES (2, 3, NULL);",
+        )
+        .expect("rows before 013");
+        migrate(&mut conn).expect("013");
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, login, role FROM staff ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(rows, vec![(1, "a".into(), "issuer".into()), (2, "b".into(), "reviewer".into())]);
+        let broken: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("check");
+        assert_eq!(broken, 0);
+        conn.execute(
+            "INSERT INTO staff (login, department_code, role, password_salt, password_hash) \
+             VALUES ('c', '111101050000000017', 'administrator', x'00', x'00')",
+            [],
+        )
+        .expect("the new role");
+        let id: i64 = conn.query_row("SELECT id FROM staff WHERE login = 'c'", [], |r| r.get(0)).expect("id");
+        assert_eq!(id, 3, "ids go on from where they were");
+        assert!(
+            conn.execute("INSERT INTO staff_login_failure VALUES (9, 1, NULL)", []).is_err(),
+            "still enforced"
+        );
+        assert!(
+            conn.execute(
+                "INSERT INTO staff (login, department_code, role, password_salt, password_hash) \
+                 VALUES ('d', '111101050000000017', 'root', x'00', x'00')",
+                [],
+            )
+            .is_err(),
+            "no other role"
+        );
     }
 
     #[test]
