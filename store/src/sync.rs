@@ -68,7 +68,7 @@ impl Wallet {
     }
 
     /// Saves what a pulled page leaves behind, in one transaction: the new cursor, the reminders
-    /// (replacing the old ones) and new notifications. Call it only after the page's certificates
+    /// (replacing the old ones) and new notifications (their texts sealed). Call it only after the page's certificates
     /// were imported, so a crash before it pulls the same page again.
     ///
     /// # Errors
@@ -130,7 +130,8 @@ impl Wallet {
     /// Every notification received, newest first.
     ///
     /// # Errors
-    /// A database error.
+    /// [`StoreError::Undecryptable`] or [`StoreError::CorruptRow`] for a damaged text, or a
+    /// database error.
     pub fn notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
         self.read_notifications("SELECT id, created_at, sealed FROM notifications ORDER BY id DESC")
     }
@@ -138,7 +139,8 @@ impl Wallet {
     /// The notifications not yet acknowledged, newest first.
     ///
     /// # Errors
-    /// A database error.
+    /// [`StoreError::Undecryptable`] or [`StoreError::CorruptRow`] for a damaged text, or a
+    /// database error.
     pub fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
         self.read_notifications(
             "SELECT id, created_at, sealed FROM notifications WHERE acknowledged = 0 ORDER BY id DESC",
