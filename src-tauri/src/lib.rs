@@ -16,7 +16,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     builder
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
-                camera::allow_camera(&window);
+                camera::ask_for_camera(&window);
             }
             let data_dir = app.path().app_data_dir()?;
             app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));

@@ -15,6 +15,7 @@ use shimin_core::wallet::{ImportOutcome, Search, StoredCertificate};
 
 use crate::blob;
 use crate::error::{ImportError, StoreError};
+use crate::sealed::Sealed;
 use crate::wallet::Wallet;
 
 const TABLE: &str = "certificates";
@@ -35,13 +36,6 @@ pub(crate) struct NewRow {
     pub valid_to: Option<i64>,
     pub imported_at: i64,
     pub sealed: Vec<u8>,
-}
-
-/// Associated data binding a sealed blob to its row, so blobs cannot be swapped between rows.
-fn blob_aad(id: &str) -> Vec<u8> {
-    let mut aad = b"shimin/store/v1/certificate\0".to_vec();
-    aad.extend_from_slice(id.as_bytes());
-    aad
 }
 
 impl Wallet {
@@ -88,7 +82,8 @@ impl Wallet {
         let holder = holder_of(issued, payload.certificate_type).ok_or(StoreError::NoHolder)?;
         let id = payload.id.to_string();
         let plaintext = blob::encode(issued).ok_or(StoreError::Encode("certificate"))?;
-        let sealed = self.data_key.aead().seal(&plaintext, &blob_aad(&id))?;
+        // Bound to its identifier, so blobs cannot be swapped between rows.
+        let sealed = self.data_key.seal(Sealed::Certificate, &id, &plaintext)?;
         Ok(NewRow {
             holder_key: self.holder_index.index(holder.0, holder.1),
             type_code: payload.id.type_code().to_string(),
@@ -171,11 +166,7 @@ impl Wallet {
             1 => true,
             _ => return Err(corrupt("is_current")),
         };
-        let plaintext = self
-            .data_key
-            .aead()
-            .open(&raw.sealed, &blob_aad(&raw.id))
-            .map_err(|_| StoreError::Undecryptable { table: TABLE })?;
+        let plaintext = self.data_key.open(Sealed::Certificate, &raw.id, &raw.sealed)?;
         let issued = blob::decode(plaintext.expose()).map_err(|_| corrupt("sealed"))?;
         Ok(StoredCertificate {
             id,

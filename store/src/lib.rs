@@ -3,10 +3,12 @@
 mod blob;
 pub mod cache;
 mod certificates;
+mod clear_rows;
 pub mod error;
 pub mod keys;
 mod log;
 pub mod schema;
+mod sealed;
 mod sync;
 mod wallet;
 mod wallet_store;

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("004_list_order", include_str!("../migrations/004_list_order.sql")),
     ("005_sync", include_str!("../migrations/005_sync.sql")),
     ("006_notices_acknowledged", include_str!("../migrations/006_notices_acknowledged.sql")),
+    ("007_sealed_log_and_notifications", include_str!("../migrations/007_sealed_log_and_notifications.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.

@@ -3,11 +3,13 @@
 //! reminders and notifications pulled last. The protocol itself is in
 //! [`shimin_core::sync`]; the HTTP is in `shimin-client`.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::wallet::{Enrolment, NotificationRecord, OutboxRecord, ReminderRecord, SyncProgress};
 
 use crate::error::StoreError;
+use crate::keys::DataKey;
+use crate::sealed::Sealed;
 use crate::wallet::Wallet;
 
 const TABLE: &str = "sync_state";
@@ -66,7 +68,7 @@ impl Wallet {
     }
 
     /// Saves what a pulled page leaves behind, in one transaction: the new cursor, the reminders
-    /// (replacing the old ones) and new notifications. Call it only after the page's certificates
+    /// (replacing the old ones) and new notifications (their texts sealed). Call it only after the page's certificates
     /// were imported, so a crash before it pulls the same page again.
     ///
     /// # Errors
@@ -90,11 +92,7 @@ impl Wallet {
             )?;
         }
         for n in notifications {
-            tx.execute(
-                "INSERT INTO notifications (id, created_at, message) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO NOTHING",
-                params![n.id, n.created_at, n.message],
-            )?;
+            insert_notification(&tx, &self.data_key, n, false)?;
         }
         tx.commit()?;
         Ok(())
@@ -132,32 +130,37 @@ impl Wallet {
     /// Every notification received, newest first.
     ///
     /// # Errors
-    /// A database error.
+    /// [`StoreError::Undecryptable`] or [`StoreError::CorruptRow`] for a damaged text, or a
+    /// database error.
     pub fn notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT id, created_at, message FROM notifications ORDER BY id DESC")?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(NotificationRecord { id: r.get(0)?, created_at: r.get(1)?, message: r.get(2)? })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        self.read_notifications("SELECT id, created_at, sealed FROM notifications ORDER BY id DESC")
     }
 
     /// The notifications not yet acknowledged, newest first.
     ///
     /// # Errors
-    /// A database error.
+    /// [`StoreError::Undecryptable`] or [`StoreError::CorruptRow`] for a damaged text, or a
+    /// database error.
     pub fn unacknowledged_notifications(&self) -> Result<Vec<NotificationRecord>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, created_at, message FROM notifications WHERE acknowledged = 0 ORDER BY id DESC",
-        )?;
+        self.read_notifications(
+            "SELECT id, created_at, sealed FROM notifications WHERE acknowledged = 0 ORDER BY id DESC",
+        )
+    }
+
+    /// The notifications `sql` selects (`id, created_at, sealed`), their texts opened.
+    fn read_notifications(&self, sql: &str) -> Result<Vec<NotificationRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(NotificationRecord { id: r.get(0)?, created_at: r.get(1)?, message: r.get(2)? })
-            })?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(id, created_at, sealed)| {
+                let text = self.data_key.open(Sealed::Notification, &id.to_string(), &sealed)?;
+                let message = String::from_utf8(text.into_inner())
+                    .map_err(|_| StoreError::CorruptRow { table: "notifications", column: "sealed" })?;
+                Ok(NotificationRecord { id, created_at, message })
+            })
+            .collect()
     }
 
     /// Marks every notification up to and including id `up_to` acknowledged.
@@ -211,6 +214,23 @@ impl Wallet {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Stores `n` with its text sealed under `key`, bound to its number; a number already stored
+/// (a page pulled twice) is kept as it is.
+pub(crate) fn insert_notification(
+    tx: &Transaction<'_>,
+    key: &DataKey,
+    n: &NotificationRecord,
+    acknowledged: bool,
+) -> Result<(), StoreError> {
+    let sealed = key.seal(Sealed::Notification, &n.id.to_string(), n.message.as_bytes())?;
+    tx.execute(
+        "INSERT INTO notifications (id, created_at, acknowledged, sealed) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO NOTHING",
+        params![n.id, n.created_at, acknowledged, sealed],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

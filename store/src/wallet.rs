@@ -7,12 +7,11 @@ use std::fmt;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 
+use crate::clear_rows;
 use crate::error::{KeyError, StoreError};
 use crate::keys::{DataKey, HolderIndexSecret, KeyWrapper, WrappedKey};
 use crate::schema;
-
-/// Associated data of the sealed device private key.
-const DEVICE_KEY_AAD: &[u8] = b"shimin/store/v1/device-key";
+use crate::sealed::Sealed;
 
 /// An unlocked wallet over one SQLite connection, its only writer. Every write runs in one
 /// transaction; `&mut self` on writes keeps them from overlapping. `Debug` shows no key.
@@ -41,17 +40,23 @@ impl Wallet {
         let data_key = DataKey::generate()?;
         let wrapped = wrapper.wrap(&data_key)?;
         let device_key = SigningKey::generate_p256()?;
-        let sealed_device_key = data_key.aead().seal(device_key.to_pkcs8().expose(), DEVICE_KEY_AAD)?;
+        let sealed_device_key = data_key.seal(Sealed::DeviceKey, "", device_key.to_pkcs8().expose())?;
         let tx = conn.transaction()?;
         if read_key_material(&tx)?.is_some() {
             return Err(StoreError::AlreadyInitialised);
         }
         insert_key_material(&tx, &wrapped, &sealed_device_key, now)?;
         tx.commit()?;
+        // Nothing to seal in a new wallet; this drops the empty tables migration 007 set aside,
+        // so a new wallet has the schema of an upgraded one.
+        clear_rows::seal(&mut conn, &data_key)?;
         Ok(Self::assemble(conn, data_key, device_key))
     }
 
-    /// Unlocks the wallet in `conn` (migrating it first) with `wrapper`.
+    /// Unlocks the wallet in `conn` (migrating it first) with `wrapper`. The first unlock after
+    /// an upgrade from a build that kept the presentation log and notification texts in clear
+    /// seals them and rewrites the file (`clear_rows.rs` says why this is not done by the
+    /// migration).
     ///
     /// # Errors
     /// [`StoreError::Key`] with [`KeyError::WrongPin`] for a wrong PIN (nothing is changed),
@@ -62,6 +67,7 @@ impl Wallet {
         let (wrapped, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
         let data_key = wrapper.unwrap(&wrapped)?;
         let device_key = unseal_device_key(&data_key, &sealed_device_key)?;
+        clear_rows::seal(&mut conn, &data_key)?;
         Ok(Self::assemble(conn, data_key, device_key))
     }
 
@@ -139,10 +145,7 @@ impl Wallet {
 }
 
 fn unseal_device_key(data_key: &DataKey, sealed: &[u8]) -> Result<SigningKey, StoreError> {
-    let pkcs8 = data_key
-        .aead()
-        .open(sealed, DEVICE_KEY_AAD)
-        .map_err(|_| StoreError::Undecryptable { table: "key_material" })?;
+    let pkcs8 = data_key.open(Sealed::DeviceKey, "", sealed)?;
     SigningKey::from_pkcs8(pkcs8.expose())
         .map_err(|_| StoreError::CorruptRow { table: "key_material", column: "sealed_device_key" })
 }
