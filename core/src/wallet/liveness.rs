@@ -190,20 +190,8 @@ pub const STREAM_BATCH_FRAMES: usize = 3;
 /// Where a streamed check stands, as the device knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamState {
-    /// Keep looking straight at the camera.
-    Calibrating,
-    /// Perform this action, the `step`-th of the check (from 1).
-    Act {
-        /// The action the server revealed.
-        action: Action,
-        /// Its place, from 1.
-        step: u8,
-    },
-    /// The server passed the check.
-    Passed {
-        /// The new device's id, for an enrolment check.
-        device_id: Option<i64>,
-    },
+    /// What the server said last (at first: keep looking straight at the camera).
+    Told(PaceAnswer),
     /// The server refused a batch: the check is over.
     Failed,
 }
@@ -248,7 +236,7 @@ impl FrameStream {
             last_kept_ms: None,
             in_flight: None,
             interval_ms: STREAM_FRAME_INTERVAL_MS,
-            state: StreamState::Calibrating,
+            state: StreamState::Told(PaceAnswer::Calibrating),
             revealed: Vec::new(),
         }
     }
@@ -271,24 +259,26 @@ impl FrameStream {
     /// Actions done so far (every revealed one but the current, or all once passed).
     pub fn done(&self) -> usize {
         match self.state {
-            StreamState::Calibrating | StreamState::Failed => self.revealed.len().saturating_sub(1),
-            StreamState::Act { step, .. } => usize::from(step.saturating_sub(1)),
-            StreamState::Passed { .. } => usize::from(self.steps),
+            StreamState::Told(PaceAnswer::Calibrating) | StreamState::Failed => {
+                self.revealed.len().saturating_sub(1)
+            }
+            StreamState::Told(PaceAnswer::Act { step, .. }) => usize::from(step.saturating_sub(1)),
+            StreamState::Told(PaceAnswer::Passed { .. }) => usize::from(self.steps),
         }
     }
 
     /// What to tell the user now.
     pub fn guidance(&self) -> Guidance {
         match self.state {
-            StreamState::Calibrating => Guidance::LookStraight,
-            StreamState::Act { action, .. } => action.guidance(),
-            StreamState::Passed { .. } | StreamState::Failed => Guidance::Done,
+            StreamState::Told(PaceAnswer::Calibrating) => Guidance::LookStraight,
+            StreamState::Told(PaceAnswer::Act { action, .. }) => action.guidance(),
+            StreamState::Told(PaceAnswer::Passed { .. }) | StreamState::Failed => Guidance::Done,
         }
     }
 
     /// Whether the check is over (passed or refused).
     pub fn is_over(&self) -> bool {
-        matches!(self.state, StreamState::Passed { .. } | StreamState::Failed)
+        matches!(self.state, StreamState::Told(PaceAnswer::Passed { .. }) | StreamState::Failed)
     }
 
     /// Whether a frame captured at `captured_ms` is to be streamed: the check goes on, the last
@@ -336,16 +326,12 @@ impl FrameStream {
         if self.is_over() {
             return;
         }
-        self.state = match answer {
-            PaceAnswer::Calibrating => StreamState::Calibrating,
-            PaceAnswer::Act { action, step } => {
-                if usize::from(step) > self.revealed.len() {
-                    self.revealed.push(action);
-                }
-                StreamState::Act { action, step }
+        if let PaceAnswer::Act { action, step } = answer {
+            if usize::from(step) > self.revealed.len() {
+                self.revealed.push(action);
             }
-            PaceAnswer::Passed { device_id } => StreamState::Passed { device_id },
-        };
+        }
+        self.state = StreamState::Told(answer);
     }
 
     /// The batch in flight was refused or could not be sent: the check is over (a batch cannot
@@ -443,7 +429,7 @@ mod tests {
         let mut s = stream();
         assert_eq!(
             (s.state(), s.guidance(), s.done(), s.revealed()),
-            (StreamState::Calibrating, Guidance::LookStraight, 0, &[][..])
+            (StreamState::Told(PaceAnswer::Calibrating), Guidance::LookStraight, 0, &[][..])
         );
         s.answered(PaceAnswer::Act { action: Action::Nod, step: 1 }, 10);
         s.answered(PaceAnswer::Act { action: Action::Nod, step: 1 }, 10);
@@ -456,7 +442,7 @@ mod tests {
         s.answered(PaceAnswer::Passed { device_id: Some(9) }, 10);
         assert_eq!(
             (s.state(), s.done(), s.guidance()),
-            (StreamState::Passed { device_id: Some(9) }, 3, Guidance::Done)
+            (StreamState::Told(PaceAnswer::Passed { device_id: Some(9) }), 3, Guidance::Done)
         );
         assert!(!s.wants(1_000_000) && !s.push(1_000_000, JPEG.to_vec()), "nothing streams after the end");
 

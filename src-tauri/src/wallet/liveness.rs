@@ -28,6 +28,7 @@ use shimin_client::BackendClient;
 use shimin_core::liveness::{Frame, FrameBatch, FrameRotation};
 use shimin_core::picture::{self, PictureFormat};
 use shimin_core::views;
+use shimin_core::wallet::PaceAnswer;
 use shimin_core::wallet::liveness::{self as use_case, Check, FrameStream, Purpose, StreamState};
 use shimin_wire::ipc::JpegPreview;
 use shimin_wire::liveness::{
@@ -97,7 +98,7 @@ impl Capture {
             LivenessPhaseView::Failed { reason: LivenessFailureView::Camera }
         } else {
             match stream.state() {
-                StreamState::Passed { .. } => LivenessPhaseView::Captured,
+                StreamState::Told(PaceAnswer::Passed { .. }) => LivenessPhaseView::Captured,
                 _ => LivenessPhaseView::Capturing,
             }
         };
@@ -354,7 +355,7 @@ impl WalletState {
         let (check, device_id, view) = {
             let mut guard = self.liveness.capture();
             let passed = guard.as_ref().and_then(|c| match lock(&c.shared).stream.state() {
-                StreamState::Passed { device_id } => Some(device_id),
+                StreamState::Told(PaceAnswer::Passed { device_id }) => Some(device_id),
                 _ => None,
             });
             let Some(device_id) = passed else { return Err(AppError::NoLivenessCheck) };

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use shimin_core::liveness::{Action, Frame, FrameSource, FrameSourceError};
+use shimin_core::wallet::PaceAnswer;
 use shimin_core::wallet::liveness::StreamState;
 use shimin_face::ImageSequence;
 use shimin_wire::ipc::JpegPreview;
@@ -115,7 +116,7 @@ impl Recording {
     /// The next frame the "camera" shows, at `now_ms` (since the check began) while the check
     /// stands at `state`.
     pub fn next(&mut self, now_ms: u64, state: StreamState) -> &Recorded {
-        if let StreamState::Act { action, step } = state {
+        if let StreamState::Told(PaceAnswer::Act { action, step }) = state {
             let (revealed_ms, played) = match self.cue {
                 Some((cued, at, played)) if cued == step => (at, played),
                 _ => (now_ms, 0),
@@ -167,16 +168,20 @@ mod tests {
         write(dir.path(), "neutral", &[10, 11]);
         write(dir.path(), "blink", &[200, 201]);
         let mut recording = Recording::load(dir.path(), &shade_of).expect("loads");
-        assert_eq!(shade(recording.next(0, StreamState::Calibrating)), 10);
-        assert_eq!(shade(recording.next(300, StreamState::Calibrating)), 11, "the neutral face loops");
-        assert_eq!(shade(recording.next(600, StreamState::Calibrating)), 10);
-        let blink = StreamState::Act { action: Action::Blink, step: 1 };
+        assert_eq!(shade(recording.next(0, StreamState::Told(PaceAnswer::Calibrating))), 10);
+        assert_eq!(
+            shade(recording.next(300, StreamState::Told(PaceAnswer::Calibrating))),
+            11,
+            "the neutral face loops"
+        );
+        assert_eq!(shade(recording.next(600, StreamState::Told(PaceAnswer::Calibrating))), 10);
+        let blink = StreamState::Told(PaceAnswer::Act { action: Action::Blink, step: 1 });
         assert_eq!(shade(recording.next(1_000, blink)), 11, "revealed now: not yet");
         assert_eq!(shade(recording.next(1_000 + REACTION_MS - 1, blink)), 10);
         assert_eq!(shade(recording.next(1_000 + REACTION_MS, blink)), 200);
         assert_eq!(shade(recording.next(5_000, blink)), 201, "a frame per call, however late");
         assert_eq!(shade(recording.next(5_100, blink)), 11, "played once");
-        let nod = StreamState::Act { action: Action::Nod, step: 2 };
+        let nod = StreamState::Told(PaceAnswer::Act { action: Action::Nod, step: 2 });
         assert_eq!(shade(recording.next(9_000, nod)), 10, "no clip of a nod: the neutral face");
     }
 
