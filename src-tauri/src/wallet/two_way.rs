@@ -76,3 +76,26 @@ impl WalletState {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    use super::*;
+
+    /// The screen's calls may arrive out of order: a late "stop" for the request shown before
+    /// must not turn off the one shown now, or one-way codes would pass while a request is on
+    /// screen.
+    #[test]
+    fn a_late_stop_for_an_earlier_request_leaves_the_one_shown_in_force() {
+        let dir = tempfile::tempdir().expect("dir");
+        let state = WalletState::in_dir(dir.path().to_path_buf(), None);
+        let first = state.ask(PresetView::Identity).expect("ask");
+        let second = state.ask(PresetView::AgeOver18).expect("ask");
+        assert_ne!(first.code, second.code);
+        state.stop_asking(&first.code);
+        assert_eq!(state.asking.held().map(|r| r.code()), Some(second.code.clone()), "still asking");
+        state.stop_asking(&second.code);
+        assert!(state.asking.held().is_none(), "the request shown is let go");
+    }
+}
