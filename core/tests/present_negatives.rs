@@ -455,7 +455,7 @@ fn in_the_two_way_mode_only_an_answer_to_this_request_passes() {
     let world = World::new();
     let issued = world.issue(CertificateType::ResidentIdCard);
     let verifier = Verifier::new(&world.trust, &world.status_lists, VerifierPolicy::default());
-    let request = PresentationRequest::new(NOW).expect("request");
+    let request = PresentationRequest::new(NOW, Preset::AgeOver18).expect("request");
     // The request crosses as a QR code: the holder's app reads it back from the text.
     let scanned = PresentationRequest::from_text(&request.to_text().expect("text")).expect("scanned");
     let answer = |request: &PresentationRequest, at: i64| {
@@ -474,7 +474,7 @@ fn in_the_two_way_mode_only_an_answer_to_this_request_passes() {
     assert_verdict(&verifier.verify_text(&good, NOW + 8), Outcome::Valid, &[]);
 
     // Attack: the same answer (recorded, forwarded) shown to the verifier's next request.
-    let next = PresentationRequest::new(NOW + 20).expect("request");
+    let next = PresentationRequest::new(NOW + 20, Preset::AgeOver18).expect("request");
     invalid(&verifier.verify_answer(&good, &next, NOW + 21), &[Reason::NotThisRequest]);
     // Attack: a one-way code, or a screenshot of one, where an answer is asked for.
     let one_way = identity(&world, NOW + 20);

@@ -13,9 +13,9 @@ use shimin_wire::sync::{
     RemoveOtherDeviceRequest, SyncStatusView,
 };
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
-    HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest, PresentationView, ScanFrameView,
-    SettingsView, VerdictView, WalletStatusView,
+    AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
+    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest,
+    PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest, WalletStatusView,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
@@ -115,12 +115,13 @@ pub async fn present_certificate(
     state.present(&request).map_err(fail)
 }
 
-/// Verifies a picture of a presentation QR code: the PNG or JPEG file is the raw body.
+/// Reads a picture of a QR code — a presentation to verify, or a verifier's request: the PNG
+/// or JPEG file is the raw body.
 #[tauri::command]
 pub async fn verify_image(
     state: State<'_, WalletState>,
     request: Request<'_>,
-) -> Result<VerdictView, CommandError> {
+) -> Result<ScannedView, CommandError> {
     let image = raw_body(&request, MAX_IMAGE_BYTES).ok_or(AppError::BadRequest)?;
     state.verify_image(&image).map_err(fail)
 }
@@ -289,13 +290,13 @@ pub async fn scan_camera_frame(state: State<'_, WalletState>) -> Result<ScanFram
     state.scan_camera_frame().map_err(fail)
 }
 
-/// Reads one frame of the webview's camera while scanning: the JPEG is the raw body; no
-/// verdict while no code is in view.
+/// Reads one frame of the webview's camera while scanning: the JPEG is the raw body; nothing
+/// while no code is in view.
 #[tauri::command]
 pub async fn scan_image(
     state: State<'_, WalletState>,
     request: Request<'_>,
-) -> Result<Option<VerdictView>, CommandError> {
+) -> Result<Option<ScannedView>, CommandError> {
     let frame = raw_body(&request, MAX_FRAME_BYTES).ok_or(AppError::BadFrame)?;
     state.scan_image(&frame).map_err(fail)
 }
@@ -305,4 +306,32 @@ pub async fn scan_image(
 pub async fn scan_camera_close(state: State<'_, WalletState>) -> Result<(), CommandError> {
     state.scan_camera_close();
     Ok(())
+}
+
+/// Draws a fresh request for the holder in front of this verifier and holds it (two-way mode).
+#[tauri::command]
+pub async fn ask_presentation(
+    state: State<'_, WalletState>,
+    request: AskRequest,
+) -> Result<AskView, CommandError> {
+    state.ask(request.preset).map_err(fail)
+}
+
+/// Lets go of the request held, if it is the one named: scanned codes are one-way codes again.
+#[tauri::command]
+pub async fn stop_asking(
+    state: State<'_, WalletState>,
+    request: StopAskingRequest,
+) -> Result<(), CommandError> {
+    state.stop_asking(&request.code);
+    Ok(())
+}
+
+/// Answers a verifier's request, once the holder agreed.
+#[tauri::command]
+pub async fn answer_request(
+    state: State<'_, WalletState>,
+    request: AnswerRequest,
+) -> Result<PresentationView, CommandError> {
+    state.answer_request(&request).map_err(fail)
 }

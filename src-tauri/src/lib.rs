@@ -64,6 +64,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::scan_camera_frame,
             commands::scan_camera_close,
             commands::scan_image,
+            commands::ask_presentation,
+            commands::stop_asking,
+            commands::answer_request,
         ])
 }
 
@@ -83,7 +86,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use shimin_wire::ipc::{FRAME_TIMESTAMP_HEADER, IdNumberCheckView, IdNumberProblem, command};
-    use shimin_wire::wallet::{ReasonView, VerdictView};
+    use shimin_wire::wallet::{AskView, PresetView, ReasonView, ScannedView};
     use tauri::ipc::InvokeBody;
     use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
     use tauri::webview::InvokeRequest;
@@ -192,6 +195,17 @@ mod tests {
         let bad = invoke(command::CREATE_WALLET, serde_json::json!({"request": {"pin": "12"}}))
             .expect_err("a two-digit PIN is refused");
         assert_eq!(bad, serde_json::json!({"code": "invalid_pin"}));
+
+        // The two-way mode: a verifier asks without a wallet; answering needs the open wallet.
+        let asked =
+            invoke(command::ASK_PRESENTATION, serde_json::json!({"request": {"preset": "age_over_18"}}))
+                .expect("a request");
+        let asked: AskView = serde_json::from_value(asked).expect("view");
+        assert!(asked.qr_svg.starts_with("<svg") && asked.preset == PresetView::AgeOver18, "{asked:?}");
+        let stopped = invoke(command::STOP_ASKING, serde_json::json!({"request": {"code": asked.code}}));
+        assert_eq!(stopped, Ok(serde_json::Value::Null));
+        let answer = serde_json::json!({"request": {"request": "SMQ1:", "id": "x"}});
+        assert_eq!(invoke(command::ANSWER_REQUEST, answer), Err(serde_json::json!({"code": "locked"})));
     }
 
     #[test]
@@ -206,15 +220,19 @@ mod tests {
     fn pictures_and_camera_frames_are_sent_as_raw_bytes() {
         // A picture to verify: without lists nothing can be checked, and the app says so.
         let verdict = invoke_raw(command::VERIFY_IMAGE, jpeg(), None).expect("a verdict");
-        let verdict: VerdictView = serde_json::from_value(verdict).expect("view");
+        let Ok(ScannedView::Verdict(verdict)) = serde_json::from_value(verdict) else { panic!("a verdict") };
         assert_eq!(verdict.check.reasons, [ReasonView::NoTrustList]);
         let json = invoke(command::VERIFY_IMAGE, serde_json::json!({"request": {"image": [1, 2, 3]}}))
             .expect_err("a picture is the body itself, not JSON around it");
         assert_eq!(json, serde_json::json!({"code": "bad_request"}));
         // A frame of the webview's scanner: the same, as an answer that may be "no code yet".
         let scanned = invoke_raw(command::SCAN_IMAGE, jpeg(), None).expect("an answer");
-        let scanned: Option<VerdictView> = serde_json::from_value(scanned).expect("view");
-        assert_eq!(scanned, Some(verdict), "without lists, the unchecked verdict at once");
+        let scanned: Option<ScannedView> = serde_json::from_value(scanned).expect("view");
+        assert_eq!(
+            scanned,
+            Some(ScannedView::Verdict(verdict)),
+            "without lists, the unchecked verdict at once"
+        );
 
         // A camera frame is read (a JPEG, with its time) before the check is looked for: a good
         // one meets "no check is running", anything else is a bad frame.

@@ -15,9 +15,10 @@ use shimin_wire::sync::{
     RemoveOtherDeviceRequest, SyncStatusView,
 };
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, CertificateRequest, ChangePinRequest, ExportView,
-    HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest, PresentationView, PresetView,
-    ScanFrameView, SettingsView, VerdictView, WalletStatusView,
+    AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
+    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
+    PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
+    WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -134,8 +135,9 @@ pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<Pr
     with_request(ipc::command::PRESENT_CERTIFICATE, &PresentRequest { id, preset, refresh }).await
 }
 
-/// Verifies a picture (PNG or JPEG file) of a presentation QR code.
-pub async fn verify_image(image: &[u8]) -> Result<VerdictView, ApiError> {
+/// Reads a picture (PNG or JPEG file) of a QR code: a presentation verified, or a verifier's
+/// request.
+pub async fn verify_image(image: &[u8]) -> Result<ScannedView, ApiError> {
     call_raw(ipc::command::VERIFY_IMAGE, image, &[]).await
 }
 
@@ -144,15 +146,32 @@ pub async fn scan_camera_open() -> Result<bool, ApiError> {
     call(ipc::command::SCAN_CAMERA_OPEN, &NoArgs {}).await
 }
 
-/// The next frame of the scanning camera and the verdict on it.
+/// The next frame of the scanning camera and what the code in it is.
 pub async fn scan_camera_frame() -> Result<ScanFrameView, ApiError> {
     call(ipc::command::SCAN_CAMERA_FRAME, &NoArgs {}).await
 }
 
-/// The verdict on the code in one frame (a JPEG) of the webview's camera; `None` while no code
-/// is in view.
-pub async fn scan_image(jpeg: &[u8]) -> Result<Option<VerdictView>, ApiError> {
+/// What the code in one frame (a JPEG) of the webview's camera is; `None` while no code is in
+/// view.
+pub async fn scan_image(jpeg: &[u8]) -> Result<Option<ScannedView>, ApiError> {
     call_raw(ipc::command::SCAN_IMAGE, jpeg, &[]).await
+}
+
+/// Draws a fresh request for the holder in front of this verifier (two-way mode); scanned
+/// codes then count only as answers to it.
+pub async fn ask_presentation(preset: PresetView) -> Result<AskView, ApiError> {
+    with_request(ipc::command::ASK_PRESENTATION, &AskRequest { preset }).await
+}
+
+/// Lets go of the request `code` if it is still the one held: scanned codes are one-way codes
+/// again.
+pub async fn stop_asking(code: String) -> Result<(), ApiError> {
+    with_request(ipc::command::STOP_ASKING, &StopAskingRequest { code }).await
+}
+
+/// Answers a verifier's request, once the holder agreed.
+pub async fn answer_request(request: String, id: String) -> Result<PresentationView, ApiError> {
+    with_request(ipc::command::ANSWER_REQUEST, &AnswerRequest { request, id }).await
 }
 
 /// Releases the scanning camera.

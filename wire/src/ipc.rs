@@ -41,8 +41,9 @@ pub mod command {
     /// Signs a presentation and logs it: [`crate::wallet::PresentRequest`] →
     /// [`crate::wallet::PresentationView`].
     pub const PRESENT_CERTIFICATE: &str = "present_certificate";
-    /// Verifies a picture of a presentation QR code with the cached lists: the PNG or JPEG
-    /// file as the raw body → [`crate::wallet::VerdictView`].
+    /// Reads a picture of a QR code: the PNG or JPEG file as the raw body →
+    /// [`crate::wallet::ScannedView`] (a presentation verified with the cached lists, or a
+    /// verifier's request).
     pub const VERIFY_IMAGE: &str = "verify_image";
     /// The presentation log, newest first: → `Vec<`[`crate::wallet::HistoryEntryView`]`>`.
     pub const PRESENTATION_HISTORY: &str = "presentation_history";
@@ -94,14 +95,23 @@ pub mod command {
     /// `scan_camera_open() -> bool`: opens the computer's camera for scanning (false when the
     /// app cannot read one itself: the webview's camera is used instead).
     pub const SCAN_CAMERA_OPEN: &str = "scan_camera_open";
-    /// `scan_camera_frame() -> ScanFrameView`: the next camera frame and its verdict, if a code
-    /// is in it.
+    /// `scan_camera_frame() -> ScanFrameView`: the next camera frame and what the code in it
+    /// is, if there is one.
     pub const SCAN_CAMERA_FRAME: &str = "scan_camera_frame";
     /// `scan_camera_close()`: releases the scanning camera.
     pub const SCAN_CAMERA_CLOSE: &str = "scan_camera_close";
     /// Reads one frame of the webview's camera while scanning: the JPEG as the raw body →
-    /// `Option<`[`crate::wallet::VerdictView`]`>`, `None` while no code is in view.
+    /// `Option<`[`crate::wallet::ScannedView`]`>`, `None` while no code is in view.
     pub const SCAN_IMAGE: &str = "scan_image";
+    /// Draws a fresh request and holds it, so that scanned codes are checked as answers to it
+    /// (two-way mode): [`crate::wallet::AskRequest`] → [`crate::wallet::AskView`].
+    pub const ASK_PRESENTATION: &str = "ask_presentation";
+    /// Lets go of the request held, if it is the one named: scanned codes are one-way codes
+    /// again: [`crate::wallet::StopAskingRequest`] → `()`.
+    pub const STOP_ASKING: &str = "stop_asking";
+    /// Answers a verifier's request, after the holder agreed: [`crate::wallet::AnswerRequest`] →
+    /// [`crate::wallet::PresentationView`].
+    pub const ANSWER_REQUEST: &str = "answer_request";
 }
 
 /// A small JPEG picture for the screen to show: a frame of a camera the app reads itself, while

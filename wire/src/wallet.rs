@@ -548,13 +548,90 @@ pub struct PresentationView {
 }
 
 /// One frame of the computer's camera while scanning: what it shows and, when a code is in
-/// it, the verdict on that code. `Debug` shows neither.
+/// it, what the code is. `Debug` shows neither.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanFrameView {
     /// The frame, for the screen to show.
     pub preview: JpegPreview,
-    /// The verdict on the code in the frame; `None` while no code is in view (keep scanning).
-    pub verdict: Option<VerdictView>,
+    /// The code in the frame; `None` while no code is in view (keep scanning).
+    pub scanned: Option<ScannedView>,
+}
+
+/// What a scanned code turned out to be: someone's presentation (the verdict on it), or a
+/// verifier's request that this wallet show something (two-way mode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "view", rename_all = "snake_case")]
+pub enum ScannedView {
+    /// A presentation, verified: in request mode, as the answer to this verifier's request.
+    Verdict(VerdictView),
+    /// A verifier's request, for the holder to agree to or refuse.
+    Request(RequestView),
+}
+
+/// Arguments of asking the holder in front of this verifier to show something (two-way mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskRequest {
+    /// What to ask for.
+    pub preset: PresetView,
+}
+
+/// Arguments of letting go of the request this verifier shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopAskingRequest {
+    /// The request's short code ([`AskView::code`]): a screen letting go late of a request it
+    /// showed earlier does not let go of the one shown now.
+    pub code: String,
+}
+
+/// The request this verifier shows: the holder scans it and answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskView {
+    /// The request's QR code as an SVG document.
+    pub qr_svg: String,
+    /// The request's short code, `XXXX-XXXX`, which the holder's screen shows too.
+    pub code: String,
+    /// What it asks for.
+    pub preset: PresetView,
+}
+
+/// A verifier's request as the holder sees it before agreeing: who asks (the request's code,
+/// the same on the verifier's screen), what, and exactly what each certificate that can answer
+/// would show. Nothing is signed or shown yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    /// The request's text as scanned (`SMQ1:`…), handed back to answer it.
+    pub text: String,
+    /// The request's short code, `XXXX-XXXX`.
+    pub code: String,
+    /// What it asks for.
+    pub preset: PresetView,
+    /// When the verifier drew it, `YYYY-MM-DD HH:MM`.
+    pub asked_at: String,
+    /// The wallet's current certificates that can answer, soonest expiry first; empty when
+    /// none can.
+    pub choices: Vec<AnswerChoiceView>,
+}
+
+/// One certificate that can answer a request, and exactly what answering with it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerChoiceView {
+    /// The certificate.
+    pub id: String,
+    /// The type's slug.
+    pub type_slug: String,
+    /// The type's printed name.
+    pub type_name: String,
+    /// The names of the attributes the answer would disclose, in order.
+    pub disclosed: Vec<String>,
+}
+
+/// Arguments of answering a verifier's request, once the holder agreed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerRequest {
+    /// The request's text as scanned (`SMQ1:`…).
+    pub request: String,
+    /// The certificate to answer with.
+    pub id: String,
 }
 
 impl fmt::Debug for ScanFrameView {

@@ -325,6 +325,9 @@ fn ipc_command_names() {
         SCAN_CAMERA_FRAME,
         SCAN_CAMERA_CLOSE,
         SCAN_IMAGE,
+        ASK_PRESENTATION,
+        STOP_ASKING,
+        ANSWER_REQUEST,
         FRAME_TIMESTAMP_HEADER,
     ]
     .map(str::to_owned)
@@ -442,6 +445,22 @@ fn card_view() -> shimin_wire::wallet::CertificateCardView {
     }
 }
 
+fn request_view() -> shimin_wire::wallet::RequestView {
+    use shimin_wire::wallet::{AnswerChoiceView, PresetView, RequestView};
+    RequestView {
+        text: "SMQ1:6BFOXN*TS0BI$ZD".into(),
+        code: "3F9A-21C0".into(),
+        preset: PresetView::AgeOver18,
+        asked_at: "2024-07-01 12:00".into(),
+        choices: vec![AnswerChoiceView {
+            id: CERT_ID.into(),
+            type_slug: "resident-id-card".into(),
+            type_name: "居民身份证".into(),
+            disclosed: vec!["age_over_18".into(), "photo".into()],
+        }],
+    }
+}
+
 fn verdict_view() -> shimin_wire::wallet::VerdictView {
     use shimin_wire::wallet::{AttributeView, PresentedCertificateView, ValueView, VerdictView};
     VerdictView {
@@ -551,10 +570,21 @@ snapshots! { wallet {
     ScanFrameView: [
         ScanFrameView {
             preview: shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into()),
-            verdict: Some(verdict_view()),
+            scanned: Some(ScannedView::Verdict(verdict_view())),
         },
-        ScanFrameView { preview: shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQ".into()), verdict: None },
+        ScanFrameView { preview: shimin_wire::ipc::JpegPreview::from_base64("/9j/4AAQ".into()), scanned: None },
     ],
+    ScannedView: [ScannedView::Verdict(verdict_view()), ScannedView::Request(request_view())],
+    AskRequest: [AskRequest { preset: PresetView::AgeOver18 }],
+    StopAskingRequest: [StopAskingRequest { code: "3F9A-21C0".into() }],
+    AskView: [AskView {
+        qr_svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".into(),
+        code: "3F9A-21C0".into(),
+        preset: PresetView::Identity,
+    }],
+    RequestView: [request_view()],
+    AnswerChoiceView: [request_view().choices.remove(0)],
+    AnswerRequest: [AnswerRequest { request: "SMQ1:6BFOXN*TS0BI$ZD".into(), id: CERT_ID.into() }],
     PresentedCertificateView: [verdict_view().certificate.expect("a certificate")],
     VerdictView: [verdict_view()],
     HistoryEntryView: [HistoryEntryView {

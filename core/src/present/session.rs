@@ -106,7 +106,7 @@ impl From<WireError> for PresentError {
 }
 
 /// What to disclose.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
     /// Name, masked ID number and, when the certificate has one, the photo thumbnail.
     Identity,

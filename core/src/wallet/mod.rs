@@ -12,6 +12,7 @@
 //! | [`pin`] | the one PIN rule: six digits; a malformed PIN never opens a wallet |
 //! | [`lists`] | the trust and status lists, verified once and held in memory; the direct check of a held certificate |
 //! | [`certificates`] | cards with badges, search, the detail with versions, presenting one as a QR code |
+//! | [`two_way`] | the two-way mode: the verifier's request, the holder reading it and answering it once they agree |
 //! | [`history`] | the presentation log and its JSON Lines export |
 //! | [`sync`] | enrolment, one sync round, unregistering, the schedule of background rounds, reminders |
 //! | [`devices`] | my devices, removing another one with a fresh device signature, the notices of new enrolments |
@@ -28,6 +29,7 @@ pub mod liveness;
 pub mod pin;
 pub mod store;
 pub mod sync;
+pub mod two_way;
 
 pub use backend::{Backend, BackendError, LivenessChallenge, PaceAnswer};
 pub use error::{SyncFailure, WalletError, enrolment_refusal};

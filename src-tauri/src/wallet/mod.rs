@@ -16,6 +16,7 @@ mod recorded;
 mod scan;
 mod settings;
 mod sync;
+mod two_way;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -24,12 +25,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::Connection;
 use shimin_core::clock::{Clock, UnixSeconds};
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::qr;
 use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
-    PresentationView, SettingsView, VerdictView, WalletStatusView,
+    PresentationView, ScannedView, SettingsView, WalletStatusView,
 };
 
 pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
@@ -82,6 +84,8 @@ pub struct WalletState {
     sync: SyncState,
     liveness: liveness::LivenessState,
     scan: scan::ScanState,
+    /// The request this device shows as a verifier (two-way mode), while its screen shows it.
+    asking: two_way::AskState,
 }
 
 impl std::fmt::Debug for WalletState {
@@ -123,6 +127,7 @@ impl WalletState {
             sync: SyncState::new(None, DEFAULT_SYNC_INTERVAL),
             liveness: liveness::LivenessState::from_env(),
             scan: scan::ScanState::default(),
+            asking: two_way::AskState::default(),
         }
     }
 
@@ -458,15 +463,20 @@ impl WalletState {
         }
     }
 
-    /// Verifies a picture of someone's presentation QR code with the lists held on this device.
-    /// Needs no PIN: a verifier's lists are not secret.
+    /// Reads a picture of a QR code: someone's presentation, verified with the lists held on
+    /// this device (no PIN needed: a verifier's lists are not secret), or a verifier's request.
     ///
     /// # Errors
-    /// A storage failure.
-    pub fn verify_image(&self, image: &[u8]) -> Result<VerdictView, AppError> {
-        let lists = self.lists()?;
-        Ok(lists
-            .verdict_view(self.now(), &mut self.seen(), |verifier, now| verifier.verify_image(image, now)))
+    /// [`AppError::Locked`] for a request while the wallet is locked; a storage failure.
+    pub fn verify_image(&self, image: &[u8]) -> Result<ScannedView, AppError> {
+        match qr::decode_image(image) {
+            Ok(text) => self.scanned(&text),
+            Err(_) => Ok(ScannedView::Verdict(self.lists()?.verdict_view(
+                self.now(),
+                &mut self.seen(),
+                |verifier, now| verifier.verify_image(image, now),
+            ))),
+        }
     }
 
     /// The data directory, for the about screen and tests.
@@ -499,7 +509,9 @@ mod tests {
         state.unlock("246810").expect("unlock");
         assert!(state.history().expect("history").is_empty());
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
-        let verdict = state.verify_image(b"not an image").expect("verdict");
+        let Ok(ScannedView::Verdict(verdict)) = state.verify_image(b"not an image") else {
+            panic!("a verdict")
+        };
         assert_eq!(verdict.check, views::unchecked_view());
     }
 

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use shimin_core::liveness::FrameSource;
 use shimin_core::qr::{self, Effort, PixelFormat};
-use shimin_wire::wallet::{ScanFrameView, VerdictView};
+use shimin_wire::wallet::{ScanFrameView, ScannedView};
 
 use super::camera::{PulledFrames, native_camera, preview};
 use super::{AppError, WalletState};
@@ -77,24 +77,33 @@ impl WalletState {
             data: frame.rgb(),
         };
         // A live feed: the quick attempts only, the next frame is the better retry.
-        let lists = self.lists()?;
-        let verdict = lists.scan_verdict_view(self.now(), &mut self.seen(), |verifier, now| {
-            verifier.verify_frame(&pixels, Effort::Quick, now)
-        });
+        let scanned = match qr::decode_frame(&pixels, Effort::Quick) {
+            Ok(text) => Some(self.scanned(&text)?),
+            Err(_) => self.no_code()?,
+        };
         let preview = preview(&frame, SCAN_PREVIEW_WIDTH).ok_or(AppError::BadFrame)?;
-        Ok(ScanFrameView { preview, verdict })
+        Ok(ScanFrameView { preview, scanned })
     }
 
-    /// The verdict on the code in one frame of the webview's camera (a JPEG) while it scans;
-    /// `None` while no code is in view.
+    /// What the code in one frame of the webview's camera (a JPEG) is while it scans; `None`
+    /// while no code is in view.
     ///
     /// # Errors
-    /// A storage failure.
-    pub fn scan_image(&self, jpeg: &[u8]) -> Result<Option<VerdictView>, AppError> {
+    /// [`AppError::Locked`] for a request while the wallet is locked; a storage failure.
+    pub fn scan_image(&self, jpeg: &[u8]) -> Result<Option<ScannedView>, AppError> {
+        match qr::decode_image(jpeg) {
+            Ok(text) => self.scanned(&text).map(Some),
+            Err(_) => self.no_code(),
+        }
+    }
+
+    /// A frame with no code in it: nothing yet (keep scanning), or without a trust list the
+    /// "nothing could be checked" verdict at once, since there is nothing to wait for.
+    fn no_code(&self) -> Result<Option<ScannedView>, AppError> {
         let lists = self.lists()?;
-        Ok(lists.scan_verdict_view(self.now(), &mut self.seen(), |verifier, now| {
-            verifier.verify_image(jpeg, now)
-        }))
+        Ok(lists
+            .scan_verdict_view(self.now(), &mut self.seen(), |verifier, now| verifier.verify_image(&[], now))
+            .map(ScannedView::Verdict))
     }
 
     /// Scans with `frames` (a benchmark's or a test's source) instead of a camera of this
@@ -149,7 +158,7 @@ mod tests {
                 image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).expect("a JPEG");
             assert_eq!(picture.width(), SCAN_PREVIEW_WIDTH, "the frame is shown, scaled for the screen");
             assert_eq!(
-                shown.verdict,
+                shown.scanned,
                 Some(state.verify_image(ASTRONAUT).expect("a verdict")),
                 "the verdict is the one on the same picture as a file"
             );

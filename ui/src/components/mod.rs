@@ -8,3 +8,4 @@ pub mod pin;
 pub mod status;
 pub mod sync_line;
 pub mod tab_bar;
+pub mod two_way;

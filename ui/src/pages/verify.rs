@@ -1,12 +1,14 @@
 //! The verifier's mode: scan someone's presentation code with the camera, or open a picture of
 //! it, and see at a glance whether it is genuine, current and theirs, with what they disclosed
-//! and why.
+//! and why. With "ask the holder" on, the screen first shows a request for the holder to answer
+//! and takes only an answer to it (the two-way mode); a request scanned here is the holder's
+//! side of that mode, asking their consent.
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shimin_wire::ipc::JpegPreview;
-use shimin_wire::wallet::VerdictView;
+use shimin_wire::wallet::{ScannedView, VerdictView};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStream;
 
@@ -15,6 +17,7 @@ use crate::components::attributes::AttributeList;
 use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
 use crate::components::check::CheckPanel;
 use crate::components::status::{error_key, type_name};
+use crate::components::two_way::{AskPanel, Consent, reveal};
 use crate::context::use_app;
 use crate::i18n::{Key, t, tf};
 
@@ -57,7 +60,8 @@ fn verdict_view(v: VerdictView) -> impl IntoView {
 #[component]
 pub fn Verify() -> impl IntoView {
     let lang = use_app().lang;
-    let verdict = RwSignal::new(None::<Result<VerdictView, ApiError>>);
+    let verdict = RwSignal::new(None::<Result<ScannedView, ApiError>>);
+    let asking = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let scanning = RwSignal::new(false);
     let camera_error = RwSignal::new(false);
@@ -109,7 +113,7 @@ pub fn Verify() -> impl IntoView {
                     match result {
                         Ok(frame) => {
                             preview.set(Some(frame.preview));
-                            if let Some(found) = frame.verdict {
+                            if let Some(found) = frame.scanned {
                                 stop();
                                 verdict.set(Some(Ok(found)));
                             }
@@ -166,12 +170,28 @@ pub fn Verify() -> impl IntoView {
             verdict.set(Some(result));
         });
     };
+    // What was scanned is drawn below the request, which fills the screen: brought into view.
+    Effect::new(move |_| {
+        if verdict.with(Option::is_some) {
+            reveal("verify-result");
+        }
+    });
+    let on_ask = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        verdict.set(None);
+        asking.set(input.checked());
+    };
     view! {
         <main id="verify" class="screen">
             <header class="app-bar">
                 <h1>{move || t(lang.get(), Key::VerifyTitle)}</h1>
             </header>
             <section class="card">
+                <label class="choice" for="verify-ask">
+                    <input type="checkbox" id="verify-ask" role="switch" prop:checked=move || asking.get() on:change=on_ask/>
+                    <span>{move || t(lang.get(), Key::AskSwitch)}</span>
+                </label>
+                {move || asking.get().then(|| view! { <AskPanel/> })}
                 <p class="muted">{move || t(lang.get(), Key::VerifyHint)}</p>
                 <label for="verify-file" class="file-button">
                     {move || t(lang.get(), if busy.get() { Key::Working } else { Key::VerifyChoose })}
@@ -205,10 +225,11 @@ pub fn Verify() -> impl IntoView {
                 </div>
                 <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
             </section>
-            {move || verdict.get().map(|r| match r {
-                Ok(v) => verdict_view(v).into_any(),
+            <div id="verify-result">{move || verdict.get().map(|r| match r {
+                Ok(ScannedView::Verdict(v)) => verdict_view(v).into_any(),
+                Ok(ScannedView::Request(request)) => view! { <Consent request/> }.into_any(),
                 Err(e) => view! { <p class="result bad" role="alert">{t(lang.get(), error_key(&e))}</p> }.into_any(),
-            })}
+            })}</div>
         </main>
     }
 }
