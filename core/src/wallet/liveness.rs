@@ -326,10 +326,10 @@ impl FrameStream {
         if self.is_over() {
             return;
         }
-        if let PaceAnswer::Act { action, step } = answer {
-            if usize::from(step) > self.revealed.len() {
-                self.revealed.push(action);
-            }
+        if let PaceAnswer::Act { action, step } = answer
+            && usize::from(step) > self.revealed.len()
+        {
+            self.revealed.push(action);
         }
         self.state = StreamState::Told(answer);
     }
