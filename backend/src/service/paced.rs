@@ -173,13 +173,23 @@ impl Backend {
         if batch.nonce() != open.check.nonce.as_slice() || batch.seq() != open.next_seq {
             return self.fail_paced(&open, "a batch out of sequence or of another check").await;
         }
-        let judge = self.liveness.judge().await.ok_or(ServiceError::Unavailable("liveness check"))?;
+        // A batch turned away is not taken, and the device may send it again: the server's own
+        // time (loading the models, waiting for a judge) is not a pause in its stream.
+        let turned_away = |open: &mut OpenCheck| {
+            let waited = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            open.last_batch_ms = now_ms.saturating_add(waited);
+        };
+        let Some(judge) = self.liveness.judge().await else {
+            turned_away(&mut open);
+            return Err(ServiceError::Unavailable("liveness check"));
+        };
         let _running =
             match tokio::time::timeout(self.liveness.queue_timeout, self.liveness.running.acquire()).await {
                 Ok(Ok(permit)) => permit,
                 Ok(Err(_)) => return Err(ServiceError::Signing("judge")),
                 Err(_) => {
                     tracing::info!(check = check_id, "frame batch turned away: every judge is busy");
+                    turned_away(&mut open);
                     return Err(ServiceError::Unavailable("liveness judge busy"));
                 }
             };
