@@ -15,8 +15,6 @@ use super::error::WalletError;
 use super::store::WalletStore;
 use super::sync::sign_in;
 use crate::IdNumber;
-use crate::liveness::Evidence;
-use crate::records::Enrolment;
 
 /// What a check is for, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,42 +88,6 @@ pub async fn begin<S: WalletStore + Send + ?Sized, B: Backend>(
             backend.case_challenge(&token, *case_id).await.map_err(|e| refusal(e.into()))
         }
     }
-}
-
-/// Signs the evidence of a captured check with the device key and sends it. When the backend's
-/// judge passes an enrolment, the device is registered and the enrolment (with the national root
-/// key) recorded in the wallet; nothing is recorded otherwise.
-///
-/// # Errors
-/// [`WalletError::LivenessRejected`] when the backend said no (start again), other refusals
-/// ([`refusal`]), [`WalletError::Backend`] offline (the check may be sent again).
-pub async fn finish<S: WalletStore + Send + ?Sized, B: Backend>(
-    store: &mut S,
-    backend: &B,
-    purpose: &Purpose,
-    check_id: i64,
-    evidence: &Evidence,
-) -> Result<(), WalletError> {
-    let signed = evidence
-        .sign(store.device_key(), b"device")
-        .map_err(|_| WalletError::Internal("the device key could not sign the evidence"))?;
-    match purpose {
-        Purpose::Enrolment(_) => {
-            let root_key = backend.root_key().await.map_err(|e| refusal(e.into()))?;
-            let device_id =
-                backend.answer_liveness_enrolment(check_id, signed).await.map_err(|e| refusal(e.into()))?;
-            store.set_enrolment(&Enrolment {
-                backend_url: backend.base_url().to_owned(),
-                device_id,
-                root_key,
-            })?;
-        }
-        Purpose::Case(_) => {
-            let (_, token) = sign_in(store, backend).await.map_err(refusal)?;
-            backend.answer_case(&token, check_id, signed).await.map_err(|e| refusal(e.into()))?;
-        }
-    }
-    Ok(())
 }
 
 /// The open registration cases naming the wallet's citizen.
