@@ -65,7 +65,7 @@ async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyh
 async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
     let data = data_dir("liveness")?;
-    let config = Config { liveness_actions: FILMABLE.to_vec(), liveness_paced: true, ..Config::default() };
+    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
     let server = LocalBackend::start_with(data.path(), 5, config).await?;
     let (holder, name, _) = server.seed().demo[0].clone();
     let partner = server.seed().demo[1].0.clone();

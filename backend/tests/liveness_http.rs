@@ -1,5 +1,6 @@
 //! Identity proofing by the face over real HTTP, with the real judge on the test film
-//! (`shimin_testkit::film`: Grace Hopper's portrait, edited into blinks, open mouths and nods).
+//! (`shimin_testkit::film`: Grace Hopper's portrait, edited into blinks, open mouths and nods),
+//! streamed in real time to the server-paced check as a phone would (`common::paced`).
 //! Enrolment of a new device by a liveness check instead of a code, and company registration
 //! cases whose parties confirm with one. Every test runs on SQLite and on a real PostgreSQL.
 
@@ -8,17 +9,17 @@
 #[macro_use]
 mod common;
 
+use common::paced::{FAILED, Stream, Told, action_of, calibration, challenge_of, shots_of};
 use common::{Db, Phone, TestServer, error_code};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
-use shimin_backend::server::MAX_EVIDENCE_BODY;
+use shimin_backend::server::MAX_FRAME_BATCH_BODY;
 use shimin_client::LivenessChallenge;
-use shimin_core::liveness::Challenge;
-use shimin_testkit::film::{self, key_frame_jpeg, scene};
+use shimin_core::liveness::Action;
+use shimin_testkit::film::scene;
 use shimin_wire::backend::{
-    CaseView, ErrorResponse, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentResponse,
-    PartyRoleView, SyncPullResponse,
+    CaseView, ErrorResponse, IdentityRequestView, LivenessPaceResponse, PartyRoleView, SyncPullResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -28,7 +29,7 @@ const LIN: &str = "350102198506112347";
 
 on_both_databases!(
     a_new_device_enrols_by_the_face_once,
-    another_face_the_wrong_order_or_garbage_fails_and_registers_nothing,
+    another_face_the_wrong_action_or_garbage_fails_and_registers_nothing,
     liveness_checks_are_limited_per_citizen_per_day,
     a_registration_case_proceeds_when_every_party_has_confirmed,
     strangers_cannot_spend_a_citizens_own_liveness_attempts,
@@ -88,15 +89,7 @@ impl World {
     }
 
     async fn post_bytes(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(self.server.url(path))
-            .header(reqwest::header::CONTENT_TYPE, "application/cose")
-            .body(body);
-        if let Some(t) = token {
-            request = request.bearer_auth(t);
-        }
-        request.send().await.expect("post")
+        common::paced::post_cose(&self.server, &self.http, path, token, body).await
     }
 
     async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
@@ -108,12 +101,17 @@ impl World {
     }
 
     async fn enrolment_challenge(&self, holder: &str, phone: &Phone) -> reqwest::Response {
-        self.post(
-            "/v1/enrolment/liveness",
-            None,
-            json!({"id_number": holder, "public_key_b64": phone.public_key_b64(), "label": "新手机"}),
-        )
-        .await
+        common::paced::ask_enrolment(&self.server, &self.http, holder, phone).await
+    }
+
+    /// Streams an enrolment check of `holder` answered with `phone`.
+    async fn enrolment<'a>(&'a self, holder: &str, phone: &'a Phone) -> Stream<'a> {
+        Stream::enrolment(&self.server, &self.http, phone, holder).await
+    }
+
+    /// Streams case check `check` of the device signed in with `token`.
+    fn case_stream<'a>(&'a self, phone: &'a Phone, check: LivenessChallenge, token: &str) -> Stream<'a> {
+        Stream::new(&self.server, &self.http, phone, check, Some(token.to_owned()))
     }
 
     /// Enrols a phone for `holder` with a staff enrolment code and signs it in.
@@ -132,18 +130,20 @@ impl World {
     }
 }
 
-async fn challenge_of(response: reqwest::Response) -> LivenessChallenge {
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: LivenessChallengeResponse = response.json().await.expect("challenge");
-    LivenessChallenge::parse(body).expect("a well-formed challenge")
+/// The film doing another action than `asked`: one the check counts as wrong (never a blink,
+/// which people do without being asked).
+fn other_than(asked: Action) -> Action {
+    if asked == Action::MouthOpen { Action::Nod } else { Action::MouthOpen }
 }
 
-/// The film performing `challenge` cooperatively, signed by `phone`.
-fn filmed(challenge: &Challenge, phone: &Phone) -> Vec<u8> {
-    let s = scene();
-    film::evidence(challenge, &s.take(challenge.actions()), key_frame_jpeg)
-        .sign(&phone.key, b"device")
-        .expect("signs")
+/// Calibrates, then performs another action than the one revealed until the server refuses.
+async fn perform_the_wrong_action(stream: &mut Stream<'_>) -> Told {
+    let mut told = stream.perform(&calibration()).await;
+    for _ in 0..3 {
+        let Some(asked) = told.as_ref().ok().and_then(action_of) else { break };
+        told = stream.perform(&shots_of(other_than(asked))).await;
+    }
+    told
 }
 
 async fn a_new_device_enrols_by_the_face_once(db: Db) {
@@ -155,94 +155,74 @@ async fn a_new_device_enrols_by_the_face_once(db: Db) {
     assert_eq!(w.post("/v1/staff/certificates", Some(&w.police), body).await.status(), StatusCode::CREATED);
 
     let phone = Phone::new();
-    let asked = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
-    assert!(asked.challenge.actions().iter().all(|a| film::FILMABLE.contains(a)), "the configured pool");
-    let evidence = filmed(&asked.challenge, &phone);
-    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
-    let response = w.post_bytes(&path, None, evidence.clone()).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+    let mut stream = w.enrolment(ZHANG, &phone).await;
+    let (revealed, told) = stream.follow().await;
+    assert!(revealed.iter().all(|a| shimin_testkit::film::FILMABLE.contains(a)), "the configured pool");
+    let Ok(LivenessPaceResponse::Passed { device_id: Some(device_id) }) = told else {
+        panic!("expected a pass with a device, got {told:?}")
+    };
 
     // The device is the citizen's: it signs in with its key and pulls the waiting certificate.
     let token = w.token(&phone, device_id).await;
     let pulled: SyncPullResponse = w.get("/v1/sync/pull", Some(&token)).await.json().await.expect("pull");
     assert_eq!(pulled.certificates.len(), 1);
 
-    // The same evidence again: the nonce was answered.
+    // The same stream again: the check was answered.
     assert_eq!(
-        error_code(w.post_bytes(&path, None, evidence).await).await,
+        error_code(stream.post(stream.sent[0].clone()).await).await,
         (StatusCode::CONFLICT, ErrorCode::AlreadyAnswered)
     );
     // The same key cannot enrol twice.
-    let again = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
-    let path = format!("/v1/enrolment/liveness/{}", again.check_id);
-    assert_eq!(
-        error_code(w.post_bytes(&path, None, filmed(&again.challenge, &phone)).await).await,
-        (StatusCode::CONFLICT, ErrorCode::DeviceAlreadyRegistered)
-    );
+    let mut again = w.enrolment(ZHANG, &phone).await;
+    assert_eq!(again.follow().await.1, Err((StatusCode::CONFLICT, ErrorCode::DeviceAlreadyRegistered)));
 }
 
-async fn another_face_the_wrong_order_or_garbage_fails_and_registers_nothing(db: Db) {
+async fn another_face_the_wrong_action_or_garbage_fails_and_registers_nothing(db: Db) {
     let w = World::new(db).await;
     // 林晓燕's registry photo is the astronaut: Grace Hopper's face is not hers.
     w.photo(LIN, &scene().other_registry).await;
     let phone = Phone::new();
-    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
-    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
-    let response = w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await;
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let error: ErrorResponse = serde_json::from_str(&text).expect("error body");
-    assert_eq!(error.error, ErrorCode::LivenessFailed);
+    let mut stream = w.enrolment(LIN, &phone).await;
+    let (_, told) = stream.follow().await;
+    assert_eq!(told, Err(FAILED));
     // Pass or fail only: no reason, no score.
+    let text = stream.refusal.clone().expect("the refusal's body");
     for leak in ["registry", "match", "distance", "0."] {
         assert!(!text.contains(leak), "the answer says more than pass/fail: {text}");
     }
     assert!(w.server.backend.store.active_devices(LIN).await.expect("devices").is_empty());
 
-    // The right person, the actions in another order than asked.
+    // The right person, another action than the one revealed.
     w.photo(LIN, &scene().registry).await;
-    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
-    let mut reversed = asked.challenge.actions().to_vec();
-    reversed.reverse();
-    let performed =
-        Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
-            .expect("challenge");
-    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
-    let (status, code) = error_code(w.post_bytes(&path, None, filmed(&performed, &phone)).await).await;
-    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
+    let mut stream = w.enrolment(LIN, &phone).await;
+    assert_eq!(perform_the_wrong_action(&mut stream).await, Err(FAILED));
 
-    // Evidence signed by another key does not spend the check; garbage neither; then the
-    // rightful answer passes.
-    let asked = challenge_of(w.enrolment_challenge(LIN, &phone).await).await;
-    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
+    // Frames signed by another key do not spend the check; garbage neither; then the rightful
+    // stream passes.
+    let stream = w.enrolment(LIN, &phone).await;
     let thief = Phone::new();
-    let (status, code) = error_code(w.post_bytes(&path, None, filmed(&asked.challenge, &thief)).await).await;
-    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
-    let (status, code) = error_code(w.post_bytes(&path, None, b"\xd2\x84not cose".to_vec()).await).await;
-    assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed));
+    let n = &scene().neutral;
+    let stolen = stream.batch_signed_by(&thief.key, &[n; 5], 0, stream.captured);
+    assert_eq!(error_code(stream.post(stolen).await).await, FAILED);
+    assert_eq!(error_code(stream.post(b"\xd2\x84not cose".to_vec()).await).await, FAILED);
     assert_eq!(
-        error_code(w.post_bytes(&path, None, Vec::new()).await).await,
+        error_code(stream.post(Vec::new()).await).await,
         (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
     );
-    let huge = vec![0u8; MAX_EVIDENCE_BODY + 1];
-    assert_eq!(w.post_bytes(&path, None, huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let huge = vec![0u8; MAX_FRAME_BATCH_BODY + 1];
+    assert_eq!(stream.post(huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(w.server.backend.store.active_devices(LIN).await.expect("devices").is_empty());
-    assert_eq!(
-        w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await.status(),
-        StatusCode::CREATED
-    );
+    let mut stream = stream;
+    let (_, told) = stream.follow().await;
+    assert!(matches!(told, Ok(LivenessPaceResponse::Passed { device_id: Some(_) })), "{told:?}");
     assert_eq!(w.server.backend.store.active_devices(LIN).await.expect("devices").len(), 1);
 
     // Unknown checks, citizens and keys.
-    let (status, code) = error_code(w.post_bytes("/v1/enrolment/liveness/999999", None, vec![1]).await).await;
+    let (status, code) =
+        error_code(w.post_bytes("/v1/enrolment/liveness/999999/frames", None, vec![1]).await).await;
     assert_eq!((status, code), (StatusCode::NOT_FOUND, ErrorCode::NotFound));
     // A valid number that is not in the registry.
-    let unknown = "35010219990101123";
-    let unknown =
-        format!("{unknown}{}", shimin_core::id_number::check_character(unknown).expect("17 digits"));
-    let stranger = json!({"id_number": unknown, "public_key_b64": phone.public_key_b64()});
+    let stranger = json!({"id_number": unregistered(), "public_key_b64": phone.public_key_b64()});
     assert_eq!(
         error_code(w.post("/v1/enrolment/liveness", None, stranger).await).await,
         (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto),
@@ -336,15 +316,16 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
 
     // 张伟 confirms with the face.
     let asked = challenge_of(w.post(&ask, Some(&zhang), json!({})).await).await;
-    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
-    // Another device of another citizen cannot answer 张伟's check.
-    let stolen = filmed(&asked.challenge, &lin_phone);
+    // Another device of another citizen cannot stream 张伟's check, not even with his check's
+    // nonce.
+    let stolen = w.case_stream(&lin_phone, asked.clone(), &lin);
+    let n = &scene().neutral;
     assert_eq!(
-        error_code(w.post_bytes(&answer, Some(&lin), stolen).await).await,
+        error_code(stolen.post(stolen.batch(&[n; 5], 0, stolen.captured)).await).await,
         (StatusCode::NOT_FOUND, ErrorCode::NotFound)
     );
-    let response = w.post_bytes(&answer, Some(&zhang), filmed(&asked.challenge, &zhang_phone)).await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (_, told) = w.case_stream(&zhang_phone, asked, &zhang).follow().await;
+    assert_eq!(told, Ok(LivenessPaceResponse::Passed { device_id: None }));
     let seen = w.case(case.id).await;
     assert!(
         seen.parties.iter().filter(|p| p.id_number == ZHANG).all(|p| p.confirmed_at.is_some()),
@@ -359,24 +340,15 @@ async fn a_registration_case_proceeds_when_every_party_has_confirmed(db: Db) {
     );
     assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
 
-    // 林晓燕 fails once (the wrong order), then confirms.
+    // 林晓燕 fails once (another action than the one revealed), then confirms.
     let asked = challenge_of(w.post(&ask, Some(&lin), json!({})).await).await;
-    let mut reversed = asked.challenge.actions().to_vec();
-    reversed.reverse();
-    let wrong = Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
-        .expect("c");
-    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
-    assert_eq!(
-        error_code(w.post_bytes(&answer, Some(&lin), filmed(&wrong, &lin_phone)).await).await,
-        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed)
-    );
+    assert_eq!(perform_the_wrong_action(&mut w.case_stream(&lin_phone, asked, &lin)).await, Err(FAILED));
     assert!(
         w.case(case.id).await.parties.iter().filter(|p| p.id_number == LIN).all(|p| p.confirmed_at.is_none())
     );
     let asked = challenge_of(w.post(&ask, Some(&lin), json!({})).await).await;
-    let answer = format!("/v1/sync/liveness-checks/{}", asked.check_id);
-    let response = w.post_bytes(&answer, Some(&lin), filmed(&asked.challenge, &lin_phone)).await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (_, told) = w.case_stream(&lin_phone, asked, &lin).follow().await;
+    assert_eq!(told, Ok(LivenessPaceResponse::Passed { device_id: None }));
 
     // Everyone has confirmed: the registrar proceeds once and the company is in the registry.
     assert!(w.case(case.id).await.all_confirmed);
@@ -498,8 +470,8 @@ async fn the_enrolment_challenge_does_not_tell_whether_a_number_can_enrol(db: Db
     assert_eq!((answers[0].0, error.error), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NoRegistryPhoto));
 }
 
-/// Finding 7: with the judge busy, an answer waits at most the queue timeout and is refused
-/// with 503, its check still open: a flood of answers cannot pile up waiting without end.
+/// Finding 7: with the judge busy, a frame batch waits at most the queue timeout and is refused
+/// with 503, without being taken: a flood of batches cannot pile up waiting without end.
 async fn an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout(db: Db) {
     let w = World::configured(db, |c| {
         c.liveness_judges = 1;
@@ -508,27 +480,23 @@ async fn an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout(db: D
     .await;
     w.photo(ZHANG, &scene().registry).await;
     let (first, second) = (Phone::new(), Phone::new());
-    let a = challenge_of(w.enrolment_challenge(ZHANG, &first).await).await;
-    let b = challenge_of(w.enrolment_challenge(ZHANG, &second).await).await;
-    let (path_a, path_b) =
-        (format!("/v1/enrolment/liveness/{}", a.check_id), format!("/v1/enrolment/liveness/{}", b.check_id));
-    let (evidence_a, evidence_b) = (filmed(&a.challenge, &first), filmed(&b.challenge, &second));
-    let (answer_a, answer_b) = tokio::join!(
-        w.post_bytes(&path_a, None, evidence_a.clone()),
-        w.post_bytes(&path_b, None, evidence_b.clone())
-    );
+    let (mut a, mut b) = (w.enrolment(ZHANG, &first).await, w.enrolment(ZHANG, &second).await);
+    let looking = calibration();
+    let (batch_a, batch_b) = (a.batch(&looking, 0, a.captured), b.batch(&looking, 0, b.captured));
+    let (answer_a, answer_b) = tokio::join!(a.post(batch_a.clone()), b.post(batch_b.clone()));
     let (status_a, status_b) = (answer_a.status(), answer_b.status());
     let mut statuses = [status_a, status_b];
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [StatusCode::CREATED, StatusCode::SERVICE_UNAVAILABLE],
-        "one judged, one turned away"
-    );
-    // The one turned away was not spent: sent again to an idle judge, it passes.
-    let (path, evidence) =
-        if status_a == StatusCode::SERVICE_UNAVAILABLE { (path_a, evidence_a) } else { (path_b, evidence_b) };
-    assert_eq!(w.post_bytes(&path, None, evidence).await.status(), StatusCode::CREATED);
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::SERVICE_UNAVAILABLE], "one measured, one turned away");
+    // The batch turned away was not taken: sent again to an idle judge, it is measured, and its
+    // check streams on to a pass.
+    let (turned_away, batch) =
+        if status_a == StatusCode::SERVICE_UNAVAILABLE { (&mut a, batch_a) } else { (&mut b, batch_b) };
+    assert_eq!(turned_away.post(batch).await.status(), StatusCode::OK);
+    turned_away.seq = 1;
+    turned_away.captured += common::paced::FRAME_MS * looking.len() as u64;
+    let (_, told) = turned_away.follow().await;
+    assert!(matches!(told, Ok(LivenessPaceResponse::Passed { device_id: Some(_) })), "{told:?}");
 }
 
 impl World {

@@ -1,17 +1,13 @@
 #![allow(clippy::expect_used, clippy::panic)]
-//! The backend's liveness decision with the real models on real photographs.
-//!
-//! Each test films a "video" made of still photographs: every frame goes through the real
-//! on-device pipeline — `shimin_face::LivenessObserver` (detector + mesh) measures it, the core's
-//! `Session` runs the quality gate, calibration and action detection on those measures, the
-//! passed session becomes `Evidence` whose key frames are the frames themselves as JPEG
-//! (`encode_jpeg`, quality 90), signed with a real P-256 device key — and the judge decides.
+//! The backend's liveness judge with the real models on real photographs: what the server-paced
+//! check asks of it — measuring each streamed frame itself ([`LivenessJudge::measure_streamed`])
+//! and, once the stream passed the paced rules, matching the faces ([`LivenessJudge::match_paced`]):
+//! the neutral frame against the registry photo, every action's key frame against the neutral one.
 //!
 //! A still photograph cannot blink, open its mouth or nod, so the action frames are edits of the
 //! photograph that the real mesh measures as the action: `shimin_testkit::film` makes them and
 //! describes the edits; `the_edited_frames_measure_as_the_actions` checks what the mesh measures.
-//! The person is Grace Hopper; the astronaut is the "other person". The challenge is blink, mouth,
-//! nod (the film cannot show a head shake).
+//! The person is Grace Hopper; the astronaut is the "other person".
 //!
 //! The dlib matcher measures every edited frame 0.22–0.29 from the neutral one, and the astronaut
 //! 0.71–0.73 from it.
@@ -20,21 +16,12 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use image::{RgbImage, imageops};
-use shimin_backend::liveness::{
-    Decision, FailReason, KeyFrameName, LivenessAnswer, LivenessJudge, Measure, UPLOAD_GRACE_MS,
-};
-use shimin_core::crypto::{SigningKey, VerifyingKey};
+use shimin_backend::liveness::{Decision, FailReason, KeyFrameName, LivenessJudge};
 use shimin_core::liveness::{
-    Action, AuditFailure, BLINK_CLOSED_RATIO, Challenge, EvidenceError, FaceMeasures, Frame, KeyFrameKind,
-    MOUTH_MAX_WIDENING, MOUTH_OPEN_DELTA, NOD_MAX_YAW, NOD_PITCH,
+    Action, BLINK_CLOSED_RATIO, FaceMeasures, KeyFrameKind, MOUTH_MAX_WIDENING, MOUTH_OPEN_DELTA,
+    NOD_MAX_YAW, NOD_PITCH,
 };
-use shimin_testkit::film::{self, Shot, decode, key_frame_jpeg, scene};
-
-const ORDER: [Action; 3] = [Action::Blink, Action::MouthOpen, Action::Nod];
-const NONCE: [u8; 16] = [0x42; 16];
-/// The server's clock when it judges (ms since the epoch); the challenge was issued 20 s before.
-const NOW_MS: u64 = 1_750_000_000_000;
-const ISSUED_AT_MS: u64 = NOW_MS - 20_000;
+use shimin_testkit::film::{self, Shot, decode, scene};
 
 fn judge() -> &'static LivenessJudge {
     static JUDGE: OnceLock<LivenessJudge> = OnceLock::new();
@@ -44,43 +31,17 @@ fn judge() -> &'static LivenessJudge {
     })
 }
 
-fn challenge() -> Challenge {
-    Challenge::new(NONCE.to_vec(), ORDER.to_vec(), 30_000).expect("challenge")
+/// The film's key frames of a cooperative check, as the paced check keeps them: JPEGs of the
+/// neutral frame and of each action (blink, mouth, nod).
+fn key_frames(nod: &Shot) -> (Vec<u8>, Vec<(Action, Vec<u8>)>) {
+    let s = scene();
+    let actions = [(Action::Blink, &s.closed), (Action::MouthOpen, &s.open_mouth), (Action::Nod, nod)];
+    (film::jpeg(&s.neutral.image), actions.iter().map(|(a, shot)| (*a, film::jpeg(&shot.image))).collect())
 }
 
-/// A cooperative take in which `blink`, `mouth` and `nod` are the action frames.
-fn take<'a>(blink: &'a Shot, mouth: &'a Shot, nod: &'a Shot) -> Vec<&'a Shot> {
-    scene().take_with(&ORDER, |a| match a {
-        Action::Blink => blink,
-        Action::MouthOpen => mouth,
-        _ => nod,
-    })
-}
-
-/// Runs the real session over `shots` and makes its evidence, each key frame encoded by `encode`.
-fn evidence(
-    shots: &[&Shot],
-    encode: impl FnMut(&Frame) -> Result<Vec<u8>, String>,
-) -> shimin_core::liveness::Evidence {
-    film::evidence(&challenge(), shots, encode)
-}
-
-/// Signed evidence of a cooperative take and the key that signed it.
-fn cooperative() -> (Vec<u8>, VerifyingKey) {
-    let key = SigningKey::generate_p256().expect("key");
-    let signed = evidence(&scene().take(&ORDER), key_frame_jpeg).sign(&key, b"device-1").expect("signs");
-    (signed, key.verifying_key())
-}
-
-fn judged(signed: &[u8], key: &VerifyingKey, challenge: &Challenge, registry: Option<&[u8]>) -> Decision {
-    let answer = LivenessAnswer {
-        challenge,
-        issued_at_ms: ISSUED_AT_MS,
-        signed_evidence: signed,
-        device_key: key,
-        registry_photo: registry,
-    };
-    judge().judge(&answer, NOW_MS)
+fn matched(registry: Option<&[u8]>, neutral: &[u8], key_frames: &[(Action, Vec<u8>)]) -> Decision {
+    let keys: Vec<(Action, &[u8])> = key_frames.iter().map(|(a, j)| (*a, j.as_slice())).collect();
+    judge().match_paced(registry, neutral, &keys)
 }
 
 fn fail(decision: Decision) -> FailReason {
@@ -122,152 +83,78 @@ fn the_edited_frames_measure_as_the_actions() {
 }
 
 #[test]
-fn a_cooperative_session_of_the_registry_person_passes() {
-    let (signed, key) = cooperative();
+fn the_registry_persons_frames_match() {
     let s = scene();
-    // The first judgement also loads nothing: the judge is loaded before the clock starts.
+    let (neutral, keys) = key_frames(&s.nod);
+    // The judge is loaded before the clock starts.
     let judge = judge();
-    let answer = LivenessAnswer {
-        challenge: &challenge(),
-        issued_at_ms: ISSUED_AT_MS,
-        signed_evidence: &signed,
-        device_key: &key,
-        registry_photo: Some(&s.registry),
-    };
     let mut times = Vec::new();
     for _ in 0..3 {
         let started = Instant::now();
-        let decision = judge.judge(&answer, NOW_MS);
+        let decision = matched(Some(&s.registry), &neutral, &keys);
         times.push(started.elapsed());
         assert_eq!(decision, Decision::Pass);
     }
-    eprintln!("judge() took {times:?} (evidence of {} bytes)", signed.len());
+    let started = Instant::now();
+    let seen = judge.measure_streamed(&neutral, 1_000).expect("measured");
+    eprintln!("match_paced() took {times:?}; measure_streamed() {:?}", started.elapsed());
+    assert_eq!(seen.face_count, 1);
+    let face = seen.face.expect("a face");
+    let film_face = s.neutral.seen.face.expect("a face");
+    assert!(
+        (face.pitch_degrees - film_face.pitch_degrees).abs() < 2.0,
+        "the server measures as the mesh does"
+    );
 }
 
 #[test]
 fn another_persons_registry_photo_fails_the_face_match() {
-    let (signed, key) = cooperative();
     let s = scene();
-    assert_eq!(
-        fail(judged(&signed, &key, &challenge(), Some(&s.other_registry))),
-        FailReason::NotRegistryPerson
-    );
-    assert_eq!(fail(judged(&signed, &key, &challenge(), None)), FailReason::NoRegistryPhoto);
-    assert_eq!(fail(judged(&signed, &key, &challenge(), Some(b"not a photo"))), FailReason::BadRegistryPhoto);
+    let (neutral, keys) = key_frames(&s.nod);
+    assert_eq!(fail(matched(Some(&s.other_registry), &neutral, &keys)), FailReason::NotRegistryPerson);
+    assert_eq!(fail(matched(None, &neutral, &keys)), FailReason::NoRegistryPhoto);
+    assert_eq!(fail(matched(Some(b"not a photo"), &neutral, &keys)), FailReason::BadRegistryPhoto);
 }
 
 #[test]
 fn a_face_swapped_into_a_key_frame_fails() {
-    // The astronaut nods in Grace Hopper's place: the device measured her honestly and its
-    // continuity checks passed (same place, same size, proportions within the on-device limit).
+    // The astronaut nods in Grace Hopper's place: same place, same size, proportions within the
+    // stream's continuity limit.
     let s = scene();
-    let key = SigningKey::generate_p256().expect("key");
-    let signed = evidence(&take(&s.closed, &s.open_mouth, &s.swapped_nod), key_frame_jpeg)
-        .sign(&key, b"device-1")
-        .expect("signs");
+    let (neutral, keys) = key_frames(&s.swapped_nod);
     assert_eq!(
-        fail(judged(&signed, &key.verifying_key(), &challenge(), Some(&s.registry))),
+        fail(matched(Some(&s.registry), &neutral, &keys)),
         FailReason::NotSamePerson(KeyFrameName(KeyFrameKind::Action(Action::Nod)))
     );
 }
 
 #[test]
-fn a_trace_that_disagrees_with_its_key_frame_fails() {
-    // A device that films open eyes and reports the closed-eye measures for that frame.
-    let s = scene();
-    let fabricated = Shot { image: s.neutral.image.clone(), seen: s.closed.seen };
-    let key = SigningKey::generate_p256().expect("key");
-    let signed = evidence(&take(&fabricated, &s.open_mouth, &s.nod), key_frame_jpeg)
-        .sign(&key, b"device-1")
-        .expect("signs");
-    let reason = fail(judged(&signed, &key.verifying_key(), &challenge(), Some(&s.registry)));
-    let blink = KeyFrameName(KeyFrameKind::Action(Action::Blink));
-    assert!(
-        matches!(reason, FailReason::TraceDisagrees { kind, measure: Measure::LeftEye | Measure::RightEye } if kind == blink),
-        "{reason:?}"
-    );
-    // Its log line names the frame and the measure, not the values.
-    assert_eq!(reason.to_string(), "the left_eye of the blink key frame disagrees with the trace");
-}
-
-#[test]
-fn evidence_signed_by_another_key_fails() {
-    let (signed, _) = cooperative();
-    let other = SigningKey::generate_p256().expect("key").verifying_key();
-    let reason = fail(judged(&signed, &other, &challenge(), Some(&scene().registry)));
-    assert!(matches!(reason, FailReason::Evidence(EvidenceError::Signature(_))), "{reason:?}");
-    assert!(matches!(
-        fail(judged(b"\xd2\x84garbage", &other, &challenge(), Some(&scene().registry))),
-        FailReason::Evidence(_)
-    ));
-}
-
-#[test]
 fn a_corrupted_jpeg_fails_cleanly() {
     let s = scene();
-    // The blink key frame (the second one encoded): a JPEG header, then noise.
-    let mut encoded = 0;
-    let corrupt = |frame: &Frame| {
-        encoded += 1;
-        let mut bytes = key_frame_jpeg(frame)?;
-        if encoded == 2 {
-            for (i, b) in bytes.iter_mut().enumerate().skip(20) {
-                *b = (i as u8).wrapping_mul(31);
-            }
-        }
-        Ok(bytes)
-    };
-    let key = SigningKey::generate_p256().expect("key");
-    let signed =
-        evidence(&take(&s.closed, &s.open_mouth, &s.nod), corrupt).sign(&key, b"device-1").expect("signs");
+    // A JPEG header, then noise.
+    let mut corrupt = film::jpeg(&s.closed.image);
+    for (i, b) in corrupt.iter_mut().enumerate().skip(20) {
+        *b = (i as u8).wrapping_mul(31);
+    }
+    assert_eq!(judge().measure_streamed(&corrupt, 1_000), Err(FailReason::BadStreamedFrame));
+    assert_eq!(judge().measure_streamed(b"", 1_000), Err(FailReason::BadStreamedFrame));
+    let (neutral, mut keys) = key_frames(&s.nod);
+    keys[0].1 = corrupt;
     assert_eq!(
-        fail(judged(&signed, &key.verifying_key(), &challenge(), Some(&s.registry))),
+        fail(matched(Some(&s.registry), &neutral, &keys)),
         FailReason::BadKeyFrame(KeyFrameName(KeyFrameKind::Action(Action::Blink)))
     );
 }
 
 #[test]
-fn a_key_frame_with_several_faces_fails() {
-    // The left part of the insightface group photo (three people) at the session's frame size
-    // (640×750 → 512×600, the same aspect), reported by the device as one face with closed eyes.
-    let s = scene();
+fn a_streamed_frame_with_several_faces_is_measured_as_several() {
+    // The left part of the insightface group photo (three people) at the film's frame size
+    // (640×750 → 512×600, the same aspect): the paced check takes a frame only when it shows
+    // exactly one face (a second person could prompt or stand in), so the server counts them.
     let left = imageops::crop_imm(&group_photo(), 0, 0, 640, 750).to_image();
     let group = imageops::resize(&left, 512, 600, imageops::FilterType::Triangle);
-    let crowd = Shot { image: group, seen: s.closed.seen };
-    let key = SigningKey::generate_p256().expect("key");
-    let signed = evidence(&take(&crowd, &s.open_mouth, &s.nod), key_frame_jpeg)
-        .sign(&key, b"device-1")
-        .expect("signs");
-    let reason = fail(judged(&signed, &key.verifying_key(), &challenge(), Some(&s.registry)));
-    assert!(matches!(reason, FailReason::KeyFrameFaces { faces, .. } if faces > 1), "{reason:?}");
-}
-
-#[test]
-fn another_challenge_or_a_late_answer_fails() {
-    let (signed, key) = cooperative();
-    let registry = Some(scene().registry.as_slice());
-    let other_nonce = Challenge::new(vec![0x24; 16], ORDER.to_vec(), 30_000).expect("challenge");
-    assert_eq!(
-        fail(judged(&signed, &key, &other_nonce, registry)),
-        FailReason::Audit(AuditFailure::NonceMismatch)
-    );
-    let reordered =
-        Challenge::new(NONCE.to_vec(), vec![Action::Nod, Action::Blink, Action::MouthOpen], 30_000)
-            .expect("challenge");
-    assert_eq!(
-        fail(judged(&signed, &key, &reordered, registry)),
-        FailReason::Audit(AuditFailure::ActionsMismatch)
-    );
-    let answer = LivenessAnswer {
-        challenge: &challenge(),
-        issued_at_ms: ISSUED_AT_MS,
-        signed_evidence: &signed,
-        device_key: &key,
-        registry_photo: registry,
-    };
-    let deadline = ISSUED_AT_MS + 30_000 + UPLOAD_GRACE_MS;
-    assert_eq!(judge().judge(&answer, deadline + 1), Decision::Fail(FailReason::Expired));
-    assert_eq!(judge().judge(&answer, deadline), Decision::Pass);
+    let seen = judge().measure_streamed(&film::jpeg(&group), 1_000).expect("measured");
+    assert!(seen.face_count > 1, "{}", seen.face_count);
 }
 
 /// The group photo `insightface/data/images/t1.jpg` from the PyPI wheel `insightface==2.1` (no

@@ -5,7 +5,7 @@
 //! read. The film (`shimin_testkit::film`) plays the person; the server reveals each action only
 //! after it has seen the previous one done, on its own clock.
 //!
-//! Not yet served over HTTP: these tests pin the rules the stream endpoint will apply.
+//! The same rules over HTTP, on the real server: `liveness_paced_http.rs`.
 
 use shimin_core::liveness::pace::{MIN_REACTION_MS, PaceFailure, Paced, PacedCheck, PacedFrame};
 use shimin_core::liveness::{Action, FaceObservation};

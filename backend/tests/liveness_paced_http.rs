@@ -3,7 +3,7 @@
 //! real time (`POST /v1/enrolment/liveness/{id}/frames`); the server measures every frame itself
 //! and reveals each action only after it saw the one before done. Each attack of the finding
 //! plays against the real server and is refused; the device-assembled evidence that used to
-//! pass is no longer served at all.
+//! pass is taken by no route.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -12,21 +12,19 @@ mod common;
 
 use std::time::Duration;
 
+use common::paced::{FAILED, Stream, action_of, calibration, challenge_of, drawn_actions, shots_of, told_of};
 use common::{Db, Phone, TestServer, error_code};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use shimin_backend::seed;
 use shimin_client::LivenessChallenge;
-use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
-use shimin_core::sensitive::Sensitive;
+use shimin_core::liveness::{Action, Challenge};
 use shimin_testkit::film::{self, Shot, key_frame_jpeg, scene};
-use shimin_wire::backend::{CaseView, LivenessChallengeResponse, LivenessPaceResponse, SyncPullResponse};
+use shimin_wire::backend::{CaseView, LivenessPaceResponse, SyncPullResponse};
 use shimin_wire::error::ErrorCode;
 
 /// 张伟 of the demo data.
 const ZHANG: &str = "420106199003071238";
-/// Frames are captured 100 ms apart.
-const FRAME_MS: u64 = 100;
 
 on_both_databases!(
     a_new_device_enrols_by_streaming_what_it_is_told_and_evidence_is_not_served,
@@ -51,7 +49,6 @@ impl World {
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let limits = shimin_backend::server::Limits { auth_burst: 1_000, auth_per_minute: 1_000 };
         let server = TestServer::on_configured(db, limits, |c| {
-            c.liveness_paced = true;
             c.liveness_time_limit_ms = time_limit_ms;
             // Room for the checks a test opens (the daily limits are finding 7's tests).
             c.liveness_enrolment_attempts_per_day = 50;
@@ -71,12 +68,7 @@ impl World {
     }
 
     async fn challenge(&self, phone: &Phone) -> LivenessChallenge {
-        let body = json!({"id_number": ZHANG, "public_key_b64": phone.public_key_b64(), "label": "新手机"});
-        let response =
-            self.http.post(self.server.url("/v1/enrolment/liveness")).json(&body).send().await.expect("post");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let body: LivenessChallengeResponse = response.json().await.expect("challenge");
-        LivenessChallenge::parse(body).expect("a well-formed challenge")
+        challenge_of(common::paced::ask_enrolment(&self.server, &self.http, ZHANG, phone).await).await
     }
 
     async fn post_bytes(&self, path: &str, body: Vec<u8>) -> reqwest::Response {
@@ -84,15 +76,22 @@ impl World {
     }
 
     async fn post_bytes_as(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(self.server.url(path))
-            .header(reqwest::header::CONTENT_TYPE, "application/cose")
-            .body(body);
-        if let Some(t) = token {
-            request = request.bearer_auth(t);
-        }
-        request.send().await.expect("post")
+        common::paced::post_cose(&self.server, &self.http, path, token, body).await
+    }
+
+    /// Opens an enrolment check of 张伟 answered with `phone`.
+    async fn stream<'a>(&'a self, phone: &'a Phone) -> Stream<'a> {
+        Stream::enrolment(&self.server, &self.http, phone, ZHANG).await
+    }
+
+    /// Device-assembled evidence for `check` as the film would make it, had the device known the
+    /// actions (the test reads them from the check's row): signed by `phone`.
+    async fn evidence(&self, check: &LivenessChallenge, phone: &Phone) -> Vec<u8> {
+        let actions = drawn_actions(&self.server, check.check_id).await;
+        let challenge = Challenge::new(check.nonce.clone(), actions, check.time_limit_ms).expect("challenge");
+        film::evidence(&challenge, &scene().take(challenge.actions()), key_frame_jpeg)
+            .sign(&phone.key, b"device")
+            .expect("signs")
     }
 
     async fn login(&self, login: &str, password: &str) -> String {
@@ -100,125 +99,17 @@ impl World {
     }
 }
 
-/// A phone streaming one check: it captures 10 frames a second and sends them in batches.
-struct Stream<'a> {
-    w: &'a World,
-    phone: &'a Phone,
-    check: LivenessChallenge,
-    seq: u64,
-    captured: u64,
-    /// Every batch sent, signed, in order (for the replays).
-    sent: Vec<Vec<u8>>,
-    /// A case check's device token (an enrolment check streams without one).
-    token: Option<String>,
-}
-
-impl<'a> Stream<'a> {
-    async fn open(w: &'a World, phone: &'a Phone) -> Self {
-        let check = w.challenge(phone).await;
-        Self { w, phone, check, seq: 0, captured: 10_000, sent: Vec::new(), token: None }
-    }
-
-    fn path(&self) -> String {
-        match self.token {
-            None => format!("/v1/enrolment/liveness/{}/frames", self.check.check_id),
-            Some(_) => format!("/v1/sync/liveness-checks/{}/frames", self.check.check_id),
-        }
-    }
-
-    /// Signs `shots` as batch `seq` captured from `captured`, 100 ms apart.
-    fn batch(&self, shots: &[&Shot], seq: u64, captured: u64) -> Vec<u8> {
-        let frames = shots
-            .iter()
-            .enumerate()
-            .map(|(i, s)| StreamedFrame {
-                captured_ms: captured + FRAME_MS * i as u64,
-                jpeg: Sensitive::new(film::jpeg(&s.image)),
-            })
-            .collect();
-        FrameBatch::new(self.check.challenge.nonce().to_vec(), seq, frames)
-            .expect("batch")
-            .sign(&self.phone.key, b"device")
-            .expect("signs")
-    }
-
-    /// Films `shots` in real time (waits as long as they take to capture), then sends them.
-    async fn send(&mut self, shots: &[&Shot]) -> reqwest::Response {
-        tokio::time::sleep(Duration::from_millis(FRAME_MS * shots.len() as u64)).await;
-        self.send_now(shots).await
-    }
-
-    /// Sends `shots` at once, as if captured just now.
-    async fn send_now(&mut self, shots: &[&Shot]) -> reqwest::Response {
-        let signed = self.batch(shots, self.seq, self.captured);
-        self.seq += 1;
-        self.captured += FRAME_MS * shots.len() as u64;
-        self.sent.push(signed.clone());
-        self.w.post_bytes_as(&self.path(), self.token.as_deref(), signed).await
-    }
-
-    /// Sends `shots` in real time in batches of five and reads the last answer.
-    async fn perform(&mut self, shots: &[&Shot]) -> Result<LivenessPaceResponse, (StatusCode, ErrorCode)> {
-        let mut told = LivenessPaceResponse::Calibrating;
-        for chunk in shots.chunks(5) {
-            told = told_of(self.send(chunk).await).await?;
-        }
-        Ok(told)
-    }
-}
-
-async fn told_of(response: reqwest::Response) -> Result<LivenessPaceResponse, (StatusCode, ErrorCode)> {
-    if response.status() == StatusCode::OK {
-        Ok(response.json().await.expect("a pace answer"))
-    } else {
-        Err(error_code(response).await)
-    }
-}
-
-fn action_of(told: &LivenessPaceResponse) -> Option<Action> {
-    match told {
-        LivenessPaceResponse::Act { action, .. } => Some(Action::parse(action).expect("an action")),
-        _ => None,
-    }
-}
-
-/// The film performing `action` between neutral frames.
-fn shots_of(action: Action) -> Vec<&'static Shot> {
-    let s = scene();
-    let (n, a) = (&s.neutral, s.action(action));
-    match action {
-        Action::Blink => vec![n, n, a, n, n],
-        Action::MouthOpen => [vec![n, n], vec![a; 6], vec![n, n]].concat(),
-        _ => [vec![n, n, a, a, a], vec![n; 5]].concat(),
-    }
-}
-
-fn calibration() -> Vec<&'static Shot> {
-    vec![&scene().neutral; 5]
-}
-
-const FAILED: (StatusCode, ErrorCode) = (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::LivenessFailed);
-
-/// A cooperative stream: calibrates, then performs each action as it is told, until the end.
-async fn follow(
-    stream: &mut Stream<'_>,
-) -> (Vec<Action>, Result<LivenessPaceResponse, (StatusCode, ErrorCode)>) {
-    let mut told = stream.perform(&calibration()).await;
-    let mut revealed = Vec::new();
-    while let Ok(t) = &told {
-        let Some(action) = action_of(t) else { break };
-        revealed.push(action);
-        told = stream.perform(&shots_of(action)).await;
-    }
-    (revealed, told)
-}
-
 async fn a_new_device_enrols_by_streaming_what_it_is_told_and_evidence_is_not_served(db: Db) {
     let w = World::new(db, 60_000).await;
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
-    let (revealed, told) = follow(&mut stream).await;
-    assert_eq!(revealed, stream.check.challenge.actions().to_vec(), "each action revealed in turn");
+    let mut stream = w.stream(&phone).await;
+    let (revealed, told) = stream.follow().await;
+    assert_eq!(
+        revealed,
+        drawn_actions(&w.server, stream.check.check_id).await,
+        "each action revealed in turn"
+    );
+    assert_eq!(revealed.len(), usize::from(stream.check.steps), "as many as the challenge said");
     let Ok(LivenessPaceResponse::Passed { device_id: Some(device_id) }) = told else {
         panic!("expected a pass with a device, got {told:?}")
     };
@@ -235,12 +126,10 @@ async fn a_new_device_enrols_by_streaming_what_it_is_told_and_evidence_is_not_se
     );
 
     // The weakness of the finding: device-assembled evidence (the film's stills, signed under a
-    // new nonce) is not accepted any more — its route is not served.
+    // new nonce, even knowing the actions) is not accepted any more — no route takes it.
     let other = Phone::new();
     let check = w.challenge(&other).await;
-    let evidence = film::evidence(&check.challenge, &scene().take(check.challenge.actions()), key_frame_jpeg)
-        .sign(&other.key, b"device")
-        .expect("signs");
+    let evidence = w.evidence(&check, &other).await;
     let old = w.post_bytes(&format!("/v1/enrolment/liveness/{}", check.check_id), evidence).await;
     assert_eq!(old.status(), StatusCode::NOT_FOUND);
 }
@@ -248,7 +137,7 @@ async fn a_new_device_enrols_by_streaming_what_it_is_told_and_evidence_is_not_se
 async fn a_static_photo_is_refused(db: Db) {
     let w = World::new(db, 6_000).await;
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
+    let mut stream = w.stream(&phone).await;
     let photo = &scene().neutral;
     let mut told = stream.perform(&calibration()).await;
     let first = told.as_ref().ok().and_then(action_of).expect("told the first action");
@@ -265,13 +154,13 @@ async fn a_static_photo_is_refused(db: Db) {
 async fn stills_of_a_passing_session_replayed_under_a_new_challenge_are_refused(db: Db) {
     let w = World::new(db, 60_000).await;
     let phone = Phone::new();
-    let mut passing = Stream::open(&w, &phone).await;
-    let (recorded_order, told) = follow(&mut passing).await;
+    let mut passing = w.stream(&phone).await;
+    let (recorded_order, told) = passing.follow().await;
     assert!(matches!(told, Ok(LivenessPaceResponse::Passed { .. })), "{told:?}");
 
     // The very batches, sent again for a new check of another key: not this check's.
     let attacker = Phone::new();
-    let mut replay = Stream::open(&w, &attacker).await;
+    let mut replay = w.stream(&attacker).await;
     assert_eq!(error_code(w.post_bytes(&replay.path(), passing.sent[0].clone()).await).await, FAILED);
 
     // The same stills, re-signed under the new check's nonce and streamed in real time in the
@@ -280,8 +169,8 @@ async fn stills_of_a_passing_session_replayed_under_a_new_challenge_are_refused(
     // the recorded one, a recording streamed at the right pace could pass: the order is drawn at
     // random, which is why the server also matches the face against the registry; see
     // docs/security.md.) A new check until its first action is not the recording's.
-    while replay.check.challenge.actions()[0] == recorded_order[0] {
-        replay = Stream::open(&w, &attacker).await;
+    while drawn_actions(&w.server, replay.check.check_id).await[0] == recorded_order[0] {
+        replay = w.stream(&attacker).await;
     }
     let recording: Vec<&Shot> =
         calibration().into_iter().chain(recorded_order.iter().flat_map(|a| shots_of(*a))).collect();
@@ -301,7 +190,7 @@ async fn stills_of_a_passing_session_replayed_under_a_new_challenge_are_refused(
 async fn an_action_answered_faster_than_a_person_can_is_refused(db: Db) {
     let w = World::new(db, 60_000).await;
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
+    let mut stream = w.stream(&phone).await;
     let told = stream.perform(&calibration()).await;
     let action = told.as_ref().ok().and_then(action_of).expect("told the first action");
     // The action, in frames captured before the answer could have been read, sent at once.
@@ -312,20 +201,19 @@ async fn an_action_answered_faster_than_a_person_can_is_refused(db: Db) {
 async fn another_persons_face_mid_stream_is_refused_by_the_match(db: Db) {
     let w = World::new(db, 60_000).await;
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
-    let mut told = stream.perform(&calibration()).await;
-    let s = scene();
-    while let Ok(t) = &told {
-        let Some(action) = action_of(t) else { break };
-        // The astronaut, in Grace Hopper's place, performs the nod.
-        let shots = if action == Action::Nod {
-            [vec![&s.neutral, &s.neutral], vec![&s.swapped_nod; 3], vec![&s.neutral; 5]].concat()
-        } else {
-            shots_of(action)
-        };
-        told = stream.perform(&shots).await;
-    }
+    let mut stream = w.stream(&phone).await;
+    let (_, told) = stream.follow_with(swapped_nod).await;
     assert_eq!(told, Err(FAILED));
+}
+
+/// The film performing `action`, the astronaut in Grace Hopper's place for the nod.
+fn swapped_nod(action: Action) -> Vec<&'static Shot> {
+    let s = scene();
+    if action == Action::Nod {
+        [vec![&s.neutral, &s.neutral], vec![&s.swapped_nod; 3], vec![&s.neutral; 5]].concat()
+    } else {
+        shots_of(action)
+    }
 }
 
 async fn frames_out_of_order_are_refused(db: Db) {
@@ -334,19 +222,19 @@ async fn frames_out_of_order_are_refused(db: Db) {
     let n = &scene().neutral;
 
     // A batch skipped (sequence numbers 0, then 2).
-    let mut skipped = Stream::open(&w, &phone).await;
+    let mut skipped = w.stream(&phone).await;
     told_of(skipped.send(&[n; 5]).await).await.expect("the first batch");
     skipped.seq += 1;
     assert_eq!(told_of(skipped.send(&[n; 5]).await).await, Err(FAILED));
 
     // Frames captured before the ones already sent.
-    let mut back = Stream::open(&w, &phone).await;
+    let mut back = w.stream(&phone).await;
     told_of(back.send(&[n; 5]).await).await.expect("the first batch");
     back.captured -= 1_000;
     assert_eq!(told_of(back.send(&[n; 5]).await).await, Err(FAILED));
 
     // A batch sent twice.
-    let mut twice = Stream::open(&w, &phone).await;
+    let mut twice = w.stream(&phone).await;
     told_of(twice.send(&[n; 5]).await).await.expect("the first batch");
     told_of(twice.send(&[n; 5]).await).await.expect("the second batch");
     let again = twice.sent[1].clone();
@@ -356,7 +244,7 @@ async fn frames_out_of_order_are_refused(db: Db) {
 async fn a_stream_that_stops_is_refused(db: Db) {
     let w = World::new(db, 60_000).await;
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
+    let mut stream = w.stream(&phone).await;
     let told = stream.perform(&calibration()).await;
     assert!(told.as_ref().ok().and_then(action_of).is_some(), "{told:?}");
     let action = action_of(told.as_ref().expect("told")).expect("an action");
@@ -392,28 +280,17 @@ async fn a_case_is_confirmed_by_a_paced_check_of_the_citizens_own_device(db: Db)
         .await
         .expect("post");
     assert_eq!(asked.status(), StatusCode::CREATED);
-    let body: LivenessChallengeResponse = asked.json().await.expect("challenge");
-    let check = LivenessChallenge::parse(body).expect("a well-formed challenge");
+    let check = challenge_of(asked).await;
 
     // The old evidence route of a case check is not served.
-    let evidence = film::evidence(&check.challenge, &scene().take(check.challenge.actions()), key_frame_jpeg)
-        .sign(&phone.key, b"device")
-        .expect("signs");
+    let evidence = w.evidence(&check, &phone).await;
     let old = w
         .post_bytes_as(&format!("/v1/sync/liveness-checks/{}", check.check_id), Some(&token), evidence)
         .await;
     assert_eq!(old.status(), StatusCode::NOT_FOUND);
 
-    let mut stream = Stream {
-        w: &w,
-        phone: &phone,
-        check,
-        seq: 0,
-        captured: 10_000,
-        sent: Vec::new(),
-        token: Some(token),
-    };
-    let (_, told) = follow(&mut stream).await;
+    let mut stream = Stream::new(&w.server, &w.http, &phone, check, Some(token));
+    let (_, told) = stream.follow().await;
     assert_eq!(told, Ok(LivenessPaceResponse::Passed { device_id: None }));
     let response = w
         .http

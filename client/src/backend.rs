@@ -83,14 +83,6 @@ impl Backend for BackendClient {
         BackendClient::liveness_enrolment_challenge(self, id_number, device_key, label).await
     }
 
-    async fn answer_liveness_enrolment(
-        &self,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<i64, BackendError> {
-        BackendClient::answer_liveness_enrolment(self, check_id, signed_evidence).await
-    }
-
     async fn stream_enrolment_frames(
         &self,
         check_id: i64,
@@ -114,14 +106,5 @@ impl Backend for BackendClient {
 
     async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         BackendClient::case_challenge(self, token, case_id).await
-    }
-
-    async fn answer_case(
-        &self,
-        token: &str,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<(), BackendError> {
-        BackendClient::answer_case(self, token, check_id, signed_evidence).await
     }
 }

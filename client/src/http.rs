@@ -11,9 +11,9 @@ use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
 use shimin_core::wallet::LivenessChallenge;
 use shimin_wire::backend::{
     ChallengeResponse, DeviceListResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse,
-    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse,
-    LivenessPaceResponse, OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest,
-    SyncPullResponse, SyncPushRequest, SyncPushResponse,
+    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessPaceResponse,
+    OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest, SyncPullResponse,
+    SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -352,35 +352,14 @@ impl BackendClient {
         challenge(Self::json(response).await?)
     }
 
-    /// `POST /v1/enrolment/liveness/{check}`: answers an enrolment check with signed evidence;
-    /// the new device's id when it passed.
-    ///
-    /// # Errors
-    /// [`ClientError::Refused`] with code `liveness_failed` ([`is_liveness_failure`]) when it did
-    /// not pass, `already_answered` when the check was answered already,
-    /// `device_already_registered` when the key is.
-    pub async fn answer_liveness_enrolment(
-        &self,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<i64, ClientError> {
-        let request = self
-            .http
-            .post(self.url(&format!("/v1/enrolment/liveness/{check_id}")))
-            .header(reqwest::header::CONTENT_TYPE, "application/cose")
-            .timeout(EVIDENCE_TIMEOUT)
-            .body(signed_evidence);
-        Ok(Self::json::<LivenessEnrolmentResponse>(request.send().await.map_err(network)?).await?.device_id)
-    }
-
     /// `POST /v1/enrolment/liveness/{check}/frames`: streams one signed frame batch
     /// (`shimin_core::liveness::FrameBatch`) of a server-paced enrolment check; what to do now,
     /// or the new device's id once it passed.
     ///
     /// # Errors
     /// [`ClientError::Refused`] with code `liveness_failed` ([`is_liveness_failure`]) when the
-    /// check failed, `already_answered`, `device_already_registered`, or `not_found` from a
-    /// server that does not pace its checks; [`ClientError::Unavailable`] when it is busy (the
+    /// check failed, `already_answered`, `device_already_registered`, or `not_found` for a check
+    /// that is not an open enrolment check; [`ClientError::Unavailable`] when it is busy (the
     /// same batch may be sent again).
     pub async fn stream_enrolment_frames(
         &self,
@@ -439,31 +418,7 @@ impl BackendClient {
             .bearer_auth(token);
         challenge(Self::json(request.send().await.map_err(network)?).await?)
     }
-
-    /// `POST /v1/sync/liveness-checks/{check}`: answers a case check with signed evidence.
-    ///
-    /// # Errors
-    /// As [`BackendClient::answer_liveness_enrolment`].
-    pub async fn answer_case(
-        &self,
-        token: &str,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<(), ClientError> {
-        let request = self
-            .http
-            .post(self.url(&format!("/v1/sync/liveness-checks/{check_id}")))
-            .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, "application/cose")
-            .timeout(EVIDENCE_TIMEOUT)
-            .body(signed_evidence);
-        Self::check(request.send().await.map_err(network)?).await.map(drop)
-    }
 }
-
-/// How long an evidence upload and its judgement may take: megabytes over a mobile link, then
-/// the server's face models (seconds on first use).
-const EVIDENCE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long one frame batch and its measuring may take: a batch is at most a megabyte, and the
 /// server loads its face models on first use (seconds).

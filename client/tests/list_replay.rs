@@ -91,13 +91,6 @@ impl Backend for Replaying {
     ) -> Result<LivenessChallenge, BackendError> {
         Backend::liveness_enrolment_challenge(&self.real, id_number, device_key, label).await
     }
-    async fn answer_liveness_enrolment(
-        &self,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<i64, BackendError> {
-        Backend::answer_liveness_enrolment(&self.real, check_id, signed_evidence).await
-    }
     async fn stream_enrolment_frames(
         &self,
         check_id: i64,
@@ -118,14 +111,6 @@ impl Backend for Replaying {
     }
     async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         Backend::case_challenge(&self.real, token, case_id).await
-    }
-    async fn answer_case(
-        &self,
-        token: &str,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> Result<(), BackendError> {
-        Backend::answer_case(&self.real, token, check_id, signed_evidence).await
     }
 }
 

@@ -1,21 +1,97 @@
 //! Enrolment by the face through the client, against the real backend and its real judge, with
-//! the test film (`shimin_testkit::film`) as the camera: a refused check leaves the wallet
-//! unenrolled and the backend without a device; the next, passed check enrols the wallet, whose
-//! first sync brings the citizen's certificate.
+//! the test film (`shimin_testkit::film`) as the camera, streamed in real time to the
+//! server-paced check (issue 15, finding 1): a refused check leaves the wallet unenrolled and
+//! the backend without a device; the next, passed check registers the wallet's key, which signs
+//! in and pulls the citizen's certificate.
 #![allow(clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
 
 use shimin_backend::local::LocalBackend;
 use shimin_backend::service::Config;
-use shimin_client::{BackendClient, ClientError, is_liveness_failure};
+use shimin_client::{BackendClient, ClientError, LivenessChallenge, is_liveness_failure};
 use shimin_core::IdNumber;
 use shimin_core::crypto::SigningKey;
-use shimin_core::liveness::Challenge;
-use shimin_core::wallet::WalletError;
-use shimin_core::wallet::liveness::{Purpose, begin, finish};
+use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
+use shimin_core::sensitive::Sensitive;
+use shimin_core::wallet::liveness::{Purpose, begin, refusal};
+use shimin_core::wallet::{Backend, PaceAnswer, WalletError, WalletStore};
 use shimin_store::{PinWrapper, Wallet, schema};
-use shimin_testkit::film::{self, FILMABLE, key_frame_jpeg, scene};
-use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
+use shimin_testkit::film::{self, FILMABLE, Shot, scene};
+use shimin_wire::backend::{CertificateFields, IssueCertificateRequest, LivenessPaceResponse};
 use shimin_wire::error::ErrorCode;
+
+/// Frames are captured 100 ms apart; a batch holds at most five.
+const FRAME_MS: u64 = 100;
+
+/// The film performing `action`, or looking at the camera (`None`).
+fn shots_for(action: Option<Action>) -> Vec<&'static Shot> {
+    action.map_or_else(|| scene().looking(), |a| scene().performing(a))
+}
+
+/// A phone filming one check in real time and signing its frames in batches.
+struct Camera<'a> {
+    key: &'a SigningKey,
+    check: &'a LivenessChallenge,
+    seq: u64,
+    captured: u64,
+}
+
+impl<'a> Camera<'a> {
+    fn new(key: &'a SigningKey, check: &'a LivenessChallenge) -> Self {
+        Self { key, check, seq: 0, captured: 0 }
+    }
+
+    /// Films `shots` in real time and signs them in batches of five.
+    async fn film(&mut self, shots: &[&Shot]) -> Vec<Vec<u8>> {
+        let mut batches = Vec::new();
+        for chunk in shots.chunks(5) {
+            tokio::time::sleep(Duration::from_millis(FRAME_MS * chunk.len() as u64)).await;
+            batches.push(self.batch(chunk));
+        }
+        batches
+    }
+
+    fn batch(&mut self, shots: &[&Shot]) -> Vec<u8> {
+        let frames = shots
+            .iter()
+            .enumerate()
+            .map(|(i, shot)| StreamedFrame {
+                captured_ms: self.captured + FRAME_MS * i as u64,
+                jpeg: Sensitive::new(film::jpeg(&shot.image)),
+            })
+            .collect();
+        self.captured += FRAME_MS * shots.len() as u64;
+        let batch = FrameBatch::new(self.check.nonce.clone(), self.seq, frames).expect("batch");
+        self.seq += 1;
+        batch.sign(self.key, b"device").expect("signs")
+    }
+}
+
+/// Streams an enrolment check through the core's `Backend` trait as the app does, performing
+/// what `perform` makes of each action revealed, until the server says passed or refuses.
+async fn stream_enrolment(
+    client: &BackendClient,
+    key: &SigningKey,
+    check: &LivenessChallenge,
+    perform: impl Fn(Action) -> Action,
+) -> Result<PaceAnswer, WalletError> {
+    let mut camera = Camera::new(key, check);
+    let mut told = PaceAnswer::Calibrating;
+    for _ in 0..12 {
+        let shots = match told {
+            PaceAnswer::Calibrating => shots_for(None),
+            PaceAnswer::Act { action, .. } => shots_for(Some(perform(action))),
+            PaceAnswer::Passed { .. } => break,
+        };
+        for batch in camera.film(&shots).await {
+            told = Backend::stream_enrolment_frames(client, check.check_id, batch)
+                .await
+                .map_err(|e| refusal(e.into()))?;
+        }
+    }
+    Ok(told)
+}
 
 #[tokio::test]
 async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet() {
@@ -38,33 +114,27 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
     let client = BackendClient::new(&server.base_url()).expect("client");
     let enrolment = Purpose::Enrolment(IdNumber::parse(&holder).expect("an ID number"));
 
-    // The actions in the reverse of the order asked: the backend refuses, nothing is recorded.
+    // Another action than the one revealed (never a blink, which people do unasked): the
+    // backend refuses, nothing is registered.
     let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
-    let mut reversed = asked.challenge.actions().to_vec();
-    reversed.reverse();
-    let performed =
-        Challenge::new(asked.challenge.nonce().to_vec(), reversed, asked.challenge.time_limit_ms())
-            .expect("challenge");
-    let evidence = film::evidence(&performed, &scene().take(performed.actions()), key_frame_jpeg);
-    match finish(&mut wallet, &client, &enrolment, asked.check_id, &evidence).await {
+    let other = |a| if a == Action::MouthOpen { Action::Nod } else { Action::MouthOpen };
+    match stream_enrolment(&client, WalletStore::device_key(&wallet), &asked, other).await {
         Err(WalletError::LivenessRejected) => {}
         other => panic!("expected the judge's refusal, got {other:?}"),
     }
     assert_eq!(wallet.enrolment().expect("read"), None, "a refused check enrols nothing");
     assert!(server.backend().store.active_devices(&holder).await.expect("devices").is_empty());
 
-    // Done as asked: enrolled, and the first sync brings the ID card.
+    // Done as told: the wallet's key is registered; it signs in and pulls the ID card.
     let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
-    let evidence = film::evidence(&asked.challenge, &scene().take(asked.challenge.actions()), key_frame_jpeg);
-    finish(&mut wallet, &client, &enrolment, asked.check_id, &evidence).await.expect("enrolled");
-    let enrolment = wallet.enrolment().expect("read").expect("the enrolment is recorded");
-    assert_eq!(enrolment.backend_url, client.base_url());
+    let key = WalletStore::device_key(&wallet);
+    let told = stream_enrolment(&client, key, &asked, |a| a).await.expect("streamed");
+    let PaceAnswer::Passed { device_id: Some(device_id) } = told else { panic!("expected a pass: {told:?}") };
     let devices = server.backend().store.active_devices(&holder).await.expect("devices");
-    assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![enrolment.device_id]);
-    let report = shimin_core::wallet::sync::round(&mut wallet, &client, shimin_backend::now(), |_| {})
-        .await
-        .expect("sync");
-    assert_eq!(report.imported, 1);
+    assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![device_id]);
+    assert_eq!(devices[0].public_key, key.verifying_key().as_bytes());
+    let token = client.device_token(device_id, key).await.expect("signed in");
+    assert_eq!(client.pull(&token, None).await.expect("pulled").certificates.len(), 1);
 }
 
 #[tokio::test]
@@ -106,23 +176,18 @@ async fn the_backends_refusals_reach_the_caller_as_codes() {
     );
     assert!(refused.is_transient());
 
-    let refused = client.answer_liveness_enrolment(999_999, vec![1]).await.expect_err("no such check");
+    let refused = client.stream_enrolment_frames(999_999, vec![1]).await.expect_err("no such check");
     assert!(matches!(refused, ClientError::Refused { code: ErrorCode::NotFound, .. }), "{refused}");
     assert!(!is_liveness_failure(&refused));
 }
 
-/// A server-paced check through the client (issue 15, finding 1): the phone streams the film's
-/// frames in real time in signed batches and performs each action as the server reveals it; a
-/// server that paces its checks does not take evidence.
+/// A server-paced check through the client's own calls (issue 15, finding 1): the challenge
+/// says how many actions, not which; the phone streams the film's frames in real time in signed
+/// batches and performs each action as the server reveals it.
 #[tokio::test]
 async fn a_paced_check_streams_through_the_client_and_enrols() {
-    use shimin_core::liveness::{Action, FrameBatch, StreamedFrame};
-    use shimin_core::sensitive::Sensitive;
-    use shimin_testkit::film::Shot;
-    use shimin_wire::backend::LivenessPaceResponse;
-
     let dir = tempfile::Builder::new().prefix("shimin-client-paced-").tempdir().expect("temp dir");
-    let config = Config { liveness_actions: FILMABLE.to_vec(), liveness_paced: true, ..Config::default() };
+    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
     let server = LocalBackend::start_with(dir.path(), 5, config).await.expect("backend");
     let holder = server.seed().demo[0].0.clone();
     assert!(server.set_registry_photo(&holder, scene().registry.clone()).await.expect("photo"));
@@ -130,53 +195,29 @@ async fn a_paced_check_streams_through_the_client_and_enrols() {
     let key = SigningKey::generate_p256().expect("key");
     let asked =
         client.liveness_enrolment_challenge(&holder, &key.verifying_key(), "phone").await.expect("asked");
+    assert_eq!(usize::from(asked.steps), 3, "the configured number of actions");
 
-    // Evidence is not taken by a paced server.
-    let evidence = film::evidence(&asked.challenge, &scene().take(asked.challenge.actions()), key_frame_jpeg)
-        .sign(&key, b"device")
-        .expect("signs");
-    match client.answer_liveness_enrolment(asked.check_id, evidence).await {
-        Err(ClientError::Refused { code: ErrorCode::NotFound, .. }) => {}
-        other => panic!("expected evidence not to be served, got {other:?}"),
-    }
-
-    let s = scene();
-    let (mut seq, mut captured) = (0u64, 0u64);
+    let mut camera = Camera::new(&key, &asked);
     let mut told = LivenessPaceResponse::Calibrating;
     let mut revealed = Vec::new();
     for _ in 0..12 {
-        let shots: Vec<&Shot> = match &told {
-            LivenessPaceResponse::Calibrating => vec![&s.neutral; 5],
-            LivenessPaceResponse::Act { action, .. } => {
+        let shots = match &told {
+            LivenessPaceResponse::Calibrating => shots_for(None),
+            LivenessPaceResponse::Act { action, step } => {
                 let action = Action::parse(action).expect("an action");
                 revealed.push(action);
-                let (n, a) = (&s.neutral, s.action(action));
-                match action {
-                    Action::Blink => vec![n, n, a, n, n],
-                    Action::MouthOpen => [vec![n, n], vec![a; 6], vec![n, n]].concat(),
-                    _ => [vec![n, n, a, a, a], vec![n; 5]].concat(),
-                }
+                assert_eq!(usize::from(*step), revealed.len(), "the step counts the actions revealed");
+                shots_for(Some(action))
             }
             LivenessPaceResponse::Passed { .. } => break,
         };
-        for chunk in shots.chunks(5) {
-            tokio::time::sleep(std::time::Duration::from_millis(100 * chunk.len() as u64)).await;
-            let frames = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, shot)| StreamedFrame {
-                    captured_ms: captured + 100 * i as u64,
-                    jpeg: Sensitive::new(film::jpeg(&shot.image)),
-                })
-                .collect();
-            captured += 100 * chunk.len() as u64;
-            let batch = FrameBatch::new(asked.challenge.nonce().to_vec(), seq, frames).expect("batch");
-            seq += 1;
-            let signed = batch.sign(&key, b"device").expect("signs");
-            told = client.stream_enrolment_frames(asked.check_id, signed).await.expect("streamed");
+        for batch in camera.film(&shots).await {
+            told = client.stream_enrolment_frames(asked.check_id, batch).await.expect("streamed");
         }
     }
-    assert_eq!(revealed, asked.challenge.actions().to_vec());
+    let drawn = server.backend().store.liveness_check(asked.check_id).await.expect("read").expect("check");
+    let drawn: Vec<Action> = drawn.actions.split(',').map(|a| Action::parse(a).expect("an action")).collect();
+    assert_eq!(revealed, drawn, "each action revealed in the server's order");
     let LivenessPaceResponse::Passed { device_id: Some(device_id) } = told else {
         panic!("expected a pass: {told:?}")
     };

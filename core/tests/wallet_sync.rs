@@ -14,7 +14,6 @@ use std::time::Duration;
 use base64::Engine as _;
 use present_common::*;
 use shimin_core::cert::CertificateType;
-use shimin_core::liveness::{Action, Challenge};
 use shimin_core::trust::{TrustList, TrustListInfo};
 use shimin_core::wallet::liveness::{self, Purpose};
 use shimin_core::wallet::sync::{self, MAX_PAGES};
@@ -301,11 +300,7 @@ fn the_schedule_runs_at_once_when_asked_backs_off_after_trouble_and_waits_after_
 }
 
 fn challenge() -> LivenessChallenge {
-    LivenessChallenge {
-        check_id: 41,
-        challenge: Challenge::new(vec![9; 16], vec![Action::Blink, Action::MouthOpen, Action::Nod], 60_000)
-            .expect("challenge"),
-    }
+    LivenessChallenge { check_id: 41, nonce: vec![9; 16], steps: 3, time_limit_ms: 60_000 }
 }
 
 #[test]

@@ -355,6 +355,26 @@ impl Scene {
         self.take_with(order, |a| self.action(a))
     }
 
+    /// Half a second looking straight at the camera: what a phone streams while the server
+    /// calibrates a paced check.
+    pub fn looking(&self) -> Vec<&Shot> {
+        vec![&self.neutral; 5]
+    }
+
+    /// The film performing `action` between neutral frames, as a phone streams it once a paced
+    /// check has revealed it (a blink in 0.5 s, an open mouth or a nod in 1 s).
+    ///
+    /// # Panics
+    /// For a head shake, as [`Scene::action`].
+    pub fn performing(&self, action: Action) -> Vec<&Shot> {
+        let (n, a) = (&self.neutral, self.action(action));
+        match action {
+            Action::Blink => vec![n, n, a, n, n],
+            Action::MouthOpen => [vec![n, n], vec![a; 6], vec![n, n]].concat(),
+            Action::Nod | Action::ShakeHead => [vec![n, n, a, a, a], vec![n; 5]].concat(),
+        }
+    }
+
     /// A take of `order` in which `shot_of` gives each action's frame (an attack puts another
     /// face or a fabricated measure there).
     pub fn take_with<'a>(&'a self, order: &[Action], shot_of: impl Fn(Action) -> &'a Shot) -> Vec<&'a Shot> {

@@ -476,27 +476,30 @@ pub struct HealthResponse {
 pub struct LivenessEnrolmentRequest {
     /// The citizen's resident ID number.
     pub id_number: String,
-    /// The new device's P-256 public key, SEC1 uncompressed, base64url; the evidence must be
-    /// signed with it.
+    /// The new device's P-256 public key, SEC1 uncompressed, base64url; the check's frame
+    /// batches must be signed with it.
     pub public_key_b64: String,
     /// A name the citizen gives the device ("my phone").
     #[serde(default)]
     pub label: String,
 }
 
-/// A liveness challenge: do these actions, in this order, within the time limit, and send the
-/// signed evidence to `POST …/liveness-checks/{check_id}`.
+/// A liveness check opened: stream the camera's frames, in batches signed by the device key, to
+/// `POST /v1/enrolment/liveness/{check_id}/frames` (or `/v1/sync/liveness-checks/{check_id}/frames`
+/// for a case) and do what each answer ([`LivenessPaceResponse`]) says. The actions are not
+/// named here: the server reveals each only when it is to be done, so that nothing can be
+/// prepared for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivenessChallengeResponse {
     /// The check to answer.
     pub check_id: i64,
-    /// The one-time nonce, base64url; the evidence carries it.
+    /// The one-time nonce, base64url; every frame batch carries it.
     pub nonce_b64: String,
-    /// Action names in order (`blink`, `mouth`, `shake`, `nod`).
-    pub actions: Vec<String>,
-    /// Time limit of the session from its first frame, ms.
+    /// How many actions the check will ask for (the screen shows progress as "step 2 of 3").
+    pub steps: u8,
+    /// Time limit of the whole check from its issue, ms.
     pub time_limit_ms: u64,
-    /// The last moment the answer is accepted, seconds since the epoch.
+    /// The last moment the check can pass, seconds since the epoch.
     pub answer_by: i64,
 }
 
@@ -523,13 +526,6 @@ pub enum LivenessPaceResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         device_id: Option<i64>,
     },
-}
-
-/// A passed enrolment check: the device is registered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LivenessEnrolmentResponse {
-    /// The new device's id.
-    pub device_id: i64,
 }
 
 /// A party's role in a company registration case.

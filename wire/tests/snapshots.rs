@@ -197,11 +197,10 @@ snapshots! { backend {
     LivenessChallengeResponse: [LivenessChallengeResponse {
         check_id: 5,
         nonce_b64: "Z29sZGVuLW5vbmNlLTAwMQ".into(),
-        actions: vec!["blink".into(), "mouth".into(), "nod".into()],
+        steps: 3,
         time_limit_ms: 30_000,
         answer_by: NOW + 120,
     }],
-    LivenessEnrolmentResponse: [LivenessEnrolmentResponse { device_id: 4 }],
     LivenessPaceResponse: [
         LivenessPaceResponse::Calibrating,
         LivenessPaceResponse::Act { action: "mouth".into(), step: 2 },

@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for Device {
     }
 }
 
-/// A binary body (signed liveness evidence, COSE): at most the route's body limit, not empty;
+/// A binary body (a signed liveness frame batch, COSE): at most the route's body limit, not empty;
 /// refusals answer with [`ApiError`] (400, 413).
 #[derive(Debug)]
 pub struct BinaryBody(pub Vec<u8>);

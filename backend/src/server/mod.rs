@@ -23,10 +23,10 @@ use shimin_wire::backend::{
     CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
     DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IDEMPOTENCY_KEY_HEADER,
     IdentityRequestView, IssueCertificateRequest, KeyCompromiseRequest, KeyCompromiseResponse,
-    KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessEnrolmentResponse,
-    LivenessPaceResponse, OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse,
-    RemoveDeviceRequest, RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest,
-    SyncPullResponse, SyncPushRequest, SyncPushResponse,
+    KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessPaceResponse,
+    OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest,
+    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
+    SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -39,10 +39,6 @@ use crate::{now, now_ms};
 
 /// The largest request body accepted, bytes.
 pub const MAX_BODY: usize = 256 * 1024;
-/// The largest body of the liveness evidence routes: signed evidence of up to
-/// `shimin_core::liveness::MAX_EVIDENCE_BYTES`, and a little for the signature around it.
-pub const MAX_EVIDENCE_BODY: usize = shimin_core::liveness::MAX_EVIDENCE_BYTES + 4 * 1024;
-
 /// The largest body of the paced liveness check's frame routes: a signed frame batch of up to
 /// `shimin_core::liveness::MAX_FRAME_BATCH_BYTES`, and a little for the signature around it.
 pub const MAX_FRAME_BATCH_BODY: usize = shimin_core::liveness::MAX_FRAME_BATCH_BYTES + 4 * 1024;
@@ -282,15 +278,6 @@ async fn liveness_enrolment(
     Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, addr.ip(), now_ms()).await?)))
 }
 
-async fn liveness_enrolment_answer(
-    State(s): State<AppState>,
-    Path(check_id): Path<i64>,
-    BinaryBody(evidence): BinaryBody,
-) -> ApiResult<(StatusCode, Json<LivenessEnrolmentResponse>)> {
-    let device = s.backend.answer_enrolment(check_id, evidence, now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(LivenessEnrolmentResponse { device_id: device.id })))
-}
-
 /// A frame batch of a paced enrolment check. Not rate-limited per address like the other
 /// unauthenticated routes (a check streams a batch a second): only a batch signed by the
 /// check's key is measured, and the number of checks streaming at once is bounded.
@@ -349,16 +336,6 @@ async fn case_challenge(
     Path(case_id): Path<i64>,
 ) -> ApiResult<(StatusCode, Json<LivenessChallengeResponse>)> {
     Ok((StatusCode::CREATED, Json(s.backend.case_challenge(&device, case_id, now_ms()).await?)))
-}
-
-async fn case_answer(
-    State(s): State<AppState>,
-    Device(device): Device,
-    Path(check_id): Path<i64>,
-    BinaryBody(evidence): BinaryBody,
-) -> ApiResult<StatusCode> {
-    s.backend.answer_case(&device, check_id, evidence, now_ms()).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Query of `GET /v1/sync/pull`.
@@ -466,19 +443,15 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/devices/{id}", delete(remove_device))
         .route("/logout", post(device_logout))
         .route("/identity-requests", get(identity_requests))
-        .route("/identity-requests/{id}/liveness", post(case_challenge));
-    // Exactly one way to answer a liveness check is served: streamed frames when the server
-    // paces the checks, device-assembled evidence until the app streams (issue 15, finding 1).
-    let paced = state.backend.config.liveness_paced;
-    let sync = if paced {
-        sync.route(
+        .route("/identity-requests/{id}/liveness", post(case_challenge))
+        // A liveness check is answered only by streaming frames the server measures itself
+        // (issue 15, finding 1); evidence a device assembled is taken by no route.
+        .route(
             "/liveness-checks/{id}/frames",
             post(case_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
-    } else {
-        sync.route("/liveness-checks/{id}", post(case_answer).layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY)))
-    };
-    let sync = sync.fallback(not_found).layer(middleware::from_fn_with_state(state.clone(), require_device));
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi::serve))
@@ -501,22 +474,13 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/staff/cases", post(open_case))
         .route("/v1/staff/cases/{id}", get(staff_case))
         .route("/v1/staff/cases/{id}/proceed", post(proceed_case))
+        .route(
+            "/v1/enrolment/liveness/{id}/frames",
+            post(enrolment_frames)
+                .layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY))
+                .layer(limit(RouteClass::Enrolment)),
+        )
         .nest("/v1/sync", sync)
-        .merge(if paced {
-            Router::new().route(
-                "/v1/enrolment/liveness/{id}/frames",
-                post(enrolment_frames)
-                    .layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY))
-                    .layer(limit(RouteClass::Enrolment)),
-            )
-        } else {
-            Router::new().route(
-                "/v1/enrolment/liveness/{id}",
-                post(liveness_enrolment_answer)
-                    .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BODY))
-                    .layer(limit(RouteClass::Enrolment)),
-            )
-        })
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

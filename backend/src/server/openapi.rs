@@ -156,28 +156,21 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/enrolment/liveness",
         Auth::Public,
-        "LivenessEnrolmentRequest -> LivenessChallengeResponse; 422 no_registry_photo, one answer for \
-         an unknown number, no registry photo, or the number's enrolment checks for the day used up; \
-         429 too_many_requests after the address's (IPv4, IPv6 /64) daily asks; rate limited",
-        "201",
-    ),
-    (
-        HttpMethod::Post,
-        "/v1/enrolment/liveness/{id}",
-        Auth::Public,
-        "Signed liveness evidence (COSE_Sign1 by the new device key) -> LivenessEnrolmentResponse; 422 \
-         liveness_failed, 409 already_answered or device_already_registered; rate limited",
+        "LivenessEnrolmentRequest -> LivenessChallengeResponse (the check, its nonce, how many \
+         actions and the time limit; never which actions: each is revealed when it is to be done); \
+         422 no_registry_photo, one answer for an unknown number, no registry photo, or the number's \
+         enrolment checks for the day used up; 429 too_many_requests after the address's (IPv4, IPv6 \
+         /64) daily asks; rate limited",
         "201",
     ),
     (
         HttpMethod::Post,
         "/v1/enrolment/liveness/{id}/frames",
         Auth::Public,
-        "A signed frame batch of a paced check (COSE_Sign1 by the new device key, \
+        "A signed frame batch of a server-paced check (COSE_Sign1 by the new device key, \
          core::liveness::FrameBatch) -> LivenessPaceResponse (calibrating, the action to do now, or \
-         passed with the device id); 422 liveness_failed, 409 already_answered or \
-         device_already_registered, 503 busy; served instead of the evidence route when checks are \
-         server-paced",
+         passed with the device id); the only way to answer an enrolment check; 422 \
+         liveness_failed, 409 already_answered or device_already_registered, 503 busy; rate limited",
         "200",
     ),
     (
@@ -206,25 +199,17 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         HttpMethod::Post,
         "/v1/sync/identity-requests/{id}/liveness",
         Auth::Device,
-        "-> LivenessChallengeResponse to confirm the case; 404 not_found, 409 already_confirmed, 422 \
-         no_registry_photo, 429 attempts_exhausted",
+        "-> LivenessChallengeResponse to confirm the case (answered by streaming frames); 404 \
+         not_found, 409 already_confirmed, 422 no_registry_photo, 429 attempts_exhausted",
         "201",
-    ),
-    (
-        HttpMethod::Post,
-        "/v1/sync/liveness-checks/{id}",
-        Auth::Device,
-        "Signed liveness evidence (COSE_Sign1 by the device key) confirms the case; 422 liveness_failed, \
-         409 already_answered",
-        "204",
     ),
     (
         HttpMethod::Post,
         "/v1/sync/liveness-checks/{id}/frames",
         Auth::Device,
-        "A signed frame batch of a paced case check -> LivenessPaceResponse; a pass confirms the case; \
-         422 liveness_failed, 409 already_answered, 503 busy; served instead of the evidence route \
-         when checks are server-paced",
+        "A signed frame batch of a server-paced case check of this device -> LivenessPaceResponse; \
+         a pass confirms the case; the only way to answer a case check; 422 liveness_failed, 409 \
+         already_answered, 503 busy",
         "200",
     ),
 ];

@@ -2,8 +2,10 @@
 //! decision, for two purposes — a new device enrols by proving its holder is the citizen it names
 //! (instead of an enrolment code), and a party of a company registration case confirms it.
 //!
-//! A challenge is a row in `liveness_check`: the citizen, the key that must sign the evidence,
-//! a fresh nonce, actions in a random order and a time limit. Issuing one counts against a
+//! A challenge is a row in `liveness_check`: the citizen, the key that must sign the frame
+//! batches, a fresh nonce, actions in a random order and a time limit. The device is told the
+//! nonce, the time limit and how many actions it will be asked for, never which: the server
+//! reveals each in turn as it paces the check (`paced.rs`, the only way a check is answered). Issuing one counts against a
 //! daily limit, atomically in the store: a case check (asked for by the citizen's own enrolled
 //! device) against the citizen's own ([`super::Config::liveness_attempts_per_day`]), an
 //! enrolment check (asked for by anyone, without logging in) against the ID number's enrolment
@@ -11,20 +13,14 @@
 //! up, against the asking source's ([`super::Config::liveness_source_attempts_per_day`]): a
 //! stranger can spend an ID number's enrolment attempts, never the citizen's own. The enrolment
 //! route answers an unknown number, a number without a registry photo and one whose attempts
-//! are used up alike, so that it tells no one who is registered. An answer signed by the check's key marks the row answered before it is judged, so a
-//! nonce is judged once: a replayed evidence bundle finds its check answered (409), and evidence
-//! answering another check carries the wrong nonce (fail). An answer not signed by that key is
-//! refused without spending the check. The judge ([`crate::liveness::LivenessJudge`]) runs on
-//! a blocking thread, a bounded number at once ([`super::Config::liveness_judges`]); an answer
-//! that cannot get a judge within [`super::Config::liveness_queue_timeout_ms`] is refused with
-//! 503 before its check is spent. The citizen learns pass or fail only, the log gets the
-//! reason's kind.
-//! Evidence (key frames, trace) lives in memory for the judgement and is never stored or logged.
+//! are used up alike, so that it tells no one who is registered. A passed check enrols its
+//! device (`enrol_checked_device`) or confirms its citizen's roles in the case
+//! (`confirm_checked_case`).
 
 use std::net::IpAddr;
 
 use shimin_core::crypto::{PublicKeyKind, VerifyingKey};
-use shimin_core::liveness::{Action, Challenge, Evidence};
+use shimin_core::liveness::{Action, Challenge};
 use shimin_wire::backend::{
     CasePartyView, CaseView, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest,
     OpenCaseRequest, PartyRoleView,
@@ -32,7 +28,6 @@ use shimin_wire::backend::{
 
 use super::issuance::{parse_id_number, require_issuer};
 use super::{Backend, ServiceError, b64, random, unb64};
-use crate::liveness::{Decision, LivenessAnswer, UPLOAD_GRACE_MS};
 use crate::store::{
     CaseRecord, CompanyRecord, DeviceRecord, EnrolmentGrant, LivenessCheckRecord, LivenessOutcome,
     LivenessPurpose, PartyRecord, PartyRole, StaffRecord, StoreError,
@@ -167,92 +162,16 @@ impl Backend {
         else {
             return Ok(None);
         };
-        let grace = i64::try_from(UPLOAD_GRACE_MS).unwrap_or(0);
+        // The actions stay in the check's row: the device learns each only when it is asked.
+        let steps = u8::try_from(challenge.actions().len())
+            .map_err(|_| ServiceError::Signing("liveness challenge"))?;
         Ok(Some(LivenessChallengeResponse {
             check_id,
             nonce_b64: b64(challenge.nonce()),
-            actions: names.into_iter().map(str::to_owned).collect(),
+            steps,
             time_limit_ms: challenge.time_limit_ms(),
-            answer_by: (now_ms + time_limit_ms + grace) / 1000,
+            answer_by: (now_ms + time_limit_ms) / 1000,
         }))
-    }
-
-    /// Takes the one answer of check `id` and judges `evidence`; `Ok(check)` when it passed.
-    ///
-    /// Evidence not signed by the check's key is refused without spending the check, so that
-    /// no one but the device holding that key can use up its one answer; otherwise the check is
-    /// marked answered before the judgement, whatever the outcome, and a failure is recorded.
-    async fn judge_answer(
-        &self,
-        id: i64,
-        evidence: Vec<u8>,
-        now_ms: i64,
-        expect: impl FnOnce(&LivenessCheckRecord) -> bool,
-    ) -> Result<LivenessCheckRecord, ServiceError> {
-        let check = self
-            .store
-            .liveness_check(id)
-            .await?
-            .filter(expect)
-            .ok_or(ServiceError::NotFound("liveness check"))?;
-        if check.answered_at.is_some() {
-            return Err(ServiceError::AlreadyAnswered);
-        }
-        let key = VerifyingKey::p256_from_sec1(&check.device_key)
-            .map_err(|_| StoreError::Corrupt("liveness check key"))?;
-        if Evidence::verify(&evidence, &key).is_err() {
-            tracing::info!(
-                check = check.id,
-                "liveness answer refused: not evidence signed by the check's key"
-            );
-            return Err(ServiceError::LivenessFailed);
-        }
-        // The judge and a turn at it before the answer is taken: when its models are missing, or
-        // every judge stays busy past the queue timeout, the check stays open.
-        let judge = self.liveness.judge().await.ok_or(ServiceError::Unavailable("liveness check"))?;
-        let _running =
-            match tokio::time::timeout(self.liveness.queue_timeout, self.liveness.running.acquire()).await {
-                Ok(Ok(permit)) => permit,
-                Ok(Err(_)) => return Err(ServiceError::Signing("judge")),
-                Err(_) => {
-                    tracing::info!(check = check.id, "liveness answer turned away: every judge is busy");
-                    return Err(ServiceError::Unavailable("liveness judge busy"));
-                }
-            };
-        let check = self
-            .store
-            .answer_liveness_check(check.id, now_ms / 1000)
-            .await?
-            .ok_or(ServiceError::AlreadyAnswered)?;
-        let challenge = challenge_of(&check)?;
-        let photo = self.store.citizen(&check.citizen_id_number).await?.and_then(|c| c.photo);
-        let issued_at_ms = u64::try_from(check.issued_at_ms).unwrap_or(0);
-        let judged_at = u64::try_from(now_ms).unwrap_or(0);
-        let check_id = check.id;
-        let decision = tokio::task::spawn_blocking(move || {
-            let answer = LivenessAnswer {
-                challenge: &challenge,
-                issued_at_ms,
-                signed_evidence: &evidence,
-                device_key: &key,
-                registry_photo: photo.as_deref(),
-            };
-            judge.judge(&answer, judged_at)
-        })
-        .await
-        .map_err(|_| ServiceError::Signing("liveness judge"))?;
-        match decision {
-            Decision::Pass => {
-                tracing::info!(check = check_id, "liveness check passed");
-                Ok(check)
-            }
-            Decision::Fail(reason) => {
-                // The reason names a step, a key frame or a measure, never a value or a person.
-                tracing::info!(check = check_id, %reason, "liveness check failed");
-                self.store.record_liveness_outcome(check_id, LivenessOutcome::Failed).await?;
-                Err(ServiceError::LivenessFailed)
-            }
-        }
     }
 
     /// A liveness challenge for enrolling a new device of the citizen named, asked for without
@@ -291,24 +210,6 @@ impl Backend {
         self.issue_liveness_check(id.as_str(), LivenessPurpose::Enrolment, None, &key, label, max, now_ms)
             .await?
             .ok_or(not_offered)
-    }
-
-    /// Judges the evidence answering an enrolment check; on a pass registers the device and
-    /// signs it a copy of every current certificate.
-    ///
-    /// # Errors
-    /// 422 `liveness_failed`; 409 `already_answered` (a replay) or `device_already_registered`;
-    /// 404 not an enrolment check; 503 the judge's models are missing.
-    pub async fn answer_enrolment(
-        &self,
-        check_id: i64,
-        evidence: Vec<u8>,
-        now_ms: i64,
-    ) -> Result<DeviceRecord, ServiceError> {
-        let check = self
-            .judge_answer(check_id, evidence, now_ms, |c| c.purpose == LivenessPurpose::Enrolment)
-            .await?;
-        self.enrol_checked_device(&check, now_ms).await
     }
 
     /// Registers the device of an enrolment check that passed, as an enrolment code would
@@ -396,26 +297,6 @@ impl Backend {
         )
         .await?
         .ok_or(ServiceError::AttemptsExhausted)
-    }
-
-    /// Judges the evidence answering a case check of this device; on a pass confirms the
-    /// citizen's roles in the case.
-    ///
-    /// # Errors
-    /// As [`Backend::answer_enrolment`]; 404 for another device's check.
-    pub async fn answer_case(
-        &self,
-        device: &DeviceRecord,
-        check_id: i64,
-        evidence: Vec<u8>,
-        now_ms: i64,
-    ) -> Result<(), ServiceError> {
-        let check = self
-            .judge_answer(check_id, evidence, now_ms, |c| {
-                matches!(c.purpose, LivenessPurpose::Case(_)) && c.device_id == Some(device.id)
-            })
-            .await?;
-        self.confirm_checked_case(&check, now_ms).await
     }
 
     /// Confirms the citizen's roles in the case of a case check that passed.

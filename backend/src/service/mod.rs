@@ -125,16 +125,12 @@ pub struct Config {
     /// Enrolment challenges one source (an IPv4 address, an IPv6 /64) may ask for in 24 hours,
     /// whatever the ID number and whether or not a check is issued.
     pub liveness_source_attempts_per_day: i64,
-    /// Liveness judgements run at once (each takes a core for a second or so).
+    /// Frame batches of liveness checks measured at once (each takes a core for a fraction of
+    /// a second; the face match at the end of a check, a second or so).
     pub liveness_judges: usize,
-    /// The longest an answer waits for a free judge before it is refused with 503 (its check
-    /// stays open, so the device may send it again).
+    /// The longest a frame batch waits for a free judge before it is refused with 503 (it is
+    /// not taken, so the device may send it again).
     pub liveness_queue_timeout_ms: u64,
-    /// Whether liveness checks are server-paced (issue 15, finding 1): the device streams signed
-    /// frame batches (`…/frames`) and the old answer by device-assembled evidence is refused (its
-    /// routes are not served). Off until the app streams; exactly one of the two ways is ever
-    /// served.
-    pub liveness_paced: bool,
     /// The key file holding the root and issuer private keys (see [`keyfile`]); `None`
     /// keeps them in this process's memory only, for tests that never restart over the same
     /// database. The database never holds them.
@@ -158,7 +154,6 @@ impl Default for Config {
             liveness_source_attempts_per_day: 20,
             liveness_judges: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             liveness_queue_timeout_ms: 10_000,
-            liveness_paced: false,
             key_file: None,
         }
     }

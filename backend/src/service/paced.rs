@@ -1,5 +1,5 @@
-//! The server-paced liveness check (issue 15, finding 1), served when
-//! [`super::Config::liveness_paced`] is on.
+//! The server-paced liveness check (issue 15, finding 1): the only way a liveness check is
+//! answered. A device never sends evidence it assembled itself.
 //!
 //! The device streams its frames as it captures them, in batches signed by the check's device
 //! key ([`FrameBatch`]: the check's nonce, a sequence number, up to ten timed JPEGs). The server
@@ -15,8 +15,9 @@
 //!   sequence number and the check's nonce: a replayed, dropped or reordered batch fails the
 //!   check.
 //! - Each batch's frames are measured on the blocking pool under the judge gate: the same
-//!   bound on work at once and the same queue timeout as the evidence judge (503 before the
-//!   batch is taken, so the device may send it again).
+//!   bound on work at once ([`super::Config::liveness_judges`]) and the queue timeout
+//!   ([`super::Config::liveness_queue_timeout_ms`]): 503 before the batch is taken, so the device
+//!   may send it again.
 //! - Memory is bounded: at most [`MAX_OPEN_PACED_CHECKS`] checks stream at once (503 for the
 //!   next), each keeps the pictures of its last [`MAX_KEPT_FRAMES`] frames and of the frames
 //!   chosen for the face match, nothing else; a check is let go when it passes, fails, or gets
@@ -131,7 +132,7 @@ impl Backend {
     /// an enrolment check's device is registered and a case check's roles are confirmed.
     ///
     /// # Errors
-    /// 404 not such a check, or checks are not paced on this server; 409 `already_answered`
+    /// 404 not such a check; 409 `already_answered`
     /// (a first batch for a check that was answered, or a batch for a check no longer
     /// streaming); 422 `liveness_failed` (a batch not signed by the check's key, out of
     /// sequence or for another nonce, a rule of the paced check broken, a face not matching);
@@ -145,9 +146,6 @@ impl Backend {
         now_ms: i64,
     ) -> Result<LivenessPaceResponse, ServiceError> {
         let started = std::time::Instant::now();
-        if !self.config.liveness_paced {
-            return Err(ServiceError::NotFound("liveness check"));
-        }
         for stale in self.liveness.open.sweep(now_ms) {
             tracing::info!(check = stale, "paced liveness check failed: the stream stopped");
             self.store.record_liveness_outcome(stale, LivenessOutcome::Failed).await?;
@@ -173,13 +171,23 @@ impl Backend {
         if batch.nonce() != open.check.nonce.as_slice() || batch.seq() != open.next_seq {
             return self.fail_paced(&open, "a batch out of sequence or of another check").await;
         }
-        let judge = self.liveness.judge().await.ok_or(ServiceError::Unavailable("liveness check"))?;
+        // A batch turned away is not taken, and the device may send it again: the server's own
+        // time (loading the models, waiting for a judge) is not a pause in its stream.
+        let turned_away = |open: &mut OpenCheck| {
+            let waited = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            open.last_batch_ms = now_ms.saturating_add(waited);
+        };
+        let Some(judge) = self.liveness.judge().await else {
+            turned_away(&mut open);
+            return Err(ServiceError::Unavailable("liveness check"));
+        };
         let _running =
             match tokio::time::timeout(self.liveness.queue_timeout, self.liveness.running.acquire()).await {
                 Ok(Ok(permit)) => permit,
                 Ok(Err(_)) => return Err(ServiceError::Signing("judge")),
                 Err(_) => {
                     tracing::info!(check = check_id, "frame batch turned away: every judge is busy");
+                    turned_away(&mut open);
                     return Err(ServiceError::Unavailable("liveness judge busy"));
                 }
             };

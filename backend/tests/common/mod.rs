@@ -16,6 +16,8 @@ use shimin_core::crypto::{SigningKey, SigningPurpose};
 use shimin_wire::backend::{ErrorResponse, StaffLoginResponse};
 use shimin_wire::error::ErrorCode;
 
+pub mod paced;
+
 /// Where Debian's PostgreSQL 15 server binaries are.
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 

@@ -1,5 +1,10 @@
-//! The backend's re-check of a device's evidence: the device said "passed"; the audit does not
-//! take its word for it and replays the session over the trace the device sent.
+//! A re-check of a device's evidence: the device said "passed"; the audit does not take its word
+//! for it and replays the session over the trace the device sent.
+//!
+//! No backend runs it any more (issue 15, finding 1): evidence a device assembles can be
+//! assembled from edited stills whatever the audit says, so the backend takes only a
+//! server-paced stream ([`super::pace`]). It stays as the evidence format's own consistency
+//! check (the golden vector is audited) while the CLI's offline check still makes evidence.
 //!
 //! [`audit`] checks, in this order, and stops at the first failure ([`AuditFailure`]):
 //!

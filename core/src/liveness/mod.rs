@@ -5,10 +5,12 @@
 //! challenge [`Session`] runs the quality gate, calibrates on the user's neutral face, detects the
 //! actions in the server's order with guidance and progress, and ends [`Passed`] or [`Failed`]
 //! with a reason. A passed session becomes [`Evidence`] — key frames, feature trace, nonce —
-//! signed by the device key. The backend makes the decision: [`audit()`] replays the session over
-//! the evidence's trace with the same code the session runs (it does not trust the device's
-//! verdict), then the backend re-checks the key frames' pixels and matches the neutral face
-//! against the registry photo; nothing here is a verdict on identity.
+//! signed by the device key: the CLI's offline check prints it, [`audit()`] replays the session
+//! over its trace with the same code the session runs. No backend takes evidence (issue 15,
+//! finding 1: a device can assemble it from edited stills): a check the backend decides is
+//! server-paced — the device streams signed [`FrameBatch`]es, the server measures every frame
+//! with its own models and applies [`pace`]'s rules, revealing each action only when it is to
+//! be done, then matches the faces. Nothing here is a verdict on identity.
 //!
 //! ```text
 //! FrameSource ─Frame─▶ FaceObserver ─FaceObservation─▶ Session<Calibrating> ─▶ Session<Acting> ─▶ Session<Passed> ─▶ Evidence ─sign─▶ COSE_Sign1

@@ -15,7 +15,9 @@ use shimin_wire::backend::{
 use shimin_wire::error::ErrorCode;
 
 use crate::crypto::{SigningKey, VerifyingKey};
-use crate::liveness::{Action, Challenge};
+use crate::liveness::{
+    Action, MAX_ACTIONS, MAX_NONCE_LEN, MAX_TIME_LIMIT_MS, MIN_ACTIONS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS,
+};
 
 /// Why a backend call failed. Never carries personal data: the server's error code, not its
 /// body.
@@ -79,32 +81,46 @@ impl BackendError {
     }
 }
 
-/// A liveness challenge from the server, parsed: the check to answer and the session to run.
+/// A server-paced liveness check the server opened, parsed: which check to stream frame batches
+/// to, the nonce every batch carries, how many actions will be asked for and the time limit.
+/// Which actions, and in which order, the device does not know: the server reveals each in its
+/// answer to a batch ([`PaceAnswer::Act`]) only when it is to be done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LivenessChallenge {
-    /// The check the evidence answers.
+    /// The check the frame batches answer.
     pub check_id: i64,
-    /// The nonce, actions and time limit for the on-device session.
-    pub challenge: Challenge,
+    /// The one-time nonce, [`MIN_NONCE_LEN`]`..=`[`MAX_NONCE_LEN`] bytes.
+    pub nonce: Vec<u8>,
+    /// How many actions the check will ask for, [`MIN_ACTIONS`]`..=`[`MAX_ACTIONS`].
+    pub steps: u8,
+    /// The time limit of the whole check, ms, [`MIN_TIME_LIMIT_MS`]`..=`[`MAX_TIME_LIMIT_MS`].
+    pub time_limit_ms: u64,
 }
 
 impl LivenessChallenge {
     /// Parses the server's answer.
     ///
     /// # Errors
-    /// [`BackendError::Malformed`] for a nonce, an action or a time limit out of range.
+    /// [`BackendError::Malformed`] for a nonce, a number of steps or a time limit out of range.
     pub fn parse(response: LivenessChallengeResponse) -> Result<Self, BackendError> {
         let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(response.nonce_b64.trim_end_matches('=').as_bytes())
             .map_err(|_| BackendError::Malformed("liveness nonce"))?;
-        let actions = response
-            .actions
-            .iter()
-            .map(|name| Action::parse(name).ok_or(BackendError::Malformed("liveness action")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let challenge = Challenge::new(nonce, actions, response.time_limit_ms)
-            .map_err(|_| BackendError::Malformed("liveness challenge"))?;
-        Ok(Self { check_id: response.check_id, challenge })
+        if !(MIN_NONCE_LEN..=MAX_NONCE_LEN).contains(&nonce.len()) {
+            return Err(BackendError::Malformed("liveness nonce"));
+        }
+        if !(MIN_ACTIONS..=MAX_ACTIONS).contains(&usize::from(response.steps)) {
+            return Err(BackendError::Malformed("liveness steps"));
+        }
+        if !(MIN_TIME_LIMIT_MS..=MAX_TIME_LIMIT_MS).contains(&response.time_limit_ms) {
+            return Err(BackendError::Malformed("liveness time limit"));
+        }
+        Ok(Self {
+            check_id: response.check_id,
+            nonce,
+            steps: response.steps,
+            time_limit_ms: response.time_limit_ms,
+        })
     }
 }
 
@@ -229,13 +245,6 @@ pub trait Backend: Sync {
         label: &str,
     ) -> impl Future<Output = Result<LivenessChallenge, BackendError>> + Send;
 
-    /// Answers an enrolment check with signed evidence; the new device's id when it passed.
-    fn answer_liveness_enrolment(
-        &self,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> impl Future<Output = Result<i64, BackendError>> + Send;
-
     /// Streams one signed frame batch of server-paced enrolment check `check_id` (no sign-in:
     /// the batch's signature by the check's key is the authentication); what to do now.
     fn stream_enrolment_frames(
@@ -265,12 +274,43 @@ pub trait Backend: Sync {
         token: &str,
         case_id: i64,
     ) -> impl Future<Output = Result<LivenessChallenge, BackendError>> + Send;
+}
 
-    /// Answers a case check with signed evidence.
-    fn answer_case(
-        &self,
-        token: &str,
-        check_id: i64,
-        signed_evidence: Vec<u8>,
-    ) -> impl Future<Output = Result<(), BackendError>> + Send;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(nonce: &[u8], steps: u8, time_limit_ms: u64) -> LivenessChallengeResponse {
+        LivenessChallengeResponse {
+            check_id: 7,
+            nonce_b64: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(nonce),
+            steps,
+            time_limit_ms,
+            answer_by: 0,
+        }
+    }
+
+    #[test]
+    fn a_challenge_is_parsed_within_the_cores_ranges() {
+        let parsed = LivenessChallenge::parse(response(&[7; 32], 3, 60_000)).expect("well formed");
+        assert_eq!(
+            parsed,
+            LivenessChallenge { check_id: 7, nonce: vec![7; 32], steps: 3, time_limit_ms: 60_000 }
+        );
+        let malformed = [
+            response(&[7; MIN_NONCE_LEN - 1], 3, 60_000),
+            response(&[7; MAX_NONCE_LEN + 1], 3, 60_000),
+            response(&[7; 32], 2, 60_000),
+            response(&[7; 32], 5, 60_000),
+            response(&[7; 32], 3, MIN_TIME_LIMIT_MS - 1),
+            response(&[7; 32], 3, MAX_TIME_LIMIT_MS + 1),
+            LivenessChallengeResponse { nonce_b64: "not base64!".into(), ..response(&[7; 32], 3, 60_000) },
+        ];
+        for bad in malformed {
+            assert!(
+                matches!(LivenessChallenge::parse(bad.clone()), Err(BackendError::Malformed(_))),
+                "{bad:?}"
+            );
+        }
+    }
 }

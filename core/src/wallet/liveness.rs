@@ -132,12 +132,12 @@ impl Check {
 
     /// The check's nonce: every frame batch names it.
     pub fn nonce(&self) -> &[u8] {
-        self.challenge.challenge.nonce()
+        &self.challenge.nonce
     }
 
     /// How many actions the check asks for.
     pub fn steps(&self) -> u8 {
-        u8::try_from(self.challenge.challenge.actions().len()).unwrap_or(u8::MAX)
+        self.challenge.steps
     }
 
     /// Sends one signed frame batch; what the server says to do now.

@@ -316,10 +316,8 @@ pub enum Call {
     /// Removing another device: its id and the signature sent.
     RemoveOther(i64, Vec<u8>),
     LivenessEnrolment,
-    AnswerEnrolment(i64),
     IdentityRequests,
     CaseChallenge(i64),
-    AnswerCase(i64),
     /// A frame batch of an enrolment check, and its signed bytes.
     StreamEnrolment(i64, Vec<u8>),
     /// A frame batch of a case check, the token it was sent with, and its signed bytes.
@@ -339,8 +337,6 @@ pub struct ScriptedBackend {
     /// The device id registration answers, or the refusal.
     pub register: Mutex<Option<Result<i64, BackendError>>>,
     pub challenge: Option<LivenessChallenge>,
-    /// What answering a liveness check answers (a device id for enrolment).
-    pub liveness_answer: Mutex<Option<Result<i64, BackendError>>>,
     /// What each streamed frame batch answers, in order (then `Calibrating`).
     pub paced: Mutex<VecDeque<Result<PaceAnswer, BackendError>>>,
     pub calls: Mutex<Vec<Call>>,
@@ -362,7 +358,6 @@ impl ScriptedBackend {
             acknowledge_pushes: true,
             register: Mutex::new(None),
             challenge: None,
-            liveness_answer: Mutex::new(None),
             paced: Mutex::new(VecDeque::new()),
             calls: Mutex::new(Vec::new()),
             devices: Vec::new(),
@@ -485,11 +480,6 @@ impl Backend for ScriptedBackend {
         self.challenge.clone().ok_or(BackendError::Malformed("no challenge scripted"))
     }
 
-    async fn answer_liveness_enrolment(&self, check_id: i64, _signed: Vec<u8>) -> Result<i64, BackendError> {
-        self.record(Call::AnswerEnrolment(check_id));
-        self.liveness_answer.lock().expect("answer").take().unwrap_or(Ok(1))
-    }
-
     async fn stream_enrolment_frames(
         &self,
         check_id: i64,
@@ -517,11 +507,6 @@ impl Backend for ScriptedBackend {
     async fn case_challenge(&self, _token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         self.record(Call::CaseChallenge(case_id));
         self.challenge.clone().ok_or(BackendError::Malformed("no challenge scripted"))
-    }
-
-    async fn answer_case(&self, _token: &str, check_id: i64, _signed: Vec<u8>) -> Result<(), BackendError> {
-        self.record(Call::AnswerCase(check_id));
-        self.liveness_answer.lock().expect("answer").take().unwrap_or(Ok(0)).map(drop)
     }
 }
 

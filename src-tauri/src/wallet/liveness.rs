@@ -405,7 +405,7 @@ mod tests {
 
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
-    use shimin_core::liveness::{Action, Challenge, FrameSourceError};
+    use shimin_core::liveness::{Action, FrameSourceError};
     use shimin_core::wallet::LivenessChallenge;
     use shimin_testkit::film::{FRAME_INTERVAL_MS, frame, scene};
     use shimin_wire::liveness::GuidanceView;
@@ -425,9 +425,8 @@ mod tests {
 
     fn capture(source: CameraSourceView, frames: Frames) -> Capture {
         let challenge =
-            Challenge::new(vec![7; 16], vec![Action::MouthOpen, Action::Nod, Action::Blink], 60_000)
-                .expect("a challenge");
-        let check = Check::new(Purpose::Case(1), LivenessChallenge { check_id: 1, challenge }, None);
+            LivenessChallenge { check_id: 1, nonce: vec![7; 16], steps: 3, time_limit_ms: 60_000 };
+        let check = Check::new(Purpose::Case(1), challenge, None);
         let stream = FrameStream::new(check.nonce().to_vec(), check.steps());
         Capture {
             check: Arc::new(check),
