@@ -302,6 +302,20 @@ impl<'a> KeyStoreWrapper<'a> {
         kek
     }
 
+    /// The key store, where there is one.
+    pub(crate) fn key_store(&self) -> Option<&'a dyn PlatformKeyStore> {
+        self.store
+    }
+
+    /// Wraps `data_key` under the PIN and a new key-store secret, with no fallback to the PIN
+    /// alone: for moving a PIN-only wallet in, where the PIN-only wrap is kept when this fails.
+    ///
+    /// # Errors
+    /// [`KeyError::KeyStoreUnavailable`] when there is no key store or it fails.
+    pub(crate) fn wrap_in_key_store(&self, data_key: &DataKey) -> Result<WrappedKey, KeyError> {
+        self.wrap_in_store(self.store.ok_or(KeyError::KeyStoreUnavailable)?, data_key)
+    }
+
     fn wrap_in_store(
         &self,
         store: &dyn PlatformKeyStore,
@@ -309,7 +323,14 @@ impl<'a> KeyStoreWrapper<'a> {
     ) -> Result<WrappedKey, KeyError> {
         let salt = crypto::random_bytes::<PIN_SALT_LEN>()?.to_vec();
         let secret = crypto::random_bytes::<KEY_STORE_SECRET_LEN>()?;
-        store.put(&key_store_alias(&salt), &secret).map_err(|_| KeyError::KeyStoreUnavailable)?;
+        let alias = key_store_alias(&salt);
+        store.put(&alias, &secret).map_err(|_| KeyError::KeyStoreUnavailable)?;
+        // Read back before it is relied on: a key store that takes secrets but does not give
+        // them back would lock the wallet. What it did take is deleted again.
+        if store.get(&alias).ok().as_deref() != Some(secret.as_slice()) {
+            let _ = store.delete(&alias);
+            return Err(KeyError::KeyStoreUnavailable);
+        }
         let kek = self.kek(&secret, &salt, self.pin.iterations);
         let aad = PinWrapper::associated_data(KEY_STORE_SCHEME, self.pin.iterations.get(), &salt);
         let sealed = kek.seal(data_key.expose_bytes(), &aad)?;
@@ -352,14 +373,14 @@ impl KeyWrapper for KeyStoreWrapper<'_> {
 
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::HashMap;
     use std::sync::Mutex;
 
     use super::*;
 
     /// A key store that always fails, as on a desktop with no Secret Service running.
-    struct Broken;
+    pub(crate) struct Broken;
 
     impl PlatformKeyStore for Broken {
         fn put(&self, _: &str, _: &[u8]) -> Result<(), KeyStoreError> {
@@ -375,7 +396,14 @@ mod tests {
 
     /// A key store in memory.
     #[derive(Default)]
-    struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+    pub(crate) struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+
+    impl Memory {
+        /// The aliases it holds a secret under.
+        pub(crate) fn aliases(&self) -> Vec<String> {
+            self.0.lock().expect("lock").keys().cloned().collect()
+        }
+    }
 
     impl PlatformKeyStore for Memory {
         fn put(&self, alias: &str, secret: &[u8]) -> Result<(), KeyStoreError> {

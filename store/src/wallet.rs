@@ -9,7 +9,10 @@ use shimin_core::crypto::{SigningKey, VerifyingKey};
 
 use crate::clear_rows;
 use crate::error::{KeyError, StoreError};
-use crate::keys::{DataKey, HolderIndexSecret, KeyWrapper, WrappedKey};
+use crate::keys::{
+    DataKey, HolderIndexSecret, KEY_STORE_SCHEME, KeyStoreWrapper, KeyWrapper, PIN_SCHEME, WrappedKey,
+    key_store_alias,
+};
 use crate::schema;
 use crate::sealed::Sealed;
 
@@ -62,13 +65,79 @@ impl Wallet {
     /// [`StoreError::Key`] with [`KeyError::WrongPin`] for a wrong PIN (nothing is changed),
     /// [`StoreError::NotInitialised`] for a database without a wallet,
     /// [`StoreError::Undecryptable`] when the device key does not open.
-    pub fn open(mut conn: Connection, wrapper: &dyn KeyWrapper) -> Result<Self, StoreError> {
+    pub fn open(conn: Connection, wrapper: &dyn KeyWrapper) -> Result<Self, StoreError> {
+        Self::open_wrapped(conn, wrapper).map(|(wallet, _)| wallet)
+    }
+
+    /// [`Wallet::open`], and then a data key wrapped under the PIN alone (a wallet made, or
+    /// last given a PIN, while no key store answered) is moved into `wrapper`'s key store where
+    /// it answers now: re-wrapped under the PIN and a new key-store secret, the PIN-only wrap
+    /// replaced in one transaction. A key store that fails leaves the PIN-only wrap as it was
+    /// and the wallet open all the same (the next unlock tries again), so a missing key store
+    /// never costs the user the wallet.
+    ///
+    /// # Errors
+    /// As [`Wallet::open`]; never for the move.
+    pub fn open_with_key_store(
+        conn: Connection,
+        wrapper: &KeyStoreWrapper<'_>,
+        now: i64,
+    ) -> Result<Self, StoreError> {
+        let (mut wallet, opened) = Self::open_wrapped(conn, wrapper)?;
+        if opened.scheme == PIN_SCHEME {
+            // Best effort, by design: the wallet opened, and stays openable by the PIN.
+            let _moved = wallet.move_into_key_store(wrapper, &opened, now);
+        }
+        Ok(wallet)
+    }
+
+    /// Opens the wallet, and the wrap that opened it.
+    fn open_wrapped(mut conn: Connection, wrapper: &dyn KeyWrapper) -> Result<(Self, WrappedKey), StoreError> {
         schema::upgrade(&mut conn)?;
         let (wrapped, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
         let data_key = wrapper.unwrap(&wrapped)?;
         let device_key = unseal_device_key(&data_key, &sealed_device_key)?;
         clear_rows::seal(&mut conn, &data_key)?;
-        Ok(Self::assemble(conn, data_key, device_key))
+        Ok((Self::assemble(conn, data_key, device_key), wrapped))
+    }
+
+    /// Replaces the wrap `opened` (which `wrapper`'s PIN opened) by one in the key store;
+    /// `false` when there is no key store or the stored wrap is no longer `opened` (another
+    /// handle changed the PIN since). A new secret that did not get stored with its wrap is
+    /// deleted again.
+    fn move_into_key_store(
+        &mut self,
+        wrapper: &KeyStoreWrapper<'_>,
+        opened: &WrappedKey,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let Some(store) = wrapper.key_store() else { return Ok(false) };
+        let tx = self.conn.transaction()?;
+        let (stored, _) = read_key_material(&tx)?.ok_or(StoreError::NotInitialised)?;
+        if &stored != opened {
+            return Ok(false);
+        }
+        let moved = wrapper.wrap_in_key_store(&self.data_key)?;
+        let written = update_wrapped_key(&tx, &moved, now).and_then(|()| Ok(tx.commit()?));
+        if written.is_err() {
+            let _ = store.delete(&key_store_alias(&moved.salt));
+        }
+        written.map(|()| true)
+    }
+
+    /// The key-store alias of the wallet in `conn`, read without unlocking it (the salt is not
+    /// secret): `Some` when its data key is bound to a secret in the platform key store, so
+    /// that erasing the wallet can forget that secret too.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] when the database cannot be read.
+    pub fn key_store_alias(conn: &Connection) -> Result<Option<String>, StoreError> {
+        if schema::user_version(conn)? == 0 {
+            return Ok(None);
+        }
+        Ok(read_key_material(conn)?
+            .filter(|(wrapped, _)| wrapped.scheme == KEY_STORE_SCHEME)
+            .map(|(wrapped, _)| key_store_alias(&wrapped.salt)))
     }
 
     /// A second handle on this unlocked wallet over `conn`, another connection to the same
@@ -204,6 +273,7 @@ fn read_key_material(conn: &Connection) -> Result<Option<(WrappedKey, Vec<u8>)>,
 mod tests {
     use super::*;
     use crate::keys::PinWrapper;
+    use crate::keys::tests::{Broken, Memory};
 
     fn pin(p: &str) -> PinWrapper {
         PinWrapper::insecure_low_iterations_for_tests(p, 3).expect("wrapper")
@@ -248,6 +318,89 @@ mod tests {
             first.second_handle(schema::open_in_memory().expect("db")),
             Err(StoreError::NotInitialised | StoreError::Sqlite(_))
         ));
+    }
+
+    /// Issue 15, finding 4: a wallet wrapped under the PIN alone moves into the key store at
+    /// the first unlock where one answers; after that the PIN alone no longer opens it, the PIN
+    /// with the key store does, and its alias names the one secret the key store holds.
+    #[test]
+    fn a_pin_only_wallet_moves_into_the_key_store_when_one_answers() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        let wallet = Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create");
+        let device = wallet.device_public_key();
+        let conn = wallet.lock();
+        assert_eq!(Wallet::key_store_alias(&conn).expect("alias"), None, "the PIN alone");
+        drop(conn);
+        let store = Memory::default();
+        let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&store));
+        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("open");
+        let conn = wallet.lock();
+        let (wrapped, _) = read_key_material(&conn).expect("read").expect("wallet");
+        assert_eq!(wrapped.scheme, KEY_STORE_SCHEME);
+        let alias = Wallet::key_store_alias(&conn).expect("alias").expect("in the key store");
+        assert_eq!(store.aliases(), vec![alias]);
+        drop(conn);
+        assert!(matches!(
+            Wallet::open(schema::open_file(&path).expect("db"), &pin("1111")),
+            Err(StoreError::Key(KeyError::WrongScheme))
+        ));
+        let again = Wallet::open(schema::open_file(&path).expect("db"), &wrapper).expect("PIN and key store");
+        assert_eq!(again.device_public_key(), device, "the same wallet");
+    }
+
+    /// A key store that fails blocks neither the unlock nor the next one: the PIN-only wrap
+    /// stays as it was, and nothing is left in a key store that took the secret only halfway.
+    #[test]
+    fn a_failing_key_store_leaves_the_pin_only_wallet_as_it_was() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        drop(Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create"));
+        let before = read_key_material(&schema::open_file(&path).expect("db")).expect("read");
+        let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&Broken));
+        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
+        let conn = wallet.lock();
+        assert_eq!(read_key_material(&conn).expect("read"), before, "the PIN-only wrap, untouched");
+        drop(conn);
+        Wallet::open(schema::open_file(&path).expect("db"), &pin("1111")).expect("the PIN alone opens it");
+        // A wrong PIN moves nothing either: it does not open.
+        let store = Memory::default();
+        let wrong = KeyStoreWrapper::new(pin("2222"), Some(&store));
+        assert!(Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrong, 30).is_err());
+        assert!(store.aliases().is_empty());
+    }
+
+    /// A key store that takes secrets and never gives them back.
+    #[derive(Default)]
+    struct Forgetful(Memory);
+
+    impl crate::keys::PlatformKeyStore for Forgetful {
+        fn put(&self, alias: &str, secret: &[u8]) -> Result<(), crate::keys::KeyStoreError> {
+            self.0.put(alias, secret)
+        }
+        fn get(&self, _: &str) -> Result<Vec<u8>, crate::keys::KeyStoreError> {
+            Err(crate::keys::KeyStoreError("gone".into()))
+        }
+        fn delete(&self, alias: &str) -> Result<(), crate::keys::KeyStoreError> {
+            self.0.delete(alias)
+        }
+    }
+
+    /// A key store that takes the secret but cannot give it back is not trusted with the
+    /// wallet: the PIN-only wrap stays, and the secret it took is deleted again.
+    #[test]
+    fn a_key_store_that_loses_secrets_is_not_moved_into() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        drop(Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create"));
+        let store = Forgetful::default();
+        let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&store));
+        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
+        let conn = wallet.lock();
+        assert_eq!(read_key_material(&conn).expect("read").expect("wallet").0.scheme, PIN_SCHEME);
+        assert!(store.0.aliases().is_empty(), "the secret it took is deleted again");
+        drop(conn);
+        Wallet::open(schema::open_file(&path).expect("db"), &pin("1111")).expect("the PIN alone opens it");
     }
 
     #[test]

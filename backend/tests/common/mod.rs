@@ -400,26 +400,53 @@ pub async fn enrol_by_code_at(
     staff_token: &str,
     holder: &str,
 ) -> (Phone, i64, String) {
-    let code: serde_json::Value = http
+    let code = enrolment_code_at(http, base, staff_token, holder).await.expect("code");
+    let phone = Phone::new();
+    let (status, body) =
+        register_device_at(http, base, holder, &code, &phone, "phone").await.expect("register");
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    let device_id = body["device_id"].as_i64().expect("device_id");
+    let token = device_token_at(http, base, &phone, device_id).await;
+    (phone, device_id, token)
+}
+
+/// A one-time enrolment code for `holder` from `staff_token` (an issuer's); `None` when no
+/// answer came (the crash test kills the server under it).
+pub async fn enrolment_code_at(
+    http: &reqwest::Client,
+    base: &str,
+    staff_token: &str,
+    holder: &str,
+) -> Option<String> {
+    let response = http
         .post(format!("{base}/v1/staff/enrolment-codes"))
         .bearer_auth(staff_token)
         .json(&serde_json::json!({"holder_id_number": holder}))
         .send()
         .await
-        .expect("code")
-        .json()
-        .await
-        .expect("code json");
-    let phone = Phone::new();
+        .ok()?;
+    assert!(response.status().is_success(), "enrolment code refused: {}", response.status());
+    let body: serde_json::Value = response.json().await.ok()?;
+    Some(body["code"].as_str().expect("code").to_owned())
+}
+
+/// Registers `phone` for `holder` with enrolment `code` under `label`: the answer's status and
+/// body (`null` when the body is not JSON), or `None` when no answer came.
+pub async fn register_device_at(
+    http: &reqwest::Client,
+    base: &str,
+    holder: &str,
+    code: &str,
+    phone: &Phone,
+    label: &str,
+) -> Option<(reqwest::StatusCode, serde_json::Value)> {
     let response = http
         .post(format!("{base}/v1/devices"))
-        .json(&serde_json::json!({"id_number": holder, "enrolment_code": code["code"], "public_key_b64": phone.public_key_b64(), "label": "phone"}))
+        .json(&serde_json::json!({"id_number": holder, "enrolment_code": code, "public_key_b64": phone.public_key_b64(), "label": label}))
         .send()
         .await
-        .expect("register");
-    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-    let body: serde_json::Value = response.json().await.expect("device json");
-    let device_id = body["device_id"].as_i64().expect("device_id");
-    let token = device_token_at(http, base, &phone, device_id).await;
-    (phone, device_id, token)
+        .ok()?;
+    let status = response.status();
+    let body = response.bytes().await.ok()?;
+    Some((status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)))
 }

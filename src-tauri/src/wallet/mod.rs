@@ -28,7 +28,7 @@ use shimin_core::crypto::VerifyingKey;
 use shimin_core::qr;
 use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
-use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, Wallet, schema};
+use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, PlatformKeyStore, Wallet, schema};
 use shimin_wire::wallet::{
     CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
     PresentationView, ScannedView, SettingsView, WalletStatusView,
@@ -81,6 +81,8 @@ pub struct WalletState {
     /// code shown again (a screenshot passed back) is flagged. Kept across list reloads.
     seen: Mutex<SeenPresentations>,
     clock: Arc<dyn Clock>,
+    /// The platform key store the data key is bound to where it answers.
+    key_store: Option<&'static dyn PlatformKeyStore>,
     sync: SyncState,
     liveness: liveness::LivenessState,
     scan: scan::ScanState,
@@ -94,12 +96,6 @@ impl std::fmt::Debug for WalletState {
     }
 }
 
-/// The wrapper of the data key for a PIN the core's rule accepted: the PIN's key derivation,
-/// with the platform key store where it answers (the PIN alone where it does not).
-fn wrapper(pin: &Pin) -> Result<KeyStoreWrapper<'static>, AppError> {
-    let pin = PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)?;
-    Ok(KeyStoreWrapper::new(pin, key_store::platform()))
-}
 
 impl WalletState {
     /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
@@ -124,6 +120,7 @@ impl WalletState {
             lists: Mutex::new(HeldLists::default()),
             seen: Mutex::new(SeenPresentations::new()),
             clock: Arc::new(SystemClock),
+            key_store: key_store::platform(),
             sync: SyncState::new(None, DEFAULT_SYNC_INTERVAL),
             liveness: liveness::LivenessState::from_env(),
             scan: scan::ScanState::default(),
@@ -141,6 +138,20 @@ impl WalletState {
     #[must_use]
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self { clock, ..self }
+    }
+
+    /// The same wallet over another key store (`None`: none answers), as tests put a double.
+    #[cfg(test)]
+    fn with_key_store(self, key_store: Option<&'static dyn PlatformKeyStore>) -> Self {
+        Self { key_store, ..self }
+    }
+
+    /// The wrapper of the data key for a PIN the core's rule accepted: the PIN's key
+    /// derivation, with the platform key store where it answers (the PIN alone where it does
+    /// not).
+    fn wrapper(&self, pin: &Pin) -> Result<KeyStoreWrapper<'static>, AppError> {
+        let pin = PinWrapper::new(pin.as_str()).map_err(|_| AppError::InvalidPin)?;
+        Ok(KeyStoreWrapper::new(pin, self.key_store))
     }
 
     fn now(&self) -> i64 {
@@ -264,7 +275,7 @@ impl WalletState {
     /// # Errors
     /// [`AppError::InvalidPin`], [`AppError::WalletExists`], or a storage failure.
     pub fn create(&self, pin: &str) -> Result<(), AppError> {
-        let wrapper = wrapper(&pin::new_pin(pin)?)?;
+        let wrapper = self.wrapper(&pin::new_pin(pin)?)?;
         let mut guard = self.guard()?;
         if guard.is_some() {
             return Err(AppError::WalletExists);
@@ -277,6 +288,8 @@ impl WalletState {
 
     /// Opens the wallet with `pin` and loads its lists. A wrong PIN changes nothing but the
     /// count of wrong PINs: after a few the next must wait, and the tenth erases the wallet.
+    /// A wallet wrapped under the PIN alone (made while no key store answered) moves into the
+    /// key store here where one answers now; where none does, it opens as before.
     ///
     /// # Errors
     /// [`AppError::WrongPin`], [`AppError::PinLockedOut`], [`AppError::NoWallet`].
@@ -284,10 +297,11 @@ impl WalletState {
         if !self.database().is_file() {
             return Err(AppError::NoWallet);
         }
+        let now = self.now();
         let wallet = self.guarded(|| {
-            let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
             // The key derivation takes a moment: do it before taking the lock.
-            Ok(Wallet::open(self.connect()?, &wrapper)?)
+            Ok(Wallet::open_with_key_store(self.connect()?, &wrapper, now)?)
         })?;
         *self.guard()? = Some(wallet);
         self.let_go_of_lists();
@@ -330,13 +344,17 @@ impl WalletState {
     /// counted like unlocking, waits and wipe included.
     fn step_up(&self, pin: &str) -> Result<Wallet, AppError> {
         self.guarded(|| {
-            let wrapper = wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
             Ok(Wallet::open(self.connect()?, &wrapper)?)
         })
     }
 
-    /// Removes the database and its journal files.
+    /// Removes the database and its journal files, and first the data key's secret in the key
+    /// store: with it gone, what a failed removal leaves behind no longer opens. A key store
+    /// that does not answer does not stop the erase (its secret stays behind, useless without
+    /// the erased database, under an alias nothing names any more).
     fn erase_database(&self) -> Result<(), AppError> {
+        self.forget_key_store_secret();
         let database = self.database();
         for suffix in ["", "-wal", "-shm"] {
             let path = PathBuf::from(format!("{}{suffix}", database.display()));
@@ -347,6 +365,20 @@ impl WalletState {
             }
         }
         Ok(())
+    }
+
+    /// Deletes the wallet's secret from the key store, where it has one; best effort.
+    fn forget_key_store_secret(&self) {
+        let Some(key_store) = self.key_store else { return };
+        if !self.database().is_file() {
+            return;
+        }
+        let alias = self.connect().ok().and_then(|conn| Wallet::key_store_alias(&conn).ok().flatten());
+        if let Some(alias) = alias
+            && key_store.delete(&alias).is_err()
+        {
+            eprintln!("shimin: the key store did not forget the erased wallet's secret");
+        }
     }
 
     /// Closes the wallet: its keys leave memory.
@@ -364,10 +396,10 @@ impl WalletState {
     /// [`AppError::WrongPin`], [`AppError::InvalidPin`] for a new PIN that is not six digits,
     /// [`AppError::Locked`].
     pub fn change_pin(&self, current: &str, new: &str) -> Result<(), AppError> {
-        let new = wrapper(&pin::new_pin(new)?)?;
+        let new = self.wrapper(&pin::new_pin(new)?)?;
         let now = self.now();
         self.guarded(|| {
-            let current = wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
+            let current = self.wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
             self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
         })
     }
