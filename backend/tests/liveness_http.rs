@@ -500,11 +500,14 @@ async fn an_answer_waits_for_a_busy_judge_no_longer_than_the_queue_timeout(db: D
 }
 
 impl World {
-    /// Enrols `phone` for `holder` by the face (the film, the evidence route); its device id.
-    async fn enrol_by_face(&self, holder: &str, phone: &Phone) -> reqwest::Response {
-        let asked = challenge_of(self.enrolment_challenge(holder, phone).await).await;
-        let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
-        self.post_bytes(&path, None, filmed(&asked.challenge, phone)).await
+    /// Enrols `phone` for `holder` by the face (the film streamed as each answer says): the
+    /// device id, or the refusal that ended the stream.
+    async fn enrol_by_face(&self, holder: &str, phone: &Phone) -> Result<i64, (StatusCode, ErrorCode)> {
+        let mut stream = self.enrolment(holder, phone).await;
+        match stream.follow().await.1? {
+            LivenessPaceResponse::Passed { device_id: Some(id) } => Ok(id),
+            other => panic!("the stream ended without a pass: {other:?}"),
+        }
     }
 
     /// Everything `token`'s device gets after `cursor` (from the start without one).
@@ -524,9 +527,7 @@ async fn a_device_enrolled_by_the_face_gets_a_random_id(db: Db) {
     let (_, by_code, _) = w.enrol_by_code(ZHANG).await;
     let mut ids = vec![by_code];
     for _ in 0..3 {
-        let response = w.enrol_by_face(ZHANG, &Phone::new()).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        ids.push(response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id);
+        ids.push(w.enrol_by_face(ZHANG, &Phone::new()).await.expect("enrolled by the face"));
     }
     for id in &ids {
         assert!((1 << 52..1 << 53).contains(id), "a 52-bit random id above 2^52, as by code: {ids:?}");
@@ -547,9 +548,7 @@ async fn a_device_enrolled_by_the_face_is_announced_to_every_other_device(db: Db
     let is_notice = |m: &&str| m.starts_with(shimin_backend::service::devices::NEW_DEVICE_NOTICE);
 
     let phone = Phone::new();
-    let response = w.enrol_by_face(ZHANG, &phone).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+    let device_id = w.enrol_by_face(ZHANG, &phone).await.expect("enrolled by the face");
 
     let pulled = w.pull_after(&owner, Some(&cursor)).await;
     let notices: Vec<&str> =
@@ -578,26 +577,21 @@ async fn a_face_enrolment_that_cannot_sign_the_copies_leaves_no_device(db: Db) {
     assert!(store.retire_issuer_keys(seed::POLICE_CODE, now).await.expect("retire") > 0);
 
     let phone = Phone::new();
-    let asked = challenge_of(w.enrolment_challenge(ZHANG, &phone).await).await;
-    let path = format!("/v1/enrolment/liveness/{}", asked.check_id);
-    let response = w.post_bytes(&path, None, filmed(&asked.challenge, &phone)).await;
-    assert!(
-        response.status().is_client_error() || response.status().is_server_error(),
-        "the enrolment fails: {}",
-        response.status()
-    );
+    let mut stream = w.enrolment(ZHANG, &phone).await;
+    let check_id = stream.check.check_id;
+    let (_, told) = stream.follow().await;
+    let Err((status, _)) = told else { panic!("the enrolment fails: {told:?}") };
+    assert!(status.is_client_error() || status.is_server_error(), "the enrolment fails: {status}");
     assert!(
         store.active_devices(ZHANG).await.expect("devices").is_empty(),
         "no device is left without its certificates"
     );
-    let check = store.liveness_check(asked.check_id).await.expect("check").expect("stored");
+    let check = store.liveness_check(check_id).await.expect("check").expect("stored");
     assert_ne!(check.passed, Some(true), "the check is not recorded as an enrolment");
 
     // With a key again the same phone enrols, and gets the certificate.
     w.server.backend.rotate_key(seed::POLICE_CODE, now).await.expect("rotate");
-    let response = w.enrol_by_face(ZHANG, &phone).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let device_id = response.json::<LivenessEnrolmentResponse>().await.expect("device").device_id;
+    let device_id = w.enrol_by_face(ZHANG, &phone).await.expect("enrolled once the key is back");
     let token = w.token(&phone, device_id).await;
     assert_eq!(w.pull_after(&token, None).await.certificates.len(), 1);
 }

@@ -321,8 +321,8 @@ async fn a_device_enrolled_by_streaming_gets_a_random_id_and_is_announced(db: Db
     let cursor = pull(None).await.cursor;
 
     let phone = Phone::new();
-    let mut stream = Stream::open(&w, &phone).await;
-    let (_, told) = follow(&mut stream).await;
+    let mut stream = w.stream(&phone).await;
+    let (_, told) = stream.follow().await;
     let Ok(LivenessPaceResponse::Passed { device_id: Some(device_id) }) = told else {
         panic!("expected a pass with a device, got {told:?}")
     };

@@ -116,9 +116,9 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
 
     // Another action than the one revealed (never a blink, which people do unasked): the
     // backend refuses, nothing is registered.
-    let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
+    let asked = begin(&mut wallet, &client, enrolment.clone(), "phone").await.expect("challenge");
     let other = |a| if a == Action::MouthOpen { Action::Nod } else { Action::MouthOpen };
-    match stream_enrolment(&client, WalletStore::device_key(&wallet), &asked, other).await {
+    match stream_enrolment(&client, WalletStore::device_key(&wallet), asked.challenge(), other).await {
         Err(WalletError::LivenessRejected) => {}
         other => panic!("expected the judge's refusal, got {other:?}"),
     }
@@ -126,9 +126,9 @@ async fn a_refused_face_check_enrols_nothing_and_a_passed_one_enrols_the_wallet(
     assert!(server.backend().store.active_devices(&holder).await.expect("devices").is_empty());
 
     // Done as told: the wallet's key is registered; it signs in and pulls the ID card.
-    let asked = begin(&mut wallet, &client, &enrolment, "phone").await.expect("challenge");
+    let asked = begin(&mut wallet, &client, enrolment.clone(), "phone").await.expect("challenge");
     let key = WalletStore::device_key(&wallet);
-    let told = stream_enrolment(&client, key, &asked, |a| a).await.expect("streamed");
+    let told = stream_enrolment(&client, key, asked.challenge(), |a| a).await.expect("streamed");
     let PaceAnswer::Passed { device_id: Some(device_id) } = told else { panic!("expected a pass: {told:?}") };
     let devices = server.backend().store.active_devices(&holder).await.expect("devices");
     assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), vec![device_id]);

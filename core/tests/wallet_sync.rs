@@ -14,6 +14,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use present_common::*;
 use shimin_core::cert::CertificateType;
+use shimin_core::liveness::Action;
 use shimin_core::trust::{TrustList, TrustListInfo};
 use shimin_core::wallet::liveness::{self, Purpose};
 use shimin_core::wallet::sync::{self, MAX_PAGES};

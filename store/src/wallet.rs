@@ -92,7 +92,10 @@ impl Wallet {
     }
 
     /// Opens the wallet, and the wrap that opened it.
-    fn open_wrapped(mut conn: Connection, wrapper: &dyn KeyWrapper) -> Result<(Self, WrappedKey), StoreError> {
+    fn open_wrapped(
+        mut conn: Connection,
+        wrapper: &dyn KeyWrapper,
+    ) -> Result<(Self, WrappedKey), StoreError> {
         schema::upgrade(&mut conn)?;
         let (wrapped, sealed_device_key) = read_key_material(&conn)?.ok_or(StoreError::NotInitialised)?;
         let data_key = wrapper.unwrap(&wrapped)?;
@@ -334,7 +337,8 @@ mod tests {
         drop(conn);
         let store = Memory::default();
         let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&store));
-        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("open");
+        let wallet =
+            Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("open");
         let conn = wallet.lock();
         let (wrapped, _) = read_key_material(&conn).expect("read").expect("wallet");
         assert_eq!(wrapped.scheme, KEY_STORE_SCHEME);
@@ -358,7 +362,8 @@ mod tests {
         drop(Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create"));
         let before = read_key_material(&schema::open_file(&path).expect("db")).expect("read");
         let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&Broken));
-        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
+        let wallet =
+            Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
         let conn = wallet.lock();
         assert_eq!(read_key_material(&conn).expect("read"), before, "the PIN-only wrap, untouched");
         drop(conn);
@@ -395,7 +400,8 @@ mod tests {
         drop(Wallet::create(schema::open_file(&path).expect("db"), &pin("1111"), 10).expect("create"));
         let store = Forgetful::default();
         let wrapper = KeyStoreWrapper::new(pin("1111"), Some(&store));
-        let wallet = Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
+        let wallet =
+            Wallet::open_with_key_store(schema::open_file(&path).expect("db"), &wrapper, 20).expect("opens");
         let conn = wallet.lock();
         assert_eq!(read_key_material(&conn).expect("read").expect("wallet").0.scheme, PIN_SCHEME);
         assert!(store.0.aliases().is_empty(), "the secret it took is deleted again");

@@ -140,6 +140,11 @@ impl Check {
         self.challenge.steps
     }
 
+    /// The challenge the backend opened the check with.
+    pub fn challenge(&self) -> &LivenessChallenge {
+        &self.challenge
+    }
+
     /// Sends one signed frame batch; what the server says to do now.
     ///
     /// # Errors

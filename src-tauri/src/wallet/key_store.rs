@@ -93,7 +93,12 @@ mod tests {
             Ok(())
         }
         fn get(&self, alias: &str) -> Result<Vec<u8>, KeyStoreError> {
-            self.secrets.lock().expect("lock").get(alias).cloned().ok_or(KeyStoreError("no such secret".into()))
+            self.secrets
+                .lock()
+                .expect("lock")
+                .get(alias)
+                .cloned()
+                .ok_or(KeyStoreError("no such secret".into()))
         }
         fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
             if !self.forgets {
@@ -169,7 +174,11 @@ mod tests {
             assert_eq!(memory.aliases().len(), 1);
             state.remove_device().await.expect("an unenrolled wallet is erased without the backend");
             assert!(!dir.path().join(DATABASE_FILE).exists(), "erased (key store forgets: {forgets})");
-            assert_eq!(memory.aliases().is_empty(), forgets, "the secret is gone where the key store forgets");
+            assert_eq!(
+                memory.aliases().is_empty(),
+                forgets,
+                "the secret is gone where the key store forgets"
+            );
         }
     }
 
@@ -193,7 +202,11 @@ mod tests {
                 now += pin::delay_after(guess);
             }
             assert!(!dir.path().join(DATABASE_FILE).exists(), "wiped (key store forgets: {forgets})");
-            assert_eq!(memory.aliases().is_empty(), forgets, "the secret is gone where the key store forgets");
+            assert_eq!(
+                memory.aliases().is_empty(),
+                forgets,
+                "the secret is gone where the key store forgets"
+            );
         }
     }
 

@@ -96,7 +96,6 @@ impl std::fmt::Debug for WalletState {
     }
 }
 
-
 impl WalletState {
     /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
     /// directory). Exports go to `downloads` when the data directory is the platform's.
