@@ -160,3 +160,29 @@ async fn staff_passwords_are_hashed_with_argon2id_at_the_owasp_figure() {
     let login = backend.staff_login("officer", "a long enough password", 0).await;
     assert!(login.is_ok(), "the right password logs in");
 }
+
+/// A paced enrolment check streams several batches a second for as long as it takes: its
+/// frames are not held to the enrolment budget (which cut an honest stream off after 20
+/// batches with the default limits), while opening checks still is.
+#[tokio::test]
+async fn a_paced_checks_stream_is_not_cut_off_by_the_enrolment_budget() {
+    let server = server(Db::Sqlite, 2).await;
+    let phone = from(20);
+    for n in 0..12 {
+        let batch = phone
+            .post(server.url("/v1/enrolment/liveness/1/frames"))
+            .header(reqwest::header::CONTENT_TYPE, "application/cose")
+            .body(vec![0xd2, 0x84, n])
+            .send()
+            .await
+            .expect("batch");
+        assert_ne!(batch.status(), StatusCode::TOO_MANY_REQUESTS, "batch {n} held to the enrolment budget");
+    }
+    let body = json!({"id_number": "420106199003071238", "public_key_b64": "x", "label": "x"});
+    let mut opened = Vec::new();
+    for _ in 0..3 {
+        opened.push(post(&phone, &server, "/v1/enrolment/liveness", body.clone()).await.status());
+    }
+    assert_eq!(opened[2], StatusCode::TOO_MANY_REQUESTS, "opening checks keeps its budget: {opened:?}");
+    server.shutdown().await;
+}

@@ -278,9 +278,11 @@ async fn liveness_enrolment(
     Ok((StatusCode::CREATED, Json(s.backend.liveness_enrolment_challenge(body, addr.ip(), now_ms()).await?)))
 }
 
-/// A frame batch of a paced enrolment check. Not rate-limited per address like the other
-/// unauthenticated routes (a check streams a batch a second): only a batch signed by the
-/// check's key is measured, and the number of checks streaming at once is bounded.
+/// A frame batch of a paced enrolment check. Not rate-limited like the other unauthenticated
+/// routes: a check streams several batches a second, for as long as it takes (an enrolment
+/// budget of 20 would cut an honest stream off mid-check). Only a batch signed by the check's
+/// key is measured, and the number of checks streaming at once is bounded; opening a check
+/// (`/v1/enrolment/liveness`) is what the enrolment budget and the daily attempts limit.
 async fn enrolment_frames(
     State(s): State<AppState>,
     Path(check_id): Path<i64>,
@@ -476,9 +478,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/staff/cases/{id}/proceed", post(proceed_case))
         .route(
             "/v1/enrolment/liveness/{id}/frames",
-            post(enrolment_frames)
-                .layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY))
-                .layer(limit(RouteClass::Enrolment)),
+            post(enrolment_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
         .nest("/v1/sync", sync)
         .fallback(not_found)
