@@ -167,8 +167,13 @@ async fn main() -> anyhow::Result<()> {
                 ..Config::default()
             };
             let backend = Backend::new(store, config).await.context("starting the backend")?;
-            let lists = backend.recover(shimin_backend::now()).await.context("recovering after a stop")?;
-            tracing::info!(lists, "status lists re-signed from the stored statuses");
+            let recovered =
+                backend.recover(shimin_backend::now()).await.context("recovering after a stop")?;
+            tracing::info!(
+                lists = recovered.status_lists,
+                interrupted_checks = recovered.interrupted_checks,
+                "status lists re-signed from the stored statuses; liveness checks cut off by the stop recorded failed"
+            );
             let listener =
                 std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
             listener.set_nonblocking(true)?;

@@ -16,11 +16,16 @@
 //! `amcheck` on every index). An enrolment whose answer was lost is either all there (its code
 //! then refuses another phone) or not at all (the same code then enrols the same phone).
 //!
-//! Enrolment by the face is not killed here: its liveness check is paced in real time by the
-//! server and judged with the face models, which does not fit in `KILLS` bounded rounds. It
-//! ends in the same transaction as the code path (`enrol_device_with_copies` through
-//! `enrol_new_device`; only the grant differs, and spending a liveness grant is covered by the
-//! store suite), so the code scenario covers what a kill can leave half-done there.
+//! Liveness judgement is killed while a new phone enrols by the face: the test film streamed
+//! in real time to a server-paced check judged with the real face models, the kill placed
+//! anywhere in the check (before its first batch, mid-stream while frames are measured, during
+//! the face match, around the enrolling transaction). After each restart, before any retry:
+//! the check is either never answered, or has an outcome — passed with its device and the
+//! device's certificate copies, or failed with no device — never answered and left undecided
+//! (the start-up recovery records a stream the stop cut off as failed); a batch sent on for the
+//! cut-off stream is refused and enrols nothing; the devices, copies, notices and the
+//! database's integrity hold as for enrolment by code; and after every kill an honest check
+//! still passes.
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // Test code.
 
@@ -31,15 +36,20 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::Postgres;
+use common::{Postgres, paced};
 use shimin_backend::service::issuance::certificate_id_of;
 use shimin_backend::store::{DatabaseUrl, EventKind, Store, StoredStatus};
+use shimin_client::LivenessChallenge;
 use shimin_core::crypto::VerifyingKey;
+use shimin_core::liveness::Action;
 use shimin_core::status_list::{Status, VerifiedStatusList};
 use shimin_wire::backend::{CertificateView, SyncPullResponse, SyncPushResponse};
+use shimin_wire::backend::{LivenessChallengeResponse, LivenessPaceResponse};
 
 /// Kills per scenario.
 const KILLS: usize = 20;
+/// Kills during liveness judgement (each round streams a check of several seconds).
+const LIVENESS_KILLS: usize = 6;
 /// The demo police issuer the `seed` command creates.
 const STAFF: (&str, &str) = ("police-issuer", "demo-police-2024");
 /// The header that carries a client-chosen issuance key.
@@ -110,6 +120,8 @@ struct Server {
     key_file: String,
     port: u16,
     base: String,
+    /// Settings given to `serve` besides the database, address and key file.
+    serve_args: Vec<String>,
 }
 
 impl Server {
@@ -121,6 +133,11 @@ impl Server {
 
     /// Seeds the demo world (staff, citizens) with the real `seed` command, then starts serving.
     async fn seeded(database: &Database) -> Self {
+        Self::seeded_with(database, &[]).await
+    }
+
+    /// [`Server::seeded`], served with `serve_args` too.
+    async fn seeded_with(database: &Database, serve_args: &[&str]) -> Self {
         let port =
             std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
         let base = format!("http://127.0.0.1:{port}");
@@ -137,6 +154,7 @@ impl Server {
             key_file: database.key_file.clone(),
             port,
             base,
+            serve_args: serve_args.iter().map(|a| (*a).to_owned()).collect(),
         };
         server.start().await;
         server
@@ -148,6 +166,7 @@ impl Server {
         let child = Self::binary()
             .args(["serve", "--database", &self.database, "--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--public-url", &self.base, "--key-file", &self.key_file])
+            .args(&self.serve_args)
             .spawn()
             .expect("spawn shimin-backend serve");
         self.child = Some(child);
@@ -220,7 +239,16 @@ async fn kill_during<T>(
     rng: &mut Rng,
     workload: impl std::future::Future<Output = T>,
 ) -> T {
-    let delay = Duration::from_millis(10 + rng.below(400));
+    kill_after(server, Duration::from_millis(10 + rng.below(400)), workload).await
+}
+
+/// Kills the server `delay` from now, or when `workload` ends if sooner; the workload
+/// meanwhile runs until its requests fail.
+async fn kill_after<T>(
+    server: &mut Server,
+    delay: Duration,
+    workload: impl std::future::Future<Output = T>,
+) -> T {
     let mut workload = std::pin::pin!(workload);
     tokio::select! {
         out = &mut workload => {
@@ -849,7 +877,7 @@ async fn check_enrolments(
     database: &Database,
     store: &Arc<dyn Store>,
     holder: &str,
-    codes_spent_before: usize,
+    codes_spent: usize,
     ledger: &EnrolmentLedger,
     round: usize,
 ) {
@@ -884,10 +912,9 @@ async fn check_enrolments(
         store.enrolment_codes(holder).await.expect("codes").iter().filter(|c| c.used_at.is_some()).count();
     assert_eq!(
         spent,
-        codes_spent_before + ledger.devices.len(),
-        "round {round}: {} devices enrolled, {} codes spent",
-        ledger.devices.len(),
-        spent - codes_spent_before,
+        codes_spent,
+        "round {round}: {} devices enrolled, {spent} codes spent",
+        ledger.devices.len()
     );
     check_integrity(database, round).await;
 }
@@ -940,7 +967,8 @@ async fn enrolment_under_kills(postgres: bool) {
         server.start().await;
         let before = ledger.devices.len();
         let pending = settle_unanswered(&store, &holder, &mut ledger).await;
-        check_enrolments(&database, &store, &holder, codes_spent_before, &ledger, round).await;
+        let codes_spent = codes_spent_before + ledger.devices.len();
+        check_enrolments(&database, &store, &holder, codes_spent, &ledger, round).await;
         let Some(pending) = pending else { continue };
         let answer = common::register_device_at(
             &http,
@@ -968,7 +996,8 @@ async fn enrolment_under_kills(postgres: bool) {
             ledger.devices.push(Enrolled { phone: pending.phone, label: pending.label, id });
         }
     }
-    check_enrolments(&database, &store, &holder, codes_spent_before, &ledger, KILLS).await;
+    let codes_spent = codes_spent_before + ledger.devices.len();
+    check_enrolments(&database, &store, &holder, codes_spent, &ledger, KILLS).await;
     // The devices enrolled are real: the last one signs in with its key.
     let last = ledger.devices.last().expect("a device");
     common::device_token_at(&http, &server.base, &last.phone, last.id).await;
@@ -976,6 +1005,221 @@ async fn enrolment_under_kills(postgres: bool) {
         "{} enrolments over {KILLS} kills in {:.1} s ({landed_unanswered} unanswered ones had landed, \
          {lost_unanswered} had not)",
         ledger.devices.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+// ---- Liveness judgement ---------------------------------------------------------------------
+
+/// How a phone's check ended, as the phone saw it.
+#[derive(Debug)]
+enum Heard {
+    /// Passed: enrolled as this device.
+    Enrolled(i64),
+    /// No answer to its last request: the server was killed.
+    Lost,
+}
+
+/// A phone's attempt at enrolling by the face: its check (if one was opened) and how it ended.
+struct Attempt {
+    check: Option<LivenessChallenge>,
+    heard: Heard,
+    /// The sequence number and capture time its next batch would carry.
+    next: (u64, u64),
+}
+
+/// Streams the test film to a new enrolment check of `holder` in real time, doing what each
+/// answer says, until it passes or the server is gone. An honest check is never refused.
+async fn enrol_by_face(http: &reqwest::Client, base: &str, holder: &str, phone: &common::Phone) -> Attempt {
+    let lost = |check, next| Attempt { check, heard: Heard::Lost, next };
+    let Some(opened) = paced::ask_enrolment_at(base, http, holder, phone).await else {
+        return lost(None, (0, 0));
+    };
+    assert_eq!(opened.status(), reqwest::StatusCode::CREATED, "the check was not opened");
+    let Ok(body) = opened.json::<LivenessChallengeResponse>().await else { return lost(None, (0, 0)) };
+    let check = LivenessChallenge::parse(body).expect("a well-formed challenge");
+    let mut stream = paced::Stream::at(base, http, phone, check.clone(), None);
+    let mut shots = paced::calibration();
+    // Calibration, the actions, and room for an action or two the film shows again.
+    for _ in 0..8 {
+        let mut told = None;
+        for chunk in shots.chunks(5) {
+            tokio::time::sleep(Duration::from_millis(paced::FRAME_MS * chunk.len() as u64)).await;
+            let signed = stream.batch(chunk, stream.seq, stream.captured);
+            stream.seq += 1;
+            stream.captured += paced::FRAME_MS * chunk.len() as u64;
+            let next = (stream.seq, stream.captured);
+            let Some(response) = stream.try_post(signed).await else { return lost(Some(check), next) };
+            let status = response.status();
+            let Ok(text) = response.text().await else { return lost(Some(check), next) };
+            assert_eq!(status, reqwest::StatusCode::OK, "an honest check was refused: {text}");
+            told = Some(serde_json::from_str::<LivenessPaceResponse>(&text).expect("a pace answer"));
+        }
+        let next = (stream.seq, stream.captured);
+        shots = match told.expect("a batch was sent") {
+            LivenessPaceResponse::Passed { device_id } => {
+                let id = device_id.expect("an enrolment check enrols a device");
+                return Attempt { check: Some(check), heard: Heard::Enrolled(id), next };
+            }
+            LivenessPaceResponse::Calibrating => paced::calibration(),
+            LivenessPaceResponse::Act { action, .. } => {
+                paced::shots_of(Action::parse(&action).expect("an action the server knows"))
+            }
+        };
+    }
+    panic!("the check neither passed nor failed");
+}
+
+/// Settles `attempt` (made with `phone`) after a restart, before any retry, by what the store
+/// holds — and checks that its check is not left half-done: never answered, or answered with
+/// an outcome, passed only with the phone enrolled. A batch sent on for a stream the kill cut
+/// off is refused and enrols nothing.
+async fn settle_face_attempt(
+    http: &reqwest::Client,
+    base: &str,
+    store: &Arc<dyn Store>,
+    holder: &str,
+    phone: common::Phone,
+    attempt: Attempt,
+    ledger: &mut EnrolmentLedger,
+    round: usize,
+) {
+    let key = phone.key.verifying_key().as_bytes().to_vec();
+    let landed =
+        store.active_devices(holder).await.expect("devices").into_iter().find(|d| d.public_key == key);
+    let Some(check) = attempt.check else {
+        assert!(landed.is_none(), "round {round}: a device enrolled without a check");
+        return;
+    };
+    let stored =
+        store.liveness_check(check.check_id).await.expect("read").expect("the check opened is stored");
+    match (&attempt.heard, stored.answered_at, stored.passed) {
+        (Heard::Enrolled(id), _, passed) => {
+            assert_eq!(passed, Some(true), "round {round}: the phone was told it passed");
+            assert_eq!(landed.as_ref().map(|d| d.id), Some(*id), "round {round}: the device it was told");
+        }
+        (Heard::Lost, None, passed) => {
+            assert_eq!(passed, None, "round {round}: an outcome for a check never streamed");
+            assert!(landed.is_none(), "round {round}: a device from a check never streamed");
+        }
+        (Heard::Lost, Some(_), None) => panic!("round {round}: the check was left answered and undecided"),
+        (Heard::Lost, Some(_), Some(true)) => {
+            assert!(landed.is_some(), "round {round}: passed, but its device is not there");
+        }
+        (Heard::Lost, Some(_), Some(false)) => {
+            assert!(landed.is_none(), "round {round}: failed, but a device is there");
+        }
+    }
+    // The stream goes on after the restart: refused, and nothing more enrolled.
+    let mut stream = paced::Stream::at(base, http, &phone, check, None);
+    (stream.seq, stream.captured) = attempt.next;
+    let next = stream.batch(&paced::calibration(), stream.seq, stream.captured);
+    let answer = stream.post(next).await.status();
+    assert!(
+        answer == reqwest::StatusCode::UNPROCESSABLE_ENTITY || answer == reqwest::StatusCode::CONFLICT,
+        "round {round}: a batch after the restart was answered {answer}"
+    );
+    let after = store
+        .active_devices(holder)
+        .await
+        .expect("devices")
+        .into_iter()
+        .filter(|d| d.public_key == key)
+        .count();
+    drop(stream);
+    if let Some(device) = &landed {
+        ledger.devices.push(Enrolled { phone, label: "新手机".to_owned(), id: device.id });
+    }
+    assert_eq!(after, usize::from(landed.is_some()), "round {round}: the cut-off stream enrolled a device");
+}
+
+async fn liveness_under_kills(postgres: bool) {
+    let started = Instant::now();
+    let mut rng = Rng::from_env(if postgres { "liveness/postgres" } else { "liveness/sqlite" });
+    let database = Database::new(postgres).await;
+    let holder = holder();
+    let photo = database._dir.path().join("registry.jpg");
+    std::fs::write(&photo, &shimin_testkit::film::scene().registry).expect("write the registry photo");
+    // The actions the film can show; room for every check this test opens.
+    let mut server = Server::seeded_with(
+        &database,
+        &[
+            "--liveness-actions",
+            "blink,mouth,nod",
+            "--liveness-enrolment-attempts-per-day",
+            "1000",
+            "--liveness-source-attempts-per-day",
+            "1000",
+        ],
+    )
+    .await;
+    // The film's face as the citizen's registry photo, put with the operator's command.
+    let out = Server::binary()
+        .args(["registry-photo", "--database", &database.url, "--id-number", &holder])
+        .arg("--photo")
+        .arg(&photo)
+        .output()
+        .expect("run registry-photo");
+    assert!(out.status.success(), "registry-photo failed: {}", String::from_utf8_lossy(&out.stderr));
+    let http = client();
+    let staff = staff_token(&http, &server).await;
+    let store = database.store().await;
+    issue(&http, &server.base, &staff, &holder, "liveness-1", 1).await.expect("answered");
+    let codes_spent_before =
+        store.enrolment_codes(&holder).await.expect("codes").iter().filter(|c| c.used_at.is_some()).count();
+    // The citizen's first phone, by code: it is told of every phone enrolled by the face after.
+    let (phone, id, _token) = common::enrol_by_code_at(&http, &server.base, &staff, &holder).await;
+    let mut ledger = EnrolmentLedger::default();
+    ledger.devices.push(Enrolled { phone, label: "phone".to_owned(), id });
+    let codes_spent = codes_spent_before + 1;
+
+    // A check with no kill: it passes, and says how long one takes here.
+    let timed = Instant::now();
+    let phone = common::Phone::new();
+    let attempt = enrol_by_face(&http, &server.base, &holder, &phone).await;
+    let Heard::Enrolled(id) = attempt.heard else {
+        panic!("an honest check did not pass: {:?}", attempt.heard)
+    };
+    ledger.devices.push(Enrolled { phone, label: "新手机".to_owned(), id });
+    let whole = timed.elapsed();
+    let (mut passed, mut failed, mut unanswered) = (0, 0, 0);
+    for round in 0..LIVENESS_KILLS {
+        let phone = common::Phone::new();
+        let delay =
+            Duration::from_millis(rng.below(u64::try_from(whole.as_millis()).unwrap_or(10_000) + 500));
+        let base = server.base.clone();
+        let attempt = kill_after(&mut server, delay, enrol_by_face(&http, &base, &holder, &phone)).await;
+        server.start().await;
+        let before = ledger.devices.len();
+        let check_id = attempt.check.as_ref().map(|c| c.check_id);
+        settle_face_attempt(&http, &server.base, &store, &holder, phone, attempt, &mut ledger, round).await;
+        let answered = match check_id {
+            Some(id) => {
+                store.liveness_check(id).await.expect("read").is_some_and(|c| c.answered_at.is_some())
+            }
+            None => false,
+        };
+        match (ledger.devices.len() > before, answered) {
+            (true, _) => passed += 1,
+            (false, true) => failed += 1,
+            (false, false) => unanswered += 1,
+        }
+        check_enrolments(&database, &store, &holder, codes_spent, &ledger, round).await;
+    }
+    // After the kills an honest check still passes and enrols.
+    let phone = common::Phone::new();
+    let attempt = enrol_by_face(&http, &server.base, &holder, &phone).await;
+    let Heard::Enrolled(id) = attempt.heard else {
+        panic!("no check passes after the kills: {:?}", attempt.heard)
+    };
+    ledger.devices.push(Enrolled { phone, label: "新手机".to_owned(), id });
+    check_enrolments(&database, &store, &holder, codes_spent, &ledger, LIVENESS_KILLS).await;
+    let last = ledger.devices.last().expect("a device");
+    common::device_token_at(&http, &server.base, &last.phone, last.id).await;
+    eprintln!(
+        "{LIVENESS_KILLS} kills during liveness checks of {:.1} s: {passed} had passed and enrolled, {failed} \
+         were cut off mid-stream and recorded failed, {unanswered} were not streamed yet; {:.1} s in all",
+        whole.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
 }
@@ -1012,6 +1256,11 @@ mod sqlite {
     async fn enrolment_by_code_survives_kill_9() {
         super::enrolment_under_kills(false).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn liveness_judgement_survives_kill_9() {
+        super::liveness_under_kills(false).await;
+    }
 }
 
 mod postgres {
@@ -1038,5 +1287,10 @@ mod postgres {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn enrolment_by_code_survives_kill_9() {
         super::enrolment_under_kills(true).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn liveness_judgement_survives_kill_9() {
+        super::liveness_under_kills(true).await;
     }
 }

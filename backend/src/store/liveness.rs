@@ -187,6 +187,10 @@ pub trait LivenessStore: Send + Sync {
     ) -> Result<Option<LivenessCheckRecord>, StoreError>;
     /// Records a judged check's outcome and what it does, atomically.
     async fn record_liveness_outcome(&self, id: i64, outcome: LivenessOutcome) -> Result<(), StoreError>;
+    /// Records failed every check answered but without an outcome: its stream lived in the
+    /// memory of a server that stopped, and no batch can continue it. Run at start, before
+    /// serving; answers how many there were.
+    async fn fail_interrupted_liveness_checks(&self) -> Result<u64, StoreError>;
     /// Opens a registration case with its parties; returns its id.
     async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError>;
     /// The case with this id.

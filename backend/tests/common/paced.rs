@@ -32,8 +32,18 @@ pub async fn ask_enrolment(
     holder: &str,
     phone: &Phone,
 ) -> reqwest::Response {
+    ask_enrolment_at(&server.base, http, holder, phone).await.expect("post")
+}
+
+/// [`ask_enrolment`] of the server at `base`; `None` when no answer came (a server killed).
+pub async fn ask_enrolment_at(
+    base: &str,
+    http: &Client,
+    holder: &str,
+    phone: &Phone,
+) -> Option<reqwest::Response> {
     let body = json!({"id_number": holder, "public_key_b64": phone.public_key_b64(), "label": "新手机"});
-    http.post(server.url("/v1/enrolment/liveness")).json(&body).send().await.expect("post")
+    http.post(format!("{base}/v1/enrolment/liveness")).json(&body).send().await.ok()
 }
 
 /// The check a `201 Created` challenge response opened, parsed as the app parses it.
@@ -58,12 +68,25 @@ pub async fn post_cose(
     token: Option<&str>,
     body: Vec<u8>,
 ) -> reqwest::Response {
-    let mut request =
-        http.post(server.url(path)).header(reqwest::header::CONTENT_TYPE, "application/cose").body(body);
+    post_cose_at(&server.base, http, path, token, body).await.expect("post")
+}
+
+/// [`post_cose`] to the server at `base`; `None` when no answer came (a server killed).
+pub async fn post_cose_at(
+    base: &str,
+    http: &Client,
+    path: &str,
+    token: Option<&str>,
+    body: Vec<u8>,
+) -> Option<reqwest::Response> {
+    let mut request = http
+        .post(format!("{base}{path}"))
+        .header(reqwest::header::CONTENT_TYPE, "application/cose")
+        .body(body);
     if let Some(t) = token {
         request = request.bearer_auth(t);
     }
-    request.send().await.expect("post")
+    request.send().await.ok()
 }
 
 /// What a batch's response told the phone.
@@ -95,7 +118,8 @@ pub fn calibration() -> Vec<&'static Shot> {
 
 /// A phone streaming one check: it captures 10 frames a second and sends them in batches.
 pub struct Stream<'a> {
-    pub server: &'a TestServer,
+    /// The server's `http://127.0.0.1:PORT`.
+    pub base: String,
     pub http: &'a Client,
     pub phone: &'a Phone,
     pub check: LivenessChallenge,
@@ -115,17 +139,29 @@ impl<'a> Stream<'a> {
     /// A stream answering `check` with `phone`: an enrolment check without `token`, a case
     /// check of the signed-in device with it.
     pub fn new(
-        server: &'a TestServer,
+        server: &TestServer,
         http: &'a Client,
         phone: &'a Phone,
         check: LivenessChallenge,
         token: Option<String>,
     ) -> Self {
-        Self { server, http, phone, check, seq: 0, captured: 10_000, sent: Vec::new(), token, refusal: None }
+        Self::at(&server.base, http, phone, check, token)
+    }
+
+    /// [`Stream::new`] to the server at `base`.
+    pub fn at(
+        base: &str,
+        http: &'a Client,
+        phone: &'a Phone,
+        check: LivenessChallenge,
+        token: Option<String>,
+    ) -> Self {
+        let base = base.to_owned();
+        Self { base, http, phone, check, seq: 0, captured: 10_000, sent: Vec::new(), token, refusal: None }
     }
 
     /// Asks for an enrolment check of `holder` and opens its stream.
-    pub async fn enrolment(server: &'a TestServer, http: &'a Client, phone: &'a Phone, holder: &str) -> Self {
+    pub async fn enrolment(server: &TestServer, http: &'a Client, phone: &'a Phone, holder: &str) -> Self {
         let check = challenge_of(ask_enrolment(server, http, holder, phone).await).await;
         Self::new(server, http, phone, check, None)
     }
@@ -167,7 +203,12 @@ impl<'a> Stream<'a> {
 
     /// POSTs `body` to the check's route (with the stream's token).
     pub async fn post(&self, body: Vec<u8>) -> reqwest::Response {
-        post_cose(self.server, self.http, &self.path(), self.token.as_deref(), body).await
+        self.try_post(body).await.expect("post")
+    }
+
+    /// [`Stream::post`]; `None` when no answer came (a server killed).
+    pub async fn try_post(&self, body: Vec<u8>) -> Option<reqwest::Response> {
+        post_cose_at(&self.base, self.http, &self.path(), self.token.as_deref(), body).await
     }
 
     /// Films `shots` in real time (waits as long as they take to capture), then sends them.

@@ -133,6 +133,16 @@ impl LivenessStore for PgStore {
         Ok(())
     }
 
+    async fn fail_interrupted_liveness_checks(&self) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE liveness_check SET passed = false WHERE answered_at IS NOT NULL AND passed IS NULL",
+                &[],
+            )
+            .await?)
+    }
+
     async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;

@@ -130,6 +130,17 @@ impl LivenessStore for SqliteStore {
         .await
     }
 
+    async fn fail_interrupted_liveness_checks(&self) -> Result<u64, StoreError> {
+        self.tx(|tx| {
+            let failed = tx.execute(
+                "UPDATE liveness_check SET passed = 0 WHERE answered_at IS NOT NULL AND passed IS NULL",
+                [],
+            )?;
+            Ok(u64::try_from(failed).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+
     async fn insert_case(&self, case: CaseRecord) -> Result<i64, StoreError> {
         self.tx(move |tx| {
             tx.execute(
