@@ -1070,7 +1070,7 @@ async fn enrol_by_face(http: &reqwest::Client, base: &str, holder: &str, phone: 
     panic!("the check neither passed nor failed");
 }
 
-/// Settles `attempt` (made with `phone`) after a restart, before any retry, by what the store
+/// Settles `attempt`, made with `phone`, after a restart, before any retry, by what the store
 /// holds — and checks that its check is not left half-done: never answered, or answered with
 /// an outcome, passed only with the phone enrolled. A batch sent on for a stream the kill cut
 /// off is refused and enrols nothing.
@@ -1079,8 +1079,7 @@ async fn settle_face_attempt(
     base: &str,
     store: &Arc<dyn Store>,
     holder: &str,
-    phone: common::Phone,
-    attempt: Attempt,
+    (phone, attempt): (common::Phone, Attempt),
     ledger: &mut EnrolmentLedger,
     round: usize,
 ) {
@@ -1192,7 +1191,7 @@ async fn liveness_under_kills(postgres: bool) {
         server.start().await;
         let before = ledger.devices.len();
         let check_id = attempt.check.as_ref().map(|c| c.check_id);
-        settle_face_attempt(&http, &server.base, &store, &holder, phone, attempt, &mut ledger, round).await;
+        settle_face_attempt(&http, &server.base, &store, &holder, (phone, attempt), &mut ledger, round).await;
         let answered = match check_id {
             Some(id) => {
                 store.liveness_check(id).await.expect("read").is_some_and(|c| c.answered_at.is_some())
