@@ -20,8 +20,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::StoreError;
 use crate::keys::DataKey;
-use crate::log::{self, Entry};
-use crate::sync::insert_notification;
+use crate::sealed_rows::{Entry, append, insert_notification};
 use shimin_core::wallet::NotificationRecord;
 
 /// How often, and how long apart, the final checkpoint is tried while another connection reads.
@@ -72,7 +71,7 @@ fn move_rows(conn: &mut Connection, key: &DataKey) -> Result<(), StoreError> {
         for (seq, presented_at, certificate_id, preset, disclosed) in rows {
             let disclosed = serde_json::from_str(&disclosed).map_err(|_| corrupt("disclosed"))?;
             let entry = Entry { presented_at, certificate_id, preset, disclosed };
-            log::append(&tx, key, Some(seq), &entry)?;
+            append(&tx, key, Some(seq), &entry)?;
         }
         tx.execute_batch("DROP TABLE presentations_clear")?;
     }

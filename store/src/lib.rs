@@ -9,6 +9,7 @@ pub mod keys;
 mod log;
 pub mod schema;
 mod sealed;
+mod sealed_rows;
 mod sync;
 mod wallet;
 mod wallet_store;

@@ -7,26 +7,17 @@
 //! log opens every entry and orders them in memory (5,000 entries in about 0.1 s here, in a
 //! debug build).
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
+use rusqlite::{Connection, OptionalExtension};
 use shimin_core::cert::CertificateId;
 use shimin_core::wallet::PresentationRecord;
 
 use crate::error::StoreError;
 use crate::keys::DataKey;
 use crate::sealed::Sealed;
+use crate::sealed_rows::{Entry, append};
 use crate::wallet::Wallet;
 
 const TABLE: &str = "presentations";
-
-/// What is sealed for one entry: [`PresentationRecord`] with the identifier as text.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Entry {
-    pub(crate) presented_at: i64,
-    pub(crate) certificate_id: String,
-    pub(crate) preset: String,
-    pub(crate) disclosed: Vec<String>,
-}
 
 impl Wallet {
     /// Appends `record` to the log.
@@ -60,23 +51,6 @@ impl Wallet {
     pub fn presentation_log(&self) -> Result<Vec<PresentationRecord>, StoreError> {
         read_log(&self.conn, &self.data_key)
     }
-}
-
-/// Seals `entry` into a new row: numbered `seq` when given (an entry of an older build keeps its
-/// number), else the next number. The number is only known once the row exists, so the row is
-/// inserted empty and sealed in the same transaction.
-pub(crate) fn append(
-    tx: &Transaction<'_>,
-    key: &DataKey,
-    seq: Option<i64>,
-    entry: &Entry,
-) -> Result<(), StoreError> {
-    let plaintext = serde_json::to_vec(entry).map_err(|_| StoreError::Encode("log"))?;
-    tx.execute("INSERT INTO presentations (seq, sealed) VALUES (?1, x'')", [seq])?;
-    let seq = tx.last_insert_rowid();
-    let sealed = key.seal(Sealed::Presentation, &seq.to_string(), &plaintext)?;
-    tx.execute("UPDATE presentations SET sealed = ?1 WHERE seq = ?2", params![sealed, seq])?;
-    Ok(())
 }
 
 /// The log, oldest first.

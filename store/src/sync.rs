@@ -3,13 +3,13 @@
 //! reminders and notifications pulled last. The protocol itself is in
 //! [`shimin_core::sync`]; the HTTP is in `shimin-client`.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use shimin_core::crypto::VerifyingKey;
 use shimin_core::wallet::{Enrolment, NotificationRecord, OutboxRecord, ReminderRecord, SyncProgress};
 
 use crate::error::StoreError;
-use crate::keys::DataKey;
 use crate::sealed::Sealed;
+use crate::sealed_rows::insert_notification;
 use crate::wallet::Wallet;
 
 const TABLE: &str = "sync_state";
@@ -214,23 +214,6 @@ impl Wallet {
         tx.commit()?;
         Ok(())
     }
-}
-
-/// Stores `n` with its text sealed under `key`, bound to its number; a number already stored
-/// (a page pulled twice) is kept as it is.
-pub(crate) fn insert_notification(
-    tx: &Transaction<'_>,
-    key: &DataKey,
-    n: &NotificationRecord,
-    acknowledged: bool,
-) -> Result<(), StoreError> {
-    let sealed = key.seal(Sealed::Notification, &n.id.to_string(), n.message.as_bytes())?;
-    tx.execute(
-        "INSERT INTO notifications (id, created_at, acknowledged, sealed) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO NOTHING",
-        params![n.id, n.created_at, acknowledged, sealed],
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

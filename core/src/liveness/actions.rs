@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use super::challenge::Guidance;
+use super::guidance::Guidance;
 use super::observation::{FaceMeasures, FaceShape, median};
 
 /// One thing the user is asked to do.

@@ -23,6 +23,7 @@ mod batch;
 mod challenge;
 mod evidence;
 mod frame;
+mod guidance;
 mod observation;
 pub mod pace;
 mod phase;
@@ -43,8 +44,8 @@ pub use batch::{
     MAX_STREAMED_FRAME_BYTES, StreamedFrame,
 };
 pub use challenge::{
-    Challenge, ChallengeError, FailureReason, Guidance, MAX_ACTIONS, MAX_NONCE_LEN, MAX_TIME_LIMIT_MS,
-    MIN_ACTIONS, MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Progress,
+    Challenge, ChallengeError, FailureReason, MAX_ACTIONS, MAX_NONCE_LEN, MAX_TIME_LIMIT_MS, MIN_ACTIONS,
+    MIN_NONCE_LEN, MIN_TIME_LIMIT_MS, Progress,
 };
 pub use evidence::{
     EVIDENCE_FORMAT_VERSION, Evidence, EvidenceError, EvidenceFrame, MAX_EVIDENCE_BYTES, MAX_KEY_FRAME_BYTES,
@@ -53,6 +54,7 @@ pub use evidence::{
 pub use frame::{
     Frame, FrameError, FrameRotation, FrameSource, FrameSourceError, MAX_FRAME_SIDE, MemoryFrames,
 };
+pub use guidance::Guidance;
 pub use observation::{
     FaceBox, FaceMeasures, FaceObservation, FaceObserver, FaceShape, ObserveError, SHAPE_LEN, median,
 };

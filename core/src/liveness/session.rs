@@ -14,8 +14,9 @@
 use std::fmt;
 
 use super::actions::{Action, Baseline, CalibrationIssue, Stage};
-use super::challenge::{Challenge, FailureReason, Guidance, Progress};
+use super::challenge::{Challenge, FailureReason, Progress};
 use super::frame::Frame;
+use super::guidance::Guidance;
 use super::observation::{FaceBox, FaceMeasures, FaceObservation};
 use super::quality::{self, QualityIssue};
 use super::record::{KeyFrame, KeyFrameKind, TraceEntry};
