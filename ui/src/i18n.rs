@@ -380,6 +380,7 @@ texts! {
     ElderOfferYes: "使用长辈版", "使用長輩版", "Use elder mode";
     ElderOfferNo: "使用标准版", "使用標準版", "Use standard mode";
     MoreSettings: "更多设置", "更多設定", "More settings";
+    MoreInfo: "更多信息", "更多資訊", "More information";
     SecurityTitle: "安全", "安全", "Security";
     SearchClear: "清除搜索", "清除搜尋", "Clear search";
 }
