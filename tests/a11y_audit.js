@@ -6,10 +6,26 @@
 //  - every visible image has an alt attribute (empty for decoration);
 //  - every visible text has a contrast ratio against its background of at least 4.5 (3 for large
 //    text: 24 px, or 18.66 px bold), WCAG 2.1 AA; disabled controls are exempt;
-//  - the document says its language.
+//  - the document says its language;
+//  - sizes (ADR 0004, MIIT 适老化 §1.1, §1.2, §2.1), by `mode` ('standard' or 'elder', the
+//    harness's argument; the document's `data-mode` must agree): every visible control is at least
+//    44 × 44 px (60 × 60 in elder mode), a checkbox or radio measured with its <label>; every
+//    visible text is at least 14 px (18 px in elder mode) with a line height of at least 1.3 ×
+//    its size; elements of 1 × 1 px (`.visually-hidden`) and under aria-hidden are skipped;
+//  - every visible placeholder has a contrast of at least 4.5 against the field's background. Its
+//    colour is read from the stylesheets' `::placeholder` rules whose selector, up to the
+//    pseudo-element, matches the field (the last one in document order wins); a field no rule
+//    colours keeps the engine's pale grey and is reported.
 // Each problem names the element (tag, id, classes), never its text.
-(() => {
+((mode) => {
+  mode = mode || 'standard';
+  const elder = mode === 'elder';
+  const minTarget = elder ? 60 : 44;
+  const minText = elder ? 18 : 14;
   const problems = [];
+  if ((document.documentElement.dataset.mode || 'standard') !== mode) {
+    problems.push(`html: data-mode is ${document.documentElement.dataset.mode}, expected ${mode}`);
+  }
   const visible = (el) => {
     const s = getComputedStyle(el);
     if (s.display === 'none' || s.visibility === 'hidden') return false;
@@ -53,10 +69,25 @@
 
   if (!document.documentElement.lang) problems.push('html has no lang');
 
-  const controls = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=tab]';
+  // An element drawn as a point, as `.visually-hidden` does: present for screen readers only.
+  const point = (r) => r.width <= 1 && r.height <= 1;
+  const controls = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], [role=tab]';
   for (const el of document.querySelectorAll(controls)) {
     if (!visible(el)) continue;
     if (!accessibleName(el)) problems.push(`${describe(el)}: no accessible name`);
+    let r = el.getBoundingClientRect();
+    if (point(r)) continue;
+    if (el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) && el.labels) {
+      // The label is what a finger taps: the larger of the box and its labels.
+      for (const label of el.labels) {
+        const l = label.getBoundingClientRect();
+        if (l.width * l.height > r.width * r.height) r = l;
+      }
+    }
+    // Half a pixel of slack for layout rounding.
+    if (r.width + 0.5 < minTarget || r.height + 0.5 < minTarget) {
+      problems.push(`${describe(el)}: target ${Math.round(r.width)} × ${Math.round(r.height)} < ${minTarget} × ${minTarget}`);
+    }
   }
   for (const img of document.querySelectorAll('img')) {
     if (visible(img) && !img.hasAttribute('alt')) problems.push(`${describe(img)}: no alt`);
@@ -98,18 +129,29 @@
     for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
     return bg;
   };
+  const contrast = (fg, bg) => {
+    const a = luminance(over(fg, bg));
+    const b = luminance(bg);
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };
   let measured = 0;
   for (const el of document.querySelectorAll('body *')) {
     const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
     if (!own || !visible(el)) continue;
-    if (el.closest(':disabled, [aria-disabled=true]')) continue;
     const s = getComputedStyle(el);
+    if (!point(el.getBoundingClientRect()) && !el.closest('[aria-hidden=true]')) {
+      const px = parseFloat(s.fontSize);
+      if (px + 0.01 < minText) problems.push(`${describe(el)}: text ${px} px < ${minText} px`);
+      const line = parseFloat(s.lineHeight);
+      if (s.lineHeight === 'normal' || !(line + 0.01 >= 1.3 * px)) {
+        problems.push(`${describe(el)}: line height ${s.lineHeight} < 1.3 × ${px} px`);
+      }
+    }
+    if (el.closest(':disabled, [aria-disabled=true]')) continue;
     const bg = background(el);
     const fg = parse(s.color);
     if (!bg || !fg) continue;
-    const a = luminance(over(fg, bg));
-    const b = luminance(bg);
-    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const ratio = contrast(fg, bg);
     const size = parseFloat(s.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
     const needed = large ? 3 : 4.5;
@@ -119,5 +161,54 @@
     }
   }
   if (measured === 0) problems.push('no text measured: the screen is empty or the audit is broken');
+
+  // Placeholders: the colour of the last `::placeholder` rule that matches the field.
+  const placeholderRules = [];
+  for (const sheet of document.styleSheets) {
+    let rules;
+    try { rules = sheet.cssRules; } catch (_) { continue; }
+    for (const rule of rules) {
+      if (rule.selectorText && rule.selectorText.includes('placeholder') && rule.style.color) {
+        placeholderRules.push(rule);
+      }
+    }
+  }
+  // A colour as the engine computes it where the field is (so `var(--x)` resolves).
+  const computed = (el, color) => {
+    const probe = document.createElement('span');
+    probe.style.color = color;
+    (el.parentElement || document.body).append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  };
+  for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (!el.placeholder.trim() || !visible(el) || point(el.getBoundingClientRect())) continue;
+    let color = null;
+    let opacity = 1;
+    for (const rule of placeholderRules) {
+      for (const part of rule.selectorText.split(',')) {
+        const at = part.search(/::?(-webkit-input-)?placeholder/);
+        if (at < 0) continue;
+        const prefix = part.slice(0, at).trim() || '*';
+        let matches = false;
+        try { matches = el.matches(prefix); } catch (_) { /* a selector this engine cannot match */ }
+        if (matches) {
+          color = rule.style.color;
+          opacity = rule.style.opacity === '' ? 1 : Number(rule.style.opacity);
+        }
+      }
+    }
+    if (!color) {
+      problems.push(`${describe(el)}: placeholder has the engine's own colour (no ::placeholder rule)`);
+      continue;
+    }
+    const fg = parse(computed(el, color));
+    const bg = background(el);
+    if (!fg || !bg) continue;
+    fg.a *= opacity;
+    const ratio = contrast(fg, bg);
+    if (ratio < 4.5) problems.push(`${describe(el)}: placeholder contrast ${ratio.toFixed(2)} < 4.5`);
+  }
   return problems;
-})()
+})(arguments[0])

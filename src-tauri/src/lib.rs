@@ -273,8 +273,7 @@ mod tests {
         let data = DataDir::new("ipc-settings");
         let dir = &data.path;
         let json = |body| call(dir, command::SAVE_SETTINGS, InvokeBody::Json(body), Default::default());
-        let english =
-            serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": false});
+        let english = serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": false, "elder_mode": true});
         json(serde_json::json!({"request": english})).expect("saved");
         for bad in [
             serde_json::json!({"language": "fr", "auto_lock_minutes": 5}),

@@ -253,13 +253,25 @@ impl AppSession {
         Ok(png)
     }
 
-    /// The accessibility problems of the screen as it is now (`tests/a11y_audit.js`: controls
-    /// without a name, images without alt, text under WCAG AA contrast, no document language);
-    /// empty when it passes.
+    /// The accessibility problems of the screen as it is now in the standard mode
+    /// ([`Self::accessibility_problems_in`]); empty when it passes.
     pub async fn accessibility_problems(&self) -> Result<Vec<String>> {
+        self.accessibility_problems_in("standard").await
+    }
+
+    /// The accessibility problems of the screen as it is now (`tests/a11y_audit.js`: controls
+    /// without a name, images without alt, text under WCAG AA contrast, placeholders under 4.5:1,
+    /// no document language, and the sizes of `mode` — `"standard"` or `"elder"`: targets under
+    /// 44 or 60 px, text under 14 or 18 px, lines under 1.3 × the font, the document in another
+    /// mode); empty when it passes.
+    pub async fn accessibility_problems_in(&self, mode: &str) -> Result<Vec<String>> {
         // Parenthesised: the file starts with comments, and `return` before a line break returns.
         let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
-        let found = self.client.execute(&script, vec![]).await.context("running the accessibility audit")?;
+        let found = self
+            .client
+            .execute(&script, vec![serde_json::Value::from(mode)])
+            .await
+            .context("running the accessibility audit")?;
         serde_json::from_value(found).context("the audit's answer")
     }
 

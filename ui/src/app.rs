@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
             ctx.lang.set(saved.language);
             ctx.auto_lock.set(saved.auto_lock);
             ctx.wipe_after_wrong_pins.set(saved.wipe_after_wrong_pins);
+            ctx.elder.set(saved.elder_mode);
         }
     });
     refresh_wallet_status(ctx.wallet);
@@ -54,6 +55,13 @@ pub fn App() -> impl IntoView {
         let l = ctx.lang.get();
         if let Some(el) = document().document_element() {
             let _ = el.set_attribute("lang", l.tag());
+        }
+    });
+    // The stylesheet's tokens follow the mode (`ui/style.css`, ADR 0004).
+    Effect::new(move |_| {
+        let mode = if ctx.elder.get() { "elder" } else { "standard" };
+        if let Some(el) = document().document_element() {
+            let _ = el.set_attribute("data-mode", mode);
         }
     });
     let unlocked = move || ctx.wallet.get().is_some_and(|w| w.unlocked);

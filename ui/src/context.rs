@@ -22,6 +22,9 @@ pub struct AppContext {
     pub auto_lock: RwSignal<AutoLock>,
     /// Whether the tenth wrong PIN in a row erases the wallet.
     pub wipe_after_wrong_pins: RwSignal<bool>,
+    /// 长辈版: larger text and controls, fewer items per screen (`data-mode="elder"` on the
+    /// document, which the stylesheet's elder block reads).
+    pub elder: RwSignal<bool>,
 }
 
 impl Default for AppContext {
@@ -35,6 +38,7 @@ impl Default for AppContext {
             wallet: RwSignal::new(None),
             auto_lock: RwSignal::new(defaults.auto_lock),
             wipe_after_wrong_pins: RwSignal::new(defaults.wipe_after_wrong_pins),
+            elder: RwSignal::new(defaults.elder_mode),
         }
     }
 }
@@ -49,12 +53,13 @@ pub fn use_lang() -> RwSignal<Language> {
     use_app().lang
 }
 
-/// Saves the language and auto-lock choices (they are kept outside the wallet).
+/// Saves the preferences (they are kept outside the wallet).
 pub fn save_preferences(ctx: AppContext) {
     let view = SettingsView {
         language: ctx.lang.get_untracked(),
         auto_lock: ctx.auto_lock.get_untracked(),
         wipe_after_wrong_pins: ctx.wipe_after_wrong_pins.get_untracked(),
+        elder_mode: ctx.elder.get_untracked(),
     };
     spawn_local(async move {
         let _ = api::save_settings(view).await;

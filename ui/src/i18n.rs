@@ -372,6 +372,17 @@ texts! {
     AttrMajor: "专业", "專業", "Major";
     AttrUniversity: "授予单位", "授予單位", "Awarded by";
     AttrConferralDate: "授予日期", "授予日期", "Conferred on";
+    // 长辈版 (elder mode) and the size minimums (issue 20, item 2; ADR 0004).
+    ElderMode: "长辈版", "長輩版", "Elder mode";
+    ElderModeHint: "字更大、按钮更大，每屏内容更少", "字更大、按鈕更大，每屏內容更少", "Larger text and buttons, fewer items on each screen";
+    ElderOfferTitle: "需要更大的字吗？", "需要更大的字嗎？", "Would you like larger text?";
+    ElderOfferIntro: "长辈版字更大、按钮更大。以后可以在“设置”里切换。", "長輩版字更大、按鈕更大。以後可以在「設定」裡切換。", "Elder mode has larger text and buttons. You can change this later in Settings.";
+    ElderOfferYes: "使用长辈版", "使用長輩版", "Use elder mode";
+    ElderOfferNo: "使用标准版", "使用標準版", "Use standard mode";
+    MoreSettings: "更多设置", "更多設定", "More settings";
+    MoreInfo: "更多信息", "更多資訊", "More information";
+    SecurityTitle: "安全", "安全", "Security";
+    SearchClear: "清除搜索", "清除搜尋", "Clear search";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].

@@ -232,6 +232,10 @@ pub struct SettingsView {
     /// choice; on unless turned off, also for a settings file written before it existed).
     #[serde(default = "wipe_on")]
     pub wipe_after_wrong_pins: bool,
+    /// 长辈版: larger text and controls and fewer items per screen (ADR 0004). Off unless turned
+    /// on, also for a settings file written before it existed.
+    #[serde(default)]
+    pub elder_mode: bool,
 }
 
 fn wipe_on() -> bool {
@@ -240,7 +244,12 @@ fn wipe_on() -> bool {
 
 impl Default for SettingsView {
     fn default() -> Self {
-        Self { language: Language::default(), auto_lock: AutoLock::default(), wipe_after_wrong_pins: true }
+        Self {
+            language: Language::default(),
+            auto_lock: AutoLock::default(),
+            wipe_after_wrong_pins: true,
+            elder_mode: false,
+        }
     }
 }
 
@@ -763,22 +772,24 @@ mod tests {
             language: Language::En,
             auto_lock: AutoLock::TenMinutes,
             wipe_after_wrong_pins: true,
+            elder_mode: true,
         };
         let json = serde_json::to_value(english).expect("json");
         assert_eq!(
             json,
-            serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": true})
+            serde_json::json!({"language": "en", "auto_lock_minutes": 10, "wipe_after_wrong_pins": true, "elder_mode": true})
         );
         assert_eq!(serde_json::from_value::<SettingsView>(json).expect("parse"), english);
         assert_eq!(
             serde_json::to_value(SettingsView::default()).expect("json"),
-            serde_json::json!({"language": "zh-Hans", "auto_lock_minutes": 5, "wipe_after_wrong_pins": true})
+            serde_json::json!({"language": "zh-Hans", "auto_lock_minutes": 5, "wipe_after_wrong_pins": true, "elder_mode": false})
         );
-        // A settings file from before the choice existed keeps the wipe on.
+        // A settings file from before the choices existed keeps the wipe on and the standard mode.
         let old: SettingsView =
             serde_json::from_value(serde_json::json!({"language": "en", "auto_lock_minutes": 10}))
                 .expect("parse");
         assert!(old.wipe_after_wrong_pins);
+        assert!(!old.elder_mode);
         let tags: Vec<&str> = Language::ALL.into_iter().map(Language::tag).collect();
         assert_eq!(tags, ["zh-Hans", "zh-Hant", "en"]);
         let minutes: Vec<u32> = AutoLock::ALL.into_iter().map(u32::from).collect();

@@ -493,7 +493,7 @@ snapshots! { wallet {
         AutoLock::TenMinutes,
         AutoLock::ThirtyMinutes,
     ],
-    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never, wipe_after_wrong_pins: false }],
+    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never, wipe_after_wrong_pins: false, elder_mode: true }],
     ListCertificatesRequest: [ListCertificatesRequest { query: "居住证".into() }],
     CertificateRequest: [CertificateRequest { id: CERT_ID.into() }],
     StatusBadge: [

@@ -1,4 +1,4 @@
-//! The app's preferences (language, auto-lock), kept in `settings.json` beside the wallet and not
+//! The app's preferences (language, auto-lock, the wipe, 长辈版), kept in `settings.json` beside the wallet and not
 //! inside it: they apply before the wallet is unlocked. The values the app offers are the
 //! `wire` enums' (`Language`, `AutoLock`), so a value it does not offer never parses: a missing
 //! or damaged file gives the defaults. A save is written to a temporary file and renamed, so a
@@ -54,6 +54,7 @@ mod tests {
             language: Language::En,
             auto_lock: AutoLock::TenMinutes,
             wipe_after_wrong_pins: false,
+            elder_mode: true,
         };
         save(&dir, english).expect("save");
         assert_eq!(load(&dir), english);

@@ -3,6 +3,7 @@
 pub mod attributes;
 pub mod camera;
 pub mod check;
+pub mod icon;
 pub mod liveness;
 pub mod pin;
 pub mod status;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::icon::{Icon, IconName};
 use crate::context::use_app;
 use crate::i18n::{Key, t};
 use crate::route::Route;
@@ -19,10 +20,10 @@ fn tab_of(route: &Route) -> Route {
 pub fn TabBar() -> impl IntoView {
     let app = use_app();
     let tabs = [
-        (Route::Wallet, "tab-wallet", Key::TabWallet, "▤"),
-        (Route::Verify, "tab-verify", Key::TabVerify, "✓"),
-        (Route::History, "tab-history", Key::TabHistory, "◷"),
-        (Route::Settings, "tab-settings", Key::TabSettings, "⚙"),
+        (Route::Wallet, "tab-wallet", Key::TabWallet, IconName::Wallet),
+        (Route::Verify, "tab-verify", Key::TabVerify, IconName::Scan),
+        (Route::History, "tab-history", Key::TabHistory, IconName::History),
+        (Route::Settings, "tab-settings", Key::TabSettings, IconName::Settings),
     ];
     view! {
         <nav class="tab-bar" aria-label=move || t(app.lang.get(), Key::NavLabel)>
@@ -40,7 +41,7 @@ pub fn TabBar() -> impl IntoView {
                             aria-current=move || if current() { Some("page") } else { None }
                             on:click=move |_| app.route.set(target.clone())
                         >
-                            <span class="tab-icon" aria-hidden="true">{icon}</span>
+                            <Icon name=icon/>
                             <span class="tab-label">{move || t(app.lang.get(), key)}</span>
                         </button>
                     }

@@ -40,7 +40,7 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
+    let main = view! {
         <header class="app-bar with-back">
             <button type="button" class="back" on:click=move |_| app.route.set(Route::Wallet)>
                 {move || format!("‹ {}", t(lang.get(), Key::Back))}
@@ -62,6 +62,10 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             <h2 id="fields-title">{move || t(lang.get(), Key::DetailFields)}</h2>
             <AttributeList attributes=d.attributes id="detail-fields"/>
         </section>
+    };
+    // The issuer, the check and the versions: under 更多信息 in elder mode (fewer items per
+    // screen, ADR 0004); the badge above already says whether the certificate is valid.
+    let more = view! {
         <section class="card" aria-labelledby="issuer-title">
             <h2 id="issuer-title">{move || t(lang.get(), Key::DetailIssuer)}</h2>
             <dl class="attrs">
@@ -78,6 +82,21 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             <h2 id="versions-title">{move || t(lang.get(), Key::VersionHistory)}</h2>
             <ul id="detail-versions" class="versions">{versions}</ul>
         </section>
+    };
+    let more = if app.elder.get_untracked() {
+        view! {
+            <details id="more-info" class="card more">
+                <summary>{move || t(lang.get(), Key::MoreInfo)}</summary>
+                {more}
+            </details>
+        }
+        .into_any()
+    } else {
+        more.into_any()
+    };
+    view! {
+        {main}
+        {more}
     }
 }
 

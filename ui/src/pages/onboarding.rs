@@ -1,4 +1,4 @@
-//! First start: choose the language → who you are (ID number checked live, and how to prove
+//! First start: choose the language and 长辈版 or the standard mode → who you are (ID number checked live, and how to prove
 //! it: the face check, or a one-time enrolment code) → a PIN (the wallet, with the device key
 //! the check is signed with, is created) → the face check → this device registered and the
 //! first sync run. A failed registration keeps the wallet and what was typed, and offers to try
@@ -240,6 +240,24 @@ pub fn Onboarding() -> impl IntoView {
                             </label>
                         }).collect_view()}
                     </fieldset>
+                    <section id="elder-offer" aria-labelledby="elder-offer-title">
+                        <h3 id="elder-offer-title">{t(l, Key::ElderOfferTitle)}</h3>
+                        <p class="muted">{t(l, Key::ElderOfferIntro)}</p>
+                        // Two buttons of the same weight (MIIT 适老化 §3.1: a prominent offer at
+                        // first entry); the chosen one is pressed.
+                        <div class="equal-pair">
+                            <button id="elder-yes" type="button"
+                                aria-pressed=move || app.elder.get().to_string()
+                                on:click=move |_| { app.elder.set(true); save_preferences(app); }>
+                                {t(l, Key::ElderOfferYes)}
+                            </button>
+                            <button id="elder-no" type="button"
+                                aria-pressed=move || (!app.elder.get()).to_string()
+                                on:click=move |_| { app.elder.set(false); save_preferences(app); }>
+                                {t(l, Key::ElderOfferNo)}
+                            </button>
+                        </div>
+                    </section>
                     <button id="onboard-start" type="button" class="primary" on:click=move |_| step.set(Step::Identity)>
                         {t(l, Key::OnboardStart)}
                     </button>

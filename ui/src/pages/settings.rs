@@ -1,4 +1,5 @@
-//! Settings: language and auto-lock (kept between runs), locking the wallet, my devices
+//! Settings: 长辈版 and language first, then auto-lock and the wipe (kept between runs; in elder
+//! mode these and everything below fold under 更多设置), locking the wallet, my devices
 //! (removing another one after the PIN again), changing the PIN, removing this device, about (versions and licences), and the ID-number check.
 
 use leptos::prelude::*;
@@ -233,29 +234,13 @@ pub fn Settings() -> impl IntoView {
             }
         })
     };
-    view! {
-        <main id="settings" class="screen">
-            <header class="app-bar">
-                <h1>{move || t(lang.get(), Key::SettingsTitle)}</h1>
-            </header>
-            <section class="card">
-                <div class="row">
-                    <label for="lang-select">{move || t(lang.get(), Key::Language)}</label>
-                    <select
-                        id="lang-select"
-                        on:change=move |ev| {
-                            if let Some(l) = chosen(&ev, &Language::ALL) {
-                                lang.set(l);
-                                save_preferences(app);
-                            }
-                        }
-                    >
-                        {Language::ALL
-                            .into_iter()
-                            .map(|l| view! { <option value=l.tag() selected=move || lang.get() == l>{native_name(l)}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
+    // 长辈版: its switch first; the rest of the preferences and the secondary cards fold under
+    // 更多设置 in elder mode (fewer items per screen, ADR 0004).
+    let elder = app.elder;
+    let secondary = move || {
+        view! {
+            <section class="card" aria-labelledby="security-title">
+                <h2 id="security-title">{move || t(lang.get(), Key::SecurityTitle)}</h2>
                 <div class="row">
                     <label for="auto-lock">{move || t(lang.get(), Key::AutoLock)}</label>
                     <select
@@ -277,8 +262,7 @@ pub fn Settings() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <div class="row">
-                    <label for="wipe-after">{move || t(lang.get(), Key::WipeAfterWrongPins)}</label>
+                <label class="choice" for="wipe-after">
                     <input
                         id="wipe-after"
                         type="checkbox"
@@ -288,10 +272,8 @@ pub fn Settings() -> impl IntoView {
                             save_preferences(app);
                         }
                     />
-                </div>
-                {move || unlocked().then(|| view! {
-                    <button id="lock-wallet" type="button" class="secondary" on:click=lock>{move || t(lang.get(), Key::LockButton)}</button>
-                })}
+                    <span>{move || t(lang.get(), Key::WipeAfterWrongPins)}</span>
+                </label>
             </section>
             {move || unlocked().then(|| view! { <MyDevices/> <ChangePin/> <RemoveDevice/> })}
             <section class="card" aria-labelledby="about-title">
@@ -299,6 +281,62 @@ pub fn Settings() -> impl IntoView {
                 {about}
             </section>
             <IdCheck/>
+        }
+    };
+    view! {
+        <main id="settings" class="screen">
+            <header class="app-bar">
+                <h1>{move || t(lang.get(), Key::SettingsTitle)}</h1>
+            </header>
+            <section class="card">
+                <label class="choice" for="elder-mode">
+                    <input
+                        id="elder-mode"
+                        type="checkbox"
+                        role="switch"
+                        prop:checked=move || elder.get()
+                        on:change=move |ev| {
+                            elder.set(event_target_checked(&ev));
+                            save_preferences(app);
+                        }
+                    />
+                    <span class="switch-text">
+                        <span>{move || t(lang.get(), Key::ElderMode)}</span>
+                        <span class="muted">{move || t(lang.get(), Key::ElderModeHint)}</span>
+                    </span>
+                </label>
+                <div class="row">
+                    <label for="lang-select">{move || t(lang.get(), Key::Language)}</label>
+                    <select
+                        id="lang-select"
+                        on:change=move |ev| {
+                            if let Some(l) = chosen(&ev, &Language::ALL) {
+                                lang.set(l);
+                                save_preferences(app);
+                            }
+                        }
+                    >
+                        {Language::ALL
+                            .into_iter()
+                            .map(|l| view! { <option value=l.tag() selected=move || lang.get() == l>{native_name(l)}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                {move || unlocked().then(|| view! {
+                    <button id="lock-wallet" type="button" class="secondary" on:click=lock>{move || t(lang.get(), Key::LockButton)}</button>
+                })}
+            </section>
+            {move || if elder.get() {
+                view! {
+                    <details id="more-settings" class="card more">
+                        <summary>{move || t(lang.get(), Key::MoreSettings)}</summary>
+                        {secondary()}
+                    </details>
+                }
+                .into_any()
+            } else {
+                secondary().into_any()
+            }}
         </main>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shimin_wire::wallet::CertificateCardView;
 
 use crate::api;
+use crate::components::icon::{Icon, IconName};
 use crate::components::status::{Badge, error_key, type_name};
 use crate::components::sync_line::SyncLine;
 use crate::context::use_app;
@@ -54,6 +55,7 @@ pub fn Wallet() -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let query = RwSignal::new(String::new());
+    let search_field = NodeRef::<leptos::html::Input>::new();
     // Bumped by the sync line when a round finished: the cards and reminders are read again.
     let changed = RwSignal::new(0_u64);
     let cards = LocalResource::new(move || {
@@ -171,12 +173,26 @@ pub fn Wallet() -> impl IntoView {
                 <label for="search" class="visually-hidden">{move || t(lang.get(), Key::SearchLabel)}</label>
                 <input
                     id="search"
+                    node_ref=search_field
                     type="search"
                     autocomplete="off"
                     placeholder=move || t(lang.get(), Key::SearchPlaceholder)
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
+                {move || (!query.get().is_empty()).then(|| view! {
+                    <button id="search-clear" type="button" class="icon-button"
+                        aria-label=move || t(lang.get(), Key::SearchClear)
+                        on:click=move |_| {
+                            query.set(String::new());
+                            // The button goes away: the focus goes back to the field.
+                            if let Some(field) = search_field.get_untracked() {
+                                let _ = field.focus();
+                            }
+                        }>
+                        <Icon name=IconName::Close/>
+                    </button>
+                })}
             </div>
             {list}
         </main>
