@@ -127,7 +127,14 @@ async fn present_valid_card(app: &AppSession, screen: &str) -> anyhow::Result<St
 async fn assert_steady(app: &AppSession, line: &str) -> anyhow::Result<()> {
     for _ in 0..6 {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = app.wait_for_text("#sync-state", |_| true).await?;
+        let now = match app.wait_for_text("#sync-state", |_| true).await {
+            Ok(now) => now,
+            Err(e) => {
+                // What the window showed instead, for whoever reads the failure.
+                app.screenshot("sync-steady-failure").await?;
+                return Err(e);
+            }
+        };
         assert!(now == line || now == "正在同步…", "the line changed by itself: {line:?} → {now:?}");
     }
     Ok(())
