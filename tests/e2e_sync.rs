@@ -3,8 +3,9 @@
 //! registered and the first sync bringing the ID card the police issued; the QR code on screen
 //! read back from a screenshot and verified with the project's own verifier and the backend's
 //! lists → valid; the card revoked on the backend → "sync now" → the same code verifies as
-//! revoked; the backend gone → the sync line says offline, and a card still presents a code that
-//! verifies; a second device enrolled for the citizen → the notice on the wallet, "my devices"
+//! revoked, and the wallet shows the new card with the old one greyed as replaced in the closed
+//! "已失效" group; the backend gone → the one sync line says "上次同步 HH:MM · 离线可出示" with no
+//! countdown, and a card still presents a code that verifies; a second device enrolled for the citizen → the notice on the wallet, "my devices"
 //! listing both, the other removed with the PIN again; a PIN change and removing the device from
 //! the settings.
 
@@ -12,7 +13,6 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use shimin_backend::local::LocalBackend;
 use shimin_client::BackendClient;
 use shimin_core::status_list::VerifiedStatusList;
@@ -103,24 +103,49 @@ async fn wait_gone(app: &AppSession, css: &str) -> anyhow::Result<()> {
     wait_texts(app, css, <[String]>::is_empty).await.map(drop)
 }
 
-/// Every card's text holds "有效期至" (valid until); a revoked card's badge says "已吊销".
+/// Whether the card's text says it was withdrawn: an ID card is cancelled (已注销), and once a
+/// new one is held, replaced (已换发).
 fn revoked(card: &str) -> bool {
-    card.contains("已吊销")
+    card.contains("已注销") || card.contains("已换发") || card.contains("已吊销")
 }
 
-/// Opens the first card that is not revoked, presents it, and reads the code back.
+/// Opens the first card that can be shown (the wallet lists only those in `#cards`), presents
+/// it, and reads the code back.
 async fn present_valid_card(app: &AppSession, screen: &str) -> anyhow::Result<String> {
-    for card in app.client.find_all(Locator::Css("#cards .cert-card")).await? {
-        if !revoked(&card.text().await?) {
-            card.click().await?;
-            break;
-        }
-    }
+    let card = app.wait_for("#cards .cert-card").await?;
+    assert!(!revoked(&card.text().await?), "a withdrawn card among the valid ones");
+    card.click().await?;
     app.wait_for("#present-button").await?.click().await?;
     app.wait_for_text("#present-countdown", |t| t.contains("秒后自动刷新")).await?;
     app.screenshot(screen).await?;
     let png = app.element_png("#present-qr", &format!("{screen}-qr")).await?;
     Ok(shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back"))
+}
+
+/// Reads the sync line for three seconds: it stays `line`, or says a round is running (the app's
+/// own retries) — never an age or a countdown that changes by the second.
+async fn assert_steady(app: &AppSession, line: &str) -> anyhow::Result<()> {
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = match app.wait_for_text("#sync-state", |_| true).await {
+            Ok(now) => now,
+            Err(e) => {
+                // What the window showed instead, for whoever reads the failure.
+                app.screenshot("sync-steady-failure").await?;
+                return Err(e);
+            }
+        };
+        assert!(now == line || now == "正在同步…", "the line changed by itself: {line:?} → {now:?}");
+    }
+    Ok(())
+}
+
+/// "上次同步 HH:MM": the sync line of a wallet synced today, as a clock time, not an age.
+fn is_sync_time_line(line: &str) -> bool {
+    line.strip_prefix("上次同步 ").is_some_and(|time| {
+        let b = time.as_bytes();
+        b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit())
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,8 +193,10 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.wait_for("#wallet").await?;
     let texts = wait_cards(&app, |c| c.len() == 1).await?;
     assert!(texts[0].contains("居民身份证") && texts[0].contains(&name) && !revoked(&texts[0]), "{texts:?}");
-    let line = app.wait_for_text("#sync-state", |t| t.contains("同步")).await?;
-    assert!(line.contains("刚刚同步"), "{line}");
+    // One sync line: when, as a clock time, and nothing that counts up while it is shown.
+    let line = app.wait_for_text("#sync-state", |t| t.starts_with("上次同步")).await?;
+    assert!(is_sync_time_line(&line), "{line}");
+    assert_steady(&app, &line).await?;
     app.screenshot("sync-05-wallet-after-first-sync").await?;
 
     // Present it; the code on screen verifies with the backend's lists.
@@ -183,8 +210,13 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     issue_id_card(&server, &holder).await;
     app.wait_for("#tab-wallet").await?.click().await?;
     app.wait_for("#sync-now").await?.click().await?;
-    let texts = wait_cards(&app, |c| c.len() == 2 && c.iter().any(|t| revoked(t))).await?;
-    assert!(texts.iter().any(|t| !revoked(t)), "{texts:?}");
+    // The new card is the one shown; the old one waits, greyed, in the closed group, replaced.
+    app.wait_for_text("#inactive-cards summary", |t| t == "已失效（1）").await?;
+    let texts = wait_cards(&app, |c| c.len() == 1).await?;
+    assert!(texts[0].contains("居民身份证") && texts[0].contains("有效") && !revoked(&texts[0]), "{texts:?}");
+    app.click("#inactive-cards summary").await?;
+    let old = app.wait_for_text("#inactive-cards .cert-card", |t| !t.is_empty()).await?;
+    assert!(old.contains("居民身份证") && old.contains("已换发") && old.contains("请出示新证"), "{old}");
     app.screenshot("sync-07-revoked-after-sync").await?;
     // The very code shown before is now refused by a verifier with fresh lists.
     let fresh = VerifierLists::fetch(&base, issued.status_list_id).await;
@@ -234,8 +266,14 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     // The backend goes away: the sync line says so, and the valid card still presents offline.
     server.stop().await?;
     app.wait_for("#sync-now").await?.click().await?;
-    let problem = app.wait_for_text("#sync-problem", |t| !t.is_empty()).await?;
-    assert!(problem.contains("离线") && problem.contains("自动重试"), "{problem}");
+    // One line that says the certificates still present, with no retry countdown beside it.
+    let line = app.wait_for_text("#sync-state", |t| t.contains("离线可出示")).await?;
+    assert!(line.starts_with("上次同步 ") && line.ends_with(" · 离线可出示"), "{line}");
+    assert!(!line.contains("重试") && !line.contains('秒'), "{line}");
+    let whole = app.wait_for_text("#sync-line", |_| true).await?;
+    assert!(!whole.contains("重试") && !whole.contains("刚刚"), "{whole}");
+    assert!(app.texts("#sync-attention").await?.is_empty(), "offline needs nothing of the user");
+    assert_steady(&app, &line).await?;
     app.screenshot("sync-08-offline").await?;
     let offline_text = present_valid_card(&app, "sync-09-present-offline").await?;
     let verdict = fresh.verify(&offline_text);
@@ -262,6 +300,51 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
         "the backend forgot the device"
     );
     assert!(!data.path().join("app/wallet.db").exists(), "the wallet is erased");
+
+    app.close().await?;
+    let _ = data.close();
+    Ok(())
+}
+
+/// A device the backend no longer accepts (removed from another device) is told so on the wallet:
+/// a banner that says the certificates still show and what to do, with the way to Settings; the
+/// sync line itself stays one calm sentence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_device_is_told_what_to_do() -> anyhow::Result<()> {
+    let data = data_dir("sync-refused")?;
+    let server = LocalBackend::start(data.path(), 5).await?;
+    let (holder, _name, code) = server.seed().demo[0].clone();
+    issue_id_card(&server, &holder).await;
+    let app_dir = data.path().join("app").display().to_string();
+    let base = server.base_url();
+    let app =
+        AppSession::start(&[("SHIMIN_DATA_DIR", app_dir.as_str()), ("SHIMIN_BACKEND_URL", base.as_str())])
+            .await?;
+    app.wait_for("#onboard-start").await?.click().await?;
+    app.wait_for("#onboard-id").await?.send_keys(&holder).await?;
+    app.wait_for_text("#onboard-id-result", |t| t.contains("号码有效")).await?;
+    app.click("#method-code").await?;
+    app.wait_for("#onboard-code").await?.send_keys(&code).await?;
+    app.wait_for("#onboard-next").await?.click().await?;
+    app.wait_for("#pin").await?.send_keys(PIN).await?;
+    app.wait_for("#pin-confirm").await?.send_keys(PIN).await?;
+    app.wait_for("#create-submit").await?.click().await?;
+    wait_cards(&app, |c| c.len() == 1).await?;
+    assert!(app.texts("#sync-attention").await?.is_empty(), "all is well: no banner");
+
+    // Removed on the backend (as from another of the citizen's devices): the next round is refused.
+    let devices = server.backend().store.active_devices(&holder).await?;
+    server.backend().store.remove_device(devices[0].id, now()).await?;
+    app.click("#sync-now").await?;
+    let banner = app.wait_for_text("#sync-attention", |t| !t.is_empty()).await?;
+    assert!(banner.contains("仍可出示") && banner.contains("重新登记"), "{banner}");
+    let line = app.wait_for_text("#sync-state", |t| !t.is_empty()).await?;
+    assert!(is_sync_time_line(&line), "the line stays one sentence: {line}");
+    let cards = wait_cards(&app, |c| c.len() == 1).await?;
+    assert!(cards[0].contains("居民身份证"), "the certificate is still there: {cards:?}");
+    app.screenshot("sync-11-device-refused").await?;
+    app.click("#sync-attention-open").await?;
+    app.wait_for("#change-pin-submit").await?;
 
     app.close().await?;
     let _ = data.close();

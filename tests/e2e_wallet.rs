@@ -1,6 +1,7 @@
 //! The wallet in the real window: a wallet prepared with the real store (PIN, three certificates
-//! imported with trust verification, cached trust and status lists) is unlocked, its cards and a
-//! certificate's detail are shown, the ID card is presented, the QR code on screen is read back
+//! imported with trust verification, cached trust and status lists) is unlocked, its cards are
+//! shown (the valid ones first, the expiring one with its renewal, the withdrawn one greyed in a
+//! closed "已失效" group with its reason), a certificate's detail is shown, the ID card is presented, the QR code on screen is read back
 //! from a screenshot and verified with the project's own verifier, the verify screen says the
 //! same of that picture, and the history shows the presentation.
 
@@ -50,14 +51,43 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.wait_for("#pin").await?.send_keys(wallet_world::PIN).await?;
     app.wait_for("#unlock-submit").await?.click().await?;
 
-    // Three cards, soonest expiry first, each with its badge.
+    // The two cards that can be shown, soonest expiry first, each with its badge; the expiring
+    // one carries its renewal.
     app.wait_for("#wallet").await?;
-    let texts = wait_cards(&app, 3).await?;
+    let texts = wait_cards(&app, 2).await?;
     assert!(texts[0].contains("机动车驾驶证") && texts[0].contains("即将到期"), "{texts:?}");
     assert!(texts[1].contains("居民身份证") && texts[1].contains("有效"), "{texts:?}");
     assert!(texts[1].contains(wallet_world::HOLDER_NAME), "{texts:?}");
-    assert!(texts[2].contains("居民户口簿") && texts[2].contains("已吊销"), "{texts:?}");
+    let renew = app.texts("#cards .renew").await?;
+    assert_eq!(renew.len(), 1, "only the expiring card carries the renewal: {renew:?}");
+    assert!(renew[0].starts_with("办理换领"), "{renew:?}");
+    // The withdrawn household register page is not among them: greyed, in a closed group that
+    // says how many and, opened, why.
+    let group = app.wait_for_text("#inactive-cards summary", |t| !t.is_empty()).await?;
+    assert_eq!(group, "已失效（1）");
+    let open = app.client.execute("return document.querySelector('#inactive-cards').open", vec![]).await?;
+    assert_eq!(open, serde_json::Value::Bool(false), "the group starts closed");
     app.screenshot("wallet-03-cards").await?;
+    app.click("#inactive-cards summary").await?;
+    let inactive = app.wait_for_text("#inactive-cards .cert-card", |t| !t.is_empty()).await?;
+    assert!(inactive.contains("居民户口簿") && inactive.contains("已注销"), "{inactive}");
+    assert!(inactive.contains("发证机关已注销此证"), "the reason: {inactive}");
+    let grey = app
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('#inactive-cards .cert-card')).backgroundImage",
+            vec![],
+        )
+        .await?;
+    assert!(grey.as_str().is_some_and(|b| b.contains("rgb(95, 107, 122)")), "greyed: {grey}");
+    app.screenshot("wallet-03b-inactive-cards").await?;
+    // 办理换领 opens the licence with what to do.
+    app.click("#cards .renew").await?;
+    let renewal = app.wait_for_text("#renewal", |t| !t.is_empty()).await?;
+    assert!(renewal.contains("到期前") && renewal.contains("北京市公安局西城分局"), "{renewal}");
+    app.screenshot("wallet-03c-renewal").await?;
+    app.click("#detail .back").await?;
+    wait_cards(&app, 2).await?;
 
     // Search narrows the list.
     app.wait_for("#search").await?.send_keys("身份证").await?;
@@ -131,8 +161,10 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
         .execute("const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change'));", vec![])
         .await?;
     app.wait_for("#tab-wallet").await?.click().await?;
-    let english = wait_cards(&app, 3).await?;
+    let english = wait_cards(&app, 2).await?;
     assert!(english[0].contains("Driving licence") && english[0].contains("Expiring soon"), "{english:?}");
+    let group = app.wait_for_text("#inactive-cards summary", |t| !t.is_empty()).await?;
+    assert_eq!(group, "No longer valid (1)");
 
     // Phone size.
     app.client.set_window_size(360, 740).await?;

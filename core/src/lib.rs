@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod base45;
+pub mod card_state;
 pub mod cert;
 pub mod clock;
 pub mod cose;

@@ -3,7 +3,7 @@
 
 use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdNumberProblem, LicenceView};
 use shimin_wire::liveness::{ActionView, GuidanceView, LivenessFailureView, LivenessPhaseView};
-use shimin_wire::sync::ReminderView;
+use shimin_wire::sync::{ReminderView, SyncLineView, SyncProblemView};
 use shimin_wire::wallet::{
     AttributeView, CertificateCardView, CertificateDetailView, CheckView, HistoryEntryView, ListAgeView,
     OutcomeView, PresentedCertificateView, PresetView, ReasonView, StatusBadge, ValueView, VerdictView,
@@ -11,6 +11,7 @@ use shimin_wire::wallet::{
 };
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::card_state;
 use crate::cert::AttributeValue;
 use crate::cert::code_names::{CodeName, CodeSet};
 use crate::cert::types::{CHINA_UTC_OFFSET_HOURS, names};
@@ -251,7 +252,10 @@ pub fn unchecked_verdict_view() -> VerdictView {
 
 /// A certificate's card: its type, holder, validity and the badge of `check` (the wallet's own
 /// check against the lists held, `None` without a trust list) at `now`.
+/// A withdrawn identity document says 已注销 and a licence 已吊销 ([`card_state::as_said_for`]);
+/// whether it was replaced is the wallet's to say ([`card_state::mark_replaced`]).
 pub fn card_view(c: &StoredCertificate, check: Option<&Verdict>, now: i64) -> CertificateCardView {
+    let badge = card_state::as_said_for(badge(check, c.valid_to, now), c.certificate_type);
     CertificateCardView {
         id: c.id.to_string(),
         type_slug: c.certificate_type.slug().to_owned(),
@@ -260,7 +264,9 @@ pub fn card_view(c: &StoredCertificate, check: Option<&Verdict>, now: i64) -> Ce
         valid_from: day_text(c.valid_from),
         valid_until: c.valid_to.map(last_day_text),
         days_left: c.valid_to.and_then(|to| days_left(to, now)),
-        badge: badge(check, c.valid_to, now),
+        badge,
+        inactive: !card_state::is_active(badge),
+        replaced_on: None,
     }
 }
 
@@ -318,6 +324,46 @@ pub fn reminder_view(r: &ReminderRecord, now: i64) -> ReminderView {
         type_slug: r.certificate_type.clone(),
         expires_at: r.expires_at,
     }
+}
+
+/// When something happened, as a line that is read at a glance says it: `HH:MM` on `now`'s day,
+/// else `YYYY-MM-DD HH:MM` (China Standard Time); empty if out of range.
+pub fn short_time_text(unix_seconds: i64, now: i64) -> String {
+    match (china_time(unix_seconds), china_time(now)) {
+        (Some(at), Some(today)) if at.date() == today.date() => {
+            format!("{:02}:{:02}", at.hour(), at.minute())
+        }
+        _ => time_text(unix_seconds),
+    }
+}
+
+/// The wallet's one sync line: running, or when the last round finished and, when the backend
+/// cannot be reached or is down, that the certificates still present offline. It carries no age
+/// and no countdown, so the line changes only when the state does; a problem only the user can
+/// resolve is [`sync_attention`]'s, not the line's.
+pub fn sync_line_view(
+    running: bool,
+    last_sync_at: Option<i64>,
+    problem: Option<SyncProblemView>,
+    now: i64,
+) -> SyncLineView {
+    let at = last_sync_at.map(|at| short_time_text(at, now));
+    match (running, problem, at) {
+        (true, _, _) => SyncLineView::Running,
+        (false, Some(SyncProblemView::Offline | SyncProblemView::ServerUnavailable), at) => {
+            SyncLineView::Offline { at }
+        }
+        (false, _, Some(at)) => SyncLineView::Synced { at },
+        (false, _, None) => SyncLineView::Never,
+    }
+}
+
+/// The problem the user has to act on (the device refused, bad data, storage), shown as a banner
+/// with what to do; `None` for trouble the app rides out by itself (offline, server down).
+pub fn sync_attention(problem: Option<SyncProblemView>) -> Option<SyncProblemView> {
+    problem.filter(|p| {
+        matches!(p, SyncProblemView::DeviceRefused | SyncProblemView::BadData | SyncProblemView::Storage)
+    })
 }
 
 /// Checks an identity number. Only the masked number and the birth date come back.
@@ -433,6 +479,42 @@ mod tests {
         assert_eq!(badge(None, Some(now + 86_400), now), StatusBadge::UnverifiedOffline);
         assert_eq!(badge(None, Some(now), now), StatusBadge::Expired);
         assert_eq!(badge(None, None, now), StatusBadge::UnverifiedOffline);
+    }
+
+    #[test]
+    fn the_sync_line_says_when_and_whether_offline_and_never_ticks() {
+        // 2024-06-01 08:21 in Beijing.
+        let at = 1_717_171_200 + 8 * 3_600 + 21 * 60;
+        let line = |running, last, problem, now| sync_line_view(running, last, problem, now);
+        assert_eq!(line(false, None, None, at), SyncLineView::Never);
+        assert_eq!(line(true, Some(at), Some(SyncProblemView::Offline), at), SyncLineView::Running);
+        assert_eq!(line(false, Some(at), None, at + 5), SyncLineView::Synced { at: "08:21".into() });
+        // The same line a second, a minute and hours later: nothing in it counts.
+        for later in [1, 59, 61, 3_600, 14 * 3_600] {
+            assert_eq!(
+                line(false, Some(at), None, at + later),
+                line(false, Some(at), None, at + 5),
+                "{later}"
+            );
+        }
+        // The next day it says the date as well.
+        assert_eq!(
+            line(false, Some(at), None, at + 86_400),
+            SyncLineView::Synced { at: "2024-06-01 08:21".into() }
+        );
+        for problem in [SyncProblemView::Offline, SyncProblemView::ServerUnavailable] {
+            assert_eq!(
+                line(false, Some(at), Some(problem), at + 30),
+                SyncLineView::Offline { at: Some("08:21".into()) }
+            );
+            assert_eq!(line(false, None, Some(problem), at), SyncLineView::Offline { at: None });
+            assert_eq!(sync_attention(Some(problem)), None, "the app retries by itself");
+        }
+        for problem in [SyncProblemView::DeviceRefused, SyncProblemView::BadData, SyncProblemView::Storage] {
+            assert_eq!(line(false, Some(at), Some(problem), at), SyncLineView::Synced { at: "08:21".into() });
+            assert_eq!(sync_attention(Some(problem)), Some(problem), "the user has to act");
+        }
+        assert_eq!(sync_attention(None), None);
     }
 
     #[test]

@@ -8,7 +8,9 @@ mod present_common;
 mod wallet_common;
 
 use present_common::*;
-use shimin_core::cert::{CertificateType, IssuedCertificate, verify_certificate};
+use shimin_core::cert::{
+    CertificateId, CertificateType, IssuedCertificate, Serial, StatusReference, verify_certificate,
+};
 use shimin_core::present::Preset;
 use shimin_core::verifier::Reason;
 use shimin_core::wallet::{
@@ -106,18 +108,19 @@ fn cards_carry_their_badges_soonest_expiry_first_and_search_finds_by_text() {
     let lists = lists(&world);
 
     let cards = certificates::cards(&store, &lists, "  ", NOW).expect("cards");
-    let badges: Vec<(&str, StatusBadge)> = cards.iter().map(|c| (c.type_slug.as_str(), c.badge)).collect();
+    let badges: Vec<(&str, StatusBadge, bool)> =
+        cards.iter().map(|c| (c.type_slug.as_str(), c.badge, c.inactive)).collect();
     assert_eq!(
         badges,
         [
-            ("hk-macau-travel-permit", StatusBadge::ExpiringSoon),
-            ("driving-licence", StatusBadge::Revoked),
-            ("resident-id-card", StatusBadge::Valid),
+            ("hk-macau-travel-permit", StatusBadge::ExpiringSoon, false),
+            ("resident-id-card", StatusBadge::Valid, false),
+            ("driving-licence", StatusBadge::Revoked, true),
         ],
-        "soonest expiry first, each with its own badge"
+        "the valid ones first, soonest expiry first, each with its own badge; the revoked one after"
     );
-    assert_eq!(cards[2].days_left, Some(3_621));
-    assert_eq!(cards[2].holder_name.as_deref(), Some("张三"));
+    assert_eq!(cards[1].days_left, Some(3_621));
+    assert_eq!(cards[1].holder_name.as_deref(), Some("张三"));
 
     let found = certificates::cards(&store, &lists, "驾驶", NOW).expect("search");
     assert_eq!(found.len(), 1);
@@ -127,6 +130,63 @@ fn cards_carry_their_badges_soonest_expiry_first_and_search_finds_by_text() {
     // Without a trust list nothing can be checked: the dates decide.
     let none = certificates::cards(&store, &Lists::default(), "", NOW).expect("cards");
     assert!(none.iter().all(|c| c.badge == StatusBadge::UnverifiedOffline), "{none:?}");
+}
+
+/// An ID card with serial `serial`, status at `index`, imported into `store` at `imported_at`.
+fn put_id_card(world: &World, store: &mut MemoryStore, serial: &str, index: u64, imported_at: i64) -> String {
+    let t = CertificateType::ResidentIdCard;
+    let id = CertificateId::new(t.type_code(), issuer_code(), Serial::parse(serial).expect("serial"), 0)
+        .expect("id");
+    let status = StatusReference { uri: STATUS_URI.into(), index };
+    let issued = world
+        .issuer()
+        .issue(&certificate_of(t), &id, &world.device_key.verifying_key(), &status, ISSUED_AT)
+        .expect("issue");
+    let verified = verify_certificate(
+        &issued.signed,
+        &issued.disclosures,
+        |kid| world.trust.list().key_info(kid),
+        ISSUED_AT,
+    )
+    .expect("a genuine certificate");
+    store.put(&issued, verified, imported_at);
+    id.to_string()
+}
+
+#[test]
+fn a_withdrawn_id_card_is_cancelled_and_once_a_new_one_is_held_replaced() {
+    let world = World::new();
+    let lists = lists(&world);
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    let old = put_id_card(&world, &mut store, "20240601001", REVOKED_INDEX, ISSUED_AT);
+
+    // Withdrawn, and nothing newer held: an identity document is cancelled (注销), not revoked.
+    let cards = certificates::cards(&store, &lists, "", NOW).expect("cards");
+    assert_eq!(
+        (cards[0].badge, cards[0].inactive, cards[0].replaced_on.as_deref()),
+        (StatusBadge::Cancelled, true, None)
+    );
+
+    // The new card arrives: the old one is replaced, on the new one's first day, and comes last.
+    let new = put_id_card(&world, &mut store, "20240602001", GOOD_INDEX, ISSUED_AT + DAY);
+    let cards = certificates::cards(&store, &lists, "", NOW).expect("cards");
+    let shown: Vec<(&str, StatusBadge, bool)> =
+        cards.iter().map(|c| (c.id.as_str(), c.badge, c.inactive)).collect();
+    assert_eq!(
+        shown,
+        [(new.as_str(), StatusBadge::Valid, false), (old.as_str(), StatusBadge::Replaced, true)]
+    );
+    assert_eq!(cards[1].replaced_on.as_deref(), Some("2024-06-01"));
+    // Its detail says so too.
+    let detail = certificates::detail(&store, &lists, &old, NOW).expect("detail");
+    assert_eq!(detail.card.badge, StatusBadge::Replaced);
+
+    // A valid card is never "replaced": two valid cards both stay active.
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    put_id_card(&world, &mut store, "20240601001", GOOD_INDEX, ISSUED_AT);
+    put_id_card(&world, &mut store, "20240602001", GOOD_INDEX, ISSUED_AT + DAY);
+    let cards = certificates::cards(&store, &lists, "", NOW).expect("cards");
+    assert!(cards.iter().all(|c| c.badge == StatusBadge::Valid && !c.inactive), "{cards:?}");
 }
 
 #[test]

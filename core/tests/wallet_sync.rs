@@ -25,7 +25,7 @@ use shimin_core::wallet::{
 use shimin_wire::backend::{SyncCertificate, SyncPullResponse, TrustListVersion};
 use shimin_wire::error::ErrorCode;
 use shimin_wire::liveness::LivenessPurposeView;
-use shimin_wire::sync::SyncProblemView;
+use shimin_wire::sync::{SyncLineView, SyncProblemView};
 use wallet_common::{Call, MemoryStore, ScriptedBackend, block_on, copy_of};
 
 fn signed_trust_list(world: &World, sequence: u64) -> Vec<u8> {
@@ -269,26 +269,31 @@ fn the_schedule_runs_at_once_when_asked_backs_off_after_trouble_and_waits_after_
     schedule.started(NOW);
     schedule.step(SyncStep::Pulling(1));
     assert_eq!(
-        schedule.view(true, true, &synced).running,
+        schedule.view(true, true, &synced, NOW).running,
         Some(shimin_wire::sync::SyncStepView::Pulling { page: 1 })
     );
     let offline = Err(SyncFailure::Backend(BackendError::Network("down".into())));
     schedule.finished(&offline, NOW, 0.0);
-    let view = schedule.view(true, true, &synced);
+    let view = schedule.view(true, true, &synced, NOW);
     assert_eq!((view.running, view.problem), (None, Some(SyncProblemView::Offline)));
+    // One line, with no countdown: offline, the certificates present as they are.
+    assert!(matches!(view.line, SyncLineView::Offline { at: Some(_) }), "{:?}", view.line);
+    assert_eq!(view.attention, None, "the app retries by itself");
     let first_retry = view.next_attempt_at.expect("a retry time") - NOW;
     assert!(first_retry > 0 && first_retry <= 900, "{first_retry}");
     schedule.started(NOW + first_retry);
     schedule.finished(&offline, NOW + first_retry, 0.0);
     let second_retry =
-        schedule.view(true, true, &synced).next_attempt_at.expect("retry") - (NOW + first_retry);
+        schedule.view(true, true, &synced, NOW).next_attempt_at.expect("retry") - (NOW + first_retry);
     assert!(second_retry > first_retry, "the backoff grows: {first_retry} then {second_retry}");
 
     let refused = Err(SyncFailure::Backend(BackendError::Unauthorized));
     schedule.started(NOW + 1_000);
     schedule.finished(&refused, NOW + 1_000, 0.0);
-    let view = schedule.view(true, true, &synced);
+    let view = schedule.view(true, true, &synced, NOW);
     assert_eq!((view.problem, view.next_attempt_at), (Some(SyncProblemView::DeviceRefused), None));
+    assert_eq!(view.attention, Some(SyncProblemView::DeviceRefused), "the user has to act");
+    assert!(matches!(view.line, SyncLineView::Synced { .. }), "{:?}", view.line);
     assert_eq!(
         schedule.due_in(&synced, interval, NOW + 1_000),
         900,
@@ -296,7 +301,7 @@ fn the_schedule_runs_at_once_when_asked_backs_off_after_trouble_and_waits_after_
     );
 
     schedule.finished(&Ok(SyncReport { imported: 3, ..SyncReport::default() }), NOW + 2_000, 0.0);
-    let view = schedule.view(true, true, &synced);
+    let view = schedule.view(true, true, &synced, NOW);
     assert_eq!((view.problem, view.next_attempt_at, view.last_imported), (None, None, 3));
 }
 

@@ -77,7 +77,11 @@ async fn enrol_sync_revoke_background_and_offline() {
     server.change_status_as(POLICE, card, StatusAction::Revoke).await.expect("revoked");
     let after = state.sync_now().await.expect("sync");
     assert_eq!(after.problem, None, "{after:?}");
-    assert_eq!(state.certificates("").expect("cards")[0].badge, StatusBadge::Revoked);
+    assert_eq!(
+        state.certificates("").expect("cards")[0].badge,
+        StatusBadge::Cancelled,
+        "an ID card is cancelled"
+    );
 
     // The background loop syncs on unlock: a new card arrives without "sync now".
     let background = tokio::spawn({

@@ -157,19 +157,10 @@ texts! {
     EnrolBanner: "本设备尚未登记，无法从国家平台同步证照", "本裝置尚未登記，無法從國家平台同步證照", "This device is not registered, so certificates cannot be synced from the national platform";
     SyncNow: "立即同步", "立即同步", "Sync now";
     SyncNever: "尚未同步", "尚未同步", "Not synced yet";
-    SyncLast: "上次同步：{}前", "上次同步：{}前", "Last sync: {} ago";
-    SyncLastJustNow: "刚刚同步", "剛剛同步", "Synced just now";
     SyncPending: "待上传 {} 项", "待上傳 {} 項", "{} waiting to upload";
-    SyncRunningSignIn: "正在同步：登录…", "正在同步：登入…", "Syncing: signing in…";
-    SyncRunningPull: "正在同步：第 {} 页…", "正在同步：第 {} 頁…", "Syncing: page {}…";
-    SyncRunningStatus: "正在同步：更新证照状态…", "正在同步：更新證照狀態…", "Syncing: checking certificate status…";
-    SyncRunningPush: "正在同步：上传…", "正在同步：上傳…", "Syncing: uploading…";
-    SyncOffline: "离线：无法连接国家平台，证照仍可离线出示", "離線：無法連線國家平台，證照仍可離線出示", "Offline: the national platform cannot be reached; your certificates still work offline";
-    SyncServerDown: "国家平台暂时不可用", "國家平台暫時無法使用", "The national platform is unavailable for now";
     SyncDeviceRefused: "国家平台不再接受本设备，请重新登记", "國家平台不再接受本裝置，請重新登記", "The national platform no longer accepts this device; please register it again";
     SyncBadData: "收到的数据未通过校验，已丢弃", "收到的資料未通過校驗，已捨棄", "Data received did not verify and was discarded";
     SyncStorageProblem: "本机存储出错", "本機儲存出錯", "This device's storage failed";
-    SyncRetryIn: "{} 后自动重试", "{} 後自動重試", "retrying in {}";
     RemindersTitle: "提醒", "提醒", "Reminders";
     ReminderExpires: "{}还有 {} 天到期", "{}還有 {} 天到期", "{} expires in {} days";
     ErrorInvalidIdNumber: "公民身份号码无效", "公民身分號碼無效", "This is not a valid citizen ID number";
@@ -383,6 +374,28 @@ texts! {
     MoreInfo: "更多信息", "更多資訊", "More information";
     SecurityTitle: "安全", "安全", "Security";
     SearchClear: "清除搜索", "清除搜尋", "Clear search";
+    // Card states and the one sync line (issue 20, item 4).
+    SyncLastAt: "上次同步 {}", "上次同步 {}", "Last synced {}";
+    SyncOfflineOk: "离线可出示", "離線可出示", "works offline";
+    SyncRunning: "正在同步…", "正在同步…", "Syncing…";
+    SyncDeviceRefusedAction: "本设备已不能与国家平台同步（可能已在其他设备上被移除）。卡包里的证照仍可出示；如需更新，请在“设置”中移除本设备后重新登记。", "本裝置已無法與國家平台同步（可能已在其他裝置上被移除）。卡包裡的證照仍可出示；如需更新，請在「設定」中移除本裝置後重新登記。", "This device can no longer sync with the national platform (it may have been removed from another device). Your certificates still show; to get updates, remove this device in Settings and register it again.";
+    SyncBadDataAction: "收到的数据未通过校验，已丢弃，本机证照未受影响。请稍后再点“立即同步”；如一直出现，请更新应用。", "收到的資料未通過校驗，已捨棄，本機證照未受影響。請稍後再按「立即同步」；如一直出現，請更新應用程式。", "Data received did not verify and was discarded; your certificates are untouched. Tap Sync now later; if this keeps happening, update the app.";
+    SyncStorageAction: "本机存储出错，无法保存同步的数据。请释放手机存储空间后重新打开应用。", "本機儲存出錯，無法保存同步的資料。請釋放手機儲存空間後重新開啟應用程式。", "This device's storage failed, so synced data cannot be saved. Free some storage and open the app again.";
+    SyncOpenSettings: "去设置", "前往設定", "Open Settings";
+    BadgeCancelled: "已注销", "已註銷", "Cancelled";
+    BadgeReplaced: "已换发", "已換發", "Replaced";
+    InactiveCards: "已失效（{}）", "已失效（{}）", "No longer valid ({})";
+    InactiveRevoked: "发证机关已吊销此证，不能再出示", "發證機關已吊銷此證，不能再出示", "The issuer revoked it; it can no longer be shown";
+    InactiveCancelled: "发证机关已注销此证，不能再出示", "發證機關已註銷此證，不能再出示", "The issuer cancelled it; it can no longer be shown";
+    InactiveReplaced: "已换发新证（{} 起有效），请出示新证", "已換發新證（{} 起有效），請出示新證", "Replaced by a new one (valid from {}); show the new one";
+    InactiveExpired: "已于 {} 到期", "已於 {} 到期", "Expired on {}";
+    InactiveSuspended: "发证机关已暂停此证，暂不能出示", "發證機關已暫停此證，暫不能出示", "The issuer suspended it; it cannot be shown for now";
+    InactiveInvalid: "未通过核验，不能出示", "未通過核驗，不能出示", "It failed its check and cannot be shown";
+    Renew: "办理换领", "辦理換領", "Renew";
+    RenewTitle: "到期换领", "到期換領", "Renewing before it expires";
+    RenewHint: "此证将于 {} 到期。请在到期前携带本人身份证件到{}（或其网上办事大厅）办理换领；新证签发后会自动同步到本机，旧证随即失效。", "此證將於 {} 到期。請在到期前攜帶本人身分證件到{}（或其網上辦事大廳）辦理換領；新證簽發後會自動同步到本機，舊證隨即失效。", "This certificate expires on {}. Before then, renew it at {} (in person with your ID, or on its online service hall); the new one reaches this device by itself, and the old one stops being valid.";
+    RenewHintExpired: "此证已于 {} 到期。请携带本人身份证件到{}（或其网上办事大厅）办理换领；新证签发后会自动同步到本机。", "此證已於 {} 到期。請攜帶本人身分證件到{}（或其網上辦事大廳）辦理換領；新證簽發後會自動同步到本機。", "This certificate expired on {}. Renew it at {} (in person with your ID, or on its online service hall); the new one reaches this device by itself.";
+    RenewIssuerFallback: "发证机关", "發證機關", "the issuing office";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].

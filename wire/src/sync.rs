@@ -73,6 +73,34 @@ pub struct SyncStatusView {
     pub next_attempt_at: Option<i64>,
     /// Certificates the last successful round stored.
     pub last_imported: u32,
+    /// The one line the wallet shows, decided by the core: it changes only when the state does.
+    pub line: SyncLineView,
+    /// A problem only the user can resolve (device refused, bad data, storage), shown as a
+    /// banner with what to do; `None` when all is well or the app retries by itself.
+    pub attention: Option<SyncProblemView>,
+}
+
+/// The wallet's one sync line. It holds no age and no countdown, so it does not tick: the text
+/// changes only when a round starts, ends or fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncLineView {
+    /// No round has finished yet.
+    Never,
+    /// A round is running.
+    Running,
+    /// The last round finished at `at`: `HH:MM` today, else `YYYY-MM-DD HH:MM` (China Standard
+    /// Time).
+    Synced {
+        /// When the last round finished.
+        at: String,
+    },
+    /// The backend cannot be reached or is unavailable; the app retries by itself, and the
+    /// certificates held still present offline. `at` as in `Synced`, `None` if never synced.
+    Offline {
+        /// When the last round finished, if one did.
+        at: Option<String>,
+    },
 }
 
 /// A reminder from the backend, e.g. a certificate that expires soon.

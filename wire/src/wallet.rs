@@ -285,6 +285,12 @@ pub enum StatusBadge {
     UnverifiedOffline,
     /// A check failed (signature, issuer, attributes).
     Invalid,
+    /// The issuer cancelled it (注销): what an invalid status means for an identity document
+    /// (ID card, household register, residence permit, travel permit).
+    Cancelled,
+    /// The issuer withdrew it and the wallet holds a later certificate of the same type for the
+    /// same holder (换发): the new one is the one to show.
+    Replaced,
 }
 
 /// A certificate as its card in the wallet shows it.
@@ -306,6 +312,11 @@ pub struct CertificateCardView {
     pub days_left: Option<i64>,
     /// The status badge.
     pub badge: StatusBadge,
+    /// Whether the card can no longer be shown (expired, revoked, cancelled, replaced,
+    /// suspended, or failing its check): the wallet greys it and groups it after the valid ones.
+    pub inactive: bool,
+    /// For a replaced card, the first valid day of the certificate that replaced it.
+    pub replaced_on: Option<String>,
 }
 
 /// A value of an attribute, as the UI shows it.

@@ -412,7 +412,16 @@ snapshots! { sync {
         problem: Some(SyncProblemView::Offline),
         next_attempt_at: Some(NOW + 8),
         last_imported: 3,
+        line: SyncLineView::Running,
+        attention: None,
     }],
+    SyncLineView: [
+        SyncLineView::Never,
+        SyncLineView::Running,
+        SyncLineView::Synced { at: "08:21".into() },
+        SyncLineView::Offline { at: Some("2024-06-30 21:05".into()) },
+        SyncLineView::Offline { at: None },
+    ],
     ReminderView: [ReminderView { certificate_id: CERT_ID.into(), type_slug: "residence-permit".into(), expires_at: NOW + 12 * 86_400, days_left: 12 }],
     MyDeviceView: [MyDeviceView { device_id: 5_863_442_019_374_120, label: "my phone".into(), registered_on: "2024-06-01".into(), this_device: true }],
     DeviceNoticeView: [DeviceNoticeView { id: 41, label: "tablet".into(), day: "2024-06-01".into() }],
@@ -441,6 +450,8 @@ fn card_view() -> shimin_wire::wallet::CertificateCardView {
         valid_until: Some("2034-05-31".into()),
         days_left: Some(3_621),
         badge: StatusBadge::Valid,
+        inactive: false,
+        replaced_on: None,
     }
 }
 
@@ -504,8 +515,18 @@ snapshots! { wallet {
         StatusBadge::Suspended,
         StatusBadge::UnverifiedOffline,
         StatusBadge::Invalid,
+        StatusBadge::Cancelled,
+        StatusBadge::Replaced,
     ],
-    CertificateCardView: [card_view()],
+    CertificateCardView: [
+        card_view(),
+        CertificateCardView {
+            badge: StatusBadge::Replaced,
+            inactive: true,
+            replaced_on: Some("2026-12-01".into()),
+            ..card_view()
+        },
+    ],
     ValueView: [
         ValueView::Text { text: "张三".into() },
         ValueView::Coded { code: "01".into(), zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() },

@@ -6,6 +6,7 @@ use shimin_wire::wallet::{CertificateCardView, CertificateDetailView, PresentReq
 use super::error::WalletError;
 use super::lists::Lists;
 use super::store::WalletStore;
+use crate::card_state;
 use crate::cert::CertificateId;
 use crate::present::Presentation;
 use crate::records::{PresentationRecord, Search};
@@ -18,8 +19,11 @@ fn parse_id(id: &str) -> Result<CertificateId, WalletError> {
     CertificateId::parse(id).map_err(|_| WalletError::BadRequest)
 }
 
-/// The current certificates matching `query` (all when blank), soonest expiry first, each with
-/// the badge of its check against `lists` at `now`.
+/// The current certificates matching `query` (all when blank), each with the badge of its check
+/// against `lists` at `now`, in the wallet's order ([`card_state::arrange`]): the ones that can
+/// be shown first, soonest expiry first, then the inactive ones (expired, withdrawn, replaced),
+/// newest first. Whether a card was replaced is decided over every certificate held, whatever
+/// the query.
 ///
 /// # Errors
 /// [`WalletError::Store`] for a damaged wallet.
@@ -30,16 +34,33 @@ pub fn cards<S: WalletStore + ?Sized>(
     now: i64,
 ) -> Result<Vec<CertificateCardView>, WalletError> {
     let query = query.trim();
-    let found = if query.is_empty() {
-        store.certificates()?
-    } else {
-        store.search(&Search { text: Some(query.to_owned()), ..Search::default() })?
-    };
+    let mut cards = all_cards(store, lists, now)?;
+    if !query.is_empty() {
+        let found: Vec<String> = store
+            .search(&Search { text: Some(query.to_owned()), ..Search::default() })?
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        cards.retain(|card| found.contains(&card.id));
+    }
+    card_state::arrange(&mut cards);
+    Ok(cards)
+}
+
+/// The card of every current certificate held, replaced ones marked, in the store's order.
+fn all_cards<S: WalletStore + ?Sized>(
+    store: &S,
+    lists: &Lists,
+    now: i64,
+) -> Result<Vec<CertificateCardView>, WalletError> {
+    let held = store.certificates()?;
     let device = store.device_key().verifying_key();
-    Ok(found
+    let mut cards: Vec<CertificateCardView> = held
         .iter()
         .map(|c| views::card_view(c, lists.check(&c.issued, &device, now).as_ref(), now))
-        .collect())
+        .collect();
+    card_state::mark_replaced(&held, &mut cards);
+    Ok(cards)
 }
 
 /// Everything about the certificate `id`: its card, attributes, issuer, check and versions.
@@ -57,7 +78,12 @@ pub fn detail<S: WalletStore + ?Sized>(
     let device = store.device_key().verifying_key();
     let verdict = lists.check(&certificate.issued, &device, now);
     let versions = store.versions(&id)?;
-    Ok(views::detail_view(&certificate, verdict.as_ref(), &versions, now))
+    let mut view = views::detail_view(&certificate, verdict.as_ref(), &versions, now);
+    // The card says "replaced" here too, as in the wallet.
+    if let Some(card) = all_cards(store, lists, now)?.into_iter().find(|c| c.id == view.card.id) {
+        view.card = card;
+    }
+    Ok(view)
 }
 
 /// Signs a presentation of the certificate with the device key at `now` and draws its QR code;

@@ -26,6 +26,7 @@ use crate::records::{Enrolment, ImportOutcome, NotificationRecord, ReminderRecor
 use crate::status_list::VerifiedStatusList;
 use crate::sync::{Backoff, PulledPage};
 use crate::trust::{CachedCopy, TrustList, VerifiedTrustList};
+use crate::views;
 
 /// How many outbox items one push sends.
 pub const PUSH_BATCH: u32 = 100;
@@ -429,9 +430,17 @@ impl SyncSchedule {
         (due - now).max(0)
     }
 
-    /// The status line for a wallet whose progress is `progress`.
-    pub fn view(&self, backend_configured: bool, enrolled: bool, progress: &SyncProgress) -> SyncStatusView {
+    /// The status line at `now` for a wallet whose progress is `progress`.
+    pub fn view(
+        &self,
+        backend_configured: bool,
+        enrolled: bool,
+        progress: &SyncProgress,
+        now: i64,
+    ) -> SyncStatusView {
         SyncStatusView {
+            line: views::sync_line_view(self.running.is_some(), progress.last_sync_at, self.problem, now),
+            attention: views::sync_attention(self.problem),
             backend_configured,
             enrolled,
             running: self.running.map(SyncStep::view),

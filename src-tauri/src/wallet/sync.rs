@@ -178,7 +178,7 @@ impl WalletState {
     pub fn sync_status(&self) -> Result<SyncStatusView, AppError> {
         let (enrolled, progress) =
             self.with_wallet(|w| Ok((w.enrolment()?.is_some(), w.sync_progress()?)))?;
-        Ok(self.sync.schedule().view(self.sync.backend_url.is_some(), enrolled, &progress))
+        Ok(self.sync.schedule().view(self.sync.backend_url.is_some(), enrolled, &progress, self.now()))
     }
 
     /// The backend's reminders for certificates still in the wallet, soonest first.

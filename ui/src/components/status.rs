@@ -18,6 +18,8 @@ pub fn badge_parts(badge: StatusBadge) -> (Key, &'static str) {
         StatusBadge::Suspended => (Key::BadgeSuspended, "badge-revoked"),
         StatusBadge::UnverifiedOffline => (Key::BadgeUnverified, "badge-unverified"),
         StatusBadge::Invalid => (Key::BadgeInvalid, "badge-revoked"),
+        StatusBadge::Cancelled => (Key::BadgeCancelled, "badge-revoked"),
+        StatusBadge::Replaced => (Key::BadgeReplaced, "badge-expired"),
     }
 }
 

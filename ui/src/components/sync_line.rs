@@ -1,64 +1,20 @@
-//! The sync status line at the top of the wallet: last sync, what waits to upload, offline or
-//! failing with the next retry, the step of a running round, and "sync now". It polls the app
-//! every two seconds while shown and bumps `changed` whenever a round finished, so the wallet
-//! re-reads its cards.
+//! The sync status line at the top of the wallet: one sentence the core decided
+//! ([`SyncLineView`]: "上次同步 08:21", "上次同步 08:21 · 离线可出示", "正在同步…"), what waits to
+//! upload, and "sync now"; a problem only the user can resolve (the device refused, bad data,
+//! storage) as a banner that says what to do. Nothing on it counts seconds: the text changes only
+//! when the status does. It polls the app every two seconds while shown and bumps `changed`
+//! whenever a round finished, so the wallet re-reads its cards.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shimin_wire::sync::{SyncProblemView, SyncStatusView, SyncStepView};
+use shimin_wire::sync::SyncStatusView;
 
 use crate::api;
 use crate::components::status::error_key;
 use crate::context::use_app;
-use crate::i18n::{Key, Language, age_text, t, tf};
+use crate::i18n::{Key, t};
 use crate::route::Route;
-
-/// Unix seconds now, from the webview's clock.
-pub fn unix_now() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
-
-fn running_text(lang: Language, step: SyncStepView) -> String {
-    match step {
-        SyncStepView::SigningIn => t(lang, Key::SyncRunningSignIn).to_owned(),
-        SyncStepView::Pulling { page } => tf(lang, Key::SyncRunningPull, &[&page.to_string()]),
-        SyncStepView::StatusLists => t(lang, Key::SyncRunningStatus).to_owned(),
-        SyncStepView::Pushing => t(lang, Key::SyncRunningPush).to_owned(),
-    }
-}
-
-fn problem_key(problem: SyncProblemView) -> Key {
-    match problem {
-        SyncProblemView::Offline => Key::SyncOffline,
-        SyncProblemView::ServerUnavailable => Key::SyncServerDown,
-        SyncProblemView::DeviceRefused => Key::SyncDeviceRefused,
-        SyncProblemView::BadData => Key::SyncBadData,
-        SyncProblemView::Storage => Key::SyncStorageProblem,
-    }
-}
-
-/// The line's sentences: what happened last, and what is wrong (if anything).
-fn lines(lang: Language, s: &SyncStatusView, now: i64) -> (String, Option<String>) {
-    let mut first = match (s.running, s.last_sync_at) {
-        (Some(step), _) => running_text(lang, step),
-        (None, None) => t(lang, Key::SyncNever).to_owned(),
-        (None, Some(at)) if now - at < 60 => t(lang, Key::SyncLastJustNow).to_owned(),
-        (None, Some(at)) => tf(lang, Key::SyncLast, &[&age_text(lang, (now - at).max(0) as u64)]),
-    };
-    if s.pending_outbox > 0 {
-        first.push_str(" · ");
-        first.push_str(&tf(lang, Key::SyncPending, &[&s.pending_outbox.to_string()]));
-    }
-    let problem = s.problem.filter(|_| s.running.is_none()).map(|p| {
-        let mut text = t(lang, problem_key(p)).to_owned();
-        if let Some(at) = s.next_attempt_at {
-            text.push_str(" · ");
-            text.push_str(&tf(lang, Key::SyncRetryIn, &[&age_text(lang, (at - now).max(0) as u64)]));
-        }
-        text
-    });
-    (first, problem)
-}
+use crate::sync_text::{attention_texts, line_text};
 
 /// The sync status line; `changed` is bumped after every finished round.
 #[component]
@@ -68,7 +24,6 @@ pub fn SyncLine(changed: RwSignal<u64>) -> impl IntoView {
     let status = RwSignal::new(None::<SyncStatusView>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Key>);
-    let now = RwSignal::new(unix_now());
 
     let apply = move |next: SyncStatusView| {
         let before = status.get_untracked();
@@ -78,10 +33,12 @@ pub fn SyncLine(changed: RwSignal<u64>) -> impl IntoView {
         if finished {
             changed.update(|n| *n += 1);
         }
-        status.set(Some(next));
+        // The same status again changes nothing on screen.
+        if before.as_ref() != Some(&next) {
+            status.set(Some(next));
+        }
     };
     let poll = move || {
-        now.set(unix_now());
         spawn_local(async move {
             if let Ok(next) = api::sync_status().await {
                 apply(next);
@@ -128,20 +85,36 @@ pub fn SyncLine(changed: RwSignal<u64>) -> impl IntoView {
                 .into_any(),
             );
         }
-        let (first, problem) = lines(l, &s, now.get());
         let running = s.running.is_some() || busy.get();
+        let line = line_text(l, &s, busy.get());
+        let attention = s.attention.map(|problem| {
+            let (title, action, settings) = attention_texts(problem);
+            view! {
+                <section id="sync-attention" class="card banner alert sync-attention" role="alert"
+                    data-problem=format!("{problem:?}")>
+                    <p class="sync-attention-title">{t(l, title)}</p>
+                    <p>{t(l, action)}</p>
+                    {settings.then(|| view! {
+                        <button id="sync-attention-open" type="button" class="primary"
+                            on:click=move |_| app.route.set(Route::Settings)>
+                            {t(l, Key::SyncOpenSettings)}
+                        </button>
+                    })}
+                </section>
+            }
+        });
         Some(
             view! {
                 <section id="sync-line" class="sync-line" aria-live="polite">
                     <div class="sync-text">
-                        <span id="sync-state">{first}</span>
-                        {problem.map(|p| view! { <span id="sync-problem" class="sync-problem">{p}</span> })}
+                        <span id="sync-state">{line}</span>
                         {error.get().map(|k| view! { <span id="sync-error" class="sync-problem" role="alert">{t(l, k)}</span> })}
                     </div>
                     <button id="sync-now" type="button" class="small" disabled=running on:click=sync_now>
                         {if running { t(l, Key::Working) } else { t(l, Key::SyncNow) }}
                     </button>
                 </section>
+                {attention}
             }
             .into_any(),
         )

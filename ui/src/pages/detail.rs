@@ -2,7 +2,7 @@
 //! and its version history.
 
 use leptos::prelude::*;
-use shimin_wire::wallet::CertificateDetailView;
+use shimin_wire::wallet::{CertificateDetailView, StatusBadge};
 
 use crate::api;
 use crate::components::attributes::AttributeList;
@@ -40,6 +40,22 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             }
         })
         .collect_view();
+    // An expiring (or expired) certificate says how to renew it, where the wallet's 办理换领 leads.
+    let renewal = matches!(d.card.badge, StatusBadge::ExpiringSoon | StatusBadge::Expired).then(|| {
+        let key = if d.card.badge == StatusBadge::Expired { Key::RenewHintExpired } else { Key::RenewHint };
+        let until = d.card.valid_until.clone().unwrap_or_default();
+        let issuer = d.issuer_name.clone();
+        view! {
+            <section id="renewal" class="card renewal" aria-labelledby="renewal-title">
+                <h2 id="renewal-title">{move || t(lang.get(), Key::RenewTitle)}</h2>
+                <p>{move || {
+                    let l = lang.get();
+                    let office = issuer.clone().unwrap_or_else(|| t(l, Key::RenewIssuerFallback).to_owned());
+                    tf(l, key, &[&until, &office])
+                }}</p>
+            </section>
+        }
+    });
     let main = view! {
         <header class="app-bar with-back">
             <button type="button" class="back" on:click=move |_| app.route.set(Route::Wallet)>
@@ -58,6 +74,7 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
                 {move || t(lang.get(), Key::PresentButton)}
             </button>
         </section>
+        {renewal}
         <section class="card" aria-labelledby="fields-title">
             <h2 id="fields-title">{move || t(lang.get(), Key::DetailFields)}</h2>
             <AttributeList attributes=d.attributes id="detail-fields"/>

@@ -1,41 +1,79 @@
-//! The wallet: the sync line, the backend's reminders, and a card per certificate, soonest
-//! expiry first, with a search box.
+//! The wallet: the sync line, the backend's reminders, and a card per certificate in the core's
+//! order — the ones that can be shown first, soonest expiry first, an expiring one with its
+//! renewal; those that no longer can (expired, withdrawn, replaced) greyed in a closed group
+//! "已失效（N）" with the reason — and a search box.
 
 use leptos::prelude::*;
-use shimin_wire::wallet::CertificateCardView;
+use shimin_wire::wallet::{CertificateCardView, StatusBadge};
 
 use crate::api;
 use crate::components::icon::{Icon, IconName};
 use crate::components::status::{Badge, error_key, type_name};
 use crate::components::sync_line::SyncLine;
 use crate::context::use_app;
-use crate::i18n::{Key, t, tf};
+use crate::i18n::{Key, Language, t, tf};
 use crate::route::Route;
+
+/// Why an inactive card can no longer be shown, with its date where one is known.
+fn inactive_reason(lang: Language, c: &CertificateCardView) -> String {
+    match c.badge {
+        StatusBadge::Replaced => tf(lang, Key::InactiveReplaced, &[c.replaced_on.as_deref().unwrap_or("")]),
+        StatusBadge::Expired => tf(lang, Key::InactiveExpired, &[c.valid_until.as_deref().unwrap_or("")]),
+        StatusBadge::Cancelled => t(lang, Key::InactiveCancelled).to_owned(),
+        StatusBadge::Revoked => t(lang, Key::InactiveRevoked).to_owned(),
+        StatusBadge::Suspended => t(lang, Key::InactiveSuspended).to_owned(),
+        StatusBadge::Invalid
+        | StatusBadge::Valid
+        | StatusBadge::ExpiringSoon
+        | StatusBadge::UnverifiedOffline => t(lang, Key::InactiveInvalid).to_owned(),
+    }
+}
 
 fn card_view(c: CertificateCardView) -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let id = c.id.clone();
     let (slug, printed) = (c.type_slug.clone(), c.type_name.clone());
-    let class = format!("cert-card type-{slug}");
-    let validity = move || {
-        let l = lang.get();
-        match (&c.valid_until, c.days_left) {
-            (Some(until), Some(days)) if (0..=30).contains(&days) => format!(
-                "{} · {}",
-                tf(l, Key::ValidUntil, &[until]),
-                tf(l, Key::DaysLeft, &[&days.to_string()])
-            ),
-            (Some(until), _) => tf(l, Key::ValidUntil, &[until]),
-            (None, _) => t(l, Key::LongTerm).to_owned(),
+    let inactive = c.inactive;
+    let class =
+        if inactive { format!("cert-card inactive type-{slug}") } else { format!("cert-card type-{slug}") };
+    let line = {
+        let c = c.clone();
+        move || {
+            let l = lang.get();
+            if c.inactive {
+                return inactive_reason(l, &c);
+            }
+            match (&c.valid_until, c.days_left) {
+                (Some(until), Some(days)) if (0..=30).contains(&days) => format!(
+                    "{} · {}",
+                    tf(l, Key::ValidUntil, &[until]),
+                    tf(l, Key::DaysLeft, &[&days.to_string()])
+                ),
+                (Some(until), _) => tf(l, Key::ValidUntil, &[until]),
+                (None, _) => t(l, Key::LongTerm).to_owned(),
+            }
         }
     };
+    // An expiring card carries its renewal: the detail says what to do.
+    let renew = (c.badge == StatusBadge::ExpiringSoon).then(|| {
+        let id = id.clone();
+        view! {
+            <button id=format!("renew-{}", c.id) type="button" class="renew"
+                on:click=move |_| app.route.set(Route::Detail(id.clone()))>
+                <span>{move || t(lang.get(), Key::Renew)}</span>
+                <span aria-hidden="true">"›"</span>
+            </button>
+        }
+    });
+    let item_class = if renew.is_some() { "card-item renewable" } else { "card-item" };
     view! {
-        <li>
+        <li class=item_class>
             <button
                 type="button"
                 class=class
                 data-id=id.clone()
+                data-inactive=inactive.to_string()
                 on:click=move |_| app.route.set(Route::Detail(id.clone()))
             >
                 <span class="cert-top">
@@ -43,8 +81,9 @@ fn card_view(c: CertificateCardView) -> impl IntoView {
                     <Badge badge=c.badge/>
                 </span>
                 <span class="cert-holder">{c.holder_name.clone().unwrap_or_default()}</span>
-                <span class="cert-validity">{validity}</span>
+                <span class="cert-validity">{line}</span>
             </button>
+            {renew}
         </li>
     }
 }
@@ -153,10 +192,24 @@ pub fn Wallet() -> impl IntoView {
                 };
                 view! { <p id="wallet-empty" class="empty">{t(l, key)}</p> }.into_any()
             }
-            Ok(cards) => view! {
-                <ul id="cards" class="cards">{cards.into_iter().map(card_view).collect_view()}</ul>
+            Ok(cards) => {
+                // The core put the valid ones first; the inactive ones go in a closed group.
+                let (active, inactive): (Vec<_>, Vec<_>) = cards.into_iter().partition(|c| !c.inactive);
+                let count = inactive.len();
+                let group = (count > 0).then(|| {
+                    view! {
+                        <details id="inactive-cards" class="inactive-cards">
+                            <summary>{tf(l, Key::InactiveCards, &[&count.to_string()])}</summary>
+                            <ul class="cards">{inactive.into_iter().map(card_view).collect_view()}</ul>
+                        </details>
+                    }
+                });
+                view! {
+                    <ul id="cards" class="cards">{active.into_iter().map(card_view).collect_view()}</ul>
+                    {group}
+                }
+                .into_any()
             }
-            .into_any(),
             Err(e) => view! { <p class="result bad" role="alert">{t(l, error_key(&e))}</p> }.into_any(),
         })
     };
