@@ -136,12 +136,15 @@ async fn a_status_list_replayed_a_day_later_is_not_stored_and_its_age_is_told_fr
         fields: CertificateFields::ResidentIdCard,
     };
     let card = server.issue_as("police-issuer", request).await.expect("issued").id;
-    let first = round(&mut wallet, &attacker, t0, |_| {}).await.expect("first sync");
+    // The wallet's clock is read after the issuance: a certificate signed in a later second than
+    // `t0` is not yet valid at `t0`, and the first sync would hold no certificate to check.
+    let t1 = shimin_backend::now();
+    let first = round(&mut wallet, &attacker, t1, |_| {}).await.expect("first sync");
     assert_eq!(first.status_lists, 1, "the honest list, which the attacker keeps");
 
     // The card is revoked; a day later the attacker hands over the list signed before that.
     server.change_status_as("police-issuer", card, StatusAction::Revoke).await.expect("revoked");
-    let later = t0 + 23 * HOUR;
+    let later = t1 + 23 * HOUR;
     let replayed = round(&mut wallet, &attacker, later, |_| {}).await.expect("sync with the replay");
     assert_eq!(replayed.status_lists, 0, "a list already past its refresh time is a replay, not stored");
 
