@@ -144,6 +144,29 @@ fn a_round_imports_each_page_before_saving_its_cursor_and_counts_what_it_refuses
     );
 }
 
+/// A phone whose clock runs a few minutes behind the server's still takes a certificate issued
+/// a moment ago (refused, it would be skipped and the cursor moved past it, lost for good); one
+/// signed further ahead than the tolerance is refused and counted.
+#[test]
+fn a_certificate_signed_a_little_ahead_of_the_devices_clock_is_imported() {
+    let world = World::new();
+    let backend = backend(&world);
+    let signed_at = |at: i64, t: CertificateType| {
+        let status = shimin_core::cert::StatusReference { uri: STATUS_URI.into(), index: GOOD_INDEX };
+        world
+            .issuer()
+            .issue(&certificate_of(t), &id_for(t), &world.device_key.verifying_key(), &status, at)
+            .expect("issue")
+    };
+    let soon = signed_at(NOW + sync::IMPORT_CLOCK_TOLERANCE_SECS - 60, CertificateType::ResidentIdCard);
+    let far = signed_at(NOW + sync::IMPORT_CLOCK_TOLERANCE_SECS + 60, CertificateType::DrivingLicence);
+    backend.page(Ok(page("c1", false, &[&soon, &far], 1)));
+    let mut store = enrolled(&world, &backend);
+    let report = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect("round");
+    assert_eq!((report.imported, report.refused), (1, 1), "{report:?}");
+    assert_eq!(store.certificates().expect("list").len(), 1);
+}
+
 #[test]
 fn a_round_that_fails_midway_keeps_what_it_applied_and_resumes_from_the_saved_cursor() {
     let world = World::new();

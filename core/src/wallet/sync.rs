@@ -258,6 +258,13 @@ async fn refresh_trust_list<S: WalletStore + Send + ?Sized, B: Backend>(
     Ok(copy)
 }
 
+/// How far ahead of the device's clock a pulled certificate's signing time may be. A phone
+/// whose clock runs behind the server's (set by hand, not synced for a while) must not refuse a
+/// certificate issued a moment ago: a refused certificate is skipped and the cursor moves past
+/// it, so it would be lost until issued again. The cost: a certificate that expires within this
+/// window is refused as expired.
+pub const IMPORT_CLOCK_TOLERANCE_SECS: i64 = 300;
+
 /// Why one pulled certificate was not imported.
 enum Refusal {
     /// The certificate does not verify, or the store will not keep it: count it, go on.
@@ -272,7 +279,8 @@ fn import<S: WalletStore + ?Sized>(
     issued: &IssuedCertificate,
     now: i64,
 ) -> Result<ImportOutcome, Refusal> {
-    let verified = verify_certificate(&issued.signed, &issued.disclosures, |kid| trust.key_info(kid), now)
+    let at = now.saturating_add(IMPORT_CLOCK_TOLERANCE_SECS);
+    let verified = verify_certificate(&issued.signed, &issued.disclosures, |kid| trust.key_info(kid), at)
         .map_err(|_| Refusal::Certificate)?;
     store.import(issued, verified, now).map_err(|e| match e {
         StorageError::Failed(_) => Refusal::Storage(e),
