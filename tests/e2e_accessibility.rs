@@ -156,11 +156,13 @@ async fn tab_to(app: &AppSession, target: &str) -> anyhow::Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_is_named_readable_and_reachable_by_keyboard() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     walk(Mode::Standard).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_in_elder_mode_has_large_text_and_targets() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     walk(Mode::Elder).await
 }
 

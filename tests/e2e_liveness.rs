@@ -63,6 +63,7 @@ async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyh
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
     let data = data_dir("liveness")?;
     let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
@@ -180,6 +181,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
 /// to the enrolment code, with which the device is registered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_registry_photo_the_code_takes_over() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     let data = data_dir("no-photo")?;
     let server = LocalBackend::start(data.path(), 5).await?;
     let (holder, _, code) = server.seed().demo[1].clone();

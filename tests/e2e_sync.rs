@@ -150,6 +150,7 @@ fn is_sync_time_line(line: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     let data = data_dir("sync")?;
     let mut server = LocalBackend::start(data.path(), 5).await?;
     let (holder, name, code) = server.seed().demo[0].clone();
@@ -311,6 +312,7 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
 /// sync line itself stays one calm sentence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_device_is_told_what_to_do() -> anyhow::Result<()> {
+    let _window = shimin_tests::one_window_at_a_time().await;
     let data = data_dir("sync-refused")?;
     let server = LocalBackend::start(data.path(), 5).await?;
     let (holder, _name, code) = server.seed().demo[0].clone();

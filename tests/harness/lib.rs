@@ -26,6 +26,15 @@ pub fn data_dir(name: &str) -> Result<tempfile::TempDir> {
     Ok(tempfile::Builder::new().prefix(&format!("{name}-")).disable_cleanup(true).tempdir_in(&parent)?)
 }
 
+/// One app window at a time within a test binary; hold the guard for the whole test. The tests
+/// of one file run on parallel threads, and two WebKit windows with their backends on a
+/// two-core machine starved each other past the tests' waits (a page that stopped answering for
+/// ten seconds, a screenshot that never came).
+pub async fn one_window_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    WINDOW.lock().await
+}
+
 /// The app binary to drive: `SHIMIN_APP_BIN`, or the debug build in `target/`.
 pub fn app_binary() -> Result<PathBuf> {
     let path = std::env::var_os("SHIMIN_APP_BIN")
