@@ -260,10 +260,20 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
     let qr_name = format!("{prefix}-qr");
     // At elder sizes the code starts below the fold: the crop is cut out of the window.
     app.wait_for("#present-qr").await?;
-    app.client
-        .execute("document.querySelector('#present-qr').scrollIntoView({block: 'center'});", vec![])
-        .await?;
-    app.element_png("#present-qr", &qr_name).await?;
+    // Until the crop reads back: the code is drawn after the page, and scrolling takes a frame.
+    let mut read_back = false;
+    for _ in 0..20 {
+        app.client
+            .execute("document.querySelector('#present-qr').scrollIntoView({block: 'center'});", vec![])
+            .await?;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let png = app.element_png("#present-qr", &qr_name).await?;
+        if shimin_core::qr::decode_image(&png).is_ok() {
+            read_back = true;
+            break;
+        }
+    }
+    assert!(read_back, "the code on screen never read back ({qr_name}.png)");
     let qr = workspace_root().join(format!("target/e2e-screens/{qr_name}.png"));
     app.click("#tab-verify").await?;
     app.wait_for("#verify-file").await?.send_keys(&qr.display().to_string()).await?;
