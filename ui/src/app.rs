@@ -85,10 +85,13 @@ pub fn App() -> impl IntoView {
             Route::Requests => view! { <requests::Requests/> }.into_any(),
         }
     };
+    let tabs = move || !ctx.focus.get();
     view! {
         <div class="shell">
-            <div class="page">{page}</div>
-            <TabBar/>
+            <div class="page" class:with-tabs=tabs>{page}</div>
+            <Show when=tabs>
+                <TabBar/>
+            </Show>
         </div>
     }
 }

@@ -25,6 +25,9 @@ pub struct AppContext {
     /// 长辈版: larger text and controls, fewer items per screen (`data-mode="elder"` on the
     /// document, which the stylesheet's elder block reads).
     pub elder: RwSignal<bool>,
+    /// Whether a page fills the whole screen (the face check, 亮证, a verdict): the tab bar hides
+    /// while it is set. The page sets it on mount and clears it on cleanup ([`fill_screen`]).
+    pub focus: RwSignal<bool>,
 }
 
 impl Default for AppContext {
@@ -39,6 +42,7 @@ impl Default for AppContext {
             auto_lock: RwSignal::new(defaults.auto_lock),
             wipe_after_wrong_pins: RwSignal::new(defaults.wipe_after_wrong_pins),
             elder: RwSignal::new(defaults.elder_mode),
+            focus: RwSignal::new(false),
         }
     }
 }
@@ -51,6 +55,13 @@ pub fn use_app() -> AppContext {
 /// The current language, for components.
 pub fn use_lang() -> RwSignal<Language> {
     use_app().lang
+}
+
+/// Hides the tab bar while the calling component is mounted: for pages that fill the screen.
+pub fn fill_screen() {
+    let ctx = use_app();
+    ctx.focus.set(true);
+    on_cleanup(move || ctx.focus.set(false));
 }
 
 /// Saves the preferences (they are kept outside the wallet).

@@ -66,6 +66,7 @@ pub fn LivenessCheck(
     #[prop(into)] on_passed: Callback<()>,
     #[prop(optional)] alternative: Option<(Key, Callback<()>)>,
 ) -> impl IntoView {
+    crate::context::fill_screen();
     let lang = use_app().lang;
     let purpose = StoredValue::new(purpose);
     let status = RwSignal::new(None::<LivenessStatusView>);
