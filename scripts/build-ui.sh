@@ -24,6 +24,8 @@ rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 "$HOME/.cargo/bin/wasm-bindgen" --target web --no-typescript --out-dir "$OUT.tmp" --out-name shimin_ui "$WASM"
 cp ui/index.html ui/style.css ui/boot.js "$OUT.tmp/"
+# The face check's spoken prompts, recorded from the UI's texts (ADR 0004).
+scripts/voice-prompts.sh "$OUT.tmp"
 # Replace ui/dist only when something in it changed: the app's build script watches it, so new
 # files with the same bytes would rebuild the app for nothing (`make run` after `make test`).
 if [ -d "$OUT" ] && diff -rq "$OUT.tmp" "$OUT" >/dev/null; then

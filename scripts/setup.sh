@@ -19,6 +19,8 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth
   # fonts so that Chinese renders in the window and in screenshots
   fonts-noto-cjk
+  # the face check's spoken prompts, recorded when the UI is built (build tools only)
+  espeak-ng lame
   # PostgreSQL server for the backend's second storage implementation
   postgresql
   # `make run` on a machine without a display: screenshot of the Xvfb screen, backend health check

@@ -9,57 +9,20 @@
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
-use std::path::Path;
+mod face;
+
 use std::time::Duration;
 
 use fantoccini::Locator;
 use shimin_backend::local::LocalBackend;
 use shimin_backend::service::Config;
-use shimin_core::liveness::Action;
-use shimin_testkit::film::{FILMABLE, Shot, scene};
+use shimin_testkit::film::{FILMABLE, scene};
 use shimin_tests::{AppSession, data_dir};
 use shimin_wire::backend::{
     CasePartyRequest, CertificateFields, IssueCertificateRequest, OpenCaseRequest, PartyRoleView,
 };
 
 const PIN: &str = "531864";
-/// A face check takes a few seconds on this device, then the backend's judgement.
-const CHECK_TIME: Duration = Duration::from_secs(90);
-
-/// The film as a recording that acts on cue (the app plays an action's clip when the backend
-/// reveals it): the neutral face, and a clip of each of the film's actions.
-fn write_recordings(dir: &Path) -> anyhow::Result<()> {
-    let s = scene();
-    let clips: [(&str, Vec<&Shot>); 4] = [
-        ("neutral", vec![&s.neutral]),
-        (Action::Blink.as_str(), vec![&s.closed; 2]),
-        (Action::MouthOpen.as_str(), vec![&s.open_mouth; 6]),
-        (Action::Nod.as_str(), vec![&s.nod; 3]),
-    ];
-    for (name, shots) in clips {
-        shimin_testkit::film::write_frames(&dir.join(name), &shots)?;
-    }
-    Ok(())
-}
-
-/// Waits until `done` appears (the check passed); a failure shown instead ends the test with
-/// its text and a screenshot.
-async fn finish_check(app: &AppSession, done: &str, failed_screen: &str) -> anyhow::Result<()> {
-    let deadline = std::time::Instant::now() + CHECK_TIME;
-    while std::time::Instant::now() < deadline {
-        if app.client.find(Locator::Css(done)).await.is_ok() {
-            return Ok(());
-        }
-        if let Ok(error) = app.client.find(Locator::Css("#liveness-error")).await {
-            let text = error.text().await?;
-            app.screenshot(failed_screen).await?;
-            anyhow::bail!("the face check failed: {text}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    app.screenshot(failed_screen).await?;
-    anyhow::bail!("`{done}` did not appear within {CHECK_TIME:?}")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Result<()> {
@@ -79,7 +42,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     };
     server.issue_as("police-issuer", card).await?;
     let frames = data.path().join("frames");
-    write_recordings(&frames)?;
+    face::write_recordings(&frames)?;
 
     let app_dir = data.path().join("app").display().to_string();
     let (base, frames) = (server.base_url(), frames.display().to_string());
@@ -124,7 +87,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
         "{guidance}"
     );
     app.screenshot("face-02-check-in-progress").await?;
-    finish_check(&app, "#wallet", "face-02-failed").await?;
+    face::finish_check(&app, "#wallet", "face-02-failed").await?;
     let mut texts = Vec::new();
     for _ in 0..150 {
         texts = app.texts("#cards .cert-card").await?;
@@ -163,7 +126,7 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     app.click(".request-confirm").await?;
     app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await?;
     app.screenshot("face-06-confirming").await?;
-    finish_check(&app, "#request-done", "face-06-failed").await?;
+    face::finish_check(&app, "#request-done", "face-06-failed").await?;
     app.wait_for_text("#requests .request", |t| t.contains("已确认")).await?;
     app.screenshot("face-07-confirmed").await?;
 

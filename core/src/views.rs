@@ -41,6 +41,13 @@ pub fn app_info(app_version: &str) -> AppInfoView {
                 component: "nokhwa 0.10 (desktop cameras)".to_owned(),
                 licence: "Apache-2.0".to_owned(),
             },
+            LicenceView {
+                component:
+                    "eSpeak NG 1.51 and LAME 3.100 (the face check's spoken prompts, recorded when the \
+                            app is built; only their output ships)"
+                        .to_owned(),
+                licence: "GPL-3.0-or-later; LGPL-2.0-or-later".to_owned(),
+            },
         ],
     }
 }

@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
             ctx.auto_lock.set(saved.auto_lock);
             ctx.wipe_after_wrong_pins.set(saved.wipe_after_wrong_pins);
             ctx.elder.set(saved.elder_mode);
+            ctx.voice.set(saved.voice_guidance);
         }
     });
     refresh_wallet_status(ctx.wallet);

@@ -28,6 +28,15 @@ pub struct AppContext {
     /// Whether a page fills the whole screen (the face check, 亮证, a verdict): the tab bar hides
     /// while it is set. The page sets it on mount and clears it on cleanup ([`fill_screen`]).
     pub focus: RwSignal<bool>,
+    /// Spoken guidance during the face check: the user's choice, `None` follows [`Self::elder`].
+    pub voice: RwSignal<Option<bool>>,
+}
+
+impl AppContext {
+    /// Whether the face check says each action aloud.
+    pub fn speaks(&self) -> bool {
+        self.voice.get_untracked().unwrap_or(self.elder.get_untracked())
+    }
 }
 
 impl Default for AppContext {
@@ -43,6 +52,7 @@ impl Default for AppContext {
             wipe_after_wrong_pins: RwSignal::new(defaults.wipe_after_wrong_pins),
             elder: RwSignal::new(defaults.elder_mode),
             focus: RwSignal::new(false),
+            voice: RwSignal::new(defaults.voice_guidance),
         }
     }
 }
@@ -71,6 +81,7 @@ pub fn save_preferences(ctx: AppContext) {
         auto_lock: ctx.auto_lock.get_untracked(),
         wipe_after_wrong_pins: ctx.wipe_after_wrong_pins.get_untracked(),
         elder_mode: ctx.elder.get_untracked(),
+        voice_guidance: ctx.voice.get_untracked(),
     };
     spawn_local(async move {
         let _ = api::save_settings(view).await;

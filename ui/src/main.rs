@@ -7,6 +7,10 @@ mod i18n;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod sync_text;
 
+// What the face check says aloud; the host build prints the list the recordings are made from.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod voice;
+
 #[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
@@ -35,6 +39,19 @@ fn main() {
     });
 }
 
-/// On the host the crate only exists so that `i18n` can be unit-tested.
+/// On the host the crate exists so that `i18n` can be unit-tested, and to print the spoken
+/// prompts to record (`voice-prompts`: one `tag\tstem\ttext` line each, for
+/// `scripts/voice-prompts.sh`).
 #[cfg(not(target_arch = "wasm32"))]
-fn main() {}
+fn main() -> std::process::ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        Some("voice-prompts") => {
+            print!("{}", voice::manifest());
+            std::process::ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("usage: shimin-ui voice-prompts");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

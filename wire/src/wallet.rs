@@ -236,6 +236,17 @@ pub struct SettingsView {
     /// on, also for a settings file written before it existed.
     #[serde(default)]
     pub elder_mode: bool,
+    /// Spoken guidance during the face check (each action said aloud). `None` follows 长辈版: on
+    /// in elder mode, off otherwise, also for a settings file written before the choice existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_guidance: Option<bool>,
+}
+
+impl SettingsView {
+    /// Whether the face check says each action aloud: the user's choice, or 长辈版's default.
+    pub fn speaks(&self) -> bool {
+        self.voice_guidance.unwrap_or(self.elder_mode)
+    }
 }
 
 fn wipe_on() -> bool {
@@ -249,6 +260,7 @@ impl Default for SettingsView {
             auto_lock: AutoLock::default(),
             wipe_after_wrong_pins: true,
             elder_mode: false,
+            voice_guidance: None,
         }
     }
 }
@@ -784,6 +796,7 @@ mod tests {
             auto_lock: AutoLock::TenMinutes,
             wipe_after_wrong_pins: true,
             elder_mode: true,
+            voice_guidance: None,
         };
         let json = serde_json::to_value(english).expect("json");
         assert_eq!(
@@ -801,6 +814,15 @@ mod tests {
                 .expect("parse");
         assert!(old.wipe_after_wrong_pins);
         assert!(!old.elder_mode);
+        assert!(!old.speaks(), "no voice in the standard mode unless chosen");
+        // The voice follows elder mode until chosen, and a choice is kept either way.
+        assert!(SettingsView { elder_mode: true, ..old }.speaks());
+        let quiet_elder = SettingsView { elder_mode: true, voice_guidance: Some(false), ..old };
+        assert!(!quiet_elder.speaks());
+        let json = serde_json::to_value(quiet_elder).expect("json");
+        assert_eq!(json["voice_guidance"], serde_json::Value::Bool(false));
+        assert_eq!(serde_json::from_value::<SettingsView>(json).expect("parse"), quiet_elder);
+        assert!(SettingsView { voice_guidance: Some(true), ..old }.speaks());
         let tags: Vec<&str> = Language::ALL.into_iter().map(Language::tag).collect();
         assert_eq!(tags, ["zh-Hans", "zh-Hant", "en"]);
         let minutes: Vec<u32> = AutoLock::ALL.into_iter().map(u32::from).collect();

@@ -504,7 +504,7 @@ snapshots! { wallet {
         AutoLock::TenMinutes,
         AutoLock::ThirtyMinutes,
     ],
-    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never, wipe_after_wrong_pins: false, elder_mode: true }],
+    SettingsView: [SettingsView::default(), SettingsView { language: Language::En, auto_lock: AutoLock::Never, wipe_after_wrong_pins: false, elder_mode: true, voice_guidance: Some(false) }],
     ListCertificatesRequest: [ListCertificatesRequest { query: "居住证".into() }],
     CertificateRequest: [CertificateRequest { id: CERT_ID.into() }],
     StatusBadge: [

@@ -55,6 +55,7 @@ mod tests {
             auto_lock: AutoLock::TenMinutes,
             wipe_after_wrong_pins: false,
             elder_mode: true,
+            voice_guidance: Some(false),
         };
         save(&dir, english).expect("save");
         assert_eq!(load(&dir), english);

@@ -13,6 +13,7 @@ use web_sys::MediaStream;
 
 use crate::api;
 use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
+use crate::components::speaker;
 use crate::components::status::error_key;
 use crate::context::use_app;
 use crate::i18n::{Key, Language, action_key, failure_key, guidance_key, t, tf};
@@ -179,6 +180,20 @@ pub fn LivenessCheck(
             let _ = api::liveness_cancel().await;
         });
     });
+
+    // What to say aloud now (when the user wants spoken guidance): the outcome, or what to do.
+    let prompt = Signal::derive(move || {
+        if let Some(key) = error.get() {
+            return Some(key);
+        }
+        let s = status.get()?;
+        Some(match s.phase {
+            LivenessPhaseView::Passed => Key::LivenessPassedSpoken,
+            _ if submitting.get() => Key::LivenessChecking,
+            _ => guidance_key(s.guidance),
+        })
+    });
+    speaker::follow(prompt);
 
     let picture = move || {
         let s = status.get()?;

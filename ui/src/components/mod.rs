@@ -6,6 +6,7 @@ pub mod check;
 pub mod icon;
 pub mod liveness;
 pub mod pin;
+pub mod speaker;
 pub mod status;
 pub mod sync_line;
 pub mod tab_bar;

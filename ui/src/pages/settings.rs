@@ -1,6 +1,7 @@
-//! Settings: 长辈版 and language first, then auto-lock and the wipe (kept between runs; in elder
-//! mode these and everything below fold under 更多设置), locking the wallet, my devices
-//! (removing another one after the PIN again), changing the PIN, removing this device, about (versions and licences), and the ID-number check.
+//! Settings: 长辈版, spoken guidance and language first, then auto-lock and the wipe (kept between
+//! runs; in elder mode these and everything below fold under 更多设置), locking the wallet, my
+//! devices (removing another one after the PIN again), changing the PIN, removing this device,
+//! about (versions and licences), and the ID-number check.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -303,6 +304,22 @@ pub fn Settings() -> impl IntoView {
                     <span class="switch-text">
                         <span>{move || t(lang.get(), Key::ElderMode)}</span>
                         <span class="muted">{move || t(lang.get(), Key::ElderModeHint)}</span>
+                    </span>
+                </label>
+                <label class="choice" for="voice-guidance">
+                    <input
+                        id="voice-guidance"
+                        type="checkbox"
+                        role="switch"
+                        prop:checked=move || app.voice.get().unwrap_or(elder.get())
+                        on:change=move |ev| {
+                            app.voice.set(Some(event_target_checked(&ev)));
+                            save_preferences(app);
+                        }
+                    />
+                    <span class="switch-text">
+                        <span>{move || t(lang.get(), Key::VoiceGuidance)}</span>
+                        <span class="muted">{move || t(lang.get(), Key::VoiceGuidanceHint)}</span>
                     </span>
                 </label>
                 <div class="row">
