@@ -15,7 +15,9 @@
 //  - every visible placeholder has a contrast of at least 4.5 against the field's background. Its
 //    colour is read from the stylesheets' `::placeholder` rules whose selector, up to the
 //    pseudo-element, matches the field (the last one in document order wins); a field no rule
-//    colours keeps the engine's pale grey and is reported.
+//    colours keeps the engine's pale grey and is reported;
+//  - no visible control or text runs past the window's right edge (a field wider than its card
+//    in elder mode, a value cut off), unless a container that scrolls sideways holds it.
 // Each problem names the element (tag, id, classes), never its text.
 ((mode) => {
   mode = mode || 'standard';
@@ -209,6 +211,22 @@
     fg.a *= opacity;
     const ratio = contrast(fg, bg);
     if (ratio < 4.5) problems.push(`${describe(el)}: placeholder contrast ${ratio.toFixed(2)} < 4.5`);
+  }
+  // Past the right edge: controls and the elements that hold text, not decoration (a watermark
+  // may overflow a box that clips it; so may anything inside a sideways scroller).
+  const clippedOrScrolled = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'hidden' || o === 'clip' || o === 'auto' || o === 'scroll') return true;
+    }
+    return false;
+  };
+  const edge = document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll(`${controls}, p, h1, h2, h3, label, dd, dt, li`)) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (point(r) || r.right <= edge + 0.5 || clippedOrScrolled(el)) continue;
+    problems.push(`${describe(el)}: runs past the right edge (${Math.round(r.right)} > ${edge} px)`);
   }
   return problems;
 })(arguments[0])

@@ -100,6 +100,7 @@ async fn audit_reports_probes(app: &AppSession, mode: Mode) -> anyhow::Result<()
                  add('<p id=\"probe-tight\" style=\"line-height:1\">x</p>'); \
                  add('<textarea id=\"probe-ua-placeholder\" aria-label=\"x\" placeholder=\"x\"></textarea>'); \
                  add('<input id=\"probe-pale-placeholder\" aria-label=\"x\" placeholder=\"x\">'); \
+                 add('<p id=\"probe-wide\" style=\"width:200vw\">x</p>'); \
                  add('<style id=\"probe-style\">#probe-pale-placeholder::placeholder {{ color: #bbbbbb; }}</style>');"
             ),
             vec![],
@@ -116,6 +117,7 @@ async fn audit_reports_probes(app: &AppSession, mode: Mode) -> anyhow::Result<()
         "p#probe-tight: line height".to_owned(),
         "textarea#probe-ua-placeholder: placeholder has the engine's own colour".to_owned(),
         "input#probe-pale-placeholder: placeholder contrast 1.9".to_owned(),
+        "p#probe-wide: runs past the right edge".to_owned(),
     ] {
         assert!(
             seen.iter().any(|p| p.starts_with(&expected)),
@@ -130,7 +132,7 @@ async fn audit_reports_probes(app: &AppSession, mode: Mode) -> anyhow::Result<()
     app.client
         .execute(
             "for (const id of ['probe-button', 'probe-text', 'probe-small', 'probe-small-text', 'probe-tight', \
-             'probe-ua-placeholder', 'probe-pale-placeholder', 'probe-style']) document.getElementById(id).remove();",
+             'probe-ua-placeholder', 'probe-pale-placeholder', 'probe-wide', 'probe-style']) document.getElementById(id).remove();",
             vec![],
         )
         .await?;

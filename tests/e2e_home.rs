@@ -10,6 +10,13 @@ async fn home_screen_checks_an_id_number_in_the_core() -> anyhow::Result<()> {
     let data_dir = data.path().display().to_string();
     let app = AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
     app.wait_for("#onboarding").await?;
+    // No tab bar before a wallet exists: the way out is the verifier's button.
+    assert!(
+        app.client.find(fantoccini::Locator::Css(".tab-bar")).await.is_err(),
+        "no tab bar on the first start"
+    );
+    app.click("#onboard-verify-only").await?;
+    app.wait_for("#verify").await?;
     app.wait_for("#tab-settings").await?.click().await?;
     app.wait_for("#settings").await?;
 

@@ -272,7 +272,7 @@ impl AppSession {
     /// without a name, images without alt, text under WCAG AA contrast, placeholders under 4.5:1,
     /// no document language, and the sizes of `mode` — `"standard"` or `"elder"`: targets under
     /// 44 or 60 px, text under 14 or 18 px, lines under 1.3 × the font, the document in another
-    /// mode); empty when it passes.
+    /// mode, controls or text running past the window's right edge); empty when it passes.
     pub async fn accessibility_problems_in(&self, mode: &str) -> Result<Vec<String>> {
         // Parenthesised: the file starts with comments, and `return` before a line break returns.
         let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));

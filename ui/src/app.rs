@@ -66,9 +66,11 @@ pub fn App() -> impl IntoView {
         }
     });
     let unlocked = move || ctx.wallet.get().is_some_and(|w| w.unlocked);
+    // The wallet's screens wait behind the first start or the unlock.
+    let gated = move || ctx.route.get().needs_wallet() && !unlocked();
     let page = move || {
         let route = ctx.route.get();
-        if route.needs_wallet() && !unlocked() {
+        if gated() {
             return match ctx.wallet.get() {
                 Some(status) if status.exists => view! { <unlock::Unlock/> }.into_any(),
                 Some(_) => view! { <onboarding::Onboarding/> }.into_any(),
@@ -86,7 +88,9 @@ pub fn App() -> impl IntoView {
             Route::Requests => view! { <requests::Requests/> }.into_any(),
         }
     };
-    let tabs = move || !ctx.focus.get();
+    // No tab bar before the wallet is open (the first start and the unlock lead on by themselves)
+    // nor on a page that fills the screen.
+    let tabs = move || !ctx.focus.get() && !gated();
     view! {
         <div class="shell">
             <div class="page" class:with-tabs=tabs>{page}</div>

@@ -370,6 +370,7 @@ texts! {
     ElderOfferIntro: "长辈版字更大、按钮更大。以后可以在“设置”里切换。", "長輩版字更大、按鈕更大。以後可以在「設定」裡切換。", "Elder mode has larger text and buttons. You can change this later in Settings.";
     ElderOfferYes: "使用长辈版", "使用長輩版", "Use elder mode";
     ElderOfferNo: "使用标准版", "使用標準版", "Use standard mode";
+    VerifyOthersOnly: "只核验他人的证件", "只核驗他人的證件", "Only check someone else's code";
     VoiceGuidance: "刷脸时语音提示", "刷臉時語音提示", "Spoken guidance in the face check";
     VoiceGuidanceHint: "朗读每个动作，如“请眨眼”", "朗讀每個動作，如「請眨眼」", "Each action is said aloud, such as \"Blink\"";
     LivenessPassedSpoken: "核验通过", "核驗通過", "The check passed";

@@ -6,7 +6,7 @@
 //! prints), and ship in `ui/dist/voice/{language tag}/{stem}.mp3`. Nothing is synthesised on the
 //! device, so the voice works offline and on every platform's WebView alike.
 
-use crate::i18n::{Key, Language, t};
+use crate::i18n::{Key, Language};
 
 /// The texts said aloud, each with the file stem of its recording. The first [`INSTRUCTIONS`]
 /// are things to do, said again while they are still the thing to do.
@@ -61,6 +61,7 @@ pub fn url_of(lang: Language, key: Key) -> Option<String> {
 /// One line per recording to make: `tag\tstem\ttext` (what `scripts/voice-prompts.sh` reads).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn manifest() -> String {
+    use crate::i18n::t;
     let mut out = String::new();
     for lang in Language::ALL {
         for (stem, key) in PROMPTS {

@@ -11,3 +11,4 @@ pub mod status;
 pub mod sync_line;
 pub mod tab_bar;
 pub mod two_way;
+pub mod verify_only;

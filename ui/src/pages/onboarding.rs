@@ -15,6 +15,7 @@ use crate::api;
 use crate::components::liveness::LivenessCheck;
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
+use crate::components::verify_only::VerifyOnly;
 use crate::context::{refresh_wallet_status, save_preferences, use_app};
 use crate::i18n::{Key, Language, native_name, t, tf};
 use crate::pages::id_check::problem_text;
@@ -261,6 +262,7 @@ pub fn Onboarding() -> impl IntoView {
                     <button id="onboard-start" type="button" class="primary" on:click=move |_| step.set(Step::Identity)>
                         {t(l, Key::OnboardStart)}
                     </button>
+                    <VerifyOnly id="onboard-verify-only"/>
                 </section>
             }
             .into_any(),

@@ -7,6 +7,7 @@ use shimin_wire::wallet::Pin;
 use crate::api;
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
+use crate::components::verify_only::VerifyOnly;
 use crate::context::{refresh_wallet_status, use_app};
 use crate::i18n::{Key, t};
 
@@ -60,6 +61,7 @@ pub fn Unlock() -> impl IntoView {
                     <p id="unlock-error" class="result bad" role="alert">{t(lang.get(), k)}</p>
                 })}
             </section>
+            <VerifyOnly id="unlock-verify-only"/>
         </main>
     }
 }
