@@ -222,10 +222,12 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
     audit(&app, mode, "04-wallet").await?;
 
     // The search, a certificate and the tabs are reached in turn; Enter opens the certificate.
+    // 长辈版 shows fewer items: three cards need no search box.
     let before_card = tab_to(&app, ".cert-card").await?;
-    assert!(
+    assert_eq!(
         before_card.iter().any(|e| e.contains("#search")),
-        "the search comes before the cards: {before_card:?}"
+        mode == Mode::Standard,
+        "the search comes before the cards, in the standard mode only: {before_card:?}"
     );
     app.press(ENTER).await?;
     app.wait_for("#detail-fields").await?;
@@ -321,17 +323,19 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
 
     // The search's own clear button (WebKit's is 14 px): shown once something is typed; it
     // empties the field and gives it the focus back.
-    app.wait_for("#search").await?.send_keys("Driving").await?;
-    app.wait_for_text("#wallet", |t| !t.contains("Resident ID card")).await?;
-    app.wait_for("#search-clear").await?;
-    audit(&app, mode, "11b-search").await?;
-    app.click("#search-clear").await?;
-    let cleared: String = serde_json::from_value(
-        app.client.execute("return document.querySelector('#search').value;", vec![]).await?,
-    )?;
-    assert_eq!(cleared, "", "the clear button empties the search");
-    app.wait_for_text("#wallet", |t| t.contains("Resident ID card")).await?;
-    assert!(app.focused().await?.0.contains("#search"), "the focus is back in the search field");
+    if mode == Mode::Standard {
+        app.wait_for("#search").await?.send_keys("Driving").await?;
+        app.wait_for_text("#wallet", |t| !t.contains("Resident ID card")).await?;
+        app.wait_for("#search-clear").await?;
+        audit(&app, mode, "11b-search").await?;
+        app.click("#search-clear").await?;
+        let cleared: String = serde_json::from_value(
+            app.client.execute("return document.querySelector('#search').value;", vec![]).await?,
+        )?;
+        assert_eq!(cleared, "", "the clear button empties the search");
+        app.wait_for_text("#wallet", |t| t.contains("Resident ID card")).await?;
+        assert!(app.focused().await?.0.contains("#search"), "the focus is back in the search field");
+    }
 
     if mode == Mode::Elder {
         // The switch in Settings turns 长辈版 off again, and the choice is kept.

@@ -88,6 +88,9 @@ fn card_view(c: CertificateCardView) -> impl IntoView {
     }
 }
 
+/// In 长辈版 the search box shows from this many cards on.
+const ELDER_SEARCH_FROM: usize = 7;
+
 /// The wallet screen.
 #[component]
 pub fn Wallet() -> impl IntoView {
@@ -213,6 +216,12 @@ pub fn Wallet() -> impl IntoView {
             Err(e) => view! { <p class="result bad" role="alert">{t(l, error_key(&e))}</p> }.into_any(),
         })
     };
+    // 长辈版 shows fewer items: no search box while every card fits on a screen or two (ADR 0004).
+    let searchable = move || {
+        !app.elder.get()
+            || !query.get().is_empty()
+            || cards.get().is_none_or(|r| r.as_ref().map_or(true, |c| c.len() >= ELDER_SEARCH_FROM))
+    };
     view! {
         <main id="wallet" class="screen">
             <header class="app-bar">
@@ -222,6 +231,7 @@ pub fn Wallet() -> impl IntoView {
             {notice_banner}
             {requests_banner}
             {reminder_list}
+            <Show when=searchable>
             <div class="search">
                 <label for="search" class="visually-hidden">{move || t(lang.get(), Key::SearchLabel)}</label>
                 <input
@@ -247,6 +257,7 @@ pub fn Wallet() -> impl IntoView {
                     </button>
                 })}
             </div>
+            </Show>
             {list}
         </main>
     }
