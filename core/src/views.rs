@@ -282,8 +282,26 @@ pub fn version_view(v: &StoredCertificate) -> VersionView {
     }
 }
 
-/// The detail screen: the card, every attribute, the issuer (named by the trust list, else by
-/// the certificate's own field), the check and the `versions` (newest first).
+/// Attributes the issuer derives from others for a verifier to ask for alone (年满 18 周岁, the
+/// masked number): the holder's detail screen shows what they derive from instead.
+pub const DERIVED: [&str; 2] = [names::AGE_OVER_18, names::ID_NUMBER_MASKED];
+
+/// An attribute on the holder's own detail screen: an identity number (`id_number`,
+/// `spouse_id_number`) is masked until the holder taps to see it whole; the rest as everywhere.
+fn detail_attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
+    if name.ends_with(names::ID_NUMBER)
+        && let AttributeValue::Text(text) = value
+        && let Ok(id) = IdNumber::parse(text)
+    {
+        let value = ValueView::Masked { masked: id.masked(), full: id.as_str().to_owned() };
+        return AttributeView { name: name.to_owned(), value };
+    }
+    attribute_view(name, value)
+}
+
+/// The detail screen: the card, every attribute but the [`DERIVED`] ones (identity numbers
+/// masked), the issuer (named by the trust list, else by the certificate's own field), the check
+/// and the `versions` (newest first).
 pub fn detail_view(
     c: &StoredCertificate,
     check: Option<&Verdict>,
@@ -297,7 +315,13 @@ pub fn detail_view(
     };
     CertificateDetailView {
         card: card_view(c, check, now),
-        attributes: c.issued.disclosures.iter().map(|d| attribute_view(&d.name, &d.value)).collect(),
+        attributes: c
+            .issued
+            .disclosures
+            .iter()
+            .filter(|d| !DERIVED.contains(&d.name.as_str()))
+            .map(|d| detail_attribute_view(&d.name, &d.value))
+            .collect(),
         issuer_name: issuer_from_list.or(issuer_printed),
         issuer_code: c.id.issuer().as_str().to_owned(),
         check: check.map_or_else(unchecked_view, check_view),

@@ -17,7 +17,7 @@ use shimin_core::wallet::{
     Enrolment, ListProblem, Lists, ReminderRecord, StorageError, WalletError, certificates, history,
     reminders,
 };
-use shimin_wire::wallet::{OutcomeView, PresentRequest, PresetView, ReasonView, StatusBadge};
+use shimin_wire::wallet::{OutcomeView, PresentRequest, PresetView, ReasonView, StatusBadge, ValueView};
 use time::Month;
 use wallet_common::{MemoryStore, copy_of};
 
@@ -200,7 +200,16 @@ fn the_detail_names_the_issuer_from_the_trust_list_and_lists_every_version() {
     assert_eq!(detail.check.outcome, OutcomeView::Valid);
     assert_eq!(detail.issuer_name.as_deref(), Some("北京市公安局西城分局"));
     assert_eq!(detail.issuer_code, ISSUER_CODE);
-    assert_eq!(detail.attributes.len(), issued.disclosures.len());
+    assert_eq!(detail.attributes.len(), issued.disclosures.len() - 2, "the two derived rows are left out");
+    let shown: Vec<&str> = detail.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert!(!shown.contains(&"age_over_18") && !shown.contains(&"id_number_masked"), "{shown:?}");
+    let number = detail.attributes.iter().find(|a| a.name == "id_number").expect("the number");
+    let ValueView::Masked { masked, full } = &number.value else { panic!("the number is masked") };
+    assert_eq!(masked.matches('*').count(), 10);
+    assert_eq!((&masked[..4], &masked[14..]), (&full[..4], &full[14..]));
+    assert_eq!(full.len(), 18);
+    let ethnicity = detail.attributes.iter().find(|a| a.name == "ethnicity").expect("民族");
+    assert!(matches!(&ethnicity.value, ValueView::Coded { zh_hans, .. } if zh_hans.ends_with('族')));
     assert_eq!(detail.versions.len(), 1);
     assert!(detail.versions[0].current);
 

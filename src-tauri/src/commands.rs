@@ -194,6 +194,12 @@ pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandE
     state.remove_device().await.map_err(fail)
 }
 
+/// Erases the wallet of a holder who forgot the PIN.
+#[tauri::command]
+pub async fn forget_wallet(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.forget().map_err(fail)
+}
+
 /// The citizen's devices, this one marked.
 #[tauri::command]
 pub async fn my_devices(state: State<'_, WalletState>) -> Result<Vec<MyDeviceView>, CommandError> {

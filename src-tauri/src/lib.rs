@@ -49,6 +49,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::save_settings,
             commands::change_pin,
             commands::remove_device,
+            commands::forget_wallet,
             commands::my_devices,
             commands::remove_other_device,
             commands::device_notices,
@@ -183,6 +184,23 @@ mod tests {
                 .expect("answer");
         let view: IdNumberCheckView = serde_json::from_value(bad).expect("view");
         assert_eq!(view, IdNumberCheckView::Invalid { reason: IdNumberProblem::ChecksumMismatch });
+    }
+
+    /// A wrong PIN says how many tries are left; 忘记密码 erases the locked wallet.
+    #[test]
+    fn a_wrong_pin_tells_the_tries_left_and_a_forgotten_one_erases_the_wallet() {
+        let data = DataDir::new("forget");
+        let json = |cmd: &str, body: serde_json::Value| {
+            call(&data.path, cmd, InvokeBody::Json(body), Default::default())
+        };
+        json(command::CREATE_WALLET, serde_json::json!({"request": {"pin": "246810"}})).expect("created");
+        json(command::LOCK_WALLET, serde_json::json!({})).expect("locked");
+        let wrong = json(command::UNLOCK_WALLET, serde_json::json!({"request": {"pin": "111111"}}))
+            .expect_err("a wrong PIN");
+        assert_eq!(wrong, serde_json::json!({"code": "wrong_pin", "tries_left": 9}));
+        json(command::FORGET_WALLET, serde_json::json!({})).expect("forgotten");
+        let status = json(command::WALLET_STATUS, serde_json::json!({})).expect("answer");
+        assert_eq!(status["exists"], false, "{status}");
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub mod command {
     pub const CHANGE_PIN: &str = "change_pin";
     /// Unregisters this device from the backend and erases its wallet: → `()`.
     pub const REMOVE_DEVICE: &str = "remove_device";
+    /// Erases the wallet without its PIN (忘记密码), the wipe of the last wrong PIN: → `()`.
+    pub const FORGET_WALLET: &str = "forget_wallet";
     /// The citizen's devices, this one marked: → `Vec<crate::sync::MyDeviceView>`.
     pub const MY_DEVICES: &str = "my_devices";
     /// Removes another device of the citizen after the PIN is entered again:
@@ -225,8 +227,14 @@ pub enum CommandError {
     Internal,
     /// A PIN must be exactly six digits.
     InvalidPin,
-    /// The PIN does not open the wallet; nothing was changed.
-    WrongPin,
+    /// The PIN does not open the wallet; nothing was changed. `tries_left`: how many more wrong
+    /// PINs erase the wallet from this device (absent when the user turned the wipe off, and in
+    /// answers of apps before it was told).
+    WrongPin {
+        /// Wrong PINs left before the wallet is erased.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tries_left: Option<u32>,
+    },
     /// There is no wallet yet: create one first.
     NoWallet,
     /// A wallet already exists on this device.

@@ -372,6 +372,14 @@ pub enum ValueView {
         /// The code, as the issuer signed it.
         code: String,
     },
+    /// A number shown masked (`1101**********002X`) until the holder asks to see it whole: the
+    /// identity numbers on the holder's own detail screen, which others may see over a shoulder.
+    Masked {
+        /// What is shown at first.
+        masked: String,
+        /// The whole number, shown when asked.
+        full: String,
+    },
 }
 
 impl fmt::Debug for ValueView {

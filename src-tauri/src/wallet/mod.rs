@@ -298,7 +298,8 @@ impl WalletState {
         }
         let now = self.now();
         let wallet = self.guarded(|| {
-            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper =
+                self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin { tries_left: None })?;
             // The key derivation takes a moment: do it before taking the lock.
             Ok(Wallet::open_with_key_store(self.connect()?, &wrapper, now)?)
         })?;
@@ -321,19 +322,19 @@ impl WalletState {
                 attempts::clear(&self.data_dir)?;
                 Ok(value)
             }
-            Err(AppError::WrongPin) => {
+            Err(AppError::WrongPin { .. }) => {
                 let wipe_after = self.settings().wipe_after_wrong_pins.then_some(pin::DEFAULT_WIPE_AFTER);
-                match attempts.wrong_pin(now, wipe_after) {
-                    pin::AfterWrongPin::Count(next) => attempts::save(&self.data_dir, next)?,
-                    pin::AfterWrongPin::Wipe => {
-                        self.guard()?.take();
-                        self.erase_database()?;
-                        self.let_go_of_lists();
-                        self.sync.forget();
-                        attempts::clear(&self.data_dir)?;
+                let tries_left = match attempts.wrong_pin(now, wipe_after) {
+                    pin::AfterWrongPin::Count(next) => {
+                        attempts::save(&self.data_dir, next)?;
+                        next.tries_left(wipe_after)
                     }
-                }
-                Err(AppError::WrongPin)
+                    pin::AfterWrongPin::Wipe => {
+                        self.forget()?;
+                        Some(0)
+                    }
+                };
+                Err(AppError::WrongPin { tries_left })
             }
             Err(other) => Err(other),
         }
@@ -343,7 +344,8 @@ impl WalletState {
     /// counted like unlocking, waits and wipe included.
     fn step_up(&self, pin: &str) -> Result<Wallet, AppError> {
         self.guarded(|| {
-            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper =
+                self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin { tries_left: None })?;
             Ok(Wallet::open(self.connect()?, &wrapper)?)
         })
     }
@@ -398,7 +400,9 @@ impl WalletState {
         let new = self.wrapper(&pin::new_pin(new)?)?;
         let now = self.now();
         self.guarded(|| {
-            let current = self.wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
+            let current = self
+                .wrapper(&pin::offered_pin(current)?)
+                .map_err(|_| AppError::WrongPin { tries_left: None })?;
             self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
         })
     }
@@ -419,6 +423,23 @@ impl WalletState {
         self.erase_database()?;
         self.let_go_of_lists();
         self.sync.forget();
+        Ok(())
+    }
+
+    /// Erases the wallet from this device without its PIN, for a holder who forgot it: the
+    /// wipe the last wrong PIN does. Nothing is lost that cannot come back: the holder enrols
+    /// again (by the face or a code) and the certificates download again. The backend is not
+    /// told (that needs the device key, under the forgotten PIN); the new enrolment is a new
+    /// device, and the old one can be removed from 我的设备.
+    ///
+    /// # Errors
+    /// [`AppError::Io`] when a file cannot be removed; [`AppError::Internal`] for a poisoned lock.
+    pub fn forget(&self) -> Result<(), AppError> {
+        self.guard()?.take();
+        self.erase_database()?;
+        self.let_go_of_lists();
+        self.sync.forget();
+        attempts::clear(&self.data_dir)?;
         Ok(())
     }
 
@@ -535,8 +556,11 @@ mod tests {
         state.lock().expect("lock");
         assert!(matches!(state.certificates(""), Err(AppError::Locked)));
         assert_eq!(state.status().expect("status"), WalletStatusView { exists: true, unlocked: false });
-        assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin)));
-        assert!(matches!(state.unlock("24681"), Err(AppError::WrongPin)), "a malformed PIN is a wrong one");
+        assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin { .. })));
+        assert!(
+            matches!(state.unlock("24681"), Err(AppError::WrongPin { .. })),
+            "a malformed PIN is a wrong one"
+        );
         state.unlock("246810").expect("unlock");
         assert!(state.history().expect("history").is_empty());
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
@@ -559,7 +583,7 @@ mod tests {
         let mut now = 1_800_000_000;
         at(now).create("246810").expect("create");
         for guess in 1..=3 {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })), "guess {guess}");
         }
         // A restarted app still makes the guesser wait, and the right PIN does not skip it.
         assert!(matches!(at(now + 1).unlock("246810"), Err(AppError::PinLockedOut { .. })));
@@ -568,11 +592,15 @@ mod tests {
         at(now).unlock("246810").expect("after the wait the right PIN opens it");
         // The right PIN reset the count; ten wrong ones in a row, each after its wait, erase it.
         for guess in 1..pin::DEFAULT_WIPE_AFTER {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            let left = Some(pin::DEFAULT_WIPE_AFTER - guess);
+            assert!(
+                matches!(at(now).unlock("111111"), Err(AppError::WrongPin { tries_left }) if tries_left == left),
+                "guess {guess} tells {left:?} tries left"
+            );
             now += pin::delay_after(guess);
         }
         assert!(dir.path().join(DATABASE_FILE).is_file());
-        assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)));
+        assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })));
         assert!(!dir.path().join(DATABASE_FILE).exists(), "the tenth wrong PIN erased the wallet");
         assert!(matches!(at(now).unlock("246810"), Err(AppError::NoWallet)));
     }
@@ -591,11 +619,39 @@ mod tests {
         let off = SettingsView { wipe_after_wrong_pins: false, ..at(now).settings() };
         at(now).save_settings(off).expect("save");
         for guess in 1..=pin::DEFAULT_WIPE_AFTER + 1 {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            let wrong = at(now).unlock("111111");
+            assert!(
+                matches!(wrong, Err(AppError::WrongPin { tries_left: None })),
+                "guess {guess}: no count to tell"
+            );
             now += pin::delay_after(guess);
         }
         assert!(dir.path().join(DATABASE_FILE).is_file(), "not erased");
         at(now).unlock("246810").expect("after the wait the right PIN opens it");
+    }
+
+    /// 忘记密码: a locked wallet is erased without its PIN, with the count of wrong PINs, so a
+    /// new wallet starts afresh (no wait inherited from the guesses before).
+    #[test]
+    fn a_forgotten_pin_erases_the_locked_wallet_and_the_count_of_wrong_pins() {
+        let dir = tempfile::tempdir().expect("dir");
+        let at = |now: i64| {
+            WalletState::in_dir(dir.path().to_path_buf(), None)
+                .with_clock(Arc::new(shimin_core::clock::FixedClock(now)))
+        };
+        let now = 1_800_000_000;
+        at(now).create("246810").expect("create");
+        at(now).lock().expect("lock");
+        for _ in 0..3 {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })));
+        }
+        assert!(matches!(at(now).unlock("246810"), Err(AppError::PinLockedOut { .. })), "a wait runs");
+        at(now).forget().expect("forget");
+        assert!(!dir.path().join(DATABASE_FILE).exists(), "erased");
+        assert_eq!(at(now).status().expect("status"), WalletStatusView { exists: false, unlocked: false });
+        at(now).create("135790").expect("a new wallet");
+        at(now).lock().expect("lock");
+        at(now).unlock("135790").expect("no wait carried over from the forgotten wallet");
     }
 
     #[tokio::test]
