@@ -249,7 +249,7 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.click(&format!("li[data-device='{intruder_id}'] .remove-other")).await?;
     app.wait_for("#remove-other-pin").await?.send_keys("000000").await?;
     app.click("#remove-other-confirm").await?;
-    app.wait_for_text("#my-devices-result", |t| t.contains("PIN")).await?;
+    app.wait_for_text("#my-devices-result", |t| t.contains("密码不正确")).await?;
     assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 2, "a wrong PIN removes nothing");
     app.wait_for("#remove-other-pin").await?.send_keys(PIN).await?;
     app.screenshot("sync-07c-remove-other-device-pin").await?;
@@ -288,7 +288,7 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.wait_for("#pin-new").await?.send_keys("975310").await?;
     app.wait_for("#pin-new-confirm").await?.send_keys("975310").await?;
     app.click("#change-pin-submit").await?;
-    app.wait_for_text("#change-pin-result", |t| t.contains("PIN 已修改")).await?;
+    app.wait_for_text("#change-pin-result", |t| t.contains("密码已修改")).await?;
     app.screenshot("sync-10-settings").await?;
     server.restart().await?;
     app.click("#remove-device").await?;

@@ -229,6 +229,11 @@ pub async fn remove_device() -> Result<(), ApiError> {
     call(ipc::command::REMOVE_DEVICE, &NoArgs {}).await
 }
 
+/// Erases the wallet of a holder who forgot the PIN (忘记密码).
+pub async fn forget_wallet() -> Result<(), ApiError> {
+    call(ipc::command::FORGET_WALLET, &NoArgs {}).await
+}
+
 /// The citizen's devices, this one marked.
 pub async fn my_devices() -> Result<Vec<MyDeviceView>, ApiError> {
     call(ipc::command::MY_DEVICES, &NoArgs {}).await
