@@ -5,9 +5,9 @@ use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdN
 use shimin_wire::liveness::{ActionView, GuidanceView, LivenessFailureView, LivenessPhaseView};
 use shimin_wire::sync::{ReminderView, SyncLineView, SyncProblemView};
 use shimin_wire::wallet::{
-    AttributeView, CertificateCardView, CertificateDetailView, CheckView, HistoryEntryView, ListAgeView,
-    OutcomeView, PresentedCertificateView, PresetView, ReasonView, StatusBadge, ValueView, VerdictView,
-    VersionView,
+    AttributeView, CertificateCardView, CertificateDetailView, CheckView, DayView, HistoryEntryView,
+    ListAgeView, OutcomeView, PresentedCertificateView, PresetView, ReasonView, RecipientView, StatusBadge,
+    ValueView, VerdictView, VersionView,
 };
 use time::{OffsetDateTime, UtcOffset};
 
@@ -19,7 +19,7 @@ use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
 use crate::liveness::{Action, CapturePhase, FailureReason, Guidance};
 use crate::present::Preset;
-use crate::records::{PresentationRecord, ReminderRecord, StoredCertificate};
+use crate::records::{PresentationRecord, Recipient, ReminderRecord, StoredCertificate};
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
 
 /// A certificate ending within this many days is "expiring soon".
@@ -329,15 +329,39 @@ pub fn detail_view(
     }
 }
 
-/// One line of the presentation history.
+/// One line of the presentation history, shown once (`times` 1): its time of day, what was
+/// shown and to whom.
 pub fn history_entry_view(r: &PresentationRecord) -> HistoryEntryView {
     HistoryEntryView {
-        presented_at: time_text(r.presented_at),
+        time: china_time(r.presented_at)
+            .map_or_else(String::new, |t| format!("{:02}:{:02}", t.hour(), t.minute())),
         type_slug: CertificateType::from_type_code(r.certificate_id.type_code()).map(|t| t.slug().to_owned()),
         certificate_id: r.certificate_id.to_string(),
         preset: r.preset.clone(),
         disclosed: r.disclosed.clone(),
+        recipient: recipient_view(&r.recipient),
+        times: 1,
     }
+}
+
+/// To whom, as the history says it.
+pub fn recipient_view(r: &Recipient) -> RecipientView {
+    match r {
+        Recipient::Scanned => RecipientView::Scanned,
+        Recipient::Request { code } => RecipientView::Request { code: code.clone() },
+        Recipient::Case { department } => RecipientView::Case { department: department.clone() },
+    }
+}
+
+/// The calendar day (China Standard Time) of `at` as the history heads it: today, yesterday
+/// or earlier than `now`'s day, with its date.
+pub fn history_day(at: i64, now: i64) -> (String, DayView) {
+    let day = match (china_time(at), china_time(now)) {
+        (Some(at), Some(now)) if at.date() == now.date() => DayView::Today,
+        (Some(at), Some(now)) if now.date().previous_day() == Some(at.date()) => DayView::Yesterday,
+        _ => DayView::Earlier,
+    };
+    (day_text(at), day)
 }
 
 /// A reminder as the wallet shows it: whole days from `now` to the expiry.

@@ -246,9 +246,14 @@ fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines
     .expect("present");
     assert_eq!(store.log.len(), 2, "a redraw of a code already shown is not logged again");
 
-    let entries = history::entries(&store).expect("history");
+    let days = history::entries(&store, NOW + 120).expect("history");
+    assert_eq!(days.len(), 1, "one day");
+    let entries = &days[0].entries;
     assert_eq!(entries.iter().map(|e| e.preset.as_str()).collect::<Vec<_>>(), ["age_over_18", "identity"]);
     assert_eq!(entries[1].type_slug.as_deref(), Some("resident-id-card"));
+    assert!(
+        entries.iter().all(|e| e.times == 1 && e.recipient == shimin_wire::wallet::RecipientView::Scanned)
+    );
 
     let mut out = Vec::new();
     assert_eq!(history::export(&store, &mut out).expect("export"), 2);
@@ -260,7 +265,8 @@ fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines
     assert_eq!(lines[0]["certificate_id"], id);
     assert_eq!(lines[0]["disclosed"], serde_json::json!(["name", "id_number_masked", "photo"]));
     assert!(!text.contains("张三") && !text.contains(holder_id().as_str()), "names only, no values");
-    assert_eq!(history::export_file_name(NOW), format!("shimin-presentations-{NOW}.jsonl"));
+    assert_eq!(lines[0]["recipient"], serde_json::json!({"kind": "scanned"}));
+    assert_eq!(history::export_file_name(NOW), "市民通出示记录-2024-07-01.jsonl");
 
     // A preset the certificate cannot satisfy, a missing certificate: refused, nothing logged.
     let mut licence = wallet(&world, &[world.issue(CertificateType::BusinessLicence)]);

@@ -4,6 +4,7 @@
 
 mod camera;
 mod commands;
+mod export;
 mod root_key;
 pub mod startup;
 pub mod wallet;
@@ -14,12 +15,13 @@ use tauri::{Manager, Runtime};
 /// `tauri::test::mock_builder`.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 camera::ask_for_camera(&window);
             }
             let data_dir = app.path().app_data_dir()?;
-            app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
+            app.manage(wallet::WalletState::new(data_dir));
             // Background sync for the life of the app: rounds when the wallet is open and
             // enrolled, with backoff after failures.
             let handle = app.handle().clone();

@@ -16,7 +16,7 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
+    ChangePinRequest, ExportView, HistoryDayView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
     PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
     WalletStatusView,
 };
@@ -180,7 +180,7 @@ pub async fn scan_camera_close() -> Result<(), ApiError> {
 }
 
 /// The presentation log, newest first.
-pub async fn presentation_history() -> Result<Vec<HistoryEntryView>, ApiError> {
+pub async fn presentation_history() -> Result<Vec<HistoryDayView>, ApiError> {
     call(ipc::command::PRESENTATION_HISTORY, &NoArgs {}).await
 }
 

@@ -306,8 +306,8 @@ texts! {
     Reasons: "原因", "原因", "Why";
     HistoryTitle: "出示记录", "出示記錄", "Presentation history";
     HistoryEmpty: "还没有出示记录", "還沒有出示記錄", "You have not presented anything yet";
-    ExportButton: "导出记录（JSON Lines）", "匯出記錄（JSON Lines）", "Export (JSON Lines)";
-    Exported: "已导出 {} 条记录：{}", "已匯出 {} 筆記錄：{}", "Exported {} entries to {}";
+    ExportButton: "导出记录", "匯出記錄", "Export the history";
+    Exported: "已导出 {} 条记录，文件名：{}", "已匯出 {} 筆記錄，檔名：{}", "Exported {} entries as {}";
     SettingsTitle: "设置", "設定", "Settings";
     About: "关于", "關於", "About";
     AppVersion: "应用版本", "應用程式版本", "App version";
@@ -408,6 +408,13 @@ texts! {
     RevealHide: "隐藏号码", "隱藏號碼", "Hide the number";
     AboutOpen: "关于市民通", "關於市民通", "About Shimin";
     AboutIntro: "版本、开源许可，以及核验身份证号的工具", "版本、開源授權，以及核驗身分證號的工具", "Versions, open-source licences, and a tool to check an ID number";
+    HistoryToday: "今天", "今天", "Today";
+    HistoryYesterday: "昨天", "昨天", "Yesterday";
+    HistoryTimes: "（{} 次）", "（{} 次）", " ({} times)";
+    RecipientScanned: "出示给扫码的核验方：{}", "出示給掃碼的核驗方：{}", "Shown to whoever scanned it: {}";
+    RecipientRequest: "应答核验请求 {}：{}", "回應核驗請求 {}：{}", "Answered verification request {}: {}";
+    RecipientCase: "向{}确认身份：{}", "向{}確認身分：{}", "Confirmed your identity to {}: {}";
+    ExportCancelled: "已取消，没有导出", "已取消，沒有匯出", "Cancelled; nothing was exported";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].

@@ -45,9 +45,10 @@ pub mod command {
     /// [`crate::wallet::ScannedView`] (a presentation verified with the cached lists, or a
     /// verifier's request).
     pub const VERIFY_IMAGE: &str = "verify_image";
-    /// The presentation log, newest first: → `Vec<`[`crate::wallet::HistoryEntryView`]`>`.
+    /// The presentation log by day, newest first: → `Vec<`[`crate::wallet::HistoryDayView`]`>`.
     pub const PRESENTATION_HISTORY: &str = "presentation_history";
-    /// Writes the presentation log as JSON Lines: → [`crate::wallet::ExportView`].
+    /// Writes the presentation log as JSON Lines where the user chooses in the save dialog (or
+    /// into `SHIMIN_EXPORT_TO`): → [`crate::wallet::ExportView`], the file's name only.
     pub const EXPORT_HISTORY: &str = "export_history";
     /// Enrols this device with the backend and starts the first sync:
     /// [`crate::sync::EnrolRequest`] → [`crate::sync::SyncStatusView`].

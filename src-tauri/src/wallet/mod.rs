@@ -30,8 +30,8 @@ use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, PlatformKeyStore, Wallet, schema};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
-    PresentationView, ScannedView, SettingsView, WalletStatusView,
+    CertificateCardView, CertificateDetailView, HistoryDayView, Pin, PresentRequest, PresentationView,
+    ScannedView, SettingsView, WalletStatusView,
 };
 
 pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
@@ -41,6 +41,8 @@ pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
 /// The environment variable that moves the data directory (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "SHIMIN_DATA_DIR";
+/// A directory exports are written into without the save dialog (tests, scripted runs).
+pub const EXPORT_TO_ENV: &str = "SHIMIN_EXPORT_TO";
 /// The wallet's database file in the data directory.
 pub const DATABASE_FILE: &str = "wallet.db";
 /// The pinned national root public key (SEC1) in the data directory.
@@ -72,7 +74,9 @@ struct HeldLists {
 /// The app's wallet: its files and, once unlocked, the open wallet. Managed by Tauri.
 pub struct WalletState {
     data_dir: PathBuf,
-    export_dir: PathBuf,
+    /// Where exports go without asking (`SHIMIN_EXPORT_TO`, for tests); `None`: the user
+    /// chooses in the save dialog.
+    export_dir: Option<PathBuf>,
     wallet: Mutex<Option<Wallet>>,
     /// The verified trust and status lists, loaded when first needed (and at unlock) and let go
     /// after each sync round, so that no screen and no camera frame verifies them again.
@@ -98,20 +102,20 @@ impl std::fmt::Debug for WalletState {
 
 impl WalletState {
     /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
-    /// directory). Exports go to `downloads` when the data directory is the platform's.
+    /// directory). Exports go where the user chooses, or into `$SHIMIN_EXPORT_TO` without asking.
     /// The backend comes from `$SHIMIN_BACKEND_URL` (none: the app works offline only).
-    pub fn new(default_data_dir: PathBuf, downloads: Option<PathBuf>) -> Self {
-        let state = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-            Some(dir) => Self::in_dir(PathBuf::from(dir), None),
-            None => Self::in_dir(default_data_dir, downloads),
+    pub fn new(default_data_dir: PathBuf) -> Self {
+        let data_dir = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir,
         };
-        Self { sync: SyncState::from_env(), ..state }
+        let export_dir = std::env::var_os(EXPORT_TO_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
+        Self { sync: SyncState::from_env(), ..Self::in_dir(data_dir, export_dir) }
     }
 
-    /// The wallet in `data_dir`, with no backend and the system clock; exports go to
-    /// `export_dir`, else to `data_dir/exports`.
+    /// The wallet in `data_dir`, with no backend and the system clock; exports go into
+    /// `export_dir` without asking, or (`None`) where the user chooses.
     pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
-        let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
         Self {
             data_dir,
             export_dir,
@@ -485,34 +489,42 @@ impl WalletState {
         self.with_wallet(|w| certificates::present(w, request, now))
     }
 
-    /// The presentation log, newest first.
+    /// The presentation log by day, newest first.
     ///
     /// # Errors
     /// [`AppError::Locked`], or a storage failure.
-    pub fn history(&self) -> Result<Vec<HistoryEntryView>, AppError> {
-        self.with_wallet(|w| history::entries(w))
+    pub fn history(&self) -> Result<Vec<HistoryDayView>, AppError> {
+        let now = self.now();
+        self.with_wallet(|w| history::entries(w, now))
     }
 
-    /// Exports the presentation log as JSON Lines into a new file of the export directory. A
-    /// failed export leaves no half-written file behind.
+    /// Where an export goes without asking, if anywhere ([`EXPORT_TO_ENV`]).
+    pub fn export_dir(&self) -> Option<&Path> {
+        self.export_dir.as_deref()
+    }
+
+    /// The name an export made now is offered under.
+    pub fn export_file_name(&self) -> String {
+        history::export_file_name(self.now())
+    }
+
+    /// Exports the presentation log as JSON Lines into `path` (the user's choice) and answers
+    /// how many lines. A failed export leaves no half-written file behind.
     ///
     /// # Errors
     /// [`AppError::Locked`], [`AppError::Io`].
-    pub fn export_history(&self) -> Result<ExportView, AppError> {
-        let now = self.now();
-        std::fs::create_dir_all(&self.export_dir)?;
-        let path = self.export_dir.join(history::export_file_name(now));
+    pub fn export_history_to(&self, path: &Path) -> Result<usize, AppError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
         let written = self.with_wallet(|w| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
             history::export(w, &mut out)
         });
-        match written {
-            Ok(lines) => Ok(ExportView { path: path.display().to_string(), lines }),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(e)
-            }
+        if written.is_err() {
+            let _ = std::fs::remove_file(path);
         }
+        written
     }
 
     /// Reads a picture of a QR code: someone's presentation, verified with the lists held on
@@ -678,17 +690,12 @@ mod tests {
         let now = 1_717_200_000;
         let state = WalletState::in_dir(dir.path().join("data"), Some(exports.clone()))
             .with_clock(Arc::new(shimin_core::clock::FixedClock(now)));
-        assert!(matches!(state.export_history(), Err(AppError::Locked)));
-        let left: Vec<_> = std::fs::read_dir(&exports).map(|d| d.collect()).unwrap_or_default();
-        assert!(left.is_empty(), "a locked wallet writes no export: {left:?}");
+        assert_eq!(state.export_file_name(), "市民通出示记录-2024-06-01.jsonl", "named by the clock's day");
+        let path = exports.join(state.export_file_name());
+        assert!(matches!(state.export_history_to(&path), Err(AppError::Locked)));
+        assert!(!path.exists(), "a locked wallet writes no export");
         state.create("246810").expect("create");
-        let export = state.export_history().expect("export");
-        assert_eq!(export.lines, 0);
-        assert_eq!(
-            Path::new(&export.path),
-            exports.join(format!("shimin-presentations-{now}.jsonl")),
-            "named by the clock"
-        );
-        assert!(Path::new(&export.path).is_file());
+        assert_eq!(state.export_history_to(&path).expect("export"), 0);
+        assert!(path.is_file());
     }
 }
