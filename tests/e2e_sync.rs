@@ -175,7 +175,9 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     let id_input = app.wait_for("#onboard-id").await?;
     id_input.send_keys("110105194912310021").await?;
     let wrong = app.wait_for_text("#onboard-id-result", |t| !t.is_empty()).await?;
-    assert!(wrong.contains("校验码不正确"), "{wrong}");
+    assert!(wrong.contains("最后一位是校验码") && wrong.contains("逐位核对"), "{wrong}");
+    let marked = app.wait_for("#onboard-id").await?.attr("aria-invalid").await?;
+    assert_eq!(marked.as_deref(), Some("true"), "the field is marked wrong");
     app.screenshot("sync-02-identity-typo").await?;
     id_input.clear().await?;
     id_input.send_keys(&holder).await?;
