@@ -104,6 +104,9 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     let nationality = app.wait_for_text(&field("nationality"), |t| !t.is_empty()).await?;
     let classes = app.wait_for_text(&field("vehicle_classes"), |t| !t.is_empty()).await?;
     assert_eq!((nationality.as_str(), classes.as_str()), ("中国", "小型汽车（C1）"));
+    // The licence is numbered by the ID number: masked as the number itself is.
+    let licence_number = app.wait_for_text("#value-certificate_number", |t| !t.is_empty()).await?;
+    assert_eq!(licence_number, "1101**********002X");
     app.click("#detail .back").await?;
     wait_cards(&app, 2).await?;
 

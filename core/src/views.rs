@@ -287,9 +287,10 @@ pub fn version_view(v: &StoredCertificate) -> VersionView {
 pub const DERIVED: [&str; 2] = [names::AGE_OVER_18, names::ID_NUMBER_MASKED];
 
 /// An attribute on the holder's own detail screen: an identity number (`id_number`,
-/// `spouse_id_number`) is masked until the holder taps to see it whole; the rest as everywhere.
+/// `spouse_id_number`, and a certificate numbered by it, as a driving licence is) is masked
+/// until the holder taps to see it whole; the rest as everywhere.
 fn detail_attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
-    if name.ends_with(names::ID_NUMBER)
+    if (name.ends_with(names::ID_NUMBER) || name == names::CERTIFICATE_NUMBER)
         && let AttributeValue::Text(text) = value
         && let Ok(id) = IdNumber::parse(text)
     {
@@ -501,6 +502,27 @@ pub fn capture_phase_view(phase: CapturePhase) -> LivenessPhaseView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detail_masks_every_identity_number_and_only_those() {
+        let number = AttributeValue::Text("11010519491231002X".into());
+        for name in ["id_number", "spouse_id_number", "certificate_number"] {
+            assert_eq!(
+                detail_attribute_view(name, &number).value,
+                ValueView::Masked { masked: "1101**********002X".into(), full: "11010519491231002X".into() },
+                "{name}"
+            );
+        }
+        let card_number = AttributeValue::Text("B24G0601341".into());
+        assert_eq!(
+            detail_attribute_view("certificate_number", &card_number).value,
+            ValueView::Text { text: "B24G0601341".into() }
+        );
+        assert_eq!(
+            detail_attribute_view("name", &number).value,
+            ValueView::Text { text: "11010519491231002X".into() }
+        );
+    }
 
     #[test]
     fn a_valid_number_comes_back_masked_with_its_birth_date() {
