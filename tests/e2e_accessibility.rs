@@ -1,5 +1,5 @@
 //! Accessibility in the real window: on every screen a citizen or a verifier passes through
-//! (onboarding, unlock, wallet, detail, present, verify with a verdict, history, settings, in
+//! (onboarding, unlock, wallet, detail, present, verify with a verdict, history, settings, about, in
 //! Chinese and in English at phone size), in the standard mode and in 长辈版 (elder mode), every
 //! control has a name for screen readers and a touch target of 44 × 44 px (60 × 60 in elder
 //! mode), every image an alt text, every text WCAG AA contrast, at least 14 px (18 px) and lines
@@ -15,6 +15,7 @@ mod wallet_world;
 
 use std::time::Duration;
 
+use fantoccini::Locator;
 use shimin_tests::{AppSession, data_dir, workspace_root};
 
 const TAB: &str = "\u{E004}";
@@ -189,6 +190,9 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
         audit_reports_probes(&app, Mode::Elder).await?;
     }
     audit(&app, mode, "01-welcome").await?;
+    // No tab bar before a wallet exists; the verifier has a button of its own.
+    assert!(app.client.find(Locator::Css(".tab-bar")).await.is_err(), "a tab bar on the first start");
+    app.wait_for("#onboard-verify-only").await?;
     tab_to(&app, "#onboard-start").await?;
     app.press(ENTER).await?;
     app.wait_for("#identity-title").await?;
@@ -211,6 +215,8 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
     app.wait_for("#unlock").await?;
     wait_for_mode(&app, mode).await?;
     audit(&app, mode, "03-unlock").await?;
+    assert!(app.client.find(Locator::Css(".tab-bar")).await.is_err(), "a tab bar on the unlock screen");
+    app.wait_for("#unlock-verify-only").await?;
 
     // Unlocked with the keyboard only: the PIN field, the PIN, Enter.
     if !app.focused().await?.0.contains("#pin") {
@@ -299,12 +305,18 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
         assert!(folded, "更多设置 starts folded");
         audit(&app, mode, "10-settings").await?;
         app.click("#more-settings summary").await?;
-        app.wait_for_text("#licences", |t| !t.is_empty()).await?;
+        app.wait_for("#auto-lock").await?;
         audit(&app, mode, "10b-more-settings").await?;
     } else {
-        app.wait_for_text("#licences", |t| !t.is_empty()).await?;
+        app.wait_for("#auto-lock").await?;
         audit(&app, mode, "10-settings").await?;
     }
+    // 关于: the versions, the licences and the ID-number check, out of the settings.
+    app.click("#open-about").await?;
+    app.wait_for_text("#licences", |t| !t.is_empty()).await?;
+    audit(&app, mode, "12-about").await?;
+    app.click("#about-back").await?;
+    app.wait_for("#elder-mode").await?;
 
     // English, at phone size.
     app.client
@@ -342,7 +354,7 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
         app.click("#tab-settings").await?;
         app.click("#elder-mode").await?;
         wait_for_mode(&app, Mode::Standard).await?;
-        app.wait_for("#licences").await?;
+        app.wait_for("#open-about").await?;
         audit_as(&app, Mode::Standard, "elder-12-switched-off").await?;
         assert!(!saved_elder_mode(data.path())?, "turned off in settings.json");
     }

@@ -175,7 +175,9 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     let id_input = app.wait_for("#onboard-id").await?;
     id_input.send_keys("110105194912310021").await?;
     let wrong = app.wait_for_text("#onboard-id-result", |t| !t.is_empty()).await?;
-    assert!(wrong.contains("校验码不正确"), "{wrong}");
+    assert!(wrong.contains("最后一位是校验码") && wrong.contains("逐位核对"), "{wrong}");
+    let marked = app.wait_for("#onboard-id").await?.attr("aria-invalid").await?;
+    assert_eq!(marked.as_deref(), Some("true"), "the field is marked wrong");
     app.screenshot("sync-02-identity-typo").await?;
     id_input.clear().await?;
     id_input.send_keys(&holder).await?;
@@ -249,7 +251,7 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.click(&format!("li[data-device='{intruder_id}'] .remove-other")).await?;
     app.wait_for("#remove-other-pin").await?.send_keys("000000").await?;
     app.click("#remove-other-confirm").await?;
-    app.wait_for_text("#my-devices-result", |t| t.contains("PIN")).await?;
+    app.wait_for_text("#my-devices-result", |t| t.contains("密码不正确")).await?;
     assert_eq!(server.backend().store.active_devices(&holder).await?.len(), 2, "a wrong PIN removes nothing");
     app.wait_for("#remove-other-pin").await?.send_keys(PIN).await?;
     app.screenshot("sync-07c-remove-other-device-pin").await?;
@@ -288,7 +290,7 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.wait_for("#pin-new").await?.send_keys("975310").await?;
     app.wait_for("#pin-new-confirm").await?.send_keys("975310").await?;
     app.click("#change-pin-submit").await?;
-    app.wait_for_text("#change-pin-result", |t| t.contains("PIN 已修改")).await?;
+    app.wait_for_text("#change-pin-result", |t| t.contains("密码已修改")).await?;
     app.screenshot("sync-10-settings").await?;
     server.restart().await?;
     app.click("#remove-device").await?;

@@ -141,6 +141,13 @@ async fn a_request_is_answered_only_after_consent_and_only_its_own_answer_passes
     ask(&app).await?;
     assert!(app.client.find_all(Locator::Css("#ask-qr")).await?.is_empty());
 
+    // The history says which request the answer went to, by its number, beside the one-way code.
+    app.click("#tab-history").await?;
+    let history = app.wait_for_text("#history-list", |t| t.contains("应答核验请求")).await?;
+    assert!(history.contains(&format!("应答核验请求 {}：", request.code())), "{history}");
+    assert!(history.contains("出示给扫码的核验方"), "the one-way code too: {history}");
+    app.screenshot("two-way-09b-history").await?;
+
     // The holder's screen in English and in traditional Chinese.
     for (lang, asks_for, agree) in
         [("en", "Identity: name", "Agree and show"), ("zh-Hant", "身分", "同意出示")]

@@ -45,8 +45,21 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     pin.send_keys("000000").await?;
     app.wait_for("#unlock-submit").await?.click().await?;
     let error = app.wait_for_text("#unlock-error", |t| !t.is_empty()).await?;
-    assert!(error.contains("PIN 不正确"), "{error}");
+    assert!(error.contains("密码不正确") && error.contains("还可以再试 9 次"), "{error}");
     app.screenshot("wallet-02-wrong-pin").await?;
+    // 忘记密码 says what happens; the erase takes a second press, and going back keeps the wallet.
+    app.click("#forgot-pin").await?;
+    let forgot = app.wait_for_text("#forgot-panel", |t| !t.is_empty()).await?;
+    assert!(forgot.contains("刷脸或登记码") && forgot.contains("重新下载"), "{forgot}");
+    app.click("#forgot-confirm").await?;
+    app.wait_for_text("#forgot-confirm", |t| t.contains("再按一次")).await?;
+    app.client
+        .execute("document.querySelector('#forgot-cancel').scrollIntoView({block: 'center'});", vec![])
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot("wallet-02b-forgot-pin").await?;
+    app.click("#forgot-cancel").await?;
+    assert!(app.client.find_all(Locator::Css("#forgot-panel")).await?.is_empty(), "the panel closed");
 
     app.wait_for("#pin").await?.send_keys(wallet_world::PIN).await?;
     app.wait_for("#unlock-submit").await?.click().await?;
@@ -86,6 +99,14 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     let renewal = app.wait_for_text("#renewal", |t| !t.is_empty()).await?;
     assert!(renewal.contains("到期前") && renewal.contains("北京市公安局西城分局"), "{renewal}");
     app.screenshot("wallet-03c-renewal").await?;
+    // The licence's codes by their names: 国籍 CHN, 准驾车型 C1.
+    let field = |name: &'static str| format!("#detail-fields [data-name='{name}'] dd");
+    let nationality = app.wait_for_text(&field("nationality"), |t| !t.is_empty()).await?;
+    let classes = app.wait_for_text(&field("vehicle_classes"), |t| !t.is_empty()).await?;
+    assert_eq!((nationality.as_str(), classes.as_str()), ("中国", "小型汽车（C1）"));
+    // The licence is numbered by the ID number: masked as the number itself is.
+    let licence_number = app.wait_for_text("#value-certificate_number", |t| !t.is_empty()).await?;
+    assert_eq!(licence_number, "1101**********002X");
     app.click("#detail .back").await?;
     wait_cards(&app, 2).await?;
 
@@ -103,6 +124,25 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     let ethnicity = app.wait_for_text("#detail-fields [data-name='ethnicity'] dd", |t| !t.is_empty()).await?;
     let sex = app.wait_for_text("#detail-fields [data-name='sex'] dd", |t| !t.is_empty()).await?;
     assert_eq!((ethnicity.as_str(), sex.as_str()), ("汉族", "女"));
+    // No derived rows; the number once, masked until the holder asks to see it.
+    assert!(!fields.contains("年满") && !fields.contains("部分隐藏"), "{fields}");
+    assert!(app.client.find_all(Locator::Css("#detail-fields [data-name='age_over_18']")).await?.is_empty());
+    let full_number = "11010519491231002X";
+    assert!(!fields.contains(full_number), "the full number is not shown before asked: {fields}");
+    let masked = app.wait_for_text("#value-id_number", |t| !t.is_empty()).await?;
+    assert_eq!(masked, "1101**********002X");
+    let reveal = app.wait_for("#reveal-id_number").await?;
+    assert_eq!(reveal.attr("aria-pressed").await?.as_deref(), Some("false"));
+    let size = app
+        .client
+        .execute("const r = document.querySelector('#reveal-id_number').getBoundingClientRect(); return [r.width, r.height];", vec![])
+        .await?;
+    assert!(size[0].as_f64() >= Some(44.0) && size[1].as_f64() >= Some(44.0), "a 44 px target: {size}");
+    reveal.click().await?;
+    app.wait_for_text("#value-id_number", |t| t == full_number).await?;
+    assert_eq!(app.wait_for("#reveal-id_number").await?.attr("aria-pressed").await?.as_deref(), Some("true"));
+    app.click("#reveal-id_number").await?;
+    app.wait_for_text("#value-id_number", |t| t.contains('*')).await?;
     let check = app.wait_for_text("#detail-check", |t| !t.is_empty()).await?;
     assert!(check.contains("真实有效"), "{check}");
     let identifier = app.wait_for_text("#detail-identifier", |t| !t.is_empty()).await?;
@@ -139,24 +179,42 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.screenshot("wallet-09-scan-without-camera").await?;
     app.wait_for("#verify-scan").await?;
 
-    // The history holds the one presentation (the 30-second redraws are not logged again).
+    // The history holds the one presentation (the 30-second redraws are not logged again),
+    // under 今天, saying to whom and what, in words.
     app.wait_for("#tab-history").await?.click().await?;
     let history = app.wait_for_text("#history-list", |t| !t.is_empty()).await?;
-    assert!(history.contains("居民身份证") && history.contains("身份"), "{history}");
+    assert!(history.contains("今天") && history.contains("居民身份证"), "{history}");
+    assert!(history.contains("出示给扫码的核验方：姓名"), "to whom and what: {history}");
+    assert!(!history.contains("身份 ·"), "no unexplained preset: {history}");
     assert_eq!(app.client.find_all(Locator::Css("#history-list li")).await?.len(), 1);
     app.wait_for("#export-history").await?.click().await?;
     let exported = app.wait_for_text("#export-result", |t| !t.is_empty()).await?;
-    assert!(exported.contains("1 条"), "{exported}");
+    assert!(exported.contains("1 条") && exported.contains("市民通出示记录-"), "{exported}");
+    assert!(!exported.contains('/') && !exported.contains('\\'), "no folder on screen: {exported}");
     app.screenshot("wallet-09-history").await?;
     let export = std::fs::read_dir(data.path().join("exports"))?.next().expect("an export file")?.path();
     let lines = std::fs::read_to_string(export)?;
     assert_eq!(lines.lines().count(), 1);
+    assert!(lines.contains(r#""recipient":{"kind":"scanned"}"#), "{lines}");
     assert!(!lines.contains(wallet_world::HOLDER_NAME), "the log holds attribute names, not values");
 
-    // Settings: about with the models' licence; then English.
+    // Settings, and under 关于 the models' licence; then English.
     app.wait_for("#tab-settings").await?.click().await?;
-    app.wait_for_text("#licences", |t| t.contains("Apache-2.0")).await?;
+    app.wait_for("#open-about").await?;
+    assert!(
+        app.client.find_all(Locator::Css("#settings #licences")).await?.is_empty(),
+        "not in the settings"
+    );
+    app.client
+        .execute("document.querySelector('#open-about').scrollIntoView({block: 'center'});", vec![])
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot("wallet-10-settings").await?;
+    app.click("#open-about").await?;
+    app.wait_for_text("#licences", |t| t.contains("Apache-2.0")).await?;
+    app.screenshot("wallet-10b-about").await?;
+    app.click("#about-back").await?;
+    app.wait_for("#settings").await?;
     app.client
         .execute("const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change'));", vec![])
         .await?;

@@ -77,8 +77,28 @@ pub struct Search {
     pub text: Option<String>,
 }
 
-/// One presentation the holder made: when, which certificate, which preset and the *names* of
-/// the attributes disclosed (never their values).
+/// To whom a presentation went, as far as the wallet knows: the history says it in words.
+/// Kept in the sealed log; an entry written before it was kept reads as [`Recipient::Scanned`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Recipient {
+    /// Whoever scanned the code on the holder's screen (the code does not say who).
+    #[default]
+    Scanned,
+    /// A verifier's request, answered; its short code (`XXXX-XXXX`), as both screens showed it.
+    Request {
+        /// The request's code.
+        code: String,
+    },
+    /// A department to which the holder confirmed their identity for a registration case.
+    Case {
+        /// The department's name.
+        department: String,
+    },
+}
+
+/// One presentation the holder made: when, which certificate, which preset, to whom, and the
+/// *names* of the attributes disclosed (never their values).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresentationRecord {
     /// When (Unix seconds).
@@ -89,6 +109,8 @@ pub struct PresentationRecord {
     pub preset: String,
     /// The names of the disclosed attributes.
     pub disclosed: Vec<String>,
+    /// To whom.
+    pub recipient: Recipient,
 }
 
 /// Where this wallet is enrolled.

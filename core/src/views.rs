@@ -5,9 +5,9 @@ use shimin_wire::ipc::{AppInfoView, CheckIdNumberRequest, IdNumberCheckView, IdN
 use shimin_wire::liveness::{ActionView, GuidanceView, LivenessFailureView, LivenessPhaseView};
 use shimin_wire::sync::{ReminderView, SyncLineView, SyncProblemView};
 use shimin_wire::wallet::{
-    AttributeView, CertificateCardView, CertificateDetailView, CheckView, HistoryEntryView, ListAgeView,
-    OutcomeView, PresentedCertificateView, PresetView, ReasonView, StatusBadge, ValueView, VerdictView,
-    VersionView,
+    AttributeView, CertificateCardView, CertificateDetailView, CheckView, DayView, HistoryEntryView,
+    ListAgeView, OutcomeView, PresentedCertificateView, PresetView, ReasonView, RecipientView, StatusBadge,
+    ValueView, VerdictView, VersionView,
 };
 use time::{OffsetDateTime, UtcOffset};
 
@@ -19,7 +19,7 @@ use crate::cert::{CertificateType, TypeCode};
 use crate::id_number::{IdNumber, IdNumberError};
 use crate::liveness::{Action, CapturePhase, FailureReason, Guidance};
 use crate::present::Preset;
-use crate::records::{PresentationRecord, ReminderRecord, StoredCertificate};
+use crate::records::{PresentationRecord, Recipient, ReminderRecord, StoredCertificate};
 use crate::verifier::{self, ListAge, Outcome, Reason, Verdict};
 
 /// A certificate ending within this many days is "expiring soon".
@@ -289,8 +289,27 @@ pub fn version_view(v: &StoredCertificate) -> VersionView {
     }
 }
 
-/// The detail screen: the card, every attribute, the issuer (named by the trust list, else by
-/// the certificate's own field), the check and the `versions` (newest first).
+/// Attributes the issuer derives from others for a verifier to ask for alone (年满 18 周岁, the
+/// masked number): the holder's detail screen shows what they derive from instead.
+pub const DERIVED: [&str; 2] = [names::AGE_OVER_18, names::ID_NUMBER_MASKED];
+
+/// An attribute on the holder's own detail screen: an identity number (`id_number`,
+/// `spouse_id_number`, and a certificate numbered by it, as a driving licence is) is masked
+/// until the holder taps to see it whole; the rest as everywhere.
+fn detail_attribute_view(name: &str, value: &AttributeValue) -> AttributeView {
+    if (name.ends_with(names::ID_NUMBER) || name == names::CERTIFICATE_NUMBER)
+        && let AttributeValue::Text(text) = value
+        && let Ok(id) = IdNumber::parse(text)
+    {
+        let value = ValueView::Masked { masked: id.masked(), full: id.as_str().to_owned() };
+        return AttributeView { name: name.to_owned(), value };
+    }
+    attribute_view(name, value)
+}
+
+/// The detail screen: the card, every attribute but the [`DERIVED`] ones (identity numbers
+/// masked), the issuer (named by the trust list, else by the certificate's own field), the check
+/// and the `versions` (newest first).
 pub fn detail_view(
     c: &StoredCertificate,
     check: Option<&Verdict>,
@@ -304,7 +323,13 @@ pub fn detail_view(
     };
     CertificateDetailView {
         card: card_view(c, check, now),
-        attributes: c.issued.disclosures.iter().map(|d| attribute_view(&d.name, &d.value)).collect(),
+        attributes: c
+            .issued
+            .disclosures
+            .iter()
+            .filter(|d| !DERIVED.contains(&d.name.as_str()))
+            .map(|d| detail_attribute_view(&d.name, &d.value))
+            .collect(),
         issuer_name: issuer_from_list.or(issuer_printed),
         issuer_code: c.id.issuer().as_str().to_owned(),
         check: check.map_or_else(unchecked_view, check_view),
@@ -312,15 +337,39 @@ pub fn detail_view(
     }
 }
 
-/// One line of the presentation history.
+/// One line of the presentation history, shown once (`times` 1): its time of day, what was
+/// shown and to whom.
 pub fn history_entry_view(r: &PresentationRecord) -> HistoryEntryView {
     HistoryEntryView {
-        presented_at: time_text(r.presented_at),
+        time: china_time(r.presented_at)
+            .map_or_else(String::new, |t| format!("{:02}:{:02}", t.hour(), t.minute())),
         type_slug: CertificateType::from_type_code(r.certificate_id.type_code()).map(|t| t.slug().to_owned()),
         certificate_id: r.certificate_id.to_string(),
         preset: r.preset.clone(),
         disclosed: r.disclosed.clone(),
+        recipient: recipient_view(&r.recipient),
+        times: 1,
     }
+}
+
+/// To whom, as the history says it.
+pub fn recipient_view(r: &Recipient) -> RecipientView {
+    match r {
+        Recipient::Scanned => RecipientView::Scanned,
+        Recipient::Request { code } => RecipientView::Request { code: code.clone() },
+        Recipient::Case { department } => RecipientView::Case { department: department.clone() },
+    }
+}
+
+/// The calendar day (China Standard Time) of `at` as the history heads it: today, yesterday
+/// or earlier than `now`'s day, with its date.
+pub fn history_day(at: i64, now: i64) -> (String, DayView) {
+    let day = match (china_time(at), china_time(now)) {
+        (Some(at), Some(now)) if at.date() == now.date() => DayView::Today,
+        (Some(at), Some(now)) if now.date().previous_day() == Some(at.date()) => DayView::Yesterday,
+        _ => DayView::Earlier,
+    };
+    (day_text(at), day)
 }
 
 /// A reminder as the wallet shows it: whole days from `now` to the expiry.
@@ -460,6 +509,27 @@ pub fn capture_phase_view(phase: CapturePhase) -> LivenessPhaseView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detail_masks_every_identity_number_and_only_those() {
+        let number = AttributeValue::Text("11010519491231002X".into());
+        for name in ["id_number", "spouse_id_number", "certificate_number"] {
+            assert_eq!(
+                detail_attribute_view(name, &number).value,
+                ValueView::Masked { masked: "1101**********002X".into(), full: "11010519491231002X".into() },
+                "{name}"
+            );
+        }
+        let card_number = AttributeValue::Text("B24G0601341".into());
+        assert_eq!(
+            detail_attribute_view("certificate_number", &card_number).value,
+            ValueView::Text { text: "B24G0601341".into() }
+        );
+        assert_eq!(
+            detail_attribute_view("name", &number).value,
+            ValueView::Text { text: "11010519491231002X".into() }
+        );
+    }
 
     #[test]
     fn a_valid_number_comes_back_masked_with_its_birth_date() {

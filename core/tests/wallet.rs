@@ -17,7 +17,7 @@ use shimin_core::wallet::{
     Enrolment, ListProblem, Lists, ReminderRecord, StorageError, WalletError, certificates, history,
     reminders,
 };
-use shimin_wire::wallet::{OutcomeView, PresentRequest, PresetView, ReasonView, StatusBadge};
+use shimin_wire::wallet::{OutcomeView, PresentRequest, PresetView, ReasonView, StatusBadge, ValueView};
 use time::Month;
 use wallet_common::{MemoryStore, copy_of};
 
@@ -200,7 +200,16 @@ fn the_detail_names_the_issuer_from_the_trust_list_and_lists_every_version() {
     assert_eq!(detail.check.outcome, OutcomeView::Valid);
     assert_eq!(detail.issuer_name.as_deref(), Some("北京市公安局西城分局"));
     assert_eq!(detail.issuer_code, ISSUER_CODE);
-    assert_eq!(detail.attributes.len(), issued.disclosures.len());
+    assert_eq!(detail.attributes.len(), issued.disclosures.len() - 2, "the two derived rows are left out");
+    let shown: Vec<&str> = detail.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert!(!shown.contains(&"age_over_18") && !shown.contains(&"id_number_masked"), "{shown:?}");
+    let number = detail.attributes.iter().find(|a| a.name == "id_number").expect("the number");
+    let ValueView::Masked { masked, full } = &number.value else { panic!("the number is masked") };
+    assert_eq!(masked.matches('*').count(), 10);
+    assert_eq!((&masked[..4], &masked[14..]), (&full[..4], &full[14..]));
+    assert_eq!(full.len(), 18);
+    let ethnicity = detail.attributes.iter().find(|a| a.name == "ethnicity").expect("民族");
+    assert!(matches!(&ethnicity.value, ValueView::Coded { zh_hans, .. } if zh_hans.ends_with('族')));
     assert_eq!(detail.versions.len(), 1);
     assert!(detail.versions[0].current);
 
@@ -237,9 +246,14 @@ fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines
     .expect("present");
     assert_eq!(store.log.len(), 2, "a redraw of a code already shown is not logged again");
 
-    let entries = history::entries(&store).expect("history");
+    let days = history::entries(&store, NOW + 120).expect("history");
+    assert_eq!(days.len(), 1, "one day");
+    let entries = &days[0].entries;
     assert_eq!(entries.iter().map(|e| e.preset.as_str()).collect::<Vec<_>>(), ["age_over_18", "identity"]);
     assert_eq!(entries[1].type_slug.as_deref(), Some("resident-id-card"));
+    assert!(
+        entries.iter().all(|e| e.times == 1 && e.recipient == shimin_wire::wallet::RecipientView::Scanned)
+    );
 
     let mut out = Vec::new();
     assert_eq!(history::export(&store, &mut out).expect("export"), 2);
@@ -251,7 +265,8 @@ fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines
     assert_eq!(lines[0]["certificate_id"], id);
     assert_eq!(lines[0]["disclosed"], serde_json::json!(["name", "id_number_masked", "photo"]));
     assert!(!text.contains("张三") && !text.contains(holder_id().as_str()), "names only, no values");
-    assert_eq!(history::export_file_name(NOW), format!("shimin-presentations-{NOW}.jsonl"));
+    assert_eq!(lines[0]["recipient"], serde_json::json!({"kind": "scanned"}));
+    assert_eq!(history::export_file_name(NOW), "市民通出示记录-2024-07-01.jsonl");
 
     // A preset the certificate cannot satisfy, a missing certificate: refused, nothing logged.
     let mut licence = wallet(&world, &[world.issue(CertificateType::BusinessLicence)]);

@@ -104,6 +104,11 @@ fn the_holder_sees_what_is_asked_before_agreeing_and_only_the_answer_to_this_req
             .expect("answer");
     assert_eq!(answered.disclosed, ["age_over_18", "photo"]);
     assert_eq!(holder.log.len(), 1, "the answer is logged");
+    assert_eq!(
+        holder.log[0].recipient,
+        shimin_core::wallet::Recipient::Request { code: request.code() },
+        "with the request it answered"
+    );
     let answer_text = text_of_svg(&answered.qr_svg);
     let verdict = verifier.verify_answer(&answer_text, &request, NOW + 8);
     assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.reasons);

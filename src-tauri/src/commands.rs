@@ -14,7 +14,7 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest,
+    ChangePinRequest, ExportView, HistoryDayView, ListCertificatesRequest, PinRequest, PresentRequest,
     PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest, WalletStatusView,
 };
 use tauri::ipc::{InvokeBody, Request};
@@ -126,18 +126,30 @@ pub async fn verify_image(
     state.verify_image(&image).map_err(fail)
 }
 
-/// The presentation log, newest first.
+/// The presentation log by day, newest first.
 #[tauri::command]
 pub async fn presentation_history(
     state: State<'_, WalletState>,
-) -> Result<Vec<HistoryEntryView>, CommandError> {
+) -> Result<Vec<HistoryDayView>, CommandError> {
     state.history().map_err(fail)
 }
 
-/// Exports the presentation log as JSON Lines.
+/// Exports the presentation log as JSON Lines where the user chooses.
 #[tauri::command]
-pub async fn export_history(state: State<'_, WalletState>) -> Result<ExportView, CommandError> {
-    state.export_history().map_err(fail)
+pub async fn export_history<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, WalletState>,
+) -> Result<ExportView, CommandError> {
+    let offered = state.export_file_name();
+    let path = match state.export_dir() {
+        Some(dir) => dir.join(&offered),
+        None => match crate::export::ask_where(&app, &offered).await {
+            Some(path) => path,
+            None => return Ok(ExportView::Cancelled),
+        },
+    };
+    let lines = state.export_history_to(&path).map_err(fail)?;
+    Ok(ExportView::Saved { file_name: crate::export::shown_name(&path), lines })
 }
 
 /// Enrols this device with the backend, then runs the first sync.
@@ -192,6 +204,12 @@ pub async fn change_pin(
 #[tauri::command]
 pub async fn remove_device(state: State<'_, WalletState>) -> Result<(), CommandError> {
     state.remove_device().await.map_err(fail)
+}
+
+/// Erases the wallet of a holder who forgot the PIN.
+#[tauri::command]
+pub async fn forget_wallet(state: State<'_, WalletState>) -> Result<(), CommandError> {
+    state.forget().map_err(fail)
 }
 
 /// The citizen's devices, this one marked.

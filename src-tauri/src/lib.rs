@@ -4,6 +4,7 @@
 
 mod camera;
 mod commands;
+mod export;
 mod root_key;
 pub mod startup;
 pub mod wallet;
@@ -14,12 +15,13 @@ use tauri::{Manager, Runtime};
 /// `tauri::test::mock_builder`.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 camera::ask_for_camera(&window);
             }
             let data_dir = app.path().app_data_dir()?;
-            app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
+            app.manage(wallet::WalletState::new(data_dir));
             // Background sync for the life of the app: rounds when the wallet is open and
             // enrolled, with backoff after failures.
             let handle = app.handle().clone();
@@ -49,6 +51,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::save_settings,
             commands::change_pin,
             commands::remove_device,
+            commands::forget_wallet,
             commands::my_devices,
             commands::remove_other_device,
             commands::device_notices,
@@ -183,6 +186,23 @@ mod tests {
                 .expect("answer");
         let view: IdNumberCheckView = serde_json::from_value(bad).expect("view");
         assert_eq!(view, IdNumberCheckView::Invalid { reason: IdNumberProblem::ChecksumMismatch });
+    }
+
+    /// A wrong PIN says how many tries are left; 忘记密码 erases the locked wallet.
+    #[test]
+    fn a_wrong_pin_tells_the_tries_left_and_a_forgotten_one_erases_the_wallet() {
+        let data = DataDir::new("forget");
+        let json = |cmd: &str, body: serde_json::Value| {
+            call(&data.path, cmd, InvokeBody::Json(body), Default::default())
+        };
+        json(command::CREATE_WALLET, serde_json::json!({"request": {"pin": "246810"}})).expect("created");
+        json(command::LOCK_WALLET, serde_json::json!({})).expect("locked");
+        let wrong = json(command::UNLOCK_WALLET, serde_json::json!({"request": {"pin": "111111"}}))
+            .expect_err("a wrong PIN");
+        assert_eq!(wrong, serde_json::json!({"code": "wrong_pin", "tries_left": 9}));
+        json(command::FORGET_WALLET, serde_json::json!({})).expect("forgotten");
+        let status = json(command::WALLET_STATUS, serde_json::json!({})).expect("answer");
+        assert_eq!(status["exists"], false, "{status}");
     }
 
     #[test]

@@ -112,11 +112,11 @@ async fn enrol_sync_revoke_background_and_offline() {
     assert!(shown.disclosed.iter().any(|a| a == "name"), "{:?}", shown.disclosed);
 
     // A new PIN: the old one no longer opens the wallet; a wrong current PIN changes nothing.
-    assert!(matches!(state.change_pin("000000", "135790"), Err(AppError::WrongPin)));
+    assert!(matches!(state.change_pin("000000", "135790"), Err(AppError::WrongPin { .. })));
     assert!(matches!(state.change_pin(PIN, "12"), Err(AppError::InvalidPin)));
     state.change_pin(PIN, "135790").expect("change");
     state.lock().expect("lock");
-    assert!(matches!(state.unlock(PIN), Err(AppError::WrongPin)));
+    assert!(matches!(state.unlock(PIN), Err(AppError::WrongPin { .. })));
     state.unlock("135790").expect("the new PIN opens it");
 
     // Removing the device needs the backend: offline, nothing is erased.

@@ -70,7 +70,8 @@ fn move_rows(conn: &mut Connection, key: &DataKey) -> Result<(), StoreError> {
         };
         for (seq, presented_at, certificate_id, preset, disclosed) in rows {
             let disclosed = serde_json::from_str(&disclosed).map_err(|_| corrupt("disclosed"))?;
-            let entry = Entry { presented_at, certificate_id, preset, disclosed };
+            let entry =
+                Entry { presented_at, certificate_id, preset, disclosed, recipient: Default::default() };
             append(&tx, key, Some(seq), &entry)?;
         }
         tx.execute_batch("DROP TABLE presentations_clear")?;

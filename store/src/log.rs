@@ -30,6 +30,7 @@ impl Wallet {
             certificate_id: record.certificate_id.to_string(),
             preset: record.preset.clone(),
             disclosed: record.disclosed.clone(),
+            recipient: record.recipient.clone(),
         };
         let tx = self.conn.transaction()?;
         let known = tx
@@ -72,10 +73,45 @@ fn read_log(conn: &Connection, key: &DataKey) -> Result<Vec<PresentationRecord>,
                 certificate_id,
                 preset: entry.preset,
                 disclosed: entry.disclosed,
+                recipient: entry.recipient,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     // Stable: entries of the same second keep their sequence order.
     log.sort_by_key(|r| r.presented_at);
     Ok(log)
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::params;
+    use shimin_core::wallet::Recipient;
+
+    use super::*;
+    use crate::schema;
+
+    const ID_CARD: &str = "1.2.156.3005.2.11100000000000001M001.111101050000000017.20240601001.000.O";
+
+    /// An entry sealed by a build that did not keep the recipient still reads: as shown to a
+    /// scanner, the only way the wallet could show anything then.
+    #[test]
+    fn an_entry_sealed_before_the_recipient_was_kept_reads_as_scanned() {
+        let wrapper = crate::keys::PinWrapper::insecure_low_iterations_for_tests("1234", 2).expect("wrapper");
+        let wallet =
+            Wallet::create(schema::open_in_memory().expect("db"), &wrapper, 1_717_200_000).expect("create");
+        let old = format!(
+            r#"{{"presented_at":1717200000,"certificate_id":"{ID_CARD}","preset":"identity","disclosed":["name"]}}"#
+        );
+        wallet.conn.execute("INSERT INTO presentations (seq, sealed) VALUES (1, x'')", []).expect("row");
+        let sealed = wallet.data_key.seal(Sealed::Presentation, "1", old.as_bytes()).expect("seal");
+        wallet
+            .conn
+            .execute("UPDATE presentations SET sealed = ?1 WHERE seq = 1", params![sealed])
+            .expect("seal");
+
+        let log = wallet.presentation_log().expect("the old entry reads");
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].recipient, Recipient::Scanned);
+        assert_eq!(log[0].disclosed, ["name"]);
+    }
 }

@@ -6,19 +6,23 @@
 
 use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
-use shimin_core::wallet::NotificationRecord;
+use shimin_core::wallet::{NotificationRecord, Recipient};
 
 use crate::error::StoreError;
 use crate::keys::DataKey;
 use crate::sealed::Sealed;
 
-/// What is sealed for one entry: [`PresentationRecord`] with the identifier as text.
+/// What is sealed for one entry: [`PresentationRecord`] with the identifier as text. An entry
+/// sealed before the recipient was kept has none, and reads as shown to a scanner (which is all
+/// the wallet could do then).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Entry {
     pub(crate) presented_at: i64,
     pub(crate) certificate_id: String,
     pub(crate) preset: String,
     pub(crate) disclosed: Vec<String>,
+    #[serde(default)]
+    pub(crate) recipient: Recipient,
 }
 
 /// Seals `entry` into a new row: numbered `seq` when given (an entry of an older build keeps its

@@ -168,7 +168,7 @@ impl From<StoreError> for shimin_core::wallet::WalletError {
     fn from(e: StoreError) -> Self {
         use shimin_core::wallet::WalletError;
         match e {
-            StoreError::Key(crate::KeyError::WrongPin) => WalletError::WrongPin,
+            StoreError::Key(crate::KeyError::WrongPin) => WalletError::WrongPin { tries_left: None },
             StoreError::NotInitialised => WalletError::NoWallet,
             StoreError::AlreadyInitialised => WalletError::WalletExists,
             other => StorageError::from(other).into(),

@@ -109,6 +109,7 @@ fn shown(id: &CertificateId) -> PresentationRecord {
         certificate_id: id.clone(),
         preset: PRESET.into(),
         disclosed: DISCLOSED.iter().map(|s| (*s).to_owned()).collect(),
+        recipient: Default::default(),
     }
 }
 

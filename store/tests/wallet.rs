@@ -286,6 +286,7 @@ fn nothing_personal_is_stored_in_clear() {
         certificate_id: id_of(CertificateType::ResidentIdCard, "1", 0),
         preset: "identity".into(),
         disclosed: vec!["name".into(), "id_number_masked".into()],
+        recipient: Default::default(),
     };
     wallet.log_presentation(&record).expect("log");
     // Fold the WAL into the main file, then read every byte SQLite wrote.
@@ -468,12 +469,14 @@ fn presentations_are_logged_without_values_and_exported_as_json_lines() {
         certificate_id: card.clone(),
         preset: "age_over_18".into(),
         disclosed: vec!["age_over_18".into()],
+        recipient: Default::default(),
     };
     let earlier = PresentationRecord {
         presented_at: NOW + 60,
         certificate_id: card.clone(),
         preset: "identity".into(),
         disclosed: vec!["name".into(), "id_number_masked".into(), "photo".into()],
+        recipient: Default::default(),
     };
     wallet.log_presentation(&later).expect("log");
     wallet.log_presentation(&earlier).expect("log");

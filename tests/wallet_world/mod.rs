@@ -8,7 +8,6 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use image::{GrayImage, Luma};
 use shimin_core::IdNumber;
 use shimin_core::cert::issue::china_date_of;
 use shimin_core::cert::kinds::{
@@ -58,32 +57,28 @@ fn date(y: i32, m: Month, d: u8) -> Date {
     Date::from_calendar_date(y, m, d).expect("date")
 }
 
-/// A 36 × 44 grey face, as the compact thumbnail an issuer signs.
+/// The holder's photo as the compact thumbnail an issuer signs (36 × 44 grey): a real
+/// portrait, Grace Hopper's public-domain photograph, head and shoulders as on an ID card.
 fn photo() -> Option<Photo> {
-    let img = GrayImage::from_fn(36, 44, |x, y| {
-        let (fx, fy) = (f64::from(x) - 18.0, f64::from(y) - 22.0);
-        let face = (fx / 14.0).powi(2) + (fy / 19.0).powi(2) <= 1.0;
-        let eye = ((fx.abs() - 6.0).powi(2) + (fy + 5.0).powi(2)) < 5.0;
-        let mouth = fy > 7.0 && fy < 10.0 && fx.abs() < 6.0;
-        let v = if !face {
-            235.0 - f64::from(y)
-        } else if eye || mouth {
-            50.0
-        } else {
-            170.0 - fx.abs() * 2.0 - fy
-        };
-        Luma([v.clamp(0.0, 255.0) as u8])
-    });
-    Photo::from_thumbnail(&Thumbnail::fit(&img, THUMBNAIL_BUDGET).expect("thumbnail"))
+    let portrait = shimin_testkit::film::decode(shimin_testkit::film::GRACE_HOPPER);
+    let head = image::imageops::crop_imm(&portrait, 105, 45, 310, 379).to_image();
+    let small = image::imageops::resize(&head, 36, 44, image::imageops::FilterType::Lanczos3);
+    let grey = image::DynamicImage::ImageRgb8(small).to_luma8();
+    Photo::from_thumbnail(&Thumbnail::fit(&grey, THUMBNAIL_BUDGET).expect("thumbnail"))
 }
 
 fn holder() -> Person {
-    Person::new(HOLDER_NAME, IdNumber::parse("11010519491231002X").expect("ID number"))
+    Person::new(HOLDER_NAME, IdNumber::parse(HOLDER_ID).expect("ID number"))
 }
 
-fn metadata(until: Option<Date>) -> Metadata {
+/// The holder's identity number.
+const HOLDER_ID: &str = "11010519491231002X";
+
+/// The printed number of a certificate, as its kind numbers them: a driving licence by the
+/// holder's identity number, a household register page by the household and the member.
+fn metadata(until: Option<Date>, number: &str) -> Metadata {
     Metadata {
-        number: Sensitive::new("A0001".into()),
+        number: Sensitive::new(number.into()),
         issuer_name: "北京市公安局西城分局".into(),
         issuer_code: issuer_code(),
         issue_date: date(2024, Month::June, 1),
@@ -98,7 +93,7 @@ fn certificates(today: Date) -> Vec<(Certificate, u64)> {
     vec![
         (
             Certificate {
-                metadata: metadata(Some(date(2044, Month::May, 31))),
+                metadata: metadata(Some(date(2044, Month::May, 31)), "B24G0601341"),
                 body: CertificateBody::ResidentIdCard(ResidentIdCard {
                     person: holder(),
                     ethnicity: han,
@@ -110,7 +105,7 @@ fn certificates(today: Date) -> Vec<(Certificate, u64)> {
         ),
         (
             Certificate {
-                metadata: metadata(Some(today + Duration::days(12))),
+                metadata: metadata(Some(today + Duration::days(12)), HOLDER_ID),
                 body: CertificateBody::DrivingLicence(DrivingLicence {
                     person: holder(),
                     nationality: "CHN".into(),
@@ -125,7 +120,7 @@ fn certificates(today: Date) -> Vec<(Certificate, u64)> {
         ),
         (
             Certificate {
-                metadata: metadata(None),
+                metadata: metadata(None, "110102001234-03"),
                 body: CertificateBody::HouseholdRegister(HouseholdRegister {
                     household_number: Sensitive::new("110102001234".into()),
                     head_of_household: Sensitive::new("王大山".into()),
@@ -225,6 +220,9 @@ pub async fn open_app(name: &str) -> anyhow::Result<(tempfile::TempDir, World, s
     let data = shimin_tests::data_dir(name)?;
     let world = prepare(data.path());
     let data_dir = data.path().display().to_string();
-    let app = shimin_tests::AppSession::start(&[("SHIMIN_DATA_DIR", data_dir.as_str())]).await?;
+    // Exports go into `exports` of the data directory, with no save dialog to answer.
+    let exports = data.path().join("exports").display().to_string();
+    let env = [("SHIMIN_DATA_DIR", data_dir.as_str()), ("SHIMIN_EXPORT_TO", exports.as_str())];
+    let app = shimin_tests::AppSession::start(&env).await?;
     Ok((data, world, app))
 }

@@ -16,7 +16,7 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
+    ChangePinRequest, ExportView, HistoryDayView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
     PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
     WalletStatusView,
 };
@@ -180,7 +180,7 @@ pub async fn scan_camera_close() -> Result<(), ApiError> {
 }
 
 /// The presentation log, newest first.
-pub async fn presentation_history() -> Result<Vec<HistoryEntryView>, ApiError> {
+pub async fn presentation_history() -> Result<Vec<HistoryDayView>, ApiError> {
     call(ipc::command::PRESENTATION_HISTORY, &NoArgs {}).await
 }
 
@@ -227,6 +227,11 @@ pub async fn change_pin(current: String, new: String) -> Result<(), ApiError> {
 /// Unregisters this device and erases its wallet.
 pub async fn remove_device() -> Result<(), ApiError> {
     call(ipc::command::REMOVE_DEVICE, &NoArgs {}).await
+}
+
+/// Erases the wallet of a holder who forgot the PIN (忘记密码).
+pub async fn forget_wallet() -> Result<(), ApiError> {
+    call(ipc::command::FORGET_WALLET, &NoArgs {}).await
 }
 
 /// The citizen's devices, this one marked.

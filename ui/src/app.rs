@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::tab_bar::TabBar;
 use crate::context::{AppContext, refresh_wallet_status};
-use crate::pages::{detail, history, onboarding, present, requests, settings, unlock, verify, wallet};
+use crate::pages::{about, detail, history, onboarding, present, requests, settings, unlock, verify, wallet};
 use crate::route::Route;
 
 /// Locks the wallet after `ctx.auto_lock` without a touch or a key press.
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
             Route::Verify => view! { <verify::Verify/> }.into_any(),
             Route::History => view! { <history::History/> }.into_any(),
             Route::Settings => view! { <settings::Settings/> }.into_any(),
+            Route::About => view! { <about::About/> }.into_any(),
             Route::Enrol => view! { <onboarding::Enrol/> }.into_any(),
             Route::Requests => view! { <requests::Requests/> }.into_any(),
         }

@@ -56,7 +56,7 @@ texts! {
     IdInvalidCharacter: "第 {} 位字符无效", "第 {} 位字元無效", "Character {} is not allowed there";
     IdUnknownProvince: "前两位不是有效的省级行政区划代码", "前兩位不是有效的省級行政區劃代碼", "The first two digits are not a province code";
     IdInvalidBirthDate: "号码中的出生日期不存在", "號碼中的出生日期不存在", "The birth date inside the number does not exist";
-    IdChecksumMismatch: "校验码不正确，请检查是否输错", "校驗碼不正確，請檢查是否輸錯", "The check character is wrong; please check for a typo";
+    IdChecksumMismatch: "最后一位是校验码，由前 17 位算出；现在对不上，可能有一位输错了，请逐位核对", "最後一位是校驗碼，由前 17 位算出；現在對不上，可能有一位輸錯了，請逐位核對", "The last character is a check digit computed from the first 17; it does not match, so one of them is probably mistyped. Please check each one";
     ErrorInternal: "出现内部错误，请重试", "發生內部錯誤，請重試", "Something went wrong inside the app; please try again";
     AboutCore: "核心版本", "核心版本", "Core version";
     Language: "语言", "語言", "Language";
@@ -66,10 +66,10 @@ texts! {
     TabHistory: "记录", "記錄", "History";
     TabSettings: "设置", "設定", "Settings";
     UnlockTitle: "解锁卡包", "解鎖卡包", "Unlock your wallet";
-    UnlockIntro: "输入 6 位数字 PIN 以查看本机保存的电子证照", "輸入 6 位數字 PIN 以查看本機保存的電子證照", "Enter your 6-digit PIN to open the e-certificates kept on this device";
-    CreateIntro: "设置 6 位数字 PIN。证照在本机加密保存，只有输入 PIN 才能打开", "設定 6 位數字 PIN。證照在本機加密保存，只有輸入 PIN 才能開啟", "Choose a 6-digit PIN. Your certificates are encrypted on this device and open only with it";
-    PinLabel: "PIN（6 位数字）", "PIN（6 位數字）", "PIN (6 digits)";
-    PinConfirmLabel: "再次输入 PIN", "再次輸入 PIN", "Enter the PIN again";
+    UnlockIntro: "输入 6 位数字密码，查看本机保存的电子证照", "輸入 6 位數字密碼，查看本機保存的電子證照", "Enter your 6-digit PIN to open the e-certificates kept on this device";
+    CreateIntro: "设置 6 位数字密码。证照在本机加密保存，只有输入这个密码才能打开", "設定 6 位數字密碼。證照在本機加密保存，只有輸入這個密碼才能開啟", "Choose a 6-digit PIN. Your certificates are encrypted on this device and open only with it";
+    PinLabel: "6 位数字密码", "6 位數字密碼", "PIN (6 digits)";
+    PinConfirmLabel: "再次输入密码", "再次輸入密碼", "Enter the PIN again";
     UnlockButton: "解锁", "解鎖", "Unlock";
     CreateButton: "创建卡包", "建立卡包", "Create wallet";
     OnboardWelcomeTitle: "欢迎使用市民通", "歡迎使用市民通", "Welcome to Shimin";
@@ -145,7 +145,7 @@ texts! {
     EnrolmentCodeMissing: "请输入登记码", "請輸入登記碼", "Please enter the enrolment code";
     OnboardNext: "下一步", "下一步", "Next";
     OnboardSkip: "暂不登记，仅在本机使用", "暫不登記，僅在本機使用", "Skip for now and use this device only";
-    OnboardPinTitle: "设置 PIN", "設定 PIN", "Choose a PIN";
+    OnboardPinTitle: "设置 6 位数字密码", "設定 6 位數字密碼", "Choose a PIN";
     OnboardCreating: "正在创建加密卡包…", "正在建立加密卡包…", "Creating your encrypted wallet…";
     OnboardEnrolling: "正在登记本设备…", "正在登記本裝置…", "Registering this device…";
     OnboardRetry: "重试登记", "重試登記", "Try registering again";
@@ -173,36 +173,36 @@ texts! {
     AutoLock: "自动锁定", "自動鎖定", "Lock automatically";
     AutoLockNever: "从不", "永不", "Never";
     AutoLockMinutes: "{} 分钟无操作后", "{} 分鐘無操作後", "After {} min idle";
-    ChangePinTitle: "修改 PIN", "修改 PIN", "Change PIN";
-    PinCurrentLabel: "当前 PIN", "目前 PIN", "Current PIN";
-    PinNewLabel: "新 PIN（6 位数字）", "新 PIN（6 位數字）", "New PIN (6 digits)";
-    ChangePinButton: "修改 PIN", "修改 PIN", "Change PIN";
-    PinChanged: "PIN 已修改，下次解锁请使用新 PIN", "PIN 已修改，下次解鎖請使用新 PIN", "PIN changed; use the new one next time";
+    ChangePinTitle: "修改密码", "修改密碼", "Change PIN";
+    PinCurrentLabel: "当前密码", "目前密碼", "Current PIN";
+    PinNewLabel: "新密码（6 位数字）", "新密碼（6 位數字）", "New PIN (6 digits)";
+    ChangePinButton: "修改密码", "修改密碼", "Change PIN";
+    PinChanged: "密码已修改，下次解锁请使用新密码", "密碼已修改，下次解鎖請使用新密碼", "PIN changed; use the new one next time";
     RemoveDeviceTitle: "移除本设备", "移除本裝置", "Remove this device";
     RemoveDeviceIntro: "在国家平台注销本设备，并从本机删除卡包和所有证照。需要联网。", "在國家平台註銷本裝置，並從本機刪除卡包和所有證照。需要連網。", "Unregisters this device from the national platform and erases the wallet and every certificate from it. Needs a connection.";
     RemoveDeviceButton: "移除本设备", "移除本裝置", "Remove this device";
     RemoveDeviceConfirm: "再按一次确认：注销并删除", "再按一次確認：註銷並刪除", "Press again to confirm: unregister and erase";
     NewDeviceBanner: "有新设备登记了您的证照：{}（{}）。如果不是您本人操作，请立即在“我的设备”中移除它。", "有新裝置登記了您的證照：{}（{}）。如果不是您本人操作，請立即在「我的裝置」中移除它。", "A new device was registered for your certificates: {} ({}). If it was not you, remove it in My devices at once.";
-    WipeAfterWrongPins: "连续输错 10 次 PIN 后清除本机卡包", "連續輸錯 10 次 PIN 後清除本機卡包", "Erase the wallet from this device after 10 wrong PINs in a row";
+    WipeAfterWrongPins: "连续输错 10 次密码后清除本机卡包", "連續輸錯 10 次密碼後清除本機卡包", "Erase the wallet from this device after 10 wrong PINs in a row";
     NewDeviceOpen: "查看我的设备", "查看我的裝置", "See my devices";
     NewDeviceAcknowledge: "是我本人，知道了", "是我本人，知道了", "It was me";
     MyDevicesTitle: "我的设备", "我的裝置", "My devices";
-    MyDevicesIntro: "登记了您证照的所有设备。移除其他设备前需要再次输入 PIN。", "登記了您證照的所有裝置。移除其他裝置前需要再次輸入 PIN。", "Every device registered for your certificates. Removing another device asks for your PIN again.";
+    MyDevicesIntro: "登记了您证照的所有设备。移除其他设备前需要再次输入密码。", "登記了您證照的所有裝置。移除其他裝置前需要再次輸入密碼。", "Every device registered for your certificates. Removing another device asks for your PIN again.";
     MyDevicesLoad: "显示我的设备", "顯示我的裝置", "Show my devices";
     ThisDevice: "本机", "本機", "This device";
     RegisteredOn: "登记于 {}", "登記於 {}", "Registered {}";
     RemoveOtherButton: "移除", "移除", "Remove";
-    RemoveOtherPin: "输入 PIN 以移除此设备", "輸入 PIN 以移除此裝置", "Enter your PIN to remove this device";
+    RemoveOtherPin: "输入密码以移除此设备", "輸入密碼以移除此裝置", "Enter your PIN to remove this device";
     RemoveOtherConfirm: "确认移除", "確認移除", "Confirm removal";
     DeviceRemoved: "已移除该设备", "已移除該裝置", "The device was removed";
-    PinNotSixDigits: "PIN 须为 6 位数字", "PIN 須為 6 位數字", "The PIN must be 6 digits";
-    PinsDiffer: "两次输入的 PIN 不一致", "兩次輸入的 PIN 不一致", "The two PINs are not the same";
-    WrongPin: "PIN 不正确，请重试。卡包中的数据没有变化", "PIN 不正確，請重試。卡包中的資料沒有變化", "Wrong PIN; please try again. Nothing in your wallet has changed";
+    PinNotSixDigits: "密码须为 6 位数字", "密碼須為 6 位數字", "The PIN must be 6 digits";
+    PinsDiffer: "两次输入的密码不一致", "兩次輸入的密碼不一致", "The two PINs are not the same";
+    WrongPin: "密码不正确，请重试。卡包中的数据没有变化", "密碼不正確，請重試。卡包中的資料沒有變化", "Wrong PIN; please try again. Nothing in your wallet has changed";
     Working: "正在处理…", "處理中…", "Working…";
     LockButton: "锁定卡包", "鎖定卡包", "Lock wallet";
     WalletTitle: "我的证照", "我的證照", "My certificates";
     SearchLabel: "搜索证照", "搜尋證照", "Search certificates";
-    SearchPlaceholder: "证照类型、姓名或地址", "證照類型、姓名或地址", "Type, name or address";
+    SearchPlaceholder: "证照类型、姓名或地址", "證照類型、姓名或地址", "Search by document, name or address";
     NoCertificates: "卡包中还没有证照", "卡包中還沒有證照", "There are no certificates in your wallet yet";
     NoMatches: "没有匹配的证照", "沒有符合的證照", "No certificate matches";
     ValidUntil: "有效期至 {}", "有效期至 {}", "Valid until {}";
@@ -306,8 +306,8 @@ texts! {
     Reasons: "原因", "原因", "Why";
     HistoryTitle: "出示记录", "出示記錄", "Presentation history";
     HistoryEmpty: "还没有出示记录", "還沒有出示記錄", "You have not presented anything yet";
-    ExportButton: "导出记录（JSON Lines）", "匯出記錄（JSON Lines）", "Export (JSON Lines)";
-    Exported: "已导出 {} 条记录：{}", "已匯出 {} 筆記錄：{}", "Exported {} entries to {}";
+    ExportButton: "导出记录", "匯出記錄", "Export the history";
+    Exported: "已导出 {} 条记录，文件名：{}", "已匯出 {} 筆記錄，檔名：{}", "Exported {} entries as {}";
     SettingsTitle: "设置", "設定", "Settings";
     About: "关于", "關於", "About";
     AppVersion: "应用版本", "應用程式版本", "App version";
@@ -400,6 +400,25 @@ texts! {
     RenewHint: "此证将于 {} 到期。请在到期前携带本人身份证件到{}（或其网上办事大厅）办理换领；新证签发后会自动同步到本机，旧证随即失效。", "此證將於 {} 到期。請在到期前攜帶本人身分證件到{}（或其網上辦事大廳）辦理換領；新證簽發後會自動同步到本機，舊證隨即失效。", "This certificate expires on {}. Before then, renew it at {} (in person with your ID, or on its online service hall); the new one reaches this device by itself, and the old one stops being valid.";
     RenewHintExpired: "此证已于 {} 到期。请携带本人身份证件到{}（或其网上办事大厅）办理换领；新证签发后会自动同步到本机。", "此證已於 {} 到期。請攜帶本人身分證件到{}（或其網上辦事大廳）辦理換領；新證簽發後會自動同步到本機。", "This certificate expired on {}. Renew it at {} (in person with your ID, or on its online service hall); the new one reaches this device by itself.";
     RenewIssuerFallback: "发证机关", "發證機關", "the issuing office";
+    // Issue 20, items 6–8 (plain words, readable history, the About page).
+    WrongPinTriesLeft: "密码不正确，还可以再试 {} 次。连续输错 10 次将清除本机卡包", "密碼不正確，還可以再試 {} 次。連續輸錯 10 次將清除本機卡包", "Wrong PIN: {} tries left. After 10 wrong PINs in a row the wallet is erased from this device";
+    ForgotPin: "忘记密码", "忘記密碼", "Forgot your PIN?";
+    ForgotPinTitle: "忘记了密码怎么办", "忘記了密碼怎麼辦", "If you forgot your PIN";
+    ForgotPinExplain: "密码无法找回，但证照不会丢失：清除本机卡包后，用刷脸或登记码重新登记本设备，证照会从国家平台重新下载。", "密碼無法找回，但證照不會遺失：清除本機卡包後，用刷臉或登記碼重新登記本裝置，證照會從國家平台重新下載。", "The PIN cannot be recovered, but your certificates are not lost: erase the wallet on this device, register the device again with your face or a code, and the certificates download again from the national platform.";
+    ForgotPinErase: "清除本机卡包，重新登记", "清除本機卡包，重新登記", "Erase this wallet and register again";
+    ForgotPinEraseAgain: "再按一次，确认清除", "再按一次，確認清除", "Press again to erase";
+    ForgotPinCancel: "我想起来了", "我想起來了", "I remember it";
+    RevealShow: "显示完整号码", "顯示完整號碼", "Show the full number";
+    RevealHide: "隐藏号码", "隱藏號碼", "Hide the number";
+    AboutOpen: "关于市民通", "關於市民通", "About Shimin";
+    AboutIntro: "版本、开源许可，以及核验身份证号的工具", "版本、開源授權，以及核驗身分證號的工具", "Versions, open-source licences, and a tool to check an ID number";
+    HistoryToday: "今天", "今天", "Today";
+    HistoryYesterday: "昨天", "昨天", "Yesterday";
+    HistoryTimes: "（{} 次）", "（{} 次）", " ({} times)";
+    RecipientScanned: "出示给扫码的核验方：{}", "出示給掃碼的核驗方：{}", "Shown to whoever scanned it: {}";
+    RecipientRequest: "应答核验请求 {}：{}", "回應核驗請求 {}：{}", "Answered verification request {}: {}";
+    RecipientCase: "向{}确认身份：{}", "向{}確認身分：{}", "Confirmed your identity to {}: {}";
+    ExportCancelled: "已取消，没有导出", "已取消，沒有匯出", "Cancelled; nothing was exported";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].
@@ -577,6 +596,22 @@ mod tests {
                 assert_eq!(t(lang, key).matches("{}").count(), n, "{key:?} in {lang:?}");
             }
         }
+    }
+
+    /// Chinese texts say 密码 (6 位数字密码), the word people use, never the acronym PIN.
+    #[test]
+    fn no_chinese_text_says_pin() {
+        for &key in Key::ALL {
+            for lang in [Language::ZhHans, Language::ZhHant] {
+                assert!(
+                    !t(lang, key).to_uppercase().contains("PIN"),
+                    "{key:?} in {lang:?}: {}",
+                    t(lang, key)
+                );
+            }
+        }
+        assert!(t(Language::ZhHans, Key::PinLabel).contains("6 位数字密码"));
+        assert!(t(Language::ZhHant, Key::PinLabel).contains("6 位數字密碼"));
     }
 
     #[test]

@@ -13,8 +13,10 @@ pub enum Route {
     Verify,
     /// The presentation log.
     History,
-    /// Language and about.
+    /// Language, 长辈版, security, devices, and the way to About.
     Settings,
+    /// Versions, licences and the ID-number check, under Settings.
+    About,
     /// Registering this device with the backend.
     Enrol,
     /// The registrations asking this citizen to confirm their identity.

@@ -45,9 +45,10 @@ pub mod command {
     /// [`crate::wallet::ScannedView`] (a presentation verified with the cached lists, or a
     /// verifier's request).
     pub const VERIFY_IMAGE: &str = "verify_image";
-    /// The presentation log, newest first: → `Vec<`[`crate::wallet::HistoryEntryView`]`>`.
+    /// The presentation log by day, newest first: → `Vec<`[`crate::wallet::HistoryDayView`]`>`.
     pub const PRESENTATION_HISTORY: &str = "presentation_history";
-    /// Writes the presentation log as JSON Lines: → [`crate::wallet::ExportView`].
+    /// Writes the presentation log as JSON Lines where the user chooses in the save dialog (or
+    /// into `SHIMIN_EXPORT_TO`): → [`crate::wallet::ExportView`], the file's name only.
     pub const EXPORT_HISTORY: &str = "export_history";
     /// Enrols this device with the backend and starts the first sync:
     /// [`crate::sync::EnrolRequest`] → [`crate::sync::SyncStatusView`].
@@ -66,6 +67,8 @@ pub mod command {
     pub const CHANGE_PIN: &str = "change_pin";
     /// Unregisters this device from the backend and erases its wallet: → `()`.
     pub const REMOVE_DEVICE: &str = "remove_device";
+    /// Erases the wallet without its PIN (忘记密码), the wipe of the last wrong PIN: → `()`.
+    pub const FORGET_WALLET: &str = "forget_wallet";
     /// The citizen's devices, this one marked: → `Vec<crate::sync::MyDeviceView>`.
     pub const MY_DEVICES: &str = "my_devices";
     /// Removes another device of the citizen after the PIN is entered again:
@@ -225,8 +228,14 @@ pub enum CommandError {
     Internal,
     /// A PIN must be exactly six digits.
     InvalidPin,
-    /// The PIN does not open the wallet; nothing was changed.
-    WrongPin,
+    /// The PIN does not open the wallet; nothing was changed. `tries_left`: how many more wrong
+    /// PINs erase the wallet from this device (absent when the user turned the wipe off, and in
+    /// answers of apps before it was told).
+    WrongPin {
+        /// Wrong PINs left before the wallet is erased.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tries_left: Option<u32>,
+    },
     /// There is no wallet yet: create one first.
     NoWallet,
     /// A wallet already exists on this device.

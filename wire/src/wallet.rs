@@ -384,6 +384,14 @@ pub enum ValueView {
         /// The code, as the issuer signed it.
         code: String,
     },
+    /// A number shown masked (`1101**********002X`) until the holder asks to see it whole: the
+    /// identity numbers on the holder's own detail screen, which others may see over a shoulder.
+    Masked {
+        /// What is shown at first.
+        masked: String,
+        /// The whole number, shown when asked.
+        full: String,
+    },
 }
 
 impl fmt::Debug for ValueView {
@@ -705,8 +713,8 @@ pub struct VerdictView {
 /// One presentation in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntryView {
-    /// When.
-    pub presented_at: String,
+    /// The time of day, `HH:MM` (China Standard Time); the day is its [`HistoryDayView`]'s.
+    pub time: String,
     /// The certificate shown.
     pub certificate_id: String,
     /// Its type's slug, if the type is known.
@@ -715,15 +723,67 @@ pub struct HistoryEntryView {
     pub preset: String,
     /// The disclosed attribute names.
     pub disclosed: Vec<String>,
+    /// To whom.
+    pub recipient: RecipientView,
+    /// How many times in a row, within minutes, the same was shown to the same (1 for once).
+    pub times: u32,
 }
 
-/// Where the log was exported.
+/// To whom a presentation went, for the history to say in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportView {
-    /// The file written (JSON Lines).
-    pub path: String,
-    /// How many presentations it holds.
-    pub lines: usize,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecipientView {
+    /// Whoever scanned the code on screen.
+    Scanned,
+    /// A verifier's request, answered; its short code.
+    Request {
+        /// `XXXX-XXXX`.
+        code: String,
+    },
+    /// A department to which the holder confirmed their identity.
+    Case {
+        /// The department's name.
+        department: String,
+    },
+}
+
+/// Which day a group of the history is, said plainly when it is near.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayView {
+    /// 今天.
+    Today,
+    /// 昨天.
+    Yesterday,
+    /// Another day: the date is shown.
+    Earlier,
+}
+
+/// One day of the history (China Standard Time), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryDayView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Today, yesterday or earlier.
+    pub day: DayView,
+    /// The day's entries, newest first.
+    pub entries: Vec<HistoryEntryView>,
+}
+
+/// Where the log was exported: the file's name only (never a directory, which says nothing to
+/// the user and something about the device), or nothing when the user cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ExportView {
+    /// Written.
+    Saved {
+        /// The file's name, e.g. `市民通出示记录-2025-06-01.jsonl`.
+        file_name: String,
+        /// How many presentations it holds.
+        lines: usize,
+    },
+    /// The user closed the save dialog: nothing written.
+    Cancelled,
 }
 
 #[cfg(test)]

@@ -258,7 +258,8 @@ snapshots! { ipc {
         CommandError::BadRequest,
         CommandError::Internal,
         CommandError::InvalidPin,
-        CommandError::WrongPin,
+        CommandError::WrongPin { tries_left: None },
+        CommandError::WrongPin { tries_left: Some(9) },
         CommandError::NoWallet,
         CommandError::WalletExists,
         CommandError::Locked,
@@ -313,6 +314,7 @@ fn ipc_command_names() {
         SAVE_SETTINGS,
         CHANGE_PIN,
         REMOVE_DEVICE,
+        FORGET_WALLET,
         UI_PAINTED,
         LIVENESS_START,
         LIVENESS_FRAME,
@@ -491,6 +493,18 @@ fn verdict_view() -> shimin_wire::wallet::VerdictView {
     }
 }
 
+fn history_entry() -> shimin_wire::wallet::HistoryEntryView {
+    shimin_wire::wallet::HistoryEntryView {
+        time: "12:00".into(),
+        certificate_id: CERT_ID.into(),
+        type_slug: Some("resident-id-card".into()),
+        preset: "identity".into(),
+        disclosed: vec!["name".into(), "id_number_masked".into()],
+        recipient: shimin_wire::wallet::RecipientView::Scanned,
+        times: 2,
+    }
+}
+
 snapshots! { wallet {
     WalletStatusView: [WalletStatusView { exists: true, unlocked: false }],
     PinRequest: [PinRequest { pin: "135790".into() }],
@@ -531,6 +545,7 @@ snapshots! { wallet {
         ValueView::Text { text: "张三".into() },
         ValueView::Coded { code: "01".into(), zh_hans: "汉族".into(), zh_hant: "漢族".into(), en: "Han".into() },
         ValueView::UnknownCode { code: "77".into() },
+        ValueView::Masked { masked: "1101**********002X".into(), full: "11010519491231002X".into() },
         ValueView::Date { date: "1990-03-15".into() },
         ValueView::Bool { value: true },
         ValueView::Integer { value: 1_000_000 },
@@ -607,14 +622,18 @@ snapshots! { wallet {
     AnswerRequest: [AnswerRequest { request: "SMQ1:6BFOXN*TS0BI$ZD".into(), id: CERT_ID.into() }],
     PresentedCertificateView: [verdict_view().certificate.expect("a certificate")],
     VerdictView: [verdict_view()],
-    HistoryEntryView: [HistoryEntryView {
-        presented_at: "2024-07-01 12:00".into(),
-        certificate_id: CERT_ID.into(),
-        type_slug: Some("resident-id-card".into()),
-        preset: "identity".into(),
-        disclosed: vec!["name".into(), "id_number_masked".into()],
-    }],
-    ExportView: [ExportView { path: "/home/user/shimin-history.jsonl".into(), lines: 4 }],
+    HistoryEntryView: [history_entry()],
+    RecipientView: [
+        RecipientView::Scanned,
+        RecipientView::Request { code: "3F9A-21C0".into() },
+        RecipientView::Case { department: "福州市市场监督管理局".into() },
+    ],
+    DayView: [DayView::Today, DayView::Yesterday, DayView::Earlier],
+    HistoryDayView: [HistoryDayView { date: "2024-07-01".into(), day: DayView::Today, entries: vec![history_entry()] }],
+    ExportView: [
+        ExportView::Saved { file_name: "市民通出示记录-2024-07-01.jsonl".into(), lines: 4 },
+        ExportView::Cancelled,
+    ],
 }}
 
 /// The public types of `src/<module>.rs`, as `(module, Type)`, found by their `pub struct` or

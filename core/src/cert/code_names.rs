@@ -15,9 +15,12 @@
 //! | `hk_endorsement_entries`, `macau_endorsement_entries` | how many entries | `1`–`255`, `M` (multiple) |
 //! | `degree_level` | Shimin's own | `bachelor` `master` `doctor` |
 //! | `nationality` | GB/T 2659 (ISO 3166-1 alpha-3) | `CHN` only: no issuer writes another |
+//! | `vehicle_classes` | 准驾车型, 公安部令第162号 | `A1`–`C6`, `D` `E` `F` `M` `N` `P`, printed together (`C1E`) |
 //!
-//! Not coded: `vehicle_classes` (`C1E`) is printed and spoken as it is, and `company_kind`,
-//! `discipline` and the rest are names already.
+//! Not coded: `company_kind`, `discipline` and the rest are names already.
+//!
+//! The classes a licence allows are printed together, as on the card (`C1E`); their name lists
+//! each class with its code, since drivers know the codes: 小型汽车（C1）、普通二轮摩托车（E）.
 //!
 //! A code a set does not hold has no name ([`CodeSet::name_of`] is `None`): the caller shows the
 //! code itself, marked as unknown, rather than guess.
@@ -68,11 +71,13 @@ pub enum CodeSet {
     DegreeLevel,
     /// GB/T 2659 countries, by their three-letter code.
     Nationality,
+    /// The vehicle classes a driving licence allows (准驾车型), printed together: `C1E`.
+    VehicleClasses,
 }
 
 impl CodeSet {
     /// Every set, for exhaustive tests.
-    pub const ALL: [CodeSet; 7] = [
+    pub const ALL: [CodeSet; 8] = [
         CodeSet::Sex,
         CodeSet::Ethnicity,
         CodeSet::FamilyRelation,
@@ -80,6 +85,7 @@ impl CodeSet {
         CodeSet::EndorsementEntries,
         CodeSet::DegreeLevel,
         CodeSet::Nationality,
+        CodeSet::VehicleClasses,
     ];
 
     /// The set the values of attribute `name` are codes of, or `None` when they are not codes.
@@ -92,6 +98,7 @@ impl CodeSet {
             "hk_endorsement_entries" | "macau_endorsement_entries" => CodeSet::EndorsementEntries,
             "degree_level" => CodeSet::DegreeLevel,
             "nationality" => CodeSet::Nationality,
+            "vehicle_classes" => CodeSet::VehicleClasses,
             _ => return None,
         })
     }
@@ -100,6 +107,7 @@ impl CodeSet {
     pub fn name_of(self, code: &str) -> Option<CodeName> {
         match self {
             CodeSet::EndorsementEntries => entries_name(code),
+            CodeSet::VehicleClasses => vehicle_classes_name(code),
             table => table.table().iter().find(|(c, ..)| *c == code).map(CodeName::from_table),
         }
     }
@@ -114,6 +122,7 @@ impl CodeSet {
             CodeSet::EndorsementEntries => &[],
             CodeSet::DegreeLevel => DEGREE_LEVELS,
             CodeSet::Nationality => NATIONALITIES,
+            CodeSet::VehicleClasses => VEHICLE_CLASSES,
         }
     }
 }
@@ -303,6 +312,60 @@ const DEGREE_LEVELS: &[Entry] = &[
 /// code is shown as an unknown code until a certificate carries it.
 const NATIONALITIES: &[Entry] = &[("CHN", "中国", "中國", "China")];
 
+/// 准驾车型, as 公安部令第162号 (机动车驾驶证申领和使用规定) names them.
+const VEHICLE_CLASSES: &[Entry] = &[
+    ("A1", "大型客车", "大型客車", "Large bus"),
+    ("A2", "重型牵引挂车", "重型牽引掛車", "Heavy tractor-trailer"),
+    ("A3", "城市公交车", "城市公交車", "City bus"),
+    ("B1", "中型客车", "中型客車", "Medium bus"),
+    ("B2", "大型货车", "大型貨車", "Large truck"),
+    ("C1", "小型汽车", "小型汽車", "Small car"),
+    ("C2", "小型自动挡汽车", "小型自動擋汽車", "Small car, automatic"),
+    ("C3", "低速载货汽车", "低速載貨汽車", "Low-speed truck"),
+    ("C4", "三轮汽车", "三輪汽車", "Three-wheeled car"),
+    (
+        "C5",
+        "残疾人专用小型自动挡载客汽车",
+        "殘疾人專用小型自動擋載客汽車",
+        "Small automatic car for disabled drivers",
+    ),
+    ("C6", "轻型牵引挂车", "輕型牽引掛車", "Light tractor-trailer"),
+    ("D", "普通三轮摩托车", "普通三輪摩托車", "Three-wheeled motorcycle"),
+    ("E", "普通二轮摩托车", "普通二輪摩托車", "Two-wheeled motorcycle"),
+    ("F", "轻便摩托车", "輕便摩托車", "Moped"),
+    ("M", "轮式专用机械车", "輪式專用機械車", "Wheeled special machinery"),
+    ("N", "无轨电车", "無軌電車", "Trolleybus"),
+    ("P", "有轨电车", "有軌電車", "Tram"),
+];
+
+/// The classes printed together (`C1E`), each a letter and, when the table has it so, a digit:
+/// every class named with its code, 小型汽车（C1）、普通二轮摩托车（E）; `None` when any part is not
+/// a class, or the text is empty.
+fn vehicle_classes_name(code: &str) -> Option<CodeName> {
+    let mut rest = code;
+    let mut classes: Vec<&Entry> = Vec::new();
+    while !rest.is_empty() {
+        let with_digit = rest.get(..2).and_then(|two| VEHICLE_CLASSES.iter().find(|(c, ..)| *c == two));
+        let entry = match with_digit {
+            Some(entry) => entry,
+            None => VEHICLE_CLASSES.iter().find(|(c, ..)| rest.get(..1) == Some(*c))?,
+        };
+        rest = &rest[entry.0.len()..];
+        classes.push(entry);
+    }
+    if classes.is_empty() {
+        return None;
+    }
+    let list = |name: fn(&Entry) -> &'static str, open: &str, close: &str, sep: &str| {
+        classes.iter().map(|e| format!("{}{open}{}{close}", name(e), e.0)).collect::<Vec<_>>().join(sep)
+    };
+    Some(CodeName {
+        zh_hans: list(|e| e.1, "（", "）", "、").into(),
+        zh_hant: list(|e| e.2, "（", "）", "、").into(),
+        en: list(|e| e.3, " (", ")", ", ").into(),
+    })
+}
+
 /// `M` is multiple entries; a number from 1 to 255, written as [`std::num::NonZeroU8`] writes
 /// it (no sign, no leading zero), is that many. The Chinese is the one printed on an
 /// endorsement: 一次, 二次, 多次.
@@ -467,7 +530,6 @@ mod tests {
         "household_number",
         "head_of_household",
         "birthplace",
-        "vehicle_classes",
         "file_number",
         "spouse_name",
         "spouse_id_number",
@@ -563,6 +625,27 @@ mod tests {
             let names = name(CodeSet::EndorsementEntries, code);
             assert_eq!((names.zh_hans.as_ref(), names.zh_hant.as_ref()), (chinese, chinese), "{code}");
             assert_eq!(names.en, english, "{code}");
+        }
+    }
+
+    #[test]
+    fn vehicle_classes_are_named_one_by_one_with_their_codes() {
+        let c1 = name(CodeSet::VehicleClasses, "C1");
+        assert_eq!(
+            (c1.zh_hans.as_ref(), c1.zh_hant.as_ref(), c1.en.as_ref()),
+            ("小型汽车（C1）", "小型汽車（C1）", "Small car (C1)")
+        );
+        let c1e = name(CodeSet::VehicleClasses, "C1E");
+        assert_eq!(c1e.zh_hans, "小型汽车（C1）、普通二轮摩托车（E）");
+        assert_eq!(c1e.en, "Small car (C1), Two-wheeled motorcycle (E)");
+        assert_eq!(name(CodeSet::VehicleClasses, "A2D").zh_hans, "重型牵引挂车（A2）、普通三轮摩托车（D）");
+        assert_eq!(name(CodeSet::VehicleClasses, "P").zh_hans, "有轨电车（P）");
+        // Every class the licence can carry, in the order a licence prints them, has a name.
+        let all: String = VEHICLE_CLASSES.iter().map(|(c, ..)| *c).collect();
+        assert_eq!(all, "A1A2A3B1B2C1C2C3C4C5C6DEFMNP");
+        assert_eq!(name(CodeSet::VehicleClasses, &all).zh_hans.matches('、').count(), 16);
+        for odd in ["C", "C7", "C1X", "c1", "C1 ", "Ｃ1", "A", "B", "1"] {
+            assert!(CodeSet::VehicleClasses.name_of(odd).is_none(), "{odd:?}");
         }
     }
 

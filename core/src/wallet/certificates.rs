@@ -109,6 +109,7 @@ pub fn present<S: WalletStore + ?Sized>(
             certificate_id: id,
             preset: views::preset_name(request.preset).to_owned(),
             disclosed: signed.disclosed_names().to_vec(),
+            recipient: crate::records::Recipient::Scanned,
         })?;
     }
     Ok(PresentationView {

@@ -92,7 +92,11 @@ pub enum WalletError {
     InvalidPin,
     /// The PIN does not open the wallet.
     #[error("wrong PIN")]
-    WrongPin,
+    WrongPin {
+        /// How many more wrong PINs erase the wallet from the device, once counted; `None`
+        /// while not counted yet, or when the user turned the wipe off.
+        tries_left: Option<u32>,
+    },
     /// Too many wrong PINs: the next may be tried at `retry_at` (Unix seconds).
     #[error("too many wrong PINs; try again later")]
     PinLockedOut {
@@ -200,7 +204,7 @@ impl From<WalletError> for CommandError {
         match e {
             WalletError::BadRequest => CommandError::BadRequest,
             WalletError::InvalidPin => CommandError::InvalidPin,
-            WalletError::WrongPin => CommandError::WrongPin,
+            WalletError::WrongPin { tries_left } => CommandError::WrongPin { tries_left },
             WalletError::PinLockedOut { .. } => CommandError::TooManyAttempts,
             WalletError::NoWallet => CommandError::NoWallet,
             WalletError::WalletExists => CommandError::WalletExists,

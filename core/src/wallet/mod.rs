@@ -37,8 +37,8 @@ pub use lists::{ListProblem, ListVerifier, Lists, SignedListsError};
 pub use store::{ListStore, StorageError, WalletStore};
 
 pub use crate::records::{
-    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
-    StoredCertificate, SyncProgress,
+    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, Recipient,
+    ReminderRecord, Search, StoredCertificate, SyncProgress,
 };
 pub use sync::{SyncReport, SyncSchedule, SyncStep};
 

@@ -74,6 +74,12 @@ impl PinAttempts {
             AfterWrongPin::Count(Self { failures, last_failure_at: now })
         }
     }
+
+    /// How many more wrong PINs the wallet survives before `wipe_after` erases it (`None`: the
+    /// wipe is off, there is no limit to tell).
+    pub fn tries_left(self, wipe_after: Option<u32>) -> Option<u32> {
+        wipe_after.map(|limit| limit.saturating_sub(self.failures))
+    }
 }
 
 /// A PIN about to be set (a new wallet, a PIN change).
@@ -89,7 +95,7 @@ pub fn new_pin(text: &str) -> Result<Pin, WalletError> {
 /// # Errors
 /// [`WalletError::WrongPin`] unless `text` is six ASCII digits.
 pub fn offered_pin(text: &str) -> Result<Pin, WalletError> {
-    Pin::parse(text).map_err(|_| WalletError::WrongPin)
+    Pin::parse(text).map_err(|_| WalletError::WrongPin { tries_left: None })
 }
 
 #[cfg(test)]
@@ -101,7 +107,7 @@ mod tests {
         assert_eq!(new_pin("123456").map(|p| p.as_str().to_owned()).ok().as_deref(), Some("123456"));
         for bad in ["12345", "1234567", "12345a", "", "１２３４５６", " 123456", "12 456"] {
             assert!(matches!(new_pin(bad), Err(WalletError::InvalidPin)), "{bad}");
-            assert!(matches!(offered_pin(bad), Err(WalletError::WrongPin)), "{bad}");
+            assert!(matches!(offered_pin(bad), Err(WalletError::WrongPin { .. })), "{bad}");
         }
         assert_eq!(PIN_DIGITS, 6);
     }
@@ -116,6 +122,8 @@ mod tests {
                 AfterWrongPin::Count(a) => a,
                 AfterWrongPin::Wipe => panic!("wiped after {n}"),
             };
+            assert_eq!(attempts.tries_left(Some(DEFAULT_WIPE_AFTER)), Some(DEFAULT_WIPE_AFTER - n));
+            assert_eq!(attempts.tries_left(None), None, "no wipe, no limit to tell");
             let wait = delay_after(n);
             if wait > 0 {
                 assert!(matches!(attempts.may_try(now + wait - 1), Err(WalletError::PinLockedOut { .. })));

@@ -120,6 +120,7 @@ pub fn answer<S: WalletStore + ?Sized>(
         certificate_id: id,
         preset: views::preset_name(preset_view(asked.asked)).to_owned(),
         disclosed: signed.disclosed_names().to_vec(),
+        recipient: crate::records::Recipient::Request { code: asked.code() },
     })?;
     Ok(PresentationView {
         qr_svg: qr.to_svg(QR_MODULE_PX),

@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(scheme, KEY_STORE_SCHEME, "moved into the key store at the unlock");
         assert_eq!(memory.aliases(), vec![alias], "one secret, the one the stored wrap names");
         state.lock().expect("lock");
-        assert!(matches!(state.unlock("135790"), Err(AppError::WrongPin)));
+        assert!(matches!(state.unlock("135790"), Err(AppError::WrongPin { .. })));
         state.unlock("246810").expect("the PIN opens it, with the key store");
         state.lock().expect("lock");
         let copy = WalletState::in_dir(dir.path().to_path_buf(), None).with_key_store(None);
@@ -198,7 +198,7 @@ mod tests {
             at(now).create("246810").expect("create");
             assert_eq!(memory.aliases().len(), 1);
             for guess in 1..=pin::DEFAULT_WIPE_AFTER {
-                assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+                assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })), "guess {guess}");
                 now += pin::delay_after(guess);
             }
             assert!(!dir.path().join(DATABASE_FILE).exists(), "wiped (key store forgets: {forgets})");

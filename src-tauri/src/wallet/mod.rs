@@ -30,8 +30,8 @@ use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, PlatformKeyStore, Wallet, schema};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, ExportView, HistoryEntryView, Pin, PresentRequest,
-    PresentationView, ScannedView, SettingsView, WalletStatusView,
+    CertificateCardView, CertificateDetailView, HistoryDayView, Pin, PresentRequest, PresentationView,
+    ScannedView, SettingsView, WalletStatusView,
 };
 
 pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
@@ -41,6 +41,8 @@ pub use sync::{BACKEND_URL_ENV, DEFAULT_SYNC_INTERVAL, SYNC_INTERVAL_ENV};
 
 /// The environment variable that moves the data directory (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "SHIMIN_DATA_DIR";
+/// A directory exports are written into without the save dialog (tests, scripted runs).
+pub const EXPORT_TO_ENV: &str = "SHIMIN_EXPORT_TO";
 /// The wallet's database file in the data directory.
 pub const DATABASE_FILE: &str = "wallet.db";
 /// The pinned national root public key (SEC1) in the data directory.
@@ -72,7 +74,9 @@ struct HeldLists {
 /// The app's wallet: its files and, once unlocked, the open wallet. Managed by Tauri.
 pub struct WalletState {
     data_dir: PathBuf,
-    export_dir: PathBuf,
+    /// Where exports go without asking (`SHIMIN_EXPORT_TO`, for tests); `None`: the user
+    /// chooses in the save dialog.
+    export_dir: Option<PathBuf>,
     wallet: Mutex<Option<Wallet>>,
     /// The verified trust and status lists, loaded when first needed (and at unlock) and let go
     /// after each sync round, so that no screen and no camera frame verifies them again.
@@ -98,20 +102,20 @@ impl std::fmt::Debug for WalletState {
 
 impl WalletState {
     /// The wallet in `$SHIMIN_DATA_DIR`, else in `default_data_dir` (the platform's app data
-    /// directory). Exports go to `downloads` when the data directory is the platform's.
+    /// directory). Exports go where the user chooses, or into `$SHIMIN_EXPORT_TO` without asking.
     /// The backend comes from `$SHIMIN_BACKEND_URL` (none: the app works offline only).
-    pub fn new(default_data_dir: PathBuf, downloads: Option<PathBuf>) -> Self {
-        let state = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-            Some(dir) => Self::in_dir(PathBuf::from(dir), None),
-            None => Self::in_dir(default_data_dir, downloads),
+    pub fn new(default_data_dir: PathBuf) -> Self {
+        let data_dir = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir,
         };
-        Self { sync: SyncState::from_env(), ..state }
+        let export_dir = std::env::var_os(EXPORT_TO_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
+        Self { sync: SyncState::from_env(), ..Self::in_dir(data_dir, export_dir) }
     }
 
-    /// The wallet in `data_dir`, with no backend and the system clock; exports go to
-    /// `export_dir`, else to `data_dir/exports`.
+    /// The wallet in `data_dir`, with no backend and the system clock; exports go into
+    /// `export_dir` without asking, or (`None`) where the user chooses.
     pub fn in_dir(data_dir: PathBuf, export_dir: Option<PathBuf>) -> Self {
-        let export_dir = export_dir.unwrap_or_else(|| data_dir.join("exports"));
         Self {
             data_dir,
             export_dir,
@@ -298,7 +302,8 @@ impl WalletState {
         }
         let now = self.now();
         let wallet = self.guarded(|| {
-            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper =
+                self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin { tries_left: None })?;
             // The key derivation takes a moment: do it before taking the lock.
             Ok(Wallet::open_with_key_store(self.connect()?, &wrapper, now)?)
         })?;
@@ -321,19 +326,19 @@ impl WalletState {
                 attempts::clear(&self.data_dir)?;
                 Ok(value)
             }
-            Err(AppError::WrongPin) => {
+            Err(AppError::WrongPin { .. }) => {
                 let wipe_after = self.settings().wipe_after_wrong_pins.then_some(pin::DEFAULT_WIPE_AFTER);
-                match attempts.wrong_pin(now, wipe_after) {
-                    pin::AfterWrongPin::Count(next) => attempts::save(&self.data_dir, next)?,
-                    pin::AfterWrongPin::Wipe => {
-                        self.guard()?.take();
-                        self.erase_database()?;
-                        self.let_go_of_lists();
-                        self.sync.forget();
-                        attempts::clear(&self.data_dir)?;
+                let tries_left = match attempts.wrong_pin(now, wipe_after) {
+                    pin::AfterWrongPin::Count(next) => {
+                        attempts::save(&self.data_dir, next)?;
+                        next.tries_left(wipe_after)
                     }
-                }
-                Err(AppError::WrongPin)
+                    pin::AfterWrongPin::Wipe => {
+                        self.forget()?;
+                        Some(0)
+                    }
+                };
+                Err(AppError::WrongPin { tries_left })
             }
             Err(other) => Err(other),
         }
@@ -343,7 +348,8 @@ impl WalletState {
     /// counted like unlocking, waits and wipe included.
     fn step_up(&self, pin: &str) -> Result<Wallet, AppError> {
         self.guarded(|| {
-            let wrapper = self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin)?;
+            let wrapper =
+                self.wrapper(&pin::offered_pin(pin)?).map_err(|_| AppError::WrongPin { tries_left: None })?;
             Ok(Wallet::open(self.connect()?, &wrapper)?)
         })
     }
@@ -398,7 +404,9 @@ impl WalletState {
         let new = self.wrapper(&pin::new_pin(new)?)?;
         let now = self.now();
         self.guarded(|| {
-            let current = self.wrapper(&pin::offered_pin(current)?).map_err(|_| AppError::WrongPin)?;
+            let current = self
+                .wrapper(&pin::offered_pin(current)?)
+                .map_err(|_| AppError::WrongPin { tries_left: None })?;
             self.with_wallet(|w| Ok(w.change_pin(&current, &new, now)?))
         })
     }
@@ -419,6 +427,23 @@ impl WalletState {
         self.erase_database()?;
         self.let_go_of_lists();
         self.sync.forget();
+        Ok(())
+    }
+
+    /// Erases the wallet from this device without its PIN, for a holder who forgot it: the
+    /// wipe the last wrong PIN does. Nothing is lost that cannot come back: the holder enrols
+    /// again (by the face or a code) and the certificates download again. The backend is not
+    /// told (that needs the device key, under the forgotten PIN); the new enrolment is a new
+    /// device, and the old one can be removed from 我的设备.
+    ///
+    /// # Errors
+    /// [`AppError::Io`] when a file cannot be removed; [`AppError::Internal`] for a poisoned lock.
+    pub fn forget(&self) -> Result<(), AppError> {
+        self.guard()?.take();
+        self.erase_database()?;
+        self.let_go_of_lists();
+        self.sync.forget();
+        attempts::clear(&self.data_dir)?;
         Ok(())
     }
 
@@ -464,34 +489,42 @@ impl WalletState {
         self.with_wallet(|w| certificates::present(w, request, now))
     }
 
-    /// The presentation log, newest first.
+    /// The presentation log by day, newest first.
     ///
     /// # Errors
     /// [`AppError::Locked`], or a storage failure.
-    pub fn history(&self) -> Result<Vec<HistoryEntryView>, AppError> {
-        self.with_wallet(|w| history::entries(w))
+    pub fn history(&self) -> Result<Vec<HistoryDayView>, AppError> {
+        let now = self.now();
+        self.with_wallet(|w| history::entries(w, now))
     }
 
-    /// Exports the presentation log as JSON Lines into a new file of the export directory. A
-    /// failed export leaves no half-written file behind.
+    /// Where an export goes without asking, if anywhere ([`EXPORT_TO_ENV`]).
+    pub fn export_dir(&self) -> Option<&Path> {
+        self.export_dir.as_deref()
+    }
+
+    /// The name an export made now is offered under.
+    pub fn export_file_name(&self) -> String {
+        history::export_file_name(self.now())
+    }
+
+    /// Exports the presentation log as JSON Lines into `path` (the user's choice) and answers
+    /// how many lines. A failed export leaves no half-written file behind.
     ///
     /// # Errors
     /// [`AppError::Locked`], [`AppError::Io`].
-    pub fn export_history(&self) -> Result<ExportView, AppError> {
-        let now = self.now();
-        std::fs::create_dir_all(&self.export_dir)?;
-        let path = self.export_dir.join(history::export_file_name(now));
+    pub fn export_history_to(&self, path: &Path) -> Result<usize, AppError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
         let written = self.with_wallet(|w| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
             history::export(w, &mut out)
         });
-        match written {
-            Ok(lines) => Ok(ExportView { path: path.display().to_string(), lines }),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(e)
-            }
+        if written.is_err() {
+            let _ = std::fs::remove_file(path);
         }
+        written
     }
 
     /// Reads a picture of a QR code: someone's presentation, verified with the lists held on
@@ -535,8 +568,11 @@ mod tests {
         state.lock().expect("lock");
         assert!(matches!(state.certificates(""), Err(AppError::Locked)));
         assert_eq!(state.status().expect("status"), WalletStatusView { exists: true, unlocked: false });
-        assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin)));
-        assert!(matches!(state.unlock("24681"), Err(AppError::WrongPin)), "a malformed PIN is a wrong one");
+        assert!(matches!(state.unlock("111111"), Err(AppError::WrongPin { .. })));
+        assert!(
+            matches!(state.unlock("24681"), Err(AppError::WrongPin { .. })),
+            "a malformed PIN is a wrong one"
+        );
         state.unlock("246810").expect("unlock");
         assert!(state.history().expect("history").is_empty());
         // Verifying needs no PIN; without a pinned root key nothing can be checked.
@@ -559,7 +595,7 @@ mod tests {
         let mut now = 1_800_000_000;
         at(now).create("246810").expect("create");
         for guess in 1..=3 {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })), "guess {guess}");
         }
         // A restarted app still makes the guesser wait, and the right PIN does not skip it.
         assert!(matches!(at(now + 1).unlock("246810"), Err(AppError::PinLockedOut { .. })));
@@ -568,11 +604,15 @@ mod tests {
         at(now).unlock("246810").expect("after the wait the right PIN opens it");
         // The right PIN reset the count; ten wrong ones in a row, each after its wait, erase it.
         for guess in 1..pin::DEFAULT_WIPE_AFTER {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            let left = Some(pin::DEFAULT_WIPE_AFTER - guess);
+            assert!(
+                matches!(at(now).unlock("111111"), Err(AppError::WrongPin { tries_left }) if tries_left == left),
+                "guess {guess} tells {left:?} tries left"
+            );
             now += pin::delay_after(guess);
         }
         assert!(dir.path().join(DATABASE_FILE).is_file());
-        assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)));
+        assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })));
         assert!(!dir.path().join(DATABASE_FILE).exists(), "the tenth wrong PIN erased the wallet");
         assert!(matches!(at(now).unlock("246810"), Err(AppError::NoWallet)));
     }
@@ -591,11 +631,39 @@ mod tests {
         let off = SettingsView { wipe_after_wrong_pins: false, ..at(now).settings() };
         at(now).save_settings(off).expect("save");
         for guess in 1..=pin::DEFAULT_WIPE_AFTER + 1 {
-            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin)), "guess {guess}");
+            let wrong = at(now).unlock("111111");
+            assert!(
+                matches!(wrong, Err(AppError::WrongPin { tries_left: None })),
+                "guess {guess}: no count to tell"
+            );
             now += pin::delay_after(guess);
         }
         assert!(dir.path().join(DATABASE_FILE).is_file(), "not erased");
         at(now).unlock("246810").expect("after the wait the right PIN opens it");
+    }
+
+    /// 忘记密码: a locked wallet is erased without its PIN, with the count of wrong PINs, so a
+    /// new wallet starts afresh (no wait inherited from the guesses before).
+    #[test]
+    fn a_forgotten_pin_erases_the_locked_wallet_and_the_count_of_wrong_pins() {
+        let dir = tempfile::tempdir().expect("dir");
+        let at = |now: i64| {
+            WalletState::in_dir(dir.path().to_path_buf(), None)
+                .with_clock(Arc::new(shimin_core::clock::FixedClock(now)))
+        };
+        let now = 1_800_000_000;
+        at(now).create("246810").expect("create");
+        at(now).lock().expect("lock");
+        for _ in 0..3 {
+            assert!(matches!(at(now).unlock("111111"), Err(AppError::WrongPin { .. })));
+        }
+        assert!(matches!(at(now).unlock("246810"), Err(AppError::PinLockedOut { .. })), "a wait runs");
+        at(now).forget().expect("forget");
+        assert!(!dir.path().join(DATABASE_FILE).exists(), "erased");
+        assert_eq!(at(now).status().expect("status"), WalletStatusView { exists: false, unlocked: false });
+        at(now).create("135790").expect("a new wallet");
+        at(now).lock().expect("lock");
+        at(now).unlock("135790").expect("no wait carried over from the forgotten wallet");
     }
 
     #[tokio::test]
@@ -622,17 +690,12 @@ mod tests {
         let now = 1_717_200_000;
         let state = WalletState::in_dir(dir.path().join("data"), Some(exports.clone()))
             .with_clock(Arc::new(shimin_core::clock::FixedClock(now)));
-        assert!(matches!(state.export_history(), Err(AppError::Locked)));
-        let left: Vec<_> = std::fs::read_dir(&exports).map(|d| d.collect()).unwrap_or_default();
-        assert!(left.is_empty(), "a locked wallet writes no export: {left:?}");
+        assert_eq!(state.export_file_name(), "市民通出示记录-2024-06-01.jsonl", "named by the clock's day");
+        let path = exports.join(state.export_file_name());
+        assert!(matches!(state.export_history_to(&path), Err(AppError::Locked)));
+        assert!(!path.exists(), "a locked wallet writes no export");
         state.create("246810").expect("create");
-        let export = state.export_history().expect("export");
-        assert_eq!(export.lines, 0);
-        assert_eq!(
-            Path::new(&export.path),
-            exports.join(format!("shimin-presentations-{now}.jsonl")),
-            "named by the clock"
-        );
-        assert!(Path::new(&export.path).is_file());
+        assert_eq!(state.export_history_to(&path).expect("export"), 0);
+        assert!(path.is_file());
     }
 }

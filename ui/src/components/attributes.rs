@@ -1,5 +1,5 @@
 //! A list of attributes with translated labels; coded values by their names in the user's
-//! language; photos drawn as images.
+//! language; photos drawn as images; a masked number with a button that shows it whole.
 
 use leptos::prelude::*;
 use shimin_wire::wallet::{AttributeView, ValueView};
@@ -17,11 +17,29 @@ fn value_text(lang: Language, value: &ValueView) -> String {
             Language::En => en.clone(),
         },
         ValueView::UnknownCode { code } => tf(lang, Key::UnknownCode, &[code]),
+        ValueView::Masked { masked, .. } => masked.clone(),
         ValueView::Date { date } => date.clone(),
         ValueView::Bool { value } => t(lang, if *value { Key::Yes } else { Key::No }).to_owned(),
         ValueView::Integer { value } => value.to_string(),
         ValueView::Jpeg { .. } | ValueView::Bytes { .. } => String::new(),
     }
+}
+
+/// A number shown masked until the holder presses `#reveal-{name}` (a toggle: `aria-pressed`).
+fn masked_value(name: &str, masked: String, full: String) -> AnyView {
+    let lang = use_lang();
+    let shown = RwSignal::new(false);
+    let value_id = format!("value-{name}");
+    view! {
+        <span class="masked">
+            <span id=value_id.clone() class="mono">{move || if shown.get() { full.clone() } else { masked.clone() }}</span>
+            <button id=format!("reveal-{name}") type="button" class="reveal" aria-controls=value_id
+                aria-pressed=move || shown.get().to_string() on:click=move |_| shown.update(|s| *s = !*s)>
+                {move || t(lang.get(), if shown.get() { Key::RevealHide } else { Key::RevealShow })}
+            </button>
+        </span>
+    }
+    .into_any()
 }
 
 /// The attributes as a definition list.
@@ -41,6 +59,7 @@ pub fn AttributeList(attributes: Vec<AttributeView>, #[prop(into)] id: String) -
                     let alt = move || t(lang.get(), Key::AttrPhoto);
                     view! { <img class="photo" src=src alt=alt/> }.into_any()
                 }
+                ValueView::Masked { masked, full } => masked_value(&a.name, masked.clone(), full.clone()),
                 other => {
                     let other = other.clone();
                     view! { <span>{move || value_text(lang.get(), &other)}</span> }.into_any()

@@ -39,7 +39,7 @@ pub fn type_name(lang: Language, slug: &str, printed: &str) -> String {
 /// The sentence for a failed call.
 pub fn error_key(error: &ApiError) -> Key {
     match error {
-        ApiError::Command(CommandError::WrongPin) => Key::WrongPin,
+        ApiError::Command(CommandError::WrongPin { .. }) => Key::WrongPin,
         ApiError::Command(CommandError::InvalidPin) => Key::PinNotSixDigits,
         ApiError::Command(CommandError::Locked) => Key::ErrorLocked,
         ApiError::Command(CommandError::NotFound) => Key::ErrorNotFound,

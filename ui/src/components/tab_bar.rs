@@ -11,6 +11,7 @@ use crate::route::Route;
 fn tab_of(route: &Route) -> Route {
     match route {
         Route::Detail(_) | Route::Present(_) | Route::Requests => Route::Wallet,
+        Route::About => Route::Settings,
         other => other.clone(),
     }
 }

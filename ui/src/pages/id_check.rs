@@ -1,4 +1,5 @@
-//! An identity-number check that runs in the core (GB 11643), shown in the settings.
+//! An identity-number check that runs in the core (GB 11643), shown on the About page. A wrong
+//! number marks the field (`aria-invalid`, described by the result that says what is wrong).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -34,6 +35,7 @@ pub fn IdCheck() -> impl IntoView {
         });
     };
 
+    let invalid = move || matches!(outcome.get(), Some(Ok(IdNumberCheckView::Invalid { .. })));
     let result_view = move || {
         let l = lang.get();
         outcome.get().map(|r| match r {
@@ -70,6 +72,9 @@ pub fn IdCheck() -> impl IntoView {
                     placeholder=move || t(lang.get(), Key::IdCheckPlaceholder)
                     prop:value=move || input.get()
                     on:input=move |ev| input.set(event_target_value(&ev))
+                    aria-describedby="id-check-result"
+                    aria-invalid=move || invalid().then_some("true")
+                    class:invalid=invalid
                 />
                 <button id="id-check" type="submit">{move || t(lang.get(), Key::IdCheckButton)}</button>
             </form>

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod about;
 pub mod detail;
 pub mod history;
 pub mod id_check;

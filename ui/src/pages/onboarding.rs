@@ -67,6 +67,7 @@ fn IdentityFields(
             check.set(api::check_id_number(value).await.ok());
         });
     };
+    let invalid = move || matches!(check.get(), Some(IdNumberCheckView::Invalid { .. }));
     let result = move || {
         let l = lang.get();
         check.get().map(|c| match c {
@@ -102,6 +103,9 @@ fn IdentityFields(
             placeholder=move || t(lang.get(), Key::IdCheckPlaceholder)
             prop:value=move || id_number.get()
             on:input=on_id
+            aria-describedby="onboard-id-result"
+            aria-invalid=move || invalid().then_some("true")
+            class:invalid=invalid
         />
         {result}
         <fieldset class="presets" id="onboard-method">

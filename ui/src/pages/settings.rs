@@ -1,7 +1,7 @@
 //! Settings: 长辈版, spoken guidance and language first, then auto-lock and the wipe (kept between
 //! runs; in elder mode these and everything below fold under 更多设置), locking the wallet, my
 //! devices (removing another one after the PIN again), changing the PIN, removing this device,
-//! about (versions and licences), and the ID-number check.
+//! and 关于 ›, the way to the About page (versions, licences, the ID-number check).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +13,6 @@ use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::context::{refresh_wallet_status, save_preferences, use_app};
 use crate::i18n::{Key, Language, native_name, t, tf};
-use crate::pages::id_check::IdCheck;
 use crate::route::Route;
 
 fn auto_lock_text(lang: Language, choice: AutoLock) -> String {
@@ -210,30 +209,12 @@ fn MyDevices() -> impl IntoView {
 pub fn Settings() -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
-    let info = LocalResource::new(|| async { api::app_info().await.ok() });
     let unlocked = move || app.wallet.get().is_some_and(|w| w.unlocked);
     let lock = move |_| {
         spawn_local(async move {
             let _ = api::lock_wallet().await;
             refresh_wallet_status(app.wallet);
         });
-    };
-    let about = move || {
-        info.get().flatten().map(|i| {
-            let licences = i
-                .licences
-                .into_iter()
-                .map(|l| view! { <li>{l.component} " — " <span class="mono">{l.licence}</span></li> })
-                .collect_view();
-            view! {
-                <dl class="attrs">
-                    <div class="attr"><dt>{move || t(lang.get(), Key::AboutCore)}</dt><dd id="core-version">{i.core_version}</dd></div>
-                    <div class="attr"><dt>{move || t(lang.get(), Key::AppVersion)}</dt><dd id="app-version">{i.app_version}</dd></div>
-                </dl>
-                <h3>{move || t(lang.get(), Key::Licences)}</h3>
-                <ul id="licences" class="licences">{licences}</ul>
-            }
-        })
     };
     // 长辈版: its switch first; the rest of the preferences and the secondary cards fold under
     // 更多设置 in elder mode (fewer items per screen, ADR 0004).
@@ -277,11 +258,6 @@ pub fn Settings() -> impl IntoView {
                 </label>
             </section>
             {move || unlocked().then(|| view! { <MyDevices/> <ChangePin/> <RemoveDevice/> })}
-            <section class="card" aria-labelledby="about-title">
-                <h2 id="about-title">{move || t(lang.get(), Key::About)}</h2>
-                {about}
-            </section>
-            <IdCheck/>
         }
     };
     view! {
@@ -354,6 +330,15 @@ pub fn Settings() -> impl IntoView {
             } else {
                 secondary().into_any()
             }}
+            <section class="card">
+                <button id="open-about" type="button" class="row-link" on:click=move |_| app.route.set(Route::About)>
+                    <span class="row-link-text">
+                        <span>{move || t(lang.get(), Key::AboutOpen)}</span>
+                        <span class="muted">{move || t(lang.get(), Key::AboutIntro)}</span>
+                    </span>
+                    <span aria-hidden="true">"›"</span>
+                </button>
+            </section>
         </main>
     }
 }
