@@ -293,6 +293,7 @@ snapshots! { ipc {
         CommandError::NoLivenessCheck,
         CommandError::BadFrame,
         CommandError::AlreadyDone,
+        CommandError::RequestExpired,
     ],
 }}
 
@@ -335,6 +336,7 @@ fn ipc_command_names() {
         LIVENESS_SUBMIT,
         LIVENESS_CANCEL,
         IDENTITY_REQUESTS,
+        DECLINE_IDENTITY_REQUEST,
         SCAN_CAMERA_OPEN,
         SCAN_CAMERA_FRAME,
         SCAN_CAMERA_CLOSE,
@@ -355,6 +357,7 @@ snapshots! { liveness {
         LivenessPurposeView::Case { case_id: 9 },
     ],
     LivenessStartRequest: [LivenessStartRequest { purpose: LivenessPurposeView::Case { case_id: 9 } }],
+    DeclineIdentityRequest: [DeclineIdentityRequest { case_id: 9, reason: DeclineReasonView::Refused }],
     CameraSourceView: [CameraSourceView::Camera, CameraSourceView::Files, CameraSourceView::Native],
     ActionView: [ActionView::Blink, ActionView::MouthOpen, ActionView::ShakeHead, ActionView::Nod],
     GuidanceView: [

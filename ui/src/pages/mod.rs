@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod consent;
 pub mod detail;
 pub mod history;
 pub mod id_check;
