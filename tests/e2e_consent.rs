@@ -205,6 +205,24 @@ async fn declining_an_identity_request_tells_the_registrar() -> anyhow::Result<(
             .all(|p| p.decline_reason == Some(DeclineReasonView::Refused))
     );
 
+    // No registry photo to compare with: agreeing leads to a page that says so and what to do
+    // instead (the hall, or declining), never to a spinner.
+    let third = server.open_case_as("market-issuer", open("福州鼓楼餐饮有限公司")).await?;
+    app.click("#consent-back").await?;
+    app.click("#tab-wallet").await?;
+    open_requests(&app).await?;
+    app.click(&format!(".request-open[data-case='{}']", third.id)).await?;
+    app.click("#consent-confirm").await?;
+    let reason = app.wait_for_text("#consent-cannot-reason", |t| !t.is_empty()).await?;
+    assert!(reason.contains("没有您的照片"), "{reason}");
+    let cannot = app.wait_for_text("#consent-cannot", |t| !t.is_empty()).await?;
+    assert!(cannot.contains("市场监督管理局") && cannot.contains("窗口确认"), "{cannot}");
+    assert!(app.wait_for("#consent-decline").await?.is_displayed().await?, "declining stays possible");
+    audit(&app, "elder", "consent-09-cannot-check-elder").await?;
+    assert!(
+        server.case_as("market-issuer", third.id).await?.parties.iter().all(|p| p.confirmed_at.is_none())
+    );
+
     app.close().await?;
     let _ = data.close();
     Ok(())

@@ -396,7 +396,7 @@ texts! {
     RenewHintExpired: "此证已于 {} 到期。请携带本人身份证件到{}（或其网上办事大厅）办理换领；新证签发后会自动同步到本机。", "此證已於 {} 到期。請攜帶本人身分證件到{}（或其網上辦事大廳）辦理換領；新證簽發後會自動同步到本機。", "This certificate expired on {}. Renew it at {} (in person with your ID, or on its online service hall); the new one reaches this device by itself.";
     RenewIssuerFallback: "发证机关", "發證機關", "the issuing office";
     // Consent for identity requests (issue 20, item 3): who asks, for what, what is shared, by when.
-    IdConsentTitle: "{} 请您确认身份", "{} 請您確認身分", "{} asks you to confirm your identity";
+    IdConsentTitle: "{}请您确认身份", "{}請您確認身分", "{} asks you to confirm your identity";
     IdConsentMatter: "办理事项", "辦理事項", "Matter";
     MatterCompanyEstablishment: "公司设立登记：{}", "公司設立登記：{}", "Registering a new company: {}";
     MatterCompanyChange: "公司变更登记：{}", "公司變更登記：{}", "Changing a registered company: {}";
@@ -416,13 +416,13 @@ texts! {
     DeclineSend: "发送", "發送", "Send";
     DeclineChoose: "请先选择一项原因", "請先選擇一項原因", "Please choose a reason first";
     IdConsentDeclinedTitle: "已拒绝", "已拒絕", "Declined";
-    IdConsentDeclinedText: "已告知 {}：{}", "已告知 {}：{}", "{} has been told: {}";
+    IdConsentDeclinedText: "已告知{}：{}", "已告知{}：{}", "{} has been told: {}";
     IdConsentNotMeHint: "如有疑问，请拨打政务服务便民热线 12345。", "如有疑問，請撥打政務服務便民熱線 12345。", "If in doubt, call the government service hotline 12345.";
     IdConsentDoneTitle: "已确认身份", "已確認身分", "Identity confirmed";
-    IdConsentDoneText: "已告知 {}：您已本人确认（{}）", "已告知 {}：您已本人確認（{}）", "{} has been told that you confirmed in person ({})";
+    IdConsentDoneText: "已告知{}：您已本人确认（{}）", "已告知{}：您已本人確認（{}）", "{} has been told that you confirmed in person ({})";
     IdConsentBack: "返回请求列表", "返回請求列表", "Back to the requests";
     IdConsentCannotTitle: "现在无法刷脸确认", "現在無法刷臉確認", "The face check cannot be done now";
-    IdConsentGoToHall: "请携带本人身份证到 {} 窗口确认，或拒绝此次请求。", "請攜帶本人身分證到 {} 窗口確認，或拒絕此次請求。", "Please confirm in person at {} with your ID card, or decline this request.";
+    IdConsentGoToHall: "请携带本人身份证到{}窗口确认，或拒绝此次请求。", "請攜帶本人身分證到{}窗口確認，或拒絕此次請求。", "Please confirm in person at {} with your ID card, or decline this request.";
     IdConsentNoPhoto: "公安登记中没有您的照片可供比对。", "公安登記中沒有您的照片可供比對。", "The registry has no photo of you to compare with.";
     IdConsentNoAttempts: "今日刷脸次数已用完，请明天再试。", "今日刷臉次數已用完，請明天再試。", "Today's face checks are used up; try again tomorrow.";
     ErrorRequestExpired: "确认期限已过。", "確認期限已過。", "The time to answer has passed.";
