@@ -177,6 +177,8 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     let progress = app.wait_for_text("#liveness-progress", |t| !t.is_empty()).await?;
     assert!(!progress.starts_with("第 1 步"), "an action done moves the progress on: {progress}");
     app.screenshot("consent-04-check").await?;
+    let problems = app.accessibility_problems().await?;
+    assert!(problems.is_empty(), "consent-04-check: {problems:#?}");
     finish_check(&app, "#consent-done", "face-06-failed").await?;
     let done = app.wait_for_text("#consent-done-text", |t| !t.is_empty()).await?;
     assert!(
@@ -184,6 +186,8 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
         "{done}"
     );
     app.screenshot("consent-05-done").await?;
+    let problems = app.accessibility_problems().await?;
+    assert!(problems.is_empty(), "consent-05-done: {problems:#?}");
     app.click("#consent-back").await?;
     app.wait_for_text("#requests .request", |t| t.contains("已确认")).await?;
     app.screenshot("face-07-confirmed").await?;
