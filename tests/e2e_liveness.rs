@@ -75,6 +75,8 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     let steps = app.texts("#liveness-steps li").await?;
     assert_eq!(steps.len(), 3, "{steps:?}");
     assert!(steps.iter().any(|s| s.contains("稍后提示")), "the last step is not known yet: {steps:?}");
+    // The enrolment code stays one tap away during the check, not only after a failure.
+    assert!(app.wait_for("#liveness-alternative").await?.is_displayed().await?, "the code, during the check");
     if let Err(e) = app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await {
         app.screenshot("face-02-no-action-done").await?;
         return Err(e);
@@ -123,10 +125,33 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     let request = app.wait_for_text("#requests .request", |t| t.contains("福州闽江软件有限公司")).await?;
     assert!(request.contains("法定代表人") && request.contains("待确认"), "{request}");
     app.screenshot("face-05-requests").await?;
-    app.click(".request-confirm").await?;
+    // The request says what is asked before the check (tests/e2e_consent.rs reads it whole).
+    app.click(".request-open").await?;
+    app.wait_for_text("#consent-matter", |t| t.contains("福州闽江软件有限公司")).await?;
+    app.click("#consent-confirm").await?;
+    // During the check: where it is ("第 N 步，共 3 步") and a way out, on screen.
+    let progress = app.wait_for_text("#liveness-progress", |t| !t.is_empty()).await?;
+    assert!(progress.starts_with("第 ") && progress.contains("步，共 3 步"), "{progress}");
+    let cancel = app.wait_for("#liveness-cancel").await?.rectangle().await?;
+    let height: f64 =
+        serde_json::from_value(app.client.execute("return window.innerHeight;", vec![]).await?)?;
+    assert!(cancel.1 + cancel.3 <= height, "cancel on screen during the check: {cancel:?} in {height}");
     app.wait_for_within(".liveness-step.done", Duration::from_secs(30)).await?;
-    app.screenshot("face-06-confirming").await?;
-    face::finish_check(&app, "#request-done", "face-06-failed").await?;
+    let progress = app.wait_for_text("#liveness-progress", |t| !t.is_empty()).await?;
+    assert!(!progress.starts_with("第 1 步"), "an action done moves the progress on: {progress}");
+    app.screenshot("consent-04-check").await?;
+    let problems = app.accessibility_problems().await?;
+    assert!(problems.is_empty(), "consent-04-check: {problems:#?}");
+    face::finish_check(&app, "#consent-done", "face-06-failed").await?;
+    let done = app.wait_for_text("#consent-done-text", |t| !t.is_empty()).await?;
+    assert!(
+        done.contains("已告知") && done.contains("市场监督管理局") && done.contains("您已本人确认"),
+        "{done}"
+    );
+    app.screenshot("consent-05-done").await?;
+    let problems = app.accessibility_problems().await?;
+    assert!(problems.is_empty(), "consent-05-done: {problems:#?}");
+    app.click("#consent-back").await?;
     app.wait_for_text("#requests .request", |t| t.contains("已确认")).await?;
     app.screenshot("face-07-confirmed").await?;
 

@@ -15,11 +15,13 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed;
 use shimin_backend::server::MAX_FRAME_BATCH_BODY;
+use shimin_backend::store::{CaseRecord, PartyRecord, PartyRole};
 use shimin_client::LivenessChallenge;
 use shimin_core::liveness::Action;
 use shimin_testkit::film::scene;
 use shimin_wire::backend::{
-    CaseView, ErrorResponse, IdentityRequestView, LivenessPaceResponse, PartyRoleView, SyncPullResponse,
+    CaseView, DeclineReasonView, ErrorResponse, IdentityRequestView, LivenessPaceResponse, MatterView,
+    PartyRoleView, RequestStateView, SharedDataView, SyncPullResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -39,6 +41,7 @@ on_both_databases!(
     a_device_enrolled_by_the_face_gets_a_random_id,
     a_device_enrolled_by_the_face_is_announced_to_every_other_device,
     a_face_enrolment_that_cannot_sign_the_copies_leaves_no_device,
+    a_party_declines_and_the_registrar_sees_why,
 );
 
 struct World {
@@ -594,4 +597,127 @@ async fn a_face_enrolment_that_cannot_sign_the_copies_leaves_no_device(db: Db) {
     let device_id = w.enrol_by_face(ZHANG, &phone).await.expect("enrolled once the key is back");
     let token = w.token(&phone, device_id).await;
     assert_eq!(w.pull_after(&token, None).await.certificates.len(), 1);
+}
+
+/// Issue 20: a party sees who asks, for what, what would be shared and by when; declines
+/// instead of confirming, once, with a reason the registrar sees; and a request past its seven
+/// days opens no check but still takes a refusal.
+async fn a_party_declines_and_the_registrar_sees_why(db: Db) {
+    let w = World::new(db).await;
+    let (_, _, zhang) = w.enrol_by_code(ZHANG).await;
+    let (_, _, lin) = w.enrol_by_code(LIN).await;
+    w.photo(ZHANG, &scene().registry).await;
+    let body = json!({"company_name": "福州闽江软件有限公司", "parties": [
+        {"id_number": ZHANG, "role": "legal_representative"},
+        {"id_number": ZHANG, "role": "shareholder"},
+        {"id_number": LIN, "role": "supervisor"},
+    ]});
+    let response = w.post("/v1/staff/cases", Some(&w.market), body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case: CaseView = response.json().await.expect("case");
+    assert!(!case.declined);
+
+    let requests: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&zhang)).await.json().await.expect("requests");
+    let request = &requests[0];
+    assert_eq!(request.state, RequestStateView::Pending);
+    assert_eq!(request.matter, MatterView::CompanyEstablishment);
+    assert_eq!(
+        request.shared,
+        vec![SharedDataView::Name, SharedDataView::IdNumber, SharedDataView::FaceCheckResult]
+    );
+    assert_eq!(request.respond_by, case.created_at + 7 * 86_400, "seven days to answer");
+    assert_eq!((request.declined_at, request.decline_reason), (None, None));
+
+    // Only a party declines; the body names a reason it knows.
+    let third = w.demo.iter().find(|id| *id != ZHANG && *id != LIN).expect("a third demo citizen");
+    let (_, _, outsider) = w.enrol_by_code(third).await;
+    let decline = format!("/v1/sync/identity-requests/{}/decline", case.id);
+    assert_eq!(
+        error_code(w.post(&decline, Some(&outsider), json!({"reason": "not_me"})).await).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+        "someone else's case"
+    );
+    assert_eq!(w.post(&decline, None, json!({"reason": "not_me"})).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.post(&decline, Some(&zhang), json!({"reason": "maybe"})).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // 张伟 did not ask for this company: he says so, once.
+    let response = w.post(&decline, Some(&zhang), json!({"reason": "not_me"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let declined: IdentityRequestView = response.json().await.expect("request");
+    assert_eq!(declined.state, RequestStateView::Declined);
+    assert_eq!(declined.decline_reason, Some(DeclineReasonView::NotMe));
+    assert!(declined.declined_at.is_some());
+    assert_eq!(
+        error_code(w.post(&decline, Some(&zhang), json!({"reason": "refused"})).await).await,
+        (StatusCode::CONFLICT, ErrorCode::AlreadyDeclined)
+    );
+    let ask = format!("/v1/sync/identity-requests/{}/liveness", case.id);
+    assert_eq!(
+        error_code(w.post(&ask, Some(&zhang), json!({})).await).await,
+        (StatusCode::CONFLICT, ErrorCode::AlreadyDeclined),
+        "no face check after a refusal"
+    );
+    let requests: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&zhang)).await.json().await.expect("requests");
+    assert_eq!(requests[0].state, RequestStateView::Declined, "still listed, as declined");
+
+    // The registrar sees who declined and why, and cannot proceed.
+    let seen = w.case(case.id).await;
+    assert!(seen.declined && !seen.all_confirmed);
+    for party in &seen.parties {
+        if party.id_number == ZHANG {
+            assert!(party.declined_at.is_some());
+            assert_eq!(party.decline_reason, Some(DeclineReasonView::NotMe));
+        } else {
+            assert_eq!((party.declined_at, party.decline_reason), (None, None), "林晓燕 did not");
+        }
+    }
+    let proceed = format!("/v1/staff/cases/{}/proceed", case.id);
+    assert_eq!(w.post(&proceed, Some(&w.market), json!({})).await.status(), StatusCode::CONFLICT);
+
+    // A case opened eight days ago: past its answer, no check; a refusal still reaches the
+    // registrar.
+    let market = w.server.backend.store.staff_by_login("market-issuer").await.expect("staff").expect("staff");
+    let now = shimin_backend::now();
+    let old = CaseRecord {
+        id: 0,
+        department_code: market.department_code.clone(),
+        company_name: "福州旧案有限公司".into(),
+        credit_code: None,
+        created_by: market.id,
+        created_at: now - 8 * 86_400,
+        proceeded_at: None,
+        parties: vec![PartyRecord {
+            id_number: LIN.into(),
+            role: PartyRole::LegalRepresentative,
+            confirmed_at: None,
+            declined: None,
+        }],
+    };
+    let old_id = w.server.backend.store.insert_case(old).await.expect("case");
+    let requests: Vec<IdentityRequestView> =
+        w.get("/v1/sync/identity-requests", Some(&lin)).await.json().await.expect("requests");
+    let expired = requests.iter().find(|r| r.case_id == old_id).expect("listed");
+    assert_eq!(expired.state, RequestStateView::Expired);
+    let current = requests.iter().find(|r| r.case_id == case.id).expect("listed");
+    assert_eq!(current.state, RequestStateView::Pending, "the other party's answer is their own");
+    assert_eq!(
+        error_code(
+            w.post(&format!("/v1/sync/identity-requests/{old_id}/liveness"), Some(&lin), json!({})).await
+        )
+        .await,
+        (StatusCode::GONE, ErrorCode::RequestExpired)
+    );
+    let response = w
+        .post(
+            &format!("/v1/sync/identity-requests/{old_id}/decline"),
+            Some(&lin),
+            json!({"reason": "refused"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
 }

@@ -5,7 +5,8 @@
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge, PaceAnswer};
 use shimin_wire::backend::{
-    DeviceListResponse, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
+    DeclineReasonView, DeviceListResponse, IdentityRequestView, OutboxItem, SyncPullResponse,
+    SyncPushResponse,
 };
 
 use crate::http::BackendClient;
@@ -106,5 +107,14 @@ impl Backend for BackendClient {
 
     async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         BackendClient::case_challenge(self, token, case_id).await
+    }
+
+    async fn decline_case(
+        &self,
+        token: &str,
+        case_id: i64,
+        reason: DeclineReasonView,
+    ) -> Result<IdentityRequestView, BackendError> {
+        BackendClient::decline_case(self, token, case_id, reason).await
     }
 }

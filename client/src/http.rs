@@ -10,10 +10,10 @@ use shimin_core::cose;
 use shimin_core::crypto::{SigningKey, SigningPurpose, VerifyingKey};
 use shimin_core::wallet::LivenessChallenge;
 use shimin_wire::backend::{
-    ChallengeResponse, DeviceListResponse, DeviceTokenRequest, DeviceTokenResponse, ErrorResponse,
-    IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessPaceResponse,
-    OutboxItem, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest, SyncPullResponse,
-    SyncPushRequest, SyncPushResponse,
+    ChallengeResponse, DeclineReasonView, DeclineRequest, DeviceListResponse, DeviceTokenRequest,
+    DeviceTokenResponse, ErrorResponse, IdentityRequestView, LivenessChallengeResponse,
+    LivenessEnrolmentRequest, LivenessPaceResponse, OutboxItem, RegisterDeviceRequest,
+    RegisterDeviceResponse, RemoveDeviceRequest, SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -405,11 +405,32 @@ impl BackendClient {
         Self::json(request.send().await.map_err(network)?).await
     }
 
+    /// `POST /v1/sync/identity-requests/{case}/decline`: the citizen declines to confirm a case,
+    /// for `reason`; the request as it now stands.
+    ///
+    /// # Errors
+    /// [`ClientError::Refused`] with `not_found` (not the citizen's case, or closed),
+    /// `already_confirmed` or `already_declined`.
+    pub async fn decline_case(
+        &self,
+        token: &str,
+        case_id: i64,
+        reason: DeclineReasonView,
+    ) -> Result<IdentityRequestView, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/v1/sync/identity-requests/{case_id}/decline")))
+            .bearer_auth(token)
+            .json(&DeclineRequest { reason });
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
     /// `POST /v1/sync/identity-requests/{case}/liveness`: a liveness challenge to confirm a case.
     ///
     /// # Errors
     /// [`ClientError::Refused`] with `not_found` (not the citizen's case, or closed),
-    /// `already_confirmed` or `no_registry_photo`; [`ClientError::Unavailable`] with
+    /// `already_confirmed`, `already_declined`, `request_expired` or `no_registry_photo`;
+    /// [`ClientError::Unavailable`] with
     /// `attempts_exhausted`.
     pub async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, ClientError> {
         let request = self

@@ -112,6 +112,14 @@ impl Backend for Replaying {
     async fn case_challenge(&self, token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         Backend::case_challenge(&self.real, token, case_id).await
     }
+    async fn decline_case(
+        &self,
+        token: &str,
+        case_id: i64,
+        reason: shimin_wire::backend::DeclineReasonView,
+    ) -> Result<IdentityRequestView, BackendError> {
+        Backend::decline_case(&self.real, token, case_id, reason).await
+    }
 }
 
 #[tokio::test]

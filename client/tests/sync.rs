@@ -275,3 +275,58 @@ async fn enrolment_with_a_wrong_code_is_refused_and_records_nothing() {
     assert_eq!(other.enrolment().expect("read"), None);
     assert!(matches!(sync(&mut other, &w.client, now()).await, Err(SyncFailure::NotEnrolled)));
 }
+
+/// Issue 20: declining an identity request through the app's use case and this client reaches
+/// the registrar's case with its reason; a second answer, and a case that is not the citizen's,
+/// are refused with what they mean to the user.
+#[tokio::test]
+async fn a_declined_identity_request_reaches_the_registrar() {
+    use shimin_core::wallet::WalletError;
+    use shimin_core::wallet::liveness::{decline_request, identity_requests};
+    use shimin_wire::backend::{
+        CasePartyRequest, DeclineReasonView, OpenCaseRequest, PartyRoleView, RequestStateView,
+    };
+
+    let mut w = World::new("decline").await;
+    let holder = w.holder().to_owned();
+    let case = w
+        .server
+        .open_case_as(
+            "market-issuer",
+            OpenCaseRequest {
+                company_name: "福州闽江软件有限公司".into(),
+                credit_code: None,
+                parties: vec![CasePartyRequest {
+                    id_number: holder.clone(),
+                    role: PartyRoleView::LegalRepresentative,
+                }],
+            },
+        )
+        .await
+        .expect("case");
+    let seen = identity_requests(&mut w.wallet, &w.client).await.expect("requests");
+    assert_eq!(
+        seen.iter().map(|r| (r.case_id, r.state)).collect::<Vec<_>>(),
+        [(case.id, RequestStateView::Pending)]
+    );
+
+    let declined =
+        decline_request(&mut w.wallet, &w.client, case.id, DeclineReasonView::NotMe).await.expect("declined");
+    assert_eq!(
+        (declined.state, declined.decline_reason),
+        (RequestStateView::Declined, Some(DeclineReasonView::NotMe))
+    );
+    let registrar = w.server.case_as("market-issuer", case.id).await.expect("case");
+    assert!(registrar.declined);
+    assert_eq!(registrar.parties[0].decline_reason, Some(DeclineReasonView::NotMe));
+
+    let again = decline_request(&mut w.wallet, &w.client, case.id, DeclineReasonView::Refused).await;
+    assert!(matches!(again, Err(WalletError::AlreadyDone)), "{again:?}");
+    let other = decline_request(&mut w.wallet, &w.client, case.id + 100, DeclineReasonView::Refused).await;
+    assert!(matches!(other, Err(WalletError::EnrolmentRefused)), "{other:?}");
+    assert_eq!(
+        w.server.case_as("market-issuer", case.id).await.expect("case").parties[0].decline_reason,
+        Some(DeclineReasonView::NotMe),
+        "the first reason stays"
+    );
+}

@@ -361,6 +361,8 @@ fn an_enrolment_check_is_only_for_a_wallet_not_enrolled_and_each_refusal_has_its
     assert!(matches!(liveness::refusal(refused(ErrorCode::NoRegistryPhoto)), WalletError::NoRegistryPhoto));
     assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyAnswered)), WalletError::AlreadyDone));
     assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyConfirmed)), WalletError::AlreadyDone));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::AlreadyDeclined)), WalletError::AlreadyDone));
+    assert!(matches!(liveness::refusal(refused(ErrorCode::RequestExpired)), WalletError::RequestExpired));
     assert!(matches!(liveness::refusal(refused(ErrorCode::UnknownCitizen)), WalletError::EnrolmentRefused));
     assert!(
         matches!(liveness::refusal(refused(ErrorCode::Conflict)), WalletError::Backend(_)),
@@ -387,6 +389,56 @@ fn a_case_check_needs_the_device_signed_in() {
     let mut store = enrolled(&world, &backend);
     block_on(liveness::begin(&mut store, &backend, case, "test")).expect("begin");
     assert_eq!(backend.calls(), [Call::SignIn(7), Call::CaseChallenge(3)]);
+}
+
+/// Issue 20: declining a request signs in and sends the case and the reason; the backend's
+/// answer is what the screen shows, and its refusals mean what they say.
+#[test]
+fn declining_a_request_sends_the_case_and_the_reason_once_signed_in() {
+    use shimin_wire::backend::{DeclineReasonView, IdentityRequestView, MatterView, RequestStateView};
+
+    let world = World::new();
+    let backend = backend(&world);
+    let mut store = MemoryStore::new(copy_of(&world.device_key));
+    assert!(matches!(
+        block_on(liveness::decline_request(&mut store, &backend, 3, DeclineReasonView::NotMe)),
+        Err(WalletError::NotEnrolled)
+    ));
+    assert!(!backend.calls().iter().any(|c| matches!(c, Call::Decline(..))), "nothing sent unenrolled");
+
+    let mut store = enrolled(&world, &backend);
+    let answered = IdentityRequestView {
+        case_id: 3,
+        company_name: "福州闽江软件有限公司".into(),
+        department_name: "福州市市场监督管理局".into(),
+        roles: Vec::new(),
+        created_at: 1_000,
+        matter: MatterView::CompanyEstablishment,
+        shared: Vec::new(),
+        respond_by: 1_000 + 7 * 86_400,
+        state: RequestStateView::Declined,
+        confirmed_at: None,
+        declined_at: Some(2_000),
+        decline_reason: Some(DeclineReasonView::NotMe),
+    };
+    *backend.decline.lock().expect("decline") = Some(Ok(answered.clone()));
+    let seen = block_on(liveness::decline_request(&mut store, &backend, 3, DeclineReasonView::NotMe))
+        .expect("declined");
+    assert_eq!(seen, answered);
+    assert_eq!(backend.calls(), [Call::SignIn(7), Call::Decline(3, DeclineReasonView::NotMe)]);
+
+    *backend.decline.lock().expect("decline") =
+        Some(Err(BackendError::Refused { status: 409, code: ErrorCode::AlreadyDeclined }));
+    assert!(matches!(
+        block_on(liveness::decline_request(&mut store, &backend, 3, DeclineReasonView::Refused)),
+        Err(WalletError::AlreadyDone)
+    ));
+    *backend.decline.lock().expect("decline") =
+        Some(Err(BackendError::Refused { status: 404, code: ErrorCode::NotFound }));
+    assert!(matches!(
+        block_on(liveness::decline_request(&mut store, &backend, 4, DeclineReasonView::Refused)),
+        Err(WalletError::EnrolmentRefused)
+    ));
 }
 
 /// Finding 1 (issue 15): a check's frame batches are signed by the device key, name the check's

@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use shimin_wire::ipc::{
     AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
 };
-use shimin_wire::liveness::{IdentityRequestView, LivenessStartRequest, LivenessStatusView};
+use shimin_wire::liveness::{
+    DeclineIdentityRequest, IdentityRequestView, LivenessStartRequest, LivenessStatusView,
+};
 use shimin_wire::sync::{
     AcknowledgeNoticesRequest, DeviceNoticeView, EnrolRequest, MyDeviceView, ReminderView,
     RemoveOtherDeviceRequest, SyncStatusView,
@@ -294,6 +296,15 @@ pub async fn identity_requests(
     state: State<'_, WalletState>,
 ) -> Result<Vec<IdentityRequestView>, CommandError> {
     state.identity_requests().await.map_err(fail)
+}
+
+/// Declines an identity request, saying why; the registrar is told.
+#[tauri::command]
+pub async fn decline_identity_request(
+    state: State<'_, WalletState>,
+    request: DeclineIdentityRequest,
+) -> Result<IdentityRequestView, CommandError> {
+    state.decline_request(request.case_id, request.reason).await.map_err(fail)
 }
 
 /// Opens the computer's camera for scanning; false when the webview's camera must be used.

@@ -63,6 +63,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::liveness_submit,
             commands::liveness_cancel,
             commands::identity_requests,
+            commands::decline_identity_request,
             commands::scan_camera_open,
             commands::scan_camera_frame,
             commands::scan_camera_close,

@@ -8,7 +8,8 @@ use shimin_wire::ipc::{
     self, AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
 };
 use shimin_wire::liveness::{
-    IdentityRequestView, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
+    DeclineIdentityRequest, DeclineReasonView, IdentityRequestView, LivenessPurposeView,
+    LivenessStartRequest, LivenessStatusView,
 };
 use shimin_wire::sync::{
     AcknowledgeNoticesRequest, DeviceNoticeView, EnrolRequest, MyDeviceView, ReminderView,
@@ -287,4 +288,12 @@ pub async fn liveness_cancel() -> Result<(), ApiError> {
 /// The registration cases asking this citizen to confirm their identity.
 pub async fn identity_requests() -> Result<Vec<IdentityRequestView>, ApiError> {
     call(ipc::command::IDENTITY_REQUESTS, &NoArgs {}).await
+}
+
+/// Declines identity request `case_id`, saying why; the request as it now stands.
+pub async fn decline_identity_request(
+    case_id: i64,
+    reason: DeclineReasonView,
+) -> Result<IdentityRequestView, ApiError> {
+    with_request(ipc::command::DECLINE_IDENTITY_REQUEST, &DeclineIdentityRequest { case_id, reason }).await
 }

@@ -130,17 +130,16 @@ texts! {
     VerifyScanStop: "停止扫码", "停止掃碼", "Stop scanning";
     VerifyScanning: "请将二维码对准取景框…", "請將 QR 碼對準取景框…", "Hold the QR code in view…";
     RequestsTitle: "身份核验请求", "身分核驗請求", "Identity requests";
-    RequestsIntro: "以下登记事项需要您本人刷脸确认身份。", "以下登記事項需要您本人刷臉確認身分。", "These registrations ask you to confirm your identity with your face.";
+    RequestsIntro: "以下登记事项请您本人确认身份；不是您办理的，可以拒绝并告知对方。", "以下登記事項請您本人確認身分；不是您辦理的，可以拒絕並告知對方。", "These registrations ask you to confirm your identity; if you did not ask for one, decline it and they are told.";
     RequestsEmpty: "没有待处理的身份核验请求", "沒有待處理的身分核驗請求", "No identity requests waiting";
     RequestsBanner: "有 {} 项身份核验请求待您确认", "有 {} 項身分核驗請求待您確認", "{} identity requests are waiting for you";
     RequestsOpen: "查看", "查看", "Open";
     RoleLegalRepresentative: "法定代表人", "法定代表人", "Legal representative";
     RoleShareholder: "股东", "股東", "Shareholder";
     RoleSupervisor: "监事", "監事", "Supervisor";
-    RequestConfirm: "刷脸确认", "刷臉確認", "Confirm with my face";
+    RequestConfirm: "查看并确认", "查看並確認", "Review and answer";
     RequestConfirmed: "已确认", "已確認", "Confirmed";
     RequestPending: "待确认", "待確認", "Waiting for you";
-    RequestDone: "核验通过，已确认您的身份", "核驗通過，已確認您的身分", "Check passed: your identity is confirmed";
     EnrolmentCodeLabel: "一次性登记码", "一次性登記碼", "One-time enrolment code";
     EnrolmentCodeMissing: "请输入登记码", "請輸入登記碼", "Please enter the enrolment code";
     OnboardNext: "下一步", "下一步", "Next";
@@ -419,6 +418,42 @@ texts! {
     RecipientRequest: "应答核验请求 {}：{}", "回應核驗請求 {}：{}", "Answered verification request {}: {}";
     RecipientCase: "向{}确认身份：{}", "向{}確認身分：{}", "Confirmed your identity to {}: {}";
     ExportCancelled: "已取消，没有导出", "已取消，沒有匯出", "Cancelled; nothing was exported";
+    // Consent for identity requests (issue 20, item 3): who asks, for what, what is shared, by when.
+    IdConsentTitle: "{}请您确认身份", "{}請您確認身分", "{} asks you to confirm your identity";
+    IdConsentMatter: "办理事项", "辦理事項", "Matter";
+    MatterCompanyEstablishment: "公司设立登记：{}", "公司設立登記：{}", "Registering a new company: {}";
+    MatterCompanyChange: "公司变更登记：{}", "公司變更登記：{}", "Changing a registered company: {}";
+    IdConsentRole: "您的身份", "您的身分", "Your role";
+    IdConsentShared: "确认后将提供给对方", "確認後將提供給對方", "Given to them if you confirm";
+    SharedName: "姓名", "姓名", "Your name";
+    SharedIdNumber: "公民身份号码", "公民身分號碼", "Your citizen ID number";
+    SharedFaceResult: "刷脸核验结果及时间", "刷臉核驗結果及時間", "The result and time of the face check";
+    IdConsentFramesKept: "刷脸画面只用于本次核验，不会提供给对方。", "刷臉畫面只用於本次核驗，不會提供給對方。", "The camera pictures are used for this check only and are never given to them.";
+    IdConsentRespondByLabel: "确认期限", "確認期限", "Answer by";
+    IdConsentRespondBy: "请在 {} 前确认", "請在 {} 前確認", "Please answer before {}";
+    IdConsentDecline: "拒绝 / 不是我办理", "拒絕 / 不是我辦理", "Decline / Not me";
+    IdConsentConfirm: "同意，开始刷脸", "同意，開始刷臉", "Agree, start the face check";
+    DeclineTitle: "请告诉对方您拒绝的原因", "請告訴對方您拒絕的原因", "Tell them why you decline";
+    DeclineRefused: "我不同意此次确认", "我不同意此次確認", "I do not agree to confirm this";
+    DeclineNotMe: "这不是我办理的业务", "這不是我辦理的業務", "I did not ask for this";
+    DeclineSend: "发送", "發送", "Send";
+    DeclineChoose: "请先选择一项原因", "請先選擇一項原因", "Please choose a reason first";
+    IdConsentDeclinedTitle: "已拒绝", "已拒絕", "Declined";
+    IdConsentDeclinedText: "已告知{}：{}", "已告知{}：{}", "{} has been told: {}";
+    IdConsentNotMeHint: "如有疑问，请拨打政务服务便民热线 12345。", "如有疑問，請撥打政務服務便民熱線 12345。", "If in doubt, call the government service hotline 12345.";
+    IdConsentDoneTitle: "已确认身份", "已確認身分", "Identity confirmed";
+    IdConsentDoneText: "已告知{}：您已本人确认（{}）", "已告知{}：您已本人確認（{}）", "{} has been told that you confirmed in person ({})";
+    IdConsentBack: "返回请求列表", "返回請求列表", "Back to the requests";
+    IdConsentCannotTitle: "现在无法刷脸确认", "現在無法刷臉確認", "The face check cannot be done now";
+    IdConsentGoToHall: "请携带本人身份证到{}窗口确认，或拒绝此次请求。", "請攜帶本人身分證到{}窗口確認，或拒絕此次請求。", "Please confirm in person at {} with your ID card, or decline this request.";
+    IdConsentNoPhoto: "公安登记中没有您的照片可供比对。", "公安登記中沒有您的照片可供比對。", "The registry has no photo of you to compare with.";
+    IdConsentNoAttempts: "今日刷脸次数已用完，请明天再试。", "今日刷臉次數已用完，請明天再試。", "Today's face checks are used up; try again tomorrow.";
+    ErrorRequestExpired: "确认期限已过。", "確認期限已過。", "The time to answer has passed.";
+    RequestDeclined: "已拒绝", "已拒絕", "Declined";
+    RequestExpired: "已过期", "已過期", "Expired";
+    LivenessCancel: "取消", "取消", "Cancel";
+    LivenessStepOf: "第 {} 步，共 {} 步", "第 {} 步，共 {} 步", "Step {} of {}";
+    LivenessStartTimeout: "核验服务长时间没有响应，请检查网络后重试", "核驗服務長時間沒有回應，請檢查網路後重試", "The check service did not answer; check the connection and try again";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].

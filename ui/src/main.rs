@@ -3,6 +3,9 @@
 // On the host only the tests use the texts; the wasm build reports what no screen uses.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod i18n;
+// An identity request's words and dates, tested on the host like the texts.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod consent_text;
 // The sync line's words, tested on the host like the texts.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod sync_text;

@@ -572,6 +572,12 @@ pub struct CasePartyView {
     pub role: PartyRoleView,
     /// When the party confirmed by a liveness check, seconds since the epoch.
     pub confirmed_at: Option<i64>,
+    /// When the party declined to confirm, seconds since the epoch.
+    #[serde(default)]
+    pub declined_at: Option<i64>,
+    /// Why the party declined, when it did.
+    #[serde(default)]
+    pub decline_reason: Option<DeclineReasonView>,
 }
 
 /// A company registration case as staff see it.
@@ -589,8 +595,64 @@ pub struct CaseView {
     pub parties: Vec<CasePartyView>,
     /// Whether every party has confirmed.
     pub all_confirmed: bool,
+    /// Whether a party declined to confirm: the case cannot proceed as it is.
+    #[serde(default)]
+    pub declined: bool,
     /// When the registrar proceeded, if it has.
     pub proceeded_at: Option<i64>,
+}
+
+/// Why a party declines to confirm a registration case; the registrar sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReasonView {
+    /// 我不同意此次确认: the party does not agree.
+    Refused,
+    /// 这不是我办理的业务: the party did not ask for it (someone may be using their identity).
+    NotMe,
+}
+
+/// `POST /v1/sync/identity-requests/{id}/decline`: the signed-in citizen declines to confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineRequest {
+    /// Why.
+    pub reason: DeclineReasonView,
+}
+
+/// What a registration case asks the citizen to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatterView {
+    /// 公司设立登记: a company not yet in the registry.
+    CompanyEstablishment,
+    /// 公司变更登记: a change of a registered company.
+    CompanyChange,
+}
+
+/// A datum the department receives when the citizen confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SharedDataView {
+    /// 姓名.
+    Name,
+    /// 公民身份号码.
+    IdNumber,
+    /// 刷脸核验结果及时间 (never the photo or the frames).
+    FaceCheckResult,
+}
+
+/// Where an identity request stands for the citizen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStateView {
+    /// 待确认: to confirm or decline, before `respond_by`.
+    Pending,
+    /// 已确认.
+    Confirmed,
+    /// 已拒绝.
+    Declined,
+    /// 已过期: neither, and `respond_by` has passed.
+    Expired,
 }
 
 /// A verification request as the named party's app sees it: a case naming the citizen.
@@ -606,6 +668,18 @@ pub struct IdentityRequestView {
     pub roles: Vec<PartyRoleView>,
     /// When the case was opened.
     pub created_at: i64,
+    /// What the case is.
+    pub matter: MatterView,
+    /// Exactly what the department receives when the citizen confirms.
+    pub shared: Vec<SharedDataView>,
+    /// The answer is due by then, seconds since the epoch.
+    pub respond_by: i64,
+    /// Where it stands, when the backend answered.
+    pub state: RequestStateView,
     /// When the citizen confirmed, if they have.
     pub confirmed_at: Option<i64>,
+    /// When the citizen declined, if they have.
+    pub declined_at: Option<i64>,
+    /// Why the citizen declined, if they have.
+    pub decline_reason: Option<DeclineReasonView>,
 }

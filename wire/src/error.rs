@@ -48,6 +48,10 @@ pub enum ErrorCode {
     AlreadyAnswered,
     /// 409: the citizen has confirmed this registration case already.
     AlreadyConfirmed,
+    /// 409: the citizen has declined this registration case already.
+    AlreadyDeclined,
+    /// 410: the time to answer this identity request has passed.
+    RequestExpired,
     /// 422: well-formed, but it cannot be done (a department without an active key, a citizen
     /// without a household…).
     Unprocessable,
@@ -76,7 +80,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code the server sends (all but [`ErrorCode::Unknown`]).
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::BadRequest,
         ErrorCode::BadJson,
         ErrorCode::InvalidBody,
@@ -91,6 +95,8 @@ impl ErrorCode {
         ErrorCode::DeviceAlreadyRegistered,
         ErrorCode::AlreadyAnswered,
         ErrorCode::AlreadyConfirmed,
+        ErrorCode::AlreadyDeclined,
+        ErrorCode::RequestExpired,
         ErrorCode::Unprocessable,
         ErrorCode::NoRegistryPhoto,
         ErrorCode::LivenessFailed,
@@ -117,6 +123,8 @@ impl ErrorCode {
             ErrorCode::DeviceAlreadyRegistered => "device_already_registered",
             ErrorCode::AlreadyAnswered => "already_answered",
             ErrorCode::AlreadyConfirmed => "already_confirmed",
+            ErrorCode::AlreadyDeclined => "already_declined",
+            ErrorCode::RequestExpired => "request_expired",
             ErrorCode::Unprocessable => "unprocessable",
             ErrorCode::NoRegistryPhoto => "no_registry_photo",
             ErrorCode::LivenessFailed => "liveness_failed",

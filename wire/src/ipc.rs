@@ -95,6 +95,9 @@ pub mod command {
     pub const LIVENESS_CANCEL: &str = "liveness_cancel";
     /// `identity_requests() -> Vec<IdentityRequestView>`
     pub const IDENTITY_REQUESTS: &str = "identity_requests";
+    /// Declines an identity request: [`crate::liveness::DeclineIdentityRequest`] →
+    /// `IdentityRequestView`.
+    pub const DECLINE_IDENTITY_REQUEST: &str = "decline_identity_request";
     /// `scan_camera_open() -> bool`: opens the computer's camera for scanning (false when the
     /// app cannot read one itself: the webview's camera is used instead).
     pub const SCAN_CAMERA_OPEN: &str = "scan_camera_open";
@@ -275,6 +278,8 @@ pub enum CommandError {
     BadFrame,
     /// The request was already answered (e.g. a case confirmed already).
     AlreadyDone,
+    /// The time to answer an identity request has passed: confirm at the department instead.
+    RequestExpired,
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::backend::{IdentityRequestView, PartyRoleView};
+pub use crate::backend::{
+    DeclineReasonView, IdentityRequestView, MatterView, PartyRoleView, RequestStateView, SharedDataView,
+};
 use crate::ipc::JpegPreview;
 
 /// What a liveness check is for.
@@ -34,6 +36,15 @@ impl fmt::Debug for LivenessPurposeView {
             }
         }
     }
+}
+
+/// Arguments of `decline_identity_request`: which request, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineIdentityRequest {
+    /// The case asking.
+    pub case_id: i64,
+    /// Why the citizen declines.
+    pub reason: DeclineReasonView,
 }
 
 /// Arguments of `liveness_start`.

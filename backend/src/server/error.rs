@@ -70,6 +70,14 @@ impl From<ServiceError> for ApiError {
             ServiceError::AlreadyConfirmed => {
                 Self::new(StatusCode::CONFLICT, ErrorCode::AlreadyConfirmed, "already confirmed")
             }
+            ServiceError::AlreadyDeclined => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::AlreadyDeclined, "already declined")
+            }
+            ServiceError::RequestExpired => Self::new(
+                StatusCode::GONE,
+                ErrorCode::RequestExpired,
+                "the time to answer this request has passed",
+            ),
             ServiceError::TooManyRequests => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::TooManyRequests,

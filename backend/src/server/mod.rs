@@ -20,7 +20,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shimin_wire::backend::{
-    CaseView, CertificateView, ChallengeResponse, DeviceListResponse, DeviceTokenRequest,
+    CaseView, CertificateView, ChallengeResponse, DeclineRequest, DeviceListResponse, DeviceTokenRequest,
     DeviceTokenResponse, EnrolmentCodeRequest, EnrolmentCodeResponse, HealthResponse, IDEMPOTENCY_KEY_HEADER,
     IdentityRequestView, IssueCertificateRequest, KeyCompromiseRequest, KeyCompromiseResponse,
     KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessPaceResponse,
@@ -329,7 +329,17 @@ async fn identity_requests(
     State(s): State<AppState>,
     Device(device): Device,
 ) -> ApiResult<Json<Vec<IdentityRequestView>>> {
-    Ok(Json(s.backend.identity_requests(&device).await?))
+    Ok(Json(s.backend.identity_requests(&device, now()).await?))
+}
+
+/// The signed-in citizen declines to confirm a case; the registrar sees the refusal.
+async fn decline_request(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(case_id): Path<i64>,
+    ApiJson(body): ApiJson<DeclineRequest>,
+) -> ApiResult<Json<IdentityRequestView>> {
+    Ok(Json(s.backend.decline_case(&device, case_id, body.reason, now()).await?))
 }
 
 async fn case_challenge(
@@ -446,6 +456,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/logout", post(device_logout))
         .route("/identity-requests", get(identity_requests))
         .route("/identity-requests/{id}/liveness", post(case_challenge))
+        .route("/identity-requests/{id}/decline", post(decline_request))
         // A liveness check is answered only by streaming frames the server measures itself
         // (issue 15, finding 1); evidence a device assembled is taken by no route.
         .route(

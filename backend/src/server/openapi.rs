@@ -200,8 +200,18 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "/v1/sync/identity-requests/{id}/liveness",
         Auth::Device,
         "-> LivenessChallengeResponse to confirm the case (answered by streaming frames); 404 \
-         not_found, 409 already_confirmed, 422 no_registry_photo, 429 attempts_exhausted",
+         not_found, 409 already_confirmed or already_declined, 410 request_expired (7 days after the \
+         case was opened), 422 no_registry_photo, 429 attempts_exhausted",
         "201",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/identity-requests/{id}/decline",
+        Auth::Device,
+        "DeclineRequest (reason refused or not_me) -> IdentityRequestView; the registrar's CaseView \
+         shows the refusal and its reason; 404 not_found (not the citizen's case, or closed), 409 \
+         already_confirmed or already_declined",
+        "200",
     ),
     (
         HttpMethod::Post,

@@ -22,15 +22,15 @@ use std::net::IpAddr;
 use shimin_core::crypto::{PublicKeyKind, VerifyingKey};
 use shimin_core::liveness::{Action, Challenge};
 use shimin_wire::backend::{
-    CasePartyView, CaseView, IdentityRequestView, LivenessChallengeResponse, LivenessEnrolmentRequest,
-    OpenCaseRequest, PartyRoleView,
+    CasePartyView, CaseView, DeclineReasonView, IdentityRequestView, LivenessChallengeResponse,
+    LivenessEnrolmentRequest, MatterView, OpenCaseRequest, PartyRoleView, RequestStateView, SharedDataView,
 };
 
 use super::issuance::{parse_id_number, require_issuer};
 use super::{Backend, ServiceError, b64, random, unb64};
 use crate::store::{
-    CaseRecord, CompanyRecord, DeviceRecord, EnrolmentGrant, LivenessCheckRecord, LivenessOutcome,
-    LivenessPurpose, PartyRecord, PartyRole, StaffRecord, StoreError,
+    CaseRecord, CompanyRecord, DeclineReason, DeviceRecord, EnrolmentGrant, LivenessCheckRecord,
+    LivenessOutcome, LivenessPurpose, PartyRecord, PartyRole, StaffRecord, StoreError,
 };
 
 /// The window of the daily attempt limit, ms.
@@ -39,6 +39,13 @@ const ATTEMPT_WINDOW_MS: i64 = 86_400_000;
 const MAX_COMPANY_NAME: usize = 100;
 /// Most parties in one case.
 const MAX_PARTIES: usize = 50;
+/// How long a party has to answer an identity request after the case is opened, seconds: seven
+/// calendar days (issue 20, decision D2). Past it, no check is opened; a refusal still reaches
+/// the registrar.
+pub const CASE_RESPONSE_SECS: i64 = 7 * 86_400;
+/// What the department receives when a party confirms: never the photo or the frames.
+const SHARED_ON_CONFIRM: [SharedDataView; 3] =
+    [SharedDataView::Name, SharedDataView::IdNumber, SharedDataView::FaceCheckResult];
 /// The certificate type whose department registers companies.
 const REGISTRAR_TYPE: &str = "business-licence";
 
@@ -92,6 +99,34 @@ fn role_view(role: PartyRole) -> PartyRoleView {
         PartyRole::LegalRepresentative => PartyRoleView::LegalRepresentative,
         PartyRole::Shareholder => PartyRoleView::Shareholder,
         PartyRole::Supervisor => PartyRoleView::Supervisor,
+    }
+}
+
+fn reason_view(reason: DeclineReason) -> DeclineReasonView {
+    match reason {
+        DeclineReason::Refused => DeclineReasonView::Refused,
+        DeclineReason::NotMe => DeclineReasonView::NotMe,
+    }
+}
+
+fn reason_of(view: DeclineReasonView) -> DeclineReason {
+    match view {
+        DeclineReasonView::Refused => DeclineReason::Refused,
+        DeclineReasonView::NotMe => DeclineReason::NotMe,
+    }
+}
+
+/// Where a citizen's answer to a case stands at `now` (seconds): the refusal or the
+/// confirmation once given, otherwise pending until the case's answer is due.
+fn request_state(mine: &[&PartyRecord], respond_by: i64, now: i64) -> RequestStateView {
+    if mine.iter().any(|p| p.declined.is_some()) {
+        RequestStateView::Declined
+    } else if !mine.is_empty() && mine.iter().all(|p| p.confirmed_at.is_some()) {
+        RequestStateView::Confirmed
+    } else if now > respond_by {
+        RequestStateView::Expired
+    } else {
+        RequestStateView::Pending
     }
 }
 
@@ -236,36 +271,101 @@ impl Backend {
         .ok_or(ServiceError::AlreadyAnswered)
     }
 
-    /// The open cases naming the device's citizen: the verification requests their app shows.
+    /// The open cases naming the device's citizen, at `now` (seconds): the identity requests
+    /// their app shows, each with who asks, for what, what would be shared, by when, and where
+    /// the citizen's answer stands.
     ///
     /// # Errors
     /// When the store fails.
     pub async fn identity_requests(
         &self,
         device: &DeviceRecord,
+        now: i64,
     ) -> Result<Vec<IdentityRequestView>, ServiceError> {
-        let citizen = &device.citizen_id_number;
         let mut views = Vec::new();
-        for case in self.store.open_cases_of(citizen).await? {
-            let department = self.store.department(&case.department_code).await?;
-            let mine: Vec<&PartyRecord> = case.parties.iter().filter(|p| &p.id_number == citizen).collect();
-            views.push(IdentityRequestView {
-                case_id: case.id,
-                company_name: case.company_name.clone(),
-                department_name: department.map(|d| d.name).unwrap_or_default(),
-                roles: mine.iter().map(|p| role_view(p.role)).collect(),
-                created_at: case.created_at,
-                confirmed_at: mine.iter().filter_map(|p| p.confirmed_at).min(),
-            });
+        for case in self.store.open_cases_of(&device.citizen_id_number).await? {
+            views.push(self.request_view(&case, &device.citizen_id_number, now).await?);
         }
         Ok(views)
+    }
+
+    /// Case `case` as the identity request of `citizen` at `now`.
+    async fn request_view(
+        &self,
+        case: &CaseRecord,
+        citizen: &str,
+        now: i64,
+    ) -> Result<IdentityRequestView, ServiceError> {
+        let department = self.store.department(&case.department_code).await?;
+        let mine: Vec<&PartyRecord> = case.parties.iter().filter(|p| p.id_number == citizen).collect();
+        // A case for a registered credit code changes that company; any other registers one.
+        let registered = match &case.credit_code {
+            Some(code) => self.store.company(code).await?.is_some(),
+            None => false,
+        };
+        let respond_by = case.created_at + CASE_RESPONSE_SECS;
+        let declined = mine.iter().find_map(|p| p.declined);
+        Ok(IdentityRequestView {
+            case_id: case.id,
+            company_name: case.company_name.clone(),
+            department_name: department.map(|d| d.name).unwrap_or_default(),
+            roles: mine.iter().map(|p| role_view(p.role)).collect(),
+            created_at: case.created_at,
+            matter: if registered { MatterView::CompanyChange } else { MatterView::CompanyEstablishment },
+            shared: SHARED_ON_CONFIRM.to_vec(),
+            respond_by,
+            state: request_state(&mine, respond_by, now),
+            confirmed_at: mine.iter().filter_map(|p| p.confirmed_at).min(),
+            declined_at: declined.map(|d| d.at),
+            decline_reason: declined.map(|d| reason_view(d.reason)),
+        })
+    }
+
+    /// The open case `case_id` if it names `citizen`.
+    ///
+    /// # Errors
+    /// 404 otherwise: another's case and a closed one look alike.
+    async fn case_of_party(&self, citizen: &str, case_id: i64) -> Result<CaseRecord, ServiceError> {
+        self.store
+            .case(case_id)
+            .await?
+            .filter(|c| c.proceeded_at.is_none() && c.parties.iter().any(|p| p.id_number == citizen))
+            .ok_or(ServiceError::NotFound("case"))
+    }
+
+    /// The device's citizen declines to confirm case `case_id` (in every role of theirs) for
+    /// `reason`, at `now` (seconds); the registrar sees the refusal and its reason. A refusal is
+    /// accepted after the answer was due too: "not me" must always reach the registrar.
+    ///
+    /// # Errors
+    /// 404 a case that does not name the citizen or is closed; 409 `already_confirmed` or
+    /// `already_declined`.
+    pub async fn decline_case(
+        &self,
+        device: &DeviceRecord,
+        case_id: i64,
+        reason: DeclineReasonView,
+        now: i64,
+    ) -> Result<IdentityRequestView, ServiceError> {
+        let citizen = &device.citizen_id_number;
+        let case = self.case_of_party(citizen, case_id).await?;
+        answerable(&case, citizen)?;
+        if !self.store.decline_case(case_id, citizen, reason_of(reason), now).await? {
+            // Answered or closed meanwhile: say which.
+            let case = self.case_of_party(citizen, case_id).await?;
+            answerable(&case, citizen)?;
+            return Err(ServiceError::Conflict("the case changed; reload it"));
+        }
+        let case = self.case_of_party(citizen, case_id).await?;
+        self.request_view(&case, citizen, now).await
     }
 
     /// A liveness challenge for the device's citizen to confirm case `case_id`.
     ///
     /// # Errors
-    /// 404 a case that does not name the citizen or is closed; 409 `already_confirmed`; 422
-    /// `no_registry_photo`; 429 `attempts_exhausted`.
+    /// 404 a case that does not name the citizen or is closed; 409 `already_confirmed` or
+    /// `already_declined`; 410 `request_expired`; 422 `no_registry_photo`; 429
+    /// `attempts_exhausted`.
     pub async fn case_challenge(
         &self,
         device: &DeviceRecord,
@@ -273,12 +373,10 @@ impl Backend {
         now_ms: i64,
     ) -> Result<LivenessChallengeResponse, ServiceError> {
         let citizen = &device.citizen_id_number;
-        let case = self.store.case(case_id).await?.filter(|c| c.proceeded_at.is_none());
-        let Some(case) = case.filter(|c| c.parties.iter().any(|p| &p.id_number == citizen)) else {
-            return Err(ServiceError::NotFound("case"));
-        };
-        if case.parties.iter().filter(|p| &p.id_number == citizen).all(|p| p.confirmed_at.is_some()) {
-            return Err(ServiceError::AlreadyConfirmed);
+        let case = self.case_of_party(citizen, case_id).await?;
+        answerable(&case, citizen)?;
+        if now_ms / 1000 > case.created_at + CASE_RESPONSE_SECS {
+            return Err(ServiceError::RequestExpired);
         }
         let person = self.store.citizen(citizen).await?.ok_or(ServiceError::UnknownCitizen)?;
         if person.photo.is_none() {
@@ -356,7 +454,12 @@ impl Backend {
             if self.store.citizen(id.as_str()).await?.is_none() {
                 return Err(ServiceError::NotFound("party"));
             }
-            parties.push(PartyRecord { id_number: id.as_str().to_owned(), role, confirmed_at: None });
+            parties.push(PartyRecord {
+                id_number: id.as_str().to_owned(),
+                role,
+                confirmed_at: None,
+                declined: None,
+            });
         }
         // A registered credit code is not registered again: only a change case, which names the
         // current representatives so that they confirm it too, is opened for it.
@@ -404,6 +507,8 @@ impl Backend {
                 name,
                 role: role_view(p.role),
                 confirmed_at: p.confirmed_at,
+                declined_at: p.declined.map(|d| d.at),
+                decline_reason: p.declined.map(|d| reason_view(d.reason)),
             });
         }
         Ok(CaseView {
@@ -412,6 +517,7 @@ impl Backend {
             credit_code: case.credit_code.clone(),
             created_at: case.created_at,
             all_confirmed: case.all_confirmed(),
+            declined: case.parties.iter().any(|p| p.declined.is_some()),
             parties,
             proceeded_at: case.proceeded_at,
         })
@@ -494,6 +600,21 @@ impl Backend {
             Err(ServiceError::Forbidden("this department does not register companies"))
         }
     }
+}
+
+/// Whether `citizen` may still answer `case`: not once they confirmed or declined it.
+///
+/// # Errors
+/// 409 `already_declined` or `already_confirmed`.
+fn answerable(case: &CaseRecord, citizen: &str) -> Result<(), ServiceError> {
+    let mine: Vec<&PartyRecord> = case.parties.iter().filter(|p| p.id_number == citizen).collect();
+    if mine.iter().any(|p| p.declined.is_some()) {
+        return Err(ServiceError::AlreadyDeclined);
+    }
+    if mine.iter().all(|p| p.confirmed_at.is_some()) {
+        return Err(ServiceError::AlreadyConfirmed);
+    }
+    Ok(())
 }
 
 /// Whether `parties` name the registered company's current legal representative and supervisor

@@ -67,6 +67,12 @@ pub enum ServiceError {
     /// The citizen has confirmed the registration case already (409).
     #[error("already confirmed")]
     AlreadyConfirmed,
+    /// The citizen has declined the registration case already (409).
+    #[error("already declined")]
+    AlreadyDeclined,
+    /// The time to answer the identity request has passed (410).
+    #[error("the time to answer this request has passed")]
+    RequestExpired,
     /// Too many requests from one address (429).
     #[error("too many requests")]
     TooManyRequests,

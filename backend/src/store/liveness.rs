@@ -53,7 +53,8 @@ pub struct LivenessCheckRecord {
 pub enum LivenessOutcome {
     /// Failed: nothing else changes.
     Failed,
-    /// Passed a case check: the citizen's roles in the case are confirmed at `at`.
+    /// Passed a case check: the citizen's roles in the case are confirmed at `at`, unless the
+    /// citizen declined the case meanwhile.
     Confirmed {
         /// The case.
         case_id: i64,
@@ -96,6 +97,58 @@ impl PartyRole {
     }
 }
 
+/// Why a party declined to confirm a registration case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclineReason {
+    /// The party does not agree to confirm it.
+    Refused,
+    /// The party did not ask for this case: someone may be using their identity.
+    NotMe,
+}
+
+impl DeclineReason {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineReason::Refused => "refused",
+            DeclineReason::NotMe => "not_me",
+        }
+    }
+
+    /// The reason with this stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "refused" => Some(DeclineReason::Refused),
+            "not_me" => Some(DeclineReason::NotMe),
+            _ => None,
+        }
+    }
+}
+
+/// A party's refusal to confirm a case: when, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declined {
+    /// When, seconds since the epoch.
+    pub at: i64,
+    /// Why.
+    pub reason: DeclineReason,
+}
+
+impl Declined {
+    /// The refusal stored in the `declined_at` and `decline_reason` columns, or none; both or
+    /// neither are set.
+    pub(super) fn from_columns(at: Option<i64>, reason: Option<&str>) -> Result<Option<Self>, StoreError> {
+        match (at, reason) {
+            (None, None) => Ok(None),
+            (Some(at), Some(reason)) => {
+                let reason = DeclineReason::parse(reason).ok_or(StoreError::Corrupt("decline reason"))?;
+                Ok(Some(Declined { at, reason }))
+            }
+            _ => Err(StoreError::Corrupt("case party refusal")),
+        }
+    }
+}
+
 /// A party of a registration case in one role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartyRecord {
@@ -105,6 +158,8 @@ pub struct PartyRecord {
     pub role: PartyRole,
     /// When the party confirmed, if it has.
     pub confirmed_at: Option<i64>,
+    /// The party's refusal, if it declined. A party confirms or declines, never both.
+    pub declined: Option<Declined>,
 }
 
 /// A company registration case: the parties named must each confirm their identity by a
@@ -198,6 +253,17 @@ pub trait LivenessStore: Send + Sync {
     /// The cases naming this citizen as a party that the registrar has not proceeded with,
     /// newest first.
     async fn open_cases_of(&self, id_number: &str) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Records that the citizen declines to confirm case `case_id` (in every role of theirs), for
+    /// `reason` at `at`, unless the case was proceeded with or the citizen has confirmed or
+    /// declined it already; returns whether it did. Atomic with confirming: a party's roles are
+    /// either confirmed or declined, never both.
+    async fn decline_case(
+        &self,
+        case_id: i64,
+        id_number: &str,
+        reason: DeclineReason,
+        at: i64,
+    ) -> Result<bool, StoreError>;
     /// Marks the case proceeded at `at` if every party has confirmed and it was not proceeded;
     /// returns whether it did.
     async fn proceed_case(&self, id: i64, at: i64) -> Result<bool, StoreError>;

@@ -47,7 +47,8 @@ pub use self::issuance::{
     NewCopy, PublishedDoc, SignCopies, StatusListRecord, StoredStatus, copy_event,
 };
 pub use self::liveness::{
-    CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore, PartyRecord, PartyRole,
+    CaseRecord, DeclineReason, Declined, LivenessCheckRecord, LivenessOutcome, LivenessPurpose,
+    LivenessStore, PartyRecord, PartyRole,
 };
 pub use self::registry::{
     CitizenRecord, CompanyRecord, DepartmentRecord, HouseholdRecord, RegistryStore, StaffRecord,

@@ -2,8 +2,8 @@
 //! registration cases.
 
 use shimin_backend::store::{
-    CaseRecord, DeviceRecord, EnrolmentGrant, EventKind, LivenessCheckRecord, LivenessOutcome,
-    LivenessPurpose, NewEvent, PartyRecord, PartyRole, Store, StoreError,
+    CaseRecord, DeclineReason, Declined, DeviceRecord, EnrolmentGrant, EventKind, LivenessCheckRecord,
+    LivenessOutcome, LivenessPurpose, NewEvent, PartyRecord, PartyRole, Store, StoreError,
 };
 
 use super::{DEPT, LI, ZHANG, device, event, new_cert};
@@ -200,7 +200,8 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
 
     // A case: LI is legal representative and shareholder, 林晓燕 supervisor.
     let clerk = store.staff_by_login("clerk").await.expect("staff").expect("clerk").id;
-    let party = |id: &str, role| PartyRecord { id_number: id.into(), role, confirmed_at: None };
+    let party =
+        |id: &str, role| PartyRecord { id_number: id.into(), role, confirmed_at: None, declined: None };
     let case = CaseRecord {
         id: 0,
         department_code: DEPT.into(),
@@ -251,6 +252,13 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
     );
     assert!(!stored.all_confirmed());
     assert!(!store.proceed_case(case_id, 902).await.expect("proceed"), "林晓燕 has not confirmed");
+    assert!(
+        !store.decline_case(case_id, LI, DeclineReason::Refused, 902).await.expect("decline"),
+        "LI confirmed: no refusal after a confirmation"
+    );
+    assert!(
+        store.case(case_id).await.expect("get").expect("stored").parties.iter().all(|p| p.declined.is_none())
+    );
 
     let lin_check = store
         .insert_liveness_check(check(lin, LivenessPurpose::Case(case_id), 7, 900_000), 0, 100)
@@ -265,4 +273,51 @@ pub(crate) async fn liveness_checks_and_cases(store: &dyn Store) {
     assert_eq!(store.case(case_id).await.expect("get").and_then(|c| c.proceeded_at), Some(905));
     assert_eq!(store.open_cases_of(LI).await.expect("open"), vec![], "a proceeded case is closed");
     assert_eq!(store.case(9_999).await.expect("unknown"), None);
+    assert!(
+        !store.decline_case(case_id, LI, DeclineReason::Refused, 907).await.expect("decline"),
+        "a proceeded case is not declined"
+    );
+
+    // A second case: LI declines it in both roles at once; then nothing confirms it.
+    let second =
+        CaseRecord {
+            company_name: "福州另一科技有限公司".into(), created_at: 1_000, ..case.clone()
+        };
+    let second_id = store.insert_case(second).await.expect("case");
+    assert!(
+        !store.decline_case(second_id, ZHANG, DeclineReason::NotMe, 1_001).await.expect("decline"),
+        "someone who is not a party declines nothing"
+    );
+    assert!(store.decline_case(second_id, LI, DeclineReason::NotMe, 1_002).await.expect("decline"));
+    assert!(
+        !store.decline_case(second_id, LI, DeclineReason::Refused, 1_003).await.expect("again"),
+        "declined once: the first reason stays"
+    );
+    let stored = store.case(second_id).await.expect("get").expect("stored");
+    let li: Vec<&PartyRecord> = stored.parties.iter().filter(|p| p.id_number == LI).collect();
+    assert_eq!(li.len(), 2);
+    assert!(
+        li.iter().all(|p| p.declined == Some(Declined { at: 1_002, reason: DeclineReason::NotMe })),
+        "both roles declined, with the reason"
+    );
+    let lin_party = stored.parties.iter().find(|p| p.id_number == lin).expect("lin");
+    assert_eq!(lin_party.declined, None, "only the citizen's own rows");
+    let late_check = store
+        .insert_liveness_check(check(LI, LivenessPurpose::Case(second_id), 8, 1_100_000), 0, 100)
+        .await
+        .expect("check")
+        .expect("within the limit");
+    store.answer_liveness_check(late_check, 1_100).await.expect("answer").expect("open");
+    let confirmed = LivenessOutcome::Confirmed { case_id: second_id, id_number: LI.into(), at: 1_101 };
+    store.record_liveness_outcome(late_check, confirmed).await.expect("record");
+    let stored = store.case(second_id).await.expect("get").expect("stored");
+    assert!(
+        stored.parties.iter().filter(|p| p.id_number == LI).all(|p| p.confirmed_at.is_none()),
+        "a check passed after the refusal confirms nothing"
+    );
+    assert_eq!(
+        store.open_cases_of(LI).await.expect("open").len(),
+        1,
+        "a declined case stays open, to be seen"
+    );
 }

@@ -9,8 +9,8 @@ use std::future::Future;
 
 use base64::Engine as _;
 use shimin_wire::backend::{
-    DeviceListResponse, IdentityRequestView, LivenessChallengeResponse, LivenessPaceResponse, OutboxItem,
-    SyncPullResponse, SyncPushResponse,
+    DeclineReasonView, DeviceListResponse, IdentityRequestView, LivenessChallengeResponse,
+    LivenessPaceResponse, OutboxItem, SyncPullResponse, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -274,6 +274,15 @@ pub trait Backend: Sync {
         token: &str,
         case_id: i64,
     ) -> impl Future<Output = Result<LivenessChallenge, BackendError>> + Send;
+
+    /// The signed-in citizen declines to confirm registration case `case_id`, for `reason`; the
+    /// request as it now stands.
+    fn decline_case(
+        &self,
+        token: &str,
+        case_id: i64,
+        reason: DeclineReasonView,
+    ) -> impl Future<Output = Result<IdentityRequestView, BackendError>> + Send;
 }
 
 #[cfg(test)]

@@ -157,9 +157,12 @@ pub enum WalletError {
     /// A camera frame could not be read.
     #[error("a camera frame could not be read")]
     BadFrame,
-    /// It was done already (enrolled, confirmed).
+    /// It was done already (enrolled, confirmed, declined).
     #[error("already done")]
     AlreadyDone,
+    /// The time to answer the identity request has passed.
+    #[error("the request has expired")]
+    RequestExpired,
     /// Something that should not happen (a poisoned lock, a QR code too large).
     #[error("internal: {0}")]
     Internal(&'static str),
@@ -222,6 +225,7 @@ impl From<WalletError> for CommandError {
             WalletError::NoLivenessCheck => CommandError::NoLivenessCheck,
             WalletError::BadFrame => CommandError::BadFrame,
             WalletError::AlreadyDone => CommandError::AlreadyDone,
+            WalletError::RequestExpired => CommandError::RequestExpired,
             WalletError::Backend(failure) => match failure.problem() {
                 SyncProblemView::Offline => CommandError::Offline,
                 SyncProblemView::ServerUnavailable => CommandError::ServerUnavailable,

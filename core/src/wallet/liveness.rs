@@ -5,7 +5,7 @@
 //! the device key, what is recorded when the backend passes it, and what each refusal means to
 //! the user.
 
-use shimin_wire::backend::IdentityRequestView;
+use shimin_wire::backend::{DeclineReasonView, IdentityRequestView};
 use shimin_wire::error::ErrorCode;
 use shimin_wire::liveness::LivenessPurposeView;
 
@@ -56,8 +56,12 @@ pub fn refusal(failure: SyncFailure) -> WalletError {
         // The citizen's daily checks, or the server's rate limit on these routes: not now.
         Some(ErrorCode::AttemptsExhausted | ErrorCode::TooManyRequests) => WalletError::TooManyAttempts,
         Some(
-            ErrorCode::AlreadyAnswered | ErrorCode::AlreadyConfirmed | ErrorCode::DeviceAlreadyRegistered,
+            ErrorCode::AlreadyAnswered
+            | ErrorCode::AlreadyConfirmed
+            | ErrorCode::AlreadyDeclined
+            | ErrorCode::DeviceAlreadyRegistered,
         ) => WalletError::AlreadyDone,
+        Some(ErrorCode::RequestExpired) => WalletError::RequestExpired,
         Some(ErrorCode::UnknownCitizen | ErrorCode::NotFound) => WalletError::EnrolmentRefused,
         _ => WalletError::Backend(failure),
     }
@@ -361,6 +365,25 @@ pub async fn identity_requests<S: WalletStore + Send + ?Sized, B: Backend>(
         other => WalletError::Backend(other),
     })?;
     Ok(backend.identity_requests(&token).await?)
+}
+
+/// The wallet's citizen declines to confirm registration case `case_id`, for `reason`: the
+/// registrar is told. The request as it now stands.
+///
+/// # Errors
+/// [`WalletError::NotEnrolled`]; [`WalletError::AlreadyDone`] (confirmed or declined already);
+/// [`WalletError::EnrolmentRefused`] (not the citizen's case, or closed); [`WalletError::Backend`].
+pub async fn decline_request<S: WalletStore + Send + ?Sized, B: Backend>(
+    store: &mut S,
+    backend: &B,
+    case_id: i64,
+    reason: DeclineReasonView,
+) -> Result<IdentityRequestView, WalletError> {
+    let (_, token) = sign_in(store, backend).await.map_err(|e| match e {
+        SyncFailure::NotEnrolled => WalletError::NotEnrolled,
+        other => refusal(other),
+    })?;
+    backend.decline_case(&token, case_id, reason).await.map_err(|e| refusal(e.into()))
 }
 
 impl From<BackendError> for WalletError {

@@ -17,7 +17,8 @@ use shimin_core::wallet::{
     SyncProgress, WalletStore,
 };
 use shimin_wire::backend::{
-    DeviceListResponse, DeviceView, IdentityRequestView, OutboxItem, SyncPullResponse, SyncPushResponse,
+    DeclineReasonView, DeviceListResponse, DeviceView, IdentityRequestView, OutboxItem, SyncPullResponse,
+    SyncPushResponse,
 };
 
 /// A wallet store in memory: the same rules as the SQLite store where the use cases depend on
@@ -318,6 +319,8 @@ pub enum Call {
     LivenessEnrolment,
     IdentityRequests,
     CaseChallenge(i64),
+    /// Declining a case: its id and the reason sent.
+    Decline(i64, DeclineReasonView),
     /// A frame batch of an enrolment check, and its signed bytes.
     StreamEnrolment(i64, Vec<u8>),
     /// A frame batch of a case check, the token it was sent with, and its signed bytes.
@@ -337,6 +340,8 @@ pub struct ScriptedBackend {
     /// The device id registration answers, or the refusal.
     pub register: Mutex<Option<Result<i64, BackendError>>>,
     pub challenge: Option<LivenessChallenge>,
+    /// What declining a case answers: the request as it then stands, or the refusal.
+    pub decline: Mutex<Option<Result<IdentityRequestView, BackendError>>>,
     /// What each streamed frame batch answers, in order (then `Calibrating`).
     pub paced: Mutex<VecDeque<Result<PaceAnswer, BackendError>>>,
     pub calls: Mutex<Vec<Call>>,
@@ -358,6 +363,7 @@ impl ScriptedBackend {
             acknowledge_pushes: true,
             register: Mutex::new(None),
             challenge: None,
+            decline: Mutex::new(None),
             paced: Mutex::new(VecDeque::new()),
             calls: Mutex::new(Vec::new()),
             devices: Vec::new(),
@@ -507,6 +513,20 @@ impl Backend for ScriptedBackend {
     async fn case_challenge(&self, _token: &str, case_id: i64) -> Result<LivenessChallenge, BackendError> {
         self.record(Call::CaseChallenge(case_id));
         self.challenge.clone().ok_or(BackendError::Malformed("no challenge scripted"))
+    }
+
+    async fn decline_case(
+        &self,
+        _token: &str,
+        case_id: i64,
+        reason: DeclineReasonView,
+    ) -> Result<IdentityRequestView, BackendError> {
+        self.record(Call::Decline(case_id, reason));
+        self.decline
+            .lock()
+            .expect("decline")
+            .take()
+            .unwrap_or(Err(BackendError::Malformed("no decline scripted")))
     }
 }
 

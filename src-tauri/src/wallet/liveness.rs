@@ -32,8 +32,8 @@ use shimin_core::wallet::PaceAnswer;
 use shimin_core::wallet::liveness::{self as use_case, Check, FrameStream, Purpose, StreamState};
 use shimin_wire::ipc::JpegPreview;
 use shimin_wire::liveness::{
-    CameraSourceView, IdentityRequestView, LivenessFailureView, LivenessPhaseView, LivenessPurposeView,
-    LivenessStatusView,
+    CameraSourceView, DeclineReasonView, IdentityRequestView, LivenessFailureView, LivenessPhaseView,
+    LivenessPurposeView, LivenessStatusView,
 };
 
 use super::camera::{PulledFrames, native_camera, preview, streamed_jpeg};
@@ -390,6 +390,21 @@ impl WalletState {
         let client = self.sync.client()?;
         let mut handle = self.second_handle()?;
         use_case::identity_requests(&mut handle, &client).await
+    }
+
+    /// Declines identity request `case_id` for `reason`: the registrar is told.
+    ///
+    /// # Errors
+    /// [`AppError::Locked`], [`AppError::NotEnrolled`], [`AppError::NoBackend`], the backend's
+    /// refusal (confirmed or declined already, not the citizen's case).
+    pub async fn decline_request(
+        &self,
+        case_id: i64,
+        reason: DeclineReasonView,
+    ) -> Result<IdentityRequestView, AppError> {
+        let client = self.sync.client()?;
+        let mut handle = self.second_handle()?;
+        use_case::decline_request(&mut handle, &client, case_id, reason).await
     }
 }
 

@@ -24,6 +24,34 @@ const CAMERA_INTERVAL_MS: i32 = 60;
 const FRAME_WIDTH: u32 = 640;
 /// Between two recorded frames asked for, ms.
 const RECORDED_INTERVAL_MS: i32 = 40;
+/// How long starting a check may take before the screen says it failed, ms: a start that never
+/// answers is an error the user can act on, never a spinner without end.
+const START_TIMEOUT_MS: i32 = 20_000;
+
+/// Failures after which trying again cannot help: the registry has no photo, the day's attempts
+/// are used up, it was done already, or the time to answer has passed.
+fn final_failure(key: Key) -> bool {
+    matches!(
+        key,
+        Key::ErrorNoRegistryPhoto
+            | Key::ErrorTooManyAttempts
+            | Key::ErrorAlreadyDone
+            | Key::ErrorRequestExpired
+    )
+}
+
+/// Where the check is, in words and as a bar: "第 2 步，共 3 步" (the step being done; the last
+/// once all are done).
+fn progress(l: Language, status: &LivenessStatusView) -> impl IntoView + use<> {
+    let steps = usize::from(status.steps).max(1);
+    let current = (status.done + 1).min(steps);
+    view! {
+        <div id="liveness-progress" class="liveness-progress">
+            <p class="progress-text">{tf(l, Key::LivenessStepOf, &[&current.to_string(), &steps.to_string()])}</p>
+            <progress max=steps.to_string() value=status.done.min(steps).to_string() aria-hidden="true"></progress>
+        </div>
+    }
+}
 
 /// The check's steps: the actions the backend revealed so far (it reveals each only after it saw
 /// the one before done), the ones done ticked, and the steps still to come unnamed.
@@ -60,12 +88,16 @@ fn steps(l: Language, status: &LivenessStatusView) -> impl IntoView + use<> {
 }
 
 /// The check. `on_passed` runs when the backend accepted it; `alternative`, when given, is
-/// offered after a failure (e.g. "use an enrolment code instead") with its label.
+/// offered throughout, during the check too (e.g. "use an enrolment code instead") with its
+/// label; `on_cancel`, when given, is the cancel button shown throughout; `on_final`, when
+/// given, is told a failure that trying again cannot mend (instead of the retry button).
 #[component]
 pub fn LivenessCheck(
     purpose: LivenessPurposeView,
     #[prop(into)] on_passed: Callback<()>,
     #[prop(optional)] alternative: Option<(Key, Callback<()>)>,
+    #[prop(optional, into)] on_cancel: Option<Callback<()>>,
+    #[prop(optional, into)] on_final: Option<Callback<Key>>,
 ) -> impl IntoView {
     crate::context::fill_screen();
     let lang = use_app().lang;
@@ -84,6 +116,11 @@ pub fn LivenessCheck(
         }
         stream.set_value(None);
     };
+    // Every failure passes here: a final one goes to the page when it takes it.
+    let fail = move |key: Key| match on_final {
+        Some(cb) if final_failure(key) => cb.run(key),
+        _ => error.set(Some(key)),
+    };
     let run = move || {
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
@@ -94,10 +131,21 @@ pub fn LivenessCheck(
         submitting.set(false);
         let purpose = purpose.get_value();
         spawn_local(async move {
+            sleep_ms(START_TIMEOUT_MS).await;
+            if live() && status.get_untracked().is_none() && error.get_untracked().is_none() {
+                // The start never answered: this generation is over (a late answer is dropped).
+                generation.update_value(|g| *g += 1);
+                error.set(Some(Key::LivenessStartTimeout));
+            }
+        });
+        spawn_local(async move {
             let first = match api::liveness_start(purpose).await {
-                Ok(s) => s,
+                Ok(s) if live() => s,
+                Ok(_) => return,
                 Err(e) => {
-                    error.set(Some(error_key(&e)));
+                    if live() {
+                        fail(error_key(&e));
+                    }
                     return;
                 }
             };
@@ -147,7 +195,7 @@ pub fn LivenessCheck(
                     Some(Ok(s)) if live() => status.set(Some(s)),
                     Some(Err(e)) if live() => {
                         release();
-                        error.set(Some(error_key(&e)));
+                        fail(error_key(&e));
                         return;
                     }
                     _ => {}
@@ -166,7 +214,7 @@ pub fn LivenessCheck(
                 }
                 Err(e) if live() => {
                     submitting.set(false);
-                    error.set(Some(error_key(&e)));
+                    fail(error_key(&e));
                 }
                 _ => {}
             }
@@ -242,16 +290,10 @@ pub fn LivenessCheck(
                 <div id="liveness-failed" class="liveness-failed">
                     <p id="liveness-error" class="result bad" role="alert">{t(l, key)}</p>
                     // Trying again cannot help when the registry has no photo, the day's attempts
-                    // are used up or it was done already.
-                    {(!matches!(key, Key::ErrorNoRegistryPhoto | Key::ErrorTooManyAttempts | Key::ErrorAlreadyDone))
-                        .then(|| view! {
-                            <button id="liveness-retry" type="button" class="primary" on:click=move |_| run()>
-                                {t(l, Key::LivenessRetry)}
-                            </button>
-                        })}
-                    {alternative.map(|(label, cb)| view! {
-                        <button id="liveness-alternative" type="button" class="secondary" on:click=move |_| cb.run(())>
-                            {t(l, label)}
+                    // are used up, it was done already or its time has passed.
+                    {(!final_failure(key)).then(|| view! {
+                        <button id="liveness-retry" type="button" class="primary" on:click=move |_| run()>
+                            {t(l, Key::LivenessRetry)}
                         </button>
                     })}
                 </div>
@@ -270,8 +312,23 @@ pub fn LivenessCheck(
             })}
             <canvas node_ref=canvas_ref class="visually-hidden" aria-hidden="true"></canvas>
             {guidance}
-            {move || status.get().map(|s| steps(lang.get(), &s))}
+            {move || status.get().map(|s| view! { {progress(lang.get(), &s)} {steps(lang.get(), &s)} })}
             {failure}
+            // The way out and the other way in, during the check too: never only a spinner.
+            {(alternative.is_some() || on_cancel.is_some()).then(|| view! {
+                <div class="liveness-actions">
+                    {alternative.map(|(label, cb)| view! {
+                        <button id="liveness-alternative" type="button" class="secondary" on:click=move |_| cb.run(())>
+                            {move || t(lang.get(), label)}
+                        </button>
+                    })}
+                    {on_cancel.map(|cb| view! {
+                        <button id="liveness-cancel" type="button" class="secondary" on:click=move |_| cb.run(())>
+                            {move || t(lang.get(), Key::LivenessCancel)}
+                        </button>
+                    })}
+                </div>
+            })}
             <p class="muted small">{move || t(lang.get(), Key::LivenessPrivacy)}</p>
         </div>
     }

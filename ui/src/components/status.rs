@@ -58,6 +58,7 @@ pub fn error_key(error: &ApiError) -> Key {
         ApiError::Command(CommandError::NoRegistryPhoto) => Key::ErrorNoRegistryPhoto,
         ApiError::Command(CommandError::TooManyAttempts) => Key::ErrorTooManyAttempts,
         ApiError::Command(CommandError::AlreadyDone) => Key::ErrorAlreadyDone,
+        ApiError::Command(CommandError::RequestExpired) => Key::ErrorRequestExpired,
         ApiError::Command(CommandError::NoLivenessCheck | CommandError::BadFrame) => {
             Key::LivenessFailedCamera
         }

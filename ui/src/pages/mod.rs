@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod about;
+pub mod consent;
 pub mod detail;
 pub mod history;
 pub mod id_check;

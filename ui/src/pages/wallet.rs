@@ -4,6 +4,7 @@
 //! "已失效（N）" with the reason — and a search box.
 
 use leptos::prelude::*;
+use shimin_wire::liveness::RequestStateView;
 use shimin_wire::wallet::{CertificateCardView, StatusBadge};
 
 use crate::api;
@@ -115,7 +116,7 @@ pub fn Wallet() -> impl IntoView {
         async move {
             api::identity_requests()
                 .await
-                .map(|r| r.iter().filter(|r| r.confirmed_at.is_none()).count())
+                .map(|r| r.iter().filter(|r| r.state == RequestStateView::Pending).count())
                 .unwrap_or(0)
         }
     });

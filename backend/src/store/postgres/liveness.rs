@@ -7,7 +7,8 @@ use tokio_postgres::Row;
 use super::{PgStore, conflict};
 use crate::store::liveness::{parse_purpose, purpose_columns};
 use crate::store::{
-    CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord, PartyRole, StoreError,
+    CaseRecord, DeclineReason, Declined, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord,
+    PartyRole, StoreError,
 };
 
 #[async_trait]
@@ -124,7 +125,7 @@ impl LivenessStore for PgStore {
         if let LivenessOutcome::Confirmed { case_id, id_number, at } = outcome {
             tx.execute(
                 "UPDATE case_party SET confirmed_at = $3 \
-                 WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL",
+                 WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL AND declined_at IS NULL",
                 &[&case_id, &id_number, &at],
             )
             .await?;
@@ -192,6 +193,48 @@ impl LivenessStore for PgStore {
         Ok(cases)
     }
 
+    async fn decline_case(
+        &self,
+        case_id: i64,
+        id_number: &str,
+        reason: DeclineReason,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The case's row lock serialises refusals and the registrar proceeding; the conditions on
+        // each party row are checked again on the row a concurrent confirmation committed.
+        let open = tx
+            .query_opt(
+                "SELECT 1 FROM registration_case WHERE id = $1 AND proceeded_at IS NULL FOR UPDATE",
+                &[&case_id],
+            )
+            .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        let answered: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM case_party WHERE case_id = $1 AND id_number = $2 \
+                 AND (confirmed_at IS NOT NULL OR declined_at IS NOT NULL)",
+                &[&case_id, &id_number],
+            )
+            .await?
+            .try_get(0)?;
+        if answered > 0 {
+            return Ok(false);
+        }
+        let declined = tx
+            .execute(
+                "UPDATE case_party SET declined_at = $3, decline_reason = $4 \
+                 WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL AND declined_at IS NULL",
+                &[&case_id, &id_number, &at, &reason.as_str()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(declined > 0)
+    }
+
     async fn proceed_case(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         let client = self.client().await?;
         Ok(client
@@ -245,7 +288,8 @@ fn case_row(r: &Row) -> Result<CaseRecord, StoreError> {
 async fn with_parties(client: &Object, case: CaseRecord) -> Result<CaseRecord, StoreError> {
     let rows = client
         .query(
-            "SELECT id_number, role, confirmed_at FROM case_party WHERE case_id = $1 ORDER BY role, id_number",
+            "SELECT id_number, role, confirmed_at, declined_at, decline_reason FROM case_party \
+             WHERE case_id = $1 ORDER BY role, id_number",
             &[&case.id],
         )
         .await?;
@@ -257,6 +301,7 @@ async fn with_parties(client: &Object, case: CaseRecord) -> Result<CaseRecord, S
                 id_number: r.try_get(0)?,
                 role: PartyRole::parse(&role).ok_or(StoreError::Corrupt("party role"))?,
                 confirmed_at: r.try_get(2)?,
+                declined: Declined::from_columns(r.try_get(3)?, r.try_get::<_, Option<&str>>(4)?)?,
             })
         })
         .collect::<Result<_, StoreError>>()?;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/011_keys_out_of_the_database.sql"),
     include_str!("../../../migrations/postgres/012_issuance_key.sql"),
     include_str!("../../../migrations/postgres/013_staff_administrator.sql"),
+    include_str!("../../../migrations/postgres/014_case_consent.sql"),
 ];
 
 /// The PostgreSQL store.

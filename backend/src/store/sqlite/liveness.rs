@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{SqliteStore, conflict};
 use crate::store::liveness::{parse_purpose, purpose_columns};
 use crate::store::{
-    CaseRecord, LivenessCheckRecord, LivenessOutcome, LivenessPurpose, LivenessStore, PartyRecord, PartyRole,
-    StoreError,
+    CaseRecord, DeclineReason, Declined, LivenessCheckRecord, LivenessOutcome, LivenessPurpose,
+    LivenessStore, PartyRecord, PartyRole, StoreError,
 };
 
 #[async_trait]
@@ -121,7 +121,7 @@ impl LivenessStore for SqliteStore {
             if let LivenessOutcome::Confirmed { case_id, id_number, at } = outcome {
                 tx.execute(
                     "UPDATE case_party SET confirmed_at = ?3 \
-                     WHERE case_id = ?1 AND id_number = ?2 AND confirmed_at IS NULL",
+                     WHERE case_id = ?1 AND id_number = ?2 AND confirmed_at IS NULL AND declined_at IS NULL",
                     params![case_id, id_number, at],
                 )?;
             }
@@ -188,6 +188,30 @@ impl LivenessStore for SqliteStore {
         .await
     }
 
+    async fn decline_case(
+        &self,
+        case_id: i64,
+        id_number: &str,
+        reason: DeclineReason,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let id_number = id_number.to_owned();
+        self.tx(move |tx| {
+            // Every role of the citizen in the case, or none: all of them still unanswered, in a
+            // case not proceeded with.
+            let declined = tx.execute(
+                "UPDATE case_party SET declined_at = ?3, decline_reason = ?4 \
+                 WHERE case_id = ?1 AND id_number = ?2 AND confirmed_at IS NULL AND declined_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM case_party p WHERE p.case_id = ?1 AND p.id_number = ?2 \
+                     AND (p.confirmed_at IS NOT NULL OR p.declined_at IS NOT NULL)) \
+                 AND EXISTS (SELECT 1 FROM registration_case c WHERE c.id = ?1 AND c.proceeded_at IS NULL)",
+                params![case_id, id_number, at, reason.as_str()],
+            )?;
+            Ok(declined > 0)
+        })
+        .await
+    }
+
     async fn proceed_case(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         self.tx(move |tx| {
             Ok(tx.execute(
@@ -249,15 +273,19 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
 
 fn with_parties(c: &Connection, case: CaseRecord) -> Result<CaseRecord, StoreError> {
     let mut stmt = c.prepare_cached(
-        "SELECT id_number, role, confirmed_at FROM case_party WHERE case_id = ?1 ORDER BY role, id_number",
+        "SELECT id_number, role, confirmed_at, declined_at, decline_reason FROM case_party \
+         WHERE case_id = ?1 ORDER BY role, id_number",
     )?;
-    let rows: Vec<(String, String, Option<i64>)> =
-        stmt.query_map([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    type PartyRow = (String, String, Option<i64>, Option<i64>, Option<String>);
+    let rows: Vec<PartyRow> = stmt
+        .query_map([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<Result<_, _>>()?;
     let parties = rows
         .into_iter()
-        .map(|(id_number, role, confirmed_at)| {
+        .map(|(id_number, role, confirmed_at, declined_at, reason)| {
             let role = PartyRole::parse(&role).ok_or(StoreError::Corrupt("party role"))?;
-            Ok(PartyRecord { id_number, role, confirmed_at })
+            let declined = Declined::from_columns(declined_at, reason.as_deref())?;
+            Ok(PartyRecord { id_number, role, confirmed_at, declined })
         })
         .collect::<Result<_, StoreError>>()?;
     Ok(CaseRecord { parties, ..case })

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/011_keys_out_of_the_database.sql"),
     include_str!("../../../migrations/sqlite/012_issuance_key.sql"),
     include_str!("../../../migrations/sqlite/013_staff_administrator.sql"),
+    include_str!("../../../migrations/sqlite/014_case_consent.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.

@@ -1,0 +1,166 @@
+//! The words of an identity request and of the consent page, from the request the backend
+//! described: pure, so they are tested on the host (the pages that show them are
+//! `pages::requests` and `pages::consent`).
+
+use shimin_wire::liveness::{
+    DeclineReasonView, IdentityRequestView, MatterView, PartyRoleView, RequestStateView, SharedDataView,
+};
+
+use crate::i18n::{Key, Language, t, tf};
+
+/// China Standard Time, seconds east of UTC (no daylight saving time).
+const CST_OFFSET: i64 = 8 * 3600;
+
+/// The calendar date of `days` since 1970-01-01 (proleptic Gregorian; H. Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, u32::try_from(month).unwrap_or(1), u32::try_from(day).unwrap_or(1))
+}
+
+/// `secs` since the epoch as a date in China Standard Time: "2024-06-30".
+pub fn china_date(secs: i64) -> String {
+    let (y, m, d) = civil_from_days((secs + CST_OFFSET).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `secs` since the epoch as a date and time in China Standard Time: "2024-06-30 12:00".
+pub fn china_date_time(secs: i64) -> String {
+    let local = secs + CST_OFFSET;
+    let minutes = local.rem_euclid(86_400) / 60;
+    format!("{} {:02}:{:02}", china_date(secs), minutes / 60, minutes % 60)
+}
+
+/// A role's name.
+pub fn role_key(role: PartyRoleView) -> Key {
+    match role {
+        PartyRoleView::LegalRepresentative => Key::RoleLegalRepresentative,
+        PartyRoleView::Shareholder => Key::RoleShareholder,
+        PartyRoleView::Supervisor => Key::RoleSupervisor,
+    }
+}
+
+/// The citizen's roles, in the order given: "法定代表人 · 股东".
+pub fn roles_text(l: Language, roles: &[PartyRoleView]) -> String {
+    roles.iter().map(|r| t(l, role_key(*r))).collect::<Vec<_>>().join(" · ")
+}
+
+/// The pill of a request in the list.
+pub fn state_key(state: RequestStateView) -> Key {
+    match state {
+        RequestStateView::Pending => Key::RequestPending,
+        RequestStateView::Confirmed => Key::RequestConfirmed,
+        RequestStateView::Declined => Key::RequestDeclined,
+        RequestStateView::Expired => Key::RequestExpired,
+    }
+}
+
+/// The pill's class: its colour.
+pub fn state_class(state: RequestStateView) -> &'static str {
+    match state {
+        RequestStateView::Pending => "pill pill-pending",
+        RequestStateView::Confirmed => "pill pill-ok",
+        RequestStateView::Declined => "pill pill-bad",
+        RequestStateView::Expired => "pill pill-muted",
+    }
+}
+
+/// What the case is, with the company: "公司设立登记：福州闽江软件有限公司".
+pub fn matter_text(l: Language, r: &IdentityRequestView) -> String {
+    let key = match r.matter {
+        MatterView::CompanyEstablishment => Key::MatterCompanyEstablishment,
+        MatterView::CompanyChange => Key::MatterCompanyChange,
+    };
+    tf(l, key, &[&r.company_name])
+}
+
+/// A datum the department receives.
+pub fn shared_key(shared: SharedDataView) -> Key {
+    match shared {
+        SharedDataView::Name => Key::SharedName,
+        SharedDataView::IdNumber => Key::SharedIdNumber,
+        SharedDataView::FaceCheckResult => Key::SharedFaceResult,
+    }
+}
+
+/// A reason to decline, as the citizen chooses it and the department is told it.
+pub fn reason_key(reason: DeclineReasonView) -> Key {
+    match reason {
+        DeclineReasonView::Refused => Key::DeclineRefused,
+        DeclineReasonView::NotMe => Key::DeclineNotMe,
+    }
+}
+
+/// "请在 2024-07-07 前确认".
+pub fn respond_by_text(l: Language, r: &IdentityRequestView) -> String {
+    tf(l, Key::IdConsentRespondBy, &[&china_date(r.respond_by)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(matter: MatterView) -> IdentityRequestView {
+        IdentityRequestView {
+            case_id: 9,
+            company_name: "福州闽江软件有限公司".into(),
+            department_name: "福州市市场监督管理局".into(),
+            roles: vec![PartyRoleView::LegalRepresentative, PartyRoleView::Shareholder],
+            created_at: 1_719_720_000,
+            matter,
+            shared: vec![SharedDataView::Name],
+            respond_by: 1_719_720_000 + 7 * 86_400,
+            state: RequestStateView::Pending,
+            confirmed_at: None,
+            declined_at: None,
+            decline_reason: None,
+        }
+    }
+
+    #[test]
+    fn dates_are_china_standard_time() {
+        assert_eq!(china_date(0), "1970-01-01");
+        // 2024-06-30T04:00Z is noon in Beijing; 16:00Z is already the next day there.
+        assert_eq!(china_date_time(1_719_720_000), "2024-06-30 12:00");
+        assert_eq!(china_date_time(1_719_763_200), "2024-07-01 00:00");
+        assert_eq!(china_date(1_719_763_199), "2024-06-30");
+        assert_eq!(china_date(951_782_400), "2000-02-29", "a leap day");
+    }
+
+    #[test]
+    fn a_request_says_what_when_and_in_which_role() {
+        let r = request(MatterView::CompanyEstablishment);
+        assert_eq!(matter_text(Language::ZhHans, &r), "公司设立登记：福州闽江软件有限公司");
+        assert_eq!(
+            matter_text(Language::ZhHans, &request(MatterView::CompanyChange)),
+            "公司变更登记：福州闽江软件有限公司"
+        );
+        assert_eq!(respond_by_text(Language::ZhHans, &r), "请在 2024-07-07 前确认");
+        assert_eq!(respond_by_text(Language::En, &r), "Please answer before 2024-07-07");
+        assert_eq!(roles_text(Language::ZhHans, &r.roles), "法定代表人 · 股东");
+    }
+
+    #[test]
+    fn each_state_reason_and_datum_has_its_own_words() {
+        let states = [
+            RequestStateView::Pending,
+            RequestStateView::Confirmed,
+            RequestStateView::Declined,
+            RequestStateView::Expired,
+        ];
+        let words: Vec<&str> = states.iter().map(|s| t(Language::ZhHans, state_key(*s))).collect();
+        assert_eq!(words, ["待确认", "已确认", "已拒绝", "已过期"]);
+        assert_ne!(reason_key(DeclineReasonView::Refused), reason_key(DeclineReasonView::NotMe));
+        let shared = [SharedDataView::Name, SharedDataView::IdNumber, SharedDataView::FaceCheckResult];
+        let keys: Vec<Key> = shared.iter().map(|s| shared_key(*s)).collect();
+        assert!(keys[0] != keys[1] && keys[1] != keys[2] && keys[0] != keys[2]);
+    }
+}
