@@ -302,6 +302,7 @@ pub fn detail_view(
         issuer_code: c.id.issuer().as_str().to_owned(),
         check: check.map_or_else(unchecked_view, check_view),
         versions: versions.iter().map(version_view).collect(),
+        presets: Vec::new(),
     }
 }
 
