@@ -5,6 +5,7 @@
 mod camera;
 mod commands;
 mod root_key;
+mod screen;
 pub mod startup;
 pub mod wallet;
 
@@ -20,6 +21,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             let data_dir = app.path().app_data_dir()?;
             app.manage(wallet::WalletState::new(data_dir, app.path().download_dir().ok()));
+            app.manage(screen::ScreenState::default());
             // Background sync for the life of the app: rounds when the wallet is open and
             // enrolled, with backoff after failures.
             let handle = app.handle().clone();
@@ -67,6 +69,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::ask_presentation,
             commands::stop_asking,
             commands::answer_request,
+            commands::screen_for_showing,
+            commands::camera_permission_reset,
         ])
 }
 
