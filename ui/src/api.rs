@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{
     self, AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
+    ScreenRequest, ScreenView,
 };
 use shimin_wire::liveness::{
     IdentityRequestView, LivenessPurposeView, LivenessStartRequest, LivenessStatusView,
@@ -133,6 +134,16 @@ pub async fn certificate_detail(id: String) -> Result<CertificateDetailView, Api
 /// A fresh presentation QR code of certificate `id`.
 pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<PresentationView, ApiError> {
     with_request(ipc::command::PRESENT_CERTIFICATE, &PresentRequest { id, preset, refresh }).await
+}
+
+/// Keeps the screen awake while a certificate is shown (`showing`), or lets it go.
+pub async fn screen_for_showing(showing: bool) -> Result<ScreenView, ApiError> {
+    with_request(ipc::command::SCREEN_FOR_SHOWING, &ScreenRequest { showing }).await
+}
+
+/// Forgets the answer about the camera so that the next use asks again; whether it will.
+pub async fn camera_permission_reset() -> Result<bool, ApiError> {
+    call(ipc::command::CAMERA_PERMISSION_RESET, &NoArgs {}).await
 }
 
 /// Reads a picture (PNG or JPEG file) of a QR code: a presentation verified, or a verifier's
