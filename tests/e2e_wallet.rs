@@ -132,14 +132,17 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.wait_for("#verify").await?;
     let scan_class = app.wait_for("#verify-scan").await?.attr("class").await?.unwrap_or_default();
     assert!(scan_class.contains("primary"), "{scan_class}");
+    // One plain line for the lists a verdict is checked with, not a trust list and a status list.
+    let fresh = app.wait_for_text("#list-freshness", |t| !t.is_empty()).await?;
+    assert!(fresh.starts_with("核验数据") && fresh.ends_with("前已更新"), "{fresh}");
     app.screenshot("verify-01-start").await?;
     // It says of that picture what the project's verifier said, on a page of its own.
     app.wait_for("#verify-file").await?.send_keys(&qr_path.display().to_string()).await?;
     app.wait_for("#verdict-page").await?;
     let verdict_text = app.wait_for_text("#verdict", |t| !t.is_empty()).await?;
     assert!(verdict_text.contains("真实有效"), "{verdict_text}");
-    let fresh = app.wait_for_text("#list-freshness", |t| !t.is_empty()).await?;
-    assert!(fresh.starts_with("核验数据") && fresh.contains("前已更新"), "{fresh}");
+    let fresh = app.wait_for_text("#verdict-freshness", |t| !t.is_empty()).await?;
+    assert!(fresh.starts_with("核验数据") && fresh.ends_with("前已更新"), "{fresh}");
     assert!(!verdict_text.contains("信任列表") && !verdict_text.contains("状态列表"), "{verdict_text}");
     app.wait_for_text("#verdict-name", |t| t == wallet_world::HOLDER_NAME).await?;
     app.wait_for_text("#verdict-attributes", |t| t.contains(wallet_world::HOLDER_NAME)).await?;

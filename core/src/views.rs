@@ -171,7 +171,8 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
     }
 }
 
-fn list_age_view(age: ListAge) -> ListAgeView {
+/// A list's age as the UI shows it.
+pub fn list_age_view(age: ListAge) -> ListAgeView {
     ListAgeView { age_seconds: age.age_seconds, refresh_due: age.refresh_due, stale: age.stale }
 }
 

@@ -249,6 +249,23 @@ fn the_detail_lists_each_applicable_preset_with_what_it_discloses() {
 }
 
 #[test]
+fn the_verification_data_is_as_fresh_as_its_oldest_list() {
+    let world = World::new();
+    let lists = lists(&world);
+    let oldest = std::iter::once(world.trust.freshness(NOW))
+        .chain(world.status_lists.iter().map(|s| s.freshness(NOW)))
+        .map(|f| f.age_seconds)
+        .max();
+    let fresh = lists.freshness(NOW).expect("a trust list is held");
+    assert_eq!(Some(fresh.age_seconds), oldest);
+    assert!(!fresh.stale);
+    // Years later every list is out of date, and the line says so.
+    assert!(lists.freshness(NOW + 3_650 * DAY).expect("held").stale);
+    // Without a trust list there is nothing to say.
+    assert_eq!(Lists::default().freshness(NOW), None);
+}
+
+#[test]
 fn an_identity_code_with_its_photo_stays_a_mid_size_qr_code() {
     // 亮证 draws the code with whole pixels per module, so every version costs pixels. Measured:
     // version 25 (117 modules) at level M, 22 (105) at level L, which presentations use (ADR

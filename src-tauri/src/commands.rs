@@ -15,8 +15,9 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, PinRequest, PresentRequest,
-    PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest, WalletStatusView,
+    ChangePinRequest, ExportView, HistoryEntryView, ListAgeView, ListCertificatesRequest, PinRequest,
+    PresentRequest, PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
+    WalletStatusView,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
@@ -352,4 +353,10 @@ pub async fn screen_for_showing<R: Runtime>(
 #[tauri::command]
 pub fn camera_permission_reset<R: Runtime>(window: tauri::WebviewWindow<R>) -> bool {
     crate::camera::forget_answer(&window)
+}
+
+/// How fresh the lists held for verifying are (the verify screen's line).
+#[tauri::command]
+pub async fn verify_data_age(state: State<'_, WalletState>) -> Result<Option<ListAgeView>, CommandError> {
+    state.verify_data_age().map_err(fail)
 }

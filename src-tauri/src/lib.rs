@@ -71,6 +71,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::answer_request,
             commands::screen_for_showing,
             commands::camera_permission_reset,
+            commands::verify_data_age,
         ])
 }
 

@@ -17,9 +17,9 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryEntryView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
-    PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
-    WalletStatusView,
+    ChangePinRequest, ExportView, HistoryEntryView, ListAgeView, ListCertificatesRequest, Pin, PinRequest,
+    PresentRequest, PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView,
+    StopAskingRequest, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -139,6 +139,11 @@ pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<Pr
 /// Keeps the screen awake while a certificate is shown (`showing`), or lets it go.
 pub async fn screen_for_showing(showing: bool) -> Result<ScreenView, ApiError> {
     with_request(ipc::command::SCREEN_FOR_SHOWING, &ScreenRequest { showing }).await
+}
+
+/// How fresh the lists held for verifying are: the oldest one's age, `None` without a trust list.
+pub async fn verify_data_age() -> Result<Option<ListAgeView>, ApiError> {
+    call(ipc::command::VERIFY_DATA_AGE, &NoArgs {}).await
 }
 
 /// Forgets the answer about the camera so that the next use asks again; whether it will.

@@ -119,6 +119,9 @@ pub mod command {
     /// the verifier's screen when the camera was refused): `()` → `bool`, whether the next use
     /// asks (`false` where the platform's own settings decide).
     pub const CAMERA_PERMISSION_RESET: &str = "camera_permission_reset";
+    /// How fresh the lists a verification uses are (the verify screen's one line): `()` →
+    /// `Option<`[`crate::wallet::ListAgeView`]`>` of the oldest list, `None` without a trust list.
+    pub const VERIFY_DATA_AGE: &str = "verify_data_age";
 }
 
 /// Arguments of [`command::SCREEN_FOR_SHOWING`].

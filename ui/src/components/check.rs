@@ -88,7 +88,7 @@ pub fn CheckPanel(check: CheckView, #[prop(into)] id: String) -> impl IntoView {
                         </ul>
                     }
                 })}
-            <p id="list-freshness" class="list-ages">{freshness}</p>
+            <p id=format!("{id}-freshness") class="list-ages">{freshness}</p>
         </section>
     }
 }

@@ -16,7 +16,7 @@ use web_sys::MediaStream;
 use crate::api::{self, ApiError};
 use crate::components::attributes::AttributeList;
 use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
-use crate::components::check::CheckPanel;
+use crate::components::check::{CheckPanel, freshness_text};
 use crate::components::status::{data_url, error_key, type_name};
 use crate::components::two_way::{AskPanel, Consent, reveal};
 use crate::context::{fill_screen, use_app};
@@ -224,6 +224,13 @@ pub fn Verify() -> impl IntoView {
             reveal("verify-result");
         }
     });
+    // One line for the data a verdict is checked with: how long ago it was updated.
+    let data_age = RwSignal::new(None::<shimin_wire::wallet::ListAgeView>);
+    spawn_local(async move {
+        if let Ok(age) = api::verify_data_age().await {
+            let _ = data_age.try_set(age);
+        }
+    });
     let on_ask = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         verdict.set(None);
@@ -241,6 +248,9 @@ pub fn Verify() -> impl IntoView {
                 </label>
                 {move || asking.get().then(|| view! { <AskPanel/> })}
                 <p class="muted">{move || t(lang.get(), Key::VerifyHint)}</p>
+                {move || data_age.get().and_then(|age| freshness_text(lang.get(), &[age])).map(|line| view! {
+                    <p id="list-freshness" class="muted">{line}</p>
+                })}
                 {move || if scanning.get() {
                     view! {
                         <button id="verify-scan-stop" type="button" class="secondary" on:click=move |_| stop()>
