@@ -126,6 +126,8 @@ async fn a_request_is_answered_only_after_consent_and_only_its_own_answer_passes
     scan(&app, &one_way).await?;
     let refused = app.wait_for_text("#verdict", |t| t.contains("不是对本次核验请求的应答")).await?;
     assert!(!refused.contains("真实有效"), "{refused}");
+    // Its photo and name are not put up large as the person's.
+    assert!(app.client.find_all(Locator::Css("#verdict-photo, #verdict-name")).await?.is_empty());
     app.screenshot("two-way-08-one-way-refused").await?;
 
     // A new request (the verdict closed, the switch off and on): the answer to the first one is

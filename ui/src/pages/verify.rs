@@ -9,7 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shimin_wire::ipc::JpegPreview;
-use shimin_wire::wallet::{ScannedView, ValueView, VerdictView};
+use shimin_wire::wallet::{OutcomeView, ScannedView, ValueView, VerdictView};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStream;
 
@@ -29,7 +29,8 @@ async fn read_file(file: web_sys::File) -> Option<Vec<u8>> {
 
 /// The verdict on a scanned code, filling the screen: the outcome, the holder's photo large with
 /// the name, every disclosed field and the certificate's in one column (a long 签发机关 wraps),
-/// and the two ways on: 核验下一位 (scan again) and 关闭.
+/// and the two ways on: 核验下一位 (scan again) and 关闭. An invalid code's photo and name are not
+/// put up as the person's: they stay in the list, under the red verdict.
 #[component]
 fn VerdictPage(v: VerdictView, on_close: Callback<()>, on_next: Callback<()>) -> impl IntoView {
     let lang = use_app().lang;
@@ -42,7 +43,8 @@ fn VerdictPage(v: VerdictView, on_close: Callback<()>, on_next: Callback<()>) ->
         ValueView::Text { text } => Some(text.clone()),
         _ => None,
     });
-    let who = (photo.is_some() || name.is_some()).then(|| {
+    let trusted = v.check.outcome != OutcomeView::Invalid;
+    let who = (trusted && (photo.is_some() || name.is_some())).then(|| {
         view! {
             <div class="verdict-who">
                 {photo.map(|src| view! {
@@ -68,7 +70,7 @@ fn VerdictPage(v: VerdictView, on_close: Callback<()>, on_next: Callback<()>) ->
     });
     let signed_at =
         v.signed_at.map(|at| view! { <p class="muted">{move || tf(lang.get(), Key::SignedAt, &[&at])}</p> });
-    let fields: Vec<_> = v.attributes.into_iter().filter(|a| a.name != "photo").collect();
+    let fields: Vec<_> = v.attributes.into_iter().filter(|a| !trusted || a.name != "photo").collect();
     let attributes = (!fields.is_empty()).then(|| {
         view! {
             <h2>{move || t(lang.get(), Key::DisclosedData)}</h2>
