@@ -253,11 +253,15 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
         audit(&app, mode, "05-detail").await?;
     }
 
-    // Present, by keyboard.
+    // 亮证, by keyboard; 完成 by keyboard too.
     tab_to(&app, "#present-button").await?;
     app.press(ENTER).await?;
-    app.wait_for("#present-qr").await?;
+    app.wait_for("#show-qr").await?;
+    app.wait_for("#show-disclosed").await?;
     audit(&app, mode, "06-present").await?;
+    tab_to(&app, "#show-close").await?;
+    app.press(ENTER).await?;
+    app.wait_for("#detail-fields").await?;
 
     // The verify tab, by keyboard; then the verdict on the QR code of a presentation.
     tab_to(&app, "#tab-verify").await?;
@@ -269,15 +273,15 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
     app.click("#present-button").await?;
     let qr_name = format!("{prefix}-qr");
     // At elder sizes the code starts below the fold: the crop is cut out of the window.
-    app.wait_for("#present-qr").await?;
+    app.wait_for("#show-qr").await?;
     // Until the crop reads back: the code is drawn after the page, and scrolling takes a frame.
     let mut read_back = false;
     for _ in 0..20 {
         app.client
-            .execute("document.querySelector('#present-qr').scrollIntoView({block: 'center'});", vec![])
+            .execute("document.querySelector('#show-qr').scrollIntoView({block: 'center'});", vec![])
             .await?;
         tokio::time::sleep(Duration::from_millis(250)).await;
-        let png = app.element_png("#present-qr", &qr_name).await?;
+        let png = app.element_png("#show-qr", &qr_name).await?;
         if shimin_core::qr::decode_image(&png).is_ok() {
             read_back = true;
             break;
@@ -285,11 +289,14 @@ async fn walk(mode: Mode) -> anyhow::Result<()> {
     }
     assert!(read_back, "the code on screen never read back ({qr_name}.png)");
     let qr = workspace_root().join(format!("target/e2e-screens/{qr_name}.png"));
+    app.click("#show-close").await?;
     app.click("#tab-verify").await?;
     app.wait_for("#verify-file").await?.send_keys(&qr.display().to_string()).await?;
     let verdict = app.wait_for_text("#verdict", |t| !t.is_empty()).await?;
     assert!(verdict.contains("真实有效"), "{verdict}");
+    app.wait_for("#verdict-page").await?;
     audit(&app, mode, "08-verdict").await?;
+    app.click("#verify-close").await?;
 
     app.click("#tab-history").await?;
     app.wait_for_text("#history-list", |t| !t.is_empty()).await?;

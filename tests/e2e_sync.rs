@@ -109,17 +109,21 @@ fn revoked(card: &str) -> bool {
     card.contains("已注销") || card.contains("已换发") || card.contains("已吊销")
 }
 
-/// Opens the first card that can be shown (the wallet lists only those in `#cards`), presents
-/// it, and reads the code back.
+/// Opens the first card that can be shown (the wallet lists only those in `#cards`), shows it
+/// (亮证), reads the code back, and closes 亮证 (完成) back to the detail.
 async fn present_valid_card(app: &AppSession, screen: &str) -> anyhow::Result<String> {
     let card = app.wait_for("#cards .cert-card").await?;
     assert!(!revoked(&card.text().await?), "a withdrawn card among the valid ones");
     card.click().await?;
     app.wait_for("#present-button").await?.click().await?;
-    app.wait_for_text("#present-countdown", |t| t.contains("秒后自动刷新")).await?;
+    app.wait_for("#show-qr").await?;
+    app.wait_for_text("#show-ring .ring-number", |t| !t.is_empty() && t != "0").await?;
     app.screenshot(screen).await?;
-    let png = app.element_png("#present-qr", &format!("{screen}-qr")).await?;
-    Ok(shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back"))
+    let png = app.element_png("#show-qr", &format!("{screen}-qr")).await?;
+    let text = shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back");
+    app.click("#show-close").await?;
+    app.wait_for("#present-button").await?;
+    Ok(text)
 }
 
 /// Reads the sync line for three seconds: it stays `line`, or says a round is running (the app's

@@ -56,8 +56,10 @@ async fn a_request_is_answered_only_after_consent_and_only_its_own_answer_passes
     tokio::time::sleep(Duration::from_millis(300)).await;
     app.wait_for("#cards .cert-card").await?.click().await?;
     app.wait_for("#present-button").await?.click().await?;
-    app.wait_for("#present-qr").await?;
-    let (one_way, _) = code_on_screen(&app, "#present-qr", "two-way-00-one-way-code").await?;
+    app.wait_for("#show-qr").await?;
+    let (one_way, _) = code_on_screen(&app, "#show-qr", "two-way-00-one-way-code").await?;
+    // 完成: 亮证 fills the screen; the tab bar is back on the detail.
+    app.click("#show-close").await?;
 
     // The verifier asks for the holder's identity: a request QR code with its number.
     app.wait_for("#tab-verify").await?.click().await?;
@@ -124,9 +126,13 @@ async fn a_request_is_answered_only_after_consent_and_only_its_own_answer_passes
     scan(&app, &one_way).await?;
     let refused = app.wait_for_text("#verdict", |t| t.contains("不是对本次核验请求的应答")).await?;
     assert!(!refused.contains("真实有效"), "{refused}");
+    // Its photo and name are not put up large as the person's.
+    assert!(app.client.find_all(Locator::Css("#verdict-photo, #verdict-name")).await?.is_empty());
     app.screenshot("two-way-08-one-way-refused").await?;
 
-    // A new request (the switch off and on): the answer to the first one is refused too.
+    // A new request (the verdict closed, the switch off and on): the answer to the first one is
+    // refused too.
+    app.click("#verify-close").await?;
     ask(&app).await?;
     ask(&app).await?;
     app.wait_for("#ask-qr").await?;
@@ -138,6 +144,7 @@ async fn a_request_is_answered_only_after_consent_and_only_its_own_answer_passes
     app.screenshot("two-way-09-old-answer-refused").await?;
 
     // With the switch off, the screen verifies one-way codes as before.
+    app.click("#verify-close").await?;
     ask(&app).await?;
     assert!(app.client.find_all(Locator::Css("#ask-qr")).await?.is_empty());
 

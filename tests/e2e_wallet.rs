@@ -3,7 +3,8 @@
 //! shown (the valid ones first, the expiring one with its renewal, the withdrawn one greyed in a
 //! closed "已失效" group with its reason), a certificate's detail is shown, the ID card is presented, the QR code on screen is read back
 //! from a screenshot and verified with the project's own verifier, the verify screen says the
-//! same of that picture, and the history shows the presentation.
+//! same of that picture on its full-screen result page (the photo large, every field whole,
+//! 核验下一位, 去设置 without a camera), and the history shows the presentation.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -150,12 +151,13 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     app.wait_for_text("#detail-versions", |t| t.contains("第 0 版")).await?;
     app.screenshot("wallet-05-detail").await?;
 
-    // Present the identity preset; read the code back from the screen and verify it.
+    // 亮证 of the identity preset (the full-screen page has its own test, e2e_show); read the
+    // code back from the screen and verify it.
     app.wait_for("#present-button").await?.click().await?;
-    app.wait_for("#present-qr").await?;
-    app.wait_for_text("#present-countdown", |t| t.contains("秒后自动刷新")).await?;
+    app.wait_for("#show-qr").await?;
+    app.wait_for_text("#show-ring .ring-number", |t| !t.is_empty() && t != "0").await?;
     app.screenshot("wallet-06-present").await?;
-    let png = app.element_png("#present-qr", "wallet-07-present-qr").await?;
+    let png = app.element_png("#show-qr", "wallet-07-present-qr").await?;
     let qr_path = workspace_root().join("target/e2e-screens/wallet-07-present-qr.png");
     let text = shimin_core::qr::decode_image(&png).expect("the QR code on screen reads back");
     let verdict = Verifier::new(&world.trust, &world.status, VerifierPolicy::default())
@@ -163,20 +165,63 @@ async fn unlock_browse_present_verify_and_see_the_history() -> anyhow::Result<()
     assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.reasons);
     assert_eq!(verdict.attribute("name"), Some(&ValueView::Text(wallet_world::HOLDER_NAME.into())));
     assert!(verdict.attribute("id_number").is_none(), "the identity preset hides the full number");
+    app.click("#show-close").await?;
 
-    // The verifier's mode, in the same app, says the same of that picture.
+    // The verifier's mode, in the same app: the camera first, a picture second.
     app.wait_for("#tab-verify").await?.click().await?;
     app.wait_for("#verify").await?;
+    let scan_class = app.wait_for("#verify-scan").await?.attr("class").await?.unwrap_or_default();
+    assert!(scan_class.contains("primary"), "{scan_class}");
+    // One plain line for the lists a verdict is checked with, not a trust list and a status list.
+    let fresh = app.wait_for_text("#list-freshness", |t| !t.is_empty()).await?;
+    assert!(fresh.starts_with("核验数据") && fresh.ends_with("前已更新"), "{fresh}");
+    app.screenshot("verify-01-start").await?;
+    // It says of that picture what the project's verifier said, on a page of its own.
     app.wait_for("#verify-file").await?.send_keys(&qr_path.display().to_string()).await?;
+    app.wait_for("#verdict-page").await?;
     let verdict_text = app.wait_for_text("#verdict", |t| !t.is_empty()).await?;
     assert!(verdict_text.contains("真实有效"), "{verdict_text}");
+    let fresh = app.wait_for_text("#verdict-freshness", |t| !t.is_empty()).await?;
+    assert!(fresh.starts_with("核验数据") && fresh.ends_with("前已更新"), "{fresh}");
+    assert!(!verdict_text.contains("信任列表") && !verdict_text.contains("状态列表"), "{verdict_text}");
+    app.wait_for_text("#verdict-name", |t| t == wallet_world::HOLDER_NAME).await?;
     app.wait_for_text("#verdict-attributes", |t| t.contains(wallet_world::HOLDER_NAME)).await?;
+    // The photo large, the full issuer's name, and no field cut off.
+    let photo: f64 = serde_json::from_value(
+        app.client
+            .execute("return document.querySelector('#verdict-photo').getBoundingClientRect().width;", vec![])
+            .await?,
+    )?;
+    assert!(photo >= 150.0, "the photo is drawn {photo} px wide");
+    app.wait_for_text("#verdict-issuer", |t| t == "北京市公安局西城分局").await?;
+    let cut: Vec<String> = serde_json::from_value(
+        app.client
+            .execute(
+                "return [...document.querySelectorAll('#verdict-page dd')] \
+                   .filter(d => d.scrollWidth > d.clientWidth + 1).map(d => d.textContent);",
+                vec![],
+            )
+            .await?,
+    )?;
+    assert!(cut.is_empty(), "fields cut off: {cut:?}");
+    assert!(app.client.find_all(Locator::Css(".tab-bar")).await?.is_empty(), "the verdict fills the screen");
     app.screenshot("wallet-08-verify").await?;
-    // Scanning with the camera: this machine has none, and the screen says so instead of hanging.
-    app.click("#verify-scan").await?;
+    // 核验下一位: the scanner again. This machine has no camera: the screen says so, with 去设置.
+    app.click("#verify-next").await?;
     let no_camera = app.wait_for_text("#verify .result.bad", |t| !t.is_empty()).await?;
     assert!(no_camera.contains("无法打开摄像头"), "{no_camera}");
-    app.screenshot("wallet-09-scan-without-camera").await?;
+    assert!(app.client.find_all(Locator::Css("#verdict-page")).await?.is_empty(), "the verdict is gone");
+    app.wait_for("#verify-settings").await?;
+    app.screenshot("verify-02-no-camera").await?;
+    // 去设置 forgets the answer about the camera: the next scan asks again.
+    app.click("#verify-settings").await?;
+    for _ in 0..50 {
+        if app.client.find_all(Locator::Css("#verify-settings")).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app.client.find_all(Locator::Css("#verify-settings")).await?.is_empty());
     app.wait_for("#verify-scan").await?;
 
     // The history holds the one presentation (the 30-second redraws are not logged again),

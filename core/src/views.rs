@@ -178,7 +178,8 @@ pub fn reason_view(reason: &Reason) -> ReasonView {
     }
 }
 
-fn list_age_view(age: ListAge) -> ListAgeView {
+/// A list's age as the UI shows it.
+pub fn list_age_view(age: ListAge) -> ListAgeView {
     ListAgeView { age_seconds: age.age_seconds, refresh_due: age.refresh_due, stale: age.stale }
 }
 
@@ -334,6 +335,7 @@ pub fn detail_view(
         issuer_code: c.id.issuer().as_str().to_owned(),
         check: check.map_or_else(unchecked_view, check_view),
         versions: versions.iter().map(version_view).collect(),
+        presets: Vec::new(),
     }
 }
 

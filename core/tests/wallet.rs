@@ -226,6 +226,68 @@ fn the_detail_names_the_issuer_from_the_trust_list_and_lists_every_version() {
 }
 
 #[test]
+fn the_detail_lists_each_applicable_preset_with_what_it_discloses() {
+    let world = World::new();
+    let names = |store: &MemoryStore| {
+        let id = store.certificates[0].id.to_string();
+        let detail = certificates::detail(store, &lists(&world), &id, NOW).expect("detail");
+        detail.presets.into_iter().map(|p| (p.preset, p.disclosed)).collect::<Vec<_>>()
+    };
+
+    // An ID card: the three presets, the photo in the two short ones (the chip that promises a
+    // photo is the one whose code carries it).
+    let id_card = world.issue(CertificateType::ResidentIdCard);
+    let all: Vec<String> = id_card.disclosures.iter().map(|d| d.name.clone()).collect();
+    let presets = names(&wallet(&world, &[id_card]));
+    assert_eq!(presets.len(), 3, "{presets:?}");
+    assert_eq!(
+        presets[0],
+        (PresetView::Identity, vec!["name".into(), "id_number_masked".into(), "photo".into()])
+    );
+    assert_eq!(presets[1], (PresetView::AgeOver18, vec!["age_over_18".into(), "photo".into()]));
+    assert_eq!(presets[2], (PresetView::Full, all));
+
+    // A marriage certificate has no photo: its identity preset promises none.
+    let presets = names(&wallet(&world, &[world.issue(CertificateType::MarriageCertificate)]));
+    let identity = presets.iter().find(|(p, _)| *p == PresetView::Identity).expect("identity");
+    assert_eq!(identity.1, ["name", "id_number_masked"]);
+
+    // A business licence names no person: only every attribute can be shown.
+    let presets = names(&wallet(&world, &[world.issue(CertificateType::BusinessLicence)]));
+    assert_eq!(presets.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [PresetView::Full]);
+}
+
+#[test]
+fn the_verification_data_is_as_fresh_as_its_oldest_list() {
+    let world = World::new();
+    let lists = lists(&world);
+    let oldest = std::iter::once(world.trust.freshness(NOW))
+        .chain(world.status_lists.iter().map(|s| s.freshness(NOW)))
+        .map(|f| f.age_seconds)
+        .max();
+    let fresh = lists.freshness(NOW).expect("a trust list is held");
+    assert_eq!(Some(fresh.age_seconds), oldest);
+    assert!(!fresh.stale);
+    // Years later every list is out of date, and the line says so.
+    assert!(lists.freshness(NOW + 3_650 * DAY).expect("held").stale);
+    // Without a trust list there is nothing to say.
+    assert_eq!(Lists::default().freshness(NOW), None);
+}
+
+#[test]
+fn an_identity_code_with_its_photo_stays_a_mid_size_qr_code() {
+    // 亮证 draws the code with whole pixels per module, so every version costs pixels. Measured:
+    // version 25 (117 modules) at level M, 22 (105) at level L, which presentations use (ADR
+    // 0002): 3 px a module in a 400 px wide code with its quiet zone.
+    let world = World::new();
+    let mut store = wallet(&world, &[world.issue(CertificateType::ResidentIdCard)]);
+    let id = store.certificates[0].id.to_string();
+    let request = PresentRequest { id, preset: PresetView::Identity, refresh: false };
+    let shown = certificates::present(&mut store, &request, NOW).expect("present");
+    assert!(shown.qr_version <= 22, "version {} at level L", shown.qr_version);
+}
+
+#[test]
 fn presenting_logs_the_names_shown_but_not_a_redraw_and_the_export_is_json_lines() {
     let world = World::new();
     let mut store = wallet(&world, &[world.issue(CertificateType::ResidentIdCard)]);

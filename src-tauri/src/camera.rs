@@ -88,6 +88,12 @@ impl Session {
         }
     }
 
+    /// Forgets the user's answer (去设置 on the verifier's screen after a refusal): the next
+    /// camera request asks again. A dialog on screen stays, and its answer still counts.
+    pub fn forget(&mut self) {
+        self.granted = None;
+    }
+
     /// Records the dialog's `answer`; returns whether the requests kept meanwhile are granted.
     pub fn answered(&mut self, answer: Answer) -> bool {
         self.asking = false;
@@ -146,6 +152,19 @@ pub fn ask_for_camera<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     let _ = window;
 }
 
+/// Forgets the user's answer about the camera in `window`, so that its next use asks again;
+/// whether it will ask (`false` where the platform's own settings decide).
+pub fn forget_answer<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> bool {
+    #[cfg(target_os = "linux")]
+    let asks = window.run_on_main_thread(linux::forget_answer).is_ok();
+    #[cfg(not(target_os = "linux"))]
+    let asks = {
+        let _ = window;
+        false
+    };
+    asks
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     use std::cell::{Cell, RefCell};
@@ -169,6 +188,20 @@ mod linux {
         waiting: Vec<PermissionRequest>,
     }
 
+    thread_local! {
+        /// The main window's [`State`], for [`forget_answer`] (set on the main thread, read there).
+        static WINDOW_STATE: RefCell<Option<Rc<RefCell<State>>>> = const { RefCell::new(None) };
+    }
+
+    /// Forgets the answer of the main window's session; on the main thread.
+    pub(super) fn forget_answer() {
+        WINDOW_STATE.with(|state| {
+            if let Some(state) = state.borrow().as_ref() {
+                state.borrow_mut().session.forget();
+            }
+        });
+    }
+
     pub(super) fn ask_for_camera<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
         let app = window.app_handle().clone();
         let result = window.with_webview(move |webview| {
@@ -177,6 +210,7 @@ mod linux {
                 settings.set_enable_media_stream(true);
             }
             let state = Rc::new(RefCell::new(State::default()));
+            WINDOW_STATE.with(|kept| *kept.borrow_mut() = Some(Rc::clone(&state)));
             view.connect_permission_request(move |view, request| {
                 let decision = state.borrow_mut().session.decide(classify(request));
                 match decision {
@@ -298,6 +332,12 @@ mod tests {
         dismissed.decide(CAMERA);
         assert!(!dismissed.answered(Answer::Dismissed));
         assert_eq!(dismissed.decide(CAMERA), Decision::Ask);
+
+        // 去设置: the answer forgotten, the next request asks again.
+        denied.forget();
+        assert_eq!(denied.decide(CAMERA), Decision::Ask);
+        assert!(denied.answered(Answer::Allow));
+        assert_eq!(denied.decide(CAMERA), Decision::Allow);
 
         // A new session (the next start of the app) asks again.
         assert_eq!(Session::default().decide(CAMERA), Decision::Ask);

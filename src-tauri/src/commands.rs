@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use shimin_wire::ipc::{
     AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
+    ScreenRequest, ScreenView,
 };
 use shimin_wire::liveness::{
     DeclineIdentityRequest, IdentityRequestView, LivenessStartRequest, LivenessStatusView,
@@ -16,12 +17,14 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryDayView, ListCertificatesRequest, PinRequest, PresentRequest,
-    PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest, WalletStatusView,
+    ChangePinRequest, ExportView, HistoryDayView, ListAgeView, ListCertificatesRequest, PinRequest,
+    PresentRequest, PresentationView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
+    WalletStatusView,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::screen::ScreenState;
 use crate::wallet::{AppError, MAX_FRAME_BYTES, MAX_IMAGE_BYTES, WalletState};
 
 /// The bytes of a raw invoke body of at most `max` bytes; `None` for a larger one or a body
@@ -363,4 +366,26 @@ pub async fn answer_request(
     request: AnswerRequest,
 ) -> Result<PresentationView, CommandError> {
     state.answer_request(&request).map_err(fail)
+}
+
+/// Keeps the screen awake while a certificate is shown (亮证), or lets it go.
+#[tauri::command]
+pub async fn screen_for_showing<R: Runtime>(
+    window: tauri::WebviewWindow<R>,
+    state: State<'_, ScreenState>,
+    request: ScreenRequest,
+) -> Result<ScreenView, CommandError> {
+    Ok(state.set(window, request.showing).await)
+}
+
+/// Forgets the user's answer about the camera (去设置 after a refusal): the next use asks again.
+#[tauri::command]
+pub fn camera_permission_reset<R: Runtime>(window: tauri::WebviewWindow<R>) -> bool {
+    crate::camera::forget_answer(&window)
+}
+
+/// How fresh the lists held for verifying are (the verify screen's line).
+#[tauri::command]
+pub async fn verify_data_age(state: State<'_, WalletState>) -> Result<Option<ListAgeView>, CommandError> {
+    state.verify_data_age().map_err(fail)
 }

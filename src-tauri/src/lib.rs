@@ -6,6 +6,7 @@ mod camera;
 mod commands;
 mod export;
 mod root_key;
+mod screen;
 pub mod startup;
 pub mod wallet;
 
@@ -22,6 +23,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             let data_dir = app.path().app_data_dir()?;
             app.manage(wallet::WalletState::new(data_dir));
+            app.manage(screen::ScreenState::default());
             // Background sync for the life of the app: rounds when the wallet is open and
             // enrolled, with backoff after failures.
             let handle = app.handle().clone();
@@ -71,6 +73,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::ask_presentation,
             commands::stop_asking,
             commands::answer_request,
+            commands::screen_for_showing,
+            commands::camera_permission_reset,
+            commands::verify_data_age,
         ])
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shimin_wire::ipc::{
     self, AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
+    ScreenRequest, ScreenView,
 };
 use shimin_wire::liveness::{
     DeclineIdentityRequest, DeclineReasonView, IdentityRequestView, LivenessPurposeView,
@@ -17,9 +18,9 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryDayView, ListCertificatesRequest, Pin, PinRequest, PresentRequest,
-    PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView, StopAskingRequest,
-    WalletStatusView,
+    ChangePinRequest, ExportView, HistoryDayView, ListAgeView, ListCertificatesRequest, Pin, PinRequest,
+    PresentRequest, PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView,
+    StopAskingRequest, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
 
@@ -134,6 +135,21 @@ pub async fn certificate_detail(id: String) -> Result<CertificateDetailView, Api
 /// A fresh presentation QR code of certificate `id`.
 pub async fn present(id: String, preset: PresetView, refresh: bool) -> Result<PresentationView, ApiError> {
     with_request(ipc::command::PRESENT_CERTIFICATE, &PresentRequest { id, preset, refresh }).await
+}
+
+/// Keeps the screen awake while a certificate is shown (`showing`), or lets it go.
+pub async fn screen_for_showing(showing: bool) -> Result<ScreenView, ApiError> {
+    with_request(ipc::command::SCREEN_FOR_SHOWING, &ScreenRequest { showing }).await
+}
+
+/// How fresh the lists held for verifying are: the oldest one's age, `None` without a trust list.
+pub async fn verify_data_age() -> Result<Option<ListAgeView>, ApiError> {
+    call(ipc::command::VERIFY_DATA_AGE, &NoArgs {}).await
+}
+
+/// Forgets the answer about the camera so that the next use asks again; whether it will.
+pub async fn camera_permission_reset() -> Result<bool, ApiError> {
+    call(ipc::command::CAMERA_PERMISSION_RESET, &NoArgs {}).await
 }
 
 /// Reads a picture (PNG or JPEG file) of a QR code: a presentation verified, or a verifier's

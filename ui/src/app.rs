@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::tab_bar::TabBar;
 use crate::context::{AppContext, refresh_wallet_status};
-use crate::pages::{about, detail, history, onboarding, present, requests, settings, unlock, verify, wallet};
+use crate::pages::{about, detail, history, onboarding, requests, settings, show, unlock, verify, wallet};
 use crate::route::Route;
 
 /// Locks the wallet after `ctx.auto_lock` without a touch or a key press.
@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
         match route {
             Route::Wallet => view! { <wallet::Wallet/> }.into_any(),
             Route::Detail(id) => view! { <detail::Detail id=id/> }.into_any(),
-            Route::Present(id) => view! { <present::Present id=id/> }.into_any(),
+            Route::Show(id) => view! { <show::Show id=id/> }.into_any(),
             Route::Verify => view! { <verify::Verify/> }.into_any(),
             Route::History => view! { <history::History/> }.into_any(),
             Route::Settings => view! { <settings::Settings/> }.into_any(),

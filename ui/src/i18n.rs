@@ -125,7 +125,6 @@ texts! {
     ErrorNoRegistryPhoto: "此证件号码现在无法刷脸核验（公安登记中没有您的照片可比对，或今日次数已用完），请改用登记码", "此證件號碼現在無法刷臉核驗（公安登記中沒有您的照片可比對，或今日次數已用完），請改用登記碼", "This ID number cannot be checked by the face now (the registry has no photo of you to compare with, or today's checks are used up); please use an enrolment code";
     ErrorTooManyAttempts: "今日核验次数已用完，请明天再试或改用登记码", "今日核驗次數已用完，請明天再試或改用登記碼", "Today's checks are used up; try again tomorrow or use an enrolment code";
     ErrorAlreadyDone: "此事项已经完成", "此事項已經完成", "This has been done already";
-    VerifyScan: "用摄像头扫码", "用攝影機掃碼", "Scan with the camera";
     VerifyCameraUnavailable: "无法打开摄像头，请允许本应用使用摄像头，或选择二维码图片", "無法開啟攝影機，請允許本應用程式使用攝影機，或選擇 QR 碼圖片", "The camera could not be opened; allow this app to use it, or open a picture of the code";
     VerifyScanStop: "停止扫码", "停止掃碼", "Stop scanning";
     VerifyScanning: "请将二维码对准取景框…", "請將 QR 碼對準取景框…", "Hold the QR code in view…";
@@ -242,9 +241,6 @@ texts! {
     OutcomeValid: "真实有效", "真實有效", "Genuine and valid";
     OutcomeWarning: "未能完全核验", "未能完全核驗", "Could not be fully checked";
     OutcomeInvalid: "无效", "無效", "Not valid";
-    TrustListAge: "信任列表 {}前更新", "信任列表 {}前更新", "Trust list updated {} ago";
-    StatusListAge: "状态列表 {}前更新", "狀態列表 {}前更新", "Status list updated {} ago";
-    ListStale: "（已过期）", "（已過期）", "(expired)";
     AgeSeconds: "{} 秒", "{} 秒", "{} s";
     AgeMinutes: "{} 分钟", "{} 分鐘", "{} min";
     AgeHours: "{} 小时", "{} 小時", "{} h";
@@ -269,8 +265,6 @@ texts! {
     ReasonExpiredScreenshot: "出示码已过时（{} 秒前生成），可能是截图", "出示碼已過時（{} 秒前產生），可能是截圖", "The code is out of date (made {} s ago): it may be a screenshot";
     ReasonSeenBefore: "此码刚才已在此核验过：可能是转发的截图，请对方出示新码", "此碼剛才已在此核驗過：可能是轉發的截圖，請對方出示新碼", "This very code was already checked here moments ago: it may be a screenshot passed on. Ask for a fresh code";
     ReasonNotThisRequest: "此码不是对本次核验请求的应答：请对方扫描本机显示的请求码后再出示", "此碼不是對本次核驗請求的應答：請對方掃描本機顯示的請求碼後再出示", "This code does not answer this verifier's request: ask the holder to scan the request shown here, then show the answer";
-    PresentTitle: "出示证照", "出示證照", "Present a certificate";
-    PresetLegend: "出示哪些信息", "出示哪些資訊", "What to show";
     PresetIdentity: "身份：姓名、部分隐藏的身份号码、照片", "身分：姓名、部分隱藏的身分號碼、照片", "Identity: name, masked ID number, photo";
     PresetAge: "仅证明年满 18 周岁", "僅證明年滿 18 週歲", "Only that I am 18 or over";
     PresetFull: "全部信息", "全部資訊", "Everything";
@@ -278,9 +272,7 @@ texts! {
     PresetAgeShort: "年满 18 周岁", "年滿 18 週歲", "Age 18+";
     PresetFullShort: "全部信息", "全部資訊", "Everything";
     QrAlt: "出示二维码，供核验方扫描", "出示二維碼，供核驗方掃描", "Presentation QR code for the verifier to scan";
-    RefreshIn: "{} 秒后自动刷新", "{} 秒後自動重新整理", "New code in {} s";
     Disclosed: "本次出示", "本次出示", "Shown";
-    PresentHint: "请核验方扫描此码。二维码每 30 秒更新，截图一分钟后失效；请勿转发截图", "請核驗方掃描此碼。二維碼每 30 秒更新，截圖一分鐘後失效；請勿轉發截圖", "Let the verifier scan this code. It changes every 30 s; a screenshot stops working after a minute, so never send one to anyone";
     AskSwitch: "请对方出示", "請對方出示", "Ask the holder to show";
     AskLegend: "请对方出示哪些信息", "請對方出示哪些資訊", "What to ask for";
     AskQrAlt: "核验请求二维码，供对方扫描", "核驗請求 QR 碼，供對方掃描", "Request QR code for the holder to scan";
@@ -454,6 +446,22 @@ texts! {
     LivenessCancel: "取消", "取消", "Cancel";
     LivenessStepOf: "第 {} 步，共 {} 步", "第 {} 步，共 {} 步", "Step {} of {}";
     LivenessStartTimeout: "核验服务长时间没有响应，请检查网络后重试", "核驗服務長時間沒有回應，請檢查網路後重試", "The check service did not answer; check the connection and try again";
+    // 亮证 (the full-screen show page) and the verifier's result page (issue 20, items 1 and 5).
+    ShowTitle: "亮证", "亮證", "Show";
+    ShowDone: "完成", "完成", "Done";
+    ShowLive: "实时出示，截图无效", "即時出示，截圖無效", "Shown live, a screenshot is not valid";
+    ShowWatermark: "市民通 实时亮证", "市民通 即時亮證", "Shimin live";
+    ShowRefreshIn: "{} 秒后更新", "{} 秒後更新", "New code in {} s";
+    ShowChips: "出示哪些信息", "出示哪些資訊", "What to show";
+    ShowPhotoAlt: "持证人照片", "持證人照片", "Photo of the holder";
+    ShowHint: "请对方扫码。码每 30 秒更新，截图一分钟后失效，请勿转发", "請對方掃碼。碼每 30 秒更新，截圖一分鐘後失效，請勿轉發", "Let the other person scan the code. It changes every 30 s and a screenshot stops working after a minute: never send one";
+    VerifyScanPrimary: "扫码核验", "掃碼核驗", "Scan a code";
+    VerifyNext: "核验下一位", "核驗下一位", "Check the next person";
+    VerdictTitle: "核验结果", "核驗結果", "Result";
+    VerifyClose: "关闭", "關閉", "Close";
+    VerifyGoToSettings: "去设置", "前往設定", "Open settings";
+    VerifyDataAge: "核验数据 {}前已更新", "核驗資料 {}前已更新", "Verification data updated {} ago";
+    VerifyDataStale: "核验数据已过期（{}前更新），请联网更新", "核驗資料已過期（{}前更新），請連網更新", "Verification data out of date (updated {} ago); go online to update it";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].

@@ -13,6 +13,11 @@ mod sync_text;
 // What the face check says aloud; the host build prints the list the recordings are made from.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod voice;
+// 亮证's clock and QR sizing, tested on the host.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod clock;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod qr_size;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

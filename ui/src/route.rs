@@ -7,8 +7,8 @@ pub enum Route {
     Wallet,
     /// One certificate, by identifier.
     Detail(String),
-    /// Presenting one certificate, by identifier.
-    Present(String),
+    /// Showing one certificate full screen (亮证), by identifier.
+    Show(String),
     /// Verifying someone else's code.
     Verify,
     /// The presentation log.
@@ -30,7 +30,7 @@ impl Route {
             self,
             Route::Wallet
                 | Route::Detail(_)
-                | Route::Present(_)
+                | Route::Show(_)
                 | Route::History
                 | Route::Enrol
                 | Route::Requests

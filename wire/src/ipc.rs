@@ -118,6 +118,32 @@ pub mod command {
     /// Answers a verifier's request, after the holder agreed: [`crate::wallet::AnswerRequest`] →
     /// [`crate::wallet::PresentationView`].
     pub const ANSWER_REQUEST: &str = "answer_request";
+    /// Keeps the screen on (and bright, where the platform lets an app) while a certificate is
+    /// shown, or lets it go: [`super::ScreenRequest`] → [`super::ScreenView`].
+    pub const SCREEN_FOR_SHOWING: &str = "screen_for_showing";
+    /// Forgets the user's answer about the camera, so that the next use asks again (去设置 on
+    /// the verifier's screen when the camera was refused): `()` → `bool`, whether the next use
+    /// asks (`false` where the platform's own settings decide).
+    pub const CAMERA_PERMISSION_RESET: &str = "camera_permission_reset";
+    /// How fresh the lists a verification uses are (the verify screen's one line): `()` →
+    /// `Option<`[`crate::wallet::ListAgeView`]`>` of the oldest list, `None` without a trust list.
+    pub const VERIFY_DATA_AGE: &str = "verify_data_age";
+}
+
+/// Arguments of [`command::SCREEN_FOR_SHOWING`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenRequest {
+    /// `true` when 亮证 opens, `false` when it closes.
+    pub showing: bool,
+}
+
+/// What the platform did for the screen while a certificate is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenView {
+    /// The screen is kept from dimming and locking.
+    pub awake: bool,
+    /// The screen was turned to full brightness (phones; a desktop never changes it).
+    pub brightened: bool,
 }
 
 /// A small JPEG picture for the screen to show: a frame of a camera the app reads itself, while

@@ -548,6 +548,19 @@ pub struct CertificateDetailView {
     pub check: CheckView,
     /// Every stored version, newest first.
     pub versions: Vec<VersionView>,
+    /// The ways this certificate can be shown, each with what it would disclose of it (a preset
+    /// the certificate cannot satisfy is left out; a photo-less certificate shows none).
+    #[serde(default)]
+    pub presets: Vec<PresetOptionView>,
+}
+
+/// One way to show a certificate (亮证's chips), with what it discloses of that certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetOptionView {
+    /// The preset.
+    pub preset: PresetView,
+    /// The names of the attributes it would disclose, in order.
+    pub disclosed: Vec<String>,
 }
 
 /// What to disclose.

@@ -256,6 +256,8 @@ snapshots! { ipc {
         app_version: "0.1.0".into(),
         licences: vec![LicenceView { component: "MediaPipe face models".into(), licence: "Apache-2.0".into() }],
     }],
+    ScreenRequest: [ScreenRequest { showing: true }],
+    ScreenView: [ScreenView { awake: true, brightened: false }],
     LicenceView: [LicenceView { component: "dlib face descriptor".into(), licence: "CC0-1.0".into() }],
     CheckIdNumberRequest: [CheckIdNumberRequest { input: ID_NUMBER.into() }],
     IdNumberCheckView: [
@@ -611,7 +613,12 @@ snapshots! { wallet {
         issuer_code: "111101050000000017".into(),
         check: check_view(),
         versions: vec![],
+        presets: vec![PresetOptionView {
+            preset: PresetView::AgeOver18,
+            disclosed: vec!["age_over_18".into(), "photo".into()],
+        }],
     }],
+    PresetOptionView: [PresetOptionView { preset: PresetView::Identity, disclosed: vec!["name".into()] }],
     PresetView: [PresetView::Identity, PresetView::AgeOver18, PresetView::Full],
     PresentRequest: [PresentRequest { id: CERT_ID.into(), preset: PresetView::Identity, refresh: false }],
     PresentationView: [PresentationView {

@@ -310,12 +310,13 @@ impl SignedPresentation {
         seconds_until_refresh(self.signed_at, now)
     }
 
-    /// The QR code (alphanumeric mode, error correction M).
+    /// The QR code (alphanumeric mode, error correction L: it is shown on the holder's screen,
+    /// never printed; ADR 0002).
     ///
     /// # Errors
     /// [`QrEncodeError::TooLong`] when it does not fit a version-40 code.
     pub fn to_qr(&self) -> Result<QrMatrix, QrEncodeError> {
-        qr::encode(&self.text)
+        qr::encode_with(&self.text, qr::Ecl::L)
     }
 }
 

@@ -3,7 +3,10 @@
 //! The app's presentation text is `SM1:` followed by Base45, which uses only the QR alphanumeric
 //! character set; such text is encoded in alphanumeric mode (5.5 bits a character instead of 8), so
 //! the code stays small enough to scan from a phone screen. Error correction is level M (15 %), the
-//! usual trade-off for codes shown on screens.
+//! usual trade-off for codes shown on screens, except for the holder's presentations, drawn at
+//! level L (7 %, [`encode_with`]): a clean, lit screen read from close by needs little repair, and
+//! L keeps the identity code with its photo at version 22 instead of 25, with larger modules
+//! (ADR 0002, "Error correction").
 
 use fast_qr::qr::QRCodeError;
 use fast_qr::{ECL, Mode, QRBuilder};
@@ -20,8 +23,9 @@ pub const MAX_MODULE_PX: u32 = 32;
 /// Why text could not be drawn as a QR code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QrEncodeError {
-    /// The text does not fit the largest QR code (version 40) at error-correction level M.
-    #[error("{bytes} bytes of text do not fit in a QR code at error-correction level M")]
+    /// The text does not fit the largest QR code (version 40) at the level of error correction
+    /// asked for.
+    #[error("{bytes} bytes of text do not fit in a QR code at that error-correction level")]
     TooLong {
         /// The text's length in bytes.
         bytes: usize,
@@ -74,7 +78,25 @@ impl std::fmt::Debug for QrMatrix {
     }
 }
 
-/// Encodes `text` as a QR code at error-correction level M, in the smallest version it fits,
+/// The level of error correction: how much of a code may be damaged and still read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ecl {
+    /// About 7 % of the code words can be restored: for codes on a clean screen (presentations).
+    L,
+    /// About 15 %: the default, for codes that may be printed, photographed or scuffed.
+    M,
+}
+
+/// Encodes `text` as a QR code at error-correction level M ([`encode_with`]).
+///
+/// # Errors
+/// [`QrEncodeError::TooLong`] when the text does not fit a version-40 code (3,391 alphanumeric
+/// characters or 2,331 bytes at level M).
+pub fn encode(text: &str) -> Result<QrMatrix, QrEncodeError> {
+    encode_with(text, Ecl::M)
+}
+
+/// Encodes `text` as a QR code at error-correction level `ecl`, in the smallest version it fits,
 /// with the mask pattern of lowest penalty (ISO/IEC 18004 section 7.8.3).
 ///
 /// Text made only of QR alphanumeric characters (uppercase letters, digits, space and `$%*+-./:`)
@@ -83,12 +105,14 @@ impl std::fmt::Debug for QrMatrix {
 /// crate, which matters for a code redrawn every 30 seconds on a phone.
 ///
 /// # Errors
-/// [`QrEncodeError::TooLong`] when the text does not fit a version-40 code (3,391 alphanumeric
-/// characters or 2,331 bytes at level M).
-pub fn encode(text: &str) -> Result<QrMatrix, QrEncodeError> {
+/// [`QrEncodeError::TooLong`] when the text does not fit a version-40 code at that level.
+pub fn encode_with(text: &str, ecl: Ecl) -> Result<QrMatrix, QrEncodeError> {
     let mode = if is_alphanumeric(text) { DataMode::Alphanumeric } else { DataMode::Byte };
     let code = QRBuilder::new(text.as_bytes())
-        .ecl(ECL::M)
+        .ecl(match ecl {
+            Ecl::L => ECL::L,
+            Ecl::M => ECL::M,
+        })
         .mode(match mode {
             DataMode::Alphanumeric => Mode::Alphanumeric,
             DataMode::Byte => Mode::Byte,
@@ -244,6 +268,11 @@ mod tests {
     fn too_long_text_is_an_error_not_a_panic() {
         // Version 40-M holds 3,391 alphanumeric characters and 2,331 bytes.
         assert!(encode(&"A".repeat(3391)).is_ok());
+        // Level L holds more: the same text in a smaller code, and text M cannot hold at all.
+        let text = "SM1:".to_owned() + &"A".repeat(1800);
+        assert!(encode_with(&text, Ecl::L).expect("fits").version() < encode(&text).expect("fits").version());
+        assert!(encode_with(&"A".repeat(4296), Ecl::L).is_ok());
+        assert_eq!(encode_with(&"A".repeat(4297), Ecl::L), Err(QrEncodeError::TooLong { bytes: 4297 }));
         assert_eq!(encode(&"A".repeat(3392)), Err(QrEncodeError::TooLong { bytes: 3392 }));
         assert_eq!(encode(&"a".repeat(2332)), Err(QrEncodeError::TooLong { bytes: 2332 }));
     }

@@ -16,4 +16,6 @@ pub use decode::{
     Effort, Frame, MAX_PIXELS, PixelFormat, QrDecodeError, decode_frame, decode_image, decode_luma,
     decode_rgb,
 };
-pub use encode::{DataMode, LumaImage, MAX_MODULE_PX, QUIET_ZONE, QrEncodeError, QrMatrix, encode};
+pub use encode::{
+    DataMode, Ecl, LumaImage, MAX_MODULE_PX, QUIET_ZONE, QrEncodeError, QrMatrix, encode, encode_with,
+};

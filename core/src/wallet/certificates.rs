@@ -1,13 +1,16 @@
 //! The certificates of an open wallet: cards, the detail with its versions and check, and
 //! presenting one as a QR code.
 
-use shimin_wire::wallet::{CertificateCardView, CertificateDetailView, PresentRequest, PresentationView};
+use shimin_wire::wallet::{
+    CertificateCardView, CertificateDetailView, PresentRequest, PresentationView, PresetOptionView,
+    PresetView,
+};
 
 use super::error::WalletError;
 use super::lists::Lists;
 use super::store::WalletStore;
 use crate::card_state;
-use crate::cert::CertificateId;
+use crate::cert::{CertificateId, IssuedCertificate};
 use crate::present::Presentation;
 use crate::records::{PresentationRecord, Search};
 use crate::views;
@@ -63,7 +66,20 @@ fn all_cards<S: WalletStore + ?Sized>(
     Ok(cards)
 }
 
-/// Everything about the certificate `id`: its card, attributes, issuer, check and versions.
+/// The presets `issued` can be shown with, each with the names it would disclose (what 亮证's
+/// chips promise is what the code will carry: no photo for a certificate without one).
+fn preset_options(issued: &IssuedCertificate) -> Vec<PresetOptionView> {
+    [PresetView::Identity, PresetView::AgeOver18, PresetView::Full]
+        .into_iter()
+        .filter_map(|preset| {
+            let ready = Presentation::new(issued).ok()?.disclose(&views::preset(preset)).ok()?;
+            Some(PresetOptionView { preset, disclosed: ready.disclosed_names().map(str::to_owned).collect() })
+        })
+        .collect()
+}
+
+/// Everything about the certificate `id`: its card, attributes, issuer, check, versions and the
+/// presets it can be shown with.
 ///
 /// # Errors
 /// [`WalletError::BadRequest`] for a malformed identifier, [`WalletError::NotFound`].
@@ -79,6 +95,7 @@ pub fn detail<S: WalletStore + ?Sized>(
     let verdict = lists.check(&certificate.issued, &device, now);
     let versions = store.versions(&id)?;
     let mut view = views::detail_view(&certificate, verdict.as_ref(), &versions, now);
+    view.presets = preset_options(&certificate.issued);
     // The card says "replaced" here too, as in the wallet.
     if let Some(card) = all_cards(store, lists, now)?.into_iter().find(|c| c.id == view.card.id) {
         view.card = card;

@@ -141,6 +141,19 @@ impl Lists {
         self.status.len()
     }
 
+    /// How fresh the verification data is at `now`, as the verifier's one line says it: the age
+    /// of the oldest list held, due or stale when any one is; `None` without a trust list.
+    pub fn freshness(&self, now: i64) -> Option<shimin_wire::wallet::ListAgeView> {
+        let trust = self.trust.as_ref()?.freshness(now);
+        let oldest =
+            self.status.iter().map(|s| s.freshness(now)).fold(trust, |a, b| crate::trust::Freshness {
+                age_seconds: a.age_seconds.max(b.age_seconds),
+                refresh_due: a.refresh_due || b.refresh_due,
+                stale: a.stale || b.stale,
+            });
+        Some(crate::views::list_age_view(oldest.into()))
+    }
+
     /// A verifier over these lists, unless no trust list is held.
     pub fn verifier(&self) -> Option<ListVerifier<'_>> {
         self.trust.as_ref().map(|trust| Verifier::new(trust, &self.status, VerifierPolicy::default()))

@@ -30,8 +30,8 @@ use shimin_core::verifier::SeenPresentations;
 use shimin_core::wallet::{Lists, certificates, history, pin};
 use shimin_store::{CachedLists, KeyStoreWrapper, PinWrapper, PlatformKeyStore, Wallet, schema};
 use shimin_wire::wallet::{
-    CertificateCardView, CertificateDetailView, HistoryDayView, Pin, PresentRequest, PresentationView,
-    ScannedView, SettingsView, WalletStatusView,
+    CertificateCardView, CertificateDetailView, HistoryDayView, ListAgeView, Pin, PresentRequest,
+    PresentationView, ScannedView, SettingsView, WalletStatusView,
 };
 
 pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
@@ -541,6 +541,14 @@ impl WalletState {
                 |verifier, now| verifier.verify_image(image, now),
             ))),
         }
+    }
+
+    /// How fresh the lists held for verifying are now (no PIN needed, as for verifying).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn verify_data_age(&self) -> Result<Option<ListAgeView>, AppError> {
+        Ok(self.lists()?.freshness(self.now()))
     }
 
     /// The data directory, for the about screen and tests.

@@ -1,5 +1,5 @@
-//! A check's outcome at a glance: a green, amber or red banner, the reasons in words, and how
-//! old the cached lists are.
+//! A check's outcome at a glance: a green, amber or red banner, the reasons in words, and one
+//! plain line for how fresh the verification data is (the older of the cached lists).
 
 use leptos::prelude::*;
 use shimin_wire::wallet::{CheckView, ListAgeView, OutcomeView, ReasonView};
@@ -45,12 +45,12 @@ pub fn reason_text(lang: Language, reason: &ReasonView) -> String {
     }
 }
 
-fn list_age(lang: Language, key: Key, age: ListAgeView) -> String {
-    let mut text = tf(lang, key, &[&age_text(lang, age.age_seconds)]);
-    if age.stale {
-        text.push_str(t(lang, Key::ListStale));
-    }
-    text
+/// "核验数据 10 分钟前已更新": the older of the two lists speaks for both, and either one out
+/// of date makes the line say so. `None` when no list is held (a reason says that).
+pub fn freshness_text(lang: Language, lists: &[ListAgeView]) -> Option<String> {
+    let oldest = lists.iter().map(|a| a.age_seconds).max()?;
+    let key = if lists.iter().any(|a| a.stale) { Key::VerifyDataStale } else { Key::VerifyDataAge };
+    Some(tf(lang, key, &[&age_text(lang, oldest)]))
 }
 
 /// The CSS class and word of an outcome.
@@ -62,23 +62,14 @@ pub fn outcome_parts(outcome: OutcomeView) -> (&'static str, Key, &'static str) 
     }
 }
 
-/// The banner, reasons and list ages of a check.
+/// The banner, reasons and data freshness of a check.
 #[component]
 pub fn CheckPanel(check: CheckView, #[prop(into)] id: String) -> impl IntoView {
     let lang = use_lang();
     let (class, key, icon) = outcome_parts(check.outcome);
     let reasons = check.reasons.clone();
-    let ages = move || {
-        let l = lang.get();
-        let mut out = Vec::new();
-        if let Some(age) = check.trust_list {
-            out.push(list_age(l, Key::TrustListAge, age));
-        }
-        if let Some(age) = check.status_list {
-            out.push(list_age(l, Key::StatusListAge, age));
-        }
-        out.join(" · ")
-    };
+    let lists: Vec<ListAgeView> = [check.trust_list, check.status_list].into_iter().flatten().collect();
+    let freshness = move || freshness_text(lang.get(), &lists);
     view! {
         <section id=id class=format!("check {class}") role="status">
             <div class="outcome">
@@ -97,7 +88,7 @@ pub fn CheckPanel(check: CheckView, #[prop(into)] id: String) -> impl IntoView {
                         </ul>
                     }
                 })}
-            <p class="list-ages">{ages}</p>
+            <p id=format!("{id}-freshness") class="list-ages">{freshness}</p>
         </section>
     }
 }

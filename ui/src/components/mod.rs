@@ -2,6 +2,7 @@
 
 pub mod attributes;
 pub mod camera;
+pub mod card_face;
 pub mod check;
 pub mod icon;
 pub mod liveness;

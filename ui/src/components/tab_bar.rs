@@ -10,7 +10,7 @@ use crate::route::Route;
 /// The tab a route belongs to.
 fn tab_of(route: &Route) -> Route {
     match route {
-        Route::Detail(_) | Route::Present(_) | Route::Requests => Route::Wallet,
+        Route::Detail(_) | Route::Show(_) | Route::Requests => Route::Wallet,
         Route::About => Route::Settings,
         other => other.clone(),
     }

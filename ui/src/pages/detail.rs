@@ -70,7 +70,7 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             </div>
             <p class="muted">{move || t(lang.get(), Key::Validity)} " " {validity}</p>
             <button id="present-button" type="button" class="primary"
-                on:click=move |_| app.route.set(Route::Present(present_id.clone()))>
+                on:click=move |_| app.route.set(Route::Show(present_id.clone()))>
                 {move || t(lang.get(), Key::PresentButton)}
             </button>
         </section>
