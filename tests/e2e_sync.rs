@@ -302,7 +302,10 @@ async fn onboard_sync_present_revoke_and_go_offline() -> anyhow::Result<()> {
     app.click("#remove-device").await?;
     // The app starts over by itself, on the first start (which has no tab bar).
     app.wait_for("#onboarding").await?;
-    assert!(app.client.find(Locator::Css(".tab-bar")).await.is_err(), "no tab bar on the first start");
+    assert!(
+        app.client.find(fantoccini::Locator::Css(".tab-bar")).await.is_err(),
+        "no tab bar on the first start"
+    );
     assert!(
         server.backend().store.active_devices(&holder).await?.is_empty(),
         "the backend forgot the device"
