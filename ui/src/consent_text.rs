@@ -7,6 +7,7 @@ use shimin_wire::liveness::{
 };
 
 use crate::i18n::{Key, Language, t, tf};
+use crate::tone::Tone;
 
 /// China Standard Time, seconds east of UTC (no daylight saving time).
 const CST_OFFSET: i64 = 8 * 3600;
@@ -63,13 +64,13 @@ pub fn state_key(state: RequestStateView) -> Key {
     }
 }
 
-/// The pill's class: its colour.
-pub fn state_class(state: RequestStateView) -> &'static str {
+/// The pill's tone.
+pub fn state_tone(state: RequestStateView) -> Tone {
     match state {
-        RequestStateView::Pending => "pill pill-pending",
-        RequestStateView::Confirmed => "pill pill-ok",
-        RequestStateView::Declined => "pill pill-bad",
-        RequestStateView::Expired => "pill pill-muted",
+        RequestStateView::Pending => Tone::Warn,
+        RequestStateView::Confirmed => Tone::Ok,
+        RequestStateView::Declined => Tone::Bad,
+        RequestStateView::Expired => Tone::Neutral,
     }
 }
 

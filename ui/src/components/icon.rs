@@ -16,6 +16,8 @@ pub enum IconName {
     Settings,
     /// A cross: clearing or closing.
     Close,
+    /// A chevron to the left: back.
+    Back,
 }
 
 impl IconName {
@@ -31,6 +33,7 @@ impl IconName {
                 "M4 7h9M17 7h3M4 17h3M11 17h9M15 5a2 2 0 1 1 0 4a2 2 0 1 1 0-4zM9 15a2 2 0 1 1 0 4a2 2 0 1 1 0-4z"
             }
             IconName::Close => "M6 6l12 12M18 6L6 18",
+            IconName::Back => "M15 5l-7 7l7 7",
         }
     }
 }

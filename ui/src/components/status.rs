@@ -5,21 +5,22 @@ use shimin_wire::ipc::CommandError;
 use shimin_wire::wallet::StatusBadge;
 
 use crate::api::ApiError;
+use crate::components::pill::{Pill, Tone};
 use crate::context::use_lang;
 use crate::i18n::{Key, Language, t, type_key};
 
-/// The key and CSS class of a badge.
-pub fn badge_parts(badge: StatusBadge) -> (Key, &'static str) {
+/// The words and the pill's tone of a certificate's status.
+pub fn badge_parts(badge: StatusBadge) -> (Key, Tone) {
     match badge {
-        StatusBadge::Valid => (Key::BadgeValid, "badge-valid"),
-        StatusBadge::ExpiringSoon => (Key::BadgeExpiringSoon, "badge-soon"),
-        StatusBadge::Expired => (Key::BadgeExpired, "badge-expired"),
-        StatusBadge::Revoked => (Key::BadgeRevoked, "badge-revoked"),
-        StatusBadge::Suspended => (Key::BadgeSuspended, "badge-revoked"),
-        StatusBadge::UnverifiedOffline => (Key::BadgeUnverified, "badge-unverified"),
-        StatusBadge::Invalid => (Key::BadgeInvalid, "badge-revoked"),
-        StatusBadge::Cancelled => (Key::BadgeCancelled, "badge-revoked"),
-        StatusBadge::Replaced => (Key::BadgeReplaced, "badge-expired"),
+        StatusBadge::Valid => (Key::BadgeValid, Tone::Ok),
+        StatusBadge::ExpiringSoon => (Key::BadgeExpiringSoon, Tone::Warn),
+        StatusBadge::Expired => (Key::BadgeExpired, Tone::Neutral),
+        StatusBadge::Revoked => (Key::BadgeRevoked, Tone::Bad),
+        StatusBadge::Suspended => (Key::BadgeSuspended, Tone::Bad),
+        StatusBadge::UnverifiedOffline => (Key::BadgeUnverified, Tone::Info),
+        StatusBadge::Invalid => (Key::BadgeInvalid, Tone::Bad),
+        StatusBadge::Cancelled => (Key::BadgeCancelled, Tone::Bad),
+        StatusBadge::Replaced => (Key::BadgeReplaced, Tone::Neutral),
     }
 }
 
@@ -27,8 +28,8 @@ pub fn badge_parts(badge: StatusBadge) -> (Key, &'static str) {
 #[component]
 pub fn Badge(badge: StatusBadge) -> impl IntoView {
     let lang = use_lang();
-    let (key, class) = badge_parts(badge);
-    view! { <span class=format!("badge {class}")>{move || t(lang.get(), key)}</span> }
+    let (key, tone) = badge_parts(badge);
+    view! { <Pill tone=tone text=Signal::derive(move || t(lang.get(), key).to_owned())/> }
 }
 
 /// The translated name of a certificate type, or the printed one for an unknown slug.

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::app_bar::AppBar;
 use crate::context::use_app;
 use crate::i18n::{Key, t};
 use crate::pages::id_check::IdCheck;
@@ -34,12 +35,8 @@ pub fn About() -> impl IntoView {
     };
     view! {
         <main id="about" class="screen">
-            <header class="app-bar with-back">
-                <button id="about-back" type="button" class="back" on:click=move |_| app.route.set(Route::Settings)>
-                    {move || format!("‹ {}", t(lang.get(), Key::Back))}
-                </button>
-                <h1>{move || t(lang.get(), Key::AboutOpen)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::AboutOpen).to_owned())
+                back=Callback::new(move |()| app.route.set(Route::Settings)) back_id="about-back"/>
             <section class="card" aria-labelledby="about-title">
                 <h2 id="about-title">{move || t(lang.get(), Key::About)}</h2>
                 {versions}

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use shimin_wire::liveness::{DeclineReasonView, IdentityRequestView, LivenessPurposeView, RequestStateView};
 
 use crate::api;
+use crate::components::app_bar::AppBar;
 use crate::components::liveness::LivenessCheck;
 use crate::components::status::error_key;
 use crate::consent_text::{
@@ -233,11 +234,8 @@ pub fn Consent(request: IdentityRequestView, #[prop(into)] on_close: Callback<()
     };
     view! {
         <main id="consent-screen" class="screen">
-            <header class="app-bar with-back">
-                <button type="button" class="back" aria-label=move || t(lang.get(), Key::Back)
-                    on:click=move |_| on_close.run(())>"‹"</button>
-                <h1>{move || t(lang.get(), Key::RequestsTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::RequestsTitle).to_owned())
+                back=Callback::new(move |()| on_close.run(()))/>
             {body}
         </main>
     }

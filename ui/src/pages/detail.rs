@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use shimin_wire::wallet::{CertificateDetailView, StatusBadge};
 
 use crate::api;
+use crate::components::app_bar::AppBar;
 use crate::components::attributes::AttributeList;
 use crate::components::check::CheckPanel;
+use crate::components::pill::{Pill, Tone};
 use crate::components::status::{Badge, error_key, type_name};
 use crate::context::use_app;
 use crate::i18n::{Key, t, tf};
@@ -33,7 +35,7 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
             view! {
                 <li class="version">
                     <span>{move || tf(lang.get(), Key::VersionLabel, &[&v.version.to_string()])}</span>
-                    {current.then(|| view! { <span class="badge badge-valid">{move || t(lang.get(), Key::CurrentVersion)}</span> })}
+                    {current.then(|| view! { <Pill tone=Tone::Ok text=Signal::derive(move || t(lang.get(), Key::CurrentVersion).to_owned())/> })}
                     <span class="muted">{format!("{} – {}", v.valid_from, v.valid_until.clone().unwrap_or_default())}</span>
                     <span class="muted">{move || tf(lang.get(), Key::ImportedAt, &[&v.imported_at])}</span>
                 </li>
@@ -57,12 +59,8 @@ fn detail_view(d: CertificateDetailView) -> impl IntoView {
         }
     });
     let main = view! {
-        <header class="app-bar with-back">
-            <button type="button" class="back" on:click=move |_| app.route.set(Route::Wallet)>
-                {move || format!("‹ {}", t(lang.get(), Key::Back))}
-            </button>
-            <h1>{move || type_name(lang.get(), &slug, &printed)}</h1>
-        </header>
+        <AppBar title=Signal::derive(move || type_name(lang.get(), &slug, &printed))
+            back=Callback::new(move |()| app.route.set(Route::Wallet))/>
         <section class="card summary">
             <div class="cert-top">
                 <span class="cert-holder">{d.card.holder_name.clone().unwrap_or_default()}</span>

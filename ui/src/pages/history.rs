@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use shimin_wire::wallet::{DayView, ExportView, HistoryDayView, HistoryEntryView, RecipientView};
 
 use crate::api::{self, ApiError};
+use crate::components::app_bar::AppBar;
 use crate::components::status::{error_key, type_name};
 use crate::context::use_app;
 use crate::i18n::{Key, Language, attribute_label, t, tf};
@@ -68,9 +69,7 @@ pub fn History() -> impl IntoView {
     };
     view! {
         <main id="history" class="screen">
-            <header class="app-bar">
-                <h1>{move || t(lang.get(), Key::HistoryTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::HistoryTitle).to_owned())/>
             <section class="card">
                 <button id="export-history" type="button" on:click=export>{move || t(lang.get(), Key::ExportButton)}</button>
                 {move || exported.get().map(|r| match r {

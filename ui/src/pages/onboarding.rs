@@ -12,6 +12,7 @@ use shimin_wire::liveness::LivenessPurposeView;
 use shimin_wire::wallet::Pin;
 
 use crate::api;
+use crate::components::app_bar::AppBar;
 use crate::components::liveness::LivenessCheck;
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
@@ -454,11 +455,8 @@ pub fn Enrol() -> impl IntoView {
     };
     view! {
         <main id="enrol" class="screen">
-            <header class="app-bar with-back">
-                <button type="button" class="back" aria-label=move || t(lang.get(), Key::Back)
-                    on:click=move |_| app.route.set(Route::Wallet)>"‹"</button>
-                <h1>{move || t(lang.get(), Key::EnrolTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::EnrolTitle).to_owned())
+                back=Callback::new(move |()| app.route.set(Route::Wallet))/>
             {body}
         </main>
     }

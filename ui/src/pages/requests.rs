@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use shimin_wire::liveness::{IdentityRequestView, RequestStateView};
 
 use crate::api;
+use crate::components::app_bar::AppBar;
+use crate::components::pill::Pill;
 use crate::components::status::error_key;
-use crate::consent_text::{matter_text, respond_by_text, roles_text, state_class, state_key};
+use crate::consent_text::{matter_text, respond_by_text, roles_text, state_key, state_tone};
 use crate::context::use_app;
 use crate::i18n::{Key, t};
 use crate::pages::consent::Consent;
@@ -36,7 +38,7 @@ pub fn Requests() -> impl IntoView {
             <li class="card request" data-case=case_id>
                 <div class="request-top">
                     <h3 class="request-company">{r.company_name.clone()}</h3>
-                    <span class=format!("request-state {}", state_class(r.state))>{t(l, state_key(r.state))}</span>
+                    <Pill tone=state_tone(r.state) text=t(l, state_key(r.state)).to_owned()/>
                 </div>
                 <p class="muted">{r.department_name.clone()}</p>
                 <p class="request-matter">{matter_text(l, &r)}</p>
@@ -72,11 +74,8 @@ pub fn Requests() -> impl IntoView {
         .into_any(),
         None => view! {
             <main id="requests-screen" class="screen">
-                <header class="app-bar with-back">
-                    <button type="button" class="back" aria-label=move || t(lang.get(), Key::Back)
-                        on:click=move |_| app.route.set(Route::Wallet)>"‹"</button>
-                    <h1>{move || t(lang.get(), Key::RequestsTitle)}</h1>
-                </header>
+                <AppBar title=Signal::derive(move || t(lang.get(), Key::RequestsTitle).to_owned())
+                    back=Callback::new(move |()| app.route.set(Route::Wallet))/>
                 <p class="muted intro">{move || t(lang.get(), Key::RequestsIntro)}</p>
                 {list}
             </main>

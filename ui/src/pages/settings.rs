@@ -9,6 +9,8 @@ use shimin_wire::wallet::AutoLock;
 use web_sys::HtmlSelectElement;
 
 use crate::api;
+use crate::components::app_bar::AppBar;
+use crate::components::pill::{Pill, Tone};
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
 use crate::context::{refresh_wallet_status, save_preferences, use_app};
@@ -155,7 +157,7 @@ fn MyDevices() -> impl IntoView {
             <li class="device" data-device=id.to_string() data-this=d.this_device.to_string()>
                 <div class="device-top">
                     <strong class="device-label">{d.label.clone()}</strong>
-                    {d.this_device.then(|| view! { <span class="this-device">{t(l, Key::ThisDevice)}</span> })}
+                    {d.this_device.then(|| view! { <Pill tone=Tone::Ok text=t(l, Key::ThisDevice).to_owned()/> })}
                     {(!d.this_device).then(|| view! {
                         <button type="button" class="danger-button small remove-other"
                             on:click=move |_| { outcome.set(None); removing.set(Some(id)); }>
@@ -262,9 +264,7 @@ pub fn Settings() -> impl IntoView {
     };
     view! {
         <main id="settings" class="screen">
-            <header class="app-bar">
-                <h1>{move || t(lang.get(), Key::SettingsTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::SettingsTitle).to_owned())/>
             <section class="card">
                 <label class="choice" for="elder-mode">
                     <input

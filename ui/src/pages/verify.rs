@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStream;
 
 use crate::api::{self, ApiError};
+use crate::components::app_bar::AppBar;
 use crate::components::attributes::AttributeList;
 use crate::components::camera::{grab, open_camera, sleep_ms, stop_camera};
 use crate::components::check::{CheckPanel, freshness_text};
@@ -240,9 +241,7 @@ pub fn Verify() -> impl IntoView {
     };
     view! {
         <main id="verify" class="screen">
-            <header class="app-bar">
-                <h1>{move || t(lang.get(), Key::VerifyTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::VerifyTitle).to_owned())/>
             <section class="card">
                 <label class="choice" for="verify-ask">
                     <input type="checkbox" id="verify-ask" role="switch" prop:checked=move || asking.get() on:change=on_ask/>

@@ -8,6 +8,7 @@ use shimin_wire::liveness::RequestStateView;
 use shimin_wire::wallet::{CertificateCardView, StatusBadge};
 
 use crate::api;
+use crate::components::app_bar::AppBar;
 use crate::components::icon::{Icon, IconName};
 use crate::components::status::{Badge, error_key, type_name};
 use crate::components::sync_line::SyncLine;
@@ -225,9 +226,7 @@ pub fn Wallet() -> impl IntoView {
     };
     view! {
         <main id="wallet" class="screen">
-            <header class="app-bar">
-                <h1>{move || t(lang.get(), Key::WalletTitle)}</h1>
-            </header>
+            <AppBar title=Signal::derive(move || t(lang.get(), Key::WalletTitle).to_owned())/>
             <SyncLine changed=changed/>
             {notice_banner}
             {requests_banner}
