@@ -15,12 +15,8 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use shimin_backend::local::LocalBackend;
-use shimin_backend::service::Config;
-use shimin_testkit::film::{FILMABLE, scene};
 use shimin_tests::{AppSession, data_dir};
-use shimin_wire::backend::{
-    CasePartyRequest, CertificateFields, IssueCertificateRequest, OpenCaseRequest, PartyRoleView,
-};
+use shimin_wire::backend::{CasePartyRequest, OpenCaseRequest, PartyRoleView};
 
 const PIN: &str = "531864";
 
@@ -29,29 +25,10 @@ async fn register_by_face_then_confirm_a_company_registration() -> anyhow::Resul
     let _window = shimin_tests::one_window_at_a_time().await;
     let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
     let data = data_dir("liveness")?;
-    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
-    let server = LocalBackend::start_with(data.path(), 5, config).await?;
-    let (holder, name, _) = server.seed().demo[0].clone();
+    let (server, holder, frames) = face::filmed_citizen(data.path()).await?;
+    let name = server.seed().demo[0].1.clone();
     let partner = server.seed().demo[1].0.clone();
-    assert!(server.set_registry_photo(&holder, scene().registry.clone()).await?);
-    let card = IssueCertificateRequest {
-        holder_id_number: holder.clone(),
-        valid_from: "2024-06-01".into(),
-        valid_until: Some("2044-05-31".into()),
-        fields: CertificateFields::ResidentIdCard,
-    };
-    server.issue_as("police-issuer", card).await?;
-    let frames = data.path().join("frames");
-    face::write_recordings(&frames)?;
-
-    let app_dir = data.path().join("app").display().to_string();
-    let (base, frames) = (server.base_url(), frames.display().to_string());
-    let app = AppSession::start(&[
-        ("SHIMIN_DATA_DIR", app_dir.as_str()),
-        ("SHIMIN_BACKEND_URL", base.as_str()),
-        ("SHIMIN_CAMERA_FRAMES", frames.as_str()),
-    ])
-    .await?;
+    let app = face::start_app(&data.path().join("app"), &server, &frames).await?;
 
     // Who you are: the ID number, and the face check (the default way).
     app.wait_for("#onboarding").await?;

@@ -13,11 +13,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use shimin_backend::local::LocalBackend;
-use shimin_backend::service::Config;
-use shimin_testkit::film::{FILMABLE, scene};
 use shimin_tests::{AppSession, data_dir};
-use shimin_wire::backend::{CertificateFields, IssueCertificateRequest};
 
 const PIN: &str = "531864";
 
@@ -37,19 +33,7 @@ async fn prompt(app: &AppSession) -> anyhow::Result<Option<String>> {
 async fn the_face_check_says_each_action_aloud_in_elder_mode() -> anyhow::Result<()> {
     let _window = shimin_tests::one_window_at_a_time().await;
     let data = data_dir("voice")?;
-    let config = Config { liveness_actions: FILMABLE.to_vec(), ..Config::default() };
-    let server = LocalBackend::start_with(data.path(), 5, config).await?;
-    let (holder, _, _) = server.seed().demo[0].clone();
-    assert!(server.set_registry_photo(&holder, scene().registry.clone()).await?);
-    let card = IssueCertificateRequest {
-        holder_id_number: holder.clone(),
-        valid_from: "2024-06-01".into(),
-        valid_until: Some("2044-05-31".into()),
-        fields: CertificateFields::ResidentIdCard,
-    };
-    server.issue_as("police-issuer", card).await?;
-    let frames = data.path().join("frames");
-    face::write_recordings(&frames)?;
+    let (server, holder, frames) = face::filmed_citizen(data.path()).await?;
     // 长辈版 chosen before (the voice follows it unless turned off).
     let app_dir = data.path().join("app");
     std::fs::create_dir_all(&app_dir)?;
@@ -57,14 +41,7 @@ async fn the_face_check_says_each_action_aloud_in_elder_mode() -> anyhow::Result
         app_dir.join("settings.json"),
         r#"{"language": "zh-Hans", "auto_lock_minutes": 5, "elder_mode": true}"#,
     )?;
-    let (app_dir, base, frames) =
-        (app_dir.display().to_string(), server.base_url(), frames.display().to_string());
-    let app = AppSession::start(&[
-        ("SHIMIN_DATA_DIR", app_dir.as_str()),
-        ("SHIMIN_BACKEND_URL", base.as_str()),
-        ("SHIMIN_CAMERA_FRAMES", frames.as_str()),
-    ])
-    .await?;
+    let app = face::start_app(&app_dir, &server, &frames).await?;
 
     app.wait_for("#onboarding").await?;
     app.click("#onboard-start").await?;

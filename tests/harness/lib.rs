@@ -238,8 +238,23 @@ impl AppSession {
         }
     }
 
-    /// Saves a screenshot of the whole window as `target/e2e-screens/NAME.png` and returns its path.
+    /// Waits until the page has painted what its DOM holds now: two animation frames. Without it
+    /// a screenshot right after a large change (a full-screen page closing) could show the frame
+    /// before, while the DOM the test had just read was already the next one.
+    async fn painted(&self) -> Result<()> {
+        let script = "const done = arguments[arguments.length - 1]; \
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        tokio::time::timeout(Duration::from_secs(5), self.client.execute_async(script, vec![]))
+            .await
+            .context("the page did not paint within 5 s")?
+            .context("waiting for a paint")?;
+        Ok(())
+    }
+
+    /// Saves a screenshot of the whole window, as painted after the DOM's last change, as
+    /// `target/e2e-screens/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        self.painted().await?;
         let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
             .await
             .context("the screenshot did not arrive within 20 s")?
@@ -254,6 +269,7 @@ impl AppSession {
     /// `target/e2e-screens/NAME.png`.
     pub async fn element_png(&self, css: &str, name: &str) -> Result<Vec<u8>> {
         let (x, y, w, h) = self.wait_for(css).await?.rectangle().await?;
+        self.painted().await?;
         let window = image::load_from_memory(&self.client.screenshot().await?)?;
         let [x, y, w, h] = [x, y, w, h].map(|v| v.round().max(0.0) as u32);
         let mut png = Vec::new();
