@@ -33,6 +33,24 @@ enum Step {
     Cannot(Key),
 }
 
+/// The check passed: done, at the time the backend recorded the confirmation once its list says
+/// it (the device's clock until then, and if the list cannot be read).
+fn confirmed(step: RwSignal<Step>, case_id: i64) {
+    step.set(Step::Done((js_sys::Date::now() / 1000.0) as i64));
+    spawn_local(async move {
+        let recorded = api::identity_requests()
+            .await
+            .ok()
+            .and_then(|list| list.into_iter().find(|r| r.case_id == case_id))
+            .and_then(|r| r.confirmed_at);
+        if let Some(at) = recorded
+            && matches!(step.get_untracked(), Step::Done(_))
+        {
+            step.set(Step::Done(at));
+        }
+    });
+}
+
 /// The step a request opens on.
 fn first_step(r: &IdentityRequestView) -> Step {
     match r.state {
@@ -188,7 +206,7 @@ pub fn Consent(request: IdentityRequestView, #[prop(into)] on_close: Callback<()
                     <h2 id="consent-check-title">{request.with_value(|r| matter_text(l, r))}</h2>
                     <LivenessCheck
                         purpose=LivenessPurposeView::Case { case_id }
-                        on_passed=move |()| step.set(Step::Done((js_sys::Date::now() / 1000.0) as i64))
+                        on_passed=move |()| confirmed(step, case_id)
                         on_cancel=move |()| step.set(Step::Review)
                         on_final=move |key| step.set(Step::Cannot(key))
                     />
