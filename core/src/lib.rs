@@ -2,6 +2,7 @@
 
 pub mod base45;
 pub mod card_state;
+pub mod catalogue;
 pub mod cert;
 pub mod clock;
 pub mod cose;
