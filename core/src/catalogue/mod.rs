@@ -5,3 +5,5 @@
 //! the code forms are Shimin's own, shaped after it: see [`code`] and `docs/plans/issue-16.md`.
 
 pub mod code;
+pub mod material;
+pub mod time_limit;
