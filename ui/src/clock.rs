@@ -1,5 +1,6 @@
-//! The live clock of 亮证, in China Standard Time (UTC+8, no daylight saving), from the
-//! webview's `Date.now()`. Host-testable: no browser types.
+//! Times as China shows them (China Standard Time, UTC+8, no daylight saving): the live clock
+//! of 亮证 from the webview's `Date.now()`, and the dates of identity requests. The one place the
+//! UI turns an instant into a Chinese date. Host-testable: no browser types.
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
@@ -16,6 +17,18 @@ pub fn china_clock(unix_ms: f64) -> (String, String) {
         format!("{y:04}-{m:02}-{d:02}"),
         format!("{:02}:{:02}:{:02}", of_day / 3_600, of_day % 3_600 / 60, of_day % 60),
     )
+}
+
+/// `secs` since the epoch as a date in China: "2024-06-30".
+pub fn china_date(secs: i64) -> String {
+    let (y, m, d) = civil_from_days((secs + CST_OFFSET).div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `secs` since the epoch as a date and time in China, to the minute: "2024-06-30 12:00".
+pub fn china_date_time(secs: i64) -> String {
+    let minutes = (secs + CST_OFFSET).rem_euclid(DAY) / 60;
+    format!("{} {:02}:{:02}", china_date(secs), minutes / 60, minutes % 60)
 }
 
 /// The proleptic Gregorian date of `days` since 1970-01-01 (Howard Hinnant's `civil_from_days`).

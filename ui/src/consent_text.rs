@@ -6,39 +6,9 @@ use shimin_wire::liveness::{
     DeclineReasonView, IdentityRequestView, MatterView, PartyRoleView, RequestStateView, SharedDataView,
 };
 
+use crate::clock::china_date;
 use crate::i18n::{Key, Language, t, tf};
 use crate::tone::Tone;
-
-/// China Standard Time, seconds east of UTC (no daylight saving time).
-const CST_OFFSET: i64 = 8 * 3600;
-
-/// The calendar date of `days` since 1970-01-01 (proleptic Gregorian; H. Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, u32::try_from(month).unwrap_or(1), u32::try_from(day).unwrap_or(1))
-}
-
-/// `secs` since the epoch as a date in China Standard Time: "2024-06-30".
-pub fn china_date(secs: i64) -> String {
-    let (y, m, d) = civil_from_days((secs + CST_OFFSET).div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// `secs` since the epoch as a date and time in China Standard Time: "2024-06-30 12:00".
-pub fn china_date_time(secs: i64) -> String {
-    let local = secs + CST_OFFSET;
-    let minutes = local.rem_euclid(86_400) / 60;
-    format!("{} {:02}:{:02}", china_date(secs), minutes / 60, minutes % 60)
-}
 
 /// A role's name.
 pub fn role_key(role: PartyRoleView) -> Key {
@@ -108,6 +78,7 @@ pub fn respond_by_text(l: Language, r: &IdentityRequestView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::china_date_time;
 
     fn request(matter: MatterView) -> IdentityRequestView {
         IdentityRequestView {

@@ -9,12 +9,11 @@ use leptos::task::spawn_local;
 use shimin_wire::liveness::{DeclineReasonView, IdentityRequestView, LivenessPurposeView, RequestStateView};
 
 use crate::api;
+use crate::clock::china_date_time;
 use crate::components::app_bar::AppBar;
 use crate::components::liveness::LivenessCheck;
 use crate::components::status::error_key;
-use crate::consent_text::{
-    china_date_time, matter_text, reason_key, respond_by_text, roles_text, shared_key,
-};
+use crate::consent_text::{matter_text, reason_key, respond_by_text, roles_text, shared_key};
 use crate::context::use_app;
 use crate::i18n::{Key, Language, t, tf};
 
