@@ -249,6 +249,152 @@ snapshots! { backend {
     }],
 }}
 
+fn zh(hans: &str) -> shimin_wire::catalogue::Localized {
+    shimin_wire::catalogue::Localized { hans: hans.into(), hant: None, en: None }
+}
+
+fn zh_en(hans: &str, hant: &str, en: &str) -> shimin_wire::catalogue::Localized {
+    shimin_wire::catalogue::Localized { hans: hans.into(), hant: Some(hant.into()), en: Some(en.into()) }
+}
+
+/// The driving-licence renewal guide, abridged.
+fn service_document() -> shimin_wire::catalogue::ServiceDocument {
+    use shimin_wire::catalogue::*;
+    ServiceDocument {
+        code: "0100461000-420106-11420106MB00000013-05".into(),
+        name: zh_en("机动车驾驶证换证", "機動車駕駛證換證", "Driving licence renewal"),
+        aliases: vec!["换驾照".into(), "驾照到期".into()],
+        level: 3,
+        organ: OrganDto {
+            code: "11420106MB00000013".into(),
+            key: "traffic".into(),
+            name: zh_en("公安局交通管理局", "公安局交通管理局", "Traffic Police Bureau"),
+            nature: 1,
+        },
+        objects: vec![1],
+        themes: vec!["person:095".into()],
+        forms: vec![1, 2, 3],
+        case_kind: 1,
+        cross_region: 1,
+        legal_basis: vec![LegalBasisDto {
+            title: "机动车驾驶证申领和使用规定".into(),
+            article: Some("第六十八条".into()),
+        }],
+        conditions: vec![zh("机动车驾驶证有效期满前九十日内")],
+        steps: vec![StepDto {
+            name: zh_en("申请", "申請", "Apply"),
+            detail: zh("在线或到窗口提交申请"),
+            limit: Some(TimeLimitDto { amount: None, unit: TimeUnitDto::Immediate }),
+        }],
+        statutory_limit: TimeLimitDto { amount: Some(1), unit: TimeUnitDto::WorkingDays },
+        promised_limit: TimeLimitDto { amount: None, unit: TimeUnitDto::Immediate },
+        fees: vec![FeeDto {
+            item: zh_en("工本费", "工本費", "Production fee"),
+            amount_fen: 1_000,
+            basis: "发改价格〔2017〕1186号".into(),
+        }],
+        places: vec![PlaceDto {
+            name: zh("车辆管理所"),
+            address: zh("某区某路1号"),
+            windows: "1-6号窗口".into(),
+            hours: zh("周一至周五 9:00-17:00"),
+        }],
+        phones: PhonesDto { consult: "12123".into(), supervise: "12345".into() },
+        faq: vec![FaqDto { q: zh("外地可以换证吗？"), a: zh("可以。") }],
+        flags: FlagsDto {
+            appointment: true,
+            fully_online: true,
+            postal_delivery: true,
+            online_payment: true,
+            visits: 0,
+        },
+        online_url: Some("https://example.invalid/12123".into()),
+        result: ResultDto { name: zh("机动车驾驶证"), e_certificate: Some("driving-licence".into()) },
+        materials: vec![MaterialDto {
+            name: zh_en("居民身份证", "居民身份證", "Resident identity card"),
+            issuer: zh("公安机关"),
+            originals: 1,
+            copies: 0,
+            requirement: RequirementDto::Required,
+            condition: None,
+            form: MaterialFormDto::Either,
+            blank_form: None,
+            sample: None,
+            reuse: ReuseClassDto::WithinValidity,
+            satisfied_by: Some("resident-id-card".into()),
+            notes: None,
+        }],
+        special_procedures: vec![],
+        popularity: 180_000,
+        status: ServiceStatusDto::Active,
+        replaced_by: vec![],
+        version: 7,
+    }
+}
+
+fn service_summary() -> shimin_wire::catalogue::ServiceSummary {
+    use shimin_wire::catalogue::*;
+    ServiceSummary {
+        code: "0100461000-420106-11420106MB00000013-05".into(),
+        name: "机动车驾驶证换证".into(),
+        department: "公安局交通管理局".into(),
+        department_key: "traffic".into(),
+        theme: "交通出行".into(),
+        themes: vec!["person:095".into()],
+        item_type: "01".into(),
+        online: true,
+        promised_limit: TimeLimitDto { amount: None, unit: TimeUnitDto::Immediate },
+    }
+}
+
+snapshots! { catalogue {
+    Localized: [zh_en("结婚登记", "結婚登記", "Marriage registration"), zh("公证")],
+    TimeLimitDto: [
+        TimeLimitDto { amount: None, unit: TimeUnitDto::Immediate },
+        TimeLimitDto { amount: Some(20), unit: TimeUnitDto::WorkingDays },
+    ],
+    TimeUnitDto: [TimeUnitDto::Immediate, TimeUnitDto::WorkingDays, TimeUnitDto::CalendarDays, TimeUnitDto::Hours, TimeUnitDto::Months],
+    OrganDto: [service_document().organ],
+    LegalBasisDto: [LegalBasisDto { title: "婚姻登记条例".into(), article: None }],
+    StepDto: [service_document().steps[0].clone()],
+    FeeDto: [service_document().fees[0].clone()],
+    PlaceDto: [service_document().places[0].clone()],
+    PhonesDto: [service_document().phones],
+    FaqDto: [service_document().faq[0].clone()],
+    FlagsDto: [service_document().flags],
+    ResultDto: [service_document().result],
+    RequirementDto: [RequirementDto::Required, RequirementDto::Conditional],
+    MaterialFormDto: [MaterialFormDto::Paper, MaterialFormDto::Electronic, MaterialFormDto::Either],
+    ReuseClassDto: [ReuseClassDto::Unconditional, ReuseClassDto::WithinValidity, ReuseClassDto::WithoutLimit, ReuseClassDto::Never],
+    MaterialDto: [service_document().materials[0].clone()],
+    ServiceStatusDto: [ServiceStatusDto::Active, ServiceStatusDto::Suspended, ServiceStatusDto::Cancelled],
+    ServiceDocument: [service_document()],
+    ChangeOpDto: [ChangeOpDto::Add, ChangeOpDto::Change, ChangeOpDto::Split, ChangeOpDto::Merge, ChangeOpDto::Suspend, ChangeOpDto::Cancel],
+    CatalogueChangeDto: [CatalogueChangeDto { version: 7, op: ChangeOpDto::Change, service: service_document() }],
+    CatalogueChangesResponse: [CatalogueChangesResponse {
+        since: 6,
+        to: 7,
+        head: 7,
+        more: false,
+        reset: false,
+        changes: vec![CatalogueChangeDto { version: 7, op: ChangeOpDto::Change, service: service_document() }],
+    }],
+    ServiceSummary: [service_summary()],
+    FacetCount: [FacetCount { key: "traffic".into(), name: "公安局交通管理局".into(), count: 12 }],
+    Facets: [Facets {
+        department: vec![FacetCount { key: "traffic".into(), name: "公安局交通管理局".into(), count: 12 }],
+        theme: vec![FacetCount { key: "person:095".into(), name: "交通出行".into(), count: 12 }],
+        object: vec![FacetCount { key: "person".into(), name: "个人".into(), count: 12 }],
+        online: vec![FacetCount { key: "true".into(), name: "全程网办".into(), count: 9 }],
+    }],
+    ServiceListResponse: [ServiceListResponse {
+        total: 1,
+        catalogue_version: 7,
+        items: vec![service_summary()],
+        facets: Facets::default(),
+    }],
+}}
+
 snapshots! { ipc {
     JpegPreview: [JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into())],
     AppInfoView: [AppInfoView {
