@@ -10,3 +10,4 @@ pub mod guide;
 pub mod material;
 pub mod sync;
 pub mod time_limit;
+pub mod view;
