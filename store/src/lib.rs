@@ -5,6 +5,7 @@ pub mod cache;
 mod certificates;
 mod clear_rows;
 pub mod error;
+pub mod hall_marks;
 pub mod keys;
 mod log;
 pub mod schema;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("005_sync", include_str!("../migrations/005_sync.sql")),
     ("006_notices_acknowledged", include_str!("../migrations/006_notices_acknowledged.sql")),
     ("007_sealed_log_and_notifications", include_str!("../migrations/007_sealed_log_and_notifications.sql")),
+    ("008_hall_marks", include_str!("../migrations/008_hall_marks.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.
