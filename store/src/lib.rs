@@ -2,6 +2,7 @@
 
 mod blob;
 pub mod cache;
+pub mod catalogue;
 mod certificates;
 mod clear_rows;
 pub mod error;
