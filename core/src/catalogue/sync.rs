@@ -10,6 +10,7 @@
 use std::future::Future;
 
 use shimin_wire::catalogue::{CatalogueChangesResponse, ChangeOpDto};
+use shimin_wire::sync::SyncProblemView;
 
 use super::guide::{GuideError, Service};
 use crate::wallet::BackendError;
@@ -179,6 +180,95 @@ pub enum CatalogueFailure {
     /// The backend kept saying "more" beyond [`MAX_PAGES`].
     #[error("the backend did not finish in {MAX_PAGES} pages")]
     Endless,
+}
+
+impl CatalogueFailure {
+    /// What the user is told about it.
+    pub fn problem(&self) -> SyncProblemView {
+        match self {
+            CatalogueFailure::Backend(BackendError::Network(_)) => SyncProblemView::Offline,
+            CatalogueFailure::Backend(BackendError::Unavailable { .. }) => SyncProblemView::ServerUnavailable,
+            CatalogueFailure::Store(_) => SyncProblemView::Storage,
+            CatalogueFailure::Backend(_) | CatalogueFailure::Page(_) | CatalogueFailure::Endless => {
+                SyncProblemView::BadData
+            }
+        }
+    }
+}
+
+/// When the next catalogue round is due: every [`CatalogueSchedule::INTERVAL`] after a round
+/// that finished, sooner when asked, and after a failure with the sync's backoff (2 s doubling,
+/// at most 5 minutes, jittered).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueSchedule {
+    requested: bool,
+    running: bool,
+    last_finished: Option<i64>,
+    failures: u32,
+    retry_at: Option<i64>,
+    problem: Option<SyncProblemView>,
+}
+
+impl CatalogueSchedule {
+    /// Between rounds when nothing failed: six hours (the catalogue changes slowly).
+    pub const INTERVAL: i64 = 6 * 3_600;
+
+    /// Asks for a round now.
+    pub fn request(&mut self) {
+        self.requested = true;
+    }
+
+    /// A round started.
+    pub fn started(&mut self) {
+        self.requested = false;
+        self.running = true;
+    }
+
+    /// A round finished at `now`; `jitter` in `[0, 1]` spreads retries.
+    pub fn finished(&mut self, result: &Result<CatalogueReport, CatalogueFailure>, now: i64, jitter: f64) {
+        self.running = false;
+        match result {
+            Ok(_) => {
+                self.last_finished = Some(now);
+                self.failures = 0;
+                self.retry_at = None;
+                self.problem = None;
+            }
+            Err(failure) => {
+                self.failures = self.failures.saturating_add(1);
+                let delay = crate::sync::Backoff::default().delay(self.failures, jitter);
+                self.retry_at = Some(now.saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX)));
+                self.problem = Some(failure.problem());
+            }
+        }
+    }
+
+    /// Seconds until the next round is due (0: now).
+    pub fn due_in(&self, now: i64) -> i64 {
+        if self.running {
+            return Self::INTERVAL;
+        }
+        if self.requested {
+            return 0;
+        }
+        if let Some(at) = self.retry_at {
+            return (at - now).max(0);
+        }
+        match self.last_finished {
+            None => 0,
+            Some(at) => (at + Self::INTERVAL - now).max(0),
+        }
+    }
+
+    /// Whether a round runs.
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    /// Why the last round failed, until one succeeds.
+    pub fn problem(&self) -> Option<SyncProblemView> {
+        self.problem
+    }
 }
 
 /// One round: fetch and apply pages until the backend has no more.
@@ -416,5 +506,31 @@ mod tests {
         }
         let mut store = Memory { version: 5, ..Memory::default() };
         assert!(matches!(block_on(round(&mut store, &Endless)), Err(CatalogueFailure::Endless)));
+    }
+
+    #[test]
+    fn rounds_are_due_at_start_every_six_hours_on_request_and_after_a_backoff() {
+        let mut schedule = CatalogueSchedule::default();
+        assert_eq!(schedule.due_in(100), 0, "the first round runs at start");
+        schedule.started();
+        assert!(schedule.running());
+        schedule.finished(&Ok(CatalogueReport { version: 3, pages: 1, changes: 3 }), 100, 0.0);
+        assert_eq!(schedule.due_in(100), CatalogueSchedule::INTERVAL);
+        assert_eq!(schedule.due_in(100 + CatalogueSchedule::INTERVAL + 5), 0);
+        schedule.request();
+        assert_eq!(schedule.due_in(101), 0, "asked for");
+        schedule.started();
+        let offline = Err(CatalogueFailure::Backend(BackendError::Network("down".into())));
+        schedule.finished(&offline, 200, 0.0);
+        assert_eq!(schedule.problem(), Some(SyncProblemView::Offline));
+        assert_eq!(schedule.due_in(200), 1, "half of the first 2 s backoff without jitter");
+        schedule.started();
+        schedule.finished(&offline, 300, 1.0);
+        assert_eq!(schedule.due_in(300), 4, "doubled, full jitter");
+        schedule.started();
+        schedule.finished(&Ok(CatalogueReport { version: 4, pages: 1, changes: 1 }), 400, 0.0);
+        assert_eq!(schedule.problem(), None, "a round that succeeds clears the problem");
+        let bad = CatalogueFailure::Page(PageError::TooLarge);
+        assert_eq!(bad.problem(), SyncProblemView::BadData);
     }
 }
