@@ -32,6 +32,10 @@ fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// Words of public services asked for without a form (a query, a complaint, a booking): their
+/// guides ask only for the applicant's identity and are done online, on the spot.
+const NO_FORM: &[&str] = &["查询", "投诉", "举报", "预约", "报案", "求助", "咨询", "报修", "热线"];
+
 /// One line of the list.
 struct Item<'a> {
     item_type: &'a str,
@@ -288,10 +292,12 @@ fn document(
         }
         o
     };
+    let light = item.item_type == "20" && NO_FORM.iter().any(|w| name.contains(w));
     let statutory = limit(template.statutory, name)?;
     let pick = usize::try_from(hash % 97).unwrap_or(0) % template.promised.len().max(1);
-    let promised = limit(template.promised.get(pick).copied().unwrap_or("now"), name)?;
-    let online = template.applied_for && hash % 5 < 2;
+    let promised = if light { "now" } else { template.promised.get(pick).copied().unwrap_or("now") };
+    let promised = limit(promised, name)?;
+    let online = light || (template.applied_for && hash % 5 < 2);
     let flags = FlagsDto {
         appointment: template.applied_for && !hash.is_multiple_of(3),
         fully_online: online,
@@ -306,6 +312,8 @@ fn document(
             MaterialSpec { base: Some(identity.to_owned()), ..MaterialSpec::default() }
                 .resolve(materials, name)?,
         );
+    }
+    if template.applied_for && !light {
         let form = format!("{name}申请表");
         documents.push(
             MaterialSpec {
@@ -328,7 +336,8 @@ fn document(
             }
             .resolve(materials, name)?,
         );
-    } else {
+    }
+    if !template.applied_for {
         documents.push(
             MaterialSpec { base: Some("statement".to_owned()), ..MaterialSpec::default() }
                 .resolve(materials, name)?,
