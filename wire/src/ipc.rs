@@ -128,6 +128,19 @@ pub mod command {
     /// How fresh the lists a verification uses are (the verify screen's one line): `()` →
     /// `Option<`[`crate::wallet::ListAgeView`]`>` of the oldest list, `None` without a trust list.
     pub const VERIFY_DATA_AGE: &str = "verify_data_age";
+    /// The service hall's home: [`crate::hall::HallHomeRequest`] → [`crate::hall::HallHomeView`].
+    pub const HALL_HOME: &str = "hall_home";
+    /// Searches or browses the offline catalogue: [`crate::hall::SearchServicesRequest`] →
+    /// [`crate::hall::ServiceListView`].
+    pub const SEARCH_SERVICES: &str = "search_services";
+    /// A service's guide, recorded as recently viewed: [`crate::hall::GuideRequest`] →
+    /// [`crate::hall::GuideView`].
+    pub const SERVICE_GUIDE: &str = "service_guide";
+    /// Marks or unmarks a favourite service: [`crate::hall::FavouriteRequest`] → `()`.
+    pub const SET_FAVOURITE: &str = "set_favourite";
+    /// Fetches the catalogue's changes now and waits for them: →
+    /// [`crate::hall::CatalogueStatusView`].
+    pub const REFRESH_CATALOGUE: &str = "refresh_catalogue";
 }
 
 /// Arguments of [`command::SCREEN_FOR_SHOWING`].

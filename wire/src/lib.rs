@@ -3,6 +3,7 @@
 pub mod backend;
 pub mod catalogue;
 pub mod error;
+pub mod hall;
 pub mod ipc;
 pub mod liveness;
 pub mod sync;

@@ -395,6 +395,121 @@ snapshots! { catalogue {
     }],
 }}
 
+fn service_row() -> shimin_wire::hall::ServiceRowView {
+    shimin_wire::hall::ServiceRowView {
+        code: "0100461000-110105-111101050000000017-05".into(),
+        name: "机动车驾驶证换证".into(),
+        department: "北京市公安局朝阳分局".into(),
+        online: true,
+        promised: shimin_wire::hall::LimitView::Immediate,
+    }
+}
+
+fn catalogue_status() -> shimin_wire::hall::CatalogueStatusView {
+    shimin_wire::hall::CatalogueStatusView {
+        version: 1_024,
+        services: 1_020,
+        synced_at: Some(NOW),
+        syncing: false,
+        problem: None,
+        configured: true,
+    }
+}
+
+fn facet() -> shimin_wire::hall::FacetView {
+    shimin_wire::hall::FacetView { key: "person:095".into(), name: "交通出行".into(), count: 42 }
+}
+
+fn material_view() -> shimin_wire::hall::MaterialView {
+    shimin_wire::hall::MaterialView {
+        name: "居民身份证".into(),
+        issuer: "公安机关".into(),
+        originals: 1,
+        copies: 0,
+        condition: None,
+        form: shimin_wire::hall::MaterialFormView::Either,
+        reuse: shimin_wire::hall::ReuseView::WithinValidity,
+        in_wallet: true,
+        certificate: Some("resident-id-card".into()),
+        blank_form: None,
+        sample: None,
+        notes: None,
+    }
+}
+
+snapshots! { hall {
+    AudienceView: [AudienceView::Person, AudienceView::Legal],
+    HallHomeRequest: [HallHomeRequest { language: shimin_wire::wallet::Language::ZhHant, audience: AudienceView::Person }],
+    CatalogueStatusView: [catalogue_status()],
+    FacetView: [facet()],
+    LimitView: [
+        LimitView::Immediate,
+        LimitView::WorkingDays { amount: 20 },
+        LimitView::CalendarDays { amount: 30 },
+        LimitView::Hours { amount: 2 },
+        LimitView::Months { amount: 3 },
+    ],
+    ServiceRowView: [service_row()],
+    HallHomeView: [HallHomeView {
+        catalogue: catalogue_status(),
+        themes: vec![facet()],
+        departments: vec![FacetView { key: "traffic".into(), name: "北京市公安局朝阳分局".into(), count: 17 }],
+        favourites: vec![service_row()],
+        recent: vec![],
+    }],
+    SearchServicesRequest: [SearchServicesRequest {
+        q: "驾照".into(),
+        theme: None,
+        department: Some("traffic".into()),
+        audience: Some(AudienceView::Person),
+        online: Some(true),
+        limit: 20,
+        offset: 0,
+        language: shimin_wire::wallet::Language::ZhHans,
+    }],
+    ServiceListView: [ServiceListView {
+        total: 1,
+        items: vec![service_row()],
+        departments: vec![FacetView { key: "traffic".into(), name: "北京市公安局朝阳分局".into(), count: 1 }],
+        themes: vec![facet()],
+        online: 1,
+    }],
+    GuideRequest: [GuideRequest { code: "0100461000-110105-111101050000000017-05".into(), language: shimin_wire::wallet::Language::En }],
+    ReuseView: [ReuseView::Unconditional, ReuseView::WithinValidity, ReuseView::WithoutLimit, ReuseView::Never],
+    MaterialFormView: [MaterialFormView::Paper, MaterialFormView::Electronic, MaterialFormView::Either],
+    MaterialView: [material_view()],
+    StepView: [StepView { name: "申请".into(), detail: "网上或窗口提交".into(), limit: Some(LimitView::Immediate) }],
+    FeeView: [FeeView { item: "工本费".into(), amount_fen: 1_000, basis: "收费标准".into() }],
+    PlaceView: [PlaceView { name: "车管所".into(), address: "某路1号".into(), windows: "1-6号窗口".into(), hours: "9:00-17:00".into() }],
+    FaqView: [FaqView { q: "外地能换吗？".into(), a: "能。".into() }],
+    GuideFlagsView: [GuideFlagsView { appointment: true, fully_online: true, postal_delivery: true, online_payment: false, immediate: true, visits: 0 }],
+    GuideView: [GuideView {
+        code: "0100461000-110105-111101050000000017-05".into(),
+        name: "机动车驾驶证换证".into(),
+        department: "北京市公安局朝阳分局".into(),
+        item_type: "01".into(),
+        themes: vec!["交通出行".into()],
+        suspended: false,
+        flags: GuideFlagsView { appointment: true, fully_online: true, postal_delivery: true, online_payment: true, immediate: true, visits: 0 },
+        materials: vec![material_view()],
+        conditions: vec!["有效期满前九十日内".into()],
+        steps: vec![StepView { name: "申请".into(), detail: "网上或窗口提交".into(), limit: None }],
+        statutory: LimitView::WorkingDays { amount: 20 },
+        promised: LimitView::Immediate,
+        fees: vec![FeeView { item: "工本费".into(), amount_fen: 1_000, basis: "收费标准".into() }],
+        places: vec![],
+        consult_phone: "010-12123".into(),
+        supervise_phone: "12345".into(),
+        legal_basis: vec!["中华人民共和国道路交通安全法 第二十三条".into()],
+        faq: vec![],
+        result: "机动车驾驶证".into(),
+        result_certificate: Some("driving-licence".into()),
+        untranslated: false,
+        favourite: true,
+    }],
+    FavouriteRequest: [FavouriteRequest { code: "0100461000-110105-111101050000000017-05".into(), favourite: true }],
+}}
+
 snapshots! { ipc {
     JpegPreview: [JpegPreview::from_base64("/9j/4AAQSkZJRgABAQ==".into())],
     AppInfoView: [AppInfoView {
@@ -494,6 +609,11 @@ fn ipc_command_names() {
         ASK_PRESENTATION,
         STOP_ASKING,
         ANSWER_REQUEST,
+        HALL_HOME,
+        SEARCH_SERVICES,
+        SERVICE_GUIDE,
+        SET_FAVOURITE,
+        REFRESH_CATALOGUE,
         FRAME_TIMESTAMP_HEADER,
     ]
     .map(str::to_owned)
