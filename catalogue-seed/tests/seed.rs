@@ -9,6 +9,7 @@ use std::io::Write;
 
 use shimin_catalogue_seed::{catalogue, generated, hant::to_hant};
 use shimin_core::catalogue::code::ServiceCode;
+use shimin_core::catalogue::guide::Service;
 use shimin_core::cert::CreditCode;
 use shimin_wire::catalogue::{ReuseClassDto, ServiceDocument, ServiceStatusDto};
 
@@ -111,6 +112,16 @@ fn the_catalogue_has_a_thousand_active_services_over_twenty_five_organs() {
     println!("{} services, {} organs; per theme: {per_theme:?}", services.len(), organs.len());
     for theme in THEMES {
         assert!(per_theme.get(theme).copied().unwrap_or(0) >= 10, "theme {theme} has too few services");
+    }
+}
+
+#[test]
+fn every_document_parses_through_the_core_as_its_json() {
+    for document in seed().into_iter().chain(generated(10_000).expect("generated").into_iter().step_by(7)) {
+        let json = serde_json::to_vec(&document).expect("json");
+        let service = Service::from_json(&json).unwrap_or_else(|e| panic!("{}: {e}", document.name.hans));
+        assert_eq!(service.document(), &document);
+        assert!(service.is_active());
     }
 }
 
