@@ -4,7 +4,7 @@
 //! copies is generated, not a real catalogue of those districts.
 
 use shimin_core::cert::credit_code::check_character;
-use shimin_wire::catalogue::{Localized, ServiceDocument};
+use shimin_wire::catalogue::ServiceDocument;
 
 use crate::hant::to_hant;
 use crate::{DIVISION, SeedError, catalogue};
@@ -42,10 +42,13 @@ fn organ_code(code: &str, division: &str) -> Result<String, SeedError> {
     Ok(format!("{first17}{check}"))
 }
 
-fn moved(text: &Localized, name: &str, en: &str) -> Localized {
+/// The document as it would read in another district: every text that names the demo district
+/// (organ, hall, address, answers) names this one, in all three languages.
+fn moved(document: &ServiceDocument, name: &str, en: &str) -> Result<ServiceDocument, SeedError> {
     let (_, from, from_en) = DISTRICTS[0];
-    let hans = text.hans.replace(from, name);
-    Localized { hant: Some(to_hant(&hans)), en: text.en.as_ref().map(|e| e.replace(from_en, en)), hans }
+    let json = serde_json::to_string(document).map_err(|e| SeedError::Copy(e.to_string()))?;
+    let json = json.replace(from, name).replace(&to_hant(from), &to_hant(name)).replace(from_en, en);
+    serde_json::from_str(&json).map_err(|e| SeedError::Copy(e.to_string()))
 }
 
 /// `n` services for benchmarks: the demo catalogue, then its copies in the other districts, in
@@ -67,19 +70,14 @@ pub fn generated(n: usize) -> Result<Vec<ServiceDocument>, SeedError> {
                 out.push(document.clone());
                 continue;
             }
-            let mut copy = document.clone();
+            let mut copy = moved(document, name, en)?;
             let organ = organ_code(&document.organ.code, division)?;
-            copy.code = copy.code.replacen(
+            copy.code = document.code.replacen(
                 &format!("-{DIVISION}-{}", document.organ.code),
                 &format!("-{division}-{organ}"),
                 1,
             );
             copy.organ.code = organ;
-            copy.organ.name = moved(&copy.organ.name, name, en);
-            for place in &mut copy.places {
-                place.name = moved(&place.name, name, en);
-                place.address = moved(&place.address, name, en);
-            }
             out.push(copy);
         }
     }

@@ -1,16 +1,21 @@
-//! Simplified → Traditional Chinese with OpenCC's `s2t` data (Apache-2.0, vendored under
-//! `data/opencc/` with its licence): at each position the longest phrase of `STPhrases.txt`
-//! that matches, else the first candidate of the character in `STCharacters.txt`, else the
-//! character itself. The tables are read once, on first use.
+//! Simplified → Traditional Chinese with OpenCC's `s2tw` data (Apache-2.0, vendored under
+//! `data/opencc/` with its licence): at each position the longest phrase of `STPhrases.txt` (or
+//! of our few corrections in `data/hant-overrides.txt`) that matches, else the first candidate
+//! of the character in `STCharacters.txt`, else the character itself; then each character's
+//! Taiwan form from `TWVariants.txt` (為, 裡, 核 — the forms the app's own zh-Hant texts use).
+//! The tables are read once, on first use.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const CHARACTERS: &str = include_str!("../data/opencc/STCharacters.txt");
 const PHRASES: &str = include_str!("../data/opencc/STPhrases.txt");
+const VARIANTS: &str = include_str!("../data/opencc/TWVariants.txt");
+const OVERRIDES: &str = include_str!("../data/hant-overrides.txt");
 
 struct Tables {
     characters: HashMap<char, &'static str>,
+    variants: HashMap<char, char>,
     phrases: HashMap<&'static str, &'static str>,
     /// The longest phrase, in characters.
     longest: usize,
@@ -35,9 +40,16 @@ fn tables() -> &'static Tables {
                 characters.insert(c, value);
             }
         }
-        let phrases: HashMap<_, _> = entries(PHRASES).collect();
+        let mut variants = HashMap::new();
+        for (key, value) in entries(VARIANTS) {
+            let (mut k, mut v) = (key.chars(), value.chars());
+            if let (Some(k), None, Some(v), None) = (k.next(), k.next(), v.next(), v.next()) {
+                variants.insert(k, v);
+            }
+        }
+        let phrases: HashMap<_, _> = entries(PHRASES).chain(entries(OVERRIDES)).collect();
         let longest = phrases.keys().map(|k| k.chars().count()).max().unwrap_or(1);
-        Tables { characters, phrases, longest }
+        Tables { characters, variants, phrases, longest }
     })
 }
 
@@ -65,7 +77,7 @@ pub fn to_hant(hans: &str) -> String {
         }
         i += 1;
     }
-    out
+    out.chars().map(|c| tables.variants.get(&c).copied().unwrap_or(c)).collect()
 }
 
 #[cfg(test)]
@@ -84,6 +96,12 @@ mod tests {
             ("房屋面积", "房屋面積"),
             ("距离三公里以内", "距離三公里以內"),
             ("头发", "頭髮"),
+            ("审核", "審核"),
+            ("以本市现行规定为准", "以本市現行規定為準"),
+            ("普通护照换发", "普通護照換發"),
+            ("定期抚恤金发放", "定期撫卹金發放"),
+            ("当场颁发结婚证", "當場頒發結婚證"),
+            ("经营范围不属于禁止类", "經營範圍不屬於禁止類"),
             ("ABC 123，里程", "ABC 123，里程"),
         ] {
             assert_eq!(to_hant(hans), hant, "{hans}");

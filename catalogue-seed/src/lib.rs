@@ -119,6 +119,9 @@ pub enum SeedError {
     /// Two services share a code.
     #[error("two services have the code {0}")]
     DuplicateCode(String),
+    /// A generated copy could not be made (its JSON did not round-trip).
+    #[error("a generated copy: {0}")]
+    Copy(String),
     /// More generated services asked for than the districts can hold.
     #[error("{asked} services asked for, at most {most} can be generated")]
     TooMany {

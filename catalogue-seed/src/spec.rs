@@ -39,14 +39,19 @@ pub(crate) fn limit(spec: &str, service: &str) -> Result<TimeLimitDto, SeedError
     Ok(TimeLimitDto { amount: Some(amount), unit })
 }
 
-/// `《title》article` → title and article (the article may be absent).
+/// `《title》第N条` → title and article; `《title》（公安部令第162号）` → the title with its
+/// number, no article; anything else is a title.
 pub(crate) fn legal_basis(spec: &str) -> LegalBasisDto {
     let inner = spec.strip_prefix('《').and_then(|rest| rest.split_once('》'));
     match inner {
-        Some((title, article)) => LegalBasisDto {
-            title: title.to_owned(),
-            article: (!article.trim().is_empty()).then(|| article.trim().to_owned()),
-        },
+        Some((title, rest)) => {
+            let rest = rest.trim();
+            if rest.starts_with('第') {
+                LegalBasisDto { title: title.to_owned(), article: Some(rest.to_owned()) }
+            } else {
+                LegalBasisDto { title: format!("{title}{rest}"), article: None }
+            }
+        }
         None => LegalBasisDto { title: spec.to_owned(), article: None },
     }
 }

@@ -243,6 +243,10 @@ fn ten_thousand_generated_services_have_unique_valid_codes() {
     assert!(divisions.len() >= 8, "{divisions:?}");
     let haidian = services.iter().find(|s| s.code.contains("-110108-")).expect("a Haidian copy");
     assert!(haidian.organ.name.hans.contains("海淀"), "{}", haidian.organ.name.hans);
+    // 淀 alone is 澱, but OpenCC keeps the place name 海淀.
+    assert!(haidian.organ.name.hant.as_deref().is_some_and(|n| n.contains("海淀") && !n.contains("澱")));
+    let json = serde_json::to_string(haidian).expect("json");
+    assert!(!json.contains("朝阳") && !json.contains("朝陽") && !json.contains("Chaoyang"), "{json}");
     assert!(generated(1_000_000).is_err());
 }
 
