@@ -379,3 +379,34 @@ pub(crate) fn step_en(name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_now_or_an_amount_with_a_unit() {
+        assert_eq!(limit("now", "s").ok(), Some(TimeLimitDto { amount: None, unit: TimeUnitDto::Immediate }));
+        assert_eq!(
+            limit("20wd", "s").ok(),
+            Some(TimeLimitDto { amount: Some(20), unit: TimeUnitDto::WorkingDays })
+        );
+        assert_eq!(limit("3mo", "s").ok().map(|l| l.unit), Some(TimeUnitDto::Months));
+        for bad in ["0wd", "wd", "5", "5 wd", "5days", "", "-1cd", "99999cd"] {
+            assert!(limit(bad, "s").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_legal_basis_keeps_an_order_number_in_its_title_and_an_article_apart() {
+        let article = legal_basis("《中华人民共和国护照法》第六条");
+        assert_eq!(
+            (article.title.as_str(), article.article.as_deref()),
+            ("中华人民共和国护照法", Some("第六条"))
+        );
+        let order = legal_basis("《机动车登记规定》（公安部令第164号）");
+        assert_eq!((order.title.as_str(), order.article), ("机动车登记规定（公安部令第164号）", None));
+        let plain = legal_basis("国家发展改革委、财政部核定的收费标准");
+        assert_eq!(plain.title, "国家发展改革委、财政部核定的收费标准");
+    }
+}
