@@ -79,6 +79,8 @@ pub(crate) struct OrganSpec {
     pub hours: String,
     pub hours_en: String,
     pub consult: String,
+    /// Where complaints go (监督电话).
+    pub supervise: String,
     /// The law most of its items rest on (the generated guides' legal basis when the item list
     /// names none).
     pub law: String,
@@ -95,7 +97,7 @@ impl OrganSpec {
     }
 
     pub(crate) fn phones(&self) -> PhonesDto {
-        PhonesDto { consult: self.consult.clone(), supervise: "12345".to_owned() }
+        PhonesDto { consult: self.consult.clone(), supervise: self.supervise.clone() }
     }
 }
 
