@@ -5,7 +5,8 @@
 //! item has is decided by a hash of its name, so the same list always gives the same catalogue.
 //!
 //! Each line: `type <TAB> themes <TAB> organ key <TAB> name <TAB> English name <TAB> popularity
-//! [<TAB> legal basis]`, themes comma-separated (`person:085,person:150`); `#` starts a comment.
+//! [<TAB> legal basis [<TAB> aliases]]`, themes and aliases comma-separated (`person:085,person:150`);
+//! `#` starts a comment.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,8 @@ struct Item<'a> {
     en: &'a str,
     popularity: u64,
     law: Option<&'a str>,
+    /// 日常用语: what citizens call it.
+    aliases: Vec<String>,
 }
 
 fn item(line: &str, number: usize) -> Result<Item<'_>, SeedError> {
@@ -53,11 +56,15 @@ fn item(line: &str, number: usize) -> Result<Item<'_>, SeedError> {
     let [item_type, themes, organ, name, en, popularity, rest @ ..] = fields.as_slice() else {
         return Err(bad("fewer than six fields"));
     };
-    let law = match rest {
-        [] => None,
-        [law] => Some(*law).filter(|l| !l.is_empty()),
-        _ => return Err(bad("more than seven fields")),
+    let (law, aliases) = match rest {
+        [] => (None, ""),
+        [law] => (Some(*law), ""),
+        [law, aliases] => (Some(*law), *aliases),
+        _ => return Err(bad("more than eight fields")),
     };
+    let law = law.filter(|l| !l.is_empty());
+    let aliases: Vec<String> =
+        aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
     let themes: Vec<String> = themes.split(',').map(|t| t.trim().to_owned()).collect();
     if themes.iter().any(|t| !theme_shape(t)) {
         return Err(bad("a theme is not person:NNN or legal:NNN"));
@@ -73,6 +80,7 @@ fn item(line: &str, number: usize) -> Result<Item<'_>, SeedError> {
         en,
         popularity: popularity.parse().map_err(|_| bad("popularity is not a number"))?,
         law,
+        aliases,
     })
 }
 
@@ -388,7 +396,7 @@ fn document(
     Ok(ServiceDocument {
         code,
         name: text(name, Some(item.en)),
-        aliases: Vec::new(),
+        aliases: item.aliases.clone(),
         level: 4,
         organ: organ_dto(organ),
         objects,

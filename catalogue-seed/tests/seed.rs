@@ -189,6 +189,15 @@ fn the_fifty_named_services_are_there_once_each_with_every_section_of_the_guide(
 }
 
 #[test]
+fn listed_items_carry_what_citizens_call_them() {
+    let services = seed();
+    let lottery = services.iter().find(|s| s.name.hans == "小客车指标申请").expect("the car quota");
+    assert!(lottery.aliases.iter().any(|a| a == "摇号"), "{:?}", lottery.aliases);
+    let with_aliases = services.iter().filter(|s| !s.aliases.is_empty()).count();
+    assert!(with_aliases >= 200, "{with_aliases} services with aliases");
+}
+
+#[test]
 fn materials_carry_the_reuse_classes_of_seed_002() {
     let services = seed();
     let class = |name: &str| -> Vec<ReuseClassDto> {
