@@ -257,6 +257,148 @@ fn template(item_type: &str) -> Option<Template> {
     })
 }
 
+/// The English of the templates' fixed texts (every one has it; a test checks).
+fn template_en(text: &str) -> Option<&'static str> {
+    Some(match text {
+        "申请人具备法律、法规规定的相应条件" => {
+            "The applicant meets the conditions the laws and regulations set"
+        }
+        "申请材料齐全、符合法定形式" => "The papers are complete and in the legal form",
+        "申请人通过网上办事大厅或到窗口提交申请材料" => {
+            "Hand in the papers online or at the window"
+        }
+        "窗口审查材料是否齐全、符合法定形式，当场或五日内作出是否受理的决定" => {
+            "The window checks the papers and decides on the spot or within five days whether to accept them"
+        }
+        "对申请材料的实质内容进行审查，需要时进行现场核查" => {
+            "The substance is examined, with an on-site check where needed"
+        }
+        "作出准予或不予行政许可的书面决定" => {
+            "A written decision grants or refuses the licence"
+        }
+        "窗口领取或邮寄送达许可决定及证件" => {
+            "The decision and licence are collected at the window or posted"
+        }
+        "存在违反法律、法规或规章规定的行为，依法应当给予行政处罚" => {
+            "An act breaking a law, regulation or rule that the law punishes"
+        }
+        "发现违法行为线索，符合立案条件的予以立案" => {
+            "A case is opened when the facts justify it"
+        }
+        "全面、客观、公正地调查，收集证据" => {
+            "A full, objective and fair investigation gathers the evidence"
+        }
+        "告知当事人拟作出的处罚内容及事实、理由、依据和依法享有的权利" => {
+            "The party is told the intended penalty, its facts, reasons and basis, and their rights"
+        }
+        "当事人可以进行陈述、申辩，符合条件的可以要求听证" => {
+            "The party may state their case, and ask for a hearing where the law allows"
+        }
+        "作出行政处罚决定，制作行政处罚决定书" => {
+            "The penalty is decided in a written decision"
+        }
+        "宣告后当场交付当事人或在七日内送达" => {
+            "The decision is handed over on the spot or delivered within seven days"
+        }
+        "依法需要采取行政强制措施，以制止违法行为、防止证据损毁或避免危害发生" => {
+            "An enforcement measure is needed by law to stop an offence, keep evidence or prevent harm"
+        }
+        "实施前向行政机关负责人报告并经批准" => {
+            "Reported to and approved by the head of the authority first"
+        }
+        "通知当事人到场，当场告知采取强制措施的理由、依据及其权利" => {
+            "The party is called and told the reasons, basis and their rights on the spot"
+        }
+        "由两名以上执法人员出示执法证件后实施" => {
+            "Carried out by at least two officers showing their credentials"
+        }
+        "制作现场笔录，由当事人和执法人员签名或盖章" => {
+            "A record is made on site and signed by the party and the officers"
+        }
+        "制作并当场交付强制措施决定书和清单" => {
+            "The decision and the list of items are handed over on the spot"
+        }
+        "属于法律、法规规定的征收范围，负有缴纳义务" => {
+            "Liable to pay under the laws and regulations"
+        }
+        "缴纳义务人按规定申报" => "The payer declares as required",
+        "核定应缴金额并出具缴款通知" => "The amount due is assessed and a payment notice issued",
+        "通过银行、网上或窗口缴纳" => "Pay at a bank, online or at the window",
+        "符合国家和本市规定的给付对象条件" => "Eligible under national and Beijing rules",
+        "如实申报家庭或个人情况并授权核查" => {
+            "The household's or person's situation is declared truthfully and may be checked"
+        }
+        "本人或委托他人向窗口或网上提出申请" => {
+            "Apply in person or through an agent, at the window or online"
+        }
+        "材料齐全的当场受理" => "Accepted on the spot when the papers are complete",
+        "核对申请人情况，需要时入户调查" => {
+            "The applicant's situation is checked, with a home visit where needed"
+        }
+        "对拟给付对象进行公示" => "The intended recipients are announced publicly",
+        "作出给付或不予给付的决定并告知理由" => {
+            "The benefit is granted or refused, with reasons"
+        }
+        "按月或一次性发放至申请人银行账户" => {
+            "Paid monthly or once into the applicant's bank account"
+        }
+        "属于本部门依法监督检查的对象或事项" => {
+            "Subject to this department's inspection by law"
+        }
+        "两名以上执法人员出示证件，依法实施检查并制作检查记录" => {
+            "At least two officers show their credentials, inspect and keep a record"
+        }
+        "将检查结果告知被检查对象" => "The result is told to the party inspected",
+        "发现问题的，责令限期整改并复查" => {
+            "Problems found must be put right by a deadline and are checked again"
+        }
+        "申请人为确认事项的当事人或其合法代理人" => {
+            "The applicant is the party concerned or their lawful agent"
+        }
+        "申请材料齐全、真实、有效" => "The papers are complete, true and valid",
+        "申请人网上或到窗口提交申请" => "Apply online or at the window",
+        "对申请事项进行审核，需要时核实情况" => {
+            "The application is examined and checked where needed"
+        }
+        "符合条件的予以确认登记" => "Registered when the conditions are met",
+        "出具确认结果或证明，当场领取或邮寄送达" => {
+            "The result or certificate is collected on the spot or posted"
+        }
+        "在相关领域作出突出贡献或取得显著成绩，符合奖励条件" => {
+            "An outstanding contribution or achievement in the field that meets the award's conditions"
+        }
+        "个人或单位推荐、申报" => "Nominated or applied for by a person or organisation",
+        "对申报材料和事迹进行审核评审" => "The nomination and achievements are reviewed",
+        "对拟奖励对象公示" => "The intended awardees are announced publicly",
+        "作出奖励决定" => "The award is decided",
+        "颁发证书、奖金或奖品" => "Certificate, money or prize awarded",
+        "当事人之间发生与行政管理活动密切相关的民事纠纷，依法可以申请裁决" => {
+            "A civil dispute closely tied to administration that the law lets the authority rule on"
+        }
+        "当事人提交裁决申请书及证据" => {
+            "The party hands in the application for a ruling and the evidence"
+        }
+        "审查后决定是否受理" => "Examined and accepted or not",
+        "听取双方意见，调查核实证据" => "Both sides are heard and the evidence checked",
+        "作出裁决" => "The ruling is made",
+        "送达裁决书" => "The ruling is delivered",
+        "申请人符合相关规定的条件" => "The applicant meets the conditions of the rules",
+        "申请材料齐全、符合规定形式" => "The papers are complete and in the required form",
+        "网上或到窗口提交申请" => "Apply online or at the window",
+        "对申请进行审核" => "The application is examined",
+        "作出办理结果并告知申请人" => "The outcome is decided and told to the applicant",
+        "申请人为服务对象本人或其委托的代理人" => {
+            "The applicant is the person served or their agent"
+        }
+        "按要求提供相关材料" => "The papers asked for are provided",
+        "网上、掌上或到窗口提出申请" => "Apply online, in the app or at the window",
+        "审核后出具办理结果，可当场领取或邮寄" => {
+            "After review the result is issued, collected on the spot or posted"
+        }
+        _ => return None,
+    })
+}
+
 fn time_text(limit: TimeLimitDto) -> (String, String) {
     let amount = limit.amount.unwrap_or(0);
     match limit.unit {
@@ -387,7 +529,7 @@ fn document(
         .map(|(n, d, t)| {
             Ok(StepDto {
                 name: text(n, step_en(n)),
-                detail: text(d, None),
+                detail: text(d, template_en(d)),
                 limit: t.map(|t| limit(t, name)).transpose()?,
             })
         })
@@ -405,7 +547,7 @@ fn document(
         case_kind: if promised.unit == TimeUnitDto::Immediate { 1 } else { 2 },
         cross_region: 0,
         legal_basis: vec![legal_basis(law)],
-        conditions: template.conditions.iter().map(|c| text(c, None)).collect(),
+        conditions: template.conditions.iter().map(|c| text(c, template_en(c))).collect(),
         steps,
         statutory_limit: statutory,
         promised_limit: promised,
@@ -440,4 +582,24 @@ pub(crate) fn documents(
         out.push(document(&item(line, number)?, number, organs, materials)?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{step_en, template, template_en};
+
+    #[test]
+    fn every_template_text_has_its_english() {
+        for item_type in ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20"] {
+            let t = template(item_type).expect("a template");
+            for c in t.conditions {
+                assert!(template_en(c).is_some(), "{c}");
+            }
+            for (name, detail, _) in t.steps {
+                assert!(step_en(name).is_some(), "{name}");
+                assert!(template_en(detail).is_some(), "{detail}");
+            }
+        }
+        assert!(template("11").is_none());
+    }
 }

@@ -90,7 +90,12 @@ pub(crate) fn document(
             e_certificate: guide.e_certificate.clone(),
         },
         materials: guide.materials.iter().map(|m| m.resolve(materials, name)).collect::<Result<_, _>>()?,
-        special_procedures: guide.special.iter().map(|s| text(s, None)).collect(),
+        special_procedures: guide
+            .special
+            .iter()
+            .enumerate()
+            .map(|(i, s)| text(s, guide.special_en.get(i).map(String::as_str)))
+            .collect(),
         popularity: guide.popularity,
         status: ServiceStatusDto::Active,
         replaced_by: Vec::new(),

@@ -127,6 +127,7 @@ pub(crate) struct MaterialSpec {
     pub reuse: Option<ReuseClassDto>,
     pub satisfied_by: Option<String>,
     pub notes: Option<String>,
+    pub notes_en: Option<String>,
     pub blank_form: Option<String>,
 }
 
@@ -147,6 +148,7 @@ impl MaterialSpec {
             reuse: self.reuse.or(base.reuse),
             satisfied_by: self.satisfied_by.clone().or_else(|| base.satisfied_by.clone()),
             notes: self.notes.clone().or_else(|| base.notes.clone()),
+            notes_en: self.notes_en.clone().or_else(|| base.notes_en.clone()),
             blank_form: self.blank_form.clone().or_else(|| base.blank_form.clone()),
         }
     }
@@ -188,7 +190,7 @@ impl MaterialSpec {
             sample: None,
             reuse: spec.reuse.unwrap_or(ReuseClassDto::Never),
             satisfied_by: spec.satisfied_by.clone(),
-            notes: spec.notes.as_deref().map(|n| text(n, None)),
+            notes: spec.notes.as_deref().map(|n| text(n, spec.notes_en.as_deref())),
         })
     }
 }
@@ -243,6 +245,8 @@ pub(crate) struct GuideSpec {
     pub materials: Vec<MaterialSpec>,
     #[serde(default)]
     pub special: Vec<String>,
+    #[serde(default)]
+    pub special_en: Vec<String>,
     pub popularity: u64,
 }
 

@@ -197,6 +197,38 @@ fn listed_items_carry_what_citizens_call_them() {
     assert!(with_aliases >= 200, "{with_aliases} services with aliases");
 }
 
+/// Every three-language text inside a JSON value: (where, the text's object).
+fn texts<'a>(value: &'a serde_json::Value, path: &str, out: &mut Vec<(String, &'a serde_json::Value)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("hans") {
+                out.push((path.to_owned(), value));
+            }
+            for (key, v) in map {
+                texts(v, &format!("{path}.{key}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| texts(v, path, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_text_of_every_service_is_in_three_languages() {
+    let mut count = 0;
+    for document in seed() {
+        let value = serde_json::to_value(document).expect("json");
+        let mut found = Vec::new();
+        texts(&value, "", &mut found);
+        for (path, text) in found {
+            let has = |k: &str| text.get(k).and_then(|v| v.as_str()).is_some_and(|t| !t.is_empty());
+            assert!(has("hans") && has("hant") && has("en"), "{}: {path}: {text}", document.name.hans);
+            count += 1;
+        }
+    }
+    assert!(count > 25_000, "{count} texts");
+}
+
 #[test]
 fn materials_carry_the_reuse_classes_of_seed_002() {
     let services = seed();
