@@ -212,8 +212,45 @@ fn runs(normalised: &str) -> Vec<Run> {
     out
 }
 
-/// A light English stemmer: plurals only (licences → licence, taxes → tax, drivers → driver).
+/// English word forms and spellings brought to one form, on both sides (documents and queries):
+/// US and UK spellings, and the verb a citizen types for the noun a service name uses.
+const ENGLISH_FORMS: &[(&str, &str)] = &[
+    ("license", "licence"),
+    ("licensing", "licence"),
+    ("enroll", "enrolment"),
+    ("enrol", "enrolment"),
+    ("enrollment", "enrolment"),
+    ("register", "registration"),
+    ("registering", "registration"),
+    ("registered", "registration"),
+    ("renew", "renewal"),
+    ("renewing", "renewal"),
+    ("replace", "replacement"),
+    ("replacing", "replacement"),
+    ("withdraw", "withdrawal"),
+    ("withdrawing", "withdrawal"),
+    ("reimburse", "reimbursement"),
+    ("claiming", "claim"),
+    ("certify", "certification"),
+    ("notarization", "notarisation"),
+    ("notarize", "notarisation"),
+    ("notarise", "notarisation"),
+    ("macau", "macao"),
+    ("program", "programme"),
+    ("center", "centre"),
+];
+
+/// A light English stemmer: plurals (licences → licence, taxes → tax, drivers → driver), then
+/// [`ENGLISH_FORMS`].
 pub(crate) fn stem(word: &str) -> String {
+    let singular = plural_stem(word);
+    match ENGLISH_FORMS.iter().find(|(from, _)| *from == singular) {
+        Some((_, to)) => (*to).to_owned(),
+        None => singular,
+    }
+}
+
+fn plural_stem(word: &str) -> String {
     let n = word.len();
     if n > 4 && word.ends_with("ies") {
         return format!("{}y", &word[..n - 3]);
@@ -251,6 +288,9 @@ pub(crate) struct Analyzer {
     /// A word with one character replaced by `*` → the words (sorted).
     masks: HashMap<String, Vec<String>>,
     max_pinyin_len: usize,
+    /// How much of the catalogue a word stands for: the popularity of the services whose name or
+    /// aliases contain it (the order of the candidates of an ambiguous pinyin or initials query).
+    mass: HashMap<String, u64>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -297,6 +337,7 @@ impl Analyzer {
             pinyin_initials: HashMap::new(),
             masks: HashMap::new(),
             max_pinyin_len: 0,
+            mass: HashMap::new(),
         };
         // The vocabulary: whole short words and the words analysis cuts them into.
         let mut vocab: Vec<String> = Vec::new();
@@ -343,6 +384,19 @@ impl Analyzer {
         // `vocab` was sorted, so each list is sorted; dedup for words with repeated readings.
         for list in analyzer.pinyin_full.values_mut().chain(analyzer.pinyin_initials.values_mut()) {
             list.dedup();
+        }
+        for doc in docs {
+            let mut words: Vec<String> = analyzer.tokens(&doc.name_hans);
+            for alias in &doc.aliases {
+                words.extend(analyzer.tokens(alias));
+                words.push(normalise(alias));
+            }
+            words.sort();
+            words.dedup();
+            for w in words {
+                let m = analyzer.mass.entry(w).or_default();
+                *m = m.saturating_add(doc.popularity.max(1));
+            }
         }
         analyzer.vocab = vocab.into_iter().collect();
         analyzer
@@ -495,20 +549,28 @@ impl Analyzer {
             Some(segments) => {
                 for reading in segments {
                     if let Some(ws) = self.pinyin_full.get(reading) {
-                        for w in ws.iter().take(8) {
-                            self.han_terms(w, 0.9, false, set);
-                        }
+                        self.candidate_terms(ws, 0.9, 8, set);
                     }
                 }
             }
             None if (2..=6).contains(&joined.len()) => {
                 if let Some(ws) = self.pinyin_initials.get(&joined) {
-                    for w in ws.iter().take(12) {
-                        self.han_terms(w, 0.7, false, set);
-                    }
+                    self.candidate_terms(ws, 0.8, 12, set);
                 }
             }
             None => {}
+        }
+    }
+
+    /// The words an ambiguous pinyin or initials query may mean, the one that stands for the most
+    /// of the catalogue at `weight`, the others at 60 % of it (at most `cap` of them).
+    fn candidate_terms(&self, words: &[String], weight: f32, cap: usize, set: &mut TermSet) {
+        let mut ranked: Vec<(&String, u64)> =
+            words.iter().map(|w| (w, self.mass.get(w).copied().unwrap_or(0))).collect();
+        // Stable: equal mass keeps the words' sorted order.
+        ranked.sort_by_key(|(_, m)| std::cmp::Reverse(*m));
+        for (i, (w, _)) in ranked.into_iter().take(cap).enumerate() {
+            self.han_terms(w, if i == 0 { weight } else { weight * 0.6 }, false, set);
         }
     }
 
@@ -618,6 +680,9 @@ mod tests {
         assert_eq!(stem("subsidies"), "subsidy");
         assert_eq!(stem("address"), "address");
         assert_eq!(stem("bus"), "bus");
+        assert_eq!(stem("licenses"), "licence");
+        assert_eq!(stem("register"), "registration");
+        assert_eq!(stem("macau"), "macao");
     }
 
     #[test]
