@@ -487,12 +487,19 @@ impl Analyzer {
 
     /// One wrong character: a window of the query that no catalogue word contains (it holds a
     /// bigram none of them has) is replaced by the catalogue words that read the same (homophone
-    /// typos from pinyin input methods) or, failing that, differ in one character.
+    /// typos from pinyin input methods) or, failing that, differ in one character. Longer windows
+    /// first; the windows inside one already corrected are left alone, and a two-character window
+    /// whose one-character variants are many is too ambiguous to correct.
     fn typo_terms(&self, chars: &[char], set: &mut TermSet) {
         let n = chars.len();
-        for len in 2..=n.min(6) {
+        let mut corrected: Vec<(usize, usize)> = Vec::new();
+        for len in (2..=n.min(6)).rev() {
             for start in 0..=n - len {
-                let window = &chars[start..start + len];
+                let end = start + len;
+                if corrected.iter().any(|(s, e)| *s <= start && end <= *e) {
+                    continue;
+                }
+                let window = &chars[start..end];
                 let w: String = window.iter().collect();
                 if self.vocab.contains(&w)
                     || window.windows(2).all(|b| self.bigrams.contains(&b.iter().collect::<String>()))
@@ -519,6 +526,10 @@ impl Analyzer {
                 };
                 found.sort();
                 found.dedup();
+                if found.is_empty() || (len == 2 && weight < 0.8 && found.len() > 3) {
+                    continue;
+                }
+                corrected.push((start, end));
                 for word in found.into_iter().take(12) {
                     self.han_terms(word, weight, false, set);
                 }

@@ -18,6 +18,9 @@ const K1: f32 = 1.2;
 const EXACT_BONUS: f32 = 2.0;
 /// The document's name contains the whole query (of two or more Han characters).
 const CONTAINS_BONUS: f32 = 1.4;
+/// A match scoring under this share of the best one is left out (a single character or a weak
+/// typo guess shared with the best hit is not a result worth counting in `total`).
+const MIN_SHARE_OF_BEST: f32 = 0.1;
 
 impl Index {
     /// Searches the index (see [`Query`]); an empty text lists every service that passes the
@@ -110,6 +113,8 @@ impl Index {
             }
         }
         ranked.sort_by(|a, b| self.order(a, b));
+        let best = ranked.first().map_or(0.0, |(_, s)| *s);
+        ranked.retain(|(_, s)| *s >= best * MIN_SHARE_OF_BEST);
         ranked
     }
 
