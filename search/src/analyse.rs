@@ -142,9 +142,19 @@ pub(crate) struct QTerm {
 struct TermSet {
     terms: Vec<QTerm>,
     seen: HashMap<String, usize>,
+    /// Whole phrases the query was expanded into (synonym terms, pinyin and typo corrections):
+    /// a service with exactly that name gets a bonus.
+    named: Vec<String>,
 }
 
 impl TermSet {
+    fn name(&mut self, phrase: &str) {
+        let compact: String = phrase.chars().filter(|c| *c != ' ').collect();
+        if !self.named.contains(&compact) {
+            self.named.push(compact);
+        }
+    }
+
     fn add(&mut self, key: &str, weight: f32) {
         if key.is_empty() || weight <= 0.0 {
             return;
@@ -430,8 +440,8 @@ impl Analyzer {
         out
     }
 
-    /// The weighted terms of a normalised query.
-    pub(crate) fn query_terms(&self, normalised: &str) -> Vec<QTerm> {
+    /// The weighted terms of a normalised query, and the phrases it was expanded into.
+    pub(crate) fn query_terms(&self, normalised: &str) -> (Vec<QTerm>, Vec<String>) {
         let mut set = TermSet::default();
         for run in runs(normalised) {
             match run {
@@ -439,10 +449,13 @@ impl Analyzer {
                 Run::Latin(words) => self.latin_terms(&words, &mut set),
             }
         }
-        set.terms
+        (set.terms, set.named)
     }
 
     fn han_terms(&self, run: &str, scale: f32, typos: bool, set: &mut TermSet) {
+        if scale < 1.0 {
+            set.name(run);
+        }
         for token in self.cut(run) {
             if HAN_STOPWORDS.contains(&token.as_str()) {
                 continue;
@@ -474,6 +487,7 @@ impl Analyzer {
 
     /// A synonym's official term, or a word found by pinyin or a typo correction: its words.
     fn expansion_terms(&self, term: &str, weight: f32, set: &mut TermSet) {
+        set.name(term);
         for token in self.tokens(term) {
             let single = token.chars().count() == 1 && is_han_word(&token);
             if !HAN_STOPWORDS.contains(&token.as_str()) {
@@ -699,16 +713,16 @@ mod tests {
     #[test]
     fn synonyms_expand_to_official_words() {
         let a = analyzer();
-        let terms = a.query_terms("换驾照");
+        let terms = a.query_terms("换驾照").0;
         let ks = keys(&terms);
         assert!(ks.contains(&"驾照"), "{ks:?}");
         assert!(ks.contains(&"驾驶证"), "{ks:?}");
         let official = terms.iter().find(|t| t.key == "驾驶证").map(|t| t.weight);
         assert_eq!(official, Some(0.8));
-        let ks2 = a.query_terms("孩子上户口");
+        let ks2 = a.query_terms("孩子上户口").0;
         assert!(keys(&ks2).contains(&"出生"), "{:?}", keys(&ks2));
         assert!(keys(&ks2).contains(&"迁移"), "{:?}", keys(&ks2));
-        let en = a.query_terms("driving license");
+        let en = a.query_terms("driving license").0;
         assert!(keys(&en).contains(&"licence"), "{:?}", keys(&en));
     }
 
@@ -716,17 +730,17 @@ mod tests {
     fn pinyin_full_and_initials() {
         let a = analyzer();
         for q in ["huzhao", "hu zhao"] {
-            let ks = a.query_terms(q);
+            let ks = a.query_terms(q).0;
             assert!(keys(&ks).contains(&"护照"), "{q}: {:?}", keys(&ks));
         }
-        let ks = a.query_terms("jiazhao");
+        let ks = a.query_terms("jiazhao").0;
         assert!(keys(&ks).contains(&"驾驶证"), "{:?}", keys(&ks));
-        let ks = a.query_terms("jsz");
+        let ks = a.query_terms("jsz").0;
         assert!(keys(&ks).contains(&"驾驶证"), "{:?}", keys(&ks));
-        let ks = a.query_terms("hz");
+        let ks = a.query_terms("hz").0;
         assert!(keys(&ks).contains(&"护照"), "{:?}", keys(&ks));
         // Not pinyin: an English word is only an English word.
-        let ks = a.query_terms("passport");
+        let ks = a.query_terms("passport").0;
         assert_eq!(keys(&ks), vec!["passport"]);
     }
 
@@ -735,11 +749,11 @@ mod tests {
         let a = analyzer();
         for (typed, meant) in [("护找", "护照"), ("户扣迁移", "户口"), ("架照", "驾照"), ("户口迁宜", "迁移")]
         {
-            let ks = a.query_terms(typed);
+            let ks = a.query_terms(typed).0;
             assert!(keys(&ks).contains(&meant), "{typed}: {:?}", keys(&ks));
         }
         // A query whose words the catalogue knows is not "corrected".
-        let ks = a.query_terms("护照");
+        let ks = a.query_terms("护照").0;
         assert!(!keys(&ks).contains(&"驾照"));
     }
 }

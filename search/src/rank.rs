@@ -16,6 +16,8 @@ use crate::{Hit, MAX_QUERY_CHARS, Page, Query, QueryError};
 const K1: f32 = 1.2;
 /// The query is a document's whole name or one of its aliases.
 const EXACT_BONUS: f32 = 2.0;
+/// The query was expanded (by a synonym, its pinyin or a typo correction) into the document's name.
+const NAMED_BONUS: f32 = 1.5;
 /// The document's name contains the whole query (of two or more Han characters).
 const CONTAINS_BONUS: f32 = 1.4;
 /// A match scoring under this share of the best one is left out (a single character or a weak
@@ -64,7 +66,7 @@ impl Index {
     fn rank(&self, normalised: &str) -> Vec<(u32, f32)> {
         let n = self.docs.len();
         let mut scores = vec![0f32; n];
-        let terms = self.analyzer.query_terms(normalised);
+        let (terms, named) = self.analyzer.query_terms(normalised);
         for term in &terms {
             let Some(postings) = self.postings.get(&term.key) else { continue };
             let mut df = 0usize;
@@ -104,6 +106,8 @@ impl Index {
             let mut s = score;
             if doc.name == whole || doc.aliases.contains(&whole) {
                 s *= EXACT_BONUS;
+            } else if named.contains(&doc.name) {
+                s *= NAMED_BONUS;
             } else if han_query && doc.name.contains(&whole) {
                 s *= CONTAINS_BONUS;
             }
