@@ -86,7 +86,7 @@ fn report(index: &Index) {
             slowest.push((median, q.query.clone()));
         }
     }
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
     let slow: Vec<String> =
         slowest.iter().take(8).map(|(d, q)| format!("{q} {:.2} ms", d.as_secs_f64() * 1e3)).collect();
     println!("\nslowest queries: {}", slow.join(", "));
