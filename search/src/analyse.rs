@@ -135,7 +135,13 @@ const LATIN_STOPWORDS: &[&str] = &[
 pub(crate) struct QTerm {
     pub(crate) key: String,
     pub(crate) weight: f32,
+    /// The parts of the query the term stands for, one bit each (see [`MAX_GROUPS`]).
+    pub(crate) groups: u64,
 }
+
+/// A query is counted in at most this many parts (a Han run, an English word, a pinyin reading):
+/// ranking prefers the services that match more of them. Later parts share the last bit.
+pub(crate) const MAX_GROUPS: u32 = 64;
 
 /// Query terms, each once, at its highest weight, in first-seen order (deterministic).
 #[derive(Debug, Default)]
@@ -145,9 +151,19 @@ struct TermSet {
     /// Whole phrases the query was expanded into (synonym terms, pinyin and typo corrections):
     /// a service with exactly that name gets a bonus.
     named: Vec<String>,
+    /// The parts of the query the terms being added stand for, and how many parts were begun.
+    mask: u64,
+    begun: u32,
 }
 
 impl TermSet {
+    /// Starts the next part of the query: the terms added from now on stand for it.
+    fn begin_group(&mut self) -> u64 {
+        self.mask = 1u64 << self.begun.min(MAX_GROUPS - 1);
+        self.begun += 1;
+        self.mask
+    }
+
     fn name(&mut self, phrase: &str) {
         let compact: String = phrase.chars().filter(|c| *c != ' ').collect();
         if !self.named.contains(&compact) {
@@ -159,15 +175,17 @@ impl TermSet {
         if key.is_empty() || weight <= 0.0 {
             return;
         }
+        let bit = self.mask;
         match self.seen.get(key) {
             Some(&i) => {
                 if let Some(t) = self.terms.get_mut(i) {
                     t.weight = t.weight.max(weight);
+                    t.groups |= bit;
                 }
             }
             None => {
                 self.seen.insert(key.to_owned(), self.terms.len());
-                self.terms.push(QTerm { key: key.to_owned(), weight });
+                self.terms.push(QTerm { key: key.to_owned(), weight, groups: bit });
             }
         }
     }
@@ -246,6 +264,8 @@ const ENGLISH_FORMS: &[(&str, &str)] = &[
     ("notarize", "notarisation"),
     ("notarise", "notarisation"),
     ("macau", "macao"),
+    ("reissue", "replacement"),
+    ("reissued", "replacement"),
     ("program", "programme"),
     ("center", "centre"),
 ];
@@ -445,6 +465,8 @@ impl Analyzer {
         let mut set = TermSet::default();
         for run in runs(normalised) {
             match run {
+                // A run of only 怎么办 and the like asks nothing.
+                Run::Han(h) if self.cut(&h).iter().all(|t| HAN_STOPWORDS.contains(&t.as_str())) => {}
                 Run::Han(h) => self.han_terms(&h, 1.0, true, &mut set),
                 Run::Latin(words) => self.latin_terms(&words, &mut set),
             }
@@ -452,16 +474,39 @@ impl Analyzer {
         (set.terms, set.named)
     }
 
-    fn han_terms(&self, run: &str, scale: f32, typos: bool, set: &mut TermSet) {
-        if scale < 1.0 {
+    /// The terms of a run of Han characters. The run typed by the user (`typed`) is counted in
+    /// parts, one per word jieba cuts it into (stopwords aside), and each term stands for the
+    /// parts its characters overlap; a word it was expanded into stands for the part it came from.
+    fn han_terms(&self, run: &str, scale: f32, typed: bool, set: &mut TermSet) {
+        if !typed {
             set.name(run);
         }
-        for token in self.cut(run) {
-            if HAN_STOPWORDS.contains(&token.as_str()) {
+        let mut parts: Vec<(usize, usize, u64)> = Vec::new();
+        if typed {
+            let mut pos = 0;
+            for t in self.jieba.cut(run, false) {
+                let len = t.word.chars().count();
+                if !HAN_STOPWORDS.contains(&t.word) {
+                    parts.push((pos, pos + len, set.begin_group()));
+                }
+                pos += len;
+            }
+        }
+        let inherited = set.mask;
+        let focus = |set: &mut TermSet, start: usize, end: usize| {
+            if typed {
+                set.mask = parts.iter().filter(|(s, e, _)| *s < end && start < *e).fold(0, |m, p| m | p.2);
+            } else {
+                set.mask = inherited;
+            }
+        };
+        for token in self.jieba.cut_for_search(run, false) {
+            if HAN_STOPWORDS.contains(&token.word) {
                 continue;
             }
-            let single = token.chars().count() == 1;
-            set.add(&token, scale * if single { 0.4 } else { 1.0 });
+            focus(set, token.start, token.end);
+            let single = token.end - token.start == 1;
+            set.add(token.word, scale * if single { 0.4 } else { 1.0 });
         }
         let chars: Vec<char> = run.chars().collect();
         // Synonym keys anywhere in the run, whatever jieba made of it.
@@ -470,6 +515,7 @@ impl Analyzer {
             for len in (1..=longest).rev() {
                 let key: String = chars[i..i + len].iter().collect();
                 if let Some(targets) = self.synonyms.get(&key) {
+                    focus(set, i, i + len);
                     set.add(&key, scale);
                     for target in targets {
                         self.expansion_terms(target, scale * 0.8, set);
@@ -477,11 +523,22 @@ impl Analyzer {
                 }
             }
         }
-        for w in chars.windows(2) {
+        for (i, w) in chars.windows(2).enumerate() {
+            focus(set, i, i + 2);
             set.add(&format!("#{}{}", w[0], w[1]), scale * 0.5);
         }
-        if typos {
-            self.typo_terms(&chars, set);
+        if typed {
+            // Characters inside a word the catalogue knows are not where a typo is.
+            let mut known = vec![false; chars.len()];
+            let mut pos = 0;
+            for t in self.jieba.cut(run, false) {
+                let len = t.word.chars().count();
+                if len >= 2 && self.vocab.contains(t.word) {
+                    known.iter_mut().skip(pos).take(len).for_each(|k| *k = true);
+                }
+                pos += len;
+            }
+            self.typo_terms(&chars, &known, &focus, set);
         }
     }
 
@@ -500,11 +557,17 @@ impl Analyzer {
     }
 
     /// One wrong character: a window of the query that no catalogue word contains (it holds a
-    /// bigram none of them has) is replaced by the catalogue words that read the same (homophone
+    /// bigram none of them has, and a character outside the catalogue words jieba found) is replaced by the catalogue words that read the same (homophone
     /// typos from pinyin input methods) or, failing that, differ in one character. Longer windows
     /// first; the windows inside one already corrected are left alone, and a two-character window
     /// whose one-character variants are many is too ambiguous to correct.
-    fn typo_terms(&self, chars: &[char], set: &mut TermSet) {
+    fn typo_terms(
+        &self,
+        chars: &[char],
+        known: &[bool],
+        focus: &dyn Fn(&mut TermSet, usize, usize),
+        set: &mut TermSet,
+    ) {
         let n = chars.len();
         let mut corrected: Vec<(usize, usize)> = Vec::new();
         for len in (2..=n.min(6)).rev() {
@@ -515,7 +578,8 @@ impl Analyzer {
                 }
                 let window = &chars[start..end];
                 let w: String = window.iter().collect();
-                if self.vocab.contains(&w)
+                if known.get(start..end).is_none_or(|k| k.iter().all(|x| *x))
+                    || self.vocab.contains(&w)
                     || window.windows(2).all(|b| self.bigrams.contains(&b.iter().collect::<String>()))
                 {
                     continue;
@@ -544,6 +608,7 @@ impl Analyzer {
                     continue;
                 }
                 corrected.push((start, end));
+                focus(set, start, end);
                 for word in found.into_iter().take(12) {
                     self.han_terms(word, weight, false, set);
                 }
@@ -557,6 +622,7 @@ impl Analyzer {
                 continue;
             }
             let stemmed = stem(word);
+            set.begin_group();
             set.add(&stemmed, 1.0);
             for key in [word.as_str(), stemmed.as_str()] {
                 if let Some(targets) = self.synonyms.get(key) {
@@ -570,6 +636,7 @@ impl Analyzer {
         if !joined.bytes().all(|b| b.is_ascii_lowercase()) {
             return;
         }
+        set.begin_group();
         match self.segment_pinyin(&joined) {
             Some(segments) => {
                 for reading in segments {

@@ -66,9 +66,13 @@ impl Index {
     fn rank(&self, normalised: &str) -> Vec<(u32, f32)> {
         let n = self.docs.len();
         let mut scores = vec![0f32; n];
+        // Which parts of the query each document matched, and which parts matched anything.
+        let mut matched = vec![0u64; n];
+        let mut live = 0u64;
         let (terms, named) = self.analyzer.query_terms(normalised);
         for term in &terms {
             let Some(postings) = self.postings.get(&term.key) else { continue };
+            live |= term.groups;
             let mut df = 0usize;
             let mut last = None;
             for p in postings {
@@ -93,6 +97,9 @@ impl Index {
                 if let Some(s) = scores.get_mut(doc as usize) {
                     *s += term.weight * idf * wtf / (K1 + wtf);
                 }
+                if let Some(m) = matched.get_mut(doc as usize) {
+                    *m |= term.groups;
+                }
             }
         }
         let whole: String = normalised.chars().filter(|c| *c != ' ').collect();
@@ -103,7 +110,11 @@ impl Index {
             if score <= 0.0 {
                 continue;
             }
-            let mut s = score;
+            // Services matching more parts of the query first: `passport lost` prefers the
+            // passport reissue to an identity card's replacement.
+            let coverage = (matched.get(i).copied().unwrap_or(0) & live).count_ones() as f32
+                / live.count_ones().max(1) as f32;
+            let mut s = score * (0.5 + 0.5 * coverage);
             if doc.name == whole || doc.aliases.contains(&whole) {
                 s *= EXACT_BONUS;
             } else if named.contains(&doc.name) {

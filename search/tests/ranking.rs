@@ -216,3 +216,42 @@ fn same_order_whatever_the_input_order_and_ties_by_popularity_then_code() {
     assert!(hits[0].score > hits[2].score);
     assert_eq!(hits[0].score, hits[1].score);
 }
+
+#[test]
+fn services_matching_more_of_the_query_come_first() {
+    let mut docs = docs();
+    docs.push(doc(
+        "D01",
+        "居民身份证补领",
+        "Resident identity card replacement (lost)",
+        &["身份证丢了"],
+        "police",
+        &["person:090"],
+        5000,
+    ));
+    let index = Index::build(docs, &Synonyms::builtin());
+    // The identity card matches `lost` twice over and is far more popular; the passport reissue
+    // matches both words (`lost` → replacement ← reissue).
+    let got = search(&index, "passport lost");
+    assert_eq!(got.first().map(String::as_str), Some("B02"), "{got:?}");
+}
+
+#[test]
+fn known_words_are_not_corrected_as_typos() {
+    let mut docs = docs();
+    docs.push(doc(
+        "H01",
+        "居民户口簿补领",
+        "Household register booklet replacement",
+        &[],
+        "police",
+        &["person:010"],
+        100,
+    ));
+    let index = Index::build(docs, &Synonyms::builtin());
+    // 户口本 and 遗失 are both catalogue words: 本遗 is no typo of 本本 (a word for 驾照).
+    let got = search(&index, "戶口本遺失");
+    assert_eq!(got.first().map(String::as_str), Some("H01"), "{got:?}");
+    // The licence renewal matches nothing of it but through that false correction.
+    assert!(!got.iter().any(|c| c == "A01"), "{got:?}");
+}
