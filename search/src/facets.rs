@@ -32,9 +32,11 @@ pub struct Facets {
 
 /// The facet filters of a query, resolved.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Filters<'a> {
-    pub(crate) department: Option<&'a str>,
-    pub(crate) theme: Option<&'a str>,
+pub(crate) struct Filters {
+    /// A department's number in the index.
+    pub(crate) department: Option<u16>,
+    /// A theme's number in the index.
+    pub(crate) theme: Option<u16>,
     pub(crate) object: Option<ObjectFacet>,
     pub(crate) online: Option<bool>,
 }
@@ -56,28 +58,37 @@ pub(crate) fn has_object(doc: &DocMeta, object: ObjectFacet) -> bool {
     }
 }
 
-impl Filters<'_> {
+impl Filters {
     pub(crate) fn accepts(&self, doc: &DocMeta, except: Except) -> bool {
         (except == Except::Department || self.department.is_none_or(|d| doc.department == d))
-            && (except == Except::Theme || self.theme.is_none_or(|t| doc.themes.iter().any(|x| x == t)))
+            && (except == Except::Theme || self.theme.is_none_or(|t| doc.themes.contains(&t)))
             && (except == Except::Object || self.object.is_none_or(|o| has_object(doc, o)))
             && (except == Except::Online || self.online.is_none_or(|o| doc.online == o))
     }
 }
 
-/// Counts the facets over the documents that match the text (`matching`).
-pub(crate) fn count<'d>(matching: impl Iterator<Item = &'d DocMeta>, filters: &Filters<'_>) -> Facets {
-    use std::collections::BTreeMap;
-    let mut departments: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut themes: BTreeMap<&str, usize> = BTreeMap::new();
+/// Counts the facets over the documents that match the text (`matching`); `departments` and
+/// `themes` are the index's keys, by number.
+pub(crate) fn count<'d>(
+    matching: impl Iterator<Item = &'d DocMeta>,
+    filters: &Filters,
+    departments: &[String],
+    themes: &[String],
+) -> Facets {
+    let mut per_department = vec![0usize; departments.len()];
+    let mut per_theme = vec![0usize; themes.len()];
     let mut facets = Facets::default();
     for doc in matching {
-        if filters.accepts(doc, Except::Department) {
-            *departments.entry(doc.department.as_str()).or_default() += 1;
+        if filters.accepts(doc, Except::Department)
+            && let Some(c) = per_department.get_mut(usize::from(doc.department))
+        {
+            *c += 1;
         }
         if filters.accepts(doc, Except::Theme) {
             for t in &doc.themes {
-                *themes.entry(t.as_str()).or_default() += 1;
+                if let Some(c) = per_theme.get_mut(usize::from(*t)) {
+                    *c += 1;
+                }
             }
         }
         if filters.accepts(doc, Except::Object) {
@@ -92,15 +103,20 @@ pub(crate) fn count<'d>(matching: impl Iterator<Item = &'d DocMeta>, filters: &F
             }
         }
     }
-    facets.departments = sorted(departments);
-    facets.themes = sorted(themes);
+    facets.departments = sorted(departments, &per_department);
+    facets.themes = sorted(themes, &per_theme);
     facets
 }
 
-fn sorted(counts: std::collections::BTreeMap<&str, usize>) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> =
-        counts.into_iter().map(|(value, count)| FacetCount { value: value.to_owned(), count }).collect();
-    // A stable sort over key order: equal counts stay in key order.
+/// The values with a count, by count (descending), then key (the keys are sorted already, and the
+/// sort is stable).
+fn sorted(keys: &[String], counts: &[usize]) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = keys
+        .iter()
+        .zip(counts)
+        .filter(|(_, c)| **c > 0)
+        .map(|(value, count)| FacetCount { value: value.clone(), count: *count })
+        .collect();
     out.sort_by_key(|c| std::cmp::Reverse(c.count));
     out
 }

@@ -36,8 +36,10 @@ pub(crate) const B: [f32; FIELDS] = [0.5, 0.5, 0.5, 0.5, 0.5, 0.3, 0.75];
 #[derive(Debug, Clone)]
 pub(crate) struct DocMeta {
     pub(crate) code: String,
-    pub(crate) department: String,
-    pub(crate) themes: Vec<String>,
+    /// The department, as its number in [`Index::departments`].
+    pub(crate) department: u16,
+    /// The themes, as their numbers in [`Index::themes`].
+    pub(crate) themes: Vec<u16>,
     pub(crate) objects: Vec<u8>,
     pub(crate) online: bool,
     pub(crate) popularity: u64,
@@ -69,8 +71,10 @@ pub struct Index {
     pub(crate) lengths: Vec<[u16; FIELDS]>,
     /// The average length of each field.
     pub(crate) average: [f32; FIELDS],
-    pub(crate) departments: BTreeSet<String>,
-    pub(crate) themes: BTreeSet<String>,
+    /// The department keys, sorted (a document holds its department's number).
+    pub(crate) departments: Vec<String>,
+    /// The theme keys, sorted.
+    pub(crate) themes: Vec<String>,
     /// Document numbers by popularity (descending), then code: the order of an empty query.
     pub(crate) by_popularity: Vec<u32>,
 }
@@ -86,6 +90,16 @@ impl Index {
         docs.sort_by(|a, b| a.code.cmp(&b.code));
         docs.dedup_by(|later, earlier| later.code == earlier.code);
         let analyzer = Analyzer::new(&docs, synonyms);
+        let departments: Vec<String> =
+            docs.iter().map(|d| d.department.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let themes: Vec<String> =
+            docs.iter().flat_map(|d| d.themes.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+        let number = |keys: &[String], key: &str| {
+            keys.binary_search_by(|k| k.as_str().cmp(key))
+                .ok()
+                .and_then(|i| u16::try_from(i).ok())
+                .unwrap_or(u16::MAX)
+        };
         let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
         let mut lengths = Vec::with_capacity(docs.len());
         let mut metas = Vec::with_capacity(docs.len());
@@ -117,8 +131,8 @@ impl Index {
             lengths.push(lens);
             metas.push(DocMeta {
                 code: doc.code.clone(),
-                department: doc.department.clone(),
-                themes: doc.themes.clone(),
+                department: number(&departments, &doc.department),
+                themes: doc.themes.iter().map(|t| number(&themes, t)).collect(),
                 objects: doc.objects.clone(),
                 online: doc.online,
                 popularity: doc.popularity,
@@ -135,16 +149,7 @@ impl Index {
             let (da, db) = (&metas[*a as usize], &metas[*b as usize]);
             db.popularity.cmp(&da.popularity).then_with(|| da.code.cmp(&db.code))
         });
-        Index {
-            analyzer,
-            departments: metas.iter().map(|d| d.department.clone()).collect(),
-            themes: metas.iter().flat_map(|d| d.themes.iter().cloned()).collect(),
-            docs: metas,
-            postings,
-            lengths,
-            average,
-            by_popularity,
-        }
+        Index { analyzer, departments, themes, docs: metas, postings, lengths, average, by_popularity }
     }
 
     /// The number of documents.

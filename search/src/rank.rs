@@ -1,5 +1,6 @@
-//! Ranking: BM25F over the fields of `index.rs`, a bonus when the query is the name (or an alias)
-//! or is contained in it, and the popularity prior; ties by popularity, then code.
+//! Ranking: BM25F over the fields of `index.rs`; × (0.5 + 0.5 × the share of the query's parts a
+//! service matches); a bonus when the query is the name (or an alias), when it was expanded into
+//! the name, or when the name contains it; the popularity prior; ties by popularity, then code.
 //!
 //! Scores are rounded to 1/1000 before sorting: the backend and a phone compute `ln` with
 //! different maths libraries, and a last-bit difference must not reorder two services — rounded
@@ -31,13 +32,16 @@ impl Index {
         if q.text.chars().count() > MAX_QUERY_CHARS {
             return Err(QueryError::TooLong);
         }
+        let number = |keys: &[String], key: &str| {
+            keys.binary_search_by(|k| k.as_str().cmp(key)).ok().and_then(|i| u16::try_from(i).ok())
+        };
         let department = match &q.department {
-            Some(d) if !self.departments.contains(d) => return Err(QueryError::UnknownDepartment),
-            d => d.as_deref(),
+            Some(d) => Some(number(&self.departments, d).ok_or(QueryError::UnknownDepartment)?),
+            None => None,
         };
         let theme = match &q.theme {
-            Some(t) if !self.themes.contains(t) => return Err(QueryError::UnknownTheme),
-            t => t.as_deref(),
+            Some(t) => Some(number(&self.themes, t).ok_or(QueryError::UnknownTheme)?),
+            None => None,
         };
         let filters = Filters { department, theme, object: q.object, online: q.online };
         let normalised = normalise(&q.text);
@@ -46,7 +50,12 @@ impl Index {
         } else {
             self.rank(&normalised)
         };
-        let facets = facets::count(ranked.iter().filter_map(|(d, _)| self.docs.get(*d as usize)), &filters);
+        let facets = facets::count(
+            ranked.iter().filter_map(|(d, _)| self.docs.get(*d as usize)),
+            &filters,
+            &self.departments,
+            &self.themes,
+        );
         let matching: Vec<&(u32, f32)> = ranked
             .iter()
             .filter(|(d, _)| self.docs.get(*d as usize).is_some_and(|doc| filters.accepts(doc, Except::None)))
