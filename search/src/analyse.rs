@@ -632,7 +632,17 @@ impl Analyzer {
                 }
             }
         }
-        let joined: String = words.concat();
+        // Pinyin may come with tone numbers (hu4zhao4): a digit after a letter is dropped.
+        let mut joined = String::new();
+        for w in words {
+            let mut prev_letter = false;
+            for c in w.chars() {
+                if !(prev_letter && ('1'..='5').contains(&c)) {
+                    joined.push(c);
+                }
+                prev_letter = c.is_ascii_lowercase();
+            }
+        }
         if !joined.bytes().all(|b| b.is_ascii_lowercase()) {
             return;
         }
@@ -796,7 +806,7 @@ mod tests {
     #[test]
     fn pinyin_full_and_initials() {
         let a = analyzer();
-        for q in ["huzhao", "hu zhao"] {
+        for q in ["huzhao", "hu zhao", "hu4zhao4"] {
             let ks = a.query_terms(q).0;
             assert!(keys(&ks).contains(&"护照"), "{q}: {:?}", keys(&ks));
         }

@@ -5,6 +5,7 @@
 //! | full-width ASCII → half-width, ideographic space → space | `ＰＡＳＳ　ｐｏｒｔ` → `pass port` |
 //! | ASCII lowercase | `Passport` → `passport` |
 //! | Traditional (and Taiwan/Hong Kong variant) → Simplified, per character (OpenCC) | `護照` → `护照` |
+//! | pinyin tone marks dropped, ü → v | `hùzhào` → `huzhao`, `lǜshī` → `lvshi` |
 //! | apostrophes dropped, other punctuation → one space | `driver's` → `drivers`, `驾照？` → `驾照` |
 //! | runs of spaces collapsed, ends trimmed | |
 
@@ -23,6 +24,19 @@ pub(crate) fn to_simplified(c: char) -> char {
     }
 }
 
+/// The letter under a pinyin tone mark (and ü as pinyin input methods type it, v).
+fn untoned(c: char) -> Option<char> {
+    Some(match c {
+        'ā' | 'á' | 'ǎ' | 'à' => 'a',
+        'ē' | 'é' | 'ě' | 'è' => 'e',
+        'ī' | 'í' | 'ǐ' | 'ì' => 'i',
+        'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
+        'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
+        'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü' | 'Ü' => 'v',
+        _ => return None,
+    })
+}
+
 /// Normalises text for indexing and for queries (see the module's table).
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -33,7 +47,7 @@ pub fn normalise(text: &str) -> String {
             '\u{3000}' => ' ',
             _ => raw,
         };
-        let c = c.to_ascii_lowercase();
+        let c = untoned(c).unwrap_or(c).to_ascii_lowercase();
         if c == '\'' || c == '’' || c == '‘' || c == '`' {
             continue;
         }
@@ -77,6 +91,13 @@ mod tests {
         for s in ["怎么办", "干部", "以后", "哪里", "驾驶证到期了怎么办"] {
             assert_eq!(normalise(s), s);
         }
+    }
+
+    #[test]
+    fn pinyin_tone_marks() {
+        assert_eq!(normalise("Hùzhào"), "huzhao");
+        assert_eq!(normalise("lǜshī"), "lvshi");
+        assert_eq!(normalise("nü"), "nv");
     }
 
     #[test]

@@ -9,13 +9,14 @@ use pinyin::ToPinyinMulti;
 /// At most this many readings of one word are kept (the first ones in reading order).
 pub(crate) const MAX_READINGS: usize = 8;
 
-/// The toneless readings of one character, default reading first; empty for a non-Han character.
-fn char_readings(c: char) -> Vec<&'static str> {
+/// The toneless readings of one character, default reading first, ü written v (as typed on a
+/// keyboard); empty for a non-Han character.
+fn char_readings(c: char) -> Vec<String> {
     match c.to_pinyin_multi() {
         Some(multi) => {
-            let mut out: Vec<&'static str> = Vec::new();
+            let mut out: Vec<String> = Vec::new();
             for p in multi {
-                let plain = p.plain();
+                let plain = p.plain().replace('ü', "v");
                 if !out.contains(&plain) {
                     out.push(plain);
                 }
@@ -105,6 +106,7 @@ mod tests {
         let bank = full_readings("银行");
         assert!(bank.contains(&"yinhang".to_owned()), "{bank:?}");
         assert!(full_readings("abc").is_empty());
+        assert_eq!(full_readings("律师").first().map(String::as_str), Some("lvshi"));
     }
 
     #[test]
