@@ -113,12 +113,28 @@ fn bench(c: &mut Criterion) {
     report(&index);
 
     let mut group = c.benchmark_group("search_10k");
-    for q in ["驾照", "驾照到期了怎么办", "護照", "driving licence renewal", "jiazhao", "jsz", "户扣迁移", ""]
-    {
+    // The longest query accepted, a citizen's whole message (99 characters).
+    let long = "您好我想咨询一下我家孩子今年刚出生需要办理出生医学证明和上户口还有医保参保请问需要带哪些材料去哪里办理\
+                能不能在网上办理另外我的身份证也快到期了驾照也需要换证公积金能不能提取出来用来交房租谢谢谢谢谢谢";
+    for q in [
+        "驾照",
+        "驾照到期了怎么办",
+        "護照",
+        "driving licence renewal",
+        "jiazhao",
+        "jsz",
+        "户扣迁移",
+        "",
+        long,
+    ] {
         let query = Query { text: q.to_owned(), limit: 20, ..Query::default() };
-        group.bench_function(if q.is_empty() { "(empty)" } else { q }, |b| {
-            b.iter(|| index.search(black_box(&query)))
-        });
+        let name = match q.chars().count() {
+            0 => "(empty)".to_owned(),
+            n if n > 20 => format!("({n} characters)"),
+            _ => q.to_owned(),
+        };
+        assert!(index.search(&query).is_ok(), "{name}");
+        group.bench_function(name, |b| b.iter(|| index.search(black_box(&query))));
     }
     group.finish();
     let mut build = c.benchmark_group("build");
