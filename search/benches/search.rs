@@ -130,7 +130,7 @@ fn bench(c: &mut Criterion) {
         let query = Query { text: q.to_owned(), limit: 20, ..Query::default() };
         let name = match q.chars().count() {
             0 => "(empty)".to_owned(),
-            n if n > 20 => format!("({n} characters)"),
+            n if n > 40 => format!("({n} characters)"),
             _ => q.to_owned(),
         };
         assert!(index.search(&query).is_ok(), "{name}");
