@@ -255,3 +255,39 @@ fn known_words_are_not_corrected_as_typos() {
     // The licence renewal matches nothing of it but through that false correction.
     assert!(!got.iter().any(|c| c == "A01"), "{got:?}");
 }
+
+#[test]
+fn odd_input_is_answered_not_panicked_on() {
+    let index = index();
+    let long_latin = "a".repeat(MAX_QUERY_CHARS);
+    let long_pinyin = "zhuang".repeat(16);
+    let long_han = "驾照".repeat(50);
+    let inputs = [
+        "",
+        " ",
+        "　",
+        "？？？",
+        "🙂🙂",
+        "\u{0}\u{7}",
+        "'''",
+        "ＡＢＣ",
+        "ü",
+        "𠀀𠀁𪚥",
+        "abc驾照123",
+        "12345",
+        "hu4",
+        "4hu",
+        "s",
+        "ss",
+        "x'y",
+        "驾\u{301}照",
+        long_latin.as_str(),
+        long_pinyin.as_str(),
+        long_han.as_str(),
+    ];
+    for text in inputs {
+        let q = Query { text: text.to_owned(), limit: 5, offset: 3, ..Query::default() };
+        let page = index.search(&q);
+        assert!(page.is_ok(), "{text:?}: {page:?}");
+    }
+}
