@@ -148,9 +148,10 @@ pub(crate) const MAX_GROUPS: u32 = 64;
 struct TermSet {
     terms: Vec<QTerm>,
     seen: HashMap<String, usize>,
-    /// Whole phrases the query was expanded into (synonym terms, pinyin and typo corrections):
-    /// a service with exactly that name gets a bonus.
-    named: Vec<String>,
+    /// Whole phrases the query was expanded into (synonym terms, pinyin and typo corrections),
+    /// with the parts of the query they stand for: a service with exactly that name gets a bonus
+    /// when the phrase stands for every part of the query that matched anything.
+    named: Vec<(String, u64)>,
     /// The parts of the query the terms being added stand for, and how many parts were begun.
     mask: u64,
     begun: u32,
@@ -166,8 +167,9 @@ impl TermSet {
 
     fn name(&mut self, phrase: &str) {
         let compact: String = phrase.chars().filter(|c| *c != ' ').collect();
-        if !self.named.contains(&compact) {
-            self.named.push(compact);
+        match self.named.iter_mut().find(|(n, _)| *n == compact) {
+            Some((_, mask)) => *mask |= self.mask,
+            None => self.named.push((compact, self.mask)),
         }
     }
 
@@ -461,7 +463,7 @@ impl Analyzer {
     }
 
     /// The weighted terms of a normalised query, and the phrases it was expanded into.
-    pub(crate) fn query_terms(&self, normalised: &str) -> (Vec<QTerm>, Vec<String>) {
+    pub(crate) fn query_terms(&self, normalised: &str) -> (Vec<QTerm>, Vec<(String, u64)>) {
         let mut set = TermSet::default();
         for run in runs(normalised) {
             match run {
@@ -525,15 +527,20 @@ impl Analyzer {
         }
         for (i, w) in chars.windows(2).enumerate() {
             focus(set, i, i + 2);
+            // A bigram across two words of the query (户注 of 个体户注册) is no evidence of
+            // either: it still scores, but counts for no part.
+            if set.mask.count_ones() > 1 {
+                set.mask = 0;
+            }
             set.add(&format!("#{}{}", w[0], w[1]), scale * 0.5);
         }
         if typed {
-            // Characters inside a word the catalogue knows are not where a typo is.
+            // Characters inside a word the catalogue knows, or a stopword, are not where a typo is.
             let mut known = vec![false; chars.len()];
             let mut pos = 0;
             for t in self.jieba.cut(run, false) {
                 let len = t.word.chars().count();
-                if len >= 2 && self.vocab.contains(t.word) {
+                if (len >= 2 && self.vocab.contains(t.word)) || HAN_STOPWORDS.contains(&t.word) {
                     known.iter_mut().skip(pos).take(len).for_each(|k| *k = true);
                 }
                 pos += len;

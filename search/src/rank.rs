@@ -17,7 +17,8 @@ use crate::{Hit, MAX_QUERY_CHARS, Page, Query, QueryError};
 const K1: f32 = 1.2;
 /// The query is a document's whole name or one of its aliases.
 const EXACT_BONUS: f32 = 2.0;
-/// The query was expanded (by a synonym, its pinyin or a typo correction) into the document's name.
+/// The query — every part of it that matched anything — was expanded (by a synonym, its pinyin or
+/// a typo correction) into the document's name.
 const NAMED_BONUS: f32 = 1.5;
 /// The document's name contains the whole query (of two or more Han characters).
 const CONTAINS_BONUS: f32 = 1.4;
@@ -126,7 +127,7 @@ impl Index {
             let mut s = score * (0.5 + 0.5 * coverage);
             if doc.name == whole || doc.aliases.contains(&whole) {
                 s *= EXACT_BONUS;
-            } else if named.contains(&doc.name) {
+            } else if named.iter().any(|(n, mask)| *n == doc.name && mask & live == live) {
                 s *= NAMED_BONUS;
             } else if han_query && doc.name.contains(&whole) {
                 s *= CONTAINS_BONUS;
