@@ -16,6 +16,7 @@ use shimin_core::crypto::{SigningKey, SigningPurpose};
 use shimin_wire::backend::{ErrorResponse, StaffLoginResponse};
 use shimin_wire::error::ErrorCode;
 
+pub mod catalogue;
 pub mod paced;
 
 /// Where Debian's PostgreSQL 15 server binaries are.
