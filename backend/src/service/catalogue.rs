@@ -357,7 +357,11 @@ impl Backend {
         if current.version() == head {
             return Ok(current);
         }
-        self.refresh_catalogue().await
+        // Another request is rebuilding: answer from the version held until it is done.
+        match self.catalogue.rebuild.try_lock() {
+            Ok(one) => self.rebuild_catalogue(one).await,
+            Err(_) => Ok(current),
+        }
     }
 
     fn cached_index(&self) -> Result<Arc<CatalogueIndex>, ServiceError> {
@@ -366,9 +370,17 @@ impl Backend {
         Ok(Arc::clone(&current))
     }
 
-    /// Builds the listing from the store and swaps it in; one rebuild at a time.
+    /// Builds the listing from the store and swaps it in, waiting for a rebuild under way.
     async fn refresh_catalogue(&self) -> Result<Arc<CatalogueIndex>, ServiceError> {
-        let _one = self.catalogue.rebuild.lock().await;
+        let one = self.catalogue.rebuild.lock().await;
+        self.rebuild_catalogue(one).await
+    }
+
+    /// Builds the listing from the store and swaps it in; `_one` keeps it one rebuild at a time.
+    async fn rebuild_catalogue(
+        &self,
+        _one: tokio::sync::MutexGuard<'_, ()>,
+    ) -> Result<Arc<CatalogueIndex>, ServiceError> {
         // The head before the services: the services are at least that new.
         let head = self.store.catalogue_head().await?;
         let current = self.cached_index()?;

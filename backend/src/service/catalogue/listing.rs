@@ -179,6 +179,8 @@ pub struct CatalogueIndex {
     listed: Vec<Arc<Service>>,
     /// The departments of the active services: key → name.
     departments: BTreeMap<String, Localized>,
+    /// The facet counts of all listed services.
+    all: Tally,
 }
 
 impl CatalogueIndex {
@@ -190,7 +192,8 @@ impl CatalogueIndex {
             b.popularity.cmp(&a.popularity).then_with(|| a.code.to_string().cmp(&b.code.to_string()))
         });
         let departments = listed.iter().map(|s| (s.organ.key.clone(), s.organ.name.clone())).collect();
-        Self { version, listed, departments }
+        let all = Tally::of(listed.iter());
+        Self { version, listed, departments, all }
     }
 
     /// The catalogue version it holds.
@@ -222,6 +225,26 @@ impl CatalogueIndex {
         {
             return Err(ServiceError::BadInput("unknown department"));
         }
+        let unfiltered = query.department.is_none()
+            && query.theme.is_none()
+            && query.object.is_none()
+            && query.online.is_none();
+        if unfiltered {
+            // Browsing the whole catalogue, the commonest request: its counts are kept.
+            let items = self
+                .listed
+                .iter()
+                .skip(query.offset)
+                .take(query.limit)
+                .map(|s| summary(s, query.lang))
+                .collect();
+            return Ok(ServiceListResponse {
+                total: self.listed.len() as u64,
+                catalogue_version: self.version,
+                items,
+                facets: self.facets(&self.all, query.lang),
+            });
+        }
         let matches: Vec<&Arc<Service>> = self.listed.iter().filter(|s| selected(s, query)).collect();
         let items =
             matches.iter().skip(query.offset).take(query.limit).map(|s| summary(s, query.lang)).collect();
@@ -229,38 +252,24 @@ impl CatalogueIndex {
             total: matches.len() as u64,
             catalogue_version: self.version,
             items,
-            facets: self.facets(&matches, query.lang),
+            facets: self.facets(&Tally::of(matches.iter().copied()), query.lang),
         })
     }
 
-    fn facets(&self, matches: &[&Arc<Service>], lang: Lang) -> Facets {
-        let mut department: BTreeMap<&str, u64> = BTreeMap::new();
-        let mut theme: BTreeMap<Theme, u64> = BTreeMap::new();
-        let (mut person, mut legal, mut online, mut offline) = (0, 0, 0, 0);
-        for service in matches {
-            *department.entry(service.organ.key.as_str()).or_default() += 1;
-            for t in &service.themes {
-                *theme.entry(*t).or_default() += 1;
-            }
-            person += u64::from(ObjectFacet::Person.matches(service));
-            legal += u64::from(ObjectFacet::Legal.matches(service));
-            if service.flags.fully_online {
-                online += 1;
-            } else {
-                offline += 1;
-            }
-        }
-        let department = department
-            .into_iter()
+    fn facets(&self, tally: &Tally, lang: Lang) -> Facets {
+        let department = tally
+            .department
+            .iter()
             .map(|(key, count)| FacetCount {
-                key: key.to_owned(),
-                name: self.departments.get(key).map_or_else(|| key.to_owned(), |n| lang.pick(n)),
-                count,
+                key: key.clone(),
+                name: self.departments.get(key).map_or_else(|| key.clone(), |n| lang.pick(n)),
+                count: *count,
             })
             .collect();
-        let theme = theme
-            .into_iter()
-            .map(|(t, count)| FacetCount { key: t.key(), name: lang.theme_name(t), count })
+        let theme = tally
+            .theme
+            .iter()
+            .map(|(t, count)| FacetCount { key: t.key(), name: lang.theme_name(*t), count: *count })
             .collect();
         let named = |key: &str, hans: &str, hant: &str, en: &str, count: u64| FacetCount {
             key: key.to_owned(),
@@ -273,14 +282,50 @@ impl CatalogueIndex {
             count,
         };
         let object = vec![
-            named("person", "个人", "個人", "Individuals", person),
-            named("legal", "法人", "法人", "Organisations", legal),
+            named("person", "个人", "個人", "Individuals", tally.person),
+            named("legal", "法人", "法人", "Organisations", tally.legal),
         ];
         let online = vec![
-            named("true", "全程网办", "全程網辦", "Fully online", online),
-            named("false", "需到现场", "需到現場", "In person", offline),
+            named("true", "全程网办", "全程網辦", "Fully online", tally.online),
+            named("false", "需到现场", "需到現場", "In person", tally.offline),
         ];
         Facets { department: by_count(department), theme: by_count(theme), object, online }
+    }
+}
+
+/// The facet counts of some services.
+#[derive(Debug, Default)]
+struct Tally {
+    department: BTreeMap<String, u64>,
+    theme: BTreeMap<Theme, u64>,
+    person: u64,
+    legal: u64,
+    online: u64,
+    offline: u64,
+}
+
+impl Tally {
+    fn of<'a>(services: impl Iterator<Item = &'a Arc<Service>>) -> Self {
+        let mut tally = Tally::default();
+        for service in services {
+            match tally.department.get_mut(&service.organ.key) {
+                Some(count) => *count += 1,
+                None => {
+                    tally.department.insert(service.organ.key.clone(), 1);
+                }
+            }
+            for t in &service.themes {
+                *tally.theme.entry(*t).or_default() += 1;
+            }
+            tally.person += u64::from(ObjectFacet::Person.matches(service));
+            tally.legal += u64::from(ObjectFacet::Legal.matches(service));
+            if service.flags.fully_online {
+                tally.online += 1;
+            } else {
+                tally.offline += 1;
+            }
+        }
+        tally
     }
 }
 
