@@ -66,7 +66,7 @@ const QUERIES: &[&str] = &[
 
 /// The catalogue the bench serves: `n` services.
 fn documents(n: usize) -> Vec<ServiceDocument> {
-    common::catalogue::services(n)
+    shimin_catalogue_seed::generated(n).expect("the generated catalogue")
 }
 
 fn env_or(name: &str, default: usize) -> usize {

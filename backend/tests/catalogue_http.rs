@@ -57,7 +57,9 @@ impl Hall {
             !server.backend.seed_catalogue(services(SIZE), 2).await.expect("again"),
             "a second load adds nothing"
         );
-        Self { server, http: Client::new() }
+        // Bodies as sent: the compressed bytes are what these tests measure and decode.
+        let http = Client::builder().no_gzip().build().expect("client");
+        Self { server, http }
     }
 
     async fn get(&self, path: &str) -> reqwest::Response {

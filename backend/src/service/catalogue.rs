@@ -35,22 +35,12 @@ pub const MAX_PAGE_BYTES: usize = 1024 * 1024;
 /// How often a change is tried again when another change came in between (optimistic locking).
 const CHANGE_ATTEMPTS: usize = 5;
 
-/// Why the seed catalogue could not be had.
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    /// A seed document is not a valid service (the seed's own test would have caught it).
-    #[error("a seed service is not valid: {0}")]
-    Invalid(#[from] shimin_core::catalogue::guide::GuideError),
-    /// Two seed services share a code.
-    #[error("two seed services share a code")]
-    Duplicate,
-}
-
-/// The catalogue a new backend starts with: the seed crate's (`shimin-catalogue-seed`), once
-/// it lands; until then none, and tests load their own fixture with
-/// [`Backend::seed_catalogue`].
-pub fn seed_documents() -> Vec<ServiceDocument> {
-    Vec::new()
+/// The catalogue a new backend starts with: the seed crate's.
+///
+/// # Errors
+/// When the seed's files do not parse (its own tests would have caught it).
+pub fn seed_documents() -> Result<Vec<ServiceDocument>, shimin_catalogue_seed::SeedError> {
+    shimin_catalogue_seed::catalogue()
 }
 
 /// An edit of the catalogue (staff's, and the tests'). Each makes one new version per service it
@@ -172,11 +162,11 @@ impl Backend {
         let mut changes = Vec::with_capacity(documents.len());
         for document in documents {
             let service = Service::parse(document).map_err(|e| {
-                tracing::error!(error = %SeedError::Invalid(e), "seed catalogue refused");
+                tracing::error!(error = %e, "a seed service is not valid");
                 ServiceError::Unavailable("the seed catalogue")
             })?;
             if !codes.insert(service.code.to_string()) {
-                tracing::error!(error = %SeedError::Duplicate, "seed catalogue refused");
+                tracing::error!("two seed services share a code");
                 return Err(ServiceError::Unavailable("the seed catalogue"));
             }
             changes.push(NewCatalogueChange { op: CatalogueOp::Add, service });
@@ -388,7 +378,11 @@ impl Backend {
             return Ok(current);
         }
         let services = self.store.catalogue_services().await?;
-        let fresh = Arc::new(CatalogueIndex::build(head, services));
+        // Building the search index is CPU work: off the async workers.
+        let fresh = tokio::task::spawn_blocking(move || CatalogueIndex::build(head, services))
+            .await
+            .map(Arc::new)
+            .map_err(|_| ServiceError::Unavailable("the catalogue"))?;
         let mut slot =
             self.catalogue.current.write().map_err(|_| ServiceError::Unavailable("the catalogue"))?;
         *slot = Arc::clone(&fresh);

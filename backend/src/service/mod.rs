@@ -143,7 +143,7 @@ pub struct Config {
     /// database. The database never holds them.
     pub key_file: Option<PathBuf>,
     /// Whether a backend whose catalogue has never changed loads the seed catalogue at start
-    /// ([`catalogue::seed_documents`]); tests that bring their own set this to `false`.
+    /// ([`catalogue::seed_documents`], once); tests that bring their own set this to `false`.
     pub catalogue_seed: bool,
 }
 
@@ -239,8 +239,12 @@ impl Backend {
             liveness: Arc::new(liveness),
             catalogue: Arc::default(),
         };
-        if backend.config.catalogue_seed {
-            backend.seed_catalogue(catalogue::seed_documents(), crate::now()).await?;
+        if backend.config.catalogue_seed && backend.store.catalogue_head().await? == 0 {
+            let documents = catalogue::seed_documents().map_err(|e| {
+                tracing::error!(error = %e, "the seed catalogue does not load");
+                ServiceError::Unavailable("the seed catalogue")
+            })?;
+            backend.seed_catalogue(documents, crate::now()).await?;
         }
         Ok(backend)
     }

@@ -1,16 +1,18 @@
 //! `GET /v1/services`: the query parsed (every parameter known, every value one of its set),
 //! the catalogue of one version held in memory, and a page of it with facet counts.
 //!
-//! Without `q` the listing is every active service, most popular first, then by code. A query
-//! text is ranked by the search crate (`shimin-search`), which is not wired yet: until it is, a
-//! `q` answers 503 rather than a ranking that is not the app's.
+//! Every listing goes through `shimin-search`, the one ranking the app runs offline too: a query
+//! text ranked, or without one every active service, most popular first, then by code, with the
+//! facet counts the search gives (each facet counted with the query's other filters applied).
+//! [`search_document`] is the one mapping of a service to what the search indexes: the app must
+//! index the same fields the same way for its offline results to equal these.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
-use shimin_core::catalogue::codes::ServiceObject;
 use shimin_core::catalogue::codes::Theme;
 use shimin_core::catalogue::guide::Service;
+use shimin_search::{Index, Synonyms};
 use shimin_wire::catalogue::{FacetCount, Facets, Localized, ServiceListResponse, ServiceSummary};
 
 use crate::service::ServiceError;
@@ -56,22 +58,7 @@ impl Lang {
 }
 
 /// The `object` facet: persons (A.4 code 1) or legal persons (every other code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectFacet {
-    /// 自然人.
-    Person,
-    /// 法人 and other organisations.
-    Legal,
-}
-
-impl ObjectFacet {
-    fn matches(self, service: &Service) -> bool {
-        match self {
-            ObjectFacet::Person => service.objects.contains(&ServiceObject::NaturalPerson),
-            ObjectFacet::Legal => service.objects.iter().any(|o| *o != ServiceObject::NaturalPerson),
-        }
-    }
-}
+pub use shimin_search::ObjectFacet;
 
 /// A listing query, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,28 +159,39 @@ fn number(text: &str) -> Option<usize> {
 }
 
 /// The catalogue of one version, as the listing needs it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CatalogueIndex {
     version: u64,
-    /// The active services, most popular first, then by code.
-    listed: Vec<Arc<Service>>,
+    /// The active services by code.
+    services: HashMap<String, Arc<Service>>,
     /// The departments of the active services: key → name.
     departments: BTreeMap<String, Localized>,
-    /// The facet counts of all listed services.
-    all: Tally,
+    /// The search over the active services.
+    search: Index,
+}
+
+impl Default for CatalogueIndex {
+    fn default() -> Self {
+        Self::build(0, Vec::new())
+    }
+}
+
+/// The synonym dictionary, parsed once.
+fn synonyms() -> &'static Synonyms {
+    static SYNONYMS: OnceLock<Synonyms> = OnceLock::new();
+    SYNONYMS.get_or_init(Synonyms::builtin)
 }
 
 impl CatalogueIndex {
-    /// The listing of `services` (any state; only the active are listed) at `version`.
+    /// The listing of `services` (any state; only the active are listed) at `version`. Builds
+    /// the search index: a CPU-bound step, to be run off the async workers.
     pub fn build(version: u64, services: Vec<Service>) -> Self {
-        let mut listed: Vec<Arc<Service>> =
+        let listed: Vec<Arc<Service>> =
             services.into_iter().filter(Service::is_active).map(Arc::new).collect();
-        listed.sort_by(|a, b| {
-            b.popularity.cmp(&a.popularity).then_with(|| a.code.to_string().cmp(&b.code.to_string()))
-        });
+        let search = Index::build(listed.iter().map(|s| search_document(s)).collect(), synonyms());
         let departments = listed.iter().map(|s| (s.organ.key.clone(), s.organ.name.clone())).collect();
-        let all = Tally::of(listed.iter());
-        Self { version, listed, departments, all }
+        let services = listed.into_iter().map(|s| (s.code.to_string(), s)).collect();
+        Self { version, services, departments, search }
     }
 
     /// The catalogue version it holds.
@@ -203,75 +201,88 @@ impl CatalogueIndex {
 
     /// How many services are listed (the active ones).
     pub fn len(&self) -> usize {
-        self.listed.len()
+        self.services.len()
     }
 
     /// Whether no service is listed.
     pub fn is_empty(&self) -> bool {
-        self.listed.is_empty()
+        self.services.is_empty()
     }
 
-    /// A page of the services `query` selects, best first, with the facet counts of all of them.
+    /// A page of the services `query` selects, best first, with the facet counts.
     ///
     /// # Errors
-    /// 400 for a department no listed service has; 503 for a query text while search is not
-    /// built.
+    /// 400 for a query text over 100 characters or a department no listed service has.
     pub fn list(&self, query: &ServiceQuery) -> Result<ServiceListResponse, ServiceError> {
-        if query.q.is_some() {
-            return Err(ServiceError::Unavailable("search (not built yet)"));
-        }
         if let Some(department) = &query.department
             && !self.departments.contains_key(department)
         {
             return Err(ServiceError::BadInput("unknown department"));
         }
-        let unfiltered = query.department.is_none()
-            && query.theme.is_none()
-            && query.object.is_none()
-            && query.online.is_none();
-        if unfiltered {
-            // Browsing the whole catalogue, the commonest request: its counts are kept.
-            let items = self
-                .listed
-                .iter()
-                .skip(query.offset)
-                .take(query.limit)
-                .map(|s| summary(s, query.lang))
-                .collect();
+        let theme = query.theme.map(Theme::key);
+        if let Some(key) = &theme
+            && !self.search.themes().any(|t| t == key)
+        {
+            // A theme of the tables that no listed service has: nothing matches.
             return Ok(ServiceListResponse {
-                total: self.listed.len() as u64,
+                total: 0,
                 catalogue_version: self.version,
-                items,
-                facets: self.facets(&self.all, query.lang),
+                items: Vec::new(),
+                facets: Facets::default(),
             });
         }
-        let matches: Vec<&Arc<Service>> = self.listed.iter().filter(|s| selected(s, query)).collect();
-        let items =
-            matches.iter().skip(query.offset).take(query.limit).map(|s| summary(s, query.lang)).collect();
+        let page = self
+            .search
+            .search(&shimin_search::Query {
+                text: query.q.clone().unwrap_or_default(),
+                department: query.department.clone(),
+                theme,
+                object: query.object,
+                online: query.online,
+                limit: query.limit,
+                offset: query.offset,
+            })
+            .map_err(|e| match e {
+                shimin_search::QueryError::TooLong => {
+                    ServiceError::BadInput("q is longer than 100 characters")
+                }
+                shimin_search::QueryError::UnknownDepartment => ServiceError::BadInput("unknown department"),
+                shimin_search::QueryError::UnknownTheme => ServiceError::BadInput("unknown theme"),
+            })?;
+        let items = page
+            .hits
+            .iter()
+            .filter_map(|hit| self.services.get(&hit.code))
+            .map(|s| summary(s, query.lang))
+            .collect();
         Ok(ServiceListResponse {
-            total: matches.len() as u64,
+            total: page.total as u64,
             catalogue_version: self.version,
             items,
-            facets: self.facets(&Tally::of(matches.iter().copied()), query.lang),
+            facets: self.facets(&page.facets, query.lang),
         })
     }
 
-    fn facets(&self, tally: &Tally, lang: Lang) -> Facets {
-        let department = tally
-            .department
+    fn facets(&self, counts: &shimin_search::Facets, lang: Lang) -> Facets {
+        let department = counts
+            .departments
             .iter()
-            .map(|(key, count)| FacetCount {
-                key: key.clone(),
-                name: self.departments.get(key).map_or_else(|| key.clone(), |n| lang.pick(n)),
-                count: *count,
+            .map(|f| FacetCount {
+                key: f.value.clone(),
+                name: self.departments.get(&f.value).map_or_else(|| f.value.clone(), |n| lang.pick(n)),
+                count: f.count as u64,
             })
             .collect();
-        let theme = tally
-            .theme
+        let theme = counts
+            .themes
             .iter()
-            .map(|(t, count)| FacetCount { key: t.key(), name: lang.theme_name(*t), count: *count })
+            .map(|f| FacetCount {
+                key: f.value.clone(),
+                name: Theme::parse(&f.value).map_or_else(|| f.value.clone(), |t| lang.theme_name(t)),
+                count: f.count as u64,
+            })
             .collect();
-        let named = |key: &str, hans: &str, hant: &str, en: &str, count: u64| FacetCount {
+        let named = |key: &str, hans: &str, hant: &str, en: &str, count: usize| FacetCount {
             key: key.to_owned(),
             name: match lang {
                 Lang::Hans => hans,
@@ -279,67 +290,40 @@ impl CatalogueIndex {
                 Lang::En => en,
             }
             .to_owned(),
-            count,
+            count: count as u64,
         };
         let object = vec![
-            named("person", "个人", "個人", "Individuals", tally.person),
-            named("legal", "法人", "法人", "Organisations", tally.legal),
+            named("person", "个人", "個人", "Individuals", counts.person),
+            named("legal", "法人", "法人", "Organisations", counts.legal),
         ];
         let online = vec![
-            named("true", "全程网办", "全程網辦", "Fully online", tally.online),
-            named("false", "需到现场", "需到現場", "In person", tally.offline),
+            named("true", "全程网办", "全程網辦", "Fully online", counts.online),
+            named("false", "需到现场", "需到現場", "In person", counts.offline),
         ];
-        Facets { department: by_count(department), theme: by_count(theme), object, online }
+        Facets { department, theme, object, online }
     }
 }
 
-/// The facet counts of some services.
-#[derive(Debug, Default)]
-struct Tally {
-    department: BTreeMap<String, u64>,
-    theme: BTreeMap<Theme, u64>,
-    person: u64,
-    legal: u64,
-    online: u64,
-    offline: u64,
-}
-
-impl Tally {
-    fn of<'a>(services: impl Iterator<Item = &'a Arc<Service>>) -> Self {
-        let mut tally = Tally::default();
-        for service in services {
-            match tally.department.get_mut(&service.organ.key) {
-                Some(count) => *count += 1,
-                None => {
-                    tally.department.insert(service.organ.key.clone(), 1);
-                }
-            }
-            for t in &service.themes {
-                *tally.theme.entry(*t).or_default() += 1;
-            }
-            tally.person += u64::from(ObjectFacet::Person.matches(service));
-            tally.legal += u64::from(ObjectFacet::Legal.matches(service));
-            if service.flags.fully_online {
-                tally.online += 1;
-            } else {
-                tally.offline += 1;
-            }
-        }
-        tally
+/// What the search indexes of a service — the one mapping, here until it moves beside the
+/// search so that the app builds its offline index with the same one.
+pub fn search_document(service: &Service) -> shimin_search::Document {
+    let mut text: Vec<&str> = service.conditions.iter().map(|c| c.hans.as_str()).collect();
+    text.extend(service.materials.iter().map(|m| m.name.hans.as_str()));
+    text.push(service.result.name.hans.as_str());
+    text.extend(service.faq.iter().map(|f| f.q.hans.as_str()));
+    shimin_search::Document {
+        code: service.code.to_string(),
+        name_hans: service.name.hans.clone(),
+        name_en: service.name.en.clone().unwrap_or_default(),
+        aliases: service.aliases.clone(),
+        department: service.organ.key.clone(),
+        department_name: service.organ.name.hans.clone(),
+        themes: service.themes.iter().map(|t| t.key()).collect(),
+        objects: service.objects.iter().map(|o| o.code()).collect(),
+        online: service.flags.fully_online,
+        text: text.join("\n"),
+        popularity: service.popularity,
     }
-}
-
-/// Facet values, the most frequent first, then by key.
-fn by_count(mut values: Vec<FacetCount>) -> Vec<FacetCount> {
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    values
-}
-
-fn selected(service: &Service, query: &ServiceQuery) -> bool {
-    query.department.as_ref().is_none_or(|d| &service.organ.key == d)
-        && query.theme.is_none_or(|t| service.themes.contains(&t))
-        && query.object.is_none_or(|o| o.matches(service))
-        && query.online.is_none_or(|online| service.flags.fully_online == online)
 }
 
 /// One service as a listing shows it.
