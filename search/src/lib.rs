@@ -46,6 +46,39 @@ pub struct Document {
     pub popularity: u64,
 }
 
+impl Document {
+    /// The index's view of a parsed service: the one mapping the backend and the app share, so
+    /// that both rank the same catalogue the same way. The guide text is the conditions, the
+    /// materials' names, the result's name and the questions of the FAQ, in simplified Chinese
+    /// and English.
+    pub fn from_service(service: &shimin_core::catalogue::guide::Service) -> Document {
+        let mut text = Vec::new();
+        let mut push = |t: &shimin_wire::catalogue::Localized| {
+            text.push(t.hans.clone());
+            if let Some(en) = &t.en {
+                text.push(en.clone());
+            }
+        };
+        service.conditions.iter().for_each(&mut push);
+        service.materials.iter().for_each(|m| push(&m.name));
+        push(&service.result.name);
+        service.faq.iter().for_each(|f| push(&f.q));
+        Document {
+            code: service.code.to_string(),
+            name_hans: service.name.hans.clone(),
+            name_en: service.name.en.clone().unwrap_or_default(),
+            aliases: service.aliases.clone(),
+            department: service.organ.key.clone(),
+            department_name: service.organ.name.hans.clone(),
+            themes: service.themes.iter().map(|t| t.key()).collect(),
+            objects: service.objects.iter().map(|o| o.code()).collect(),
+            online: service.flags.fully_online,
+            text: text.join("\n"),
+            popularity: service.popularity,
+        }
+    }
+}
+
 /// The service-object facet: citizens (自然人, code 1) or legal persons (any other code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectFacet {
