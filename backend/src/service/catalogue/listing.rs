@@ -4,15 +4,15 @@
 //! Every listing goes through `shimin-search`, the one ranking the app runs offline too: a query
 //! text ranked, or without one every active service, most popular first, then by code, with the
 //! facet counts the search gives (each facet counted with the query's other filters applied).
-//! [`search_document`] is the one mapping of a service to what the search indexes: the app must
-//! index the same fields the same way for its offline results to equal these.
+//! A service becomes what the search indexes through `shimin_search::Document::from_service`, the
+//! one mapping the app uses too, so that its offline results equal these.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use shimin_core::catalogue::codes::Theme;
 use shimin_core::catalogue::guide::Service;
-use shimin_search::{Index, Synonyms};
+use shimin_search::{Document, Index, Synonyms};
 use shimin_wire::catalogue::{FacetCount, Facets, Localized, ServiceListResponse, ServiceSummary};
 
 use crate::service::ServiceError;
@@ -188,7 +188,7 @@ impl CatalogueIndex {
     pub fn build(version: u64, services: Vec<Service>) -> Self {
         let listed: Vec<Arc<Service>> =
             services.into_iter().filter(Service::is_active).map(Arc::new).collect();
-        let search = Index::build(listed.iter().map(|s| search_document(s)).collect(), synonyms());
+        let search = Index::build(listed.iter().map(|s| Document::from_service(s)).collect(), synonyms());
         let departments = listed.iter().map(|s| (s.organ.key.clone(), s.organ.name.clone())).collect();
         let services = listed.into_iter().map(|s| (s.code.to_string(), s)).collect();
         Self { version, services, departments, search }
@@ -301,28 +301,6 @@ impl CatalogueIndex {
             named("false", "需到现场", "需到現場", "In person", counts.offline),
         ];
         Facets { department, theme, object, online }
-    }
-}
-
-/// What the search indexes of a service — the one mapping, here until it moves beside the
-/// search so that the app builds its offline index with the same one.
-pub fn search_document(service: &Service) -> shimin_search::Document {
-    let mut text: Vec<&str> = service.conditions.iter().map(|c| c.hans.as_str()).collect();
-    text.extend(service.materials.iter().map(|m| m.name.hans.as_str()));
-    text.push(service.result.name.hans.as_str());
-    text.extend(service.faq.iter().map(|f| f.q.hans.as_str()));
-    shimin_search::Document {
-        code: service.code.to_string(),
-        name_hans: service.name.hans.clone(),
-        name_en: service.name.en.clone().unwrap_or_default(),
-        aliases: service.aliases.clone(),
-        department: service.organ.key.clone(),
-        department_name: service.organ.name.hans.clone(),
-        themes: service.themes.iter().map(|t| t.key()).collect(),
-        objects: service.objects.iter().map(|o| o.code()).collect(),
-        online: service.flags.fully_online,
-        text: text.join("\n"),
-        popularity: service.popularity,
     }
 }
 
