@@ -14,6 +14,8 @@ use common::{Db, TestServer};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_ENCODING;
 use shimin_backend::server::Limits;
+use shimin_core::catalogue::guide::Service;
+use shimin_search::{Document, Index, Query, Synonyms};
 use shimin_wire::catalogue::{CatalogueChangesResponse, ServiceListResponse};
 
 on_both_databases!(the_seed_is_loaded_once_listed_whole_and_searched);
@@ -25,7 +27,9 @@ async fn list(http: &reqwest::Client, server: &TestServer, query: &str) -> Servi
 }
 
 async fn the_seed_is_loaded_once_listed_whole_and_searched(db: Db) {
-    let server = TestServer::on_configured(db, Limits::default(), |c| c.catalogue_seed = true).await;
+    // Some 600 searches from one address: more than the public routes' default burst.
+    let limits = Limits { public_burst: 10_000, public_per_minute: 10_000, ..Limits::default() };
+    let server = TestServer::on_configured(db, limits, |c| c.catalogue_seed = true).await;
     let seed = shimin_catalogue_seed::catalogue().expect("the seed");
     let size = seed.len() as u64;
     assert!(size >= 1_000);
@@ -59,6 +63,44 @@ async fn the_seed_is_loaded_once_listed_whole_and_searched(db: Db) {
     let passport = list(&http, &server, "q=passport&lang=en").await;
     let first = passport.items.first().map(|s| s.name.to_lowercase()).unwrap_or_default();
     assert!(first.contains("passport"), "passport: {first}");
+
+    // One ranking: for every query of the search's evaluation sets, the backend answers the
+    // codes, in the order, that the search crate gives offline over the same catalogue (what the
+    // app runs).
+    let active: Vec<Document> = seed
+        .into_iter()
+        .map(|d| Service::parse(d).expect("a valid seed service"))
+        .filter(Service::is_active)
+        .map(|s| Document::from_service(&s))
+        .collect();
+    let offline = Index::build(active, &Synonyms::builtin());
+    let queries = [
+        include_str!("../../search/tests/eval/queries.tsv"),
+        include_str!("../../search/tests/eval/heldout.tsv"),
+    ];
+    let mut compared = 0;
+    for line in
+        queries.iter().flat_map(|file| file.lines()).filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let text = line.split('\t').next().unwrap_or_default();
+        let response = http
+            .get(server.url("/v1/services"))
+            .query(&[("q", text), ("limit", "10")])
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(response.status(), StatusCode::OK, "{text}");
+        let online: ServiceListResponse = response.json().await.expect("json");
+        let page = offline
+            .search(&Query { text: text.to_owned(), limit: 10, ..Query::default() })
+            .expect("the offline search");
+        let codes: Vec<&str> = online.items.iter().map(|s| s.code.as_str()).collect();
+        let expected: Vec<&str> = page.hits.iter().map(|h| h.code.as_str()).collect();
+        assert_eq!(codes, expected, "{text}: online and offline differ");
+        assert_eq!(online.total, page.total as u64, "{text}");
+        compared += 1;
+    }
+    assert!(compared >= 600, "{compared} queries compared");
 }
 
 /// The figures of issue 16 on the seed: the first download, gzipped, over all its pages, and a
