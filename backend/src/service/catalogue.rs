@@ -79,17 +79,6 @@ pub(crate) struct CatalogueCache {
     rebuild: tokio::sync::Mutex<()>,
 }
 
-fn op_dto(op: CatalogueOp) -> ChangeOpDto {
-    match op {
-        CatalogueOp::Add => ChangeOpDto::Add,
-        CatalogueOp::Change => ChangeOpDto::Change,
-        CatalogueOp::Split => ChangeOpDto::Split,
-        CatalogueOp::Merge => ChangeOpDto::Merge,
-        CatalogueOp::Suspend => ChangeOpDto::Suspend,
-        CatalogueOp::Cancel => ChangeOpDto::Cancel,
-    }
-}
-
 /// A document a staff edit gives, parsed; it must describe an active service.
 fn parse_active(document: ServiceDocument) -> Result<Service, ServiceError> {
     let service =
@@ -327,7 +316,7 @@ impl Backend {
             }
             changes.push(CatalogueChangeDto {
                 version: change.version,
-                op: op_dto(change.op),
+                op: ChangeOpDto::from(change.op),
                 service: change.service.into_document(),
             });
         }

@@ -15,49 +15,7 @@ use shimin_core::catalogue::guide::{Service, ServiceStatus};
 
 use super::StoreError;
 
-/// What a change did to its service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CatalogueOp {
-    /// A new service.
-    Add,
-    /// The guide changed.
-    Change,
-    /// Cancelled and replaced by several services.
-    Split,
-    /// Cancelled and replaced by the service it was merged into.
-    Merge,
-    /// Suspended.
-    Suspend,
-    /// Cancelled.
-    Cancel,
-}
-
-impl CatalogueOp {
-    /// The stored name.
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            CatalogueOp::Add => "add",
-            CatalogueOp::Change => "change",
-            CatalogueOp::Split => "split",
-            CatalogueOp::Merge => "merge",
-            CatalogueOp::Suspend => "suspend",
-            CatalogueOp::Cancel => "cancel",
-        }
-    }
-
-    /// The op with this stored name; [`StoreError::Corrupt`] for anything else.
-    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
-        Ok(match s {
-            "add" => CatalogueOp::Add,
-            "change" => CatalogueOp::Change,
-            "split" => CatalogueOp::Split,
-            "merge" => CatalogueOp::Merge,
-            "suspend" => CatalogueOp::Suspend,
-            "cancel" => CatalogueOp::Cancel,
-            _ => return Err(StoreError::Corrupt("catalogue change op")),
-        })
-    }
-}
+pub use shimin_core::catalogue::sync::ChangeOp as CatalogueOp;
 
 /// The stored name of a service's status.
 pub(super) fn status_str(status: ServiceStatus) -> &'static str {

@@ -49,7 +49,7 @@ pub trait CatalogueStore {
     fn apply_catalogue_page(&mut self, page: &CataloguePage) -> Result<(), Self::Error>;
 }
 
-/// What a change did, parsed.
+/// What a change did: one set of names for the feed, the backend's rows and the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeOp {
     /// Added.
@@ -64,6 +64,61 @@ pub enum ChangeOp {
     Suspend,
     /// Cancelled.
     Cancel,
+}
+
+impl ChangeOp {
+    /// Every op.
+    pub const ALL: [ChangeOp; 6] = [
+        ChangeOp::Add,
+        ChangeOp::Change,
+        ChangeOp::Split,
+        ChangeOp::Merge,
+        ChangeOp::Suspend,
+        ChangeOp::Cancel,
+    ];
+
+    /// Its name in the feed and in stored rows: `add`, `change`, `split`, `merge`, `suspend`, `cancel`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeOp::Add => "add",
+            ChangeOp::Change => "change",
+            ChangeOp::Split => "split",
+            ChangeOp::Merge => "merge",
+            ChangeOp::Suspend => "suspend",
+            ChangeOp::Cancel => "cancel",
+        }
+    }
+
+    /// The op with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+}
+
+impl From<ChangeOpDto> for ChangeOp {
+    fn from(op: ChangeOpDto) -> Self {
+        match op {
+            ChangeOpDto::Add => ChangeOp::Add,
+            ChangeOpDto::Change => ChangeOp::Change,
+            ChangeOpDto::Split => ChangeOp::Split,
+            ChangeOpDto::Merge => ChangeOp::Merge,
+            ChangeOpDto::Suspend => ChangeOp::Suspend,
+            ChangeOpDto::Cancel => ChangeOp::Cancel,
+        }
+    }
+}
+
+impl From<ChangeOp> for ChangeOpDto {
+    fn from(op: ChangeOp) -> Self {
+        match op {
+            ChangeOp::Add => ChangeOpDto::Add,
+            ChangeOp::Change => ChangeOpDto::Change,
+            ChangeOp::Split => ChangeOpDto::Split,
+            ChangeOp::Merge => ChangeOpDto::Merge,
+            ChangeOp::Suspend => ChangeOpDto::Suspend,
+            ChangeOp::Cancel => ChangeOpDto::Cancel,
+        }
+    }
 }
 
 /// A checked page of changes.
@@ -134,15 +189,7 @@ impl CataloguePage {
                 return Err(PageError::Versions);
             }
             last = change.version;
-            let op = match change.op {
-                ChangeOpDto::Add => ChangeOp::Add,
-                ChangeOpDto::Change => ChangeOp::Change,
-                ChangeOpDto::Split => ChangeOp::Split,
-                ChangeOpDto::Merge => ChangeOp::Merge,
-                ChangeOpDto::Suspend => ChangeOp::Suspend,
-                ChangeOpDto::Cancel => ChangeOp::Cancel,
-            };
-            changes.push((op, Service::parse(change.service)?));
+            changes.push((ChangeOp::from(change.op), Service::parse(change.service)?));
         }
         Ok(CataloguePage {
             to: response.to,
@@ -532,5 +579,16 @@ mod tests {
         assert_eq!(schedule.problem(), None, "a round that succeeds clears the problem");
         let bad = CatalogueFailure::Page(PageError::TooLarge);
         assert_eq!(bad.problem(), SyncProblemView::BadData);
+    }
+
+    #[test]
+    fn change_ops_have_one_name_each_and_match_the_feed() {
+        for op in ChangeOp::ALL {
+            assert_eq!(ChangeOp::from_name(op.name()), Some(op));
+            assert_eq!(ChangeOp::from(ChangeOpDto::from(op)), op);
+            let json = serde_json::to_string(&ChangeOpDto::from(op)).expect("JSON");
+            assert_eq!(json, format!("\"{}\"", op.name()), "the stored name is the feed's");
+        }
+        assert_eq!(ChangeOp::from_name("delete"), None);
     }
 }

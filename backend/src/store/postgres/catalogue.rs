@@ -65,7 +65,7 @@ impl CatalogueStore for PgStore {
             .await?;
             tx.execute(
                 "INSERT INTO catalogue_change (version, op, code, created_at) VALUES ($1, $2, $3, $4)",
-                &[&version, &change.op.as_str(), &code, &now],
+                &[&version, &change.op.name(), &code, &now],
             )
             .await?;
         }
@@ -116,7 +116,12 @@ impl CatalogueStore for PgStore {
                 let version: i64 = r.try_get(0)?;
                 Ok(CatalogueChangeRecord {
                     version: read_version(version)?,
-                    op: if snapshot { CatalogueOp::Add } else { CatalogueOp::parse(r.try_get(1)?)? },
+                    op: if snapshot {
+                        CatalogueOp::Add
+                    } else {
+                        CatalogueOp::from_name(r.try_get(1)?)
+                            .ok_or(StoreError::Corrupt("catalogue change op"))?
+                    },
                     service: parse_row(r.try_get(2)?, version)?,
                 })
             })

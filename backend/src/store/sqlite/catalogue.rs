@@ -57,7 +57,7 @@ impl CatalogueStore for SqliteStore {
                 )?;
                 tx.execute(
                     "INSERT INTO catalogue_change (version, op, code, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![version, change.op.as_str(), service.code.to_string(), now],
+                    params![version, change.op.name(), service.code.to_string(), now],
                 )?;
             }
             Ok(Some(head))
@@ -119,7 +119,11 @@ impl CatalogueStore for SqliteStore {
                 .map(|(version, op, document)| {
                     Ok(CatalogueChangeRecord {
                         version: read_version(*version)?,
-                        op: if snapshot { CatalogueOp::Add } else { CatalogueOp::parse(op)? },
+                        op: if snapshot {
+                            CatalogueOp::Add
+                        } else {
+                            CatalogueOp::from_name(op).ok_or(StoreError::Corrupt("catalogue change op"))?
+                        },
                         service: parse_row(document, *version)?,
                     })
                 })
