@@ -465,6 +465,7 @@ texts! {
     // The service hall, 办事 (issue 16, item 5): home, lists, guides.
     TabHall: "办事", "辦事", "Services";
     HallTitle: "办事", "辦事", "Services";
+    HallWithoutWallet: "查办事指南（无需解锁）", "查辦事指南（無需解鎖）", "Find a government service (no unlock needed)";
     HallSearchLabel: "搜索办事事项", "搜尋辦事事項", "Search services";
     HallSearchPlaceholder: "想办什么事？如：驾照换证", "想辦什麼事？如：駕照換證", "What do you need? e.g. renew licence";
     HallAudienceLabel: "办事对象", "辦事對象", "Services for";
