@@ -81,6 +81,7 @@ fn guide_view(l: Language, g: GuideView, favourite: RwSignal<bool>) -> impl Into
     let app = use_app();
     let lang = app.lang;
     let code = g.code.clone();
+    let unlocked = app.wallet.get_untracked().is_some_and(|w| w.unlocked);
     let fav_error = RwSignal::new(None::<Key>);
     let toggle = move |_| {
         let (code, next) = (code.clone(), !favourite.get_untracked());
@@ -103,12 +104,15 @@ fn guide_view(l: Language, g: GuideView, favourite: RwSignal<bool>) -> impl Into
             <p class="muted mono wrap">{tf(l, Key::GuideCode, &[&g.code])}</p>
             {g.suspended.then(|| view! { <p id="guide-suspended" class="banner alert" role="status">{t(l, Key::GuideSuspended)}</p> })}
             {(g.untranslated && l != Language::ZhHans).then(|| view! { <p id="guide-untranslated" class="hint">{t(l, Key::GuideUntranslated)}</p> })}
-            <button id="guide-favourite" type="button" class="favourite"
-                aria-pressed=move || favourite.get().to_string()
-                on:click=toggle>
-                <Icon name=IconName::Star/>
-                <span>{move || t(lang.get(), if favourite.get() { Key::GuideFavourited } else { Key::GuideFavourite })}</span>
-            </button>
+            // Favourites are kept in the wallet: the star shows while it is open.
+            {unlocked.then(|| view! {
+                <button id="guide-favourite" type="button" class="favourite"
+                    aria-pressed=move || favourite.get().to_string()
+                    on:click=toggle>
+                    <Icon name=IconName::Star/>
+                    <span>{move || t(lang.get(), if favourite.get() { Key::GuideFavourited } else { Key::GuideFavourite })}</span>
+                </button>
+            })}
             {move || fav_error.get().map(|k| view! { <p class="result bad" role="alert">{t(lang.get(), k)}</p> })}
         </section>
     };

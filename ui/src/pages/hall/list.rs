@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use shimin_wire::hall::{FacetView, SearchServicesRequest};
+use wasm_bindgen::JsCast;
 
 use super::ServiceRows;
 use crate::api;
@@ -25,6 +26,7 @@ const CHIPS: usize = 5;
 fn chips(
     facets: Vec<FacetView>,
     chosen: RwSignal<Option<String>>,
+    refocus: StoredValue<Option<String>>,
     label: Key,
     kind: &'static str,
 ) -> impl IntoView {
@@ -44,6 +46,7 @@ fn chips(
                     aria-pressed=move || pressed_attr().to_string()
                     on:click=move |_| {
                         let next = if pressed() { None } else { Some(key.clone()) };
+                        refocus.set_value(Some(format!("[data-facet='{kind}'][data-key='{key}']")));
                         chosen.set(next);
                     }>
                     {format!("{} {}", f.name, count(f.count))}
@@ -92,6 +95,22 @@ pub fn HallListPage(query: ServiceQuery, back: Route) -> impl IntoView {
         async move { api::search_services(&request).await }
     });
     let back_button = back.clone();
+    // The chip just pressed is drawn anew with the list: once it is, it takes the focus back, so
+    // the keyboard's place does not fall to the page.
+    let refocus = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        if list.get().is_none() {
+            return;
+        }
+        let Some(css) = refocus.try_update_value(Option::take).flatten() else { return };
+        request_animation_frame(move || {
+            if let Some(el) = document().query_selector(&css).ok().flatten()
+                && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        });
+    });
     // Where a row leads back to: this list, with the filters as they are now.
     let here = {
         let query = query.clone();
@@ -126,14 +145,17 @@ pub fn HallListPage(query: ServiceQuery, back: Route) -> impl IntoView {
                         {(view.online > 0 || online.get_untracked()).then(|| view! {
                             <button id="facet-online" type="button" class="facet"
                                 aria-pressed=move || online.get().to_string()
-                                on:click=move |_| online.update(|o| *o = !*o)>
+                                on:click=move |_| {
+                                    refocus.set_value(Some("#facet-online".to_owned()));
+                                    online.update(|o| *o = !*o);
+                                }>
                                 {format!("{} {}", t(l, Key::FlagOnline), count(view.online))}
                             </button>
                         })}
                         {(!fixed_department && view.departments.len() > 1 || department.get_untracked().is_some() && !fixed_department)
-                            .then(|| chips(view.departments.clone(), department, Key::HallFilterDepartment, "department"))}
+                            .then(|| chips(view.departments.clone(), department, refocus, Key::HallFilterDepartment, "department"))}
                         {(!fixed_theme && view.themes.len() > 1 || theme.get_untracked().is_some() && !fixed_theme)
-                            .then(|| chips(view.themes.clone(), theme, Key::HallFilterTheme, "theme"))}
+                            .then(|| chips(view.themes.clone(), theme, refocus, Key::HallFilterTheme, "theme"))}
                     </div>
                 };
                 let rows = if view.items.is_empty() {
