@@ -9,6 +9,9 @@ use shimin_wire::backend::{
     SyncPushResponse,
 };
 
+use shimin_core::catalogue::sync::CatalogueSource;
+use shimin_wire::catalogue::CatalogueChangesResponse;
+
 use crate::http::BackendClient;
 
 impl Backend for BackendClient {
@@ -116,5 +119,11 @@ impl Backend for BackendClient {
         reason: DeclineReasonView,
     ) -> Result<IdentityRequestView, BackendError> {
         BackendClient::decline_case(self, token, case_id, reason).await
+    }
+}
+
+impl CatalogueSource for BackendClient {
+    async fn catalogue_changes(&self, since: u64) -> Result<CatalogueChangesResponse, BackendError> {
+        BackendClient::catalogue_changes(self, since).await
     }
 }

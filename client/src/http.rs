@@ -15,6 +15,7 @@ use shimin_wire::backend::{
     LivenessEnrolmentRequest, LivenessPaceResponse, OutboxItem, RegisterDeviceRequest,
     RegisterDeviceResponse, RemoveDeviceRequest, SyncPullResponse, SyncPushRequest, SyncPushResponse,
 };
+use shimin_wire::catalogue::CatalogueChangesResponse;
 use shimin_wire::error::ErrorCode;
 
 /// The longest signed document (trust or status list) accepted, in bytes.
@@ -24,6 +25,8 @@ pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 /// The longest error body read, in bytes: it carries one error code.
 pub const MAX_ERROR_BYTES: usize = 16 * 1024;
+/// The most bytes of one page of catalogue changes (after decompression).
+pub const MAX_CATALOGUE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a call failed: the core's [`shimin_core::wallet::BackendError`], the error every
 /// [`shimin_core::wallet::Backend`] call answers with.
@@ -246,6 +249,19 @@ impl BackendClient {
             request = request.query(&[("cursor", cursor)]);
         }
         Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `GET /v1/catalogue/changes?since=…`: the service catalogue's changes after `since`
+    /// (public: no token). The body may come gzip-compressed.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn catalogue_changes(&self, since: u64) -> Result<CatalogueChangesResponse, ClientError> {
+        let request = self.http.get(self.url("/v1/catalogue/changes")).query(&[("since", since)]);
+        let body =
+            read_capped(Self::check(request.send().await.map_err(network)?).await?, MAX_CATALOGUE_BYTES)
+                .await?;
+        serde_json::from_slice(&body).map_err(|_| ClientError::Malformed("catalogue page"))
     }
 
     /// `POST /v1/sync/push`.

@@ -4,6 +4,10 @@
 
 use std::borrow::Cow;
 
+use shimin_wire::hall::{
+    CatalogueStatusView, FavouriteRequest, GuideRequest, GuideView, HallHomeRequest, HallHomeView,
+    SearchServicesRequest, ServiceListView,
+};
 use shimin_wire::ipc::{
     AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
     ScreenRequest, ScreenView,
@@ -388,4 +392,46 @@ pub fn camera_permission_reset<R: Runtime>(window: tauri::WebviewWindow<R>) -> b
 #[tauri::command]
 pub async fn verify_data_age(state: State<'_, WalletState>) -> Result<Option<ListAgeView>, CommandError> {
     state.verify_data_age().map_err(fail)
+}
+
+/// The service hall's home.
+#[tauri::command]
+pub async fn hall_home(
+    state: State<'_, WalletState>,
+    request: HallHomeRequest,
+) -> Result<HallHomeView, CommandError> {
+    state.hall_home(&request).map_err(fail)
+}
+
+/// Searches or browses the offline catalogue.
+#[tauri::command]
+pub async fn search_services(
+    state: State<'_, WalletState>,
+    request: SearchServicesRequest,
+) -> Result<ServiceListView, CommandError> {
+    state.search_services(&request).map_err(fail)
+}
+
+/// A service's guide.
+#[tauri::command]
+pub async fn service_guide(
+    state: State<'_, WalletState>,
+    request: GuideRequest,
+) -> Result<GuideView, CommandError> {
+    state.service_guide(&request).map_err(fail)
+}
+
+/// Marks or unmarks a favourite service.
+#[tauri::command]
+pub async fn set_favourite(
+    state: State<'_, WalletState>,
+    request: FavouriteRequest,
+) -> Result<(), CommandError> {
+    state.set_favourite(&request.code, request.favourite).map_err(fail)
+}
+
+/// Fetches the catalogue's changes now.
+#[tauri::command]
+pub async fn refresh_catalogue(state: State<'_, WalletState>) -> Result<CatalogueStatusView, CommandError> {
+    state.refresh_catalogue().await.map_err(fail)
 }

@@ -30,6 +30,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             tauri::async_runtime::spawn(async move {
                 handle.state::<wallet::WalletState>().background_sync().await;
             });
+            // The service catalogue: public, so its rounds need no wallet.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<wallet::WalletState>().background_catalogue().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -76,6 +81,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::screen_for_showing,
             commands::camera_permission_reset,
             commands::verify_data_age,
+            commands::hall_home,
+            commands::search_services,
+            commands::service_guide,
+            commands::set_favourite,
+            commands::refresh_catalogue,
         ])
 }
 
@@ -177,6 +187,131 @@ mod tests {
             .encode_image(&picture)
             .expect("JPEG");
         out
+    }
+
+    /// Puts two services (the licence renewal guide and a copy under another handling item)
+    /// into the data directory's catalogue, as a round would.
+    fn seed_catalogue(dir: &Path) {
+        use shimin_core::catalogue::guide::Service;
+        use shimin_core::catalogue::sync::{CataloguePage, CatalogueStore, ChangeOp};
+        let json = include_str!("../../core/tests/vectors/catalogue/driving-licence-renewal.json");
+        let renewal: shimin_wire::catalogue::ServiceDocument =
+            serde_json::from_str(json).expect("the vector");
+        let mut marriage = renewal.clone();
+        marriage.code = "0700123000-110105-111101050000000017".into();
+        marriage.name.hans = "结婚登记".into();
+        marriage.themes = vec!["person:060".into()];
+        marriage.flags.fully_online = false;
+        marriage.popularity = 1;
+        let services: Vec<Service> = [renewal, marriage]
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut d)| {
+                d.version = i as u64 + 1;
+                Service::parse(d).expect("a service")
+            })
+            .collect();
+        std::fs::create_dir_all(dir).expect("dir");
+        let conn = shimin_store::schema::open_file(&dir.join(super::wallet::CATALOGUE_FILE)).expect("file");
+        let mut db = shimin_store::catalogue::CatalogueDb::open(conn).expect("catalogue");
+        let page = CataloguePage {
+            to: 2,
+            head: 2,
+            more: false,
+            reset: true,
+            changes: services.into_iter().map(|s| (ChangeOp::Add, s)).collect(),
+        };
+        db.apply_catalogue_page(&page).expect("applied");
+    }
+
+    #[test]
+    fn the_hall_works_offline_from_the_catalogue_file_and_keeps_marks_only_in_the_open_wallet() {
+        let data = DataDir::new("hall");
+        seed_catalogue(&data.path);
+        let json = |cmd: &str, body: serde_json::Value| {
+            call(&data.path, cmd, InvokeBody::Json(body), Default::default())
+        };
+        let code = "0100461000-110105-111101050000000017-05";
+
+        let home = json(
+            command::HALL_HOME,
+            serde_json::json!({"request": {"language": "zh-Hans", "audience": "person"}}),
+        )
+        .expect("home");
+        assert_eq!(home["catalogue"]["version"], 2, "{home}");
+        assert_eq!(home["catalogue"]["services"], 2);
+        let themes: Vec<&str> =
+            home["themes"].as_array().expect("themes").iter().filter_map(|t| t["name"].as_str()).collect();
+        assert_eq!(themes, ["婚姻登记", "交通出行"], "themes in table order, with services only");
+        assert_eq!(home["favourites"], serde_json::json!([]), "no favourites while locked");
+
+        let search = |q: &str, extra: serde_json::Value| {
+            let mut request = serde_json::json!({"q": q, "theme": null, "department": null, "audience": null,
+                "online": null, "limit": 20, "offset": 0, "language": "en"});
+            if let (Some(r), Some(e)) = (request.as_object_mut(), extra.as_object()) {
+                r.extend(e.clone());
+            }
+            json(command::SEARCH_SERVICES, serde_json::json!({"request": request}))
+        };
+        let all = search("", serde_json::json!({})).expect("browse");
+        assert_eq!(all["total"], 2);
+        assert_eq!(all["items"][0]["name"], "Driving licence renewal", "the more popular first, in English");
+        let online = search("", serde_json::json!({"online": true})).expect("online only");
+        assert_eq!(online["total"], 1);
+        let married = search("", serde_json::json!({"theme": "person:060"})).expect("a theme");
+        assert_eq!(married["items"][0]["code"], "0700123000-110105-111101050000000017");
+        assert_eq!(
+            search(&"驾".repeat(101), serde_json::json!({})).expect_err("too long"),
+            serde_json::json!({"code": "bad_request"})
+        );
+        assert_eq!(
+            search("", serde_json::json!({"theme": "person:080"})).expect_err("no such theme")["code"],
+            "bad_request"
+        );
+
+        let guide = json(
+            command::SERVICE_GUIDE,
+            serde_json::json!({"request": {"code": code, "language": "zh-Hant"}}),
+        )
+        .expect("guide");
+        assert_eq!(guide["name"], "機動車駕駛證換證");
+        assert_eq!(guide["materials"][0]["in_wallet"], false, "a locked wallet holds nothing");
+        let unknown = json(
+            command::SERVICE_GUIDE,
+            serde_json::json!({"request": {"code": "0700999000-110105-111101050000000017", "language": "en"}}),
+        );
+        assert_eq!(unknown.expect_err("unknown")["code"], "not_found");
+        let malformed = json(
+            command::SERVICE_GUIDE,
+            serde_json::json!({"request": {"code": "drivers", "language": "en"}}),
+        );
+        assert_eq!(malformed.expect_err("malformed")["code"], "bad_request");
+        assert_eq!(
+            json(command::SET_FAVOURITE, serde_json::json!({"request": {"code": code, "favourite": true}}))
+                .expect_err("locked")["code"],
+            "locked"
+        );
+
+        // The marks live in the open wallet (one state across calls, as in the running app).
+        let state = super::wallet::WalletState::in_dir(data.path.clone(), None);
+        state.create("246810").expect("created");
+        state.set_favourite(code, true).expect("marked");
+        let request = shimin_wire::hall::GuideRequest {
+            code: code.into(),
+            language: shimin_wire::wallet::Language::En,
+        };
+        assert!(state.service_guide(&request).expect("guide").favourite);
+        let home = state
+            .hall_home(&shimin_wire::hall::HallHomeRequest {
+                language: shimin_wire::wallet::Language::En,
+                audience: shimin_wire::hall::AudienceView::Person,
+            })
+            .expect("home");
+        assert_eq!(home.favourites.first().map(|r| r.code.as_str()), Some(code));
+        assert_eq!(home.recent.first().map(|r| r.code.as_str()), Some(code));
+        state.lock().expect("locked");
+        assert!(state.set_favourite(code, false).is_err(), "locked again");
+        assert!(json(command::REFRESH_CATALOGUE, serde_json::json!({})).is_err(), "no backend configured");
     }
 
     #[test]

@@ -2,9 +2,11 @@
 
 mod blob;
 pub mod cache;
+pub mod catalogue;
 mod certificates;
 mod clear_rows;
 pub mod error;
+pub mod hall_marks;
 pub mod keys;
 mod log;
 pub mod schema;

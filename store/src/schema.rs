@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("005_sync", include_str!("../migrations/005_sync.sql")),
     ("006_notices_acknowledged", include_str!("../migrations/006_notices_acknowledged.sql")),
     ("007_sealed_log_and_notifications", include_str!("../migrations/007_sealed_log_and_notifications.sql")),
+    ("008_hall_marks", include_str!("../migrations/008_hall_marks.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.
@@ -77,21 +78,37 @@ pub fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
 /// [`StoreError::SchemaTooNew`] when the database was written by a newer build (or `target` is
 /// beyond this build), [`StoreError::Sqlite`] when a step fails.
 pub fn upgrade_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
-    if target > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found: target, supported: SCHEMA_VERSION });
+    upgrade_with(conn, MIGRATIONS, target)
+}
+
+/// Applies `migrations` (step `n` brings the database to `user_version = n`) after the
+/// database's version up to `target`, each in its own transaction that also records the new
+/// version: the one discipline of every database file of the app.
+///
+/// # Errors
+/// [`StoreError::SchemaTooNew`] when the database was written by a newer build (or `target` is
+/// beyond `migrations`), [`StoreError::Sqlite`] when a step fails.
+pub fn upgrade_with(
+    conn: &mut Connection,
+    migrations: &[(&str, &str)],
+    target: u32,
+) -> Result<(), StoreError> {
+    let supported = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
+    if target > supported {
+        return Err(StoreError::SchemaTooNew { found: target, supported });
     }
     loop {
         // IMMEDIATE takes the write lock first, so two processes cannot run the same step.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = user_version(&tx)?;
-        if current > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew { found: current, supported: SCHEMA_VERSION });
+        if current > supported {
+            return Err(StoreError::SchemaTooNew { found: current, supported });
         }
         if current >= target {
             return Ok(());
         }
-        let Some((_name, sql)) = MIGRATIONS.get(current as usize) else {
-            return Err(StoreError::SchemaTooNew { found: current, supported: SCHEMA_VERSION });
+        let Some((_name, sql)) = migrations.get(current as usize) else {
+            return Err(StoreError::SchemaTooNew { found: current, supported });
         };
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", current + 1)?;

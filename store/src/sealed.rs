@@ -20,6 +20,8 @@ pub(crate) enum Sealed {
     Presentation,
     /// A notification's text, bound to the server's number for it.
     Notification,
+    /// The hall's favourites and recently viewed services (one row).
+    HallMarks,
 }
 
 impl Sealed {
@@ -31,6 +33,7 @@ impl Sealed {
             Self::Certificate => b"shimin/store/v1/certificate\0",
             Self::Presentation => b"shimin/store/v1/presentation\0",
             Self::Notification => b"shimin/store/v1/notification\0",
+            Self::HallMarks => b"shimin/store/v1/hall-marks\0",
         }
     }
 
@@ -41,6 +44,7 @@ impl Sealed {
             Self::Certificate => "certificates",
             Self::Presentation => "presentations",
             Self::Notification => "notifications",
+            Self::HallMarks => "hall_marks",
         }
     }
 

@@ -224,7 +224,10 @@ fn an_old_wallet_is_sealed_at_its_first_unlock_and_its_clear_texts_are_gone_from
         Wallet::open(schema::open_file(&path).expect("db"), &pin("9999")),
         Err(StoreError::Key(KeyError::WrongPin))
     ));
-    assert_eq!(schema::user_version(&schema::open_file(&path).expect("db")).expect("v"), SEALING_STEP);
+    assert_eq!(
+        schema::user_version(&schema::open_file(&path).expect("db")).expect("v"),
+        schema::SCHEMA_VERSION
+    );
 
     let wallet = Wallet::open(schema::open_file(&path).expect("db"), &pin("1234")).expect("unlock");
     assert_eq!(wallet.presentation_log().expect("log"), vec![shown(&id)]);

@@ -203,7 +203,8 @@ pub struct MaterialView {
     pub reuse: ReuseView,
     /// The wallet holds a current certificate that satisfies it (已在卡包).
     pub in_wallet: bool,
-    /// The certificate type's name that would satisfy it, if one does.
+    /// The wallet certificate type that would satisfy it, as its slug (`resident-id-card`; the UI
+    /// names it), if one does.
     pub certificate: Option<String>,
     /// A blank form's address.
     pub blank_form: Option<String>,
@@ -315,7 +316,8 @@ pub struct GuideView {
     pub faq: Vec<FaqView>,
     /// The result's name.
     pub result: String,
-    /// The wallet certificate type's name the result becomes, if it is an e-certificate.
+    /// The wallet certificate type the result becomes, as its slug (`driving-licence`; the UI
+    /// names it), if it is an e-certificate.
     pub result_certificate: Option<String>,
     /// Whether some texts are shown in Chinese for want of a translation.
     pub untranslated: bool,

@@ -8,4 +8,6 @@ pub mod code;
 pub mod codes;
 pub mod guide;
 pub mod material;
+pub mod sync;
 pub mod time_limit;
+pub mod view;

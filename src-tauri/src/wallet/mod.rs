@@ -10,6 +10,7 @@
 
 mod attempts;
 mod camera;
+mod hall;
 mod key_store;
 mod liveness;
 mod recorded;
@@ -34,6 +35,7 @@ use shimin_wire::wallet::{
     PresentationView, ScannedView, SettingsView, WalletStatusView,
 };
 
+pub use hall::CATALOGUE_FILE;
 pub use liveness::{CAMERA_FRAMES_ENV, MAX_FRAME_BYTES};
 pub use shimin_core::wallet::WalletError as AppError;
 use sync::SyncState;
@@ -92,6 +94,8 @@ pub struct WalletState {
     scan: scan::ScanState,
     /// The request this device shows as a verifier (two-way mode), while its screen shows it.
     asking: two_way::AskState,
+    /// The service hall's catalogue.
+    hall: hall::HallState,
 }
 
 impl std::fmt::Debug for WalletState {
@@ -128,6 +132,7 @@ impl WalletState {
             liveness: liveness::LivenessState::from_env(),
             scan: scan::ScanState::default(),
             asking: two_way::AskState::default(),
+            hall: hall::HallState::default(),
         }
     }
 

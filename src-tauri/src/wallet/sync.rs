@@ -105,6 +105,11 @@ impl SyncState {
         BackendClient::new(url).map_err(|_| AppError::NoBackend)
     }
 
+    /// Whether a backend is configured.
+    pub(super) fn configured(&self) -> bool {
+        self.backend_url.is_some()
+    }
+
     /// Waits until no round runs, and keeps others from starting while held.
     pub(super) async fn round_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.round.lock().await
