@@ -94,7 +94,7 @@ fn run(database: &'static str, url: String) -> Figures {
     let seed_seconds = started.elapsed().as_secs_f64();
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let limits = Limits { auth_burst: 1_000_000, auth_per_minute: 1_000_000 };
+    let limits = Limits { auth_burst: 1_000_000, auth_per_minute: 1_000_000, ..Limits::default() };
     let serving = server_rt.spawn(server::serve(listener, backend.clone(), limits, async {
         let _ = stopped.await;
     }));

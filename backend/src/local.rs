@@ -46,7 +46,12 @@ pub struct LocalBackend {
 
 /// Every device syncs from 127.0.0.1 here: the per-address limits of a public server would
 /// throttle the tests, so they are generous.
-const LOCAL_LIMITS: Limits = Limits { auth_burst: 100_000, auth_per_minute: 100_000 };
+const LOCAL_LIMITS: Limits = Limits {
+    auth_burst: 100_000,
+    auth_per_minute: 100_000,
+    public_burst: 100_000,
+    public_per_minute: 100_000,
+};
 
 impl LocalBackend {
     /// Starts a backend over `dir/backend.db` (private keys in `dir/backend.keys`) on a free

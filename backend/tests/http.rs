@@ -703,7 +703,7 @@ async fn bad_input_gets_a_clear_4xx(db: Db) {
 }
 
 async fn logins_are_rate_limited(db: Db) {
-    let w = World::with(db, Limits { auth_burst: 4, auth_per_minute: 1 }).await;
+    let w = World::with(db, Limits { auth_burst: 4, auth_per_minute: 1, ..Limits::default() }).await;
     // `World::with` spent three tokens on its logins; one is left.
     let wrong = json!({"login": "police-issuer", "password": "wrong-password"});
     assert_eq!(w.post("/v1/staff/login", None, wrong.clone()).await.status(), StatusCode::UNAUTHORIZED);

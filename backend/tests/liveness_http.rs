@@ -61,7 +61,11 @@ impl World {
     /// A world whose server's settings are changed by `configure`, with the HTTP rate limit
     /// out of the way (these tests count the liveness limits, not the address's).
     async fn configured(db: Db, configure: impl FnOnce(&mut shimin_backend::service::Config)) -> Self {
-        let limits = shimin_backend::server::Limits { auth_burst: 1_000, auth_per_minute: 1_000 };
+        let limits = shimin_backend::server::Limits {
+            auth_burst: 1_000,
+            auth_per_minute: 1_000,
+            ..Default::default()
+        };
         let server = TestServer::on_configured(db, limits, configure).await;
         let report = seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
         let demo = report.demo.iter().map(|(id, _, _)| id.clone()).collect();

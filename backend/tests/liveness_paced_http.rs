@@ -47,7 +47,11 @@ impl World {
     async fn new(db: Db, time_limit_ms: u64) -> Self {
         // The server's log says which rule refused each attack (`--nocapture` shows it).
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-        let limits = shimin_backend::server::Limits { auth_burst: 1_000, auth_per_minute: 1_000 };
+        let limits = shimin_backend::server::Limits {
+            auth_burst: 1_000,
+            auth_per_minute: 1_000,
+            ..Default::default()
+        };
         let server = TestServer::on_configured(db, limits, |c| {
             c.liveness_time_limit_ms = time_limit_ms;
             // Room for the checks a test opens (the daily limits are finding 7's tests).

@@ -25,7 +25,8 @@ on_both_databases!(a_staff_account_is_locked_after_repeated_failed_logins);
 
 /// A server whose sensitive routes allow bursts of `burst` and one request a minute after.
 async fn server(db: Db, burst: u32) -> TestServer {
-    let server = TestServer::on(db, Limits { auth_burst: burst, auth_per_minute: 1 }).await;
+    let server =
+        TestServer::on(db, Limits { auth_burst: burst, auth_per_minute: 1, ..Limits::default() }).await;
     seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
     server
 }

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, RawPathParams, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -33,6 +34,7 @@ use shimin_wire::error::ErrorCode;
 use self::error::ApiError;
 use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
 use self::ratelimit::{LimitKey, RateLimiter, RouteClass};
+use crate::service::catalogue::{ServiceQuery, feed_params};
 use crate::service::issuance::{require_issuer, view_of};
 use crate::service::{Backend, ServiceError};
 use crate::{now, now_ms};
@@ -51,11 +53,16 @@ pub struct Limits {
     pub auth_burst: u32,
     /// Requests a minute after the burst.
     pub auth_per_minute: u32,
+    /// Requests in a burst on the public catalogue's routes, per source (a search as the citizen
+    /// types is a request a keystroke).
+    pub public_burst: u32,
+    /// Requests a minute on the public catalogue's routes after the burst, per source.
+    pub public_per_minute: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { auth_burst: 20, auth_per_minute: 30 }
+        Self { auth_burst: 20, auth_per_minute: 30, public_burst: 300, public_per_minute: 600 }
     }
 }
 
@@ -76,31 +83,87 @@ async fn healthz(State(s): State<AppState>) -> ApiResult<Json<HealthResponse>> {
     Ok(Json(HealthResponse { status: "ok".into() }))
 }
 
-/// Answers a signed document with a strong ETag, `Cache-Control` and 304 on a match.
-fn signed_document(headers: &HeaderMap, bytes: Vec<u8>, etag: &str, max_age: i64) -> Response {
-    let cache = format!("public, max-age={}, must-revalidate", max_age.max(0));
-    let matches = headers
+/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2: `W/"x"` and `"x"`
+/// match), or is `*`.
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let wanted = opaque(etag);
+    headers
         .get_all(IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|tag| tag.trim() == etag || tag.trim() == "*");
-    let mut response = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (StatusCode::OK, bytes).into_response()
-    };
+        .any(|tag| tag.trim() == "*" || opaque(tag) == wanted)
+}
+
+/// Answers with `ETag` and `Cache-Control`: 304 without a body when `If-None-Match` names the
+/// tag, else the response `body` makes.
+fn cached(headers: &HeaderMap, etag: &str, cache_control: &str, body: impl FnOnce() -> Response) -> Response {
+    let mut response =
+        if etag_matches(headers, etag) { StatusCode::NOT_MODIFIED.into_response() } else { body() };
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(etag) {
         headers.insert(ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&cache) {
+    if let Ok(v) = HeaderValue::from_str(cache_control) {
         headers.insert(CACHE_CONTROL, v);
     }
-    if !matches {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/cose"));
-    }
     response
+}
+
+/// Answers a signed document with a strong ETag, `Cache-Control` and 304 on a match.
+fn signed_document(headers: &HeaderMap, bytes: Vec<u8>, etag: &str, max_age: i64) -> Response {
+    let cache = format!("public, max-age={}, must-revalidate", max_age.max(0));
+    cached(headers, etag, &cache, || {
+        ([(CONTENT_TYPE, HeaderValue::from_static("application/cose"))], bytes).into_response()
+    })
+}
+
+/// How long a cache may keep a catalogue answer without asking again.
+const CATALOGUE_CACHE: &str = "public, max-age=60";
+
+/// The query string's pairs, or a 400 in the API's error shape.
+fn pairs(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> ApiResult<Vec<(String, String)>> {
+    query
+        .map(|Query(pairs)| pairs)
+        .map_err(|_| ServiceError::BadInput("the query string is not valid").into())
+}
+
+/// `GET /v1/services`: the catalogue, or what a query selects, best first. The ETag is the
+/// catalogue version (the URL holds the rest of what the answer depends on).
+async fn services(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ApiResult<Response> {
+    let query = ServiceQuery::parse(&pairs(query)?)?;
+    let index = s.backend.catalogue_index().await?;
+    let list = index.list(&query)?;
+    Ok(cached(&headers, &format!("W/\"cat-{}\"", index.version()), CATALOGUE_CACHE, || {
+        Json(list).into_response()
+    }))
+}
+
+/// `GET /v1/services/{code}`: a service's whole guide.
+async fn service_guide(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let service = s.backend.service_guide(&code).await?;
+    let etag = format!("W/\"svc-{}\"", service.version);
+    Ok(cached(&headers, &etag, CATALOGUE_CACHE, || Json(service.into_document()).into_response()))
+}
+
+/// `GET /v1/catalogue/changes?since=V&limit=N`: the feed (`docs/formats/catalogue.md`).
+async fn catalogue_changes(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ApiResult<Response> {
+    let (since, limit) = feed_params(&pairs(query)?)?;
+    let page = s.backend.catalogue_changes(since.as_deref(), limit.as_deref()).await?;
+    Ok(cached(&headers, &format!("W/\"cat-{}\"", page.head), CATALOGUE_CACHE, || Json(page).into_response()))
 }
 
 async fn trust_list(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
@@ -443,9 +506,17 @@ async fn not_found() -> ApiError {
 
 /// The router with every route.
 pub fn router(backend: Backend, limits: Limits) -> Router {
-    let state =
-        AppState { backend, limiter: Arc::new(RateLimiter::new(limits.auth_burst, limits.auth_per_minute)) };
+    let limiter = RateLimiter::new(limits.auth_burst, limits.auth_per_minute)
+        .with_public_budget(limits.public_burst, limits.public_per_minute);
+    let state = AppState { backend, limiter: Arc::new(limiter) };
     let limit = |class| middleware::from_fn_with_state((state.clone(), class), rate_limit);
+    // The public catalogue: no login, its own rate class, gzip for whoever asks for it.
+    let catalogue = Router::new()
+        .route("/v1/services", get(services))
+        .route("/v1/services/{code}", get(service_guide))
+        .route("/v1/catalogue/changes", get(catalogue_changes))
+        .layer(limit(RouteClass::PublicCatalogue))
+        .layer(tower_http::compression::CompressionLayer::new());
     let sync = Router::new()
         .route("/pull", get(pull))
         .route("/push", post(push))
@@ -492,6 +563,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
             post(enrolment_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
         .nest("/v1/sync", sync)
+        .merge(catalogue)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -128,6 +128,33 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "DeviceTokenRequest (signed challenge) -> DeviceTokenResponse; rate limited",
         "200",
     ),
+    (
+        HttpMethod::Get,
+        "/v1/services",
+        Auth::Public,
+        "?q=&limit=&offset=&lang=zh-Hans|zh-Hant|en&department=&theme=&object=person|legal&online=true|false -> \
+         ServiceListResponse (shimin_wire::catalogue), best first; without q the whole catalogue, paged; q over 100 \
+         characters, an unknown parameter, facet value or lang is 400; weak ETag (the catalogue version), \
+         If-None-Match gives 304; Cache-Control: public, max-age=60; gzip on Accept-Encoding; rate limited per source",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/services/{code}",
+        Auth::Public,
+        "A service's whole guide, ServiceDocument (shimin_wire::catalogue); a malformed code is 400, an unknown one \
+         404; weak ETag (the service's version), 304; gzip",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/catalogue/changes",
+        Auth::Public,
+        "?since=VERSION&limit=N -> CatalogueChangesResponse (shimin_wire::catalogue): since=0 a snapshot with reset, \
+         else the changes after since, oldest first, paged (more: ask again with since=to); since newer than the \
+         head is 400; weak ETag (the head), 304; gzip; docs/formats/catalogue.md",
+        "200",
+    ),
     (HttpMethod::Get, "/v1/sync/pull", Auth::Device, "?cursor= -> SyncPullResponse", "200"),
     (
         HttpMethod::Post,

@@ -33,6 +33,9 @@ pub enum RouteClass {
     Enrolment,
     /// A device's challenge and token.
     DeviceAuth,
+    /// The public catalogue (listing, guides, the changes feed): no account, a budget of its own
+    /// far above the sign-in classes' (a citizen searching as they type), per source.
+    PublicCatalogue,
 }
 
 /// What a bucket is kept for.
@@ -67,29 +70,55 @@ struct Bucket {
     at: Instant,
 }
 
+/// A bucket's size and refill rate.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    burst: f64,
+    per_second: f64,
+}
+
+impl Budget {
+    fn new(burst: u32, per_minute: u32) -> Self {
+        Self { burst: f64::from(burst), per_second: f64::from(per_minute) / 60.0 }
+    }
+}
+
 /// Buckets of `burst` tokens refilled at `per_second`, per route class and key.
 #[derive(Debug)]
 pub struct RateLimiter {
-    burst: f64,
-    per_second: f64,
+    /// The sign-in classes' budget.
+    auth: Budget,
+    /// The public catalogue's budget.
+    public: Budget,
     hasher: std::collections::hash_map::RandomState,
     slots: Box<[Mutex<Option<Bucket>>]>,
 }
 
 impl RateLimiter {
     /// A limiter allowing bursts of `burst` requests and `per_minute` requests a minute after,
-    /// for each class and key.
+    /// for each class and key (the public catalogue's class too, until
+    /// [`RateLimiter::with_public_budget`] gives it its own).
     pub fn new(burst: u32, per_minute: u32) -> Self {
         Self {
-            burst: f64::from(burst),
-            per_second: f64::from(per_minute) / 60.0,
+            auth: Budget::new(burst, per_minute),
+            public: Budget::new(burst, per_minute),
             hasher: std::collections::hash_map::RandomState::new(),
             slots: (0..SLOTS).map(|_| Mutex::new(None)).collect(),
         }
     }
 
+    /// The same limiter with bursts of `burst` and `per_minute` a minute for the public catalogue.
+    pub fn with_public_budget(mut self, burst: u32, per_minute: u32) -> Self {
+        self.public = Budget::new(burst, per_minute);
+        self
+    }
+
     /// Takes one token of `class` for `key` at `now`; `false` when its bucket is empty.
     pub fn allow(&self, class: RouteClass, key: LimitKey<'_>, now: Instant) -> bool {
+        let budget = match class {
+            RouteClass::PublicCatalogue => self.public,
+            RouteClass::Login | RouteClass::Enrolment | RouteClass::DeviceAuth => self.auth,
+        };
         let key = match key {
             LimitKey::Source(ip) => LimitKey::Source(source_prefix(ip)),
             account => account,
@@ -100,12 +129,12 @@ impl RateLimiter {
         let Some(slot) = self.slots.get(index) else { return false };
         let Ok(mut slot) = slot.lock() else { return false };
         let refilled = |b: &Bucket| {
-            (b.tokens + now.duration_since(b.at).as_secs_f64() * self.per_second).min(self.burst)
+            (b.tokens + now.duration_since(b.at).as_secs_f64() * budget.per_second).min(budget.burst)
         };
         // Empty, or another key's that is idle and full again: the slot is this key's now.
-        let take_over = slot.as_ref().is_none_or(|b| b.owner != owner && refilled(b) >= self.burst);
+        let take_over = slot.as_ref().is_none_or(|b| b.owner != owner && refilled(b) >= budget.burst);
         if take_over {
-            *slot = Some(Bucket { owner, tokens: self.burst, at: now });
+            *slot = Some(Bucket { owner, tokens: budget.burst, at: now });
         }
         let Some(bucket) = slot.as_mut() else { return false };
         let tokens = refilled(bucket);
@@ -137,6 +166,20 @@ mod tests {
         assert!(limiter.allow(RouteClass::DeviceAuth, ip, t0), "and per route class");
         assert!(limiter.allow(RouteClass::Login, ip, t0 + Duration::from_secs(1)), "one token a second");
         assert!(!limiter.allow(RouteClass::Login, ip, t0 + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn the_public_catalogue_has_a_budget_of_its_own() {
+        let limiter = RateLimiter::new(1, 1).with_public_budget(5, 60);
+        let ip = LimitKey::Source([127, 0, 0, 1].into());
+        let t0 = Instant::now();
+        assert!(limiter.allow(RouteClass::Login, ip, t0));
+        assert!(!limiter.allow(RouteClass::Login, ip, t0));
+        assert!(
+            (0..5).all(|_| limiter.allow(RouteClass::PublicCatalogue, ip, t0)),
+            "five searches in a burst"
+        );
+        assert!(!limiter.allow(RouteClass::PublicCatalogue, ip, t0), "and no sixth");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and status, devices and tokens, sync. HTTP handlers parse, call one function here, and
 //! convert the result to a view. `now` is always a parameter.
 
+pub mod catalogue;
 pub mod devices;
 pub mod gate;
 pub mod issuance;
@@ -141,6 +142,9 @@ pub struct Config {
     /// keeps them in this process's memory only, for tests that never restart over the same
     /// database. The database never holds them.
     pub key_file: Option<PathBuf>,
+    /// Whether a backend whose catalogue has never changed loads the seed catalogue at start
+    /// ([`catalogue::seed_documents`], once); tests that bring their own set this to `false`.
+    pub catalogue_seed: bool,
 }
 
 impl Default for Config {
@@ -161,6 +165,7 @@ impl Default for Config {
             liveness_judges: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             liveness_queue_timeout_ms: 10_000,
             key_file: None,
+            catalogue_seed: true,
         }
     }
 }
@@ -181,6 +186,8 @@ pub struct Backend {
     publish_lock: Arc<tokio::sync::Mutex<()>>,
     /// The liveness judge, loaded on first use.
     liveness: Arc<gate::LivenessGate>,
+    /// The catalogue of the store's current version, as the listing (and search) need it.
+    catalogue: Arc<catalogue::CatalogueCache>,
 }
 
 impl Backend {
@@ -223,14 +230,23 @@ impl Backend {
             config.liveness_judges,
             std::time::Duration::from_millis(config.liveness_queue_timeout_ms),
         );
-        Ok(Self {
+        let backend = Self {
             store,
             root: Arc::new(root),
             keys: Arc::new(Mutex::new(keys)),
             config,
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             liveness: Arc::new(liveness),
-        })
+            catalogue: Arc::default(),
+        };
+        if backend.config.catalogue_seed && backend.store.catalogue_head().await? == 0 {
+            let documents = catalogue::seed_documents().map_err(|e| {
+                tracing::error!(error = %e, "the seed catalogue does not load");
+                ServiceError::Unavailable("the seed catalogue")
+            })?;
+            backend.seed_catalogue(documents, crate::now()).await?;
+        }
+        Ok(backend)
     }
 
     /// The national root key (signs the trust list).

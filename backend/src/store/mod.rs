@@ -18,13 +18,15 @@
 //! | devices: devices, enrolment codes, challenges, tokens | `devices.rs`, [`DeviceStore`] | `sqlite/devices.rs` | `postgres/devices.rs` |
 //! | sync: the feed (cursors, copies, status changes, notifications), outbox receipts | `sync.rs`, [`SyncStore`] | `sqlite/sync.rs` | `postgres/sync.rs` |
 //! | liveness: checks and their attempts, registration cases | `liveness.rs`, [`LivenessStore`] | `sqlite/liveness.rs` | `postgres/liveness.rs` |
+//! | catalogue: the version counter, each service's current guide, the change rows of the public feed | `catalogue.rs`, [`CatalogueStore`] | `sqlite/catalogue.rs` | `postgres/catalogue.rs` |
 //!
-//! A new area (the service catalogue, applications and their cases) is one more row: its
+//! A new area (applications and their cases) is one more row: its
 //! records and trait in `store/<area>.rs`, one file per database implementing it, its trait
 //! added to [`Store`]'s bounds, its tables in the next numbered migration of both databases, and
 //! its part of the shared suite in `tests/store_suite/`. `sqlite/mod.rs` and `postgres/mod.rs`
 //! hold only the connections and the migrations.
 
+mod catalogue;
 mod devices;
 mod issuance;
 mod liveness;
@@ -38,6 +40,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub use self::catalogue::{
+    CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange,
+};
 pub use self::devices::{
     DeviceRecord, DeviceStore, EnrolmentCodeRecord, EnrolmentGrant, NewEnrolmentCode, TokenRecord,
     TokenSubject,
@@ -148,11 +153,25 @@ impl DatabaseUrl {
 /// Everything the backend stores: the union of the areas' traits, implemented by every type
 /// that implements them all. Callers hold an `Arc<dyn Store>` and call any area's methods on it.
 pub trait Store:
-    RegistryStore + IssuanceStore + DeviceStore + SyncStore + LivenessStore + fmt::Debug + 'static
+    RegistryStore
+    + IssuanceStore
+    + DeviceStore
+    + SyncStore
+    + LivenessStore
+    + CatalogueStore
+    + fmt::Debug
+    + 'static
 {
 }
 
 impl<T> Store for T where
-    T: RegistryStore + IssuanceStore + DeviceStore + SyncStore + LivenessStore + fmt::Debug + 'static
+    T: RegistryStore
+        + IssuanceStore
+        + DeviceStore
+        + SyncStore
+        + LivenessStore
+        + CatalogueStore
+        + fmt::Debug
+        + 'static
 {
 }

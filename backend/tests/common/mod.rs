@@ -16,6 +16,7 @@ use shimin_core::crypto::{SigningKey, SigningPurpose};
 use shimin_wire::backend::{ErrorResponse, StaffLoginResponse};
 use shimin_wire::error::ErrorCode;
 
+pub mod catalogue;
 pub mod paced;
 
 /// Where Debian's PostgreSQL 15 server binaries are.
@@ -143,13 +144,15 @@ fn command_as(as_postgres_user: bool, program: &Path) -> Command {
     }
 }
 
-/// Settings that keep tests quick: cheap password hashing. Liveness challenges draw from the
+/// Settings that keep tests quick: cheap password hashing, no seed catalogue. Liveness challenges draw from the
 /// actions the test film can show (`shimin_testkit::film::FILMABLE`: no head shake).
 pub fn test_config(public_url: &str) -> Config {
     Config {
         public_url: public_url.to_owned(),
         password_cost: shimin_backend::service::password::PasswordCost::CHEAP,
         liveness_actions: shimin_testkit::film::FILMABLE.to_vec(),
+        // Tests of the catalogue load the seed (or their own) themselves.
+        catalogue_seed: false,
         ..Config::default()
     }
 }

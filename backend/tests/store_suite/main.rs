@@ -3,6 +3,7 @@
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
+mod catalogue;
 #[path = "../common/mod.rs"]
 mod common;
 mod devices;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use shimin_backend::store::{CitizenRecord, DeviceRecord, EventKind, NewCertificate, NewEvent, Store};
 
+use self::catalogue::{a_corrupt_row_is_an_error, catalogue_versions_and_feed};
 use self::devices::{devices_and_challenges, staff_and_tokens};
 use self::issuance::{certificates_and_status_lists, departments_keys_and_documents};
 use self::liveness::liveness_checks_and_cases;
@@ -87,6 +89,7 @@ async fn suite(store: Arc<dyn Store>) {
     devices_and_challenges(store.as_ref()).await;
     feed_and_outbox(store.as_ref()).await;
     liveness_checks_and_cases(store.as_ref()).await;
+    catalogue_versions_and_feed(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -94,7 +97,10 @@ async fn sqlite_store_passes_the_suite() {
     let dir = common::temp_dir("suite");
     let url = format!("sqlite://{}", dir.path().join("suite.db").display());
     let store = url.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
-    suite(store).await;
+    suite(store.clone()).await;
+    let spoil = rusqlite::Connection::open(dir.path().join("suite.db")).expect("open the file");
+    spoil.execute(catalogue::SPOIL, []).expect("spoil a row");
+    a_corrupt_row_is_an_error(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -104,6 +110,11 @@ async fn postgres_store_passes_the_suite() {
     let store = url.open().await.expect("connect and migrate");
     // Opening again migrates nothing and keeps working.
     let again = url.open().await.expect("reopen");
-    suite(store).await;
+    suite(store.clone()).await;
     assert_eq!(again.count_citizens().await.expect("count"), 3);
+    let (client, connection) =
+        tokio_postgres::connect(&pg.url, tokio_postgres::NoTls).await.expect("connect");
+    tokio::spawn(connection);
+    client.execute(catalogue::SPOIL, &[]).await.expect("spoil a row");
+    a_corrupt_row_is_an_error(store.as_ref()).await;
 }

@@ -7,7 +7,7 @@
 //! show only while it is open.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shimin_core::catalogue::code::ServiceCode;
@@ -16,6 +16,7 @@ use shimin_core::catalogue::guide::Service;
 use shimin_core::catalogue::sync::{self as catalogue_sync, CatalogueSchedule};
 use shimin_core::catalogue::view;
 use shimin_core::cert::CertificateType;
+use shimin_search::{Document, Index, ObjectFacet, Query, QueryError, Synonyms};
 use shimin_store::catalogue::CatalogueDb;
 use shimin_store::schema;
 use shimin_wire::hall::{
@@ -39,6 +40,19 @@ pub(super) struct Held {
     version: u64,
     /// Active and suspended services by code (cancelled ones are not shown).
     services: BTreeMap<String, Service>,
+    /// The search index of the active services: the same crate and mapping as the backend's, so
+    /// the same catalogue version ranks the same online and offline. Built once, on a thread of
+    /// its own after loading (loading the word list takes a moment), or by the first search.
+    index: OnceLock<Index>,
+}
+
+impl Held {
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let docs = self.services.values().filter(|s| s.is_active()).map(Document::from_service).collect();
+            Index::build(docs, &Synonyms::builtin())
+        })
+    }
 }
 
 /// The hall's side of [`WalletState`].
@@ -115,8 +129,13 @@ impl WalletState {
                 .filter(|s| s.status != shimin_core::catalogue::guide::ServiceStatus::Cancelled)
                 .map(|s| (s.code.to_string(), s))
                 .collect(),
+            index: OnceLock::new(),
         });
         *self.hall.held.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&held));
+        let building = Arc::clone(&held);
+        std::thread::spawn(move || {
+            building.index();
+        });
         Ok(held)
     }
 
@@ -214,72 +233,74 @@ impl WalletState {
     /// [`AppError::BadRequest`] for a query over 100 characters or an unknown facet; a storage
     /// failure.
     pub fn search_services(&self, request: &SearchServicesRequest) -> Result<ServiceListView, AppError> {
-        if request.q.chars().count() > 100 {
-            return Err(AppError::BadRequest);
-        }
         let held = self.held()?;
-        let theme =
-            request.theme.as_deref().map(|t| Theme::parse(t).ok_or(AppError::BadRequest)).transpose()?;
-        if let Some(department) = &request.department
-            && !held.services.values().any(|s| s.organ.key == *department)
-        {
-            return Err(AppError::BadRequest);
-        }
-        let matches = |s: &Service| {
-            s.is_active()
-                && theme.is_none_or(|t| s.themes.contains(&t))
-                && request.department.as_ref().is_none_or(|d| s.organ.key == *d)
-                && request.audience.is_none_or(|a| s.themes.iter().any(|t| audience_of(t) == a))
-                && request.online.is_none_or(|o| s.flags.fully_online == o)
+        let query = Query {
+            text: request.q.clone(),
+            department: request.department.clone(),
+            theme: request.theme.clone(),
+            object: request.audience.map(|a| match a {
+                AudienceView::Person => ObjectFacet::Person,
+                AudienceView::Legal => ObjectFacet::Legal,
+            }),
+            online: request.online,
+            limit: request.limit.clamp(1, MAX_LIMIT) as usize,
+            offset: request.offset as usize,
         };
-        let mut found: Vec<&Service> = held.services.values().filter(|s| matches(s)).collect();
-        let q = request.q.trim();
-        if !q.is_empty() {
-            // Until the shared ranking lands: names containing the query.
-            found.retain(|s| s.name.hans.contains(q) || s.aliases.iter().any(|a| a.contains(q)));
-        }
-        found.sort_by(|a, b| {
-            b.popularity.cmp(&a.popularity).then_with(|| a.code.to_string().cmp(&b.code.to_string()))
-        });
-        Ok(self.list_view(&found, request))
-    }
-
-    fn list_view(&self, found: &[&Service], request: &SearchServicesRequest) -> ServiceListView {
-        let language = request.language;
-        let mut departments: BTreeMap<String, (String, u64)> = BTreeMap::new();
-        let mut themes: BTreeMap<Theme, u64> = BTreeMap::new();
-        for s in found {
-            departments
-                .entry(s.organ.key.clone())
-                .or_insert_with(|| (view::pick(&s.organ.name, language).0.to_owned(), 0))
-                .1 += 1;
-            for t in &s.themes {
-                *themes.entry(*t).or_default() += 1;
+        let page = match held.index().search(&query) {
+            Ok(page) => page,
+            // An empty catalogue knows no department or theme yet: nothing matches.
+            Err(QueryError::UnknownDepartment | QueryError::UnknownTheme) if held.services.is_empty() => {
+                return Ok(ServiceListView {
+                    total: 0,
+                    items: Vec::new(),
+                    departments: Vec::new(),
+                    themes: Vec::new(),
+                    online: 0,
+                });
             }
-        }
-        let mut departments: Vec<FacetView> =
-            departments.into_iter().map(|(key, (name, count))| FacetView { key, name, count }).collect();
-        departments.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-        let limit = request.limit.clamp(1, MAX_LIMIT) as usize;
-        ServiceListView {
-            total: found.len() as u64,
-            items: found
+            Err(_) => return Err(AppError::BadRequest),
+        };
+        let language = request.language;
+        let items = page
+            .hits
+            .iter()
+            .filter_map(|hit| held.services.get(&hit.code))
+            .map(|s| view::row_view(s, language))
+            .collect();
+        let department_name = |key: &str| {
+            held.services
+                .values()
+                .find(|s| s.organ.key == key)
+                .map_or_else(|| key.to_owned(), |s| view::pick(&s.organ.name, language).0.to_owned())
+        };
+        Ok(ServiceListView {
+            total: page.total as u64,
+            items,
+            departments: page
+                .facets
+                .departments
                 .iter()
-                .skip(request.offset as usize)
-                .take(limit)
-                .map(|s| view::row_view(s, language))
-                .collect(),
-            departments,
-            themes: themes
-                .into_iter()
-                .map(|(t, count)| FacetView {
-                    key: t.key(),
-                    name: theme_name(&t, language).to_owned(),
-                    count,
+                .map(|f| FacetView {
+                    key: f.value.clone(),
+                    name: department_name(&f.value),
+                    count: f.count as u64,
                 })
                 .collect(),
-            online: found.iter().filter(|s| s.flags.fully_online).count() as u64,
-        }
+            themes: page
+                .facets
+                .themes
+                .iter()
+                .filter_map(|f| {
+                    let theme = Theme::parse(&f.value)?;
+                    Some(FacetView {
+                        key: f.value.clone(),
+                        name: theme_name(&theme, language).to_owned(),
+                        count: f.count as u64,
+                    })
+                })
+                .collect(),
+            online: page.facets.online as u64,
+        })
     }
 
     /// A service's guide, recorded as recently viewed when the wallet is open.

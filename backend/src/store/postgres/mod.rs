@@ -1,6 +1,7 @@
 //! The PostgreSQL store: tokio-postgres with a deadpool connection pool. This module connects
 //! and migrates; each area's trait is implemented in the file of that name.
 
+mod catalogue;
 mod devices;
 mod issuance;
 mod liveness;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/012_issuance_key.sql"),
     include_str!("../../../migrations/postgres/013_staff_administrator.sql"),
     include_str!("../../../migrations/postgres/014_case_consent.sql"),
+    include_str!("../../../migrations/postgres/015_catalogue.sql"),
 ];
 
 /// The PostgreSQL store.

@@ -3,6 +3,7 @@
 //! tokio worker. This module opens and migrates the database and runs the calls; each area's
 //! trait is implemented in the file of that name.
 
+mod catalogue;
 mod devices;
 mod issuance;
 mod liveness;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/012_issuance_key.sql"),
     include_str!("../../../migrations/sqlite/013_staff_administrator.sql"),
     include_str!("../../../migrations/sqlite/014_case_consent.sql"),
+    include_str!("../../../migrations/sqlite/015_catalogue.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
