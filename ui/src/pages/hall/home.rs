@@ -227,10 +227,16 @@ pub fn HallHomePage(start: HallHome) -> impl IntoView {
         changed.track();
         async move { api::hall_home(l, a).await }
     });
-    // While the catalogue downloads, read the home again until it is there.
+    // The home as last read: the screen is drawn again only when it changed (a poll that finds
+    // the same keeps the keyboard's place).
+    let home = Memo::new(move |_| home.get());
+    // While the catalogue downloads, or before its first download (the app's round at start may
+    // not have begun yet), read the home again until it is there.
     Effect::new(move |_| {
-        let syncing = home.get().is_some_and(|r| r.is_ok_and(|h| h.catalogue.syncing));
-        if syncing {
+        let waiting = home.get().is_some_and(|r| {
+            r.is_ok_and(|h| h.catalogue.syncing || (h.catalogue.configured && h.catalogue.services == 0))
+        });
+        if waiting {
             set_timeout(
                 move || {
                     let _ = changed.try_update(|n| *n += 1);
