@@ -184,9 +184,10 @@ async fn find_a_guide_by_everyday_words_in_three_languages_and_offline() -> anyh
     let line =
         app.wait_for_text("#catalogue-line", |t| t.contains("无法连接") || t.contains("未完成")).await?;
     assert!(line.contains("显示本机目录"), "{line}");
+    audit(&app, "standard", "hall-06-offline").await?;
     let rows = search(&app, "社保卡").await?;
     assert!(!rows.is_empty(), "still answers offline");
-    audit(&app, "standard", "hall-06-offline").await?;
+    audit(&app, "standard", "hall-06b-offline-search").await?;
 
     // 长辈版, at phone size: five tabs in 360 px, the tiles two a row, every size of the mode.
     app.click("#tab-settings").await?;
