@@ -4,7 +4,7 @@
 //! materials the wallet holds (the prepared wallet: a resident ID card and a driving licence);
 //! the same in English ("passport") and in Traditional Chinese (護照); a life event's list; the
 //! backend stopped, the search still answers from the offline catalogue and the line says so;
-//! 长辈版 at phone size. Every hall screen passes the accessibility audit of its mode, and each
+//! 长辈版 at phone size; the life events reached and opened by keyboard. Every hall screen passes the accessibility audit of its mode, and each
 //! step leaves a screenshot `target/e2e-screens/hall-*.png`.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
@@ -15,6 +15,9 @@ use std::time::Duration;
 
 use shimin_backend::local::LocalBackend;
 use shimin_tests::{AppSession, data_dir};
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
 
 /// Asserts the screen passes the audit in `mode` and saves a screenshot of it as `name`.
 async fn audit(app: &AppSession, mode: &str, name: &str) -> anyhow::Result<()> {
@@ -111,6 +114,23 @@ async fn find_a_guide_by_everyday_words_in_three_languages_and_offline() -> anyh
     assert!(themes.iter().any(|t| t.contains("生育收养")), "{themes:?}");
     assert!(themes.iter().all(|t| t.contains(" 项")), "each life event says how many: {themes:?}");
     audit(&app, "standard", "hall-01-home").await?;
+    // By keyboard: from the search box, Tab reaches the life events, each showing its focus;
+    // Enter opens one.
+    app.client.execute("document.querySelector('#hall-search').focus();", vec![]).await?;
+    let mut reached = false;
+    for _ in 0..20 {
+        app.press(TAB).await?;
+        let (focused, shown) = app.focused().await?;
+        assert!(shown, "{focused} has the focus but does not show it");
+        if focused.contains(".theme-tile") {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab never reached a life event");
+    app.press(ENTER).await?;
+    app.wait_for("#hall-list #hall-results").await?;
+    app.click("#hall-list-back").await?;
 
     // "驾照", as citizens say it: the licence renewal among the first results, the formal name.
     let rows = search(&app, "驾照").await?;
