@@ -4,8 +4,8 @@
 //! `SHIMIN_EVAL_REPORT=1 cargo test -p shimin-search --test eval -- --nocapture` prints the tables
 //! and every miss.
 
-#[allow(unused_imports)]
-use shimin_core as _;
+#![allow(clippy::expect_used, clippy::panic)] // Test code: a failed expectation is the test failing.
+
 use shimin_search::eval::{EvalQuery, Report, evaluate, parse_corpus, parse_queries};
 use shimin_search::{Document, Index, Synonyms};
 
