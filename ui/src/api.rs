@@ -4,6 +4,10 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shimin_wire::hall::{
+    AudienceView, CatalogueStatusView, FavouriteRequest, GuideRequest, GuideView, HallHomeRequest,
+    HallHomeView, SearchServicesRequest, ServiceListView,
+};
 use shimin_wire::ipc::{
     self, AppInfoView, CheckIdNumberRequest, CommandError, FRAME_TIMESTAMP_HEADER, IdNumberCheckView,
     ScreenRequest, ScreenView,
@@ -18,8 +22,8 @@ use shimin_wire::sync::{
 };
 use shimin_wire::wallet::{
     AnswerRequest, AskRequest, AskView, CertificateCardView, CertificateDetailView, CertificateRequest,
-    ChangePinRequest, ExportView, HistoryDayView, ListAgeView, ListCertificatesRequest, Pin, PinRequest,
-    PresentRequest, PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView,
+    ChangePinRequest, ExportView, HistoryDayView, Language, ListAgeView, ListCertificatesRequest, Pin,
+    PinRequest, PresentRequest, PresentationView, PresetView, ScanFrameView, ScannedView, SettingsView,
     StopAskingRequest, WalletStatusView,
 };
 use wasm_bindgen::prelude::*;
@@ -312,4 +316,30 @@ pub async fn decline_identity_request(
     reason: DeclineReasonView,
 ) -> Result<IdentityRequestView, ApiError> {
     with_request(ipc::command::DECLINE_IDENTITY_REQUEST, &DeclineIdentityRequest { case_id, reason }).await
+}
+
+/// The hall's home in `language`: the catalogue line, `audience`'s themes, the departments, and
+/// (while the wallet is open) favourites and recently viewed.
+pub async fn hall_home(language: Language, audience: AudienceView) -> Result<HallHomeView, ApiError> {
+    with_request(ipc::command::HALL_HOME, &HallHomeRequest { language, audience }).await
+}
+
+/// Searches or browses the offline catalogue.
+pub async fn search_services(request: &SearchServicesRequest) -> Result<ServiceListView, ApiError> {
+    with_request(ipc::command::SEARCH_SERVICES, request).await
+}
+
+/// A service's guide in `language` (recorded as recently viewed while the wallet is open).
+pub async fn service_guide(code: String, language: Language) -> Result<GuideView, ApiError> {
+    with_request(ipc::command::SERVICE_GUIDE, &GuideRequest { code, language }).await
+}
+
+/// Marks service `code` a favourite, or unmarks it.
+pub async fn set_favourite(code: String, favourite: bool) -> Result<(), ApiError> {
+    with_request(ipc::command::SET_FAVOURITE, &FavouriteRequest { code, favourite }).await
+}
+
+/// Fetches the catalogue's changes now; the catalogue line after them.
+pub async fn refresh_catalogue() -> Result<CatalogueStatusView, ApiError> {
+    call(ipc::command::REFRESH_CATALOGUE, &NoArgs {}).await
 }

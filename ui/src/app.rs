@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::tab_bar::TabBar;
 use crate::context::{AppContext, refresh_wallet_status};
-use crate::pages::{about, detail, history, onboarding, requests, settings, show, unlock, verify, wallet};
+use crate::pages::{
+    about, detail, hall, history, onboarding, requests, settings, show, unlock, verify, wallet,
+};
 use crate::route::Route;
 
 /// Locks the wallet after `ctx.auto_lock` without a touch or a key press.
@@ -87,6 +89,13 @@ pub fn App() -> impl IntoView {
             Route::About => view! { <about::About/> }.into_any(),
             Route::Enrol => view! { <onboarding::Enrol/> }.into_any(),
             Route::Requests => view! { <requests::Requests/> }.into_any(),
+            Route::Hall(start) => view! { <hall::home::HallHomePage start=start/> }.into_any(),
+            Route::HallList { query, back } => {
+                view! { <hall::list::HallListPage query=query back=*back/> }.into_any()
+            }
+            Route::Guide { code, back } => {
+                view! { <hall::guide::GuidePage code=code back=*back/> }.into_any()
+            }
         }
     };
     // No tab bar before the wallet is open (the first start and the unlock lead on by themselves)

@@ -462,6 +462,117 @@ texts! {
     VerifyGoToSettings: "去设置", "前往設定", "Open settings";
     VerifyDataAge: "核验数据 {}前已更新", "核驗資料 {}前已更新", "Verification data updated {} ago";
     VerifyDataStale: "核验数据已过期（{}前更新），请联网更新", "核驗資料已過期（{}前更新），請連網更新", "Verification data out of date (updated {} ago); go online to update it";
+    // The service hall, 办事 (issue 16, item 5): home, lists, guides.
+    TabHall: "办事", "辦事", "Services";
+    HallTitle: "办事", "辦事", "Services";
+    HallWithoutWallet: "查办事指南（无需解锁）", "查辦事指南（無需解鎖）", "Find a government service (no unlock needed)";
+    HallSearchLabel: "搜索办事事项", "搜尋辦事事項", "Search services";
+    HallSearchPlaceholder: "想办什么事？如：驾照换证", "想辦什麼事？如：駕照換證", "What do you need? e.g. renew licence";
+    HallAudienceLabel: "办事对象", "辦事對象", "Services for";
+    HallPerson: "个人办事", "個人辦事", "Individuals";
+    HallLegal: "法人办事", "法人辦事", "Businesses";
+    HallThemes: "主题服务", "主題服務", "By life event";
+    HallServiceCount: "{} 项", "{} 項", "{} services";
+    HallDepartments: "按部门查找（{}）", "按部門查找（{}）", "By department ({})";
+    HallFavourites: "我的收藏", "我的收藏", "My favourites";
+    HallRecent: "最近浏览", "最近瀏覽", "Recently viewed";
+    HallFavouritesEmpty: "在办事指南页点“收藏”，常办的事就会出现在这里", "在辦事指南頁點「收藏」，常辦的事就會出現在這裡", "Tap Save on a guide and the services you use will be kept here";
+    HallLockedHint: "解锁卡包后，这里显示您的收藏和最近浏览", "解鎖卡包後，這裡顯示您的收藏和最近瀏覽", "Unlock your wallet to see your favourites and recently viewed services here";
+    HallEmptyCatalogue: "办事目录还没有下载。请联网后点“刷新”；下载一次之后，没有网络也能查办事指南。", "辦事目錄還沒有下載。請連網後點「重新整理」；下載一次之後，沒有網路也能查辦事指南。", "The service catalogue is not downloaded yet. Go online and tap Refresh; once downloaded, the guides work without a network.";
+    HallEmptyNoBackend: "本应用未配置国家平台地址，无法下载办事目录", "本應用未設定國家平台位址，無法下載辦事目錄", "No national platform is configured, so the service catalogue cannot be downloaded";
+    HallNoResults: "没有找到与“{}”相关的事项。换个说法试试，如“身份证”“社保卡”，或按主题查找。", "沒有找到與「{}」相關的事項。換個說法試試，如「身分證」「社保卡」，或按主題查找。", "Nothing found for \"{}\". Try other words, such as \"ID card\" or \"social security card\", or browse by life event.";
+    HallResultsCount: "共 {} 项", "共 {} 項", "{} services";
+    HallSeeAll: "查看全部 {} 项结果", "查看全部 {} 項結果", "See all {} results";
+    HallSearchFor: "“{}”的搜索结果", "「{}」的搜尋結果", "Results for \"{}\"";
+    HallAllServices: "全部事项", "全部事項", "All services";
+    HallFilters: "筛选", "篩選", "Filter";
+    HallFilterDepartment: "部门", "部門", "Department";
+    HallFilterTheme: "主题", "主題", "Life event";
+    HallMore: "显示更多", "顯示更多", "Show more";
+    HallListEmpty: "这里暂时没有事项，请返回按其他主题或部门查找", "這裡暫時沒有事項，請返回按其他主題或部門查找", "There are no services here for now; go back and try another life event or department";
+    CatalogueServices: "离线目录 · {} 项", "離線目錄 · {} 項", "Offline catalogue · {} services";
+    CatalogueUpdated: "已更新 {}", "已更新 {}", "updated {}";
+    CatalogueSyncing: "正在更新…", "正在更新…", "updating…";
+    CatalogueDownloading: "正在下载离线目录…", "正在下載離線目錄…", "Downloading the offline catalogue…";
+    CatalogueOffline: "无法连接，显示本机目录", "無法連線，顯示本機目錄", "offline, showing the copy on this device";
+    CatalogueFailed: "更新未完成，显示本机目录", "更新未完成，顯示本機目錄", "update not finished, showing the copy on this device";
+    CatalogueNever: "离线目录尚未下载", "離線目錄尚未下載", "The offline catalogue is not downloaded yet";
+    CatalogueRefresh: "刷新", "重新整理", "Refresh";
+    FlagOnline: "全程网办", "全程網辦", "Fully online";
+    FlagAppointment: "可预约", "可預約", "Appointments";
+    FlagDelivery: "快递送达", "快遞送達", "Sent by post";
+    FlagPayment: "网上支付", "網上支付", "Pay online";
+    FlagImmediate: "即办件", "即辦件", "Done on the spot";
+    FlagPromised: "承诺 {}", "承諾 {}", "Promised in {}";
+    FlagVisits: "到现场 {} 次", "到現場 {} 次", "In person: {} visits";
+    FlagVisitOnce: "到现场 1 次", "到現場 1 次", "In person: one visit";
+    FlagNoVisit: "不用跑", "不用跑", "No visit needed";
+    LimitImmediate: "即办", "即辦", "on the spot";
+    LimitWorkingDays: "{} 个工作日", "{} 個工作日", "{} working days";
+    LimitWorkingDay: "{} 个工作日", "{} 個工作日", "{} working day";
+    LimitCalendarDays: "{} 个自然日", "{} 個自然日", "{} calendar days";
+    LimitCalendarDay: "{} 个自然日", "{} 個自然日", "{} calendar day";
+    LimitHours: "{} 小时", "{} 小時", "{} hours";
+    LimitHour: "{} 小时", "{} 小時", "{} hour";
+    LimitMonths: "{} 个月", "{} 個月", "{} months";
+    LimitMonth: "{} 个月", "{} 個月", "{} month";
+    FeeFree: "不收费", "不收費", "free";
+    FeeYuan: "{} 元", "{} 元", "CNY {}";
+    ReuseUnconditional: "一次提交、长期复用", "一次提交、長期復用", "Given once, reused from then on";
+    ReuseWithinValidity: "有效期内可复用", "有效期內可復用", "Reused while it is valid";
+    ReuseWithoutLimit: "可复用", "可復用", "Can be reused";
+    ReuseNever: "每次需提交", "每次需提交", "Needed every time";
+    MaterialInWallet: "已在卡包", "已在卡包", "In your wallet";
+    MaterialRequired: "必需", "必需", "Required";
+    MaterialConditional: "条件：{}", "條件：{}", "Only if: {}";
+    MaterialOriginals: "原件 {} 份", "正本 {} 份", "Originals: {}";
+    MaterialCopies: "复印件 {} 份", "影本 {} 份", "Copies: {}";
+    MaterialIssuer: "出具单位：{}", "出具單位：{}", "Issued by: {}";
+    MaterialFormPaper: "纸质材料", "紙本材料", "On paper";
+    MaterialFormElectronic: "电子材料", "電子材料", "Electronic";
+    MaterialFormEither: "纸质或电子", "紙本或電子", "Paper or electronic";
+    MaterialWalletHint: "卡包中有有效的{}即可免交", "卡包中有有效的{}即可免交", "A valid {} in your wallet is accepted instead";
+    MaterialBlankForm: "空白表格：{}", "空白表格：{}", "Blank form: {}";
+    MaterialSample: "示例样表：{}", "示例樣表：{}", "Filled-in sample: {}";
+    GuideBarTitle: "办事指南", "辦事指南", "Service guide";
+    GuideCode: "事项编码 {}", "事項編碼 {}", "Code {}";
+    GuideFlags: "办理方式", "辦理方式", "How it is done";
+    GuideMaterials: "申请材料", "申請材料", "Documents needed";
+    GuideConditions: "受理条件", "受理條件", "Who can apply";
+    GuideSteps: "办理流程", "辦理流程", "Steps";
+    GuideStepLimit: "时限：{}", "時限：{}", "Time: {}";
+    GuideLimits: "办理时限", "辦理時限", "Time limits";
+    GuideStatutory: "法定时限", "法定時限", "By law";
+    GuidePromised: "承诺时限", "承諾時限", "Promised";
+    GuideFees: "收费", "收費", "Fees";
+    GuidePlaces: "办理地点与时间", "辦理地點與時間", "Where and when";
+    GuideWindows: "窗口：{}", "窗口：{}", "Windows: {}";
+    GuideHours: "时间：{}", "時間：{}", "Hours: {}";
+    GuideContact: "咨询与监督", "諮詢與監督", "Questions and complaints";
+    GuideConsultPhone: "咨询电话 {}", "諮詢電話 {}", "Questions: {}";
+    GuideSupervisePhone: "监督电话 {}", "監督電話 {}", "Complaints: {}";
+    GuideBasis: "设定依据", "設定依據", "Legal basis";
+    GuideFaq: "常见问题", "常見問題", "Common questions";
+    GuideResult: "办理结果", "辦理結果", "What you get";
+    GuideResultCertificate: "电子证照，办结后自动进入卡包：{}", "電子證照，辦結後自動進入卡包：{}", "An e-certificate that goes into your wallet when done: {}";
+    GuideFavourite: "收藏", "收藏", "Save";
+    GuideFavourited: "已收藏", "已收藏", "Saved";
+    GuideApply: "在线办理", "線上辦理", "Apply online";
+    GuideApplySoon: "在线办理即将开放，现在请按上面的地点和材料到现场办理", "線上辦理即將開放，現在請按上面的地點和材料到現場辦理", "Applying online is coming soon; for now, apply in person with the documents and at the places above";
+    GuideSuspended: "此事项暂停办理", "此事項暫停辦理", "This service is suspended for now";
+    GuideUntranslated: "部分内容暂无译文，以简体中文显示", "部分內容暫無譯文，以簡體中文顯示", "Some parts have no translation yet and are shown in Chinese";
+    ItemType00: "行政权力", "行政權力", "Administrative power";
+    ItemType01: "行政许可", "行政許可", "Licence or permit";
+    ItemType02: "行政处罚", "行政處罰", "Penalty";
+    ItemType03: "行政强制", "行政強制", "Enforcement";
+    ItemType04: "行政征收", "行政徵收", "Levy";
+    ItemType05: "行政给付", "行政給付", "Benefit";
+    ItemType06: "行政检查", "行政檢查", "Inspection";
+    ItemType07: "行政确认", "行政確認", "Registration or confirmation";
+    ItemType08: "行政奖励", "行政獎勵", "Award";
+    ItemType09: "行政裁决", "行政裁決", "Ruling";
+    ItemType10: "其他行政权力", "其他行政權力", "Other administrative power";
+    ItemType20: "公共服务", "公共服務", "Public service";
 }
 
 /// The text of `key` in `lang`. `{}` in a text is filled in by [`tf`].
@@ -623,9 +734,10 @@ mod tests {
             for lang in Language::ALL {
                 assert!(!t(lang, key).trim().is_empty(), "{key:?} in {lang:?}");
             }
-            // English must not fall back to Chinese by copy-paste.
+            // English must not fall back to Chinese by copy-paste (an ellipsis and the middle
+            // dot that separates the parts of a status line are punctuation, not Chinese).
             assert!(
-                t(Language::En, key).chars().all(|c| c.is_ascii() || c == '…'),
+                t(Language::En, key).chars().all(|c| c.is_ascii() || c == '…' || c == '·'),
                 "{key:?} in English is not English"
             );
         }

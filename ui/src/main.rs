@@ -9,6 +9,9 @@ mod consent_text;
 // The sync line's words, tested on the host like the texts.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod sync_text;
+// The service hall's words (limits, fees, reuse classes, the catalogue line), tested on the host.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod hall_text;
 
 // The status pill's tones, used by host-tested text modules.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

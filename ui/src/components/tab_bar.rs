@@ -1,17 +1,18 @@
-//! The bottom tab bar: wallet, verify, history, settings.
+//! The bottom tab bar: wallet, the service hall (办事), verify, history, settings.
 
 use leptos::prelude::*;
 
 use crate::components::icon::{Icon, IconName};
 use crate::context::use_app;
 use crate::i18n::{Key, t};
-use crate::route::Route;
+use crate::route::{HallHome, Route};
 
 /// The tab a route belongs to.
 fn tab_of(route: &Route) -> Route {
     match route {
         Route::Detail(_) | Route::Show(_) | Route::Requests => Route::Wallet,
         Route::About => Route::Settings,
+        Route::Hall(_) | Route::HallList { .. } | Route::Guide { .. } => Route::Hall(HallHome::default()),
         other => other.clone(),
     }
 }
@@ -22,6 +23,7 @@ pub fn TabBar() -> impl IntoView {
     let app = use_app();
     let tabs = [
         (Route::Wallet, "tab-wallet", Key::TabWallet, IconName::Wallet),
+        (Route::Hall(HallHome::default()), "tab-hall", Key::TabHall, IconName::Hall),
         (Route::Verify, "tab-verify", Key::TabVerify, IconName::Scan),
         (Route::History, "tab-history", Key::TabHistory, IconName::History),
         (Route::Settings, "tab-settings", Key::TabSettings, IconName::Settings),

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod consent;
 pub mod detail;
+pub mod hall;
 pub mod history;
 pub mod id_check;
 pub mod onboarding;

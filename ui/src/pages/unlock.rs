@@ -10,7 +10,7 @@ use shimin_wire::wallet::Pin;
 use crate::api::{self, ApiError};
 use crate::components::pin::pin_input;
 use crate::components::status::error_key;
-use crate::components::verify_only::VerifyOnly;
+use crate::components::verify_only::{HallOnly, VerifyOnly};
 use crate::context::{refresh_wallet_status, use_app};
 use crate::i18n::{Key, Language, t, tf};
 
@@ -143,6 +143,7 @@ pub fn Unlock() -> impl IntoView {
             </section>
             {move || forgot.get().then(|| view! { <ForgotPin open=forgot/> })}
             <VerifyOnly id="unlock-verify-only"/>
+            <HallOnly id="unlock-hall"/>
         </main>
     }
 }
