@@ -9,7 +9,7 @@ use shimin_wire::hall::{
 };
 use shimin_wire::wallet::Language;
 
-use super::codes::CaseKind;
+use super::codes::{CaseKind, Theme};
 use super::guide::{Material, Requirement, Service, ServiceStatus};
 use super::material::ReuseClass;
 use super::time_limit::{TimeLimit, TimeUnit};
@@ -21,6 +21,16 @@ pub fn pick(text: &Localized, language: Language) -> (&str, bool) {
         Language::ZhHans => (&text.hans, false),
         Language::ZhHant => text.hant.as_deref().map_or((&text.hans, false), |t| (t, false)),
         Language::En => text.en.as_deref().map_or((&text.hans, true), |t| (t, false)),
+    }
+}
+
+/// A theme's name in `language`.
+pub fn theme_name(theme: &Theme, language: Language) -> &'static str {
+    let (hans, hant, en) = theme.names();
+    match language {
+        Language::ZhHans => hans,
+        Language::ZhHant => hant,
+        Language::En => en,
     }
 }
 
@@ -123,19 +133,7 @@ pub fn guide_view(
     let name = text(&service.name);
     let department = text(&service.organ.name);
     let result = text(&service.result.name);
-    let themes = service
-        .themes
-        .iter()
-        .map(|t| {
-            let (hans, hant, en) = t.names();
-            match language {
-                Language::ZhHans => hans,
-                Language::ZhHant => hant,
-                Language::En => en,
-            }
-            .to_owned()
-        })
-        .collect();
+    let themes = service.themes.iter().map(|t| theme_name(t, language).to_owned()).collect();
     GuideView {
         code: service.code.to_string(),
         name,

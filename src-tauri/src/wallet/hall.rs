@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use shimin_core::catalogue::code::ServiceCode;
 use shimin_core::catalogue::codes::{Theme, ThemeAudience};
@@ -25,6 +25,7 @@ use shimin_wire::hall::{
 };
 use shimin_wire::wallet::{Language, StatusBadge};
 
+use super::sync::jitter;
 use super::{AppError, WalletState};
 
 /// The catalogue's file in the data directory.
@@ -40,6 +41,8 @@ pub(super) struct Held {
     version: u64,
     /// Active and suspended services by code (cancelled ones are not shown).
     services: BTreeMap<String, Service>,
+    /// Each department key's name, for the facets.
+    departments: BTreeMap<String, shimin_wire::catalogue::Localized>,
     /// The search index of the active services: the same crate and mapping as the backend's, so
     /// the same catalogue version ranks the same online and offline. Built once, on a thread of
     /// its own after loading (loading the word list takes a moment), or by the first search.
@@ -72,24 +75,10 @@ impl HallState {
     }
 }
 
-fn jitter() -> f64 {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1_000) / 1_000.0
-}
-
 fn audience_of(theme: &Theme) -> AudienceView {
     match theme.audience() {
         ThemeAudience::Person => AudienceView::Person,
         ThemeAudience::Legal => AudienceView::Legal,
-    }
-}
-
-fn theme_name(theme: &Theme, language: Language) -> &'static str {
-    let (hans, hant, en) = theme.names();
-    match language {
-        Language::ZhHans => hans,
-        Language::ZhHant => hant,
-        Language::En => en,
     }
 }
 
@@ -121,16 +110,14 @@ impl WalletState {
             self.hall.schedule().request();
             self.hall.wake.notify_one();
         }
-        let held = Arc::new(Held {
-            version: db.version()?,
-            services: loaded
-                .services
-                .into_iter()
-                .filter(|s| s.status != shimin_core::catalogue::guide::ServiceStatus::Cancelled)
-                .map(|s| (s.code.to_string(), s))
-                .collect(),
-            index: OnceLock::new(),
-        });
+        let services: BTreeMap<String, Service> = loaded
+            .services
+            .into_iter()
+            .filter(|s| s.status != shimin_core::catalogue::guide::ServiceStatus::Cancelled)
+            .map(|s| (s.code.to_string(), s))
+            .collect();
+        let departments = services.values().map(|s| (s.organ.key.clone(), s.organ.name.clone())).collect();
+        let held = Arc::new(Held { version: db.version()?, services, departments, index: OnceLock::new() });
         *self.hall.held.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&held));
         let building = Arc::clone(&held);
         std::thread::spawn(move || {
@@ -206,7 +193,7 @@ impl WalletState {
                 .into_iter()
                 .map(|(theme, count)| FacetView {
                     key: theme.key(),
-                    name: theme_name(&theme, language).to_owned(),
+                    name: view::theme_name(&theme, language).to_owned(),
                     count,
                 })
                 .collect(),
@@ -268,10 +255,9 @@ impl WalletState {
             .map(|s| view::row_view(s, language))
             .collect();
         let department_name = |key: &str| {
-            held.services
-                .values()
-                .find(|s| s.organ.key == key)
-                .map_or_else(|| key.to_owned(), |s| view::pick(&s.organ.name, language).0.to_owned())
+            held.departments
+                .get(key)
+                .map_or_else(|| key.to_owned(), |name| view::pick(name, language).0.to_owned())
         };
         Ok(ServiceListView {
             total: page.total as u64,
@@ -294,7 +280,7 @@ impl WalletState {
                     let theme = Theme::parse(&f.value)?;
                     Some(FacetView {
                         key: f.value.clone(),
-                        name: theme_name(&theme, language).to_owned(),
+                        name: view::theme_name(&theme, language).to_owned(),
                         count: f.count as u64,
                     })
                 })

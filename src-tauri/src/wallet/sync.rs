@@ -134,7 +134,7 @@ fn enrolled_client(wallet: &Wallet) -> Result<BackendClient, AppError> {
     BackendClient::new(&enrolment.backend_url).map_err(|e| AppError::Backend(SyncFailure::Backend(e)))
 }
 
-fn jitter() -> f64 {
+pub(super) fn jitter() -> f64 {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     f64::from(nanos % 1_000) / 1_000.0
 }
