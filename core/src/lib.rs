@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod base45;
+pub mod calendar;
 pub mod card_state;
 pub mod catalogue;
 pub mod cert;
