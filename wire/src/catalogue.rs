@@ -311,6 +311,190 @@ pub struct ServiceDocument {
     /// The catalogue version that last changed it (0 before the catalogue stores it).
     #[serde(default)]
     pub version: u64,
+    /// The online application's form (issue 17); absent: the service takes no online
+    /// application through Shimin's form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormDto>,
+}
+
+/// A service's application form (申请表): its fields, the rules between them, and which
+/// conditional materials the answers call for. `core::application::form` parses it whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormDto {
+    /// The fields, in the order shown.
+    pub fields: Vec<FieldDto>,
+    /// Rules between two fields (an end date not before a start date …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<FormRuleDto>,
+    /// When a conditional material of the guide is needed, by the form's answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub material_conditions: Vec<MaterialConditionDto>,
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDto {
+    /// Its key: `a`–`z`, `0`–`9` and `_`, at most 40 characters, unique in the form.
+    pub key: String,
+    /// Its label.
+    pub label: Localized,
+    /// A line of help under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Localized>,
+    /// What it holds.
+    pub kind: FieldKindDto,
+    /// Whether it must be answered (when it is shown at all).
+    #[serde(default)]
+    pub required: bool,
+    /// Shown (and asked) only when another field's answer is one of some values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<ConditionDto>,
+    /// Filled in from a wallet certificate's attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<PrefillDto>,
+}
+
+/// What a field holds, with its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FieldKindDto {
+    /// Free text of `min_len`..=`max_len` characters.
+    Text {
+        /// The fewest characters.
+        #[serde(default)]
+        min_len: u16,
+        /// The most characters.
+        max_len: u16,
+    },
+    /// A whole number in a range.
+    Integer {
+        /// The least value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        /// The greatest value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+    },
+    /// A decimal number with at most `places` digits after the point, in a range (written as
+    /// decimal text, `"0.5"`).
+    Decimal {
+        /// The most digits after the point.
+        places: u8,
+        /// The least value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<String>,
+        /// The greatest value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<String>,
+    },
+    /// A date `YYYY-MM-DD` in a range.
+    Date {
+        /// The earliest day.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        earliest: Option<DateBoundDto>,
+        /// The latest day.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latest: Option<DateBoundDto>,
+    },
+    /// One code of a code list.
+    Choice {
+        /// The code list.
+        options: Vec<ChoiceOptionDto>,
+    },
+    /// Several codes of a code list.
+    MultiChoice {
+        /// The code list.
+        options: Vec<ChoiceOptionDto>,
+        /// The fewest codes when answered.
+        #[serde(default)]
+        min: u8,
+        /// The most codes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u8>,
+    },
+    /// A resident ID number (GB 11643).
+    IdNumber,
+    /// A unified social credit code (GB 32100).
+    CreditCode,
+    /// A mainland phone number: a mobile number, and a landline unless `mobile_only`.
+    Phone {
+        /// Only a mobile number.
+        #[serde(default)]
+        mobile_only: bool,
+    },
+    /// A postal address of at most `max_len` characters.
+    Address {
+        /// The most characters.
+        max_len: u16,
+    },
+    /// Yes or no.
+    YesNo,
+}
+
+/// A bound of a date field: a fixed day, or a number of days from the day of checking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DateBoundDto {
+    /// `YYYY-MM-DD`.
+    Date(String),
+    /// Days from today (negative: in the past; 0: today).
+    DaysFromToday(i32),
+}
+
+/// One code of a choice field's code list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOptionDto {
+    /// The code sent: `a`–`z`, `0`–`9`, `_` and `-`, at most 40 characters.
+    pub code: String,
+    /// What the citizen reads.
+    pub label: Localized,
+}
+
+/// "When field `field`'s answer is one of `one_of`": choice codes, or `yes` / `no`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDto {
+    /// The key of a choice, multiple-choice or yes/no field.
+    pub field: String,
+    /// The answers that make the condition hold.
+    pub one_of: Vec<String>,
+}
+
+/// Where a field's first value comes from: an attribute of a wallet certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefillDto {
+    /// The certificate type's slug (`resident-id-card` …), as a material's `satisfied_by`.
+    pub certificate: String,
+    /// The attribute's name in the registry (`name`, `id_number`, `address` …).
+    pub attribute: String,
+}
+
+/// A rule between two fields of the same kind (dates, integers or decimals): `later` is not
+/// before `earlier` (or strictly after it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRuleDto {
+    /// The key of the field that comes first.
+    pub earlier: String,
+    /// The key of the field that may not come before it.
+    pub later: String,
+    /// Whether equal answers break the rule.
+    #[serde(default)]
+    pub strict: bool,
+}
+
+/// A conditional material of the guide (by its index in `materials`) is needed when `when` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialConditionDto {
+    /// The material's index in the guide's `materials`.
+    pub material: u8,
+    /// When it is needed.
+    pub when: ConditionDto,
 }
 
 /// What a change did to the catalogue.

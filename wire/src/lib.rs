@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod application;
 pub mod backend;
 pub mod catalogue;
 pub mod error;

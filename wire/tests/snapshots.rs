@@ -49,6 +49,133 @@ const ID_NUMBER: &str = "11010519491231002X";
 /// 2024-07-01 12:00 China Standard Time.
 const NOW: i64 = 1_719_806_400;
 
+/// An application as the device sends it: a wallet certificate, a library item, an upload.
+fn submission() -> shimin_wire::application::SubmissionRequest {
+    use shimin_wire::application::*;
+    SubmissionRequest {
+        application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        service_code: "0100461000-110105-111101050000000017-01".into(),
+        catalogue_version: 7,
+        values: [
+            ("employed".to_owned(), FieldValueDto::YesNo(true)),
+            ("months".to_owned(), FieldValueDto::Text("33".into())),
+            ("with".to_owned(), FieldValueDto::Codes(vec!["child".into()])),
+        ]
+        .into_iter()
+        .collect(),
+        materials: vec![
+            MaterialSubmissionDto {
+                material: 0,
+                source: MaterialSourceDto::Wallet { presentation: "SM1:6BF…".into() },
+            },
+            MaterialSubmissionDto {
+                material: 1,
+                source: MaterialSourceDto::Library { item_id: "lib-0042".into() },
+            },
+            MaterialSubmissionDto {
+                material: 4,
+                source: MaterialSourceDto::Upload {
+                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                    media_type: UploadTypeDto::Pdf,
+                    size: 48_213,
+                },
+            },
+        ],
+    }
+}
+
+fn rectification() -> shimin_wire::application::RectificationView {
+    shimin_wire::application::RectificationView {
+        state: shimin_wire::application::RectificationStateDto::Done,
+        opened_on: "2026-12-07".into(),
+        call_back_due: "2026-12-08".into(),
+        due: "2026-12-28".into(),
+        outcome: Some("已约谈窗口人员并调整排班".into()),
+        satisfied: None,
+    }
+}
+
+snapshots! { application {
+    FieldValueDto: [FieldValueDto::YesNo(false), FieldValueDto::Text("2026-12-07".into()), FieldValueDto::Codes(vec!["spouse".into(), "child".into()])],
+    SubmissionRequest: [submission()],
+    MaterialSubmissionDto: [submission().materials[0].clone()],
+    MaterialSourceDto: [submission().materials[0].source.clone(), submission().materials[1].source.clone(), submission().materials[2].source.clone()],
+    UploadTypeDto: [UploadTypeDto::Jpeg, UploadTypeDto::Png, UploadTypeDto::Pdf],
+    PrecheckView: [
+        PrecheckView { passed: true, findings: vec![] },
+        PrecheckView {
+            passed: false,
+            findings: vec![
+                FindingDto::MaterialMissing { material: 2 },
+                FindingDto::Field { field: "months".into(), problem: FieldProblemDto::BelowMinimum { min: "6".into() } },
+            ],
+        },
+    ],
+    FindingDto: [
+        FindingDto::ServiceNotOpen,
+        FindingDto::OlderCatalogue { current: 8 },
+        FindingDto::Field { field: "phone".into(), problem: FieldProblemDto::BadPhone },
+        FindingDto::MaterialMissing { material: 2 },
+        FindingDto::MaterialUnknown { material: 9 },
+        FindingDto::SourceNotAccepted { material: 1, reason: "expired".into() },
+        FindingDto::UploadRefused { material: 4, reason: "too_large".into() },
+        FindingDto::PresentationInvalid { material: 0, reasons: vec!["expired".into()] },
+        FindingDto::PresentationWarning { material: 0, reasons: vec!["status_list_stale".into()] },
+        FindingDto::PresentationNotBound { material: 0 },
+        FindingDto::WrongCertificate { material: 0 },
+        FindingDto::AttributeMissing { material: 0, attribute: "address".into() },
+    ],
+    FieldProblemDto: [
+        FieldProblemDto::Missing,
+        FieldProblemDto::Unknown,
+        FieldProblemDto::WrongType,
+        FieldProblemDto::TooShort { min: 2 },
+        FieldProblemDto::TooLong { max: 30 },
+        FieldProblemDto::BadCharacters,
+        FieldProblemDto::NotANumber,
+        FieldProblemDto::TooManyPlaces { places: 2 },
+        FieldProblemDto::BelowMinimum { min: "6".into() },
+        FieldProblemDto::AboveMaximum { max: "1200".into() },
+        FieldProblemDto::NotADate,
+        FieldProblemDto::TooEarly { earliest: "1990-01-01".into() },
+        FieldProblemDto::TooLate { latest: "2026-12-07".into() },
+        FieldProblemDto::NotAnOption,
+        FieldProblemDto::RepeatedChoice,
+        FieldProblemDto::TooFewChoices { min: 1 },
+        FieldProblemDto::TooManyChoices { max: 2 },
+        FieldProblemDto::BadIdNumber,
+        FieldProblemDto::BadCreditCode,
+        FieldProblemDto::BadPhone,
+        FieldProblemDto::OutOfOrder { after: "arrived".into() },
+    ],
+    RatingLevelDto: [
+        RatingLevelDto::VerySatisfied,
+        RatingLevelDto::Satisfied,
+        RatingLevelDto::BasicallySatisfied,
+        RatingLevelDto::Dissatisfied,
+        RatingLevelDto::VeryDissatisfied,
+    ],
+    RatingRequest: [RatingRequest {
+        application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        level: RatingLevelDto::Dissatisfied,
+        tags: vec!["many_trips".into(), "slow".into()],
+        text: "材料退回两次".into(),
+    }],
+    RatingView: [
+        RatingView { level: RatingLevelDto::VerySatisfied, tags: vec![], text: String::new(), rated_at: NOW, rectification: None },
+        RatingView {
+            level: RatingLevelDto::Dissatisfied,
+            tags: vec!["slow".into()],
+            text: "等了很久".into(),
+            rated_at: NOW,
+            rectification: Some(rectification()),
+        },
+    ],
+    RectificationStateDto: [RectificationStateDto::Open, RectificationStateDto::CalledBack, RectificationStateDto::Done, RectificationStateDto::Rated],
+    RectificationView: [rectification()],
+    RectificationRatingRequest: [RectificationRatingRequest { application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(), satisfied: true }],
+}}
+
 snapshots! { backend {
     ErrorResponse: [
         ErrorResponse { error: shimin_wire::error::ErrorCode::Unauthorized, message: "the token has expired".into() },
@@ -329,6 +456,76 @@ fn service_document() -> shimin_wire::catalogue::ServiceDocument {
         status: ServiceStatusDto::Active,
         replaced_by: vec![],
         version: 7,
+        form: None,
+    }
+}
+
+/// A residence permit application's form, abridged: every kind of field once.
+fn form() -> shimin_wire::catalogue::FormDto {
+    use shimin_wire::catalogue::*;
+    let field = |key: &str, label: &str, kind: FieldKindDto| FieldDto {
+        key: key.into(),
+        label: zh(label),
+        help: None,
+        kind,
+        required: true,
+        when: None,
+        prefill: None,
+    };
+    FormDto {
+        fields: vec![
+            FieldDto {
+                help: Some(zh_en("与身份证一致", "與身份證一致", "As on the ID card")),
+                prefill: Some(PrefillDto {
+                    certificate: "resident-id-card".into(),
+                    attribute: "name".into(),
+                }),
+                ..field("name", "姓名", FieldKindDto::Text { min_len: 1, max_len: 30 })
+            },
+            field("id_number", "公民身份号码", FieldKindDto::IdNumber),
+            field("phone", "联系电话", FieldKindDto::Phone { mobile_only: false }),
+            field("address", "居住地址", FieldKindDto::Address { max_len: 120 }),
+            field(
+                "arrived",
+                "来本市日期",
+                FieldKindDto::Date {
+                    earliest: Some(DateBoundDto::Date("1990-01-01".into())),
+                    latest: Some(DateBoundDto::DaysFromToday(0)),
+                },
+            ),
+            field("months", "已居住月数", FieldKindDto::Integer { min: Some(6), max: Some(1_200) }),
+            field(
+                "income",
+                "月收入（元）",
+                FieldKindDto::Decimal { places: 2, min: Some("0".into()), max: None },
+            ),
+            field(
+                "basis",
+                "申领依据",
+                FieldKindDto::Choice {
+                    options: vec![ChoiceOptionDto { code: "work".into(), label: zh("就业") }],
+                },
+            ),
+            field(
+                "with",
+                "随迁人员",
+                FieldKindDto::MultiChoice {
+                    options: vec![ChoiceOptionDto { code: "child".into(), label: zh("子女") }],
+                    min: 0,
+                    max: Some(1),
+                },
+            ),
+            field("employed", "是否就业", FieldKindDto::YesNo),
+            FieldDto {
+                when: Some(ConditionDto { field: "employed".into(), one_of: vec!["yes".into()] }),
+                ..field("employer", "用人单位统一社会信用代码", FieldKindDto::CreditCode)
+            },
+        ],
+        rules: vec![FormRuleDto { earlier: "arrived".into(), later: "moved_in".into(), strict: false }],
+        material_conditions: vec![MaterialConditionDto {
+            material: 2,
+            when: ConditionDto { field: "employed".into(), one_of: vec!["yes".into()] },
+        }],
     }
 }
 
@@ -368,7 +565,16 @@ snapshots! { catalogue {
     ReuseClassDto: [ReuseClassDto::Unconditional, ReuseClassDto::WithinValidity, ReuseClassDto::WithoutLimit, ReuseClassDto::Never],
     MaterialDto: [service_document().materials[0].clone()],
     ServiceStatusDto: [ServiceStatusDto::Active, ServiceStatusDto::Suspended, ServiceStatusDto::Cancelled],
-    ServiceDocument: [service_document()],
+    ServiceDocument: [service_document(), ServiceDocument { form: Some(form()), ..service_document() }],
+    FormDto: [form()],
+    FieldDto: [form().fields[0].clone(), form().fields[10].clone()],
+    FieldKindDto: [form().fields[0].kind.clone(), form().fields[1].kind.clone(), form().fields[2].kind.clone(), form().fields[3].kind.clone(), form().fields[4].kind.clone(), form().fields[5].kind.clone(), form().fields[6].kind.clone(), form().fields[7].kind.clone(), form().fields[8].kind.clone(), form().fields[9].kind.clone(), form().fields[10].kind.clone()],
+    DateBoundDto: [DateBoundDto::Date("2026-01-01".into()), DateBoundDto::DaysFromToday(-30)],
+    ChoiceOptionDto: [ChoiceOptionDto { code: "work".into(), label: zh_en("就业", "就業", "Employment") }],
+    ConditionDto: [ConditionDto { field: "employed".into(), one_of: vec!["yes".into()] }],
+    PrefillDto: [PrefillDto { certificate: "resident-id-card".into(), attribute: "address".into() }],
+    FormRuleDto: [FormRuleDto { earlier: "start".into(), later: "end".into(), strict: true }],
+    MaterialConditionDto: [form().material_conditions[0].clone()],
     ChangeOpDto: [ChangeOpDto::Add, ChangeOpDto::Change, ChangeOpDto::Split, ChangeOpDto::Merge, ChangeOpDto::Suspend, ChangeOpDto::Cancel],
     CatalogueChangeDto: [CatalogueChangeDto { version: 7, op: ChangeOpDto::Change, service: service_document() }],
     CatalogueChangesResponse: [CatalogueChangesResponse {

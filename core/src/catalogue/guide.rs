@@ -12,6 +12,7 @@ use super::code::{CodeError, ServiceCode};
 use super::codes::{CaseKind, CrossRegion, ExerciseLevel, HandlingForm, OrganNature, ServiceObject, Theme};
 use super::material::ReuseClass;
 use super::time_limit::{TimeLimit, TimeUnit};
+use crate::application::form::{Form, FormError};
 use crate::cert::CertificateType;
 use crate::cert::credit_code::CreditCode;
 
@@ -72,6 +73,9 @@ pub enum GuideError {
     /// A cancelled service without being cancelled, or an active one with replacements.
     #[error("the replacing services do not fit the service's state")]
     Replacement,
+    /// The application form is not a valid one.
+    #[error("the application form: {0}")]
+    Form(FormError),
 }
 
 /// The implementing organ.
@@ -224,6 +228,8 @@ pub struct Service {
     pub replaced_by: Vec<ServiceCode>,
     /// The catalogue version that last changed it.
     pub version: u64,
+    /// The online application's form, where the service has one.
+    pub form: Option<Form>,
     document: ServiceDocument,
 }
 
@@ -354,6 +360,10 @@ impl Service {
         if !replaced_by.is_empty() && status != ServiceStatus::Cancelled {
             return Err(GuideError::Replacement);
         }
+        let conditional: Vec<bool> =
+            materials.iter().map(|m| matches!(m.requirement, Requirement::Conditional(_))).collect();
+        let form =
+            d.form.as_ref().map(|f| Form::parse(f, &conditional)).transpose().map_err(GuideError::Form)?;
         Ok(Service {
             code,
             name: d.name.clone(),
@@ -384,6 +394,7 @@ impl Service {
             status,
             replaced_by,
             version: d.version,
+            form,
             document,
         })
     }
