@@ -13,4 +13,5 @@
 //! live beside these modules.
 
 pub mod form;
+pub mod material;
 pub mod values;
