@@ -14,4 +14,5 @@
 
 pub mod form;
 pub mod material;
+pub mod submission;
 pub mod values;

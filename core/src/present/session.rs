@@ -182,6 +182,21 @@ impl Presentation<Init> {
             }
             Preset::Full => self.all.iter().collect(),
         };
+        self.ready(chosen)
+    }
+
+    /// Chooses exactly the attributes `names`, in that order, and no others: what a service
+    /// needs for an application (`core::application::submission`), where no preset fits.
+    ///
+    /// # Errors
+    /// [`PresentError::PresetNotApplicable`] naming the first attribute the certificate lacks;
+    /// [`PresentError::DuplicateAttribute`] when `names` or the stored copy repeats one.
+    pub fn disclose_only(self, names: &[&'static str]) -> Result<Presentation<Ready>, PresentError> {
+        let chosen = names.iter().map(|name| self.required(name)).collect::<Result<Vec<_>, _>>()?;
+        self.ready(chosen)
+    }
+
+    fn ready(&self, chosen: Vec<&Disclosure>) -> Result<Presentation<Ready>, PresentError> {
         let mut disclosed: Vec<Disclosure> = Vec::with_capacity(chosen.len());
         for found in chosen {
             if disclosed.iter().any(|d| d.name == found.name) {
@@ -190,9 +205,9 @@ impl Presentation<Init> {
             disclosed.push(found.clone());
         }
         Ok(Presentation {
-            issuer_signed: self.issuer_signed,
+            issuer_signed: self.issuer_signed.clone(),
             issuer_payload_digest: self.issuer_payload_digest,
-            all: self.all,
+            all: self.all.clone(),
             state: Ready { disclosed },
         })
     }
