@@ -14,5 +14,6 @@
 
 pub mod form;
 pub mod material;
+pub mod rating;
 pub mod submission;
 pub mod values;
