@@ -203,6 +203,10 @@ fn a_genuine_but_wrong_presentation_is_refused_with_its_reason() {
         check(&world, &submission(id, identity), NOW).findings,
         [Finding::AttributeMissing(0, names::ID_NUMBER)]
     );
+    // The form says another name than the card: a typing mistake, or someone else's card.
+    let mut other_name = submission(id, id_card(&world, &service(), &id, NOW - 60));
+    other_name.values.insert("name".into(), text("李四"));
+    assert_eq!(check(&world, &other_name, NOW).findings, [Finding::AnswerDiffers(0, "name".into())]);
     // A revoked certificate.
     let revoked = world.issue_at_index(&certificate_of(CertificateType::ResidentIdCard), REVOKED_INDEX);
     let text = present_for_application(
@@ -332,6 +336,7 @@ fn the_wire_submission_is_read_strictly_and_its_debug_hides_the_presentation() {
         (4, MaterialSource::Upload { sha256: [0xab; 32], kind: UploadType::Pdf, size: 9 })
     );
     assert!(!format!("{s:?}").contains("SECRET"));
+    assert_eq!(SubmissionRequest::from(&s), request, "the device sends what the backend reads");
     let with = |change: fn(&mut SubmissionRequest)| {
         let mut r = request.clone();
         change(&mut r);

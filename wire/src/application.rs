@@ -179,6 +179,14 @@ pub enum FindingDto {
         /// The attribute's name.
         attribute: String,
     },
+    /// A prefilled field's answer differs from what the presented certificate says (a typing
+    /// mistake, or someone else's certificate).
+    AnswerDiffers {
+        /// The material's index.
+        material: u8,
+        /// The field's key.
+        field: String,
+    },
 }
 
 /// Why a field's answer was refused, for the UI to put in words.

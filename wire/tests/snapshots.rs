@@ -124,6 +124,7 @@ snapshots! { application {
         FindingDto::PresentationNotBound { material: 0 },
         FindingDto::WrongCertificate { material: 0 },
         FindingDto::AttributeMissing { material: 0, attribute: "address".into() },
+        FindingDto::AnswerDiffers { material: 0, field: "name".into() },
     ],
     FieldProblemDto: [
         FieldProblemDto::Missing,

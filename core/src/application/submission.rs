@@ -37,10 +37,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use shimin_wire::application::{FieldValueDto, FindingDto, MaterialSourceDto, SubmissionRequest};
+use shimin_wire::application::{
+    FieldValueDto, FindingDto, MaterialSourceDto, MaterialSubmissionDto, SubmissionRequest,
+};
 use time::Date;
 
-use super::form::{CheckedValues, FieldProblem};
+use super::form::{CheckedValues, FieldProblem, Value};
 use super::material::{
     LibraryItem, MAX_APPLICATION_UPLOAD_BYTES, MAX_UPLOAD_BYTES, Unusable, UploadType, library_decision,
 };
@@ -53,7 +55,7 @@ use crate::present::{
     SignedPresentation,
 };
 use crate::trust::{CachedCopy, VerifiedTrustList};
-use crate::verifier::{Outcome, Reason, StatusListSource, Verdict, Verifier, VerifierPolicy};
+use crate::verifier::{Outcome, Reason, StatusListSource, ValueView, Verdict, Verifier, VerifierPolicy};
 
 /// The domain label of the binding nonce.
 pub const NONCE_LABEL: &[u8] = b"shimin/application/v1";
@@ -266,6 +268,35 @@ impl TryFrom<&SubmissionRequest> for Submission {
     }
 }
 
+impl From<&Submission> for SubmissionRequest {
+    /// The device's side: the request it sends (and the outbox keeps) for a submission.
+    fn from(s: &Submission) -> Self {
+        let materials = s
+            .materials
+            .iter()
+            .map(|(material, source)| MaterialSubmissionDto {
+                material: *material,
+                source: match source {
+                    MaterialSource::Wallet(text) => MaterialSourceDto::Wallet { presentation: text.clone() },
+                    MaterialSource::Library(id) => MaterialSourceDto::Library { item_id: id.clone() },
+                    MaterialSource::Upload { sha256, kind, size } => MaterialSourceDto::Upload {
+                        sha256: sha256.iter().map(|b| format!("{b:02x}")).collect(),
+                        media_type: (*kind).into(),
+                        size: *size,
+                    },
+                },
+            })
+            .collect();
+        SubmissionRequest {
+            application_id: s.id.to_string(),
+            service_code: s.service_code.to_string(),
+            catalogue_version: s.catalogue_version,
+            values: s.values.clone(),
+            materials,
+        }
+    }
+}
+
 fn digest(hex: &str) -> Result<[u8; 32], SubmissionError> {
     let b = hex.as_bytes();
     if b.len() != 64 || !b.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)) {
@@ -350,6 +381,8 @@ pub enum Finding {
     WrongCertificate(usize),
     /// A presentation without an attribute the service needs.
     AttributeMissing(usize, &'static str),
+    /// A prefilled field's answer differs from what the presented certificate says.
+    AnswerDiffers(usize, String),
 }
 
 impl Finding {
@@ -442,6 +475,17 @@ pub fn precheck<S: StatusListSource + ?Sized>(
                                 findings.push(Finding::AttributeMissing(i, name));
                             }
                         }
+                        for field in form.fields() {
+                            let Some(p) = field.prefill.filter(|p| p.certificate == certificate) else {
+                                continue;
+                            };
+                            let answer = values.as_ref().and_then(|v| v.get(&field.key));
+                            if let (Some(shown), Some(answer)) = (verdict.attribute(p.attribute), answer)
+                                && !same(shown, answer)
+                            {
+                                findings.push(Finding::AnswerDiffers(i, field.key.clone()));
+                            }
+                        }
                     }
                 }
             }
@@ -480,6 +524,17 @@ pub fn precheck<S: StatusListSource + ?Sized>(
         }
     }
     Precheck { findings, values }
+}
+
+/// Whether a form's answer says what the certificate says (answers of other kinds are not
+/// compared).
+fn same(shown: &ValueView, answer: &Value) -> bool {
+    match (shown, answer.to_dto()) {
+        (ValueView::Text(s) | ValueView::Date(s), FieldValueDto::Text(t)) => s.trim() == t,
+        (ValueView::Integer(n), FieldValueDto::Text(t)) => n.to_string() == t,
+        (ValueView::Bool(b), FieldValueDto::YesNo(c)) => *b == c,
+        _ => true,
+    }
 }
 
 /// A verifier reason's code (`expired`, `revoked` …), as its JSON names it.
@@ -525,6 +580,9 @@ impl From<&Finding> for FindingDto {
             Finding::WrongCertificate(i) => FindingDto::WrongCertificate { material: index(*i) },
             Finding::AttributeMissing(i, name) => {
                 FindingDto::AttributeMissing { material: index(*i), attribute: (*name).to_owned() }
+            }
+            Finding::AnswerDiffers(i, field) => {
+                FindingDto::AnswerDiffers { material: index(*i), field: field.clone() }
             }
         }
     }
