@@ -203,6 +203,22 @@ fn prefill_takes_the_named_attributes_of_held_certificates() {
     });
     assert_eq!(values.keys().collect::<Vec<_>>(), ["id_number", "name"]);
     assert_eq!(values["name"], text("<name>"));
+    // From the wallet's attribute values, as the app's lookup gives them.
+    use shimin_core::application::values::from_attribute;
+    use shimin_core::cert::AttributeValue;
+    assert_eq!(from_attribute(&AttributeValue::Date(date(1949, 12, 31))), Some(text("1949-12-31")));
+    assert_eq!(from_attribute(&AttributeValue::Integer(500_000)), Some(text("500000")));
+    assert_eq!(from_attribute(&AttributeValue::Bool(true)), Some(FieldValueDto::YesNo(true)));
+    assert_eq!(from_attribute(&AttributeValue::Bytes(vec![1, 2])), None);
+    let wallet = |_: CertificateType, attribute: &str| match attribute {
+        "name" => from_attribute(&AttributeValue::Text("张三".into())),
+        "id_number" => from_attribute(&AttributeValue::Text("11010519491231002X".into())),
+        _ => None,
+    };
+    let prefilled = form().prefill(wallet);
+    let mut answers = good();
+    answers.extend(prefilled);
+    assert!(form().check(&answers, today()).is_ok(), "prefilled answers pass the form's own checks");
 }
 
 fn refused(change: impl FnOnce(&mut FormDto)) -> GuideError {

@@ -8,8 +8,8 @@ use shimin_wire::application::{FieldProblemDto, FieldValueDto};
 use time::Date;
 
 use super::form::{self, FieldKind};
-use crate::cert::CreditCode;
 use crate::cert::attributes::{format_date, parse_date};
+use crate::cert::{AttributeValue, CreditCode};
 use crate::id_number::IdNumber;
 
 /// The most digits a decimal answer may have (before and after the point).
@@ -242,6 +242,19 @@ impl From<&Problem> for FieldProblemDto {
             Problem::BadPhone => FieldProblemDto::BadPhone,
             Problem::OutOfOrder { after } => FieldProblemDto::OutOfOrder { after },
         }
+    }
+}
+
+/// A wallet attribute's value as a form's first answer (for [`super::form::Form::prefill`]):
+/// text as text, a date as `YYYY-MM-DD`, a number as its digits, yes/no as itself; bytes (a
+/// photo) prefill nothing.
+pub fn from_attribute(value: &AttributeValue) -> Option<FieldValueDto> {
+    match value {
+        AttributeValue::Text(t) => Some(FieldValueDto::Text(t.clone())),
+        AttributeValue::Date(d) => Some(FieldValueDto::Text(format_date(*d))),
+        AttributeValue::Integer(n) => Some(FieldValueDto::Text(n.to_string())),
+        AttributeValue::Bool(b) => Some(FieldValueDto::YesNo(*b)),
+        AttributeValue::Bytes(_) => None,
     }
 }
 
