@@ -564,6 +564,7 @@ fn document(
         status: ServiceStatusDto::Active,
         replaced_by: Vec::new(),
         version: 0,
+        process: None,
     })
 }
 

@@ -100,5 +100,6 @@ pub(crate) fn document(
         status: ServiceStatusDto::Active,
         replaced_by: Vec::new(),
         version: 0,
+        process: None,
     })
 }

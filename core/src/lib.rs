@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod application;
 pub mod base45;
 pub mod calendar;
 pub mod card_state;

@@ -8,3 +8,4 @@ pub mod ipc;
 pub mod liveness;
 pub mod sync;
 pub mod wallet;
+pub mod workflow;
