@@ -74,6 +74,16 @@ const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
+/// A date as `YYYY-MM-DD` (how the stored state and the signed codes write dates).
+pub fn format_iso_date(date: Date) -> String {
+    deadline::iso_date::format(date)
+}
+
+/// A `YYYY-MM-DD` date; `None` for anything else.
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    deadline::iso_date::parse(text)
+}
+
 /// The date in China Standard Time of an instant; `None` outside the representable years.
 pub fn china_date(at: UnixSeconds) -> Option<Date> {
     OffsetDateTime::from_unix_timestamp(at).ok().map(|t| t.to_offset(CHINA).date())
