@@ -157,6 +157,24 @@ pub fn deemed_accepted<'a, K: Clone + 'a>(
     Ok(out)
 }
 
+/// The overdue sweep: of the open applications given with their keys, every overdue step on
+/// `today` (flagged, or escalated at `escalate_after` working days late).
+///
+/// # Errors
+/// The first [`CalendarError`].
+pub fn overdue_steps<'a, K: Clone + 'a>(
+    open: impl IntoIterator<Item = (&'a K, &'a Application)>,
+    today: Date,
+    escalate_after: u32,
+    calendar: &dyn WorkingDays,
+) -> Result<Vec<(K, Overdue)>, CalendarError> {
+    let mut out = Vec::new();
+    for (key, app) in open {
+        out.extend(app.overdue(today, escalate_after, calendar)?.into_iter().map(|o| (key.clone(), o)));
+    }
+    Ok(out)
+}
+
 /// A date as `YYYY-MM-DD` in the stored state.
 pub(super) mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};

@@ -43,6 +43,7 @@
 //! [`WorkingDays`]: crate::calendar::WorkingDays
 
 mod deadline;
+mod desk;
 mod event;
 mod state;
 mod view;
@@ -53,7 +54,8 @@ mod tests;
 pub use crate::catalogue::process::{
     Branch, MAX_PARTS, MAX_STEP_DAYS, Process, ProcessError, ProcessStep, Stage,
 };
-pub use deadline::{Overdue, OverdueLevel, PRE_REVIEW_WORKING_DAYS, deemed_accepted};
+pub use deadline::{Overdue, OverdueLevel, PRE_REVIEW_WORKING_DAYS, deemed_accepted, overdue_steps};
+pub use desk::{DeskActionError, needs_case_no};
 pub use event::{Event, phase_name};
 pub use shimin_wire::workflow::{
     ApplicationPhaseDto as Phase, EventActionDto as EventAction, SpecialProcedureDto as SpecialProcedure,

@@ -134,6 +134,19 @@ fn three_departments_in_parallel_join_when_the_late_one_decides() {
     );
     let escalated = app.overdue(day(Month::March, 10), 3, &Weekends).expect("counted");
     assert_eq!((escalated[0].days_over, escalated[0].level), (3, OverdueLevel::Escalated));
+    let open = [(1_u64, app.clone())];
+    let swept = overdue_steps(open.iter().map(|(k, a)| (k, a)), day(Month::March, 10), 3, &Weekends);
+    assert_eq!(
+        swept.map(|v| v.into_iter().map(|(k, o)| (k, o.level)).collect::<Vec<_>>()),
+        Ok(vec![(1, OverdueLevel::Escalated)])
+    );
+    let timeline = app.timeline(&[], &Weekends).expect("a timeline");
+    assert_eq!(timeline.due.as_deref(), Some("2026-03-09"));
+    let medical: Vec<_> = timeline.steps.iter().filter(|s| s.department == MEDICAL).collect();
+    assert_eq!(
+        medical.iter().map(|s| (s.state, s.due.as_deref())).collect::<Vec<_>>(),
+        [(StepStateDto::Active, Some("2026-03-05")), (StepStateDto::Waiting, None)]
+    );
 
     approve(&mut app, MEDICAL, at(Month::March, 10, 11));
     // The second step started on the 10th: due two working days later.
