@@ -3,8 +3,9 @@
 
 use time::Date;
 
+use super::action::WorkflowError;
 use super::china_date;
-use super::state::{Application, BranchOutcome, WorkflowError};
+use super::state::{Application, BranchOutcome};
 use crate::calendar::{CalendarError, WorkingDays};
 use crate::cert::credit_code::CreditCode;
 use shimin_wire::workflow::ApplicationPhaseDto as Phase;

@@ -5,7 +5,7 @@
 use shimin_wire::workflow::{CorrectionTargetDto, DeskActionRequest, StepRefDto};
 
 use super::CaseNo;
-use super::state::{Action, CorrectionItem, CorrectionTarget, Holder, Reason, StepRef};
+use super::action::{Action, CorrectionItem, CorrectionTarget, Holder, Reason, StepRef};
 use crate::cert::credit_code::CreditCode;
 
 /// The longest form-field key of a correction item.

@@ -42,6 +42,7 @@
 //!
 //! [`WorkingDays`]: crate::calendar::WorkingDays
 
+mod action;
 mod deadline;
 mod desk;
 mod event;
@@ -54,6 +55,10 @@ mod tests;
 pub use crate::catalogue::process::{
     Branch, MAX_PARTS, MAX_STEP_DAYS, Process, ProcessError, ProcessStep, Stage,
 };
+pub use action::{
+    Action, Actor, CaseNo, CorrectionItem, CorrectionTarget, Holder, Reason, StateError, StepRef,
+    WorkflowError,
+};
 pub use deadline::{Overdue, OverdueLevel, PRE_REVIEW_WORKING_DAYS, deemed_accepted, overdue_steps};
 pub use desk::{DeskActionError, needs_case_no};
 pub use event::{Event, phase_name};
@@ -61,10 +66,7 @@ pub use shimin_wire::workflow::{
     ApplicationPhaseDto as Phase, EventActionDto as EventAction, SpecialProcedureDto as SpecialProcedure,
     StepStateDto,
 };
-pub use state::{
-    Action, Actor, Application, BranchOutcome, BranchState, CaseNo, ClockStop, CorrectionItem,
-    CorrectionTarget, Holder, Reason, STATE_FORMAT_VERSION, StateError, StepRef, WorkflowError,
-};
+pub use state::{Application, BranchOutcome, BranchState, ClockStop, STATE_FORMAT_VERSION};
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
