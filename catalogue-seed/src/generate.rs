@@ -565,6 +565,7 @@ fn document(
         replaced_by: Vec::new(),
         version: 0,
         form: None,
+        process: None,
     })
 }
 

@@ -101,5 +101,6 @@ pub(crate) fn document(
         replaced_by: Vec::new(),
         version: 0,
         form: None,
+        process: None,
     })
 }

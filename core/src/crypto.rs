@@ -101,11 +101,15 @@ pub enum SigningPurpose {
     LivenessEvidence,
     /// A device signing one batch of the frames it streams during a server-paced liveness check.
     LivenessFrames,
+    /// A department signing the QR code of an application (办件二维码).
+    CaseQr,
+    /// A department signing a result document that is not a certificate (a 决定书, a record).
+    ResultDocument,
 }
 
 impl SigningPurpose {
     /// Every purpose, for exhaustive tests.
-    pub const ALL: [SigningPurpose; 7] = [
+    pub const ALL: [SigningPurpose; 9] = [
         SigningPurpose::Certificate,
         SigningPurpose::Presentation,
         SigningPurpose::TrustList,
@@ -113,6 +117,8 @@ impl SigningPurpose {
         SigningPurpose::DeviceBinding,
         SigningPurpose::LivenessEvidence,
         SigningPurpose::LivenessFrames,
+        SigningPurpose::CaseQr,
+        SigningPurpose::ResultDocument,
     ];
 
     /// The byte-string label bound into every signature made for this purpose. Labels are
@@ -126,6 +132,8 @@ impl SigningPurpose {
             SigningPurpose::DeviceBinding => b"shimin/v1/device-binding",
             SigningPurpose::LivenessEvidence => b"shimin/v1/liveness-evidence",
             SigningPurpose::LivenessFrames => b"shimin/v1/liveness-frames",
+            SigningPurpose::CaseQr => b"shimin/v1/case-qr",
+            SigningPurpose::ResultDocument => b"shimin/v1/result-document",
         }
     }
 }

@@ -311,6 +311,10 @@ pub struct ServiceDocument {
     /// The catalogue version that last changed it (0 before the catalogue stores it).
     #[serde(default)]
     pub version: u64,
+    /// The approval process (stages of parallel branches, `crate::workflow`); absent: one stage,
+    /// one branch at the implementing organ, limited by the promised time limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<crate::workflow::ProcessDto>,
     /// The online application's form (issue 17); absent: the service takes no online
     /// application through Shimin's form.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,3 +9,4 @@ pub mod ipc;
 pub mod liveness;
 pub mod sync;
 pub mod wallet;
+pub mod workflow;

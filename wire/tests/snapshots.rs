@@ -457,6 +457,7 @@ fn service_document() -> shimin_wire::catalogue::ServiceDocument {
         status: ServiceStatusDto::Active,
         replaced_by: vec![],
         version: 7,
+        process: None,
         form: None,
     }
 }
@@ -566,7 +567,7 @@ snapshots! { catalogue {
     ReuseClassDto: [ReuseClassDto::Unconditional, ReuseClassDto::WithinValidity, ReuseClassDto::WithoutLimit, ReuseClassDto::Never],
     MaterialDto: [service_document().materials[0].clone()],
     ServiceStatusDto: [ServiceStatusDto::Active, ServiceStatusDto::Suspended, ServiceStatusDto::Cancelled],
-    ServiceDocument: [service_document(), ServiceDocument { form: Some(form()), ..service_document() }],
+    ServiceDocument: [service_document(), ServiceDocument { form: Some(form()), ..service_document() }, ServiceDocument { process: Some(newborn_process()), ..service_document() }],
     FormDto: [form()],
     FieldDto: [form().fields[0].clone(), form().fields[10].clone()],
     FieldKindDto: [form().fields[0].kind.clone(), form().fields[1].kind.clone(), form().fields[2].kind.clone(), form().fields[3].kind.clone(), form().fields[4].kind.clone(), form().fields[5].kind.clone(), form().fields[6].kind.clone(), form().fields[7].kind.clone(), form().fields[8].kind.clone(), form().fields[9].kind.clone(), form().fields[10].kind.clone()],
@@ -600,6 +601,145 @@ snapshots! { catalogue {
         items: vec![service_summary()],
         facets: Facets::default(),
     }],
+}}
+
+/// 新生儿出生一件事: four departments in parallel, then none after.
+fn newborn_process() -> shimin_wire::workflow::ProcessDto {
+    use shimin_wire::workflow::*;
+    let branch = |department: &str, hans: &str, en: &str| BranchDto {
+        department: department.into(),
+        title: Some(zh_en(hans, hans, en)),
+        steps: vec![
+            ProcessStepDto { name: zh_en("审查", "審查", "Review"), limit_working_days: 3 },
+            ProcessStepDto { name: zh_en("决定", "決定", "Decision"), limit_working_days: 2 },
+        ],
+    };
+    ProcessDto {
+        stages: vec![StageDto {
+            branches: vec![
+                branch("11110105MB0000010A", "出生医学证明", "Birth medical certificate"),
+                branch("111101050000000017", "出生登记", "Birth registration"),
+                branch("11110105MB0000004M", "医保参保", "Medical insurance"),
+                branch("11110105MB0000003J", "社会保障卡", "Social security card"),
+            ],
+        }],
+    }
+}
+
+fn step_ref() -> shimin_wire::workflow::StepRefDto {
+    shimin_wire::workflow::StepRefDto {
+        stage: 0,
+        department: "111101050000000017".into(),
+        step: 1,
+        version: 3,
+    }
+}
+
+fn event_view() -> shimin_wire::workflow::EventView {
+    shimin_wire::workflow::EventView {
+        action: shimin_wire::workflow::EventActionDto::StepApproved,
+        step: zh_en("审查", "審查", "Review"),
+        officer: Some("clerk-07".into()),
+        unit: Some("111101050000000017".into()),
+        start: NOW,
+        end: NOW + 7_200,
+        note: None,
+    }
+}
+
+fn step_view() -> shimin_wire::workflow::StepView {
+    shimin_wire::workflow::StepView {
+        stage: 0,
+        department: "111101050000000017".into(),
+        step: 1,
+        name: zh_en("决定", "決定", "Decision"),
+        state: shimin_wire::workflow::StepStateDto::Active,
+        holder: Some("chief-02".into()),
+        due: Some("2024-07-08".into()),
+        version: 3,
+    }
+}
+
+snapshots! { workflow {
+    ProcessDto: [newborn_process()],
+    StageDto: [newborn_process().stages[0].clone()],
+    BranchDto: [
+        newborn_process().stages[0].branches[0].clone(),
+        BranchDto {
+            department: "111101050000000017".into(),
+            title: None,
+            steps: vec![ProcessStepDto { name: zh("审批"), limit_working_days: 20 }],
+        },
+    ],
+    ProcessStepDto: [ProcessStepDto { name: zh_en("审查", "審查", "Review"), limit_working_days: 3 }],
+    ApplicationPhaseDto: [
+        ApplicationPhaseDto::Submitted, ApplicationPhaseDto::ChecksFailed, ApplicationPhaseDto::PreReview,
+        ApplicationPhaseDto::CorrectionRequested, ApplicationPhaseDto::NotAccepted, ApplicationPhaseDto::InApproval,
+        ApplicationPhaseDto::Approved, ApplicationPhaseDto::Refused, ApplicationPhaseDto::ResultIssued,
+        ApplicationPhaseDto::Closed,
+    ],
+    StepStateDto: [
+        StepStateDto::Waiting, StepStateDto::Active, StepStateDto::Stopped, StepStateDto::Approved,
+        StepStateDto::Refused, StepStateDto::NotNeeded,
+    ],
+    SpecialProcedureDto: [
+        SpecialProcedureDto::Hearing, SpecialProcedureDto::Inspection, SpecialProcedureDto::ExpertReview,
+        SpecialProcedureDto::PublicNotice,
+    ],
+    EventActionDto: [
+        EventActionDto::Submitted, EventActionDto::ChecksPassed, EventActionDto::ChecksFailed,
+        EventActionDto::Accepted, EventActionDto::DeemedAccepted, EventActionDto::CorrectionRequested,
+        EventActionDto::Resubmitted, EventActionDto::NotAccepted, EventActionDto::StepApproved,
+        EventActionDto::StepRefused, EventActionDto::Forwarded, EventActionDto::ClockStopped,
+        EventActionDto::ClockRestarted, EventActionDto::ClosedNotNeeded, EventActionDto::StageDecided,
+        EventActionDto::ResultIssued, EventActionDto::Closed,
+    ],
+    EventView: [
+        event_view(),
+        EventView {
+            action: EventActionDto::DeemedAccepted,
+            step: zh_en("预审", "預審", "Pre-review"),
+            officer: None,
+            unit: None,
+            start: NOW,
+            end: NOW + 7 * 86_400,
+            note: Some("行政许可法第三十二条".into()),
+        },
+    ],
+    StepView: [step_view()],
+    TimelineView: [TimelineView {
+        case_no: Some("110105-20240701-000042".into()),
+        phase: ApplicationPhaseDto::InApproval,
+        version: 4,
+        due: Some("2024-07-29".into()),
+        steps: vec![step_view()],
+        events: vec![event_view()],
+    }],
+    CorrectionTargetDto: [
+        CorrectionTargetDto::Material { index: 2 },
+        CorrectionTargetDto::Field { key: "address".into() },
+    ],
+    CorrectionItemDto: [CorrectionItemDto {
+        target: CorrectionTargetDto::Material { index: 2 },
+        reason: "照片不清晰，请重新上传".into(),
+    }],
+    StepRefDto: [step_ref()],
+    DeskActionRequest: [
+        DeskActionRequest::Accept { version: 2 },
+        DeskActionRequest::RequestCorrection {
+            version: 2,
+            items: vec![CorrectionItemDto {
+                target: CorrectionTargetDto::Field { key: "address".into() },
+                reason: "地址不完整".into(),
+            }],
+        },
+        DeskActionRequest::NotAccept { version: 2, reason: "不属于本机关职权范围".into() },
+        DeskActionRequest::Approve { at: step_ref() },
+        DeskActionRequest::Refuse { at: step_ref(), reason: "不符合法定条件".into() },
+        DeskActionRequest::Forward { at: step_ref(), officer: "chief-02".into(), unit: "111101050000000017".into() },
+        DeskActionRequest::StopClock { at: step_ref(), procedure: SpecialProcedureDto::Hearing },
+        DeskActionRequest::RestartClock { at: step_ref() },
+    ],
 }}
 
 fn service_row() -> shimin_wire::hall::ServiceRowView {

@@ -11,6 +11,7 @@ use shimin_wire::catalogue::{
 use super::code::{CodeError, ServiceCode};
 use super::codes::{CaseKind, CrossRegion, ExerciseLevel, HandlingForm, OrganNature, ServiceObject, Theme};
 use super::material::ReuseClass;
+use super::process::{Process, ProcessError};
 use super::time_limit::{TimeLimit, TimeUnit};
 use crate::application::form::{Form, FormError};
 use crate::cert::CertificateType;
@@ -76,6 +77,9 @@ pub enum GuideError {
     /// The application form is not a valid one.
     #[error("the application form: {0}")]
     Form(FormError),
+    /// The approval process is not one.
+    #[error("the process: {0}")]
+    Process(ProcessError),
 }
 
 /// The implementing organ.
@@ -230,6 +234,9 @@ pub struct Service {
     pub version: u64,
     /// The online application's form, where the service has one.
     pub form: Option<Form>,
+    /// The approval process: the guide's own, or one stage with one branch at the organ limited
+    /// by the promised limit ([`Process::single`]).
+    pub process: Process,
     document: ServiceDocument,
 }
 
@@ -364,6 +371,10 @@ impl Service {
             materials.iter().map(|m| matches!(m.requirement, Requirement::Conditional(_))).collect();
         let form =
             d.form.as_ref().map(|f| Form::parse(f, &conditional)).transpose().map_err(GuideError::Form)?;
+        let process = match &d.process {
+            Some(process) => Process::parse(process).map_err(GuideError::Process)?,
+            None => Process::single(organ.code.clone(), promised_limit),
+        };
         Ok(Service {
             code,
             name: d.name.clone(),
@@ -395,6 +406,7 @@ impl Service {
             replaced_by,
             version: d.version,
             form,
+            process,
             document,
         })
     }
@@ -637,6 +649,29 @@ mod tests {
         let code = document().code;
         assert_eq!(refused(|d| d.replaced_by = vec![code]), GuideError::Replacement);
         assert!(matches!(refused(|d| d.replaced_by = vec!["nope".into()]), GuideError::ReplacedBy(_)));
+    }
+
+    #[test]
+    fn the_process_is_the_guides_own_or_one_branch_at_the_organ() {
+        let service = Service::parse(document()).expect("a valid guide");
+        assert_eq!(service.process, Process::single(service.organ.code.clone(), TimeLimit::Immediate));
+        assert_eq!(service.process.limit(), 1, "即办: one working day");
+
+        let newborn: shimin_wire::workflow::ProcessDto =
+            serde_json::from_str(include_str!("../../tests/vectors/workflow/newborn-process.json"))
+                .expect("JSON");
+        let mut d = document();
+        d.process = Some(newborn.clone());
+        let service = Service::parse(d).expect("a guide with a process");
+        assert_eq!(service.process.stages()[0].branches.len(), 4);
+        assert_eq!(Service::from_json(service.to_json().as_bytes()).map(|s| s.process), Ok(service.process));
+
+        let mut twice = newborn;
+        twice.stages[0].branches[3].department = twice.stages[0].branches[0].department.clone();
+        assert_eq!(
+            refused(|d| d.process = Some(twice)),
+            GuideError::Process(ProcessError::DepartmentTwice { stage: 0 })
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod code;
 pub mod codes;
 pub mod guide;
 pub mod material;
+pub mod process;
 pub mod sync;
 pub mod time_limit;
 pub mod view;
