@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod backend;
+pub mod calendar;
 pub mod catalogue;
 pub mod error;
 pub mod hall;
