@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod backend;
+pub mod calendar;
 pub mod catalogue;
 pub mod error;
 pub mod hall;

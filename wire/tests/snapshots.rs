@@ -1274,6 +1274,38 @@ snapshots! { wallet {
     ],
 }}
 
+snapshots! { calendar {
+    DueResponse: [DueResponse { from: "2026-02-13".into(), working_days: 5, due: "2026-02-27".into() }],
+    DayKindView: [DayKindView::Workday, DayKindView::Weekend, DayKindView::Holiday, DayKindView::Makeup],
+    CalendarDayView: [
+        CalendarDayView { date: "2026-02-13".into(), working: true, kind: DayKindView::Workday, holiday: None },
+        CalendarDayView {
+            date: "2026-02-14".into(),
+            working: true,
+            kind: DayKindView::Makeup,
+            holiday: Some(zh_en("春节", "春節", "Spring Festival")),
+        },
+    ],
+    CalendarDaysResponse: [CalendarDaysResponse {
+        from: "2026-02-14".into(),
+        to: "2026-02-15".into(),
+        days: vec![
+            CalendarDayView {
+                date: "2026-02-14".into(),
+                working: true,
+                kind: DayKindView::Makeup,
+                holiday: Some(zh_en("春节", "春節", "Spring Festival")),
+            },
+            CalendarDayView {
+                date: "2026-02-15".into(),
+                working: false,
+                kind: DayKindView::Holiday,
+                holiday: Some(zh_en("春节", "春節", "Spring Festival")),
+            },
+        ],
+    }],
+}}
+
 /// The public types of `src/<module>.rs`, as `(module, Type)`, found by their `pub struct` or
 /// `pub enum` line.
 fn public_types() -> Vec<(String, String)> {

@@ -3,9 +3,17 @@
 //! make-up working days (调休) included.
 //!
 //! This module holds the one interface the rest of the core counts with, [`WorkingDays`]; the
-//! official calendar that implements it is loaded from data, so a new year's notice needs no
-//! release. A day outside the loaded years is an error ([`CalendarError::NotCovered`]), never a
-//! guess from weekends alone.
+//! official calendar that implements it, [`Calendar`], is loaded from data — one TOML file per
+//! notice (`docs/formats/calendar.md`), 2004–2026 embedded ([`Calendar::official`]), more
+//! accepted at run time ([`Calendar::with_file`]) — so a new year's notice needs no release. A
+//! day outside the loaded years is an error ([`CalendarError::NotCovered`]), never a guess from
+//! weekends alone.
+
+mod file;
+mod official;
+
+pub use file::{CalendarFileError, FORMAT, Holiday, HolidayName, MakeupDay, Notice, NoticeFile};
+pub use official::{Calendar, Day, DayKind};
 
 use time::{Date, Duration};
 
