@@ -61,6 +61,14 @@ async fn the_issues_example_and_counts_across_a_year_end() {
     assert_eq!(zero.due, "2026-02-15");
     let long: DueResponse = ok(&server, "/v1/calendar/due?from=2004-01-02&working_days=1000").await;
     assert_eq!(long.due, "2007-12-27");
+
+    // Both routes are described, as public, in the OpenAPI document.
+    let doc: serde_json::Value = ok(&server, "/openapi.json").await;
+    for route in ["/v1/calendar/due", "/v1/calendar/days"] {
+        let get = &doc["paths"][route]["get"];
+        assert!(get.is_object(), "{route} in /openapi.json");
+        assert!(get["security"].as_array().is_none_or(Vec::is_empty), "{route} is public: {get}");
+    }
 }
 
 #[tokio::test]
