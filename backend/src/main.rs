@@ -67,6 +67,10 @@ enum Command {
         /// Enrolment challenges one address (IPv4, IPv6 /64) may ask for in 24 hours.
         #[arg(long, env = "SHIMIN_LIVENESS_SOURCE_ATTEMPTS_PER_DAY", default_value_t = 20)]
         liveness_source_attempts_per_day: i64,
+        /// A directory of holiday-notice files (`*.toml`, docs/formats/calendar.md) merged over
+        /// the embedded years 2004–2026 at start; a refused file stops the start.
+        #[arg(long, env = "SHIMIN_CALENDAR_DIR")]
+        calendar_dir: Option<PathBuf>,
     },
     /// Put a citizen's registry photo (JPEG: the face liveness checks compare with), e.g.
     /// to try enrolment by the face with one's own photo on a demo citizen.
@@ -141,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
             liveness_attempts_per_day,
             liveness_enrolment_attempts_per_day,
             liveness_source_attempts_per_day,
+            calendar_dir,
         } => {
             let liveness_actions = liveness_actions
                 .iter()
@@ -164,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
                 liveness_enrolment_attempts_per_day,
                 liveness_source_attempts_per_day,
                 key_file: Some(key_file),
+                calendar_dir,
                 ..Config::default()
             };
             let backend = Backend::new(store, config).await.context("starting the backend")?;

@@ -34,6 +34,7 @@ use shimin_wire::error::ErrorCode;
 use self::error::ApiError;
 use self::extract::{ApiJson, BinaryBody, Device, Staff, bearer};
 use self::ratelimit::{LimitKey, RateLimiter, RouteClass};
+use crate::service::calendar::{DaysQuery, DueQuery};
 use crate::service::catalogue::{ServiceQuery, feed_params};
 use crate::service::issuance::{require_issuer, view_of};
 use crate::service::{Backend, ServiceError};
@@ -164,6 +165,28 @@ async fn catalogue_changes(
     let (since, limit) = feed_params(&pairs(query)?)?;
     let page = s.backend.catalogue_changes(since.as_deref(), limit.as_deref()).await?;
     Ok(cached(&headers, &format!("W/\"cat-{}\"", page.head), CATALOGUE_CACHE, || Json(page).into_response()))
+}
+
+/// How long a cache may keep a working-day answer: it changes only when the operator loads
+/// another notice and restarts.
+const CALENDAR_CACHE: &str = "public, max-age=3600";
+
+/// `GET /v1/calendar/due?from=…&working_days=…` (`docs/formats/calendar.md`).
+async fn calendar_due(
+    State(s): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ApiResult<Response> {
+    let due = s.backend.calendar_due(DueQuery::parse(&pairs(query)?)?)?;
+    Ok(([(CACHE_CONTROL, HeaderValue::from_static(CALENDAR_CACHE))], Json(due)).into_response())
+}
+
+/// `GET /v1/calendar/days?from=…&to=…` (`docs/formats/calendar.md`).
+async fn calendar_days(
+    State(s): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ApiResult<Response> {
+    let days = s.backend.calendar_days(DaysQuery::parse(&pairs(query)?)?)?;
+    Ok(([(CACHE_CONTROL, HeaderValue::from_static(CALENDAR_CACHE))], Json(days)).into_response())
 }
 
 async fn trust_list(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
@@ -517,6 +540,11 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .route("/v1/catalogue/changes", get(catalogue_changes))
         .layer(limit(RouteClass::PublicCatalogue))
         .layer(tower_http::compression::CompressionLayer::new());
+    // The working-day calendar: public, per source under the catalogue's budget.
+    let calendar = Router::new()
+        .route("/v1/calendar/due", get(calendar_due))
+        .route("/v1/calendar/days", get(calendar_days))
+        .layer(limit(RouteClass::PublicCatalogue));
     let sync = Router::new()
         .route("/pull", get(pull))
         .route("/push", post(push))
@@ -564,6 +592,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         )
         .nest("/v1/sync", sync)
         .merge(catalogue)
+        .merge(calendar)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -155,6 +155,24 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
          head is 400; weak ETag (the head), 304; gzip; docs/formats/catalogue.md",
         "200",
     ),
+    (
+        HttpMethod::Get,
+        "/v1/calendar/due",
+        Auth::Public,
+        "?from=YYYY-MM-DD&working_days=N (0..=1000) -> DueResponse (shimin_wire::calendar): the N-th working day \
+         after from under the State Council's holiday notices, make-up working days included; a malformed, \
+         missing, repeated or unknown parameter, or a day in a year no notice is loaded for, is 400 naming the \
+         parameter; Cache-Control: public, max-age=3600; rate limited per source; docs/formats/calendar.md",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/calendar/days",
+        Auth::Public,
+        "?from=YYYY-MM-DD&to=YYYY-MM-DD (at most 366 days) -> CalendarDaysResponse (shimin_wire::calendar): each \
+         day working or not, workday/weekend/holiday/makeup, with the holiday's names; 400 as for /v1/calendar/due",
+        "200",
+    ),
     (HttpMethod::Get, "/v1/sync/pull", Auth::Device, "?cursor= -> SyncPullResponse", "200"),
     (
         HttpMethod::Post,

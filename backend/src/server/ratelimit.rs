@@ -33,8 +33,9 @@ pub enum RouteClass {
     Enrolment,
     /// A device's challenge and token.
     DeviceAuth,
-    /// The public catalogue (listing, guides, the changes feed): no account, a budget of its own
-    /// far above the sign-in classes' (a citizen searching as they type), per source.
+    /// The public catalogue (listing, guides, the changes feed) and the working-day calendar: no
+    /// account, a budget of its own far above the sign-in classes' (a citizen searching as they
+    /// type), per source.
     PublicCatalogue,
 }
 

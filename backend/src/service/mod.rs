@@ -2,6 +2,7 @@
 //! and status, devices and tokens, sync. HTTP handlers parse, call one function here, and
 //! convert the result to a view. `now` is always a parameter.
 
+pub mod calendar;
 pub mod catalogue;
 pub mod devices;
 pub mod gate;
@@ -145,6 +146,10 @@ pub struct Config {
     /// Whether a backend whose catalogue has never changed loads the seed catalogue at start
     /// ([`catalogue::seed_documents`], once); tests that bring their own set this to `false`.
     pub catalogue_seed: bool,
+    /// A directory of holiday-notice files (`docs/formats/calendar.md`) merged at start over
+    /// the embedded years 2004–2026: a new year's notice needs no release. `None`: the embedded
+    /// years only.
+    pub calendar_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -166,6 +171,7 @@ impl Default for Config {
             liveness_queue_timeout_ms: 10_000,
             key_file: None,
             catalogue_seed: true,
+            calendar_dir: None,
         }
     }
 }
@@ -188,6 +194,8 @@ pub struct Backend {
     liveness: Arc<gate::LivenessGate>,
     /// The catalogue of the store's current version, as the listing (and search) need it.
     catalogue: Arc<catalogue::CatalogueCache>,
+    /// The working-day calendar: the embedded notices and those of `config.calendar_dir`.
+    calendar: Arc<shimin_core::calendar::Calendar>,
 }
 
 impl Backend {
@@ -226,6 +234,11 @@ impl Backend {
         if store.setting_or_insert(ROOT_PUBLIC_SETTING, public.clone()).await? != public {
             return Err(ServiceError::Signing("the key file's root key is not this database's"));
         }
+        // A refused notice file stops the start: a server never counts with half a calendar.
+        let calendar = calendar::load(config.calendar_dir.as_deref()).map_err(|e| {
+            tracing::error!(error = %e, "the working-day calendar does not load");
+            ServiceError::Unavailable("the working-day calendar")
+        })?;
         let liveness = gate::LivenessGate::new(
             config.liveness_judges,
             std::time::Duration::from_millis(config.liveness_queue_timeout_ms),
@@ -238,6 +251,7 @@ impl Backend {
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             liveness: Arc::new(liveness),
             catalogue: Arc::default(),
+            calendar: Arc::new(calendar),
         };
         if backend.config.catalogue_seed && backend.store.catalogue_head().await? == 0 {
             let documents = catalogue::seed_documents().map_err(|e| {

@@ -430,3 +430,49 @@ impl NoticeFile {
         Ok(Self { year, supersedes: raw.supersedes, notices, holidays, makeups })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: Month, d: u8) -> Date {
+        Date::from_calendar_date(y, m, d).unwrap_or(Date::MIN)
+    }
+
+    #[test]
+    fn a_file_reaches_back_only_into_the_last_days_of_december() {
+        assert!(in_reach(day(2026, Month::January, 1), 2026));
+        assert!(in_reach(day(2026, Month::December, 31), 2026));
+        assert!(in_reach(day(2025, Month::December, 20), 2026));
+        assert!(!in_reach(day(2025, Month::December, 19), 2026));
+        assert!(!in_reach(day(2027, Month::January, 1), 2026));
+        assert!(!in_reach(day(2024, Month::December, 31), 2026));
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        let lines = Lines("a\nb\nc");
+        assert_eq!((lines.of(0..1), lines.of(2..3), lines.of(4..5), lines.of(99..100)), (1, 2, 3, 3));
+    }
+
+    #[test]
+    fn holidays_and_make_up_days_come_out_in_date_order_with_their_links() {
+        let text = "format = 1\nyear = 2026\n[[notice]]\ntitle = \"t\"\n\
+            [[holiday]]\nname = \"国庆节\"\nname_hant = \"國慶節\"\nname_en = \"National Day\"\nfirst = 2026-10-01\nlast = 2026-10-07\n\
+            [[holiday]]\nname = \"春节\"\nname_hant = \"春節\"\nname_en = \"Spring Festival\"\nfirst = 2026-02-15\nlast = 2026-02-23\n\
+            [[makeup]]\ndate = 2026-10-10\nholiday = \"国庆节\"\n[[makeup]]\ndate = 2026-02-14\nholiday = \"春节\"\n";
+        let file = NoticeFile::parse(text).map_err(|e| e.to_string());
+        let Ok(file) = file else { return assert_eq!(file.map(|_| ()), Ok(())) };
+        let names: Vec<&str> = file.holidays.iter().map(|h| h.name.hans.as_str()).collect();
+        assert_eq!(names, ["春节", "国庆节"]);
+        let links: Vec<(Date, Option<&str>)> = file
+            .makeups
+            .iter()
+            .map(|m| (m.date, m.holiday.and_then(|i| file.holidays.get(i)).map(|h| h.name.hans.as_str())))
+            .collect();
+        assert_eq!(
+            links,
+            [(day(2026, Month::February, 14), Some("春节")), (day(2026, Month::October, 10), Some("国庆节"))]
+        );
+    }
+}
