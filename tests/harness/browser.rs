@@ -122,6 +122,22 @@ impl BrowserSession {
         Ok(path)
     }
 
+    /// The accessibility problems of the page as it is now, by the app's audit
+    /// (`tests/a11y_audit.js`: names, alt texts, WCAG AA contrast, the document's language, text
+    /// sizes, nothing past the right edge), less its touch-target rule: the workbench is a desktop
+    /// page for mouse and keyboard, whose inline links and table links are text (WCAG 2.2's
+    /// target-size rule exempts them), not the app's 44-px touch targets.
+    pub async fn accessibility_problems(&self) -> Result<Vec<String>> {
+        let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
+        let found = self
+            .client
+            .execute(&script, vec![serde_json::Value::from("standard")])
+            .await
+            .context("running the accessibility audit")?;
+        let problems: Vec<String> = serde_json::from_value(found).context("the audit's answer")?;
+        Ok(problems.into_iter().filter(|p| !p.contains(": target ")).collect())
+    }
+
     /// Ends the WebDriver session (closing the browser).
     pub async fn close(self) -> Result<()> {
         self.client.clone().close().await.context("closing the session")?;
