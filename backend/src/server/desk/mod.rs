@@ -244,6 +244,10 @@ async fn sign_in(
     if pre.is_empty() || !same_origin(&headers) || !csrf_matches(pre, form.csrf.as_deref()) {
         return sign_in_with(&desk, &headers, lang, StatusCode::FORBIDDEN, Some(t.forged));
     }
+    // No account has a longer login (`create_staff`): refused before it could key a bucket.
+    if form.login.is_empty() || form.login.len() > 64 {
+        return sign_in_with(&desk, &headers, lang, StatusCode::UNAUTHORIZED, Some(t.sign_in_refused));
+    }
     if !limiter.allow(RouteClass::Login, LimitKey::Account(&form.login), Instant::now()) {
         return sign_in_with(&desk, &headers, lang, StatusCode::TOO_MANY_REQUESTS, Some(t.too_many));
     }
