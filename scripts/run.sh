@@ -23,6 +23,9 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 echo "backend: http://$LISTEN ($(curl -fsS "http://$LISTEN/healthz" 2>/dev/null || echo 'not answering'))"
+# The department's workbench (ADR 0007) is served by the backend itself.
+echo "workbench: open http://$LISTEN/desk/ in a browser; demo sign-in chaoyang-civil-admin / demo-desk-2024"
+echo "           (administrator of 北京市朝阳区民政局; chaoyang-civil-reviewer / demo-desk-review-2024 may only read)"
 export SHIMIN_BACKEND_URL="http://$LISTEN"
 
 # The demo configuration: the demo backend's root public key, which the app checks the backend's

@@ -17,6 +17,8 @@ APT_PACKAGES=(
   pkg-config build-essential libayatana-appindicator3-dev
   # end-to-end tests: WebKitWebDriver and a virtual display
   webkit2gtk-driver xvfb xauth
+  # the department's workbench in a browser (tests/e2e_desk.rs): Debian's chromium and its driver
+  chromium chromium-driver
   # fonts so that Chinese renders in the window and in screenshots
   fonts-noto-cjk
   # the face check's spoken prompts, recorded when the UI is built (build tools only)

@@ -42,7 +42,15 @@ const STAFF: &[(&str, &str, usize, StaffRole)] = &[
     ("market-issuer", "demo-market-2024", 3, StaffRole::Issuer),
     // Keeps the trust list (marks keys compromised); the police department is only its home.
     ("trust-admin", "demo-trust-2024", 0, StaffRole::Administrator),
+    // The workbench's demo department (an organ of the catalogue seed that issues no certificates):
+    // an administrator who keeps its services in the catalogue, and a reviewer who may only read.
+    ("chaoyang-civil-admin", "demo-desk-2024", 4, StaffRole::Administrator),
+    ("chaoyang-civil-reviewer", "demo-desk-review-2024", 4, StaffRole::Reviewer),
 ];
+
+/// 北京市朝阳区民政局, an implementing organ of the catalogue seed (`catalogue-seed/data/organs.toml`)
+/// whose staff use the workbench; it issues no certificates (its trust-list entry allows no type).
+pub const CHAOYANG_CIVIL_AFFAIRS_CODE: &str = "11110105MB0000003J";
 
 /// A department's credit code from its first 17 characters (computed: a valid GB 32100 check
 /// character).
@@ -139,7 +147,10 @@ pub async fn seed(backend: &Backend, citizens: u32, now: i64) -> Result<SeedRepo
     backend.put_department(&civil, "北京市西城区民政局", &["marriage-certificate"], now).await?;
     let market = market_regulation_code();
     backend.put_department(&market, "福州市市场监督管理局", &["business-licence"], now).await?;
-    let departments = [POLICE_CODE.to_owned(), education, civil, market];
+    // It issues no certificate type: its trust-list entry allows none (every department has one).
+    backend.put_department(CHAOYANG_CIVIL_AFFAIRS_CODE, "北京市朝阳区民政局", &[], now).await?;
+    let departments =
+        [POLICE_CODE.to_owned(), education, civil, market, CHAOYANG_CIVIL_AFFAIRS_CODE.to_owned()];
 
     let demo_ids: Vec<(String, &str, &str)> = DEMO
         .iter()

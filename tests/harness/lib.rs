@@ -1,6 +1,9 @@
 //! The end-to-end harness: a virtual display (Xvfb) when there is none, `tauri-driver` with
 //! WebKitWebDriver behind it, and a WebDriver session on the real `shimin-app` window.
 //!
+//! `browser` adds a headless chromium under chromedriver for the pages the backend serves (the
+//! department's workbench).
+//!
 //! Every E2E test gets its own display and ports, so tests may run in parallel. Screenshots go to
 //! `target/e2e-screens/`.
 
@@ -11,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
+
+pub mod browser;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

@@ -134,6 +134,27 @@ impl Backend {
         password: &str,
         now: i64,
     ) -> Result<StaffLoginResponse, ServiceError> {
+        let (staff, token, expires_at) = self.staff_session(login, password, now).await?;
+        let role = match staff.role.as_str() {
+            "issuer" => StaffRole::Issuer,
+            "administrator" => StaffRole::Administrator,
+            _ => StaffRole::Reviewer,
+        };
+        Ok(StaffLoginResponse { token, expires_at, department_code: staff.department_code, role })
+    }
+
+    /// Checks a staff login as [`Backend::staff_login`] does (the same lock after failed logins,
+    /// the same answer for every refusal) and hands out a staff token: the account, the token
+    /// and its expiry. The workbench's sign-in and the API's share it.
+    ///
+    /// # Errors
+    /// 401 for an unknown login, a wrong password or a locked account (the same answer for all).
+    pub async fn staff_session(
+        &self,
+        login: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<(StaffRecord, String, i64), ServiceError> {
         let staff = self.store.staff_by_login(login).await?;
         let locked = match &staff {
             Some(s) => self.store.staff_locked_until(s.id, now).await?.is_some(),
@@ -176,12 +197,7 @@ impl Backend {
         self.store.clear_failed_logins(staff.id).await?;
         let (token, expires_at) =
             self.new_token(TokenSubject::Staff(staff.id), self.config.staff_token_ttl, now).await?;
-        let role = match staff.role.as_str() {
-            "issuer" => StaffRole::Issuer,
-            "administrator" => StaffRole::Administrator,
-            _ => StaffRole::Reviewer,
-        };
-        Ok(StaffLoginResponse { token, expires_at, department_code: staff.department_code, role })
+        Ok((staff, token, expires_at))
     }
 
     async fn live_token(&self, token: &str, now: i64) -> Result<TokenSubject, ServiceError> {

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod desk;
 pub mod devices;
 pub mod gate;
 pub mod issuance;
@@ -111,6 +112,9 @@ pub struct Config {
     pub device_token_ttl: i64,
     /// Lifetime of a staff token, seconds.
     pub staff_token_ttl: i64,
+    /// How long a workbench session may sit unused before it ends, seconds (its token still
+    /// ends after `staff_token_ttl` at the latest).
+    pub desk_idle_secs: i64,
     /// Status list `ttl`, seconds; a list older than this is re-signed when fetched.
     pub status_list_ttl: i64,
     /// Entries per status list.
@@ -158,6 +162,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8787".into(),
             device_token_ttl: 15 * 60,
             staff_token_ttl: 8 * 3_600,
+            desk_idle_secs: 15 * 60,
             status_list_ttl: 300,
             status_list_capacity: 100_000,
             password_cost: password::PasswordCost::OWASP,

@@ -1,0 +1,374 @@
+//! The department's workbench over real HTTP (issue 17 item 8, ADR 0007): the session cookie's
+//! flags, sign-in and sign-out, the idle timeout, CSRF on every POST, the security headers, and
+//! the department scope of the catalogue pages and actions — against the seeded backend (the
+//! catalogue seed and the demo staff of 北京市朝阳区民政局).
+
+#![allow(clippy::expect_used, clippy::panic)] // Test code.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::{Client, StatusCode, redirect};
+use shimin_backend::seed::{self, CHAOYANG_CIVIL_AFFAIRS_CODE, POLICE_CODE};
+use shimin_backend::server::{self, Limits};
+use shimin_backend::service::password::PasswordCost;
+use shimin_backend::service::{Backend, Config};
+use shimin_backend::store::{DatabaseUrl, StaffRecord};
+use shimin_core::catalogue::guide::ServiceStatus;
+
+const ADMIN: (&str, &str) = ("chaoyang-civil-admin", "demo-desk-2024");
+const REVIEWER: (&str, &str) = ("chaoyang-civil-reviewer", "demo-desk-review-2024");
+
+/// A seeded backend served on a loopback port, and a client that follows no redirect and keeps
+/// no cookies (each test reads and sends them itself).
+struct Desk {
+    base: String,
+    backend: Backend,
+    http: Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Desk {
+    async fn start(public_url: Option<&str>, idle_secs: i64, limits: Limits) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("backend.db").display());
+        let store = url.parse::<DatabaseUrl>().expect("url").open().await.expect("open");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let config = Config {
+            public_url: public_url.map_or_else(|| base.clone(), str::to_owned),
+            password_cost: PasswordCost::CHEAP,
+            desk_idle_secs: idle_secs,
+            ..Config::default()
+        };
+        let backend = Backend::new(store, config).await.expect("backend");
+        seed::seed(&backend, 5, shimin_backend::now()).await.expect("seed");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = server::router(backend.clone(), limits).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move {
+            let _ = axum_serve(listener, app, stopped).await;
+        });
+        let http = Client::builder().redirect(redirect::Policy::none()).build().expect("client");
+        Self { base, backend, http, _dir: dir, _stop: stop }
+    }
+
+    async fn default() -> Self {
+        Self::start(None, 15 * 60, Limits::default()).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn get(&self, path: &str, cookies: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).header(COOKIE, cookies).send().await.expect("GET")
+    }
+
+    async fn post(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(self.url(path)).header(COOKIE, cookies).form(form).send().await.expect("POST")
+    }
+
+    /// The sign-in page's pre-session cookie (`name=value`) and CSRF token.
+    async fn pre_session(&self) -> (String, String) {
+        let response = self.get("/desk/login", "").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = set_cookie(&response, "shimin_desk_pre").expect("a pre-session cookie");
+        let csrf = csrf_of(&response.text().await.expect("body"));
+        (cookie_pair(&cookie), csrf)
+    }
+
+    /// Signs in; the response to the form.
+    async fn sign_in_response(&self, login: &str, password: &str) -> reqwest::Response {
+        let (pre, csrf) = self.pre_session().await;
+        self.post("/desk/login", &pre, &[("csrf", &csrf), ("login", login), ("password", password)]).await
+    }
+
+    /// Signs in (it must succeed): the session cookie (`name=value`) and the session's CSRF
+    /// token, read from the queue page.
+    async fn sign_in(&self, (login, password): (&str, &str)) -> (String, String) {
+        let response = self.sign_in_response(login, password).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in of {login}");
+        assert_eq!(location(&response), "/desk/queue");
+        let session = cookie_pair(&set_cookie(&response, "shimin_desk").expect("a session cookie"));
+        let page = self.get("/desk/queue", &session).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let csrf = csrf_of(&page.text().await.expect("body"));
+        (session, csrf)
+    }
+
+    async fn staff(&self, login: &str) -> StaffRecord {
+        self.backend.store.staff_by_login(login).await.expect("store").expect("seeded staff")
+    }
+
+    /// The code of a service of `department` in the catalogue seed, in state `status`.
+    async fn service_of(&self, department: &str, status: ServiceStatus) -> String {
+        let services = self.backend.store.catalogue_services().await.expect("catalogue");
+        services
+            .iter()
+            .find(|s| s.organ.code.as_str() == department && s.status == status)
+            .map(|s| s.code.to_string())
+            .expect("the seed has such a service")
+    }
+
+    async fn status_of(&self, code: &str) -> ServiceStatus {
+        self.backend.service_guide(code).await.expect("guide").status
+    }
+}
+
+async fn axum_serve(
+    listener: tokio::net::TcpListener,
+    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, SocketAddr>,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
+}
+
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The first form's CSRF token in a page.
+fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
+    page[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_http_only_session_that_signing_out_ends() {
+    let desk = Desk::default().await;
+
+    let refused = desk.sign_in_response(ADMIN.0, "not-the-password").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(set_cookie(&refused, "shimin_desk").is_none(), "no session for a wrong password");
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("账号或密码不正确"), "the refusal in Chinese by default");
+    assert!(!body.contains("not-the-password"), "the typed password is never echoed");
+
+    let response = desk.sign_in_response(ADMIN.0, ADMIN.1).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookie(&response, "shimin_desk").expect("session cookie");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/desk"] {
+        assert!(cookie.contains(flag), "{cookie} lacks {flag}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP on loopback: not Secure");
+    assert!(!cookie.contains("Max-Age") && !cookie.contains("Expires"), "a browser-session cookie");
+    let session = cookie_pair(&cookie);
+    let token = session.trim_start_matches("shimin_desk=").to_owned();
+    assert!(desk.backend.staff_for_token(&token, shimin_backend::now()).await.is_ok(), "a staff token");
+
+    let queue = desk.get("/desk/queue", &session).await;
+    assert_eq!(queue.status(), StatusCode::OK);
+    let csp = queue.headers().get("content-security-policy").expect("CSP").to_str().expect("text").to_owned();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "no script may run");
+    assert_eq!(queue.headers().get("cache-control").expect("cache-control"), "no-store");
+    assert_eq!(queue.headers().get("x-frame-options").expect("x-frame-options"), "DENY");
+    assert_eq!(queue.headers().get("referrer-policy").expect("referrer-policy"), "same-origin");
+    let page = queue.text().await.expect("body");
+    assert!(page.contains("北京市朝阳区民政局"), "the department's name in the header");
+    assert!(page.contains("chaoyang-civil-admin") && page.contains("管理员"), "the officer and role");
+    assert!(page.contains("办件队列") && page.contains("事项目录") && page.contains("退出"));
+    assert!(page.contains("目前没有办件"), "the queue says it is empty; no rows are made up");
+
+    let csrf = csrf_of(&page);
+    let out = desk.post("/desk/logout", &session, &[("csrf", &csrf)]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&out, "shimin_desk").expect("cleared").contains("Max-Age=0"));
+    assert!(desk.backend.staff_for_token(&token, shimin_backend::now()).await.is_err(), "token revoked");
+    let after = desk.get("/desk/queue", &session).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the old cookie opens nothing");
+    assert_eq!(location(&after), "/desk/login?ended=1");
+}
+
+#[tokio::test]
+async fn behind_tls_the_cookies_are_secure() {
+    let desk = Desk::start(Some("https://desk.example"), 15 * 60, Limits::default()).await;
+    let (pre, _) = desk.pre_session().await;
+    assert!(pre.starts_with("shimin_desk_pre="));
+    let response = desk.get("/desk/login", "").await;
+    assert!(set_cookie(&response, "shimin_desk_pre").expect("pre").contains("Secure"));
+    let response = desk.sign_in_response(ADMIN.0, ADMIN.1).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&response, "shimin_desk").expect("session").contains("; Secure"));
+}
+
+#[tokio::test]
+async fn a_session_left_idle_ends_and_its_token_with_it() {
+    let desk = Desk::start(None, 1, Limits::default()).await;
+    let (session, _) = desk.sign_in(ADMIN).await;
+    let token = session.trim_start_matches("shimin_desk=").to_owned();
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    let response = desk.get("/desk/services", &session).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/desk/login?ended=1");
+    assert!(desk.backend.staff_for_token(&token, shimin_backend::now()).await.is_err(), "token revoked");
+    let notice = desk.get("/desk/login?ended=1", "").await.text().await.expect("body");
+    assert!(notice.contains("登录已失效"));
+}
+
+#[tokio::test]
+async fn every_post_needs_the_sessions_csrf_token() {
+    let desk = Desk::default().await;
+    let code = desk.service_of(CHAOYANG_CIVIL_AFFAIRS_CODE, ServiceStatus::Active).await;
+    let path = format!("/desk/services/{code}/suspend");
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+    let (_, other_csrf) = desk.sign_in(ADMIN).await;
+
+    for form in [vec![], vec![("csrf", "")], vec![("csrf", other_csrf.as_str())]] {
+        let response = desk.post(&path, &session, &form).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "form {form:?}");
+        assert!(response.text().await.expect("body").contains("安全校验"));
+        assert_eq!(desk.status_of(&code).await, ServiceStatus::Active, "nothing changed");
+    }
+    // The right token from another site's page.
+    let response = desk
+        .http
+        .post(desk.url(&path))
+        .header(COOKIE, &session)
+        .header(ORIGIN, "https://evil.example")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(desk.status_of(&code).await, ServiceStatus::Active);
+    // Sign-out and the language switch are POSTs too.
+    assert_eq!(desk.post("/desk/logout", &session, &[]).await.status(), StatusCode::FORBIDDEN);
+    let switch = desk.post("/desk/language", &session, &[("lang", "en"), ("back", "/desk/queue")]).await;
+    assert_eq!(switch.status(), StatusCode::FORBIDDEN);
+    // The sign-in form without its pre-session.
+    let response = desk.post("/desk/login", "", &[("login", ADMIN.0), ("password", ADMIN.1)]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookie(&response, "shimin_desk").is_none());
+
+    let response = desk.post(&path, &session, &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "with the token it is done");
+    assert_eq!(location(&response), format!("/desk/services/{code}?done=1"));
+    assert_eq!(desk.status_of(&code).await, ServiceStatus::Suspended);
+}
+
+#[tokio::test]
+async fn staff_see_and_act_on_their_own_departments_services_only() {
+    let desk = Desk::default().await;
+    let own = desk.service_of(CHAOYANG_CIVIL_AFFAIRS_CODE, ServiceStatus::Active).await;
+    let police = desk.service_of(POLICE_CODE, ServiceStatus::Active).await;
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+
+    let list = desk.get("/desk/services", &session).await.text().await.expect("body");
+    let staff = desk.staff(ADMIN.0).await;
+    let expected = desk.backend.department_services(&staff).await.expect("services");
+    assert!(!expected.is_empty());
+    assert_eq!(list.matches("<tr data-code=").count(), expected.len(), "every service of the department");
+    assert!(list.contains(&own) && !list.contains(&police), "and no other department's");
+
+    let guide = desk.get(&format!("/desk/services/{police}"), &session).await;
+    assert_eq!(guide.status(), StatusCode::FORBIDDEN);
+    assert!(guide.text().await.expect("body").contains("不属于本部门"));
+    let act = desk.post(&format!("/desk/services/{police}/suspend"), &session, &[("csrf", &csrf)]).await;
+    assert_eq!(act.status(), StatusCode::FORBIDDEN);
+    assert_eq!(desk.status_of(&police).await, ServiceStatus::Active, "another department's is untouched");
+
+    // A reviewer reads the guide but may not act, and is told so.
+    let (reviewer, reviewer_csrf) = desk.sign_in(REVIEWER).await;
+    let guide = desk.get(&format!("/desk/services/{own}"), &reviewer).await;
+    assert_eq!(guide.status(), StatusCode::OK);
+    let page = guide.text().await.expect("body");
+    assert!(page.contains("只有本部门的管理员") && !page.contains("data-test=\"suspend\""));
+    let confirm = desk.get(&format!("/desk/services/{own}/suspend"), &reviewer).await;
+    assert_eq!(confirm.status(), StatusCode::FORBIDDEN);
+    let act =
+        desk.post(&format!("/desk/services/{own}/suspend"), &reviewer, &[("csrf", &reviewer_csrf)]).await;
+    assert_eq!(act.status(), StatusCode::FORBIDDEN);
+    assert_eq!(desk.status_of(&own).await, ServiceStatus::Active);
+
+    // The administrator suspends, resumes and is refused a second resume: each a new version.
+    let before = desk.backend.store.catalogue_head().await.expect("head");
+    let path = |a: &str| format!("/desk/services/{own}/{a}");
+    assert_eq!(
+        desk.post(&path("suspend"), &session, &[("csrf", &csrf)]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(desk.status_of(&own).await, ServiceStatus::Suspended);
+    assert_eq!(
+        desk.post(&path("resume"), &session, &[("csrf", &csrf)]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(desk.status_of(&own).await, ServiceStatus::Active);
+    assert_eq!(desk.backend.store.catalogue_head().await.expect("head"), before + 2);
+    let again = desk.post(&path("resume"), &session, &[("csrf", &csrf)]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        desk.post(&path("delete"), &session, &[("csrf", &csrf)]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_language_follows_the_switch() {
+    let desk = Desk::default().await;
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+    let response = desk
+        .post("/desk/language", &session, &[("csrf", &csrf), ("lang", "en"), ("back", "/desk/services")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/desk/services");
+    let lang = cookie_pair(&set_cookie(&response, "shimin_desk_lang").expect("language cookie"));
+    let page = desk.get("/desk/services", &format!("{session}; {lang}")).await.text().await.expect("body");
+    assert!(
+        page.contains("<html lang=\"en\">")
+            && page.contains("Service catalogue")
+            && page.contains("Sign out")
+    );
+    // A way back that leaves the workbench is not followed.
+    let response = desk
+        .post(
+            "/desk/language",
+            &session,
+            &[("csrf", &csrf), ("lang", "zh-Hant"), ("back", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(location(&response), "/desk/");
+}
+
+#[tokio::test]
+async fn the_sign_in_form_is_rate_limited_with_the_login_class() {
+    let limits = Limits { auth_burst: 3, auth_per_minute: 1, ..Limits::default() };
+    let desk = Desk::start(None, 15 * 60, limits).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(desk.sign_in_response(ADMIN.0, "wrong-password").await.status());
+    }
+    assert_eq!(statuses[..3], [StatusCode::UNAUTHORIZED; 3]);
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+    // The API's login shares the budget of the source.
+    let api = desk
+        .http
+        .post(desk.url("/v1/staff/login"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"login":"chaoyang-civil-admin","password":"demo-desk-2024"}"#)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+}
