@@ -4,11 +4,14 @@
 use std::collections::BTreeMap;
 
 use shimin_wire::catalogue::{
-    FaqDto, FeeDto, FlagsDto, ResultDto, ServiceDocument, ServiceStatusDto, StepDto, TimeUnitDto,
+    FaqDto, FeeDto, FieldKindDto, FlagsDto, FormDto, Localized, ResultDto, ServiceDocument, ServiceStatusDto,
+    StepDto, TimeUnitDto,
 };
+use shimin_wire::workflow::{BranchDto, ProcessDto, ProcessStepDto, StageDto};
 
 use crate::SeedError;
-use crate::spec::{GuideSpec, MaterialsFile, OrganSpec, legal_basis, limit, step_en, text};
+use crate::hant::to_hant;
+use crate::spec::{GuideSpec, MaterialsFile, OrganSpec, ProcessSpec, legal_basis, limit, step_en, text};
 
 pub(crate) fn document(
     guide: &GuideSpec,
@@ -100,7 +103,66 @@ pub(crate) fn document(
         status: ServiceStatusDto::Active,
         replaced_by: Vec::new(),
         version: 0,
-        form: None,
-        process: None,
+        form: guide.form.as_ref().map(with_hant),
+        process: guide.process.as_ref().map(|p| process(p, organs, name)).transpose()?,
     })
+}
+
+/// The form with Traditional Chinese derived for every text that leaves it out.
+fn with_hant(form: &FormDto) -> FormDto {
+    fn fill(text: &mut Localized) {
+        if text.hant.is_none() {
+            text.hant = Some(to_hant(&text.hans));
+        }
+    }
+    let mut form = form.clone();
+    for field in &mut form.fields {
+        fill(&mut field.label);
+        if let Some(help) = &mut field.help {
+            fill(help);
+        }
+        if let FieldKindDto::Choice { options } | FieldKindDto::MultiChoice { options, .. } = &mut field.kind
+        {
+            options.iter_mut().for_each(|o| fill(&mut o.label));
+        }
+    }
+    form
+}
+
+/// The process with each branch's organ key turned into its credit code.
+fn process(
+    spec: &ProcessSpec,
+    organs: &BTreeMap<String, OrganSpec>,
+    service: &str,
+) -> Result<ProcessDto, SeedError> {
+    let stages = spec
+        .stages
+        .iter()
+        .map(|stage| {
+            let branches = stage
+                .branches
+                .iter()
+                .map(|b| {
+                    let organ = organs.get(&b.organ).ok_or_else(|| SeedError::UnknownOrgan {
+                        service: service.to_owned(),
+                        key: b.organ.clone(),
+                    })?;
+                    Ok(BranchDto {
+                        department: organ.code.clone(),
+                        title: b.title.as_deref().map(|t| text(t, b.title_en.as_deref())),
+                        steps: b
+                            .steps
+                            .iter()
+                            .map(|s| ProcessStepDto {
+                                name: text(&s.n, Some(&s.en)),
+                                limit_working_days: s.days,
+                            })
+                            .collect(),
+                    })
+                })
+                .collect::<Result<Vec<_>, SeedError>>()?;
+            Ok(StageDto { branches })
+        })
+        .collect::<Result<Vec<_>, SeedError>>()?;
+    Ok(ProcessDto { stages })
 }

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use shimin_wire::catalogue::{
-    LegalBasisDto, Localized, MaterialDto, MaterialFormDto, PhonesDto, PlaceDto, RequirementDto,
+    FormDto, LegalBasisDto, Localized, MaterialDto, MaterialFormDto, PhonesDto, PlaceDto, RequirementDto,
     ReuseClassDto, TimeLimitDto, TimeUnitDto,
 };
 
@@ -248,6 +248,44 @@ pub(crate) struct GuideSpec {
     #[serde(default)]
     pub special_en: Vec<String>,
     pub popularity: u64,
+    /// The online application's form (issue 17), in the wire's own shape; Traditional Chinese is
+    /// derived where a text leaves it out.
+    pub form: Option<FormDto>,
+    /// The approval process, where it is not one branch at the organ.
+    pub process: Option<ProcessSpec>,
+}
+
+/// An approval process: stages in order, each of branches decided in parallel.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProcessSpec {
+    pub stages: Vec<StageSpec>,
+}
+
+/// One stage's branches.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StageSpec {
+    pub branches: Vec<BranchSpec>,
+}
+
+/// One branch: the organ (by its key in `organs.toml`), what it decides, its steps.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BranchSpec {
+    pub organ: String,
+    pub title: Option<String>,
+    pub title_en: Option<String>,
+    pub steps: Vec<ProcessStepSpec>,
+}
+
+/// One step of a branch and its limit in working days.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProcessStepSpec {
+    pub n: String,
+    pub en: String,
+    pub days: u16,
 }
 
 fn person() -> Vec<u8> {

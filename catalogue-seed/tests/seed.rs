@@ -311,3 +311,29 @@ fn the_first_download_is_under_two_megabytes_compressed() {
     println!("catalogue JSON: {} bytes, gzip: {compressed} bytes", json.len());
     assert!(compressed < 2_000_000, "{compressed} bytes");
 }
+
+/// The services the demo applies for online (issue 17) carry a form and a process that core
+/// parses: the residence permit one branch at the police, the newborn's 一件事 four departments
+/// in parallel, each branch at a catalogue organ.
+#[test]
+fn the_online_services_carry_a_form_and_a_process_core_accepts() {
+    let services = seed();
+    let organs: HashSet<String> = services.iter().map(|s| s.organ.code.clone()).collect();
+    let parsed = |name: &str| {
+        let document = services.iter().find(|s| s.name.hans == name).expect(name).clone();
+        Service::parse(document).expect(name)
+    };
+    let permit = parsed("居住证签发");
+    let form = permit.form.as_ref().expect("the permit's form");
+    assert!(form.field("employer").is_some() && form.field("id_number").is_some());
+    assert_eq!(permit.process.stages().len(), 1);
+    assert_eq!(permit.process.stages()[0].branches.len(), 1);
+
+    let newborn = parsed("新生儿出生一件事");
+    assert!(newborn.form.as_ref().expect("the newborn's form").field("card_bank").is_some());
+    let branches = &newborn.process.stages()[0].branches;
+    assert_eq!(branches.len(), 4);
+    for branch in branches {
+        assert!(organs.contains(branch.department.as_str()), "{}", branch.department.as_str());
+    }
+}
