@@ -19,7 +19,10 @@
 //!
 //! The server runs on its own two-thread runtime; the clients on another. Bounded in time and
 //! count, loopback only. `LOAD_SQLITE_READERS` sets the SQLite store's read-only connections
-//! (default: one per CPU, at least 2; 0 sends reads to the writer).
+//! (default: one per CPU, at least 2; 0 sends reads to the writer). `LOAD_PG_URL` runs against
+//! an empty database of a cluster of one's own instead of a fresh test cluster (the test cluster
+//! runs with `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`, like every backend
+//! test; pulls only read, so durability settings do not enter their figure).
 #![allow(clippy::expect_used, clippy::panic, missing_docs)]
 
 #[path = "../tests/common/mod.rs"]
@@ -220,9 +223,14 @@ fn main() {
         drop(dir);
     }
     if which == "postgres" || which == "both" {
-        let pg = common::Postgres::start();
-        rows.push(run("PostgreSQL", pg.url.clone()));
-        drop(pg);
+        if let Ok(url) = std::env::var("LOAD_PG_URL") {
+            // A cluster of one's own (e.g. with `pg_stat_statements` loaded, to count statements).
+            rows.push(run("PostgreSQL", url));
+        } else {
+            let pg = common::Postgres::start();
+            rows.push(run("PostgreSQL", pg.url.clone()));
+            drop(pg);
+        }
     }
     println!(
         "| database | citizens | devices | each device pulls | requests | errors | throughput | p50 | p99 | max | seeding |"
