@@ -19,7 +19,10 @@
 //!
 //! The server runs on its own two-thread runtime; the clients on another. Bounded in time and
 //! count, loopback only. `LOAD_SQLITE_READERS` sets the SQLite store's read-only connections
-//! (default: one per CPU, at least 2; 0 sends reads to the writer).
+//! (default: one per CPU, at least 2; 0 sends reads to the writer). `LOAD_PG_URL` runs against
+//! an empty database of a cluster of one's own instead of a fresh test cluster (the test cluster
+//! runs with `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`, like every backend
+//! test; pulls only read, so durability settings do not enter their figure).
 #![allow(clippy::expect_used, clippy::panic, missing_docs)]
 
 #[path = "../tests/common/mod.rs"]
@@ -33,9 +36,11 @@ use shimin_backend::server::{self, Limits};
 use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::sqlite::SqliteOptions;
 use shimin_backend::store::{DatabaseUrl, Store};
-use shimin_core::crypto::SigningKey;
+use shimin_core::cose;
+use shimin_core::crypto::{SigningKey, SigningPurpose};
 use shimin_wire::backend::{
-    CertificateFields, IssueCertificateRequest, RegisterDeviceRequest, SyncPullResponse,
+    CertificateFields, ChallengeResponse, DeviceTokenRequest, DeviceTokenResponse, IssueCertificateRequest,
+    RegisterDeviceRequest, SyncPullResponse,
 };
 
 const MAX_REQUESTS_PER_DEVICE: usize = 1_000;
@@ -130,11 +135,35 @@ fn run(database: &'static str, url: String) -> Figures {
     let client_rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
     let http = reqwest::Client::builder().pool_max_idle_per_host(devices).build().expect("client");
-    let client = shimin_client::BackendClient::new(&base).expect("client");
+    // Signed in over plain HTTP on loopback with reqwest itself: `shimin_client` refuses `http://`
+    // in a release build, and the bench is one.
     let tokens: Vec<String> = client_rt.block_on(async {
         let mut tokens = Vec::with_capacity(devices);
         for (device_id, key) in &registered {
-            tokens.push(client.device_token(*device_id, key).await.expect("token"));
+            let challenge: ChallengeResponse = http
+                .post(format!("{base}/v1/devices/{device_id}/challenge"))
+                .send()
+                .await
+                .expect("challenge")
+                .json()
+                .await
+                .expect("challenge body");
+            let nonce = common::unb64(challenge.challenge_b64.trim_end_matches('='));
+            let signature = cose::sign(SigningPurpose::DeviceBinding, &nonce, b"device", key).expect("sign");
+            let body = DeviceTokenRequest {
+                challenge_b64: common::b64(&nonce),
+                signature_b64: common::b64(&signature),
+            };
+            let token: DeviceTokenResponse = http
+                .post(format!("{base}/v1/devices/{device_id}/token"))
+                .json(&body)
+                .send()
+                .await
+                .expect("token")
+                .json()
+                .await
+                .expect("token body");
+            tokens.push(token.token);
         }
         tokens
     });
@@ -220,9 +249,14 @@ fn main() {
         drop(dir);
     }
     if which == "postgres" || which == "both" {
-        let pg = common::Postgres::start();
-        rows.push(run("PostgreSQL", pg.url.clone()));
-        drop(pg);
+        if let Ok(url) = std::env::var("LOAD_PG_URL") {
+            // A cluster of one's own (e.g. with `pg_stat_statements` loaded, to count statements).
+            rows.push(run("PostgreSQL", url));
+        } else {
+            let pg = common::Postgres::start();
+            rows.push(run("PostgreSQL", pg.url.clone()));
+            drop(pg);
+        }
     }
     println!(
         "| database | citizens | devices | each device pulls | requests | errors | throughput | p50 | p99 | max | seeding |"

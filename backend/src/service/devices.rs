@@ -224,12 +224,20 @@ impl Backend {
     /// # Errors
     /// 401 for anything but a live device token of a device that is not removed.
     pub async fn device_for_token(&self, token: &str, now: i64) -> Result<DeviceRecord, ServiceError> {
-        match self.live_token(token, now).await? {
-            TokenSubject::Device(id) => {
-                let device = self.store.device(id).await?.ok_or(ServiceError::Unauthorized)?;
-                if device.removed_at.is_some() { Err(ServiceError::Unauthorized) } else { Ok(device) }
+        // The token and its device in one look-up: this runs on every request a device makes.
+        let (record, device) = self
+            .store
+            .token_and_device(&sha256(token.as_bytes()))
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if record.revoked_at.is_some() || record.expires_at <= now {
+            return Err(ServiceError::Unauthorized);
+        }
+        match (record.subject, device) {
+            (TokenSubject::Device(id), Some(device)) if device.id == id && device.removed_at.is_none() => {
+                Ok(device)
             }
-            TokenSubject::Staff(_) => Err(ServiceError::Unauthorized),
+            _ => Err(ServiceError::Unauthorized),
         }
     }
 

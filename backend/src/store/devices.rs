@@ -156,6 +156,20 @@ pub trait DeviceStore: Send + Sync {
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
     /// The token with this hash.
     async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError>;
+    /// The token with this hash and, for a device token, its device (absent when no such
+    /// device): what a device's bearer token stands for, asked on every request a device makes.
+    /// A store that can join the two answers in one statement.
+    async fn token_and_device(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<(TokenRecord, Option<DeviceRecord>)>, StoreError> {
+        let Some(token) = self.token(hash).await? else { return Ok(None) };
+        let device = match token.subject {
+            TokenSubject::Device(id) => self.device(id).await?,
+            TokenSubject::Staff(_) => None,
+        };
+        Ok(Some((token, device)))
+    }
     /// Revokes one token; returns whether it existed unrevoked.
     async fn revoke_token(&self, hash: &[u8], at: i64) -> Result<bool, StoreError>;
 }

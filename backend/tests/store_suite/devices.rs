@@ -92,7 +92,27 @@ pub(crate) async fn devices_and_challenges(store: &dyn Store) {
         })
         .await
         .expect("token");
+    // What a device's bearer token stands for, token and device together.
+    let (token, of) = store.token_and_device(&[7; 32]).await.expect("look-up").expect("the token");
+    assert_eq!(token.subject, TokenSubject::Device(tablet.id));
+    assert_eq!(of, Some(tablet.clone()));
+    assert_eq!(store.token_and_device(&[6; 32]).await.expect("unknown"), None);
+    let staff_token = TokenRecord {
+        hash: vec![5; 32],
+        subject: TokenSubject::Staff(phone.id),
+        expires_at: 10_000,
+        revoked_at: None,
+    };
+    store.insert_token(staff_token.clone()).await.expect("token");
+    assert_eq!(
+        store.token_and_device(&[5; 32]).await.expect("look-up"),
+        Some((staff_token, None)),
+        "a staff token stands for no device, even one whose id is the staff member's"
+    );
     store.remove_device(tablet.id, 150).await.expect("remove");
+    let (token, of) = store.token_and_device(&[7; 32]).await.expect("look-up").expect("the token");
+    assert_eq!(token.revoked_at, Some(150));
+    assert_eq!(of.and_then(|d| d.removed_at), Some(150), "the removed device, as it is");
     assert_eq!(store.active_devices(ZHANG).await.expect("active"), vec![phone.clone()]);
     assert_eq!(store.token(&[7; 32]).await.expect("token").and_then(|t| t.revoked_at), Some(150));
 

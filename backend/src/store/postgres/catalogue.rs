@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 use shimin_core::catalogue::guide::Service;
 
-use super::PgStore;
+use super::{Cached, PgStore};
 use crate::store::catalogue::{parse_row, read_version, status_str, stored_version};
 use crate::store::{
     CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange, StoreError,
@@ -20,7 +20,10 @@ impl CatalogueStore for PgStore {
     async fn catalogue_head(&self) -> Result<u64, StoreError> {
         let client = self.client().await?;
         read_version(
-            client.query_one("SELECT version FROM catalogue_head WHERE id = 1", &[]).await?.try_get(0)?,
+            client
+                .cached_query_one("SELECT version FROM catalogue_head WHERE id = 1", &[])
+                .await?
+                .try_get(0)?,
         )
     }
 
@@ -34,7 +37,7 @@ impl CatalogueStore for PgStore {
         let tx = client.transaction().await?;
         // The head's lock, taken before anything is compared or drawn.
         let head: i64 = tx
-            .query_one("SELECT version FROM catalogue_head WHERE id = 1 FOR UPDATE", &[])
+            .cached_query_one("SELECT version FROM catalogue_head WHERE id = 1 FOR UPDATE", &[])
             .await?
             .try_get(0)?;
         if let Some(expected) = expect_head
@@ -45,7 +48,7 @@ impl CatalogueStore for PgStore {
         let mut head = read_version(head)?;
         for change in changes {
             let version: i64 = tx
-                .query_one(
+                .cached_query_one(
                     "UPDATE catalogue_head SET version = version + 1 WHERE id = 1 RETURNING version",
                     &[],
                 )
@@ -55,7 +58,7 @@ impl CatalogueStore for PgStore {
             let service = change.service.at_version(head);
             let code = service.code.to_string();
             let popularity = i64::try_from(service.popularity).unwrap_or(i64::MAX);
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO catalogue_service (code, status, version, popularity, document) \
                  VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (code) DO UPDATE SET \
                  status = excluded.status, version = excluded.version, \
@@ -63,7 +66,7 @@ impl CatalogueStore for PgStore {
                 &[&code, &status_str(service.status), &version, &popularity, &service.to_json()],
             )
             .await?;
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO catalogue_change (version, op, code, created_at) VALUES ($1, $2, $3, $4)",
                 &[&version, &change.op.name(), &code, &now],
             )
@@ -76,15 +79,19 @@ impl CatalogueStore for PgStore {
     async fn catalogue_service(&self, code: &str) -> Result<Option<Service>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt("SELECT document::text, version FROM catalogue_service WHERE code = $1", &[&code])
+            .cached_query_opt(
+                "SELECT document::text, version FROM catalogue_service WHERE code = $1",
+                &[&code],
+            )
             .await?;
         row.map(|r| parse_row(r.try_get(0)?, r.try_get(1)?)).transpose()
     }
 
     async fn catalogue_services(&self) -> Result<Vec<Service>, StoreError> {
         let client = self.client().await?;
-        let rows =
-            client.query("SELECT document::text, version FROM catalogue_service ORDER BY code", &[]).await?;
+        let rows = client
+            .cached_query("SELECT document::text, version FROM catalogue_service ORDER BY code", &[])
+            .await?;
         rows.iter().map(|r| parse_row(r.try_get(0)?, r.try_get(1)?)).collect()
     }
 
@@ -99,10 +106,12 @@ impl CatalogueStore for PgStore {
         let client = self.client().await?;
         // The head first: every version up to it has committed (in order), so the page read
         // after it holds all of them that are still current.
-        let head: i64 =
-            client.query_one("SELECT version FROM catalogue_head WHERE id = 1", &[]).await?.try_get(0)?;
+        let head: i64 = client
+            .cached_query_one("SELECT version FROM catalogue_head WHERE id = 1", &[])
+            .await?
+            .try_get(0)?;
         let rows = client
-            .query(
+            .cached_query(
                 "SELECT ch.version, ch.op, s.document::text FROM catalogue_change ch \
                  JOIN catalogue_service s ON s.code = ch.code AND s.version = ch.version \
                  WHERE ch.version > $1 AND ch.version <= $2 AND (NOT $3 OR s.status <> 'cancelled') \

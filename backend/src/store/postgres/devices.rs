@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::sync::insert_event;
-use super::{PgStore, conflict};
+use super::{Cached, PgStore, conflict};
 use crate::store::devices::copy_event;
 use crate::store::liveness::purpose_columns;
 use crate::store::{
@@ -17,13 +17,13 @@ impl DeviceStore for PgStore {
     async fn insert_enrolment_code(&self, code: NewEnrolmentCode) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE enrolment_code SET withdrawn_at = $2 WHERE citizen_id_number = $1 \
              AND used_at IS NULL AND withdrawn_at IS NULL",
             &[&code.citizen_id_number, &code.issued_at],
         )
         .await?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO enrolment_code (hash, citizen_id_number, expires_at, issued_by, issued_at) \
              VALUES ($1, $2, $3, $4, $5)",
             &[&code.hash, &code.citizen_id_number, &code.expires_at, &code.issued_by, &code.issued_at],
@@ -37,7 +37,7 @@ impl DeviceStore for PgStore {
     async fn enrolment_codes(&self, citizen_id_number: &str) -> Result<Vec<EnrolmentCodeRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 "SELECT issued_by, issued_at, expires_at, used_at, withdrawn_at FROM enrolment_code \
                  WHERE citizen_id_number = $1 ORDER BY issued_at, hash",
                 &[&citizen_id_number],
@@ -68,7 +68,7 @@ impl DeviceStore for PgStore {
         let tx = client.transaction().await?;
         let spent = match grant {
             EnrolmentGrant::Code(code_hash) => {
-                tx.execute(
+                tx.cached_execute(
                     "UPDATE enrolment_code SET used_at = $3 WHERE hash = $1 AND citizen_id_number = $2 \
                      AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $3",
                     &[&code_hash, &device.citizen_id_number, &now],
@@ -76,7 +76,7 @@ impl DeviceStore for PgStore {
                 .await?
             }
             EnrolmentGrant::LivenessCheck(check_id) => {
-                tx.execute(
+                tx.cached_execute(
                     "UPDATE liveness_check SET passed = TRUE WHERE id = $1 AND citizen_id_number = $2 \
                      AND purpose = $3 AND answered_at IS NOT NULL AND passed IS NULL",
                     &[&check_id, &device.citizen_id_number, &purpose_columns(LivenessPurpose::Enrolment).0],
@@ -88,7 +88,7 @@ impl DeviceStore for PgStore {
             return Ok(None);
         }
         let row = tx
-            .query_one(
+            .cached_query_one(
                 "INSERT INTO device (id, citizen_id_number, public_key, label, created_at) OVERRIDING SYSTEM VALUE \
                  VALUES (coalesce(nullif($1::bigint, 0), nextval(pg_get_serial_sequence('device', 'id'))), $2, $3, $4, $5) \
                  RETURNING id",
@@ -98,7 +98,7 @@ impl DeviceStore for PgStore {
             .map_err(conflict)?;
         let device = DeviceRecord { id: row.try_get(0)?, ..device };
         for (certificate_id, holder_copy) in copies {
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3)",
                 &[&certificate_id, &device.id, &holder_copy],
             )
@@ -115,7 +115,7 @@ impl DeviceStore for PgStore {
     async fn device(&self, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(&format!("SELECT {DEVICE_COLUMNS} FROM device WHERE id = $1"), &[&id])
+            .cached_query_opt(&format!("SELECT {DEVICE_COLUMNS} FROM device WHERE id = $1"), &[&id])
             .await?
             .as_ref()
             .map(device_row)
@@ -125,7 +125,7 @@ impl DeviceStore for PgStore {
     async fn active_devices(&self, citizen_id_number: &str) -> Result<Vec<DeviceRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 &format!(
                     "SELECT {DEVICE_COLUMNS} FROM device WHERE citizen_id_number = $1 AND removed_at IS NULL ORDER BY created_at, id"
                 ),
@@ -140,9 +140,12 @@ impl DeviceStore for PgStore {
     async fn remove_device(&self, id: i64, at: i64) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("UPDATE device SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL", &[&id, &at])
-            .await?;
-        tx.execute(
+        tx.cached_execute(
+            "UPDATE device SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL",
+            &[&id, &at],
+        )
+        .await?;
+        tx.cached_execute(
             "UPDATE token SET revoked_at = $2 WHERE kind = 'device' AND subject = $1 AND revoked_at IS NULL",
             &[&id, &at],
         )
@@ -159,7 +162,7 @@ impl DeviceStore for PgStore {
     ) -> Result<(), StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO challenge (nonce, device_id, expires_at) VALUES ($1, $2, $3)",
                 &[&nonce, &device_id, &expires_at],
             )
@@ -172,12 +175,12 @@ impl DeviceStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let row = tx
-            .query_opt(
+            .cached_query_opt(
                 "DELETE FROM challenge WHERE nonce = $1 AND device_id = $2 RETURNING expires_at",
                 &[&nonce, &device_id],
             )
             .await?;
-        tx.execute("DELETE FROM challenge WHERE expires_at <= $1", &[&now]).await?;
+        tx.cached_execute("DELETE FROM challenge WHERE expires_at <= $1", &[&now]).await?;
         tx.commit().await?;
         Ok(match row {
             Some(r) => r.try_get::<_, i64>(0)? > now,
@@ -192,7 +195,7 @@ impl DeviceStore for PgStore {
         };
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO token (hash, kind, subject, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
                 &[&t.hash, &kind, &subject, &t.expires_at, &t.revoked_at],
             )
@@ -203,37 +206,72 @@ impl DeviceStore for PgStore {
 
     async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
         let client = self.client().await?;
-        let Some(r) = client
-            .query_opt(
+        client
+            .cached_query_opt(
                 "SELECT hash, kind, subject, expires_at, revoked_at FROM token WHERE hash = $1",
+                &[&hash],
+            )
+            .await?
+            .as_ref()
+            .map(token_row)
+            .transpose()
+    }
+
+    /// One statement (one round trip) instead of the token, then the device.
+    async fn token_and_device(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<(TokenRecord, Option<DeviceRecord>)>, StoreError> {
+        let client = self.client().await?;
+        let Some(r) = client
+            .cached_query_opt(
+                "SELECT t.hash, t.kind, t.subject, t.expires_at, t.revoked_at, \
+                 d.id, d.citizen_id_number, d.public_key, d.label, d.created_at, d.removed_at \
+                 FROM token t LEFT JOIN device d ON t.kind = 'device' AND d.id = t.subject \
+                 WHERE t.hash = $1",
                 &[&hash],
             )
             .await?
         else {
             return Ok(None);
         };
-        let kind: String = r.try_get(1)?;
-        let subject: i64 = r.try_get(2)?;
-        let subject = match kind.as_str() {
-            "staff" => TokenSubject::Staff(subject),
-            "device" => TokenSubject::Device(subject),
-            _ => return Err(StoreError::Corrupt("token kind")),
+        let token = token_row(&r)?;
+        let device = match r.try_get::<_, Option<i64>>(5)? {
+            Some(id) => Some(DeviceRecord {
+                id,
+                citizen_id_number: r.try_get(6)?,
+                public_key: r.try_get(7)?,
+                label: r.try_get(8)?,
+                created_at: r.try_get(9)?,
+                removed_at: r.try_get(10)?,
+            }),
+            None => None,
         };
-        Ok(Some(TokenRecord {
-            hash: r.try_get(0)?,
-            subject,
-            expires_at: r.try_get(3)?,
-            revoked_at: r.try_get(4)?,
-        }))
+        Ok(Some((token, device)))
     }
 
     async fn revoke_token(&self, hash: &[u8], at: i64) -> Result<bool, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute("UPDATE token SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL", &[&hash, &at])
+            .cached_execute(
+                "UPDATE token SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL",
+                &[&hash, &at],
+            )
             .await?
             > 0)
     }
+}
+
+/// A token from the columns `hash, kind, subject, expires_at, revoked_at`.
+fn token_row(r: &Row) -> Result<TokenRecord, StoreError> {
+    let kind: String = r.try_get(1)?;
+    let subject: i64 = r.try_get(2)?;
+    let subject = match kind.as_str() {
+        "staff" => TokenSubject::Staff(subject),
+        "device" => TokenSubject::Device(subject),
+        _ => return Err(StoreError::Corrupt("token kind")),
+    };
+    Ok(TokenRecord { hash: r.try_get(0)?, subject, expires_at: r.try_get(3)?, revoked_at: r.try_get(4)? })
 }
 
 const DEVICE_COLUMNS: &str = "id, citizen_id_number, public_key, label, created_at, removed_at";

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::sync::insert_event;
-use super::{PgStore, conflict};
+use super::{Cached, PgStore, conflict};
 use crate::store::{
     CertificateRecord, IssuanceStore, IssuerKeyRecord, LegacyPrivateKey, NewCertificate, NewEvent,
     PublishedDoc, SignCopies, StatusListRecord, StoreError, StoredStatus, copy_event,
@@ -15,8 +15,8 @@ impl IssuanceStore for PgStore {
     async fn add_issuer_key(&self, k: IssuerKeyRecord) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("LOCK TABLE issuer_key IN EXCLUSIVE MODE", &[]).await?;
-        tx.execute(
+        tx.cached_execute("LOCK TABLE issuer_key IN EXCLUSIVE MODE", &[]).await?;
+        tx.cached_execute(
             "INSERT INTO issuer_key (key_id, department_code, pkcs8, public_key, valid_from, valid_to, retired_at, seq) \
              VALUES ($1, $2, '\\x'::bytea, $3, $4, $5, $6, (SELECT coalesce(max(seq), 0) + 1 FROM issuer_key))",
             &[&k.key_id, &k.department_code, &k.public_key, &k.valid_from, &k.valid_to, &k.retired_at],
@@ -30,7 +30,7 @@ impl IssuanceStore for PgStore {
     async fn retire_issuer_keys(&self, department_code: &str, at: i64) -> Result<u64, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute(
+            .cached_execute(
                 "UPDATE issuer_key SET retired_at = $2 WHERE department_code = $1 AND retired_at IS NULL",
                 &[&department_code, &at],
             )
@@ -40,7 +40,7 @@ impl IssuanceStore for PgStore {
     async fn issuer_keys(&self) -> Result<Vec<IssuerKeyRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 "SELECT key_id, department_code, public_key, valid_from, valid_to, retired_at, compromised_at \
                  FROM issuer_key ORDER BY seq",
                 &[],
@@ -64,7 +64,7 @@ impl IssuanceStore for PgStore {
     async fn compromise_issuer_key(&self, key_id: &str, at: i64, now: i64) -> Result<bool, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute(
+            .cached_execute(
                 "UPDATE issuer_key SET compromised_at = $2, retired_at = coalesce(retired_at, $3) \
                  WHERE key_id = $1 AND compromised_at IS NULL",
                 &[&key_id, &at, &now],
@@ -76,7 +76,7 @@ impl IssuanceStore for PgStore {
     async fn legacy_private_keys(&self) -> Result<Vec<LegacyPrivateKey>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 "SELECT key_id, pkcs8 FROM issuer_key WHERE length(pkcs8) > 0 \
                  UNION ALL SELECT NULL, value FROM setting WHERE name = 'root-key'",
                 &[],
@@ -90,8 +90,8 @@ impl IssuanceStore for PgStore {
     async fn forget_private_keys(&self) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("UPDATE issuer_key SET pkcs8 = '\\x'::bytea WHERE length(pkcs8) > 0", &[]).await?;
-        tx.execute("DELETE FROM setting WHERE name = 'root-key'", &[]).await?;
+        tx.cached_execute("UPDATE issuer_key SET pkcs8 = '\\x'::bytea WHERE length(pkcs8) > 0", &[]).await?;
+        tx.cached_execute("DELETE FROM setting WHERE name = 'root-key'", &[]).await?;
         tx.commit().await?;
         // The old row versions stay in the tables' files until vacuumed: VACUUM FULL rewrites
         // both tables from their live rows.
@@ -102,7 +102,10 @@ impl IssuanceStore for PgStore {
     async fn status_list_ids(&self, department_code: &str) -> Result<Vec<i64>, StoreError> {
         let client = self.client().await?;
         client
-            .query("SELECT id FROM status_list WHERE department_code = $1 ORDER BY id", &[&department_code])
+            .cached_query(
+                "SELECT id FROM status_list WHERE department_code = $1 ORDER BY id",
+                &[&department_code],
+            )
             .await?
             .iter()
             .map(|r| Ok(r.try_get(0)?))
@@ -112,18 +115,21 @@ impl IssuanceStore for PgStore {
     async fn setting_or_insert(&self, name: &str, value: Vec<u8>) -> Result<Vec<u8>, StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
                 &[&name, &value],
             )
             .await?;
-        Ok(client.query_one("SELECT value FROM setting WHERE name = $1", &[&name]).await?.try_get(0)?)
+        Ok(client
+            .cached_query_one("SELECT value FROM setting WHERE name = $1", &[&name])
+            .await?
+            .try_get(0)?)
     }
 
     async fn publish(&self, d: PublishedDoc) -> Result<(), StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO published (name, bytes, etag, sequence, published_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, etag = excluded.etag, \
                  sequence = excluded.sequence, published_at = excluded.published_at",
@@ -136,7 +142,7 @@ impl IssuanceStore for PgStore {
     async fn published(&self, name: &str) -> Result<Option<PublishedDoc>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(
+            .cached_query_opt(
                 "SELECT name, bytes, etag, sequence, published_at FROM published WHERE name = $1",
                 &[&name],
             )
@@ -161,9 +167,10 @@ impl IssuanceStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // One allocation at a time per department: lock the department's row.
-        tx.execute("SELECT 1 FROM department WHERE code = $1 FOR UPDATE", &[&n.department_code]).await?;
+        tx.cached_execute("SELECT 1 FROM department WHERE code = $1 FOR UPDATE", &[&n.department_code])
+            .await?;
         let current = tx
-            .query_opt(
+            .cached_query_opt(
                 "SELECT id, capacity, next_index FROM status_list WHERE department_code = $1 ORDER BY id DESC LIMIT 1",
                 &[&n.department_code],
             )
@@ -176,7 +183,7 @@ impl IssuanceStore for PgStore {
             Some((id, capacity, next)) if next < capacity => (id, next),
             _ => {
                 let r = tx
-                    .query_one(
+                    .cached_query_one(
                         "INSERT INTO status_list (department_code, capacity, next_index) VALUES ($1, $2, 0) RETURNING id",
                         &[&n.department_code, &n.status_list_capacity],
                     )
@@ -184,10 +191,11 @@ impl IssuanceStore for PgStore {
                 (r.try_get(0)?, 0)
             }
         };
-        tx.execute("UPDATE status_list SET next_index = $2 WHERE id = $1", &[&list_id, &(index + 1)]).await?;
+        tx.cached_execute("UPDATE status_list SET next_index = $2 WHERE id = $1", &[&list_id, &(index + 1)])
+            .await?;
         let version = i64::from(n.version);
         let row = tx
-            .query_one(
+            .cached_query_one(
                 "INSERT INTO certificate (citizen_id_number, department_code, type_slug, serial, version, \
                  status_list_id, status_index, status, valid_from, valid_until, expires_at, fields_json, issued_at, \
                  request_key) \
@@ -212,11 +220,11 @@ impl IssuanceStore for PgStore {
             .map_err(conflict)?;
         let id: i64 = row.try_get(0)?;
         if n.serial.is_none() {
-            tx.execute("UPDATE certificate SET serial = id WHERE id = $1", &[&id]).await?;
+            tx.cached_execute("UPDATE certificate SET serial = id WHERE id = $1", &[&id]).await?;
         }
         if let Some(old) = n.replaces {
             let replaced = tx
-                .execute(
+                .cached_execute(
                     "UPDATE certificate SET status = 1, replaced_by = $2 \
                      WHERE id = $1 AND status = 0 AND replaced_by IS NULL",
                     &[&old, &id],
@@ -227,19 +235,20 @@ impl IssuanceStore for PgStore {
                 return Err(StoreError::Conflict);
             }
         }
-        let row =
-            tx.query_one(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id]).await?;
+        let row = tx
+            .cached_query_one(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id])
+            .await?;
         let record = cert_row(&row)?;
         let signed = sign(&record)?;
         if !signed.template.is_empty() {
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO certificate_template (certificate_id, holder_copy) VALUES ($1, $2)",
                 &[&id, &signed.template],
             )
             .await?;
         }
         for copy in signed.copies {
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3) \
                  ON CONFLICT (certificate_id, device_id) DO UPDATE SET holder_copy = excluded.holder_copy",
                 &[&id, &copy.device_id, &copy.holder_copy],
@@ -257,7 +266,10 @@ impl IssuanceStore for PgStore {
     async fn certificate_template(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt("SELECT holder_copy FROM certificate_template WHERE certificate_id = $1", &[&id])
+            .cached_query_opt(
+                "SELECT holder_copy FROM certificate_template WHERE certificate_id = $1",
+                &[&id],
+            )
             .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
@@ -265,7 +277,7 @@ impl IssuanceStore for PgStore {
     async fn certificate(&self, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id])
+            .cached_query_opt(&format!("SELECT {CERT_COLUMNS} FROM certificate WHERE id = $1"), &[&id])
             .await?
             .as_ref()
             .map(cert_row)
@@ -279,7 +291,7 @@ impl IssuanceStore for PgStore {
     ) -> Result<Option<CertificateRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(
+            .cached_query_opt(
                 &format!(
                     "SELECT {CERT_COLUMNS} FROM certificate WHERE department_code = $1 AND request_key = $2"
                 ),
@@ -294,7 +306,7 @@ impl IssuanceStore for PgStore {
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 &format!(
                     "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = $1 ORDER BY id DESC"
                 ),
@@ -318,7 +330,7 @@ impl IssuanceStore for PgStore {
         // The row lock the UPDATE takes makes a concurrent change wait, then re-check `status`
         // against the committed row (READ COMMITTED re-evaluates the WHERE clause).
         let changed = tx
-            .execute(
+            .cached_execute(
                 "UPDATE certificate SET status = $3 WHERE id = $1 AND status = $2 AND replaced_by IS NULL",
                 &[&id, &expected.value(), &status.value()],
             )
@@ -336,7 +348,7 @@ impl IssuanceStore for PgStore {
     async fn status_list(&self, id: i64) -> Result<Option<StatusListRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt("SELECT id, department_code, capacity FROM status_list WHERE id = $1", &[&id])
+            .cached_query_opt("SELECT id, department_code, capacity FROM status_list WHERE id = $1", &[&id])
             .await?
             .map(|r| {
                 Ok(StatusListRecord {
@@ -351,7 +363,7 @@ impl IssuanceStore for PgStore {
     async fn all_status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
         let client = self.client().await?;
         client
-            .query("SELECT id FROM status_list ORDER BY id", &[])
+            .cached_query("SELECT id FROM status_list ORDER BY id", &[])
             .await?
             .iter()
             .map(|r| Ok(r.try_get(0)?))
@@ -361,7 +373,7 @@ impl IssuanceStore for PgStore {
     async fn status_entries(&self, list_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         let client = self.client().await?;
         client
-            .query(
+            .cached_query(
                 "SELECT status_index, status FROM certificate WHERE status_list_id = $1 AND status <> 0 \
                  ORDER BY status_index",
                 &[&list_id],
@@ -381,7 +393,7 @@ impl IssuanceStore for PgStore {
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO certificate_copy (certificate_id, device_id, holder_copy) VALUES ($1, $2, $3) \
              ON CONFLICT (certificate_id, device_id) DO UPDATE SET holder_copy = excluded.holder_copy",
             &[&certificate_id, &device_id, &holder_copy],

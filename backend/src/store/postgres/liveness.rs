@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use deadpool_postgres::Object;
 use tokio_postgres::Row;
 
-use super::{PgStore, conflict};
+use super::{Cached, PgStore, conflict};
 use crate::store::liveness::{parse_purpose, purpose_columns};
 use crate::store::{
     CaseRecord, DeclineReason, Declined, LivenessCheckRecord, LivenessOutcome, LivenessStore, PartyRecord,
@@ -23,11 +23,14 @@ impl LivenessStore for PgStore {
         let tx = client.transaction().await?;
         // The citizen's row lock serialises concurrent requests for the same citizen, so the
         // count and the insert cannot interleave with another's.
-        tx.execute("SELECT 1 FROM citizen WHERE id_number = $1 FOR UPDATE", &[&check.citizen_id_number])
-            .await?;
+        tx.cached_execute(
+            "SELECT 1 FROM citizen WHERE id_number = $1 FOR UPDATE",
+            &[&check.citizen_id_number],
+        )
+        .await?;
         let (purpose, case_id) = purpose_columns(check.purpose);
         let issued: i64 = tx
-            .query_one(
+            .cached_query_one(
                 "SELECT count(*) FROM liveness_check \
                  WHERE citizen_id_number = $1 AND issued_at_ms >= $2 AND purpose = $3",
                 &[&check.citizen_id_number, &since_ms, &purpose],
@@ -38,7 +41,7 @@ impl LivenessStore for PgStore {
             return Ok(None);
         }
         let id: i64 = tx
-            .query_one(
+            .cached_query_one(
                 "INSERT INTO liveness_check (citizen_id_number, purpose, case_id, device_id, device_key, \
                  device_label, nonce, actions, time_limit_ms, issued_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -73,16 +76,16 @@ impl LivenessStore for PgStore {
         let tx = client.transaction().await?;
         // A lock on the source's name for the transaction serialises its concurrent asks, so
         // the count and the insert cannot interleave with another's.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", &[&source]).await?;
-        tx.execute("DELETE FROM liveness_source_attempt WHERE at_ms < $1", &[&since_ms]).await?;
+        tx.cached_execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", &[&source]).await?;
+        tx.cached_execute("DELETE FROM liveness_source_attempt WHERE at_ms < $1", &[&since_ms]).await?;
         let asked: i64 = tx
-            .query_one("SELECT count(*) FROM liveness_source_attempt WHERE source = $1", &[&source])
+            .cached_query_one("SELECT count(*) FROM liveness_source_attempt WHERE source = $1", &[&source])
             .await?
             .try_get(0)?;
         if asked >= max_attempts {
             return Ok(false);
         }
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO liveness_source_attempt (source, at_ms) VALUES ($1, $2)",
             &[&source, &now_ms],
         )
@@ -94,7 +97,7 @@ impl LivenessStore for PgStore {
     async fn liveness_check(&self, id: i64) -> Result<Option<LivenessCheckRecord>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt(&format!("SELECT {LIVENESS_COLUMNS} FROM liveness_check WHERE id = $1"), &[&id])
+            .cached_query_opt(&format!("SELECT {LIVENESS_COLUMNS} FROM liveness_check WHERE id = $1"), &[&id])
             .await?;
         row.as_ref().map(liveness_row).transpose()
     }
@@ -106,7 +109,7 @@ impl LivenessStore for PgStore {
     ) -> Result<Option<LivenessCheckRecord>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt(
+            .cached_query_opt(
                 &format!(
                     "UPDATE liveness_check SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL \
                      RETURNING {LIVENESS_COLUMNS}"
@@ -121,9 +124,9 @@ impl LivenessStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let passed = !matches!(outcome, LivenessOutcome::Failed);
-        tx.execute("UPDATE liveness_check SET passed = $2 WHERE id = $1", &[&id, &passed]).await?;
+        tx.cached_execute("UPDATE liveness_check SET passed = $2 WHERE id = $1", &[&id, &passed]).await?;
         if let LivenessOutcome::Confirmed { case_id, id_number, at } = outcome {
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE case_party SET confirmed_at = $3 \
                  WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL AND declined_at IS NULL",
                 &[&case_id, &id_number, &at],
@@ -137,7 +140,7 @@ impl LivenessStore for PgStore {
     async fn fail_interrupted_liveness_checks(&self) -> Result<u64, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute(
+            .cached_execute(
                 "UPDATE liveness_check SET passed = false WHERE answered_at IS NOT NULL AND passed IS NULL",
                 &[],
             )
@@ -148,17 +151,20 @@ impl LivenessStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let id: i64 = tx
-            .query_one(
+            .cached_query_one(
                 "INSERT INTO registration_case (department_code, company_name, credit_code, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[&case.department_code, &case.company_name, &case.credit_code, &case.created_by, &case.created_at],
             )
             .await?
             .try_get(0)?;
-        let stmt =
-            tx.prepare("INSERT INTO case_party (case_id, id_number, role) VALUES ($1, $2, $3)").await?;
         for party in &case.parties {
-            tx.execute(&stmt, &[&id, &party.id_number, &party.role.as_str()]).await.map_err(conflict)?;
+            tx.cached_execute(
+                "INSERT INTO case_party (case_id, id_number, role) VALUES ($1, $2, $3)",
+                &[&id, &party.id_number, &party.role.as_str()],
+            )
+            .await
+            .map_err(conflict)?;
         }
         tx.commit().await?;
         Ok(id)
@@ -167,7 +173,7 @@ impl LivenessStore for PgStore {
     async fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
         let client = self.client().await?;
         let Some(row) = client
-            .query_opt(&format!("SELECT {CASE_COLUMNS} FROM registration_case WHERE id = $1"), &[&id])
+            .cached_query_opt(&format!("SELECT {CASE_COLUMNS} FROM registration_case WHERE id = $1"), &[&id])
             .await?
         else {
             return Ok(None);
@@ -178,7 +184,7 @@ impl LivenessStore for PgStore {
     async fn open_cases_of(&self, id_number: &str) -> Result<Vec<CaseRecord>, StoreError> {
         let client = self.client().await?;
         let rows = client
-            .query(
+            .cached_query(
                 &format!(
                     "SELECT {CASE_COLUMNS} FROM registration_case WHERE proceeded_at IS NULL AND id IN \
                      (SELECT case_id FROM case_party WHERE id_number = $1) ORDER BY id DESC"
@@ -205,7 +211,7 @@ impl LivenessStore for PgStore {
         // The case's row lock serialises refusals and the registrar proceeding; the conditions on
         // each party row are checked again on the row a concurrent confirmation committed.
         let open = tx
-            .query_opt(
+            .cached_query_opt(
                 "SELECT 1 FROM registration_case WHERE id = $1 AND proceeded_at IS NULL FOR UPDATE",
                 &[&case_id],
             )
@@ -214,7 +220,7 @@ impl LivenessStore for PgStore {
             return Ok(false);
         }
         let answered: i64 = tx
-            .query_one(
+            .cached_query_one(
                 "SELECT count(*) FROM case_party WHERE case_id = $1 AND id_number = $2 \
                  AND (confirmed_at IS NOT NULL OR declined_at IS NOT NULL)",
                 &[&case_id, &id_number],
@@ -225,7 +231,7 @@ impl LivenessStore for PgStore {
             return Ok(false);
         }
         let declined = tx
-            .execute(
+            .cached_execute(
                 "UPDATE case_party SET declined_at = $3, decline_reason = $4 \
                  WHERE case_id = $1 AND id_number = $2 AND confirmed_at IS NULL AND declined_at IS NULL",
                 &[&case_id, &id_number, &at, &reason.as_str()],
@@ -238,7 +244,7 @@ impl LivenessStore for PgStore {
     async fn proceed_case(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute(
+            .cached_execute(
                 "UPDATE registration_case SET proceeded_at = $2 WHERE id = $1 AND proceeded_at IS NULL \
                  AND NOT EXISTS (SELECT 1 FROM case_party WHERE case_id = $1 AND confirmed_at IS NULL)",
                 &[&id, &at],
@@ -287,7 +293,7 @@ fn case_row(r: &Row) -> Result<CaseRecord, StoreError> {
 
 async fn with_parties(client: &Object, case: CaseRecord) -> Result<CaseRecord, StoreError> {
     let rows = client
-        .query(
+        .cached_query(
             "SELECT id_number, role, confirmed_at, declined_at, decline_reason FROM case_party \
              WHERE case_id = $1 ORDER BY role, id_number",
             &[&case.id],

@@ -8,9 +8,11 @@ mod liveness;
 mod registry;
 mod sync;
 
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
+use async_trait::async_trait;
+use deadpool_postgres::{ClientWrapper, Manager, ManagerConfig, Object, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
 
 use super::StoreError;
 
@@ -32,6 +34,81 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/014_case_consent.sql"),
     include_str!("../../../migrations/postgres/015_catalogue.sql"),
 ];
+
+/// Statements through the connection's statement cache (deadpool's): each text is prepared once
+/// per connection, so a query is one round trip (bind, execute) instead of two (parse and
+/// describe, then bind and execute), and the server parses it once and, after five runs, keeps a
+/// generic plan. Every statement of the store goes through these; their texts are constants, so
+/// the cache holds a bounded set.
+#[async_trait]
+pub(super) trait Cached {
+    /// [`tokio_postgres::Client::execute`], prepared once.
+    async fn cached_execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, tokio_postgres::Error>;
+    /// [`tokio_postgres::Client::query`], prepared once.
+    async fn cached_query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, tokio_postgres::Error>;
+    /// [`tokio_postgres::Client::query_one`], prepared once.
+    async fn cached_query_one(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, tokio_postgres::Error>;
+    /// [`tokio_postgres::Client::query_opt`], prepared once.
+    async fn cached_query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, tokio_postgres::Error>;
+}
+
+macro_rules! cached_impl {
+    ($t:ty) => {
+        #[async_trait]
+        impl Cached for $t {
+            async fn cached_execute(
+                &self,
+                sql: &str,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<u64, tokio_postgres::Error> {
+                let statement = self.prepare_cached(sql).await?;
+                self.execute(&statement, params).await
+            }
+            async fn cached_query(
+                &self,
+                sql: &str,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Vec<Row>, tokio_postgres::Error> {
+                let statement = self.prepare_cached(sql).await?;
+                self.query(&statement, params).await
+            }
+            async fn cached_query_one(
+                &self,
+                sql: &str,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Row, tokio_postgres::Error> {
+                let statement = self.prepare_cached(sql).await?;
+                self.query_one(&statement, params).await
+            }
+            async fn cached_query_opt(
+                &self,
+                sql: &str,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Option<Row>, tokio_postgres::Error> {
+                let statement = self.prepare_cached(sql).await?;
+                self.query_opt(&statement, params).await
+            }
+        }
+    };
+}
+cached_impl!(ClientWrapper);
+cached_impl!(Transaction<'_>);
 
 /// The PostgreSQL store.
 #[derive(Clone)]

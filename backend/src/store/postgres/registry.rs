@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use tokio_postgres::Row;
 
-use super::{PgStore, conflict};
+use super::{Cached, PgStore, conflict};
 use crate::store::{
     CitizenRecord, CompanyRecord, DepartmentRecord, HouseholdRecord, RegistryStore, StaffRecord, StoreError,
 };
@@ -41,7 +41,7 @@ impl RegistryStore for PgStore {
     async fn citizen(&self, id_number: &str) -> Result<Option<CitizenRecord>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt(
+            .cached_query_opt(
                 "SELECT id_number, name, ethnicity, address, household_number, relation, photo \
                  FROM citizen WHERE id_number = $1",
                 &[&id_number],
@@ -64,14 +64,14 @@ impl RegistryStore for PgStore {
 
     async fn count_citizens(&self) -> Result<u64, StoreError> {
         let client = self.client().await?;
-        let n: i64 = client.query_one("SELECT count(*) FROM citizen", &[]).await?.try_get(0)?;
+        let n: i64 = client.cached_query_one("SELECT count(*) FROM citizen", &[]).await?.try_get(0)?;
         u64::try_from(n).map_err(|_| StoreError::Corrupt("count"))
     }
 
     async fn set_citizen_photo(&self, id_number: &str, photo: Option<Vec<u8>>) -> Result<bool, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .execute("UPDATE citizen SET photo = $2 WHERE id_number = $1", &[&id_number, &photo])
+            .cached_execute("UPDATE citizen SET photo = $2 WHERE id_number = $1", &[&id_number, &photo])
             .await?
             == 1)
     }
@@ -79,7 +79,7 @@ impl RegistryStore for PgStore {
     async fn put_household(&self, h: HouseholdRecord) -> Result<(), StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO household (number, address, head_id_number) VALUES ($1, $2, $3) \
                  ON CONFLICT (number) DO UPDATE SET address = excluded.address, head_id_number = excluded.head_id_number",
                 &[&h.number, &h.address, &h.head_id_number],
@@ -91,7 +91,10 @@ impl RegistryStore for PgStore {
     async fn household(&self, number: &str) -> Result<Option<HouseholdRecord>, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_opt("SELECT number, address, head_id_number FROM household WHERE number = $1", &[&number])
+            .cached_query_opt(
+                "SELECT number, address, head_id_number FROM household WHERE number = $1",
+                &[&number],
+            )
             .await?;
         row.map(|r| {
             Ok(HouseholdRecord {
@@ -106,7 +109,7 @@ impl RegistryStore for PgStore {
     async fn insert_company(&self, co: CompanyRecord) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO company (credit_code, name, legal_representative, supervisor) VALUES ($1, $2, $3, $4)",
             &[&co.credit_code, &co.name, &co.legal_representative, &co.supervisor],
         )
@@ -121,7 +124,7 @@ impl RegistryStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let changed = tx
-            .execute(
+            .cached_execute(
                 "UPDATE company SET name = $2, legal_representative = $3, supervisor = $4 \
                  WHERE credit_code = $1 AND legal_representative = $5 AND supervisor IS NOT DISTINCT FROM $6",
                 &[
@@ -137,7 +140,8 @@ impl RegistryStore for PgStore {
         if changed != 1 {
             return Ok(false);
         }
-        tx.execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code]).await?;
+        tx.cached_execute("DELETE FROM company_shareholder WHERE credit_code = $1", &[&co.credit_code])
+            .await?;
         put_shareholders(&tx, &co).await?;
         tx.commit().await?;
         Ok(true)
@@ -146,7 +150,7 @@ impl RegistryStore for PgStore {
     async fn company(&self, credit_code: &str) -> Result<Option<CompanyRecord>, StoreError> {
         let client = self.client().await?;
         let Some(r) = client
-            .query_opt(
+            .cached_query_opt(
                 "SELECT credit_code, name, legal_representative, supervisor FROM company WHERE credit_code = $1",
                 &[&credit_code],
             )
@@ -155,7 +159,7 @@ impl RegistryStore for PgStore {
             return Ok(None);
         };
         let shareholders = client
-            .query(
+            .cached_query(
                 "SELECT id_number FROM company_shareholder WHERE credit_code = $1 ORDER BY id_number",
                 &[&credit_code],
             )
@@ -175,7 +179,7 @@ impl RegistryStore for PgStore {
     async fn put_department(&self, d: DepartmentRecord) -> Result<(), StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO department (code, name, allowed_types) VALUES ($1, $2, $3) \
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name, allowed_types = excluded.allowed_types",
                 &[&d.code, &d.name, &d.allowed_types.join(",")],
@@ -187,7 +191,7 @@ impl RegistryStore for PgStore {
     async fn department(&self, code: &str) -> Result<Option<DepartmentRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt("SELECT code, name, allowed_types FROM department WHERE code = $1", &[&code])
+            .cached_query_opt("SELECT code, name, allowed_types FROM department WHERE code = $1", &[&code])
             .await?
             .as_ref()
             .map(dept_row)
@@ -197,7 +201,7 @@ impl RegistryStore for PgStore {
     async fn departments(&self) -> Result<Vec<DepartmentRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query("SELECT code, name, allowed_types FROM department ORDER BY code", &[])
+            .cached_query("SELECT code, name, allowed_types FROM department ORDER BY code", &[])
             .await?
             .iter()
             .map(dept_row)
@@ -207,7 +211,7 @@ impl RegistryStore for PgStore {
     async fn insert_staff(&self, s: StaffRecord) -> Result<i64, StoreError> {
         let client = self.client().await?;
         let row = client
-            .query_one(
+            .cached_query_one(
                 "INSERT INTO staff (login, department_code, role, password_salt, password_hash) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[&s.login, &s.department_code, &s.role, &s.password_salt, &s.password_hash],
@@ -220,7 +224,7 @@ impl RegistryStore for PgStore {
     async fn staff_by_login(&self, login: &str) -> Result<Option<StaffRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE login = $1"), &[&login])
+            .cached_query_opt(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE login = $1"), &[&login])
             .await?
             .as_ref()
             .map(staff_row)
@@ -230,7 +234,7 @@ impl RegistryStore for PgStore {
     async fn set_staff_password(&self, id: i64, salt: Vec<u8>, hash: Vec<u8>) -> Result<(), StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "UPDATE staff SET password_salt = $2, password_hash = $3 WHERE id = $1",
                 &[&id, &salt, &hash],
             )
@@ -241,7 +245,7 @@ impl RegistryStore for PgStore {
     async fn staff_locked_until(&self, id: i64, now: i64) -> Result<Option<i64>, StoreError> {
         let client = self.client().await?;
         Ok(client
-            .query_opt(
+            .cached_query_opt(
                 "SELECT locked_until FROM staff_login_failure WHERE staff_id = $1 AND locked_until > $2",
                 &[&id, &now],
             )
@@ -260,13 +264,13 @@ impl RegistryStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // The upsert locks the row: concurrent failures are counted one after the other.
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO staff_login_failure (staff_id, failures, locked_until) VALUES ($1, 1, NULL) \
              ON CONFLICT (staff_id) DO UPDATE SET failures = staff_login_failure.failures + 1",
             &[&id],
         )
         .await?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE staff_login_failure SET failures = 0, locked_until = $2 WHERE staff_id = $1 AND failures >= $3",
             &[&id, &(now + lock_for), &max_failures],
         )
@@ -277,14 +281,14 @@ impl RegistryStore for PgStore {
 
     async fn clear_failed_logins(&self, id: i64) -> Result<(), StoreError> {
         let client = self.client().await?;
-        client.execute("DELETE FROM staff_login_failure WHERE staff_id = $1", &[&id]).await?;
+        client.cached_execute("DELETE FROM staff_login_failure WHERE staff_id = $1", &[&id]).await?;
         Ok(())
     }
 
     async fn staff(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         let client = self.client().await?;
         client
-            .query_opt(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1"), &[&id])
+            .cached_query_opt(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1"), &[&id])
             .await?
             .as_ref()
             .map(staff_row)
@@ -316,11 +320,11 @@ fn dept_row(r: &Row) -> Result<DepartmentRecord, StoreError> {
 
 /// A company's shareholders, inside the caller's transaction.
 async fn put_shareholders(
-    tx: &tokio_postgres::Transaction<'_>,
+    tx: &deadpool_postgres::Transaction<'_>,
     co: &CompanyRecord,
 ) -> Result<(), StoreError> {
     for s in &co.shareholders {
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO company_shareholder (credit_code, id_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&co.credit_code, s],
         )

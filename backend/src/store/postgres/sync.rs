@@ -1,9 +1,9 @@
 //! [`SyncStore`] on PostgreSQL.
 
 use async_trait::async_trait;
-use tokio_postgres::Transaction;
+use deadpool_postgres::Transaction;
 
-use super::PgStore;
+use super::{Cached, PgStore};
 use crate::store::{EventKind, EventRecord, NewEvent, OutboxRecord, StoreError, SyncStore};
 
 #[async_trait]
@@ -25,7 +25,7 @@ impl SyncStore for PgStore {
     ) -> Result<Vec<EventRecord>, StoreError> {
         let client = self.client().await?;
         let rows = client
-            .query(
+            .cached_query(
                 "SELECT e.seq, e.kind, e.certificate_id, cc.holder_copy, e.status, e.message, e.created_at \
                  FROM event e LEFT JOIN certificate_copy cc \
                    ON e.kind = 'certificate-copy' AND cc.certificate_id = e.certificate_id AND cc.device_id = $2 \
@@ -59,14 +59,14 @@ impl SyncStore for PgStore {
     ) -> Result<OutboxRecord, StoreError> {
         let client = self.client().await?;
         client
-            .execute(
+            .cached_execute(
                 "INSERT INTO outbox (device_id, idempotency_key, kind, payload, received_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id, idempotency_key) DO NOTHING",
                 &[&device_id, &idempotency_key, &kind, &payload, &now],
             )
             .await?;
         let r = client
-            .query_one(
+            .cached_query_one(
                 "SELECT id, device_id, idempotency_key, kind, payload, received_at FROM outbox \
                  WHERE device_id = $1 AND idempotency_key = $2",
                 &[&device_id, &idempotency_key],
@@ -85,7 +85,7 @@ impl SyncStore for PgStore {
     async fn count_outbox(&self, device_id: i64) -> Result<u64, StoreError> {
         let client = self.client().await?;
         let n: i64 = client
-            .query_one("SELECT count(*) FROM outbox WHERE device_id = $1", &[&device_id])
+            .cached_query_one("SELECT count(*) FROM outbox WHERE device_id = $1", &[&device_id])
             .await?
             .try_get(0)?;
         u64::try_from(n).map_err(|_| StoreError::Corrupt("count"))
@@ -108,10 +108,13 @@ const FEED_LOCK_CLASS: i32 = 7_340_013;
 /// one citizen's events commit in the order of their numbers, which is all a cursor over one
 /// citizen's feed needs. Hash collisions only make two citizens' writers take turns.
 pub(super) async fn insert_event(tx: &Transaction<'_>, e: &NewEvent) -> Result<i64, StoreError> {
-    tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&FEED_LOCK_CLASS, &e.citizen_id_number])
-        .await?;
+    tx.cached_execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        &[&FEED_LOCK_CLASS, &e.citizen_id_number],
+    )
+    .await?;
     let row = tx
-        .query_one(
+        .cached_query_one(
             "INSERT INTO event (citizen_id_number, device_id, kind, certificate_id, status, message, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
             &[
