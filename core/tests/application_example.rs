@@ -10,24 +10,17 @@ use shimin_core::application::workflow::{
     Action, Actor, Application, CaseNo, EventAction, Holder, OverdueLevel, Phase, StepRef, china_date,
 };
 use shimin_core::application::{CodeKind, kind_of};
-use shimin_core::calendar::{CalendarError, WorkingDays};
+use shimin_core::calendar::Calendar;
 use shimin_core::catalogue::guide::Service;
 use shimin_core::cert::credit_code::CreditCode;
 use shimin_core::crypto::SigningKey;
 use shimin_core::trust::{Department, IssuerEntry, KeyValidity, TrustList, TrustListInfo};
 use shimin_wire::catalogue::ServiceDocument;
-use time::{Date, Weekday};
 
-/// Weekends only, 2026.
-struct Weekends;
-
-impl WorkingDays for Weekends {
-    fn is_working_day(&self, day: Date) -> Result<bool, CalendarError> {
-        if day.year() != 2026 {
-            return Err(CalendarError::NotCovered { year: day.year() });
-        }
-        Ok(!matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday))
-    }
+/// The official calendar: the State Council's notices. The tests' days lie in March 2026, a month
+/// of no holiday, unless a test says otherwise.
+fn official() -> &'static Calendar {
+    Calendar::official().expect("the embedded notices")
 }
 
 const POLICE: &str = "111101050000000017";
@@ -61,7 +54,7 @@ fn service() -> Service {
 fn approve(app: &mut Application, department: &str, at: i64) -> Vec<EventAction> {
     let branch = app.stages()[0].iter().find(|b| b.department == code(department)).expect("the branch");
     let step = StepRef { stage: 0, department: code(department), step: branch.step, version: branch.version };
-    let events = app.act(&officer(department), Action::Approve(step), at, &Weekends).expect("approved");
+    let events = app.act(&officer(department), Action::Approve(step), at, official()).expect("approved");
     events.iter().map(|e| e.action).collect()
 }
 
@@ -94,7 +87,7 @@ fn a_newborn_one_thing_from_submission_to_its_signed_result() {
     let (mut app, submitted) =
         Application::submitted(service.organ.code.clone(), service.process.clone(), MONDAY);
     let mut timeline = vec![submitted];
-    timeline.extend(app.act(&Actor::System, Action::ChecksPassed, MONDAY, &Weekends).expect("checks"));
+    timeline.extend(app.act(&Actor::System, Action::ChecksPassed, MONDAY, official()).expect("checks"));
     let case_no = CaseNo::parse("110105-20260302-000001").expect("a case number");
     let version = app.version();
     timeline.extend(
@@ -102,7 +95,7 @@ fn a_newborn_one_thing_from_submission_to_its_signed_result() {
             &officer(POLICE),
             Action::Accept { version, case_no: case_no.clone() },
             MONDAY + HOUR,
-            &Weekends,
+            official(),
         )
         .expect("accepted"),
     );
@@ -122,7 +115,7 @@ fn a_newborn_one_thing_from_submission_to_its_signed_result() {
         approve(&mut app, department, MONDAY + 2 * DAY);
     }
     let today = china_date(MONDAY + 8 * DAY).expect("a date"); // Tuesday 10 March
-    let late = app.overdue(today, 3, &Weekends).expect("counted");
+    let late = app.overdue(today, 3, official()).expect("counted");
     assert_eq!(late.len(), 1);
     assert_eq!((late[0].department.as_str(), late[0].level), (HRSS, OverdueLevel::Escalated));
     approve(&mut app, HRSS, MONDAY + 8 * DAY);
@@ -146,11 +139,11 @@ fn a_newborn_one_thing_from_submission_to_its_signed_result() {
     };
     let signed = result.sign(b"bj-psb-2026", &police_key).expect("signed");
     assert_eq!(ResultDocument::verify(&signed, Some(text), &trust, MONDAY + 10 * DAY), Ok(result));
-    app.act(&Actor::System, Action::IssueResult, MONDAY + 9 * DAY, &Weekends).expect("issued");
-    app.act(&Actor::System, Action::Close, MONDAY + 9 * DAY, &Weekends).expect("closed");
+    app.act(&Actor::System, Action::IssueResult, MONDAY + 9 * DAY, official()).expect("issued");
+    app.act(&Actor::System, Action::Close, MONDAY + 9 * DAY, official()).expect("closed");
 
     // What the application's page shows, and what the backend stores.
-    let view = app.timeline(&timeline, &Weekends).expect("a timeline");
+    let view = app.timeline(&timeline, official()).expect("a timeline");
     assert_eq!(view.phase, Phase::Closed);
     assert_eq!(view.steps.len(), 8);
     assert_eq!(Application::from_json(&app.to_json()), Ok(app));

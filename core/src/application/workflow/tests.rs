@@ -6,23 +6,17 @@
 
 use shimin_wire::catalogue::Localized;
 use shimin_wire::workflow::{BranchDto, ProcessDto, ProcessStepDto, StageDto, StepStateDto};
-use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset, Weekday};
+use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
 use super::*;
-use crate::calendar::{CalendarError, WorkingDays};
+use crate::calendar::Calendar;
 use crate::cert::credit_code::CreditCode;
 use crate::clock::UnixSeconds;
 
-/// Weekends only, 2026 — a test double.
-struct Weekends;
-
-impl WorkingDays for Weekends {
-    fn is_working_day(&self, day: Date) -> Result<bool, CalendarError> {
-        if day.year() != 2026 {
-            return Err(CalendarError::NotCovered { year: day.year() });
-        }
-        Ok(!matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday))
-    }
+/// The official calendar: the State Council's notices. The tests' days lie in March 2026, a month
+/// of no holiday, unless a test says otherwise.
+fn official() -> &'static Calendar {
+    Calendar::official().expect("the embedded notices")
 }
 
 const HEALTH: &str = "11110105MB0000010A";
@@ -78,14 +72,14 @@ fn case_no() -> CaseNo {
 fn accepted(process: Process, when: UnixSeconds) -> (Application, Vec<Event>) {
     let (mut app, first) = Application::submitted(code(POLICE), process, when);
     let mut events = vec![first];
-    events.extend(app.act(&Actor::System, Action::ChecksPassed, when, &Weekends).expect("checks"));
+    events.extend(app.act(&Actor::System, Action::ChecksPassed, when, official()).expect("checks"));
     let version = app.version();
     events.extend(
         app.act(
             &officer(POLICE, "clerk-01"),
             Action::Accept { version, case_no: case_no() },
             when,
-            &Weekends,
+            official(),
         )
         .expect("accepted"),
     );
@@ -99,7 +93,7 @@ fn step(app: &Application, stage: usize, department: &str) -> StepRef {
 
 fn approve(app: &mut Application, department: &str, when: UnixSeconds) -> Vec<Event> {
     let at_step = step(app, app.stages().len() - 1, department);
-    app.act(&officer(department, "officer-1"), Action::Approve(at_step), when, &Weekends).expect("approved")
+    app.act(&officer(department, "officer-1"), Action::Approve(at_step), when, official()).expect("approved")
 }
 
 fn actions(events: &[Event]) -> Vec<EventAction> {
@@ -112,8 +106,8 @@ fn three_departments_in_parallel_join_when_the_late_one_decides() {
     let (mut app, _) = accepted(parallel(&[HEALTH, POLICE, MEDICAL]), at(Month::March, 2, 9));
     assert_eq!(app.phase(), Phase::InApproval);
     assert_eq!(app.accepted_on(), Some(day(Month::March, 2)));
-    assert_eq!(app.due(&Weekends), Ok(Some(day(Month::March, 9))));
-    assert_eq!(app.step_due(0, &code(MEDICAL), &Weekends), Ok(Some(day(Month::March, 5))));
+    assert_eq!(app.due(official()), Ok(Some(day(Month::March, 9))));
+    assert_eq!(app.step_due(0, &code(MEDICAL), official()), Ok(Some(day(Month::March, 5))));
 
     // Health and police finish on time; each approval of a last step leaves the stage open.
     for department in [HEALTH, POLICE] {
@@ -124,23 +118,23 @@ fn three_departments_in_parallel_join_when_the_late_one_decides() {
     assert_eq!(app.phase(), Phase::InApproval, "the stage waits for its third branch");
 
     // Medical insurance is late: flagged two working days after Thursday 5, escalated at three.
-    assert_eq!(app.overdue(day(Month::March, 5), 3, &Weekends), Ok(vec![]));
-    let flagged = app.overdue(day(Month::March, 9), 3, &Weekends).expect("counted");
+    assert_eq!(app.overdue(day(Month::March, 5), 3, official()), Ok(vec![]));
+    let flagged = app.overdue(day(Month::March, 9), 3, official()).expect("counted");
     assert_eq!(flagged.len(), 1);
     assert_eq!(flagged[0].department, code(MEDICAL));
     assert_eq!(
         (flagged[0].due, flagged[0].days_over, flagged[0].level),
         (day(Month::March, 5), 2, OverdueLevel::Flagged)
     );
-    let escalated = app.overdue(day(Month::March, 10), 3, &Weekends).expect("counted");
+    let escalated = app.overdue(day(Month::March, 10), 3, official()).expect("counted");
     assert_eq!((escalated[0].days_over, escalated[0].level), (3, OverdueLevel::Escalated));
     let open = [(1_u64, app.clone())];
-    let swept = overdue_steps(open.iter().map(|(k, a)| (k, a)), day(Month::March, 10), 3, &Weekends);
+    let swept = overdue_steps(open.iter().map(|(k, a)| (k, a)), day(Month::March, 10), 3, official());
     assert_eq!(
         swept.map(|v| v.into_iter().map(|(k, o)| (k, o.level)).collect::<Vec<_>>()),
         Ok(vec![(1, OverdueLevel::Escalated)])
     );
-    let timeline = app.timeline(&[], &Weekends).expect("a timeline");
+    let timeline = app.timeline(&[], official()).expect("a timeline");
     assert_eq!(timeline.due.as_deref(), Some("2026-03-09"));
     let medical: Vec<_> = timeline.steps.iter().filter(|s| s.department == MEDICAL).collect();
     assert_eq!(
@@ -150,19 +144,19 @@ fn three_departments_in_parallel_join_when_the_late_one_decides() {
 
     approve(&mut app, MEDICAL, at(Month::March, 10, 11));
     // The second step started on the 10th: due two working days later.
-    assert_eq!(app.step_due(0, &code(MEDICAL), &Weekends), Ok(Some(day(Month::March, 12))));
+    assert_eq!(app.step_due(0, &code(MEDICAL), official()), Ok(Some(day(Month::March, 12))));
     let events = approve(&mut app, MEDICAL, at(Month::March, 11, 16));
     assert_eq!(actions(&events), [EventAction::StepApproved, EventAction::StageDecided]);
     assert_eq!(app.phase(), Phase::Approved);
-    assert_eq!(app.overdue(day(Month::March, 20), 3, &Weekends), Ok(vec![]));
+    assert_eq!(app.overdue(day(Month::March, 20), 3, official()), Ok(vec![]));
 
     let events =
-        app.act(&Actor::System, Action::IssueResult, at(Month::March, 11, 17), &Weekends).expect("issued");
+        app.act(&Actor::System, Action::IssueResult, at(Month::March, 11, 17), official()).expect("issued");
     assert_eq!(actions(&events), [EventAction::ResultIssued]);
-    app.act(&Actor::System, Action::Close, at(Month::March, 11, 18), &Weekends).expect("closed");
+    app.act(&Actor::System, Action::Close, at(Month::March, 11, 18), official()).expect("closed");
     assert_eq!(app.phase(), Phase::Closed);
     assert_eq!(
-        app.act(&Actor::System, Action::Close, at(Month::March, 12, 9), &Weekends),
+        app.act(&Actor::System, Action::Close, at(Month::March, 12, 9), official()),
         Err(WorkflowError::Closed),
         "nothing acts on a closed application"
     );
@@ -189,10 +183,10 @@ fn stages_run_in_order_and_the_next_starts_the_day_the_last_branch_decides() {
     let mut dto = parallel(&[HEALTH, POLICE]).to_dto();
     dto.stages.push(parallel(&[HRSS]).to_dto().stages[0].clone());
     let (mut app, _) = accepted(Process::parse(&dto).expect("two stages"), at(Month::March, 2, 9));
-    assert_eq!(app.due(&Weekends), Ok(Some(day(Month::March, 16))), "5 + 5 working days");
+    assert_eq!(app.due(official()), Ok(Some(day(Month::March, 16))), "5 + 5 working days");
     let at_hrss = StepRef { stage: 1, department: code(HRSS), step: 0, version: 0 };
     assert_eq!(
-        app.clone().act(&officer(HRSS, "h-1"), Action::Approve(at_hrss), at(Month::March, 2, 10), &Weekends),
+        app.clone().act(&officer(HRSS, "h-1"), Action::Approve(at_hrss), at(Month::March, 2, 10), official()),
         Err(WorkflowError::NoSuchStep),
         "a later stage cannot act before it starts"
     );
@@ -203,7 +197,7 @@ fn stages_run_in_order_and_the_next_starts_the_day_the_last_branch_decides() {
     let events = approve(&mut app, POLICE, at(Month::March, 5, 9));
     assert_eq!(actions(&events), [EventAction::StepApproved, EventAction::StageDecided]);
     assert_eq!(app.stages().len(), 2);
-    assert_eq!(app.step_due(1, &code(HRSS), &Weekends), Ok(Some(day(Month::March, 10))));
+    assert_eq!(app.step_due(1, &code(HRSS), official()), Ok(Some(day(Month::March, 10))));
     approve(&mut app, HRSS, at(Month::March, 6, 9));
     approve(&mut app, HRSS, at(Month::March, 6, 10));
     assert_eq!(app.phase(), Phase::Approved);
@@ -217,7 +211,7 @@ fn a_refusal_refuses_the_application_keeps_decided_branches_and_closes_pending_o
     let reason = Reason::parse("不符合法定条件").expect("a reason");
     let at_step = step(&app, 0, POLICE);
     let events = app
-        .act(&officer(POLICE, "p-1"), Action::Refuse(at_step, reason), at(Month::March, 4, 9), &Weekends)
+        .act(&officer(POLICE, "p-1"), Action::Refuse(at_step, reason), at(Month::March, 4, 9), official())
         .expect("refused");
     assert_eq!(
         actions(&events),
@@ -231,35 +225,35 @@ fn a_refusal_refuses_the_application_keeps_decided_branches_and_closes_pending_o
 
     let late = step(&app, 0, MEDICAL);
     assert_eq!(
-        app.act(&officer(MEDICAL, "m-1"), Action::Approve(late), at(Month::March, 4, 10), &Weekends),
+        app.act(&officer(MEDICAL, "m-1"), Action::Approve(late), at(Month::March, 4, 10), official()),
         Err(WorkflowError::WrongPhase)
     );
-    let timeline = app.timeline(&events, &Weekends).expect("a timeline");
+    let timeline = app.timeline(&events, official()).expect("a timeline");
     let states: Vec<StepStateDto> = timeline.steps.iter().map(|s| s.state).collect();
     use StepStateDto::{Approved, NotNeeded, Refused};
     assert_eq!(states, [Approved, Approved, Refused, NotNeeded, NotNeeded, NotNeeded]);
     // A refusal's result is a decision document (不予许可决定书): issued, then closed.
-    app.act(&Actor::System, Action::IssueResult, at(Month::March, 4, 11), &Weekends).expect("issued");
-    app.act(&Actor::System, Action::Close, at(Month::March, 4, 12), &Weekends).expect("closed");
+    app.act(&Actor::System, Action::IssueResult, at(Month::March, 4, 11), official()).expect("issued");
+    app.act(&Actor::System, Action::Close, at(Month::March, 4, 12), official()).expect("closed");
 }
 
 #[test]
 fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
     let when = at(Month::March, 2, 9);
     let (mut app, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), when);
-    app.act(&Actor::System, Action::ChecksPassed, when, &Weekends).expect("checks");
+    app.act(&Actor::System, Action::ChecksPassed, when, official()).expect("checks");
     let clerk = officer(POLICE, "clerk-01");
     let item =
         |target, reason: &str| CorrectionItem { target, reason: Reason::parse(reason).expect("a reason") };
     let v = app.version();
     assert_eq!(
-        app.act(&clerk, Action::RequestCorrection { version: v, items: vec![] }, when, &Weekends),
+        app.act(&clerk, Action::RequestCorrection { version: v, items: vec![] }, when, official()),
         Err(WorkflowError::CorrectionItems)
     );
     let twice =
         vec![item(CorrectionTarget::Material(1), "模糊"), item(CorrectionTarget::Material(1), "缺页")];
     assert_eq!(
-        app.act(&clerk, Action::RequestCorrection { version: v, items: twice }, when, &Weekends),
+        app.act(&clerk, Action::RequestCorrection { version: v, items: twice }, when, official()),
         Err(WorkflowError::CorrectionItems)
     );
     assert_eq!(
@@ -270,7 +264,7 @@ fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
                 items: vec![item(CorrectionTarget::Material(1), "模糊")]
             },
             when,
-            &Weekends
+            official()
         ),
         Err(WorkflowError::NotYourDepartment),
         "only the organ pre-reviews"
@@ -284,7 +278,7 @@ fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
             &clerk,
             Action::RequestCorrection { version: v, items: items.clone() },
             at(Month::March, 3, 9),
-            &Weekends,
+            official(),
         )
         .expect("requested");
     assert_eq!(actions(&events), [EventAction::CorrectionRequested]);
@@ -293,17 +287,17 @@ fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
 
     let v = app.version();
     assert_eq!(
-        app.act(&clerk, Action::Resubmit { version: v }, when, &Weekends),
+        app.act(&clerk, Action::Resubmit { version: v }, when, official()),
         Err(WorkflowError::NotAllowed)
     );
     assert_eq!(
-        app.act(&Actor::Citizen, Action::Resubmit { version: v - 1 }, when, &Weekends),
+        app.act(&Actor::Citizen, Action::Resubmit { version: v - 1 }, when, official()),
         Err(WorkflowError::Stale)
     );
     let resubmitted = at(Month::March, 9, 9);
-    app.act(&Actor::Citizen, Action::Resubmit { version: v }, resubmitted, &Weekends).expect("resubmitted");
+    app.act(&Actor::Citizen, Action::Resubmit { version: v }, resubmitted, official()).expect("resubmitted");
     assert_eq!((app.phase(), app.pending_since()), (Phase::Submitted, resubmitted));
-    app.act(&Actor::System, Action::ChecksPassed, resubmitted, &Weekends).expect("checks");
+    app.act(&Actor::System, Action::ChecksPassed, resubmitted, official()).expect("checks");
     let v = app.version();
     assert_eq!(
         app.act(
@@ -313,12 +307,12 @@ fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
                 items: vec![item(CorrectionTarget::Material(2), "又错")]
             },
             resubmitted,
-            &Weekends
+            official()
         ),
         Err(WorkflowError::CorrectionAlreadyRequested),
         "one request only"
     );
-    app.act(&clerk, Action::Accept { version: v, case_no: case_no() }, at(Month::March, 10, 9), &Weekends)
+    app.act(&clerk, Action::Accept { version: v, case_no: case_no() }, at(Month::March, 10, 9), official())
         .expect("accepted");
     assert_eq!(app.accepted_on(), Some(day(Month::March, 10)));
 }
@@ -327,11 +321,11 @@ fn the_correction_path_asks_once_for_everything_and_pre_reviews_again() {
 fn not_accepted_is_final_and_failed_checks_are_too() {
     let when = at(Month::March, 2, 9);
     let (mut app, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), when);
-    app.act(&Actor::System, Action::ChecksPassed, when, &Weekends).expect("checks");
+    app.act(&Actor::System, Action::ChecksPassed, when, official()).expect("checks");
     let v = app.version();
     let reason = Reason::parse("不属于本机关职权范围").expect("a reason");
     let events = app
-        .act(&officer(POLICE, "c"), Action::NotAccept { version: v, reason }, when, &Weekends)
+        .act(&officer(POLICE, "c"), Action::NotAccept { version: v, reason }, when, official())
         .expect("done");
     assert_eq!(actions(&events), [EventAction::NotAccepted]);
     assert_eq!(
@@ -339,19 +333,19 @@ fn not_accepted_is_final_and_failed_checks_are_too() {
             &officer(POLICE, "c"),
             Action::Accept { version: v + 1, case_no: case_no() },
             when,
-            &Weekends
+            official()
         ),
         Err(WorkflowError::Closed)
     );
 
     let (mut failed, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), when);
     assert_eq!(
-        failed.act(&Actor::Citizen, Action::ChecksPassed, when, &Weekends),
+        failed.act(&Actor::Citizen, Action::ChecksPassed, when, official()),
         Err(WorkflowError::NotAllowed),
         "only the system runs the checks"
     );
     let reasons = vec![Reason::parse("身份证已过期").expect("a reason")];
-    failed.act(&Actor::System, Action::ChecksFailed(reasons), when, &Weekends).expect("failed");
+    failed.act(&Actor::System, Action::ChecksFailed(reasons), when, official()).expect("failed");
     assert!(failed.is_closed());
 }
 
@@ -361,13 +355,13 @@ fn art_32_no_correction_request_in_five_working_days_is_acceptance_on_the_day_of
     let arrived = at(Month::March, 6, 15);
     let waiting = |when| {
         let (mut app, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), arrived);
-        app.act(&Actor::System, Action::ChecksPassed, when, &Weekends).expect("checks");
+        app.act(&Actor::System, Action::ChecksPassed, when, official()).expect("checks");
         app
     };
     let app = waiting(arrived);
-    assert_eq!(app.deemed_acceptance(day(Month::March, 13), &Weekends), Ok(None));
-    assert_eq!(app.deemed_acceptance(day(Month::March, 14), &Weekends), Ok(Some(day(Month::March, 6))));
-    assert_eq!(app.deemed_acceptance(day(Month::March, 16), &Weekends), Ok(Some(day(Month::March, 6))));
+    assert_eq!(app.deemed_acceptance(day(Month::March, 13), official()), Ok(None));
+    assert_eq!(app.deemed_acceptance(day(Month::March, 14), official()), Ok(Some(day(Month::March, 6))));
+    assert_eq!(app.deemed_acceptance(day(Month::March, 16), official()), Ok(Some(day(Month::March, 6))));
 
     // The sweep picks it, not one still in time, not one sent back for correction.
     let mut corrected = waiting(arrived);
@@ -379,12 +373,12 @@ fn art_32_no_correction_request_in_five_working_days_is_acceptance_on_the_day_of
             &officer(POLICE, "c"),
             Action::RequestCorrection { version: v, items: vec![item] },
             arrived,
-            &Weekends,
+            official(),
         )
         .expect("requested");
     let (fresh, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), at(Month::March, 12, 9));
     let open = [("late", app.clone()), ("corrected", corrected), ("fresh", fresh)];
-    let deemed = deemed_accepted(open.iter().map(|(k, a)| (k, a)), day(Month::March, 16), &Weekends);
+    let deemed = deemed_accepted(open.iter().map(|(k, a)| (k, a)), day(Month::March, 16), official());
     assert_eq!(deemed, Ok(vec![("late", day(Month::March, 6))]));
 
     // Too early, the system cannot; once due it can, and a correction is too late.
@@ -394,7 +388,7 @@ fn art_32_no_correction_request_in_five_working_days_is_acceptance_on_the_day_of
             &Actor::System,
             Action::DeemAccepted { case_no: case_no() },
             at(Month::March, 13, 18),
-            &Weekends
+            official()
         ),
         Err(WorkflowError::NotYetDeemed)
     );
@@ -407,17 +401,17 @@ fn art_32_no_correction_request_in_five_working_days_is_acceptance_on_the_day_of
             &officer(POLICE, "c"),
             Action::RequestCorrection { version: v, items: vec![item] },
             at(Month::March, 16, 9),
-            &Weekends
+            official()
         ),
         Err(WorkflowError::CorrectionTooLate)
     );
     let events = late
-        .act(&Actor::System, Action::DeemAccepted { case_no: case_no() }, at(Month::March, 16, 0), &Weekends)
+        .act(&Actor::System, Action::DeemAccepted { case_no: case_no() }, at(Month::March, 16, 0), official())
         .expect("deemed accepted");
     assert_eq!(actions(&events), [EventAction::DeemedAccepted]);
     assert_eq!(late.accepted_on(), Some(day(Month::March, 6)));
     // The approval's clock has run since the 6th: 审查 (3 days) was due Wednesday 11.
-    assert_eq!(late.step_due(0, &code(POLICE), &Weekends), Ok(Some(day(Month::March, 11))));
+    assert_eq!(late.step_due(0, &code(POLICE), official()), Ok(Some(day(Month::March, 11))));
 
     // A clerk accepting after the five days accepts as of the arrival day too.
     let mut clerk = app;
@@ -427,7 +421,7 @@ fn art_32_no_correction_request_in_five_working_days_is_acceptance_on_the_day_of
             &officer(POLICE, "c"),
             Action::Accept { version: v, case_no: case_no() },
             at(Month::March, 17, 9),
-            &Weekends,
+            official(),
         )
         .expect("accepted");
     assert_eq!(clerk.accepted_on(), Some(day(Month::March, 6)));
@@ -445,49 +439,53 @@ fn a_stopped_clock_does_not_count_and_must_be_restarted_before_deciding() {
         .expect("a limit"),
     );
     let (mut app, _) = accepted(single, at(Month::March, 2, 9));
-    assert_eq!(app.step_due(0, &code(POLICE), &Weekends), Ok(Some(day(Month::March, 9))));
+    assert_eq!(app.step_due(0, &code(POLICE), official()), Ok(Some(day(Month::March, 9))));
     let p = officer(POLICE, "p-1");
 
     let s = step(&app, 0, POLICE);
     assert_eq!(
-        app.act(&p, Action::RestartClock(s.clone()), at(Month::March, 3, 9), &Weekends),
+        app.act(&p, Action::RestartClock(s.clone()), at(Month::March, 3, 9), official()),
         Err(WorkflowError::ClockNotStopped)
     );
     let events = app
-        .act(&p, Action::StopClock(s, SpecialProcedure::Inspection), at(Month::March, 3, 9), &Weekends)
+        .act(&p, Action::StopClock(s, SpecialProcedure::Inspection), at(Month::March, 3, 9), official())
         .expect("stopped");
     assert_eq!(actions(&events), [EventAction::ClockStopped]);
-    assert_eq!(app.step_due(0, &code(POLICE), &Weekends), Ok(None), "no due date while stopped");
-    assert_eq!(app.overdue(day(Month::March, 20), 1, &Weekends), Ok(vec![]), "a stopped clock is never late");
+    assert_eq!(app.step_due(0, &code(POLICE), official()), Ok(None), "no due date while stopped");
+    assert_eq!(
+        app.overdue(day(Month::March, 20), 1, official()),
+        Ok(vec![]),
+        "a stopped clock is never late"
+    );
     let s = step(&app, 0, POLICE);
     assert_eq!(
         app.act(
             &p,
             Action::StopClock(s.clone(), SpecialProcedure::Hearing),
             at(Month::March, 4, 9),
-            &Weekends
+            official()
         ),
         Err(WorkflowError::ClockStopped)
     );
     assert_eq!(
-        app.act(&p, Action::Approve(s.clone()), at(Month::March, 4, 9), &Weekends),
+        app.act(&p, Action::Approve(s.clone()), at(Month::March, 4, 9), official()),
         Err(WorkflowError::ClockStopped)
     );
 
     // Stopped Tuesday 3, restarted Tuesday 10: the 4th, 5th, 6th, 9th and 10th do not count.
-    app.act(&p, Action::RestartClock(s), at(Month::March, 10, 9), &Weekends).expect("restarted");
+    app.act(&p, Action::RestartClock(s), at(Month::March, 10, 9), official()).expect("restarted");
     assert_eq!(app.stages()[0][0].stopped_days, 5);
-    assert_eq!(app.step_due(0, &code(POLICE), &Weekends), Ok(Some(day(Month::March, 16))));
-    assert_eq!(app.due(&Weekends), Ok(Some(day(Month::March, 16))));
-    assert_eq!(app.overdue(day(Month::March, 16), 1, &Weekends), Ok(vec![]));
-    assert_eq!(app.overdue(day(Month::March, 17), 1, &Weekends).map(|o| o.len()), Ok(1));
+    assert_eq!(app.step_due(0, &code(POLICE), official()), Ok(Some(day(Month::March, 16))));
+    assert_eq!(app.due(official()), Ok(Some(day(Month::March, 16))));
+    assert_eq!(app.overdue(day(Month::March, 16), 1, official()), Ok(vec![]));
+    assert_eq!(app.overdue(day(Month::March, 17), 1, official()).map(|o| o.len()), Ok(1));
     // Stopped and restarted on the same day: nothing is added.
     let s = step(&app, 0, POLICE);
-    app.act(&p, Action::StopClock(s, SpecialProcedure::ExpertReview), at(Month::March, 11, 9), &Weekends)
+    app.act(&p, Action::StopClock(s, SpecialProcedure::ExpertReview), at(Month::March, 11, 9), official())
         .expect("s");
     let s = step(&app, 0, POLICE);
-    app.act(&p, Action::RestartClock(s), at(Month::March, 11, 17), &Weekends).expect("r");
-    assert_eq!(app.step_due(0, &code(POLICE), &Weekends), Ok(Some(day(Month::March, 16))));
+    app.act(&p, Action::RestartClock(s), at(Month::March, 11, 17), official()).expect("r");
+    assert_eq!(app.step_due(0, &code(POLICE), official()), Ok(Some(day(Month::March, 16))));
 }
 
 #[test]
@@ -495,10 +493,10 @@ fn a_double_click_approves_once_and_the_second_changes_nothing() {
     let (mut app, _) = accepted(parallel(&[HEALTH, POLICE]), at(Month::March, 2, 9));
     let seen = step(&app, 0, POLICE);
     let p = officer(POLICE, "p-1");
-    app.act(&p, Action::Approve(seen.clone()), at(Month::March, 3, 9), &Weekends).expect("the first click");
+    app.act(&p, Action::Approve(seen.clone()), at(Month::March, 3, 9), official()).expect("the first click");
     let before = app.clone();
     assert_eq!(
-        app.act(&p, Action::Approve(seen), at(Month::March, 3, 9), &Weekends),
+        app.act(&p, Action::Approve(seen), at(Month::March, 3, 9), official()),
         Err(WorkflowError::Stale)
     );
     assert_eq!(app, before, "nothing changed");
@@ -513,7 +511,7 @@ fn a_double_click_approves_once_and_the_second_changes_nothing() {
             &officer(POLICE, "c"),
             Action::Accept { version: 0, case_no: case_no() },
             at(Month::March, 3, 9),
-            &Weekends
+            official()
         ),
         Err(WorkflowError::Stale)
     );
@@ -526,35 +524,37 @@ fn another_department_the_citizen_and_a_wrong_step_are_refused_and_a_forward_is_
     let before = app.clone();
     let when = at(Month::March, 3, 9);
     assert_eq!(
-        app.act(&officer(HEALTH, "h-1"), Action::Approve(police_step.clone()), when, &Weekends),
+        app.act(&officer(HEALTH, "h-1"), Action::Approve(police_step.clone()), when, official()),
         Err(WorkflowError::NotYourDepartment)
     );
     assert_eq!(
-        app.act(&Actor::Citizen, Action::Approve(police_step.clone()), when, &Weekends),
+        app.act(&Actor::Citizen, Action::Approve(police_step.clone()), when, official()),
         Err(WorkflowError::NotAllowed)
     );
     let wrong = StepRef { step: 1, ..police_step.clone() };
     assert_eq!(
-        app.act(&officer(POLICE, "p"), Action::Approve(wrong), when, &Weekends),
+        app.act(&officer(POLICE, "p"), Action::Approve(wrong), when, official()),
         Err(WorkflowError::NoSuchStep)
     );
     let nowhere = StepRef { department: code(HRSS), ..police_step.clone() };
     assert_eq!(
-        app.act(&officer(HRSS, "x"), Action::Approve(nowhere), when, &Weekends),
+        app.act(&officer(HRSS, "x"), Action::Approve(nowhere), when, official()),
         Err(WorkflowError::NoSuchStep)
     );
     assert_eq!(app, before);
 
     // Forwarded to an officer of another unit (e.g. the lead's office): that unit may then act.
     let to = Holder::new("chief-02", code(HRSS)).expect("a holder");
-    let events =
-        app.act(&officer(POLICE, "p"), Action::Forward(police_step, to), when, &Weekends).expect("forwarded");
+    let events = app
+        .act(&officer(POLICE, "p"), Action::Forward(police_step, to), when, official())
+        .expect("forwarded");
     assert_eq!(actions(&events), [EventAction::Forwarded]);
     assert_eq!(events[0].note.as_deref(), Some("chief-02 11110105MB0000003J"));
-    let timeline = app.timeline(&events, &Weekends).expect("timeline");
+    let timeline = app.timeline(&events, official()).expect("timeline");
     assert_eq!(timeline.steps[2].holder.as_deref(), Some("chief-02"));
     let s = step(&app, 0, POLICE);
-    app.act(&officer(HRSS, "chief-02"), Action::Approve(s), when, &Weekends).expect("approved by the holder");
+    app.act(&officer(HRSS, "chief-02"), Action::Approve(s), when, official())
+        .expect("approved by the holder");
 }
 
 #[test]
@@ -579,7 +579,7 @@ fn the_stored_state_reads_back_and_a_tampered_one_is_refused() {
         &officer(HEALTH, "h"),
         Action::StopClock(s, SpecialProcedure::Hearing),
         at(Month::March, 3, 9),
-        &Weekends,
+        official(),
     )
     .expect("stopped");
     let json = app.to_json();
