@@ -1,0 +1,322 @@
+//! Applications (issue 17), the part that keeps the store's copies true and runs the sweeps.
+//!
+//! The workflow itself is core's [`Application`]; this module turns its state into the columns
+//! the hot queries read (the next deadline, the overdue flag, one row per branch), draws case
+//! numbers, and runs the two sweeps — art. 32 deemed acceptance and the overdue flag — each
+//! starting from one indexed query over open applications ([`ApplicationStore::pre_review_past`],
+//! [`ApplicationStore::branches_falling_overdue`]) and deciding with core's rule, never with SQL.
+//!
+//! **The case number** (办件编号): `{department's 18-character credit code}-{YYYYMMDD}-{serial}`,
+//! the day in China Standard Time, the serial six digits or more, from 1 each day per
+//! department (`application_case_counter`). A drawn serial whose action then loses its
+//! compare-and-set is not reused: numbers may have gaps, never repeats.
+
+use shimin_core::application::submission::ApplicationId;
+use shimin_core::application::workflow::{
+    Action, Actor, Application, BranchOutcome, CaseNo, Event, PRE_REVIEW_WORKING_DAYS, Phase, china_date,
+};
+use shimin_core::calendar::{CalendarError, WorkingDays};
+use shimin_core::clock::UnixSeconds;
+use time::Date;
+
+use crate::store::{ApplicationStore, ApplicationUpdate, BranchRow, StoreError};
+
+/// How many rows one sweep round reads.
+pub const SWEEP_BATCH: u64 = 500;
+
+/// Why keeping an application's copies or sweeping failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplicationError {
+    /// The storage failed.
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    /// The calendar does not cover the days to count.
+    #[error("calendar: {0}")]
+    Calendar(#[from] CalendarError),
+    /// The workflow refused (a state the sweep did not expect).
+    #[error("workflow refused: {0}")]
+    Workflow(#[from] shimin_core::application::workflow::WorkflowError),
+    /// A time outside the dates the calendar counts.
+    #[error("time out of range")]
+    Time,
+    /// A case number could not be formed.
+    #[error("case number")]
+    CaseNo,
+}
+
+/// A date as the store's columns hold it (`YYYY-MM-DD`).
+pub fn iso(day: Date) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), u8::from(day.month()), day.day())
+}
+
+/// The case number of `serial` drawn for `department` on `day`.
+///
+/// # Errors
+/// [`ApplicationError::CaseNo`] when the parts do not make one.
+pub fn case_no(department: &str, day: Date, serial: u64) -> Result<CaseNo, ApplicationError> {
+    let text =
+        format!("{department}-{:04}{:02}{:02}-{serial:06}", day.year(), u8::from(day.month()), day.day());
+    CaseNo::parse(&text).map_err(|_| ApplicationError::CaseNo)
+}
+
+/// Draws the next case number of `department` for the day of `at`.
+///
+/// # Errors
+/// [`ApplicationError`].
+pub async fn draw_case_no(
+    store: &dyn ApplicationStore,
+    department: &str,
+    at: UnixSeconds,
+) -> Result<CaseNo, ApplicationError> {
+    let day = china_date(at).ok_or(ApplicationError::Time)?;
+    let serial = store.next_case_serial(department, &iso(day)).await?;
+    case_no(department, day, serial)
+}
+
+/// What the store keeps beside the state: read by the queues and the sweeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    /// The next date something falls due.
+    pub next_deadline: Option<String>,
+    /// Whether a step is past its due date on `today`.
+    pub overdue: bool,
+    /// One row per branch of every started stage.
+    pub branches: Vec<BranchRow>,
+}
+
+/// The columns of `app` on `today`.
+///
+/// # Errors
+/// [`ApplicationError`] when the calendar cannot count.
+pub fn columns(
+    app: &Application,
+    today: Date,
+    calendar: &dyn WorkingDays,
+) -> Result<Columns, ApplicationError> {
+    let mut branches = Vec::new();
+    for (stage, stage_branches) in app.stages().iter().enumerate() {
+        for branch in stage_branches {
+            let due = app.step_due(stage, &branch.department, calendar)?;
+            branches.push(BranchRow {
+                stage: u32::try_from(stage).map_err(|_| ApplicationError::Time)?,
+                department: branch.department.to_string(),
+                step: u32::try_from(branch.step).map_err(|_| ApplicationError::Time)?,
+                due: due.map(iso),
+                overdue: due.is_some_and(|d| d < today),
+                open: branch.outcome == BranchOutcome::Pending,
+            });
+        }
+    }
+    let next_deadline = match app.phase() {
+        Phase::Submitted | Phase::PreReview => {
+            let arrived = china_date(app.pending_since()).ok_or(ApplicationError::Time)?;
+            Some(calendar.due(arrived, PRE_REVIEW_WORKING_DAYS)?)
+        }
+        Phase::InApproval => {
+            let mut dues = Vec::new();
+            for (stage, stage_branches) in app.stages().iter().enumerate() {
+                for branch in stage_branches {
+                    dues.extend(app.step_due(stage, &branch.department, calendar)?);
+                }
+            }
+            dues.into_iter().min()
+        }
+        _ => None,
+    };
+    let overdue = branches.iter().any(|b| b.open && b.overdue);
+    Ok(Columns { next_deadline: next_deadline.map(iso), overdue, branches })
+}
+
+/// Writes `state` (reached from version `expect_version` by `events`) with its columns, as one
+/// compare-and-set; `false` when the stored version moved (the action was taken already).
+///
+/// # Errors
+/// [`ApplicationError`].
+pub async fn write_state(
+    store: &dyn ApplicationStore,
+    id: ApplicationId,
+    expect_version: u64,
+    state: Application,
+    events: &[Event],
+    at: UnixSeconds,
+    calendar: &dyn WorkingDays,
+) -> Result<bool, ApplicationError> {
+    let today = china_date(at).ok_or(ApplicationError::Time)?;
+    let Columns { next_deadline, overdue, branches } = columns(&state, today, calendar)?;
+    let update = ApplicationUpdate {
+        id,
+        expect_version,
+        state,
+        next_deadline,
+        overdue,
+        branches,
+        events: events.iter().map(Event::to_view).collect(),
+        at,
+    };
+    Ok(store.update_application(update).await?)
+}
+
+/// The art. 32 sweep at `at`: every open application in pre-review past its fifth working day
+/// with no correction request is accepted on the day its materials arrived, with a case number.
+/// Returns the applications it accepted.
+///
+/// # Errors
+/// [`ApplicationError`]; what was accepted before the error stays accepted.
+pub async fn sweep_deemed_acceptance(
+    store: &dyn ApplicationStore,
+    at: UnixSeconds,
+    calendar: &dyn WorkingDays,
+) -> Result<Vec<ApplicationId>, ApplicationError> {
+    let today = china_date(at).ok_or(ApplicationError::Time)?;
+    let mut accepted = Vec::new();
+    for id in store.pre_review_past(&iso(today), SWEEP_BATCH).await? {
+        let Some(record) = store.application(id).await? else { continue };
+        // Core decides; the query only narrowed the rows to read.
+        if record.state.deemed_acceptance(today, calendar)?.is_none() {
+            continue;
+        }
+        let case_no = draw_case_no(store, &record.department, at).await?;
+        let mut state = record.state.clone();
+        let version = state.version();
+        let events = state.act(&Actor::System, Action::DeemAccepted { case_no }, at, calendar)?;
+        if write_state(store, id, version, state, &events, at, calendar).await? {
+            accepted.push(id);
+        }
+    }
+    Ok(accepted)
+}
+
+/// The overdue sweep at `at`: every open branch past its due date gets its flag (and its
+/// application's), from one indexed query. Returns the applications flagged.
+///
+/// # Errors
+/// [`ApplicationError`].
+pub async fn sweep_overdue(
+    store: &dyn ApplicationStore,
+    at: UnixSeconds,
+    calendar: &dyn WorkingDays,
+) -> Result<Vec<ApplicationId>, ApplicationError> {
+    let today = china_date(at).ok_or(ApplicationError::Time)?;
+    let mut flagged: Vec<ApplicationId> = Vec::new();
+    for branch in store.branches_falling_overdue(&iso(today), SWEEP_BATCH).await? {
+        if flagged.contains(&branch.id) {
+            continue;
+        }
+        let Some(record) = store.application(branch.id).await? else { continue };
+        let version = record.state.version();
+        // The state is unchanged; only its copies move (same version, still a compare-and-set).
+        if write_state(store, branch.id, version, record.state, &[], at, calendar).await? {
+            flagged.push(branch.id);
+        }
+    }
+    Ok(flagged)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::panic)]
+
+    use shimin_core::application::workflow::Process;
+    use shimin_core::calendar::Calendar;
+    use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
+    use shimin_core::cert::CreditCode;
+    use time::macros::date;
+
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::{NewApplication, Submitted};
+
+    const DEPT: &str = "111101050000000017";
+    /// Monday 2025-12-08, 10:00 in China.
+    const MONDAY: UnixSeconds = 1_765_159_200;
+    const DAY: i64 = 86_400;
+
+    fn calendar() -> &'static Calendar {
+        Calendar::official().expect("the embedded calendar")
+    }
+
+    async fn submitted(store: &SqliteStore, n: u8) -> ApplicationId {
+        let organ = CreditCode::parse(DEPT).expect("a credit code");
+        let limit = TimeLimit::Within { amount: 20, unit: TimeUnit::WorkingDays };
+        let (mut state, first) = Application::submitted(organ.clone(), Process::single(organ, limit), MONDAY);
+        let mut events = vec![first];
+        events.extend(state.act(&Actor::System, Action::ChecksPassed, MONDAY, calendar()).expect("checks"));
+        let today = china_date(MONDAY).expect("a day");
+        let cols = columns(&state, today, calendar()).expect("columns");
+        let id = ApplicationId::parse(&format!("{n:02x}").repeat(16)).expect("an id");
+        let new = NewApplication {
+            id,
+            region: "110105".into(),
+            arrival_month: 202_512,
+            citizen: "11010519491231002X".into(),
+            service_code: "s".into(),
+            catalogue_version: 1,
+            department: DEPT.into(),
+            arrived_at: MONDAY,
+            body_sha256: [n; 32],
+            submission: "{}".into(),
+            state,
+            next_deadline: cols.next_deadline,
+            events: events.iter().map(Event::to_view).collect(),
+            materials: Vec::new(),
+            uploads: Vec::new(),
+        };
+        assert!(matches!(store.submit_application(new).await.expect("submit"), Submitted::New(_)));
+        id
+    }
+
+    #[test]
+    fn a_case_number_names_the_department_the_day_and_the_serial() {
+        let no = case_no(DEPT, date!(2025 - 12 - 08), 42).expect("a case number");
+        assert_eq!(no.as_str(), "111101050000000017-20251208-000042");
+        assert_eq!(iso(date!(2026 - 01 - 05)), "2026-01-05");
+    }
+
+    #[tokio::test]
+    async fn the_art_32_sweep_accepts_once_after_the_fifth_working_day() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        let id = submitted(&store, 1).await;
+        let stored = store.application(id).await.expect("read").expect("there");
+        // Monday + 5 working days is the next Monday: not yet on it, accepted the day after.
+        assert_eq!(stored.next_deadline.as_deref(), Some("2025-12-15"));
+        assert!(
+            sweep_deemed_acceptance(&store, MONDAY + 7 * DAY, calendar()).await.expect("sweep").is_empty()
+        );
+        let accepted = sweep_deemed_acceptance(&store, MONDAY + 8 * DAY, calendar()).await.expect("sweep");
+        assert_eq!(accepted, [id]);
+        let now = store.application(id).await.expect("read").expect("there");
+        assert_eq!(now.state.phase(), Phase::InApproval);
+        assert_eq!(now.state.accepted_on(), Some(date!(2025 - 12 - 08)), "accepted on the day it arrived");
+        assert_eq!(now.case_no.as_deref(), Some("111101050000000017-20251216-000001"));
+        let queue = store.branch_queue(DEPT, 0, 10).await.expect("queue");
+        assert_eq!(queue.len(), 1);
+        assert!(queue[0].branch.open && !queue[0].branch.overdue);
+        assert!(
+            sweep_deemed_acceptance(&store, MONDAY + 9 * DAY, calendar()).await.expect("again").is_empty(),
+            "accepted once"
+        );
+        let events = store.application_events(id).await.expect("events");
+        assert_eq!(events.len(), 3, "submitted, checks passed, deemed accepted: {events:?}");
+    }
+
+    #[tokio::test]
+    async fn the_overdue_sweep_flags_a_late_branch_once() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        let id = submitted(&store, 2).await;
+        sweep_deemed_acceptance(&store, MONDAY + 8 * DAY, calendar()).await.expect("accept");
+        let due =
+            store.branch_queue(DEPT, 0, 10).await.expect("queue")[0].branch.due.clone().expect("a due date");
+        assert!(
+            sweep_overdue(&store, MONDAY + 20 * DAY, calendar()).await.expect("sweep").is_empty(),
+            "not late"
+        );
+        let late = MONDAY + 90 * DAY;
+        assert_eq!(sweep_overdue(&store, late, calendar()).await.expect("sweep"), [id]);
+        let row = &store.branch_queue(DEPT, 0, 10).await.expect("queue")[0];
+        assert!(row.branch.overdue && row.application.overdue, "flagged, past {due}");
+        assert!(
+            sweep_overdue(&store, late + DAY, calendar()).await.expect("again").is_empty(),
+            "flagged once"
+        );
+    }
+}
