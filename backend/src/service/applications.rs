@@ -13,13 +13,18 @@
 
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::workflow::{
-    Action, Actor, Application, BranchOutcome, CaseNo, Event, PRE_REVIEW_WORKING_DAYS, Phase, china_date,
+    Action, Actor, Application, BranchOutcome, CaseNo, DeskActionError, Event, Holder,
+    PRE_REVIEW_WORKING_DAYS, Phase, WorkflowError, china_date, needs_case_no,
 };
 use shimin_core::calendar::{CalendarError, WorkingDays};
+use shimin_core::cert::CreditCode;
 use shimin_core::clock::UnixSeconds;
+use shimin_wire::workflow::DeskActionRequest;
 use time::Date;
 
-use crate::store::{ApplicationStore, ApplicationUpdate, BranchRow, StoreError};
+use crate::store::{
+    ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, EventKind, NewEvent, Store, StoreError,
+};
 
 /// How many rows one sweep round reads.
 pub const SWEEP_BATCH: u64 = 500;
@@ -212,6 +217,116 @@ pub async fn sweep_overdue(
     Ok(flagged)
 }
 
+/// Why a desk action was not taken. Nothing changed in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// No such application, or none the staff member's department takes part in (the same
+    /// answer, so another department learns nothing).
+    #[error("no such application for this department")]
+    NotFound,
+    /// The request does not parse into an action.
+    #[error("the action does not parse: {0}")]
+    Request(#[from] DeskActionError),
+    /// The version acted on moved: the action was taken already (a double click).
+    #[error("already done")]
+    AlreadyDone,
+    /// The workflow refused the action.
+    #[error("refused: {0}")]
+    Refused(WorkflowError),
+    /// The storage, the calendar or the case number failed.
+    #[error(transparent)]
+    Application(#[from] ApplicationError),
+}
+
+/// Whether `unit` takes part in `app`: its organ (pre-review) or a branch's department.
+pub fn takes_part(app: &Application, unit: &CreditCode) -> bool {
+    app.organ() == unit
+        || app.process().stages().iter().any(|s| s.branches.iter().any(|b| &b.department == unit))
+}
+
+/// The sync notice a change of `record` sends its citizen: the case number (or 申请) and where
+/// it stands now. No personal data.
+pub fn notice(record: &ApplicationRecord) -> String {
+    let phase = match record.state.phase() {
+        Phase::Submitted => "已提交",
+        Phase::ChecksFailed => "自动核验未通过",
+        Phase::PreReview => "等待预审",
+        Phase::CorrectionRequested => "需要补正",
+        Phase::NotAccepted => "不予受理",
+        Phase::InApproval => "已受理，审批中",
+        Phase::Approved => "审批通过",
+        Phase::Refused => "审批未通过",
+        Phase::ResultIssued => "结果已出",
+        Phase::Closed => "已办结",
+    };
+    match &record.case_no {
+        Some(no) => format!("办件 {no}：{phase}"),
+        None => format!("您的申请：{phase}"),
+    }
+}
+
+/// Pushes [`notice`] into the citizen's sync feed.
+///
+/// # Errors
+/// [`StoreError`].
+pub async fn notify(
+    store: &dyn Store,
+    record: &ApplicationRecord,
+    at: UnixSeconds,
+) -> Result<(), StoreError> {
+    store
+        .append_event(NewEvent {
+            citizen_id_number: record.citizen.clone(),
+            device_id: None,
+            kind: EventKind::Notification,
+            certificate_id: None,
+            status: None,
+            message: Some(notice(record)),
+            created_at: at,
+        })
+        .await
+        .map(|_| ())
+}
+
+/// A staff member's action on an application: department-scoped, parsed by core, decided by
+/// [`Application::act`], written as one compare-and-set, the citizen notified.
+///
+/// # Errors
+/// [`DeskError`]; on any error nothing changed (a case number drawn for an acceptance that was
+/// then refused is a gap in the day's serials).
+pub async fn desk_act(
+    store: &dyn Store,
+    staff: &Holder,
+    id: ApplicationId,
+    request: DeskActionRequest,
+    at: UnixSeconds,
+    calendar: &dyn WorkingDays,
+) -> Result<ApplicationRecord, DeskError> {
+    let record = store.application(id).await.map_err(ApplicationError::from)?.ok_or(DeskError::NotFound)?;
+    if !takes_part(&record.state, &staff.unit) {
+        return Err(DeskError::NotFound);
+    }
+    let case_no = if needs_case_no(&request) && &staff.unit == record.state.organ() {
+        Some(draw_case_no(store, &record.department, at).await?)
+    } else {
+        None
+    };
+    let action = Action::from_desk(request, case_no)?;
+    let mut state = record.state.clone();
+    let version = state.version();
+    let events = match state.act(&Actor::Officer(staff.clone()), action, at, calendar) {
+        Ok(events) => events,
+        Err(WorkflowError::Stale) => return Err(DeskError::AlreadyDone),
+        Err(e) => return Err(DeskError::Refused(e)),
+    };
+    if !write_state(store, id, version, state, &events, at, calendar).await? {
+        return Err(DeskError::AlreadyDone);
+    }
+    let now = store.application(id).await.map_err(ApplicationError::from)?.ok_or(DeskError::NotFound)?;
+    notify(store, &now, at).await.map_err(ApplicationError::from)?;
+    Ok(now)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::expect_used, clippy::panic)]
@@ -318,5 +433,61 @@ mod tests {
             sweep_overdue(&store, late + DAY, calendar()).await.expect("again").is_empty(),
             "flagged once"
         );
+    }
+
+    fn clerk(unit: &str) -> Holder {
+        Holder { officer: "clerk-7".into(), unit: CreditCode::parse(unit).expect("a credit code") }
+    }
+
+    #[tokio::test]
+    async fn a_desk_action_is_scoped_to_the_department_taken_once_and_told_to_the_citizen() {
+        use crate::store::SyncStore;
+        use shimin_wire::workflow::StepRefDto;
+
+        let store = SqliteStore::open_in_memory().expect("open");
+        let id = submitted(&store, 3).await;
+        let before = store.application(id).await.expect("read").expect("there");
+        let at = MONDAY + 3600;
+
+        // Another department: the same answer as no application at all, and nothing changed.
+        let stranger = clerk("91350100M000100Y43");
+        let refused =
+            desk_act(&store, &stranger, id, DeskActionRequest::Accept { version: 1 }, at, calendar()).await;
+        assert!(matches!(refused, Err(DeskError::NotFound)), "{refused:?}");
+        let absent = ApplicationId::parse(&"ee".repeat(16)).expect("an id");
+        let none =
+            desk_act(&store, &clerk(DEPT), absent, DeskActionRequest::Accept { version: 1 }, at, calendar())
+                .await;
+        assert!(matches!(none, Err(DeskError::NotFound)));
+        assert_eq!(store.application(id).await.expect("read").as_ref(), Some(&before));
+
+        // Accepted once; the double click is "already done" and changes nothing.
+        let accepted =
+            desk_act(&store, &clerk(DEPT), id, DeskActionRequest::Accept { version: 1 }, at, calendar())
+                .await
+                .expect("accept");
+        assert_eq!(accepted.state.phase(), Phase::InApproval);
+        assert_eq!(accepted.case_no.as_deref(), Some("111101050000000017-20251208-000001"));
+        let twice =
+            desk_act(&store, &clerk(DEPT), id, DeskActionRequest::Accept { version: 1 }, at, calendar())
+                .await;
+        assert!(matches!(twice, Err(DeskError::AlreadyDone)), "{twice:?}");
+        assert_eq!(store.application(id).await.expect("read").as_ref(), Some(&accepted));
+
+        // The citizen's feed has the notice.
+        let feed = store.events("11010519491231002X", 1, 0, 10).await.expect("feed");
+        let notices: Vec<_> = feed.iter().filter_map(|e| e.message.clone()).collect();
+        assert_eq!(notices, ["办件 111101050000000017-20251208-000001：已受理，审批中"]);
+
+        // Approving the one step decides the application; the same click again is refused.
+        let step = StepRefDto { stage: 0, department: DEPT.into(), step: 0, version: 0 };
+        let approve = || DeskActionRequest::Approve { at: step.clone() };
+        let approved =
+            desk_act(&store, &clerk(DEPT), id, approve(), at + 60, calendar()).await.expect("approve");
+        assert_eq!(approved.state.phase(), Phase::Approved);
+        assert!(store.branch_queue(DEPT, 0, 10).await.expect("queue").is_empty(), "decided leaves the queue");
+        let again = desk_act(&store, &clerk(DEPT), id, approve(), at + 61, calendar()).await;
+        assert!(matches!(again, Err(DeskError::AlreadyDone | DeskError::Refused(_))), "{again:?}");
+        assert_eq!(store.application(id).await.expect("read").as_ref(), Some(&approved));
     }
 }
