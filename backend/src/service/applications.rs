@@ -22,8 +22,10 @@ use shimin_core::clock::UnixSeconds;
 use shimin_wire::workflow::DeskActionRequest;
 use time::Date;
 
+use super::Backend;
 use crate::store::{
-    ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, EventKind, NewEvent, Store, StoreError,
+    ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, EventKind, NewEvent, StaffRecord,
+    Store, StoreError,
 };
 
 /// How many rows one sweep round reads.
@@ -144,7 +146,7 @@ pub async fn write_state(
     state: Application,
     events: &[Event],
     at: UnixSeconds,
-    calendar: &dyn WorkingDays,
+    calendar: &(dyn WorkingDays + Sync),
 ) -> Result<bool, ApplicationError> {
     let today = china_date(at).ok_or(ApplicationError::Time)?;
     let Columns { next_deadline, overdue, branches } = columns(&state, today, calendar)?;
@@ -170,7 +172,7 @@ pub async fn write_state(
 pub async fn sweep_deemed_acceptance(
     store: &dyn ApplicationStore,
     at: UnixSeconds,
-    calendar: &dyn WorkingDays,
+    calendar: &(dyn WorkingDays + Sync),
 ) -> Result<Vec<ApplicationId>, ApplicationError> {
     let today = china_date(at).ok_or(ApplicationError::Time)?;
     let mut accepted = Vec::new();
@@ -199,7 +201,7 @@ pub async fn sweep_deemed_acceptance(
 pub async fn sweep_overdue(
     store: &dyn ApplicationStore,
     at: UnixSeconds,
-    calendar: &dyn WorkingDays,
+    calendar: &(dyn WorkingDays + Sync),
 ) -> Result<Vec<ApplicationId>, ApplicationError> {
     let today = china_date(at).ok_or(ApplicationError::Time)?;
     let mut flagged: Vec<ApplicationId> = Vec::new();
@@ -300,7 +302,7 @@ pub async fn desk_act(
     id: ApplicationId,
     request: DeskActionRequest,
     at: UnixSeconds,
-    calendar: &dyn WorkingDays,
+    calendar: &(dyn WorkingDays + Sync),
 ) -> Result<ApplicationRecord, DeskError> {
     let record = store.application(id).await.map_err(ApplicationError::from)?.ok_or(DeskError::NotFound)?;
     if !takes_part(&record.state, &staff.unit) {
@@ -325,6 +327,76 @@ pub async fn desk_act(
     let now = store.application(id).await.map_err(ApplicationError::from)?.ok_or(DeskError::NotFound)?;
     notify(store, &now, at).await.map_err(ApplicationError::from)?;
     Ok(now)
+}
+
+/// What one round of the sweeps did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Accepted under art. 32.
+    pub deemed_accepted: Vec<ApplicationId>,
+    /// Flagged overdue.
+    pub flagged_overdue: Vec<ApplicationId>,
+}
+
+/// How often the periodic task sweeps.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+impl Backend {
+    /// One round of both sweeps at `now`, with the backend's calendar; each citizen whose
+    /// application was accepted is told. Callable from tests; [`spawn_sweeps`] runs it
+    /// periodically.
+    ///
+    /// # Errors
+    /// [`ApplicationError`].
+    pub async fn sweep_applications(&self, now: UnixSeconds) -> Result<SweepReport, ApplicationError> {
+        let store = self.store.as_ref();
+        let deemed_accepted = sweep_deemed_acceptance(store, now, self.calendar()).await?;
+        for id in &deemed_accepted {
+            if let Some(record) = store.application(*id).await? {
+                notify(store, &record, now).await?;
+            }
+        }
+        let flagged_overdue = sweep_overdue(store, now, self.calendar()).await?;
+        Ok(SweepReport { deemed_accepted, flagged_overdue })
+    }
+
+    /// A staff member's action on an application ([`desk_act`]), as the staff member's
+    /// department.
+    ///
+    /// # Errors
+    /// [`DeskError`].
+    pub async fn desk_action(
+        &self,
+        staff: &StaffRecord,
+        id: ApplicationId,
+        request: DeskActionRequest,
+        now: UnixSeconds,
+    ) -> Result<ApplicationRecord, DeskError> {
+        // A staff row's department is written only from a checked credit code.
+        let unit = CreditCode::parse(&staff.department_code).map_err(|_| DeskError::NotFound)?;
+        let holder = Holder { officer: staff.login.clone(), unit };
+        desk_act(self.store.as_ref(), &holder, id, request, now, self.calendar()).await
+    }
+}
+
+/// Runs [`Backend::sweep_applications`] every `every` until the task is dropped; a failed round
+/// is logged by kind and the next one runs.
+pub fn spawn_sweeps(backend: Backend, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match backend.sweep_applications(crate::now()).await {
+                Ok(report) => tracing::info!(
+                    deemed_accepted = report.deemed_accepted.len(),
+                    flagged_overdue = report.flagged_overdue.len(),
+                    "application sweeps"
+                ),
+                Err(e) => tracing::warn!(error = %e, "application sweeps failed"),
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -489,5 +561,21 @@ mod tests {
         let again = desk_act(&store, &clerk(DEPT), id, approve(), at + 61, calendar()).await;
         assert!(matches!(again, Err(DeskError::AlreadyDone | DeskError::Refused(_))), "{again:?}");
         assert_eq!(store.application(id).await.expect("read").as_ref(), Some(&approved));
+    }
+
+    #[tokio::test]
+    async fn the_backend_sweeps_with_its_calendar_and_tells_the_citizen() {
+        use crate::store::SyncStore;
+
+        let store = std::sync::Arc::new(SqliteStore::open_in_memory().expect("open"));
+        let id = submitted(&store, 4).await;
+        let backend = Backend::new(store.clone(), crate::service::Config::default()).await.expect("backend");
+        let report = backend.sweep_applications(MONDAY + 8 * DAY).await.expect("sweep");
+        assert_eq!(report, SweepReport { deemed_accepted: vec![id], flagged_overdue: Vec::new() });
+        let feed = store.events("11010519491231002X", 1, 0, 10).await.expect("feed");
+        let notices: Vec<_> = feed.iter().filter_map(|e| e.message.clone()).collect();
+        assert_eq!(notices, ["办件 111101050000000017-20251216-000001：已受理，审批中"]);
+        let late = backend.sweep_applications(MONDAY + 90 * DAY).await.expect("sweep");
+        assert_eq!(late, SweepReport { deemed_accepted: Vec::new(), flagged_overdue: vec![id] });
     }
 }
