@@ -1,6 +1,7 @@
 //! The HTTP server: routes, shared state, limits, graceful shutdown and TLS. Handlers are thin:
 //! parse, call one [`Backend`] method, answer.
 
+mod applications;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -593,6 +594,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .nest("/v1/sync", sync)
         .merge(catalogue)
         .merge(calendar)
+        .merge(applications::application_routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {
