@@ -277,3 +277,13 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
     );
     assert_eq!(store.rectification(id(2)).await.expect("none"), None);
 }
+
+/// Makes application 1's version disagree with its stored state (SQLite and PostgreSQL alike).
+pub(crate) const SPOIL: &str = "UPDATE application SET version = version + 7 WHERE case_no IS NOT NULL";
+
+/// After [`SPOIL`]: the row is refused, never handed on, in every read that carries it.
+pub(crate) async fn a_corrupt_application_is_an_error(store: &dyn Store) {
+    assert!(matches!(store.application(id(1)).await, Err(StoreError::Corrupt(_))));
+    assert!(matches!(store.citizen_applications(ZHANG, 10).await, Err(StoreError::Corrupt(_))));
+    assert!(matches!(store.branch_queue(DEPT, 0, 10).await, Err(StoreError::Corrupt(_))));
+}
