@@ -119,11 +119,14 @@ CREATE TABLE rectification (
     application_id  BYTEA PRIMARY KEY NOT NULL REFERENCES application_rating (application_id),
     department      TEXT NOT NULL,
     opened_at       BIGINT NOT NULL,
+    -- core's `Rectification`: the call-back's and the report's due dates (YYYY-MM-DD)
+    call_back_due   TEXT NOT NULL,
     due             TEXT NOT NULL,
     called_back_at  BIGINT,
     report          TEXT,
     reported_at     BIGINT,
-    level           BIGINT CHECK (level BETWEEN 1 AND 5),
+    -- the citizen's verdict on the rectification (satisfied or not), once
+    satisfied       BOOLEAN,
     rated_at        BIGINT
 );
 CREATE INDEX rectification_by_department ON rectification (department, opened_at);

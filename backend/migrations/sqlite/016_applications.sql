@@ -119,11 +119,14 @@ CREATE TABLE rectification (
     application_id  BLOB PRIMARY KEY NOT NULL REFERENCES application_rating (application_id),
     department      TEXT NOT NULL,
     opened_at       INTEGER NOT NULL,
+    -- core's `Rectification`: the call-back's and the report's due dates (YYYY-MM-DD)
+    call_back_due   TEXT NOT NULL,
     due             TEXT NOT NULL,
     called_back_at  INTEGER,
     report          TEXT,
     reported_at     INTEGER,
-    level           INTEGER CHECK (level BETWEEN 1 AND 5),
+    -- the citizen's verdict on the rectification (satisfied or not), once
+    satisfied       INTEGER CHECK (satisfied IN (0, 1)),
     rated_at        INTEGER
 ) STRICT;
 CREATE INDEX rectification_by_department ON rectification (department, opened_at);

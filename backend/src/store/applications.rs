@@ -337,7 +337,9 @@ pub struct RectificationRecord {
     pub department: String,
     /// When the bad rating opened it.
     pub opened_at: i64,
-    /// When it falls due (YYYY-MM-DD).
+    /// When the call-back falls due (YYYY-MM-DD).
+    pub call_back_due: String,
+    /// When the report falls due (YYYY-MM-DD).
     pub due: String,
     /// When the department called the citizen back.
     pub called_back_at: Option<i64>,
@@ -345,8 +347,8 @@ pub struct RectificationRecord {
     pub report: Option<String>,
     /// When it reported.
     pub reported_at: Option<i64>,
-    /// The citizen's rating of the rectification.
-    pub level: Option<u8>,
+    /// The citizen's verdict on the rectification.
+    pub satisfied: Option<bool>,
     /// When the citizen rated it.
     pub rated_at: Option<i64>,
 }
@@ -465,8 +467,13 @@ pub trait ApplicationStore: Send + Sync {
         at: i64,
     ) -> Result<bool, StoreError>;
 
-    /// The citizen rates the rectification (once, after the report); `false` otherwise.
-    async fn rate_rectification(&self, id: ApplicationId, level: u8, at: i64) -> Result<bool, StoreError>;
+    /// The citizen's verdict on the rectification (once, after the report); `false` otherwise.
+    async fn rate_rectification(
+        &self,
+        id: ApplicationId,
+        satisfied: bool,
+        at: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The columns of an application, in the order [`RawApplication`] reads them (table alias `a`).

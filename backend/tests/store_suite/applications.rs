@@ -244,11 +244,12 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         id: id(1),
         department: DEPT.into(),
         opened_at: 500,
+        call_back_due: "2026-01-13".into(),
         due: "2026-01-20".into(),
         called_back_at: None,
         report: None,
         reported_at: None,
-        level: None,
+        satisfied: None,
         rated_at: None,
     };
     assert!(store.rate_application(id(1), rating.clone(), Some(ticket.clone())).await.expect("rate"));
@@ -263,17 +264,17 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         !store.rectification_report(id(1), "改了", 600).await.expect("report"),
         "no report before the call-back"
     );
-    assert!(!store.rate_rectification(id(1), 4, 600).await.expect("rate"), "no rating before the report");
+    assert!(!store.rate_rectification(id(1), true, 600).await.expect("rate"), "no rating before the report");
     assert!(store.rectification_called_back(id(1), 600).await.expect("call back"));
     assert!(!store.rectification_called_back(id(1), 601).await.expect("again"));
     assert!(store.rectification_report(id(1), "改了", 700).await.expect("report"));
     assert!(!store.rectification_report(id(1), "再改", 701).await.expect("again"));
-    assert!(store.rate_rectification(id(1), 4, 800).await.expect("rate"));
-    assert!(!store.rate_rectification(id(1), 1, 801).await.expect("again"));
+    assert!(store.rate_rectification(id(1), true, 800).await.expect("rate"));
+    assert!(!store.rate_rectification(id(1), false, 801).await.expect("again"));
     let done = store.rectification(id(1)).await.expect("ticket").expect("there");
     assert_eq!(
-        (done.called_back_at, done.report.as_deref(), done.reported_at, done.level, done.rated_at),
-        (Some(600), Some("改了"), Some(700), Some(4), Some(800))
+        (done.called_back_at, done.report.as_deref(), done.reported_at, done.satisfied, done.rated_at),
+        (Some(600), Some("改了"), Some(700), Some(true), Some(800))
     );
     assert_eq!(store.rectification(id(2)).await.expect("none"), None);
 }

@@ -77,11 +77,10 @@ async fn append_events<C: GenericClient + Sync>(
 }
 
 const RECTIFICATION: &str = "SELECT application_id, department, opened_at, due, called_back_at, report, \
-     reported_at, level, rated_at FROM rectification";
+     reported_at, satisfied, rated_at, call_back_due FROM rectification";
 
 fn rectification_record(r: &Row) -> Result<RectificationRecord, StoreError> {
     let id: Vec<u8> = r.try_get(0)?;
-    let l: Option<i64> = r.try_get(7)?;
     Ok(RectificationRecord {
         id: parse_id(&id)?,
         department: r.try_get(1)?,
@@ -90,7 +89,8 @@ fn rectification_record(r: &Row) -> Result<RectificationRecord, StoreError> {
         called_back_at: r.try_get(4)?,
         report: r.try_get(5)?,
         reported_at: r.try_get(6)?,
-        level: l.map(level).transpose()?,
+        satisfied: r.try_get(7)?,
+        call_back_due: r.try_get(9)?,
         rated_at: r.try_get(8)?,
     })
 }
@@ -518,8 +518,9 @@ impl ApplicationStore for PgStore {
         }
         if let Some(r) = rectification {
             tx.execute(
-                "INSERT INTO rectification (application_id, department, opened_at, due) VALUES ($1, $2, $3, $4)",
-                &[&key, &r.department, &r.opened_at, &r.due],
+                "INSERT INTO rectification (application_id, department, opened_at, call_back_due, due) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&key, &r.department, &r.opened_at, &r.call_back_due, &r.due],
             )
             .await?;
         }
@@ -599,14 +600,19 @@ impl ApplicationStore for PgStore {
             == 1)
     }
 
-    async fn rate_rectification(&self, id: ApplicationId, level: u8, at: i64) -> Result<bool, StoreError> {
+    async fn rate_rectification(
+        &self,
+        id: ApplicationId,
+        satisfied: bool,
+        at: i64,
+    ) -> Result<bool, StoreError> {
         let client = self.client().await?;
         let key = id.as_bytes().as_slice();
         Ok(client
             .execute(
-                "UPDATE rectification SET level = $2, rated_at = $3 WHERE application_id = $1 \
+                "UPDATE rectification SET satisfied = $2, rated_at = $3 WHERE application_id = $1 \
                  AND reported_at IS NOT NULL AND rated_at IS NULL",
-                &[&key, &i64::from(level), &at],
+                &[&key, &satisfied, &at],
             )
             .await?
             == 1)

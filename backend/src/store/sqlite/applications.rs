@@ -73,8 +73,9 @@ fn rectification_row(r: &Row<'_>) -> rusqlite::Result<(Vec<u8>, RectRow)> {
             called_back_at: r.get(4)?,
             report: r.get(5)?,
             reported_at: r.get(6)?,
-            level: r.get(7)?,
+            satisfied: r.get(7)?,
             rated_at: r.get(8)?,
+            call_back_due: r.get(9)?,
         },
     ))
 }
@@ -86,8 +87,9 @@ struct RectRow {
     called_back_at: Option<i64>,
     report: Option<String>,
     reported_at: Option<i64>,
-    level: Option<i64>,
+    satisfied: Option<bool>,
     rated_at: Option<i64>,
+    call_back_due: String,
 }
 
 fn rectification_record((id, r): (Vec<u8>, RectRow)) -> Result<RectificationRecord, StoreError> {
@@ -99,13 +101,14 @@ fn rectification_record((id, r): (Vec<u8>, RectRow)) -> Result<RectificationReco
         called_back_at: r.called_back_at,
         report: r.report,
         reported_at: r.reported_at,
-        level: r.level.map(level).transpose()?,
+        satisfied: r.satisfied,
+        call_back_due: r.call_back_due,
         rated_at: r.rated_at,
     })
 }
 
 const RECTIFICATION: &str = "SELECT application_id, department, opened_at, due, called_back_at, report, \
-     reported_at, level, rated_at FROM rectification";
+     reported_at, satisfied, rated_at, call_back_due FROM rectification";
 
 #[async_trait]
 impl ApplicationStore for SqliteStore {
@@ -561,15 +564,22 @@ impl ApplicationStore for SqliteStore {
             let added = tx.execute(
                 "INSERT INTO application_rating (application_id, level, tags, text, rated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id) DO NOTHING",
-                params![id.as_bytes().as_slice(), i64::from(rating.level), rating.tags, rating.text, rating.rated_at],
+                params![
+                    id.as_bytes().as_slice(),
+                    i64::from(rating.level),
+                    rating.tags,
+                    rating.text,
+                    rating.rated_at
+                ],
             )?;
             if added == 0 {
                 return Ok(false);
             }
             if let Some(r) = rectification {
                 tx.execute(
-                    "INSERT INTO rectification (application_id, department, opened_at, due) VALUES (?1, ?2, ?3, ?4)",
-                    params![id.as_bytes().as_slice(), r.department, r.opened_at, r.due],
+                    "INSERT INTO rectification (application_id, department, opened_at, call_back_due, due) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id.as_bytes().as_slice(), r.department, r.opened_at, r.call_back_due, r.due],
                 )?;
             }
             Ok(true)
@@ -652,12 +662,17 @@ impl ApplicationStore for SqliteStore {
         .await
     }
 
-    async fn rate_rectification(&self, id: ApplicationId, level: u8, at: i64) -> Result<bool, StoreError> {
+    async fn rate_rectification(
+        &self,
+        id: ApplicationId,
+        satisfied: bool,
+        at: i64,
+    ) -> Result<bool, StoreError> {
         self.tx(move |tx| {
             Ok(tx.execute(
-                "UPDATE rectification SET level = ?2, rated_at = ?3 WHERE application_id = ?1 \
+                "UPDATE rectification SET satisfied = ?2, rated_at = ?3 WHERE application_id = ?1 \
                  AND reported_at IS NOT NULL AND rated_at IS NULL",
-                params![id.as_bytes().as_slice(), i64::from(level), at],
+                params![id.as_bytes().as_slice(), satisfied, at],
             )? == 1)
         })
         .await
