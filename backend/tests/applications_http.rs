@@ -23,7 +23,15 @@ use shimin_wire::backend::ErrorResponse;
 use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::{ApplicationPhaseDto, TimelineView};
 
-on_both_databases!(the_desk_sees_and_acts_on_its_own_department_s_applications_once);
+on_both_databases!(
+    the_desk_sees_and_acts_on_its_own_department_s_applications_once,
+    the_citizen_sees_only_their_own_application
+);
+
+/// A seeded citizen, the applicant.
+const CITIZEN: &str = "420106199003071238";
+/// Another seeded citizen.
+const OTHER: &str = "350102198506112347";
 
 async fn in_pre_review(server: &TestServer) -> ApplicationId {
     let now = shimin_backend::now();
@@ -40,7 +48,7 @@ async fn in_pre_review(server: &TestServer) -> ApplicationId {
         id,
         region: "110105".into(),
         arrival_month: 202_612,
-        citizen: "11010519491231002X".into(),
+        citizen: CITIZEN.into(),
         service_code: "s".into(),
         catalogue_version: 1,
         department: POLICE_CODE.into(),
@@ -164,5 +172,29 @@ async fn the_desk_sees_and_acts_on_its_own_department_s_applications_once(db: Db
         http.get(server.url("/openapi.json")).send().await.expect("doc").json().await.expect("json");
     assert!(doc["paths"]["/v1/desk/applications/{id}"]["get"]["security"].is_array());
     assert!(doc["paths"]["/v1/desk/applications/{id}/actions"]["post"]["security"].is_array());
+    server.shutdown().await;
+}
+
+async fn the_citizen_sees_only_their_own_application(db: Db) {
+    let server = TestServer::on(db, Limits::default()).await;
+    seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+    let http = Client::new();
+    let police = server.staff_login(&http, "police-issuer", "demo-police-2024").await;
+    let (_, _, mine) = server.enrol_by_code(&http, &police, CITIZEN).await;
+    let (_, _, theirs) = server.enrol_by_code(&http, &police, OTHER).await;
+    let id = in_pre_review(&server).await;
+    let path = format!("/v1/sync/applications/{id}");
+
+    let response = call(&http, &server, &path, Some(&mine), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: TimelineView = response.json().await.expect("json");
+    assert_eq!((view.phase, view.events.len()), (ApplicationPhaseDto::PreReview, 2));
+    let other = error(call(&http, &server, &path, Some(&theirs), None).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(other.error, ErrorCode::NotFound);
+    error(call(&http, &server, &path, None, None).await, StatusCode::UNAUTHORIZED).await;
+    // A staff token is not a device token.
+    error(call(&http, &server, &path, Some(&police), None).await, StatusCode::UNAUTHORIZED).await;
+    let unknown = format!("/v1/sync/applications/{}", "ab".repeat(16));
+    error(call(&http, &server, &unknown, Some(&mine), None).await, StatusCode::NOT_FOUND).await;
     server.shutdown().await;
 }

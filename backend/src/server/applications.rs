@@ -13,13 +13,29 @@ use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::{DeskActionRequest, EventView, TimelineView};
 
 use super::error::ApiError;
-use super::extract::{ApiJson, Staff};
+use super::extract::{ApiJson, Device, Staff};
 use super::{ApiResult, AppState};
 use crate::now;
 use crate::service::applications::{ApplicationError, DeskError, takes_part};
 use crate::store::{ApplicationRecord, StaffRecord};
 
-/// The routes, to merge into the router.
+/// The citizen's routes, merged into the `/v1/sync` router (under its device token).
+pub(super) fn citizen_routes() -> Router<AppState> {
+    Router::new().route("/applications/{id}", get(my_application))
+}
+
+/// One of the signed-in citizen's applications: its timeline; another citizen's is 404.
+async fn my_application(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TimelineView>> {
+    let record = s.backend.store.application(parse_id(&id)?).await.map_err(ApplicationError::from)?;
+    let record = record.filter(|r| r.citizen == device.citizen_id_number).ok_or_else(not_found)?;
+    Ok(Json(timeline(&s, &record).await?))
+}
+
+/// The staff routes, to merge into the router.
 pub(super) fn application_routes() -> Router<AppState> {
     Router::new()
         .route("/v1/desk/applications/{id}", get(desk_application))

@@ -563,6 +563,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
             "/liveness-checks/{id}/frames",
             post(case_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
+        .merge(applications::citizen_routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()

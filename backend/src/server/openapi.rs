@@ -191,6 +191,14 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
          unprocessable when the workflow refuses, 404 not_found for another department",
         "200",
     ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/applications/{id}",
+        Auth::Device,
+        "One of the signed-in citizen's applications -> TimelineView (shimin_wire::workflow); another \
+         citizen's is 404 not_found",
+        "200",
+    ),
     (HttpMethod::Get, "/v1/sync/pull", Auth::Device, "?cursor= -> SyncPullResponse", "200"),
     (
         HttpMethod::Post,
