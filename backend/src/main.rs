@@ -180,6 +180,10 @@ async fn main() -> anyhow::Result<()> {
                 interrupted_checks = recovered.interrupted_checks,
                 "status lists re-signed from the stored statuses; liveness checks cut off by the stop recorded failed"
             );
+            let _sweeps = shimin_backend::service::applications::spawn_sweeps(
+                backend.clone(),
+                shimin_backend::service::applications::SWEEP_EVERY,
+            );
             let listener =
                 std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
             listener.set_nonblocking(true)?;

@@ -2,6 +2,7 @@
 //! parse, call one [`Backend`] method, answer.
 
 pub mod desk;
+mod applications;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -563,6 +564,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
             "/liveness-checks/{id}/frames",
             post(case_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
+        .merge(applications::citizen_routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()
@@ -595,6 +597,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .merge(catalogue)
         .merge(calendar)
         .merge(desk::routes(&state))
+        .merge(applications::application_routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

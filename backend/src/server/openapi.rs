@@ -173,6 +173,32 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
          day working or not, workday/weekend/holiday/makeup, with the holiday's names; 400 as for /v1/calendar/due",
         "200",
     ),
+    (
+        HttpMethod::Get,
+        "/v1/desk/applications/{id}",
+        Auth::Staff,
+        "One application (id: 32 lower-case hex digits) for staff of its organ or of a branch's department -> \
+         TimelineView (shimin_wire::workflow); another department's staff get 404 not_found, as for no application",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/desk/applications/{id}/actions",
+        Auth::Staff,
+        "DeskActionRequest (shimin_wire::workflow: accept, request_correction, not_accept, approve, refuse, \
+         forward, stop_clock, restart_clock, with the version seen) -> TimelineView after it; an acceptance draws \
+         the case number; 409 conflict \"already done\" when the version moved (nothing changed), 422 \
+         unprocessable when the workflow refuses, 404 not_found for another department",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/applications/{id}",
+        Auth::Device,
+        "One of the signed-in citizen's applications -> TimelineView (shimin_wire::workflow); another \
+         citizen's is 404 not_found",
+        "200",
+    ),
     (HttpMethod::Get, "/v1/sync/pull", Auth::Device, "?cursor= -> SyncPullResponse", "200"),
     (
         HttpMethod::Post,

@@ -2,6 +2,7 @@
 //! and status, devices and tokens, sync. HTTP handlers parse, call one function here, and
 //! convert the result to a view. `now` is always a parameter.
 
+pub mod applications;
 pub mod calendar;
 pub mod catalogue;
 pub mod desk;

@@ -19,6 +19,7 @@
 //! | sync: the feed (cursors, copies, status changes, notifications), outbox receipts | `sync.rs`, [`SyncStore`] | `sqlite/sync.rs` | `postgres/sync.rs` |
 //! | liveness: checks and their attempts, registration cases | `liveness.rs`, [`LivenessStore`] | `sqlite/liveness.rs` | `postgres/liveness.rs` |
 //! | catalogue: the version counter, each service's current guide, the change rows of the public feed | `catalogue.rs`, [`CatalogueStore`] | `sqlite/catalogue.rs` | `postgres/catalogue.rs` |
+//! | applications: state, branch rows, events, materials, uploads, 材料库, case counters, ratings, rectifications | `applications.rs`, [`ApplicationStore`] | `sqlite/applications.rs` | `postgres/applications.rs` |
 //!
 //! A new area (applications and their cases) is one more row: its
 //! records and trait in `store/<area>.rs`, one file per database implementing it, its trait
@@ -26,6 +27,7 @@
 //! its part of the shared suite in `tests/store_suite/`. `sqlite/mod.rs` and `postgres/mod.rs`
 //! hold only the connections and the migrations.
 
+mod applications;
 mod catalogue;
 mod devices;
 mod issuance;
@@ -40,6 +42,11 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub use self::applications::{
+    ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
+    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
+    RectificationRecord, Submitted, UploadDecl, UploadPut, UploadRecord,
+};
 pub use self::catalogue::{
     CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange,
 };
@@ -159,6 +166,7 @@ pub trait Store:
     + SyncStore
     + LivenessStore
     + CatalogueStore
+    + ApplicationStore
     + fmt::Debug
     + 'static
 {
@@ -171,6 +179,7 @@ impl<T> Store for T where
         + SyncStore
         + LivenessStore
         + CatalogueStore
+        + ApplicationStore
         + fmt::Debug
         + 'static
 {

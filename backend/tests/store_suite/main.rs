@@ -3,6 +3,7 @@
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
+mod applications;
 mod catalogue;
 #[path = "../common/mod.rs"]
 mod common;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use shimin_backend::store::{CitizenRecord, DeviceRecord, EventKind, NewCertificate, NewEvent, Store};
 
+use self::applications::{a_corrupt_application_is_an_error, applications_and_their_queues};
 use self::catalogue::{a_corrupt_row_is_an_error, catalogue_versions_and_feed};
 use self::devices::{devices_and_challenges, staff_and_tokens};
 use self::issuance::{certificates_and_status_lists, departments_keys_and_documents};
@@ -90,6 +92,7 @@ async fn suite(store: Arc<dyn Store>) {
     feed_and_outbox(store.as_ref()).await;
     liveness_checks_and_cases(store.as_ref()).await;
     catalogue_versions_and_feed(store.as_ref()).await;
+    applications_and_their_queues(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -101,6 +104,8 @@ async fn sqlite_store_passes_the_suite() {
     let spoil = rusqlite::Connection::open(dir.path().join("suite.db")).expect("open the file");
     spoil.execute(catalogue::SPOIL, []).expect("spoil a row");
     a_corrupt_row_is_an_error(store.as_ref()).await;
+    spoil.execute(applications::SPOIL, []).expect("spoil an application");
+    a_corrupt_application_is_an_error(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -117,4 +122,6 @@ async fn postgres_store_passes_the_suite() {
     tokio::spawn(connection);
     client.execute(catalogue::SPOIL, &[]).await.expect("spoil a row");
     a_corrupt_row_is_an_error(store.as_ref()).await;
+    client.execute(applications::SPOIL, &[]).await.expect("spoil an application");
+    a_corrupt_application_is_an_error(store.as_ref()).await;
 }

@@ -1,6 +1,7 @@
 //! The PostgreSQL store: tokio-postgres with a deadpool connection pool. This module connects
 //! and migrates; each area's trait is implemented in the file of that name.
 
+mod applications;
 mod catalogue;
 mod devices;
 mod issuance;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/013_staff_administrator.sql"),
     include_str!("../../../migrations/postgres/014_case_consent.sql"),
     include_str!("../../../migrations/postgres/015_catalogue.sql"),
+    include_str!("../../../migrations/postgres/016_applications.sql"),
 ];
 
 /// Statements through the connection's statement cache (deadpool's): each text is prepared once

@@ -3,6 +3,7 @@
 //! tokio worker. This module opens and migrates the database and runs the calls; each area's
 //! trait is implemented in the file of that name.
 
+mod applications;
 mod catalogue;
 mod devices;
 mod issuance;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/013_staff_administrator.sql"),
     include_str!("../../../migrations/sqlite/014_case_consent.sql"),
     include_str!("../../../migrations/sqlite/015_catalogue.sql"),
+    include_str!("../../../migrations/sqlite/016_applications.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.
