@@ -1,8 +1,8 @@
 //! The HTTP server: routes, shared state, limits, graceful shutdown and TLS. Handlers are thin:
 //! parse, call one [`Backend`] method, answer.
 
-pub mod desk;
 mod applications;
+pub mod desk;
 pub mod error;
 pub mod extract;
 pub mod openapi;
