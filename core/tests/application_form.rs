@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use shimin_core::application::form::{Form, FormError, Problem};
+use shimin_core::catalogue::form::{Form, FormError, Problem};
 use shimin_core::catalogue::guide::{GuideError, Service};
 use shimin_core::cert::CertificateType;
 use shimin_wire::application::FieldValueDto;
@@ -156,9 +156,9 @@ fn phones_are_mainland_mobiles_or_landlines() {
     {
         assert_eq!(phone(bad), Some(Problem::BadPhone), "{bad}");
     }
-    assert_eq!(shimin_core::application::values::phone("010-62345678", true), None, "mobile only");
+    assert_eq!(shimin_core::catalogue::form::values::phone("010-62345678", true), None, "mobile only");
     assert_eq!(
-        shimin_core::application::values::phone("+8613800138000", true).as_deref(),
+        shimin_core::catalogue::form::values::phone("+8613800138000", true).as_deref(),
         Some("13800138000")
     );
 }
@@ -204,7 +204,7 @@ fn prefill_takes_the_named_attributes_of_held_certificates() {
     assert_eq!(values.keys().collect::<Vec<_>>(), ["id_number", "name"]);
     assert_eq!(values["name"], text("<name>"));
     // From the wallet's attribute values, as the app's lookup gives them.
-    use shimin_core::application::values::from_attribute;
+    use shimin_core::catalogue::form::values::from_attribute;
     use shimin_core::cert::AttributeValue;
     assert_eq!(from_attribute(&AttributeValue::Date(date(1949, 12, 31))), Some(text("1949-12-31")));
     assert_eq!(from_attribute(&AttributeValue::Integer(500_000)), Some(text("500000")));

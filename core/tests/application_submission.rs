@@ -280,9 +280,9 @@ fn completeness_sources_and_answers_are_all_reported_at_once() {
     assert_eq!(
         findings,
         [
-            Finding::Field(shimin_core::application::form::FieldProblem {
+            Finding::Field(shimin_core::catalogue::form::FieldProblem {
                 field: "months".into(),
-                problem: shimin_core::application::form::Problem::BelowMinimum { min: "6".into() },
+                problem: shimin_core::catalogue::form::Problem::BelowMinimum { min: "6".into() },
             }),
             Finding::SourceNotAccepted(0, SourceRefusal::Unusable(Unusable::OtherMaterial)),
             Finding::SourceNotAccepted(1, SourceRefusal::Unusable(Unusable::Expired)),

@@ -311,10 +311,10 @@ pub struct ServiceDocument {
     /// The catalogue version that last changed it (0 before the catalogue stores it).
     #[serde(default)]
     pub version: u64,
-    /// The approval process (stages of parallel branches, `crate::workflow`); absent: one stage,
+    /// The approval process (stages of parallel branches, [`ProcessDto`]); absent: one stage,
     /// one branch at the implementing organ, limited by the promised time limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process: Option<crate::workflow::ProcessDto>,
+    pub process: Option<ProcessDto>,
     /// The online application's form (issue 17); absent: the service takes no online
     /// application through Shimin's form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,7 +322,7 @@ pub struct ServiceDocument {
 }
 
 /// A service's application form (申请表): its fields, the rules between them, and which
-/// conditional materials the answers call for. `core::application::form` parses it whole.
+/// conditional materials the answers call for. `core::catalogue::form` parses it whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormDto {
@@ -607,4 +607,45 @@ pub struct ServiceListResponse {
     pub items: Vec<ServiceSummary>,
     /// Facet counts over all matches.
     pub facets: Facets,
+}
+
+/// A service's process (办理流程 of approval): stages in order; every branch of a stage is
+/// approved in parallel (并联审批) and the stage is decided when all its branches are. A service
+/// whose guide has no process is one stage with one branch at the implementing organ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessDto {
+    /// The stages, in order (at least one).
+    pub stages: Vec<StageDto>,
+}
+
+/// One stage: the branches decided in parallel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageDto {
+    /// The branches, one per department (at least one).
+    pub branches: Vec<BranchDto>,
+}
+
+/// One department's branch of a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchDto {
+    /// The department's credit code.
+    pub department: String,
+    /// What the branch decides, where a stage has several (出生医学证明 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Localized>,
+    /// Its steps, in order (at least one).
+    pub steps: Vec<ProcessStepDto>,
+}
+
+/// One step of a branch: 审查, 决定 …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessStepDto {
+    /// Its name.
+    pub name: Localized,
+    /// Its time limit in working days (at least one).
+    pub limit_working_days: u16,
 }

@@ -9,47 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Localized;
-
-/// A service's process (办理流程 of approval): stages in order; every branch of a stage is
-/// approved in parallel (并联审批) and the stage is decided when all its branches are. A service
-/// whose guide has no process is one stage with one branch at the implementing organ.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcessDto {
-    /// The stages, in order (at least one).
-    pub stages: Vec<StageDto>,
-}
-
-/// One stage: the branches decided in parallel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StageDto {
-    /// The branches, one per department (at least one).
-    pub branches: Vec<BranchDto>,
-}
-
-/// One department's branch of a stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BranchDto {
-    /// The department's credit code.
-    pub department: String,
-    /// What the branch decides, where a stage has several (出生医学证明 …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<Localized>,
-    /// Its steps, in order (at least one).
-    pub steps: Vec<ProcessStepDto>,
-}
-
-/// One step of a branch: 审查, 决定 …
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcessStepDto {
-    /// Its name.
-    pub name: Localized,
-    /// Its time limit in working days (at least one).
-    pub limit_working_days: u16,
-}
+/// The process a guide carries lives with the guide's other shapes ([`crate::catalogue`]).
+pub use crate::catalogue::{BranchDto, ProcessDto, ProcessStepDto, StageDto};
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -601,6 +601,17 @@ snapshots! { catalogue {
         items: vec![service_summary()],
         facets: Facets::default(),
     }],
+    ProcessDto: [newborn_process()],
+    StageDto: [newborn_process().stages[0].clone()],
+    BranchDto: [
+        newborn_process().stages[0].branches[0].clone(),
+        BranchDto {
+            department: "111101050000000017".into(),
+            title: None,
+            steps: vec![ProcessStepDto { name: zh("审批"), limit_working_days: 20 }],
+        },
+    ],
+    ProcessStepDto: [ProcessStepDto { name: zh_en("审查", "審查", "Review"), limit_working_days: 3 }],
 }}
 
 /// 新生儿出生一件事: four departments in parallel, then none after.
@@ -661,17 +672,6 @@ fn step_view() -> shimin_wire::workflow::StepView {
 }
 
 snapshots! { workflow {
-    ProcessDto: [newborn_process()],
-    StageDto: [newborn_process().stages[0].clone()],
-    BranchDto: [
-        newborn_process().stages[0].branches[0].clone(),
-        BranchDto {
-            department: "111101050000000017".into(),
-            title: None,
-            steps: vec![ProcessStepDto { name: zh("审批"), limit_working_days: 20 }],
-        },
-    ],
-    ProcessStepDto: [ProcessStepDto { name: zh_en("审查", "審查", "Review"), limit_working_days: 3 }],
     ApplicationPhaseDto: [
         ApplicationPhaseDto::Submitted, ApplicationPhaseDto::ChecksFailed, ApplicationPhaseDto::PreReview,
         ApplicationPhaseDto::CorrectionRequested, ApplicationPhaseDto::NotAccepted, ApplicationPhaseDto::InApproval,

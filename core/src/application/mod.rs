@@ -1,8 +1,8 @@
 //! Online applications (办件, issue 17), with no I/O.
 //!
 //! The citizen's side and the automatic checks:
-//! - [`form`]: a service's application form, parsed whole, and the answers checked all at once
-//!   ([`values`] checks one answer against its field's kind);
+//! - [`crate::catalogue::form`] (part of the guide, so it lives with it): a service's application
+//!   form, parsed whole, and the answers checked all at once;
 //! - [`material`]: for each material of the guide, the sources the citizen can give it from — a
 //!   wallet certificate, an item of the material library (材料库) by its reuse class, an upload
 //!   (sniffed and size-checked) — ranked best first, each with the reason it is or is not usable;
@@ -15,11 +15,9 @@
 //! backend stores the state and the events; the app and the desk show them.
 //! `docs/plans/issue-17.md` names the pieces.
 
-pub mod form;
 pub mod material;
 pub mod rating;
 pub mod submission;
-pub mod values;
 pub mod workflow;
 
 pub mod case_qr;

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | application id | 128 random bits the device draws ([`ApplicationId::random`]): the idempotency key (the outbox may send it twice; the backend stores it once) and the binding nonce's input |
 //! | service code, catalogue version | the guide the form was filled against |
-//! | values | the form's answers ([`super::form`]) |
+//! | values | the form's answers ([`crate::catalogue::form`]) |
 //! | per material | its index in the guide and its source: a wallet presentation's `SM1:` text, a library item's id, or an upload's SHA-256, type and size (the bytes travel beside it) |
 //!
 //! # Binding a wallet presentation
@@ -42,11 +42,11 @@ use shimin_wire::application::{
 };
 use time::Date;
 
-use super::form::{CheckedValues, FieldProblem, Value};
 use super::material::{
     LibraryItem, MAX_APPLICATION_UPLOAD_BYTES, MAX_UPLOAD_BYTES, Unusable, UploadType, library_decision,
 };
 use crate::catalogue::code::ServiceCode;
+use crate::catalogue::form::{CheckedValues, FieldProblem, Value};
 use crate::catalogue::guide::{Requirement, Service};
 use crate::cert::{CertificateType, CreditCode, IssuedCertificate};
 use crate::crypto::{self, CryptoError};

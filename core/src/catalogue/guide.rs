@@ -10,10 +10,10 @@ use shimin_wire::catalogue::{
 
 use super::code::{CodeError, ServiceCode};
 use super::codes::{CaseKind, CrossRegion, ExerciseLevel, HandlingForm, OrganNature, ServiceObject, Theme};
+use super::form::{Form, FormError};
 use super::material::ReuseClass;
 use super::process::{Process, ProcessError};
 use super::time_limit::{TimeLimit, TimeUnit};
-use crate::application::form::{Form, FormError};
 use crate::cert::CertificateType;
 use crate::cert::credit_code::CreditCode;
 

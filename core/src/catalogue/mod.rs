@@ -6,6 +6,7 @@
 
 pub mod code;
 pub mod codes;
+pub mod form;
 pub mod guide;
 pub mod material;
 pub mod process;

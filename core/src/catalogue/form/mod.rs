@@ -31,7 +31,8 @@ use shimin_wire::catalogue::{
 };
 use time::{Date, Duration};
 
-use super::values;
+pub mod values;
+
 use crate::cert::{CertificateType, CreditCode, codes};
 use crate::id_number::IdNumber;
 

@@ -1,4 +1,4 @@
-//! One answer of a form checked against its field's kind ([`super::form`]): the typed value, or
+//! One answer of a form checked against its field's kind ([`super`]): the typed value, or
 //! the typed reason it was refused. No answer ever appears in a reason.
 
 use std::cmp::Ordering;
@@ -7,7 +7,7 @@ use std::fmt;
 use shimin_wire::application::{FieldProblemDto, FieldValueDto};
 use time::Date;
 
-use super::form::{self, FieldKind};
+use super::{self as form, FieldKind};
 use crate::cert::attributes::{format_date, parse_date};
 use crate::cert::{AttributeValue, CreditCode};
 use crate::id_number::IdNumber;
@@ -245,7 +245,7 @@ impl From<&Problem> for FieldProblemDto {
     }
 }
 
-/// A wallet attribute's value as a form's first answer (for [`super::form::Form::prefill`]):
+/// A wallet attribute's value as a form's first answer (for [`super::Form::prefill`]):
 /// text as text, a date as `YYYY-MM-DD`, a number as its digits, yes/no as itself; bytes (a
 /// photo) prefill nothing.
 pub fn from_attribute(value: &AttributeValue) -> Option<FieldValueDto> {
