@@ -7,6 +7,8 @@
 //! columns from it, so a copy can never disagree with the state it was written with. Every
 //! change of state is one compare-and-set on the version it was read at.
 
+use std::fmt;
+
 use async_trait::async_trait;
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::workflow::{Application, Phase};
@@ -168,7 +170,7 @@ pub struct BranchRow {
 }
 
 /// A new application, with everything the submission brought.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewApplication {
     /// The device's id for it.
     pub id: ApplicationId,
@@ -203,7 +205,7 @@ pub struct NewApplication {
 }
 
 /// A stored application.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApplicationRecord {
     /// The device's id for it.
     pub id: ApplicationId,
@@ -290,7 +292,7 @@ pub struct OverdueBranch {
 }
 
 /// A new 材料库 item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewLibraryItem {
     /// The citizen.
     pub citizen: String,
@@ -316,7 +318,7 @@ pub struct LibraryItem {
 }
 
 /// A 好差评 rating.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RatingRecord {
     /// 1 (非常不满意) to 5 (非常满意).
     pub level: u8,
@@ -351,6 +353,46 @@ pub struct RectificationRecord {
     pub satisfied: Option<bool>,
     /// When the citizen rated it.
     pub rated_at: Option<i64>,
+}
+
+// The records that hold a citizen's identity number, the submission (the form's answers) or a
+// citizen's own words show none of it when printed: no personal data in logs or errors.
+
+impl fmt::Debug for NewApplication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewApplication")
+            .field("id", &self.id)
+            .field("service_code", &self.service_code)
+            .field("department", &self.department)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ApplicationRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApplicationRecord")
+            .field("id", &self.id)
+            .field("case_no", &self.case_no)
+            .field("service_code", &self.service_code)
+            .field("department", &self.department)
+            .field("phase", &self.state.phase())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for NewLibraryItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewLibraryItem")
+            .field("material_kind", &self.material_kind)
+            .field("department", &self.department)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RatingRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RatingRecord").field("level", &self.level).finish_non_exhaustive()
+    }
 }
 
 /// The applications area.

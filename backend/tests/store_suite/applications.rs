@@ -81,6 +81,8 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         panic!("a new id is stored");
     };
     assert_eq!(stored.state, in_pre_review());
+    let printed = format!("{stored:?} {:?}", new_application(1, 1));
+    assert!(!printed.contains(ZHANG), "no identity number when a record is printed: {printed}");
     assert_eq!((stored.case_no.as_deref(), stored.catalogue_version, stored.overdue), (None, 7, false));
     let again = store.submit_application(new_application(1, 1)).await.expect("again");
     assert_eq!(again, Submitted::Same(stored.clone()), "the same body again changes nothing");
@@ -233,6 +235,7 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
     };
     let item_id = store.add_library_item(item.clone()).await.expect("add");
     assert!(matches!(store.add_library_item(item.clone()).await, Err(StoreError::Conflict)));
+    assert!(!format!("{item:?}").contains(ZHANG), "no identity number in a printed 材料库 item");
     let items = store.library_items(ZHANG).await.expect("items");
     assert_eq!((items.len(), items[0].id, &items[0].item), (1, item_id, &item));
     assert!(store.library_items(LI).await.expect("none").is_empty());
@@ -240,6 +243,7 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
     // 好差评 once; a bad one opens a rectification, worked in order.
     let rating =
         RatingRecord { level: 2, tags: "[\"slow\"]".into(), text: Some("太慢".into()), rated_at: 500 };
+    assert!(!format!("{rating:?}").contains("太慢"), "a citizen's words are not printed");
     let ticket = RectificationRecord {
         id: id(1),
         department: DEPT.into(),
