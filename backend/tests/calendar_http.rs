@@ -146,25 +146,9 @@ async fn bad_questions_get_a_400_naming_the_parameter() {
     }
 }
 
-/// A 2027 notice as an operator would drop it into the directory.
-const NOTICE_2027: &str = r#"# 国务院办公厅关于2027年部分节假日安排的通知 (a test file, not the real notice)
-format = 1
-year = 2027
-
-[[notice]]
-title = "国务院办公厅关于2027年部分节假日安排的通知（测试）"
-
-[[holiday]]
-name = "元旦"
-name_hant = "元旦"
-name_en = "New Year's Day"
-first = 2027-01-01
-last = 2027-01-03
-
-[[makeup]]
-date = 2026-12-26
-holiday = "元旦"
-"#;
+/// A 2027 notice as an operator would drop it into the directory (a test file, shared with
+/// core's loader test).
+const NOTICE_2027: &str = include_str!("../../core/tests/vectors/calendar/test-notice-2027.toml");
 
 #[tokio::test]
 async fn a_year_loaded_from_the_directory_answers() {
