@@ -6,9 +6,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder};
 
-use super::{Guard, find_tool, free_port, wait_for_port, workspace_root};
+use super::{Guard, audit, find_tool, free_port, save_screenshot, wait_css, wait_for_port, workspace_root};
 
 /// A headless chromium under chromedriver. Dropping it ends chromedriver and its browser.
 #[derive(Debug)]
@@ -71,12 +71,7 @@ impl BrowserSession {
 
     /// Waits for an element to appear (10 s at most).
     pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("no element matches `{css}`"))
+        wait_css(&self.client, css, Duration::from_secs(10)).await
     }
 
     /// Types `text` into the field matching `css` (cleared first).
@@ -113,13 +108,7 @@ impl BrowserSession {
 
     /// Saves a screenshot of the window as `target/e2e-screens/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
-        let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
-            .await
-            .context("the screenshot did not arrive within 20 s")?
-            .context("taking a screenshot")?;
-        let path = self.screens.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        Ok(path)
+        save_screenshot(&self.client, &self.screens, name).await
     }
 
     /// The accessibility problems of the page as it is now, by the app's audit
@@ -128,13 +117,7 @@ impl BrowserSession {
     /// page for mouse and keyboard, whose inline links and table links are text (WCAG 2.2's
     /// target-size rule exempts them), not the app's 44-px touch targets.
     pub async fn accessibility_problems(&self) -> Result<Vec<String>> {
-        let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
-        let found = self
-            .client
-            .execute(&script, vec![serde_json::Value::from("standard")])
-            .await
-            .context("running the accessibility audit")?;
-        let problems: Vec<String> = serde_json::from_value(found).context("the audit's answer")?;
+        let problems = audit(&self.client, "standard").await?;
         Ok(problems.into_iter().filter(|p| !p.contains(": target ")).collect())
     }
 

@@ -194,12 +194,7 @@ impl AppSession {
     /// Waits for an element to appear, `limit` at most (for steps that take long, like a face
     /// check judged by the backend).
     pub async fn wait_for_within(&self, css: &str, limit: Duration) -> Result<fantoccini::elements::Element> {
-        self.client
-            .wait()
-            .at_most(limit)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("no element matches `{css}` within {limit:?}"))
+        wait_css(&self.client, css, limit).await
     }
 
     /// The texts of every element matching `css`, in document order.
@@ -260,13 +255,7 @@ impl AppSession {
     /// `target/e2e-screens/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         self.painted().await?;
-        let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
-            .await
-            .context("the screenshot did not arrive within 20 s")?
-            .context("taking a screenshot")?;
-        let path = self.screens.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        Ok(path)
+        save_screenshot(&self.client, &self.screens, name).await
     }
 
     /// A PNG of the element matching `css`, cut out of a screenshot of the window (WebKitWebDriver's
@@ -295,14 +284,7 @@ impl AppSession {
     /// 44 or 60 px, text under 14 or 18 px, lines under 1.3 × the font, the document in another
     /// mode, controls or text running past the window's right edge); empty when it passes.
     pub async fn accessibility_problems_in(&self, mode: &str) -> Result<Vec<String>> {
-        // Parenthesised: the file starts with comments, and `return` before a line break returns.
-        let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
-        let found = self
-            .client
-            .execute(&script, vec![serde_json::Value::from(mode)])
-            .await
-            .context("running the accessibility audit")?;
-        serde_json::from_value(found).context("the audit's answer")
+        audit(&self.client, mode).await
     }
 
     /// The element that has the keyboard focus, as `tag#id.class…` (empty when nothing has),
@@ -323,4 +305,37 @@ impl AppSession {
         self.client.clone().close().await.context("closing the session")?;
         Ok(())
     }
+}
+
+/// Waits (`limit` at most) for an element matching `css` on `client`'s page: the one wait both
+/// sessions (the app's window and the browser) use.
+async fn wait_css(client: &Client, css: &str, limit: Duration) -> Result<fantoccini::elements::Element> {
+    client
+        .wait()
+        .at_most(limit)
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element matches `{css}` within {limit:?}"))
+}
+
+/// Saves a screenshot of `client`'s window as `screens/NAME.png` and returns its path.
+async fn save_screenshot(client: &Client, screens: &Path, name: &str) -> Result<PathBuf> {
+    let png = tokio::time::timeout(Duration::from_secs(20), client.screenshot())
+        .await
+        .context("the screenshot did not arrive within 20 s")?
+        .context("taking a screenshot")?;
+    let path = screens.join(format!("{name}.png"));
+    std::fs::write(&path, png)?;
+    Ok(path)
+}
+
+/// The accessibility problems of `client`'s page by `tests/a11y_audit.js` in `mode`.
+async fn audit(client: &Client, mode: &str) -> Result<Vec<String>> {
+    // Parenthesised: the file starts with comments, and `return` before a line break returns.
+    let script = format!("return (\n{}\n);", include_str!("../a11y_audit.js"));
+    let found = client
+        .execute(&script, vec![serde_json::Value::from(mode)])
+        .await
+        .context("running the accessibility audit")?;
+    serde_json::from_value(found).context("the audit's answer")
 }
