@@ -101,9 +101,13 @@ pub fn columns(
     calendar: &dyn WorkingDays,
 ) -> Result<Columns, ApplicationError> {
     let mut branches = Vec::new();
+    let mut earliest_due: Option<Date> = None;
     for (stage, stage_branches) in app.stages().iter().enumerate() {
         for branch in stage_branches {
             let due = app.step_due(stage, &branch.department, calendar)?;
+            if let Some(d) = due {
+                earliest_due = Some(earliest_due.map_or(d, |e| e.min(d)));
+            }
             branches.push(BranchRow {
                 stage: u32::try_from(stage).map_err(|_| ApplicationError::Time)?,
                 department: branch.department.to_string(),
@@ -119,15 +123,8 @@ pub fn columns(
             let arrived = china_date(app.pending_since()).ok_or(ApplicationError::Time)?;
             Some(calendar.due(arrived, PRE_REVIEW_WORKING_DAYS)?)
         }
-        Phase::InApproval => {
-            let mut dues = Vec::new();
-            for (stage, stage_branches) in app.stages().iter().enumerate() {
-                for branch in stage_branches {
-                    dues.extend(app.step_due(stage, &branch.department, calendar)?);
-                }
-            }
-            dues.into_iter().min()
-        }
+        // The branches' own due dates, counted once above.
+        Phase::InApproval => earliest_due,
         _ => None,
     };
     let overdue = branches.iter().any(|b| b.open && b.overdue);
