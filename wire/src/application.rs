@@ -101,6 +101,30 @@ pub struct PrecheckView {
     pub findings: Vec<FindingDto>,
 }
 
+/// The answer to `POST /v1/sync/applications` and to a resubmission after 补正
+/// (`POST /v1/sync/applications/{id}/correction`, the same body with the same `application_id`):
+/// the same answer for every retry of the same submission, so a device that lost the answer sends
+/// again and nothing is stored twice.
+///
+/// Uploaded files travel before the submission that names them, one request each:
+/// `PUT /v1/sync/applications/{id}/uploads/{sha256}` with the file's bytes as the body and its
+/// media type as `Content-Type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionReceipt {
+    /// The application's id, as sent.
+    pub application_id: String,
+    /// The automatic pre-review. When it did not pass nothing was stored: fix and send again.
+    pub precheck: PrecheckView,
+    /// When the backend first stored this submission (Unix seconds); absent when nothing was
+    /// stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<i64>,
+    /// The application as stored; absent when nothing was stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<crate::workflow::TimelineView>,
+}
+
 /// One finding of the automatic pre-review. Names fields and materials, never their contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "finding", rename_all = "snake_case", deny_unknown_fields)]

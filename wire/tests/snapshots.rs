@@ -111,6 +111,27 @@ snapshots! { application {
             ],
         },
     ],
+    SubmissionReceipt: [
+        SubmissionReceipt {
+            application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+            precheck: PrecheckView { passed: false, findings: vec![FindingDto::MaterialMissing { material: 2 }] },
+            received_at: None,
+            timeline: None,
+        },
+        SubmissionReceipt {
+            application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+            precheck: PrecheckView { passed: true, findings: vec![] },
+            received_at: Some(NOW),
+            timeline: Some(shimin_wire::workflow::TimelineView {
+                case_no: None,
+                phase: shimin_wire::workflow::ApplicationPhaseDto::PreReview,
+                version: 1,
+                due: None,
+                steps: vec![],
+                events: vec![],
+            }),
+        },
+    ],
     FindingDto: [
         FindingDto::ServiceNotOpen,
         FindingDto::OlderCatalogue { current: 8 },
