@@ -263,3 +263,40 @@ fn a_make_up_day_names_the_holiday_it_makes_up_for() {
     }
     assert!(day.is_working());
 }
+
+#[test]
+fn past_due_agrees_with_the_due_date_wherever_both_answer() {
+    let cal = official();
+    let mut from = date("2025-01-02");
+    let mut checked = 0u32;
+    while from < date("2026-11-30") {
+        for n in 0..=12 {
+            let due = cal.due(from, n).expect("covered");
+            for today in
+                [due - time::Duration::DAY, due, due + time::Duration::DAY, due + time::Duration::days(9)]
+            {
+                assert_eq!(cal.is_past_due(from, n, today), Ok(today > due), "{from} + {n} on {today}");
+                checked += 1;
+            }
+        }
+        from += time::Duration::days(5);
+    }
+    assert!(checked > 5_000, "{checked}");
+}
+
+#[test]
+fn a_due_date_in_a_year_not_loaded_is_not_past_while_today_is_covered() {
+    let cal = official();
+    assert_eq!(cal.due(date("2026-12-25"), 10), Err(CalendarError::NotCovered { year: 2027 }));
+    // Counted from the days before today alone: not past, not an error.
+    assert_eq!(cal.is_past_due(date("2026-12-25"), 10, date("2026-12-31")), Ok(false));
+    // Once today itself lies in the year without a notice, the answer is the error again.
+    assert_eq!(
+        cal.is_past_due(date("2026-12-25"), 10, date("2027-01-12")),
+        Err(CalendarError::NotCovered { year: 2027 })
+    );
+    // With the year loaded, the same question is answered by the count.
+    let loaded = cal.with_file(NOTICE_2027).expect("loads");
+    let due = loaded.due(date("2026-12-25"), 10).expect("covered now");
+    assert_eq!(loaded.is_past_due(date("2026-12-25"), 10, due + time::Duration::DAY), Ok(true));
+}

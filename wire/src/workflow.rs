@@ -153,6 +153,10 @@ pub struct StepView {
     /// Its due date, while it is active (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// Instead of `due`, while it is active: the year its due date falls in, whose holiday notice
+    /// is not loaded yet — the date is counted once it is, never guessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_awaits_notice: Option<i32>,
     /// The branch's version, to send back with an action on it (compare-and-set).
     pub version: u32,
 }
@@ -171,6 +175,10 @@ pub struct TimelineView {
     /// The whole application's due date once accepted (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// Instead of `due`: the year the application's due date falls in, whose holiday notice is
+    /// not loaded yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_awaits_notice: Option<i32>,
     /// The steps of every stage started so far.
     pub steps: Vec<StepView>,
     /// The events.

@@ -127,6 +127,7 @@ snapshots! { application {
                 phase: shimin_wire::workflow::ApplicationPhaseDto::PreReview,
                 version: 1,
                 due: None,
+                due_awaits_notice: None,
                 steps: vec![],
                 events: vec![],
             }),
@@ -688,6 +689,7 @@ fn step_view() -> shimin_wire::workflow::StepView {
         state: shimin_wire::workflow::StepStateDto::Active,
         holder: Some("chief-02".into()),
         due: Some("2024-07-08".into()),
+        due_awaits_notice: None,
         version: 3,
     }
 }
@@ -727,15 +729,27 @@ snapshots! { workflow {
             note: Some("行政许可法第三十二条".into()),
         },
     ],
-    StepView: [step_view()],
-    TimelineView: [TimelineView {
-        case_no: Some("110105-20240701-000042".into()),
-        phase: ApplicationPhaseDto::InApproval,
-        version: 4,
-        due: Some("2024-07-29".into()),
-        steps: vec![step_view()],
-        events: vec![event_view()],
-    }],
+    StepView: [step_view(), StepView { due: None, due_awaits_notice: Some(2027), ..step_view() }],
+    TimelineView: [
+        TimelineView {
+            case_no: Some("110105-20240701-000042".into()),
+            phase: ApplicationPhaseDto::InApproval,
+            version: 4,
+            due: Some("2024-07-29".into()),
+            due_awaits_notice: None,
+            steps: vec![step_view()],
+            events: vec![event_view()],
+        },
+        TimelineView {
+            case_no: Some("110105-20261224-000007".into()),
+            phase: ApplicationPhaseDto::InApproval,
+            version: 2,
+            due: None,
+            due_awaits_notice: Some(2027),
+            steps: vec![StepView { due: None, due_awaits_notice: Some(2027), ..step_view() }],
+            events: vec![],
+        },
+    ],
     CorrectionTargetDto: [
         CorrectionTargetDto::Material { index: 2 },
         CorrectionTargetDto::Field { key: "address".into() },

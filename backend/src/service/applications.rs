@@ -13,7 +13,7 @@
 
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::workflow::{
-    Action, Actor, Application, BranchOutcome, CaseNo, DeskActionError, Event, Holder,
+    Action, Actor, Application, BranchOutcome, CaseNo, DeskActionError, DueDate, Event, Holder,
     PRE_REVIEW_WORKING_DAYS, Phase, WorkflowError, china_date, needs_case_no,
 };
 use shimin_core::calendar::{CalendarError, WorkingDays};
@@ -104,7 +104,10 @@ pub fn columns(
     let mut earliest_due: Option<Date> = None;
     for (stage, stage_branches) in app.stages().iter().enumerate() {
         for branch in stage_branches {
-            let due = app.step_due(stage, &branch.department, calendar)?;
+            // A due date in a year whose notice is not loaded yet is left empty until it is
+            // (`recount_awaiting`); the clerk's action is taken all the same.
+            let due = DueDate::from_count(app.step_due(stage, &branch.department, calendar))?
+                .and_then(DueDate::day);
             if let Some(d) = due {
                 earliest_due = Some(earliest_due.map_or(d, |e| e.min(d)));
             }
@@ -121,7 +124,8 @@ pub fn columns(
     let next_deadline = match app.phase() {
         Phase::Submitted | Phase::PreReview => {
             let arrived = china_date(app.pending_since()).ok_or(ApplicationError::Time)?;
-            Some(calendar.due(arrived, PRE_REVIEW_WORKING_DAYS)?)
+            DueDate::from_count(calendar.due(arrived, PRE_REVIEW_WORKING_DAYS).map(Some))?
+                .and_then(DueDate::day)
         }
         // The branches' own due dates, counted once above.
         Phase::InApproval => earliest_due,
@@ -188,6 +192,38 @@ pub async fn sweep_deemed_acceptance(
         }
     }
     Ok(accepted)
+}
+
+/// Counts again the due dates that waited for a year's holiday notice (see [`columns`]): every
+/// open application with none, in id order; those now countable get their columns (the state is
+/// unchanged, same version, still a compare-and-set). Returns the applications recounted.
+///
+/// # Errors
+/// [`ApplicationError`].
+pub async fn recount_awaiting(
+    store: &dyn ApplicationStore,
+    at: UnixSeconds,
+    calendar: &(dyn WorkingDays + Sync),
+) -> Result<Vec<ApplicationId>, ApplicationError> {
+    let today = china_date(at).ok_or(ApplicationError::Time)?;
+    let mut recounted = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.awaiting_deadline(after, SWEEP_BATCH).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(*last);
+        for id in page {
+            let Some(record) = store.application(id).await? else { continue };
+            if columns(&record.state, today, calendar)?.next_deadline.is_none() {
+                continue;
+            }
+            let version = record.state.version();
+            if write_state(store, id, version, record.state, &[], at, calendar).await? {
+                recounted.push(id);
+            }
+        }
+    }
+    Ok(recounted)
 }
 
 /// The overdue sweep at `at`: every open branch past its due date gets its flag (and its
@@ -333,6 +369,8 @@ pub struct SweepReport {
     pub deemed_accepted: Vec<ApplicationId>,
     /// Flagged overdue.
     pub flagged_overdue: Vec<ApplicationId>,
+    /// Due dates counted now that their year's notice is loaded.
+    pub recounted: Vec<ApplicationId>,
 }
 
 /// How often the periodic task sweeps.
@@ -347,6 +385,8 @@ impl Backend {
     /// [`ApplicationError`].
     pub async fn sweep_applications(&self, now: UnixSeconds) -> Result<SweepReport, ApplicationError> {
         let store = self.store.as_ref();
+        // First the dates that waited for a notice, so both sweeps below see them.
+        let recounted = recount_awaiting(store, now, self.calendar()).await?;
         let deemed_accepted = sweep_deemed_acceptance(store, now, self.calendar()).await?;
         for id in &deemed_accepted {
             if let Some(record) = store.application(*id).await? {
@@ -354,7 +394,7 @@ impl Backend {
             }
         }
         let flagged_overdue = sweep_overdue(store, now, self.calendar()).await?;
-        Ok(SweepReport { deemed_accepted, flagged_overdue })
+        Ok(SweepReport { deemed_accepted, flagged_overdue, recounted })
     }
 
     /// A staff member's action on an application ([`desk_act`]), as the staff member's
@@ -388,6 +428,7 @@ pub fn spawn_sweeps(backend: Backend, every: std::time::Duration) -> tokio::task
                 Ok(report) => tracing::info!(
                     deemed_accepted = report.deemed_accepted.len(),
                     flagged_overdue = report.flagged_overdue.len(),
+                    recounted = report.recounted.len(),
                     "application sweeps"
                 ),
                 Err(e) => tracing::warn!(error = %e, "application sweeps failed"),
@@ -420,12 +461,17 @@ mod tests {
     }
 
     async fn submitted(store: &SqliteStore, n: u8) -> ApplicationId {
+        submitted_at(store, n, MONDAY).await
+    }
+
+    async fn submitted_at(store: &SqliteStore, n: u8, arrived: UnixSeconds) -> ApplicationId {
         let organ = CreditCode::parse(DEPT).expect("a credit code");
         let limit = TimeLimit::Within { amount: 20, unit: TimeUnit::WorkingDays };
-        let (mut state, first) = Application::submitted(organ.clone(), Process::single(organ, limit), MONDAY);
+        let (mut state, first) =
+            Application::submitted(organ.clone(), Process::single(organ, limit), arrived);
         let mut events = vec![first];
-        events.extend(state.act(&Actor::System, Action::ChecksPassed, MONDAY, calendar()).expect("checks"));
-        let today = china_date(MONDAY).expect("a day");
+        events.extend(state.act(&Actor::System, Action::ChecksPassed, arrived, calendar()).expect("checks"));
+        let today = china_date(arrived).expect("a day");
         let cols = columns(&state, today, calendar()).expect("columns");
         let id = ApplicationId::parse(&format!("{n:02x}").repeat(16)).expect("an id");
         let new = NewApplication {
@@ -436,7 +482,7 @@ mod tests {
             service_code: "s".into(),
             catalogue_version: 1,
             department: DEPT.into(),
-            arrived_at: MONDAY,
+            arrived_at: arrived,
             body_sha256: [n; 32],
             submission: "{}".into(),
             state,
@@ -568,11 +614,61 @@ mod tests {
         let id = submitted(&store, 4).await;
         let backend = Backend::new(store.clone(), crate::service::Config::default()).await.expect("backend");
         let report = backend.sweep_applications(MONDAY + 8 * DAY).await.expect("sweep");
-        assert_eq!(report, SweepReport { deemed_accepted: vec![id], flagged_overdue: Vec::new() });
+        assert_eq!(
+            report,
+            SweepReport { deemed_accepted: vec![id], flagged_overdue: Vec::new(), recounted: Vec::new() }
+        );
         let feed = store.events("11010519491231002X", 1, 0, 10).await.expect("feed");
         let notices: Vec<_> = feed.iter().filter_map(|e| e.message.clone()).collect();
         assert_eq!(notices, ["办件 111101050000000017-20251216-000001：已受理，审批中"]);
         let late = backend.sweep_applications(MONDAY + 90 * DAY).await.expect("sweep");
-        assert_eq!(late, SweepReport { deemed_accepted: Vec::new(), flagged_overdue: vec![id] });
+        assert_eq!(
+            late,
+            SweepReport { deemed_accepted: Vec::new(), flagged_overdue: vec![id], recounted: Vec::new() }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_due_date_in_a_year_not_loaded_waits_for_its_notice_and_the_clerk_still_acts() {
+        // Monday 2026-12-28, 10:00 in China: art. 32's day and the step's limit fall in 2027,
+        // whose notice the embedded calendar does not have.
+        const DEC_28: UnixSeconds = 1_798_423_200;
+        let store = SqliteStore::open_in_memory().expect("open");
+        let id = submitted_at(&store, 5, DEC_28).await;
+        let stored = store.application(id).await.expect("read").expect("there");
+        assert_eq!(stored.next_deadline, None, "no date guessed");
+        assert_eq!(
+            recount_awaiting(&store, DEC_28, calendar()).await.expect("recount"),
+            Vec::<ApplicationId>::new()
+        );
+
+        let accepted = desk_act(
+            &store,
+            &clerk(DEPT),
+            id,
+            DeskActionRequest::Accept { version: 1 },
+            DEC_28 + 2 * DAY,
+            calendar(),
+        )
+        .await
+        .expect("the clerk's action is taken");
+        assert_eq!(accepted.state.phase(), Phase::InApproval);
+        let row = &store.branch_queue(DEPT, 0, 10).await.expect("queue")[0];
+        assert_eq!((row.branch.due.as_deref(), row.branch.overdue), (None, false));
+        assert!(sweep_overdue(&store, DEC_28 + 3 * DAY, calendar()).await.expect("sweep").is_empty());
+
+        // The 2027 notice arrives (here the test file): the next sweep counts the date.
+        let loaded = calendar()
+            .with_file(include_str!("../../../core/tests/vectors/calendar/test-notice-2027.toml"))
+            .expect("loads");
+        assert_eq!(recount_awaiting(&store, DEC_28 + 3 * DAY, &loaded).await.expect("recount"), [id]);
+        let now = store.application(id).await.expect("read").expect("there");
+        assert!(
+            now.next_deadline.as_deref().is_some_and(|d| d.starts_with("2027-")),
+            "{:?}",
+            now.next_deadline
+        );
+        assert_eq!(now.state, accepted.state, "only the copies moved");
+        assert!(recount_awaiting(&store, DEC_28 + 3 * DAY, &loaded).await.expect("again").is_empty(), "once");
     }
 }

@@ -462,6 +462,15 @@ pub trait ApplicationStore: Send + Sync {
     /// The art. 32 sweep: open applications in pre-review whose day is before `today`.
     async fn pre_review_past(&self, today: &str, limit: u64) -> Result<Vec<ApplicationId>, StoreError>;
 
+    /// Open applications still waiting for a due date (submitted, in pre-review or in approval
+    /// with no `next_deadline`: it fell in a year whose holiday notice was not loaded), after
+    /// `after` in id order: the sweep counts them again once the notice is there.
+    async fn awaiting_deadline(
+        &self,
+        after: Option<ApplicationId>,
+        limit: u64,
+    ) -> Result<Vec<ApplicationId>, StoreError>;
+
     /// The overdue sweep: open branches due before `today` not yet flagged.
     async fn branches_falling_overdue(
         &self,

@@ -292,3 +292,16 @@ pub(crate) async fn a_corrupt_application_is_an_error(store: &dyn Store) {
     assert!(matches!(store.citizen_applications(ZHANG, 10).await, Err(StoreError::Corrupt(_))));
     assert!(matches!(store.branch_queue(DEPT, 0, 10).await, Err(StoreError::Corrupt(_))));
 }
+
+/// Applications whose due date waits for a year's holiday notice: found in id order, page by
+/// page, until their columns are written.
+pub(crate) async fn applications_awaiting_a_due_date(store: &dyn Store) {
+    for (n, deadline) in [(40, None), (41, None), (42, Some("2025-12-12"))] {
+        let new = NewApplication { next_deadline: deadline.map(Into::into), ..new_application(n, n) };
+        assert!(matches!(store.submit_application(new).await.expect("submit"), Submitted::New(_)));
+    }
+    assert_eq!(store.awaiting_deadline(None, 10).await.expect("awaiting"), [id(40), id(41)]);
+    assert_eq!(store.awaiting_deadline(None, 1).await.expect("first page"), [id(40)]);
+    assert_eq!(store.awaiting_deadline(Some(id(40)), 10).await.expect("next page"), [id(41)]);
+    assert!(store.awaiting_deadline(Some(id(41)), 10).await.expect("past the end").is_empty());
+}

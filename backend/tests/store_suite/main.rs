@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use shimin_backend::store::{CitizenRecord, DeviceRecord, EventKind, NewCertificate, NewEvent, Store};
 
-use self::applications::{a_corrupt_application_is_an_error, applications_and_their_queues};
+use self::applications::{
+    a_corrupt_application_is_an_error, applications_and_their_queues, applications_awaiting_a_due_date,
+};
 use self::catalogue::{a_corrupt_row_is_an_error, catalogue_versions_and_feed};
 use self::devices::{devices_and_challenges, staff_and_tokens};
 use self::issuance::{certificates_and_status_lists, departments_keys_and_documents};
@@ -93,6 +95,7 @@ async fn suite(store: Arc<dyn Store>) {
     liveness_checks_and_cases(store.as_ref()).await;
     catalogue_versions_and_feed(store.as_ref()).await;
     applications_and_their_queues(store.as_ref()).await;
+    applications_awaiting_a_due_date(store.as_ref()).await;
 }
 
 #[tokio::test]

@@ -60,6 +60,30 @@ pub trait WorkingDays {
         Ok(day)
     }
 
+    /// Whether `today` is past the `working_days`-th working day after `from` (the day
+    /// [`WorkingDays::due`] names), answered from the days before `today` alone: a due date that
+    /// would fall in a year whose notice is not loaded yet is certainly not past while `today`
+    /// itself is covered, so the answer is `false`, not an error.
+    ///
+    /// # Errors
+    /// As [`WorkingDays::is_working_day`], for any day from `from` to `today`.
+    fn is_past_due(&self, from: Date, working_days: u32, today: Date) -> Result<bool, CalendarError> {
+        let mut day = from;
+        let mut left = working_days;
+        loop {
+            if left == 0 {
+                return Ok(day < today);
+            }
+            day = day.checked_add(Duration::DAY).ok_or(CalendarError::Overflow)?;
+            if day >= today {
+                return Ok(false);
+            }
+            if self.is_working_day(day)? {
+                left -= 1;
+            }
+        }
+    }
+
     /// How many working days lie after `from` up to and including `to` (zero when `to` is not
     /// after `from`).
     ///

@@ -426,6 +426,24 @@ impl ApplicationStore for PgStore {
         rows.iter().map(|r| parse_id(r.try_get(0)?)).collect()
     }
 
+    async fn awaiting_deadline(
+        &self,
+        after: Option<ApplicationId>,
+        limit: u64,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let client = self.client().await?;
+        let after: Option<&[u8]> = after.as_ref().map(|id| id.as_bytes().as_slice());
+        let rows = client
+            .query(
+                "SELECT id FROM application WHERE open AND next_deadline IS NULL \
+                 AND phase IN ('submitted', 'pre_review', 'in_approval') AND ($1::bytea IS NULL OR id > $1) \
+                 ORDER BY id LIMIT $2",
+                &[&after, &to_i64(limit)?],
+            )
+            .await?;
+        rows.iter().map(|r| parse_id(r.try_get(0)?)).collect()
+    }
+
     async fn branches_falling_overdue(
         &self,
         today: &str,

@@ -465,6 +465,27 @@ impl ApplicationStore for SqliteStore {
         .await
     }
 
+    async fn awaiting_deadline(
+        &self,
+        after: Option<ApplicationId>,
+        limit: u64,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let after = after.map(|id| id.as_bytes().to_vec());
+        let limit = to_i64(limit)?;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id FROM application WHERE open = 1 AND next_deadline IS NULL \
+                 AND phase IN ('submitted', 'pre_review', 'in_approval') AND (?1 IS NULL OR id > ?1) \
+                 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = stmt
+                .query_map(params![after, limit], |r| r.get::<_, Vec<u8>>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.iter().map(|id| parse_id(id)).collect()
+        })
+        .await
+    }
+
     async fn branches_falling_overdue(
         &self,
         today: &str,

@@ -40,6 +40,48 @@ pub struct Overdue {
     pub level: OverdueLevel,
 }
 
+/// A due date as the calendar can tell it: the day, or the year whose holiday notice must be
+/// loaded before the day can be counted (never a guess).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueDate {
+    /// Counted.
+    On(Date),
+    /// It falls in this year, whose notice is not loaded yet.
+    AwaitsNotice(i32),
+}
+
+impl DueDate {
+    /// Splits a count's result: a day outside the loaded years is [`DueDate::AwaitsNotice`].
+    ///
+    /// # Errors
+    /// Any other [`CalendarError`].
+    pub fn from_count(count: Result<Option<Date>, CalendarError>) -> Result<Option<Self>, CalendarError> {
+        match count {
+            Ok(day) => Ok(day.map(Self::On)),
+            Err(CalendarError::NotCovered { year }) => Ok(Some(Self::AwaitsNotice(year))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The day, when counted.
+    #[must_use]
+    pub fn day(self) -> Option<Date> {
+        match self {
+            Self::On(day) => Some(day),
+            Self::AwaitsNotice(_) => None,
+        }
+    }
+
+    /// The year awaited, when not counted.
+    #[must_use]
+    pub fn awaits(self) -> Option<i32> {
+        match self {
+            Self::On(_) => None,
+            Self::AwaitsNotice(year) => Some(year),
+        }
+    }
+}
+
 impl Application {
     /// The due date of a branch's current step: its limit after the day it started, pushed back
     /// by the working days its clock stood still. `None` while its clock is stopped, once the
@@ -96,7 +138,13 @@ impl Application {
         }
         let stage = self.stages().len().saturating_sub(1);
         for branch in self.stages().last().into_iter().flatten() {
-            let Some(due) = self.step_due(stage, &branch.department, calendar)? else { continue };
+            let due = match self.step_due(stage, &branch.department, calendar) {
+                Ok(Some(due)) => due,
+                Ok(None) => continue,
+                // Due in a year whose notice is not loaded yet: not past while today is covered.
+                Err(CalendarError::NotCovered { year }) if year > today.year() => continue,
+                Err(e) => return Err(e),
+            };
             if today <= due {
                 continue;
             }

@@ -59,7 +59,7 @@ pub use action::{
     Action, Actor, CaseNo, CorrectionItem, CorrectionTarget, Holder, Reason, StateError, StepRef,
     WorkflowError,
 };
-pub use deadline::{Overdue, OverdueLevel, PRE_REVIEW_WORKING_DAYS, deemed_accepted, overdue_steps};
+pub use deadline::{DueDate, Overdue, OverdueLevel, PRE_REVIEW_WORKING_DAYS, deemed_accepted, overdue_steps};
 pub use desk::{DeskActionError, needs_case_no};
 pub use event::{Event, phase_name};
 pub use shimin_wire::workflow::{

@@ -330,7 +330,9 @@ impl Application {
             return Ok(false);
         }
         let arrived = china_date(self.pending_since).ok_or(WorkflowError::Time)?;
-        Ok(today > calendar.due(arrived, PRE_REVIEW_WORKING_DAYS)?)
+        // Counted from the days before today: a fifth working day in a year whose notice is not
+        // loaded yet is not past, so the clerk can still act.
+        Ok(calendar.is_past_due(arrived, PRE_REVIEW_WORKING_DAYS, today)?)
     }
 
     fn event(

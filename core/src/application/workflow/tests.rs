@@ -621,3 +621,47 @@ fn case_numbers_reasons_and_staff_ids_are_parsed() {
     assert!(Holder::new("", code(POLICE)).is_err());
     assert!(Holder::new("a b", code(POLICE)).is_err());
 }
+
+/// `hour`:00 China Standard Time on `year`-`month`-`d`.
+fn at_year(year: i32, month: Month, d: u8, hour: u8) -> UnixSeconds {
+    let offset = UtcOffset::from_hms(8, 0, 0).expect("an offset");
+    let date = Date::from_calendar_date(year, month, d).expect("a date");
+    PrimitiveDateTime::new(date, Time::from_hms(hour, 0, 0).expect("a time"))
+        .assume_offset(offset)
+        .unix_timestamp()
+}
+
+#[test]
+fn a_deadline_in_a_year_whose_notice_is_not_loaded_awaits_it_and_the_clerk_still_acts() {
+    // Arrived Monday 28 December 2026: art. 32's fifth working day and the steps' limits fall in
+    // 2027, whose notice is not loaded.
+    let arrived = at_year(2026, Month::December, 28, 9);
+    let (mut app, _) = Application::submitted(code(POLICE), parallel(&[POLICE]), arrived);
+    app.act(&Actor::System, Action::ChecksPassed, arrived, official()).expect("checks");
+    let on_30th = at_year(2026, Month::December, 30, 10);
+    assert_eq!(app.deemed_acceptance(day(Month::December, 30), official()), Ok(None));
+    let version = app.version();
+    app.act(
+        &officer(POLICE, "clerk-01"),
+        Action::Accept { version, case_no: case_no() },
+        on_30th,
+        official(),
+    )
+    .expect("the clerk acts although the due dates are not countable yet");
+    assert_eq!(app.phase(), Phase::InApproval);
+
+    let timeline = app.timeline(&[], official()).expect("a timeline");
+    assert_eq!(timeline.due, None);
+    assert_eq!(timeline.due_awaits_notice, Some(2027));
+    let active = timeline.steps.iter().find(|s| s.state == StepStateDto::Active).expect("the active step");
+    assert_eq!((active.due.as_deref(), active.due_awaits_notice), (None, Some(2027)));
+    assert_eq!(app.overdue(day(Month::December, 31), 3, official()), Ok(vec![]), "not overdue, not an error");
+
+    // Once the notice is loaded the same state counts its dates.
+    let loaded = official()
+        .with_file(include_str!("../../../tests/vectors/calendar/test-notice-2027.toml"))
+        .expect("loads");
+    let timeline = app.timeline(&[], &loaded).expect("a timeline");
+    assert_eq!(timeline.due_awaits_notice, None);
+    assert!(timeline.due.as_deref().is_some_and(|d| d.starts_with("2027-01-")), "{:?}", timeline.due);
+}
