@@ -248,12 +248,30 @@ pub async fn demo_application(
     department: &str,
     at: i64,
 ) -> Result<shimin_core::application::submission::ApplicationId, ServiceError> {
+    demo_application_with(backend, n, citizen, department, at, None).await
+}
+
+/// [`demo_application`] whose submission also gives the guide's first material as the wallet
+/// presentation `presentation` (the workbench verifies it again when the page opens).
+///
+/// # Errors
+/// As [`demo_application`].
+pub async fn demo_application_with(
+    backend: &Backend,
+    n: u8,
+    citizen: &str,
+    department: &str,
+    at: i64,
+    presentation: Option<String>,
+) -> Result<shimin_core::application::submission::ApplicationId, ServiceError> {
     use shimin_core::application::submission::ApplicationId;
     use shimin_core::application::workflow::{Action, Actor, Application, Event, Process, china_date};
     use shimin_core::catalogue::guide::ServiceStatus;
     use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
     use shimin_core::cert::CreditCode;
-    use shimin_wire::application::{FieldValueDto, SubmissionRequest};
+    use shimin_wire::application::{
+        FieldValueDto, MaterialSourceDto, MaterialSubmissionDto, SubmissionRequest,
+    };
 
     use crate::service::applications::columns;
     use crate::store::{MaterialRecord, MaterialSource, NewApplication, UploadDecl};
@@ -288,7 +306,13 @@ pub async fn demo_application(
         service_code: service.code.to_string(),
         catalogue_version: service.version,
         values,
-        materials: Vec::new(),
+        materials: presentation
+            .map(|presentation| MaterialSubmissionDto {
+                material: 0,
+                source: MaterialSourceDto::Wallet { presentation },
+            })
+            .into_iter()
+            .collect(),
     };
     let materials = service
         .materials

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, StatusCode, redirect};
-use shimin_backend::local::{DEMO_UPLOAD_PNG, demo_application};
+use shimin_backend::local::{DEMO_UPLOAD_PNG, demo_application, demo_application_with};
 use shimin_backend::seed::{self, CHAOYANG_CIVIL_AFFAIRS_CODE, POLICE_CODE};
 use shimin_backend::server::{self, Limits};
 use shimin_backend::service::password::PasswordCost;
@@ -569,4 +569,27 @@ async fn the_hall_window_shows_progress_for_a_genuine_case_qr_and_refuses_a_forg
     let tickets = desk.get("/desk/rectifications", &session).await;
     assert_eq!(tickets.status(), StatusCode::OK);
     assert!(tickets.text().await.expect("body").contains("没有整改工单"));
+}
+
+#[tokio::test]
+async fn a_wallet_presentation_is_verified_again_and_a_forged_one_shown_invalid() {
+    let desk = Desk::default().await;
+    let forged = "SM1:6BFOXN*TS0BI$ZD.P9N3K3".to_owned();
+    let id = demo_application_with(
+        &desk.backend,
+        0x7c,
+        CITIZEN,
+        CHAOYANG_CIVIL_AFFAIRS_CODE,
+        shimin_backend::now(),
+        Some(forged),
+    )
+    .await
+    .expect("demo");
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, &id.to_string(), false).await.expect("file");
+    assert_eq!(file.presentations.len(), 1);
+    assert_eq!(file.presentations[0].1.outcome, shimin_core::verifier::Outcome::Invalid);
+    let (session, _) = desk.sign_in(ADMIN).await;
+    let page = desk.get(&format!("/desk/applications/{id}"), &session).await.text().await.expect("body");
+    assert!(page.contains("电子证照核验") && page.contains("无效"), "the verdict is shown");
 }

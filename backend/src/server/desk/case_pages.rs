@@ -6,6 +6,7 @@
 use maud::{Markup, html};
 use shimin_core::application::case_qr::CaseQr;
 use shimin_core::application::workflow::format_iso_date;
+use shimin_core::verifier::Outcome as VerdictOutcome;
 use shimin_wire::application::FieldValueDto;
 use shimin_wire::workflow::{
     ApplicationPhaseDto, QueuePageView, QueueTabDto, SpecialProcedureDto, StepStateDto, StepView,
@@ -433,10 +434,44 @@ pub fn application(frame: Frame<'_>, file: &CaseFile, outcome: Outcome, refused:
                     }
                 }
             }
+            @if !file.presentations.is_empty() {
+                section aria-labelledby="presentations" {
+                    h2 id="presentations" { (c.presentations) }
+                    p class="muted" { (c.presentations_note) }
+                    ul class="verdicts" data-test="presentations" {
+                        @for (index, verdict) in &file.presentations {
+                            li {
+                                strong { (material_name(lang, file, *index)) } " "
+                                (verdict_pill(lang, verdict.outcome))
+                                @if !verdict.reasons.is_empty() {
+                                    ul { @for reason in &verdict.reasons { li { (reason.to_string()) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             (action_forms(frame, file))
             (timeline_tables(lang, tl))
         },
     )
+}
+
+fn material_name(lang: DeskLang, file: &CaseFile, index: u8) -> String {
+    file.service
+        .as_ref()
+        .and_then(|s| s.materials.get(usize::from(index)))
+        .map_or_else(|| format!("#{index}"), |m| lang.pick(&m.name).to_owned())
+}
+
+fn verdict_pill(lang: DeskLang, outcome: VerdictOutcome) -> Markup {
+    let c = lang.c();
+    let (class, text) = match outcome {
+        VerdictOutcome::Valid => ("pill active", c.verdict_valid),
+        VerdictOutcome::Warning => ("pill suspended", c.verdict_warning),
+        VerdictOutcome::Invalid => ("pill overdue", c.verdict_invalid),
+    };
+    html! { span class=(class) data-test="verdict" { (text) } }
 }
 
 fn field_label(lang: DeskLang, file: &CaseFile, key: &str) -> String {

@@ -101,6 +101,16 @@ texts! {
     view_file: "查看文件", "查看檔案", "View file";
     /// An upload whose bytes have not arrived.
     not_arrived: "文件尚未收到", "檔案尚未收到", "File not received yet";
+    /// The wallet presentations' section.
+    presentations: "电子证照核验", "電子證照核驗", "E-certificate checks";
+    /// What the section says.
+    presentations_note: "卡包出示的电子证照，打开本页时用信任列表和状态列表重新核验：", "卡包出示的電子證照，開啟本頁時用信任列表和狀態列表重新核驗：", "Each wallet presentation, verified again against the trust and status lists as this page opened:";
+    /// A valid presentation.
+    verdict_valid: "有效", "有效", "Valid";
+    /// A presentation with warnings.
+    verdict_warning: "需注意", "需注意", "Check";
+    /// An invalid presentation.
+    verdict_invalid: "无效", "無效", "Invalid";
     /// The timeline section.
     timeline: "办理过程", "辦理過程", "Timeline";
     /// The steps section.

@@ -12,12 +12,17 @@ use std::collections::HashMap;
 
 use shimin_core::application::case_qr::CaseQr;
 use shimin_core::application::submission::ApplicationId;
+use shimin_core::application::submission::{PRESENTATION_MAX_AGE_SECS, binding_nonce};
 use shimin_core::application::workflow::{Event, Phase};
 use shimin_core::catalogue::code::ServiceCode;
 use shimin_core::catalogue::guide::Service;
 use shimin_core::cert::CreditCode;
 use shimin_core::id_number::IdNumber;
-use shimin_core::trust::{TrustList, VerifiedTrustList};
+use shimin_core::present::{PresentationRequest, Preset};
+use shimin_core::status_list::VerifiedStatusList;
+use shimin_core::trust::{CachedCopy, TrustList, VerifiedTrustList};
+use shimin_core::verifier::{Verdict, Verifier, VerifierPolicy};
+use shimin_wire::application::MaterialSourceDto;
 use shimin_wire::application::SubmissionRequest;
 use shimin_wire::catalogue::Localized;
 use shimin_wire::workflow::{
@@ -100,6 +105,8 @@ pub struct CaseFile {
     pub materials: Vec<MaterialRecord>,
     /// The uploads declared, and whether their bytes arrived.
     pub uploads: Vec<UploadRecord>,
+    /// Each wallet presentation (by the material's index in the guide) verified again now.
+    pub presentations: Vec<(u8, Verdict)>,
     /// Whether the staff member's department is the accepting organ (it pre-reviews).
     pub is_organ: bool,
     /// The staff member's department.
@@ -294,6 +301,10 @@ impl Backend {
         let submission = serde_json::from_str::<SubmissionRequest>(&record.submission).ok();
         let materials = self.store.application_materials(record.id).await?;
         let uploads = self.store.application_uploads(record.id).await?;
+        let presentations = match &submission {
+            Some(submission) => self.reverify(&record, submission, crate::now()).await?,
+            None => Vec::new(),
+        };
         let unit = Self::unit_of(staff)?;
         Ok(CaseFile {
             is_organ: record.state.organ() == &unit,
@@ -307,7 +318,55 @@ impl Backend {
             submission,
             materials,
             uploads,
+            presentations,
         })
+    }
+
+    /// Every wallet presentation of `submission` verified again at `now` with `core::verifier`
+    /// against the backend's own trust list and status lists, bound to the accepting department
+    /// and this application (the `SM1:` request nonce), as old as the pre-review allowed when
+    /// it arrived: a certificate revoked or a key compromised since shows now.
+    async fn reverify(
+        &self,
+        record: &ApplicationRecord,
+        submission: &SubmissionRequest,
+        now: i64,
+    ) -> Result<Vec<(u8, Verdict)>, CaseError> {
+        let texts: Vec<(u8, &str)> = submission
+            .materials
+            .iter()
+            .filter_map(|m| match &m.source {
+                MaterialSourceDto::Wallet { presentation } => Some((m.material, presentation.as_str())),
+                _ => None,
+            })
+            .collect();
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let trust = self.verified_trust_list(now).await?;
+        let mut lists = Vec::new();
+        for id in self.store.all_status_list_ids().await? {
+            let doc = self.status_list(id, now).await?;
+            if let Some(list) = trust
+                .status_list_key(&doc.bytes)
+                .and_then(|key| VerifiedStatusList::verify(&doc.bytes, key, now).ok())
+            {
+                lists.push(CachedCopy::new(list, now));
+            }
+        }
+        let trust = CachedCopy::new(trust, now);
+        let waited = u64::try_from(now.saturating_sub(record.arrived_at)).unwrap_or(0);
+        let policy = VerifierPolicy {
+            max_age_secs: PRESENTATION_MAX_AGE_SECS.saturating_add(waited),
+            ..VerifierPolicy::default()
+        };
+        let verifier = Verifier::new(&trust, lists.as_slice(), policy);
+        let request = PresentationRequest {
+            nonce: binding_nonce(record.state.organ(), &record.id),
+            issued_at: now,
+            asked: Preset::Full,
+        };
+        Ok(texts.into_iter().map(|(i, text)| (i, verifier.verify_answer(text, &request, now))).collect())
     }
 
     /// An upload's stored media type and bytes, for a department taking part in the
