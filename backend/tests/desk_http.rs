@@ -593,3 +593,107 @@ async fn a_wallet_presentation_is_verified_again_and_a_forged_one_shown_invalid(
     let page = desk.get(&format!("/desk/applications/{id}"), &session).await.text().await.expect("body");
     assert!(page.contains("电子证照核验") && page.contains("无效"), "the verdict is shown");
 }
+
+/// The step form's fields of the department's first step of application `id`, as its page has
+/// them.
+async fn step_form(desk: &Desk, id: &str) -> Vec<(String, String)> {
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, id, false).await.expect("file");
+    let step = &file.timeline.steps[0];
+    vec![
+        ("stage".into(), step.stage.to_string()),
+        ("department".into(), step.department.clone()),
+        ("step".into(), step.step.to_string()),
+        ("branch_version".into(), step.version.to_string()),
+    ]
+}
+
+async fn post_pairs(desk: &Desk, path: &str, session: &str, pairs: &[(String, String)]) -> reqwest::Response {
+    desk.http.post(desk.url(path)).header(COOKIE, session).form(pairs).send().await.expect("POST")
+}
+
+#[tokio::test]
+async fn correction_in_one_request_the_clock_stopped_and_restarted_a_forward_and_the_overdue_tab() {
+    let desk = Desk::default().await;
+    let now = shimin_backend::now();
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+    let with_csrf = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("csrf".to_owned(), csrf.clone())];
+        all.extend(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        all
+    };
+
+    // 补正: every ticked item with its reason, in one request; none ticked is refused.
+    let first =
+        demo_application(&desk.backend, 0x11, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, now).await.expect("demo");
+    let path = format!("/desk/applications/{first}");
+    let empty =
+        post_pairs(&desk, &path, &session, &with_csrf(&[("action", "correction"), ("version", "1")])).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing to fix is no correction request");
+    let before_events = desk.backend.store.application_events(first).await.expect("events").len();
+    let form = with_csrf(&[
+        ("action", "correction"),
+        ("version", "1"),
+        ("fix", "m0"),
+        ("reason-m0", "照片不清晰"),
+        ("fix", "f-address"),
+        ("reason-f-address", "地址不完整"),
+    ]);
+    assert_eq!(post_pairs(&desk, &path, &session, &form).await.status(), StatusCode::SEE_OTHER);
+    let record = desk.backend.store.application(first).await.expect("read").expect("there");
+    assert_eq!(record.state.phase(), Phase::CorrectionRequested);
+    assert_eq!(record.state.correction().map(<[_]>::len), Some(2), "both items at once");
+    assert_eq!(desk.backend.store.application_events(first).await.expect("events").len(), before_events + 1);
+
+    // 中止计时 and 恢复计时 on an accepted one; the queue shows the stopped clock.
+    let second =
+        demo_application(&desk.backend, 0x22, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, now).await.expect("demo");
+    let path = format!("/desk/applications/{second}");
+    let accept = with_csrf(&[("action", "accept"), ("version", "1")]);
+    assert_eq!(post_pairs(&desk, &path, &session, &accept).await.status(), StatusCode::SEE_OTHER);
+    let mut stop = with_csrf(&[("action", "stop_clock"), ("procedure", "hearing")]);
+    stop.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &stop).await.status(), StatusCode::SEE_OTHER);
+    let row = queue_json(&desk, &session, "in_approval")
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == second.to_string());
+    assert_eq!(row.expect("in the queue").due, None, "a stopped clock has no due date");
+    let page = desk.get("/desk/queue?tab=in_approval", &session).await.text().await.expect("body");
+    assert!(page.contains("计时中止"));
+    let mut restart = with_csrf(&[("action", "restart_clock")]);
+    restart.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &restart).await.status(), StatusCode::SEE_OTHER);
+    let row = queue_json(&desk, &session, "in_approval")
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == second.to_string());
+    assert!(row.expect("in the queue").due.is_some(), "counting again");
+
+    // 转办 to the reviewer: the step's holder.
+    let mut forward =
+        with_csrf(&[("action", "forward"), ("officer", REVIEWER.0), ("unit", CHAOYANG_CIVIL_AFFAIRS_CODE)]);
+    forward.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &forward).await.status(), StatusCode::SEE_OTHER);
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, &second.to_string(), false).await.expect("file");
+    assert_eq!(file.timeline.steps[0].holder.as_deref(), Some(REVIEWER.0));
+
+    // Three weeks on, the overdue sweep flags it: the 已逾期 tab, red with its text.
+    assert!(queue_json(&desk, &session, "overdue").await.rows.is_empty());
+    desk.backend.sweep_applications(now + 21 * 86_400).await.expect("sweep");
+    let overdue = queue_json(&desk, &session, "overdue").await;
+    assert_eq!(overdue.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [second.to_string()]);
+    assert!(overdue.rows[0].overdue);
+    let page = desk.get("/desk/queue?tab=overdue", &session).await.text().await.expect("body");
+    assert!(page.contains("data-test=\"overdue\"") && page.contains("⚠ 已逾期"), "flagged with text");
+
+    // The pages in English.
+    let english = format!("shimin_desk_lang=en; {session}");
+    let page = desk.get("/desk/queue?tab=overdue", &english).await.text().await.expect("body");
+    assert!(page.contains("In approval") && page.contains("Overdue"));
+    let page = desk.get(&path, &english).await.text().await.expect("body");
+    assert!(page.contains("Timeline") && page.contains("Approve"));
+}
