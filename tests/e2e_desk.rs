@@ -169,6 +169,9 @@ async fn a_clerk_accepts_and_approves_an_application_from_the_queue_and_the_hall
     ensure!(number == "4201**********1238", "masked: {number}");
     browser.wait_for("[data-test=upload]").await?;
     screen(&browser, "desk-application").await?;
+    // The pre-review's forms, as a clerk scrolls to them.
+    browser.client.execute("document.getElementById('act').scrollIntoView();", vec![]).await?;
+    screen(&browser, "desk-application-actions").await?;
 
     // 受理: done, in approval, with a case number and the department's step to act on.
     browser.click("[data-test=accept]").await?;
@@ -179,6 +182,8 @@ async fn a_clerk_accepts_and_approves_an_application_from_the_queue_and_the_hall
     ensure!(browser.text("h1").await?.contains(&case_no), "the case number is the title");
     browser.wait_for("[data-test=approve]").await?;
     screen(&browser, "desk-accepted").await?;
+    browser.client.execute("document.getElementById('act').scrollIntoView();", vec![]).await?;
+    screen(&browser, "desk-accepted-actions").await?;
 
     // It moved to 审批中 in the queue.
     browser.goto(&format!("{base}/desk/queue?tab=in_approval")).await?;

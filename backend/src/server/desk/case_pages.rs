@@ -298,7 +298,7 @@ fn timeline_tables(lang: DeskLang, tl: &TimelineView) -> Markup {
             } @else {
                 table class="steps" data-test="steps" {
                     thead { tr {
-                        th scope="col" { (c.col_step) } th scope="col" { (c.col_department) }
+                        th scope="col" { (c.col_step_name) } th scope="col" { (c.col_department) }
                         th scope="col" { (c.col_holder) } th scope="col" { (c.col_due) } th scope="col" { (c.col_state) }
                     } }
                     tbody {
@@ -319,7 +319,7 @@ fn timeline_tables(lang: DeskLang, tl: &TimelineView) -> Markup {
             h2 id="timeline" { (c.timeline) }
             table class="events" data-test="events" {
                 thead { tr {
-                    th scope="col" { (c.col_action) } th scope="col" { (c.col_step) } th scope="col" { (c.col_officer) }
+                    th scope="col" { (c.col_action) } th scope="col" { (c.col_step_name) } th scope="col" { (c.col_officer) }
                     th scope="col" { (c.col_unit) } th scope="col" { (c.col_start) } th scope="col" { (c.col_end) }
                     th scope="col" { (c.col_note) }
                 } }

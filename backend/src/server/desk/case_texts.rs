@@ -117,6 +117,8 @@ texts! {
     steps: "审批环节", "審批環節", "Approval steps";
     /// No step yet.
     no_steps: "受理后开始审批环节。", "受理後開始審批環節。", "Approval starts once accepted.";
+    /// The step column of the steps and the timeline.
+    col_step_name: "环节", "環節", "Step";
     /// The department column.
     col_department: "部门", "部門", "Department";
     /// The holder column.
