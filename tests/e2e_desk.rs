@@ -6,7 +6,7 @@
 //! accessibility audit. Screenshots `target/e2e-screens/desk-*.png`.
 
 use anyhow::{Context, Result, ensure};
-use shimin_backend::local::LocalBackend;
+use shimin_backend::local::{LocalBackend, demo_application};
 use shimin_backend::seed::CHAOYANG_CIVIL_AFFAIRS_CODE;
 use shimin_core::catalogue::guide::ServiceStatus;
 use shimin_tests::browser::BrowserSession;
@@ -64,8 +64,8 @@ async fn staff_sign_in_read_their_catalogue_and_an_administrator_suspends_a_serv
     browser.wait_for_path("/desk/queue").await?;
     ensure!(browser.text("[data-test=department]").await? == "北京市朝阳区民政局");
     ensure!(browser.text("[data-test=officer]").await? == ADMIN.0);
-    ensure!(browser.text("[data-test=queue-empty]").await?.contains("目前没有办件"));
-    screen(&browser, "desk-queue").await?;
+    ensure!(browser.text("[data-test=queue-empty]").await?.contains("此分类下没有办件"));
+    screen(&browser, "desk-queue-empty").await?;
 
     // The department's catalogue: its services, and the first active one's guide.
     browser.click("nav a[href='/desk/services']").await?;
@@ -133,6 +133,88 @@ async fn staff_sign_in_read_their_catalogue_and_an_administrator_suspends_a_serv
     browser.goto(&format!("{base}/desk/services/{code}/resume")).await?;
     ensure!(browser.text("[data-test=refused]").await?.contains("administrators"));
     ensure!(server.backend().service_guide(&code).await?.status == ServiceStatus::Suspended);
+
+    browser.close().await?;
+    data.close()?;
+    Ok(())
+}
+
+/// A seeded citizen, the applicant.
+const CITIZEN: &str = "420106199003071238";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_accepts_and_approves_an_application_from_the_queue_and_the_hall_reads_its_case_qr()
+-> Result<()> {
+    let data = data_dir("desk-applications")?;
+    let server = LocalBackend::start(data.path(), 5).await?;
+    let base = server.base_url();
+    let app_id =
+        demo_application(server.backend(), 0x3c, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, shimin_backend::now())
+            .await?;
+    let id = app_id.to_string();
+    let browser = BrowserSession::start().await?;
+
+    // The queue's 待预审 tab shows the application, due on the art. 32 day.
+    sign_in(&browser, &base, ADMIN).await?;
+    let row = format!("tr[data-id='{id}']");
+    browser.wait_for(&row).await?;
+    ensure!(browser.text("nav.tabs a[aria-current=page]").await? == "待预审");
+    screen(&browser, "desk-queue").await?;
+
+    // Its page: the number masked, the material's file, the pre-review's actions.
+    browser.click(&format!("{row} a")).await?;
+    browser.wait_for_path(&format!("/desk/applications/{id}")).await?;
+    ensure!(browser.text("[data-test=phase]").await? == "待预审");
+    let number = browser.text("[data-test=id-number]").await?;
+    ensure!(number == "4201**********1238", "masked: {number}");
+    browser.wait_for("[data-test=upload]").await?;
+    screen(&browser, "desk-application").await?;
+    // The pre-review's forms, as a clerk scrolls to them.
+    browser.client.execute("document.getElementById('act').scrollIntoView();", vec![]).await?;
+    screen(&browser, "desk-application-actions").await?;
+
+    // 受理: done, in approval, with a case number and the department's step to act on.
+    browser.click("[data-test=accept]").await?;
+    browser.wait_for("[data-test=done]").await?;
+    ensure!(browser.text("[data-test=phase]").await? == "审批中");
+    let record = server.backend().store.application(app_id).await?.context("stored")?;
+    let case_no = record.case_no.clone().context("a case number")?;
+    ensure!(browser.text("h1").await?.contains(&case_no), "the case number is the title");
+    browser.wait_for("[data-test=approve]").await?;
+    screen(&browser, "desk-accepted").await?;
+    browser.client.execute("document.getElementById('act').scrollIntoView();", vec![]).await?;
+    screen(&browser, "desk-accepted-actions").await?;
+
+    // It moved to 审批中 in the queue.
+    browser.goto(&format!("{base}/desk/queue?tab=in_approval")).await?;
+    browser.wait_for(&row).await?;
+    ensure!(browser.text(&format!("{row} td.code")).await? == case_no);
+    browser.goto(&format!("{base}/desk/queue?tab=pre_review")).await?;
+    browser.wait_for("[data-test=queue-empty]").await?;
+
+    // 通过 decides it; it is under 已办结.
+    browser.goto(&format!("{base}/desk/applications/{id}")).await?;
+    browser.click("[data-test=approve]").await?;
+    browser.wait_for("[data-test=done]").await?;
+    ensure!(browser.text("[data-test=phase]").await? == "审批通过");
+    browser.wait_for("[data-test=no-actions]").await?;
+    browser.goto(&format!("{base}/desk/queue?tab=closed")).await?;
+    browser.wait_for(&row).await?;
+
+    // The hall window: the case QR as a USB scanner types it, then a forged one.
+    let code = server.backend().case_qr_text(&record, shimin_backend::now()).await?;
+    browser.click("nav a[href='/desk/hall']").await?;
+    browser.wait_for_path("/desk/hall").await?;
+    browser.fill("#code", &code).await?;
+    browser.click("[data-test=lookup]").await?;
+    browser.wait_for("[data-test=hall-verified]").await?;
+    ensure!(browser.text("[data-test=hall-case]").await? == case_no);
+    ensure!(browser.text("[data-test=phase]").await? == "审批通过");
+    screen(&browser, "desk-hall").await?;
+    browser.fill("#code", "SMC1:FORGED0CODE").await?;
+    browser.click("[data-test=lookup]").await?;
+    ensure!(browser.text("[data-test=hall-refused]").await?.contains("二维码无效"));
+    screen(&browser, "desk-hall-refused").await?;
 
     browser.close().await?;
     data.close()?;

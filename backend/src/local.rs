@@ -223,3 +223,129 @@ impl Drop for LocalBackend {
         }
     }
 }
+
+/// The smallest PNG (one white pixel): the demo application's uploaded material.
+pub const DEMO_UPLOAD_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00,
+    0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe,
+    0x02, 0xfe, 0xa7, 0x35, 0x81, 0x84, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+    0x82,
+];
+
+/// Puts a demo application in pre-review straight into the store (as the submission route will):
+/// for `citizen`, for the first active service of `department` in the catalogue, one step of five
+/// working days at that department, its first material uploaded ([`DEMO_UPLOAD_PNG`]) and, when
+/// the service has a form, its first field answered. The id is `n` repeated sixteen times (hex).
+/// For the workbench's tests and demo: the citizen's submission route is what makes real ones.
+///
+/// # Errors
+/// [`ServiceError`] when the department has no active service or the store refuses.
+pub async fn demo_application(
+    backend: &Backend,
+    n: u8,
+    citizen: &str,
+    department: &str,
+    at: i64,
+) -> Result<shimin_core::application::submission::ApplicationId, ServiceError> {
+    demo_application_with(backend, n, citizen, department, at, None).await
+}
+
+/// [`demo_application`] whose submission also gives the guide's first material as the wallet
+/// presentation `presentation` (the workbench verifies it again when the page opens).
+///
+/// # Errors
+/// As [`demo_application`].
+pub async fn demo_application_with(
+    backend: &Backend,
+    n: u8,
+    citizen: &str,
+    department: &str,
+    at: i64,
+    presentation: Option<String>,
+) -> Result<shimin_core::application::submission::ApplicationId, ServiceError> {
+    use shimin_core::application::submission::ApplicationId;
+    use shimin_core::application::workflow::{Action, Actor, Application, Event, Process, china_date};
+    use shimin_core::catalogue::guide::ServiceStatus;
+    use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
+    use shimin_core::cert::CreditCode;
+    use shimin_wire::application::{
+        FieldValueDto, MaterialSourceDto, MaterialSubmissionDto, SubmissionRequest,
+    };
+
+    use crate::service::applications::columns;
+    use crate::store::{MaterialRecord, MaterialSource, NewApplication, UploadDecl};
+
+    let refused = || ServiceError::Unprocessable("demo application");
+    let services = backend.store.catalogue_services().await?;
+    let service = services
+        .iter()
+        .find(|s| s.organ.code.as_str() == department && s.status == ServiceStatus::Active)
+        .ok_or(ServiceError::NotFound("an active service of the department"))?;
+    let organ = CreditCode::parse(department).map_err(|_| refused())?;
+    let limit = TimeLimit::Within { amount: 5, unit: TimeUnit::WorkingDays };
+    let (mut state, first) = Application::submitted(organ.clone(), Process::single(organ, limit), at);
+    let calendar = backend.calendar();
+    let mut events: Vec<Event> = vec![first];
+    events.extend(
+        state
+            .act(&Actor::System, Action::ChecksPassed, at, calendar)
+            .map_err(|_| ServiceError::Unprocessable("demo application"))?,
+    );
+    let today = china_date(at).ok_or(ServiceError::Unprocessable("demo application"))?;
+    let cols = columns(&state, today, calendar).map_err(|_| ServiceError::Unavailable("calendar"))?;
+    let id = ApplicationId::parse(&format!("{n:02x}").repeat(16)).map_err(|_| refused())?;
+    let sha256: [u8; 32] = shimin_core::crypto::sha256(DEMO_UPLOAD_PNG);
+    let hex: String = sha256.iter().map(|b| format!("{b:02x}")).collect();
+    let mut values = std::collections::BTreeMap::new();
+    if let Some(field) = service.form.as_ref().and_then(|f| f.fields().first()) {
+        values.insert(field.key.clone(), FieldValueDto::Text("演示".into()));
+    }
+    let submission = SubmissionRequest {
+        application_id: id.to_string(),
+        service_code: service.code.to_string(),
+        catalogue_version: service.version,
+        values,
+        materials: presentation
+            .map(|presentation| MaterialSubmissionDto {
+                material: 0,
+                source: MaterialSourceDto::Wallet { presentation },
+            })
+            .into_iter()
+            .collect(),
+    };
+    let materials = service
+        .materials
+        .first()
+        .map(|m| MaterialRecord {
+            material: m.name.hans.clone(),
+            source: MaterialSource::Upload,
+            reference: hex,
+        })
+        .into_iter()
+        .collect::<Vec<_>>();
+    let new = NewApplication {
+        id,
+        region: department.get(2..8).unwrap_or("110105").to_owned(),
+        arrival_month: i64::from(today.year()) * 100 + i64::from(u8::from(today.month())),
+        citizen: citizen.to_owned(),
+        service_code: service.code.to_string(),
+        catalogue_version: service.version,
+        department: department.to_owned(),
+        arrived_at: at,
+        body_sha256: [n; 32],
+        submission: serde_json::to_string(&submission).unwrap_or_default(),
+        state,
+        next_deadline: cols.next_deadline,
+        events: events.iter().map(Event::to_view).collect(),
+        uploads: if materials.is_empty() {
+            Vec::new()
+        } else {
+            vec![UploadDecl { sha256, media_type: "image/png".into(), size: DEMO_UPLOAD_PNG.len() as u64 }]
+        },
+        materials,
+    };
+    backend.store.submit_application(new).await?;
+    backend.store.put_upload(id, sha256, "image/png", DEMO_UPLOAD_PNG.to_vec(), at).await?;
+    Ok(id)
+}

@@ -10,15 +10,21 @@ use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, StatusCode, redirect};
+use shimin_backend::local::{DEMO_UPLOAD_PNG, demo_application, demo_application_with};
 use shimin_backend::seed::{self, CHAOYANG_CIVIL_AFFAIRS_CODE, POLICE_CODE};
 use shimin_backend::server::{self, Limits};
 use shimin_backend::service::password::PasswordCost;
 use shimin_backend::service::{Backend, Config};
 use shimin_backend::store::{DatabaseUrl, StaffRecord};
+use shimin_core::application::workflow::Phase;
 use shimin_core::catalogue::guide::ServiceStatus;
+use shimin_wire::workflow::{ApplicationPhaseDto, DeskActionRequest, QueuePageView};
 
 const ADMIN: (&str, &str) = ("chaoyang-civil-admin", "demo-desk-2024");
 const REVIEWER: (&str, &str) = ("chaoyang-civil-reviewer", "demo-desk-review-2024");
+const POLICE: (&str, &str) = ("police-issuer", "demo-police-2024");
+/// A seeded citizen, the applicant.
+const CITIZEN: &str = "420106199003071238";
 
 /// A seeded backend served on a loopback port, and a client that follows no redirect and keeps
 /// no cookies (each test reads and sends them itself).
@@ -189,7 +195,7 @@ async fn signing_in_sets_a_strict_http_only_session_that_signing_out_ends() {
     assert!(page.contains("北京市朝阳区民政局"), "the department's name in the header");
     assert!(page.contains("chaoyang-civil-admin") && page.contains("管理员"), "the officer and role");
     assert!(page.contains("办件队列") && page.contains("事项目录") && page.contains("退出"));
-    assert!(page.contains("目前没有办件"), "the queue says it is empty; no rows are made up");
+    assert!(page.contains("此分类下没有办件"), "the queue says it is empty; no rows are made up");
 
     let csrf = csrf_of(&page);
     let out = desk.post("/desk/logout", &session, &[("csrf", &csrf)]).await;
@@ -371,4 +377,323 @@ async fn the_sign_in_form_is_rate_limited_with_the_login_class() {
         .await
         .expect("POST");
     assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// The token of a session cookie (`shimin_desk=…`): a staff bearer token for the JSON routes.
+fn token_of(session: &str) -> &str {
+    session.trim_start_matches("shimin_desk=")
+}
+
+async fn queue_json(desk: &Desk, session: &str, tab: &str) -> QueuePageView {
+    let response = desk
+        .http
+        .get(desk.url(&format!("/v1/desk/queue?tab={tab}")))
+        .bearer_auth(token_of(session))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("a queue page")
+}
+
+#[tokio::test]
+async fn the_queue_and_the_application_page_are_the_departments_and_each_action_is_taken_once() {
+    let desk = Desk::default().await;
+    let id =
+        demo_application(&desk.backend, 0x5a, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, shimin_backend::now())
+            .await
+            .expect("a demo application");
+    let page_path = format!("/desk/applications/{id}");
+    let phase = || async { desk.backend.store.application(id).await.expect("read").expect("there") };
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+
+    // 待预审: the row, in the page and in the JSON, due on the art. 32 day.
+    let queue = desk.get("/desk/queue", &session).await.text().await.expect("body");
+    assert!(queue.contains(&format!("data-id=\"{id}\"")), "the application is in the queue");
+    let json = queue_json(&desk, &session, "pre_review").await;
+    assert_eq!(json.rows.len(), 1);
+    let row = &json.rows[0];
+    assert_eq!(
+        (row.id.as_str(), row.phase, row.case_no.as_deref()),
+        (id.to_string().as_str(), ApplicationPhaseDto::PreReview, None)
+    );
+    assert_eq!(row.step.as_ref().map(|s| s.hans.as_str()), Some("预审"));
+    assert_eq!(row.due, phase().await.next_deadline, "the art. 32 day");
+    assert!(queue_json(&desk, &session, "in_approval").await.rows.is_empty());
+
+    // Another department sees nothing of it.
+    let (police, police_csrf) = desk.sign_in(POLICE).await;
+    assert!(queue_json(&desk, &police, "pre_review").await.rows.is_empty());
+    assert!(!desk.get("/desk/queue", &police).await.text().await.expect("body").contains(&id.to_string()));
+    assert_eq!(desk.get(&page_path, &police).await.status(), StatusCode::NOT_FOUND);
+    let accept_by_police = desk
+        .post(&page_path, &police, &[("csrf", &police_csrf), ("action", "accept"), ("version", "1")])
+        .await;
+    assert_eq!(accept_by_police.status(), StatusCode::NOT_FOUND);
+
+    // The page: the number masked until asked, the material's file served as stored.
+    let page = desk.get(&page_path, &session).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.expect("body");
+    assert!(page.contains("4201**********1238") && !page.contains(CITIZEN), "masked");
+    assert!(page.contains("data-test=\"accept\"") && page.contains("data-test=\"correction\""));
+    let revealed = desk.get(&format!("{page_path}?reveal=id"), &session).await.text().await.expect("body");
+    assert!(revealed.contains(CITIZEN), "shown whole when the officer asks");
+    let digest: String =
+        shimin_core::crypto::sha256(DEMO_UPLOAD_PNG).iter().map(|b| format!("{b:02x}")).collect();
+    let upload_path = format!("{page_path}/uploads/{digest}");
+    assert!(page.contains(&upload_path), "a link to the uploaded file");
+    let file = desk.get(&upload_path, &session).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.headers().get(CONTENT_TYPE).expect("type"), "image/png");
+    assert_eq!(file.headers().get("content-disposition").expect("disposition"), "inline");
+    assert_eq!(file.headers().get("x-content-type-options").expect("nosniff"), "nosniff");
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), DEMO_UPLOAD_PNG);
+    assert_eq!(
+        desk.get(&upload_path, &police).await.status(),
+        StatusCode::NOT_FOUND,
+        "not another department's"
+    );
+    let unknown = format!("{page_path}/uploads/{}", "0".repeat(64));
+    assert_eq!(desk.get(&unknown, &session).await.status(), StatusCode::NOT_FOUND);
+
+    // 受理 without the CSRF token: refused, nothing changed.
+    let before = phase().await;
+    let forged = desk.post(&page_path, &session, &[("action", "accept"), ("version", "1")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(phase().await, before);
+
+    // 受理 once; the double submit is "already done" and changes nothing.
+    let accept = [("csrf", csrf.as_str()), ("action", "accept"), ("version", "1")];
+    let done = desk.post(&page_path, &session, &accept).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), format!("{page_path}?done=1"));
+    let accepted = phase().await;
+    assert_eq!(accepted.state.phase(), Phase::InApproval);
+    let twice = desk.post(&page_path, &session, &accept).await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    assert!(twice.text().await.expect("body").contains("已处理"));
+    assert_eq!(phase().await, accepted, "nothing done twice");
+
+    // Another officer's page read before the acceptance is stale.
+    let (reviewer, reviewer_csrf) = desk.sign_in(REVIEWER).await;
+    let stale = desk
+        .post(&page_path, &reviewer, &[("csrf", &reviewer_csrf), ("action", "accept"), ("version", "1")])
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(stale.text().await.expect("body").contains("该办件已被他人处理，请刷新"));
+    assert_eq!(phase().await, accepted);
+
+    // 审批中: the row with its case number and step; then 通过 closes it.
+    let json = queue_json(&desk, &session, "in_approval").await;
+    assert_eq!(json.rows.len(), 1);
+    assert_eq!(json.rows[0].case_no, accepted.case_no);
+    assert!(json.rows[0].due.is_some() && !json.rows[0].overdue);
+    assert!(queue_json(&desk, &session, "pre_review").await.rows.is_empty());
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, &id.to_string(), false).await.expect("file");
+    let step = &file.timeline.steps[0];
+    let (stage, number, version) = (step.stage.to_string(), step.step.to_string(), step.version.to_string());
+    let approve = [
+        ("csrf", csrf.as_str()),
+        ("action", "approve"),
+        ("stage", stage.as_str()),
+        ("department", step.department.as_str()),
+        ("step", number.as_str()),
+        ("branch_version", version.as_str()),
+    ];
+    let refused_without_reason = desk
+        .post(
+            &page_path,
+            &session,
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "refuse"),
+                ("stage", &stage),
+                ("department", &step.department),
+                ("step", &number),
+                ("branch_version", &version),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused_without_reason.status(), StatusCode::UNPROCESSABLE_ENTITY, "不予许可 needs a reason");
+    assert_eq!(phase().await, accepted);
+    assert_eq!(desk.post(&page_path, &session, &approve).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(phase().await.state.phase(), Phase::Approved);
+    let closed = queue_json(&desk, &session, "closed").await;
+    assert_eq!(closed.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [id.to_string()]);
+    assert!(queue_json(&desk, &session, "in_approval").await.rows.is_empty());
+    let again = desk.post(&page_path, &session, &approve).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "the second 通过 is already done");
+}
+
+#[tokio::test]
+async fn the_hall_window_shows_progress_for_a_genuine_case_qr_and_refuses_a_forged_one() {
+    let desk = Desk::default().await;
+    let now = shimin_backend::now();
+    let id =
+        demo_application(&desk.backend, 0x6b, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, now).await.expect("demo");
+    let staff = desk.staff(ADMIN.0).await;
+    let accepted = desk
+        .backend
+        .desk_action(&staff, id, DeskActionRequest::Accept { version: 1 }, now)
+        .await
+        .expect("accepted");
+    let code = desk.backend.case_qr_text(&accepted, now).await.expect("a signed case QR");
+    assert!(code.starts_with("SMC1:"));
+
+    // Any department's staff may look up progress.
+    let (police, csrf) = desk.sign_in(POLICE).await;
+    let found = desk.post("/desk/hall", &police, &[("csrf", &csrf), ("code", &code)]).await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let page = found.text().await.expect("body");
+    let case_no = accepted.case_no.clone().expect("a case number");
+    assert!(page.contains(&case_no) && page.contains("审批中"), "the case's progress");
+    assert!(!page.contains("申请材料") && !page.contains(CITIZEN), "never the materials or the citizen");
+
+    // An altered code, a made-up one, and one without the CSRF token.
+    let mut altered = code.clone().into_bytes();
+    let at = altered.len() / 2;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).expect("text");
+    for bad in [altered.as_str(), "SMC1:NOTACODE", "hello"] {
+        let response = desk.post("/desk/hall", &police, &[("csrf", &csrf), ("code", bad)]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(response.text().await.expect("body").contains("二维码无效"));
+    }
+    assert_eq!(desk.post("/desk/hall", &police, &[("code", &code)]).await.status(), StatusCode::FORBIDDEN);
+
+    // The rectification tickets: none yet, read-only.
+    let (session, _) = desk.sign_in(ADMIN).await;
+    let tickets = desk.get("/desk/rectifications", &session).await;
+    assert_eq!(tickets.status(), StatusCode::OK);
+    assert!(tickets.text().await.expect("body").contains("没有整改工单"));
+}
+
+#[tokio::test]
+async fn a_wallet_presentation_is_verified_again_and_a_forged_one_shown_invalid() {
+    let desk = Desk::default().await;
+    let forged = "SM1:6BFOXN*TS0BI$ZD.P9N3K3".to_owned();
+    let id = demo_application_with(
+        &desk.backend,
+        0x7c,
+        CITIZEN,
+        CHAOYANG_CIVIL_AFFAIRS_CODE,
+        shimin_backend::now(),
+        Some(forged),
+    )
+    .await
+    .expect("demo");
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, &id.to_string(), false).await.expect("file");
+    assert_eq!(file.presentations.len(), 1);
+    assert_eq!(file.presentations[0].1.outcome, shimin_core::verifier::Outcome::Invalid);
+    let (session, _) = desk.sign_in(ADMIN).await;
+    let page = desk.get(&format!("/desk/applications/{id}"), &session).await.text().await.expect("body");
+    assert!(page.contains("电子证照核验") && page.contains("无效"), "the verdict is shown");
+}
+
+/// The step form's fields of the department's first step of application `id`, as its page has
+/// them.
+async fn step_form(desk: &Desk, id: &str) -> Vec<(String, String)> {
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, id, false).await.expect("file");
+    let step = &file.timeline.steps[0];
+    vec![
+        ("stage".into(), step.stage.to_string()),
+        ("department".into(), step.department.clone()),
+        ("step".into(), step.step.to_string()),
+        ("branch_version".into(), step.version.to_string()),
+    ]
+}
+
+async fn post_pairs(desk: &Desk, path: &str, session: &str, pairs: &[(String, String)]) -> reqwest::Response {
+    desk.http.post(desk.url(path)).header(COOKIE, session).form(pairs).send().await.expect("POST")
+}
+
+#[tokio::test]
+async fn correction_in_one_request_the_clock_stopped_and_restarted_a_forward_and_the_overdue_tab() {
+    let desk = Desk::default().await;
+    let now = shimin_backend::now();
+    let (session, csrf) = desk.sign_in(ADMIN).await;
+    let with_csrf = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("csrf".to_owned(), csrf.clone())];
+        all.extend(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        all
+    };
+
+    // 补正: every ticked item with its reason, in one request; none ticked is refused.
+    let first =
+        demo_application(&desk.backend, 0x11, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, now).await.expect("demo");
+    let path = format!("/desk/applications/{first}");
+    let empty =
+        post_pairs(&desk, &path, &session, &with_csrf(&[("action", "correction"), ("version", "1")])).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing to fix is no correction request");
+    let before_events = desk.backend.store.application_events(first).await.expect("events").len();
+    let form = with_csrf(&[
+        ("action", "correction"),
+        ("version", "1"),
+        ("fix", "m0"),
+        ("reason-m0", "照片不清晰"),
+        ("fix", "f-address"),
+        ("reason-f-address", "地址不完整"),
+    ]);
+    assert_eq!(post_pairs(&desk, &path, &session, &form).await.status(), StatusCode::SEE_OTHER);
+    let record = desk.backend.store.application(first).await.expect("read").expect("there");
+    assert_eq!(record.state.phase(), Phase::CorrectionRequested);
+    assert_eq!(record.state.correction().map(<[_]>::len), Some(2), "both items at once");
+    assert_eq!(desk.backend.store.application_events(first).await.expect("events").len(), before_events + 1);
+
+    // 中止计时 and 恢复计时 on an accepted one; the queue shows the stopped clock.
+    let second =
+        demo_application(&desk.backend, 0x22, CITIZEN, CHAOYANG_CIVIL_AFFAIRS_CODE, now).await.expect("demo");
+    let path = format!("/desk/applications/{second}");
+    let accept = with_csrf(&[("action", "accept"), ("version", "1")]);
+    assert_eq!(post_pairs(&desk, &path, &session, &accept).await.status(), StatusCode::SEE_OTHER);
+    let mut stop = with_csrf(&[("action", "stop_clock"), ("procedure", "hearing")]);
+    stop.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &stop).await.status(), StatusCode::SEE_OTHER);
+    let row = queue_json(&desk, &session, "in_approval")
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == second.to_string());
+    assert_eq!(row.expect("in the queue").due, None, "a stopped clock has no due date");
+    let page = desk.get("/desk/queue?tab=in_approval", &session).await.text().await.expect("body");
+    assert!(page.contains("计时中止"));
+    let mut restart = with_csrf(&[("action", "restart_clock")]);
+    restart.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &restart).await.status(), StatusCode::SEE_OTHER);
+    let row = queue_json(&desk, &session, "in_approval")
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == second.to_string());
+    assert!(row.expect("in the queue").due.is_some(), "counting again");
+
+    // 转办 to the reviewer: the step's holder.
+    let mut forward =
+        with_csrf(&[("action", "forward"), ("officer", REVIEWER.0), ("unit", CHAOYANG_CIVIL_AFFAIRS_CODE)]);
+    forward.extend(step_form(&desk, &second.to_string()).await);
+    assert_eq!(post_pairs(&desk, &path, &session, &forward).await.status(), StatusCode::SEE_OTHER);
+    let staff = desk.staff(ADMIN.0).await;
+    let file = desk.backend.desk_case(&staff, &second.to_string(), false).await.expect("file");
+    assert_eq!(file.timeline.steps[0].holder.as_deref(), Some(REVIEWER.0));
+
+    // Three weeks on, the overdue sweep flags it: the 已逾期 tab, red with its text.
+    assert!(queue_json(&desk, &session, "overdue").await.rows.is_empty());
+    desk.backend.sweep_applications(now + 21 * 86_400).await.expect("sweep");
+    let overdue = queue_json(&desk, &session, "overdue").await;
+    assert_eq!(overdue.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [second.to_string()]);
+    assert!(overdue.rows[0].overdue);
+    let page = desk.get("/desk/queue?tab=overdue", &session).await.text().await.expect("body");
+    assert!(page.contains("data-test=\"overdue\"") && page.contains("⚠ 已逾期"), "flagged with text");
+
+    // The pages in English.
+    let english = format!("shimin_desk_lang=en; {session}");
+    let page = desk.get("/desk/queue?tab=overdue", &english).await.text().await.expect("body");
+    assert!(page.contains("In approval") && page.contains("Overdue"));
+    let page = desk.get(&path, &english).await.text().await.expect("body");
+    assert!(page.contains("Timeline") && page.contains("Approve"));
 }

@@ -282,3 +282,58 @@ pub enum DeskActionRequest {
         at: StepRefDto,
     },
 }
+
+/// A tab of a department's queue (`GET /v1/desk/queue?tab=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueTabDto {
+    /// 待预审: waiting for the department's pre-review; due on the art. 32 day.
+    PreReview,
+    /// 审批中: the department's open branches, with their step and due date.
+    InApproval,
+    /// 已逾期: the open branches past their due date.
+    Overdue,
+    /// 已办结: recently closed applications the department accepted.
+    Closed,
+}
+
+/// One row of a department's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueRowView {
+    /// The application's id (32 hex digits), for its page.
+    pub id: String,
+    /// The case number, once accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_no: Option<String>,
+    /// The service's code.
+    pub service_code: String,
+    /// The service's name (the code's when the catalogue no longer has it).
+    pub service_name: Localized,
+    /// When it arrived, Unix seconds.
+    pub arrived_at: i64,
+    /// When the row falls due (`YYYY-MM-DD`); none while a clock stands still or once closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// The step the department works on (the pre-review's name before acceptance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Localized>,
+    /// Where the application stands.
+    pub phase: ApplicationPhaseDto,
+    /// Whether the row is past its due date.
+    pub overdue: bool,
+}
+
+/// One page of a department's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueuePageView {
+    /// The tab.
+    pub tab: QueueTabDto,
+    /// The page (from 1).
+    pub page: u32,
+    /// The rows, soonest due first.
+    pub rows: Vec<QueueRowView>,
+    /// Whether another page follows.
+    pub more: bool,
+}

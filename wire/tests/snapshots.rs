@@ -694,6 +694,20 @@ fn step_view() -> shimin_wire::workflow::StepView {
     }
 }
 
+fn queue_row() -> shimin_wire::workflow::QueueRowView {
+    shimin_wire::workflow::QueueRowView {
+        id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        case_no: Some("111101050000000017-20240701-000042".into()),
+        service_code: "0100461000-110105-111101050000000017-01".into(),
+        service_name: zh_en("居住证签发", "居住證簽發", "Residence permit"),
+        arrived_at: NOW,
+        due: Some("2024-07-08".into()),
+        step: Some(zh_en("审查", "審查", "Review")),
+        phase: shimin_wire::workflow::ApplicationPhaseDto::InApproval,
+        overdue: false,
+    }
+}
+
 snapshots! { workflow {
     ApplicationPhaseDto: [
         ApplicationPhaseDto::Submitted, ApplicationPhaseDto::ChecksFailed, ApplicationPhaseDto::PreReview,
@@ -775,6 +789,9 @@ snapshots! { workflow {
         DeskActionRequest::StopClock { at: step_ref(), procedure: SpecialProcedureDto::Hearing },
         DeskActionRequest::RestartClock { at: step_ref() },
     ],
+    QueueTabDto: [QueueTabDto::PreReview, QueueTabDto::InApproval, QueueTabDto::Overdue, QueueTabDto::Closed],
+    QueueRowView: [queue_row()],
+    QueuePageView: [QueuePageView { tab: QueueTabDto::InApproval, page: 1, rows: vec![queue_row()], more: false }],
 }}
 
 fn service_row() -> shimin_wire::hall::ServiceRowView {

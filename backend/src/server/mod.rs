@@ -3,6 +3,7 @@
 
 mod applications;
 pub mod desk;
+mod desk_queue;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -598,6 +599,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .merge(calendar)
         .merge(desk::routes(&state))
         .merge(applications::application_routes())
+        .merge(desk_queue::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -3,6 +3,8 @@
 //! administrator may take on them. Every call is scoped to the staff member's department: a
 //! service of another department is refused, never shown.
 
+pub mod cases;
+
 use shimin_core::catalogue::guide::{Service, ServiceStatus};
 use shimin_wire::catalogue::ServiceStatusDto;
 

@@ -459,6 +459,19 @@ pub trait ApplicationStore: Send + Sync {
         limit: u64,
     ) -> Result<Vec<QueueRow>, StoreError>;
 
+    /// A department's applications that are decided (approved, refused, the result issued),
+    /// closed or not accepted, the most recently changed first: the desk's 已办结 tab. (No index
+    /// serves it yet: it reads the department's rows; fine for a district, not for the nation.)
+    async fn department_closed(
+        &self,
+        department: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError>;
+
+    /// The application with this case number, if any (the hall window's case QR).
+    async fn application_by_case_no(&self, case_no: &str) -> Result<Option<ApplicationRecord>, StoreError>;
+
     /// The art. 32 sweep: open applications in pre-review whose day is before `today`.
     async fn pre_review_past(&self, today: &str, limit: u64) -> Result<Vec<ApplicationId>, StoreError>;
 

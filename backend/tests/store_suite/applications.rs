@@ -7,7 +7,9 @@ use shimin_backend::store::{
     OverdueBranch, RatingRecord, RectificationRecord, Store, StoreError, Submitted, UploadDecl, UploadPut,
 };
 use shimin_core::application::submission::ApplicationId;
-use shimin_core::application::workflow::{Action, Actor, Application, CaseNo, Holder, Phase, Process};
+use shimin_core::application::workflow::{
+    Action, Actor, Application, CaseNo, Holder, Phase, Process, Reason,
+};
 use shimin_core::calendar::Calendar;
 use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
 use shimin_core::cert::CreditCode;
@@ -184,6 +186,11 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         "accepted leaves pre-review"
     );
     assert!(store.pre_review_past("2099-01-01", 10).await.expect("sweep").is_empty());
+    // The hall window's look-up by case number; in approval is not yet 已办结.
+    let by_no = store.application_by_case_no("111101050000000017-20251206-000002").await.expect("by number");
+    assert_eq!(by_no.map(|a| a.id), Some(id(1)));
+    assert_eq!(store.application_by_case_no("111101050000000017-20251206-000009").await.expect("none"), None);
+    assert!(store.department_closed(DEPT, 0, 10).await.expect("closed").is_empty(), "open is not closed");
 
     // A second application with the same case number is refused by the database.
     let Submitted::New(second) = store.submit_application(new_application(2, 3)).await.expect("second")
@@ -281,6 +288,36 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         (Some(600), Some("改了"), Some(700), Some(true), Some(800))
     );
     assert_eq!(store.rectification(id(2)).await.expect("none"), None);
+
+    // 不予受理 closes the second application: the desk's 已办结 lists it, and only for its
+    // department.
+    let mut refused = second.state.clone();
+    let events = refused
+        .act(
+            &officer,
+            Action::NotAccept {
+                version: 1,
+                reason: Reason::parse("不属于本机关职权范围").expect("a reason"),
+            },
+            ARRIVED + 60,
+            Calendar::official().expect("calendar"),
+        )
+        .expect("not accepted");
+    let update = ApplicationUpdate {
+        id: id(2),
+        expect_version: 1,
+        state: refused,
+        next_deadline: None,
+        overdue: false,
+        branches: Vec::new(),
+        events: events.iter().map(|e| e.to_view()).collect(),
+        at: ARRIVED + 60,
+    };
+    assert!(store.update_application(update).await.expect("not accepted"));
+    let closed = store.department_closed(DEPT, 0, 10).await.expect("closed");
+    assert_eq!(closed.iter().map(|a| a.id).collect::<Vec<_>>(), [id(2)]);
+    assert!(store.department_closed(DEPT, 1, 10).await.expect("page 2").is_empty());
+    assert!(store.department_closed("91110000000000000X", 0, 10).await.expect("other").is_empty());
 }
 
 /// Makes application 1's version disagree with its stored state (SQLite and PostgreSQL alike).

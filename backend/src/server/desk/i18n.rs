@@ -117,8 +117,6 @@ pub struct Texts {
     pub navigation: &'static str,
     /// 办件队列.
     pub queue: &'static str,
-    /// What the queue page says until applications exist.
-    pub queue_empty: &'static str,
     /// 事项目录.
     pub catalogue: &'static str,
     /// The catalogue page's line under its title.
@@ -277,7 +275,6 @@ const HANS: Texts = Texts {
     session_ended: "您已较长时间未操作，登录已失效，请重新登录。",
     navigation: "主导航",
     queue: "办件队列",
-    queue_empty: "办件队列将在网上申请（办件）功能上线后在此显示。目前没有办件。",
     catalogue: "事项目录",
     catalogue_intro: "本部门作为实施主体的政务服务事项。",
     catalogue_empty: "本部门在事项目录中没有事项。",
@@ -339,7 +336,6 @@ const HANT: Texts = Texts {
     session_ended: "您已較長時間未操作，登入已失效，請重新登入。",
     navigation: "主導覽",
     queue: "辦件佇列",
-    queue_empty: "辦件佇列將在網上申請（辦件）功能上線後在此顯示。目前沒有辦件。",
     catalogue: "事項目錄",
     catalogue_intro: "本部門作為實施主體的政務服務事項。",
     catalogue_empty: "本部門在事項目錄中沒有事項。",
@@ -401,7 +397,6 @@ const EN: Texts = Texts {
     session_ended: "You were away for a while, so you were signed out. Please sign in again.",
     navigation: "Main navigation",
     queue: "Applications",
-    queue_empty: "The applications queue appears here once online applications open. There are no applications yet.",
     catalogue: "Service catalogue",
     catalogue_intro: "The government services your department implements.",
     catalogue_empty: "Your department has no services in the catalogue.",

@@ -6,6 +6,8 @@
 //! a strict Content-Security-Policy and is never cached; everything shown or acted on is the
 //! staff member's department's.
 
+pub mod case_pages;
+pub mod case_texts;
 pub mod i18n;
 pub mod pages;
 pub mod session;
@@ -64,7 +66,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/desk/login", get(sign_in_page).post(sign_in))
         .route("/desk/logout", post(sign_out))
         .route("/desk/language", post(language))
-        .route("/desk/queue", get(queue))
+        .route("/desk/queue", get(cases::queue))
+        .route("/desk/applications/{id}", get(cases::application).post(cases::act))
+        .route("/desk/applications/{id}/uploads/{sha256}", get(cases::upload))
+        .route("/desk/rectifications", get(cases::rectifications))
+        .route("/desk/hall", get(cases::hall_page).post(cases::hall_lookup))
         .route("/desk/services", get(services))
         .route("/desk/services/{code}", get(guide))
         .route("/desk/services/{code}/{action}", get(confirm).post(act))
@@ -180,6 +186,9 @@ macro_rules! signed_or_answer {
         }
     };
 }
+
+// After the macro it uses.
+mod cases;
 
 async fn home(State(desk): State<Desk>, headers: HeaderMap) -> Response {
     let lang = language_of(&headers);
@@ -342,14 +351,6 @@ async fn language(State(desk): State<Desk>, headers: HeaderMap, Form(form): Form
     let back = if is_desk_path(&form.back) { form.back } else { "/desk/".to_owned() };
     let cookie = set_cookie(LANG_COOKIE, chosen.tag(), desk.secure, Some(365 * 24 * 3_600));
     ([(SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
-}
-
-async fn queue(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    let lang = language_of(&headers);
-    let signed = signed_or_answer!(desk, headers, lang, "/desk/queue");
-    let frame =
-        Frame { lang, csrf: &signed.csrf, who: Some(&signed.who), nav: Nav::Queue, path: "/desk/queue" };
-    html(StatusCode::OK, pages::queue(frame))
 }
 
 async fn services(State(desk): State<Desk>, headers: HeaderMap) -> Response {

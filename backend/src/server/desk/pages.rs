@@ -16,6 +16,10 @@ pub enum Nav {
     Queue,
     /// 事项目录.
     Catalogue,
+    /// 整改工单.
+    Rectifications,
+    /// 窗口扫码.
+    Hall,
 }
 
 /// Who is signed in, as the header shows them.
@@ -87,6 +91,8 @@ pub fn page(frame: Frame<'_>, title: &str, main: Markup) -> Markup {
                     nav class="main-nav" aria-label=(t.navigation) {
                         a href="/desk/queue" aria-current=[(frame.nav == Nav::Queue).then_some("page")] { (t.queue) }
                         a href="/desk/services" aria-current=[(frame.nav == Nav::Catalogue).then_some("page")] { (t.catalogue) }
+                        a href="/desk/rectifications" aria-current=[(frame.nav == Nav::Rectifications).then_some("page")] { (frame.lang.c().rectifications) }
+                        a href="/desk/hall" aria-current=[(frame.nav == Nav::Hall).then_some("page")] { (frame.lang.c().hall) }
                         form method="post" action="/desk/logout" class="sign-out" {
                             input type="hidden" name="csrf" value=(frame.csrf);
                             button type="submit" data-test="sign-out" { (t.sign_out) }
@@ -122,12 +128,6 @@ pub fn sign_in(frame: Frame<'_>, notice: Option<&str>) -> Markup {
             }
         },
     )
-}
-
-/// 办件队列: a placeholder until the applications exist. No rows are made up.
-pub fn queue(frame: Frame<'_>) -> Markup {
-    let t = frame.lang.t();
-    page(frame, t.queue, html! { p class="notice" data-test="queue-empty" { (t.queue_empty) } })
 }
 
 fn status_pill(lang: DeskLang, status: ServiceStatus) -> Markup {

@@ -379,6 +379,35 @@ impl ApplicationStore for PgStore {
         rows.iter().map(|r| raw(r)?.parse()).collect()
     }
 
+    async fn department_closed(
+        &self,
+        department: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM application a WHERE a.department = $1 \
+                     AND a.phase IN ('approved', 'refused', 'result_issued', 'closed', 'not_accepted') \
+                     ORDER BY a.updated_at DESC, a.id LIMIT $2 OFFSET $3"
+                ),
+                &[&department, &to_i64(limit)?, &to_i64(offset)?],
+            )
+            .await?;
+        rows.iter().map(|r| raw(r)?.parse()).collect()
+    }
+
+    async fn application_by_case_no(&self, case_no: &str) -> Result<Option<ApplicationRecord>, StoreError> {
+        let client = self.client().await?;
+        client
+            .query_opt(&format!("SELECT {COLUMNS} FROM application a WHERE a.case_no = $1"), &[&case_no])
+            .await?
+            .map(|r| raw(&r)?.parse())
+            .transpose()
+    }
+
     async fn branch_queue(
         &self,
         department: &str,

@@ -402,6 +402,38 @@ impl ApplicationStore for SqliteStore {
         .await
     }
 
+    async fn department_closed(
+        &self,
+        department: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let department = department.to_owned();
+        let (offset, limit) = (to_i64(offset)?, to_i64(limit)?);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM application a WHERE a.department = ?1 \
+                 AND a.phase IN ('approved', 'refused', 'result_issued', 'closed', 'not_accepted') \
+                 ORDER BY a.updated_at DESC, a.id LIMIT ?2 OFFSET ?3"
+            ))?;
+            let rows =
+                stmt.query_map(params![department, limit, offset], raw)?.collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(RawApplication::parse).collect()
+        })
+        .await
+    }
+
+    async fn application_by_case_no(&self, case_no: &str) -> Result<Option<ApplicationRecord>, StoreError> {
+        let case_no = case_no.to_owned();
+        self.read(move |c| {
+            let mut stmt =
+                c.prepare_cached(&format!("SELECT {COLUMNS} FROM application a WHERE a.case_no = ?1"))?;
+            let rows = stmt.query_map(params![case_no], raw)?.collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().next().map(RawApplication::parse).transpose()
+        })
+        .await
+    }
+
     async fn branch_queue(
         &self,
         department: &str,
