@@ -37,6 +37,7 @@ on_both_databases!(
     uploads_are_checked_against_their_type_digest_and_limits,
     a_dropped_connection_or_a_second_server_creates_nothing_twice,
     the_resubmission_after_a_correction_request_goes_back_to_pre_review_once,
+    a_submission_whose_upload_vanished_stores_nothing_and_tells_nothing,
 );
 
 /// 张伟 of the demo data: the applicant.
@@ -702,4 +703,78 @@ async fn the_resubmission_after_a_correction_request_goes_back_to_pre_review_onc
         StatusCode::BAD_REQUEST,
     )
     .await;
+}
+
+/// The store's side of one transaction: when a declared upload is not held at commit time (swept
+/// between the pre-review and the write), neither the application nor its notice is stored,
+/// and the held bytes stay; with the upload sent again the same submission is stored once.
+async fn a_submission_whose_upload_vanished_stores_nothing_and_tells_nothing(db: Db) {
+    let world = World::new(db).await;
+    let store = &world.server.backend.store;
+    let id = app_id(7);
+    // Only the first of the two files arrives.
+    let first = pdf(50);
+    let sha = hex(&sha256(&first));
+    assert_eq!(world.put(&world.token, &id, &sha, "application/pdf", first).await.status(), StatusCode::OK);
+    let request = world.request(&id, 50);
+    let receipt = world.receipt(&request).await;
+    assert_eq!(
+        receipt.precheck.findings,
+        [FindingDto::UploadRefused { material: 4, reason: "not_received".into() }]
+    );
+
+    // Straight to the store, as if the second file had vanished after the pre-review.
+    let notices = world.notices().await;
+    let now = shimin_backend::now();
+    let organ = CreditCode::parse(POLICE_CODE).expect("code");
+    let (state, first_event) = shimin_core::application::workflow::Application::submitted(
+        organ.clone(),
+        world.service.process.clone(),
+        now,
+    );
+    let decl = |bytes: Vec<u8>| shimin_backend::store::UploadDecl {
+        sha256: sha256(&bytes),
+        media_type: "application/pdf".into(),
+        size: bytes.len() as u64,
+    };
+    let new = shimin_backend::store::NewApplication {
+        id,
+        region: organ.division_code().to_owned(),
+        arrival_month: 202_612,
+        citizen: ZHANG.into(),
+        service_code: world.service.code.to_string(),
+        catalogue_version: world.service.version,
+        department: POLICE_CODE.into(),
+        arrived_at: now,
+        body_sha256: [1; 32],
+        submission: "{}".into(),
+        state,
+        next_deadline: None,
+        events: vec![first_event.to_view()],
+        materials: Vec::new(),
+        uploads: vec![decl(pdf(50)), decl(pdf(51))],
+    };
+    let done = store
+        .submit_with_uploads(new.clone(), "您的申请：等待预审".into(), "{}".into())
+        .await
+        .expect("submit");
+    assert_eq!(done, shimin_backend::store::SubmitWithUploads::UploadsMissing);
+    assert_eq!(store.application(id).await.expect("read"), None);
+    assert_eq!(store.application_events(id).await.expect("events"), []);
+    assert_eq!(world.notices().await, notices);
+    assert_eq!(store.staged_uploads(ZHANG, id).await.expect("held"), [decl(pdf(50))]);
+
+    // The second file sent: stored once, with its notice, and nothing left held.
+    let second = pdf(51);
+    let sha = hex(&sha256(&second));
+    assert_eq!(world.put(&world.token, &id, &sha, "application/pdf", second).await.status(), StatusCode::OK);
+    let done =
+        store.submit_with_uploads(new, "您的申请：等待预审".into(), "{}".into()).await.expect("submit");
+    assert!(matches!(
+        done,
+        shimin_backend::store::SubmitWithUploads::Done(shimin_backend::store::Submitted::New(_))
+    ));
+    assert_eq!(world.notices().await.len(), notices.len() + 1);
+    assert_eq!(store.staged_uploads(ZHANG, id).await.expect("held"), []);
+    assert_eq!(store.upload_bytes(id, sha256(&pdf(51))).await.expect("bytes"), Some(pdf(51)));
 }
