@@ -3,8 +3,9 @@
 //! lists (a real device-signed `SM1:` presentation of the citizen's ID card, bound to the
 //! department and the application), the application stored once with its uploads, its art. 32
 //! deadline and the citizen's notice; retries answering the same receipt; every bad input
-//! refused with its reason and nothing stored; a dropped connection mid-submit and a second
-//! server on the same database creating nothing twice; the resubmission after 补正.
+//! refused with its reason and nothing stored; a dropped connection mid-submit, a second server on
+//! the same database, and the real binary killed with SIGKILL mid-submit and started again, each
+//! creating nothing twice; the resubmission after 补正.
 
 #![allow(clippy::expect_used, clippy::panic)] // Test code.
 
@@ -38,6 +39,7 @@ on_both_databases!(
     a_dropped_connection_or_a_second_server_creates_nothing_twice,
     the_resubmission_after_a_correction_request_goes_back_to_pre_review_once,
     a_submission_whose_upload_vanished_stores_nothing_and_tells_nothing,
+    a_server_killed_mid_submit_loses_nothing_and_stores_nothing_twice,
 );
 
 /// 张伟 of the demo data: the applicant.
@@ -73,6 +75,8 @@ struct World {
     /// Holds the key file's directory.
     _keys: tempfile::TempDir,
     key_file: std::path::PathBuf,
+    /// Requests go here instead of the in-process server when set.
+    base: Option<String>,
 }
 
 impl World {
@@ -81,6 +85,11 @@ impl World {
         let key_file = keys.path().join("backend.keys");
         let file = key_file.clone();
         let server = TestServer::on_configured(db, Limits::default(), |c| c.key_file = Some(file)).await;
+        Self::on(server, keys, key_file).await
+    }
+
+    /// The world on `server`, whose backend uses `key_file` (in `keys`).
+    async fn on(server: TestServer, keys: tempfile::TempDir, key_file: std::path::PathBuf) -> Self {
         let now = shimin_backend::now();
         seed::seed(&server.backend, 5, now).await.expect("seed");
         seed::demo_certificates(&server.backend, now).await.expect("the demo certificates");
@@ -97,7 +106,7 @@ impl World {
         let staff = server.staff_login(&http, "police-issuer", "demo-police-2024").await;
         let (phone, _, token) = server.enrol_by_code(&http, &staff, ZHANG).await;
         let id_card = Self::id_card_of(&server, ZHANG, &phone).await;
-        Self { server, http, token, phone, service, id_card, _keys: keys, key_file }
+        Self { server, http, token, phone, service, id_card, _keys: keys, key_file, base: None }
     }
 
     /// Another server on the same database and key file, as after a restart; its base URL. It
@@ -199,6 +208,11 @@ impl World {
         }
     }
 
+    /// Where requests go: the in-process server, or the real binary of the kill test.
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.as_deref().unwrap_or(&self.server.base))
+    }
+
     async fn put(
         &self,
         token: &str,
@@ -208,7 +222,7 @@ impl World {
         bytes: Vec<u8>,
     ) -> reqwest::Response {
         self.http
-            .put(self.server.url(&format!("/v1/sync/applications/{id}/uploads/{path_sha}")))
+            .put(self.url(&format!("/v1/sync/applications/{id}/uploads/{path_sha}")))
             .bearer_auth(token)
             .header("content-type", content_type)
             .body(bytes)
@@ -228,7 +242,7 @@ impl World {
 
     async fn post(&self, token: &str, path: &str, body: Vec<u8>) -> reqwest::Response {
         self.http
-            .post(self.server.url(path))
+            .post(self.url(path))
             .bearer_auth(token)
             .header("content-type", "application/json")
             .body(body)
@@ -777,4 +791,137 @@ async fn a_submission_whose_upload_vanished_stores_nothing_and_tells_nothing(db:
     assert_eq!(world.notices().await.len(), notices.len() + 1);
     assert_eq!(store.staged_uploads(ZHANG, id).await.expect("held"), []);
     assert_eq!(store.upload_bytes(id, sha256(&pdf(51))).await.expect("bytes"), Some(pdf(51)));
+}
+
+/// The real server binary serving a database as a child process, killed with SIGKILL (no
+/// shutdown, no flush) and started again, as `crash.rs` does for sync.
+struct Child {
+    child: Option<std::process::Child>,
+    args: Vec<String>,
+    base: String,
+}
+
+impl Child {
+    fn new(database: &str, key_file: &std::path::Path, public_url: &str) -> Self {
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+        let args = ["serve", "--database", database, "--listen", &format!("127.0.0.1:{port}")]
+            .into_iter()
+            .map(str::to_owned)
+            .chain([
+                "--public-url".into(),
+                public_url.into(),
+                "--key-file".into(),
+                key_file.display().to_string(),
+            ])
+            .collect();
+        Self { child: None, args, base: format!("http://127.0.0.1:{port}") }
+    }
+
+    async fn start(&mut self) {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_shimin-backend"))
+            .args(&self.args)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn shimin-backend serve");
+        self.child = Some(child);
+        let http = Client::builder().pool_max_idle_per_host(0).build().expect("client");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Ok(r) = http.get(format!("{}/healthz", self.base)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the server did not answer within 30 s");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("kill -9");
+            child.wait().expect("reap");
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The real binary killed with SIGKILL while it handles a submission — before the write,
+/// between the write and the answer, after — and started again on the same database: each
+/// retried submission is stored exactly once with its uploads and one notice, and answers the
+/// receipt stored the first time.
+async fn a_server_killed_mid_submit_loses_nothing_and_stores_nothing_twice(db: Db) {
+    let dir = common::temp_dir("submit-kill");
+    let key_file = dir.path().join("backend.keys");
+    let (database, _postgres) = match db {
+        Db::Sqlite => (format!("sqlite://{}", dir.path().join("backend.db").display()), None),
+        Db::Postgres => {
+            let pg = common::Postgres::start();
+            (pg.create_database().await, Some(pg))
+        }
+    };
+    let store =
+        database.parse::<shimin_backend::store::DatabaseUrl>().expect("url").open().await.expect("open");
+    let config =
+        shimin_backend::service::Config { key_file: Some(key_file.clone()), ..common::test_config("") };
+    let server = TestServer::start_configured(store, Limits::default(), config).await;
+    let public_url = server.base.clone();
+    let mut world = World::on(server, dir, key_file.clone()).await;
+    let mut child = Child::new(&database, &key_file, &public_url);
+    child.start().await;
+    world.base = Some(child.base.clone());
+    let store = world.server.backend.store.clone();
+    let notices = world.notices().await.len();
+    let hasty = Client::builder().pool_max_idle_per_host(0).build().expect("client");
+
+    let mut done = Vec::new();
+    for n in 0..10u8 {
+        let id = app_id(0x40 + n);
+        world.upload_pdfs(&id, 100 + 2 * n).await;
+        let request = world.request(&id, 100 + 2 * n);
+        let send = hasty
+            .post(format!("{}/v1/sync/applications", child.base))
+            .bearer_auth(&world.token)
+            .json(&request)
+            .send();
+        // Killed 0 to 36 ms into the request, whatever it was doing then.
+        let delay = std::time::Duration::from_millis(4 * u64::from(n));
+        let mut send = std::pin::pin!(send);
+        let mut answered = tokio::select! {
+            r = &mut send => Some(r.ok().map(|r| r.status())),
+            () = tokio::time::sleep(delay) => None,
+        };
+        child.kill();
+        if answered.is_none() {
+            answered = Some(send.await.ok().map(|r| r.status()));
+        }
+        let answered = answered.flatten();
+        let before = store.application(id).await.expect("read");
+        child.start().await;
+        // Whatever the kill left (nothing, or the whole application), the retry stores it once.
+        let receipt = world.receipt(&request).await;
+        assert!(receipt.precheck.passed, "{:?}", receipt.precheck.findings);
+        let record = store.application(id).await.expect("read").expect("stored");
+        if let Some(before) = before {
+            assert_eq!(record, before, "the retry answered what the killed server had stored");
+        }
+        if answered == Some(StatusCode::OK) {
+            assert!(store.application(id).await.expect("read").is_some(), "acknowledged, so kept");
+        }
+        assert_eq!(receipt.received_at, Some(record.arrived_at));
+        assert_eq!(world.receipt(&request).await, receipt, "and the same receipt again");
+        let uploads = store.application_uploads(id).await.expect("uploads");
+        assert!(uploads.len() == 2 && uploads.iter().all(|u| u.stored_at.is_some()), "{uploads:?}");
+        done.push(id);
+    }
+    assert_eq!(world.stored_count().await, done.len());
+    assert_eq!(world.notices().await.len(), notices + done.len(), "one notice per application");
 }
