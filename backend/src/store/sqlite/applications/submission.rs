@@ -171,11 +171,17 @@ pub(in crate::store::sqlite) async fn submit_with_uploads(
 ) -> Result<SubmitWithUploads, StoreError> {
     store
         .tx(move |tx| {
+            // One writer: what is held now is what the insert below claims. A free id whose
+            // uploads are not all held writes nothing.
+            let taken = get(tx, new.id)?.is_some();
+            let held = staged(tx, &new.citizen, new.id)?;
+            if !taken && !new.uploads.iter().all(|u| held.contains(u)) {
+                return Ok(SubmitWithUploads::UploadsMissing);
+            }
             let done = insert_application(tx, &new)?;
             if let Submitted::New(_) = &done {
                 if !claim(tx, &new.citizen, new.id, &new.uploads, new.arrived_at)? {
-                    // Rolls the insert back: the transaction ends with an error.
-                    return Err(StoreError::Conflict);
+                    return Err(StoreError::Corrupt("held uploads moved inside a transaction"));
                 }
                 insert_event(tx, &notice_event(&new.citizen, notice, new.arrived_at))?;
                 insert_receipt(tx, new.id, 0, &new.body_sha256, &new.submission, &precheck, new.arrived_at)?;
@@ -183,10 +189,6 @@ pub(in crate::store::sqlite) async fn submit_with_uploads(
             Ok(SubmitWithUploads::Done(done))
         })
         .await
-        .or_else(|e| match e {
-            StoreError::Conflict => Ok(SubmitWithUploads::UploadsMissing),
-            e => Err(e),
-        })
 }
 
 pub(in crate::store::sqlite) async fn resubmit_application(
@@ -215,6 +217,20 @@ pub(in crate::store::sqlite) async fn resubmit_application(
                     Resubmitted::OtherBody
                 });
             }
+            // Every declared upload is stored with the application already or held now; else
+            // nothing is written.
+            let held = staged(tx, &r.citizen, id)?;
+            for u in &r.uploads {
+                let stored: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM application_upload WHERE application_id = ?1 AND sha256 = ?2 \
+                     AND bytes IS NOT NULL)",
+                    params![key, u.sha256.as_slice()],
+                    |row| row.get(0),
+                )?;
+                if !stored && !held.contains(u) {
+                    return Ok(Resubmitted::UploadsMissing);
+                }
+            }
             if !write_update(tx, &r.update)? {
                 return Ok(Resubmitted::Moved);
             }
@@ -238,17 +254,13 @@ pub(in crate::store::sqlite) async fn resubmit_application(
                 }
             }
             if !claim(tx, &r.citizen, id, &fresh, r.update.at)? {
-                return Err(StoreError::Conflict);
+                return Err(StoreError::Corrupt("held uploads moved inside a transaction"));
             }
             insert_event(tx, &notice_event(&r.citizen, r.notice.clone(), r.update.at))?;
             let now = get(tx, id)?.ok_or(StoreError::Corrupt("application"))?;
             Ok(Resubmitted::New(Box::new(now)))
         })
         .await
-        .or_else(|e| match e {
-            StoreError::Conflict => Ok(Resubmitted::UploadsMissing),
-            e => Err(e),
-        })
 }
 
 pub(in crate::store::sqlite) async fn citizen_applications_page(
