@@ -634,6 +634,39 @@ async fn a_dropped_connection_or_a_second_server_creates_nothing_twice(db: Db) {
     // Exactly one application and one notice each.
     assert_eq!(world.stored_count().await, ids.len());
     assert_eq!(world.notices().await.len(), notices + ids.len());
+
+    // The citizen's list in pages, newest first.
+    let world = &world;
+    let page = |query: &'static str| async move {
+        let response = world
+            .http
+            .get(world.server.url(&format!("/v1/sync/applications?{query}")))
+            .bearer_auth(&world.token)
+            .send()
+            .await
+            .expect("list");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<ApplicationListResponse>().await.expect("json")
+    };
+    let first = page("limit=5").await;
+    assert_eq!((first.applications.len(), first.next_offset), (5, Some(5)));
+    let rest = page("offset=5&limit=5").await;
+    assert_eq!((rest.applications.len(), rest.next_offset), (3, None));
+    let all: Vec<_> = first.applications.iter().chain(&rest.applications).collect();
+    assert!(all.windows(2).all(|w| w[0].received_at >= w[1].received_at), "newest first");
+    let mut listed: Vec<String> = all.iter().map(|a| a.application_id.clone()).collect();
+    listed.sort();
+    let mut sent: Vec<String> = ids.iter().map(|(id, _)| id.to_string()).collect();
+    sent.sort();
+    assert_eq!(listed, sent, "each once");
+    let bad = world
+        .http
+        .get(world.server.url("/v1/sync/applications?limit=many"))
+        .bearer_auth(&world.token)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
 async fn the_resubmission_after_a_correction_request_goes_back_to_pre_review_once(db: Db) {
