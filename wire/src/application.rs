@@ -125,6 +125,37 @@ pub struct SubmissionReceipt {
     pub timeline: Option<crate::workflow::TimelineView>,
 }
 
+/// The citizen's own applications, newest first (`GET /v1/sync/applications?offset=&limit=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationListResponse {
+    /// One page.
+    pub applications: Vec<ApplicationSummaryView>,
+    /// The `offset` of the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
+}
+
+/// One application in the citizen's list; its timeline is `GET /v1/sync/applications/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationSummaryView {
+    /// The application's id.
+    pub application_id: String,
+    /// The service's code.
+    pub service_code: String,
+    /// The case number, once accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_no: Option<String>,
+    /// Where it stands.
+    pub phase: crate::workflow::ApplicationPhaseDto,
+    /// When it arrived (Unix seconds).
+    pub received_at: i64,
+    /// The next date something falls due (`YYYY-MM-DD`, China).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_deadline: Option<String>,
+}
+
 /// One finding of the automatic pre-review. Names fields and materials, never their contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "finding", rename_all = "snake_case", deny_unknown_fields)]
@@ -167,7 +198,9 @@ pub enum FindingDto {
     UploadRefused {
         /// The material's index.
         material: u8,
-        /// Why, as a code: `too_large`, `total_too_large`, `empty`, `bad_digest`.
+        /// Why, as a code: `too_large`, `total_too_large`, `empty`, `bad_digest`, or
+        /// `not_received` (its bytes were not sent before the submission: send them and submit
+        /// again).
         reason: String,
     },
     /// The presentation did not verify; `reasons` are the verifier's reason codes.

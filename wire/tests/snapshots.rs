@@ -84,6 +84,17 @@ fn submission() -> shimin_wire::application::SubmissionRequest {
     }
 }
 
+fn summary() -> shimin_wire::application::ApplicationSummaryView {
+    shimin_wire::application::ApplicationSummaryView {
+        application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        service_code: "0100461000-110105-111101050000000017-01".into(),
+        case_no: Some("111101050000000017-20261207-000001".into()),
+        phase: shimin_wire::workflow::ApplicationPhaseDto::InApproval,
+        received_at: NOW,
+        next_deadline: Some("2026-12-21".into()),
+    }
+}
+
 fn rectification() -> shimin_wire::application::RectificationView {
     shimin_wire::application::RectificationView {
         state: shimin_wire::application::RectificationStateDto::Done,
@@ -110,6 +121,11 @@ snapshots! { application {
                 FindingDto::Field { field: "months".into(), problem: FieldProblemDto::BelowMinimum { min: "6".into() } },
             ],
         },
+    ],
+    ApplicationSummaryView: [summary()],
+    ApplicationListResponse: [
+        ApplicationListResponse { applications: vec![summary()], next_offset: Some(20) },
+        ApplicationListResponse { applications: vec![], next_offset: None },
     ],
     SubmissionReceipt: [
         SubmissionReceipt {

@@ -192,6 +192,44 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
         "200",
     ),
     (
+        HttpMethod::Post,
+        "/v1/sync/applications",
+        Auth::Device,
+        "SubmissionRequest (shimin_wire::application) -> SubmissionReceipt: core's automatic pre-review against \
+         the service's current guide and the backend's own trust and status lists; not passed: 200 with the \
+         findings and nothing stored; passed: stored with its uploads and the citizen's notice in one transaction \
+         (pre-review due in 5 working days). The same id and body again -> the same receipt; another body or \
+         citizen -> 409 conflict; a body that is not JSON or not a submission -> 400",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/applications",
+        Auth::Device,
+        "?offset=N&limit=N (1..=100, default 20) -> ApplicationListResponse (shimin_wire::application): the \
+         citizen's own applications, newest first; next_offset while more follow",
+        "200",
+    ),
+    (
+        HttpMethod::Put,
+        "/v1/sync/applications/{id}/uploads/{sha256}",
+        Auth::Device,
+        "An upload's bytes before the submission naming it; Content-Type image/jpeg, image/png or \
+         application/pdf and the bytes agreeing (core's sniffing; else 415 or 422), SHA-256 of the body = the \
+         path's (else 400), at most 10 MiB (413) and 30 MiB per application (413); held for 7 days; the same \
+         bytes again -> 200 again; an id of another citizen's application -> 409",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/applications/{id}/correction",
+        Auth::Device,
+        "The resubmission after 补正: SubmissionRequest with the same application_id -> SubmissionReceipt; \
+         pre-reviewed again, back to pre-review; a retry -> the same receipt; another body -> 409; an application \
+         not waiting for a correction -> 409; another citizen's -> 404",
+        "200",
+    ),
+    (
         HttpMethod::Get,
         "/v1/sync/applications/{id}",
         Auth::Device,

@@ -282,7 +282,12 @@ pub fn takes_part(app: &Application, unit: &CreditCode) -> bool {
 /// The sync notice a change of `record` sends its citizen: the case number (or 申请) and where
 /// it stands now. No personal data.
 pub fn notice(record: &ApplicationRecord) -> String {
-    let phase = match record.state.phase() {
+    notice_of(&record.state)
+}
+
+/// [`notice`] of an application's state.
+pub fn notice_of(state: &Application) -> String {
+    let phase = match state.phase() {
         Phase::Submitted => "已提交",
         Phase::ChecksFailed => "自动核验未通过",
         Phase::PreReview => "等待预审",
@@ -294,8 +299,8 @@ pub fn notice(record: &ApplicationRecord) -> String {
         Phase::ResultIssued => "结果已出",
         Phase::Closed => "已办结",
     };
-    match &record.case_no {
-        Some(no) => format!("办件 {no}：{phase}"),
+    match state.case_no() {
+        Some(no) => format!("办件 {}：{phase}", no.as_str()),
         None => format!("您的申请：{phase}"),
     }
 }
@@ -432,6 +437,11 @@ pub fn spawn_sweeps(backend: Backend, every: std::time::Duration) -> tokio::task
                     "application sweeps"
                 ),
                 Err(e) => tracing::warn!(error = %e, "application sweeps failed"),
+            }
+            // Uploads no submission claimed within their days.
+            match backend.sweep_staged_uploads(crate::now()).await {
+                Ok(forgotten) => tracing::info!(forgotten, "held uploads swept"),
+                Err(e) => tracing::warn!(error = %e, "held uploads sweep failed"),
             }
         }
     })

@@ -15,6 +15,7 @@ pub mod liveness;
 pub mod paced;
 pub mod password;
 pub mod recovery;
+pub mod submission;
 pub mod sync;
 
 use std::path::PathBuf;

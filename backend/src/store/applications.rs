@@ -355,6 +355,110 @@ pub struct RectificationRecord {
     pub rated_at: Option<i64>,
 }
 
+/// An upload's bytes sent before the submission that names them (held in
+/// `application_upload_staged`, keyed by the device's citizen, the application id and the digest).
+#[derive(Clone)]
+pub struct StagedUpload {
+    /// The device's citizen.
+    pub citizen: String,
+    /// The application id the device drew.
+    pub id: ApplicationId,
+    /// The bytes' SHA-256 (computed by the caller from the bytes).
+    pub sha256: [u8; 32],
+    /// The media type sniffed from the bytes.
+    pub media_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// When they arrived.
+    pub at: i64,
+}
+
+impl fmt::Debug for StagedUpload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StagedUpload")
+            .field("id", &self.id)
+            .field("media_type", &self.media_type)
+            .field("size", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What holding an upload before its submission did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staged {
+    /// Held now.
+    Stored,
+    /// The same bytes were held (or stored with the submission) before; nothing changed.
+    AlreadyStored,
+    /// With it the application's uploads would pass the limit; nothing held.
+    TotalTooLarge,
+}
+
+/// What a submission with its held uploads and its notice did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitWithUploads {
+    /// As [`ApplicationStore::submit_application`].
+    Done(Submitted),
+    /// A declared upload's bytes are not held for this citizen and application; nothing stored.
+    UploadsMissing,
+}
+
+/// The one resubmission after 补正: the state's compare-and-set with the new body, its materials
+/// and uploads, and the citizen's notice, in one transaction.
+#[derive(Clone)]
+pub struct Resubmission {
+    /// The change of state (resubmitted, checked).
+    pub update: ApplicationUpdate,
+    /// The device's citizen (must be the application's).
+    pub citizen: String,
+    /// The SHA-256 of the resubmission's body.
+    pub body_sha256: [u8; 32],
+    /// The resubmission as received (JSON).
+    pub submission: String,
+    /// Per material its source (replacing the stored ones).
+    pub materials: Vec<MaterialRecord>,
+    /// The uploads it declares (added to the stored ones; their bytes held before).
+    pub uploads: Vec<UploadDecl>,
+    /// The sync notice for the citizen.
+    pub notice: String,
+    /// The receipt's pre-review (JSON of a `PrecheckView`).
+    pub precheck: String,
+}
+
+/// A stored round's receipt: when it arrived and what the pre-review answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptRecord {
+    /// 0 the submission, 1 the resubmission after 补正.
+    pub round: u8,
+    /// When the round was stored.
+    pub received_at: i64,
+    /// The pre-review (JSON of a `PrecheckView`).
+    pub precheck: String,
+    /// The SHA-256 of the round's body.
+    pub body_sha256: [u8; 32],
+}
+
+impl fmt::Debug for Resubmission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resubmission").field("id", &self.update.id).finish_non_exhaustive()
+    }
+}
+
+/// What a resubmission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resubmitted {
+    /// Stored now.
+    New(Box<ApplicationRecord>),
+    /// The same resubmission was stored before: the application as it is.
+    Same(Box<ApplicationRecord>),
+    /// Another resubmission was stored before, or the application is another citizen's.
+    OtherBody,
+    /// The state moved since it was read (or is not waiting for a correction); nothing stored.
+    Moved,
+    /// A declared upload's bytes are not held; nothing stored.
+    UploadsMissing,
+}
+
 // The records that hold a citizen's identity number, the submission (the form's answers) or a
 // citizen's own words show none of it when printed: no personal data in logs or errors.
 
@@ -538,6 +642,45 @@ pub trait ApplicationStore: Send + Sync {
         satisfied: bool,
         at: i64,
     ) -> Result<bool, StoreError>;
+
+    /// Holds an upload's bytes before the submission that names them; refused with
+    /// [`Staged::TotalTooLarge`] when the citizen's uploads held for the application would pass
+    /// `max_total` bytes.
+    async fn stage_upload(&self, upload: StagedUpload, max_total: u64) -> Result<Staged, StoreError>;
+
+    /// The uploads held for a citizen's application (declarations only, by digest).
+    async fn staged_uploads(&self, citizen: &str, id: ApplicationId) -> Result<Vec<UploadDecl>, StoreError>;
+
+    /// [`ApplicationStore::submit_application`], and in the same transaction: the held bytes of
+    /// every declared upload moved into the application (nothing stored when one is missing),
+    /// `notice` appended to the citizen's sync feed and round 0's receipt with `precheck`.
+    async fn submit_with_uploads(
+        &self,
+        new: NewApplication,
+        notice: String,
+        precheck: String,
+    ) -> Result<SubmitWithUploads, StoreError>;
+
+    /// The receipt of an application's stored round (0 the submission, 1 the resubmission).
+    async fn application_receipt(
+        &self,
+        id: ApplicationId,
+        round: u8,
+    ) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// The resubmission after 补正, idempotent by its body, in one transaction.
+    async fn resubmit_application(&self, resubmission: Resubmission) -> Result<Resubmitted, StoreError>;
+
+    /// A citizen's applications, newest first, from `offset`.
+    async fn citizen_applications_page(
+        &self,
+        citizen: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError>;
+
+    /// Forgets held uploads that arrived before `before` (no submission claimed them); how many.
+    async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError>;
 }
 
 /// The columns of an application, in the order [`RawApplication`] reads them (table alias `a`).

@@ -44,8 +44,9 @@ use std::sync::Arc;
 
 pub use self::applications::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
-    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, Submitted, UploadDecl, UploadPut, UploadRecord,
+    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
+    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, SubmitWithUploads, Submitted,
+    UploadDecl, UploadPut, UploadRecord,
 };
 pub use self::catalogue::{
     CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange,

@@ -294,7 +294,7 @@ impl TestServer {
     }
 
     /// A server on `store` with these settings; their `public_url` is set to the server's.
-    async fn start_configured(store: Arc<dyn Store>, limits: Limits, config: Config) -> Self {
+    pub async fn start_configured(store: Arc<dyn Store>, limits: Limits, config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let backend =

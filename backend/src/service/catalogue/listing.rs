@@ -199,6 +199,11 @@ impl CatalogueIndex {
         self.version
     }
 
+    /// An active service's current guide, by its code.
+    pub fn service(&self, code: &str) -> Option<Arc<Service>> {
+        self.services.get(code).cloned()
+    }
+
     /// How many services are listed (the active ones).
     pub fn len(&self) -> usize {
         self.services.len()

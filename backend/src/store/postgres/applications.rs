@@ -4,10 +4,12 @@
 //! after the first commits (READ COMMITTED) and finds moved.
 
 use async_trait::async_trait;
-use deadpool_postgres::GenericClient;
+use deadpool_postgres::{GenericClient, Transaction};
 use shimin_core::application::submission::ApplicationId;
 use shimin_wire::workflow::EventView;
 use tokio_postgres::Row;
+
+mod submission;
 
 use super::{PgStore, conflict};
 use crate::store::applications::{
@@ -15,11 +17,12 @@ use crate::store::applications::{
 };
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
-    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
+    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
+    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, StoreError, SubmitWithUploads,
+    Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
-fn raw(r: &Row) -> Result<RawApplication, StoreError> {
+pub(super) fn raw(r: &Row) -> Result<RawApplication, StoreError> {
     Ok(RawApplication {
         id: r.try_get(0)?,
         region: r.try_get(1)?,
@@ -40,7 +43,7 @@ fn raw(r: &Row) -> Result<RawApplication, StoreError> {
     })
 }
 
-async fn get<C: GenericClient + Sync>(
+pub(super) async fn get<C: GenericClient + Sync>(
     c: &C,
     id: ApplicationId,
 ) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -99,74 +102,128 @@ fn small(n: i64, what: &'static str) -> Result<u32, StoreError> {
     u32::try_from(n).map_err(|_| StoreError::Corrupt(what))
 }
 
-#[async_trait]
-impl ApplicationStore for PgStore {
-    async fn submit_application(&self, new: NewApplication) -> Result<Submitted, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let id = new.id;
-        let key = id.as_bytes().as_slice();
-        let state = &new.state;
-        let inserted = tx
-            .execute(
-                "INSERT INTO application (id, region, arrival_month, case_no, citizen, service_code, \
+/// Inserts a new application with its events, materials and upload declarations in `tx` (not
+/// committed), or tells what holds its id.
+pub(super) async fn insert_application(
+    tx: &Transaction<'_>,
+    new: &NewApplication,
+) -> Result<Submitted, StoreError> {
+    let id = new.id;
+    let key = id.as_bytes().as_slice();
+    let state = &new.state;
+    let inserted = tx
+        .execute(
+            "INSERT INTO application (id, region, arrival_month, case_no, citizen, service_code, \
                  catalogue_version, department, arrived_at, body_sha256, submission, state, version, phase, \
                  next_deadline, overdue, open, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, FALSE, $16, $9) \
                  ON CONFLICT (id) DO NOTHING",
-                &[
-                    &key,
-                    &new.region,
-                    &new.arrival_month,
-                    &state.case_no().map(|c| c.as_str()),
-                    &new.citizen,
-                    &new.service_code,
-                    &to_i64(new.catalogue_version)?,
-                    &new.department,
-                    &new.arrived_at,
-                    &new.body_sha256.as_slice(),
-                    &new.submission,
-                    &state.to_json(),
-                    &to_i64(state.version())?,
-                    &phase_str(state.phase()),
-                    &new.next_deadline,
-                    &!state.is_closed(),
-                ],
-            )
-            .await
-            .map_err(conflict)?;
-        if inserted == 0 {
-            let row =
-                tx.query_one("SELECT body_sha256, citizen FROM application WHERE id = $1", &[&key]).await?;
-            let body: Vec<u8> = row.try_get(0)?;
-            let citizen: String = row.try_get(1)?;
-            if digest(&body)? != new.body_sha256 || citizen != new.citizen {
-                return Ok(Submitted::OtherBody);
-            }
-            let same = get(&tx, id).await?.ok_or(StoreError::Corrupt("application"))?;
-            return Ok(Submitted::Same(Box::new(same)));
+            &[
+                &key,
+                &new.region,
+                &new.arrival_month,
+                &state.case_no().map(|c| c.as_str()),
+                &new.citizen,
+                &new.service_code,
+                &to_i64(new.catalogue_version)?,
+                &new.department,
+                &new.arrived_at,
+                &new.body_sha256.as_slice(),
+                &new.submission,
+                &state.to_json(),
+                &to_i64(state.version())?,
+                &phase_str(state.phase()),
+                &new.next_deadline,
+                &!state.is_closed(),
+            ],
+        )
+        .await
+        .map_err(conflict)?;
+    if inserted == 0 {
+        let row = tx.query_one("SELECT body_sha256, citizen FROM application WHERE id = $1", &[&key]).await?;
+        let body: Vec<u8> = row.try_get(0)?;
+        let citizen: String = row.try_get(1)?;
+        if digest(&body)? != new.body_sha256 || citizen != new.citizen {
+            return Ok(Submitted::OtherBody);
         }
-        append_events(&tx, id, &new.events).await?;
-        for m in &new.materials {
-            tx.execute(
-                "INSERT INTO application_material (application_id, material, source, reference) \
+        let same = get(tx, id).await?.ok_or(StoreError::Corrupt("application"))?;
+        return Ok(Submitted::Same(Box::new(same)));
+    }
+    append_events(tx, id, &new.events).await?;
+    for m in &new.materials {
+        tx.execute(
+            "INSERT INTO application_material (application_id, material, source, reference) \
                  VALUES ($1, $2, $3, $4)",
-                &[&key, &m.material, &m.source.name(), &m.reference],
-            )
-            .await
-            .map_err(conflict)?;
-        }
-        for u in &new.uploads {
-            tx.execute(
+            &[&key, &m.material, &m.source.name(), &m.reference],
+        )
+        .await
+        .map_err(conflict)?;
+    }
+    for u in &new.uploads {
+        tx.execute(
                 "INSERT INTO application_upload (application_id, sha256, media_type, size) VALUES ($1, $2, $3, $4)",
                 &[&key, &u.sha256.as_slice(), &u.media_type, &to_i64(u.size)?],
             )
             .await
             .map_err(conflict)?;
-        }
-        let stored = get(&tx, id).await?.ok_or(StoreError::Corrupt("application"))?;
+    }
+    let stored = get(tx, id).await?.ok_or(StoreError::Corrupt("application"))?;
+    Ok(Submitted::New(Box::new(stored)))
+}
+
+/// Writes a change of state in `tx` (not committed) if the stored version is still the expected one.
+pub(super) async fn write_update(
+    tx: &Transaction<'_>,
+    update: &ApplicationUpdate,
+) -> Result<bool, StoreError> {
+    let id = update.id;
+    let key = id.as_bytes().as_slice();
+    let state = &update.state;
+    let changed = tx
+            .execute(
+                "UPDATE application SET state = $1, version = $2, phase = $3, case_no = $4, \
+                 next_deadline = $5, overdue = $6, open = $7, updated_at = $8 WHERE id = $9 AND version = $10",
+                &[
+                    &state.to_json(),
+                    &to_i64(state.version())?,
+                    &phase_str(state.phase()),
+                    &state.case_no().map(|c| c.as_str()),
+                    &update.next_deadline,
+                    &update.overdue,
+                    &!state.is_closed(),
+                    &update.at,
+                    &key,
+                    &to_i64(update.expect_version)?,
+                ],
+            )
+            .await
+            .map_err(conflict)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    tx.execute("DELETE FROM application_branch WHERE application_id = $1", &[&key]).await?;
+    for b in &update.branches {
+        tx.execute(
+            "INSERT INTO application_branch (application_id, stage, department, region, arrival_month, \
+                 step, due, overdue, open) \
+                 SELECT id, $2, $3, region, arrival_month, $4, $5, $6, $7 FROM application WHERE id = $1",
+            &[&key, &i64::from(b.stage), &b.department, &i64::from(b.step), &b.due, &b.overdue, &b.open],
+        )
+        .await
+        .map_err(conflict)?;
+    }
+    append_events(tx, id, &update.events).await?;
+    Ok(true)
+}
+
+#[async_trait]
+impl ApplicationStore for PgStore {
+    async fn submit_application(&self, new: NewApplication) -> Result<Submitted, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let done = insert_application(&tx, &new).await?;
         tx.commit().await?;
-        Ok(Submitted::New(Box::new(stored)))
+        Ok(done)
     }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -195,45 +252,11 @@ impl ApplicationStore for PgStore {
     async fn update_application(&self, update: ApplicationUpdate) -> Result<bool, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let id = update.id;
-        let key = id.as_bytes().as_slice();
-        let state = &update.state;
-        let changed = tx
-            .execute(
-                "UPDATE application SET state = $1, version = $2, phase = $3, case_no = $4, \
-                 next_deadline = $5, overdue = $6, open = $7, updated_at = $8 WHERE id = $9 AND version = $10",
-                &[
-                    &state.to_json(),
-                    &to_i64(state.version())?,
-                    &phase_str(state.phase()),
-                    &state.case_no().map(|c| c.as_str()),
-                    &update.next_deadline,
-                    &update.overdue,
-                    &!state.is_closed(),
-                    &update.at,
-                    &key,
-                    &to_i64(update.expect_version)?,
-                ],
-            )
-            .await
-            .map_err(conflict)?;
-        if changed == 0 {
-            return Ok(false);
+        let done = write_update(&tx, &update).await?;
+        if done {
+            tx.commit().await?;
         }
-        tx.execute("DELETE FROM application_branch WHERE application_id = $1", &[&key]).await?;
-        for b in &update.branches {
-            tx.execute(
-                "INSERT INTO application_branch (application_id, stage, department, region, arrival_month, \
-                 step, due, overdue, open) \
-                 SELECT id, $2, $3, region, arrival_month, $4, $5, $6, $7 FROM application WHERE id = $1",
-                &[&key, &i64::from(b.stage), &b.department, &i64::from(b.step), &b.due, &b.overdue, &b.open],
-            )
-            .await
-            .map_err(conflict)?;
-        }
-        append_events(&tx, id, &update.events).await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(done)
     }
 
     async fn application_events(&self, id: ApplicationId) -> Result<Vec<EventView>, StoreError> {
@@ -663,5 +686,47 @@ impl ApplicationStore for PgStore {
             )
             .await?
             == 1)
+    }
+
+    async fn stage_upload(&self, upload: StagedUpload, max_total: u64) -> Result<Staged, StoreError> {
+        submission::stage_upload(self, upload, max_total).await
+    }
+
+    async fn staged_uploads(&self, citizen: &str, id: ApplicationId) -> Result<Vec<UploadDecl>, StoreError> {
+        submission::staged_uploads(self, citizen, id).await
+    }
+
+    async fn submit_with_uploads(
+        &self,
+        new: NewApplication,
+        notice: String,
+        precheck: String,
+    ) -> Result<SubmitWithUploads, StoreError> {
+        submission::submit_with_uploads(self, new, notice, precheck).await
+    }
+
+    async fn application_receipt(
+        &self,
+        id: ApplicationId,
+        round: u8,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        submission::application_receipt(self, id, round).await
+    }
+
+    async fn resubmit_application(&self, resubmission: Resubmission) -> Result<Resubmitted, StoreError> {
+        submission::resubmit_application(self, resubmission).await
+    }
+
+    async fn citizen_applications_page(
+        &self,
+        citizen: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        submission::citizen_applications_page(self, citizen, offset, limit).await
+    }
+
+    async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError> {
+        submission::sweep_staged_uploads(self, before).await
     }
 }

@@ -5,17 +5,20 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use shimin_core::application::submission::ApplicationId;
 use shimin_wire::workflow::EventView;
 
+mod submission;
+
 use super::{SqliteStore, conflict};
 use crate::store::applications::{
     COLUMNS, RawApplication, digest, event_json, level, parse_event, parse_id, phase_str, to_i64,
 };
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
-    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
+    MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
+    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, StoreError, SubmitWithUploads,
+    Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
-fn raw(r: &Row<'_>) -> rusqlite::Result<RawApplication> {
+pub(super) fn raw(r: &Row<'_>) -> rusqlite::Result<RawApplication> {
     Ok(RawApplication {
         id: r.get(0)?,
         region: r.get(1)?,
@@ -36,7 +39,7 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<RawApplication> {
     })
 }
 
-fn get(c: &Connection, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
+pub(super) fn get(c: &Connection, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
     c.query_row(
         &format!("SELECT {COLUMNS} FROM application a WHERE a.id = ?1"),
         [id.as_bytes().as_slice()],
@@ -110,72 +113,121 @@ fn rectification_record((id, r): (Vec<u8>, RectRow)) -> Result<RectificationReco
 const RECTIFICATION: &str = "SELECT application_id, department, opened_at, due, called_back_at, report, \
      reported_at, satisfied, rated_at, call_back_due FROM rectification";
 
+/// Inserts a new application with its events, materials and upload declarations in `tx`, or
+/// tells what holds its id.
+pub(super) fn insert_application(tx: &Connection, new: &NewApplication) -> Result<Submitted, StoreError> {
+    let id = new.id;
+    let taken: Option<(Vec<u8>, String)> = tx
+        .query_row(
+            "SELECT body_sha256, citizen FROM application WHERE id = ?1",
+            [id.as_bytes().as_slice()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((body, citizen)) = taken {
+        if digest(&body)? != new.body_sha256 || citizen != new.citizen {
+            return Ok(Submitted::OtherBody);
+        }
+        return Ok(Submitted::Same(Box::new(get(tx, id)?.ok_or(StoreError::Corrupt("application"))?)));
+    }
+    let state = &new.state;
+    tx.execute(
+        "INSERT INTO application (id, region, arrival_month, case_no, citizen, service_code, \
+             catalogue_version, department, arrived_at, body_sha256, submission, state, version, phase, \
+             next_deadline, overdue, open, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?9)",
+        params![
+            id.as_bytes().as_slice(),
+            new.region,
+            new.arrival_month,
+            state.case_no().map(|c| c.as_str()),
+            new.citizen,
+            new.service_code,
+            to_i64(new.catalogue_version)?,
+            new.department,
+            new.arrived_at,
+            new.body_sha256.as_slice(),
+            new.submission,
+            state.to_json(),
+            to_i64(state.version())?,
+            phase_str(state.phase()),
+            new.next_deadline,
+            !state.is_closed(),
+        ],
+    )
+    .map_err(conflict)?;
+    append_events(tx, id, &new.events)?;
+    for m in &new.materials {
+        tx.execute(
+            "INSERT INTO application_material (application_id, material, source, reference) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            params![id.as_bytes().as_slice(), m.material, m.source.name(), m.reference],
+        )
+        .map_err(conflict)?;
+    }
+    for u in &new.uploads {
+        tx.execute(
+            "INSERT INTO application_upload (application_id, sha256, media_type, size) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            params![id.as_bytes().as_slice(), u.sha256.as_slice(), u.media_type, to_i64(u.size)?],
+        )
+        .map_err(conflict)?;
+    }
+    Ok(Submitted::New(Box::new(get(tx, id)?.ok_or(StoreError::Corrupt("application"))?)))
+}
+
+/// Writes a change of state in `tx` if the stored version is still the expected one.
+pub(super) fn write_update(tx: &Connection, update: &ApplicationUpdate) -> Result<bool, StoreError> {
+    let id = update.id;
+    let state = &update.state;
+    let changed = tx
+        .execute(
+            "UPDATE application SET state = ?1, version = ?2, phase = ?3, case_no = ?4, \
+                     next_deadline = ?5, overdue = ?6, open = ?7, updated_at = ?8 \
+                     WHERE id = ?9 AND version = ?10",
+            params![
+                state.to_json(),
+                to_i64(state.version())?,
+                phase_str(state.phase()),
+                state.case_no().map(|c| c.as_str()),
+                update.next_deadline,
+                update.overdue,
+                !state.is_closed(),
+                update.at,
+                id.as_bytes().as_slice(),
+                to_i64(update.expect_version)?,
+            ],
+        )
+        .map_err(conflict)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    tx.execute("DELETE FROM application_branch WHERE application_id = ?1", [id.as_bytes().as_slice()])?;
+    for b in &update.branches {
+        tx.execute(
+            "INSERT INTO application_branch (application_id, stage, department, region, arrival_month, \
+                     step, due, overdue, open) \
+                     SELECT id, ?2, ?3, region, arrival_month, ?4, ?5, ?6, ?7 FROM application WHERE id = ?1",
+            params![
+                id.as_bytes().as_slice(),
+                i64::from(b.stage),
+                b.department,
+                i64::from(b.step),
+                b.due,
+                b.overdue,
+                b.open
+            ],
+        )
+        .map_err(conflict)?;
+    }
+    append_events(tx, id, &update.events)?;
+    Ok(true)
+}
+
 #[async_trait]
 impl ApplicationStore for SqliteStore {
     async fn submit_application(&self, new: NewApplication) -> Result<Submitted, StoreError> {
-        self.tx(move |tx| {
-            let id = new.id;
-            let taken: Option<(Vec<u8>, String)> = tx
-                .query_row(
-                    "SELECT body_sha256, citizen FROM application WHERE id = ?1",
-                    [id.as_bytes().as_slice()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((body, citizen)) = taken {
-                if digest(&body)? != new.body_sha256 || citizen != new.citizen {
-                    return Ok(Submitted::OtherBody);
-                }
-                return Ok(Submitted::Same(Box::new(
-                    get(tx, id)?.ok_or(StoreError::Corrupt("application"))?,
-                )));
-            }
-            let state = &new.state;
-            tx.execute(
-                "INSERT INTO application (id, region, arrival_month, case_no, citizen, service_code, \
-                 catalogue_version, department, arrived_at, body_sha256, submission, state, version, phase, \
-                 next_deadline, overdue, open, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?9)",
-                params![
-                    id.as_bytes().as_slice(),
-                    new.region,
-                    new.arrival_month,
-                    state.case_no().map(|c| c.as_str()),
-                    new.citizen,
-                    new.service_code,
-                    to_i64(new.catalogue_version)?,
-                    new.department,
-                    new.arrived_at,
-                    new.body_sha256.as_slice(),
-                    new.submission,
-                    state.to_json(),
-                    to_i64(state.version())?,
-                    phase_str(state.phase()),
-                    new.next_deadline,
-                    !state.is_closed(),
-                ],
-            )
-            .map_err(conflict)?;
-            append_events(tx, id, &new.events)?;
-            for m in &new.materials {
-                tx.execute(
-                    "INSERT INTO application_material (application_id, material, source, reference) \
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![id.as_bytes().as_slice(), m.material, m.source.name(), m.reference],
-                )
-                .map_err(conflict)?;
-            }
-            for u in &new.uploads {
-                tx.execute(
-                    "INSERT INTO application_upload (application_id, sha256, media_type, size) \
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![id.as_bytes().as_slice(), u.sha256.as_slice(), u.media_type, to_i64(u.size)?],
-                )
-                .map_err(conflict)?;
-            }
-            Ok(Submitted::New(Box::new(get(tx, id)?.ok_or(StoreError::Corrupt("application"))?)))
-        })
-        .await
+        self.tx(move |tx| insert_application(tx, &new)).await
     }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -200,53 +252,7 @@ impl ApplicationStore for SqliteStore {
     }
 
     async fn update_application(&self, update: ApplicationUpdate) -> Result<bool, StoreError> {
-        self.tx(move |tx| {
-            let id = update.id;
-            let state = &update.state;
-            let changed = tx
-                .execute(
-                    "UPDATE application SET state = ?1, version = ?2, phase = ?3, case_no = ?4, \
-                     next_deadline = ?5, overdue = ?6, open = ?7, updated_at = ?8 \
-                     WHERE id = ?9 AND version = ?10",
-                    params![
-                        state.to_json(),
-                        to_i64(state.version())?,
-                        phase_str(state.phase()),
-                        state.case_no().map(|c| c.as_str()),
-                        update.next_deadline,
-                        update.overdue,
-                        !state.is_closed(),
-                        update.at,
-                        id.as_bytes().as_slice(),
-                        to_i64(update.expect_version)?,
-                    ],
-                )
-                .map_err(conflict)?;
-            if changed == 0 {
-                return Ok(false);
-            }
-            tx.execute("DELETE FROM application_branch WHERE application_id = ?1", [id.as_bytes().as_slice()])?;
-            for b in &update.branches {
-                tx.execute(
-                    "INSERT INTO application_branch (application_id, stage, department, region, arrival_month, \
-                     step, due, overdue, open) \
-                     SELECT id, ?2, ?3, region, arrival_month, ?4, ?5, ?6, ?7 FROM application WHERE id = ?1",
-                    params![
-                        id.as_bytes().as_slice(),
-                        i64::from(b.stage),
-                        b.department,
-                        i64::from(b.step),
-                        b.due,
-                        b.overdue,
-                        b.open
-                    ],
-                )
-                .map_err(conflict)?;
-            }
-            append_events(tx, id, &update.events)?;
-            Ok(true)
-        })
-        .await
+        self.tx(move |tx| write_update(tx, &update)).await
     }
 
     async fn application_events(&self, id: ApplicationId) -> Result<Vec<EventView>, StoreError> {
@@ -729,5 +735,47 @@ impl ApplicationStore for SqliteStore {
             )? == 1)
         })
         .await
+    }
+
+    async fn stage_upload(&self, upload: StagedUpload, max_total: u64) -> Result<Staged, StoreError> {
+        submission::stage_upload(self, upload, max_total).await
+    }
+
+    async fn staged_uploads(&self, citizen: &str, id: ApplicationId) -> Result<Vec<UploadDecl>, StoreError> {
+        submission::staged_uploads(self, citizen, id).await
+    }
+
+    async fn submit_with_uploads(
+        &self,
+        new: NewApplication,
+        notice: String,
+        precheck: String,
+    ) -> Result<SubmitWithUploads, StoreError> {
+        submission::submit_with_uploads(self, new, notice, precheck).await
+    }
+
+    async fn application_receipt(
+        &self,
+        id: ApplicationId,
+        round: u8,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        submission::application_receipt(self, id, round).await
+    }
+
+    async fn resubmit_application(&self, resubmission: Resubmission) -> Result<Resubmitted, StoreError> {
+        submission::resubmit_application(self, resubmission).await
+    }
+
+    async fn citizen_applications_page(
+        &self,
+        citizen: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        submission::citizen_applications_page(self, citizen, offset, limit).await
+    }
+
+    async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError> {
+        submission::sweep_staged_uploads(self, before).await
     }
 }
