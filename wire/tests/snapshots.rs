@@ -196,6 +196,25 @@ snapshots! { application {
     RectificationStateDto: [RectificationStateDto::Open, RectificationStateDto::CalledBack, RectificationStateDto::Done, RectificationStateDto::Rated],
     RectificationView: [rectification()],
     RectificationRatingRequest: [RectificationRatingRequest { application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(), satisfied: true }],
+    RectificationReportRequest: [RectificationReportRequest { outcome: "已约谈窗口人员并调整排班".into() }],
+    RectificationRow: [RectificationRow {
+        application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        case_no: Some("111101050000000017-20240701-000042".into()),
+        service_code: "0100461000-110105-111101050000000017-01".into(),
+        rating: RatingView {
+            level: RatingLevelDto::Dissatisfied,
+            tags: vec!["many_trips".into()],
+            text: "跑了三次".into(),
+            rated_at: NOW,
+            rectification: Some(rectification()),
+        },
+        call_back_overdue: false,
+        overdue: true,
+    }],
+    LibraryItemView: [
+        LibraryItemView { id: 7, material: "居民身份证".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: None },
+        LibraryItemView { id: 8, material: "居住证明".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: Some(NOW + 180 * 86_400) },
+    ],
 }}
 
 snapshots! { backend {

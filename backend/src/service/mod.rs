@@ -14,7 +14,9 @@ pub mod keys;
 pub mod liveness;
 pub mod paced;
 pub mod password;
+pub mod ratings;
 pub mod recovery;
+pub mod results;
 pub mod sync;
 
 use std::path::PathBuf;
