@@ -15,14 +15,18 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed::{self, POLICE_CODE};
 use shimin_backend::server::Limits;
-use shimin_backend::store::{NewApplication, Submitted};
+use shimin_backend::store::{MaterialRecord, MaterialSource, NewApplication, Submitted};
+use shimin_core::application::result::{Decision, ResultDocument};
 use shimin_core::application::submission::ApplicationId;
-use shimin_core::application::workflow::{Action, Actor, Application, Process, china_date};
+use shimin_core::application::workflow::{Action, Actor, Application, Holder, Process, StepRef, china_date};
 use shimin_core::calendar::{Calendar, WorkingDays};
 use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
 use shimin_core::cert::CreditCode;
+use shimin_core::crypto::VerifyingKey;
+use shimin_core::trust::TrustList;
 use shimin_wire::application::{
-    RatingLevelDto, RatingView, RectificationRow, RectificationStateDto, RectificationView,
+    LibraryItemView, RatingLevelDto, RatingView, RectificationRow, RectificationStateDto, RectificationView,
+    ResultDocumentView,
 };
 use shimin_wire::backend::ErrorResponse;
 use shimin_wire::error::ErrorCode;
@@ -30,7 +34,9 @@ use shimin_wire::workflow::{ApplicationPhaseDto, TimelineView};
 
 on_both_databases!(
     a_decided_application_is_rated_once_and_only_by_its_citizen,
-    a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_once
+    a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_once,
+    an_approved_residence_permit_is_issued_once_and_its_materials_enter_the_library,
+    a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen
 );
 
 /// A seeded citizen, the applicant.
@@ -40,6 +46,34 @@ const OTHER: &str = "350102198506112347";
 
 /// An application of CITIZEN to the police, in pre-review (put in the store directly).
 async fn in_pre_review(server: &TestServer, n: u8) -> ApplicationId {
+    applied(server, n, "s", "{}", Vec::new()).await
+}
+
+/// The code of the seed's police service named `name`, loaded into the server's catalogue with
+/// the other of the two these tests use.
+async fn police_service(server: &TestServer, name: &str) -> String {
+    let wanted = ["居住证签发", "无犯罪记录证明开具"];
+    let services: Vec<_> = shimin_catalogue_seed::catalogue()
+        .expect("the seed")
+        .into_iter()
+        .filter(|s| wanted.contains(&s.name.hans.as_str()))
+        .collect();
+    assert_eq!(services.len(), 2);
+    let code = services.iter().find(|s| s.name.hans == name).expect("a seeded service").code.clone();
+    assert!(code.contains(POLICE_CODE), "{name} is the police's");
+    server.backend.seed_catalogue(services, shimin_backend::now()).await.expect("the catalogue");
+    code
+}
+
+/// An application of CITIZEN to the police for `service_code`, in pre-review, with its
+/// submission and materials (put in the store directly).
+async fn applied(
+    server: &TestServer,
+    n: u8,
+    service_code: &str,
+    submission: &str,
+    materials: Vec<MaterialRecord>,
+) -> ApplicationId {
     let now = shimin_backend::now();
     let organ = CreditCode::parse(POLICE_CODE).expect("a credit code");
     let limit = TimeLimit::Within { amount: 5, unit: TimeUnit::WorkingDays };
@@ -53,16 +87,16 @@ async fn in_pre_review(server: &TestServer, n: u8) -> ApplicationId {
         region: "110105".into(),
         arrival_month: 202_612,
         citizen: CITIZEN.into(),
-        service_code: "s".into(),
+        service_code: service_code.into(),
         catalogue_version: 1,
         department: POLICE_CODE.into(),
         arrived_at: now,
         body_sha256: [n; 32],
-        submission: "{}".into(),
+        submission: submission.into(),
         state,
         next_deadline: None,
         events: events.iter().map(|e| e.to_view()).collect(),
-        materials: Vec::new(),
+        materials,
         uploads: Vec::new(),
     };
     let stored = server.backend.store.submit_application(new).await.expect("submit");
@@ -202,6 +236,8 @@ async fn a_decided_application_is_rated_once_and_only_by_its_citizen(db: Db) {
     for (route, method) in [
         ("/v1/sync/applications/{id}/rating", "post"),
         ("/v1/sync/applications/{id}/rectification/rating", "post"),
+        ("/v1/sync/applications/{id}/result", "get"),
+        ("/v1/sync/library", "get"),
         ("/v1/desk/rectifications", "get"),
         ("/v1/desk/rectifications/{id}/call-back", "post"),
         ("/v1/desk/rectifications/{id}/report", "post"),
@@ -354,5 +390,161 @@ async fn a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_
     {
         assert!(feed.iter().any(|n| n.ends_with(text)), "{text} in {feed:?}");
     }
+    server.shutdown().await;
+}
+
+fn material(name: &str, source: MaterialSource) -> MaterialRecord {
+    MaterialRecord { material: name.into(), source, reference: "ab".repeat(32) }
+}
+
+async fn an_approved_residence_permit_is_issued_once_and_its_materials_enter_the_library(db: Db) {
+    let server = TestServer::on(db, Limits::default()).await;
+    seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+    let http = Client::new();
+    let police = server.staff_login(&http, "police-issuer", "demo-police-2024").await;
+    let (_, _, mine) = server.enrol_by_code(&http, &police, CITIZEN).await;
+    let (_, _, theirs) = server.enrol_by_code(&http, &police, OTHER).await;
+    let code = police_service(&server, "居住证签发").await;
+    let submission = json!({
+        "application_id": "41".repeat(16),
+        "service_code": code,
+        "catalogue_version": 1,
+        "values": {"address": "北京市朝阳区示例路1号", "basis": "home"},
+        "materials": [],
+    })
+    .to_string();
+    let materials = vec![
+        material("合法稳定住所证明", MaterialSource::Upload),
+        material("居住证申领登记表", MaterialSource::Upload),
+        material("劳动合同或营业执照等就业证明", MaterialSource::Library),
+    ];
+    let id = applied(&server, 0x41, &code, &submission, materials).await;
+    let permits = || async {
+        let held = server.backend.store.certificates_of(CITIZEN).await.expect("certificates");
+        held.into_iter().filter(|c| c.type_slug == "residence-permit").count()
+    };
+    let before = permits().await;
+
+    // Accepted: the uploaded material that may be reused enters the library; the form made for
+    // this application (reuse "never") and the material reused from the library do not.
+    let actions = format!("/v1/desk/applications/{id}/actions");
+    let accept = json!({"action": "accept", "version": 1});
+    assert_eq!(call(&http, &server, &actions, Some(&police), Some(accept)).await.status(), StatusCode::OK);
+    let library: Vec<LibraryItemView> =
+        call(&http, &server, "/v1/sync/library", Some(&mine), None).await.json().await.expect("json");
+    assert_eq!(library.len(), 1, "{library:?}");
+    assert_eq!(
+        (library[0].material.as_str(), library[0].department.as_str()),
+        ("合法稳定住所证明", POLICE_CODE)
+    );
+    assert_eq!(library[0].valid_until, None, "a class-2 copy states no end here");
+    let theirs_library: Vec<LibraryItemView> =
+        call(&http, &server, "/v1/sync/library", Some(&theirs), None).await.json().await.expect("json");
+    assert!(theirs_library.is_empty());
+    error(call(&http, &server, "/v1/sync/library", None, None).await, StatusCode::UNAUTHORIZED).await;
+
+    // Approved: the residence permit is issued in the same call, and the result is issued.
+    let approve =
+        json!({"action": "approve", "at": {"stage": 0, "department": POLICE_CODE, "step": 0, "version": 0}});
+    let response = call(&http, &server, &actions, Some(&police), Some(approve.clone())).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: TimelineView = response.json().await.expect("json");
+    assert_eq!(view.phase, ApplicationPhaseDto::ResultIssued);
+    assert_eq!(permits().await, before + 1, "one permit issued");
+    let issued = server.backend.store.certificates_of(CITIZEN).await.expect("certificates");
+    assert!(issued.iter().any(|c| c.type_slug == "residence-permit" && c.department_code == POLICE_CODE));
+
+    // A double "approve", and the result issued again for the stale decided state (a retry):
+    // no second certificate.
+    let again = call(&http, &server, &actions, Some(&police), Some(approve)).await;
+    assert!(matches!(again.status(), StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY));
+    let now = server.backend.store.application(id).await.expect("read").expect("there");
+    let mut stale = now.clone();
+    stale.state = decided_copy(&now);
+    let retried = server.backend.issue_result(&stale, shimin_backend::now()).await.expect("a retry");
+    assert_eq!(retried.map(|r| r.state.phase()), Some(ApplicationPhaseDto::ResultIssued));
+    assert_eq!(permits().await, before + 1, "the retry issued nothing");
+    assert!(server.backend.store.application_result(id).await.expect("read").is_none(), "no document");
+    // Accepting again adds nothing to the library.
+    server.backend.after_acceptance(id, shimin_backend::now()).await;
+    assert_eq!(server.backend.store.library_items(CITIZEN).await.expect("items").len(), 1);
+    let feed = notices(&server).await;
+    assert!(feed.iter().any(|n| n.ends_with("：结果已出")), "{feed:?}");
+    server.shutdown().await;
+}
+
+/// The application's state as it was when decided (before its result), rebuilt by replaying
+/// core's actions: what a follow-up that crashed before its result would retry with.
+fn decided_copy(now: &shimin_backend::store::ApplicationRecord) -> Application {
+    let calendar = Calendar::official().expect("calendar");
+    let organ = CreditCode::parse(POLICE_CODE).expect("a credit code");
+    let limit = TimeLimit::Within { amount: 5, unit: TimeUnit::WorkingDays };
+    let at = now.arrived_at;
+    let (mut state, _) = Application::submitted(organ.clone(), Process::single(organ.clone(), limit), at);
+    state.act(&Actor::System, Action::ChecksPassed, at, calendar).expect("checks");
+    let case_no = now.state.case_no().cloned().expect("a case number");
+    let officer = Actor::Officer(Holder { officer: "police-issuer".into(), unit: organ.clone() });
+    state.act(&officer, Action::Accept { version: 1, case_no }, at, calendar).expect("accept");
+    let step = StepRef { stage: 0, department: organ, step: 0, version: 0 };
+    state.act(&officer, Action::Approve(step), at, calendar).expect("approve");
+    assert_eq!(state.phase(), ApplicationPhaseDto::Approved);
+    state
+}
+
+async fn a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen(db: Db) {
+    let server = TestServer::on(db, Limits::default()).await;
+    seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+    let http = Client::new();
+    let police = server.staff_login(&http, "police-issuer", "demo-police-2024").await;
+    let (_, _, mine) = server.enrol_by_code(&http, &police, CITIZEN).await;
+    let (_, _, theirs) = server.enrol_by_code(&http, &police, OTHER).await;
+    let code = police_service(&server, "无犯罪记录证明开具").await;
+    let id = applied(&server, 0x42, &code, "{}", Vec::new()).await;
+    let path = format!("/v1/sync/applications/{id}/result");
+    error(call(&http, &server, &path, Some(&mine), None).await, StatusCode::NOT_FOUND).await;
+    let certificates = server.backend.store.certificates_of(CITIZEN).await.expect("certificates").len();
+
+    decide(&http, &server, &police, id).await;
+    let now = server.backend.store.application(id).await.expect("read").expect("there");
+    assert_eq!(now.state.phase(), ApplicationPhaseDto::ResultIssued);
+    assert_eq!(
+        server.backend.store.certificates_of(CITIZEN).await.expect("certificates").len(),
+        certificates
+    );
+
+    // The citizen fetches the document; it verifies offline against the trust list, bound to
+    // its text and the department; another citizen gets 404.
+    let response = call(&http, &server, &path, Some(&mine), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let document: ResultDocumentView = response.json().await.expect("json");
+    assert_eq!(document.title, "准予行政许可决定书");
+    assert!(document.code.starts_with("SMR1:"));
+    let case_no = now.case_no.clone().expect("a case number");
+    assert!(document.text.contains(&case_no) && document.text.contains("决定：准予"), "{}", document.text);
+    assert!(!document.text.contains(CITIZEN), "no personal data");
+    let root = VerifyingKey::p256_from_sec1(
+        &http.get(server.url("/v1/root-key")).send().await.expect("root").bytes().await.expect("bytes"),
+    )
+    .expect("root key");
+    let list =
+        http.get(server.url("/v1/trust-list")).send().await.expect("list").bytes().await.expect("bytes");
+    let trust = TrustList::verify(&list, &root, shimin_backend::now()).expect("trust list");
+    let verified =
+        ResultDocument::verify(&document.code, Some(&document.text), &trust, shimin_backend::now())
+            .expect("the document verifies");
+    assert_eq!((verified.case_no.as_str(), verified.decision), (case_no.as_str(), Decision::Granted));
+    assert_eq!(verified.unit.to_string(), POLICE_CODE);
+    assert!(
+        ResultDocument::verify(&document.code, Some("another text"), &trust, shimin_backend::now()).is_err(),
+        "bound to its text"
+    );
+    error(call(&http, &server, &path, Some(&theirs), None).await, StatusCode::NOT_FOUND).await;
+
+    // Issued once: a retry with the decided state signs nothing new.
+    let stored = server.backend.store.application_result(id).await.expect("read");
+    let mut stale = now.clone();
+    stale.state = decided_copy(&now);
+    server.backend.issue_result(&stale, shimin_backend::now() + 5).await.expect("a retry");
+    assert_eq!(server.backend.store.application_result(id).await.expect("read"), stored);
     server.shutdown().await;
 }

@@ -430,3 +430,19 @@ pub struct LibraryItemView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<i64>,
 }
+
+/// The signed result document of an application whose result is not a certificate
+/// (`GET /v1/sync/applications/{id}/result`): its text, and the `SMR1:` code that binds the text
+/// by its SHA-256 (`docs/formats/result-document.md`), to show as a QR and verify offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDocumentView {
+    /// Its title (准予行政许可决定书 …).
+    pub title: String,
+    /// Its text, exactly as signed.
+    pub text: String,
+    /// The signed code, `SMR1:…`.
+    pub code: String,
+    /// When it was signed, Unix seconds.
+    pub issued_at: i64,
+}

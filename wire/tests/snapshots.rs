@@ -215,6 +215,12 @@ snapshots! { application {
         LibraryItemView { id: 7, material: "居民身份证".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: None },
         LibraryItemView { id: 8, material: "居住证明".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: Some(NOW + 180 * 86_400) },
     ],
+    ResultDocumentView: [ResultDocumentView {
+        title: "准予行政许可决定书".into(),
+        text: "准予行政许可决定书\n办件编号：111101050000000017-20240701-000042".into(),
+        code: "SMR1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3HSZ3".into(),
+        issued_at: NOW,
+    }],
 }}
 
 snapshots! { backend {

@@ -224,6 +224,15 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
     ),
     (
         HttpMethod::Get,
+        "/v1/sync/applications/{id}/result",
+        Auth::Device,
+        "The signed result document of the citizen's decided application whose result is not a certificate -> \
+         ResultDocumentView (shimin_wire::application: title, text, the SMR1: code binding the text); 404 \
+         not_found for another's or none",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
         "/v1/sync/library",
         Auth::Device,
         "The citizen's 材料库: LibraryItemView list (shimin_wire::application)",

@@ -11,7 +11,7 @@ use shimin_core::application::rating::RatingError;
 use shimin_core::application::submission::ApplicationId;
 use shimin_wire::application::{
     LibraryItemView, RatingRequest, RatingView, RectificationRatingRequest, RectificationReportRequest,
-    RectificationRow, RectificationView,
+    RectificationRow, RectificationView, ResultDocumentView,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -27,6 +27,7 @@ pub(super) fn citizen_routes() -> Router<AppState> {
     Router::new()
         .route("/applications/{id}/rating", get(my_rating).post(rate))
         .route("/applications/{id}/rectification/rating", post(rate_rectification))
+        .route("/applications/{id}/result", get(my_result))
         .route("/library", get(my_library))
 }
 
@@ -136,11 +137,25 @@ async fn my_library(
     Ok(Json(s.backend.library(&device.citizen_id_number).await?))
 }
 
+/// The signed result document of the citizen's application; 404 for another's or none.
+async fn my_result(
+    State(s): State<AppState>,
+    Device(device): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ResultDocumentView>> {
+    Ok(Json(s.backend.result_document(&device.citizen_id_number, parse_id(&id)?).await?))
+}
+
 impl From<ResultsError> for ApiError {
     fn from(e: ResultsError) -> Self {
         match e {
             ResultsError::NotFound => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "not found"),
             ResultsError::Application(e) => e.into(),
+            other => {
+                // Kinds only: nothing of the application is in the log.
+                tracing::error!(error = %other, "result failure");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
+            }
         }
     }
 }

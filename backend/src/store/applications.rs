@@ -355,6 +355,19 @@ pub struct RectificationRecord {
     pub rated_at: Option<i64>,
 }
 
+/// An application's signed result document (a result that is not a certificate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultRecord {
+    /// The document's title (准予行政许可决定书 …).
+    pub title: String,
+    /// Its text, exactly as signed.
+    pub text: String,
+    /// The `SMR1:` code binding the text.
+    pub code: String,
+    /// When it was signed.
+    pub issued_at: i64,
+}
+
 // The records that hold a citizen's identity number, the submission (the form's answers) or a
 // citizen's own words show none of it when printed: no personal data in logs or errors.
 
@@ -516,6 +529,12 @@ pub trait ApplicationStore: Send + Sync {
         satisfied: bool,
         at: i64,
     ) -> Result<bool, StoreError>;
+    /// Stores an application's result document, once; `false`, writing nothing, when one is
+    /// stored already.
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError>;
+
+    /// An application's result document.
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError>;
 }
 
 /// The columns of an application, in the order [`RawApplication`] reads them (table alias `a`).

@@ -45,7 +45,7 @@ use std::sync::Arc;
 pub use self::applications::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, Submitted, UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, ResultRecord, Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 pub use self::catalogue::{
     CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange,

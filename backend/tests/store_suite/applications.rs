@@ -4,7 +4,8 @@
 
 use shimin_backend::store::{
     ApplicationUpdate, BranchRow, MaterialRecord, MaterialSource, NewApplication, NewLibraryItem,
-    OverdueBranch, RatingRecord, RectificationRecord, Store, StoreError, Submitted, UploadDecl, UploadPut,
+    OverdueBranch, RatingRecord, RectificationRecord, ResultRecord, Store, StoreError, Submitted, UploadDecl,
+    UploadPut,
 };
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::workflow::{Action, Actor, Application, CaseNo, Holder, Phase, Process};
@@ -281,6 +282,20 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         (Some(600), Some("改了"), Some(700), Some(true), Some(800))
     );
     assert_eq!(store.rectification(id(2)).await.expect("none"), None);
+
+    // The result document: once per application, the first one kept.
+    let document = ResultRecord {
+        title: "准予行政许可决定书".into(),
+        text: "准予行政许可决定书\n办件编号：…".into(),
+        code: "SMR1:ABC".into(),
+        issued_at: 900,
+    };
+    assert_eq!(store.application_result(id(1)).await.expect("none yet"), None);
+    assert!(store.put_result(id(1), document.clone()).await.expect("put"));
+    let other = ResultRecord { code: "SMR1:XYZ".into(), issued_at: 901, ..document.clone() };
+    assert!(!store.put_result(id(1), other).await.expect("again"), "stored once");
+    assert_eq!(store.application_result(id(1)).await.expect("read"), Some(document));
+    assert_eq!(store.application_result(id(2)).await.expect("other"), None);
 }
 
 /// Makes application 1's version disagree with its stored state (SQLite and PostgreSQL alike).

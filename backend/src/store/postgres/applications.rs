@@ -16,7 +16,7 @@ use crate::store::applications::{
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, ResultRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
 fn raw(r: &Row) -> Result<RawApplication, StoreError> {
@@ -616,5 +616,38 @@ impl ApplicationStore for PgStore {
             )
             .await?
             == 1)
+    }
+
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let key = id.as_bytes().as_slice();
+        let added = client
+            .execute(
+                "INSERT INTO application_result (application_id, title, text, code, issued_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO NOTHING",
+                &[&key, &result.title, &result.text, &result.code, &result.issued_at],
+            )
+            .await?;
+        Ok(added == 1)
+    }
+
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
+        let client = self.client().await?;
+        let key = id.as_bytes().as_slice();
+        let row = client
+            .query_opt(
+                "SELECT title, text, code, issued_at FROM application_result WHERE application_id = $1",
+                &[&key],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(ResultRecord {
+                title: r.try_get(0)?,
+                text: r.try_get(1)?,
+                code: r.try_get(2)?,
+                issued_at: r.try_get(3)?,
+            })
+        })
+        .transpose()
     }
 }

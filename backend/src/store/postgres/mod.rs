@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/014_case_consent.sql"),
     include_str!("../../../migrations/postgres/015_catalogue.sql"),
     include_str!("../../../migrations/postgres/016_applications.sql"),
+    include_str!("../../../migrations/postgres/017_application_result.sql"),
 ];
 
 /// Statements through the connection's statement cache (deadpool's): each text is prepared once

@@ -12,7 +12,7 @@ use crate::store::applications::{
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord,
-    RectificationRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, ResultRecord, StoreError, Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<RawApplication> {
@@ -674,6 +674,37 @@ impl ApplicationStore for SqliteStore {
                  AND reported_at IS NOT NULL AND rated_at IS NULL",
                 params![id.as_bytes().as_slice(), satisfied, at],
             )? == 1)
+        })
+        .await
+    }
+
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError> {
+        self.tx(move |tx| {
+            let added = tx.execute(
+                "INSERT INTO application_result (application_id, title, text, code, issued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id) DO NOTHING",
+                params![id.as_bytes().as_slice(), result.title, result.text, result.code, result.issued_at],
+            )?;
+            Ok(added == 1)
+        })
+        .await
+    }
+
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT title, text, code, issued_at FROM application_result WHERE application_id = ?1",
+                [id.as_bytes().as_slice()],
+                |r| {
+                    Ok(ResultRecord {
+                        title: r.get(0)?,
+                        text: r.get(1)?,
+                        code: r.get(2)?,
+                        issued_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
         })
         .await
     }
