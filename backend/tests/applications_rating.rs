@@ -18,7 +18,9 @@ use shimin_backend::server::Limits;
 use shimin_backend::store::{MaterialRecord, MaterialSource, NewApplication, Submitted};
 use shimin_core::application::result::{Decision, ResultDocument};
 use shimin_core::application::submission::ApplicationId;
-use shimin_core::application::workflow::{Action, Actor, Application, Holder, Process, StepRef, china_date};
+use shimin_core::application::workflow::{
+    Action, Actor, Application, Holder, Process, StepRef, china_date, parse_iso_date,
+};
 use shimin_core::calendar::{Calendar, WorkingDays};
 use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
 use shimin_core::cert::CreditCode;
@@ -28,7 +30,7 @@ use shimin_wire::application::{
     LibraryItemView, RatingLevelDto, RatingView, RectificationRow, RectificationStateDto, RectificationView,
     ResultDocumentView,
 };
-use shimin_wire::backend::ErrorResponse;
+use shimin_wire::backend::{ErrorResponse, SyncPullResponse};
 use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::{ApplicationPhaseDto, TimelineView};
 
@@ -300,6 +302,23 @@ async fn a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_
             .await
             .expect("json");
     assert!(theirs_rows.is_empty());
+    // Late ones are flagged: the call-back the day after its due date, the whole ticket after its own.
+    let staff = server.backend.store.staff_by_login("police-issuer").await.expect("read").expect("staff");
+    let noon_after = |due: &str| {
+        let day = parse_iso_date(due).expect("a date").next_day().expect("a day");
+        let china = time::UtcOffset::from_hms(8, 0, 0).expect("China Standard Time");
+        day.midnight().assume_offset(china).unix_timestamp() + 12 * 3_600
+    };
+    let flags = |at| {
+        let backend = server.backend.clone();
+        let staff = staff.clone();
+        async move {
+            let rows = backend.department_rectifications(&staff, at).await.expect("tickets");
+            (rows[0].call_back_overdue, rows[0].overdue)
+        }
+    };
+    assert_eq!(flags(noon_after(&opened.call_back_due)).await, (true, false));
+    assert_eq!(flags(noon_after(&opened.due)).await, (true, true));
     let before = stored().await;
     error(call(&http, &server, &call_back, Some(&education), Some(json!({}))).await, StatusCode::NOT_FOUND)
         .await;
@@ -323,6 +342,7 @@ async fn a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_
     assert_eq!(response.status(), StatusCode::OK);
     let view: RectificationView = response.json().await.expect("json");
     assert_eq!(view.state, RectificationStateDto::CalledBack);
+    assert_eq!(flags(noon_after(&opened.call_back_due)).await, (false, false), "called back: not late");
     let called = stored().await;
     assert!(called.called_back_at.is_some());
     error(call(&http, &server, &call_back, Some(&police), Some(json!({}))).await, StatusCode::CONFLICT).await;
@@ -453,6 +473,14 @@ async fn an_approved_residence_permit_is_issued_once_and_its_materials_enter_the
     assert_eq!(permits().await, before + 1, "one permit issued");
     let issued = server.backend.store.certificates_of(CITIZEN).await.expect("certificates");
     assert!(issued.iter().any(|c| c.type_slug == "residence-permit" && c.department_code == POLICE_CODE));
+    // It reaches the citizen's wallet by sync.
+    let pulled: SyncPullResponse =
+        call(&http, &server, "/v1/sync/pull", Some(&mine), None).await.json().await.expect("pull");
+    assert!(
+        pulled.certificates.iter().any(|c| c.certificate_type == "residence-permit"),
+        "{:?}",
+        pulled.certificates
+    );
 
     // A double "approve", and the result issued again for the stale decided state (a retry):
     // no second certificate.
