@@ -568,6 +568,25 @@ async fn a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen(db
     );
     error(call(&http, &server, &path, Some(&theirs), None).await, StatusCode::NOT_FOUND).await;
 
+    // A refusal is a result document too: 不予行政许可决定书, signed and verifiable.
+    let refused = applied(&server, 0x43, &code, "{}", Vec::new()).await;
+    let actions = format!("/v1/desk/applications/{refused}/actions");
+    let accept = json!({"action": "accept", "version": 1});
+    assert_eq!(call(&http, &server, &actions, Some(&police), Some(accept)).await.status(), StatusCode::OK);
+    let refuse = json!({"action": "refuse", "reason": "材料不实",
+        "at": {"stage": 0, "department": POLICE_CODE, "step": 0, "version": 0}});
+    let view: TimelineView =
+        call(&http, &server, &actions, Some(&police), Some(refuse)).await.json().await.expect("json");
+    assert_eq!(view.phase, ApplicationPhaseDto::ResultIssued);
+    let path = format!("/v1/sync/applications/{refused}/result");
+    let document: ResultDocumentView =
+        call(&http, &server, &path, Some(&mine), None).await.json().await.expect("json");
+    assert_eq!(document.title, "不予行政许可决定书");
+    let verified =
+        ResultDocument::verify(&document.code, Some(&document.text), &trust, shimin_backend::now())
+            .expect("the document verifies");
+    assert_eq!(verified.decision, Decision::Refused);
+
     // Issued once: a retry with the decided state signs nothing new.
     let stored = server.backend.store.application_result(id).await.expect("read");
     let mut stale = now.clone();
