@@ -15,6 +15,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed::{self, POLICE_CODE};
 use shimin_backend::server::Limits;
+use shimin_backend::service::applications::columns;
 use shimin_backend::store::{MaterialRecord, MaterialSource, NewApplication, Submitted};
 use shimin_core::application::result::{Decision, ResultDocument};
 use shimin_core::application::submission::ApplicationId;
@@ -95,8 +96,10 @@ async fn applied(
         arrived_at: now,
         body_sha256: [n; 32],
         submission: submission.into(),
+        next_deadline: columns(&state, china_date(now).expect("a day"), calendar)
+            .expect("columns")
+            .next_deadline,
         state,
-        next_deadline: None,
         events: events.iter().map(|e| e.to_view()).collect(),
         materials,
         uploads: Vec::new(),
@@ -493,9 +496,24 @@ async fn an_approved_residence_permit_is_issued_once_and_its_materials_enter_the
     assert_eq!(retried.map(|r| r.state.phase()), Some(ApplicationPhaseDto::ResultIssued));
     assert_eq!(permits().await, before + 1, "the retry issued nothing");
     assert!(server.backend.store.application_result(id).await.expect("read").is_none(), "no document");
+    // An application accepted by law (art. 32, the sweep) enters the library too.
+    let deemed = applied(
+        &server,
+        0x44,
+        &code,
+        &submission,
+        vec![material("合法稳定住所证明", MaterialSource::Upload)],
+    )
+    .await;
+    let report = server.backend.sweep_applications(shimin_backend::now() + 8 * 86_400).await.expect("sweep");
+    assert_eq!(report.deemed_accepted, [deemed]);
+    let items = server.backend.store.library_items(CITIZEN).await.expect("items");
+    assert!(items.iter().any(|i| i.item.from_application == deemed), "{items:?}");
+    assert_eq!(items.len(), 2);
     // Accepting again adds nothing to the library.
     server.backend.after_acceptance(id, shimin_backend::now()).await;
-    assert_eq!(server.backend.store.library_items(CITIZEN).await.expect("items").len(), 1);
+    server.backend.after_acceptance(deemed, shimin_backend::now()).await;
+    assert_eq!(server.backend.store.library_items(CITIZEN).await.expect("items").len(), 2);
     let feed = notices(&server).await;
     assert!(feed.iter().any(|n| n.ends_with("：结果已出")), "{feed:?}");
     server.shutdown().await;
