@@ -39,7 +39,8 @@ on_both_databases!(
     a_decided_application_is_rated_once_and_only_by_its_citizen,
     a_bad_rating_opens_a_ticket_the_department_works_and_the_citizen_rates_once,
     an_approved_residence_permit_is_issued_once_and_its_materials_enter_the_library,
-    a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen
+    a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen,
+    a_late_step_is_flagged_then_escalated_once_in_the_timeline
 );
 
 /// A seeded citizen, the applicant.
@@ -611,5 +612,81 @@ async fn a_result_that_is_no_certificate_is_a_signed_document_for_the_citizen(db
     stale.state = decided_copy(&now);
     server.backend.issue_result(&stale, shimin_backend::now() + 5).await.expect("a retry");
     assert_eq!(server.backend.store.application_result(id).await.expect("read"), stored);
+    server.shutdown().await;
+}
+
+async fn a_late_step_is_flagged_then_escalated_once_in_the_timeline(db: Db) {
+    use shimin_backend::service::applications::desk_act;
+    use shimin_backend::service::escalation::ESCALATE_AFTER_WORKING_DAYS;
+    use shimin_wire::workflow::{DeskActionRequest, EventActionDto};
+
+    /// Monday 2026-06-01, 10:00 China time; the days after it are plain working days.
+    const MONDAY: i64 = 1_780_279_200;
+    const DAY: i64 = 86_400;
+    let server = TestServer::on(db, Limits::default()).await;
+    seed::seed(&server.backend, 5, shimin_backend::now()).await.expect("seed");
+    let http = Client::new();
+    let police = server.staff_login(&http, "police-issuer", "demo-police-2024").await;
+    let calendar = Calendar::official().expect("calendar");
+    let organ = CreditCode::parse(POLICE_CODE).expect("a credit code");
+    // Five working days from Monday 1 June: due Monday 8 June.
+    let limit = TimeLimit::Within { amount: 5, unit: TimeUnit::WorkingDays };
+    let (mut state, first) =
+        Application::submitted(organ.clone(), Process::single(organ.clone(), limit), MONDAY);
+    let mut events = vec![first];
+    events.extend(state.act(&Actor::System, Action::ChecksPassed, MONDAY, calendar).expect("checks"));
+    let id = ApplicationId::parse(&"45".repeat(16)).expect("an id");
+    let new = NewApplication {
+        id,
+        region: "110105".into(),
+        arrival_month: 202_606,
+        citizen: CITIZEN.into(),
+        service_code: "s".into(),
+        catalogue_version: 1,
+        department: POLICE_CODE.into(),
+        arrived_at: MONDAY,
+        body_sha256: [0x45; 32],
+        submission: "{}".into(),
+        next_deadline: columns(&state, china_date(MONDAY).expect("a day"), calendar)
+            .expect("columns")
+            .next_deadline,
+        state,
+        events: events.iter().map(|e| e.to_view()).collect(),
+        materials: Vec::new(),
+        uploads: Vec::new(),
+    };
+    assert!(matches!(server.backend.store.submit_application(new).await.expect("submit"), Submitted::New(_)));
+    let clerk = Holder { officer: "police-issuer".into(), unit: organ };
+    let store = server.backend.store.as_ref();
+    desk_act(store, &clerk, id, DeskActionRequest::Accept { version: 1 }, MONDAY, calendar)
+        .await
+        .expect("accepted");
+    let escalations = || async {
+        let events = server.backend.store.application_events(id).await.expect("events");
+        events.into_iter().filter(|e| e.action == EventActionDto::Escalated).collect::<Vec<_>>()
+    };
+
+    // Tuesday 9 June: one working day late — flagged, not escalated.
+    let report = server.backend.sweep_applications(MONDAY + 8 * DAY + 7_200).await.expect("sweep");
+    assert_eq!(report.flagged_overdue, [id]);
+    assert!(escalations().await.is_empty());
+    // Thursday 11 June: three working days late — escalated, once, in the timeline.
+    assert_eq!(ESCALATE_AFTER_WORKING_DAYS, 3);
+    assert_eq!(server.backend.sweep_escalations(MONDAY + 10 * DAY + 7_200).await.expect("sweep"), [id]);
+    let escalated = escalations().await;
+    assert_eq!(escalated.len(), 1);
+    assert_eq!(escalated[0].unit.as_deref(), Some(POLICE_CODE));
+    let note = escalated[0].note.clone().unwrap_or_default();
+    assert!(note.contains("超期 3 个工作日") && note.contains("2026-06-08"), "{note}");
+    let timeline: TimelineView =
+        call(&http, &server, &format!("/v1/desk/applications/{id}"), Some(&police), None)
+            .await
+            .json()
+            .await
+            .expect("json");
+    assert!(timeline.events.iter().any(|e| e.action == EventActionDto::Escalated), "{:?}", timeline.events);
+    assert!(server.backend.sweep_escalations(MONDAY + 11 * DAY).await.expect("again").is_empty(), "once");
+    server.backend.sweep_applications(MONDAY + 14 * DAY).await.expect("a later round");
+    assert_eq!(escalations().await.len(), 1, "still once");
     server.shutdown().await;
 }

@@ -738,7 +738,7 @@ snapshots! { workflow {
         EventActionDto::Resubmitted, EventActionDto::NotAccepted, EventActionDto::StepApproved,
         EventActionDto::StepRefused, EventActionDto::Forwarded, EventActionDto::ClockStopped,
         EventActionDto::ClockRestarted, EventActionDto::ClosedNotNeeded, EventActionDto::StageDecided,
-        EventActionDto::ResultIssued, EventActionDto::Closed,
+        EventActionDto::ResultIssued, EventActionDto::Closed, EventActionDto::Escalated,
     ],
     EventView: [
         event_view(),

@@ -9,3 +9,6 @@ CREATE TABLE application_result (
     code            TEXT NOT NULL,
     issued_at       BIGINT NOT NULL
 );
+
+-- The escalation sweep: open branches flagged overdue, by due date.
+CREATE INDEX application_branch_escalation ON application_branch (due) WHERE open AND overdue;

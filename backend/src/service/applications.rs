@@ -355,6 +355,8 @@ impl Backend {
             self.after_acceptance(*id, now).await;
         }
         let flagged_overdue = sweep_overdue(store, now, self.calendar()).await?;
+        let escalated = self.sweep_escalations(now).await?;
+        tracing::info!(escalated = escalated.len(), "escalation sweep");
         Ok(SweepReport { deemed_accepted, flagged_overdue })
     }
 

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod desk;
 pub mod devices;
+pub mod escalation;
 pub mod gate;
 pub mod issuance;
 pub mod keyfile;

@@ -535,6 +535,13 @@ pub trait ApplicationStore: Send + Sync {
 
     /// An application's result document.
     async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError>;
+    /// The escalation sweep: open branches flagged overdue whose due date is before
+    /// `due_before`, soonest due first.
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError>;
 }
 
 /// The columns of an application, in the order [`RawApplication`] reads them (table alias `a`).

@@ -224,6 +224,29 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         store.branches_falling_overdue("2026-01-06", 10).await.expect("sweep"),
         [OverdueBranch { id: id(1), stage: 0, department: DEPT.into() }]
     );
+    // The escalation sweep's query: flagged branches only, due before the day given.
+    assert!(store.branches_to_escalate("2026-02-01", 10).await.expect("sweep").is_empty(), "not flagged");
+    let current = store.application(id(1)).await.expect("read").expect("there");
+    let flag = ApplicationUpdate {
+        id: id(1),
+        expect_version: current.state.version(),
+        state: current.state.clone(),
+        next_deadline: current.next_deadline.clone(),
+        overdue: true,
+        branches: vec![BranchRow { overdue: true, ..branch.clone() }],
+        events: Vec::new(),
+        at: ARRIVED,
+    };
+    assert!(store.update_application(flag).await.expect("flag"));
+    assert!(store.branches_to_escalate("2026-01-05", 10).await.expect("sweep").is_empty());
+    assert_eq!(
+        store.branches_to_escalate("2026-01-06", 10).await.expect("sweep"),
+        [OverdueBranch { id: id(1), stage: 0, department: DEPT.into() }]
+    );
+    assert!(
+        store.branches_falling_overdue("2026-01-06", 10).await.expect("sweep").is_empty(),
+        "flagged once"
+    );
 
     // 材料库.
     let item = NewLibraryItem {

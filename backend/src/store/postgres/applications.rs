@@ -631,6 +631,30 @@ impl ApplicationStore for PgStore {
         Ok(added == 1)
     }
 
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT application_id, stage, department FROM application_branch \
+                 WHERE open AND overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2",
+                &[&due_before, &to_i64(limit)?],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OverdueBranch {
+                    id: parse_id(r.try_get(0)?)?,
+                    stage: small(r.try_get(1)?, "branch stage")?,
+                    department: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
     async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
         let client = self.client().await?;
         let key = id.as_bytes().as_slice();

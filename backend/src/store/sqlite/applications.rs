@@ -690,6 +690,36 @@ impl ApplicationStore for SqliteStore {
         .await
     }
 
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError> {
+        let due_before = due_before.to_owned();
+        let limit = to_i64(limit)?;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT application_id, stage, department FROM application_branch \
+                 WHERE open = 1 AND overdue = 1 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2",
+            )?;
+            let rows = stmt
+                .query_map(params![due_before, limit], |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(id, stage, department)| {
+                    Ok(OverdueBranch {
+                        id: parse_id(&id)?,
+                        stage: u32::try_from(stage).map_err(|_| StoreError::Corrupt("branch stage"))?,
+                        department,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
     async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
         self.read(move |c| {
             Ok(c.query_row(
