@@ -417,3 +417,65 @@ pub struct RectificationRatingRequest {
     /// Satisfied with what was done.
     pub satisfied: bool,
 }
+
+/// The department reports what it did on a rectification
+/// (`POST /v1/desk/rectifications/{id}/report`), after its call-back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationReportRequest {
+    /// What was done, 1 to 1,000 characters.
+    pub outcome: String,
+}
+
+/// One of a department's rectification tickets (`GET /v1/desk/rectifications`), oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationRow {
+    /// The rated application's id (the ticket's id in the desk's routes).
+    pub application_id: String,
+    /// Its case number, once accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_no: Option<String>,
+    /// The service's code.
+    pub service_code: String,
+    /// The rating that opened it.
+    pub rating: RatingView,
+    /// The call-back is late today.
+    pub call_back_overdue: bool,
+    /// The rectification is late today.
+    pub overdue: bool,
+}
+
+/// An item of the citizen's 材料库 (`GET /v1/sync/library`): a material a department accepted,
+/// reusable until `valid_until` (none: without limit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LibraryItemView {
+    /// Its id.
+    pub id: i64,
+    /// The material's name in the guide it was accepted under.
+    pub material: String,
+    /// The department that accepted it (credit code).
+    pub department: String,
+    /// When, Unix seconds.
+    pub accepted_at: i64,
+    /// Until when it may be reused, Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<i64>,
+}
+
+/// The signed result document of an application whose result is not a certificate
+/// (`GET /v1/sync/applications/{id}/result`): its text, and the `SMR1:` code that binds the text
+/// by its SHA-256 (`docs/formats/result-document.md`), to show as a QR and verify offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDocumentView {
+    /// Its title (准予行政许可决定书 …).
+    pub title: String,
+    /// Its text, exactly as signed.
+    pub text: String,
+    /// The signed code, `SMR1:…`.
+    pub code: String,
+    /// When it was signed, Unix seconds.
+    pub issued_at: i64,
+}

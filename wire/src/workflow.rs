@@ -108,6 +108,8 @@ pub enum EventActionDto {
     ResultIssued,
     /// The application closed.
     Closed,
+    /// A step late by the escalation threshold, escalated to its unit's lead (督办).
+    Escalated,
 }
 
 /// One recorded event (GB/T 39046: action, step name, officer, unit, start, end).

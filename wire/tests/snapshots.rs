@@ -213,6 +213,31 @@ snapshots! { application {
     RectificationStateDto: [RectificationStateDto::Open, RectificationStateDto::CalledBack, RectificationStateDto::Done, RectificationStateDto::Rated],
     RectificationView: [rectification()],
     RectificationRatingRequest: [RectificationRatingRequest { application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(), satisfied: true }],
+    RectificationReportRequest: [RectificationReportRequest { outcome: "已约谈窗口人员并调整排班".into() }],
+    RectificationRow: [RectificationRow {
+        application_id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        case_no: Some("111101050000000017-20240701-000042".into()),
+        service_code: "0100461000-110105-111101050000000017-01".into(),
+        rating: RatingView {
+            level: RatingLevelDto::Dissatisfied,
+            tags: vec!["many_trips".into()],
+            text: "跑了三次".into(),
+            rated_at: NOW,
+            rectification: Some(rectification()),
+        },
+        call_back_overdue: false,
+        overdue: true,
+    }],
+    LibraryItemView: [
+        LibraryItemView { id: 7, material: "居民身份证".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: None },
+        LibraryItemView { id: 8, material: "居住证明".into(), department: "111101050000000017".into(), accepted_at: NOW, valid_until: Some(NOW + 180 * 86_400) },
+    ],
+    ResultDocumentView: [ResultDocumentView {
+        title: "准予行政许可决定书".into(),
+        text: "准予行政许可决定书\n办件编号：111101050000000017-20240701-000042".into(),
+        code: "SMR1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3HSZ3".into(),
+        issued_at: NOW,
+    }],
 }}
 
 snapshots! { backend {
@@ -745,7 +770,7 @@ snapshots! { workflow {
         EventActionDto::Resubmitted, EventActionDto::NotAccepted, EventActionDto::StepApproved,
         EventActionDto::StepRefused, EventActionDto::Forwarded, EventActionDto::ClockStopped,
         EventActionDto::ClockRestarted, EventActionDto::ClosedNotNeeded, EventActionDto::StageDecided,
-        EventActionDto::ResultIssued, EventActionDto::Closed,
+        EventActionDto::ResultIssued, EventActionDto::Closed, EventActionDto::Escalated,
     ],
     EventView: [
         event_view(),

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ratelimit;
+mod ratings;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -566,6 +567,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
             post(case_frames).layer(DefaultBodyLimit::max(MAX_FRAME_BATCH_BODY)),
         )
         .merge(applications::citizen_routes())
+        .merge(ratings::citizen_routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()
@@ -600,6 +602,7 @@ pub fn router(backend: Backend, limits: Limits) -> Router {
         .merge(desk::routes(&state))
         .merge(applications::application_routes())
         .merge(desk_queue::routes())
+        .merge(ratings::desk_routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -237,6 +237,68 @@ const ROUTES: &[(HttpMethod, &str, Auth, &str, &str)] = &[
          citizen's is 404 not_found",
         "200",
     ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/applications/{id}/rating",
+        Auth::Device,
+        "RatingRequest (shimin_wire::application) -> RatingView, once per decided application of the citizen; a \
+         差评 opens the department's rectification; 409 conflict \"already rated\" or \"the application is not \
+         decided yet\", 422 unprocessable for a tag or text refused, 404 not_found for another's",
+        "201",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/applications/{id}/rating",
+        Auth::Device,
+        "The citizen's RatingView with its rectification; 404 before the rating",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/sync/applications/{id}/rectification/rating",
+        Auth::Device,
+        "RectificationRatingRequest -> RectificationView, once, after the department's report; 409 otherwise",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/applications/{id}/result",
+        Auth::Device,
+        "The signed result document of the citizen's decided application whose result is not a certificate -> \
+         ResultDocumentView (shimin_wire::application: title, text, the SMR1: code binding the text); 404 \
+         not_found for another's or none",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/sync/library",
+        Auth::Device,
+        "The citizen's 材料库: LibraryItemView list (shimin_wire::application)",
+        "200",
+    ),
+    (
+        HttpMethod::Get,
+        "/v1/desk/rectifications",
+        Auth::Staff,
+        "The department's rectification tickets, oldest first -> RectificationRow list, late ones flagged",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/desk/rectifications/{id}/call-back",
+        Auth::Staff,
+        "The department called the citizen back (id: the rated application's) -> RectificationView; once, 409 \
+         after; 404 not_found for another department's",
+        "200",
+    ),
+    (
+        HttpMethod::Post,
+        "/v1/desk/rectifications/{id}/report",
+        Auth::Staff,
+        "RectificationReportRequest -> RectificationView; after the call-back, once (409 otherwise); 422 for a \
+         blank or long report",
+        "200",
+    ),
     (HttpMethod::Get, "/v1/sync/pull", Auth::Device, "?cursor= -> SyncPullResponse", "200"),
     (
         HttpMethod::Post,

@@ -397,8 +397,11 @@ impl Backend {
             if let Some(record) = store.application(*id).await? {
                 notify(store, &record, now).await?;
             }
+            self.after_acceptance(*id, now).await;
         }
         let flagged_overdue = sweep_overdue(store, now, self.calendar()).await?;
+        let escalated = self.sweep_escalations(now).await?;
+        tracing::info!(escalated = escalated.len(), "escalation sweep");
         Ok(SweepReport { deemed_accepted, flagged_overdue, recounted })
     }
 
@@ -417,7 +420,10 @@ impl Backend {
         // A staff row's department is written only from a checked credit code.
         let unit = CreditCode::parse(&staff.department_code).map_err(|_| DeskError::NotFound)?;
         let holder = Holder { officer: staff.login.clone(), unit };
-        desk_act(self.store.as_ref(), &holder, id, request, now, self.calendar()).await
+        let accepted = matches!(request, DeskActionRequest::Accept { .. });
+        let record = desk_act(self.store.as_ref(), &holder, id, request, now, self.calendar()).await?;
+        // The 材料库 entry on acceptance, the result on a decision (service::results).
+        Ok(self.follow_up(record, accepted, now).await)
     }
 }
 

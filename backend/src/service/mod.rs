@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod desk;
 pub mod devices;
+pub mod escalation;
 pub mod gate;
 pub mod issuance;
 pub mod keyfile;
@@ -14,7 +15,9 @@ pub mod keys;
 pub mod liveness;
 pub mod paced;
 pub mod password;
+pub mod ratings;
 pub mod recovery;
+pub mod results;
 pub mod submission;
 pub mod sync;
 

@@ -459,6 +459,19 @@ pub enum Resubmitted {
     UploadsMissing,
 }
 
+/// An application's signed result document (a result that is not a certificate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultRecord {
+    /// The document's title (准予行政许可决定书 …).
+    pub title: String,
+    /// Its text, exactly as signed.
+    pub text: String,
+    /// The `SMR1:` code binding the text.
+    pub code: String,
+    /// When it was signed.
+    pub issued_at: i64,
+}
+
 // The records that hold a citizen's identity number, the submission (the form's answers) or a
 // citizen's own words show none of it when printed: no personal data in logs or errors.
 
@@ -681,6 +694,20 @@ pub trait ApplicationStore: Send + Sync {
 
     /// Forgets held uploads that arrived before `before` (no submission claimed them); how many.
     async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Stores an application's result document, once; `false`, writing nothing, when one is
+    /// stored already.
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError>;
+
+    /// An application's result document.
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError>;
+    /// The escalation sweep: open branches flagged overdue whose due date is before
+    /// `due_before`, soonest due first.
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError>;
 }
 
 /// The columns of an application, in the order [`RawApplication`] reads them (table alias `a`).

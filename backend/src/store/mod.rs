@@ -45,8 +45,8 @@ use std::sync::Arc;
 pub use self::applications::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
-    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, SubmitWithUploads, Submitted,
-    UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, Resubmission, Resubmitted, ResultRecord, Staged, StagedUpload, SubmitWithUploads,
+    Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 pub use self::catalogue::{
     CatalogueChangeRecord, CatalogueOp, CataloguePage, CatalogueStore, NewCatalogueChange,

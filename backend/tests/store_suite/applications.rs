@@ -4,7 +4,8 @@
 
 use shimin_backend::store::{
     ApplicationUpdate, BranchRow, MaterialRecord, MaterialSource, NewApplication, NewLibraryItem,
-    OverdueBranch, RatingRecord, RectificationRecord, Store, StoreError, Submitted, UploadDecl, UploadPut,
+    OverdueBranch, RatingRecord, RectificationRecord, ResultRecord, Store, StoreError, Submitted, UploadDecl,
+    UploadPut,
 };
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::workflow::{
@@ -230,6 +231,29 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
         store.branches_falling_overdue("2026-01-06", 10).await.expect("sweep"),
         [OverdueBranch { id: id(1), stage: 0, department: DEPT.into() }]
     );
+    // The escalation sweep's query: flagged branches only, due before the day given.
+    assert!(store.branches_to_escalate("2026-02-01", 10).await.expect("sweep").is_empty(), "not flagged");
+    let current = store.application(id(1)).await.expect("read").expect("there");
+    let flag = ApplicationUpdate {
+        id: id(1),
+        expect_version: current.state.version(),
+        state: current.state.clone(),
+        next_deadline: current.next_deadline.clone(),
+        overdue: true,
+        branches: vec![BranchRow { overdue: true, ..branch.clone() }],
+        events: Vec::new(),
+        at: ARRIVED,
+    };
+    assert!(store.update_application(flag).await.expect("flag"));
+    assert!(store.branches_to_escalate("2026-01-05", 10).await.expect("sweep").is_empty());
+    assert_eq!(
+        store.branches_to_escalate("2026-01-06", 10).await.expect("sweep"),
+        [OverdueBranch { id: id(1), stage: 0, department: DEPT.into() }]
+    );
+    assert!(
+        store.branches_falling_overdue("2026-01-06", 10).await.expect("sweep").is_empty(),
+        "flagged once"
+    );
 
     // 材料库.
     let item = NewLibraryItem {
@@ -318,6 +342,20 @@ pub(crate) async fn applications_and_their_queues(store: &dyn Store) {
     assert_eq!(closed.iter().map(|a| a.id).collect::<Vec<_>>(), [id(2)]);
     assert!(store.department_closed(DEPT, 1, 10).await.expect("page 2").is_empty());
     assert!(store.department_closed("91110000000000000X", 0, 10).await.expect("other").is_empty());
+
+    // The result document: once per application, the first one kept.
+    let document = ResultRecord {
+        title: "准予行政许可决定书".into(),
+        text: "准予行政许可决定书\n办件编号：…".into(),
+        code: "SMR1:ABC".into(),
+        issued_at: 900,
+    };
+    assert_eq!(store.application_result(id(1)).await.expect("none yet"), None);
+    assert!(store.put_result(id(1), document.clone()).await.expect("put"));
+    let other = ResultRecord { code: "SMR1:XYZ".into(), issued_at: 901, ..document.clone() };
+    assert!(!store.put_result(id(1), other).await.expect("again"), "stored once");
+    assert_eq!(store.application_result(id(1)).await.expect("read"), Some(document));
+    assert_eq!(store.application_result(id(2)).await.expect("other"), None);
 }
 
 /// Makes application 1's version disagree with its stored state (SQLite and PostgreSQL alike).

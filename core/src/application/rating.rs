@@ -26,6 +26,7 @@ use std::fmt;
 
 use shimin_wire::application::{RatingLevelDto, RatingView, RectificationStateDto, RectificationView};
 use shimin_wire::catalogue::Localized;
+use shimin_wire::workflow::ApplicationPhaseDto as Phase;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::calendar::{CalendarError, WorkingDays};
@@ -204,6 +205,9 @@ pub enum RatingError {
     /// report, anything after the rating).
     #[error("the rectification is not at that step")]
     WrongStep,
+    /// The application is not decided yet: it is rated after its case ("办件后评价").
+    #[error("the application is not decided yet")]
+    NotDecided,
 }
 
 /// Where a rectification stands.
@@ -399,6 +403,24 @@ pub fn rate(
     Ok(Rating { level, tags: codes, text, rated_at: now, rectification })
 }
 
+/// Whether an application in `phase` may be rated: once it is decided — approved, refused, not
+/// accepted, its result issued, or closed. Before (in pre-review, in approval, waiting for a
+/// correction) it is [`RatingError::NotDecided`]; an application whose automatic checks failed
+/// never reached a department, so there is nothing to rate.
+///
+/// # Errors
+/// [`RatingError::NotDecided`].
+pub fn rateable(phase: Phase) -> Result<(), RatingError> {
+    match phase {
+        Phase::Approved | Phase::Refused | Phase::NotAccepted | Phase::ResultIssued | Phase::Closed => Ok(()),
+        Phase::Submitted
+        | Phase::ChecksFailed
+        | Phase::PreReview
+        | Phase::CorrectionRequested
+        | Phase::InApproval => Err(RatingError::NotDecided),
+    }
+}
+
 fn checked_text(text: &str, most: usize) -> Result<String, RatingError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > most || text.chars().any(|c| c.is_control() && c != '\n') {
@@ -455,6 +477,23 @@ mod tests {
             assert!(Tag::for_level(level).count() >= 6);
         }
         assert!(TAGS.iter().all(|t| !t.hans.is_empty() && !t.hant.is_empty() && !t.en.is_empty()));
+    }
+
+    #[test]
+    fn only_a_decided_application_is_rated() {
+        for phase in [Phase::Approved, Phase::Refused, Phase::NotAccepted, Phase::ResultIssued, Phase::Closed]
+        {
+            assert_eq!(rateable(phase), Ok(()), "{phase:?}");
+        }
+        for phase in [
+            Phase::Submitted,
+            Phase::ChecksFailed,
+            Phase::PreReview,
+            Phase::CorrectionRequested,
+            Phase::InApproval,
+        ] {
+            assert_eq!(rateable(phase), Err(RatingError::NotDecided), "{phase:?}");
+        }
     }
 
     #[test]

@@ -305,6 +305,7 @@ impl DeskLang {
             E::StageDecided => ["阶段办结", "階段辦結", "Stage decided"],
             E::ResultIssued => ["出具结果", "出具結果", "Result issued"],
             E::Closed => ["办结", "辦結", "Closed"],
+            E::Escalated => ["督办", "督辦", "Escalated"],
         };
         self.of3(hans, hant, en)
     }

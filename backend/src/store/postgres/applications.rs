@@ -18,8 +18,8 @@ use crate::store::applications::{
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
-    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, StoreError, SubmitWithUploads,
-    Submitted, UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, Resubmission, Resubmitted, ResultRecord, Staged, StagedUpload, StoreError,
+    SubmitWithUploads, Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
 pub(super) fn raw(r: &Row) -> Result<RawApplication, StoreError> {
@@ -728,5 +728,62 @@ impl ApplicationStore for PgStore {
 
     async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError> {
         submission::sweep_staged_uploads(self, before).await
+    }
+
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let key = id.as_bytes().as_slice();
+        let added = client
+            .execute(
+                "INSERT INTO application_result (application_id, title, text, code, issued_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO NOTHING",
+                &[&key, &result.title, &result.text, &result.code, &result.issued_at],
+            )
+            .await?;
+        Ok(added == 1)
+    }
+
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT application_id, stage, department FROM application_branch \
+                 WHERE open AND overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2",
+                &[&due_before, &to_i64(limit)?],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OverdueBranch {
+                    id: parse_id(r.try_get(0)?)?,
+                    stage: small(r.try_get(1)?, "branch stage")?,
+                    department: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
+        let client = self.client().await?;
+        let key = id.as_bytes().as_slice();
+        let row = client
+            .query_opt(
+                "SELECT title, text, code, issued_at FROM application_result WHERE application_id = $1",
+                &[&key],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(ResultRecord {
+                title: r.try_get(0)?,
+                text: r.try_get(1)?,
+                code: r.try_get(2)?,
+                issued_at: r.try_get(3)?,
+            })
+        })
+        .transpose()
     }
 }

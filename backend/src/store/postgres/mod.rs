@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/015_catalogue.sql"),
     include_str!("../../../migrations/postgres/016_applications.sql"),
     include_str!("../../../migrations/postgres/017_application_submission.sql"),
+    include_str!("../../../migrations/postgres/018_application_result.sql"),
 ];
 
 /// Statements through the connection's statement cache (deadpool's): each text is prepared once

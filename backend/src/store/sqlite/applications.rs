@@ -14,8 +14,8 @@ use crate::store::applications::{
 use crate::store::{
     ApplicationRecord, ApplicationStore, ApplicationUpdate, BranchRow, LibraryItem, MaterialRecord,
     MaterialSource, NewApplication, NewLibraryItem, OverdueBranch, QueueRow, RatingRecord, ReceiptRecord,
-    RectificationRecord, Resubmission, Resubmitted, Staged, StagedUpload, StoreError, SubmitWithUploads,
-    Submitted, UploadDecl, UploadPut, UploadRecord,
+    RectificationRecord, Resubmission, Resubmitted, ResultRecord, Staged, StagedUpload, StoreError,
+    SubmitWithUploads, Submitted, UploadDecl, UploadPut, UploadRecord,
 };
 
 pub(super) fn raw(r: &Row<'_>) -> rusqlite::Result<RawApplication> {
@@ -777,5 +777,66 @@ impl ApplicationStore for SqliteStore {
 
     async fn sweep_staged_uploads(&self, before: i64) -> Result<u64, StoreError> {
         submission::sweep_staged_uploads(self, before).await
+    }
+
+    async fn put_result(&self, id: ApplicationId, result: ResultRecord) -> Result<bool, StoreError> {
+        self.tx(move |tx| {
+            let added = tx.execute(
+                "INSERT INTO application_result (application_id, title, text, code, issued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id) DO NOTHING",
+                params![id.as_bytes().as_slice(), result.title, result.text, result.code, result.issued_at],
+            )?;
+            Ok(added == 1)
+        })
+        .await
+    }
+
+    async fn branches_to_escalate(
+        &self,
+        due_before: &str,
+        limit: u64,
+    ) -> Result<Vec<OverdueBranch>, StoreError> {
+        let due_before = due_before.to_owned();
+        let limit = to_i64(limit)?;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT application_id, stage, department FROM application_branch \
+                 WHERE open = 1 AND overdue = 1 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2",
+            )?;
+            let rows = stmt
+                .query_map(params![due_before, limit], |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(id, stage, department)| {
+                    Ok(OverdueBranch {
+                        id: parse_id(&id)?,
+                        stage: u32::try_from(stage).map_err(|_| StoreError::Corrupt("branch stage"))?,
+                        department,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT title, text, code, issued_at FROM application_result WHERE application_id = ?1",
+                [id.as_bytes().as_slice()],
+                |r| {
+                    Ok(ResultRecord {
+                        title: r.get(0)?,
+                        text: r.get(1)?,
+                        code: r.get(2)?,
+                        issued_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
     }
 }

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/015_catalogue.sql"),
     include_str!("../../../migrations/sqlite/016_applications.sql"),
     include_str!("../../../migrations/sqlite/017_application_submission.sql"),
+    include_str!("../../../migrations/sqlite/018_application_result.sql"),
 ];
 
 /// Runs the migrations that have not run yet, one transaction each.

@@ -55,6 +55,7 @@ pub fn phase_name(action: EventActionDto) -> Localized {
         EventActionDto::ResultIssued => ("出件", "出件", "Result"),
         EventActionDto::Closed => ("办结", "辦結", "Closed"),
         EventActionDto::StageDecided => ("阶段办结", "階段辦結", "Stage decided"),
+        EventActionDto::Escalated => ("督办", "督辦", "Escalated"),
         _ => ("审批", "審批", "Approval"),
     };
     Localized { hans: hans.into(), hant: Some(hant.into()), en: Some(en.into()) }
