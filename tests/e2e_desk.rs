@@ -196,7 +196,8 @@ async fn a_clerk_accepts_and_approves_an_application_from_the_queue_and_the_hall
     browser.goto(&format!("{base}/desk/applications/{id}")).await?;
     browser.click("[data-test=approve]").await?;
     browser.wait_for("[data-test=done]").await?;
-    ensure!(browser.text("[data-test=phase]").await? == "审批通过");
+    // The approval's result (a signed document) follows in the same action.
+    ensure!(browser.text("[data-test=phase]").await? == "结果已出");
     browser.wait_for("[data-test=no-actions]").await?;
     browser.goto(&format!("{base}/desk/queue?tab=closed")).await?;
     browser.wait_for(&row).await?;
@@ -209,7 +210,7 @@ async fn a_clerk_accepts_and_approves_an_application_from_the_queue_and_the_hall
     browser.click("[data-test=lookup]").await?;
     browser.wait_for("[data-test=hall-verified]").await?;
     ensure!(browser.text("[data-test=hall-case]").await? == case_no);
-    ensure!(browser.text("[data-test=phase]").await? == "审批通过");
+    ensure!(browser.text("[data-test=phase]").await? == "结果已出");
     screen(&browser, "desk-hall").await?;
     browser.fill("#code", "SMC1:FORGED0CODE").await?;
     browser.click("[data-test=lookup]").await?;

@@ -520,7 +520,8 @@ async fn the_queue_and_the_application_page_are_the_departments_and_each_action_
     assert_eq!(refused_without_reason.status(), StatusCode::UNPROCESSABLE_ENTITY, "不予许可 needs a reason");
     assert_eq!(phase().await, accepted);
     assert_eq!(desk.post(&page_path, &session, &approve).await.status(), StatusCode::SEE_OTHER);
-    assert_eq!(phase().await.state.phase(), Phase::Approved);
+    // The approval's result follows at once (this service's is a signed document, no certificate).
+    assert_eq!(phase().await.state.phase(), Phase::ResultIssued);
     let closed = queue_json(&desk, &session, "closed").await;
     assert_eq!(closed.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [id.to_string()]);
     assert!(queue_json(&desk, &session, "in_approval").await.rows.is_empty());

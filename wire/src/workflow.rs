@@ -317,6 +317,9 @@ pub struct QueueRowView {
     /// When the row falls due (`YYYY-MM-DD`); none while a clock stands still or once closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// Instead of `due`: the year the row falls due in, whose holiday notice is not loaded yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_awaits_notice: Option<i32>,
     /// The step the department works on (the pre-review's name before acceptance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<Localized>,

@@ -743,6 +743,7 @@ fn queue_row() -> shimin_wire::workflow::QueueRowView {
         service_name: zh_en("居住证签发", "居住證簽發", "Residence permit"),
         arrived_at: NOW,
         due: Some("2024-07-08".into()),
+        due_awaits_notice: None,
         step: Some(zh_en("审查", "審查", "Review")),
         phase: shimin_wire::workflow::ApplicationPhaseDto::InApproval,
         overdue: false,

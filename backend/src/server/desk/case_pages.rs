@@ -96,10 +96,11 @@ pub fn queue(frame: Frame<'_>, view: &QueuePageView) -> Markup {
                                 td { (lang.pick(&row.service_name)) }
                                 td { (china_time(row.arrived_at)) }
                                 td {
-                                    @match &row.due {
-                                        Some(due) => (due),
-                                        None if row.phase == ApplicationPhaseDto::InApproval => { (c.clock_stopped) },
-                                        None => "—",
+                                    @match (&row.due, row.due_awaits_notice) {
+                                        (Some(due), _) => (due),
+                                        (None, Some(year)) => (lang.awaits_notice(year)),
+                                        (None, None) if row.phase == ApplicationPhaseDto::InApproval => { (c.clock_stopped) },
+                                        (None, None) => "—",
                                     }
                                     @if row.overdue { " " (overdue_flag(lang)) }
                                 }
@@ -307,7 +308,13 @@ fn timeline_tables(lang: DeskLang, tl: &TimelineView) -> Markup {
                                 td { (lang.pick(&s.name)) }
                                 td class="code" { (s.department) }
                                 td { @match &s.holder { Some(h) => (h), None => (c.department_queue) } }
-                                td { @match &s.due { Some(d) => (d), None => "—" } }
+                                td {
+                                    @match (&s.due, s.due_awaits_notice) {
+                                        (Some(d), _) => (d),
+                                        (None, Some(year)) => (lang.awaits_notice(year)),
+                                        (None, None) => "—",
+                                    }
+                                }
                                 td data-test="step-state" { (lang.step_state(s.state)) }
                             }
                         }
@@ -375,6 +382,7 @@ pub fn application(frame: Frame<'_>, file: &CaseFile, outcome: Outcome, refused:
                 }
                 dt { (c.col_arrived) } dd { (china_time(file.record.arrived_at)) }
                 @if let Some(due) = &tl.due { dt { (c.due) } dd { (due) } }
+                @else if let Some(year) = tl.due_awaits_notice { dt { (c.due) } dd { (lang.awaits_notice(year)) } }
                 @else if let Some(due) = &file.record.next_deadline { dt { (c.col_due_pre) } dd { (due) } }
             }
             section aria-labelledby="applicant" {

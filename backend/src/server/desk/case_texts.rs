@@ -336,6 +336,15 @@ impl DeskLang {
         self.of3(hans, hant, en)
     }
 
+    /// A due date that waits for its year's holiday notice (never guessed).
+    pub fn awaits_notice(self, year: i32) -> String {
+        match self {
+            Self::Hans => format!("待{year}年节假日安排公布后计算"),
+            Self::Hant => format!("待{year}年節假日安排公布後計算"),
+            Self::En => format!("counted once the {year} holiday notice is published"),
+        }
+    }
+
     fn of3(self, hans: &'static str, hant: &'static str, en: &'static str) -> &'static str {
         match self {
             Self::Hans => hans,

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use shimin_core::application::case_qr::CaseQr;
 use shimin_core::application::submission::ApplicationId;
 use shimin_core::application::submission::{PRESENTATION_MAX_AGE_SECS, binding_nonce};
-use shimin_core::application::workflow::{Event, Phase};
+use shimin_core::application::workflow::{DueDate, Event, PRE_REVIEW_WORKING_DAYS, Phase, china_date};
+use shimin_core::calendar::WorkingDays;
 use shimin_core::catalogue::code::ServiceCode;
 use shimin_core::catalogue::guide::Service;
 use shimin_core::cert::CreditCode;
@@ -262,6 +263,8 @@ impl Backend {
                     }
                     None => (None, None, false),
                 };
+                let due_awaits_notice =
+                    if due.is_none() { self.awaits_notice(&a, branch.as_ref()) } else { None };
                 QueueRowView {
                     id: a.id.to_string(),
                     case_no: a.case_no.clone(),
@@ -273,6 +276,7 @@ impl Backend {
                     service_code: a.service_code,
                     arrived_at: a.arrived_at,
                     due,
+                    due_awaits_notice,
                     step,
                     phase: a.state.phase(),
                     overdue,
@@ -280,6 +284,24 @@ impl Backend {
             })
             .collect();
         Ok(QueuePageView { tab, page, rows, more })
+    }
+
+    /// The year a queue row's date waits for (its holiday notice not loaded yet), when that is
+    /// why the row has none.
+    fn awaits_notice(&self, a: &ApplicationRecord, row: Option<&QueueRow>) -> Option<i32> {
+        let calendar = self.calendar();
+        let count = match row {
+            Some(r) => {
+                let department = CreditCode::parse(&r.branch.department).ok()?;
+                a.state.step_due(usize::try_from(r.branch.stage).ok()?, &department, calendar)
+            }
+            None if a.state.phase() == Phase::PreReview => {
+                let arrived = china_date(a.state.pending_since())?;
+                calendar.due(arrived, PRE_REVIEW_WORKING_DAYS).map(Some)
+            }
+            None => return None,
+        };
+        DueDate::from_count(count).ok().flatten().and_then(DueDate::awaits)
     }
 
     /// An application's file for a department taking part in it; the identity number whole only
