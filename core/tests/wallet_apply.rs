@@ -291,3 +291,18 @@ fn an_upload_that_is_not_jpeg_png_or_pdf_or_too_large_is_refused() {
     assert_eq!(StagedUpload::from_named("big.pdf", huge).err(), Some(UploadError::TooLarge));
     assert!(StagedUpload::from_named("ok.PDF", PDF.to_vec()).is_ok());
 }
+
+#[test]
+fn a_paper_only_material_is_not_asked_for_online() {
+    let world = World::new();
+    let mut store = wallet(&world, &[world.issue(CertificateType::ResidentIdCard)]);
+    let mut paper = service();
+    paper.materials[4].form = shimin_wire::catalogue::MaterialFormDto::Paper;
+    let a = answers(&store);
+    let mut p = picks(&store);
+    p.retain(|(i, _)| *i != 4);
+    let sources = applications::sources(&store, &paper, &lists(&world), NOW).expect("sources");
+    assert_eq!(sources[4][0].usable, Err(Unusable::PaperOnly), "no upload for a paper-only material");
+    prepare_with_id(&mut store, &paper, &lists(&world), &a, p, app_id(6), NOW, today())
+        .expect("handed over at the counter, not missing online");
+}

@@ -399,7 +399,9 @@ fn precheck_completeness(service: &Service, submission: &Submission, today: Date
                     form.material_needed(*i, &values).unwrap_or(false)
                 }
             };
-            needed && !submission.materials.iter().any(|(j, _)| usize::from(*j) == *i)
+            needed
+                && m.form != shimin_wire::catalogue::MaterialFormDto::Paper
+                && !submission.materials.iter().any(|(j, _)| usize::from(*j) == *i)
         })
         .map(|(i, _)| FindingDto::from(&Finding::MaterialMissing(i)))
         .collect()
@@ -517,6 +519,15 @@ pub async fn refresh<S: WalletStore + Send + ?Sized, B: Backend>(
 /// [`StorageError::NotFound`], or the store.
 pub fn application<S: WalletStore + ?Sized>(store: &S, id: &str) -> Result<ApplicationRecord, StorageError> {
     store.applications()?.into_iter().find(|a| a.id == id).ok_or(StorageError::NotFound)
+}
+
+/// The day of `now` in China Standard Time, the day a form's dates are checked on.
+pub fn china_today(now: i64) -> Date {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(now)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(offset)
+        .date()
 }
 
 fn hex(bytes: &[u8]) -> String {
