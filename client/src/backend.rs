@@ -4,10 +4,12 @@
 
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::wallet::{Backend, BackendError, LivenessChallenge, PaceAnswer};
+use shimin_wire::application::{SubmissionReceipt, SubmissionRequest, UploadTypeDto};
 use shimin_wire::backend::{
     DeclineReasonView, DeviceListResponse, IdentityRequestView, OutboxItem, SyncPullResponse,
     SyncPushResponse,
 };
+use shimin_wire::workflow::TimelineView;
 
 use shimin_core::catalogue::sync::CatalogueSource;
 use shimin_wire::catalogue::CatalogueChangesResponse;
@@ -119,6 +121,41 @@ impl Backend for BackendClient {
         reason: DeclineReasonView,
     ) -> Result<IdentityRequestView, BackendError> {
         BackendClient::decline_case(self, token, case_id, reason).await
+    }
+
+    async fn upload_application_file(
+        &self,
+        token: &str,
+        application_id: &str,
+        sha256: &str,
+        media_type: UploadTypeDto,
+        bytes: Vec<u8>,
+    ) -> Result<(), BackendError> {
+        BackendClient::upload_application_file(self, token, application_id, sha256, media_type, bytes).await
+    }
+
+    async fn submit_application(
+        &self,
+        token: &str,
+        request: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, BackendError> {
+        BackendClient::submit_application(self, token, request).await
+    }
+
+    async fn resubmit_application(
+        &self,
+        token: &str,
+        request: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, BackendError> {
+        BackendClient::resubmit_application(self, token, request).await
+    }
+
+    async fn application_timeline(
+        &self,
+        token: &str,
+        application_id: &str,
+    ) -> Result<TimelineView, BackendError> {
+        BackendClient::application_timeline(self, token, application_id).await
     }
 }
 

@@ -1,6 +1,8 @@
 //! The backend's HTTP API as typed calls (reqwest). Bodies are the `shimin_wire::backend` types;
 //! every failure is a [`ClientError`] that says whether trying again may help.
 
+use shimin_wire::application::{SubmissionReceipt, SubmissionRequest, UploadTypeDto};
+use shimin_wire::workflow::TimelineView;
 use std::time::Duration;
 
 use base64::Engine;
@@ -456,6 +458,81 @@ impl BackendClient {
         challenge(Self::json(request.send().await.map_err(network)?).await?)
     }
 }
+
+impl BackendClient {
+    /// `PUT /v1/sync/applications/{id}/uploads/{sha256}`: one file of an application, before
+    /// the submission naming it.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn upload_application_file(
+        &self,
+        token: &str,
+        application_id: &str,
+        sha256: &str,
+        media_type: UploadTypeDto,
+        bytes: Vec<u8>,
+    ) -> Result<(), ClientError> {
+        let content_type = match media_type {
+            UploadTypeDto::Jpeg => "image/jpeg",
+            UploadTypeDto::Png => "image/png",
+            UploadTypeDto::Pdf => "application/pdf",
+        };
+        let request = self
+            .http
+            .put(self.url(&format!("/v1/sync/applications/{application_id}/uploads/{sha256}")))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .timeout(UPLOAD_TIMEOUT)
+            .body(bytes);
+        Self::check(request.send().await.map_err(network)?).await?;
+        Ok(())
+    }
+
+    /// `POST /v1/sync/applications`: the submission; the same id again gets the same receipt.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn submit_application(
+        &self,
+        token: &str,
+        submission: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, ClientError> {
+        let request = self.http.post(self.url("/v1/sync/applications")).bearer_auth(token).json(submission);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `POST /v1/sync/applications/{id}/correction`: the resubmission after 补正.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn resubmit_application(
+        &self,
+        token: &str,
+        submission: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, ClientError> {
+        let path = format!("/v1/sync/applications/{}/correction", submission.application_id);
+        let request = self.http.post(self.url(&path)).bearer_auth(token).json(submission);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+
+    /// `GET /v1/sync/applications/{id}`: the application's timeline.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn application_timeline(
+        &self,
+        token: &str,
+        application_id: &str,
+    ) -> Result<TimelineView, ClientError> {
+        let request =
+            self.http.get(self.url(&format!("/v1/sync/applications/{application_id}"))).bearer_auth(token);
+        Self::json(request.send().await.map_err(network)?).await
+    }
+}
+
+/// How long one upload may take: a file is at most 10 MiB.
+const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// How long one frame batch and its measuring may take: a batch is at most a megabyte, and the
 /// server loads its face models on first use (seconds).

@@ -120,6 +120,37 @@ impl Backend for Replaying {
     ) -> Result<IdentityRequestView, BackendError> {
         Backend::decline_case(&self.real, token, case_id, reason).await
     }
+    async fn upload_application_file(
+        &self,
+        token: &str,
+        application_id: &str,
+        sha256: &str,
+        media_type: shimin_wire::application::UploadTypeDto,
+        bytes: Vec<u8>,
+    ) -> Result<(), BackendError> {
+        Backend::upload_application_file(&self.real, token, application_id, sha256, media_type, bytes).await
+    }
+    async fn submit_application(
+        &self,
+        token: &str,
+        request: &shimin_wire::application::SubmissionRequest,
+    ) -> Result<shimin_wire::application::SubmissionReceipt, BackendError> {
+        Backend::submit_application(&self.real, token, request).await
+    }
+    async fn resubmit_application(
+        &self,
+        token: &str,
+        request: &shimin_wire::application::SubmissionRequest,
+    ) -> Result<shimin_wire::application::SubmissionReceipt, BackendError> {
+        Backend::resubmit_application(&self.real, token, request).await
+    }
+    async fn application_timeline(
+        &self,
+        token: &str,
+        application_id: &str,
+    ) -> Result<shimin_wire::workflow::TimelineView, BackendError> {
+        Backend::application_timeline(&self.real, token, application_id).await
+    }
 }
 
 #[tokio::test]

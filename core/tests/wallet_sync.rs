@@ -114,7 +114,8 @@ fn a_round_imports_each_page_before_saving_its_cursor_and_counts_what_it_refuses
             refused: 1,
             trust_list_updated: true,
             status_lists: 1,
-            pushed: 1
+            pushed: 1,
+            applications: Default::default(),
         }
     );
     assert_eq!(
@@ -558,4 +559,48 @@ fn a_new_device_notice_stays_until_acknowledged() {
     assert_eq!(device_notices(&store).expect("notices").len(), 1, "an earlier acknowledgement leaves it");
     acknowledge_notices(&mut store, 2).expect("acknowledge");
     assert!(device_notices(&store).expect("notices").is_empty());
+}
+
+#[test]
+fn a_sync_round_sends_the_application_waiting_in_the_outbox_once() {
+    use shimin_core::wallet::applications::{ApplicationRecord, LocalPhase, application};
+    use shimin_wire::application::{PrecheckView, SubmissionReceipt, SubmissionRequest};
+    let world = World::new();
+    let backend = ScriptedBackend::new(world.root.verifying_key(), signed_trust_list(&world, 1));
+    backend.page(Ok(page("c1", false, &[], 1)));
+    let mut store = enrolled(&world, &backend);
+    let id = "0f".repeat(16);
+    let waiting = ApplicationRecord {
+        id: id.clone(),
+        service_name: shimin_wire::catalogue::Localized {
+            hans: "居住证签发".into(), hant: None, en: None
+        },
+        created_at: NOW - 3_600,
+        phase: LocalPhase::Waiting,
+        request: SubmissionRequest {
+            application_id: id.clone(),
+            service_code: "x".into(),
+            catalogue_version: 1,
+            values: Default::default(),
+            materials: Vec::new(),
+        },
+        uploads_sent: Vec::new(),
+        findings: Vec::new(),
+        timeline: None,
+        updated_at: None,
+    };
+    store.queue_application(&waiting, &[]).expect("queued");
+    backend.receipts.lock().expect("receipts").push_back(Ok(SubmissionReceipt {
+        application_id: id.clone(),
+        precheck: PrecheckView { passed: true, findings: Vec::new() },
+        received_at: Some(NOW),
+        timeline: None,
+    }));
+    let report = block_on(sync::round(&mut store, &backend, NOW, |_| {})).expect("round");
+    assert_eq!(report.applications.sent, 1);
+    assert_eq!(application(&store, &id).expect("kept").phase, LocalPhase::Sent);
+    backend.page(Ok(page("c2", false, &[], 1)));
+    block_on(sync::round(&mut store, &backend, NOW + 60, |_| {})).expect("round");
+    let submits = backend.calls().iter().filter(|c| matches!(c, Call::Submit(_))).count();
+    assert_eq!(submits, 1, "sent once");
 }

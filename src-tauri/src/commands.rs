@@ -435,3 +435,66 @@ pub async fn set_favourite(
 pub async fn refresh_catalogue(state: State<'_, WalletState>) -> Result<CatalogueStatusView, CommandError> {
     state.refresh_catalogue().await.map_err(fail)
 }
+
+/// The application page of a service (在线办理).
+#[tauri::command]
+pub async fn apply_form(
+    state: State<'_, WalletState>,
+    request: shimin_wire::apply::ApplyFormRequest,
+) -> Result<shimin_wire::apply::ApplyFormView, CommandError> {
+    state.apply_form(&request).map_err(fail)
+}
+
+/// One field's problem as the citizen leaves it.
+#[tauri::command]
+pub async fn check_application_field(
+    state: State<'_, WalletState>,
+    request: shimin_wire::apply::CheckFieldRequest,
+) -> Result<Option<shimin_wire::application::FieldProblemDto>, CommandError> {
+    state.check_application_field(&request).map_err(fail)
+}
+
+/// A file for a material: the raw body, its name (only the extension counts) in a header.
+#[tauri::command]
+pub async fn stage_upload(
+    state: State<'_, WalletState>,
+    request: Request<'_>,
+) -> Result<shimin_wire::apply::StagedUploadView, CommandError> {
+    // One byte over the limit is enough for the core to refuse it as too large.
+    let max = usize::try_from(shimin_core::application::material::MAX_UPLOAD_BYTES).unwrap_or(usize::MAX);
+    let bytes = raw_body(&request, max.saturating_add(1)).ok_or(AppError::BadRequest)?;
+    let name = request
+        .headers()
+        .get(shimin_wire::apply::FILE_NAME_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    Ok(state.stage_upload(name, bytes.into_owned()))
+}
+
+/// Submits an application to the outbox; it is sent at once when online.
+#[tauri::command]
+pub async fn submit_application(
+    state: State<'_, WalletState>,
+    request: shimin_wire::apply::SubmitApplicationRequest,
+) -> Result<shimin_wire::apply::SubmitOutcomeView, CommandError> {
+    state.submit_application(request).map_err(fail)
+}
+
+/// 我的办件.
+#[tauri::command]
+pub async fn my_applications(
+    state: State<'_, WalletState>,
+    language: shimin_wire::wallet::Language,
+) -> Result<Vec<shimin_wire::apply::ApplicationRowView>, CommandError> {
+    state.my_applications(language).map_err(fail)
+}
+
+/// One application with its timeline.
+#[tauri::command]
+pub async fn application(
+    state: State<'_, WalletState>,
+    request: shimin_wire::apply::ApplicationRequest,
+    language: shimin_wire::wallet::Language,
+) -> Result<shimin_wire::apply::ApplicationDetailView, CommandError> {
+    state.application(&request.id, language).await.map_err(fail)
+}

@@ -86,6 +86,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::service_guide,
             commands::set_favourite,
             commands::refresh_catalogue,
+            commands::apply_form,
+            commands::check_application_field,
+            commands::stage_upload,
+            commands::submit_application,
+            commands::my_applications,
+            commands::application,
         ])
 }
 

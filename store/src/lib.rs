@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod applications;
 mod blob;
 pub mod cache;
 pub mod catalogue;

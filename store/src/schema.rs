@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("006_notices_acknowledged", include_str!("../migrations/006_notices_acknowledged.sql")),
     ("007_sealed_log_and_notifications", include_str!("../migrations/007_sealed_log_and_notifications.sql")),
     ("008_hall_marks", include_str!("../migrations/008_hall_marks.sql")),
+    ("009_applications", include_str!("../migrations/009_applications.sql")),
 ];
 
 /// The schema version this build writes: the number of migrations.

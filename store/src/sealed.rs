@@ -22,6 +22,10 @@ pub(crate) enum Sealed {
     Notification,
     /// The hall's favourites and recently viewed services (one row).
     HallMarks,
+    /// An application the citizen made, bound to its id.
+    Application,
+    /// A file of an application, bound to the application's id and the file's digest.
+    ApplicationUpload,
 }
 
 impl Sealed {
@@ -34,6 +38,8 @@ impl Sealed {
             Self::Presentation => b"shimin/store/v1/presentation\0",
             Self::Notification => b"shimin/store/v1/notification\0",
             Self::HallMarks => b"shimin/store/v1/hall-marks\0",
+            Self::Application => b"shimin/store/v1/application\0",
+            Self::ApplicationUpload => b"shimin/store/v1/application-upload\0",
         }
     }
 
@@ -45,6 +51,8 @@ impl Sealed {
             Self::Presentation => "presentations",
             Self::Notification => "notifications",
             Self::HallMarks => "hall_marks",
+            Self::Application => "applications",
+            Self::ApplicationUpload => "application_uploads",
         }
     }
 

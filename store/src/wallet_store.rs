@@ -8,6 +8,7 @@ use shimin_core::cert::{CertificateId, IssuedCertificate, VerifiedCertificate};
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::trust::{CachedCopy, VerifiedTrustList};
+use shimin_core::wallet::applications::ApplicationRecord;
 use shimin_core::wallet::{
     Enrolment, ImportOutcome, ListStore, NotificationRecord, OutboxRecord, PresentationRecord,
     ReminderRecord, Search, StorageError, StoredCertificate, SyncProgress, WalletStore,
@@ -161,6 +162,30 @@ impl WalletStore for Wallet {
 
     fn remove_outbox(&mut self, keys: &[String]) -> Result<(), StorageError> {
         Ok(Wallet::remove_outbox(self, keys)?)
+    }
+
+    fn applications(&self) -> Result<Vec<ApplicationRecord>, StorageError> {
+        Ok(Wallet::applications(self)?)
+    }
+
+    fn queue_application(
+        &mut self,
+        record: &ApplicationRecord,
+        uploads: &[(String, Vec<u8>)],
+    ) -> Result<(), StorageError> {
+        Ok(Wallet::queue_application(self, record, uploads)?)
+    }
+
+    fn save_application(&mut self, record: &ApplicationRecord) -> Result<(), StorageError> {
+        Ok(Wallet::save_application(self, record)?)
+    }
+
+    fn application_upload(
+        &self,
+        application_id: &str,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(Wallet::application_upload(self, application_id, sha256)?)
     }
 }
 

@@ -343,3 +343,68 @@ pub async fn set_favourite(code: String, favourite: bool) -> Result<(), ApiError
 pub async fn refresh_catalogue() -> Result<CatalogueStatusView, ApiError> {
     call(ipc::command::REFRESH_CATALOGUE, &NoArgs {}).await
 }
+
+/// The application page of service `code` (在线办理).
+pub async fn apply_form(
+    code: String,
+    language: Language,
+) -> Result<shimin_wire::apply::ApplyFormView, ApiError> {
+    with_request(ipc::command::APPLY_FORM, &shimin_wire::apply::ApplyFormRequest { code, language }).await
+}
+
+/// One field's problem, checked by the core as the citizen leaves it.
+pub async fn check_application_field(
+    request: shimin_wire::apply::CheckFieldRequest,
+) -> Result<Option<shimin_wire::application::FieldProblemDto>, ApiError> {
+    with_request(ipc::command::CHECK_APPLICATION_FIELD, &request).await
+}
+
+/// A file chosen for a material: its bytes, and its name's extension.
+pub async fn stage_upload(
+    extension: &str,
+    bytes: &[u8],
+) -> Result<shimin_wire::apply::StagedUploadView, ApiError> {
+    call_raw(
+        ipc::command::STAGE_UPLOAD,
+        bytes,
+        &[(shimin_wire::apply::FILE_NAME_HEADER, format!("file.{extension}"))],
+    )
+    .await
+}
+
+/// Submits an application.
+pub async fn submit_application(
+    request: shimin_wire::apply::SubmitApplicationRequest,
+) -> Result<shimin_wire::apply::SubmitOutcomeView, ApiError> {
+    with_request(ipc::command::SUBMIT_APPLICATION, &request).await
+}
+
+#[derive(Serialize)]
+struct LanguageArgs {
+    language: Language,
+}
+
+#[derive(Serialize)]
+struct ApplicationArgs {
+    request: shimin_wire::apply::ApplicationRequest,
+    language: Language,
+}
+
+/// 我的办件.
+pub async fn my_applications(
+    language: Language,
+) -> Result<Vec<shimin_wire::apply::ApplicationRowView>, ApiError> {
+    call(ipc::command::MY_APPLICATIONS, &LanguageArgs { language }).await
+}
+
+/// One application with its timeline.
+pub async fn application(
+    id: String,
+    language: Language,
+) -> Result<shimin_wire::apply::ApplicationDetailView, ApiError> {
+    call(
+        ipc::command::APPLICATION,
+        &ApplicationArgs { request: shimin_wire::apply::ApplicationRequest { id }, language },
+    )
+    .await
+}

@@ -96,6 +96,11 @@ pub fn App() -> impl IntoView {
             Route::Guide { code, back } => {
                 view! { <hall::guide::GuidePage code=code back=*back/> }.into_any()
             }
+            Route::Apply { code, back } => {
+                view! { <hall::apply::ApplyPage code=code back=*back/> }.into_any()
+            }
+            Route::Applications => view! { <hall::applications::ApplicationsPage/> }.into_any(),
+            Route::Application(id) => view! { <hall::applications::ApplicationPage id=id/> }.into_any(),
         }
     };
     // No tab bar before the wallet is open (the first start and the unlock lead on by themselves)

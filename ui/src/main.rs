@@ -12,6 +12,9 @@ mod sync_text;
 // The service hall's words (limits, fees, reuse classes, the catalogue line), tested on the host.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod hall_text;
+// Applying online: problems, findings, states (issue 17), tested on the host.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod apply_text;
 
 // The status pill's tones, used by host-tested text modules.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

@@ -67,6 +67,17 @@ pub enum Route {
         /// Where back leads.
         back: Box<Route>,
     },
+    /// Applying online for a service (在线办理), by code; back leads to `back`.
+    Apply {
+        /// The service's code.
+        code: String,
+        /// Where back leads.
+        back: Box<Route>,
+    },
+    /// 我的办件: the citizen's applications.
+    Applications,
+    /// One application, by id.
+    Application(String),
 }
 
 impl Route {
@@ -81,6 +92,9 @@ impl Route {
                 | Route::History
                 | Route::Enrol
                 | Route::Requests
+                | Route::Apply { .. }
+                | Route::Applications
+                | Route::Application(_)
         )
     }
 }

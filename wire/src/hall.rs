@@ -323,6 +323,9 @@ pub struct GuideView {
     pub untranslated: bool,
     /// Whether the citizen marked it a favourite.
     pub favourite: bool,
+    /// Whether it can be applied for online now (it has a form and is not suspended).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub online: bool,
 }
 
 /// Marks or unmarks a favourite: [`crate::ipc::command::SET_FAVOURITE`].

@@ -141,6 +141,23 @@ pub mod command {
     /// Fetches the catalogue's changes now and waits for them: →
     /// [`crate::hall::CatalogueStatusView`].
     pub const REFRESH_CATALOGUE: &str = "refresh_catalogue";
+    /// The application page of a service: [`crate::apply::ApplyFormRequest`] →
+    /// [`crate::apply::ApplyFormView`].
+    pub const APPLY_FORM: &str = "apply_form";
+    /// One field's problem as the citizen leaves it: [`crate::apply::CheckFieldRequest`] →
+    /// `Option<FieldProblemDto>`.
+    pub const CHECK_APPLICATION_FIELD: &str = "check_application_field";
+    /// A file for a material, the raw body (its name in [`crate::apply::FILE_NAME_HEADER`]) →
+    /// [`crate::apply::StagedUploadView`].
+    pub const STAGE_UPLOAD: &str = "stage_upload";
+    /// Submits an application to the outbox and sends it when online:
+    /// [`crate::apply::SubmitApplicationRequest`] → [`crate::apply::SubmitOutcomeView`].
+    pub const SUBMIT_APPLICATION: &str = "submit_application";
+    /// 我的办件: → `Vec<ApplicationRowView>`.
+    pub const MY_APPLICATIONS: &str = "my_applications";
+    /// One application, its timeline asked of the backend when online:
+    /// [`crate::apply::ApplicationRequest`] → [`crate::apply::ApplicationDetailView`].
+    pub const APPLICATION: &str = "application";
 }
 
 /// Arguments of [`command::SCREEN_FOR_SHOWING`].

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod application;
+pub mod apply;
 pub mod backend;
 pub mod calendar;
 pub mod catalogue;

@@ -947,6 +947,7 @@ snapshots! { hall {
         result_certificate: Some("driving-licence".into()),
         untranslated: false,
         favourite: true,
+        online: true,
     }],
     FavouriteRequest: [FavouriteRequest { code: "0100461000-110105-111101050000000017-05".into(), favourite: true }],
 }}
@@ -1457,3 +1458,132 @@ fn every_public_type_has_a_snapshot() {
         .collect();
     assert!(stale.is_empty(), "snapshots of types that no longer exist: {stale:?}");
 }
+
+fn apply_row() -> shimin_wire::apply::ApplicationRowView {
+    use shimin_wire::apply::*;
+    ApplicationRowView {
+        id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into(),
+        service: "居住证签发".into(),
+        state: ApplicationStateView::Waiting,
+        created: "2026-12-07 20:15".into(),
+        case_no: None,
+    }
+}
+
+fn apply_source() -> shimin_wire::apply::SourceView {
+    use shimin_wire::apply::*;
+    SourceView {
+        kind: SourceKindView::Wallet,
+        id: Some(CERT_ID.into()),
+        certificate_type: Some("resident-id-card".into()),
+        unusable: None,
+    }
+}
+
+fn apply_field() -> shimin_wire::apply::FormFieldView {
+    use shimin_wire::apply::*;
+    FormFieldView {
+        key: "employer".into(),
+        label: "用人单位统一社会信用代码".into(),
+        help: None,
+        input: InputView::CreditCode,
+        required: true,
+        when: Some(WhenView { field: "basis".into(), one_of: vec!["work".into()] }),
+        prefilled: false,
+    }
+}
+
+snapshots! { apply {
+    ApplyFormRequest: [ApplyFormRequest { code: "0100461000-110105-111101050000000017-01".into(), language: shimin_wire::wallet::Language::ZhHans }],
+    ApplyFormView: [ApplyFormView {
+        code: "0100461000-110105-111101050000000017-01".into(),
+        name: "居住证签发".into(),
+        department: "北京市公安局朝阳分局".into(),
+        fields: vec![apply_field()],
+        values: [("name".to_owned(), shimin_wire::application::FieldValueDto::Text("张三".into()))].into_iter().collect(),
+        materials: vec![MaterialSourcesView {
+            index: 0,
+            name: "居民身份证".into(),
+            required: true,
+            condition: None,
+            sources: vec![apply_source()],
+        }],
+    }],
+    FormFieldView: [apply_field()],
+    WhenView: [WhenView { field: "basis".into(), one_of: vec!["work".into()] }],
+    OptionView: [OptionView { code: "work".into(), label: "合法稳定就业".into() }],
+    InputView: [
+        InputView::Text { max_len: 30 },
+        InputView::Integer,
+        InputView::Decimal,
+        InputView::Date,
+        InputView::Choice { options: vec![OptionView { code: "work".into(), label: "合法稳定就业".into() }] },
+        InputView::MultiChoice { options: vec![OptionView { code: "child".into(), label: "子女".into() }] },
+        InputView::IdNumber,
+        InputView::CreditCode,
+        InputView::Phone,
+        InputView::Address { max_len: 120 },
+        InputView::YesNo,
+    ],
+    MaterialSourcesView: [MaterialSourcesView {
+        index: 1,
+        name: "合法稳定住所证明".into(),
+        required: false,
+        condition: Some("以合法稳定住所申领的".into()),
+        sources: vec![SourceView { kind: SourceKindView::Upload, id: None, certificate_type: None, unusable: None }],
+    }],
+    SourceKindView: [SourceKindView::Wallet, SourceKindView::Library, SourceKindView::Upload],
+    UnusableView: [
+        UnusableView::CertificateExpired,
+        UnusableView::CertificateNotValid,
+        UnusableView::OtherMaterial,
+        UnusableView::NeverReused,
+        UnusableView::Expired,
+        UnusableView::PaperOnly,
+    ],
+    SourceView: [apply_source(), SourceView { kind: SourceKindView::Library, id: Some("lib-1".into()), certificate_type: None, unusable: Some(UnusableView::Expired) }],
+    CheckFieldRequest: [CheckFieldRequest {
+        code: "0100461000-110105-111101050000000017-01".into(),
+        key: "phone".into(),
+        values: vec![("phone".into(), shimin_wire::application::FieldValueDto::Text("12345".into()))],
+    }],
+    StagedUploadView: [
+        StagedUploadView::Accepted { upload_id: "ab".repeat(32), media_type: shimin_wire::application::UploadTypeDto::Pdf, size: 48_000 },
+        StagedUploadView::Refused { reason: UploadProblemView::NotAllowed },
+    ],
+    UploadProblemView: [
+        UploadProblemView::Empty,
+        UploadProblemView::TooLarge,
+        UploadProblemView::NotAllowed,
+        UploadProblemView::Mismatch,
+        UploadProblemView::BadPicture,
+        UploadProblemView::PdfIncomplete,
+    ],
+    PickDto: [
+        PickDto::Wallet { certificate_id: CERT_ID.into() },
+        PickDto::Library { item_id: "lib-1".into() },
+        PickDto::Upload { upload_id: "ab".repeat(32) },
+    ],
+    SubmitApplicationRequest: [SubmitApplicationRequest {
+        code: "0100461000-110105-111101050000000017-01".into(),
+        values: vec![("basis".into(), shimin_wire::application::FieldValueDto::Text("home".into()))],
+        picks: vec![(0, PickDto::Wallet { certificate_id: CERT_ID.into() })],
+        language: shimin_wire::wallet::Language::ZhHans,
+    }],
+    FieldProblemView: [FieldProblemView { field: "phone".into(), problem: shimin_wire::application::FieldProblemDto::BadPhone }],
+    SubmitOutcomeView: [
+        SubmitOutcomeView::Stored { application: apply_row() },
+        SubmitOutcomeView::FormProblems { problems: vec![FieldProblemView { field: "phone".into(), problem: shimin_wire::application::FieldProblemDto::Missing }] },
+        SubmitOutcomeView::Findings { findings: vec![shimin_wire::application::FindingDto::MaterialMissing { material: 1 }] },
+        SubmitOutcomeView::UploadMissing,
+    ],
+    ApplicationStateView: [
+        ApplicationStateView::Waiting,
+        ApplicationStateView::Refused,
+        ApplicationStateView::Submitted,
+        ApplicationStateView::Phase(shimin_wire::workflow::ApplicationPhaseDto::InApproval),
+    ],
+    ApplicationRowView: [apply_row()],
+    ApplicationRequest: [ApplicationRequest { id: "7d3f0c2a9b8e4f6a1c5d2e8f0a3b6c9d".into() }],
+    ApplicationDetailView: [ApplicationDetailView { row: apply_row(), findings: vec![], steps: vec![], due: None, offline: true }],
+}}

@@ -519,7 +519,9 @@ pub fn precheck<S: StatusListSource + ?Sized>(
                 values.as_ref().and_then(|v| form.material_needed(i, v)).unwrap_or(false)
             }
         };
-        if needed && !given[i] {
+        // A paper-only material cannot be given online: it is handed over at the counter.
+        let online = material.form != shimin_wire::catalogue::MaterialFormDto::Paper;
+        if needed && online && !given[i] {
             findings.push(Finding::MaterialMissing(i));
         }
     }

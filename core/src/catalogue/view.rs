@@ -171,6 +171,7 @@ pub fn guide_view(
         result_certificate: service.result.e_certificate.map(|t| t.slug().to_owned()),
         untranslated,
         favourite,
+        online: service.form.is_some() && service.is_active(),
     }
 }
 

@@ -8,11 +8,13 @@
 use std::future::Future;
 
 use base64::Engine as _;
+use shimin_wire::application::{SubmissionReceipt, SubmissionRequest, UploadTypeDto};
 use shimin_wire::backend::{
     DeclineReasonView, DeviceListResponse, IdentityRequestView, LivenessChallengeResponse,
     LivenessPaceResponse, OutboxItem, SyncPullResponse, SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
+use shimin_wire::workflow::TimelineView;
 
 use crate::crypto::{SigningKey, VerifyingKey};
 use crate::liveness::{
@@ -283,6 +285,41 @@ pub trait Backend: Sync {
         case_id: i64,
         reason: DeclineReasonView,
     ) -> impl Future<Output = Result<IdentityRequestView, BackendError>> + Send;
+
+    /// Uploads one file of application `application_id` before the submission that names it
+    /// (`PUT /v1/sync/applications/{id}/uploads/{sha256}`); sending it again is harmless.
+    fn upload_application_file(
+        &self,
+        token: &str,
+        application_id: &str,
+        sha256: &str,
+        media_type: UploadTypeDto,
+        bytes: Vec<u8>,
+    ) -> impl Future<Output = Result<(), BackendError>> + Send;
+
+    /// Submits an application (`POST /v1/sync/applications`); the same id again gets the same
+    /// answer.
+    fn submit_application(
+        &self,
+        token: &str,
+        request: &SubmissionRequest,
+    ) -> impl Future<Output = Result<SubmissionReceipt, BackendError>> + Send;
+
+    /// Resubmits an application after a correction request
+    /// (`POST /v1/sync/applications/{id}/correction`).
+    fn resubmit_application(
+        &self,
+        token: &str,
+        request: &SubmissionRequest,
+    ) -> impl Future<Output = Result<SubmissionReceipt, BackendError>> + Send;
+
+    /// The timeline of the signed-in citizen's application `application_id`
+    /// (`GET /v1/sync/applications/{id}`).
+    fn application_timeline(
+        &self,
+        token: &str,
+        application_id: &str,
+    ) -> impl Future<Output = Result<TimelineView, BackendError>> + Send;
 }
 
 #[cfg(test)]

@@ -154,6 +154,12 @@ impl Lists {
         Some(crate::views::list_age_view(oldest.into()))
     }
 
+    /// The trust list and the status lists, for a check that builds its own verifier (the
+    /// application's pre-review), unless no trust list is held.
+    pub fn parts(&self) -> Option<(&CachedCopy<VerifiedTrustList>, &Vec<CachedCopy<VerifiedStatusList>>)> {
+        self.trust.as_ref().map(|trust| (trust, &self.status))
+    }
+
     /// A verifier over these lists, unless no trust list is held.
     pub fn verifier(&self) -> Option<ListVerifier<'_>> {
         self.trust.as_ref().map(|trust| Verifier::new(trust, &self.status, VerifierPolicy::default()))

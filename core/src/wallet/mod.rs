@@ -19,6 +19,8 @@
 //! | [`liveness`] | the liveness check's exchanges with the backend: challenge, signed evidence, identity requests |
 //! | [`store`], [`backend`] | the two traits and what crosses them |
 
+pub mod application_views;
+pub mod applications;
 pub mod backend;
 pub mod certificates;
 pub mod devices;

@@ -7,6 +7,7 @@
 //! it between network steps, never across one. Encryption at rest, the PIN-wrapped data key and
 //! schema migrations are the store's business, not the use cases'.
 
+use super::applications::ApplicationRecord;
 use crate::cert::{CertificateId, IssuedCertificate, VerifiedCertificate};
 use crate::crypto::{SigningKey, VerifyingKey};
 use crate::records::{
@@ -195,4 +196,35 @@ pub trait WalletStore: ListStore {
     /// # Errors
     /// [`StorageError::Failed`].
     fn remove_outbox(&mut self, keys: &[String]) -> Result<(), StorageError>;
+
+    /// Every application the wallet knows, newest first (see [`super::applications`]).
+    ///
+    /// # Errors
+    /// [`StorageError::Failed`] for a damaged row.
+    fn applications(&self) -> Result<Vec<ApplicationRecord>, StorageError>;
+
+    /// Stores a new application in the outbox together with its uploads (digest in hex, bytes),
+    /// in one transaction.
+    ///
+    /// # Errors
+    /// [`StorageError::Failed`].
+    fn queue_application(
+        &mut self,
+        record: &ApplicationRecord,
+        uploads: &[(String, Vec<u8>)],
+    ) -> Result<(), StorageError>;
+
+    /// Replaces a known application's record; once it is no longer waiting its uploads are
+    /// let go.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for an unknown id, or [`StorageError::Failed`].
+    fn save_application(&mut self, record: &ApplicationRecord) -> Result<(), StorageError>;
+
+    /// The bytes of an upload of a waiting application, by its digest in hex.
+    ///
+    /// # Errors
+    /// [`StorageError::Failed`].
+    fn application_upload(&self, application_id: &str, sha256: &str)
+    -> Result<Option<Vec<u8>>, StorageError>;
 }

@@ -55,6 +55,8 @@ pub struct SyncReport {
     pub status_lists: u32,
     /// Outbox items the server acknowledged.
     pub pushed: u32,
+    /// What sending the waiting applications did.
+    pub applications: super::applications::SendReport,
 }
 
 /// Where a sync round is, for a progress line.
@@ -226,6 +228,7 @@ pub async fn round<S: WalletStore + Send + ?Sized, B: Backend>(
     }
     progress(SyncStep::Pushing);
     report.pushed = push_outbox(store, backend, &token).await?;
+    report.applications = super::applications::send_pending(store, backend, &token, now).await?;
     store.finish_sync(now)?;
     Ok(report)
 }

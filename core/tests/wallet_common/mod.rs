@@ -11,15 +11,18 @@ use shimin_core::cert::{AttributeValue, CertificateId, IssuedCertificate, Verifi
 use shimin_core::crypto::{SigningKey, VerifyingKey};
 use shimin_core::status_list::VerifiedStatusList;
 use shimin_core::trust::{CachedCopy, VerifiedTrustList};
+use shimin_core::wallet::applications::{ApplicationRecord, LocalPhase};
 use shimin_core::wallet::{
     Backend, BackendError, Enrolment, ImportOutcome, ListStore, LivenessChallenge, NotificationRecord,
     OutboxRecord, PaceAnswer, PresentationRecord, ReminderRecord, Search, StorageError, StoredCertificate,
     SyncProgress, WalletStore,
 };
+use shimin_wire::application::{SubmissionReceipt, SubmissionRequest, UploadTypeDto};
 use shimin_wire::backend::{
     DeclineReasonView, DeviceListResponse, DeviceView, IdentityRequestView, OutboxItem, SyncPullResponse,
     SyncPushResponse,
 };
+use shimin_wire::workflow::TimelineView;
 
 /// A wallet store in memory: the same rules as the SQLite store where the use cases depend on
 /// them (order by expiry, renewals keep history, a certificate bound to another device is not
@@ -37,6 +40,9 @@ pub struct MemoryStore {
     /// The newest notification acknowledged.
     pub acknowledged: i64,
     pub outbox: Vec<OutboxRecord>,
+    /// Applications, newest first, and the uploads of those waiting (id, digest, bytes).
+    pub applications: Vec<ApplicationRecord>,
+    pub uploads: Vec<(String, String, Vec<u8>)>,
     /// When set, every write fails as a broken disk would.
     pub broken: bool,
 }
@@ -55,6 +61,8 @@ impl MemoryStore {
             notifications: Vec::new(),
             acknowledged: 0,
             outbox: Vec::new(),
+            applications: Vec::new(),
+            uploads: Vec::new(),
             broken: false,
         }
     }
@@ -292,6 +300,45 @@ impl WalletStore for MemoryStore {
         self.progress.pending_outbox = self.outbox.len() as u64;
         Ok(())
     }
+
+    fn applications(&self) -> Result<Vec<ApplicationRecord>, StorageError> {
+        Ok(self.applications.clone())
+    }
+
+    fn queue_application(
+        &mut self,
+        record: &ApplicationRecord,
+        uploads: &[(String, Vec<u8>)],
+    ) -> Result<(), StorageError> {
+        self.write()?;
+        self.applications.insert(0, record.clone());
+        for (sha, bytes) in uploads {
+            self.uploads.push((record.id.clone(), sha.clone(), bytes.clone()));
+        }
+        Ok(())
+    }
+
+    fn save_application(&mut self, record: &ApplicationRecord) -> Result<(), StorageError> {
+        self.write()?;
+        let slot = self.applications.iter_mut().find(|a| a.id == record.id).ok_or(StorageError::NotFound)?;
+        *slot = record.clone();
+        if record.phase != LocalPhase::Waiting {
+            self.uploads.retain(|(id, _, _)| *id != record.id);
+        }
+        Ok(())
+    }
+
+    fn application_upload(
+        &self,
+        application_id: &str,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self
+            .uploads
+            .iter()
+            .find(|(id, sha, _)| id == application_id && sha == sha256)
+            .map(|(_, _, bytes)| bytes.clone()))
+    }
 }
 
 /// Two identifiers of versions of the same certificate (same type, issuer and serial).
@@ -325,6 +372,14 @@ pub enum Call {
     StreamEnrolment(i64, Vec<u8>),
     /// A frame batch of a case check, the token it was sent with, and its signed bytes.
     StreamCase(i64, String, Vec<u8>),
+    /// An upload of an application: its id and digest.
+    Upload(String, String),
+    /// A submission: its application id.
+    Submit(String),
+    /// A resubmission: its application id.
+    Resubmit(String),
+    /// A timeline asked for.
+    Timeline(String),
 }
 
 /// A backend that answers from a script and records what it was asked.
@@ -347,6 +402,12 @@ pub struct ScriptedBackend {
     pub calls: Mutex<Vec<Call>>,
     /// What "my devices" answers.
     pub devices: Vec<DeviceView>,
+    /// What each submission answers, in order (then a network failure: offline).
+    pub receipts: Mutex<VecDeque<Result<SubmissionReceipt, BackendError>>>,
+    /// What each upload answers, in order (then success).
+    pub upload_answers: Mutex<VecDeque<Result<(), BackendError>>>,
+    /// What a timeline answers.
+    pub timeline: Mutex<Option<Result<TimelineView, BackendError>>>,
 }
 
 /// The challenge the scripted backend hands out for a device signature.
@@ -367,6 +428,9 @@ impl ScriptedBackend {
             paced: Mutex::new(VecDeque::new()),
             calls: Mutex::new(Vec::new()),
             devices: Vec::new(),
+            receipts: Mutex::new(VecDeque::new()),
+            upload_answers: Mutex::new(VecDeque::new()),
+            timeline: Mutex::new(None),
         }
     }
 
@@ -527,6 +591,53 @@ impl Backend for ScriptedBackend {
             .expect("decline")
             .take()
             .unwrap_or(Err(BackendError::Malformed("no decline scripted")))
+    }
+
+    async fn upload_application_file(
+        &self,
+        _token: &str,
+        application_id: &str,
+        sha256: &str,
+        _media_type: UploadTypeDto,
+        _bytes: Vec<u8>,
+    ) -> Result<(), BackendError> {
+        self.record(Call::Upload(application_id.to_owned(), sha256.to_owned()));
+        self.upload_answers.lock().expect("uploads").pop_front().unwrap_or(Ok(()))
+    }
+
+    async fn submit_application(
+        &self,
+        _token: &str,
+        request: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, BackendError> {
+        self.record(Call::Submit(request.application_id.clone()));
+        self.receipts
+            .lock()
+            .expect("receipts")
+            .pop_front()
+            .unwrap_or(Err(BackendError::Network("offline".into())))
+    }
+
+    async fn resubmit_application(
+        &self,
+        _token: &str,
+        request: &SubmissionRequest,
+    ) -> Result<SubmissionReceipt, BackendError> {
+        self.record(Call::Resubmit(request.application_id.clone()));
+        self.receipts
+            .lock()
+            .expect("receipts")
+            .pop_front()
+            .unwrap_or(Err(BackendError::Network("offline".into())))
+    }
+
+    async fn application_timeline(
+        &self,
+        _token: &str,
+        application_id: &str,
+    ) -> Result<TimelineView, BackendError> {
+        self.record(Call::Timeline(application_id.to_owned()));
+        self.timeline.lock().expect("timeline").take().unwrap_or(Err(BackendError::Network("offline".into())))
     }
 }
 

@@ -309,6 +309,15 @@ impl WalletState {
         Ok(view::guide_view(service, request.language, &current, favourite))
     }
 
+    /// The service `code` as the catalogue held in memory has it.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] for a malformed code, [`AppError::NotFound`].
+    pub(super) fn service(&self, code: &str) -> Result<Service, AppError> {
+        let code = ServiceCode::parse(code).map_err(|_| AppError::BadRequest)?;
+        self.held()?.services.get(&code.to_string()).cloned().ok_or(AppError::NotFound)
+    }
+
     /// Marks or unmarks a favourite.
     ///
     /// # Errors

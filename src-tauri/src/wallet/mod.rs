@@ -8,6 +8,7 @@
 //! ships (pinned at build time, see `build.rs`) and is pinned again at enrolment; a development
 //! build without one reads `root.pub` (SEC1) next to the database on a verifier-only device.
 
+mod applications;
 mod attempts;
 mod camera;
 mod hall;
@@ -96,6 +97,8 @@ pub struct WalletState {
     asking: two_way::AskState,
     /// The service hall's catalogue.
     hall: hall::HallState,
+    /// Files chosen for an application's materials, until it is submitted.
+    staged: applications::StagedFiles,
 }
 
 impl std::fmt::Debug for WalletState {
@@ -133,6 +136,7 @@ impl WalletState {
             scan: scan::ScanState::default(),
             asking: two_way::AskState::default(),
             hall: hall::HallState::default(),
+            staged: applications::StagedFiles::default(),
         }
     }
 

@@ -12,7 +12,12 @@ fn tab_of(route: &Route) -> Route {
     match route {
         Route::Detail(_) | Route::Show(_) | Route::Requests => Route::Wallet,
         Route::About => Route::Settings,
-        Route::Hall(_) | Route::HallList { .. } | Route::Guide { .. } => Route::Hall(HallHome::default()),
+        Route::Hall(_)
+        | Route::HallList { .. }
+        | Route::Guide { .. }
+        | Route::Apply { .. }
+        | Route::Applications
+        | Route::Application(_) => Route::Hall(HallHome::default()),
         other => other.clone(),
     }
 }

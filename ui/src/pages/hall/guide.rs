@@ -4,8 +4,8 @@
 //! first: each with 已在卡包 when the wallet holds a current certificate that satisfies it, its
 //! reuse class, originals and copies, required or the condition); 受理条件; 办理流程 (numbered,
 //! each step's limit); 办理时限 (法定 and 承诺); 收费; 办理地点与时间; the phones as `tel:` links;
-//! 设定依据; 常见问题 (`<details>`); 办理结果; and the 在线办理 button, disabled until the
-//! applications issue hooks in (`#guide-apply`).
+//! 设定依据; 常见问题 (`<details>`); 办理结果; and the 在线办理 button (`#guide-apply`), which opens
+//! the application page when the guide has a form and the service is open.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -77,10 +77,12 @@ fn phone_link(id: &'static str, text: String, number: &str) -> impl IntoView + u
 }
 
 /// The whole guide in `l`.
-fn guide_view(l: Language, g: GuideView, favourite: RwSignal<bool>) -> impl IntoView {
+fn guide_view(l: Language, g: GuideView, favourite: RwSignal<bool>, here: Route) -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let code = g.code.clone();
+    let apply_code = g.code.clone();
+    let online = g.online;
     let unlocked = app.wallet.get_untracked().is_some_and(|w| w.unlocked);
     let fav_error = RwSignal::new(None::<Key>);
     let toggle = move |_| {
@@ -266,10 +268,12 @@ fn guide_view(l: Language, g: GuideView, favourite: RwSignal<bool>) -> impl Into
         {faq}
         {result}
         <div class="apply-bar">
-            <button id="guide-apply" type="button" class="primary" disabled=true aria-describedby="guide-apply-note">
+            <button id="guide-apply" type="button" class="primary" disabled=!online
+                aria-describedby=(!online).then_some("guide-apply-note")
+                on:click=move |_| app.route.set(Route::Apply { code: apply_code.clone(), back: Box::new(here.clone()) })>
                 {t(l, Key::GuideApply)}
             </button>
-            <p id="guide-apply-note" class="hint">{t(l, Key::GuideApplySoon)}</p>
+            {(!online).then(|| view! { <p id="guide-apply-note" class="hint">{t(l, Key::GuideApplySoon)}</p> })}
         </div>
     }
 }
@@ -280,6 +284,7 @@ pub fn GuidePage(code: String, back: Route) -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let favourite = RwSignal::new(false);
+    let back_to = back.clone();
     let guide = LocalResource::new(move || {
         let (code, language) = (code.clone(), lang.get());
         async move { api::service_guide(code, language).await }
@@ -289,7 +294,8 @@ pub fn GuidePage(code: String, back: Route) -> impl IntoView {
         guide.get().map(|r| match r {
             Ok(g) => {
                 favourite.set(g.favourite);
-                guide_view(l, g, favourite).into_any()
+                let here = Route::Guide { code: g.code.clone(), back: Box::new(back_to.clone()) };
+                guide_view(l, g, favourite, here).into_any()
             }
             Err(e) => view! { <p class="result bad" role="alert">{t(l, error_key(&e))}</p> }.into_any(),
         })

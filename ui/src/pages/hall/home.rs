@@ -353,6 +353,11 @@ pub fn HallHomePage(start: HallHome) -> impl IntoView {
     view! {
         <main id="hall" class="screen">
             <AppBar title=Signal::derive(move || t(lang.get(), Key::HallTitle).to_owned())/>
+            <button id="hall-my-applications" type="button" class="service-row my-applications"
+                on:click=move |_| app.route.set(Route::Applications)>
+                <span class="service-name">{move || t(lang.get(), Key::MyApplications)}</span>
+                <Icon name=IconName::Forward/>
+            </button>
             <form class="search hall-search" role="search"
                 on:submit=move |ev| { ev.prevent_default(); open_list(); }>
                 <label for="hall-search" class="visually-hidden">{move || t(lang.get(), Key::HallSearchLabel)}</label>

@@ -4,6 +4,8 @@
 //! service's guide (`guide.rs`). None needs the wallet open: the catalogue is public and held
 //! offline. Their words are host-tested in `hall_text.rs`.
 
+pub mod applications;
+pub mod apply;
 pub mod guide;
 pub mod home;
 pub mod list;
