@@ -331,6 +331,15 @@ async fn sync_needs_a_device_token_bound_to_the_device_key(db: Db) {
 
     let (phone, device_id, token) = w.enrol(ZHANG).await;
     assert_eq!(w.get("/v1/sync/pull", Some(&token)).await.status(), StatusCode::OK);
+    // The pull judges its own token (read with the rest of the pull), and before the cursor,
+    // like every route behind the sync layer; other methods stay behind that layer.
+    assert_eq!(w.get("/v1/sync/pull?cursor=bad", Some(&token)).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        w.get("/v1/sync/pull?cursor=bad", Some("not-a-token")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(w.get("/v1/sync/pull?cursor=bad", Some(&w.police)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(w.post("/v1/sync/pull", None, json!({})).await.status(), StatusCode::UNAUTHORIZED);
 
     // A signature by another key, or a reused challenge, gets no token.
     let challenge: ChallengeResponse = w

@@ -30,8 +30,8 @@ use shimin_wire::backend::{
     IdentityRequestView, IssueCertificateRequest, KeyCompromiseRequest, KeyCompromiseResponse,
     KeyRotationResponse, LivenessChallengeResponse, LivenessEnrolmentRequest, LivenessPaceResponse,
     OpenCaseRequest, RegisterDeviceRequest, RegisterDeviceResponse, RemoveDeviceRequest,
-    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPullResponse,
-    SyncPushRequest, SyncPushResponse,
+    RenewCertificateRequest, StaffLoginRequest, StaffLoginResponse, StatusChangeRequest, SyncPushRequest,
+    SyncPushResponse,
 };
 use shimin_wire::error::ErrorCode;
 
@@ -446,12 +446,27 @@ struct PullQuery {
     cursor: Option<String>,
 }
 
-async fn pull(
-    State(s): State<AppState>,
-    Device(device): Device,
-    Query(q): Query<PullQuery>,
-) -> ApiResult<Json<SyncPullResponse>> {
-    Ok(Json(s.backend.pull(&device, q.cursor.as_deref(), now()).await?))
+/// The pull judges its own token ([`require_device`] lets it through): the token and its device
+/// are read with the rest of the pull, in one store call. As on every other route of a device,
+/// the token is judged before the query.
+async fn pull(State(s): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(token) = bearer(&parts) else {
+        return ApiError::from(ServiceError::Unauthorized).into_response();
+    };
+    let query = match Query::<PullQuery>::try_from_uri(&parts.uri) {
+        Ok(Query(query)) => query,
+        Err(rejection) => {
+            return match s.backend.device_for_token(token, now()).await {
+                Ok(_) => rejection.into_response(),
+                Err(e) => ApiError::from(e).into_response(),
+            };
+        }
+    };
+    match s.backend.pull(token, query.cursor.as_deref(), now()).await {
+        Ok(response) => Json(response).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
 async fn push(
@@ -509,8 +524,13 @@ async fn device_logout(State(s): State<AppState>, request: Request) -> ApiResult
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Everything under `/v1/sync` needs a live device token, matched route or not.
+/// Everything under `/v1/sync` needs a live device token, matched route or not. `GET /pull`
+/// (the path inside `/v1/sync`) judges its token itself, read in the same store call as the
+/// rest of the pull: a pull is one round trip to PostgreSQL, not one more for the token.
 async fn require_device(State(s): State<AppState>, mut request: Request, next: Next) -> Response {
+    if request.method() == axum::http::Method::GET && request.uri().path() == "/pull" {
+        return next.run(request).await;
+    }
     let (mut parts, body) = request.into_parts();
     let token = bearer(&parts).map(str::to_owned);
     let device = match token {

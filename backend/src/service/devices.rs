@@ -230,15 +230,7 @@ impl Backend {
             .token_and_device(&sha256(token.as_bytes()))
             .await?
             .ok_or(ServiceError::Unauthorized)?;
-        if record.revoked_at.is_some() || record.expires_at <= now {
-            return Err(ServiceError::Unauthorized);
-        }
-        match (record.subject, device) {
-            (TokenSubject::Device(id), Some(device)) if device.id == id && device.removed_at.is_none() => {
-                Ok(device)
-            }
-            _ => Err(ServiceError::Unauthorized),
-        }
+        live_device(record, device, now)
     }
 
     /// Revokes a bearer token (logout).
@@ -504,4 +496,24 @@ fn new_device_id() -> Result<i64, ServiceError> {
     let bytes = random::<8>()?;
     let random = u64::from_be_bytes(bytes) & ((1 << 52) - 1);
     i64::try_from(random | (1 << 52)).map_err(|_| ServiceError::Signing("device id"))
+}
+
+/// The device a token stands for, read with it: only a live (unrevoked, unexpired) device token
+/// of a device that is not removed; 401 for anything else. Every request of a device is
+/// judged here (through [`Backend::device_for_token`], or the sync pull that reads the token
+/// with the rest of the pull).
+pub(super) fn live_device(
+    record: TokenRecord,
+    device: Option<DeviceRecord>,
+    now: i64,
+) -> Result<DeviceRecord, ServiceError> {
+    if record.revoked_at.is_some() || record.expires_at <= now {
+        return Err(ServiceError::Unauthorized);
+    }
+    match (record.subject, device) {
+        (TokenSubject::Device(id), Some(device)) if device.id == id && device.removed_at.is_none() => {
+            Ok(device)
+        }
+        _ => Err(ServiceError::Unauthorized),
+    }
 }

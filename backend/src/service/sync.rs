@@ -7,10 +7,13 @@ use shimin_wire::backend::{
     SyncPushRequest, SyncPushResponse, SyncStatusChange, TrustListVersion,
 };
 
+use shimin_core::crypto::sha256;
+
+use super::devices::live_device;
 use super::issuance::certificate_id_of;
 use super::keys::TRUST_LIST;
 use super::{Backend, ServiceError, b64, unb64};
-use crate::store::{DeviceRecord, EventKind, StoredStatus};
+use crate::store::{CertificateRecord, DeviceRecord, EventKind, EventRecord, StoredStatus};
 
 /// Events per pull.
 const PAGE: i64 = 100;
@@ -39,94 +42,36 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<i64, ServiceError> {
 }
 
 impl Backend {
-    /// What changed for `device`'s citizen since `cursor`.
+    /// What changed since `cursor` for the device whose bearer token this is: the token, its
+    /// device and everything the answer is made of in one store call ([`SyncStore::pull`]: one
+    /// round trip on PostgreSQL), then checked and assembled here.
     ///
     /// # Errors
-    /// 400 for a bad cursor.
+    /// 401 for anything but a live device token of a device that is not removed (as
+    /// [`Backend::device_for_token`]); then 400 for a bad cursor.
+    ///
+    /// [`SyncStore::pull`]: crate::store::SyncStore::pull
     pub async fn pull(
         &self,
-        device: &DeviceRecord,
+        token: &str,
         cursor: Option<&str>,
         now: i64,
     ) -> Result<SyncPullResponse, ServiceError> {
-        let after = decode_cursor(cursor)?;
-        let events = self.store.events(&device.citizen_id_number, device.id, after, PAGE).await?;
-        let more = events.len() as i64 == PAGE;
-        let last = events.last().map_or(after, |e| e.seq);
-        let mut response = SyncPullResponse {
-            cursor: encode_cursor(last),
-            more,
-            certificates: Vec::new(),
-            status_changes: Vec::new(),
-            trust_list: None,
-            reminders: Vec::new(),
-            notifications: Vec::new(),
+        let after = match decode_cursor(cursor) {
+            Ok(after) => after,
+            Err(bad_cursor) => {
+                // The token is judged first, as on every route of a device.
+                self.device_for_token(token, now).await?;
+                return Err(bad_cursor);
+            }
         };
-        for event in events {
-            match event.kind {
-                EventKind::CertificateCopy => {
-                    let (Some(cert_id), Some(copy)) = (event.certificate_id, event.holder_copy) else {
-                        continue;
-                    };
-                    let Some(record) = self.store.certificate(cert_id).await? else { continue };
-                    if record.citizen_id_number != device.citizen_id_number {
-                        continue;
-                    }
-                    response.certificates.push(SyncCertificate {
-                        certificate_id: certificate_id_of(&record)?.to_string(),
-                        certificate_type: record.type_slug.clone(),
-                        version: record.version,
-                        holder_copy_b64: b64(&copy),
-                    });
-                }
-                EventKind::StatusChange => {
-                    let (Some(cert_id), Some(value)) = (event.certificate_id, event.status) else { continue };
-                    let Some(record) = self.store.certificate(cert_id).await? else { continue };
-                    if record.citizen_id_number != device.citizen_id_number {
-                        continue;
-                    }
-                    let status = match StoredStatus::from_value(value)? {
-                        StoredStatus::Valid => CertificateStatusView::Valid,
-                        StoredStatus::Revoked => CertificateStatusView::Revoked,
-                        StoredStatus::Suspended => CertificateStatusView::Suspended,
-                    };
-                    response.status_changes.push(SyncStatusChange {
-                        certificate_id: certificate_id_of(&record)?.to_string(),
-                        status,
-                        changed_at: event.created_at,
-                    });
-                }
-                EventKind::Notification => {
-                    if let Some(message) = event.message {
-                        response.notifications.push(Notification {
-                            id: event.seq,
-                            created_at: event.created_at,
-                            message,
-                        });
-                    }
-                }
-            }
-        }
-        if let Some(doc) = self.store.published(TRUST_LIST).await? {
-            response.trust_list = Some(TrustListVersion {
-                sequence: u64::try_from(doc.sequence).unwrap_or_default(),
-                etag: doc.etag,
-            });
-        }
-        for record in self.store.certificates_of(&device.citizen_id_number).await? {
-            let Some(expires_at) = record.expires_at else { continue };
-            let current = record.status == StoredStatus::Valid && record.replaced_by.is_none();
-            if current && expires_at > now && expires_at - now <= REMIND_BEFORE {
-                response.reminders.push(Reminder {
-                    certificate_id: certificate_id_of(&record)?.to_string(),
-                    certificate_type: CertificateType::from_slug(&record.type_slug)
-                        .map_or_else(|| record.type_slug.clone(), |t| t.slug().to_owned()),
-                    expires_at,
-                    days_left: (expires_at - now) / 86_400,
-                });
-            }
-        }
-        Ok(response)
+        let record = self
+            .store
+            .pull(&sha256(token.as_bytes()), after, PAGE, TRUST_LIST)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        let device = live_device(record.token, record.device, now)?;
+        page(&device, after, record.events, record.trust_list, &record.certificates, now)
     }
 
     /// Records the device's outbox items, each once.
@@ -167,4 +112,86 @@ impl Backend {
         }
         Ok(SyncPushResponse { receipts })
     }
+}
+
+/// The answer to a pull from what the store read: the feed page's events (their certificates
+/// looked up among the citizen's own, so another citizen's never shows), the trust list's
+/// version, and the reminders of the citizen's current certificates that expire within
+/// [`REMIND_BEFORE`].
+fn page(
+    device: &DeviceRecord,
+    after: i64,
+    events: Vec<EventRecord>,
+    trust_list: Option<(i64, String)>,
+    certificates: &[CertificateRecord],
+    now: i64,
+) -> Result<SyncPullResponse, ServiceError> {
+    let more = events.len() as i64 == PAGE;
+    let last = events.last().map_or(after, |e| e.seq);
+    let own =
+        |id: i64| certificates.iter().find(|c| c.id == id && c.citizen_id_number == device.citizen_id_number);
+    let mut response = SyncPullResponse {
+        cursor: encode_cursor(last),
+        more,
+        certificates: Vec::new(),
+        status_changes: Vec::new(),
+        trust_list: None,
+        reminders: Vec::new(),
+        notifications: Vec::new(),
+    };
+    for event in events {
+        match event.kind {
+            EventKind::CertificateCopy => {
+                let (Some(cert_id), Some(copy)) = (event.certificate_id, event.holder_copy) else { continue };
+                let Some(record) = own(cert_id) else { continue };
+                response.certificates.push(SyncCertificate {
+                    certificate_id: certificate_id_of(record)?.to_string(),
+                    certificate_type: record.type_slug.clone(),
+                    version: record.version,
+                    holder_copy_b64: b64(&copy),
+                });
+            }
+            EventKind::StatusChange => {
+                let (Some(cert_id), Some(value)) = (event.certificate_id, event.status) else { continue };
+                let Some(record) = own(cert_id) else { continue };
+                let status = match StoredStatus::from_value(value)? {
+                    StoredStatus::Valid => CertificateStatusView::Valid,
+                    StoredStatus::Revoked => CertificateStatusView::Revoked,
+                    StoredStatus::Suspended => CertificateStatusView::Suspended,
+                };
+                response.status_changes.push(SyncStatusChange {
+                    certificate_id: certificate_id_of(record)?.to_string(),
+                    status,
+                    changed_at: event.created_at,
+                });
+            }
+            EventKind::Notification => {
+                if let Some(message) = event.message {
+                    response.notifications.push(Notification {
+                        id: event.seq,
+                        created_at: event.created_at,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    if let Some((sequence, etag)) = trust_list {
+        response.trust_list =
+            Some(TrustListVersion { sequence: u64::try_from(sequence).unwrap_or_default(), etag });
+    }
+    for record in certificates {
+        let Some(expires_at) = record.expires_at else { continue };
+        let current = record.status == StoredStatus::Valid && record.replaced_by.is_none();
+        if current && expires_at > now && expires_at - now <= REMIND_BEFORE {
+            response.reminders.push(Reminder {
+                certificate_id: certificate_id_of(record)?.to_string(),
+                certificate_type: CertificateType::from_slug(&record.type_slug)
+                    .map_or_else(|| record.type_slug.clone(), |t| t.slug().to_owned()),
+                expires_at,
+                days_left: (expires_at - now) / 86_400,
+            });
+        }
+    }
+    Ok(response)
 }

@@ -66,7 +66,7 @@ pub use self::liveness::{
 pub use self::registry::{
     CitizenRecord, CompanyRecord, DepartmentRecord, HouseholdRecord, RegistryStore, StaffRecord,
 };
-pub use self::sync::{EventKind, EventRecord, NewEvent, OutboxRecord, SyncStore};
+pub use self::sync::{EventKind, EventRecord, NewEvent, OutboxRecord, PullRecord, SyncStore};
 
 /// Why the storage failed. Never carries personal data.
 #[derive(Debug, thiserror::Error)]

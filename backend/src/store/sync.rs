@@ -2,9 +2,11 @@
 //! notifications) read from a cursor, and the receipts of the items devices push through their
 //! outbox. Reminders are not stored: the service derives them from the certificates.
 
+use std::fmt;
+
 use async_trait::async_trait;
 
-use super::StoreError;
+use super::{CertificateRecord, DeviceRecord, StoreError, TokenRecord};
 
 /// What a device sees in its feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,36 @@ pub struct OutboxRecord {
     pub received_at: i64,
 }
 
+/// Everything one pull reads, from the device's bearer token (see [`SyncStore::pull`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PullRecord {
+    /// The token with the hash asked for.
+    pub token: TokenRecord,
+    /// For a device token, its device (absent when no such device).
+    pub device: Option<DeviceRecord>,
+    /// The device's feed page: the events after the cursor it sees, in `seq` order, at most
+    /// the limit asked for. Empty without a device.
+    pub events: Vec<EventRecord>,
+    /// The sequence number and ETag of the published trust list, if one was published.
+    /// `None` without a device.
+    pub trust_list: Option<(i64, String)>,
+    /// The device's citizen's certificates, newest first (the reminders are derived from them
+    /// and the feed's certificate events resolved against them). Empty without a device.
+    pub certificates: Vec<CertificateRecord>,
+}
+
+/// Counts only: the record holds the citizen's ID number and certificates.
+impl fmt::Debug for PullRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PullRecord")
+            .field("device", &self.device.as_ref().map(|d| d.id))
+            .field("events", &self.events.len())
+            .field("trust_list", &self.trust_list.as_ref().map(|(sequence, _)| sequence))
+            .field("certificates", &self.certificates.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// The feed and the outbox.
 #[async_trait]
 pub trait SyncStore: Send + Sync {
@@ -106,6 +138,23 @@ pub trait SyncStore: Send + Sync {
         after: i64,
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError>;
+    /// Everything a pull reads, in one call: the token with this hash and, for a device token,
+    /// its device (as [`DeviceStore::token_and_device`](super::DeviceStore::token_and_device));
+    /// when there is such a device, also its feed page after `after` (as [`SyncStore::events`]
+    /// with `limit`), the sequence and ETag of the published document `trust_list`, and its
+    /// citizen's certificates (as
+    /// [`IssuanceStore::certificates_of`](super::IssuanceStore::certificates_of)). `None`
+    /// when no token has this hash. Whether the token is live is the caller's question.
+    ///
+    /// A pull runs on every sync of every device: PostgreSQL answers it in one statement (one
+    /// round trip, one snapshot), SQLite in one visit to a reader connection.
+    async fn pull(
+        &self,
+        token_hash: &[u8],
+        after: i64,
+        limit: i64,
+        trust_list: &str,
+    ) -> Result<Option<PullRecord>, StoreError>;
     /// Records an outbox item once: a second call with the same device and key returns the
     /// first record unchanged and stores nothing.
     async fn push_outbox(

@@ -263,7 +263,7 @@ impl DeviceStore for PgStore {
 }
 
 /// A token from the columns `hash, kind, subject, expires_at, revoked_at`.
-fn token_row(r: &Row) -> Result<TokenRecord, StoreError> {
+pub(super) fn token_row(r: &Row) -> Result<TokenRecord, StoreError> {
     let kind: String = r.try_get(1)?;
     let subject: i64 = r.try_get(2)?;
     let subject = match kind.as_str() {

@@ -273,14 +273,7 @@ impl IssuanceStore for SqliteStore {
 
     async fn certificates_of(&self, citizen_id_number: &str) -> Result<Vec<CertificateRecord>, StoreError> {
         let id = citizen_id_number.to_owned();
-        self.read(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = ?1 ORDER BY id DESC"
-            ))?;
-            let rows: Vec<RawCert> = stmt.query_map([id], cert_row)?.collect::<Result<_, _>>()?;
-            rows.into_iter().map(finish_cert).collect()
-        })
-        .await
+        self.read(move |c| certificates_of(c, &id)).await
     }
 
     async fn set_status(
@@ -402,6 +395,18 @@ fn finish_cert((mut c, version, status): RawCert) -> Result<CertificateRecord, S
     c.version = u16::try_from(version).map_err(|_| StoreError::Corrupt("version"))?;
     c.status = StoredStatus::from_value(status)?;
     Ok(c)
+}
+
+/// The citizen's certificates, newest first (also read by the sync area's pull).
+pub(super) fn certificates_of(
+    conn: &Connection,
+    citizen_id_number: &str,
+) -> Result<Vec<CertificateRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CERT_COLUMNS} FROM certificate WHERE citizen_id_number = ?1 ORDER BY id DESC"
+    ))?;
+    let rows: Vec<RawCert> = stmt.query_map([citizen_id_number], cert_row)?.collect::<Result<_, _>>()?;
+    rows.into_iter().map(finish_cert).collect()
 }
 
 fn get_cert(conn: &Connection, id: i64) -> Result<Option<CertificateRecord>, StoreError> {
