@@ -89,8 +89,7 @@ fn templates(now: i64) -> [Template; 3] {
     };
     let clerk = Actor::Officer(Holder::new("bench-clerk", organ.clone()).expect("a clerk"));
     let version = app.version();
-    let case_no =
-        CaseNo::parse(&format!("{CHAOYANG_CIVIL_AFFAIRS_CODE}-20261101-000001")).expect("a case no");
+    let case_no = CaseNo::parse(&template_case_no()).expect("a case no");
     events.extend(
         app.act(&clerk, Action::Accept { version, case_no }, arrived + 3_600, calendar).expect("accept"),
     );
@@ -116,6 +115,12 @@ fn templates(now: i64) -> [Template; 3] {
         events: json(&done[done.len() - 3..]),
     };
     [pre_review, in_approval, closed]
+}
+
+/// The case number in the templates' states, replaced by each row's own (the store checks that
+/// the state and the column agree).
+fn template_case_no() -> String {
+    format!("{CHAOYANG_CIVIL_AFFAIRS_CODE}-20261101-999999")
 }
 
 /// Which template row `i` uses: 0 pre-review, 1 in approval, 2 closed.
@@ -218,7 +223,9 @@ fn seed_sqlite(path: &std::path::Path, cases: u64, now: i64, t: &[Template; 3]) 
                     department(n),
                     at,
                     sha.as_slice(),
-                    tpl.state,
+                    case_no
+                        .as_ref()
+                        .map_or_else(|| tpl.state.clone(), |no| tpl.state.replace(&template_case_no(), no)),
                     tpl.version,
                     tpl.phase,
                     due,
@@ -255,15 +262,16 @@ async fn seed_postgres(url: &str, cases: u64, now: i64, t: &[Template; 3]) {
              $4::bigint - 86400 * (1 + (i * 7919) % 300) AS at, \
              202600 + i % 11 + 1 AS month, \
              decode(lpad(to_hex(i), 32, '0'), 'hex') AS id, \
+             $3::text || '-' || to_char(date '2026-01-01' + (i / 1000000)::int, 'YYYYMMDD') || '-' || lpad((i % 1000000)::text, 6, '0') AS no, \
              CASE WHEN i % 10000 < 10 THEN $5::text ELSE to_char($6::text::date + (1 + i % 5)::int, 'YYYY-MM-DD') END AS due \
              FROM generate_series($1::bigint, $2::bigint - 1) AS i";
         let insert = format!(
             "INSERT INTO application (id, region, arrival_month, case_no, citizen, service_code, catalogue_version, \
              department, arrived_at, body_sha256, submission, state, version, phase, next_deadline, overdue, open, \
              updated_at) \
-             SELECT id, '110105', month, CASE WHEN k = 0 THEN NULL ELSE $3 || '-' || to_char(date '2026-01-01' + (i / 1000000)::int, 'YYYYMMDD') || '-' || lpad((i % 1000000)::text, 6, '0') END, 'C' || (i % 1000000), 'bench', \
+             SELECT id, '110105', month, CASE WHEN k = 0 THEN NULL ELSE no END, 'C' || (i % 1000000), 'bench', \
              1, dept, at, sha256(int8send(i)), '{{}}', \
-             CASE k WHEN 0 THEN $7 WHEN 1 THEN $8 ELSE $9 END, CASE k WHEN 0 THEN $10 WHEN 1 THEN $11 ELSE $12 END, \
+             CASE k WHEN 0 THEN $7 WHEN 1 THEN replace($8, $13, no) ELSE replace($9, $13, no) END, CASE k WHEN 0 THEN $10 WHEN 1 THEN $11 ELSE $12 END, \
              CASE k WHEN 0 THEN 'pre_review' WHEN 1 THEN 'in_approval' ELSE 'closed' END, \
              CASE WHEN k = 2 THEN NULL ELSE due END, FALSE, k <> 2, at FROM ({rows}) r"
         );
@@ -283,6 +291,7 @@ async fn seed_postgres(url: &str, cases: u64, now: i64, t: &[Template; 3]) {
                     &t[0].version,
                     &t[1].version,
                     &t[2].version,
+                    &template_case_no(),
                 ],
             )
             .await
