@@ -501,23 +501,7 @@ impl ApplicationStore for PgStore {
         today: &str,
         limit: u64,
     ) -> Result<Vec<OverdueBranch>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT application_id, stage, department FROM application_branch \
-                 WHERE open AND NOT overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2",
-                &[&today, &to_i64(limit)?],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OverdueBranch {
-                    id: parse_id(r.try_get(0)?)?,
-                    stage: small(r.try_get(1)?, "branch stage")?,
-                    department: r.try_get(2)?,
-                })
-            })
-            .collect()
+        open_branches_due_before(self, false, today, limit).await
     }
 
     async fn add_library_item(&self, item: NewLibraryItem) -> Result<i64, StoreError> {
@@ -748,23 +732,7 @@ impl ApplicationStore for PgStore {
         due_before: &str,
         limit: u64,
     ) -> Result<Vec<OverdueBranch>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT application_id, stage, department FROM application_branch \
-                 WHERE open AND overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2",
-                &[&due_before, &to_i64(limit)?],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OverdueBranch {
-                    id: parse_id(r.try_get(0)?)?,
-                    stage: small(r.try_get(1)?, "branch stage")?,
-                    department: r.try_get(2)?,
-                })
-            })
-            .collect()
+        open_branches_due_before(self, true, due_before, limit).await
     }
 
     async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
@@ -786,4 +754,32 @@ impl ApplicationStore for PgStore {
         })
         .transpose()
     }
+}
+
+/// Open branches due before `before`, soonest first: those not yet flagged (the overdue sweep) or
+/// those flagged (the escalation sweep). Two statements, each matching its partial index.
+async fn open_branches_due_before(
+    store: &PgStore,
+    flagged: bool,
+    before: &str,
+    limit: u64,
+) -> Result<Vec<OverdueBranch>, StoreError> {
+    let sql = if flagged {
+        "SELECT application_id, stage, department FROM application_branch \
+         WHERE open AND overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2"
+    } else {
+        "SELECT application_id, stage, department FROM application_branch \
+         WHERE open AND NOT overdue AND due < $1 ORDER BY due, application_id, stage LIMIT $2"
+    };
+    let client = store.client().await?;
+    let rows = client.query(sql, &[&before, &to_i64(limit)?]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OverdueBranch {
+                id: parse_id(r.try_get(0)?)?,
+                stage: small(r.try_get(1)?, "branch stage")?,
+                department: r.try_get(2)?,
+            })
+        })
+        .collect()
 }

@@ -529,29 +529,7 @@ impl ApplicationStore for SqliteStore {
         today: &str,
         limit: u64,
     ) -> Result<Vec<OverdueBranch>, StoreError> {
-        let today = today.to_owned();
-        let limit = to_i64(limit)?;
-        self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT application_id, stage, department FROM application_branch \
-                 WHERE open = 1 AND overdue = 0 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2",
-            )?;
-            let rows = stmt
-                .query_map(params![today, limit], |r| {
-                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|(id, stage, department)| {
-                    Ok(OverdueBranch {
-                        id: parse_id(&id)?,
-                        stage: u32::try_from(stage).map_err(|_| StoreError::Corrupt("branch stage"))?,
-                        department,
-                    })
-                })
-                .collect()
-        })
-        .await
+        open_branches_due_before(self, false, today, limit).await
     }
 
     async fn add_library_item(&self, item: NewLibraryItem) -> Result<i64, StoreError> {
@@ -796,29 +774,7 @@ impl ApplicationStore for SqliteStore {
         due_before: &str,
         limit: u64,
     ) -> Result<Vec<OverdueBranch>, StoreError> {
-        let due_before = due_before.to_owned();
-        let limit = to_i64(limit)?;
-        self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT application_id, stage, department FROM application_branch \
-                 WHERE open = 1 AND overdue = 1 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2",
-            )?;
-            let rows = stmt
-                .query_map(params![due_before, limit], |r| {
-                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|(id, stage, department)| {
-                    Ok(OverdueBranch {
-                        id: parse_id(&id)?,
-                        stage: u32::try_from(stage).map_err(|_| StoreError::Corrupt("branch stage"))?,
-                        department,
-                    })
-                })
-                .collect()
-        })
-        .await
+        open_branches_due_before(self, true, due_before, limit).await
     }
 
     async fn application_result(&self, id: ApplicationId) -> Result<Option<ResultRecord>, StoreError> {
@@ -839,4 +795,42 @@ impl ApplicationStore for SqliteStore {
         })
         .await
     }
+}
+
+/// Open branches due before `before`, soonest first: those not yet flagged (the overdue sweep) or
+/// those flagged (the escalation sweep). Two statements, each matching its partial index.
+async fn open_branches_due_before(
+    store: &SqliteStore,
+    flagged: bool,
+    before: &str,
+    limit: u64,
+) -> Result<Vec<OverdueBranch>, StoreError> {
+    let sql = if flagged {
+        "SELECT application_id, stage, department FROM application_branch \
+         WHERE open = 1 AND overdue = 1 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2"
+    } else {
+        "SELECT application_id, stage, department FROM application_branch \
+         WHERE open = 1 AND overdue = 0 AND due < ?1 ORDER BY due, application_id, stage LIMIT ?2"
+    };
+    let before = before.to_owned();
+    let limit = to_i64(limit)?;
+    store
+        .read(move |c| {
+            let mut stmt = c.prepare_cached(sql)?;
+            let rows = stmt
+                .query_map(params![before, limit], |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(id, stage, department)| {
+                    Ok(OverdueBranch {
+                        id: parse_id(&id)?,
+                        stage: u32::try_from(stage).map_err(|_| StoreError::Corrupt("branch stage"))?,
+                        department,
+                    })
+                })
+                .collect()
+        })
+        .await
 }
