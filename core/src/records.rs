@@ -2,6 +2,13 @@
 //! (`crate::wallet`) read and write through `WalletStore`, and that [`crate::views`] shows. Plain
 //! data, below both.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use shimin_wire::application::{FindingDto, SubmissionRequest};
+use shimin_wire::catalogue::Localized;
+use shimin_wire::workflow::TimelineView;
+
 use crate::cert::types::names;
 use crate::cert::{AttributeValue, CertificateId, CertificateType, HolderId, IssuedCertificate};
 use crate::crypto::VerifyingKey;
@@ -167,4 +174,71 @@ pub struct SyncProgress {
     pub last_sync_at: Option<i64>,
     /// Items waiting in the outbox.
     pub pending_outbox: u64,
+}
+
+/// Where an application stands on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalPhase {
+    /// In the outbox, not yet answered by the backend.
+    Waiting,
+    /// Stored by the backend.
+    Sent,
+    /// Refused by the backend's automatic pre-review: nothing was stored there.
+    Refused,
+}
+
+/// An application the wallet knows: what it sent (or will send), and the last answer. Sealed at
+/// rest by the store; `Debug` shows no answer and no presentation.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationRecord {
+    /// The application id (32 hex digits).
+    pub id: String,
+    /// The service's name, for the list while offline.
+    pub service_name: Localized,
+    /// When the citizen submitted it on the device (Unix seconds).
+    pub created_at: i64,
+    /// Where it stands.
+    pub phase: LocalPhase,
+    /// The request, as it is sent (and sent again, unchanged).
+    pub request: SubmissionRequest,
+    /// The digests of the uploads the backend acknowledged.
+    #[serde(default)]
+    pub uploads_sent: Vec<String>,
+    /// The findings of the backend's pre-review, when it answered.
+    #[serde(default)]
+    pub findings: Vec<FindingDto>,
+    /// The last known timeline.
+    #[serde(default)]
+    pub timeline: Option<TimelineView>,
+    /// When the last answer came (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+impl fmt::Debug for ApplicationRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApplicationRecord")
+            .field("id", &self.id)
+            .field("service", &self.request.service_code)
+            .field("phase", &self.phase)
+            .field("materials", &self.request.materials.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApplicationRecord {
+    /// The digests and types of the uploads the request names.
+    pub fn uploads(&self) -> Vec<(String, shimin_wire::application::UploadTypeDto)> {
+        self.request
+            .materials
+            .iter()
+            .filter_map(|m| match &m.source {
+                shimin_wire::application::MaterialSourceDto::Upload { sha256, media_type, .. } => {
+                    Some((sha256.clone(), *media_type))
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }

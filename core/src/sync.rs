@@ -21,6 +21,7 @@ use base64::Engine;
 use crate::cert::IssuedCertificate;
 use crate::crypto::{self, CryptoError};
 use shimin_wire::backend::{Notification, Reminder, SyncPullResponse, SyncStatusChange, TrustListVersion};
+use shimin_wire::error::ErrorCode;
 
 /// Why a pulled page cannot be used. Never carries certificate content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -201,5 +202,67 @@ mod tests {
         assert_eq!(b.delay(3, 0.5), Duration::from_secs(6));
         assert_eq!(b.delay(40, 1.0), Duration::from_secs(300));
         assert_eq!(b.delay(u32::MAX, 7.0), Duration::from_secs(300), "jitter is clamped");
+    }
+}
+
+/// Why a backend call failed. Never carries personal data: the server's error code, not its
+/// body.
+///
+/// Callers tell the server's refusals apart by their [`ErrorCode`] ([`BackendError::code`]),
+/// never by the HTTP status, which is kept for logs.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// No connection, a timeout, or the connection broke: try again later.
+    #[error("the backend could not be reached: {0}")]
+    Network(String),
+    /// The server failed (5xx) or is limiting us (429): try again later.
+    #[error("the backend is unavailable (HTTP {status}, {code})")]
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error code, e.g. `unavailable`, `too_many_requests` or
+        /// `attempts_exhausted`; [`ErrorCode::Unknown`] when the body has none.
+        code: ErrorCode,
+    },
+    /// The device token is missing, expired or revoked, or the enrolment code is refused (401):
+    /// sign in again, or ask for a new code.
+    #[error("the device is not signed in")]
+    Unauthorized,
+    /// The server refused the request (other 4xx): trying again will not help.
+    #[error("the backend refused the request (HTTP {status}, {code})")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error code, e.g. `no_registry_photo`; [`ErrorCode::Unknown`] for a
+        /// code this build does not know or a body without one.
+        code: ErrorCode,
+    },
+    /// The answer is not what the API promises.
+    #[error("the backend's answer is malformed: {0}")]
+    Malformed(&'static str),
+    /// A URL is not one of this backend's.
+    #[error("the URL is not on this backend")]
+    ForeignUrl,
+    /// Signing the challenge failed.
+    #[error("could not sign: {0}")]
+    Sign(String),
+    /// The backend's address is refused before any connection: not `https://`, and not plain
+    /// `http://` to this computer in a development build.
+    #[error("the backend address must be https:// (plain http:// only to this computer, in development)")]
+    InsecureUrl,
+}
+
+impl BackendError {
+    /// Whether the same call may succeed later (network trouble, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, BackendError::Network(_) | BackendError::Unavailable { .. })
+    }
+
+    /// The server's error code, when the server answered with one (a refusal, or a 5xx or 429).
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            BackendError::Unavailable { code, .. } | BackendError::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
     }
 }

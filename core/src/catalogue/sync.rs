@@ -13,7 +13,7 @@ use shimin_wire::catalogue::{CatalogueChangesResponse, ChangeOpDto};
 use shimin_wire::sync::SyncProblemView;
 
 use super::guide::{GuideError, Service};
-use crate::wallet::BackendError;
+use crate::sync::BackendError;
 
 /// The most changes a page may carry.
 pub const MAX_PAGE_CHANGES: usize = 2_000;

@@ -25,10 +25,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use shimin_wire::application::{FieldValueDto, FindingDto, SubmissionReceipt, SubmissionRequest};
-use shimin_wire::catalogue::Localized;
-use shimin_wire::workflow::TimelineView;
 use time::Date;
 
 use super::backend::{Backend, BackendError};
@@ -47,72 +44,7 @@ use crate::cert::{AttributeValue, CertificateId, CertificateType};
 use crate::records::{PresentationRecord, Recipient, StoredCertificate};
 use crate::verifier::Reason;
 
-/// Where an application stands on the device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LocalPhase {
-    /// In the outbox, not yet answered by the backend.
-    Waiting,
-    /// Stored by the backend.
-    Sent,
-    /// Refused by the backend's automatic pre-review: nothing was stored there.
-    Refused,
-}
-
-/// An application the wallet knows: what it sent (or will send), and the last answer. Sealed at
-/// rest by the store; `Debug` shows no answer and no presentation.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplicationRecord {
-    /// The application id (32 hex digits).
-    pub id: String,
-    /// The service's name, for the list while offline.
-    pub service_name: Localized,
-    /// When the citizen submitted it on the device (Unix seconds).
-    pub created_at: i64,
-    /// Where it stands.
-    pub phase: LocalPhase,
-    /// The request, as it is sent (and sent again, unchanged).
-    pub request: SubmissionRequest,
-    /// The digests of the uploads the backend acknowledged.
-    #[serde(default)]
-    pub uploads_sent: Vec<String>,
-    /// The findings of the backend's pre-review, when it answered.
-    #[serde(default)]
-    pub findings: Vec<FindingDto>,
-    /// The last known timeline.
-    #[serde(default)]
-    pub timeline: Option<TimelineView>,
-    /// When the last answer came (Unix seconds).
-    #[serde(default)]
-    pub updated_at: Option<i64>,
-}
-
-impl fmt::Debug for ApplicationRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApplicationRecord")
-            .field("id", &self.id)
-            .field("service", &self.request.service_code)
-            .field("phase", &self.phase)
-            .field("materials", &self.request.materials.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl ApplicationRecord {
-    /// The digests and types of the uploads the request names.
-    pub fn uploads(&self) -> Vec<(String, shimin_wire::application::UploadTypeDto)> {
-        self.request
-            .materials
-            .iter()
-            .filter_map(|m| match &m.source {
-                shimin_wire::application::MaterialSourceDto::Upload { sha256, media_type, .. } => {
-                    Some((sha256.clone(), *media_type))
-                }
-                _ => None,
-            })
-            .collect()
-    }
-}
+pub use crate::records::{ApplicationRecord, LocalPhase};
 
 /// A file the citizen chose for a material, its bytes checked (type sniffed, size within the
 /// limit). `Debug` shows no bytes.

@@ -7,12 +7,11 @@
 //! it between network steps, never across one. Encryption at rest, the PIN-wrapped data key and
 //! schema migrations are the store's business, not the use cases'.
 
-use super::applications::ApplicationRecord;
 use crate::cert::{CertificateId, IssuedCertificate, VerifiedCertificate};
 use crate::crypto::{SigningKey, VerifyingKey};
 use crate::records::{
-    Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord, ReminderRecord, Search,
-    StoredCertificate, SyncProgress,
+    ApplicationRecord, Enrolment, ImportOutcome, NotificationRecord, OutboxRecord, PresentationRecord,
+    ReminderRecord, Search, StoredCertificate, SyncProgress,
 };
 use crate::status_list::VerifiedStatusList;
 use crate::trust::{CachedCopy, VerifiedTrustList};
