@@ -8,7 +8,7 @@
 #[macro_use]
 mod common;
 
-use common::{Db, TestServer};
+use common::{Db, TestServer, call, error};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed::{self, POLICE_CODE};
@@ -19,7 +19,6 @@ use shimin_core::application::workflow::{Action, Actor, Application, Process};
 use shimin_core::calendar::Calendar;
 use shimin_core::catalogue::time_limit::{TimeLimit, TimeUnit};
 use shimin_core::cert::CreditCode;
-use shimin_wire::backend::ErrorResponse;
 use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::{ApplicationPhaseDto, TimelineView};
 
@@ -64,29 +63,6 @@ async fn in_pre_review(server: &TestServer) -> ApplicationId {
     let stored = server.backend.store.submit_application(new).await.expect("submit");
     assert!(matches!(stored, Submitted::New(_)));
     id
-}
-
-async fn call(
-    http: &Client,
-    server: &TestServer,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let url = server.url(path);
-    let mut request = match body {
-        Some(body) => http.post(url).json(&body),
-        None => http.get(url),
-    };
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
-}
-
-async fn error(response: reqwest::Response, status: StatusCode) -> ErrorResponse {
-    assert_eq!(response.status(), status);
-    response.json().await.expect("error body")
 }
 
 async fn the_desk_sees_and_acts_on_its_own_department_s_applications_once(db: Db) {

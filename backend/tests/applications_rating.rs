@@ -10,7 +10,7 @@
 #[macro_use]
 mod common;
 
-use common::{Db, TestServer};
+use common::{Db, TestServer, call, error};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shimin_backend::seed::{self, POLICE_CODE};
@@ -31,7 +31,7 @@ use shimin_wire::application::{
     LibraryItemView, RatingLevelDto, RatingView, RectificationRow, RectificationStateDto, RectificationView,
     ResultDocumentView,
 };
-use shimin_wire::backend::{ErrorResponse, SyncPullResponse};
+use shimin_wire::backend::SyncPullResponse;
 use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::{ApplicationPhaseDto, TimelineView};
 
@@ -108,29 +108,6 @@ async fn applied(
     let stored = server.backend.store.submit_application(new).await.expect("submit");
     assert!(matches!(stored, Submitted::New(_)));
     id
-}
-
-async fn call(
-    http: &Client,
-    server: &TestServer,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let url = server.url(path);
-    let mut request = match body {
-        Some(body) => http.post(url).json(&body),
-        None => http.get(url),
-    };
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
-}
-
-async fn error(response: reqwest::Response, status: StatusCode) -> ErrorResponse {
-    assert_eq!(response.status(), status);
-    response.json().await.expect("error body")
 }
 
 /// The police accept and approve the application at the desk.

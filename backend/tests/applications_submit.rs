@@ -14,7 +14,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Db, Phone, TestServer};
+use common::{Db, Phone, TestServer, error};
 use reqwest::{Client, StatusCode};
 use shimin_backend::seed::{self, POLICE_CODE};
 use shimin_backend::server::Limits;
@@ -27,7 +27,6 @@ use shimin_wire::application::{
     ApplicationListResponse, FieldProblemDto, FieldValueDto, FindingDto, MaterialSourceDto,
     MaterialSubmissionDto, SubmissionReceipt, SubmissionRequest, UploadTypeDto,
 };
-use shimin_wire::backend::ErrorResponse;
 use shimin_wire::catalogue::ServiceDocument;
 use shimin_wire::error::ErrorCode;
 use shimin_wire::workflow::ApplicationPhaseDto;
@@ -270,11 +269,6 @@ impl World {
     async fn stored_count(&self) -> usize {
         self.server.backend.store.citizen_applications(ZHANG, 1000).await.expect("list").len()
     }
-}
-
-async fn error(response: reqwest::Response, status: StatusCode) -> ErrorResponse {
-    assert_eq!(response.status(), status);
-    response.json().await.expect("an error body")
 }
 
 async fn a_passing_submission_is_stored_once_with_its_uploads_deadline_and_notice(db: Db) {

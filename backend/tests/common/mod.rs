@@ -453,3 +453,29 @@ pub async fn register_device_at(
     let body = response.bytes().await.ok()?;
     Some((status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)))
 }
+
+/// A request to `server` as the applications' tests make them: GET, or POST with a JSON body,
+/// with a bearer token when given.
+pub async fn call(
+    http: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let url = server.url(path);
+    let mut request = match body {
+        Some(body) => http.post(url).json(&body),
+        None => http.get(url),
+    };
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request")
+}
+
+/// The error body of a refusal, which must have `status`.
+pub async fn error(response: reqwest::Response, status: reqwest::StatusCode) -> ErrorResponse {
+    assert_eq!(response.status(), status);
+    response.json().await.expect("an error body")
+}
